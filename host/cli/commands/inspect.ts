@@ -1,0 +1,10 @@
+import { StationError } from '../../../common/errors';
+import type { Command } from '../command';
+
+// Placeholder until its owner lands the command (see docs/ARCHITECTURE.md).
+export const command: Command = {
+  summary: 'inspect',
+  async run() {
+    throw new StationError('UNAVAILABLE', 'The inspect command is not built yet');
+  },
+};

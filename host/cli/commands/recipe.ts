@@ -1,0 +1,10 @@
+import { StationError } from '../../../common/errors';
+import type { Command } from '../command';
+
+// Placeholder until its owner lands the command (see docs/ARCHITECTURE.md).
+export const command: Command = {
+  summary: 'recipe',
+  async run() {
+    throw new StationError('UNAVAILABLE', 'The recipe command is not built yet');
+  },
+};

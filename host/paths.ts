@@ -1,0 +1,28 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export const APP_FOLDER_NAME = 'Myriad Station';
+
+/**
+ * The OS user-data folder Electron would pick for this app (app.getPath('userData')), so the CLI,
+ * `serve` and the desktop app share one database and model store by default.
+ */
+export function defaultDataDir(platform: NodeJS.Platform = process.platform, env = process.env): string {
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_FOLDER_NAME);
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_FOLDER_NAME);
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_FOLDER_NAME);
+}
+
+/** Where each kind of file lives inside a data dir. One place, so no module invents its own. */
+export function dataLayout(dataDir: string) {
+  return {
+    root: dataDir,
+    database: join(dataDir, 'station.db'),
+    blobs: join(dataDir, 'blobs'),
+    models: join(dataDir, 'models'),
+    recipes: join(dataDir, 'recipes'),
+    cache: join(dataDir, 'cache'),
+    tmp: join(dataDir, 'tmp'),
+  };
+}
+export type DataLayout = ReturnType<typeof dataLayout>;
