@@ -1,0 +1,194 @@
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { EVENT_NAMES } from '../../common/api';
+import { StationError } from '../../common/errors';
+import { handleMessage } from './rpc';
+import { securityHeaders } from './security-headers';
+import type { StationHost } from './station-host';
+import { readStaticFile } from './static-files';
+import { createToken, hasValidToken, tokenCookie } from './token';
+
+/**
+ * Room for the largest legal upload (24 MB of base64, common/api.ts FrameInput) plus its envelope.
+ * Larger messages get an INVALID_INPUT reply; beyond twice this the socket refuses to buffer them.
+ */
+export const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
+
+export interface ServerOptions {
+  host: StationHost;
+  /** The built renderer (dist/renderer). */
+  staticDir: string;
+  /** 0 picks a free port. */
+  port: number;
+  token?: string;
+  maxMessageBytes?: number;
+  /** Where bugs (INTERNAL errors) are reported; the operator sees them in the UI too. */
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  origin: string;
+  port: number;
+  token: string;
+  /** The page URL with the token: what `serve` prints. */
+  url: string;
+  close(): Promise<void>;
+}
+
+const SHA256_PATH = /^\/blob\/([0-9a-f]{64})$/;
+
+function sniffImageType(head: Buffer): string {
+  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
+  if (head[0] === 0xff && head[1] === 0xd8) return 'image/jpeg';
+  if (head[0] === 0x42 && head[1] === 0x4d) return 'image/bmp';
+  return 'application/octet-stream';
+}
+
+async function readHead(path: string): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const head = Buffer.alloc(8);
+    await file.read(head, 0, 8, 0);
+    return head;
+  } finally {
+    await file.close();
+  }
+}
+
+/** Starts the HTTP + WebSocket server on 127.0.0.1 only. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const token = options.token ?? createToken();
+  const maxMessageBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  let origin = '';
+  let allowedHosts: string[] = [];
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes * 2 });
+  const sockets = new Set<WebSocket>();
+
+  const unsubscribers = EVENT_NAMES.map((event) =>
+    options.host.on(event, (payload) => {
+      const text = JSON.stringify({ event, payload });
+      for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(text);
+    }),
+  );
+
+  function send(res: ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}) {
+    res.writeHead(status, { ...securityHeaders(origin), 'Content-Type': type, ...extra });
+    res.end(body);
+  }
+
+  function text(res: ServerResponse, status: number, message: string) {
+    send(res, status, `${message}\n`, 'text/plain; charset=utf-8');
+  }
+
+  async function serveBlob(res: ServerResponse, sha: string) {
+    let path: string;
+    try {
+      path = options.host.blobPath(sha);
+    } catch (err) {
+      if (err instanceof StationError && err.code === 'NOT_FOUND') return text(res, 404, 'No such blob');
+      throw err;
+    }
+    const head = await readHead(path).catch(() => null);
+    if (!head) return text(res, 404, 'No such blob');
+    res.writeHead(200, {
+      ...securityHeaders(origin),
+      'Content-Type': sniffImageType(head),
+      // Content-addressed: the bytes behind a hash never change.
+      'Cache-Control': 'private, max-age=31536000, immutable',
+    });
+    createReadStream(path).on('error', () => res.destroy()).pipe(res);
+  }
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse) {
+    if (!allowedHosts.includes(req.headers.host ?? '')) return text(res, 403, 'Unexpected Host header');
+    const url = new URL(req.url ?? '/', origin);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'Only GET is served');
+    if (!hasValidToken(req, url, token)) {
+      return text(res, 401, 'Missing or wrong token: open the URL that `npm run serve` printed');
+    }
+    const blob = SHA256_PATH.exec(url.pathname);
+    if (blob) return serveBlob(res, blob[1] as string);
+    if (url.pathname.startsWith('/blob/')) return text(res, 404, 'Blob URLs are /blob/<sha256>');
+    const file = await readStaticFile(options.staticDir, url.pathname);
+    if (!file) {
+      if (url.pathname === '/') return text(res, 503, 'The renderer is not built: run `npm run build`');
+      return text(res, 404, 'Not found');
+    }
+    const cookie: Record<string, string> = url.pathname === '/' ? { 'Set-Cookie': tokenCookie(token) } : {};
+    send(res, 200, file.body, file.contentType, cookie);
+  }
+
+  function refuseUpgrade(socket: Duplex, status: number, reason: string) {
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  }
+
+  function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    const url = new URL(req.url ?? '/', origin);
+    if (!allowedHosts.includes(req.headers.host ?? '')) return refuseUpgrade(socket, 403, 'Forbidden');
+    // Browsers always send Origin; a page from anywhere else must not drive the station.
+    const from = req.headers.origin;
+    if (from !== undefined && !allowedHosts.some((h) => from === `http://${h}`)) return refuseUpgrade(socket, 403, 'Forbidden');
+    if (url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
+    if (!hasValidToken(req, url, token)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+  }
+
+  function onConnection(ws: WebSocket) {
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('error', (err) => log(`websocket error: ${err.message}`));
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const body = isBinary ? null : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
+      const reply =
+        body === null
+          ? Promise.resolve({ id: null, error: { code: 'INVALID_INPUT' as const, message: 'Binary messages are not accepted; send JSON text' } })
+          : handleMessage(options.host, body, maxMessageBytes);
+      void reply.then((r) => {
+        if ('error' in r && r.error.code === 'INTERNAL') log(`internal error in a request: ${r.error.message}`);
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(r));
+      });
+    });
+  }
+
+  const server = createServer((req, res) => {
+    onRequest(req, res).catch((err: unknown) => {
+      log(`http error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+      if (!res.headersSent) text(res, 500, 'Internal error');
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', onUpgrade);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new StationError('UNAVAILABLE', `Port ${options.port} is already in use; pick another with --port`)
+          : err,
+      );
+    });
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+  allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+
+  return {
+    origin,
+    port,
+    token,
+    url: `${origin}/?token=${token}`,
+    async close() {
+      for (const off of unsubscribers) off();
+      for (const socket of sockets) socket.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
