@@ -1,0 +1,132 @@
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
+import { EVENT_NAMES } from '../../common/api';
+import { StationError } from '../../common/errors';
+import { BLOB_SCHEME } from '../../common/preload-api';
+import { openStation } from '../../host/station';
+import { defaultDataDir } from '../../host/paths';
+import { IPC_CALL_CHANNELS, IPC_EVENT_CHANNEL } from '../channels';
+import { APP_ENTRY_URL, APP_SCHEME } from './app-origin';
+import { dispatchIpcCall } from './ipc-dispatch';
+import { isPermissionGranted } from './permissions';
+import { createAppProtocolHandler, createBlobProtocolHandler } from './protocol-handlers';
+import { parseShellArgs } from './shell-args';
+import { appWindowOptions } from './window-options';
+
+/**
+ * The Electron main process: a thin shell around the station host. Everything it decides is in the
+ * electron-free modules next to it (tested under plain Node); this file only wires them to Electron.
+ */
+
+// Must happen before `ready`: both schemes behave like https (secure context, fetch, CORS).
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+  { scheme: BLOB_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
+]);
+app.enableSandbox();
+
+const appWindowIds = new Set<number>();
+
+function hardenContents(): void {
+  app.on('web-contents-created', (_event, contents) => {
+    // A single-page app: the renderer never navigates, and never opens windows or webviews.
+    contents.on('will-navigate', (event) => event.preventDefault());
+    contents.on('will-redirect', (event) => event.preventDefault());
+    contents.on('will-attach-webview', (event) => event.preventDefault());
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  });
+}
+
+function hardenSession(ses: Electron.Session): void {
+  ses.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? (details.mediaTypes ?? []) : undefined;
+    callback(isPermissionGranted({ permission, requestingUrl: details.requestingUrl, ...(mediaTypes ? { mediaTypes } : {}) }));
+  });
+  ses.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) =>
+    isPermissionGranted({
+      permission,
+      requestingUrl: requestingOrigin,
+      ...(details.mediaType ? { mediaTypes: [details.mediaType] } : {}),
+    }),
+  );
+  ses.setDevicePermissionHandler(() => false);
+  // Offline by design: nothing the renderer does may reach the network.
+  ses.webRequest.onBeforeRequest({ urls: ['http://*/*', 'https://*/*', 'ws://*/*', 'wss://*/*'] }, (_details, callback) =>
+    callback({ cancel: true }),
+  );
+}
+
+function senderOf(event: IpcMainInvokeEvent) {
+  const frame = event.senderFrame;
+  return {
+    webContentsId: event.sender.id,
+    frameUrl: frame ? frame.url : null,
+    isMainFrame: frame !== null && frame === event.sender.mainFrame,
+  };
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow(appWindowOptions(join(app.getAppPath(), 'dist', 'electron', 'preload', 'preload.cjs')));
+  const id = win.webContents.id;
+  appWindowIds.add(id);
+  win.on('closed', () => appWindowIds.delete(id));
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(APP_ENTRY_URL);
+  return win;
+}
+
+async function start(): Promise<void> {
+  const options = parseShellArgs(process.argv);
+  await app.whenReady();
+  const station = await openStation({ dataDir: options.dataDir ?? defaultDataDir(), device: options.device });
+
+  hardenContents();
+  const ses = session.defaultSession;
+  hardenSession(ses);
+  ses.protocol.handle(APP_SCHEME, createAppProtocolHandler(join(app.getAppPath(), 'dist', 'renderer')));
+  ses.protocol.handle(BLOB_SCHEME, createBlobProtocolHandler((sha) => station.blobPath(sha)));
+
+  for (const { method, channel } of IPC_CALL_CHANNELS) {
+    ipcMain.handle(channel, (event, params: unknown) =>
+      dispatchIpcCall(station, method, params, senderOf(event), appWindowIds),
+    );
+  }
+  for (const name of EVENT_NAMES) {
+    station.on(name, (payload) => {
+      for (const win of BrowserWindow.getAllWindows()) {
+        if (appWindowIds.has(win.webContents.id)) win.webContents.send(IPC_EVENT_CHANNEL, { event: name, payload });
+      }
+    });
+  }
+
+  createWindow();
+  app.on('second-instance', () => {
+    const win = BrowserWindow.getAllWindows()[0];
+    if (win) {
+      if (win.isMinimized()) win.restore();
+      win.focus();
+    }
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('window-all-closed', () => app.quit());
+  let closed = false;
+  app.on('before-quit', (event) => {
+    if (closed) return;
+    event.preventDefault();
+    closed = true;
+    station.close().finally(() => app.quit());
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  // A second launch would open a second host on the same database: hand over to the first one.
+  app.quit();
+} else {
+  start().catch((err: unknown) => {
+    const message = err instanceof StationError ? err.message : String(err instanceof Error ? (err.stack ?? err.message) : err);
+    dialog.showErrorBox('Myriad Station could not start', message);
+    app.exit(err instanceof StationError && err.code === 'INVALID_INPUT' ? 2 : 1);
+  });
+}

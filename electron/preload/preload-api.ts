@@ -1,0 +1,59 @@
+import { EVENT_NAMES, METHODS, type EventName, type Events, type Method } from '../../common/api';
+import { toWireError } from '../../common/errors';
+import { blobUrl, type IpcReply, type MyriadPreloadApi } from '../../common/preload-api';
+import { IPC_EVENT_CHANNEL, ipcChannel } from '../channels';
+
+/**
+ * The part of ipcRenderer the preload uses. Taking it as a parameter keeps this file free of
+ * `electron`, so the exact object the renderer receives is built and tested under plain Node.
+ */
+export interface RendererIpc {
+  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  on(channel: string, listener: (event: unknown, message: unknown) => void): unknown;
+  removeListener(channel: string, listener: (event: unknown, message: unknown) => void): unknown;
+}
+
+const SHA256 = /^[0-9a-f]{64}$/;
+
+function isEventMessage(message: unknown): message is { event: EventName; payload: unknown } {
+  return typeof message === 'object' && message !== null && 'event' in message && 'payload' in message;
+}
+
+/**
+ * Builds `window.myriad`. Only functions and plain data leave here: the renderer never sees
+ * ipcRenderer, an IPC event object, or a channel name it could choose.
+ */
+export function createPreloadApi(ipc: RendererIpc) {
+  const api = {
+    async call(method: Method, params: unknown): Promise<IpcReply> {
+      if (!(METHODS as readonly string[]).includes(method)) {
+        return {
+          ok: false,
+          error: { code: 'INVALID_INPUT', message: `Unknown method: ${String(method)}. Use one of: ${METHODS.join(', ')}` },
+        };
+      }
+      try {
+        return (await ipc.invoke(ipcChannel(method), params)) as IpcReply;
+      } catch (err) {
+        return { ok: false, error: toWireError(err) };
+      }
+    },
+    on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+      if (!EVENT_NAMES.includes(event)) {
+        throw new TypeError(`Unknown event: ${String(event)}. Use one of: ${EVENT_NAMES.join(', ')}`);
+      }
+      const relay = (_event: unknown, message: unknown) => {
+        if (isEventMessage(message) && message.event === event) listener(message.payload as Events[E]);
+      };
+      ipc.on(IPC_EVENT_CHANNEL, relay);
+      return () => {
+        ipc.removeListener(IPC_EVENT_CHANNEL, relay);
+      };
+    },
+    imageUrl(sha256: string): string {
+      if (!SHA256.test(sha256)) throw new TypeError(`Not a sha256: ${String(sha256)}`);
+      return blobUrl(sha256);
+    },
+  } satisfies MyriadPreloadApi;
+  return api;
+}
