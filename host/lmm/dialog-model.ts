@@ -1,0 +1,52 @@
+/**
+ * The dialog-model seam (docs/ARCHITECTURE.md): whatever answers the operator about an inspection —
+ * Myriad-S when its export is installed, the expert narrator otherwise — implements `DialogModel`.
+ */
+
+/**
+ * What a dialog model needs from the expert's result. Structurally a subset of `AnomalyResult`
+ * (host/experts/expert.ts), so an expert's result can be passed as is.
+ */
+export interface DialogAnomaly {
+  /** (mapHeight, mapWidth) row-major, in [0,1], recipe decision threshold at 0.5. */
+  map: Float32Array;
+  mapWidth: number;
+  mapHeight: number;
+  /** Image score on the same normalised scale (0.5 = decision threshold; may exceed 1). */
+  score: number;
+}
+
+export interface DialogTurn {
+  role: 'operator' | 'assistant';
+  text: string;
+}
+
+export interface DialogRequest {
+  /** Product name from the recipe, used in the answer. */
+  product: string;
+  /** Active standing instructions of the recipe, in the order they were added. */
+  instructions: string[];
+  anomaly: DialogAnomaly;
+  history: DialogTurn[];
+  /** null asks for the first, definite answer ("Yes, ..." / "No, ...", CONTRACTS.md answer grammar). */
+  question: string | null;
+}
+
+export interface DialogReply {
+  text: string;
+  /** Milliseconds from the call to the first streamed delta. */
+  firstTokenMs: number;
+  totalMs: number;
+  /** Number of streamed deltas (model tokens for Myriad-S, words for the narrator). */
+  tokens: number;
+}
+
+export interface DialogModel {
+  name: string;
+  version: string;
+  /**
+   * Streams the answer through `onToken` and resolves with the whole reply.
+   * Throws `StationError('CANCELLED')` once `signal` is aborted.
+   */
+  generate(req: DialogRequest, onToken: (delta: string) => void, signal: AbortSignal): Promise<DialogReply>;
+}
