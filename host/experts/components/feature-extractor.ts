@@ -1,0 +1,119 @@
+import sharp from 'sharp';
+import { StationError } from '../../../common/errors';
+import type { RgbImage } from '../../imaging/rgb-image';
+import { type OnnxSession, loadSession } from '../../inference/onnx-runtime';
+import { type FeatureModelConfig, cachedFeatureModel } from '../../models/feature-taps';
+import { type BackboneSpec } from '../../models/registry';
+import { readBackbone } from '../../models/store';
+import type { ExpertRuntime } from '../expert';
+
+/**
+ * Shared by the memory-bank experts: image -> backbone taps -> PatchCore embedding, one row per
+ * patch of the feature grid.
+ */
+export interface FeatureExtractorConfig extends FeatureModelConfig {
+  backbone: string;
+}
+
+/** (patches, dim) row-major; patch p is grid cell (p / gridWidth, p % gridWidth). */
+export interface Embedding {
+  data: Float32Array;
+  patches: number;
+  dim: number;
+  gridWidth: number;
+  gridHeight: number;
+}
+
+export interface FeatureExtractor {
+  readonly config: FeatureExtractorConfig;
+  readonly spec: BackboneSpec;
+  readonly gridWidth: number;
+  readonly gridHeight: number;
+  readonly dim: number;
+  /** What runs the graph (e.g. 'cpu'), and the fallback warning if any. */
+  readonly device: OnnxSession['device'];
+  /** Resizes an image to the input size: (3, H, W) float32, 0..255 RGB. */
+  toPixels(image: RgbImage): Promise<Float32Array>;
+  /** Embeds a batch of prepared pixel tensors (each from `toPixels`, possibly augmented). */
+  embedPixels(pixels: readonly Float32Array[]): Promise<Embedding[]>;
+  embed(image: RgbImage): Promise<Embedding>;
+}
+
+/**
+ * Loads the backbone from the model store, builds (or reuses from cache) the feature graph and a
+ * warm session.
+ *
+ * @throws StationError('NOT_FOUND') when the backbone is not in the store, ('BAD_MODEL') when it is
+ *   damaged or lacks the taps, ('INVALID_INPUT') for a bad config.
+ */
+export async function createFeatureExtractor(
+  config: FeatureExtractorConfig,
+  runtime: ExpertRuntime,
+): Promise<FeatureExtractor> {
+  const { spec, bytes } = await readBackbone(runtime.dataDir, config.backbone);
+  const modelConfig: FeatureModelConfig = {
+    taps: config.taps,
+    inputWidth: config.inputWidth,
+    inputHeight: config.inputHeight,
+    ...(config.tapWeights ? { tapWeights: config.tapWeights } : {}),
+  };
+  const model = await cachedFeatureModel(runtime.dataDir, spec, bytes, modelConfig);
+  const session = await loadSession(model.bytes, { device: runtime.device });
+  const { inputWidth: W, inputHeight: H } = config;
+  const patches = model.gridWidth * model.gridHeight;
+
+  async function embedPixels(pixels: readonly Float32Array[]): Promise<Embedding[]> {
+    if (pixels.length === 0) return [];
+    const batch = new Float32Array(pixels.length * 3 * H * W);
+    pixels.forEach((p, i) => {
+      if (p.length !== 3 * H * W) throw new StationError('INTERNAL', `Pixel tensor of ${p.length} values, expected ${3 * H * W}`);
+      batch.set(p, i * 3 * H * W);
+    });
+    const out = await session.run({ pixels: { data: batch, dims: [pixels.length, 3, H, W] } });
+    const emb = out.embedding;
+    if (!emb || !(emb.data instanceof Float32Array)) throw new StationError('INTERNAL', 'Feature model gave no embedding');
+    const size = patches * model.dim;
+    return pixels.map((_, i) => ({
+      data: (emb.data as Float32Array).slice(i * size, (i + 1) * size),
+      patches,
+      dim: model.dim,
+      gridWidth: model.gridWidth,
+      gridHeight: model.gridHeight,
+    }));
+  }
+
+  const toPixels = (image: RgbImage) => imageToPixels(image, W, H);
+  return {
+    config,
+    spec,
+    gridWidth: model.gridWidth,
+    gridHeight: model.gridHeight,
+    dim: model.dim,
+    device: session.device,
+    toPixels,
+    embedPixels,
+    async embed(image) {
+      const [e] = await embedPixels([await toPixels(image)]);
+      return e as Embedding;
+    },
+  };
+}
+
+/** Bilinear resize to (width, height), then HWC uint8 -> CHW float32 on the 0..255 scale. */
+export async function imageToPixels(image: RgbImage, width: number, height: number): Promise<Float32Array> {
+  let data = image.data;
+  if (image.width !== width || image.height !== height) {
+    data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .resize(width, height, { fit: 'fill', kernel: 'linear' })
+      .raw()
+      .toBuffer();
+  }
+  const plane = width * height;
+  const out = new Float32Array(3 * plane);
+  for (let i = 0; i < plane; i++) {
+    out[i] = data[i * 3] as number;
+    out[plane + i] = data[i * 3 + 1] as number;
+    out[2 * plane + i] = data[i * 3 + 2] as number;
+  }
+  return out;
+}

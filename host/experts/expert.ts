@@ -1,0 +1,109 @@
+import type { DeviceName, ThresholdBand } from '../../common/api';
+import type { RgbImage } from '../imaging/rgb-image';
+
+/**
+ * The contract every vision expert meets (docs/ARCHITECTURE.md). An expert is fitted at the
+ * station from golden (good) images, saved next to its recipe, and restored without refitting.
+ *
+ * Scale: every map value and score is normalised so that the recipe's decision threshold is 0.5.
+ * Maps are clipped to [0,1]; scores are not clipped above (a score of 3 is "far above threshold").
+ */
+export interface AnomalyResult {
+  /** (mapHeight, mapWidth) row-major, in [0,1], recipe decision threshold at 0.5. */
+  map: Float32Array;
+  mapWidth: number;
+  mapHeight: number;
+  /** Image score on the same normalised scale (0.5 = decision threshold; may exceed 1). */
+  score: number;
+  /** Milliseconds. */
+  timings: { backbone: number; expert: number };
+}
+
+export type ExpertKind = 'patchcore' | 'padim' | 'anomalib';
+
+/** What a recipe records about its expert: enough to show, audit and reload it. */
+export interface ExpertDescriptor {
+  kind: ExpertKind;
+  /** Format version of the saved state of this kind. */
+  version: number;
+  /** Backbone registry name, or null for experts that bring their own model (anomalib). */
+  backbone: string | null;
+  backboneSha256: string | null;
+  /** Size the image is resized to before the backbone. */
+  inputWidth: number;
+  inputHeight: number;
+  /** Pass below t1, fail above t2, review between; normalised (decision threshold = 0.5). */
+  band: ThresholdBand;
+  goldenCount: number;
+  calibration: Calibration;
+  /** Human-readable notes on fit decisions (duplicates dropped, augmentation used, ...). */
+  notes: string[];
+}
+
+export interface Calibration {
+  /** How held-out golden scores were obtained, e.g. 'k-fold:5', 'leave-one-out', 'augmented-views:8'. */
+  method: string;
+  /** The raw score that maps to 0.5. */
+  rawThreshold: number;
+  /** The raw score that maps to 0 (map floor). */
+  rawFloor: number;
+  /** Held-out golden scores, normalised (what the recipe screen's histogram shows). */
+  heldOutScores: number[];
+}
+
+/** Which expert to fit; options are validated by the expert kind. */
+export interface ExpertSpec {
+  kind: ExpertKind;
+  /** Backbone registry name; default: the registry's default backbone. */
+  backbone?: string;
+  /** Kind-specific settings (e.g. anomalib: the imported model path). */
+  options?: Record<string, unknown>;
+}
+
+export interface ExpertRuntime {
+  /** Data dir: its models/ holds the backbones, its cache/ the edited feature models. */
+  dataDir: string;
+  device: DeviceName;
+}
+
+export interface FitOptions extends ExpertRuntime {
+  /** Seed for coreset sampling and projections, so a refit gives the same bank. */
+  seed?: number;
+  onProgress?: (stage: string, done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** A golden sample: a decoded image and a name for messages. */
+export interface GoldenImage {
+  name: string;
+  image: RgbImage;
+}
+
+export interface Expert {
+  descriptor: ExpertDescriptor;
+  inspect(image: RgbImage): Promise<AnomalyResult>;
+  dispose(): Promise<void>;
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** The fitted expert, ready to inspect, and what `saveExpert` writes. */
+export interface FittedExpert {
+  expert: Expert;
+  /** Small JSON state the kind needs to restore itself (validated on load). */
+  state: { [key: string]: JsonValue };
+  /** Large arrays (memory bank, Gaussians), saved as content-hashed files. */
+  blobs: Record<string, Uint8Array>;
+}
+
+/** One expert kind: its folder's tiny entry point exports this. */
+export interface ExpertModule {
+  kind: ExpertKind;
+  fit(spec: ExpertSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert>;
+  load(
+    descriptor: ExpertDescriptor,
+    state: { [key: string]: JsonValue },
+    blobs: Record<string, Uint8Array>,
+    runtime: ExpertRuntime,
+  ): Promise<Expert>;
+}

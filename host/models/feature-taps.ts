@@ -1,0 +1,209 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StationError } from '../../common/errors';
+import { dataLayout } from '../paths';
+import { writeFileAtomic } from '../store/atomic-write';
+import {
+  type GraphProto,
+  type NodeProto,
+  OPSET,
+  decodeModel,
+  definedNames,
+  encodeModel,
+  floatTensor,
+  inputDims,
+  int64Tensor,
+  node,
+  pruneTo,
+  valueInfo,
+} from './onnx-graph';
+import { type BackboneSpec, getTaps } from './registry';
+
+/**
+ * Turns a pinned classifier into a PatchCore feature extractor, as an ONNX graph:
+ *
+ *   pixels (N,3,H,W) 0..255 RGB -> ImageNet normalisation -> backbone up to the taps
+ *   -> per tap: dequantise (int8 graphs), 3x3 average (local neighbourhood), resize to the finest
+ *      tap's grid, weight -> concat -> embedding (N, h*w, D), patches row-major.
+ *
+ * Keeping the pre- and post-processing in the graph puts the constants in one place and lets the
+ * whole extractor run on the chosen execution provider.
+ */
+export interface FeatureModelConfig {
+  taps: string[];
+  /** Multiplies each tap's features (tap weighting); default 1 each. */
+  tapWeights?: number[];
+  inputWidth: number;
+  inputHeight: number;
+}
+
+export interface FeatureModel {
+  bytes: Uint8Array;
+  /** Patches per side on the output grid and the embedding width. */
+  gridWidth: number;
+  gridHeight: number;
+  dim: number;
+  inputName: 'pixels';
+  outputName: 'embedding';
+}
+
+/** Bumped whenever the graph this file builds changes, so cached models are rebuilt. */
+const GRAPH_FORMAT = 3;
+
+/** Input sizes must be a multiple of this so every tap's grid divides evenly. */
+export const INPUT_MULTIPLE = 32;
+
+export function featureGeometry(spec: BackboneSpec, config: FeatureModelConfig) {
+  const taps = getTaps(spec, config.taps);
+  if (taps.length === 0) throw new StationError('INVALID_INPUT', 'At least one feature tap is needed');
+  for (const size of [config.inputWidth, config.inputHeight]) {
+    if (!Number.isInteger(size) || size < 64 || size > 1024 || size % INPUT_MULTIPLE !== 0) {
+      throw new StationError('INVALID_INPUT', `Input size ${size} is invalid: use a multiple of 32 from 64 to 1024`);
+    }
+  }
+  const stride = Math.min(...taps.map((t) => t.stride));
+  return {
+    taps,
+    stride,
+    gridWidth: config.inputWidth / stride,
+    gridHeight: config.inputHeight / stride,
+    dim: taps.reduce((s, t) => s + t.channels, 0),
+  };
+}
+
+/**
+ * Builds the feature model from the backbone bytes (already hash-checked by the store).
+ *
+ * @throws StationError('BAD_MODEL') when the graph lacks the registry's input or tap tensors.
+ */
+export function buildFeatureModel(backbone: Uint8Array, spec: BackboneSpec, config: FeatureModelConfig): FeatureModel {
+  const geometry = featureGeometry(spec, config);
+  const model = decodeModel(backbone, `Backbone ${spec.name}`);
+  const graph = model.graph as GraphProto;
+  checkInput(graph, spec);
+  const names = definedNames(graph);
+  for (const tap of geometry.taps) {
+    if (!names.has(tap.tensor)) {
+      throw new StationError('BAD_MODEL', `Backbone ${spec.name} has no tensor ${tap.tensor} for tap ${tap.name}`);
+    }
+  }
+  pruneTo(
+    graph,
+    geometry.taps.map((t) => t.tensor),
+  );
+  const added: NodeProto[] = [];
+  const inits = graph.initializer ?? [];
+  // Normalisation folded into one Sub and one Mul: x' = (x - 255*mean) * 1/(255*std).
+  const mean = spec.input.mean.map((m) => m * 255);
+  const invStd = spec.input.std.map((s) => 1 / (s * 255));
+  inits.push(floatTensor('myriad_mean', [1, 3, 1, 1], mean), floatTensor('myriad_inv_std', [1, 3, 1, 1], invStd));
+  added.push(node('Sub', ['pixels', 'myriad_mean'], ['myriad_centred']));
+  added.push(node('Mul', ['myriad_centred', 'myriad_inv_std'], [spec.input.name]));
+  const weights = config.tapWeights ?? geometry.taps.map(() => 1);
+  if (weights.length !== geometry.taps.length || weights.some((w) => !(w > 0))) {
+    throw new StationError('INVALID_INPUT', 'Tap weights must be one positive number per tap');
+  }
+  const concatInputs: string[] = [];
+  geometry.taps.forEach((tap, i) => {
+    let t = tap.tensor;
+    if (tap.quantized) {
+      const base = tap.tensor.replace(/_quantized$/, '');
+      for (const q of [`${base}_scale`, `${base}_zero_point`]) {
+        if (!names.has(q)) throw new StationError('BAD_MODEL', `Backbone ${spec.name} lacks ${q} to dequantise ${tap.name}`);
+      }
+      added.push(node('DequantizeLinear', [t, `${base}_scale`, `${base}_zero_point`], [`myriad_tap${i}`]));
+      t = `myriad_tap${i}`;
+    }
+    // 3x3 neighbourhood average (PatchCore's local aggregation); padding excluded at the border.
+    added.push(
+      node('AveragePool', [t], [`myriad_avg${i}`], { kernel_shape: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1] }),
+    );
+    t = `myriad_avg${i}`;
+    const factor = tap.stride / geometry.stride;
+    if (factor !== 1) {
+      inits.push(floatTensor(`myriad_scales${i}`, [4], [1, 1, factor, factor]));
+      added.push(node('Resize', [t, '', `myriad_scales${i}`], [`myriad_up${i}`], { mode: 'linear' }));
+      t = `myriad_up${i}`;
+    }
+    const w = weights[i] as number;
+    if (w !== 1) {
+      inits.push(floatTensor(`myriad_w${i}`, [1], [w]));
+      added.push(node('Mul', [t, `myriad_w${i}`], [`myriad_weighted${i}`]));
+      t = `myriad_weighted${i}`;
+    }
+    concatInputs.push(t);
+  });
+  added.push(node('Concat', concatInputs, ['myriad_features'], { axis: 1 }));
+  added.push(node('Transpose', ['myriad_features'], ['myriad_nhwc'], { perm: [0, 2, 3, 1] }));
+  inits.push(int64Tensor('myriad_flat', [3], [0, -1, geometry.dim]));
+  added.push(node('Reshape', ['myriad_nhwc', 'myriad_flat'], ['embedding']));
+  graph.initializer = inits;
+  graph.node = [...added.slice(0, 2), ...(graph.node ?? []), ...added.slice(2)];
+  graph.input = [valueInfo('pixels', ['batch', 3, config.inputHeight, config.inputWidth])];
+  graph.output = [valueInfo('embedding', ['batch', geometry.gridWidth * geometry.gridHeight, geometry.dim])];
+  graph.valueInfo = [];
+  // Opset 13 for Resize without roi; QLinear*/QuantizeLinear are unchanged from 10 to 13.
+  model.opsetImport = [{ domain: '', version: Math.max(OPSET, defaultOpset(model.opsetImport ?? [])) }];
+  return {
+    bytes: encodeModel(model),
+    gridWidth: geometry.gridWidth,
+    gridHeight: geometry.gridHeight,
+    dim: geometry.dim,
+    inputName: 'pixels',
+    outputName: 'embedding',
+  };
+}
+
+function defaultOpset(imports: { domain?: string | null; version?: unknown }[]): number {
+  const own = imports.find((o) => !o.domain);
+  return own ? Number(own.version) : OPSET;
+}
+
+function checkInput(graph: GraphProto, spec: BackboneSpec): void {
+  const input = (graph.input ?? []).find((i) => i.name === spec.input.name);
+  if (!input) {
+    const got = (graph.input ?? []).map((i) => i.name).join(', ');
+    throw new StationError('BAD_MODEL', `Backbone ${spec.name} has no input "${spec.input.name}" (it has: ${got})`);
+  }
+  const dims = inputDims(input);
+  if (dims.length !== 4 || dims[1] !== 3) {
+    throw new StationError(
+      'BAD_MODEL',
+      `Backbone ${spec.name} input "${spec.input.name}" has shape [${dims.join(',')}]; expected [N,3,H,W] RGB`,
+    );
+  }
+}
+
+/**
+ * The feature model for a backbone and config, from <data-dir>/cache when it was built before
+ * (keyed by the backbone hash, the config and the graph format).
+ */
+export async function cachedFeatureModel(
+  dataDir: string,
+  spec: BackboneSpec,
+  backbone: Uint8Array,
+  config: FeatureModelConfig,
+): Promise<FeatureModel> {
+  const geometry = featureGeometry(spec, config);
+  const key = createHash('sha256')
+    .update(JSON.stringify({ format: GRAPH_FORMAT, sha256: spec.sha256, config }))
+    .digest('hex')
+    .slice(0, 32);
+  const path = join(dataLayout(dataDir).cache, `features-${spec.name}-${key}.onnx`);
+  const meta = {
+    gridWidth: geometry.gridWidth,
+    gridHeight: geometry.gridHeight,
+    dim: geometry.dim,
+    inputName: 'pixels' as const,
+    outputName: 'embedding' as const,
+  };
+  try {
+    return { bytes: await readFile(path), ...meta };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  const built = buildFeatureModel(backbone, spec, config);
+  await writeFileAtomic(path, built.bytes);
+  return built;
+}
