@@ -1,0 +1,28 @@
+/**
+ * Seeded choice of the K references of a few-shot run (CONTRACTS.md section 3). Deterministic
+ * across machines and Node versions: mulberry32 over a sorted list, partial Fisher-Yates.
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** K distinct items of `items` drawn with `seed`; all of them (in order) when k is 'all'. */
+export function sampleShots<T>(items: readonly T[], k: number | 'all', seed: number): T[] {
+  if (k === 'all') return [...items];
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`shots must be a positive integer, got ${k}`);
+  if (k > items.length) throw new RangeError(`asked for ${k} shots from ${items.length} images`);
+  const pool = [...items];
+  const next = mulberry32(0x9e3779b9 ^ seed);
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(next() * (pool.length - i));
+    [pool[i], pool[j]] = [pool[j] as T, pool[i] as T];
+  }
+  return pool.slice(0, k);
+}
