@@ -1,0 +1,42 @@
+import type Database from 'better-sqlite3';
+import { StationError } from '../common/errors';
+import * as m001 from './migrations/001-initial';
+
+/**
+ * The one list of schema migrations (STYLE.md 9, the Signal way): numbered, versions only go up,
+ * every pending migration runs in one transaction, the version lives in PRAGMA user_version.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', up: m001.up }];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
+
+/**
+ * Brings the database to SCHEMA_VERSION.
+ *
+ * @throws StationError('INTERNAL') when the file was written by a newer app (its schema is unknown
+ *   here, so touching it could destroy data).
+ */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latest) {
+    throw new StationError(
+      'INTERNAL',
+      `The database has schema version ${current}, newer than this app understands (${latest}); update Myriad Station`,
+    );
+  }
+  const pending = migrations.filter((m) => m.version > current);
+  if (pending.length === 0) return current;
+  db.transaction(() => {
+    for (const m of pending) db.exec(m.up);
+    // PRAGMA user_version is transactional: it rolls back with the migrations if any of them fails.
+    db.pragma(`user_version = ${latest}`);
+  }).immediate();
+  return latest;
+}

@@ -1,0 +1,137 @@
+import type { InspectionSummary, InspectionTimings, ThresholdBand, Verdict } from '../../common/api';
+import type { Db } from '../open';
+
+export interface InspectionRow {
+  id: string;
+  recipeId: number;
+  recipe: string;
+  recipeVersion: number;
+  verdict: Verdict;
+  score: number;
+  threshold: number;
+  band: ThresholdBand;
+  imageSha256: string;
+  imagePath: string;
+  mapSha256: string;
+  mapPath: string;
+  width: number;
+  height: number;
+  backbone: string;
+  backboneSha256: string;
+  expert: string;
+  lmm: string | null;
+  instructions: string[];
+  timings: InspectionTimings;
+  operator: string;
+  createdAt: string;
+}
+
+export type NewInspection = Omit<InspectionRow, 'recipe' | 'recipeVersion'>;
+
+interface Row {
+  id: string;
+  recipe_id: number;
+  recipe_name: string;
+  recipe_version: number;
+  verdict: Verdict;
+  score: number;
+  threshold: number;
+  t1: number;
+  t2: number;
+  image_sha256: string;
+  image_path: string;
+  map_sha256: string;
+  map_path: string;
+  width: number;
+  height: number;
+  backbone: string;
+  backbone_sha256: string;
+  expert: string;
+  lmm: string | null;
+  instructions_json: string;
+  timings_json: string;
+  operator: string;
+  created_at: string;
+}
+
+const SELECT = `SELECT i.*, r.name AS recipe_name, r.version AS recipe_version
+  FROM inspections i JOIN recipes r ON r.id = i.recipe_id`;
+
+function fromRow(r: Row): InspectionRow {
+  return {
+    id: r.id,
+    recipeId: r.recipe_id,
+    recipe: r.recipe_name,
+    recipeVersion: r.recipe_version,
+    verdict: r.verdict,
+    score: r.score,
+    threshold: r.threshold,
+    band: { t1: r.t1, t2: r.t2 },
+    imageSha256: r.image_sha256,
+    imagePath: r.image_path,
+    mapSha256: r.map_sha256,
+    mapPath: r.map_path,
+    width: r.width,
+    height: r.height,
+    backbone: r.backbone,
+    backboneSha256: r.backbone_sha256,
+    expert: r.expert,
+    lmm: r.lmm,
+    instructions: JSON.parse(r.instructions_json) as string[],
+    timings: JSON.parse(r.timings_json) as InspectionTimings,
+    operator: r.operator,
+    createdAt: r.created_at,
+  };
+}
+
+export function insertInspection(db: Db, i: NewInspection): void {
+  db.prepare(
+    `INSERT INTO inspections (id, recipe_id, verdict, score, threshold, t1, t2, image_sha256, image_path, map_sha256,
+       map_path, width, height, backbone, backbone_sha256, expert, lmm, instructions_json, timings_json, operator, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    i.id,
+    i.recipeId,
+    i.verdict,
+    i.score,
+    i.threshold,
+    i.band.t1,
+    i.band.t2,
+    i.imageSha256,
+    i.imagePath,
+    i.mapSha256,
+    i.mapPath,
+    i.width,
+    i.height,
+    i.backbone,
+    i.backboneSha256,
+    i.expert,
+    i.lmm,
+    JSON.stringify(i.instructions),
+    JSON.stringify(i.timings),
+    i.operator,
+    i.createdAt,
+  );
+}
+
+export function getInspection(db: Db, id: string): InspectionRow | null {
+  const row = db.prepare(`${SELECT} WHERE i.id = ?`).get(id) as Row | undefined;
+  return row ? fromRow(row) : null;
+}
+
+export function recentInspections(db: Db, limit: number): InspectionSummary[] {
+  const rows = db.prepare(`${SELECT} ORDER BY i.created_at DESC, i.rowid DESC LIMIT ?`).all(limit) as Row[];
+  return rows.map((r) => ({
+    id: r.id,
+    recipe: r.recipe_name,
+    verdict: r.verdict,
+    score: r.score,
+    imageSha256: r.image_sha256,
+    mapSha256: r.map_sha256,
+    createdAt: r.created_at,
+  }));
+}
+
+export function allInspectionIds(db: Db): string[] {
+  return (db.prepare('SELECT id FROM inspections ORDER BY rowid').all() as Array<{ id: string }>).map((r) => r.id);
+}

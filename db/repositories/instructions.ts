@@ -1,0 +1,53 @@
+import type { Instruction } from '../../common/api';
+import type { Db } from '../open';
+
+/** Operator instructions (custom prompts) per recipe name; deactivation is a row of its own. */
+interface Row {
+  id: string;
+  recipe: string;
+  text: string;
+  author: string;
+  created_at: string;
+  active_from: string;
+  active_to: string | null;
+}
+
+const SELECT = `SELECT i.*, d.active_to FROM operator_instructions i
+  LEFT JOIN instruction_deactivations d ON d.instruction_id = i.id`;
+
+function fromRow(r: Row): Instruction {
+  return {
+    id: r.id,
+    recipe: r.recipe,
+    text: r.text,
+    author: r.author,
+    createdAt: r.created_at,
+    activeFrom: r.active_from,
+    activeTo: r.active_to,
+  };
+}
+
+export function insertInstruction(db: Db, i: { id: string; recipe: string; text: string; author: string; at: string }): Instruction {
+  db.prepare(
+    'INSERT INTO operator_instructions (id, recipe, text, author, created_at, active_from) VALUES (?, ?, ?, ?, ?, ?)',
+  ).run(i.id, i.recipe, i.text, i.author, i.at, i.at);
+  return getInstruction(db, i.id) as Instruction;
+}
+
+export function getInstruction(db: Db, id: string): Instruction | null {
+  const row = db.prepare(`${SELECT} WHERE i.id = ?`).get(id) as Row | undefined;
+  return row ? fromRow(row) : null;
+}
+
+/** Records that `id` stops being active at `at`; returns false when it already was inactive. */
+export function deactivateInstruction(db: Db, id: string, author: string, at: string): boolean {
+  const r = db
+    .prepare('INSERT OR IGNORE INTO instruction_deactivations (instruction_id, active_to, author) VALUES (?, ?, ?)')
+    .run(id, at, author);
+  return r.changes === 1;
+}
+
+export function activeInstructions(db: Db, recipe: string): Instruction[] {
+  const rows = db.prepare(`${SELECT} WHERE i.recipe = ? AND d.active_to IS NULL ORDER BY i.created_at, i.rowid`).all(recipe) as Row[];
+  return rows.map(fromRow);
+}

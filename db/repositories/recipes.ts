@@ -1,0 +1,128 @@
+import type { ThresholdBand } from '../../common/api';
+import type { Db } from '../open';
+
+/** Recipes are versioned: create-or-replace inserts version n+1; rows are never edited. */
+export interface RecipeRow {
+  id: number;
+  name: string;
+  version: number;
+  expert: string;
+  backbone: string;
+  backboneSha256: string;
+  band: ThresholdBand;
+  expertDir: string;
+  config: Record<string, unknown>;
+  createdBy: string;
+  createdAt: string;
+  goldenCount: number;
+}
+
+export interface NewRecipe {
+  name: string;
+  expert: string;
+  backbone: string;
+  backboneSha256: string;
+  band: ThresholdBand;
+  expertDir: string;
+  config: Record<string, unknown>;
+  createdBy: string;
+}
+
+export interface NewGoldenSample {
+  imageSha256: string;
+  imagePath: string;
+  sourceName: string;
+}
+
+interface Row {
+  id: number;
+  name: string;
+  version: number;
+  expert: string;
+  backbone: string;
+  backbone_sha256: string;
+  t1: number;
+  t2: number;
+  expert_dir: string;
+  config_json: string;
+  created_by: string;
+  created_at: string;
+  golden_count: number;
+}
+
+const SELECT = `SELECT r.*, (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS golden_count FROM recipes r`;
+
+function fromRow(r: Row): RecipeRow {
+  return {
+    id: r.id,
+    name: r.name,
+    version: r.version,
+    expert: r.expert,
+    backbone: r.backbone,
+    backboneSha256: r.backbone_sha256,
+    band: { t1: r.t1, t2: r.t2 },
+    expertDir: r.expert_dir,
+    config: JSON.parse(r.config_json) as Record<string, unknown>,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    goldenCount: r.golden_count,
+  };
+}
+
+export function nextRecipeVersion(db: Db, name: string): number {
+  const row = db.prepare('SELECT MAX(version) AS v FROM recipes WHERE name = ?').get(name) as { v: number | null };
+  return (row.v ?? 0) + 1;
+}
+
+/** Inserts the next version of `recipe` with its golden samples; call inside a write transaction. */
+export function insertRecipe(db: Db, recipe: NewRecipe, golden: readonly NewGoldenSample[], at: string): RecipeRow {
+  const version = nextRecipeVersion(db, recipe.name);
+  const { lastInsertRowid } = db
+    .prepare(
+      `INSERT INTO recipes (name, version, expert, backbone, backbone_sha256, t1, t2, expert_dir, config_json, created_by, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    )
+    .run(
+      recipe.name,
+      version,
+      recipe.expert,
+      recipe.backbone,
+      recipe.backboneSha256,
+      recipe.band.t1,
+      recipe.band.t2,
+      recipe.expertDir,
+      JSON.stringify(recipe.config),
+      recipe.createdBy,
+      at,
+    );
+  const insertGolden = db.prepare(
+    'INSERT INTO golden_samples (recipe_id, image_sha256, image_path, source_name, created_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  for (const g of golden) insertGolden.run(lastInsertRowid, g.imageSha256, g.imagePath, g.sourceName, at);
+  return getRecipeById(db, Number(lastInsertRowid)) as RecipeRow;
+}
+
+export function getRecipeById(db: Db, id: number): RecipeRow | null {
+  const row = db.prepare(`${SELECT} WHERE r.id = ?`).get(id) as Row | undefined;
+  return row ? fromRow(row) : null;
+}
+
+export function latestRecipe(db: Db, name: string): RecipeRow | null {
+  const row = db.prepare(`${SELECT} WHERE r.name = ? ORDER BY r.version DESC LIMIT 1`).get(name) as Row | undefined;
+  return row ? fromRow(row) : null;
+}
+
+/** The newest version of every recipe, by name. */
+export function listLatestRecipes(db: Db): RecipeRow[] {
+  const rows = db
+    .prepare(`${SELECT} WHERE r.version = (SELECT MAX(version) FROM recipes x WHERE x.name = r.name) ORDER BY r.name`)
+    .all() as Row[];
+  return rows.map(fromRow);
+}
+
+export function goldenSamples(db: Db, recipeId: number): Array<NewGoldenSample & { createdAt: string }> {
+  const rows = db
+    .prepare('SELECT image_sha256, image_path, source_name, created_at FROM golden_samples WHERE recipe_id = ? ORDER BY id')
+    .all(recipeId) as Array<{ image_sha256: string; image_path: string; source_name: string; created_at: string }>;
+  return rows.map((r) => ({ imageSha256: r.image_sha256, imagePath: r.image_path, sourceName: r.source_name, createdAt: r.created_at }));
+}

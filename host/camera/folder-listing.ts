@@ -1,0 +1,25 @@
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { StationError } from '../../common/errors';
+import { isImageFileName } from '../imaging/decode';
+
+/** The image files of `dir` in name order (plain code-point order, stable across platforms). */
+export async function listImageFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new StationError('INVALID_INPUT', `Not a folder: ${dir}`);
+    names = await readdir(dir);
+  } catch (err) {
+    if (err instanceof StationError) throw err;
+    throw new StationError('UNAVAILABLE', `Camera folder is not available: ${dir}`, { cause: err });
+  }
+  return names.filter(isImageFileName).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((n) => join(dir, n));
+}
+
+/** The blob extension for an image file name: '.jpeg' is stored as '.jpg', '.tiff' as '.tif'. */
+export function blobExtension(path: string): string {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.jpeg') return '.jpg';
+  if (ext === '.tiff') return '.tif';
+  return ext;
+}

@@ -1,0 +1,163 @@
+import { randomUUID } from 'node:crypto';
+import type { DialogTurn } from '../../common/api';
+import { StationError, toWireError } from '../../common/errors';
+import { insertTurn, listTurns, type TurnStatus } from '../../db/repositories/dialog-turns';
+import { getInspection, type InspectionRow } from '../../db/repositories/inspections';
+import { writeTransaction, type Db } from '../../db/open';
+import { guarded } from '../../db/sqlite-errors';
+import type { DialogModel, DialogReply } from '../lmm/dialog-model';
+import type { StationEvents } from '../events';
+import type { BlobStore } from '../store/blob-store';
+import type { ExpertResult } from '../recipes/expert-backend';
+import { decodeMapPng } from './map-png';
+
+type Anomaly = Pick<ExpertResult, 'map' | 'mapWidth' | 'mapHeight' | 'score'>;
+
+export interface AnswerContext {
+  product: string;
+  instructions: string[];
+}
+
+interface Running {
+  inspectionId: string;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+/** Recent maps kept in memory so a follow-up question does not re-read the PNG. */
+const MAP_CACHE_SIZE = 16;
+
+/**
+ * Streams answers of the dialog model as events and records each finished answer as a dialog turn.
+ * Generation runs outside any transaction; only the finished turn is written, in one short one.
+ */
+export class DialogService {
+  private readonly running = new Map<string, Running>();
+  private readonly maps = new Map<string, Anomaly>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly blobs: BlobStore,
+    private readonly events: StationEvents,
+    private readonly model: DialogModel | null,
+    private readonly context: (inspection: InspectionRow) => AnswerContext,
+  ) {}
+
+  get modelName(): string | null {
+    return this.model ? `${this.model.name}@${this.model.version}` : null;
+  }
+
+  remember(inspectionId: string, anomaly: Anomaly): void {
+    this.maps.set(inspectionId, anomaly);
+    for (const key of this.maps.keys()) {
+      if (this.maps.size <= MAP_CACHE_SIZE) break;
+      this.maps.delete(key);
+    }
+  }
+
+  /** Starts the first, definite answer of an inspection; resolves when it is recorded (or failed). */
+  startFirstAnswer(inspection: InspectionRow, turnId: string = randomUUID()): { turnId: string; done: Promise<void> } {
+    return { turnId, done: this.start(inspection, null, turnId) };
+  }
+
+  /** Records the operator's question at once, then streams the answer on the returned turn id. */
+  ask(inspectionId: string, question: string): { turnId: string; question: DialogTurn; done: Promise<void> } {
+    const inspection = guarded('read the inspection', () => getInspection(this.db, inspectionId));
+    if (!inspection) throw new StationError('NOT_FOUND', `No inspection with id ${inspectionId}`);
+    const turn = writeTransaction(this.db, 'record the question', () =>
+      insertTurn(this.db, {
+        id: randomUUID(),
+        inspectionId,
+        role: 'operator',
+        text: question,
+        model: null,
+        status: 'done',
+        firstTokenMs: null,
+        totalMs: null,
+        at: new Date().toISOString(),
+      }),
+    );
+    const turnId = randomUUID();
+    return { turnId, question: turn, done: this.start(inspection, question, turnId) };
+  }
+
+  cancel(turnId: string): boolean {
+    const r = this.running.get(turnId);
+    if (!r) return false;
+    r.controller.abort();
+    return true;
+  }
+
+  /** Cancels every answer in flight and waits until each has recorded its outcome. */
+  async close(): Promise<void> {
+    const all = [...this.running.values()];
+    for (const r of all) r.controller.abort();
+    await Promise.all(all.map((r) => r.done));
+  }
+
+  private start(inspection: InspectionRow, question: string | null, turnId: string): Promise<void> {
+    const controller = new AbortController();
+    const done = this.generate(inspection, question, turnId, controller.signal).finally(() => this.running.delete(turnId));
+    this.running.set(turnId, { inspectionId: inspection.id, controller, done });
+    return done;
+  }
+
+  private async generate(inspection: InspectionRow, question: string | null, turnId: string, signal: AbortSignal): Promise<void> {
+    const inspectionId = inspection.id;
+    let text = '';
+    try {
+      if (!this.model) throw new StationError('UNAVAILABLE', 'No dialog model is installed; the verdict stands without a description');
+      const history = listTurns(this.db, inspectionId, { onlyDone: true }).map((t) => ({ role: t.role, text: t.text }));
+      // The question itself was recorded before generation started; the model gets it separately.
+      if (question !== null && history.length > 0 && history[history.length - 1]?.role === 'operator') history.pop();
+      const anomaly = await this.anomaly(inspection);
+      const ctx = this.context(inspection);
+      const reply: DialogReply = await this.model.generate(
+        { product: ctx.product, instructions: ctx.instructions, anomaly, history, question },
+        (delta) => {
+          text += delta;
+          this.events.emit('dialog.token', { inspectionId, turnId, delta });
+        },
+        signal,
+      );
+      const turn = this.record(inspectionId, turnId, reply.text, 'done', reply);
+      this.events.emit('dialog.done', { inspectionId, turnId, turn });
+    } catch (err) {
+      const wire = toWireError(signal.aborted ? new StationError('CANCELLED', 'The answer was cancelled') : err);
+      const status: TurnStatus = wire.code === 'CANCELLED' ? 'cancelled' : 'error';
+      if (this.model) {
+        try {
+          this.record(inspectionId, turnId, text, status, null);
+        } catch (recordErr) {
+          wire.message = `${wire.message} (and it could not be recorded: ${toWireError(recordErr).message})`;
+        }
+      }
+      this.events.emit('dialog.error', { inspectionId, turnId, code: wire.code, message: wire.message });
+    }
+  }
+
+  private record(inspectionId: string, turnId: string, text: string, status: TurnStatus, reply: DialogReply | null): DialogTurn {
+    return writeTransaction(this.db, 'record the answer', () =>
+      insertTurn(this.db, {
+        id: turnId,
+        inspectionId,
+        role: 'assistant',
+        text,
+        model: this.modelName,
+        status,
+        firstTokenMs: reply?.firstTokenMs ?? null,
+        totalMs: reply?.totalMs ?? null,
+        at: new Date().toISOString(),
+      }),
+    );
+  }
+
+  private async anomaly(inspection: InspectionRow): Promise<Anomaly> {
+    const cached = this.maps.get(inspection.id);
+    if (cached) return cached;
+    const { map, width, height } = await decodeMapPng(await this.blobs.read(inspection.mapSha256));
+    const anomaly = { map, mapWidth: width, mapHeight: height, score: inspection.score };
+    this.remember(inspection.id, anomaly);
+    return anomaly;
+  }
+}

@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import type { InspectionRecord, InspectionTimings } from '../../common/api';
+import { insertInspection, getInspection, type InspectionRow } from '../../db/repositories/inspections';
+import { firstAnswerTimings, listTurns } from '../../db/repositories/dialog-turns';
+import { writeTransaction, type Db } from '../../db/open';
+import { guarded } from '../../db/sqlite-errors';
+import { decodeImage } from '../imaging/decode';
+import type { RecipeService } from '../recipes/recipe-service';
+import type { BlobStore } from '../store/blob-store';
+import type { DialogService } from './dialog-service';
+import type { FrameBytes } from './frame-source';
+import { encodeMapPng } from './map-png';
+import { DECISION_THRESHOLD, verdictFromBand } from './verdict';
+import { StationError } from '../../common/errors';
+
+export interface InspectOptions {
+  operator: string;
+  /** Instructions for this inspection only (CLI --prompt), after the recipe's standing ones. */
+  extraInstructions?: readonly string[];
+}
+
+export interface InspectOutcome {
+  record: InspectionRecord;
+  answerTurnId: string;
+  /** Settles once the first answer is recorded or has failed (its outcome arrives as events). */
+  answerDone: Promise<void>;
+}
+
+/**
+ * PRODUCT.md "Main flow": decode -> expert -> verdict from the band -> image and map stored as blobs
+ * -> inspection row in one short transaction -> THEN the first answer streams. The verdict is
+ * returned without waiting for the description.
+ */
+export class InspectionPipeline {
+  constructor(
+    private readonly db: Db,
+    private readonly blobs: BlobStore,
+    private readonly recipes: RecipeService,
+    private readonly dialog: DialogService,
+  ) {}
+
+  async inspect(recipeName: string, frame: FrameBytes, options: InspectOptions): Promise<InspectOutcome> {
+    const started = performance.now();
+    const recipe = this.recipes.latest(recipeName);
+    const expert = await this.recipes.expert(recipe);
+    const t0 = performance.now();
+    const image = await decodeImage(frame.bytes);
+    const decodeMs = performance.now() - t0;
+    const result = await expert.inspect(image);
+    checkResult(result.score, result.map.length, result.mapWidth, result.mapHeight);
+    const verdict = verdictFromBand(result.score, recipe.band);
+    const storeStart = performance.now();
+    const [imageBlob, mapBlob] = [
+      await this.blobs.put(frame.bytes, frame.ext),
+      await this.blobs.put(await encodeMapPng(result.map, result.mapWidth, result.mapHeight), '.png'),
+    ];
+    const instructions = [...this.recipes.instructions(recipe.name).map((i) => i.text), ...(options.extraInstructions ?? [])];
+    const id = randomUUID();
+    const timings: InspectionTimings = {
+      decode: decodeMs,
+      backbone: result.timings.backbone,
+      expert: result.timings.expert,
+      lmm_first_token: null,
+      lmm_total: null,
+      db: performance.now() - storeStart,
+      total: 0,
+    };
+    const row: InspectionRow = {
+      id,
+      recipeId: recipe.id,
+      recipe: recipe.name,
+      recipeVersion: recipe.version,
+      verdict,
+      score: result.score,
+      threshold: DECISION_THRESHOLD,
+      band: recipe.band,
+      imageSha256: imageBlob.sha256,
+      imagePath: imageBlob.relPath,
+      mapSha256: mapBlob.sha256,
+      mapPath: mapBlob.relPath,
+      width: image.width,
+      height: image.height,
+      backbone: expert.backbone,
+      backboneSha256: expert.backboneSha256,
+      expert: expert.expert,
+      lmm: this.dialog.modelName,
+      instructions,
+      timings,
+      operator: options.operator,
+      createdAt: new Date().toISOString(),
+    };
+    // A recorded row is never edited, so the stored timings stop just before the commit (db = blob
+    // writes); the caller's copy adds the commit itself to db and total.
+    timings.total = performance.now() - started;
+    const commitStart = performance.now();
+    writeTransaction(this.db, 'record the inspection', () => insertInspection(this.db, row));
+    const commitMs = performance.now() - commitStart;
+    this.dialog.remember(id, result);
+    const answer = this.dialog.startFirstAnswer(row);
+    const reported = { ...timings, db: timings.db + commitMs, total: performance.now() - started };
+    return { record: { ...toRecord(row, []), timings: reported }, answerTurnId: answer.turnId, answerDone: answer.done };
+  }
+
+  get(id: string): InspectionRecord {
+    const row = guarded('read the inspection', () => getInspection(this.db, id));
+    if (!row) throw new StationError('NOT_FOUND', `No inspection with id ${id}`);
+    const dialog = guarded('read the dialog', () => listTurns(this.db, id));
+    const first = guarded('read the dialog', () => firstAnswerTimings(this.db, id));
+    const record = toRecord(row, dialog);
+    if (first) record.timings = { ...record.timings, lmm_first_token: first.firstTokenMs, lmm_total: first.totalMs };
+    return record;
+  }
+}
+
+function checkResult(score: number, length: number, width: number, height: number): void {
+  if (!Number.isFinite(score) || length !== width * height || width < 1 || height < 1) {
+    throw new StationError('BAD_MODEL', `The expert returned an invalid result (score ${score}, map ${length} values for ${width}x${height})`);
+  }
+}
+
+export function toRecord(row: InspectionRow, dialog: InspectionRecord['dialog']): InspectionRecord {
+  return {
+    id: row.id,
+    recipe: row.recipe,
+    recipeVersion: row.recipeVersion,
+    verdict: row.verdict,
+    score: row.score,
+    threshold: row.threshold,
+    band: row.band,
+    imageSha256: row.imageSha256,
+    mapSha256: row.mapSha256,
+    width: row.width,
+    height: row.height,
+    createdAt: row.createdAt,
+    models: { backbone: `${row.backbone}@${row.backboneSha256}`, expert: row.expert, lmm: row.lmm },
+    instructions: row.instructions,
+    dialog,
+    timings: row.timings,
+  };
+}

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Instruction, RecipeSummary } from '../../common/api';
+import { MAX_PROMPT_CHARS } from '../../common/api';
+import { StationError } from '../../common/errors';
+import { appendAudit } from '../../db/repositories/audit-log';
+import {
+  activeInstructions,
+  deactivateInstruction,
+  getInstruction,
+  insertInstruction,
+} from '../../db/repositories/instructions';
+import { insertRecipe, latestRecipe, listLatestRecipes, type RecipeRow } from '../../db/repositories/recipes';
+import { writeTransaction, type Db } from '../../db/open';
+import { guarded } from '../../db/sqlite-errors';
+import { listImageFiles, blobExtension } from '../camera/folder-listing';
+import { decodeImage } from '../imaging/decode';
+import type { RgbImage } from '../imaging/rgb-image';
+import type { BlobStore } from '../store/blob-store';
+import { validateExpertSpec, type ExpertBackend, type LoadedExpert } from './expert-backend';
+
+export interface CreateRecipeInput {
+  name: string;
+  referencesDir: string;
+  expert: string;
+  prompts: readonly string[];
+  author: string;
+}
+
+export const MAX_GOLDEN_SAMPLES = 500;
+
+/**
+ * Recipes on top of the expert seam: create-or-replace fits the expert on golden samples and records
+ * a new version; instructions (custom prompts) are added and deactivated, never deleted. Loaded
+ * experts are kept warm per recipe version.
+ */
+export class RecipeService {
+  private readonly loaded = new Map<number, Promise<LoadedExpert>>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly blobs: BlobStore,
+    private readonly recipesDir: string,
+    private readonly backend: ExpertBackend,
+  ) {}
+
+  async create(input: CreateRecipeInput): Promise<RecipeSummary> {
+    const name = checkRecipeName(input.name);
+    const spec = validateExpertSpec(input.expert);
+    const prompts = input.prompts.map(checkInstructionText);
+    const files = await referenceImages(input.referencesDir);
+    const golden: Array<{ image: RgbImage; sha256: string; relPath: string; name: string }> = [];
+    for (const file of files) {
+      const bytes = await readFile(file);
+      const image = await decodeImage(bytes).catch((err: unknown) => {
+        throw err instanceof StationError ? new StationError(err.code, `${file}: ${err.message}`, { cause: err }) : err;
+      });
+      const blob = await this.blobs.put(bytes, blobExtension(file));
+      golden.push({ image, sha256: blob.sha256, relPath: blob.relPath, name: basename(file) });
+    }
+    const dir = join(this.recipesDir, `${safeFolderName(name)}-${randomUUID()}`);
+    await mkdir(dir, { recursive: true });
+    let fitted;
+    try {
+      fitted = await this.backend.fit(spec, golden.map((g) => g.image), dir);
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+    const at = new Date().toISOString();
+    const row = writeTransaction(this.db, `record recipe ${name}`, () => {
+      const r = insertRecipe(
+        this.db,
+        {
+          name,
+          expert: fitted.expert,
+          backbone: fitted.backbone,
+          backboneSha256: fitted.backboneSha256,
+          band: fitted.band,
+          expertDir: dir,
+          config: { spec, ...fitted.config },
+          createdBy: input.author,
+        },
+        golden.map((g) => ({ imageSha256: g.sha256, imagePath: g.relPath, sourceName: g.name })),
+        at,
+      );
+      for (const text of prompts) this.addInstructionRow(name, text, input.author, at);
+      appendAudit(this.db, {
+        actor: input.author,
+        action: 'recipe.create',
+        subject: `${name}@${r.version}`,
+        details: { expert: spec, band: fitted.band, golden: golden.length, backboneSha256: fitted.backboneSha256 },
+      });
+      return r;
+    });
+    return this.summary(row);
+  }
+
+  list(): RecipeSummary[] {
+    return guarded('list recipes', () => listLatestRecipes(this.db).map((r) => this.summary(r)));
+  }
+
+  /** The newest version of `name`. @throws StationError('NOT_FOUND') naming the known recipes. */
+  latest(name: string): RecipeRow {
+    const row = guarded(`read recipe ${name}`, () => latestRecipe(this.db, name));
+    if (row) return row;
+    const known = this.list().map((r) => r.name);
+    throw new StationError(
+      'NOT_FOUND',
+      `No recipe named ${JSON.stringify(name)}. ${known.length ? `Known recipes: ${known.join(', ')}` : 'Create one with `npm run recipe -- create`'}`,
+    );
+  }
+
+  /** The warm expert of a recipe version, loaded on first use. */
+  expert(recipe: RecipeRow): Promise<LoadedExpert> {
+    let p = this.loaded.get(recipe.id);
+    if (!p) {
+      p = this.backend.load(recipe.expertDir);
+      this.loaded.set(recipe.id, p);
+      p.catch(() => this.loaded.delete(recipe.id));
+    }
+    return p;
+  }
+
+  instructions(recipe: string): Instruction[] {
+    this.latest(recipe);
+    return guarded('list instructions', () => activeInstructions(this.db, recipe));
+  }
+
+  addInstruction(recipe: string, text: string, author: string): Instruction {
+    this.latest(recipe);
+    const clean = checkInstructionText(text);
+    return writeTransaction(this.db, 'add the instruction', () => {
+      const at = new Date().toISOString();
+      const i = this.addInstructionRow(recipe, clean, author, at);
+      appendAudit(this.db, { actor: author, action: 'instruction.add', subject: i.id, details: { recipe, text: clean } });
+      return i;
+    });
+  }
+
+  /** Deactivates an instruction (recorded with who and when); the row itself stays. */
+  removeInstruction(id: string, author: string): Instruction {
+    return writeTransaction(this.db, 'deactivate the instruction', () => {
+      const before = getInstruction(this.db, id);
+      if (!before) throw new StationError('NOT_FOUND', `No instruction with id ${id}`);
+      const at = new Date().toISOString();
+      if (deactivateInstruction(this.db, id, author, at)) {
+        appendAudit(this.db, { actor: author, action: 'instruction.deactivate', subject: id, details: { recipe: before.recipe } });
+      }
+      return getInstruction(this.db, id) as Instruction;
+    });
+  }
+
+  async close(): Promise<void> {
+    const all = [...this.loaded.values()];
+    this.loaded.clear();
+    for (const p of all) {
+      const expert = await p.catch(() => null);
+      if (expert) await expert.dispose();
+    }
+  }
+
+  private addInstructionRow(recipe: string, text: string, author: string, at: string): Instruction {
+    return insertInstruction(this.db, { id: randomUUID(), recipe, text, author, at });
+  }
+
+  private summary(r: RecipeRow): RecipeSummary {
+    return {
+      name: r.name,
+      version: r.version,
+      expert: r.expert,
+      backbone: r.backbone,
+      band: r.band,
+      goldenCount: r.goldenCount,
+      createdAt: r.createdAt,
+      instructions: activeInstructions(this.db, r.name),
+    };
+  }
+}
+
+function checkRecipeName(name: string): string {
+  const n = name.trim();
+  if (n.length < 1 || n.length > 120) throw new StationError('INVALID_INPUT', 'Recipe name must be 1 to 120 characters');
+  return n;
+}
+
+/** Same rule as the api's operator text: trimmed, 1..MAX_PROMPT_CHARS, stored as plain text. */
+export function checkInstructionText(text: string): string {
+  const t = text.trim();
+  if (t.length === 0) throw new StationError('INVALID_INPUT', 'Instruction text is empty');
+  if (t.length > MAX_PROMPT_CHARS) {
+    throw new StationError('INVALID_INPUT', `Instruction is ${t.length} characters, longer than the limit of ${MAX_PROMPT_CHARS}`);
+  }
+  return t;
+}
+
+/** DIR itself, or DIR/train/good when DIR is an MVTec-style product folder (CONTRACTS.md section 2). */
+async function referenceImages(dir: string): Promise<string[]> {
+  const mvtec = join(dir, 'train', 'good');
+  const useMvtec = await stat(mvtec).then((s) => s.isDirectory(), () => false);
+  let files: string[];
+  try {
+    files = await listImageFiles(useMvtec ? mvtec : dir);
+  } catch (err) {
+    if (err instanceof StationError && err.code === 'UNAVAILABLE') {
+      throw new StationError('NOT_FOUND', `References folder not found: ${dir}`, { cause: err });
+    }
+    throw err;
+  }
+  if (files.length === 0) throw new StationError('INVALID_INPUT', `References folder ${dir} has no PNG, JPEG, BMP or TIFF images`);
+  if (files.length > MAX_GOLDEN_SAMPLES) {
+    throw new StationError('INVALID_INPUT', `References folder has ${files.length} images; use at most ${MAX_GOLDEN_SAMPLES}`);
+  }
+  return files;
+}
+
+function safeFolderName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_-]+/g, '_').slice(0, 40) || 'recipe';
+}

@@ -1,0 +1,184 @@
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, statfs } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { DeviceName, EventName, Events, StationStatus } from '../common/api';
+import { StationError } from '../common/errors';
+import { openDatabase, type Db } from '../db/open';
+import { recentInspections } from '../db/repositories/inspections';
+import { guarded } from '../db/sqlite-errors';
+import { dispatch, type CallContext, type Handlers } from './api-dispatch';
+import { CameraSessions } from './camera/camera-sessions';
+import { StationEvents } from './events';
+import { resolveDevice } from './inference/onnx-runtime';
+import { DialogService } from './inspection/dialog-service';
+import { frameBytes } from './inspection/frame-source';
+import { InspectionPipeline } from './inspection/inspection-pipeline';
+import type { DialogModel } from './lmm/dialog-model';
+import { loadDialogModel } from './lmm/load-dialog-model';
+import { dataLayout, type DataLayout } from './paths';
+import { noExpertBackend, type ExpertBackend } from './recipes/expert-backend';
+import { RecipeService } from './recipes/recipe-service';
+import { BlobStore, type WriteFile } from './store/blob-store';
+import { writeFileAtomic } from './store/atomic-write';
+import packageJson from '../package.json';
+
+export interface StationOptions {
+  dataDir: string;
+  device?: DeviceName;
+  /** The vision experts; default: none installed (inspect fails with UNAVAILABLE, never a fake verdict). */
+  experts?: ExpertBackend;
+  /** A dialog model to use as is; default: Myriad-S from `lmmDir` when valid, else the expert narrator. */
+  dialogModel?: DialogModel;
+  lmmDir?: string | null;
+  /** Extra sources listed by camera.sources (`folder:DIR`, `file:IMAGE`). */
+  cameraSources?: string[];
+  busyTimeoutMs?: number;
+  /** The blob store's write function (tests inject a full disk here). */
+  writeFile?: WriteFile;
+  /** Who is recorded when a call carries no user. */
+  defaultUser?: string;
+}
+
+export interface StationHost {
+  /** Validates `method` and `params` against common/api.ts, then runs it. @throws StationError */
+  call(method: string, params: unknown, ctx?: { user?: string }): Promise<unknown>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** Absolute path of a stored image or map. @throws StationError('NOT_FOUND') */
+  blobPath(sha256: string): string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_LMM_DIR = fileURLToPath(new URL('../native-models/myriad-s', import.meta.url));
+
+/**
+ * The station host (docs/ARCHITECTURE.md): owns the database, blob store, recipes, camera sources,
+ * inspection pipeline and dialog. Electron IPC, the WebSocket server and the CLI all call `call`.
+ *
+ * @throws StationError('DB_LOCKED' | 'DB_READONLY' | 'DISK_FULL') when the data dir cannot be used.
+ */
+export async function openStation(options: StationOptions): Promise<Station> {
+  const layout = dataLayout(options.dataDir);
+  try {
+    for (const dir of [layout.root, layout.blobs, layout.recipes]) await mkdir(dir, { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') {
+      throw new StationError('DB_READONLY', `The data folder ${layout.root} is read-only`, { cause: err });
+    }
+    throw new StationError('UNAVAILABLE', `Cannot use the data folder ${layout.root}: ${(err as Error).message}`, { cause: err });
+  }
+  const db = openDatabase(layout.database, { busyTimeoutMs: options.busyTimeoutMs });
+  try {
+    const dialogModel =
+      options.dialogModel ?? (await loadDialogModel(options.lmmDir === undefined ? existingDir(DEFAULT_LMM_DIR) : options.lmmDir)).model;
+    return new Station(db, layout, options, dialogModel);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+export class Station implements StationHost {
+  readonly events = new StationEvents();
+  readonly blobs: BlobStore;
+  readonly recipes: RecipeService;
+  readonly cameras: CameraSessions;
+  readonly dialog: DialogService;
+  readonly pipeline: InspectionPipeline;
+  private readonly handlers: Handlers;
+  private readonly device: DeviceName;
+  private closed = false;
+
+  constructor(
+    private readonly db: Db,
+    readonly layout: DataLayout,
+    private readonly options: StationOptions,
+    private readonly dialogModel: DialogModel,
+  ) {
+    this.device = options.device ?? 'auto';
+    this.blobs = new BlobStore(layout.blobs, options.writeFile ?? writeFileAtomic);
+    this.recipes = new RecipeService(db, this.blobs, layout.recipes, options.experts ?? noExpertBackend);
+    this.cameras = new CameraSessions(this.blobs, options.cameraSources ?? []);
+    this.dialog = new DialogService(db, this.blobs, this.events, dialogModel, (inspection) => ({
+      product: inspection.recipe,
+      instructions: this.recipes.instructions(inspection.recipe).map((i) => i.text),
+    }));
+    this.pipeline = new InspectionPipeline(db, this.blobs, this.recipes, this.dialog);
+    this.handlers = this.makeHandlers();
+  }
+
+  async call(method: string, params: unknown, ctx: { user?: string } = {}): Promise<unknown> {
+    if (this.closed) throw new StationError('UNAVAILABLE', 'The station host is shutting down');
+    const user = ctx.user ?? this.options.defaultUser ?? 'operator';
+    return dispatch(this.handlers, method, params, { user } satisfies CallContext);
+  }
+
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+    return this.events.on(event, listener);
+  }
+
+  blobPath(sha256: string): string {
+    return this.blobs.pathOf(sha256);
+  }
+
+  /** Cancels answers in flight (they are recorded as cancelled), releases models, closes the database. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.dialog.close();
+    await this.recipes.close();
+    this.db.close();
+  }
+
+  async status(): Promise<StationStatus> {
+    const device = resolveDevice(this.device);
+    const warnings = device.warning ? [device.warning] : [];
+    if (this.options.experts === undefined) warnings.push('No vision expert is installed: recipes cannot be fitted or used');
+    return {
+      version: packageJson.version,
+      device: { requested: device.requested, active: device.active, warning: device.warning, available: device.available },
+      models: [],
+      lmm: { name: this.dialogModel.name, version: this.dialogModel.version },
+      dataDir: this.layout.root,
+      dbSizeBytes: fileSize(this.layout.database) + fileSize(`${this.layout.database}-wal`),
+      diskFreeBytes: await statfs(this.layout.root).then((s) => s.bavail * s.bsize, () => null),
+      warnings,
+    };
+  }
+
+  private makeHandlers(): Handlers {
+    return {
+      'status.get': () => this.status(),
+      'recipes.list': async () => this.recipes.list(),
+      'camera.sources': async () => this.cameras.sources(),
+      'camera.open': (p) => this.cameras.open(p.spec),
+      'camera.read': (p) => this.cameras.read(p.sessionId, p.advance),
+      'camera.close': async (p) => {
+        this.cameras.close(p.sessionId);
+        return { closed: true };
+      },
+      inspect: async (p, ctx) => {
+        const out = await this.pipeline.inspect(p.recipe, await frameBytes(p.frame, this.blobs), { operator: ctx.user });
+        return { ...out.record, answerTurnId: out.answerTurnId };
+      },
+      'dialog.ask': async (p) => {
+        const { turnId, question } = this.dialog.ask(p.inspectionId, p.question);
+        return { turnId, question };
+      },
+      'dialog.cancel': async (p) => ({ cancelled: this.dialog.cancel(p.turnId) }),
+      'instructions.list': async (p) => this.recipes.instructions(p.recipe),
+      'instructions.add': async (p, ctx) => this.recipes.addInstruction(p.recipe, p.text, ctx.user),
+      'instructions.remove': async (p, ctx) => this.recipes.removeInstruction(p.id, ctx.user),
+      'inspections.recent': async (p) => guarded('list inspections', () => recentInspections(this.db, p.limit)),
+      'inspections.get': async (p) => this.pipeline.get(p.id),
+    };
+  }
+}
+
+function fileSize(path: string): number {
+  return existsSync(path) ? statSync(path).size : 0;
+}
+
+function existingDir(path: string): string | null {
+  return existsSync(path) ? path : null;
+}

@@ -1,0 +1,172 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Events, InspectionRecord, Results } from '../../../common/api';
+import { StationError } from '../../../common/errors';
+import { openStation, type Station } from '../../../host/station';
+import { meanImageBackend } from '../fixtures/mean-image-expert';
+import { partPng, writeGoldenFolder } from '../fixtures/images';
+
+let dir: string;
+let station: Station;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'station-'));
+  station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend });
+  await station.recipes.create({
+    name: 'bracket',
+    referencesDir: await writeGoldenFolder(join(dir, 'golden'), 5),
+    expert: 'patchcore',
+    prompts: [],
+    author: 'engineer',
+  });
+});
+
+afterEach(async () => {
+  await station.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function upload(png: Buffer) {
+  return { kind: 'upload' as const, mime: 'image/png' as const, base64: png.toString('base64') };
+}
+
+function waitFor<E extends keyof Events>(event: E, turnId: string): Promise<Events[E]> {
+  return new Promise((resolve) => {
+    const off = station.on(event, (p) => {
+      if ((p as { turnId: string }).turnId === turnId) {
+        off();
+        resolve(p);
+      }
+    });
+  });
+}
+
+describe('station.call validation', () => {
+  it('refuses an unknown method naming the valid ones', async () => {
+    await expect(station.call('recipes.drop', {})).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('recipes.list') });
+  });
+
+  it('refuses wrong types naming the field', async () => {
+    const err = await station.call('inspections.recent', { limit: 'ten' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StationError);
+    expect((err as StationError).code).toBe('INVALID_INPUT');
+    expect((err as StationError).message).toMatch(/inspections\.recent: limit:/);
+  });
+
+  it('refuses extra fields, also nested ones, naming them', async () => {
+    await expect(station.call('inspections.recent', { limit: 5, admin: true })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('unexpected field admin'),
+    });
+    const nested = { recipe: 'bracket', frame: { kind: 'stored', sha256: 'a'.repeat(64), path: '/etc/passwd' } };
+    await expect(station.call('inspect', nested)).rejects.toMatchObject({ message: expect.stringContaining('frame.path') });
+  });
+
+  it('refuses a non-object payload', async () => {
+    await expect(station.call('status.get', 'x')).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(station.call('status.get', null)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+});
+
+describe('station flow', () => {
+  it('reports status', async () => {
+    const status = (await station.call('status.get', {})) as Results['status.get'];
+    expect(status.device.requested).toBe('cpu');
+    expect(status.device.active).toBe('cpu');
+    expect(status.lmm?.name).toBe('expert-narrator');
+    expect(status.dbSizeBytes).toBeGreaterThan(0);
+  });
+
+  it('inspects a good and a defective part, streams and records the first answer', async () => {
+    const good = (await station.call('inspect', { recipe: 'bracket', frame: upload(await partPng(2)) })) as Results['inspect'];
+    expect(good.verdict).toBe('pass');
+    const bad = (await station.call('inspect', { recipe: 'bracket', frame: upload(await partPng(3, { x: 40, y: 4 })) })) as Results['inspect'];
+    expect(bad.verdict).toBe('fail');
+    expect(bad.score).toBeGreaterThan(bad.band.t2);
+    const tokens: string[] = [];
+    station.on('dialog.token', (p) => {
+      if (p.turnId === bad.answerTurnId) tokens.push(p.delta);
+    });
+    const done = await waitFor('dialog.done', bad.answerTurnId);
+    expect(done.turn.text.startsWith('Yes')).toBe(true);
+    expect(tokens.join('')).toBe(done.turn.text);
+    const stored = (await station.call('inspections.get', { id: bad.id })) as InspectionRecord;
+    expect(stored.dialog.map((t) => t.role)).toEqual(['assistant']);
+    expect(stored.dialog[0]?.model).toBe('expert-narrator@1');
+    expect(stored.timings.lmm_total).toBeGreaterThanOrEqual(0);
+    const recent = (await station.call('inspections.recent', { limit: 10 })) as Results['inspections.recent'];
+    expect(recent.map((r) => r.id)).toEqual([bad.id, good.id]);
+  });
+
+  it('answers a follow-up question and records both turns', async () => {
+    const r = (await station.call('inspect', { recipe: 'bracket', frame: upload(await partPng(3, { x: 40, y: 40 })) })) as Results['inspect'];
+    await waitFor('dialog.done', r.answerTurnId);
+    const asked = (await station.call('dialog.ask', { inspectionId: r.id, question: 'where is it?' })) as Results['dialog.ask'];
+    expect(asked.question.role).toBe('operator');
+    const done = await waitFor('dialog.done', asked.turnId);
+    expect(done.turn.text).toMatch(/bottom right/);
+    const stored = (await station.call('inspections.get', { id: r.id })) as InspectionRecord;
+    expect(stored.dialog.map((t) => t.role)).toEqual(['assistant', 'operator', 'assistant']);
+  });
+
+  it('manages instructions: add, list, deactivate (recorded, not deleted)', async () => {
+    const added = (await station.call('instructions.add', { recipe: 'bracket', text: 'ignore the shadow cast' }, { user: 'ana' })) as Results['instructions.add'];
+    expect(added.author).toBe('ana');
+    expect((await station.call('instructions.list', { recipe: 'bracket' })) as unknown[]).toHaveLength(1);
+    const removed = (await station.call('instructions.remove', { id: added.id })) as Results['instructions.remove'];
+    expect(removed.activeTo).not.toBeNull();
+    expect((await station.call('instructions.list', { recipe: 'bracket' })) as unknown[]).toHaveLength(0);
+    await expect(station.call('instructions.add', { recipe: 'nope', text: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('refuses a 100 kB prompt and stores <script> as plain text', async () => {
+    await expect(station.call('instructions.add', { recipe: 'bracket', text: 'a'.repeat(100_000) })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('longer than 2000'),
+    });
+    const text = '<script>alert(1)</script> ignore <b>dust</b>';
+    const added = (await station.call('instructions.add', { recipe: 'bracket', text })) as Results['instructions.add'];
+    expect(added.text).toBe(text);
+    const listed = (await station.call('instructions.list', { recipe: 'bracket' })) as Results['instructions.list'];
+    expect(listed[0]?.text).toBe(text);
+  });
+
+  it('plays a folder camera in name order and inspects a stored frame', async () => {
+    const cam = join(dir, 'cam');
+    await writeGoldenFolder(cam, 3);
+    await writeFile(join(cam, 'notes.txt'), 'not an image');
+    const session = (await station.call('camera.open', { spec: `folder:${cam}` })) as Results['camera.open'];
+    expect(session.frames).toBe(3);
+    const f0 = (await station.call('camera.read', { sessionId: session.sessionId, advance: false })) as Results['camera.read'];
+    expect([f0.name, f0.index, f0.ended]).toEqual(['good_00.png', 0, false]);
+    await station.call('camera.read', { sessionId: session.sessionId, advance: true });
+    const f2 = (await station.call('camera.read', { sessionId: session.sessionId, advance: true })) as Results['camera.read'];
+    expect([f2.name, f2.ended]).toEqual(['good_02.png', true]);
+    const r = (await station.call('inspect', { recipe: 'bracket', frame: { kind: 'stored', sha256: f2.sha256 } })) as Results['inspect'];
+    expect(r.imageSha256).toBe(f2.sha256);
+    expect(station.blobPath(r.mapSha256)).toMatch(/\.png$/);
+    expect(await station.call('camera.close', { sessionId: session.sessionId })).toEqual({ closed: true });
+  });
+
+  it('reports a folder that vanishes as UNAVAILABLE', async () => {
+    const cam = await writeGoldenFolder(join(dir, 'cam2'), 2);
+    const session = (await station.call('camera.open', { spec: `folder:${cam}` })) as Results['camera.open'];
+    await rm(cam, { recursive: true });
+    await expect(station.call('camera.read', { sessionId: session.sessionId, advance: true })).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+  });
+});
+
+describe('station without an expert', () => {
+  it('fails inspect with UNAVAILABLE instead of a verdict', async () => {
+    const bare = await openStation({ dataDir: join(dir, 'bare'), device: 'cpu' });
+    try {
+      await expect(
+        bare.recipes.create({ name: 'x', referencesDir: join(dir, 'golden'), expert: 'patchcore', prompts: [], author: 'e' }),
+      ).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    } finally {
+      await bare.close();
+    }
+  });
+});
