@@ -1,0 +1,187 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { InspectionRecord, InspectionSummary, Instruction, RecipeSummary, StationClient, StationStatus } from '../../common/api';
+import { CameraPanel } from './components/CameraPanel';
+import { DialogPanel } from './components/DialogPanel';
+import { ErrorBanners } from './components/ErrorBanners';
+import { InstructionsPanel } from './components/InstructionsPanel';
+import { RecentStrip } from './components/RecentStrip';
+import { ResultPanel } from './components/ResultPanel';
+import { TopBar } from './components/TopBar';
+import { useCamera } from './hooks/useCamera';
+import { useDialog } from './hooks/useDialog';
+import { useErrors } from './hooks/useErrors';
+import type { ConnectionState } from './transport/ws-client';
+
+export interface Defaults {
+  recipe: string | null;
+  camera: string | null;
+}
+
+interface Props {
+  client: StationClient;
+  connection: ConnectionState;
+  defaults: Defaults;
+}
+
+const RECENT_LIMIT = 16;
+
+/** Space or Enter captures, except while typing or operating another control. */
+function isCaptureKey(e: KeyboardEvent): boolean {
+  if (e.key !== ' ' && e.key !== 'Enter') return false;
+  if (e.repeat || e.ctrlKey || e.altKey || e.metaKey) return false;
+  const t = e.target;
+  if (t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON'].includes(t.tagName))) return false;
+  return true;
+}
+
+export function InspectScreen({ client, connection, defaults }: Props) {
+  const { errors, report, dismiss } = useErrors();
+  const video = useRef<HTMLVideoElement>(null);
+  const camera = useCamera(client, video, report);
+  const dialog = useDialog(client);
+  const [status, setStatus] = useState<StationStatus | null>(null);
+  const [recipes, setRecipes] = useState<RecipeSummary[]>([]);
+  const [recipe, setRecipe] = useState<string | null>(defaults.recipe);
+  const [instructions, setInstructions] = useState<Instruction[]>([]);
+  const [record, setRecord] = useState<InspectionRecord | null>(null);
+  const [recent, setRecent] = useState<InspectionSummary[]>([]);
+  const [warnings, setWarnings] = useState<string[]>([]);
+  const [busy, setBusy] = useState(false);
+  const openedDefaultCamera = useRef(false);
+
+  const refreshRecent = useCallback(() => {
+    client.call('inspections.recent', { limit: RECENT_LIMIT }).then(setRecent, report);
+  }, [client, report]);
+
+  useEffect(() => {
+    if (connection !== 'open') return;
+    client.call('status.get', {}).then((s) => {
+      setStatus(s);
+      setWarnings((w) => [...new Set([...w, ...s.warnings, ...(s.device.warning ? [s.device.warning] : [])])]);
+    }, report);
+    client.call('recipes.list', {}).then((list) => {
+      setRecipes(list);
+      setRecipe((cur) => (cur !== null && list.some((r) => r.name === cur) ? cur : (list[0]?.name ?? null)));
+    }, report);
+    refreshRecent();
+  }, [client, connection, report, refreshRecent]);
+
+  useEffect(() => client.on('host.warning', (p) => setWarnings((w) => [...new Set([...w, p.message])])), [client]);
+
+  useEffect(() => {
+    if (connection !== 'open' || openedDefaultCamera.current || !defaults.camera) return;
+    openedDefaultCamera.current = true;
+    void camera.select(defaults.camera);
+  }, [connection, defaults.camera, camera]);
+
+  useEffect(() => {
+    if (recipe === null || connection !== 'open') return setInstructions([]);
+    client.call('instructions.list', { recipe }).then(setInstructions, report);
+  }, [client, recipe, connection, report]);
+
+  const capture = useCallback(async () => {
+    if (busy) return;
+    if (recipe === null) return report({ code: 'NOT_FOUND', message: 'No recipe selected: create one with `npm run recipe -- create`' });
+    setBusy(true);
+    try {
+      const frame = await camera.grab();
+      const { answerTurnId, ...inspected } = await client.call('inspect', { recipe, frame });
+      setRecord(inspected);
+      dialog.show(inspected, answerTurnId);
+      refreshRecent();
+      await camera.advance();
+    } catch (err) {
+      report(err);
+    } finally {
+      setBusy(false);
+    }
+  }, [busy, recipe, camera, client, dialog, refreshRecent, report]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!isCaptureKey(e)) return;
+      e.preventDefault();
+      void capture();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [capture]);
+
+  const ask = useCallback(
+    async (question: string) => {
+      if (!dialog.inspectionId) return false;
+      try {
+        const res = await client.call('dialog.ask', { inspectionId: dialog.inspectionId, question });
+        dialog.asked(res.question, res.turnId);
+        return true;
+      } catch (err) {
+        report(err);
+        return false;
+      }
+    },
+    [client, dialog, report],
+  );
+
+  const addInstruction = useCallback(
+    async (text: string) => {
+      if (recipe === null) return false;
+      try {
+        const added = await client.call('instructions.add', { recipe, text });
+        setInstructions((list) => [...list.filter((i) => i.id !== added.id), added]);
+        return true;
+      } catch (err) {
+        report(err);
+        return false;
+      }
+    },
+    [client, recipe, report],
+  );
+
+  const removeInstruction = useCallback(
+    (id: string) => {
+      client.call('instructions.remove', { id }).then(() => setInstructions((list) => list.filter((i) => i.id !== id)), report);
+    },
+    [client, report],
+  );
+
+  const openRecent = useCallback(
+    (id: string) => {
+      client.call('inspections.get', { id }).then((r) => {
+        setRecord(r);
+        dialog.show(r, null);
+      }, report);
+    },
+    [client, dialog, report],
+  );
+
+  return (
+    <div className="app">
+      <TopBar status={status} recipes={recipes} recipe={recipe} onRecipe={setRecipe} connection={connection} />
+      {warnings.length > 0 && (
+        <div className="warnings">
+          {warnings.map((w) => (
+            <div key={w} className="warning-banner" data-testid="warning-banner">
+              {w}
+            </div>
+          ))}
+        </div>
+      )}
+      <ErrorBanners errors={errors} onDismiss={dismiss} />
+      <main className="inspect">
+        <CameraPanel client={client} camera={camera} video={video} canCapture={recipe !== null && (camera.frame !== null || camera.stream !== null)} busy={busy} onCapture={() => void capture()} />
+        <ResultPanel client={client} record={record} busy={busy} onError={report} />
+        <div className="side">
+          <DialogPanel
+            turns={dialog.turns}
+            enabled={dialog.inspectionId !== null}
+            streaming={dialog.streamingTurn}
+            onAsk={ask}
+            onCancel={(turnId) => client.call('dialog.cancel', { turnId }).catch(report)}
+          />
+          <InstructionsPanel recipe={recipe} instructions={instructions} onAdd={addInstruction} onRemove={removeInstruction} />
+        </div>
+      </main>
+      <RecentStrip client={client} items={recent} currentId={record?.id ?? null} onOpen={openRecent} />
+    </div>
+  );
+}

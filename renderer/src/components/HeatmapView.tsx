@@ -1,0 +1,79 @@
+import { useEffect, useRef, useState } from 'react';
+import { colorizeMap, drawContour, overlaySize } from '../inspect/heatmap';
+
+interface Props {
+  imageUrl: string;
+  mapUrl: string;
+  width: number;
+  height: number;
+  opacity: number;
+  showContour: boolean;
+  onError: (err: unknown) => void;
+}
+
+function loadImage(url: string): Promise<HTMLImageElement> {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => resolve(img);
+    img.onerror = () => reject(new Error('The anomaly map could not be loaded'));
+    img.src = url;
+  });
+}
+
+/** The inspected image with the anomaly map drawn over it: colours, and a contour at the threshold. */
+export function HeatmapView({ imageUrl, mapUrl, width, height, opacity, showContour, onError }: Props) {
+  const heat = useRef<HTMLCanvasElement>(null);
+  const contour = useRef<HTMLCanvasElement>(null);
+  const [ready, setReady] = useState(false);
+  const size = overlaySize(width, height);
+
+  useEffect(() => {
+    let live = true;
+    setReady(false);
+    loadImage(mapUrl)
+      .then((map) => {
+        if (!live || !heat.current || !contour.current) return;
+        const scratch = document.createElement('canvas');
+        scratch.width = size.width;
+        scratch.height = size.height;
+        const sctx = scratch.getContext('2d', { willReadFrequently: true });
+        const hctx = heat.current.getContext('2d');
+        const cctx = contour.current.getContext('2d');
+        if (!sctx || !hctx || !cctx) throw new Error('Canvas 2D is not available');
+        // Bilinear upsampling of the coarse map gives a smooth contour at display resolution.
+        sctx.imageSmoothingEnabled = true;
+        sctx.imageSmoothingQuality = 'high';
+        sctx.drawImage(map, 0, 0, size.width, size.height);
+        const grey = sctx.getImageData(0, 0, size.width, size.height).data;
+        const colours = hctx.createImageData(size.width, size.height);
+        colorizeMap(grey, colours.data);
+        hctx.putImageData(colours, 0, 0);
+        const edges = cctx.createImageData(size.width, size.height);
+        drawContour(grey, size.width, size.height, edges.data);
+        cctx.putImageData(edges, 0, 0);
+        setReady(true);
+      })
+      .catch((err: unknown) => {
+        if (live) onError(err);
+      });
+    return () => {
+      live = false;
+    };
+  }, [mapUrl, size.width, size.height, onError]);
+
+  return (
+    <div className="heatmap-frame" style={{ aspectRatio: `${width} / ${height}` }}>
+      <img src={imageUrl} alt="Inspected part" />
+      <canvas
+        ref={heat}
+        data-testid="heatmap"
+        data-ready={ready ? 'true' : 'false'}
+        width={size.width}
+        height={size.height}
+        style={{ opacity }}
+        aria-label="Anomaly heatmap"
+      />
+      <canvas ref={contour} className="contour" width={size.width} height={size.height} hidden={!showContour} aria-hidden="true" />
+    </div>
+  );
+}

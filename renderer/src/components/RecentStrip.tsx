@@ -1,0 +1,34 @@
+import type { InspectionSummary, StationClient } from '../../../common/api';
+
+interface Props {
+  client: StationClient;
+  items: InspectionSummary[];
+  currentId: string | null;
+  onOpen: (id: string) => void;
+}
+
+export function RecentStrip({ client, items, currentId, onOpen }: Props) {
+  return (
+    <section className="recent" aria-label="Recent inspections">
+      <h2>Recent</h2>
+      <ol>
+        {items.length === 0 && <li className="muted">No inspections yet.</li>}
+        {items.map((i) => (
+          <li key={i.id}>
+            <button
+              type="button"
+              className={`recent-item ${i.verdict}${i.id === currentId ? ' current' : ''}`}
+              data-testid="recent-item"
+              onClick={() => onOpen(i.id)}
+              title={`${i.recipe} · ${i.createdAt}`}
+            >
+              <img src={client.imageUrl(i.imageSha256)} alt="" />
+              <span className="recent-verdict">{i.verdict.toUpperCase()}</span>
+              <span className="recent-score">{i.score.toFixed(2)}</span>
+            </button>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

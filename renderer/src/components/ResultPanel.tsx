@@ -1,0 +1,76 @@
+import { useState } from 'react';
+import type { InspectionRecord, StationClient } from '../../../common/api';
+import { HeatmapView } from './HeatmapView';
+import { ScoreBar } from './ScoreBar';
+
+interface Props {
+  client: StationClient;
+  record: InspectionRecord | null;
+  busy: boolean;
+  onError: (err: unknown) => void;
+}
+
+function clock(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString([], { hour12: false });
+}
+
+export function ResultPanel({ client, record, busy, onError }: Props) {
+  const [opacity, setOpacity] = useState(0.55);
+  const [contour, setContour] = useState(true);
+
+  if (!record) {
+    return (
+      <section className="panel result" aria-label="Result">
+        <div className="verdict-banner idle">{busy ? 'INSPECTING…' : 'READY'}</div>
+        <div className="placeholder big">Pick a camera source and press Capture (Space or Enter).</div>
+      </section>
+    );
+  }
+  const t = record.timings;
+  return (
+    <section className="panel result" aria-label="Result">
+      <div className={`verdict-banner ${record.verdict}`}>
+        <span data-testid="verdict">{record.verdict.toUpperCase()}</span>
+        <span className="verdict-facts">
+          {record.recipe} v{record.recipeVersion} · {clock(record.createdAt)} · {Math.round(t.total)} ms
+        </span>
+      </div>
+      <ScoreBar score={record.score} band={record.band} />
+      <div className="heatmap-wrap">
+        <HeatmapView
+          imageUrl={client.imageUrl(record.imageSha256)}
+          mapUrl={client.imageUrl(record.mapSha256)}
+          width={record.width}
+          height={record.height}
+          opacity={opacity}
+          showContour={contour}
+          onError={onError}
+        />
+      </div>
+      <div className="overlay-controls">
+        <label className="field inline">
+          <span>Heatmap</span>
+          <input
+            type="range"
+            min={0}
+            max={1}
+            step={0.05}
+            value={opacity}
+            aria-label="Heatmap opacity"
+            data-testid="heatmap-opacity"
+            onChange={(e) => setOpacity(Number(e.target.value))}
+          />
+          <span className="num">{Math.round(opacity * 100)}%</span>
+        </label>
+        <label className="field inline">
+          <input type="checkbox" checked={contour} onChange={(e) => setContour(e.target.checked)} />
+          <span>Contour at threshold</span>
+        </label>
+        <span className="models" title="Model versions">
+          {record.models.expert} · {record.models.backbone}
+        </span>
+      </div>
+    </section>
+  );
+}

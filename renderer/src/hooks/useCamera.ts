@@ -1,0 +1,152 @@
+import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import type { CameraFrame, CameraSession, CameraSourceInfo, FrameInput, StationClient } from '../../../common/api';
+import { StationError } from '../../../common/errors';
+
+export interface CameraApi {
+  sources: CameraSourceInfo[];
+  spec: string | null;
+  session: CameraSession | null;
+  frame: CameraFrame | null;
+  stream: MediaStream | null;
+  opening: boolean;
+  select(spec: string): Promise<void>;
+  /** The frame to inspect now: the shown host frame, or a still grabbed from the webcam. */
+  grab(): Promise<FrameInput>;
+  /** After a capture a folder source moves on to the next part. */
+  advance(): Promise<void>;
+}
+
+function mediaError(err: unknown): StationError {
+  const name = err instanceof DOMException ? err.name : '';
+  if (name === 'NotAllowedError' || name === 'SecurityError') return new StationError('FORBIDDEN', 'Camera permission was denied');
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return new StationError('UNAVAILABLE', 'No such camera is connected');
+  if (name === 'NotReadableError') return new StationError('UNAVAILABLE', 'The camera is in use by another program or not responding');
+  return new StationError('UNAVAILABLE', `The camera could not be opened (${err instanceof Error ? err.message : String(err)})`);
+}
+
+async function webcamSources(): Promise<CameraSourceInfo[]> {
+  if (!navigator.mediaDevices?.enumerateDevices) return [];
+  const devices = await navigator.mediaDevices.enumerateDevices();
+  return devices
+    .filter((d) => d.kind === 'videoinput' && d.deviceId !== '')
+    .map((d, i) => ({ spec: `webcam:${d.deviceId}`, label: d.label || `Webcam ${i + 1}`, kind: 'webcam' as const }));
+}
+
+function mergeSources(lists: CameraSourceInfo[][]): CameraSourceInfo[] {
+  const seen = new Map<string, CameraSourceInfo>();
+  for (const list of lists) for (const s of list) if (!seen.has(s.spec)) seen.set(s.spec, s);
+  return [...seen.values()];
+}
+
+function stillFromVideo(video: HTMLVideoElement): FrameInput {
+  if (video.videoWidth === 0) throw new StationError('UNAVAILABLE', 'The webcam has not delivered a frame yet');
+  const canvas = document.createElement('canvas');
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new StationError('INTERNAL', 'Canvas 2D is not available');
+  ctx.drawImage(video, 0, 0);
+  const url = canvas.toDataURL('image/png');
+  return { kind: 'upload', mime: 'image/png', base64: url.slice(url.indexOf(',') + 1) };
+}
+
+/**
+ * The camera picker and live view. Host sources (folder:, file:) are opened and read through the
+ * station; webcams through getUserMedia in this window, their stills uploaded on capture.
+ */
+export function useCamera(client: StationClient, video: RefObject<HTMLVideoElement | null>, report: (err: unknown) => void): CameraApi {
+  const [sources, setSources] = useState<CameraSourceInfo[]>([]);
+  const [spec, setSpec] = useState<string | null>(null);
+  const [session, setSession] = useState<CameraSession | null>(null);
+  const [frame, setFrame] = useState<CameraFrame | null>(null);
+  const [stream, setStream] = useState<MediaStream | null>(null);
+  const [opening, setOpening] = useState(false);
+  const current = useRef<{ session: CameraSession | null; stream: MediaStream | null }>({ session: null, stream: null });
+
+  const refresh = useCallback(
+    async (extra: CameraSourceInfo[] = []) => {
+      const [host, cams] = await Promise.all([client.call('camera.sources', {}), webcamSources().catch(() => [])]);
+      const generic: CameraSourceInfo[] = cams.length === 0 && navigator.mediaDevices ? [{ spec: 'webcam', label: 'Webcam (default)', kind: 'webcam' }] : [];
+      setSources((old) => mergeSources([host, cams, generic, extra, old.filter((s) => s.kind !== 'webcam')]));
+    },
+    [client],
+  );
+
+  useEffect(() => {
+    refresh().catch(report);
+  }, [refresh, report]);
+
+  useEffect(() => {
+    const cur = current.current;
+    return () => {
+      cur.stream?.getTracks().forEach((t) => t.stop());
+    };
+  }, []);
+
+  const release = useCallback(async () => {
+    const { session: s, stream: m } = current.current;
+    current.current = { session: null, stream: null };
+    m?.getTracks().forEach((t) => t.stop());
+    setStream(null);
+    setSession(null);
+    setFrame(null);
+    if (s) await client.call('camera.close', { sessionId: s.sessionId }).catch(report);
+  }, [client, report]);
+
+  const select = useCallback(
+    async (next: string) => {
+      setOpening(true);
+      setSpec(next);
+      try {
+        await release();
+        if (next === 'webcam' || next.startsWith('webcam:')) {
+          if (!navigator.mediaDevices?.getUserMedia) throw new StationError('UNAVAILABLE', 'This browser offers no camera access');
+          const deviceId = next.startsWith('webcam:') ? next.slice('webcam:'.length) : '';
+          const media = await navigator.mediaDevices
+            .getUserMedia({ video: deviceId ? { deviceId: { exact: deviceId } } : { width: { ideal: 1280 } }, audio: false })
+            .catch((err: unknown) => {
+              throw mediaError(err);
+            });
+          for (const track of media.getVideoTracks()) {
+            track.addEventListener('ended', () => report(new StationError('UNAVAILABLE', 'The webcam stopped delivering frames (disconnected?)')));
+          }
+          current.current.stream = media;
+          setStream(media);
+          // Device labels are only readable once permission is granted.
+          await refresh([{ spec: next, label: 'Webcam', kind: 'webcam' }]).catch(report);
+          return;
+        }
+        const opened = await client.call('camera.open', { spec: next });
+        current.current.session = opened;
+        setSession(opened);
+        setSources((old) => mergeSources([old, [{ spec: next, label: opened.label, kind: next.startsWith('file:') ? 'file' : 'folder' }]]));
+        setFrame(await client.call('camera.read', { sessionId: opened.sessionId, advance: false }));
+      } catch (err) {
+        report(err);
+      } finally {
+        setOpening(false);
+      }
+    },
+    [client, release, refresh, report],
+  );
+
+  useEffect(() => {
+    if (video.current && video.current.srcObject !== stream) video.current.srcObject = stream;
+  }, [stream, video]);
+
+  const grab = useCallback(async (): Promise<FrameInput> => {
+    if (stream) {
+      if (!video.current) throw new StationError('UNAVAILABLE', 'The webcam view is not ready');
+      return stillFromVideo(video.current);
+    }
+    if (!frame) throw new StationError('UNAVAILABLE', 'No camera frame yet: pick a camera source first');
+    return { kind: 'stored', sha256: frame.sha256 };
+  }, [frame, stream, video]);
+
+  const advance = useCallback(async () => {
+    if (!session || !frame || frame.ended) return;
+    setFrame(await client.call('camera.read', { sessionId: session.sessionId, advance: true }));
+  }, [client, frame, session]);
+
+  return { sources, spec, session, frame, stream, opening, select, grab, advance };
+}

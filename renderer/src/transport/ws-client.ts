@@ -1,0 +1,138 @@
+import { EVENT_NAMES, type EventName, type Events, type Method, type Params, type Results, type StationClient } from '../../../common/api';
+import { StationError } from '../../../common/errors';
+import { toStationError } from './wire';
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+export interface WsClientOptions {
+  /** ws://127.0.0.1:PORT/ws */
+  socketUrl: string;
+  /** http://127.0.0.1:PORT */
+  httpOrigin: string;
+  /** The run's token from the page URL; null when the page relies on the cookie. */
+  token: string | null;
+  /** Injected in tests (Node's `ws`); the browser's WebSocket otherwise. */
+  WebSocketImpl?: typeof WebSocket;
+  reconnectMs?: number;
+}
+
+export interface WsClient extends StationClient {
+  onConnection(listener: (state: ConnectionState) => void): () => void;
+  close(): void;
+}
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(err: StationError): void;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+/**
+ * StationClient over the loopback WebSocket of `serve`. Calls made while the socket is down wait
+ * for it; calls in flight when it drops fail with UNAVAILABLE (the host may or may not have run them).
+ */
+export function createWsClient(options: WsClientOptions): WsClient {
+  const Impl = options.WebSocketImpl ?? WebSocket;
+  const url = options.token ? `${options.socketUrl}?token=${encodeURIComponent(options.token)}` : options.socketUrl;
+  const pending = new Map<number, Pending>();
+  const queue: string[] = [];
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  const connectionListeners = new Set<(state: ConnectionState) => void>();
+  let socket: WebSocket | null = null;
+  let nextId = 1;
+  let closedByUser = false;
+  let state: ConnectionState = 'closed';
+
+  function setState(next: ConnectionState) {
+    state = next;
+    for (const l of connectionListeners) l(next);
+  }
+
+  function dispatch(raw: string) {
+    let message: unknown;
+    try {
+      message = JSON.parse(raw);
+    } catch {
+      console.warn('station host sent a message that is not JSON');
+      return;
+    }
+    if (!isRecord(message)) return;
+    if (typeof message.event === 'string') {
+      const name = message.event as EventName;
+      if (!EVENT_NAMES.includes(name)) return;
+      for (const l of listeners.get(name) ?? []) (l as (p: unknown) => void)(message.payload);
+      return;
+    }
+    if (typeof message.id !== 'number') {
+      // Replies without an id answer a message the host could not parse; nothing waits for them.
+      if (isRecord(message.error)) console.warn(`station host: ${String(message.error.message)}`);
+      return;
+    }
+    const waiting = pending.get(message.id);
+    if (!waiting) return;
+    pending.delete(message.id);
+    if (isRecord(message.error)) waiting.reject(toStationError(message.error));
+    else waiting.resolve(message.result);
+  }
+
+  function connect() {
+    setState('connecting');
+    const ws = new Impl(url);
+    socket = ws;
+    ws.addEventListener('open', () => {
+      setState('open');
+      for (const text of queue.splice(0)) ws.send(text);
+    });
+    ws.addEventListener('message', (ev: MessageEvent) => dispatch(String(ev.data)));
+    ws.addEventListener('close', () => {
+      socket = null;
+      for (const [, p] of pending) p.reject(new StationError('UNAVAILABLE', 'Lost the connection to the station host'));
+      pending.clear();
+      setState('closed');
+      if (!closedByUser) setTimeout(connect, options.reconnectMs ?? 1500);
+    });
+  }
+
+  connect();
+
+  return {
+    call<M extends Method>(method: M, params: Params<M>): Promise<Results[M]> {
+      const id = nextId++;
+      const text = JSON.stringify({ id, method, params });
+      return new Promise<Results[M]>((resolve, reject) => {
+        pending.set(id, { resolve: (v) => resolve(v as Results[M]), reject });
+        if (socket && socket.readyState === Impl.OPEN) socket.send(text);
+        else queue.push(text);
+      });
+    },
+    on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener as (payload: never) => void);
+      listeners.set(event, set);
+      return () => set.delete(listener as (payload: never) => void);
+    },
+    imageUrl(sha256: string): string {
+      const base = `${options.httpOrigin}/blob/${sha256}`;
+      return options.token ? `${base}?token=${encodeURIComponent(options.token)}` : base;
+    },
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      listener(state);
+      return () => connectionListeners.delete(listener);
+    },
+    close() {
+      closedByUser = true;
+      socket?.close();
+    },
+  };
+}
+
+/** The client for a page served by `serve`: same origin, token from `?token=` (else the cookie). */
+export function createBrowserWsClient(location: Location): WsClient {
+  const token = new URLSearchParams(location.search).get('token');
+  const socketOrigin = location.origin.replace(/^http/, 'ws');
+  return createWsClient({ socketUrl: `${socketOrigin}/ws`, httpOrigin: location.origin, token });
+}
