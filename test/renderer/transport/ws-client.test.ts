@@ -1,0 +1,93 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { ApiParams, type EventName, type Events, type Method } from '../../../common/api';
+import { StationError } from '../../../common/errors';
+import { startServer, type RunningServer } from '../../../host/server/http-server';
+import type { StationHost } from '../../../host/server/station-host';
+import { createWsClient, type WsClient } from '../../../renderer/src/transport/ws-client';
+
+/** Host with a few canned answers; the client and the server under test are the real ones. */
+class CannedHost implements StationHost {
+  private readonly listeners = new Map<string, Set<(p: never) => void>>();
+  async call(method: string, params: unknown): Promise<unknown> {
+    ApiParams[method as Method].parse(params);
+    if (method === 'inspections.get') throw new StationError('NOT_FOUND', 'No inspection abc');
+    if (method === 'dialog.cancel') {
+      this.emit('dialog.token', { inspectionId: 'i', turnId: 't', delta: 'Yes' });
+      return { cancelled: true };
+    }
+    return { method };
+  }
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+    const set = this.listeners.get(event) ?? new Set();
+    set.add(listener as (p: never) => void);
+    this.listeners.set(event, set);
+    return () => set.delete(listener as (p: never) => void);
+  }
+  emit<E extends EventName>(event: E, payload: Events[E]) {
+    for (const l of this.listeners.get(event) ?? []) (l as (p: Events[E]) => void)(payload);
+  }
+  blobPath(sha256: string): string {
+    throw new StationError('NOT_FOUND', `No blob ${sha256}`);
+  }
+}
+
+let dir: string;
+let server: RunningServer;
+let client: WsClient;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'myriad-wsclient-'));
+  server = await startServer({ host: new CannedHost(), staticDir: dir, port: 0, log: () => {} });
+  client = createWsClient({
+    socketUrl: `ws://127.0.0.1:${server.port}/ws`,
+    httpOrigin: server.origin,
+    token: server.token,
+    WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket,
+    reconnectMs: 50,
+  });
+});
+
+afterAll(async () => {
+  client?.close();
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('ws-client', () => {
+  it('queues calls until the socket opens, then resolves each with its own result', async () => {
+    const [a, b] = await Promise.all([client.call('status.get', {}), client.call('recipes.list', {})]);
+    expect(a).toEqual({ method: 'status.get' });
+    expect(b).toEqual({ method: 'recipes.list' });
+  });
+
+  it('rejects with a StationError that keeps the host code', async () => {
+    const err = await client.call('inspections.get', { id: 'abc' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StationError);
+    expect((err as StationError).code).toBe('NOT_FOUND');
+    expect((err as StationError).message).toBe('No inspection abc');
+  });
+
+  it('rejects a call the server refuses as INVALID_INPUT', async () => {
+    const bad = { limit: 0 } as { limit: number };
+    const err = await client.call('inspections.recent', bad).catch((e: unknown) => e);
+    expect((err as StationError).code).toBe('INVALID_INPUT');
+  });
+
+  it('delivers events to subscribers until they unsubscribe', async () => {
+    const seen: string[] = [];
+    const off = client.on('dialog.token', (p) => seen.push(p.delta));
+    await client.call('dialog.cancel', { turnId: 't' });
+    off();
+    await client.call('dialog.cancel', { turnId: 't' });
+    expect(seen).toEqual(['Yes']);
+  });
+
+  it('builds blob URLs carrying the token', () => {
+    const sha = 'a'.repeat(64);
+    expect(client.imageUrl(sha)).toBe(`${server.origin}/blob/${sha}?token=${encodeURIComponent(server.token)}`);
+  });
+});
