@@ -26,6 +26,11 @@ export interface LoadedExpert {
   dispose(): Promise<void>;
 }
 
+export interface NamedImage {
+  name: string;
+  image: RgbImage;
+}
+
 export interface FittedRecipeExpert {
   expert: string;
   backbone: string;
@@ -37,7 +42,7 @@ export interface FittedRecipeExpert {
 
 export interface ExpertBackend {
   /** Fits `spec` on golden images and saves it into `dir` (an empty folder the caller owns). */
-  fit(spec: string, golden: readonly RgbImage[], dir: string): Promise<FittedRecipeExpert>;
+  fit(spec: string, golden: readonly NamedImage[], dir: string): Promise<FittedRecipeExpert>;
   load(dir: string): Promise<LoadedExpert>;
 }
 

@@ -63,7 +63,7 @@ export class RecipeService {
     await mkdir(dir, { recursive: true });
     let fitted;
     try {
-      fitted = await this.backend.fit(spec, golden.map((g) => g.image), dir);
+      fitted = await this.backend.fit(spec, golden.map((g) => ({ name: g.name, image: g.image })), dir);
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       throw err;

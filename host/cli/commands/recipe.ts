@@ -1,10 +1,44 @@
 import { StationError } from '../../../common/errors';
+import { globalOptions, parseArgs, requireString } from '../args';
 import type { Command } from '../command';
+import { writeJsonOut } from '../output';
+import { openCliStation } from '../station-for-cli';
 
-// Placeholder until its owner lands the command (see docs/ARCHITECTURE.md).
+const USAGE =
+  'recipe create --name N --references DIR [--expert patchcore|padim|zero-shot|anomalib:FILE] [--prompt TEXT]... [--out F]';
+
+/** `recipe create`: fits the expert on golden samples and records a new recipe version. */
 export const command: Command = {
-  summary: 'recipe',
-  async run() {
-    throw new StationError('UNAVAILABLE', 'The recipe command is not built yet');
+  summary: 'create or replace a product recipe from golden samples',
+  async run(argv) {
+    const args = parseArgs(argv, {
+      name: { type: 'string' },
+      references: { type: 'string' },
+      expert: { type: 'string' },
+      prompt: { type: 'list' },
+    });
+    const [sub, ...extra] = args.positionals;
+    if (sub !== 'create' || extra.length > 0) throw new StationError('INVALID_INPUT', `Usage: ${USAGE}`);
+    const options = globalOptions(args);
+    const name = requireString(args, 'name');
+    const referencesDir = requireString(args, 'references');
+    const station = await openCliStation(options);
+    try {
+      const recipe = await station.recipes.create({
+        name,
+        referencesDir,
+        expert: args.strings.get('expert') ?? 'patchcore',
+        prompts: args.lists.get('prompt') ?? [],
+        author: 'cli',
+      });
+      await writeJsonOut(options.out, recipe);
+      process.stdout.write(
+        `Recipe ${recipe.name} version ${recipe.version}: ${recipe.expert} on ${recipe.goldenCount} golden samples, ` +
+          `band ${recipe.band.t1.toFixed(3)}..${recipe.band.t2.toFixed(3)}\n`,
+      );
+      return 0;
+    } finally {
+      await station.close();
+    }
   },
 };
