@@ -1,0 +1,1 @@
+"""Myriad-S: the product's own small multimodal inspection model (training, export)."""

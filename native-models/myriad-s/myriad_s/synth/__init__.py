@@ -1,0 +1,1 @@
+"""Synthetic inspection data: procedural parts, painted and cut-paste anomalies, full ground truth."""

@@ -1,0 +1,222 @@
+"""Anomalies painted onto a normal image, and benign nuisances. Each returns the new image and the
+pixel mask of what it changed; the caller records the type."""
+import numpy as np
+
+from .noise import box_blur, coords, value_noise
+from .poisson import poisson_blend
+
+DEFECT_TYPES = (
+    "scratch", "crack", "hole", "dent", "stain", "contamination", "discolouration",
+    "missing piece", "bent", "extra material", "cut-paste",
+)
+NUISANCE_TYPES = ("shadow", "dust", "reflection")
+MIN_MASK_PIXELS = 50  # NSA: masks under 50 px are rejected (MYRIAD.md section 3), at 256 px scale
+
+
+def _place(rng, size, fg, margin=0.1):
+    """A random point on the part (foreground) or anywhere for textures, as fractions."""
+    for _ in range(50):
+        y, x = rng.uniform(margin, 1 - margin, 2)
+        if fg is None or fg[int(y * size), int(x * size)]:
+            return y, x
+    return 0.5, 0.5
+
+
+def _polyline_mask(size, points, width):
+    ys, xs = coords(size)
+    m = np.zeros((size, size), bool)
+    for (ya, xa), (yb, xb) in zip(points[:-1], points[1:]):
+        d = np.array([yb - ya, xb - xa])
+        length2 = max(float(d @ d), 1e-9)
+        t = np.clip(((ys - ya) * d[0] + (xs - xa) * d[1]) / length2, 0, 1)
+        dist = np.hypot(ys - (ya + t * d[0]), xs - (xa + t * d[1]))
+        m |= dist * size <= width / 2
+    return m
+
+
+def _blob_mask(rng, size, cy, cx, ry, rx, rough=0.35):
+    ys, xs = coords(size)
+    angle = rng.uniform(0, np.pi)
+    dy, dx = ys - cy, xs - cx
+    u = (dx * np.cos(angle) + dy * np.sin(angle)) / rx
+    v = (-dx * np.sin(angle) + dy * np.cos(angle)) / ry
+    return u**2 + v**2 + rough * (value_noise(rng, size, 6, 2) - 0.5) * 2 < 1
+
+
+def _blend(img, mask, colour, alpha):
+    a = box_blur(mask.astype(np.float32), 1)[..., None] * alpha
+    return img * (1 - a) + a * np.asarray(colour, np.float32)
+
+
+def scratch(img, rng, fg):
+    size = img.shape[0]
+    y, x = _place(rng, size, fg)
+    angle, length = rng.uniform(0, np.pi), rng.uniform(0.15, 0.45)
+    bend = rng.normal(0, 0.03)
+    pts = [(y + (t - 0.5) * length * np.sin(angle) + bend * np.sin(t * np.pi), x + (t - 0.5) * length * np.cos(angle)) for t in np.linspace(0, 1, 6)]
+    m = _polyline_mask(size, pts, rng.uniform(1.2, 2.5) * size / 128)
+    bright = rng.random() < 0.5
+    return _blend(img, m, (0.95, 0.95, 0.95) if bright else (0.08, 0.08, 0.08), rng.uniform(0.6, 0.9)), m
+
+
+def crack(img, rng, fg):
+    size = img.shape[0]
+    y, x = _place(rng, size, fg)
+    pts = [(y, x)]
+    heading = rng.uniform(0, 2 * np.pi)
+    for _ in range(rng.integers(6, 12)):
+        heading += rng.normal(0, 0.6)
+        step = rng.uniform(0.02, 0.05)
+        pts.append((pts[-1][0] + step * np.sin(heading), pts[-1][1] + step * np.cos(heading)))
+    m = _polyline_mask(size, pts, rng.uniform(1.5, 3) * size / 128)
+    return _blend(img, m, (0.05, 0.04, 0.04), 0.85), m
+
+
+def hole(img, rng, fg):
+    size = img.shape[0]
+    y, x = _place(rng, size, fg, 0.15)
+    r = rng.uniform(0.025, 0.07)
+    m = _blob_mask(rng, size, y, x, r, r, rough=0.05)
+    out = _blend(img, m, (0.03, 0.03, 0.03), 0.95)
+    rim = _blob_mask(rng, size, y, x, r * 1.3, r * 1.3, rough=0.05) & ~m
+    return _blend(out, rim, (0.6, 0.6, 0.6), 0.3), m | rim
+
+
+def dent(img, rng, fg):
+    size = img.shape[0]
+    y, x = _place(rng, size, fg, 0.15)
+    r = rng.uniform(0.05, 0.1)
+    ys, xs = coords(size)
+    m = _blob_mask(rng, size, y, x, r, r, rough=0.1)
+    angle = rng.uniform(0, 2 * np.pi)
+    shade = 1 + 0.45 * (((xs - x) * np.cos(angle) + (ys - y) * np.sin(angle)) / r)
+    soft = box_blur(m.astype(np.float32), 2)[..., None]
+    return img * (1 - soft) + soft * img * shade[..., None], m
+
+
+def stain(img, rng, fg, contamination=False):
+    size = img.shape[0]
+    y, x = _place(rng, size, fg, 0.15)
+    r = rng.uniform(0.04, 0.12)
+    m = _blob_mask(rng, size, y, x, r * rng.uniform(0.6, 1), r, rough=0.5)
+    palette = [(0.35, 0.2, 0.08), (0.05, 0.05, 0.05), (0.7, 0.6, 0.2), (0.2, 0.3, 0.1)] if not contamination else [
+        (0.9, 0.9, 0.85), (0.1, 0.1, 0.5), (0.6, 0.1, 0.1), (0.2, 0.5, 0.8)]
+    colour = palette[rng.integers(len(palette))]
+    return _blend(img, m, colour, rng.uniform(0.55, 0.85)), m
+
+
+def discolouration(img, rng, fg):
+    size = img.shape[0]
+    y, x = _place(rng, size, fg, 0.15)
+    r = rng.uniform(0.08, 0.16)
+    m = _blob_mask(rng, size, y, x, r, r * rng.uniform(0.6, 1), rough=0.3)
+    shift = rng.uniform(-0.25, 0.25, 3).astype(np.float32)
+    soft = box_blur(m.astype(np.float32), 2)[..., None]
+    return np.clip(img + soft * shift, 0, 1), m
+
+
+def missing_piece(img, rng, fg, background):
+    size = img.shape[0]
+    if fg is not None:
+        # Bite out of the part's edge: pick an edge pixel of the foreground.
+        edge = fg & ~np.roll(fg, 3, 0) | fg & ~np.roll(fg, -3, 1)
+        ys, xs = np.nonzero(edge)
+        i = rng.integers(len(ys))
+        y, x = ys[i] / size, xs[i] / size
+        fill = background
+    else:
+        y, x = _place(rng, size, fg, 0.15)
+        fill = img.mean((0, 1)) * 0.3
+    r = rng.uniform(0.04, 0.09)
+    m = _blob_mask(rng, size, y, x, r, r * rng.uniform(0.6, 1), rough=0.2)
+    if fg is not None:
+        m &= fg
+    return _blend(img, m, fill, 1.0), m
+
+
+def bent(img, rng, fg):
+    """A local warp of the part: pixels displaced around a point, as a bent edge or pin."""
+    size = img.shape[0]
+    y, x = _place(rng, size, fg, 0.15)
+    r = rng.uniform(0.06, 0.12)
+    ys, xs = coords(size)
+    w = np.exp(-(((ys - y) ** 2 + (xs - x) ** 2) / (r * r)))
+    dy, dx = rng.normal(0, 1, 2)
+    shift = rng.uniform(0.03, 0.06) / max(np.hypot(dy, dx), 1e-6)
+    sy = np.clip(((ys + w * dy * shift) * size).astype(int), 0, size - 1)
+    sx = np.clip(((xs + w * dx * shift) * size).astype(int), 0, size - 1)
+    out = img[sy, sx]
+    m = np.abs(out - img).max(axis=2) > 0.06
+    return out, m
+
+
+def extra_material(img, rng, fg):
+    size = img.shape[0]
+    y, x = _place(rng, size, fg, 0.15)
+    r = rng.uniform(0.04, 0.09)
+    m = _blob_mask(rng, size, y, x, r, r * rng.uniform(0.4, 1), rough=0.4)
+    colour = img[fg].mean(0) if fg is not None else img.reshape(-1, 3).mean(0)
+    lump = colour * (0.8 + 0.4 * value_noise(rng, size, 10)[..., None])
+    soft = box_blur(m.astype(np.float32), 1)[..., None]
+    return img * (1 - soft) + soft * lump, m
+
+
+def cut_paste(img, rng, fg, donor, donor_fg):
+    """NSA: a patch of another normal image of the same product, resized x0.7-1.3, moved, Poisson-blended."""
+    size = img.shape[0]
+    for _ in range(20):
+        h, w = (rng.uniform(0.03, 0.4, 2) * size).astype(int) + 1
+        sy, sx = rng.integers(0, size - h + 1), rng.integers(0, size - w + 1)
+        patch = donor[sy : sy + h, sx : sx + w]
+        scale = rng.uniform(0.7, 1.3)
+        nh, nw = max(2, int(h * scale)), max(2, int(w * scale))
+        iy = (np.arange(nh) * h / nh).astype(int)
+        ix = (np.arange(nw) * w / nw).astype(int)
+        patch = patch[iy][:, ix]
+        ty, tx = rng.integers(0, size - nh + 1), rng.integers(0, size - nw + 1)
+        if abs(ty - sy) + abs(tx - sx) < min(nh, nw) // 2:
+            continue
+        m = np.zeros((size, size), bool)
+        m[ty : ty + nh, tx : tx + nw] = True
+        if fg is not None:
+            m &= fg  # objects on a plain background: background pixels are skipped
+        if m.sum() < MIN_MASK_PIXELS * (size / 256) ** 2:
+            continue
+        src = img.copy()
+        src[ty : ty + nh, tx : tx + nw] = patch
+        out = poisson_blend(img, src, m)
+        changed = m & (np.abs(out - img).max(axis=2) > 0.04)
+        if changed.sum() >= MIN_MASK_PIXELS * (size / 256) ** 2:
+            return out, changed
+    return img, np.zeros((size, size), bool)
+
+
+def shadow(img, rng, fg):
+    size = img.shape[0]
+    ys, xs = coords(size)
+    angle = rng.uniform(0, 2 * np.pi)
+    offset = rng.uniform(-0.2, 0.3)
+    d = (xs - 0.5) * np.cos(angle) + (ys - 0.5) * np.sin(angle) - offset
+    soft = np.clip(d / 0.08, 0, 1)
+    out = img * (1 - rng.uniform(0.35, 0.55) * soft[..., None])
+    return out, soft > 0.5
+
+
+def dust(img, rng, fg):
+    size = img.shape[0]
+    m = np.zeros((size, size), bool)
+    for _ in range(rng.integers(1, 4)):
+        y, x = rng.uniform(0.1, 0.9, 2)
+        r = rng.uniform(0.006, 0.014)
+        m |= _blob_mask(rng, size, y, x, r, r, rough=0.2)
+    return _blend(img, m, (0.75, 0.75, 0.72), 0.6), m
+
+
+def reflection(img, rng, fg):
+    size = img.shape[0]
+    y, x = _place(rng, size, fg, 0.2)
+    ys, xs = coords(size)
+    ry, rx = rng.uniform(0.03, 0.08), rng.uniform(0.08, 0.2)
+    glow = np.exp(-(((ys - y) / ry) ** 2 + ((xs - x) / rx) ** 2))
+    out = img + (1 - img) * glow[..., None] * rng.uniform(0.6, 0.9)
+    return np.clip(out, 0, 1), glow > 0.5

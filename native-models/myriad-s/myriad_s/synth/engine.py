@@ -1,0 +1,63 @@
+"""One synthetic inspection sample: a normal part, optionally anomalies and nuisances, and its
+full ground truth."""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import defects as d
+from .ground_truth import describe_instance
+from .parts import OBJECT_FAMILIES, Product, render
+
+_PAINTERS = {
+    "scratch": lambda img, rng, fg, ctx: d.scratch(img, rng, fg),
+    "crack": lambda img, rng, fg, ctx: d.crack(img, rng, fg),
+    "hole": lambda img, rng, fg, ctx: d.hole(img, rng, fg),
+    "dent": lambda img, rng, fg, ctx: d.dent(img, rng, fg),
+    "stain": lambda img, rng, fg, ctx: d.stain(img, rng, fg),
+    "contamination": lambda img, rng, fg, ctx: d.stain(img, rng, fg, contamination=True),
+    "discolouration": lambda img, rng, fg, ctx: d.discolouration(img, rng, fg),
+    "missing piece": lambda img, rng, fg, ctx: d.missing_piece(img, rng, fg, ctx["background"]),
+    "bent": lambda img, rng, fg, ctx: d.bent(img, rng, fg),
+    "extra material": lambda img, rng, fg, ctx: d.extra_material(img, rng, fg),
+    "cut-paste": lambda img, rng, fg, ctx: d.cut_paste(img, rng, fg, *ctx["donor"]),
+}
+_NUISANCES = {"shadow": d.shadow, "dust": d.dust, "reflection": d.reflection}
+
+
+@dataclass
+class Sample:
+    product: Product
+    image: np.ndarray  # (H, W, 3) float32 in [0, 1]
+    defects: list = field(default_factory=list)  # ground truth of each defect instance
+    nuisances: list = field(default_factory=list)  # benign: shadow, dust, reflection
+    defect_mask: np.ndarray | None = None
+    nuisance_mask: np.ndarray | None = None
+
+
+def make_sample(product: Product, rng: np.random.Generator, size: int, anomalous: bool, nuisance_rate: float = 0.25) -> Sample:
+    img, fg = render(product, rng, size)
+    ctx = {"background": product.params["background"], "donor": render(product, rng, size)}
+    min_pixels = d.MIN_MASK_PIXELS * (size / 256) ** 2
+    painted = []
+    if anomalous:
+        for _ in range(1 if rng.random() < 0.7 else rng.integers(2, 4)):
+            kind = d.DEFECT_TYPES[rng.integers(len(d.DEFECT_TYPES))]
+            if kind in ("missing piece", "bent") and product.family not in OBJECT_FAMILIES and rng.random() < 0.5:
+                kind = "crack"
+            out, mask = _PAINTERS[kind](img, rng, fg, ctx)
+            if mask.sum() >= min_pixels:
+                img = out
+                painted.append((kind, mask))
+    nuisance = []
+    if rng.random() < nuisance_rate:
+        kind = list(_NUISANCES)[rng.integers(len(_NUISANCES))]
+        img, mask = _NUISANCES[kind](img, rng, fg)
+        if mask.sum() > 0:
+            nuisance.append((kind, mask))
+    img = np.clip(img, 0, 1).astype(np.float32)
+    sample = Sample(product=product, image=img)
+    sample.defects = [describe_instance(k, m, img) for k, m in painted]
+    sample.nuisances = [describe_instance(k, m, img) for k, m in nuisance]
+    sample.defect_mask = np.any([m for _, m in painted], axis=0) if painted else np.zeros((size, size), bool)
+    sample.nuisance_mask = np.any([m for _, m in nuisance], axis=0) if nuisance else np.zeros((size, size), bool)
+    return sample
