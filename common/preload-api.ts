@@ -1,24 +1,25 @@
 import type { EventName, Events, Method } from './api';
-import { fromWireError, type WireError } from './errors';
+import { isErrorCode, StationError, type WireError } from './errors';
 
 /**
  * The shape of `window.myriad`, the one API the Electron preload exposes to the renderer
  * (electron/preload/preload.ts implements it; renderer/src/transport/ipc-client.ts wraps it into a
  * `StationClient`).
  *
- * Errors cannot cross contextBridge with their fields (only `message` survives), so `call` never
- * rejects for an expected failure: it resolves to an `IpcReply` that carries the `WireError` and the
- * client turns it back into a `StationError` with `unwrapIpcReply`.
+ * `call` resolves with the method's result (common/api.ts Results) or rejects with an Error whose
+ * message is `CODE: message`: contextBridge copies only the message of an Error, so the code travels
+ * inside it (`stationErrorFromIpc` reads it back).
  */
-export type IpcReply<T = unknown> = { ok: true; result: T } | { ok: false; error: WireError };
-
 export interface MyriadPreloadApi {
-  call(method: Method, params: unknown): Promise<IpcReply>;
+  call(method: Method, params: unknown): Promise<unknown>;
   /** Subscribes to a host event; returns the unsubscribe function. */
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   /** URL of a stored image (the app's `myriad-blob:` protocol). */
   imageUrl(sha256: string): string;
 }
+
+/** What the main process answers on an IPC call channel (main -> preload only). */
+export type IpcReply<T = unknown> = { ok: true; result: T } | { ok: false; error: WireError };
 
 /** The global name under which the preload exposes the API (`window.myriad`). */
 export const PRELOAD_GLOBAL = 'myriad';
@@ -32,12 +33,16 @@ export function blobUrl(sha256: string): string {
   return `${BLOB_SCHEME}://${BLOB_HOST}/${sha256}`;
 }
 
-/**
- * Returns the result of a reply or throws its error as a `StationError` with the original code.
- *
- * @example const status = unwrapIpcReply(await window.myriad.call('status.get', {})) as StationStatus;
- */
-export function unwrapIpcReply<T>(reply: IpcReply<T>): T {
-  if (reply.ok) return reply.result;
-  throw fromWireError(reply.error);
+/** The Error a failed `call` rejects with: the code leads the message so it survives contextBridge. */
+export function ipcError(error: WireError): Error & { code: string } {
+  return Object.assign(new Error(`${error.code}: ${error.message}`), { code: error.code });
+}
+
+/** Reads a rejected `call` back into a StationError with the host's code (INTERNAL if none). */
+export function stationErrorFromIpc(err: unknown): StationError {
+  if (err instanceof StationError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const m = /^([A-Z_]+): ([\s\S]*)$/.exec(message);
+  if (m && isErrorCode(m[1])) return new StationError(m[1], m[2] as string);
+  return new StationError('INTERNAL', message);
 }

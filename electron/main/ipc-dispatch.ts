@@ -11,8 +11,8 @@ export interface StationCaller {
 
 /**
  * One IPC call from the renderer: refuse untrusted senders, hand the raw payload to the host (which
- * validates it strictly before any work) and turn every outcome into an `IpcReply`, so the error
- * code survives the trip through contextBridge.
+ * validates it strictly before any work) and turn every outcome into an `IpcReply`: a rejected
+ * ipcMain handler reaches the preload as a generic Error, the reply keeps the error's code.
  */
 export async function dispatchIpcCall(
   host: StationCaller,

@@ -1,6 +1,6 @@
 import { EVENT_NAMES, METHODS, type EventName, type Events, type Method } from '../../common/api';
 import { toWireError } from '../../common/errors';
-import { blobUrl, type IpcReply, type MyriadPreloadApi } from '../../common/preload-api';
+import { blobUrl, ipcError, type IpcReply, type MyriadPreloadApi } from '../../common/preload-api';
 import { IPC_EVENT_CHANNEL, ipcChannel } from '../channels';
 
 /**
@@ -25,18 +25,18 @@ function isEventMessage(message: unknown): message is { event: EventName; payloa
  */
 export function createPreloadApi(ipc: RendererIpc) {
   const api = {
-    async call(method: Method, params: unknown): Promise<IpcReply> {
+    async call(method: Method, params: unknown): Promise<unknown> {
       if (!(METHODS as readonly string[]).includes(method)) {
-        return {
-          ok: false,
-          error: { code: 'INVALID_INPUT', message: `Unknown method: ${String(method)}. Use one of: ${METHODS.join(', ')}` },
-        };
+        throw ipcError({ code: 'INVALID_INPUT', message: `Unknown method: ${String(method)}. Use one of: ${METHODS.join(', ')}` });
       }
+      let reply: IpcReply;
       try {
-        return (await ipc.invoke(ipcChannel(method), params)) as IpcReply;
+        reply = (await ipc.invoke(ipcChannel(method), params)) as IpcReply;
       } catch (err) {
-        return { ok: false, error: toWireError(err) };
+        throw ipcError(toWireError(err));
       }
+      if (reply.ok) return reply.result;
+      throw ipcError(reply.error);
     },
     on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
       if (!EVENT_NAMES.includes(event)) {
