@@ -27,6 +27,8 @@ export interface EvaluationReport {
   seeds: number;
   expert: string;
   backbone: string;
+  /** The dialog model behind the LMM metrics (`name version`), or null without --lmm. */
+  lmm: string | null;
   image_auroc: number | null;
   pixel_auroc: number | null;
   aupro: number | null;
@@ -156,6 +158,7 @@ function buildReport(opts: EvaluateOptions, dataset: Dataset, runs: RunResult[],
     seeds: runs.length,
     expert: opts.subject.expert,
     backbone: opts.subject.backbone,
+    lmm: opts.dialog ? `${opts.dialog.name} ${opts.dialog.version}` : null,
     ...all.means,
     std: all.std,
     per_defect: perDefect,
