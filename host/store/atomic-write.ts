@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join, basename } from 'node:path';
 import { StationError } from '../../common/errors';
@@ -14,7 +15,7 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
-    await mkdir(dir, { recursive: true });
+    await makeDir(dir);
     const fh = await open(tmp, 'wx');
     try {
       await fh.writeFile(data);
@@ -27,6 +28,20 @@ export async function writeFileAtomic(path: string, data: Uint8Array): Promise<v
   } catch (err) {
     await rm(tmp, { force: true }).catch(() => undefined);
     throw fileSystemError(err, path);
+  }
+}
+
+async function makeDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    // Node's recursive mkdir reports ENOENT on a read-only filesystem; a plain mkdir of the same
+    // folder reports the real cause (EROFS, EACCES) so the user gets the right message.
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    let missing = dir;
+    while (dirname(missing) !== missing && !existsSync(dirname(missing))) missing = dirname(missing);
+    await mkdir(missing);
+    await mkdir(dir, { recursive: true });
   }
 }
 
