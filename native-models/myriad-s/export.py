@@ -1,0 +1,170 @@
+"""Exports a trained Myriad-S to the file contract of CONTRACTS.md section 5:
+`/usr/bin/python3 native-models/myriad-s/export.py --train-dir DIR --out DIR [--parity]`.
+
+Writes vision_encoder.onnx, expert_encoder.onnx, embed_tokens.onnx, decoder_model_merged.onnx
+(with KV cache), tokenizer.json and config.json; with --parity also parity/ (fixed inputs and the
+PyTorch outputs) for the TypeScript parity test.
+"""
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import sys
+
+import numpy as np
+import torch
+from torch import nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from myriad_s.bpe import BPE  # noqa: E402
+from myriad_s.generate import greedy  # noqa: E402
+from myriad_s.model import ModelConfig, MyriadS  # noqa: E402
+from myriad_s.prompt import PROMPT, SPECIAL, STOP_STRINGS, render_prompt  # noqa: E402
+
+OPSET = 14
+BACKBONE = {"name": "mobilenetv2-12-int8", "sha256": "83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f"}
+
+
+class DecoderGraph(nn.Module):
+    """Flat inputs/outputs for ONNX: past_key_values.{i}.key/.value in, present.{i}.key/.value out."""
+
+    def __init__(self, decoder):
+        super().__init__()
+        self.decoder = decoder
+
+    def forward(self, inputs_embeds, attention_mask, position_ids, *past_flat):
+        past = [(past_flat[2 * i], past_flat[2 * i + 1]) for i in range(len(past_flat) // 2)]
+        logits, present = self.decoder(inputs_embeds, attention_mask, position_ids, past)
+        return (logits, *[t for kv in present for t in kv])
+
+
+def export_graphs(model: MyriadS, out: str) -> None:
+    cfg = model.cfg
+    b = 1
+    feats = torch.randn(b, cfg.feature_channels, cfg.feature_size, cfg.feature_size)
+    amap = torch.rand(b, 1, cfg.map_size, cfg.map_size)
+    kw = {"opset_version": OPSET, "do_constant_folding": True}
+    torch.onnx.export(model.vision, (feats, amap), os.path.join(out, "vision_encoder.onnx"),
+                      input_names=["features", "anomaly_map"], output_names=["image_embeds"],
+                      dynamic_axes={"features": {0: "batch"}, "anomaly_map": {0: "batch"}, "image_embeds": {0: "batch"}}, **kw)
+    torch.onnx.export(model.expert, (amap,), os.path.join(out, "expert_encoder.onnx"),
+                      input_names=["anomaly_map"], output_names=["expert_embeds"],
+                      dynamic_axes={"anomaly_map": {0: "batch"}, "expert_embeds": {0: "batch"}}, **kw)
+    ids = torch.zeros(b, 3, dtype=torch.long)
+    torch.onnx.export(model.embed, (ids,), os.path.join(out, "embed_tokens.onnx"),
+                      input_names=["input_ids"], output_names=["inputs_embeds"],
+                      dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "inputs_embeds": {0: "batch", 1: "sequence"}}, **kw)
+    past_len, t = 2, 3
+    past = []
+    names_in, names_out = ["inputs_embeds", "attention_mask", "position_ids"], ["logits"]
+    dyn = {"inputs_embeds": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "total_sequence"},
+           "position_ids": {0: "batch", 1: "sequence"}, "logits": {0: "batch", 1: "sequence"}}
+    for i in range(cfg.layers):
+        for kind in ("key", "value"):
+            past.append(torch.randn(b, cfg.heads, past_len, cfg.head_dim))
+            names_in.append(f"past_key_values.{i}.{kind}")
+            names_out.append(f"present.{i}.{kind}")
+            dyn[names_in[-1]] = {0: "batch", 2: "past_sequence"}
+            dyn[names_out[-1]] = {0: "batch", 2: "total_sequence"}
+    args = (torch.randn(b, t, cfg.hidden), torch.ones(b, past_len + t, dtype=torch.long), torch.arange(past_len, past_len + t)[None], *past)
+    torch.onnx.export(DecoderGraph(model.decoder), args, os.path.join(out, "decoder_model_merged.onnx"),
+                      input_names=names_in, output_names=names_out, dynamic_axes=dyn, **kw)
+
+
+def station_config(cfg: ModelConfig, name: str, version: str, max_new_tokens: int) -> dict:
+    return {
+        "model_type": "myriad-s",
+        "format_version": 1,
+        "name": name,
+        "version": version,
+        "files": {"vision_encoder": "vision_encoder.onnx", "expert_encoder": "expert_encoder.onnx",
+                  "embed_tokens": "embed_tokens.onnx", "decoder_model_merged": "decoder_model_merged.onnx",
+                  "tokenizer": "tokenizer.json"},
+        "backbone": {**BACKBONE, "feature_channels": cfg.feature_channels, "feature_height": cfg.feature_size,
+                     "feature_width": cfg.feature_size},
+        "map_height": cfg.map_size,
+        "map_width": cfg.map_size,
+        "num_image_tokens": cfg.image_tokens,
+        "num_expert_tokens": 9,
+        "decoder": {"hidden_size": cfg.hidden, "num_hidden_layers": cfg.layers, "num_key_value_heads": cfg.heads,
+                    "head_dim": cfg.head_dim, "vocab_size": cfg.vocab, "max_position_embeddings": cfg.max_positions},
+        "special_tokens": SPECIAL,
+        "prompt": PROMPT,
+        "stop_strings": STOP_STRINGS,
+        "max_new_tokens": max_new_tokens,
+        "training": {"model_config": cfg.to_dict()},
+    }
+
+
+def parity_case(cfg: ModelConfig):
+    """Fixed inputs: seeded features, a map with one blob in the top left cell, a prompt with an instruction."""
+    rng = np.random.default_rng(1234)
+    feats = (rng.standard_normal((cfg.feature_channels, cfg.feature_size, cfg.feature_size)) * 0.5).astype(np.float32)
+    yy, xx = np.mgrid[0 : cfg.map_size, 0 : cfg.map_size] / cfg.map_size
+    amap = np.clip(0.1 + 0.85 * np.exp(-(((yy - 0.15) ** 2 + (xx - 0.2) ** 2) / 0.004)), 0, 1).astype(np.float32)
+    prompt = render_prompt("bottle", ["You can ignore the shadow cast when you detect anomalies."], [], None)
+    return feats, amap, prompt
+
+
+def write_parity(model: MyriadS, tokenizer: BPE, out: str, max_new: int) -> None:
+    cfg = model.cfg
+    feats, amap, prompt = parity_case(cfg)
+    pdir = os.path.join(out, "parity")
+    os.makedirs(pdir, exist_ok=True)
+    feats.astype("<f4").tofile(os.path.join(pdir, "features.bin"))
+    amap.astype("<f4").tofile(os.path.join(pdir, "anomaly_map.bin"))
+    ids = [tokenizer.token_id("<s>")] + tokenizer.encode(prompt)
+    with torch.no_grad():
+        f, m = torch.from_numpy(feats)[None], torch.from_numpy(amap)[None, None]
+        image = model.vision(f, m)[0]
+        expert = model.expert(m)[0]
+        embeds = model.splice(ids, tokenizer.token_id("<image>"), torch.cat([image, expert]))
+        generated, first_logits = greedy(model, embeds, tokenizer.token_id("</s>"), max_new)
+    case = {
+        "prompt": prompt,
+        "product": "bottle",
+        "instructions": ["You can ignore the shadow cast when you detect anomalies."],
+        "input_ids": ids,
+        "image_embeds_head": image[0, :8].tolist(),
+        "expert_embeds_head": expert[0, :8].tolist(),
+        "first_logits": first_logits.tolist(),
+        "generated_ids": generated,
+        "generated_text": tokenizer.decode(generated),
+        "tokenizer_cases": [[s, tokenizer.encode(s)] for s in [
+            prompt, "Operator: Where is it?\nAssistant: It is in the top left corner of the bottle.</s>",
+            "Instruction: Ignore naïve {braces} & 3.5% x_y\n",
+        ]],
+    }
+    with open(os.path.join(pdir, "parity.json"), "w") as fh:
+        json.dump(case, fh)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--train-dir", required=True, help="the --out of train.py (checkpoints/last.pt, tokenizer.json)")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--name", default="myriad-s")
+    ap.add_argument("--max-new-tokens", type=int, default=160)
+    ap.add_argument("--parity", action="store_true", help="also write parity/ with PyTorch reference outputs")
+    args = ap.parse_args(argv)
+    ck = torch.load(os.path.join(args.train_dir, "checkpoints", "last.pt"))
+    cfg = ModelConfig(**ck["model_config"])
+    model = MyriadS(cfg)
+    model.load_state_dict(ck["model"])
+    model.eval()
+    tokenizer = BPE.load(os.path.join(args.train_dir, "tokenizer.json"))
+    os.makedirs(args.out, exist_ok=True)
+    export_graphs(model, args.out)
+    shutil.copyfile(os.path.join(args.train_dir, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
+    digest = hashlib.sha256(open(os.path.join(args.out, "decoder_model_merged.onnx"), "rb").read()).hexdigest()[:12]
+    version = f"{ck['config']}-step{ck['step']}-{digest}"
+    with open(os.path.join(args.out, "config.json"), "w") as fh:
+        json.dump(station_config(cfg, args.name, version, args.max_new_tokens), fh, indent=2)
+    if args.parity:
+        write_parity(model, tokenizer, args.out, max_new=24)
+    print(f"exported {version} to {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,135 @@
+"""Trains Myriad-S: `/usr/bin/python3 native-models/myriad-s/train.py --config tiny --out DIR`.
+
+Resumable: the latest checkpoint in DIR/checkpoints is picked up. Logs one JSON line per step to
+DIR/train-log.jsonl. AdamW (weight decay 0.05), linear warm-up, cosine decay to 0 (MYRIAD.md 2).
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from myriad_s.bpe import BPE  # noqa: E402
+from myriad_s.configs import CONFIGS  # noqa: E402
+from myriad_s.corpus import make_dialog  # noqa: E402
+from myriad_s.data import dialog_texts, encode_dialog, generate_examples  # noqa: E402
+from myriad_s.model import MyriadS  # noqa: E402
+
+
+def lr_at(step: int, cfg) -> float:
+    if step < cfg.warmup:
+        return cfg.lr * (step + 1) / cfg.warmup
+    progress = (step - cfg.warmup) / max(1, cfg.steps - cfg.warmup)
+    return cfg.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
+
+
+def make_batch(model, tokenizer, examples, rng, cfg):
+    mcfg = model.cfg
+    image_id = tokenizer.token_id("<image>")
+    embeds, labels = [], []
+    picks = rng.integers(0, len(examples), cfg.batch)
+    maps = torch.from_numpy(np.stack([examples[i].anomaly_map for i in picks]))[:, None]
+    feats = torch.stack([
+        torch.from_numpy(examples[i].features) if examples[i].features is not None
+        else torch.zeros(mcfg.feature_channels, mcfg.feature_size, mcfg.feature_size)
+        for i in picks
+    ])
+    visual = model.visual_tokens(feats, maps)
+    for b, i in enumerate(picks):
+        e = examples[i]
+        ids, lab = encode_dialog(tokenizer, make_dialog(rng, e.product, e.defects, e.nuisances), cfg.max_len)
+        at = ids.index(image_id)
+        embeds.append(model.splice(ids, image_id, visual[b]))
+        labels.append(lab[:at] + [-100] * visual.shape[1] + lab[at + 1 :])
+    t = max(len(l) for l in labels)
+    x = torch.zeros(len(embeds), t, mcfg.hidden)
+    y = torch.full((len(embeds), t), -100, dtype=torch.long)
+    mask = torch.zeros(len(embeds), t, dtype=torch.long)
+    for b, (e, l) in enumerate(zip(embeds, labels)):
+        x[b, : len(l)] = e
+        y[b, : len(l)] = torch.tensor(l)
+        mask[b, : len(l)] = 1
+    return x, y, mask
+
+
+def save_checkpoint(path, model, opt, step, cfg_name, rng):
+    tmp = path + ".tmp"
+    torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "config": cfg_name,
+                "model_config": model.cfg.to_dict(), "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state()}, tmp)
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--config", choices=sorted(CONFIGS), default="full")
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--steps", type=int, help="override the configuration's step count")
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args(argv)
+    cfg = CONFIGS[args.config]()
+    if args.steps is not None:
+        cfg.steps = args.steps
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(cfg.seed)
+    os.makedirs(os.path.join(args.out, "checkpoints"), exist_ok=True)
+    ckpt_path = os.path.join(args.out, "checkpoints", "last.pt")
+    tok_path = os.path.join(args.out, "tokenizer.json")
+    rng = np.random.default_rng(cfg.seed)
+
+    t0 = time.time()
+    examples = generate_examples(cfg.seed, cfg.examples, cfg.image_size, cfg.model.map_size)
+    if os.path.exists(tok_path):
+        tokenizer = BPE.load(tok_path)
+    else:
+        tokenizer = BPE.train(dialog_texts(examples, np.random.default_rng(cfg.seed + 1)), cfg.tokenizer_vocab)
+        tokenizer.save(tok_path)
+    cfg.model.vocab = len(tokenizer.vocab)
+    print(f"data: {len(examples)} examples, vocab {cfg.model.vocab}, {time.time() - t0:.1f}s", flush=True)
+
+    model = MyriadS(cfg.model)
+    decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "pos" not in n and "queries" not in n]
+    no_decay = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and "pos" not in n and "queries" not in n)]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr)
+    step = 0
+    if os.path.exists(ckpt_path):
+        ck = torch.load(ckpt_path)
+        model.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["optimizer"])
+        step = ck["step"]
+        rng.bit_generator.state = ck["rng"]
+        torch.set_rng_state(ck["torch_rng"])
+        print(f"resumed at step {step}", flush=True)
+
+    log = open(os.path.join(args.out, "train-log.jsonl"), "a")
+    model.train()
+    while step < cfg.steps:
+        t = time.time()
+        for g in opt.param_groups:
+            g["lr"] = lr_at(step, cfg)
+        x, y, mask = make_batch(model, tokenizer, examples, rng, cfg)
+        pos = (mask.cumsum(1) - 1).clamp(min=0)
+        logits, _ = model.decoder(x, mask, pos, model.decoder.empty_past(x.shape[0]))
+        loss = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), y[:, 1:].reshape(-1), ignore_index=-100)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        step += 1
+        record = {"step": step, "loss": round(loss.item(), 4), "lr": opt.param_groups[0]["lr"], "seconds": round(time.time() - t, 3)}
+        log.write(json.dumps(record) + "\n")
+        log.flush()
+        if step % 20 == 0 or step == cfg.steps:
+            print(json.dumps(record), flush=True)
+        if step % cfg.checkpoint_every == 0 or step == cfg.steps:
+            save_checkpoint(ckpt_path, model, opt, step, args.config, rng)
+    log.close()
+
+
+if __name__ == "__main__":
+    main()
