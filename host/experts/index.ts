@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { StationError } from '../../common/errors';
+import { sha256Bytes } from '../models/store';
+import { writeFileAtomic } from '../store/atomic-write';
+import type { Expert, ExpertKind, ExpertModule, ExpertRuntime, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from './expert';
+
+/**
+ * fitExpert / saveExpert / loadExpert: the entry points recipes use (docs/ARCHITECTURE.md).
+ * Each kind lives in its own folder and is loaded lazily, so inspecting with PatchCore never
+ * loads the anomalib importer.
+ */
+const KINDS: Record<ExpertKind, () => Promise<ExpertModule>> = {
+  patchcore: async () => (await import('./patchcore/index')).patchcore,
+  padim: async () => notBuilt('padim'),
+  anomalib: async () => notBuilt('anomalib'),
+};
+
+function notBuilt(kind: string): never {
+  throw new StationError('UNAVAILABLE', `The ${kind} expert is not available in this build`);
+}
+
+async function moduleFor(kind: string): Promise<ExpertModule> {
+  const load = KINDS[kind as ExpertKind];
+  if (!load) throw new StationError('INVALID_INPUT', `Unknown expert ${kind}. Use one of: ${Object.keys(KINDS).join(', ')}`);
+  return load();
+}
+
+export async function fitExpert(spec: ExpertSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
+  return (await moduleFor(spec.kind)).fit(spec, golden, options);
+}
+
+export const EXPERT_FILE = 'expert.json';
+const SAVE_FORMAT = 1;
+
+const BlobRef = z.strictObject({ file: z.string().regex(/^[0-9a-f]{64}\.bin$/), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().min(0) });
+const Saved = z.strictObject({
+  format: z.literal(SAVE_FORMAT),
+  descriptor: z.object({
+    kind: z.enum(['patchcore', 'padim', 'anomalib']),
+    version: z.number().int(),
+    backbone: z.string().nullable(),
+    backboneSha256: z.string().nullable(),
+    inputWidth: z.number().int().positive(),
+    inputHeight: z.number().int().positive(),
+    band: z.strictObject({ t1: z.number(), t2: z.number() }),
+    goldenCount: z.number().int().min(0),
+    calibration: z.strictObject({
+      method: z.string(),
+      rawThreshold: z.number(),
+      rawFloor: z.number(),
+      heldOutScores: z.array(z.number()),
+    }),
+    notes: z.array(z.string()),
+  }),
+  state: z.record(z.string(), z.json()),
+  blobs: z.record(z.string(), BlobRef),
+});
+
+/**
+ * Writes `dir/expert.json` and one content-addressed file per blob (`<sha256>.bin`), each
+ * atomically; blobs first, so a crash never leaves a manifest pointing at missing files.
+ * @returns the manifest path and the blob hashes (for the recipe's database row).
+ */
+export async function saveExpert(fitted: FittedExpert, dir: string): Promise<{ manifest: string; blobs: Record<string, string> }> {
+  const blobs: Record<string, z.infer<typeof BlobRef>> = {};
+  for (const [name, bytes] of Object.entries(fitted.blobs)) {
+    const sha256 = sha256Bytes(bytes);
+    await writeFileAtomic(join(dir, `${sha256}.bin`), bytes);
+    blobs[name] = { file: `${sha256}.bin`, sha256, bytes: bytes.byteLength };
+  }
+  const manifest = { format: SAVE_FORMAT, descriptor: fitted.expert.descriptor, state: fitted.state, blobs };
+  const path = join(dir, EXPERT_FILE);
+  await writeFileAtomic(path, Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`, 'utf8'));
+  return { manifest: path, blobs: Object.fromEntries(Object.entries(blobs).map(([k, v]) => [k, v.sha256])) };
+}
+
+/**
+ * Restores a saved expert without refitting.
+ * @throws StationError('NOT_FOUND') when dir has no expert.json, ('BAD_MODEL') when it or a blob
+ *   is damaged (hash mismatch) or the backbone it needs is not in the model store.
+ */
+export async function loadExpert(dir: string, runtime: ExpertRuntime): Promise<Expert> {
+  const path = join(dir, EXPERT_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new StationError('NOT_FOUND', `No saved expert in ${dir} (missing ${EXPERT_FILE})`, { cause: err });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new StationError('BAD_MODEL', `${path} is not valid JSON`, { cause: err });
+  }
+  const parsed = Saved.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new StationError('BAD_MODEL', `${path} is invalid at ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
+  }
+  const blobs: Record<string, Uint8Array> = {};
+  for (const [name, ref] of Object.entries(parsed.data.blobs)) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(join(dir, ref.file));
+    } catch (err) {
+      throw new StationError('BAD_MODEL', `Expert file ${ref.file} (${name}) is missing from ${dir}`, { cause: err });
+    }
+    if (sha256Bytes(bytes) !== ref.sha256) throw new StationError('BAD_MODEL', `Expert file ${ref.file} (${name}) is damaged: its hash does not match`);
+    blobs[name] = bytes;
+  }
+  const { descriptor, state } = parsed.data;
+  return (await moduleFor(descriptor.kind)).load(descriptor, state as FittedExpert['state'], blobs, runtime);
+}

@@ -1,0 +1,161 @@
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { readImageFile } from '../imaging/decode';
+import type { RgbImage } from '../imaging/rgb-image';
+import { seededRandom } from './components/rng';
+import { normaliseMap } from './components/map-normalisation';
+import type { ExpertSpec, GoldenImage } from './expert';
+import { fitExpert } from './index';
+import type { PatchCoreExpert } from './patchcore/model';
+
+/**
+ * Expert-level measurement on an MVTec-layout folder, until `npm run evaluate` lands: fits from
+ * K golden images (seeded) or all of train/good, scores test/, and prints image AUROC, pixel
+ * AUROC (all-shot), accuracy from the golden-only threshold (score > 0.5) and the best accuracy
+ * any threshold reaches. Test embeddings are computed once and reused across seeds.
+ *
+ *   npx tsx host/experts/measure.ts DATASET_DIR DATA_DIR SHOTS(1,2,4,all) SEEDS [OPTIONS_JSON]
+ */
+interface TestItem {
+  name: string;
+  label: 0 | 1;
+  pixels: Float32Array;
+  mask: Uint8Array | null;
+  maskWidth: number;
+  maskHeight: number;
+}
+
+async function listImages(dir: string): Promise<string[]> {
+  return (await readdir(dir)).filter((n) => /\.(png|jpe?g|bmp|tiff?)$/i.test(n)).sort();
+}
+
+export function auroc(scores: readonly number[], labels: readonly number[]): number {
+  const idx = scores.map((s, i) => [s, labels[i] as number] as const).sort((a, b) => a[0] - b[0]);
+  let pos = 0;
+  let rankSum = 0;
+  let i = 0;
+  while (i < idx.length) {
+    let j = i;
+    while (j + 1 < idx.length && (idx[j + 1] as readonly number[])[0] === (idx[i] as readonly number[])[0]) j++;
+    const avgRank = (i + j) / 2 + 1;
+    for (let t = i; t <= j; t++) if ((idx[t] as readonly number[])[1] === 1) {
+      pos++;
+      rankSum += avgRank;
+    }
+    i = j + 1;
+  }
+  const neg = idx.length - pos;
+  if (pos === 0 || neg === 0) return NaN;
+  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+function bestAccuracy(scores: readonly number[], labels: readonly number[]): number {
+  const sorted = [...new Set(scores)].sort((a, b) => a - b);
+  let best = 0;
+  for (const t of [-Infinity, ...sorted]) {
+    let ok = 0;
+    scores.forEach((s, i) => (ok += (s > t ? 1 : 0) === labels[i] ? 1 : 0));
+    best = Math.max(best, ok / scores.length);
+  }
+  return best;
+}
+
+function resizeNearest(map: Float32Array, w: number, h: number, W: number, H: number): Float32Array {
+  const out = new Float32Array(W * H);
+  for (let y = 0; y < H; y++) {
+    const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / H));
+    for (let x = 0; x < W; x++) out[y * W + x] = map[sy * w + Math.min(w - 1, Math.floor(((x + 0.5) * w) / W))] as number;
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const [dataset, dataDir, shotsArg = 'all', seedsArg = '1', optionsJson = '{}'] = process.argv.slice(2);
+  if (!dataset || !dataDir) throw new Error('usage: measure.ts DATASET_DIR DATA_DIR SHOTS SEEDS [OPTIONS_JSON]');
+  const spec: ExpertSpec = { kind: 'patchcore', options: JSON.parse(optionsJson) as Record<string, unknown> };
+  const runtime = { dataDir, device: 'cpu' as const };
+  const trainNames = await listImages(join(dataset, 'train/good'));
+  const train: GoldenImage[] = [];
+  for (const n of trainNames) train.push({ name: n, image: await readImageFile(join(dataset, 'train/good', n)) });
+  const started = performance.now();
+  const probe = (await fitExpert(spec, train.slice(0, 2), { ...runtime, seed: 0 })).expert as PatchCoreExpert;
+  const tests: TestItem[] = [];
+  for (const defect of (await readdir(join(dataset, 'test'))).sort()) {
+    for (const n of await listImages(join(dataset, 'test', defect))) {
+      const image: RgbImage = await readImageFile(join(dataset, 'test', defect, n));
+      const pixels = await probe.extractor.toPixels(image);
+      let mask: Uint8Array | null = null;
+      let maskWidth = image.width;
+      let maskHeight = image.height;
+      if (defect !== 'good') {
+        try {
+          const m = await readImageFile(join(dataset, 'ground_truth', defect, n.replace(/\.[^.]+$/, '_mask.png')));
+          mask = new Uint8Array(m.width * m.height).map((_, i) => ((m.data[i * 3] as number) > 127 ? 1 : 0));
+          maskWidth = m.width;
+          maskHeight = m.height;
+        } catch {
+          mask = null; // a defective image without a mask is skipped for pixel metrics (CONTRACTS.md 2)
+        }
+      } else mask = new Uint8Array(image.width * image.height);
+      tests.push({ name: `${defect}/${n}`, label: defect === 'good' ? 0 : 1, pixels, mask, maskWidth, maskHeight });
+    }
+  }
+  const embeddings = [];
+  for (const t of tests) embeddings.push(((await probe.extractor.embedPixels([t.pixels]))[0] as { data: Float32Array }).data);
+  console.log(`embedded ${tests.length} test images in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const labels = tests.map((t) => t.label);
+  for (const shots of shotsArg.split(',')) {
+    const seeds = shots === 'all' ? 1 : Number(seedsArg);
+    const rows: Record<string, number>[] = [];
+    for (let seed = 0; seed < seeds; seed++) {
+      let golden = train;
+      if (shots !== 'all') {
+        const random = seededRandom(1000 + seed);
+        golden = [...train].sort(() => random() - 0.5).slice(0, Number(shots));
+      }
+      const t0 = performance.now();
+      const fitted = await fitExpert(spec, golden, { ...runtime, seed });
+      const fitS = (performance.now() - t0) / 1000;
+      const expert = fitted.expert as PatchCoreExpert;
+      const { rawFloor, rawThreshold } = expert.descriptor.calibration;
+      const scores: number[] = [];
+      const pixScores: number[] = [];
+      const pixLabels: number[] = [];
+      const lat: number[] = [];
+      for (let i = 0; i < tests.length; i++) {
+        const t1 = performance.now();
+        const { map: raw } = await expert.search.search(embeddings[i] as Float32Array);
+        const { map, score } = normaliseMap(raw, rawFloor, rawThreshold);
+        lat.push(performance.now() - t1);
+        scores.push(score);
+        const t = tests[i] as TestItem;
+        if (shots === 'all' && t.mask) {
+          const big = resizeNearest(map, expert.descriptor.inputWidth, expert.descriptor.inputHeight, t.maskWidth, t.maskHeight);
+          for (let p = 0; p < big.length; p += 3) {
+            pixScores.push(big[p] as number);
+            pixLabels.push(t.mask[p] as number);
+          }
+        }
+      }
+      lat.sort((a, b) => a - b);
+      const accExpert = scores.filter((s, i) => (s > 0.5 ? 1 : 0) === labels[i]).length / scores.length;
+      rows.push({
+        image_auroc: auroc(scores, labels),
+        pixel_auroc: pixScores.length ? auroc(pixScores, pixLabels) : NaN,
+        accuracy_expert: accExpert,
+        accuracy_best: bestAccuracy(scores, labels),
+        fit_s: fitS,
+        search_p50_ms: lat[Math.floor(lat.length / 2)] as number,
+        bank_mb: (fitted.blobs.bank?.byteLength ?? 0) / 1e6,
+      });
+    }
+    const keys = Object.keys(rows[0] ?? {});
+    const mean = (k: string) => rows.reduce((s, r) => s + (r[k] as number), 0) / rows.length;
+    console.log(`shots=${shots} seeds=${seeds} ${keys.map((k) => `${k}=${mean(k).toFixed(3)}`).join(' ')}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,205 @@
+import { StationError } from '../../../common/errors';
+import { type Augmentation, augmentedViews } from '../components/augment';
+import { calibrate, median, normaliseScore } from '../components/calibration';
+import { gatherRows, greedyCoreset } from '../components/coreset';
+import type { Embedding, FeatureExtractor } from '../components/feature-extractor';
+import { dedupeGolden } from '../components/golden-set';
+import { maxOf } from '../components/map-normalisation';
+import { EXCLUDED, type NnSearch } from '../components/nn-search';
+import { seededRandom } from '../components/rng';
+import type { ExpertDescriptor, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
+import { type PatchCoreConfig, parsePatchCoreOptions } from './config';
+import { openExtractor, openSearch, patchCoreExpert } from './model';
+
+export const PATCHCORE_STATE_VERSION = 1;
+const BATCH = 8;
+/** Greedy coreset candidates per selected row: bounds fit time on large golden sets. */
+const CANDIDATES_PER_ROW = 8;
+
+/**
+ * Fits PatchCore from golden images.
+ *
+ * Memory bank and calibration come from the same k-fold split: each fold gets its own coreset,
+ * the bank is their union, and each golden image is scored against the bank without its fold's
+ * rows. So held-out scores cost no extra coreset work. With one golden image there is nothing
+ * to hold out: its 8 dihedral views are the folds (documented in the descriptor's notes).
+ *
+ * @throws StationError('INVALID_INPUT') for an empty golden set or invalid options.
+ */
+export async function fitPatchCore(
+  spec: ExpertSpec,
+  golden: readonly GoldenImage[],
+  options: FitOptions,
+): Promise<FittedExpert> {
+  if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PatchCore needs at least one');
+  const config = parsePatchCoreOptions(spec.backbone, spec.options);
+  const { images, duplicates } = dedupeGolden(golden);
+  const notes = duplicates.map((d) => `${d.name} is a duplicate of ${d.of} and was left out`);
+  const single = images.length === 1;
+  const augment: Augmentation = single
+    ? 'dihedral'
+    : config.augment === 'auto'
+      ? images.length <= config.augmentBelow
+        ? 'dihedral'
+        : 'none'
+      : config.augment;
+  if (augment !== 'none') notes.push(`golden images augmented with ${augment} views`);
+  if (single) notes.push('one golden image: calibrated on its 8 dihedral views (leave-one-view-out)');
+
+  const extractor = await openExtractor(config, options);
+  const views = await embedGolden(extractor, images, augment, options);
+  const random = seededRandom(options.seed ?? 0);
+  // Units are what a fold holds out: whole images, or the views of the single image.
+  const units: Embedding[][] = single ? (views[0] as Embedding[]).map((v) => [v]) : views;
+  const foldCount = Math.min(units.length, config.folds);
+  const order = shuffled(units.length, random);
+  const foldOf = new Int32Array(units.length);
+  order.forEach((u, i) => (foldOf[u] = i % foldCount));
+
+  const { bank, rowFold } = buildBank(units, foldOf, foldCount, extractor.dim, config, options);
+  const search = await openSearch(config, extractor, bank, options);
+  const held = await heldOutScores(search, units, foldOf, rowFold, foldCount, config.calibrationImages, options);
+  const calibrated = calibrate(held.scores, held.floors, { margin: config.calibrationMargin, bandWidth: 1 });
+
+  const descriptor: ExpertDescriptor = {
+    kind: 'patchcore',
+    version: PATCHCORE_STATE_VERSION,
+    backbone: config.backbone,
+    backboneSha256: extractor.spec.sha256,
+    inputWidth: config.inputSize,
+    inputHeight: config.inputSize,
+    band: calibrated.band,
+    goldenCount: images.length,
+    calibration: {
+      method: single ? 'augmented-views:8' : foldCount === units.length ? 'leave-one-out' : `k-fold:${foldCount}`,
+      rawThreshold: calibrated.rawThreshold,
+      rawFloor: calibrated.rawFloor,
+      heldOutScores: held.scores.map((s) => normaliseScore(s, calibrated.rawFloor, calibrated.rawThreshold)),
+    },
+    notes,
+  };
+  return {
+    expert: patchCoreExpert(descriptor, extractor, search),
+    state: { config: { ...config }, bankRows: bank.length / extractor.dim, dim: extractor.dim },
+    blobs: { bank: new Uint8Array(bank.buffer, bank.byteOffset, bank.byteLength) },
+  };
+}
+
+async function embedGolden(
+  extractor: FeatureExtractor,
+  images: readonly GoldenImage[],
+  augment: Augmentation,
+  options: FitOptions,
+): Promise<Embedding[][]> {
+  const out: Embedding[][] = [];
+  const size = extractor.config.inputWidth;
+  for (let start = 0; start < images.length; start += BATCH) {
+    if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
+    const chunk = images.slice(start, start + BATCH);
+    for (const g of chunk) {
+      const views = augmentedViews(await extractor.toPixels(g.image), size, size, augment);
+      out.push(await extractor.embedPixels(views));
+    }
+    options.onProgress?.('features', Math.min(start + BATCH, images.length), images.length);
+  }
+  return out;
+}
+
+function buildBank(
+  units: Embedding[][],
+  foldOf: Int32Array,
+  foldCount: number,
+  dim: number,
+  config: PatchCoreConfig,
+  options: FitOptions,
+): { bank: Float32Array; rowFold: Int32Array } {
+  const perFold: Float32Array[] = [];
+  let total = 0;
+  for (let f = 0; f < foldCount; f++) {
+    const parts = units.filter((_, u) => foldOf[u] === f).flat();
+    const rows = new Float32Array(parts.reduce((s, e) => s + e.data.length, 0));
+    let o = 0;
+    for (const e of parts) {
+      rows.set(e.data, o);
+      o += e.data.length;
+    }
+    perFold.push(rows);
+    total += rows.length / dim;
+  }
+  const budget = Math.min(total, Math.max(config.minBankRows, Math.min(config.maxBankRows, Math.ceil(config.coresetRatio * total))));
+  const selected: Float32Array[] = [];
+  const foldRows: number[] = [];
+  perFold.forEach((rows, f) => {
+    const n = rows.length / dim;
+    const want = Math.max(1, Math.round((budget * n) / total));
+    if (want >= n) {
+      selected.push(rows);
+      foldRows.push(n);
+      return;
+    }
+    const seed = (options.seed ?? 0) * 31 + f;
+    const candidates = subsample(rows, dim, want * CANDIDATES_PER_ROW, seededRandom(seed));
+    const picked = greedyCoreset(candidates, dim, want, { seed, projectDim: 32 });
+    selected.push(gatherRows(candidates, dim, picked));
+    foldRows.push(want);
+    options.onProgress?.('coreset', f + 1, foldCount);
+  });
+  const bank = new Float32Array(selected.reduce((s, r) => s + r.length, 0));
+  const rowFold = new Int32Array(bank.length / dim);
+  let row = 0;
+  selected.forEach((rows, f) => {
+    bank.set(rows, row * dim);
+    rowFold.fill(f, row, row + (foldRows[f] as number));
+    row += foldRows[f] as number;
+  });
+  return { bank, rowFold };
+}
+
+async function heldOutScores(
+  search: NnSearch,
+  units: Embedding[][],
+  foldOf: Int32Array,
+  rowFold: Int32Array,
+  foldCount: number,
+  limit: number,
+  options: FitOptions,
+): Promise<{ scores: number[]; floors: number[] }> {
+  const biases: Float32Array[] = [];
+  for (let f = 0; f < foldCount; f++) {
+    const bias = Float32Array.from(search.norms);
+    for (let r = 0; r < rowFold.length; r++) if (rowFold[r] === f) bias[r] = EXCLUDED;
+    biases.push(bias);
+  }
+  const scores: number[] = [];
+  const floors: number[] = [];
+  // Folds are assigned round-robin over a shuffled order, so an even stride samples every fold.
+  const step = Math.max(1, units.length / limit);
+  const chosen = new Set<number>();
+  for (let i = 0; i < units.length && chosen.size < limit; i += step) chosen.add(Math.floor(i));
+  for (const u of chosen) {
+    if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
+    // The unaugmented view stands for the image: inspection sees unaugmented images.
+    const first = (units[u] as Embedding[])[0] as Embedding;
+    const { map } = await search.search(first.data, biases[foldOf[u] as number]);
+    scores.push(maxOf(map));
+    floors.push(median(Array.from(map.filter((_, i) => i % 7 === 0))));
+    options.onProgress?.('calibration', scores.length, chosen.size);
+  }
+  return { scores, floors };
+}
+
+function shuffled(n: number, random: () => number): number[] {
+  const a = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j] as number, a[i] as number];
+  }
+  return a;
+}
+
+function subsample(rows: Float32Array, dim: number, count: number, random: () => number): Float32Array {
+  const n = rows.length / dim;
+  if (count >= n) return rows;
+  const picks = shuffled(n, random).slice(0, count);
+  return gatherRows(rows, dim, picks);
+}
