@@ -1,15 +1,19 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
 import { EVENT_NAMES } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { BLOB_SCHEME } from '../../common/preload-api';
-import { openStation } from '../../host/station';
+import { demoCameraSpec, seedDemoIfEmpty } from '../../host/demo/seed';
 import { defaultDataDir } from '../../host/paths';
+import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
+import { openStation } from '../../host/station';
 import { IPC_CALL_CHANNELS, IPC_EVENT_CHANNEL } from '../channels';
 import { APP_ENTRY_URL, APP_SCHEME } from './app-origin';
 import { dispatchIpcCall } from './ipc-dispatch';
 import { isPermissionGranted } from './permissions';
 import { createAppProtocolHandler, createBlobProtocolHandler } from './protocol-handlers';
+import { shellResources, type ShellResources } from './resources';
 import { parseShellArgs } from './shell-args';
 import { appWindowOptions } from './window-options';
 
@@ -65,8 +69,8 @@ function senderOf(event: IpcMainInvokeEvent) {
   };
 }
 
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow(appWindowOptions(join(app.getAppPath(), 'dist', 'electron', 'preload', 'preload.cjs')));
+function createWindow(resources: ShellResources): BrowserWindow {
+  const win = new BrowserWindow(appWindowOptions(resources.preload));
   const id = win.webContents.id;
   appWindowIds.add(id);
   win.on('closed', () => appWindowIds.delete(id));
@@ -78,12 +82,27 @@ function createWindow(): BrowserWindow {
 async function start(): Promise<void> {
   const options = parseShellArgs(process.argv);
   await app.whenReady();
-  const station = await openStation({ dataDir: options.dataDir ?? defaultDataDir(), device: options.device });
+  const resources = shellResources({ appPath: app.getAppPath(), resourcesPath: process.resourcesPath, isPackaged: app.isPackaged });
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const lmmDir = join(resources.nativeModelsDir, 'myriad-s');
+  // The host cannot find these itself: inside the bundle, import.meta.url points into dist/.
+  const station = await openStation({
+    dataDir,
+    device: options.device,
+    experts: onnxExpertBackend({ dataDir, device: options.device }),
+    lmmDir: existsSync(lmmDir) ? lmmDir : null,
+    cameraSources: [demoCameraSpec(resources.demoAssetsDir)],
+  });
+  const demo = await seedDemoIfEmpty(
+    { dataDir, recipes: station.recipes },
+    { assetsDir: resources.demoAssetsDir },
+  );
+  if (!demo.seeded) console.warn(`Demo recipe not created: ${demo.reason}`);
 
   hardenContents();
   const ses = session.defaultSession;
   hardenSession(ses);
-  ses.protocol.handle(APP_SCHEME, createAppProtocolHandler(join(app.getAppPath(), 'dist', 'renderer')));
+  ses.protocol.handle(APP_SCHEME, createAppProtocolHandler(resources.rendererDir));
   ses.protocol.handle(BLOB_SCHEME, createBlobProtocolHandler((sha) => station.blobPath(sha)));
 
   for (const { method, channel } of IPC_CALL_CHANNELS) {
@@ -99,7 +118,7 @@ async function start(): Promise<void> {
     });
   }
 
-  createWindow();
+  createWindow(resources);
   app.on('second-instance', () => {
     const win = BrowserWindow.getAllWindows()[0];
     if (win) {
@@ -108,7 +127,7 @@ async function start(): Promise<void> {
     }
   });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(resources);
   });
   app.on('window-all-closed', () => app.quit());
   let closed = false;
