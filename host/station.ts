@@ -17,6 +17,7 @@ import type { DialogModel } from './lmm/dialog-model';
 import { loadDialogModel } from './lmm/load-dialog-model';
 import { dataLayout, type DataLayout } from './paths';
 import { noExpertBackend, type ExpertBackend } from './recipes/expert-backend';
+import { onnxExpertBackend } from './recipes/onnx-expert-backend';
 import { RecipeService } from './recipes/recipe-service';
 import { BlobStore, type WriteFile } from './store/blob-store';
 import { writeFileAtomic } from './store/atomic-write';
@@ -25,7 +26,7 @@ import packageJson from '../package.json';
 export interface StationOptions {
   dataDir: string;
   device?: DeviceName;
-  /** The vision experts; default: none installed (inspect fails with UNAVAILABLE, never a fake verdict). */
+  /** The vision experts; default: host/experts (PatchCore, PaDiM, anomalib) on `device`. */
   experts?: ExpertBackend;
   /** A dialog model to use as is; default: Myriad-S from `lmmDir` when valid, else the expert narrator. */
   dialogModel?: DialogModel;
@@ -97,7 +98,8 @@ export class Station implements StationHost {
   ) {
     this.device = options.device ?? 'auto';
     this.blobs = new BlobStore(layout.blobs, options.writeFile ?? writeFileAtomic);
-    this.recipes = new RecipeService(db, this.blobs, layout.recipes, options.experts ?? noExpertBackend);
+    const experts = options.experts ?? onnxExpertBackend({ dataDir: layout.root, device: this.device });
+    this.recipes = new RecipeService(db, this.blobs, layout.recipes, experts);
     this.cameras = new CameraSessions(this.blobs, options.cameraSources ?? []);
     this.dialog = new DialogService(db, this.blobs, this.events, dialogModel, (inspection) => ({
       product: inspection.recipe,
@@ -133,7 +135,7 @@ export class Station implements StationHost {
   async status(): Promise<StationStatus> {
     const device = resolveDevice(this.device);
     const warnings = device.warning ? [device.warning] : [];
-    if (this.options.experts === undefined) warnings.push('No vision expert is installed: recipes cannot be fitted or used');
+    if (this.options.experts === noExpertBackend) warnings.push('No vision expert is installed: recipes cannot be fitted or used');
     return {
       version: packageJson.version,
       device: { requested: device.requested, active: device.active, warning: device.warning, available: device.available },

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Events, InspectionRecord, Results } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import { openStation, type Station } from '../../../host/station';
+import { noExpertBackend } from '../../../host/recipes/expert-backend';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
 
@@ -160,11 +161,13 @@ describe('station flow', () => {
 
 describe('station without an expert', () => {
   it('fails inspect with UNAVAILABLE instead of a verdict', async () => {
-    const bare = await openStation({ dataDir: join(dir, 'bare'), device: 'cpu' });
+    const bare = await openStation({ dataDir: join(dir, 'bare'), device: 'cpu', experts: noExpertBackend });
     try {
       await expect(
         bare.recipes.create({ name: 'x', referencesDir: join(dir, 'golden'), expert: 'patchcore', prompts: [], author: 'e' }),
       ).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+      const status = (await bare.call('status.get', {})) as Results['status.get'];
+      expect(status.warnings.join(' ')).toMatch(/No vision expert/);
     } finally {
       await bare.close();
     }
