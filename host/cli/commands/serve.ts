@@ -1,10 +1,84 @@
+import { fileURLToPath } from 'node:url';
+import { CameraSpec } from '../../../common/api';
 import { StationError } from '../../../common/errors';
+import { onnxExpertBackend } from '../../recipes/onnx-expert-backend';
+import { startServer } from '../../server/http-server';
+import { ensureRendererBuilt } from '../../server/renderer-build';
+import { openStation, type Station } from '../../station';
+import { globalOptions, parseArgs } from '../args';
 import type { Command } from '../command';
 
-// Placeholder until its owner lands the command (see docs/ARCHITECTURE.md).
+export const DEFAULT_PORT = 5179;
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+function parsePort(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_PORT;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) {
+    throw new StationError('INVALID_INPUT', `Invalid port: ${value}. Use a number from 1 to 65535 (0 picks a free port)`);
+  }
+  return port;
+}
+
+function parseCamera(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  const parsed = CameraSpec.safeParse(value);
+  if (!parsed.success) throw new StationError('INVALID_INPUT', `Invalid --camera ${value}: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+  return parsed.data;
+}
+
+async function checkRecipe(station: Station, name: string): Promise<void> {
+  const recipes = await station.recipes.list();
+  if (recipes.some((r) => r.name === name)) return;
+  const known = recipes.map((r) => r.name).join(', ') || 'none yet: create one with `npm run recipe -- create`';
+  throw new StationError('NOT_FOUND', `No recipe named ${name}. Recipes: ${known}`);
+}
+
+function waitForShutdown(): Promise<string> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+}
+
+/**
+ * `serve`: the station host with the Inspect UI in a browser, on 127.0.0.1 only. Prints one line
+ * with the page URL; its `token` is required by the page, the WebSocket and image URLs.
+ */
 export const command: Command = {
-  summary: 'serve',
-  async run() {
-    throw new StationError('UNAVAILABLE', 'The serve command is not built yet');
+  summary: 'the station host with the UI in a browser at http://127.0.0.1:PORT/',
+  async run(argv) {
+    const args = parseArgs(argv, { port: { type: 'string' }, recipe: { type: 'string' }, camera: { type: 'string' } });
+    if (args.positionals.length > 0) {
+      throw new StationError('INVALID_INPUT', `Unexpected argument ${args.positionals[0]}. Usage: serve [--port P] [--recipe N] [--camera SOURCE]`);
+    }
+    const options = globalOptions(args);
+    const port = parsePort(args.strings.get('port'));
+    const camera = parseCamera(args.strings.get('camera'));
+    const recipe = args.strings.get('recipe') ?? null;
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+
+    const staticDir = await ensureRendererBuilt(REPO_ROOT, log);
+    const station = await openStation({
+      dataDir: options.dataDir,
+      device: options.device,
+      experts: onnxExpertBackend({ dataDir: options.dataDir, device: options.device }),
+      cameraSources: camera !== null && !camera.startsWith('webcam') ? [camera] : [],
+      defaultUser: 'operator',
+    });
+    station.on('host.warning', (w) => log(`warning: ${w.message}`));
+    try {
+      if (recipe !== null) await checkRecipe(station, recipe);
+      const server = await startServer({ host: station, staticDir, port, log });
+      const query = new URLSearchParams({ token: server.token });
+      if (recipe !== null) query.set('recipe', recipe);
+      if (camera !== null) query.set('camera', camera);
+      process.stdout.write(`Myriad Station serving on ${server.origin}/?${query.toString()}\n`);
+      log(`Stopping on ${await waitForShutdown()}`);
+      await server.close();
+      return 0;
+    } finally {
+      await station.close();
+    }
   },
 };

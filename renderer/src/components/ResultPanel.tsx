@@ -67,8 +67,8 @@ export function ResultPanel({ client, record, busy, onError }: Props) {
           <input type="checkbox" checked={contour} onChange={(e) => setContour(e.target.checked)} />
           <span>Contour at threshold</span>
         </label>
-        <span className="models" title="Model versions">
-          {record.models.expert} · {record.models.backbone}
+        <span className="models" title={`expert ${record.models.expert}\nbackbone ${record.models.backbone}\ndialog ${record.models.lmm ?? 'none'}`}>
+          {record.models.expert} · {record.models.backbone.split('@')[0]}
         </span>
       </div>
     </section>

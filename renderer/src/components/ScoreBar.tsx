@@ -19,8 +19,8 @@ export function ScoreBar({ score, band }: { score: number; band: ThresholdBand }
         <div className="needle" style={{ left: pct(score) }} />
       </div>
       <div className="scorebar-scale">
-        <span style={{ left: pct(band.t1) }}>T1 {band.t1.toFixed(2)}</span>
-        <span style={{ left: pct(band.t2) }}>T2 {band.t2.toFixed(2)}</span>
+        <span className="t1" style={{ left: pct(band.t1) }}>T1 {band.t1.toFixed(2)}</span>
+        <span className="t2" style={{ left: pct(band.t2) }}>T2 {band.t2.toFixed(2)}</span>
       </div>
     </div>
   );

@@ -1,16 +1,10 @@
-/**
- * The API the Electron preload exposes as `window.myriad` (contextBridge). Deliberately untyped
- * per channel at this boundary: the renderer's typed `StationClient` is built on top of it.
- * A failed call rejects with an object carrying `code` and `message` (common/errors.ts WireError).
- */
-export interface PreloadApi {
-  call(method: string, params: unknown): Promise<unknown>;
-  on(event: string, listener: (payload: unknown) => void): () => void;
-  imageUrl(sha256: string): string;
-}
+import type { MyriadPreloadApi } from '../../../common/preload-api';
 
+// The Electron preload exposes `window.myriad` (common/preload-api.ts); absent in a browser.
 declare global {
   interface Window {
-    myriad?: PreloadApi;
+    myriad?: MyriadPreloadApi;
   }
 }
+
+export type { MyriadPreloadApi };
