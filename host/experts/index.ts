@@ -14,7 +14,7 @@ import type { Expert, ExpertKind, ExpertModule, ExpertRuntime, ExpertSpec, FitOp
 const KINDS: Record<ExpertKind, () => Promise<ExpertModule>> = {
   patchcore: async () => (await import('./patchcore/index')).patchcore,
   padim: async () => notBuilt('padim'),
-  anomalib: async () => notBuilt('anomalib'),
+  anomalib: async () => (await import('./anomalib/index')).anomalibModule,
 };
 
 function notBuilt(kind: string): never {

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { augmentedViews } from '../../../../host/experts/components/augment';
+import { calibrate, normaliseScore } from '../../../../host/experts/components/calibration';
+import { greedyCoreset } from '../../../../host/experts/components/coreset';
+import { gaussianKernel } from '../../../../host/experts/components/gaussian';
+import { dedupeGolden } from '../../../../host/experts/components/golden-set';
+import { normaliseMap } from '../../../../host/experts/components/map-normalisation';
+
+describe('greedy coreset', () => {
+  it('covers every cluster before taking a second point from any', () => {
+    // 4 tight clusters of 50 points in 8-D; 4 picks must hit 4 different clusters.
+    const dim = 8;
+    const centres = [0, 10, 20, 30];
+    const points = new Float32Array(200 * dim);
+    for (let i = 0; i < 200; i++) {
+      for (let c = 0; c < dim; c++) points[i * dim + c] = (centres[i % 4] as number) + ((i * 7 + c) % 5) * 0.01;
+    }
+    const picked = greedyCoreset(points, dim, 4, { seed: 3, projectDim: 4 });
+    expect(new Set(Array.from(picked, (i) => i % 4)).size).toBe(4);
+    expect(greedyCoreset(points, dim, 500)).toHaveLength(200);
+  });
+});
+
+describe('calibration', () => {
+  it('puts the threshold above every held-out golden score and the band around it', () => {
+    const held = [1, 1.1, 0.9, 1.05, 1.2, 0.95];
+    const c = calibrate(held, [0.4, 0.5]);
+    expect(c.rawThreshold).toBeGreaterThan(1.2);
+    expect(c.band.t1).toBeLessThan(0.5);
+    expect(c.band.t2).toBeGreaterThan(0.5);
+    for (const s of held) expect(normaliseScore(s, c.rawFloor, c.rawThreshold)).toBeLessThan(0.5);
+    expect(normaliseScore(c.rawThreshold, c.rawFloor, c.rawThreshold)).toBeCloseTo(0.5, 9);
+  });
+
+  it('works from one held-out score', () => {
+    const c = calibrate([2], [1]);
+    expect(c.rawThreshold).toBeCloseTo(2.1, 9);
+    expect(() => calibrate([], [])).toThrow(/at least one/);
+  });
+});
+
+describe('map normalisation', () => {
+  it('maps floor to 0 and threshold to 0.5, clips the map but not the score', () => {
+    const { map, score } = normaliseMap(Float32Array.from([1, 2, 3, 7]), 1, 3);
+    expect(Array.from(map)).toEqual([0, 0.25, 0.5, 1]);
+    expect(score).toBeCloseTo(1.5, 9);
+  });
+});
+
+describe('augmentation and Gaussian kernel', () => {
+  it('gives 8 distinct dihedral views of a square image, identity first', () => {
+    const px = Float32Array.from({ length: 3 * 4 * 4 }, (_, i) => i);
+    const views = augmentedViews(px, 4, 4, 'dihedral');
+    expect(views).toHaveLength(8);
+    expect(views[0]).toBe(px);
+    expect(new Set(views.map((v) => v.join(','))).size).toBe(8);
+    expect(augmentedViews(px, 4, 2 * 2, 'none')).toHaveLength(1);
+    expect(augmentedViews(Float32Array.from({ length: 3 * 8 }), 4, 2, 'dihedral')).toHaveLength(4);
+  });
+
+  it('has a normalised symmetric kernel of size 2*round(4 sigma)+1', () => {
+    const k = gaussianKernel(4);
+    expect(k.length).toBe(33);
+    expect(k.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 6);
+    expect(k[0]).toBeCloseTo(k[32] as number, 9);
+  });
+});
+
+describe('golden set', () => {
+  it('drops pixel-identical duplicates and names them', () => {
+    const img = (v: number) => ({ data: new Uint8Array(12).fill(v), width: 2, height: 2 });
+    const { images, duplicates } = dedupeGolden([
+      { name: 'a', image: img(1) },
+      { name: 'b', image: img(2) },
+      { name: 'c', image: img(1) },
+    ]);
+    expect(images.map((g) => g.name)).toEqual(['a', 'b']);
+    expect(duplicates).toEqual([{ name: 'c', of: 'a' }]);
+  });
+});
