@@ -16,6 +16,18 @@ export interface DialogAnomaly {
   score: number;
 }
 
+/**
+ * The backbone embedding the expert computed for the same image (one backbone pass serves both):
+ * (gridHeight * gridWidth, dim) row-major, structurally the experts' `Embedding`. Myriad-S reads it
+ * as its visual input; without it, Myriad-S sees zeros and answers from the expert map alone.
+ */
+export interface DialogFeatures {
+  data: Float32Array;
+  dim: number;
+  gridWidth: number;
+  gridHeight: number;
+}
+
 export interface DialogTurn {
   role: 'operator' | 'assistant';
   text: string;
@@ -27,6 +39,7 @@ export interface DialogRequest {
   /** Active standing instructions of the recipe, in the order they were added. */
   instructions: string[];
   anomaly: DialogAnomaly;
+  features?: DialogFeatures;
   history: DialogTurn[];
   /** null asks for the first, definite answer ("Yes, ..." / "No, ...", CONTRACTS.md answer grammar). */
   question: string | null;

@@ -1,11 +1,22 @@
-import { StationError } from '../../../common/errors';
-import type { DialogModel } from '../dialog-model';
+import type { DeviceName } from '../../../common/api';
+import type { GenerationOptions } from './generator';
 import type { MyriadSExport } from './export-files';
+import { MyriadSModel } from './myriad-s-model';
+import { openSessions } from './sessions';
+import { loadTokenizer } from './tokenizer';
+
+export interface OpenOptions {
+  device: DeviceName;
+  generation?: Partial<GenerationOptions>;
+}
 
 /**
  * Opens a validated Myriad-S export as a dialog model.
- * Throws `StationError('UNAVAILABLE')` until the ONNX runtime of issue 4 lands.
+ * @throws StationError('BAD_MODEL') when a graph or the tokenizer does not meet the contract,
+ *   ('UNAVAILABLE') when no execution provider can run it.
  */
-export async function openMyriadS(exported: MyriadSExport): Promise<DialogModel> {
-  throw new StationError('UNAVAILABLE', `The Myriad-S runtime is not built yet; found ${exported.config.name} ${exported.config.version}`);
+export async function openMyriadS(exported: MyriadSExport, options: OpenOptions): Promise<MyriadSModel> {
+  const tokenizer = loadTokenizer(exported.paths.tokenizer);
+  const sessions = await openSessions(exported, options.device);
+  return new MyriadSModel({ config: exported.config, tokenizer, sessions }, options.generation ?? {});
 }

@@ -1,0 +1,106 @@
+import { StationError } from '../../../common/errors';
+import type { Tensor } from '../../inference/onnx-runtime';
+import { throwIfCancelled } from '../cancellation';
+import type { MyriadSConfig } from './config';
+import { TextStreamer, argmax, sampleTopP, seededRandom } from './decoding';
+import { type MyriadSSessions, cacheNames, floatOutput } from './sessions';
+
+export interface GenerationOptions {
+  maxNewTokens: number;
+  /** Nucleus sampling when set (0 < topP <= 1); greedy otherwise. */
+  topP?: number;
+  temperature?: number;
+  seed?: number;
+}
+
+export interface GenerationResult {
+  text: string;
+  ids: number[];
+  firstTokenMs: number;
+  /** Logits of the prompt's last position (what the parity test compares with PyTorch). */
+  firstLogits: Float32Array;
+}
+
+const int64 = (values: number[], dims: number[]): Tensor => ({ data: BigInt64Array.from(values.map(BigInt)), dims });
+
+/**
+ * Prefills the prompt embeddings (1, T, hidden) once, then feeds one token at a time through the KV
+ * cache until EOS, a stop string or `maxNewTokens`. Streams text deltas through `onToken`.
+ * Throws `StationError('CANCELLED')` between steps once `signal` is aborted.
+ */
+export async function generate(
+  sessions: MyriadSSessions,
+  config: MyriadSConfig,
+  promptEmbeds: Float32Array,
+  decode: (ids: readonly number[]) => string,
+  eosId: number,
+  options: GenerationOptions,
+  onToken: (delta: string) => void,
+  signal: AbortSignal,
+  startedAt: number,
+): Promise<GenerationResult> {
+  const { hidden_size: hidden, num_hidden_layers: layers, num_key_value_heads: heads, head_dim: headDim, vocab_size: vocab } =
+    config.decoder;
+  const promptLength = promptEmbeds.length / hidden;
+  const streamer = new TextStreamer(decode, config.stop_strings);
+  const random = options.topP === undefined ? null : seededRandom(options.seed ?? 0);
+  let past: Record<string, Tensor> = {};
+  for (let i = 0; i < layers; i++) {
+    const n = cacheNames(i);
+    past[n.pastKey] = { data: new Float32Array(0), dims: [1, heads, 0, headDim] };
+    past[n.pastValue] = { data: new Float32Array(0), dims: [1, heads, 0, headDim] };
+  }
+  let inputs: Tensor = { data: promptEmbeds, dims: [1, promptLength, hidden] };
+  let positions = Array.from({ length: promptLength }, (_, i) => i);
+  const ids: number[] = [];
+  let firstTokenMs = -1;
+  let firstLogits = new Float32Array(0);
+  while (ids.length < options.maxNewTokens) {
+    throwIfCancelled(signal);
+    const total = promptLength + ids.length;
+    const out = await sessions.decoder_model_merged.run({
+      inputs_embeds: inputs,
+      attention_mask: int64(new Array<number>(total).fill(1), [1, total]),
+      position_ids: int64(positions, [1, positions.length]),
+      ...past,
+    });
+    throwIfCancelled(signal);
+    const logits = floatOutput(out, 'logits');
+    const offset = logits.data.length - vocab;
+    if (ids.length === 0) firstLogits = logits.data.slice(offset);
+    const next = random
+      ? sampleTopP(logits.data, offset, vocab, options.topP as number, options.temperature ?? 1, random)
+      : argmax(logits.data, offset, vocab);
+    if (next === eosId) break;
+    ids.push(next);
+    const { delta, stopped } = streamer.update(ids);
+    if (delta) {
+      if (firstTokenMs < 0) firstTokenMs = performance.now() - startedAt;
+      onToken(delta);
+    }
+    if (stopped) break;
+    past = nextPast(out, layers);
+    const embedded = await sessions.embed_tokens.run({ input_ids: int64([next], [1, 1]) });
+    inputs = floatOutput(embedded, 'inputs_embeds');
+    positions = [total];
+  }
+  const rest = streamer.finish();
+  if (rest) {
+    if (firstTokenMs < 0) firstTokenMs = performance.now() - startedAt;
+    onToken(rest);
+  }
+  return { text: streamer.emittedText, ids, firstTokenMs: Math.max(firstTokenMs, 0), firstLogits };
+}
+
+function nextPast(out: Record<string, Tensor>, layers: number): Record<string, Tensor> {
+  const past: Record<string, Tensor> = {};
+  for (let i = 0; i < layers; i++) {
+    const n = cacheNames(i);
+    const key = out[n.presentKey];
+    const value = out[n.presentValue];
+    if (!key || !value) throw new StationError('BAD_MODEL', `Myriad-S decoder gave no ${n.presentKey} / ${n.presentValue}`);
+    past[n.pastKey] = key;
+    past[n.pastValue] = value;
+  }
+  return past;
+}

@@ -1,0 +1,130 @@
+import { StationError } from '../../../common/errors';
+import { throwIfCancelled } from '../cancellation';
+import type { DialogModel, DialogReply, DialogRequest } from '../dialog-model';
+import type { MyriadSConfig } from './config';
+import { type GenerationOptions, type GenerationResult, generate } from './generator';
+import { renderPrompt } from './prompt';
+import { type MyriadSSessions, floatOutput } from './sessions';
+import type { MyriadSTokenizer } from './tokenizer';
+import { featuresTensor, resizeMap } from './visual-input';
+
+/** Fewer new tokens than this cannot hold a definite answer with its location. */
+const MIN_NEW_TOKENS = 24;
+
+export interface MyriadSParts {
+  config: MyriadSConfig;
+  tokenizer: MyriadSTokenizer;
+  sessions: MyriadSSessions;
+}
+
+/** Myriad-S as a dialog model: prompt assembly, visual tokens at the placeholder, KV-cache generation. */
+export class MyriadSModel implements DialogModel {
+  readonly name: string;
+  readonly version: string;
+  private readonly ids: { bos: number; eos: number; image: number };
+  // Follow-up questions about one inspection reuse its visual tokens: keyed by the map array.
+  private readonly visualCache = new WeakMap<Float32Array, Float32Array>();
+
+  constructor(
+    private readonly parts: MyriadSParts,
+    private readonly generation: Partial<GenerationOptions> = {},
+  ) {
+    const { config, tokenizer } = parts;
+    this.name = config.name;
+    this.version = config.version;
+    this.ids = {
+      bos: tokenizer.idOf(config.special_tokens.bos),
+      eos: tokenizer.idOf(config.special_tokens.eos),
+      image: tokenizer.idOf(config.special_tokens.image),
+    };
+  }
+
+  async generate(req: DialogRequest, onToken: (delta: string) => void, signal: AbortSignal): Promise<DialogReply> {
+    const result = await this.run(req, onToken, signal);
+    return { text: result.text, firstTokenMs: result.firstTokenMs, totalMs: result.totalMs, tokens: result.ids.length };
+  }
+
+  /** `generate` with the ids and first logits too (parity tests, benchmarks). */
+  async run(
+    req: DialogRequest,
+    onToken: (delta: string) => void,
+    signal: AbortSignal,
+  ): Promise<GenerationResult & { totalMs: number; promptIds: number[] }> {
+    const startedAt = performance.now();
+    throwIfCancelled(signal);
+    const { config } = this.parts;
+    const visual = await this.visualTokens(req);
+    throwIfCancelled(signal);
+    const { ids, maxNewTokens } = this.fitPrompt(req);
+    const embeds = await this.spliceEmbeddings(ids, visual);
+    const options: GenerationOptions = { ...this.generation, maxNewTokens: Math.min(maxNewTokens, this.generation.maxNewTokens ?? maxNewTokens) };
+    const decode = (generated: readonly number[]) => this.parts.tokenizer.decode(generated);
+    const result = await generate(this.parts.sessions, config, embeds, decode, this.ids.eos, options, onToken, signal, startedAt);
+    return { ...result, totalMs: performance.now() - startedAt, promptIds: ids };
+  }
+
+  /** (image tokens + expert tokens, hidden) for the request's map and features. */
+  private async visualTokens(req: DialogRequest): Promise<Float32Array> {
+    const cached = this.visualCache.get(req.anomaly.map);
+    if (cached) return cached;
+    const { config, sessions } = this.parts;
+    const map = resizeMap(req.anomaly, config.map_width, config.map_height);
+    const b = config.backbone;
+    const features = featuresTensor(req.features, b.feature_channels, b.feature_height, b.feature_width);
+    const image = floatOutput(await sessions.vision_encoder.run({ features, anomaly_map: map }), 'image_embeds');
+    const expert = floatOutput(await sessions.expert_encoder.run({ anomaly_map: map }), 'expert_embeds');
+    const h = config.decoder.hidden_size;
+    if (image.data.length !== config.num_image_tokens * h || expert.data.length !== config.num_expert_tokens * h) {
+      throw new StationError(
+        'BAD_MODEL',
+        `Myriad-S encoders gave ${image.dims.join('x')} and ${expert.dims.join('x')}, config.json says ${config.num_image_tokens} and ${config.num_expert_tokens} tokens of ${h}`,
+      );
+    }
+    const visual = new Float32Array(image.data.length + expert.data.length);
+    visual.set(image.data);
+    visual.set(expert.data, image.data.length);
+    this.visualCache.set(req.anomaly.map, visual);
+    return visual;
+  }
+
+  /**
+   * Prompt ids within the context: the oldest dialog turns are dropped first; instructions and the
+   * question are always kept. Throws INVALID_INPUT when even those do not fit.
+   */
+  private fitPrompt(req: DialogRequest): { ids: number[]; maxNewTokens: number } {
+    const { config, tokenizer } = this.parts;
+    const visualLength = config.num_image_tokens + config.num_expert_tokens;
+    const context = config.decoder.max_position_embeddings;
+    for (let drop = 0; drop <= req.history.length; drop++) {
+      const text = renderPrompt(config.prompt, { ...req, history: req.history.slice(drop) });
+      const ids = [this.ids.bos, ...tokenizer.encode(text)];
+      const used = ids.length - 1 + visualLength;
+      const room = context - used;
+      if (room >= Math.min(MIN_NEW_TOKENS, config.max_new_tokens) || drop === req.history.length) {
+        if (room < Math.min(MIN_NEW_TOKENS, config.max_new_tokens)) {
+          throw new StationError('INVALID_INPUT', `The instructions and question take ${used} of the model's ${context} context positions; shorten them`);
+        }
+        const placeholders = ids.filter((id) => id === this.ids.image).length;
+        if (placeholders !== 1) {
+          throw new StationError('INVALID_INPUT', `The prompt must hold the image placeholder once, found ${placeholders} (is ${config.special_tokens.image} in an instruction?)`);
+        }
+        return { ids, maxNewTokens: Math.min(config.max_new_tokens, room) };
+      }
+    }
+    throw new StationError('INTERNAL', 'unreachable: the last iteration returns or throws');
+  }
+
+  private async spliceEmbeddings(ids: number[], visual: Float32Array): Promise<Float32Array> {
+    const h = this.parts.config.decoder.hidden_size;
+    const embedded = floatOutput(
+      await this.parts.sessions.embed_tokens.run({ input_ids: { data: BigInt64Array.from(ids.map(BigInt)), dims: [1, ids.length] } }),
+      'inputs_embeds',
+    ).data;
+    const at = ids.indexOf(this.ids.image);
+    const out = new Float32Array(embedded.length - h + visual.length);
+    out.set(embedded.subarray(0, at * h));
+    out.set(visual, at * h);
+    out.set(embedded.subarray((at + 1) * h), at * h + visual.length);
+    return out;
+  }
+}

@@ -1,0 +1,55 @@
+import { StationError } from '../../../common/errors';
+import type { Tensor } from '../../inference/onnx-runtime';
+import type { DialogAnomaly, DialogFeatures } from '../dialog-model';
+
+/**
+ * Bilinear resize of the expert map to (height, width) with half-pixel centres, the same filter as
+ * PyTorch's `F.interpolate(mode='bilinear', align_corners=False)` used in training.
+ */
+export function resizeMap(anomaly: DialogAnomaly, width: number, height: number): Tensor {
+  const { map, mapWidth: w, mapHeight: h } = anomaly;
+  if (map.length !== w * h) {
+    throw new StationError('INVALID_INPUT', `Anomaly map of ${map.length} values does not match ${w}x${h}`);
+  }
+  const out = new Float32Array(width * height);
+  const sy = h / height;
+  const sx = w / width;
+  for (let y = 0; y < height; y++) {
+    const fy = Math.max(0, (y + 0.5) * sy - 0.5);
+    const y0 = Math.min(Math.floor(fy), h - 1);
+    const y1 = Math.min(y0 + 1, h - 1);
+    const dy = fy - y0;
+    for (let x = 0; x < width; x++) {
+      const fx = Math.max(0, (x + 0.5) * sx - 0.5);
+      const x0 = Math.min(Math.floor(fx), w - 1);
+      const x1 = Math.min(x0 + 1, w - 1);
+      const dx = fx - x0;
+      const top = (map[y0 * w + x0] ?? 0) * (1 - dx) + (map[y0 * w + x1] ?? 0) * dx;
+      const bottom = (map[y1 * w + x0] ?? 0) * (1 - dx) + (map[y1 * w + x1] ?? 0) * dx;
+      out[y * width + x] = top * (1 - dy) + bottom * dy;
+    }
+  }
+  return { data: out, dims: [1, 1, height, width] };
+}
+
+/**
+ * The expert's embedding (patches, dim) as the vision encoder's `features` (1, dim, gridH, gridW);
+ * zeros when the caller has none. Throws `StationError('INVALID_INPUT')` for a grid the export was
+ * not trained on.
+ */
+export function featuresTensor(features: DialogFeatures | undefined, channels: number, height: number, width: number): Tensor {
+  const out = new Float32Array(channels * height * width);
+  if (features === undefined) return { data: out, dims: [1, channels, height, width] };
+  const { data, dim, gridWidth, gridHeight } = features;
+  if (dim !== channels || gridWidth !== width || gridHeight !== height || data.length !== dim * width * height) {
+    throw new StationError(
+      'INVALID_INPUT',
+      `Myriad-S expects backbone features of ${channels} channels on a ${width}x${height} grid, got ${dim} on ${gridWidth}x${gridHeight}`,
+    );
+  }
+  const plane = width * height;
+  for (let p = 0; p < plane; p++) {
+    for (let c = 0; c < channels; c++) out[c * plane + p] = data[p * dim + c] as number;
+  }
+  return { data: out, dims: [1, channels, height, width] };
+}
