@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser';
-import { ARTIFACTS, e2eSkipReason } from './support/paths';
+import { imageToY4m } from './support/y4m';
+import { ARTIFACTS, BOTTLE, e2eSkipReason } from './support/paths';
 import { startServe, type ServeProcess } from './support/serve-process';
 import { prepareBottleStation } from './support/station-fixture';
 
@@ -154,6 +155,120 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
       expect((db.prepare('SELECT count(*) AS n FROM inspections').get() as { n: number }).n).toBe(before + 1);
     } finally {
       db.close();
+    }
+  });
+
+  it('shows a 100 kB prompt refusal and an HTML/script prompt as plain text, never executing it', async () => {
+    const chips = page.getByTestId('custom-prompt-item');
+    const before = await chips.count();
+    await page.getByTestId('custom-prompt-input').fill('x'.repeat(100_000));
+    await page.getByTestId('custom-prompt-add').click();
+    const banner = page.locator('[data-testid="error-banner"][data-code="INVALID_INPUT"]');
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain('longer than 2000 characters');
+    expect(await chips.count()).toBe(before);
+
+    const html = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b data-injected>bold</b>';
+    await page.getByTestId('custom-prompt-input').fill(html);
+    await page.getByTestId('custom-prompt-add').click();
+    await expect.poll(() => chips.count()).toBe(before + 1);
+    expect(await chips.last().locator('.chip-text').textContent()).toBe(html);
+
+    await page.getByTestId('dialog-input').fill(html);
+    await page.getByTestId('dialog-send').click();
+    const question = page.locator('[data-testid="dialog-message"][data-role="operator"]').last();
+    await expect.poll(() => question.locator('.message-text').textContent()).toBe(html);
+    const reply = page.getByTestId('dialog-message').last();
+    await expect.poll(() => reply.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await page.locator('[data-injected], .chip img, .message img').count()).toBe(0);
+    const db = openDb();
+    try {
+      const texts = (db.prepare('SELECT text FROM operator_instructions').all() as { text: string }[]).map((r) => r.text);
+      expect(texts).toContain(html);
+      expect(texts.some((t) => t.length > 2000)).toBe(false);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('answers WebSocket messages with wrong types or extra fields with INVALID_INPUT and the page keeps working', async () => {
+    const db = openDb();
+    const count = () => (db.prepare('SELECT (SELECT count(*) FROM operator_instructions) + (SELECT count(*) FROM inspections) AS n').get() as { n: number }).n;
+    try {
+      const rowsBefore = count();
+      const token = new URL(serve.url).searchParams.get('token') as string;
+      const replies = await page.evaluate(async (tok) => {
+        const ws = new WebSocket(`ws://${location.host}/ws?token=${encodeURIComponent(tok)}`);
+        await new Promise((resolve, reject) => {
+          ws.onopen = resolve;
+          ws.onerror = reject;
+        });
+        const messages = [
+          { id: 1, method: 'instructions.add', params: { recipe: 42, text: 'typed wrong' } },
+          { id: 2, method: 'instructions.add', params: { recipe: 'bottle', text: 'extra field', author: 'admin' } },
+          { id: 3, method: 'inspect', params: { recipe: 'bottle', frame: { kind: 'stored', sha256: 'not-a-hash' } } },
+          { id: 4, method: 'status.get', params: {}, admin: true },
+          { id: 5, method: 'inspections.recent', params: { limit: '5' } },
+        ];
+        const got: unknown[] = [];
+        const done = new Promise<void>((resolve) => {
+          ws.onmessage = (ev) => {
+            const msg = JSON.parse(String(ev.data)) as { event?: string };
+            if (msg.event) return;
+            got.push(msg);
+            if (got.length === messages.length + 1) resolve();
+          };
+        });
+        for (const m of messages) ws.send(JSON.stringify(m));
+        ws.send('{"id": 6, "method": ');
+        await done;
+        ws.close();
+        return got;
+      }, token);
+      expect(replies).toHaveLength(6);
+      for (const r of replies) expect(r).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+      expect(count()).toBe(rowsBefore);
+
+      const before = await page.getByTestId('recent-item').count();
+      const verdict = await verdictAfterCapture(page, before, () => page.getByTestId('capture-button').click());
+      expect(verdict).toMatch(/^(PASS|FAIL|REVIEW)$/);
+      expect(await page.getByTestId('connection').getAttribute('class')).toContain('open');
+      expect(count()).toBe(rowsBefore + 1);
+    } finally {
+      db.close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('inspects a still from a (fake) webcam uploaded by the page', async () => {
+    const video = join(root, 'bottle.y4m');
+    await imageToY4m(join(BOTTLE, 'test', 'broken_large', '000.png'), video);
+    const cam = await launchBrowser([
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      `--use-file-for-fake-video-capture=${video}`,
+    ]);
+    try {
+      const p = await cam.context.newPage();
+      await p.goto(pageUrl(serve.url));
+      await p.locator('[data-testid="connection"].open').waitFor();
+      await p.getByTestId('camera-source').selectOption('webcam');
+      const live = p.getByTestId('camera-view').locator('video');
+      await expect.poll(() => live.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 30_000 }).toBeGreaterThan(0);
+      const before = await p.getByTestId('recent-item').count();
+      const verdict = await verdictAfterCapture(p, before, () => p.getByTestId('capture-button').click());
+      expect(verdict).toMatch(/^(PASS|FAIL|REVIEW)$/);
+      const db = openDb();
+      try {
+        const last = db.prepare('SELECT width, height FROM inspections ORDER BY created_at DESC, rowid DESC LIMIT 1').get() as { width: number; height: number };
+        expect(last).toEqual({ width: 256, height: 256 });
+      } finally {
+        db.close();
+      }
+    } finally {
+      await cam.close();
     }
   });
 });
