@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { TextStreamer, argmax, findStop, sampleTopP, seededRandom } from '../../../../host/lmm/myriad-s/decoding';
+
+/** A toy decoder: id i is the i-th piece, so tests read as text. */
+function pieces(...p: string[]) {
+  return (ids: readonly number[]) => ids.map((i) => p[i] ?? '').join('');
+}
+
+describe('TextStreamer', () => {
+  it('drops the leading space, holds trailing whitespace and adds up to the answer', () => {
+    const s = new TextStreamer(pieces(' Yes', ',', ' there', ' is', '.'), []);
+    const deltas = [[0], [0, 1], [0, 1, 2], [0, 1, 2, 3], [0, 1, 2, 3, 4]].map((ids) => s.update(ids).delta);
+    deltas.push(s.finish());
+    expect(deltas).toEqual(['Yes', ',', ' there', ' is', '.', '']);
+    expect(s.emittedText).toBe('Yes, there is.');
+  });
+
+  it('holds back a possible stop string and cuts the text at a complete one', () => {
+    const s = new TextStreamer(pieces(' No', '.', '\n', 'Oper', 'ator:', ' next'), ['\nOperator:']);
+    expect(s.update([0, 1]).delta).toBe('No.');
+    expect(s.update([0, 1, 2]).delta).toBe('');
+    expect(s.update([0, 1, 2, 3]).delta).toBe('');
+    expect(s.update([0, 1, 2, 3, 4])).toEqual({ delta: '', stopped: true });
+    expect(s.finish()).toBe('');
+    expect(s.emittedText).toBe('No.');
+  });
+
+  it('releases held text when it turns out not to be a stop string', () => {
+    const s = new TextStreamer(pieces(' a', '\n', 'Other'), ['\nOperator:']);
+    s.update([0]);
+    expect(s.update([0, 1]).delta).toBe('');
+    expect(s.update([0, 1, 2]).delta).toBe('\nOther');
+  });
+
+  it('waits for the rest of a character split across tokens', () => {
+    const s = new TextStreamer(pieces(' na', '\uFFFD', 'ïve'), []);
+    expect(s.update([0]).delta).toBe('na');
+    expect(s.update([0, 1]).delta).toBe('');
+  });
+});
+
+describe('token choice', () => {
+  const logits = Float32Array.from([0, 9, 1, 2, 3, 8.5]);
+
+  it('argmax reads the last row at an offset', () => {
+    expect(argmax(logits, 0, 3)).toBe(1);
+    expect(argmax(logits, 3, 3)).toBe(2);
+  });
+
+  it('top-p keeps only the nucleus and is reproducible from the seed', () => {
+    const draws = (seed: number) => {
+      const r = seededRandom(seed);
+      return Array.from({ length: 200 }, () => sampleTopP(logits, 0, 6, 0.9, 1, r));
+    };
+    const a = draws(7);
+    expect(new Set(a)).toEqual(new Set([1, 5]));
+    expect(draws(7)).toEqual(a);
+    expect(new Set(Array.from({ length: 50 }, () => sampleTopP(logits, 0, 6, 0.5, 1, seededRandom(1))))).toEqual(new Set([1]));
+  });
+
+  it('findStop gives the earliest stop string', () => {
+    expect(findStop('a</s>b\nOperator:', ['\nOperator:', '</s>'])).toBe(1);
+    expect(findStop('plain', ['</s>'])).toBe(-1);
+  });
+});
