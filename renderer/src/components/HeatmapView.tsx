@@ -14,6 +14,8 @@ interface Props {
 function loadImage(url: string): Promise<HTMLImageElement> {
   return new Promise((resolve, reject) => {
     const img = new Image();
+    // In Electron the map comes from another origin (myriad-blob:); CORS keeps the canvas readable.
+    img.crossOrigin = 'anonymous';
     img.onload = () => resolve(img);
     img.onerror = () => reject(new Error('The anomaly map could not be loaded'));
     img.src = url;

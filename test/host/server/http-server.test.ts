@@ -118,6 +118,13 @@ describe('http', () => {
     await other.close();
   });
 
+  it('refuses a port that is taken with UNAVAILABLE and a way out', async () => {
+    const err = await startServer({ host, staticDir: join(dir, 'static'), port: server.port, log: () => {} }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StationError);
+    expect((err as StationError).code).toBe('UNAVAILABLE');
+    expect((err as StationError).message).toContain('--port');
+  });
+
   it('refuses the page without the token and serves it with a strict CSP and a cookie', async () => {
     expect((await fetch(`${server.origin}/`)).status).toBe(401);
     expect((await fetch(`${server.origin}/?token=wrong${server.token}`)).status).toBe(401);
