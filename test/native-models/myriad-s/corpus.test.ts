@@ -1,0 +1,82 @@
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseCells, parsePolarity } from '../../../common/answer-grammar';
+
+/**
+ * The training corpus must speak the station's answer grammar: whatever Myriad-S learns from it is
+ * what `evaluate --lmm` will parse. Python generates samples and dialogs; the TypeScript grammar reads them.
+ */
+const ROOT = resolve(__dirname, '../../..');
+const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
+
+interface Instance {
+  type: string;
+  cell: number;
+  area_fraction: number;
+}
+interface Row {
+  product: string;
+  defects: Instance[];
+  nuisances: Instance[];
+  segments: Array<[string, boolean]>;
+  segments_encode_as_whole: boolean;
+}
+
+const firstAnswer = (r: Row) => (r.segments.find(([, trainable]) => trainable)?.[0] ?? '').replace('</s>', '').trim();
+const instructionsOf = (r: Row) => r.segments.filter(([t]) => t.startsWith('Instruction: ')).map(([t]) => t);
+
+describe.skipIf(!hasTorch)('Myriad-S instruction corpus', () => {
+  let rows: Row[];
+
+  beforeAll(() => {
+    const r = spawnSync('/usr/bin/python3', [join(ROOT, 'native-models/myriad-s/sample_dialogs.py'), '--count', '60', '--seed', '3'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    if (r.status !== 0) throw new Error(r.stderr);
+    rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Row);
+  });
+
+  it('has normal and anomalous samples 1:1, and anomalous ones carry ground truth', () => {
+    expect(rows).toHaveLength(60);
+    expect(rows.filter((r) => r.defects.length > 0).length).toBeGreaterThanOrEqual(25);
+    for (const r of rows.filter((_, i) => i % 2 === 0)) expect(r.defects).toEqual([]);
+  });
+
+  it('first answers parse: Yes with the largest reported anomaly named first, No otherwise', () => {
+    let yes = 0;
+    for (const r of rows) {
+      const answer = firstAnswer(r);
+      const instructed = instructionsOf(r).length > 0;
+      const everything = [...r.defects, ...r.nuisances].sort((a, b) => b.area_fraction - a.area_fraction);
+      expect(answer).toContain(r.product);
+      if (!instructed) {
+        expect(parsePolarity(answer), answer).toBe(everything.length > 0 ? 'yes' : 'no');
+      }
+      if (parsePolarity(answer) === 'yes') {
+        yes += 1;
+        if (!instructed) expect(parseCells(answer)[0], answer).toBe(everything[0]?.cell);
+      } else {
+        expect(parsePolarity(answer), answer).toBe('no');
+      }
+    }
+    expect(yes).toBeGreaterThan(20);
+  });
+
+  it('turns a shadow-only image into No when told to ignore the shadow', () => {
+    const cases = rows.filter(
+      (r) => r.defects.length === 0 && r.nuisances.some((n) => n.type === 'shadow') && instructionsOf(r).some((t) => /shadow/i.test(t)),
+    );
+    expect(cases.length).toBeGreaterThan(0);
+    for (const r of cases) expect(parsePolarity(firstAnswer(r)), firstAnswer(r)).toBe('no');
+  });
+
+  it('trains only on answers, and segment-wise tokenisation equals tokenising the whole dialog', () => {
+    for (const r of rows) {
+      for (const [text, trainable] of r.segments) if (trainable) expect(text.endsWith('</s>')).toBe(true);
+      expect(r.segments_encode_as_whole).toBe(true);
+    }
+  });
+});
