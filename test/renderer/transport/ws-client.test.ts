@@ -14,6 +14,7 @@ class CannedHost implements StationHost {
   private readonly listeners = new Map<string, Set<(p: never) => void>>();
   async call(method: string, params: unknown): Promise<unknown> {
     ApiParams[method as Method].parse(params);
+    if (method === 'camera.open') return new Promise(() => undefined);
     if (method === 'inspections.get') throw new StationError('NOT_FOUND', 'No inspection abc');
     if (method === 'dialog.cancel') {
       this.emit('dialog.token', { inspectionId: 'i', turnId: 't', delta: 'Yes' });
@@ -84,6 +85,25 @@ describe('ws-client', () => {
     off();
     await client.call('dialog.cancel', { turnId: 't' });
     expect(seen).toEqual(['Yes']);
+  });
+
+  it('fails calls with UNAVAILABLE while the host is gone and reconnects when it is back', async () => {
+    const states: string[] = [];
+    const off = client.onConnection((s) => states.push(s));
+    const port = server.port;
+    await client.call('status.get', {});
+    const inFlight = client.call('camera.open', { spec: 'folder:/never' }).catch((e: unknown) => e);
+    // Let the request reach the host before it goes away.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await server.close();
+    const lost = await inFlight;
+    expect(lost).toBeInstanceOf(StationError);
+    expect((lost as StationError).code).toBe('UNAVAILABLE');
+    await expect.poll(() => states.at(-1)).not.toBe('open');
+    server = await startServer({ host: new CannedHost(), staticDir: dir, port, token: server.token, log: () => {} });
+    await expect.poll(() => states.at(-1), { timeout: 5000 }).toBe('open');
+    expect(await client.call('status.get', {})).toEqual({ method: 'status.get' });
+    off();
   });
 
   it('builds blob URLs carrying the token', () => {
