@@ -82,3 +82,12 @@ export async function seedDemoIfEmpty(target: DemoSeedTarget, options: DemoSeedO
     throw err;
   }
 }
+
+/**
+ * What the UI should open by default: the demo recipe on the demo camera while the demo is the
+ * station's only recipe; nothing once the station has products of its own.
+ */
+export function demoDefaults(recipes: readonly RecipeSummary[], assetsDir: string): { recipe: string; camera: string } | null {
+  if (recipes.length !== 1 || recipes[0]?.name !== DEMO_RECIPE) return null;
+  return { recipe: DEMO_RECIPE, camera: demoCameraSpec(assetsDir) };
+}
