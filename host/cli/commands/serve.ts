@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { CameraSpec } from '../../../common/api';
 import { StationError } from '../../../common/errors';
+import { demoCameraSpec, demoDefaults, REPO_DEMO_ASSETS_DIR, seedDemoIfEmpty } from '../../demo/seed';
 import { onnxExpertBackend } from '../../recipes/onnx-expert-backend';
 import { startServer } from '../../server/http-server';
 import { ensureRendererBuilt } from '../../server/renderer-build';
@@ -63,16 +64,26 @@ export const command: Command = {
       dataDir: options.dataDir,
       device: options.device,
       experts: onnxExpertBackend({ dataDir: options.dataDir, device: options.device }),
-      cameraSources: camera !== null && !camera.startsWith('webcam') ? [camera] : [],
+      cameraSources: [
+        ...(camera !== null && !camera.startsWith('webcam') ? [camera] : []),
+        demoCameraSpec(REPO_DEMO_ASSETS_DIR),
+      ],
       defaultUser: 'operator',
     });
     station.on('host.warning', (w) => log(`warning: ${w.message}`));
     try {
+      // The embedded default (host/demo): a fresh data dir gets the demo recipe on its first start.
+      const seeded = await seedDemoIfEmpty({ dataDir: options.dataDir, recipes: station.recipes }, { assetsDir: REPO_DEMO_ASSETS_DIR });
+      if (seeded.seeded) log(`Created the demo recipe ${seeded.recipe.name} on the demo camera ${seeded.camera}`);
+      else if (station.recipes.list().length === 0) log(`warning: no demo recipe: ${seeded.reason}`);
       if (recipe !== null) await checkRecipe(station, recipe);
       const server = await startServer({ host: station, staticDir, port, log });
       const query = new URLSearchParams({ token: server.token });
-      if (recipe !== null) query.set('recipe', recipe);
-      if (camera !== null) query.set('camera', camera);
+      const demo = demoDefaults(station.recipes.list(), REPO_DEMO_ASSETS_DIR);
+      const openRecipe = recipe ?? demo?.recipe ?? null;
+      const openCamera = camera ?? demo?.camera ?? null;
+      if (openRecipe !== null) query.set('recipe', openRecipe);
+      if (openCamera !== null) query.set('camera', openCamera);
       process.stdout.write(`Myriad Station serving on ${server.origin}/?${query.toString()}\n`);
       log(`Stopping on ${await waitForShutdown()}`);
       await server.close();
