@@ -101,6 +101,9 @@ export async function createFeatureExtractor(
 
 /** Bilinear resize to (width, height), then HWC uint8 -> CHW float32 on the 0..255 scale. */
 export async function imageToPixels(image: RgbImage, width: number, height: number): Promise<Float32Array> {
+  if (!(image.width > 0 && image.height > 0) || image.data.length !== image.width * image.height * 3) {
+    throw new StationError('BAD_IMAGE', `Image buffer of ${image.data.length} bytes is not ${image.width}x${image.height} RGB`);
+  }
   let data = image.data;
   if (image.width !== width || image.height !== height) {
     data = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })

@@ -1,0 +1,133 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { StationError } from '../../../../common/errors';
+import { readGoldenFolder } from '../../../../host/experts/components/golden-set';
+import type { GoldenImage } from '../../../../host/experts/expert';
+import { fitExpert, loadExpert, saveExpert } from '../../../../host/experts/index';
+import { decodeImage, readImageFile } from '../../../../host/imaging/decode';
+import { BOTTLE, HAS_BACKBONE, HAS_BOTTLE, SKIP_BACKBONE, SKIP_BOTTLE, dataDirWithBackbone } from '../shared-fixtures';
+
+const READY = HAS_BACKBONE && HAS_BOTTLE;
+// Small input and bank keep the fit a few seconds on a shared 2-core machine.
+const spec = { kind: 'patchcore' as const, options: { inputSize: 128, minBankRows: 256, maxBankRows: 512 } };
+
+async function errorOf(p: Promise<unknown>): Promise<StationError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(StationError);
+  return err as StationError;
+}
+
+describe.skipIf(!READY)('PatchCore on real bottle images', () => {
+  let dataDir: string;
+  let golden: GoldenImage[];
+  beforeAll(async () => {
+    dataDir = await dataDirWithBackbone();
+    const names = (await readdir(join(BOTTLE, 'train/good'))).sort().slice(0, 6);
+    golden = await Promise.all(
+      names.map(async (n) => ({ name: n, image: await readImageFile(join(BOTTLE, 'train/good', n)) })),
+    );
+  });
+  const runtime = () => ({ dataDir, device: 'cpu' as const });
+
+  it('fits, saves, loads without refitting and scores the same', async () => {
+    const fitted = await fitExpert(spec, golden, { ...runtime(), seed: 1 });
+    const d = fitted.expert.descriptor;
+    expect(d).toMatchObject({ kind: 'patchcore', backbone: 'mobilenetv2-12-int8', goldenCount: 6, inputWidth: 128 });
+    expect(d.calibration.method).toBe('k-fold:5');
+    expect(d.calibration.heldOutScores).toHaveLength(6);
+    expect(d.calibration.heldOutScores.every((s) => s < 0.5)).toBe(true);
+    expect(d.band.t1).toBeLessThan(0.5);
+    expect(d.band.t2).toBeGreaterThan(0.5);
+
+    const good = await readImageFile(join(BOTTLE, 'test/good/000.png'));
+    const broken = await readImageFile(join(BOTTLE, 'test/broken_large/000.png'));
+    const a = await fitted.expert.inspect(good);
+    const b = await fitted.expert.inspect(broken);
+    expect(a.map).toHaveLength(128 * 128);
+    expect([a.mapWidth, a.mapHeight]).toEqual([128, 128]);
+    expect(a.map.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(b.score).toBeGreaterThan(a.score);
+    expect(b.score).toBeGreaterThan(0.5);
+    expect(a.timings.backbone).toBeGreaterThan(0);
+
+    const dir = await mkdtemp(join(tmpdir(), 'recipe-'));
+    const saved = await saveExpert(fitted, dir);
+    expect(await readdir(dir)).toEqual(expect.arrayContaining(['expert.json', `${saved.blobs.bank}.bin`]));
+    const loaded = await loadExpert(dir, runtime());
+    expect(loaded.descriptor).toEqual(d);
+    const again = await loadedScore(loaded, broken);
+    expect(again).toBeCloseTo(b.score, 5);
+
+    // A damaged bank is refused, not silently used.
+    const bank = join(dir, `${saved.blobs.bank}.bin`);
+    const bytes = await readFile(bank);
+    bytes[10] = (bytes[10] ?? 0) ^ 0xff;
+    await writeFile(bank, bytes);
+    expect((await errorOf(loadExpert(dir, runtime()))).message).toMatch(/damaged/);
+    expect((await errorOf(loadExpert(join(dir, 'nothing'), runtime()))).code).toBe('NOT_FOUND');
+  });
+
+  it('calibrates one golden image from its augmented views', async () => {
+    const fitted = await fitExpert(spec, golden.slice(0, 1), runtime());
+    expect(fitted.expert.descriptor.calibration.method).toBe('augmented-views:8');
+    expect(fitted.expert.descriptor.calibration.heldOutScores).toHaveLength(8);
+    expect(fitted.expert.descriptor.notes.join(' ')).toMatch(/dihedral/);
+  });
+
+  it('accepts mixed sizes and grey with colour; drops duplicates; refuses an empty set', async () => {
+    const first = golden[0] as GoldenImage;
+    // A grey PNG of another size, decoded the way the station decodes every file.
+    const greyPng = await sharp(first.image.data, { raw: { width: first.image.width, height: first.image.height, channels: 3 } })
+      .resize(150, 90)
+      .greyscale()
+      .png()
+      .toBuffer();
+    const greySmall = (await decodeImage(greyPng)).data;
+    const mixed: GoldenImage[] = [
+      ...golden.slice(0, 3),
+      { name: 'grey-small.png', image: { data: new Uint8Array(greySmall), width: 150, height: 90 } },
+      { name: 'copy.png', image: first.image },
+    ];
+    const fitted = await fitExpert(spec, mixed, runtime());
+    expect(fitted.expert.descriptor.goldenCount).toBe(4);
+    expect(fitted.expert.descriptor.calibration.method).toBe('leave-one-out');
+    const bad = { data: new Uint8Array(10), width: 150, height: 90 };
+    expect((await errorOf(fitted.expert.inspect(bad))).code).toBe('BAD_IMAGE');
+    expect(fitted.expert.descriptor.notes.join(' ')).toMatch(/copy.png is a duplicate of 000.png/);
+    const empty = await errorOf(fitExpert(spec, [], runtime()));
+    expect(empty.code).toBe('INVALID_INPUT');
+    const badOption = await errorOf(fitExpert({ kind: 'patchcore', options: { inputSize: 100 } }, golden, runtime()));
+    expect(badOption.message).toMatch(/inputSize/);
+  });
+
+  it('reads a golden folder: skips non-images, names damaged images, refuses an empty folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'golden-'));
+    const png = await readFile(join(BOTTLE, 'train/good/000.png'));
+    await writeFile(join(dir, 'a.png'), png);
+    await writeFile(join(dir, 'b.png'), png);
+    await writeFile(join(dir, 'notes.txt'), 'shift A');
+    const set = await readGoldenFolder(dir);
+    expect(set.images.map((g) => g.name)).toEqual(['a.png']);
+    expect(set.skipped).toEqual([
+      { name: 'notes.txt', reason: 'not an image file (PNG, JPEG, BMP, TIFF)' },
+      { name: 'b.png', reason: 'duplicate of a.png' },
+    ]);
+    await writeFile(join(dir, 'c.png'), png.subarray(0, 100));
+    expect((await errorOf(readGoldenFolder(dir))).code).toBe('BAD_IMAGE');
+    const empty = await mkdtemp(join(tmpdir(), 'golden-empty-'));
+    await writeFile(join(empty, 'readme.md'), '#');
+    expect((await errorOf(readGoldenFolder(empty))).code).toBe('INVALID_INPUT');
+  });
+});
+if (!HAS_BACKBONE) describe.skip(SKIP_BACKBONE, () => undefined);
+if (!HAS_BOTTLE) describe.skip(SKIP_BOTTLE, () => undefined);
+
+async function loadedScore(expert: { inspect: (i: Awaited<ReturnType<typeof readImageFile>>) => Promise<{ score: number }> }, image: Awaited<ReturnType<typeof readImageFile>>) {
+  return (await expert.inspect(image)).score;
+}
