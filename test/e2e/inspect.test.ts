@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -240,6 +240,20 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
       db.close();
     }
     expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a corrupt camera image as one clear error and keeps the last result', async () => {
+    const corrupt = join(root, 'corrupt.png');
+    await writeFile(corrupt, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]));
+    const shownVerdict = await page.getByTestId('verdict').textContent();
+    await page.getByTestId('camera-source').selectOption('__custom__');
+    await page.getByLabel('Camera source spec').fill(`file:${corrupt}`);
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    const banner = page.locator('[data-testid="error-banner"][data-code="BAD_IMAGE"]');
+    await banner.waitFor();
+    expect(await banner.locator('.error-title').textContent()).toBe('Unreadable image');
+    expect(await page.getByTestId('capture-button').isDisabled()).toBe(true);
+    expect(await page.getByTestId('verdict').textContent()).toBe(shownVerdict);
   });
 
   it('inspects a still from a (fake) webcam uploaded by the page', async () => {
