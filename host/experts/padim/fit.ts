@@ -1,0 +1,189 @@
+import { StationError } from '../../../common/errors';
+import { loadSession } from '../../inference/onnx-runtime';
+import { type Augmentation, augmentedViews } from '../components/augment';
+import { calibrate, median, normaliseScore } from '../components/calibration';
+import type { FeatureExtractor } from '../components/feature-extractor';
+import { dedupeGolden } from '../components/golden-set';
+import { maxOf } from '../components/map-normalisation';
+import { seededRandom } from '../components/rng';
+import type { ExpertDescriptor, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
+import { type PadimConfig, parsePadimOptions } from './config';
+import { type GaussianFitter, openGaussianFitter, pickSamples, type SampleStack } from './gaussian-fit';
+import { buildPadimGraph } from './graph';
+import { geometryOf, openExtractor, openPadimSession, padimExpert, runMap } from './model';
+
+export const PADIM_STATE_VERSION = 1;
+
+/**
+ * Fits PaDiM from golden images: a random subset of the embedding channels, one Gaussian per
+ * feature-grid position, and a calibration from k-fold held-out scores (each golden image scored
+ * against the Gaussians fitted without its fold). With one golden image its 8 dihedral views are
+ * the units that folds hold out, as in PatchCore.
+ *
+ * @throws StationError('INVALID_INPUT') for an empty golden set or invalid options.
+ */
+export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
+  if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PaDiM needs at least one');
+  const config = parsePadimOptions(spec.backbone, spec.options);
+  const { images, duplicates } = dedupeGolden(golden);
+  const notes = duplicates.map((dup) => `${dup.name} is a duplicate of ${dup.of} and was left out`);
+  const single = images.length === 1;
+  const augment = chooseAugmentation(config, images.length);
+  if (augment !== 'none') notes.push(`golden images augmented with ${augment} views`);
+  if (single) notes.push('one golden image: calibrated on its dihedral views (leave-one-view-out)');
+
+  const extractor = await openExtractor(config, options);
+  const random = seededRandom(options.seed ?? 0);
+  const channels = pickChannels(extractor.dim, config.channels, random);
+  if (channels.length < config.channels) notes.push(`all ${channels.length} embedding channels used (fewer than ${config.channels})`);
+  const units = await embedUnits(extractor, images, augment, channels, single, options);
+
+  const foldCount = Math.min(units.length, config.folds);
+  const unitFold = new Int32Array(units.length);
+  shuffled(units.length, random).forEach((u, i) => (unitFold[u] = i % foldCount));
+  const samples = stackSamples(units, extractor.gridWidth * extractor.gridHeight, channels.length);
+  const fitter = await openGaussianFitter(channels.length, config.epsilon, options.device);
+  const stats = await fitter.fit(samples, pickSamples(samples, [0]));
+  const heldOutD2 = await heldOutDistances(fitter, samples, units, unitFold, foldCount, options);
+  const geometry = geometryOf(config, extractor);
+  const held = await heldOutScores(geometry, heldOutD2, samples.positions, units.length, options);
+  const calibrated = calibrate(held.scores, held.floors, { margin: config.calibrationMargin, bandWidth: 1 });
+  const params = { stats: { mean: stats.mean, invCov: stats.invCov }, channels, embeddingDim: extractor.dim };
+  const session = await openPadimSession(geometry, params, options.device);
+  const descriptor: ExpertDescriptor = {
+    kind: 'padim',
+    version: PADIM_STATE_VERSION,
+    backbone: config.backbone,
+    backboneSha256: extractor.spec.sha256,
+    inputWidth: config.inputSize,
+    inputHeight: config.inputSize,
+    band: calibrated.band,
+    goldenCount: images.length,
+    calibration: {
+      method: single ? 'augmented-views:8' : foldCount === units.length ? 'leave-one-out' : `k-fold:${foldCount}`,
+      rawThreshold: calibrated.rawThreshold,
+      rawFloor: calibrated.rawFloor,
+      heldOutScores: held.scores.map((s) => normaliseScore(s, calibrated.rawFloor, calibrated.rawThreshold)),
+    },
+    notes,
+  };
+  return {
+    expert: padimExpert(descriptor, extractor, session),
+    state: { config: { ...config }, channels: [...channels], embeddingDim: extractor.dim, positions: samples.positions },
+    blobs: { mean: bytesOf(stats.mean), inv_cov: bytesOf(stats.invCov) },
+  };
+}
+
+function chooseAugmentation(config: PadimConfig, count: number): Augmentation {
+  if (count === 1) return 'dihedral';
+  if (config.augment !== 'auto') return config.augment;
+  return count <= config.augmentBelow ? 'dihedral' : 'none';
+}
+
+/** `count` distinct channels of `dim`, ascending (PaDiM's random dimensionality reduction). */
+export function pickChannels(dim: number, count: number, random: () => number): number[] {
+  if (count >= dim) return Array.from({ length: dim }, (_, i) => i);
+  return shuffled(dim, random)
+    .slice(0, count)
+    .sort((a, b) => a - b);
+}
+
+/** Per unit (an image, or one view of the single image): its views' selected channels, (P, d) each. */
+async function embedUnits(
+  extractor: FeatureExtractor,
+  images: readonly GoldenImage[],
+  augment: Augmentation,
+  channels: readonly number[],
+  single: boolean,
+  options: FitOptions,
+): Promise<Float32Array[][]> {
+  const size = extractor.config.inputWidth;
+  const perImage: Float32Array[][] = [];
+  for (const [i, g] of images.entries()) {
+    if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
+    const views = augmentedViews(await extractor.toPixels(g.image), size, size, augment);
+    const embeddings = await extractor.embedPixels(views);
+    perImage.push(embeddings.map((e) => selectChannels(e.data, e.patches, e.dim, channels)));
+    options.onProgress?.('features', i + 1, images.length);
+  }
+  return single ? (perImage[0] as Float32Array[]).map((v) => [v]) : perImage;
+}
+
+function selectChannels(data: Float32Array, patches: number, dim: number, channels: readonly number[]): Float32Array {
+  const d = channels.length;
+  const out = new Float32Array(patches * d);
+  for (let p = 0; p < patches; p++) {
+    for (let j = 0; j < d; j++) out[p * d + j] = data[p * dim + (channels[j] as number)] as number;
+  }
+  return out;
+}
+
+function stackSamples(units: Float32Array[][], positions: number, d: number): SampleStack {
+  const views = units.flat();
+  const data = new Float32Array(views.length * positions * d);
+  views.forEach((v, i) => data.set(v, i * positions * d));
+  return { data, count: views.length, positions, d };
+}
+
+/**
+ * Squared distances (units, positions) of each unit's first (unaugmented) view to the Gaussians
+ * fitted without the unit's fold: inspection sees unaugmented images.
+ */
+async function heldOutDistances(
+  fitter: GaussianFitter,
+  samples: SampleStack,
+  units: Float32Array[][],
+  unitFold: Int32Array,
+  foldCount: number,
+  options: FitOptions,
+): Promise<Float32Array> {
+  const P = samples.positions;
+  const firstRow: number[] = [];
+  const rowFold: number[] = [];
+  units.forEach((views, u) => {
+    firstRow.push(rowFold.length);
+    for (let v = 0; v < views.length; v++) rowFold.push(unitFold[u] as number);
+  });
+  const out = new Float32Array(units.length * P);
+  for (let f = 0; f < foldCount; f++) {
+    if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
+    const train = rowFold.flatMap((fold, row) => (fold === f ? [] : [row]));
+    const held = units.flatMap((_, u) => (unitFold[u] === f ? [u] : []));
+    const { d2 } = await fitter.fit(pickSamples(samples, train), pickSamples(samples, held.map((u) => firstRow[u] as number)));
+    held.forEach((u, k) => out.set(d2.subarray(k * P, (k + 1) * P), u * P));
+    options.onProgress?.('gaussians', f + 1, foldCount);
+  }
+  return out;
+}
+
+async function heldOutScores(
+  geometry: ReturnType<typeof geometryOf>,
+  d2: Float32Array,
+  positions: number,
+  count: number,
+  options: FitOptions,
+): Promise<{ scores: number[]; floors: number[] }> {
+  const session = await loadSession(buildPadimGraph(geometry, null), { device: options.device, cache: false });
+  const scores: number[] = [];
+  const floors: number[] = [];
+  for (let k = 0; k < count; k++) {
+    const map = await runMap(session, { d2: { data: d2.slice(k * positions, (k + 1) * positions), dims: [positions] } });
+    scores.push(maxOf(map));
+    floors.push(median(Array.from(map.filter((_, i) => i % 7 === 0))));
+    options.onProgress?.('calibration', k + 1, count);
+  }
+  return { scores, floors };
+}
+
+function shuffled(n: number, random: () => number): number[] {
+  const a = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j] as number, a[i] as number];
+  }
+  return a;
+}
+
+function bytesOf(values: Float32Array): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}

@@ -1,0 +1,74 @@
+import type { DeviceName } from '../../../common/api';
+import { StationError } from '../../../common/errors';
+import type { RgbImage } from '../../imaging/rgb-image';
+import { loadSession, type OnnxSession } from '../../inference/onnx-runtime';
+import { createFeatureExtractor, type FeatureExtractor } from '../components/feature-extractor';
+import { normaliseMap } from '../components/map-normalisation';
+import type { AnomalyResult, Expert, ExpertDescriptor, ExpertRuntime } from '../expert';
+import type { PadimConfig } from './config';
+import { buildPadimGraph, type PadimGeometry, type PadimParams } from './graph';
+
+export function openExtractor(config: PadimConfig, runtime: ExpertRuntime): Promise<FeatureExtractor> {
+  return createFeatureExtractor(
+    {
+      backbone: config.backbone,
+      taps: config.taps,
+      inputWidth: config.inputSize,
+      inputHeight: config.inputSize,
+      ...(config.tapWeights ? { tapWeights: config.tapWeights } : {}),
+    },
+    runtime,
+  );
+}
+
+export function geometryOf(config: PadimConfig, extractor: FeatureExtractor): PadimGeometry {
+  return {
+    gridWidth: extractor.gridWidth,
+    gridHeight: extractor.gridHeight,
+    mapWidth: config.inputSize,
+    mapHeight: config.inputSize,
+    sigma: config.sigma,
+  };
+}
+
+/** Runs a PaDiM graph and returns its (H, W) raw map. */
+export async function runMap(session: OnnxSession, feeds: Parameters<OnnxSession['run']>[0]): Promise<Float32Array> {
+  const out = await session.run(feeds);
+  const map = out.map?.data;
+  if (!(map instanceof Float32Array)) throw new StationError('INTERNAL', 'PaDiM graph returned no map');
+  return map;
+}
+
+export async function openPadimSession(
+  geometry: PadimGeometry,
+  params: PadimParams,
+  device: DeviceName,
+): Promise<OnnxSession> {
+  return loadSession(buildPadimGraph(geometry, params), { device });
+}
+
+/** A fitted PaDiM: feature extractor + Mahalanobis graph + the calibrated normalisation. */
+export function padimExpert(descriptor: ExpertDescriptor, extractor: FeatureExtractor, session: OnnxSession): Expert {
+  const { rawFloor, rawThreshold } = descriptor.calibration;
+  return {
+    descriptor,
+    async inspect(image: RgbImage): Promise<AnomalyResult> {
+      const t0 = performance.now();
+      const embedding = await extractor.embed(image);
+      const t1 = performance.now();
+      const raw = await runMap(session, { embedding: { data: embedding.data, dims: [embedding.patches, embedding.dim] } });
+      const { map, score } = normaliseMap(raw, rawFloor, rawThreshold);
+      const t2 = performance.now();
+      return {
+        map,
+        mapWidth: descriptor.inputWidth,
+        mapHeight: descriptor.inputHeight,
+        score,
+        timings: { backbone: t1 - t0, expert: t2 - t1 },
+      };
+    },
+    async dispose() {
+      // Sessions stay warm in the runtime's cache, like PatchCore's.
+    },
+  };
+}
