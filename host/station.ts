@@ -103,7 +103,9 @@ export class Station implements StationHost {
     this.cameras = new CameraSessions(this.blobs, options.cameraSources ?? []);
     this.dialog = new DialogService(db, this.blobs, this.events, dialogModel, (inspection) => ({
       product: inspection.recipe,
-      instructions: this.recipes.instructions(inspection.recipe).map((i) => i.text),
+      // What applied when the part was inspected, plus standing instructions added since (the
+      // operator may add one mid-dialog and expect the next answer to follow it).
+      instructions: [...new Set([...inspection.instructions, ...this.recipes.instructions(inspection.recipe).map((i) => i.text)])],
     }));
     this.pipeline = new InspectionPipeline(db, this.blobs, this.recipes, this.dialog);
     this.handlers = this.makeHandlers();

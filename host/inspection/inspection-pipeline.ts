@@ -49,11 +49,10 @@ export class InspectionPipeline {
     const result = await expert.inspect(image);
     checkResult(result.score, result.map.length, result.mapWidth, result.mapHeight);
     const verdict = verdictFromBand(result.score, recipe.band);
+    const mapPng = await encodeMapPng(result.map, result.mapWidth, result.mapHeight);
     const storeStart = performance.now();
-    const [imageBlob, mapBlob] = [
-      await this.blobs.put(frame.bytes, frame.ext),
-      await this.blobs.put(await encodeMapPng(result.map, result.mapWidth, result.mapHeight), '.png'),
-    ];
+    const imageBlob = await this.blobs.put(frame.bytes, frame.ext);
+    const mapBlob = await this.blobs.put(mapPng, '.png');
     const instructions = [...this.recipes.instructions(recipe.name).map((i) => i.text), ...(options.extraInstructions ?? [])];
     const id = randomUUID();
     const timings: InspectionTimings = {

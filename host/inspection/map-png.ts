@@ -11,7 +11,7 @@ export async function encodeMapPng(map: Float32Array, width: number, height: num
     const v = map[i] as number;
     bytes[i] = Number.isFinite(v) ? Math.round(Math.min(1, Math.max(0, v)) * 255) : 0;
   }
-  return sharp(bytes, { raw: { width, height, channels: 1 } }).png().toBuffer();
+  return sharp(bytes, { raw: { width, height, channels: 1 } }).toColourspace('b-w').png().toBuffer();
 }
 
 /** Reads a map PNG written by `encodeMapPng` back into [0,1] floats. */

@@ -3,7 +3,7 @@ import type { InspectionRecord } from '../../../common/api';
 import type { WireErrorLike } from '../inspect-out';
 import { StationError } from '../../../common/errors';
 import { blobExtension } from '../../camera/folder-listing';
-import { MAX_IMAGE_FILE_BYTES } from '../../imaging/decode';
+import { decodeImage, MAX_IMAGE_FILE_BYTES } from '../../imaging/decode';
 import { checkInstructionText } from '../../recipes/recipe-service';
 import { globalOptions, parseArgs, requireString } from '../args';
 import type { Command } from '../command';
@@ -26,6 +26,10 @@ export const command: Command = {
     const prompts = (args.lists.get('prompt') ?? []).map(checkInstructionText);
     const questions = (args.lists.get('ask') ?? []).map(checkInstructionText);
     const bytes = await readImageBytes(imagePath);
+    // Refuse a bad image before opening the station: one line, nothing recorded, no model loaded.
+    await decodeImage(bytes).catch((err: unknown) => {
+      throw err instanceof StationError ? new StationError(err.code, `${imagePath}: ${err.message}`, { cause: err }) : err;
+    });
     const station = await openCliStation(options);
     try {
       const errors = new Map<string, WireErrorLike>();
