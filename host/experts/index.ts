@@ -13,13 +13,9 @@ import type { Expert, ExpertKind, ExpertModule, ExpertRuntime, ExpertSpec, FitOp
  */
 const KINDS: Record<ExpertKind, () => Promise<ExpertModule>> = {
   patchcore: async () => (await import('./patchcore/index')).patchcore,
-  padim: async () => notBuilt('padim'),
+  padim: async () => (await import('./padim/index')).padim,
   anomalib: async () => (await import('./anomalib/index')).anomalibModule,
 };
-
-function notBuilt(kind: string): never {
-  throw new StationError('UNAVAILABLE', `The ${kind} expert is not available in this build`);
-}
 
 async function moduleFor(kind: string): Promise<ExpertModule> {
   const load = KINDS[kind as ExpertKind];
