@@ -11,19 +11,21 @@ export interface ShownTurn {
   createdAt: string | null;
 }
 
-interface State {
+export interface DialogState {
   inspectionId: string | null;
   order: string[];
   /** Every turn seen, including ones whose tokens arrived before the call that created them returned. */
   turns: Record<string, ShownTurn>;
 }
 
-type Action =
+export type DialogAction =
   | { type: 'token'; turnId: string; delta: string }
   | { type: 'done'; turn: DialogTurn; turnId: string }
   | { type: 'error'; turnId: string; code: string; message: string }
   | { type: 'show'; record: InspectionRecord; answerTurnId: string | null }
   | { type: 'asked'; question: DialogTurn; replyTurnId: string };
+
+export const EMPTY_DIALOG: DialogState = { inspectionId: null, order: [], turns: {} };
 
 function streaming(id: string): ShownTurn {
   return { id, role: 'assistant', text: '', status: 'streaming', error: null, model: null, createdAt: null };
@@ -33,7 +35,8 @@ function fromRecord(turn: DialogTurn): ShownTurn {
   return { id: turn.id, role: turn.role, text: turn.text, status: 'done', error: null, model: turn.model, createdAt: turn.createdAt };
 }
 
-function reduce(state: State, action: Action): State {
+/** Pure, so the ordering cases (tokens before the call that started them returned) are testable. */
+export function dialogReducer(state: DialogState, action: DialogAction): DialogState {
   switch (action.type) {
     case 'token': {
       const turn = state.turns[action.turnId] ?? streaming(action.turnId);
@@ -71,7 +74,7 @@ function reduce(state: State, action: Action): State {
 
 /** The dialog of the inspection on screen, fed by the host's dialog.* events. */
 export function useDialog(client: StationClient) {
-  const [state, dispatch] = useReducer(reduce, { inspectionId: null, order: [], turns: {} });
+  const [state, dispatch] = useReducer(dialogReducer, EMPTY_DIALOG);
 
   useEffect(() => {
     const offs = [
