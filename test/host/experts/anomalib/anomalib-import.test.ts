@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { StationError } from '../../../../common/errors';
 import { anomalibModule, loadAnomalibExpert } from '../../../../host/experts/anomalib';
+import { fitExpert, loadExpert, saveExpert } from '../../../../host/experts/index';
 import type { ExpertDescriptor, GoldenImage } from '../../../../host/experts/expert';
 import { buildV1Model, buildV2Model, spotImage, V1_METADATA, writeExport } from './anomalib-fixtures';
 
@@ -200,6 +201,19 @@ describe('anomalib expert module: fit on golden samples, save, load', () => {
     const [a, b] = [await fitted.expert.inspect(image), await loaded.inspect(image)];
     expect(b.score).toBe(a.score);
     expect(loaded.descriptor.band).toEqual(d.band);
+  });
+
+  it('goes through fitExpert / saveExpert / loadExpert as a content-hashed copy next to the recipe', async () => {
+    const file = await exportOf(buildV2Model({ threshold: 0.3, min: 0, max: 0.8 }), null);
+    const fitted = await fitExpert({ kind: 'anomalib', options: { file } }, golden, runtime);
+    const recipeDir = dirname(await exportOf(buildV2Model(), null));
+    const saved = await saveExpert(fitted, join(recipeDir, 'expert'));
+    expect(Object.keys(saved.blobs)).toEqual(['model.onnx']);
+    await rm(file);
+    const loaded = await loadExpert(join(recipeDir, 'expert'), runtime);
+    const image = spotImage(32, 20, 240, 8);
+    expect((await loaded.inspect(image)).score).toBe((await fitted.expert.inspect(image)).score);
+    expect(loaded.descriptor).toEqual(fitted.expert.descriptor);
   });
 
   it('refuses a saved state whose model blob was changed', async () => {

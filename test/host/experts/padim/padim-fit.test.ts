@@ -7,6 +7,7 @@ import { StationError } from '../../../../common/errors';
 import { readImageFile } from '../../../../host/imaging/decode';
 import { importModel } from '../../../../host/models/store';
 import type { ExpertDescriptor, GoldenImage } from '../../../../host/experts/expert';
+import { fitExpert, loadExpert, saveExpert } from '../../../../host/experts/index';
 import { padim } from '../../../../host/experts/padim';
 
 const REPO = resolve(__dirname, '..', '..', '..', '..');
@@ -77,5 +78,18 @@ describe.skipIf(!haveData)('PaDiM on the real backbone and mvtec-bottle', () => 
 
     const truncated = { ...blobs, inv_cov: blobs.inv_cov.slice(0, 100) };
     await expect(padim.load(descriptor, state, truncated, runtime())).rejects.toMatchObject({ code: 'BAD_MODEL' });
+  }, 60_000);
+
+  it('is reached through fitExpert and restored by loadExpert from content-hashed files, without refitting', async () => {
+    await importModel(dataDir, BACKBONE);
+    const golden = [{ name: '010', image: await image('train/good/010.png') }];
+    const fitted = await fitExpert({ kind: 'padim', options }, golden, runtime());
+    expect(fitted.expert.descriptor.calibration.method).toBe('augmented-views:8');
+    const dir = join(dataDir, 'recipes', 'bottle');
+    const saved = await saveExpert(fitted, dir);
+    expect(Object.keys(saved.blobs).sort()).toEqual(['inv_cov', 'mean']);
+    const loaded = await loadExpert(dir, runtime());
+    const probe = await image('test/contamination/000.png');
+    expect((await loaded.inspect(probe)).score).toBeCloseTo((await fitted.expert.inspect(probe)).score, 5);
   }, 60_000);
 });
