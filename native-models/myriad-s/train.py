@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from myriad_s.bpe import BPE  # noqa: E402
 from myriad_s.configs import CONFIGS  # noqa: E402
 from myriad_s.corpus import make_dialog  # noqa: E402
-from myriad_s.data import dialog_texts, encode_dialog, generate_examples  # noqa: E402
+from myriad_s.data import dialog_texts, encode_dialog, generate_examples, load_station_examples  # noqa: E402
 from myriad_s.model import MyriadS  # noqa: E402
 
 
@@ -35,10 +35,10 @@ def make_batch(model, tokenizer, examples, rng, cfg):
     embeds, labels = [], []
     picks = rng.integers(0, len(examples), cfg.batch)
     maps = torch.from_numpy(np.stack([examples[i].anomaly_map for i in picks]))[:, None]
+    loaded = [examples[i].load_features() for i in picks]
     feats = torch.stack([
-        torch.from_numpy(examples[i].features) if examples[i].features is not None
-        else torch.zeros(mcfg.feature_channels, mcfg.feature_size, mcfg.feature_size)
-        for i in picks
+        torch.from_numpy(f) if f is not None else torch.zeros(mcfg.feature_channels, mcfg.feature_size, mcfg.feature_size)
+        for f in loaded
     ])
     visual = model.visual_tokens(feats, maps)
     for b, i in enumerate(picks):
@@ -71,6 +71,8 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     ap.add_argument("--steps", type=int, help="override the configuration's step count")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--dataset", help="a data set mapped by the station's expert (make_dataset.py + training-data-cli.ts); "
+                    "without it, proxy maps from the ground truth are used (tests and smoke runs only)")
     args = ap.parse_args(argv)
     cfg = CONFIGS[args.config]()
     if args.steps is not None:
@@ -83,7 +85,11 @@ def main(argv=None):
     rng = np.random.default_rng(cfg.seed)
 
     t0 = time.time()
-    examples = generate_examples(cfg.seed, cfg.examples, cfg.image_size, cfg.model.map_size)
+    if args.dataset:
+        examples, (channels, size, map_size) = load_station_examples(args.dataset)
+        cfg.model.feature_channels, cfg.model.feature_size, cfg.model.map_size = channels, size, map_size
+    else:
+        examples = generate_examples(cfg.seed, cfg.examples, cfg.image_size, cfg.model.map_size)
     if os.path.exists(tok_path):
         tokenizer = BPE.load(tok_path)
     else:

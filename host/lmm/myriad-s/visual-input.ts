@@ -2,11 +2,13 @@ import { StationError } from '../../../common/errors';
 import type { Tensor } from '../../inference/onnx-runtime';
 import type { DialogAnomaly, DialogFeatures } from '../dialog-model';
 
+export type FloatTensor = Tensor & { data: Float32Array };
+
 /**
  * Bilinear resize of the expert map to (height, width) with half-pixel centres, the same filter as
  * PyTorch's `F.interpolate(mode='bilinear', align_corners=False)` used in training.
  */
-export function resizeMap(anomaly: DialogAnomaly, width: number, height: number): Tensor {
+export function resizeMap(anomaly: DialogAnomaly, width: number, height: number): FloatTensor {
   const { map, mapWidth: w, mapHeight: h } = anomaly;
   if (map.length !== w * h) {
     throw new StationError('INVALID_INPUT', `Anomaly map of ${map.length} values does not match ${w}x${h}`);
@@ -37,7 +39,7 @@ export function resizeMap(anomaly: DialogAnomaly, width: number, height: number)
  * zeros when the caller has none. Throws `StationError('INVALID_INPUT')` for a grid the export was
  * not trained on.
  */
-export function featuresTensor(features: DialogFeatures | undefined, channels: number, height: number, width: number): Tensor {
+export function featuresTensor(features: DialogFeatures | undefined, channels: number, height: number, width: number): FloatTensor {
   const out = new Float32Array(channels * height * width);
   if (features === undefined) return { data: out, dims: [1, channels, height, width] };
   const { data, dim, gridWidth, gridHeight } = features;

@@ -1,5 +1,7 @@
 """Training examples: synthetic samples with their expert map and features, and a fresh grounded
 dialog for every draw, encoded into ids and loss labels."""
+import json
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,6 +20,13 @@ class Example:
     nuisances: list
     anomaly_map: np.ndarray  # (M, M) float32, threshold at 0.5
     features: np.ndarray | None  # (C, S, S) or None (no backbone features: zeros)
+    features_path: str | None = None  # read per batch: a full data set's features do not fit in memory
+    features_shape: tuple = ()
+
+    def load_features(self):
+        if self.features_path is None:
+            return self.features
+        return np.fromfile(self.features_path, dtype="<f4").reshape(self.features_shape)
 
 
 def generate_examples(seed: int, count: int, image_size: int, map_size: int, samples_per_product: int = 8) -> list:
@@ -31,6 +40,26 @@ def generate_examples(seed: int, count: int, image_size: int, map_size: int, sam
         m = proxy_expert_map(s.defect_mask | s.nuisance_mask, rng, map_size)
         out.append(Example(product.name, s.defects, s.nuisances, m, None))
     return out
+
+
+def load_station_examples(dataset_dir: str):
+    """Examples mapped by the station's own expert (make_dataset.py + training-data-cli.ts), and
+    (feature_channels, feature_size, map_size) as that expert produced them."""
+    with open(os.path.join(dataset_dir, "index.json")) as f:
+        index = json.load(f)
+    with open(os.path.join(dataset_dir, "expert", "index.json")) as f:
+        expert = json.load(f)
+    names = {p["id"]: p["name"] for p in index["products"]}
+    channels, height, width = expert["features_shape"]
+    if height != width or expert["map_shape"][0] != expert["map_shape"][1]:
+        raise ValueError(f"square features and maps expected, got {expert['features_shape']} and {expert['map_shape']}")
+    out = []
+    for sid, entry in expert["samples"].items():
+        gt = index["samples"][sid]
+        m = np.fromfile(os.path.join(dataset_dir, "expert", entry["map"]), dtype="<f4").reshape(expert["map_shape"])
+        out.append(Example(names[gt["product"]], gt["defects"], gt["nuisances"], m, None,
+                           os.path.join(dataset_dir, "expert", entry["features"]), tuple(expert["features_shape"])))
+    return out, (channels, height, expert["map_shape"][0])
 
 
 def dialog_texts(examples: list, rng: np.random.Generator, per_example: int = 2) -> list:

@@ -1,14 +1,11 @@
 """Expert anomaly maps and backbone features for training.
 
 The shipped model must learn from the product's own expert (host/experts, onnxruntime-node), bit
-for bit: `read_station_expert` reads what the station's Node script wrote for a generated data set
-(a float32 map and the backbone embedding per image). `proxy_expert_map` is only for tests and smoke
-runs on a machine without the station's expert: a noisy, imperfect map made from the ground-truth
-mask, with misses and false alarms, and no backbone features.
+for bit: data.load_station_examples reads what host/lmm/myriad-s/training-data-cli.ts wrote for a
+generated data set (a float32 map and the backbone embedding per image). `proxy_expert_map` is only
+for tests and smoke runs without the station's expert: a noisy, imperfect map made from the
+ground-truth mask, with misses and false alarms, and no backbone features.
 """
-import json
-import os
-
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -35,13 +32,3 @@ def proxy_expert_map(anomaly_mask: np.ndarray, rng: np.random.Generator, size: i
         m = np.maximum(m, box_blur(blob, 1))
     noise = box_blur(rng.random((size, size)).astype(np.float32), 2) * rng.uniform(0.1, 0.4)
     return np.clip(np.maximum(m, noise), 0, 1).astype(np.float32)
-
-
-def read_station_expert(dataset_dir: str, sample_id: str):
-    """(map (H, W), features (C, S, S)) written by the station's Node script for one sample."""
-    with open(os.path.join(dataset_dir, "expert", "index.json")) as f:
-        index = json.load(f)
-    entry = index["samples"][sample_id]
-    m = np.fromfile(os.path.join(dataset_dir, "expert", entry["map"]), dtype="<f4").reshape(entry["map_shape"])
-    feats = np.fromfile(os.path.join(dataset_dir, "expert", entry["features"]), dtype="<f4").reshape(entry["features_shape"])
-    return m, feats

@@ -13,7 +13,7 @@ from torch import nn
 @dataclass
 class ModelConfig:
     feature_channels: int = 128  # backbone taps concatenated (features.6 + features.13 of MobileNetV2)
-    feature_size: int = 28  # feature grid side at the expert's input size
+    feature_size: int = 32  # feature grid side: the PatchCore default input 256 at stride 8
     map_size: int = 48  # the expert map is resized to this before both map encoders
     q_dim: int = 128
     q_layers: int = 2

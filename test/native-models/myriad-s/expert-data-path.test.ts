@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeExpertMaps, type ExpertMapIndex } from '../../../host/lmm/myriad-s/training-data';
+import { importModel } from '../../../host/models/store';
+
+/**
+ * Training data from the station's own expert: Python writes synthetic images, the station's
+ * PatchCore (onnxruntime-node) maps them, Python reads the maps and trains on them.
+ */
+const ROOT = resolve(__dirname, '../../..');
+const BACKBONE = resolve(ROOT, '../shared/models/mobilenetv2-12-int8.onnx');
+const SCRIPTS = join(ROOT, 'native-models/myriad-s');
+const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+const ready = hasTorch && existsSync(BACKBONE);
+if (!ready) console.warn(`skipping the expert data path: needs /usr/bin/python3 with torch and ${BACKBONE}`);
+
+function python(args: string[]): string {
+  const r = spawnSync('/usr/bin/python3', args, { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
+  return r.stdout;
+}
+
+function floatAt(path: string, index: number): number {
+  return readFileSync(path).readFloatLE(index * 4);
+}
+
+describe.skipIf(!ready)('Myriad-S training data from the station expert', () => {
+  let work: string;
+  let dataset: string;
+  let mapped: ExpertMapIndex;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'myriad-s-data-'));
+    dataset = join(work, 'dataset');
+    python([join(SCRIPTS, 'make_dataset.py'), '--out', dataset, '--products', '2', '--refs', '2', '--per-product', '2', '--size', '96']);
+    const dataDir = join(work, 'station');
+    await importModel(dataDir, BACKBONE);
+    mapped = await writeExpertMaps(dataset, {
+      runtime: { dataDir, device: 'cpu' },
+      mapSize: 48,
+      shots: [1, 2],
+      seed: 0,
+      expertOptions: { inputSize: 96 },
+    });
+  });
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('maps every sample with the pinned backbone and the requested shots', () => {
+    expect(Object.keys(mapped.samples)).toHaveLength(4);
+    expect(mapped.expert.backboneSha256).toBe('83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f');
+    expect(mapped.map_shape).toEqual([48, 48]);
+    expect(mapped.features_shape[1]).toBe(96 / 8);
+    expect(new Set(Object.values(mapped.samples).map((s) => s.shots))).toEqual(new Set([1, 2]));
+  });
+
+  it('Python reads the very values the station wrote, in the (C, H, W) layout', () => {
+    const [id, entry] = Object.entries(mapped.samples)[1] as [string, ExpertMapIndex['samples'][string]];
+    const [c, h, w] = mapped.features_shape;
+    const probe = [c - 1, h - 1, 2];
+    const out = python([
+      '-c',
+      `import sys, json; sys.path.insert(0, ${JSON.stringify(SCRIPTS)})
+from myriad_s.data import load_station_examples
+ex, shape = load_station_examples(${JSON.stringify(dataset)})
+e = [x for x in ex if x.features_path.endswith(${JSON.stringify(entry.features)})][0]
+f = e.load_features()
+print(json.dumps({"shape": list(shape), "map": float(e.anomaly_map[7, 11]), "feature": float(f[${probe.join(', ')}])}))`,
+    ]);
+    const got = JSON.parse(out) as { shape: number[]; map: number; feature: number };
+    expect(got.shape).toEqual([c, h, 48]);
+    expect(got.map).toBe(floatAt(join(dataset, 'expert', entry.map), 7 * 48 + 11));
+    expect(got.feature).toBe(floatAt(join(dataset, 'expert', entry.features), ((probe[0] as number) * h + (probe[1] as number)) * w + 2));
+    expect(id).toMatch(/^p0000\d\/s_00\d$/);
+  });
+
+  it('trains the tiny configuration on the mapped data', () => {
+    const out = python([join(SCRIPTS, 'train.py'), '--config', 'tiny', '--out', join(work, 'train'), '--dataset', dataset, '--steps', '2']);
+    expect(out).toMatch(/data: 4 examples/);
+    const log = readFileSync(join(work, 'train/train-log.jsonl'), 'utf8').trim().split('\n');
+    expect(log).toHaveLength(2);
+  });
+});
