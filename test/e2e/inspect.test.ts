@@ -57,6 +57,10 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
     browser = await launchBrowser();
     page = await browser.context.newPage();
     page.on('pageerror', (err) => pageErrors.push(err.message));
+    // CSP violations and failed loads surface as console errors.
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
+    });
     await page.goto(pageUrl(serve.url));
     await page.locator('[data-testid="connection"].open').waitFor();
   });
