@@ -53,7 +53,7 @@ describe('loadSession', () => {
     const s = await loadSession(addModel(), { device: 'cpu' });
     expect(s.inputNames).toEqual(['x']);
     const out = await s.run({ x: { data: Float32Array.from([1, 1, 1, 2, 2, 2]), dims: [2, 3] } });
-    expect(Array.from(out.y?.data ?? [])).toEqual([2, 3, 4, 3, 4, 5]);
+    expect(Array.from(out.y?.data as Float32Array)).toEqual([2, 3, 4, 3, 4, 5]);
     const wrongName = s.run({ z: { data: new Float32Array(3), dims: [1, 3] } });
     await expect(wrongName).rejects.toThrow(/expects inputs \[x\] but was fed \[z\]/);
   });
