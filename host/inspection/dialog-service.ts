@@ -109,6 +109,7 @@ export class DialogService {
       // Start on a later turn of the event loop, so the caller's reply (carrying the turn id) reaches
       // the client before the first event about that turn.
       await new Promise((resolve) => setImmediate(resolve));
+      if (signal.aborted) throw new StationError('CANCELLED', 'The answer was cancelled');
       if (!this.model) throw new StationError('UNAVAILABLE', 'No dialog model is installed; the verdict stands without a description');
       const history = listTurns(this.db, inspectionId, { onlyDone: true }).map((t) => ({ role: t.role, text: t.text }));
       // The question itself was recorded before generation started; the model gets it separately.

@@ -1,0 +1,154 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Events, Results } from '../../../common/api';
+import { StationError } from '../../../common/errors';
+import { openDatabase } from '../../../db/open';
+import type { DialogModel, DialogRequest } from '../../../host/lmm/dialog-model';
+import { openStation, type Station } from '../../../host/station';
+import { partPng, writeGoldenFolder } from '../fixtures/images';
+import { meanImageBackend } from '../fixtures/mean-image-expert';
+
+/**
+ * A dialog model whose stream the test controls: it emits one word per `step()` (or all at once
+ * after `release()`), honours the abort signal, and records every request it got.
+ */
+class SteppedModel implements DialogModel {
+  readonly name = 'stepped';
+  readonly version = '0';
+  readonly requests: DialogRequest[] = [];
+  private wake: (() => void) | null = null;
+  private released = false;
+  failWith: StationError | null = null;
+
+  release(): void {
+    this.released = true;
+    this.wake?.();
+  }
+
+  async generate(req: DialogRequest, onToken: (d: string) => void, signal: AbortSignal) {
+    this.requests.push(req);
+    const t0 = performance.now();
+    const words = (req.question === null ? `${req.anomaly.score > 0.5 ? 'Yes' : 'No'}, answer for ${req.product}.` : `About ${req.question}`).split(' ');
+    let firstTokenMs = 0;
+    for (const [i, w] of words.entries()) {
+      if (!this.released && !signal.aborted) await new Promise<void>((resolve) => {
+        this.wake = resolve;
+        signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      if (signal.aborted) throw new StationError('CANCELLED', 'The answer was cancelled.');
+      if (this.failWith) throw this.failWith;
+      if (i === 0) firstTokenMs = performance.now() - t0;
+      onToken(i === 0 ? w : ` ${w}`);
+    }
+    return { text: words.join(' '), firstTokenMs, totalMs: performance.now() - t0, tokens: words.length };
+  }
+
+  step(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+}
+
+let dir: string;
+let station: Station;
+let model: SteppedModel;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'dialog-'));
+  model = new SteppedModel();
+  station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend, dialogModel: model });
+  await station.recipes.create({ name: 'cap', referencesDir: await writeGoldenFolder(join(dir, 'g'), 3), expert: 'patchcore', prompts: ['ignore dust'], author: 'eng' });
+});
+
+afterEach(async () => {
+  await station.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function next<E extends keyof Events>(event: E, turnId: string): Promise<Events[E]> {
+  return new Promise((resolve) => {
+    const off = station.on(event, (p) => {
+      if ((p as { turnId: string }).turnId === turnId) {
+        off();
+        resolve(p);
+      }
+    });
+  });
+}
+
+async function inspectDefect(): Promise<Results['inspect']> {
+  const png = await partPng(5, { x: 2, y: 2 });
+  return (await station.call('inspect', { recipe: 'cap', frame: { kind: 'upload', mime: 'image/png', base64: png.toString('base64') } })) as Results['inspect'];
+}
+
+function turnRows(inspectionId: string) {
+  const db = openDatabase(station.layout.database);
+  try {
+    return db.prepare('SELECT role, text, status, model FROM dialog_turns WHERE inspection_id = ? ORDER BY created_at, rowid').all(inspectionId);
+  } finally {
+    db.close();
+  }
+}
+
+describe('answers', () => {
+  it('returns the verdict while the answer is still blocked, then streams and records it', async () => {
+    const r = await inspectDefect();
+    expect(r.verdict).toBe('fail');
+    expect(turnRows(r.id)).toEqual([]);
+    const done = next('dialog.done', r.answerTurnId);
+    model.release();
+    const d = await done;
+    expect(d.turn.text).toBe('Yes, answer for cap.');
+    expect(turnRows(r.id)).toEqual([{ role: 'assistant', text: 'Yes, answer for cap.', status: 'done', model: 'stepped@0' }]);
+    expect(model.requests[0]?.instructions).toEqual(['ignore dust']);
+  });
+
+  it('cancels an answer mid-stream and records what was said as cancelled', async () => {
+    const r = await inspectDefect();
+    const tokens: string[] = [];
+    station.on('dialog.token', (p) => p.turnId === r.answerTurnId && tokens.push(p.delta));
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    model.step();
+    await new Promise((resolve) => setImmediate(resolve));
+    const error = next('dialog.error', r.answerTurnId);
+    expect(await station.call('dialog.cancel', { turnId: r.answerTurnId })).toEqual({ cancelled: true });
+    expect(await error).toMatchObject({ code: 'CANCELLED' });
+    expect(tokens).toEqual(['Yes,']);
+    expect(turnRows(r.id)).toEqual([{ role: 'assistant', text: 'Yes,', status: 'cancelled', model: 'stepped@0' }]);
+    expect(await station.call('dialog.cancel', { turnId: r.answerTurnId })).toEqual({ cancelled: false });
+  });
+
+  it('follow-ups get the history and instructions added since; a model failure is recorded and reported', async () => {
+    model.release();
+    const r = await inspectDefect();
+    await next('dialog.done', r.answerTurnId);
+    await station.call('instructions.add', { recipe: 'cap', text: 'ignore the shadow cast' });
+    const asked = (await station.call('dialog.ask', { inspectionId: r.id, question: 'how big?' })) as Results['dialog.ask'];
+    await next('dialog.done', asked.turnId);
+    const req = model.requests[1];
+    expect(req?.question).toBe('how big?');
+    expect(req?.history).toEqual([{ role: 'assistant', text: 'Yes, answer for cap.' }]);
+    expect(req?.instructions).toEqual(['ignore dust', 'ignore the shadow cast']);
+
+    model.failWith = new StationError('BAD_MODEL', 'decoder output has the wrong shape');
+    const again = (await station.call('dialog.ask', { inspectionId: r.id, question: 'colour?' })) as Results['dialog.ask'];
+    expect(await next('dialog.error', again.turnId)).toMatchObject({ code: 'BAD_MODEL', message: 'decoder output has the wrong shape' });
+    expect(turnRows(r.id).map((t) => (t as { status: string }).status)).toEqual(['done', 'done', 'done', 'done', 'error']);
+    await expect(station.call('dialog.ask', { inspectionId: 'nope', question: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('close() cancels answers in flight and records them', async () => {
+    const r = await inspectDefect();
+    await station.close();
+    const db = openDatabase(join(dir, 'data', 'station.db'));
+    try {
+      expect(db.prepare('SELECT status FROM dialog_turns WHERE inspection_id = ?').all(r.id)).toEqual([{ status: 'cancelled' }]);
+    } finally {
+      db.close();
+    }
+  });
+});
