@@ -129,6 +129,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   function onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    // A client that resets mid-handshake must not take the server down: the socket is ours here.
+    socket.on('error', (err) => log(`upgrade socket error: ${err.message}`));
     const url = new URL(req.url ?? '/', origin);
     if (!allowedHosts.includes(req.headers.host ?? '')) return refuseUpgrade(socket, 403, 'Forbidden');
     // Browsers always send Origin; a page from anywhere else must not drive the station.
