@@ -70,6 +70,7 @@ def main(argv=None):
     ap.add_argument("--config", choices=sorted(CONFIGS), default="full")
     ap.add_argument("--out", required=True)
     ap.add_argument("--steps", type=int, help="override the configuration's step count")
+    ap.add_argument("--examples", type=int, help="override the number of generated examples (proxy maps only)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--dataset", help="a data set mapped by the station's expert (make_dataset.py + training-data-cli.ts); "
                     "without it, proxy maps from the ground truth are used (tests and smoke runs only)")
@@ -77,6 +78,8 @@ def main(argv=None):
     cfg = CONFIGS[args.config]()
     if args.steps is not None:
         cfg.steps = args.steps
+    if args.examples is not None:
+        cfg.examples = args.examples
     torch.set_num_threads(args.threads)
     torch.manual_seed(cfg.seed)
     os.makedirs(os.path.join(args.out, "checkpoints"), exist_ok=True)

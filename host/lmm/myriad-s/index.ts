@@ -7,6 +7,8 @@ import { loadTokenizer } from './tokenizer';
 
 export interface OpenOptions {
   device: DeviceName;
+  /** Intra-op threads per graph; default: ONNX Runtime's choice. */
+  threads?: number;
   generation?: Partial<GenerationOptions>;
 }
 
@@ -17,6 +19,6 @@ export interface OpenOptions {
  */
 export async function openMyriadS(exported: MyriadSExport, options: OpenOptions): Promise<MyriadSModel> {
   const tokenizer = loadTokenizer(exported.paths.tokenizer);
-  const sessions = await openSessions(exported, options.device);
+  const sessions = await openSessions(exported, options.device, options.threads);
   return new MyriadSModel({ config: exported.config, tokenizer, sessions }, options.generation ?? {});
 }

@@ -29,10 +29,10 @@ export function cacheNames(i: number) {
  * Opens the four sessions and checks their input and output names against the contract.
  * @throws StationError('BAD_MODEL') naming the graph and the missing names.
  */
-export async function openSessions(exported: MyriadSExport, device: DeviceName): Promise<MyriadSSessions> {
+export async function openSessions(exported: MyriadSExport, device: DeviceName, threads?: number): Promise<MyriadSSessions> {
   const sessions = {} as MyriadSSessions;
   for (const name of Object.keys(GRAPHS) as GraphName[]) {
-    sessions[name] = await loadSession(exported.paths[name], { device });
+    sessions[name] = await loadSession(exported.paths[name], { device, ...(threads ? { threads } : {}) });
     const expected = expectedNames(name, exported.config);
     const missing = [
       ...expected.inputs.filter((n) => !sessions[name].inputNames.includes(n)),
