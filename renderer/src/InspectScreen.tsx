@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { InspectionRecord, InspectionSummary, Instruction, RecipeSummary, StationClient, StationStatus } from '../../common/api';
+import { StationError } from '../../common/errors';
 import { CameraPanel } from './components/CameraPanel';
 import { DialogPanel } from './components/DialogPanel';
 import { ErrorBanners } from './components/ErrorBanners';
@@ -81,7 +82,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
 
   const capture = useCallback(async () => {
     if (busy) return;
-    if (recipe === null) return report({ code: 'NOT_FOUND', message: 'No recipe selected: create one with `npm run recipe -- create`' });
+    if (recipe === null) return report(new StationError('NOT_FOUND', 'No recipe selected: create one with `npm run recipe -- create`'));
     setBusy(true);
     try {
       const frame = await camera.grab();

@@ -65,7 +65,8 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
 
   const refresh = useCallback(
     async (extra: CameraSourceInfo[] = []) => {
-      const [host, cams] = await Promise.all([client.call('camera.sources', {}), webcamSources().catch(() => [])]);
+      // Without a device list the generic "webcam" entry still opens the default camera.
+      const [host, cams] = await Promise.all([client.call('camera.sources', {}), webcamSources().catch((): CameraSourceInfo[] => [])]);
       const generic: CameraSourceInfo[] = cams.length === 0 && navigator.mediaDevices ? [{ spec: 'webcam', label: 'Webcam (default)', kind: 'webcam' }] : [];
       setSources((old) => mergeSources([host, cams, generic, extra, old.filter((s) => s.kind !== 'webcam')]));
     },
