@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ExpertNarrator } from '../../../host/lmm/expert-narrator/narrator';
+import { evaluateSynthetic } from '../../../host/lmm/myriad-s/synthetic-eval';
 import { writeExpertMaps, type ExpertMapIndex } from '../../../host/lmm/myriad-s/training-data';
 import { importModel } from '../../../host/models/store';
 
@@ -77,6 +79,16 @@ print(json.dumps({"shape": list(shape), "map": float(e.anomaly_map[7, 11]), "fea
     expect(got.map).toBe(floatAt(join(dataset, 'expert', entry.map), 7 * 48 + 11));
     expect(got.feature).toBe(floatAt(join(dataset, 'expert', entry.features), ((probe[0] as number) * h + (probe[1] as number)) * w + 2));
     expect(id).toMatch(/^p0000\d\/s_00\d$/);
+  });
+
+  it('measures a dialog model on the mapped split through the station runtime', async () => {
+    const result = await evaluateSynthetic(new ExpertNarrator(), dataset);
+    expect(result.samples).toBe(4);
+    expect(result.model).toBe('expert-narrator 1');
+    expect(result.yes_no_accuracy).toBeGreaterThanOrEqual(0);
+    expect(result.yes_no_accuracy).toBeLessThanOrEqual(1);
+    // The narrator never guesses a defect type: a type hit here would mean the metric is broken.
+    expect(result.type_accuracy === null || result.type_accuracy === 0).toBe(true);
   });
 
   it('trains the tiny configuration on the mapped data', () => {

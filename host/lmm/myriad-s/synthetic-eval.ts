@@ -1,0 +1,148 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { parseCells, parsePolarity } from '../../../common/answer-grammar';
+import { StationError } from '../../../common/errors';
+import type { DialogModel, DialogReply, DialogRequest } from '../dialog-model';
+
+/**
+ * The held-out synthetic measurements of issue 4, on a data set written by make_dataset.py and
+ * mapped by the station's expert (training-data-cli.ts), through the same DialogModel the station
+ * runs: yes/no accuracy, defect type accuracy, location cell accuracy, and whether "ignore the
+ * shadow cast" turns shadow-only images into "No".
+ */
+const Instance = z.object({ type: z.string(), cell: z.number().int().min(0).max(8), area_fraction: z.number() });
+const Index = z.object({
+  products: z.array(z.object({ id: z.string(), name: z.string() })),
+  samples: z.record(z.string(), z.object({ product: z.string(), defects: z.array(Instance), nuisances: z.array(Instance) })),
+});
+const ExpertIndex = z.object({
+  map_shape: z.tuple([z.number().int().positive(), z.number().int().positive()]),
+  features_shape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
+  samples: z.record(z.string(), z.object({ map: z.string(), features: z.string(), score: z.number() })),
+});
+
+/** Words that count as naming each synthetic type (the corpus's nouns, host side). */
+const TYPE_WORDS: Record<string, RegExp> = {
+  scratch: /scratch/i,
+  crack: /crack/i,
+  hole: /hole/i,
+  dent: /dent\b/i,
+  stain: /stain/i,
+  contamination: /contamination/i,
+  discolouration: /discolou?r/i,
+  'missing piece': /missing/i,
+  bent: /bent/i,
+  'extra material': /extra material/i,
+  'cut-paste': /foreign patch/i,
+  shadow: /shadow/i,
+  dust: /dust/i,
+  reflection: /reflection/i,
+};
+export const SHADOW_INSTRUCTION = 'You can ignore the shadow cast when you detect anomalies.';
+
+export interface SyntheticEvaluation {
+  model: string;
+  samples: number;
+  yes_no_accuracy: number | null;
+  type_accuracy: number | null;
+  location_accuracy: number | null;
+  shadow_ignored: number | null;
+  shadow_only_images: number;
+  first_token_ms_p50: number | null;
+  tokens_per_second: number | null;
+}
+
+const ratio = (hits: number, n: number) => (n === 0 ? null : hits / n);
+
+/** Runs every sample's first question (and the shadow instruction on shadow-only images). */
+export async function evaluateSynthetic(model: DialogModel, datasetDir: string, limit = Infinity): Promise<SyntheticEvaluation> {
+  const index = Index.parse(await readJson(join(datasetDir, 'index.json')));
+  const expert = ExpertIndex.parse(await readJson(join(datasetDir, 'expert', 'index.json')));
+  const names = new Map(index.products.map((p) => [p.id, p.name]));
+  const counts = { yesNo: 0, typeHits: 0, typeN: 0, locHits: 0, locN: 0, shadowHits: 0, shadowN: 0 };
+  const firstTokens: number[] = [];
+  let tokens = 0;
+  let seconds = 0;
+  const ids = Object.keys(expert.samples).slice(0, limit);
+  for (const id of ids) {
+    const gt = index.samples[id];
+    const mapped = expert.samples[id];
+    if (!gt || !mapped) throw new StationError('INVALID_INPUT', `Sample ${id} is missing from index.json`);
+    const request = await requestFor(datasetDir, expert, mapped, names.get(gt.product) ?? gt.product);
+    const reply = await ask(model, request);
+    firstTokens.push(reply.firstTokenMs);
+    tokens += reply.tokens;
+    seconds += reply.totalMs / 1000;
+    const everything = [...gt.defects, ...gt.nuisances].sort((a, b) => b.area_fraction - a.area_fraction);
+    const said = parsePolarity(reply.text);
+    if (said === (everything.length > 0 ? 'yes' : 'no')) counts.yesNo += 1;
+    if (everything.length > 0 && said === 'yes') {
+      counts.typeN += 1;
+      if (everything.some((i) => TYPE_WORDS[i.type]?.test(reply.text))) counts.typeHits += 1;
+      counts.locN += 1;
+      if (parseCells(reply.text).includes((everything[0] as { cell: number }).cell)) counts.locHits += 1;
+    }
+    if (gt.defects.length === 0 && gt.nuisances.length > 0 && gt.nuisances.every((n) => n.type === 'shadow')) {
+      counts.shadowN += 1;
+      const instructed = await ask(model, { ...request, instructions: [SHADOW_INSTRUCTION] });
+      if (parsePolarity(instructed.text) === 'no') counts.shadowHits += 1;
+    }
+  }
+  firstTokens.sort((a, b) => a - b);
+  return {
+    model: `${model.name} ${model.version}`,
+    samples: ids.length,
+    yes_no_accuracy: ratio(counts.yesNo, ids.length),
+    type_accuracy: ratio(counts.typeHits, counts.typeN),
+    location_accuracy: ratio(counts.locHits, counts.locN),
+    shadow_ignored: ratio(counts.shadowHits, counts.shadowN),
+    shadow_only_images: counts.shadowN,
+    first_token_ms_p50: firstTokens.length ? (firstTokens[Math.floor(firstTokens.length / 2)] as number) : null,
+    tokens_per_second: seconds > 0 ? tokens / seconds : null,
+  };
+}
+
+function ask(model: DialogModel, request: DialogRequest): Promise<DialogReply> {
+  return model.generate(request, () => {}, new AbortController().signal);
+}
+
+async function requestFor(
+  dir: string,
+  expert: z.infer<typeof ExpertIndex>,
+  mapped: { map: string; features: string; score: number },
+  product: string,
+): Promise<DialogRequest> {
+  const [h, w] = expert.map_shape;
+  const [c, gh, gw] = expert.features_shape;
+  const map = await readFloats(join(dir, 'expert', mapped.map), h * w);
+  const chw = await readFloats(join(dir, 'expert', mapped.features), c * gh * gw);
+  // Stored channels-first for Python; the station hands features over as (patches, dim).
+  const data = new Float32Array(chw.length);
+  const plane = gh * gw;
+  for (let ch = 0; ch < c; ch++) for (let p = 0; p < plane; p++) data[p * c + ch] = chw[ch * plane + p] as number;
+  return {
+    product,
+    instructions: [],
+    anomaly: { map, mapWidth: w, mapHeight: h, score: mapped.score },
+    features: { data, dim: c, gridWidth: gw, gridHeight: gh },
+    history: [],
+    question: null,
+  };
+}
+
+async function readFloats(path: string, count: number): Promise<Float32Array> {
+  const bytes = await readFile(path);
+  if (bytes.byteLength !== count * 4) throw new StationError('INVALID_INPUT', `${path} holds ${bytes.byteLength} bytes, expected ${count * 4}`);
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) out[i] = bytes.readFloatLE(i * 4);
+  return out;
+}
+
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch (cause) {
+    throw new StationError('INVALID_INPUT', `${path} is missing or not JSON`, { cause });
+  }
+}
