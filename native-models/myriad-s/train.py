@@ -35,7 +35,7 @@ def make_batch(model, tokenizer, examples, rng, cfg):
     embeds, labels = [], []
     picks = rng.integers(0, len(examples), cfg.batch)
     maps = torch.from_numpy(np.stack([examples[i].anomaly_map for i in picks]))[:, None]
-    loaded = [examples[i].load_features() for i in picks]
+    loaded = [None if rng.random() < cfg.feature_dropout else examples[i].load_features() for i in picks]
     feats = torch.stack([
         torch.from_numpy(f) if f is not None else torch.zeros(mcfg.feature_channels, mcfg.feature_size, mcfg.feature_size)
         for f in loaded
