@@ -156,10 +156,9 @@ function metricsOf(groups: GroupStats[], inputs: RunInputs, only: GroupStats | n
     lmmGroups.reduce((a, g) => ({ right: a.right + pick(g).right, total: a.total + pick(g).total }), { right: 0, total: 0 });
   const noLmm = notComputed(inputs.lmmReason);
   const pixelReason = 'no ground_truth masks for the defective images';
-  const pixelAuroc = pixels.auroc();
   return {
     image_auroc: rocAuc(images),
-    pixel_auroc: pixels.positives === 0 ? notComputed(pixelReason) : pixelAuroc,
+    pixel_auroc: pixels.positives === 0 ? notComputed(pixelReason) : pixels.auroc(),
     aupro: pixels.regions === 0 ? notComputed(pixelReason) : pixels.aupro(),
     f1_max: only ? notComputed('not broken down per defect') : f1Max(images),
     accuracy_expert: accuracyAt(accuracyImages, DECISION_THRESHOLD),
