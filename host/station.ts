@@ -15,6 +15,7 @@ import { frameBytes } from './inspection/frame-source';
 import { InspectionPipeline } from './inspection/inspection-pipeline';
 import type { DialogModel } from './lmm/dialog-model';
 import { loadDialogModel } from './lmm/load-dialog-model';
+import { listModels } from './models/store';
 import { dataLayout, type DataLayout } from './paths';
 import { noExpertBackend, type ExpertBackend } from './recipes/expert-backend';
 import { onnxExpertBackend } from './recipes/onnx-expert-backend';
@@ -141,7 +142,7 @@ export class Station implements StationHost {
     return {
       version: packageJson.version,
       device: { requested: device.requested, active: device.active, warning: device.warning, available: device.available },
-      models: [],
+      models: await listModels(this.layout.root),
       lmm: { name: this.dialogModel.name, version: this.dialogModel.version },
       dataDir: this.layout.root,
       dbSizeBytes: fileSize(this.layout.database) + fileSize(`${this.layout.database}-wal`),

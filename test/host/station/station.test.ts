@@ -78,6 +78,8 @@ describe('station flow', () => {
     expect(status.device.active).toBe('cpu');
     expect(status.lmm?.name).toBe('expert-narrator');
     expect(status.dbSizeBytes).toBeGreaterThan(0);
+    expect(status.models).toEqual([]);
+    expect(status.diskFreeBytes).toBeGreaterThan(0);
   });
 
   it('inspects a good and a defective part, streams and records the first answer', async () => {
