@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readImageFile } from '../imaging/decode';
 import type { RgbImage } from '../imaging/rgb-image';
+import { calibrate } from './components/calibration';
 import { seededRandom } from './components/rng';
 import { normaliseMap } from './components/map-normalisation';
 import type { ExpertSpec, GoldenImage } from './expert';
@@ -72,7 +73,11 @@ function resizeNearest(map: Float32Array, w: number, h: number, W: number, H: nu
 async function main(): Promise<void> {
   const [dataset, dataDir, shotsArg = 'all', seedsArg = '1', optionsJson = '{}'] = process.argv.slice(2);
   if (!dataset || !dataDir) throw new Error('usage: measure.ts DATASET_DIR DATA_DIR SHOTS SEEDS [OPTIONS_JSON]');
-  const spec: ExpertSpec = { kind: 'patchcore', options: JSON.parse(optionsJson) as Record<string, unknown> };
+  // One options object, or an array of variants that share taps and input size (the test
+  // embeddings are computed once, from the first).
+  const parsedOptions = JSON.parse(optionsJson) as Record<string, unknown> | Record<string, unknown>[];
+  const variants = Array.isArray(parsedOptions) ? parsedOptions : [parsedOptions];
+  const spec: ExpertSpec = { kind: 'patchcore', options: variants[0] ?? {} };
   const runtime = { dataDir, device: 'cpu' as const };
   const trainNames = await listImages(join(dataset, 'train/good'));
   const train: GoldenImage[] = [];
@@ -81,7 +86,8 @@ async function main(): Promise<void> {
   const probe = (await fitExpert(spec, train.slice(0, 2), { ...runtime, seed: 0 })).expert as PatchCoreExpert;
   const tests: TestItem[] = [];
   for (const defect of (await readdir(join(dataset, 'test'))).sort()) {
-    for (const n of await listImages(join(dataset, 'test', defect))) {
+    const stride = Number(process.env.MEASURE_TEST_STRIDE ?? 1);
+    for (const n of (await listImages(join(dataset, 'test', defect))).filter((_, i) => i % stride === 0)) {
       const image: RgbImage = await readImageFile(join(dataset, 'test', defect, n));
       const pixels = await probe.extractor.toPixels(image);
       let mask: Uint8Array | null = null;
@@ -104,6 +110,9 @@ async function main(): Promise<void> {
   for (const t of tests) embeddings.push(((await probe.extractor.embedPixels([t.pixels]))[0] as { data: Float32Array }).data);
   console.log(`embedded ${tests.length} test images in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const labels = tests.map((t) => t.label);
+  for (const variant of variants) {
+  spec.options = variant;
+  console.log(`options ${JSON.stringify(variant)}`);
   for (const shots of shotsArg.split(',')) {
     const seeds = shots === 'all' ? 1 : Number(seedsArg);
     const rows: Record<string, number>[] = [];
@@ -124,7 +133,7 @@ async function main(): Promise<void> {
       const lat: number[] = [];
       for (let i = 0; i < tests.length; i++) {
         const t1 = performance.now();
-        const { map: raw } = await expert.search.search(embeddings[i] as Float32Array);
+        const raw = await expert.rawMap(embeddings[i] as Float32Array);
         const { map, score } = normaliseMap(raw, rawFloor, rawThreshold);
         lat.push(performance.now() - t1);
         scores.push(score);
@@ -139,6 +148,14 @@ async function main(): Promise<void> {
       }
       lat.sort((a, b) => a - b);
       const accExpert = scores.filter((s, i) => (s > 0.5 ? 1 : 0) === labels[i]).length / scores.length;
+      // Accuracy under other calibration margins, from the same held-out golden scores.
+      const toRaw = (n: number) => rawFloor + ((rawThreshold - rawFloor) * n) / 0.5;
+      const heldRaw = expert.descriptor.calibration.heldOutScores.map(toRaw);
+      const margins: Record<string, number> = {};
+      for (const m of [0, 0.5, 2, 4]) {
+        const thr = calibrate(heldRaw, [rawFloor], { margin: m, bandWidth: 1 }).rawThreshold;
+        margins[`acc_m${m}`] = scores.filter((s, i) => (toRaw(s) > thr ? 1 : 0) === labels[i]).length / scores.length;
+      }
       rows.push({
         image_auroc: auroc(scores, labels),
         pixel_auroc: pixScores.length ? auroc(pixScores, pixLabels) : NaN,
@@ -147,11 +164,13 @@ async function main(): Promise<void> {
         fit_s: fitS,
         search_p50_ms: lat[Math.floor(lat.length / 2)] as number,
         bank_mb: (fitted.blobs.bank?.byteLength ?? 0) / 1e6,
+        ...margins,
       });
     }
     const keys = Object.keys(rows[0] ?? {});
     const mean = (k: string) => rows.reduce((s, r) => s + (r[k] as number), 0) / rows.length;
     console.log(`shots=${shots} seeds=${seeds} ${keys.map((k) => `${k}=${mean(k).toFixed(3)}`).join(' ')}`);
+  }
   }
 }
 

@@ -105,6 +105,7 @@ export function buildNnGraph(config: NnGraphConfig): Uint8Array {
 
 export interface NnSearch {
   rows: number;
+  dim: number;
   /** Squared norms of the bank rows: the `bank_bias` for an unrestricted search. */
   norms: Float32Array;
   search(queries: Float32Array, bankBias?: Float32Array): Promise<NnResult>;
@@ -116,6 +117,7 @@ export async function createNnSearch(config: NnGraphConfig, device: DeviceName):
   const norms = rowSquaredNorms(config.bank, config.dim);
   return {
     rows,
+    dim: config.dim,
     norms,
     async search(queries, bankBias = norms) {
       const patches = config.gridWidth * config.gridHeight;

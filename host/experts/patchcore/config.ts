@@ -23,6 +23,8 @@ export const PatchCoreOptions = z.strictObject({
   k: z.number().int().min(1).max(16).default(1),
   /** Gaussian smoothing of the map, in input pixels (PatchCore: 4 at 224). */
   sigma: z.number().min(0).max(32).default(4),
+  /** 'median': subtract each image's median patch distance (see model.ts rawPatchMap). */
+  centre: z.enum(['none', 'median']).default('none'),
   folds: z.number().int().min(2).max(10).default(5),
   calibrationMargin: z.number().min(0).max(10).default(1),
   /** Held-out golden images scored for calibration (spread over the folds); bounds fit time. */

@@ -1,7 +1,8 @@
 import { StationError } from '../../../common/errors';
 import { type Augmentation, augmentedViews } from '../components/augment';
 import { calibrate, median, normaliseScore } from '../components/calibration';
-import { gatherRows, greedyCoreset } from '../components/coreset';
+import { gatherRows } from '../components/coreset';
+import { greedyCoresetOnnx } from '../components/coreset-graph';
 import type { Embedding, FeatureExtractor } from '../components/feature-extractor';
 import { dedupeGolden } from '../components/golden-set';
 import { maxOf } from '../components/map-normalisation';
@@ -9,7 +10,7 @@ import { EXCLUDED, type NnSearch } from '../components/nn-search';
 import { seededRandom } from '../components/rng';
 import type { ExpertDescriptor, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
 import { type PatchCoreConfig, parsePatchCoreOptions } from './config';
-import { openExtractor, openSearch, patchCoreExpert } from './model';
+import { openExtractor, openSearch, patchCoreExpert, rawPatchMap } from './model';
 
 export const PATCHCORE_STATE_VERSION = 1;
 const BATCH = 8;
@@ -56,9 +57,9 @@ export async function fitPatchCore(
   const foldOf = new Int32Array(units.length);
   order.forEach((u, i) => (foldOf[u] = i % foldCount));
 
-  const { bank, rowFold } = buildBank(units, foldOf, foldCount, extractor.dim, config, options);
+  const { bank, rowFold } = await buildBank(units, foldOf, foldCount, extractor.dim, config, options);
   const search = await openSearch(config, extractor, bank, options);
-  const held = await heldOutScores(search, units, foldOf, rowFold, foldCount, config.calibrationImages, options);
+  const held = await heldOutScores(search, units, foldOf, rowFold, foldCount, config, options);
   const calibrated = calibrate(held.scores, held.floors, { margin: config.calibrationMargin, bandWidth: 1 });
 
   const descriptor: ExpertDescriptor = {
@@ -79,7 +80,7 @@ export async function fitPatchCore(
     notes,
   };
   return {
-    expert: patchCoreExpert(descriptor, extractor, search),
+    expert: patchCoreExpert(descriptor, extractor, search, config.centre),
     state: { config: { ...config }, bankRows: bank.length / extractor.dim, dim: extractor.dim },
     blobs: { bank: new Uint8Array(bank.buffer, bank.byteOffset, bank.byteLength) },
   };
@@ -105,14 +106,14 @@ async function embedGolden(
   return out;
 }
 
-function buildBank(
+async function buildBank(
   units: Embedding[][],
   foldOf: Int32Array,
   foldCount: number,
   dim: number,
   config: PatchCoreConfig,
   options: FitOptions,
-): { bank: Float32Array; rowFold: Int32Array } {
+): Promise<{ bank: Float32Array; rowFold: Int32Array }> {
   const perFold: Float32Array[] = [];
   let total = 0;
   for (let f = 0; f < foldCount; f++) {
@@ -129,21 +130,23 @@ function buildBank(
   const budget = Math.min(total, Math.max(config.minBankRows, Math.min(config.maxBankRows, Math.ceil(config.coresetRatio * total))));
   const selected: Float32Array[] = [];
   const foldRows: number[] = [];
-  perFold.forEach((rows, f) => {
+  for (let f = 0; f < foldCount; f++) {
+    const rows = perFold[f] as Float32Array;
     const n = rows.length / dim;
     const want = Math.max(1, Math.round((budget * n) / total));
     if (want >= n) {
       selected.push(rows);
       foldRows.push(n);
-      return;
+      continue;
     }
+    if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
     const seed = (options.seed ?? 0) * 31 + f;
     const candidates = subsample(rows, dim, want * CANDIDATES_PER_ROW, seededRandom(seed));
-    const picked = greedyCoreset(candidates, dim, want, { seed, projectDim: 32 });
+    const picked = await greedyCoresetOnnx(candidates, dim, want, { seed, projectDim: 32, device: options.device });
     selected.push(gatherRows(candidates, dim, picked));
     foldRows.push(want);
     options.onProgress?.('coreset', f + 1, foldCount);
-  });
+  }
   const bank = new Float32Array(selected.reduce((s, r) => s + r.length, 0));
   const rowFold = new Int32Array(bank.length / dim);
   let row = 0;
@@ -161,7 +164,7 @@ async function heldOutScores(
   foldOf: Int32Array,
   rowFold: Int32Array,
   foldCount: number,
-  limit: number,
+  config: PatchCoreConfig,
   options: FitOptions,
 ): Promise<{ scores: number[]; floors: number[] }> {
   const biases: Float32Array[] = [];
@@ -173,6 +176,7 @@ async function heldOutScores(
   const scores: number[] = [];
   const floors: number[] = [];
   // Folds are assigned round-robin over a shuffled order, so an even stride samples every fold.
+  const limit = config.calibrationImages;
   const step = Math.max(1, units.length / limit);
   const chosen = new Set<number>();
   for (let i = 0; i < units.length && chosen.size < limit; i += step) chosen.add(Math.floor(i));
@@ -180,7 +184,7 @@ async function heldOutScores(
     if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
     // The unaugmented view stands for the image: inspection sees unaugmented images.
     const first = (units[u] as Embedding[])[0] as Embedding;
-    const { map } = await search.search(first.data, biases[foldOf[u] as number]);
+    const map = await rawPatchMap(search, first.data, config.centre, biases[foldOf[u] as number]);
     scores.push(maxOf(map));
     floors.push(median(Array.from(map.filter((_, i) => i % 7 === 0))));
     options.onProgress?.('calibration', scores.length, chosen.size);

@@ -1,5 +1,6 @@
 import type { RgbImage } from '../../imaging/rgb-image';
 import { type FeatureExtractor, createFeatureExtractor } from '../components/feature-extractor';
+import { median } from '../components/calibration';
 import { normaliseMap } from '../components/map-normalisation';
 import { type NnSearch, createNnSearch } from '../components/nn-search';
 import type { AnomalyResult, Expert, ExpertDescriptor, ExpertRuntime } from '../expert';
@@ -9,6 +10,29 @@ import type { PatchCoreConfig } from './config';
 export interface PatchCoreExpert extends Expert {
   extractor: FeatureExtractor;
   search: NnSearch;
+  /** The raw (unnormalised) smoothed map of one embedding. */
+  rawMap(embedding: Float32Array): Promise<Float32Array>;
+}
+
+/**
+ * Searches the bank and returns the raw map; with centring 'median', the median patch distance
+ * of the image is subtracted first. That removes a global offset (a lighting change the golden
+ * set did not show raises every patch alike) and keeps what is local: defects.
+ */
+export async function rawPatchMap(
+  search: NnSearch,
+  embedding: Float32Array,
+  centre: PatchCoreConfig['centre'],
+  bankBias?: Float32Array,
+): Promise<Float32Array> {
+  const { map, distances } = await search.search(embedding, bankBias);
+  if (centre === 'none') return map;
+  const k = distances.length / (embedding.length / (search.dim || 1));
+  const nearest = new Float32Array(distances.length / k);
+  for (let i = 0; i < nearest.length; i++) nearest[i] = distances[i * k] as number;
+  const offset = median(Array.from(nearest));
+  for (let i = 0; i < map.length; i++) map[i] = (map[i] as number) - offset;
+  return map;
 }
 
 export async function openExtractor(config: PatchCoreConfig, runtime: ExpertRuntime): Promise<FeatureExtractor> {
@@ -49,17 +73,20 @@ export function patchCoreExpert(
   descriptor: ExpertDescriptor,
   extractor: FeatureExtractor,
   search: NnSearch,
+  centre: PatchCoreConfig['centre'],
 ): PatchCoreExpert {
   const { rawFloor, rawThreshold } = descriptor.calibration;
+  const rawMap = (embedding: Float32Array) => rawPatchMap(search, embedding, centre);
   return {
     descriptor,
     extractor,
     search,
+    rawMap,
     async inspect(image: RgbImage): Promise<AnomalyResult> {
       const t0 = performance.now();
       const [embedding] = await extractor.embedPixels([await extractor.toPixels(image)]);
       const t1 = performance.now();
-      const { map: raw } = await search.search((embedding as { data: Float32Array }).data);
+      const raw = await rawMap((embedding as { data: Float32Array }).data);
       const { map, score } = normaliseMap(raw, rawFloor, rawThreshold);
       const t2 = performance.now();
       return {
