@@ -22,8 +22,9 @@ export class MyriadSModel implements DialogModel {
   readonly name: string;
   readonly version: string;
   private readonly ids: { bos: number; eos: number; image: number };
-  // Follow-up questions about one inspection reuse its visual tokens: keyed by the map array.
-  private readonly visualCache = new WeakMap<Float32Array, Float32Array>();
+  // Follow-up questions about one inspection reuse its visual tokens: keyed by the map array and
+  // valid only for the same features.
+  private readonly visualCache = new WeakMap<Float32Array, { features: Float32Array | undefined; visual: Float32Array }>();
 
   constructor(
     private readonly parts: MyriadSParts,
@@ -66,7 +67,7 @@ export class MyriadSModel implements DialogModel {
   /** (image tokens + expert tokens, hidden) for the request's map and features. */
   private async visualTokens(req: DialogRequest): Promise<Float32Array> {
     const cached = this.visualCache.get(req.anomaly.map);
-    if (cached) return cached;
+    if (cached && cached.features === req.features?.data) return cached.visual;
     const { config, sessions } = this.parts;
     const map = resizeMap(req.anomaly, config.map_width, config.map_height);
     const b = config.backbone;
@@ -83,7 +84,7 @@ export class MyriadSModel implements DialogModel {
     const visual = new Float32Array(image.data.length + expert.data.length);
     visual.set(image.data);
     visual.set(expert.data, image.data.length);
-    this.visualCache.set(req.anomaly.map, visual);
+    this.visualCache.set(req.anomaly.map, { features: req.features?.data, visual });
     return visual;
   }
 
