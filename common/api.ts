@@ -45,6 +45,31 @@ export const FrameInput = z.discriminatedUnion('kind', [
 ]);
 export type FrameInput = z.infer<typeof FrameInput>;
 
+/** An instant with its offset, e.g. 2026-11-26T08:00:00Z; the host compares instants in UTC. */
+const isoInstant = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/, 'expected an ISO 8601 time with offset, e.g. 2026-11-26T08:00:00Z');
+const shortText = z.string().trim().min(1).max(120);
+
+export const ReviewDecision = z.enum(['defect', 'good', 'reinspect']);
+export type ReviewDecision = z.infer<typeof ReviewDecision>;
+
+/** History filters; every field is optional and they combine with AND. `decision: 'none'` = not reviewed. */
+export const HistoryFilter = z.strictObject({
+  from: isoInstant.optional(),
+  to: isoInstant.optional(),
+  recipe: recipeName.optional(),
+  verdict: Verdict.optional(),
+  decision: z.enum(['defect', 'good', 'reinspect', 'none']).optional(),
+  defectType: shortText.optional(),
+  operator: shortText.optional(),
+});
+export type HistoryFilter = z.infer<typeof HistoryFilter>;
+
+export const ReviewCursor = z.strictObject({ createdAt: z.string().min(1).max(40), id: z.string().min(1).max(64) });
+export type ReviewCursor = z.infer<typeof ReviewCursor>;
+
 export const ApiParams = {
   'status.get': z.strictObject({}),
   'recipes.list': z.strictObject({}),
@@ -60,6 +85,18 @@ export const ApiParams = {
   'instructions.remove': z.strictObject({ id: z.string().min(1).max(64) }),
   'inspections.recent': z.strictObject({ limit: z.number().int().min(1).max(200) }),
   'inspections.get': z.strictObject({ id: z.string().min(1).max(64) }),
+  'review.queue': z.strictObject({ limit: z.number().int().min(1).max(200), after: ReviewCursor.optional() }),
+  'review.item': z.strictObject({ inspectionId: z.string().min(1).max(64) }),
+  'review.decide': z.strictObject({
+    inspectionId: z.string().min(1).max(64),
+    decision: ReviewDecision,
+    defectType: shortText.optional(),
+    reason: z.string().trim().max(MAX_PROMPT_CHARS, `reason is longer than ${MAX_PROMPT_CHARS} characters`),
+    addToGolden: z.boolean().optional(),
+  }),
+  'history.query': z.strictObject({ filter: HistoryFilter, limit: z.number().int().min(1).max(500), offset: z.number().int().min(0).max(10_000_000) }),
+  'history.summary': z.strictObject({ filter: HistoryFilter, bucket: z.enum(['hour', 'day']) }),
+  'reports.export': z.strictObject({ filter: HistoryFilter, format: z.enum(['csv', 'pdf']) }),
 } as const;
 
 export type Method = keyof typeof ApiParams;
@@ -187,6 +224,97 @@ export interface InspectionSummary {
   createdAt: string;
 }
 
+/** A flagged inspection waiting for a decision. */
+export interface ReviewQueueItem {
+  id: string;
+  recipe: string;
+  recipeVersion: number;
+  verdict: Verdict;
+  score: number;
+  band: ThresholdBand;
+  imageSha256: string;
+  mapSha256: string;
+  operator: string;
+  createdAt: string;
+}
+
+export interface ReviewQueuePage {
+  /** Inspections waiting in all (not only this page). */
+  total: number;
+  items: ReviewQueueItem[];
+  /** Pass as `after` for the next page; null on the last page. */
+  next: ReviewCursor | null;
+}
+
+export interface ReviewEntry {
+  id: string;
+  inspectionId: string;
+  reviewer: string;
+  decision: ReviewDecision;
+  defectType: string | null;
+  reason: string;
+  addToGolden: boolean;
+  createdAt: string;
+}
+
+export interface ReviewDetail {
+  record: InspectionRecord;
+  /** Every decision so far, oldest first; the last is in force. */
+  reviews: ReviewEntry[];
+  /** Defect types offered for this recipe: its configured list, then ones used before. */
+  defectTypes: string[];
+}
+
+export interface ReviewOutcome {
+  review: ReviewEntry;
+  /** The recipe version created by adding the image to the golden set, when asked. */
+  newRecipeVersion: number | null;
+}
+
+/** One inspection as history and the CSV export see it (stable names: CSV columns follow them). */
+export interface HistoryRow {
+  id: string;
+  createdAt: string;
+  recipe: string;
+  recipeVersion: number;
+  verdict: Verdict;
+  score: number;
+  t1: number;
+  t2: number;
+  operator: string;
+  decision: ReviewDecision | null;
+  defectType: string | null;
+  reviewer: string | null;
+  reviewedAt: string | null;
+  imageSha256: string;
+  mapSha256: string;
+}
+
+export interface HistoryPage {
+  total: number;
+  rows: HistoryRow[];
+}
+
+export interface HistorySummary {
+  total: number;
+  byVerdict: Record<Verdict, number>;
+  byDecision: Record<ReviewDecision | 'none', number>;
+  /** Buckets are `YYYY-MM-DD` (day) or `YYYY-MM-DDTHH` (hour), in UTC, oldest first. */
+  overTime: Array<{ bucket: string } & Record<Verdict, number>>;
+  byDefectType: Array<{ defectType: string; count: number }>;
+}
+
+export interface ExportResult {
+  format: 'csv' | 'pdf';
+  /** Where the host wrote the file. */
+  path: string;
+  fileName: string;
+  /** The file in the blob store, for a download link through `imageUrl`. */
+  sha256: string;
+  rows: number;
+  bytes: number;
+}
+
 export interface Results {
   'status.get': StationStatus;
   'recipes.list': RecipeSummary[];
@@ -204,6 +332,12 @@ export interface Results {
   'instructions.remove': Instruction;
   'inspections.recent': InspectionSummary[];
   'inspections.get': InspectionRecord;
+  'review.queue': ReviewQueuePage;
+  'review.item': ReviewDetail;
+  'review.decide': ReviewOutcome;
+  'history.query': HistoryPage;
+  'history.summary': HistorySummary;
+  'reports.export': ExportResult;
 }
 
 // ---- events (host -> UI) ----------------------------------------------------------------------

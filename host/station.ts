@@ -20,6 +20,11 @@ import { dataLayout, type DataLayout } from './paths';
 import { noExpertBackend, type ExpertBackend } from './recipes/expert-backend';
 import { onnxExpertBackend } from './recipes/onnx-expert-backend';
 import { RecipeService } from './recipes/recipe-service';
+import { ChromiumPdfRenderer, type PdfRenderer } from './reports/pdf-renderer';
+import { ReportService } from './reports/report-service';
+import { normaliseFilter } from './reports/filter';
+import { ReviewService } from './review/review-service';
+import { historyPage, historySummary } from '../db/repositories/history';
 import { BlobStore, type WriteFile } from './store/blob-store';
 import { writeFileAtomic } from './store/atomic-write';
 import packageJson from '../package.json';
@@ -39,6 +44,8 @@ export interface StationOptions {
   writeFile?: WriteFile;
   /** Who is recorded when a call carries no user. */
   defaultUser?: string;
+  /** Renders PDF reports; default: headless Chromium (Electron passes its printToPDF). */
+  pdfRenderer?: PdfRenderer;
 }
 
 export interface StationHost {
@@ -87,6 +94,8 @@ export class Station implements StationHost {
   readonly cameras: CameraSessions;
   readonly dialog: DialogService;
   readonly pipeline: InspectionPipeline;
+  readonly reviews: ReviewService;
+  readonly reports: ReportService;
   private readonly handlers: Handlers;
   private readonly device: DeviceName;
   private closed = false;
@@ -109,6 +118,8 @@ export class Station implements StationHost {
       instructions: [...new Set([...inspection.instructions, ...this.recipes.instructions(inspection.recipe).map((i) => i.text)])],
     }));
     this.pipeline = new InspectionPipeline(db, this.blobs, this.recipes, this.dialog);
+    this.reviews = new ReviewService(db, this.pipeline, this.recipes);
+    this.reports = new ReportService(layout.database, this.blobs, layout.tmp, options.pdfRenderer ?? new ChromiumPdfRenderer());
     this.handlers = this.makeHandlers();
   }
 
@@ -176,6 +187,12 @@ export class Station implements StationHost {
       'instructions.remove': async (p, ctx) => this.recipes.removeInstruction(p.id, ctx.user),
       'inspections.recent': async (p) => guarded('list inspections', () => recentInspections(this.db, p.limit)),
       'inspections.get': async (p) => this.pipeline.get(p.id),
+      'review.queue': async (p) => this.reviews.queue(p.limit, p.after),
+      'review.item': async (p) => this.reviews.item(p.inspectionId),
+      'review.decide': (p, ctx) => this.reviews.decide(p, ctx.user),
+      'history.query': async (p) => guarded('query the history', () => historyPage(this.db, normaliseFilter(p.filter), p.limit, p.offset)),
+      'history.summary': async (p) => guarded('summarise the history', () => historySummary(this.db, normaliseFilter(p.filter), p.bucket)),
+      'reports.export': (p, ctx) => this.reports.export(p.filter, p.format, ctx.user),
     };
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { Instruction, RecipeSummary } from '../../common/api';
 import { MAX_PROMPT_CHARS } from '../../common/api';
 import { StationError } from '../../common/errors';
@@ -11,7 +11,7 @@ import {
   getInstruction,
   insertInstruction,
 } from '../../db/repositories/instructions';
-import { insertRecipe, latestRecipe, listLatestRecipes, type RecipeRow } from '../../db/repositories/recipes';
+import { goldenSamples, insertRecipe, latestRecipe, listLatestRecipes, type RecipeRow } from '../../db/repositories/recipes';
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 import { listImageFiles, blobExtension } from '../camera/folder-listing';
@@ -91,6 +91,67 @@ export class RecipeService {
         action: 'recipe.create',
         subject: `${name}@${r.version}`,
         details: { expert: spec, band: fitted.band, golden: golden.length, backboneSha256: fitted.backboneSha256 },
+      });
+      return r;
+    });
+    return this.summary(row);
+  }
+
+  /**
+   * Adds a stored image (e.g. a part a reviewer marked good) to the golden set of the newest version
+   * of `name`: refits the same expert on the enlarged set and records it as the next version.
+   * Inspections keep pointing at the version they used; later ones use the new one.
+   *
+   * @throws StationError('NOT_FOUND') for an unknown recipe or image, ('INVALID_INPUT') when the image
+   *   is already golden or the set is full.
+   */
+  async addGoldenSample(name: string, imageSha256: string, author: string, sourceName = `review-${imageSha256.slice(0, 12)}`): Promise<RecipeSummary> {
+    const base = this.latest(name);
+    const existing = guarded('read the golden set', () => goldenSamples(this.db, base.id));
+    if (existing.some((g) => g.imageSha256 === imageSha256)) {
+      throw new StationError('INVALID_INPUT', `The image ${imageSha256.slice(0, 12)} is already in the golden set of ${name}`);
+    }
+    if (existing.length >= MAX_GOLDEN_SAMPLES) {
+      throw new StationError('INVALID_INPUT', `The golden set of ${name} already has ${existing.length} images, the most a recipe may use`);
+    }
+    const newPath = await this.blobs.find(imageSha256);
+    if (!newPath) throw new StationError('NOT_FOUND', `No stored image ${imageSha256.slice(0, 12)}`);
+    const newRel = relative(this.blobs.root, newPath);
+    const all = [...existing, { imageSha256, imagePath: newRel, sourceName }];
+    const images = [];
+    for (const g of all) images.push({ name: g.sourceName, image: await decodeImage(await readFile(join(this.blobs.root, g.imagePath))) });
+    const spec = validateExpertSpec(String(base.config.spec ?? base.expert));
+    const dir = join(this.recipesDir, `${safeFolderName(name)}-${randomUUID()}`);
+    await mkdir(dir, { recursive: true });
+    let fitted;
+    try {
+      fitted = await this.backend.fit(spec, images, dir);
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+    const at = new Date().toISOString();
+    const row = writeTransaction(this.db, `record recipe ${name}`, () => {
+      const r = insertRecipe(
+        this.db,
+        {
+          name,
+          expert: fitted.expert,
+          backbone: fitted.backbone,
+          backboneSha256: fitted.backboneSha256,
+          band: fitted.band,
+          expertDir: dir,
+          config: { spec, ...fitted.config },
+          createdBy: author,
+        },
+        all.map((g) => ({ imageSha256: g.imageSha256, imagePath: g.imagePath, sourceName: g.sourceName })),
+        at,
+      );
+      appendAudit(this.db, {
+        actor: author,
+        action: 'recipe.golden-add',
+        subject: `${name}@${r.version}`,
+        details: { from: base.version, image: imageSha256, golden: all.length, band: fitted.band },
       });
       return r;
     });

@@ -118,7 +118,7 @@ function selectChannels(data: Float32Array, patches: number, dim: number, channe
   return out;
 }
 
-function stackSamples(units: Float32Array[][], positions: number, d: number): SampleStack {
+export function stackSamples(units: Float32Array[][], positions: number, d: number): SampleStack {
   const views = units.flat();
   const data = new Float32Array(views.length * positions * d);
   views.forEach((v, i) => data.set(v, i * positions * d));
@@ -129,7 +129,7 @@ function stackSamples(units: Float32Array[][], positions: number, d: number): Sa
  * Squared distances (units, positions) of each unit's first (unaugmented) view to the Gaussians
  * fitted without the unit's fold: inspection sees unaugmented images.
  */
-async function heldOutDistances(
+export async function heldOutDistances(
   fitter: GaussianFitter,
   samples: SampleStack,
   units: Float32Array[][],

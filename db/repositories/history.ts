@@ -1,0 +1,200 @@
+import type { HistoryFilter, HistoryRow, HistorySummary, ReviewCursor, ReviewDecision, ReviewQueueItem, Verdict } from '../../common/api';
+import type { Db } from '../open';
+
+/**
+ * History and review-queue reads. Filters become one parameterised WHERE clause over inspections
+ * joined with the decision in force (`latest_reviews`); the indexes of migration 2 serve each filter.
+ * Times in the filter must already be normalised to UTC `toISOString()` form, the form stored.
+ */
+export interface SqlWhere {
+  sql: string;
+  args: Array<string | number>;
+}
+
+export function historyWhere(f: HistoryFilter): SqlWhere {
+  const parts: string[] = [];
+  const args: Array<string | number> = [];
+  if (f.from !== undefined) {
+    parts.push('i.created_at >= ?');
+    args.push(f.from);
+  }
+  if (f.to !== undefined) {
+    parts.push('i.created_at < ?');
+    args.push(f.to);
+  }
+  if (f.recipe !== undefined) {
+    parts.push('i.recipe_id IN (SELECT id FROM recipes WHERE name = ?)');
+    args.push(f.recipe);
+  }
+  if (f.verdict !== undefined) {
+    parts.push('i.verdict = ?');
+    args.push(f.verdict);
+  }
+  if (f.decision === 'none') parts.push('lr.inspection_id IS NULL');
+  else if (f.decision !== undefined) {
+    parts.push('lr.decision = ?');
+    args.push(f.decision);
+  }
+  if (f.defectType !== undefined) {
+    parts.push('lr.defect_type = ?');
+    args.push(f.defectType);
+  }
+  if (f.operator !== undefined) {
+    parts.push('i.operator = ?');
+    args.push(f.operator);
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
+}
+
+const FROM = 'FROM inspections i LEFT JOIN latest_reviews lr ON lr.inspection_id = i.id';
+
+export interface HistoryDbRow {
+  id: string;
+  created_at: string;
+  recipe: string;
+  recipe_version: number;
+  verdict: Verdict;
+  score: number;
+  t1: number;
+  t2: number;
+  operator: string;
+  decision: ReviewDecision | null;
+  defect_type: string | null;
+  reviewer: string | null;
+  reviewed_at: string | null;
+  image_sha256: string;
+  map_sha256: string;
+}
+
+const ROW_COLUMNS = `i.id, i.created_at, r.name AS recipe, r.version AS recipe_version, i.verdict, i.score, i.t1, i.t2,
+  i.operator, lr.decision, lr.defect_type, lr.reviewer, lr.created_at AS reviewed_at, i.image_sha256, i.map_sha256`;
+
+export function toHistoryRow(r: HistoryDbRow): HistoryRow {
+  return {
+    id: r.id,
+    createdAt: r.created_at,
+    recipe: r.recipe,
+    recipeVersion: r.recipe_version,
+    verdict: r.verdict,
+    score: r.score,
+    t1: r.t1,
+    t2: r.t2,
+    operator: r.operator,
+    decision: r.decision,
+    defectType: r.defect_type,
+    reviewer: r.reviewer,
+    reviewedAt: r.reviewed_at,
+    imageSha256: r.image_sha256,
+    mapSha256: r.map_sha256,
+  };
+}
+
+function rowsSql(where: SqlWhere, tail: string): string {
+  return `SELECT ${ROW_COLUMNS} ${FROM} JOIN recipes r ON r.id = i.recipe_id ${where.sql} ${tail}`;
+}
+
+/** Newest first, one page. */
+export function historyPage(db: Db, f: HistoryFilter, limit: number, offset: number): { total: number; rows: HistoryRow[] } {
+  const where = historyWhere(f);
+  const total = (db.prepare(`SELECT COUNT(*) AS n ${FROM} ${where.sql}`).get(...where.args) as { n: number }).n;
+  const rows = db.prepare(rowsSql(where, 'ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?')).all(...where.args, limit, offset) as HistoryDbRow[];
+  return { total, rows: rows.map(toHistoryRow) };
+}
+
+/** Every matching row, oldest first, one at a time (better-sqlite3 `.iterate()`): nothing is held in memory. */
+export function iterateHistory(db: Db, f: HistoryFilter): IterableIterator<HistoryDbRow> {
+  const where = historyWhere(f);
+  return db.prepare(rowsSql(where, 'ORDER BY i.created_at, i.id')).iterate(...where.args) as IterableIterator<HistoryDbRow>;
+}
+
+/** The flagged rows with the highest scores: the "top flagged parts" of a report. */
+export function topFlagged(db: Db, f: HistoryFilter, limit: number): HistoryRow[] {
+  const where = historyWhere(f);
+  const flagged = `${where.sql ? `${where.sql} AND` : 'WHERE'} i.verdict IN ('fail', 'review')`;
+  const rows = db.prepare(rowsSql({ sql: flagged, args: where.args }, 'ORDER BY i.score DESC LIMIT ?')).all(...where.args, limit) as HistoryDbRow[];
+  return rows.map(toHistoryRow);
+}
+
+export function historySummary(db: Db, f: HistoryFilter, bucket: 'hour' | 'day'): HistorySummary {
+  const where = historyWhere(f);
+  const len = bucket === 'day' ? 10 : 13;
+  const byVerdict: Record<Verdict, number> = { pass: 0, fail: 0, review: 0 };
+  const byDecision: Record<ReviewDecision | 'none', number> = { defect: 0, good: 0, reinspect: 0, none: 0 };
+  const overTime = new Map<string, { bucket: string } & Record<Verdict, number>>();
+  const rows = db
+    .prepare(
+      `SELECT substr(i.created_at, 1, ${len}) AS b, i.verdict AS v, lr.decision AS d, COUNT(*) AS n ${FROM} ${where.sql}
+       GROUP BY b, v, d ORDER BY b`,
+    )
+    .all(...where.args) as Array<{ b: string; v: Verdict; d: ReviewDecision | null; n: number }>;
+  let total = 0;
+  for (const r of rows) {
+    total += r.n;
+    byVerdict[r.v] += r.n;
+    byDecision[r.d ?? 'none'] += r.n;
+    const slot = overTime.get(r.b) ?? { bucket: r.b, pass: 0, fail: 0, review: 0 };
+    slot[r.v] += r.n;
+    overTime.set(r.b, slot);
+  }
+  const byDefectType = (
+    db
+      .prepare(
+        `SELECT lr.defect_type AS t, COUNT(*) AS n ${FROM} ${where.sql ? `${where.sql} AND` : 'WHERE'} lr.defect_type IS NOT NULL
+         GROUP BY lr.defect_type ORDER BY n DESC, t`,
+      )
+      .all(...where.args) as Array<{ t: string; n: number }>
+  ).map((r) => ({ defectType: r.t, count: r.n }));
+  return { total, byVerdict, byDecision, overTime: [...overTime.values()], byDefectType };
+}
+
+interface QueueRow {
+  id: string;
+  recipe: string;
+  recipe_version: number;
+  verdict: Verdict;
+  score: number;
+  t1: number;
+  t2: number;
+  image_sha256: string;
+  map_sha256: string;
+  operator: string;
+  created_at: string;
+}
+
+/** Oldest waiting first (first in, first reviewed), keyset-paged on (created_at, id). */
+export function reviewQueuePage(db: Db, limit: number, after?: ReviewCursor): { total: number; items: ReviewQueueItem[] } {
+  const total = (db.prepare('SELECT COUNT(*) AS n FROM review_pending').get() as { n: number }).n;
+  const cond = after ? 'WHERE (p.created_at, p.inspection_id) > (?, ?)' : '';
+  const args = after ? [after.createdAt, after.id] : [];
+  const rows = db
+    .prepare(
+      `SELECT i.id, r.name AS recipe, r.version AS recipe_version, i.verdict, i.score, i.t1, i.t2, i.image_sha256, i.map_sha256,
+         i.operator, i.created_at
+       FROM review_pending p JOIN inspections i ON i.id = p.inspection_id JOIN recipes r ON r.id = i.recipe_id
+       ${cond} ORDER BY p.created_at, p.inspection_id LIMIT ?`,
+    )
+    .all(...args, limit) as QueueRow[];
+  return {
+    total,
+    items: rows.map((q) => ({
+      id: q.id,
+      recipe: q.recipe,
+      recipeVersion: q.recipe_version,
+      verdict: q.verdict,
+      score: q.score,
+      band: { t1: q.t1, t2: q.t2 },
+      imageSha256: q.image_sha256,
+      mapSha256: q.map_sha256,
+      operator: q.operator,
+      createdAt: q.created_at,
+    })),
+  };
+}
+
+/** The model's first recorded answer on an inspection (its definite verdict sentence and description). */
+export function firstAnswer(db: Db, inspectionId: string): string | null {
+  const row = db
+    .prepare("SELECT text FROM dialog_turns WHERE inspection_id = ? AND role = 'assistant' AND status = 'done' ORDER BY created_at, rowid LIMIT 1")
+    .get(inspectionId) as { text: string } | undefined;
+  return row?.text ?? null;
+}

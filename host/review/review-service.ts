@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import type { Params, ReviewDetail, ReviewEntry, ReviewOutcome, ReviewQueuePage } from '../../common/api';
+import { StationError } from '../../common/errors';
+import { appendAudit } from '../../db/repositories/audit-log';
+import { reviewQueuePage } from '../../db/repositories/history';
+import { getInspection } from '../../db/repositories/inspections';
+import { insertReview, reviewsOf, usedDefectTypes, type NewReview } from '../../db/repositories/reviews';
+import { writeTransaction, type Db } from '../../db/open';
+import { guarded } from '../../db/sqlite-errors';
+import type { InspectionPipeline } from '../inspection/inspection-pipeline';
+import type { RecipeService } from '../recipes/recipe-service';
+
+/** Offered when a recipe has no list of its own yet; reviewers may type any other type. */
+export const DEFAULT_DEFECT_TYPES = ['scratch', 'dent', 'crack', 'contamination', 'stain', 'missing part'];
+
+/**
+ * The review queue: flagged inspections wait for a human decision. A decision is a new `reviews` row
+ * plus an audit row in one transaction; a later decision supersedes an earlier one, nothing is edited.
+ * The caller (`user`) comes from the call context so the host, not the UI, says who decided.
+ */
+export class ReviewService {
+  constructor(
+    private readonly db: Db,
+    private readonly pipeline: InspectionPipeline,
+    private readonly recipes: RecipeService,
+  ) {}
+
+  queue(limit: number, after?: Params<'review.queue'>['after']): ReviewQueuePage {
+    const page = guarded('read the review queue', () => reviewQueuePage(this.db, limit, after));
+    const last = page.items[page.items.length - 1];
+    return { ...page, next: last && page.items.length === limit ? { createdAt: last.createdAt, id: last.id } : null };
+  }
+
+  item(inspectionId: string): ReviewDetail {
+    const record = this.pipeline.get(inspectionId);
+    const reviews = guarded('read the reviews', () => reviewsOf(this.db, inspectionId)).map(toEntry);
+    return { record, reviews, defectTypes: this.defectTypes(record.recipe) };
+  }
+
+  defectTypes(recipe: string): string[] {
+    const configured = this.recipes.latest(recipe).config.defectTypes;
+    const own = Array.isArray(configured) ? configured.filter((t): t is string => typeof t === 'string') : DEFAULT_DEFECT_TYPES;
+    return [...new Set([...own, ...guarded('read defect types', () => usedDefectTypes(this.db, recipe))])];
+  }
+
+  /**
+   * Records one decision. "good" with `addToGolden` first refits the recipe on its golden set plus this
+   * image (a new recipe version); only when that succeeds is the decision recorded, so a failed refit
+   * leaves the part in the queue instead of a decision that claims an update that never happened.
+   *
+   * @throws StationError('NOT_FOUND') for an unknown inspection; ('INVALID_INPUT') for a defect without
+   *   a type, a type on another decision, or addToGolden on anything but "good".
+   */
+  async decide(p: Params<'review.decide'>, user: string): Promise<ReviewOutcome> {
+    const inspection = guarded('read the inspection', () => getInspection(this.db, p.inspectionId));
+    if (!inspection) throw new StationError('NOT_FOUND', `No inspection with id ${p.inspectionId}`);
+    if (p.decision === 'defect' && !p.defectType) {
+      throw new StationError('INVALID_INPUT', 'A confirmed defect needs a defect type: pick one from the list or type one');
+    }
+    if (p.decision !== 'defect' && p.defectType) {
+      throw new StationError('INVALID_INPUT', `A defect type only goes with a confirmed defect, not with "${p.decision}"`);
+    }
+    if (p.addToGolden && p.decision !== 'good') {
+      throw new StationError('INVALID_INPUT', 'Only a part marked good can be added to the golden set');
+    }
+    let newRecipeVersion: number | null = null;
+    if (p.addToGolden) {
+      newRecipeVersion = (await this.recipes.addGoldenSample(inspection.recipe, inspection.imageSha256, user)).version;
+    }
+    const review: NewReview = {
+      id: randomUUID(),
+      inspectionId: inspection.id,
+      reviewer: user,
+      decision: p.decision,
+      defectType: p.defectType ?? null,
+      reason: p.reason,
+      addToGolden: p.addToGolden ?? false,
+      at: new Date().toISOString(),
+    };
+    writeTransaction(this.db, 'record the review', () => {
+      insertReview(this.db, review);
+      appendAudit(
+        this.db,
+        {
+          actor: user,
+          action: 'review.decide',
+          subject: inspection.id,
+          details: { decision: review.decision, defectType: review.defectType, reason: review.reason, newRecipeVersion },
+        },
+        review.at,
+      );
+    });
+    return { review: toEntry(review), newRecipeVersion };
+  }
+}
+
+function toEntry(r: NewReview): ReviewEntry {
+  return {
+    id: r.id,
+    inspectionId: r.inspectionId,
+    reviewer: r.reviewer,
+    decision: r.decision,
+    defectType: r.defectType,
+    reason: r.reason,
+    addToGolden: r.addToGolden,
+    createdAt: r.at,
+  };
+}
