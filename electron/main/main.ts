@@ -4,12 +4,12 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInv
 import { EVENT_NAMES } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { BLOB_SCHEME } from '../../common/preload-api';
-import { demoCameraSpec, seedDemoIfEmpty } from '../../host/demo/seed';
+import { demoCameraSpec, demoDefaults, seedDemoIfEmpty } from '../../host/demo/seed';
 import { defaultDataDir } from '../../host/paths';
 import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
 import { openStation } from '../../host/station';
 import { IPC_CALL_CHANNELS, IPC_EVENT_CHANNEL } from '../channels';
-import { APP_ENTRY_URL, APP_SCHEME } from './app-origin';
+import { APP_SCHEME, appEntryUrl } from './app-origin';
 import { dispatchIpcCall } from './ipc-dispatch';
 import { isPermissionGranted } from './permissions';
 import { createAppProtocolHandler, createBlobProtocolHandler } from './protocol-handlers';
@@ -69,13 +69,13 @@ function senderOf(event: IpcMainInvokeEvent) {
   };
 }
 
-function createWindow(resources: ShellResources): BrowserWindow {
+function createWindow(resources: ShellResources, entryUrl: string): BrowserWindow {
   const win = new BrowserWindow(appWindowOptions(resources.preload));
   const id = win.webContents.id;
   appWindowIds.add(id);
   win.on('closed', () => appWindowIds.delete(id));
   win.once('ready-to-show', () => win.show());
-  void win.loadURL(APP_ENTRY_URL);
+  void win.loadURL(entryUrl);
   return win;
 }
 
@@ -118,7 +118,8 @@ async function start(): Promise<void> {
     });
   }
 
-  createWindow(resources);
+  const entryUrl = appEntryUrl(demoDefaults(station.recipes.list(), resources.demoAssetsDir));
+  createWindow(resources, entryUrl);
   app.on('second-instance', () => {
     const win = BrowserWindow.getAllWindows()[0];
     if (win) {
@@ -127,7 +128,7 @@ async function start(): Promise<void> {
     }
   });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow(resources);
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(resources, entryUrl);
   });
   app.on('window-all-closed', () => app.quit());
   let closed = false;
