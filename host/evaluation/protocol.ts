@@ -108,6 +108,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   return { report, dataset, runs, tests };
 }
 
+/** Six decimals: far below what the metrics can resolve, and no float noise (1e-16 stds) in the JSON. */
+const round6 = (v: number | null) => (v === null ? null : Math.round(v * 1e6) / 1e6);
 const fmt = (v: number | null) => (v === null ? 'n/a' : v.toFixed(3));
 
 async function prepareTests(dataset: Dataset): Promise<PreparedTest[]> {
@@ -139,8 +141,8 @@ function buildReport(opts: EvaluateOptions, dataset: Dataset, runs: RunResult[],
     const notes: Partial<Record<MetricKey, string>> = {};
     for (const key of METRIC_KEYS) {
       const agg = aggregate(runs.map((r) => pick(r)[key]));
-      means[key] = agg.mean.value;
-      std[key] = agg.std;
+      means[key] = round6(agg.mean.value);
+      std[key] = round6(agg.std);
       const note = agg.mean.reason ?? agg.note;
       if (note) notes[key] = note;
     }
@@ -172,7 +174,7 @@ function buildReport(opts: EvaluateOptions, dataset: Dataset, runs: RunResult[],
       references: r.references.map((p) => p.slice(dataset.root.length).replace(/^[\\/]+/, '')),
       fit_seconds: Math.round(r.fitSeconds * 100) / 100,
       inspect_ms_mean: Math.round(r.inspectMsMean * 100) / 100,
-      metrics: Object.fromEntries(METRIC_KEYS.map((k) => [k, r.metrics[k].value])) as Record<MetricKey, number | null>,
+      metrics: Object.fromEntries(METRIC_KEYS.map((k) => [k, round6(r.metrics[k].value)])) as Record<MetricKey, number | null>,
     })),
   };
 }
