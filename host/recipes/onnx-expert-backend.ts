@@ -26,7 +26,8 @@ export function onnxExpertBackend(runtime: ExpertRuntime): ExpertBackend {
       const expert = await loadExpert(dir, runtime);
       const d = expert.descriptor;
       return {
-        expert: d.kind,
+        // Kind and saved-state format version, as each inspection records it.
+        expert: `${d.kind}@${d.version}`,
         backbone: d.backbone ?? 'none',
         backboneSha256: d.backboneSha256 ?? '',
         inspect: (image) => expert.inspect(image),

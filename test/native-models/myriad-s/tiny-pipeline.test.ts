@@ -138,6 +138,18 @@ describe.skipIf(!hasTorch)('Myriad-S tiny configuration: train, export, parity, 
     expect(seen).toBe(2);
   });
 
+  it('drops the oldest dialog turns to fit the context, and refuses instructions that cannot fit', async () => {
+    const config = readMyriadSExport(exportDir).config;
+    const turn = 'There are three anomalies: a small scratch in the top left corner and a large stain in the center.';
+    const history = Array.from({ length: 40 }, (_, i) => ({ role: i % 2 ? ('operator' as const) : ('assistant' as const), text: turn }));
+    const long = await model.run({ ...request, history, question: 'Where?' }, () => {}, new AbortController().signal);
+    const visual = config.num_image_tokens + config.num_expert_tokens;
+    expect(long.promptIds.length - 1 + visual + long.ids.length).toBeLessThanOrEqual(config.decoder.max_position_embeddings);
+    expect(long.promptIds.length).toBeGreaterThan(100);
+    const huge = { ...request, instructions: [turn.repeat(30)] };
+    await expect(model.run(huge, () => {}, new AbortController().signal)).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+  });
+
   it('falls back to the narrator, naming the cause, when a graph is damaged', async () => {
     const broken = join(work, 'broken');
     python(['-c', `import shutil; shutil.copytree(${JSON.stringify(exportDir)}, ${JSON.stringify(broken)})`]);
