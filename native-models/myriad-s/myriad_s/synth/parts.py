@@ -90,7 +90,8 @@ def _brushed(p, rng, size):
     streaks = box_blur(streaks, 1) * 0.5 + 0.5 * value_noise(rng, size, 3)
     if rng.random() < 0.5:
         streaks = streaks.T
-    grey = np.float32(0.5) * p["base"] + 0.35
+    # Bare metal is nearly neutral: a faint tint from the accent colour, not the product colour.
+    grey = np.full(3, 0.35 + 0.5 * float(p["base"].mean()), np.float32) * (0.95 + 0.1 * p["accent"])
     return _tint(0.85 + 0.3 * (streaks - 0.5), grey, grey * 0.5), None
 
 
