@@ -134,6 +134,18 @@ describe('station flow', () => {
     expect(added.text).toBe(text);
     const listed = (await station.call('instructions.list', { recipe: 'bracket' })) as Results['instructions.list'];
     expect(listed[0]?.text).toBe(text);
+
+    const r = (await station.call('inspect', { recipe: 'bracket', frame: upload(await partPng(4)) })) as Results['inspect'];
+    expect(r.instructions).toEqual([text]);
+    await expect(station.call('dialog.ask', { inspectionId: r.id, question: 'q'.repeat(100_000) })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('question: text is longer than 2000'),
+    });
+    const asked = (await station.call('dialog.ask', { inspectionId: r.id, question: text })) as Results['dialog.ask'];
+    expect(asked.question.text).toBe(text);
+    await waitFor('dialog.done', asked.turnId);
+    const stored = (await station.call('inspections.get', { id: r.id })) as InspectionRecord;
+    expect(stored.dialog.find((t) => t.role === 'operator')?.text).toBe(text);
   });
 
   it('plays a folder camera in name order and inspects a stored frame', async () => {
