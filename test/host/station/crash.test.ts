@@ -32,8 +32,10 @@ function runAndKill(dataDir: string, workDir: string, startSeed: number, count: 
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     createInterface({ input: child.stdout }).on('line', (line) => {
       reported.push(JSON.parse(line) as Reported);
-      // Kill at a varying point inside the next inspection (decode, blob write or commit).
-      if (reported.length === count) setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 25));
+      // Kill at a random point over the next few inspections (one takes ~50 ms here), so kills land
+      // in decode, blob writes and the commit alike: a pipeline that commits the row before its
+      // files are written fails this test in most runs.
+      if (reported.length === count) setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 120));
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
