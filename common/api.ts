@@ -70,6 +70,24 @@ export type HistoryFilter = z.infer<typeof HistoryFilter>;
 export const ReviewCursor = z.strictObject({ createdAt: z.string().min(1).max(40), id: z.string().min(1).max(64) });
 export type ReviewCursor = z.infer<typeof ReviewCursor>;
 
+/** Station roles (PRODUCT.md "People"); the host's role table is host/accounts/roles.ts. */
+export const ROLE_NAMES = ['operator', 'engineer', 'supervisor', 'admin'] as const;
+export const RoleName = z.enum(ROLE_NAMES);
+export type RoleName = z.infer<typeof RoleName>;
+const userName = z
+  .string()
+  .trim()
+  .min(1, 'name is empty')
+  .max(64, 'name is longer than 64 characters')
+  .regex(/^[\p{L}\p{N}._@-]+(?: [\p{L}\p{N}._@-]+)*$/u, 'name may hold letters, digits, . _ @ - and single spaces');
+const password = z.string().min(1, 'password is empty').max(1024, 'password is longer than 1024 characters');
+/** A new password: long enough to resist guessing at a station that anyone can walk up to. */
+export const NewPassword = z.string().min(8, 'password must be at least 8 characters').max(1024, 'password is longer than 1024 characters');
+export const Pin = z.string().regex(/^\d{4,8}$/, 'PIN is 4 to 8 digits');
+const band = z
+  .strictObject({ t1: z.number().finite().min(0).max(10), t2: z.number().finite().min(0).max(10) })
+  .refine((b) => b.t1 <= b.t2, { message: 't1 must not be above t2', path: ['t2'] });
+
 export const ApiParams = {
   'status.get': z.strictObject({}),
   'recipes.list': z.strictObject({}),
@@ -85,6 +103,17 @@ export const ApiParams = {
   'instructions.remove': z.strictObject({ id: z.string().min(1).max(64) }),
   'inspections.recent': z.strictObject({ limit: z.number().int().min(1).max(200) }),
   'inspections.get': z.strictObject({ id: z.string().min(1).max(64) }),
+  'auth.login': z.strictObject({ name: userName, password }),
+  'auth.pin': z.strictObject({ name: userName, pin: Pin }),
+  'auth.logout': z.strictObject({}),
+  'auth.whoami': z.strictObject({}),
+  'users.list': z.strictObject({}),
+  'users.add': z.strictObject({ name: userName, role: RoleName, password: NewPassword, pin: Pin.optional() }),
+  'recipes.get': z.strictObject({ recipe: recipeName }),
+  'recipes.setBand': z.strictObject({ recipe: recipeName, band }),
+  'audit.verify': z.strictObject({}),
+  'audit.list': z.strictObject({ limit: z.number().int().min(1).max(1000) }),
+  'replay.run': z.strictObject({ inspectionId: z.string().min(1).max(64) }),
   'review.queue': z.strictObject({ limit: z.number().int().min(1).max(200), after: ReviewCursor.optional() }),
   'review.item': z.strictObject({ inspectionId: z.string().min(1).max(64) }),
   'review.decide': z.strictObject({
@@ -332,12 +361,118 @@ export interface Results {
   'instructions.remove': Instruction;
   'inspections.recent': InspectionSummary[];
   'inspections.get': InspectionRecord;
+  'auth.login': AuthSession;
+  'auth.pin': AuthSession;
+  'auth.logout': { signedOut: boolean };
+  'auth.whoami': WhoAmI;
+  'users.list': UserInfo[];
+  'users.add': UserInfo;
+  'recipes.get': RecipeDetail;
+  'recipes.setBand': RecipeSummary;
+  'audit.verify': AuditVerification;
+  'audit.list': AuditEntryInfo[];
+  'replay.run': ReplayResult;
   'review.queue': ReviewQueuePage;
   'review.item': ReviewDetail;
   'review.decide': ReviewOutcome;
   'history.query': HistoryPage;
   'history.summary': HistorySummary;
   'reports.export': ExportResult;
+}
+
+// ---- accounts, recipe screen, audit, replay ---------------------------------------------------
+
+/** A signed-in session; the transport (WebSocket envelope, IPC sender) carries `token` on later calls. */
+export interface AuthSession {
+  token: string;
+  user: string;
+  role: RoleName;
+  /** The host ends the session after this much inactivity; the UI locks itself at the same time. */
+  idleLockMs: number;
+}
+
+export interface WhoAmI {
+  user: string;
+  role: RoleName;
+  /** False for the station's anonymous operator (no sign-in). */
+  signedIn: boolean;
+  idleLockMs: number;
+}
+
+export interface UserInfo {
+  name: string;
+  role: RoleName;
+  createdAt: string;
+  hasPassword: boolean;
+  hasPin: boolean;
+}
+
+export interface RecipeVersionInfo {
+  version: number;
+  band: ThresholdBand;
+  goldenCount: number;
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface RecipeDetail {
+  summary: RecipeSummary;
+  backboneSha256: string;
+  versions: RecipeVersionInfo[];
+  golden: Array<{ sha256: string; name: string }>;
+  /** Held-out golden scores recorded at fit time (normalised); empty when the expert recorded none. */
+  goldenScores: number[];
+  /** Scores of reviewed inspections of this recipe with the decision in force. */
+  reviewedScores: Array<{ score: number; decision: string }>;
+}
+
+export interface AuditVerification {
+  ok: boolean;
+  rows: number;
+  /** seq of the first row whose chain is broken, null when the chain verifies. */
+  firstBrokenSeq: number | null;
+}
+
+export interface AuditEntryInfo {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject: string;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export interface ModelFile {
+  role: 'backbone' | 'expert' | 'dialog';
+  name: string;
+  /** null when the file is gone from the data dir or the model has no file (built-in narrator). */
+  sha256: string | null;
+}
+
+export interface ReplaySide {
+  recipeVersion: number;
+  band: ThresholdBand;
+  verdict: Verdict;
+  score: number;
+  models: ModelFile[];
+}
+
+/** A past inspection re-run through today's active recipe; the re-run is not recorded. */
+export interface ReplayResult {
+  inspectionId: string;
+  recipe: string;
+  imageSha256: string;
+  createdAt: string;
+  operator: string;
+  threshold: number;
+  instructions: string[];
+  then: ReplaySide;
+  today: ReplaySide;
+  scoreDelta: number;
+  agrees: boolean;
+  recorded: false;
 }
 
 // ---- events (host -> UI) ----------------------------------------------------------------------

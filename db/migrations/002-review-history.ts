@@ -37,16 +37,20 @@ CREATE TRIGGER reviews_no_delete BEFORE DELETE ON reviews
 
 CREATE TABLE latest_reviews (
   inspection_id TEXT PRIMARY KEY REFERENCES inspections (id),
+  -- copied from the inspection so decision counts over a time range read this small table's index
+  inspection_created_at TEXT NOT NULL,
   review_id TEXT NOT NULL,
   decision TEXT NOT NULL,
   defect_type TEXT,
   reviewer TEXT NOT NULL,
   created_at TEXT NOT NULL
 );
+CREATE INDEX latest_reviews_created ON latest_reviews (inspection_created_at);
 CREATE INDEX latest_reviews_decision ON latest_reviews (decision);
 CREATE INDEX latest_reviews_defect_type ON latest_reviews (defect_type);
-INSERT INTO latest_reviews (inspection_id, review_id, decision, defect_type, reviewer, created_at)
-  SELECT inspection_id, id, decision, defect_type, reviewer, created_at FROM reviews r
+INSERT INTO latest_reviews (inspection_id, inspection_created_at, review_id, decision, defect_type, reviewer, created_at)
+  SELECT r.inspection_id, i.created_at, r.id, r.decision, r.defect_type, r.reviewer, r.created_at
+  FROM reviews r JOIN inspections i ON i.id = r.inspection_id
   WHERE r.rowid = (SELECT MAX(rowid) FROM reviews x WHERE x.inspection_id = r.inspection_id);
 
 CREATE TABLE review_pending (
@@ -65,10 +69,14 @@ CREATE TRIGGER inspections_flag_pending AFTER INSERT ON inspections
 CREATE TRIGGER reviews_supersede AFTER INSERT ON reviews
   BEGIN
     DELETE FROM review_pending WHERE inspection_id = NEW.inspection_id;
-    INSERT OR REPLACE INTO latest_reviews (inspection_id, review_id, decision, defect_type, reviewer, created_at)
-      VALUES (NEW.inspection_id, NEW.id, NEW.decision, NEW.defect_type, NEW.reviewer, NEW.created_at);
+    INSERT OR REPLACE INTO latest_reviews (inspection_id, inspection_created_at, review_id, decision, defect_type, reviewer, created_at)
+      VALUES (NEW.inspection_id, (SELECT created_at FROM inspections WHERE id = NEW.inspection_id), NEW.id, NEW.decision,
+        NEW.defect_type, NEW.reviewer, NEW.created_at);
   END;
 
+-- Covering index: counts per verdict over a time range never touch the table rows.
+DROP INDEX inspections_created;
+CREATE INDEX inspections_created_cover ON inspections (created_at, verdict, recipe_id, operator);
 CREATE INDEX inspections_recipe_created ON inspections (recipe_id, created_at);
 CREATE INDEX inspections_verdict_created ON inspections (verdict, created_at);
 CREATE INDEX inspections_operator_created ON inspections (operator, created_at);

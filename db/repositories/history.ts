@@ -11,15 +11,24 @@ export interface SqlWhere {
   args: Array<string | number>;
 }
 
-export function historyWhere(f: HistoryFilter): SqlWhere {
+/** True when the filter needs the decision in force, i.e. the join with `latest_reviews`. */
+export function needsReview(f: HistoryFilter): boolean {
+  return f.decision !== undefined || f.defectType !== undefined;
+}
+
+/**
+ * `timeColumn` lets a query over reviewed rows range over `lr.inspection_created_at` (the same
+ * instant) so SQLite can use the small table's index.
+ */
+export function historyWhere(f: HistoryFilter, timeColumn = 'i.created_at'): SqlWhere {
   const parts: string[] = [];
   const args: Array<string | number> = [];
   if (f.from !== undefined) {
-    parts.push('i.created_at >= ?');
+    parts.push(`${timeColumn} >= ?`);
     args.push(f.from);
   }
   if (f.to !== undefined) {
-    parts.push('i.created_at < ?');
+    parts.push(`${timeColumn} < ?`);
     args.push(f.to);
   }
   if (f.recipe !== undefined) {
@@ -47,6 +56,11 @@ export function historyWhere(f: HistoryFilter): SqlWhere {
 }
 
 const FROM = 'FROM inspections i LEFT JOIN latest_reviews lr ON lr.inspection_id = i.id';
+
+/** Counting needs the join only when the filter is about decisions. */
+function countFrom(f: HistoryFilter): string {
+  return needsReview(f) ? FROM : 'FROM inspections i';
+}
 
 export interface HistoryDbRow {
   id: string;
@@ -96,7 +110,7 @@ function rowsSql(where: SqlWhere, tail: string): string {
 /** Newest first, one page. */
 export function historyPage(db: Db, f: HistoryFilter, limit: number, offset: number): { total: number; rows: HistoryRow[] } {
   const where = historyWhere(f);
-  const total = (db.prepare(`SELECT COUNT(*) AS n ${FROM} ${where.sql}`).get(...where.args) as { n: number }).n;
+  const total = (db.prepare(`SELECT COUNT(*) AS n ${countFrom(f)} ${where.sql}`).get(...where.args) as { n: number }).n;
   const rows = db.prepare(rowsSql(where, 'ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?')).all(...where.args, limit, offset) as HistoryDbRow[];
   return { total, rows: rows.map(toHistoryRow) };
 }
@@ -115,6 +129,10 @@ export function topFlagged(db: Db, f: HistoryFilter, limit: number): HistoryRow[
   return rows.map(toHistoryRow);
 }
 
+/**
+ * Counts per verdict and time bucket (over the covering index), then decisions and defect types
+ * over the reviewed rows only; "not reviewed" is the remainder.
+ */
 export function historySummary(db: Db, f: HistoryFilter, bucket: 'hour' | 'day'): HistorySummary {
   const where = historyWhere(f);
   const len = bucket === 'day' ? 10 : 13;
@@ -122,28 +140,35 @@ export function historySummary(db: Db, f: HistoryFilter, bucket: 'hour' | 'day')
   const byDecision: Record<ReviewDecision | 'none', number> = { defect: 0, good: 0, reinspect: 0, none: 0 };
   const overTime = new Map<string, { bucket: string } & Record<Verdict, number>>();
   const rows = db
-    .prepare(
-      `SELECT substr(i.created_at, 1, ${len}) AS b, i.verdict AS v, lr.decision AS d, COUNT(*) AS n ${FROM} ${where.sql}
-       GROUP BY b, v, d ORDER BY b`,
-    )
-    .all(...where.args) as Array<{ b: string; v: Verdict; d: ReviewDecision | null; n: number }>;
+    .prepare(`SELECT substr(i.created_at, 1, ${len}) AS b, i.verdict AS v, COUNT(*) AS n ${countFrom(f)} ${where.sql} GROUP BY b, v ORDER BY b`)
+    .all(...where.args) as Array<{ b: string; v: Verdict; n: number }>;
   let total = 0;
   for (const r of rows) {
     total += r.n;
     byVerdict[r.v] += r.n;
-    byDecision[r.d ?? 'none'] += r.n;
     const slot = overTime.get(r.b) ?? { bucket: r.b, pass: 0, fail: 0, review: 0 };
     slot[r.v] += r.n;
     overTime.set(r.b, slot);
   }
-  const byDefectType = (
-    db
-      .prepare(
-        `SELECT lr.defect_type AS t, COUNT(*) AS n ${FROM} ${where.sql ? `${where.sql} AND` : 'WHERE'} lr.defect_type IS NOT NULL
-         GROUP BY lr.defect_type ORDER BY n DESC, t`,
-      )
-      .all(...where.args) as Array<{ t: string; n: number }>
-  ).map((r) => ({ defectType: r.t, count: r.n }));
+  const reviewed = historyWhere(f, 'lr.inspection_created_at');
+  const decided = db
+    .prepare(
+      `SELECT lr.decision AS d, lr.defect_type AS t, COUNT(*) AS n
+       FROM latest_reviews lr JOIN inspections i ON i.id = lr.inspection_id ${reviewed.sql}
+       GROUP BY lr.decision, lr.defect_type`,
+    )
+    .all(...reviewed.args) as Array<{ d: ReviewDecision; t: string | null; n: number }>;
+  const types = new Map<string, number>();
+  let decidedTotal = 0;
+  for (const r of decided) {
+    byDecision[r.d] += r.n;
+    decidedTotal += r.n;
+    if (r.t !== null) types.set(r.t, (types.get(r.t) ?? 0) + r.n);
+  }
+  byDecision.none = total - decidedTotal;
+  const byDefectType = [...types.entries()]
+    .map(([defectType, count]) => ({ defectType, count }))
+    .sort((x, y) => y.count - x.count || x.defectType.localeCompare(y.defectType));
   return { total, byVerdict, byDecision, overTime: [...overTime.values()], byDefectType };
 }
 

@@ -12,6 +12,10 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   evaluate: () => import('./commands/evaluate'),
   bench: () => import('./commands/bench'),
   serve: () => import('./commands/serve'),
+  audit: () => import('./commands/audit'),
+  users: () => import('./commands/users'),
+  report: () => import('./commands/report'),
+  'bench-db': () => import('./commands/bench-db'),
 };
 
 async function main(argv: readonly string[]): Promise<number> {

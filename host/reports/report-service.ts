@@ -31,6 +31,7 @@ export class ReportService {
   /** Streams the selection to `path` as CSV. @throws StationError('INVALID_INPUT') for a bad filter. */
   async writeCsvFile(filter: HistoryFilter, path: string): Promise<{ rows: number; bytes: number }> {
     const f = normaliseFilter(filter);
+    await mkdir(dirname(path), { recursive: true });
     return this.withReader(async (db) => {
       const rows = iterateHistory(db, f);
       return writeCsv(path, mapIter(rows, toHistoryRow));

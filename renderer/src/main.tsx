@@ -2,6 +2,9 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { StationClient } from '../../common/api';
 import { InspectScreen, type Defaults } from './InspectScreen';
+import { screenFromHash, type ScreenId } from './components/ScreenNav';
+import { HistoryScreen } from './history/HistoryScreen';
+import { ReviewScreen } from './review/ReviewScreen';
 import { createIpcClient } from './transport/ipc-client';
 import { createBrowserWsClient, type ConnectionState, type WsClient } from './transport/ws-client';
 import './styles.css';
@@ -17,7 +20,15 @@ const defaults: Defaults = { recipe: query.get('recipe'), camera: query.get('cam
 
 function Root() {
   const [connection, setConnection] = useState<ConnectionState>(isWsClient(client) ? 'connecting' : 'open');
+  const [screen, setScreen] = useState<ScreenId>(screenFromHash(window.location.hash));
   useEffect(() => (isWsClient(client) ? client.onConnection(setConnection) : undefined), []);
+  useEffect(() => {
+    const onHash = () => setScreen(screenFromHash(window.location.hash));
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  if (screen === 'review') return <ReviewScreen client={client} connection={connection} />;
+  if (screen === 'history') return <HistoryScreen client={client} connection={connection} />;
   return <InspectScreen client={client} connection={connection} defaults={defaults} />;
 }
 

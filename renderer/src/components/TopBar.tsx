@@ -1,5 +1,6 @@
 import type { RecipeSummary, StationStatus } from '../../../common/api';
 import type { ConnectionState } from '../transport/ws-client';
+import { ScreenNav } from './ScreenNav';
 
 interface Props {
   status: StationStatus | null;
@@ -15,9 +16,7 @@ export function TopBar({ status, recipes, recipe, onRecipe, connection }: Props)
       <div className="brand">
         MYRIAD <span>STATION</span>
       </div>
-      <nav className="screens" aria-label="Screens">
-        <span className="screen current">Inspect</span>
-      </nav>
+      <ScreenNav current="inspect" />
       <label className="field inline">
         <span>Recipe</span>
         <select data-testid="recipe-select" value={recipe ?? ''} onChange={(e) => onRecipe(e.target.value)}>

@@ -1,0 +1,19 @@
+import type { ConnectionState } from '../transport/ws-client';
+import { ScreenNav, type ScreenId } from './ScreenNav';
+
+/** The top bar of the screens that are not Inspect: brand, navigation, connection. */
+export function ScreenHeader({ current, connection }: { current: ScreenId; connection: ConnectionState }) {
+  return (
+    <header className="topbar">
+      <div className="brand">
+        MYRIAD <span>STATION</span>
+      </div>
+      <ScreenNav current={current} />
+      <div className="host-facts">
+        <span className={`connection ${connection}`} data-testid="connection" title="Connection to the station host">
+          {connection === 'open' ? 'Host connected' : connection === 'connecting' ? 'Connecting…' : 'Host offline'}
+        </span>
+      </div>
+    </header>
+  );
+}

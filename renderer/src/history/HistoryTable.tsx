@@ -1,0 +1,58 @@
+import type { HistoryPage } from '../../../common/api';
+
+interface Props {
+  page: HistoryPage;
+  offset: number;
+  pageSize: number;
+  onOffset: (offset: number) => void;
+}
+
+export function HistoryTable({ page, offset, pageSize, onOffset }: Props) {
+  return (
+    <section className="panel history-table" aria-label="Inspections">
+      <div className="panel-head">
+        <h2>
+          Inspections {page.total === 0 ? 0 : offset + 1}–{offset + page.rows.length} of {page.total}
+        </h2>
+        <div className="row">
+          <button type="button" className="small" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - pageSize))}>
+            Newer
+          </button>
+          <button type="button" className="small" disabled={offset + pageSize >= page.total} onClick={() => onOffset(offset + pageSize)}>
+            Older
+          </button>
+        </div>
+      </div>
+      <table>
+        <thead>
+          <tr>
+            <th>Time</th>
+            <th>Recipe</th>
+            <th>Verdict</th>
+            <th>Score</th>
+            <th>Operator</th>
+            <th>Decision</th>
+            <th>Defect type</th>
+            <th>Reviewer</th>
+          </tr>
+        </thead>
+        <tbody>
+          {page.rows.map((r) => (
+            <tr key={r.id} data-testid="history-row">
+              <td>{new Date(r.createdAt).toLocaleString()}</td>
+              <td>
+                {r.recipe} v{r.recipeVersion}
+              </td>
+              <td className={`verdict-cell ${r.verdict}`}>{r.verdict.toUpperCase()}</td>
+              <td className="num">{r.score.toFixed(3)}</td>
+              <td>{r.operator}</td>
+              <td>{r.decision ?? '—'}</td>
+              <td>{r.defectType ?? ''}</td>
+              <td>{r.reviewer ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

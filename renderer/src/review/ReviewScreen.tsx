@@ -1,0 +1,143 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ReviewDecision, ReviewDetail, StationClient } from '../../../common/api';
+import { ErrorBanners } from '../components/ErrorBanners';
+import { ScreenHeader } from '../components/ScreenHeader';
+import { useErrors } from '../hooks/useErrors';
+import type { ConnectionState } from '../transport/ws-client';
+import { DecisionPanel, type DecisionDraft } from './DecisionPanel';
+import { QueueList } from './QueueList';
+import { ReviewDetailView } from './ReviewDetailView';
+import { reviewKeyAction } from './review-keys';
+import { useReviewQueue } from './useReviewQueue';
+import './review.css';
+
+interface Props {
+  client: StationClient;
+  connection: ConnectionState;
+}
+
+const EMPTY_DRAFT: DecisionDraft = { defectType: '', customType: '', reason: '', addToGolden: false };
+const ZOOMS = [1, 1.5, 2, 3, 4];
+
+/** Review queue: one key per decision, the next part is selected as soon as a decision is recorded. */
+export function ReviewScreen({ client, connection }: Props) {
+  const { errors, report, dismiss } = useErrors();
+  const queue = useReviewQueue(client, connection === 'open', report);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const [detail, setDetail] = useState<ReviewDetail | null>(null);
+  const [draft, setDraft] = useState<DecisionDraft>(EMPTY_DRAFT);
+  const [busy, setBusy] = useState(false);
+  const [zoom, setZoom] = useState(1);
+  const [overlay, setOverlay] = useState(true);
+  const [lastResult, setLastResult] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (selectedId === null || !queue.items.some((i) => i.id === selectedId)) setSelectedId(queue.items[0]?.id ?? null);
+  }, [queue.items, selectedId]);
+
+  useEffect(() => {
+    if (selectedId === null) return setDetail(null);
+    let live = true;
+    client.call('review.item', { inspectionId: selectedId }).then((d) => {
+      if (!live) return;
+      setDetail(d);
+      setDraft((cur) => ({ ...EMPTY_DRAFT, defectType: d.defectTypes.includes(cur.defectType) ? cur.defectType : (d.defectTypes[0] ?? '') }));
+    }, report);
+    return () => {
+      live = false;
+    };
+  }, [client, selectedId, report]);
+
+  const move = useCallback(
+    (step: number) => {
+      const index = queue.items.findIndex((i) => i.id === selectedId);
+      const next = queue.items[Math.min(queue.items.length - 1, Math.max(0, index + step))];
+      if (next) setSelectedId(next.id);
+    },
+    [queue.items, selectedId],
+  );
+
+  const decide = useCallback(
+    (decision: ReviewDecision) => {
+      if (!detail || busy) return;
+      const defectType = draft.customType.trim() || draft.defectType;
+      const id = detail.record.id;
+      setBusy(true);
+      client
+        .call('review.decide', {
+          inspectionId: id,
+          decision,
+          reason: draft.reason,
+          ...(decision === 'defect' ? { defectType } : {}),
+          ...(decision === 'good' && draft.addToGolden ? { addToGolden: true } : {}),
+        })
+        .then(
+          (out) => {
+            const index = queue.items.findIndex((i) => i.id === id);
+            const following = queue.items[index + 1] ?? queue.items[index - 1];
+            queue.drop(id);
+            setSelectedId(following && following.id !== id ? following.id : null);
+            setLastResult(
+              `${decision === 'defect' ? `Confirmed defect (${defectType})` : decision === 'good' ? 'Marked good' : 'Sent to re-inspect'}` +
+                (out.newRecipeVersion !== null ? `; recipe ${detail.record.recipe} is now v${out.newRecipeVersion}` : ''),
+            );
+          },
+          report,
+        )
+        .finally(() => setBusy(false));
+    },
+    [client, detail, busy, draft, queue, report],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const action = reviewKeyAction(e);
+      if (!action) return;
+      e.preventDefault();
+      if (action.kind === 'decide') decide(action.decision);
+      else if (action.kind === 'move') move(action.step);
+      else if (action.kind === 'overlay') setOverlay((o) => !o);
+      else if (action.kind === 'golden') setDraft((d) => ({ ...d, addToGolden: !d.addToGolden }));
+      else setZoom((z) => ZOOMS[Math.min(ZOOMS.length - 1, Math.max(0, ZOOMS.indexOf(z) + action.step))] ?? z);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [decide, move]);
+
+  return (
+    <div className="app">
+      <ScreenHeader current="review" connection={connection} />
+      <ErrorBanners errors={errors} onDismiss={dismiss} />
+      <main className="review">
+        <section className="panel queue-panel" aria-label="Review queue">
+          <div className="panel-head">
+            <h2>Waiting for review</h2>
+            <span className="num" data-testid="review-count">
+              {queue.total}
+            </span>
+          </div>
+          <QueueList items={queue.items} total={queue.total} selectedId={selectedId} onSelect={setSelectedId} onNearEnd={queue.loadMore} />
+          <div className="muted keys">
+            <kbd>J</kbd>/<kbd>K</kbd> next/previous · <kbd>O</kbd> overlay · <kbd>+</kbd>/<kbd>-</kbd> zoom
+          </div>
+        </section>
+        <section className="panel review-main" aria-label="Part">
+          {lastResult && (
+            <div className="review-result" data-testid="review-result">
+              {lastResult}
+            </div>
+          )}
+          {detail ? (
+            <ReviewDetailView client={client} detail={detail} zoom={zoom} overlay={overlay} onError={report} />
+          ) : (
+            <div className="placeholder" data-testid="review-empty">
+              {queue.loaded && queue.items.length === 0 ? 'Nothing waits for review.' : 'Loading…'}
+            </div>
+          )}
+        </section>
+        <DecisionPanel draft={draft} defectTypes={detail?.defectTypes ?? []} busy={busy || !detail} onChange={setDraft} onDecide={decide} />
+      </main>
+    </div>
+  );
+}
+
