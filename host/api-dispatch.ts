@@ -1,10 +1,15 @@
 import type { z } from 'zod';
 import { ApiParams, METHODS, type Method, type Params, type Results } from '../common/api';
 import { StationError } from '../common/errors';
+import type { Role } from '../db/repositories/users';
+import { requireRole } from './accounts/roles';
 
 export interface CallContext {
   /** The signed-in user; the station's default operator when absent. */
   user: string;
+  role: Role;
+  /** The caller's session token; null for the anonymous station operator and in-process callers. */
+  session: string | null;
 }
 
 export type Handlers = { [M in Method]: (params: Params<M>, ctx: CallContext) => Promise<Results[M]> };
@@ -40,8 +45,12 @@ function describeIssue(error: z.ZodError): string {
   return `${at || '(params)'}: ${issue.message}`;
 }
 
-/** Validates and runs one call with its typed handler. */
+/**
+ * Checks the caller's role (host/accounts/roles.ts), validates and runs one call with its typed
+ * handler. The role is checked before the params so a refused caller learns nothing from them.
+ */
 export async function dispatch(handlers: Handlers, method: string, params: unknown, ctx: CallContext): Promise<unknown> {
+  if (typeof method === 'string' && isMethod(method)) requireRole(method, ctx.role);
   const call = validateCall(method, params);
   const handler = handlers[call.method] as (p: unknown, c: CallContext) => Promise<unknown>;
   return handler(call.params, ctx);

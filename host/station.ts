@@ -6,7 +6,15 @@ import { StationError } from '../common/errors';
 import { openDatabase, type Db } from '../db/open';
 import { recentInspections } from '../db/repositories/inspections';
 import { guarded } from '../db/sqlite-errors';
+import { accountHandlers } from './accounts/account-handlers';
+import { AccountService } from './accounts/account-service';
+import { checkMayEndInstruction } from './accounts/instruction-scope';
+import type { ScryptCost } from './accounts/password';
 import { dispatch, type CallContext, type Handlers } from './api-dispatch';
+import { recentAudit, verifyAudit } from './audit/audit-trail';
+import { replayInspection } from './replay/replay';
+import { setRecipeBand } from './recipes/recipe-band';
+import { recipeDetail, summaryOf } from './recipes/recipe-detail';
 import { CameraSessions } from './camera/camera-sessions';
 import { StationEvents } from './events';
 import { resolveDevice } from './inference/onnx-runtime';
@@ -44,13 +52,17 @@ export interface StationOptions {
   writeFile?: WriteFile;
   /** Who is recorded when a call carries no user. */
   defaultUser?: string;
+  /** Signed-in sessions end after this much inactivity (default 15 minutes). */
+  sessionIdleMs?: number;
+  /** scrypt cost for new passwords and PINs (tests lower it; stored hashes carry their own). */
+  scryptCost?: ScryptCost;
   /** Renders PDF reports; default: headless Chromium (Electron passes its printToPDF). */
   pdfRenderer?: PdfRenderer;
 }
 
 export interface StationHost {
   /** Validates `method` and `params` against common/api.ts, then runs it. @throws StationError */
-  call(method: string, params: unknown, ctx?: { user?: string }): Promise<unknown>;
+  call(method: string, params: unknown, ctx?: { user?: string; session?: string }): Promise<unknown>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   /** Absolute path of a stored image or map. @throws StationError('NOT_FOUND') */
   blobPath(sha256: string): string;
@@ -94,6 +106,7 @@ export class Station implements StationHost {
   readonly cameras: CameraSessions;
   readonly dialog: DialogService;
   readonly pipeline: InspectionPipeline;
+  readonly accounts: AccountService;
   readonly reviews: ReviewService;
   readonly reports: ReportService;
   private readonly handlers: Handlers;
@@ -120,13 +133,25 @@ export class Station implements StationHost {
     this.pipeline = new InspectionPipeline(db, this.blobs, this.recipes, this.dialog);
     this.reviews = new ReviewService(db, this.pipeline, this.recipes);
     this.reports = new ReportService(layout.database, this.blobs, layout.tmp, options.pdfRenderer ?? new ChromiumPdfRenderer());
+    // Calls without a session act as the station's shared operator (the Inspect screen works
+    // without sign-in); anything beyond the operator's role needs auth.login.
+    this.accounts = new AccountService(db, {
+      anonymous: { user: options.defaultUser ?? 'operator', role: 'operator' },
+      idleMs: options.sessionIdleMs,
+      cost: options.scryptCost,
+    });
     this.handlers = this.makeHandlers();
   }
 
-  async call(method: string, params: unknown, ctx: { user?: string } = {}): Promise<unknown> {
+  /**
+   * `ctx.session` comes from a transport (WebSocket envelope, IPC sender); `ctx.user` only from
+   * in-process callers (CLI, tests), which act with that user's recorded role.
+   */
+  async call(method: string, params: unknown, ctx: { user?: string; session?: string } = {}): Promise<unknown> {
     if (this.closed) throw new StationError('UNAVAILABLE', 'The station host is shutting down');
-    const user = ctx.user ?? this.options.defaultUser ?? 'operator';
-    return dispatch(this.handlers, method, params, { user } satisfies CallContext);
+    const caller =
+      ctx.session === undefined && ctx.user !== undefined ? this.accounts.callerNamed(ctx.user) : this.accounts.caller(ctx.session, String(method));
+    return dispatch(this.handlers, method, params, caller satisfies CallContext);
   }
 
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
@@ -184,9 +209,24 @@ export class Station implements StationHost {
       'dialog.cancel': async (p) => ({ cancelled: this.dialog.cancel(p.turnId) }),
       'instructions.list': async (p) => this.recipes.instructions(p.recipe),
       'instructions.add': async (p, ctx) => this.recipes.addInstruction(p.recipe, p.text, ctx.user),
-      'instructions.remove': async (p, ctx) => this.recipes.removeInstruction(p.id, ctx.user),
+      'instructions.remove': async (p, ctx) => {
+        checkMayEndInstruction(this.db, p.id, ctx);
+        return this.recipes.removeInstruction(p.id, ctx.user);
+      },
       'inspections.recent': async (p) => guarded('list inspections', () => recentInspections(this.db, p.limit)),
       'inspections.get': async (p) => this.pipeline.get(p.id),
+      ...accountHandlers(this.accounts),
+      'recipes.get': async (p) => {
+        const row = this.recipes.latest(p.recipe);
+        return recipeDetail(this.db, row, summaryOf(this.recipes.list(), row.name));
+      },
+      'recipes.setBand': async (p, ctx) => {
+        const row = setRecipeBand(this.db, p.recipe, p.band, ctx.user);
+        return summaryOf(this.recipes.list(), row.name);
+      },
+      'audit.verify': async () => verifyAudit(this.db),
+      'audit.list': async (p) => recentAudit(this.db, p.limit),
+      'replay.run': (p) => replayInspection(this.db, this.blobs, this.recipes, p.inspectionId),
       'review.queue': async (p) => this.reviews.queue(p.limit, p.after),
       'review.item': async (p) => this.reviews.item(p.inspectionId),
       'review.decide': (p, ctx) => this.reviews.decide(p, ctx.user),

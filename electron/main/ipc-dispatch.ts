@@ -6,7 +6,21 @@ import { isTrustedSender, type IpcSender } from './sender';
 /** What the shell needs of the station host (host/station.ts StationHost). */
 export interface StationCaller {
   /** Validates `params` against common/api.ts ApiParams[method] and runs the method. */
-  call(method: string, params: unknown): Promise<unknown>;
+  call(method: string, params: unknown, ctx?: { session?: string }): Promise<unknown>;
+}
+
+/**
+ * The signed-in session of each app window (webContents id): the sender carries it, so the token
+ * never has to be trusted from the renderer's payload. Set by auth.login/auth.pin, cleared by auth.logout.
+ */
+const windowSessions = new Map<number, string>();
+
+function remember(webContentsId: number, method: Method, result: unknown): void {
+  if (method === 'auth.logout') windowSessions.delete(webContentsId);
+  else if ((method === 'auth.login' || method === 'auth.pin') && typeof result === 'object' && result !== null && 'token' in result) {
+    const token = (result as { token: unknown }).token;
+    if (typeof token === 'string') windowSessions.set(webContentsId, token);
+  }
 }
 
 /**
@@ -28,7 +42,10 @@ export async function dispatchIpcCall(
     };
   }
   try {
-    return { ok: true, result: await host.call(method, params) };
+    const session = windowSessions.get(sender.webContentsId);
+    const result = await host.call(method, params, session === undefined ? {} : { session });
+    remember(sender.webContentsId, method, result);
+    return { ok: true, result };
   } catch (err) {
     if (!(err instanceof StationError)) console.error(`IPC ${method} failed:`, err);
     return { ok: false, error: toWireError(err) };

@@ -19,15 +19,21 @@ export function onnxExpertBackend(runtime: ExpertRuntime): ExpertBackend {
         backbone: d.backbone ?? 'none',
         backboneSha256: d.backboneSha256 ?? '',
         band: d.band,
-        config: { input: [d.inputWidth, d.inputHeight], calibration: d.calibration.method, rawThreshold: d.calibration.rawThreshold, notes: d.notes },
+        config: {
+          input: [d.inputWidth, d.inputHeight],
+          calibration: d.calibration.method,
+          rawThreshold: d.calibration.rawThreshold,
+          // The Recipes screen draws these as the golden-set histogram behind the band.
+          goldenScores: d.calibration.heldOutScores,
+          notes: d.notes,
+        },
       };
     },
     async load(dir): Promise<LoadedExpert> {
       const expert = await loadExpert(dir, runtime);
       const d = expert.descriptor;
       return {
-        // Kind and saved-state format version, as each inspection records it.
-        expert: `${d.kind}@${d.version}`,
+        expert: d.kind,
         backbone: d.backbone ?? 'none',
         backboneSha256: d.backboneSha256 ?? '',
         inspect: (image) => expert.inspect(image),

@@ -5,7 +5,7 @@ import type { StationHost } from './station-host';
 
 /**
  * The wire protocol of the loopback WebSocket:
- *   client -> host  {id, method, params}
+ *   client -> host  {id, method, params, session?}   (session: the token auth.login returned)
  *   host -> client  {id, result} | {id, error: {code, message}}   (id null when the request had none)
  *   host -> client  {event, payload}
  */
@@ -17,6 +17,7 @@ const RequestEnvelope = z.strictObject({
   id: z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(64)]),
   method: z.string().min(1).max(64),
   params: z.unknown(),
+  session: z.string().min(1).max(128).optional(),
 });
 
 /** "path: problem" for each issue, so the operator and the tests see which field is wrong. */
@@ -65,7 +66,7 @@ export async function handleMessage(host: StationHost, text: string, maxBytes: n
   if (!envelope.success) {
     return fail(idOf(raw), 'INVALID_INPUT', `Malformed request: ${describeZodError(envelope.error, '')}`);
   }
-  const { id, method, params } = envelope.data;
+  const { id, method, params, session } = envelope.data;
   if (!isMethod(method)) {
     return fail(id, 'INVALID_INPUT', `Unknown method ${method}. Valid methods: ${METHODS.join(', ')}`);
   }
@@ -74,7 +75,7 @@ export async function handleMessage(host: StationHost, text: string, maxBytes: n
     return fail(id, 'INVALID_INPUT', `Invalid params for ${method}: ${describeZodError(checked.error, 'params')}`);
   }
   try {
-    return { id, result: await host.call(method, checked.data) };
+    return { id, result: await host.call(method, checked.data, session === undefined ? {} : { session }) };
   } catch (err) {
     return { id, error: toWireError(err) };
   }

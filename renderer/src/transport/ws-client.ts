@@ -45,6 +45,8 @@ export function createWsClient(options: WsClientOptions): WsClient {
   let nextId = 1;
   let closedByUser = false;
   let state: ConnectionState = 'closed';
+  // The signed-in session rides on every request; a reconnect keeps it (the host decides if it is still live).
+  let session: string | null = null;
 
   function setState(next: ConnectionState) {
     state = next;
@@ -101,9 +103,13 @@ export function createWsClient(options: WsClientOptions): WsClient {
   return {
     call<M extends Method>(method: M, params: Params<M>): Promise<Results[M]> {
       const id = nextId++;
-      const text = JSON.stringify({ id, method, params });
+      const text = JSON.stringify(session === null ? { id, method, params } : { id, method, params, session });
       return new Promise<Results[M]>((resolve, reject) => {
-        pending.set(id, { resolve: (v) => resolve(v as Results[M]), reject });
+        const settle = (v: unknown) => {
+          session = nextSession(method, v, session);
+          resolve(v as Results[M]);
+        };
+        pending.set(id, { resolve: settle, reject });
         if (socket && socket.readyState === Impl.OPEN) socket.send(text);
         else queue.push(text);
       });
@@ -135,4 +141,11 @@ export function createBrowserWsClient(location: Location): WsClient {
   const token = new URLSearchParams(location.search).get('token');
   const socketOrigin = location.origin.replace(/^http/, 'ws');
   return createWsClient({ socketUrl: `${socketOrigin}/ws`, httpOrigin: location.origin, token });
+}
+
+/** The session after a successful call: sign-in calls start one, sign-out ends it. */
+export function nextSession(method: Method, result: unknown, current: string | null): string | null {
+  if (method === 'auth.logout') return null;
+  if ((method === 'auth.login' || method === 'auth.pin') && isRecord(result) && typeof result.token === 'string') return result.token;
+  return current;
 }

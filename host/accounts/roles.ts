@@ -1,0 +1,76 @@
+import { StationError } from '../../common/errors';
+import { ROLES, type Role } from '../../db/repositories/users';
+
+/**
+ * Who may call what: the one table the host dispatcher checks on every call (IPC, WebSocket, CLI
+ * alike), so a UI that hides a button is a convenience, never the protection.
+ * PRODUCT.md: operators inspect, ask, add instructions (scoped to their shift), review; engineers
+ * change recipes and thresholds; supervisors export and audit; admins manage users.
+ * An admin may do everything: on a single station the admin is also the one who fixes things.
+ */
+const EVERYONE: readonly Role[] = ROLES;
+const ENGINEERS: readonly Role[] = ['engineer', 'admin'];
+const SUPERVISORS: readonly Role[] = ['supervisor', 'admin'];
+const OFFICE: readonly Role[] = ['engineer', 'supervisor', 'admin'];
+const ADMINS: readonly Role[] = ['admin'];
+
+/**
+ * Keyed by method name rather than typed as Record<Method, ...> so channels added in parallel
+ * branches do not break each other's builds; a method missing here is refused for everyone
+ * (default deny), and test/host/accounts/roles.test.ts fails until it is listed.
+ */
+export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
+  'status.get': EVERYONE,
+  'recipes.list': EVERYONE,
+  'recipes.get': EVERYONE,
+  'recipes.setBand': ENGINEERS,
+  'camera.sources': EVERYONE,
+  'camera.open': EVERYONE,
+  'camera.read': EVERYONE,
+  'camera.close': EVERYONE,
+  inspect: EVERYONE,
+  'dialog.ask': EVERYONE,
+  'dialog.cancel': EVERYONE,
+  'instructions.list': EVERYONE,
+  'instructions.add': EVERYONE,
+  // Operators may end only the instructions they added themselves (checked by the handler).
+  'instructions.remove': EVERYONE,
+  'inspections.recent': EVERYONE,
+  'inspections.get': EVERYONE,
+  'auth.login': EVERYONE,
+  'auth.pin': EVERYONE,
+  'auth.logout': EVERYONE,
+  'auth.whoami': EVERYONE,
+  'users.list': ADMINS,
+  'users.add': ADMINS,
+  'audit.verify': SUPERVISORS,
+  'audit.list': SUPERVISORS,
+  'replay.run': OFFICE,
+  'review.queue': EVERYONE,
+  'review.item': EVERYONE,
+  'review.decide': EVERYONE,
+  'history.query': EVERYONE,
+  'history.summary': EVERYONE,
+  'reports.export': SUPERVISORS,
+};
+
+const ROLE_NAMES: Record<Role, string> = { operator: 'an operator', engineer: 'an engineer', supervisor: 'a supervisor', admin: 'an admin' };
+
+export function allowedRoles(method: string): readonly Role[] {
+  return Object.hasOwn(METHOD_ROLES, method) ? (METHOD_ROLES[method] ?? []) : [];
+}
+
+/** @throws StationError('FORBIDDEN') naming the role(s) that may make the call. */
+export function requireRole(method: string, role: Role): void {
+  const allowed = allowedRoles(method);
+  if (allowed.includes(role)) return;
+  if (allowed.length === 0) throw new StationError('FORBIDDEN', `${method} is not in the role table, so no one may call it`);
+  const need = allowed.filter((r) => r !== 'admin');
+  const names = (need.length ? need : allowed).map((r) => ROLE_NAMES[r]).join(' or ');
+  throw new StationError('FORBIDDEN', `${method} needs ${names}; your role is ${role}`);
+}
+
+export function isRole(value: string): value is Role {
+  return (ROLES as readonly string[]).includes(value);
+}
+

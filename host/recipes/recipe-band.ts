@@ -1,0 +1,44 @@
+import type { ThresholdBand } from '../../common/api';
+import { StationError } from '../../common/errors';
+import { appendAudit } from '../../db/repositories/audit-log';
+import { goldenSamples, insertRecipe, latestRecipe, type RecipeRow } from '../../db/repositories/recipes';
+import { writeTransaction, type Db } from '../../db/open';
+
+/**
+ * A threshold change is a new recipe version: same expert files and golden set, new band.
+ * Inspections keep pointing at the version they used; version and audit row commit together.
+ * @throws StationError('NOT_FOUND' | 'INVALID_INPUT')
+ */
+export function setRecipeBand(db: Db, name: string, band: ThresholdBand, actor: string): RecipeRow {
+  if (!(band.t1 <= band.t2)) throw new StationError('INVALID_INPUT', `T1 (${band.t1}) must not be above T2 (${band.t2})`);
+  return writeTransaction(db, `set the threshold band of ${name}`, () => {
+    const current = latestRecipe(db, name);
+    if (!current) throw new StationError('NOT_FOUND', `No recipe named ${JSON.stringify(name)}`);
+    if (current.band.t1 === band.t1 && current.band.t2 === band.t2) {
+      throw new StationError('INVALID_INPUT', `${name} v${current.version} already has the band T1 ${band.t1} / T2 ${band.t2}`);
+    }
+    const golden = goldenSamples(db, current.id).map((g) => ({ imageSha256: g.imageSha256, imagePath: g.imagePath, sourceName: g.sourceName }));
+    const next = insertRecipe(
+      db,
+      {
+        name: current.name,
+        expert: current.expert,
+        backbone: current.backbone,
+        backboneSha256: current.backboneSha256,
+        band,
+        expertDir: current.expertDir,
+        config: current.config,
+        createdBy: actor,
+      },
+      golden,
+      new Date().toISOString(),
+    );
+    appendAudit(db, {
+      actor,
+      action: 'recipe.threshold',
+      subject: `${name}@${next.version}`,
+      details: { from: current.band, to: band, previousVersion: current.version },
+    });
+    return next;
+  });
+}

@@ -1,0 +1,59 @@
+import type { RecipeDetail, RecipeSummary } from '../../common/api';
+import { StationError } from '../../common/errors';
+import { goldenSamples, type RecipeRow } from '../../db/repositories/recipes';
+import type { Db } from '../../db/open';
+import { guarded } from '../../db/sqlite-errors';
+
+/** Enough reviewed scores for a histogram; older ones add nothing the chart can show. */
+const MAX_REVIEWED = 5000;
+
+/**
+ * What the Recipes screen shows for one recipe: its versions, golden samples, the held-out golden
+ * scores recorded at fit time and the scores of reviewed inspections with the decision in force.
+ */
+export function recipeDetail(db: Db, row: RecipeRow, summary: RecipeSummary): RecipeDetail {
+  return guarded(`read recipe ${row.name}`, () => {
+    const versions = db
+      .prepare(
+        `SELECT r.version, r.t1, r.t2, r.created_by, r.created_at,
+           (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS golden_count
+         FROM recipes r WHERE r.name = ? ORDER BY r.version DESC`,
+      )
+      .all(row.name) as Array<{ version: number; t1: number; t2: number; created_by: string; created_at: string; golden_count: number }>;
+    const reviewed = db
+      .prepare(
+        `SELECT i.score, v.decision FROM reviews v
+           JOIN inspections i ON i.id = v.inspection_id
+           JOIN recipes r ON r.id = i.recipe_id
+         WHERE r.name = ? AND v.rowid = (SELECT MAX(x.rowid) FROM reviews x WHERE x.inspection_id = v.inspection_id)
+         ORDER BY v.rowid DESC LIMIT ?`,
+      )
+      .all(row.name, MAX_REVIEWED) as Array<{ score: number; decision: string }>;
+    return {
+      summary,
+      backboneSha256: row.backboneSha256,
+      versions: versions.map((v) => ({
+        version: v.version,
+        band: { t1: v.t1, t2: v.t2 },
+        goldenCount: v.golden_count,
+        createdBy: v.created_by,
+        createdAt: v.created_at,
+      })),
+      golden: goldenSamples(db, row.id).map((g) => ({ sha256: g.imageSha256, name: g.sourceName })),
+      goldenScores: goldenScoresOf(row.config),
+      reviewedScores: reviewed,
+    };
+  });
+}
+
+function goldenScoresOf(config: Record<string, unknown>): number[] {
+  const scores = config.goldenScores;
+  return Array.isArray(scores) ? scores.filter((s): s is number => typeof s === 'number' && Number.isFinite(s)) : [];
+}
+
+/** The newest summary of `name` from a recipes.list result. @throws StationError('INTERNAL') */
+export function summaryOf(list: readonly RecipeSummary[], name: string): RecipeSummary {
+  const found = list.find((r) => r.name === name);
+  if (!found) throw new StationError('INTERNAL', `Recipe ${name} vanished while it was read`);
+  return found;
+}

@@ -1,0 +1,151 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { METHODS, type Results } from '../../../common/api';
+import { METHOD_ROLES, requireRole } from '../../../host/accounts/roles';
+import { startServer, type RunningServer } from '../../../host/server/http-server';
+import type { Station } from '../../../host/station';
+import { PASSWORDS, stationWithUsers } from './users-fixture';
+
+let station: Station;
+let cleanup: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ station, cleanup } = await stationWithUsers());
+});
+afterAll(async () => cleanup());
+
+const band = { t1: 0.3, t2: 0.9 };
+const versions = () => (station.recipes.list()[0]?.version ?? 0);
+const auditActions = () => (station['db'].prepare('SELECT action, actor, subject FROM audit_log ORDER BY seq').all() as Array<{ action: string; actor: string; subject: string }>);
+
+async function login(name: string, password: string): Promise<string> {
+  return ((await station.call('auth.login', { name, password })) as Results['auth.login']).token;
+}
+
+describe('the role table', () => {
+  it('lists every api method, and an unlisted method is refused for everyone', () => {
+    for (const m of METHODS) expect(METHOD_ROLES[m], m).toBeDefined();
+    expect(() => requireRole('made.up', 'admin')).toThrow(/not in the role table/);
+  });
+});
+
+describe('roles checked at the host (station.call)', () => {
+  it('refuses an anonymous operator changing the threshold with FORBIDDEN naming the role', async () => {
+    const before = versions();
+    await expect(station.call('recipes.setBand', { recipe: 'bracket', band })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'recipes.setBand needs an engineer; your role is operator',
+    });
+    expect(versions()).toBe(before);
+  });
+
+  it('refuses a signed-in operator (password and PIN) the same way', async () => {
+    const session = await login('operator1', PASSWORDS.operator);
+    await expect(station.call('recipes.setBand', { recipe: 'bracket', band }, { session })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const pin = ((await station.call('auth.pin', { name: 'operator1', pin: '4321' })) as Results['auth.pin']).token;
+    expect(await station.call('auth.whoami', {}, { session: pin })).toMatchObject({ user: 'operator1', role: 'operator', signedIn: true });
+    await expect(station.call('recipes.setBand', { recipe: 'bracket', band }, { session: pin })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+
+  it('lets an engineer change the band: a new recipe version and one audit row by that engineer', async () => {
+    const session = await login('engineer1', PASSWORDS.engineer);
+    const before = versions();
+    const r = (await station.call('recipes.setBand', { recipe: 'bracket', band }, { session })) as Results['recipes.setBand'];
+    expect([r.version, r.band]).toEqual([before + 1, band]);
+    expect(auditActions().at(-1)).toEqual({ action: 'recipe.threshold', actor: 'engineer1', subject: `bracket@${before + 1}` });
+    const detail = (await station.call('recipes.get', { recipe: 'bracket' })) as Results['recipes.get'];
+    expect(detail.versions.map((v) => v.version)).toEqual([before + 1, before]);
+    expect(detail.versions[0]).toMatchObject({ createdBy: 'engineer1', goldenCount: 4 });
+  });
+
+  it('keeps audit and user management to their roles', async () => {
+    const engineer = await login('engineer1', PASSWORDS.engineer);
+    const supervisor = await login('supervisor1', PASSWORDS.supervisor);
+    const admin = await login('admin1', PASSWORDS.admin);
+    await expect(station.call('audit.verify', {}, { session: engineer })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('a supervisor') });
+    expect(await station.call('audit.verify', {}, { session: supervisor })).toMatchObject({ ok: true, firstBrokenSeq: null });
+    const add = { name: 'newbie', role: 'operator', password: 'newbie-pass-1' } as const;
+    await expect(station.call('users.add', add, { session: supervisor })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('an admin') });
+    expect(await station.call('users.add', add, { session: admin })).toMatchObject({ name: 'newbie', role: 'operator', hasPassword: true, hasPin: false });
+    expect(auditActions().at(-1)).toEqual({ action: 'user.add', actor: 'admin1', subject: 'newbie' });
+    const stored = station['db'].prepare("SELECT hash FROM credentials WHERE user_name = 'newbie'").get() as { hash: string };
+    expect(stored.hash).toMatch(/^scrypt\$/);
+    expect(stored.hash).not.toContain('newbie-pass-1');
+  });
+
+  it('refuses wrong passwords and PINs, locks the PIN after five misses, and ends sessions on logout', async () => {
+    await expect(login('engineer1', 'wrong')).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Wrong user name or password' });
+    await expect(login('nobody', 'wrong')).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Wrong user name or password' });
+    for (let i = 0; i < 5; i++) await expect(station.call('auth.pin', { name: 'operator1', pin: '0000' })).rejects.toMatchObject({ message: 'Wrong PIN' });
+    await expect(station.call('auth.pin', { name: 'operator1', pin: '4321' })).rejects.toMatchObject({ message: expect.stringContaining('Too many wrong PINs') });
+    const session = await login('engineer1', PASSWORDS.engineer);
+    expect(await station.call('auth.logout', {}, { session })).toEqual({ signedOut: true });
+    await expect(station.call('recipes.list', {}, { session })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('sign in again') });
+  });
+});
+
+describe('host sessions expire when idle', () => {
+  it('refuses a session after the idle time', async () => {
+    const s = await stationWithUsers({ sessionIdleMs: 50 });
+    try {
+      const { token } = (await s.station.call('auth.login', { name: 'engineer1', password: PASSWORDS.engineer })) as Results['auth.login'];
+      expect(await s.station.call('auth.whoami', {}, { session: token })).toMatchObject({ signedIn: true, idleLockMs: 50 });
+      await new Promise((r) => setTimeout(r, 120));
+      await expect(s.station.call('recipes.setBand', { recipe: 'bracket', band }, { session: token })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    } finally {
+      await s.cleanup();
+    }
+  });
+});
+
+describe('roles checked through the WebSocket server', () => {
+  let server: RunningServer;
+  let staticDir: string;
+  beforeAll(async () => {
+    staticDir = await mkdtemp(join(tmpdir(), 'static-'));
+    server = await startServer({ host: station, staticDir, port: 0, log: () => {} });
+  });
+  afterAll(async () => {
+    await server.close();
+    await rm(staticDir, { recursive: true, force: true });
+  });
+
+  function rpc(ws: WebSocket, id: number, method: string, params: unknown, session?: string): Promise<{ result?: unknown; error?: { code: string; message: string } }> {
+    return new Promise((resolve) => {
+      const onMessage = (data: Buffer) => {
+        const msg = JSON.parse(String(data)) as { id: number; result?: unknown; error?: { code: string; message: string } };
+        if (msg.id !== id) return;
+        ws.off('message', onMessage);
+        resolve(msg);
+      };
+      ws.on('message', onMessage);
+      ws.send(JSON.stringify(session ? { id, method, params, session } : { id, method, params }));
+    });
+  }
+
+  it('an operator is refused a threshold change; an engineer on the same socket gets a new version', async () => {
+    const ws = new WebSocket(`${server.origin.replace('http', 'ws')}/ws?token=${server.token}`, { headers: { origin: server.origin } });
+    await new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    try {
+      const before = versions();
+      const anon = await rpc(ws, 1, 'recipes.setBand', { recipe: 'bracket', band: { t1: 0.2, t2: 0.8 } });
+      expect(anon.error).toEqual({ code: 'FORBIDDEN', message: 'recipes.setBand needs an engineer; your role is operator' });
+      const op = (await rpc(ws, 2, 'auth.login', { name: 'operator1', password: PASSWORDS.operator })).result as Results['auth.login'];
+      expect((await rpc(ws, 3, 'recipes.setBand', { recipe: 'bracket', band: { t1: 0.2, t2: 0.8 } }, op.token)).error?.code).toBe('FORBIDDEN');
+      expect((await rpc(ws, 4, 'recipes.setBand', { recipe: 'bracket', band: { t1: 0.2, t2: 0.8 } }, 'forged-token')).error).toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('sign in again') });
+      expect(versions()).toBe(before);
+      const eng = (await rpc(ws, 5, 'auth.login', { name: 'engineer1', password: PASSWORDS.engineer })).result as Results['auth.login'];
+      expect(eng).toMatchObject({ user: 'engineer1', role: 'engineer' });
+      const changed = await rpc(ws, 6, 'recipes.setBand', { recipe: 'bracket', band: { t1: 0.2, t2: 0.8 } }, eng.token);
+      expect(changed.result).toMatchObject({ version: before + 1, band: { t1: 0.2, t2: 0.8 } });
+    } finally {
+      ws.close();
+    }
+  });
+});
