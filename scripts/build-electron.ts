@@ -18,28 +18,34 @@ export interface ElectronBuildResult {
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-export async function buildElectron(outDir = resolve(REPO_ROOT, 'dist', 'electron')): Promise<ElectronBuildResult> {
-  const common: BuildOptions = {
-    bundle: true,
-    sourcemap: true,
-    logLevel: 'warning',
-    absWorkingDir: REPO_ROOT,
-    legalComments: 'none',
+const COMMON: BuildOptions = {
+  bundle: true,
+  sourcemap: true,
+  logLevel: 'warning',
+  absWorkingDir: REPO_ROOT,
+  legalComments: 'none',
+};
+
+/** The main-process build; exported so a test can build the same bundle against a recording `electron`. */
+export function mainBuildOptions(outfile: string): BuildOptions {
+  return {
+    ...COMMON,
+    entryPoints: [resolve(REPO_ROOT, 'electron', 'main', 'main.ts')],
+    outfile,
+    platform: 'node',
+    format: 'esm',
+    target: 'node22',
+    packages: 'external',
   };
+}
+
+export async function buildElectron(outDir = resolve(REPO_ROOT, 'dist', 'electron')): Promise<ElectronBuildResult> {
   const main = resolve(outDir, 'main', 'main.js');
   const preload = resolve(outDir, 'preload', 'preload.cjs');
   await Promise.all([
+    build(mainBuildOptions(main)),
     build({
-      ...common,
-      entryPoints: [resolve(REPO_ROOT, 'electron', 'main', 'main.ts')],
-      outfile: main,
-      platform: 'node',
-      format: 'esm',
-      target: 'node22',
-      packages: 'external',
-    }),
-    build({
-      ...common,
+      ...COMMON,
       entryPoints: [resolve(REPO_ROOT, 'electron', 'preload', 'preload.ts')],
       outfile: preload,
       platform: 'browser',
