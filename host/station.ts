@@ -92,7 +92,12 @@ export async function openStation(options: StationOptions): Promise<Station> {
   try {
     const dialogModel =
       options.dialogModel ?? (await loadDialogModel(options.lmmDir === undefined ? existingDir(DEFAULT_LMM_DIR) : options.lmmDir)).model;
-    return new Station(db, layout, options, dialogModel);
+    const station = new Station(db, layout, options, dialogModel);
+    // Temp files of writes killed by a crash; in the background so start-up does not wait on a scan.
+    station.blobs.sweepStaleTemp().catch((err: unknown) => {
+      process.stderr.write(`warning: could not clean up temp files in ${layout.blobs}: ${String(err)}\n`);
+    });
+    return station;
   } catch (err) {
     db.close();
     throw err;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { access, readFile } from 'node:fs/promises';
+import { access, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StationError } from '../../common/errors';
 import { writeFileAtomic } from './atomic-write';
@@ -68,6 +68,31 @@ export class BlobStore {
       if (existsSync(path)) return path;
     }
     throw new StationError('NOT_FOUND', `No stored file with sha256 ${sha256}`);
+  }
+
+  /**
+   * Removes temp files that a killed write left behind (`.NAME.RANDOM.tmp`, see atomic-write.ts).
+   * Only files older than `minAgeMs`: another process (CLI next to the app) may be writing now.
+   * @returns how many were removed.
+   */
+  async sweepStaleTemp(minAgeMs = 60 * 60 * 1000, now = Date.now()): Promise<number> {
+    let entries;
+    try {
+      entries = await readdir(this.root, { recursive: true, withFileTypes: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
+    let removed = 0;
+    for (const e of entries) {
+      if (!e.isFile() || !/^\..+\.[0-9a-f]{12}\.tmp$/.test(e.name)) continue;
+      const path = join(e.parentPath, e.name);
+      const st = await stat(path).catch(() => null);
+      if (st === null || now - st.mtimeMs < minAgeMs) continue;
+      await rm(path, { force: true });
+      removed++;
+    }
+    return removed;
   }
 
   /** Reads a blob and checks its bytes still hash to its name. */

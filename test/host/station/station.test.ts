@@ -118,7 +118,8 @@ describe('station flow', () => {
     const added = (await station.call('instructions.add', { recipe: 'bracket', text: 'ignore the shadow cast' }, { user: 'ana' })) as Results['instructions.add'];
     expect(added.author).toBe('ana');
     expect((await station.call('instructions.list', { recipe: 'bracket' })) as unknown[]).toHaveLength(1);
-    const removed = (await station.call('instructions.remove', { id: added.id })) as Results['instructions.remove'];
+    // An operator may end only the instructions they added (host/accounts/instruction-scope.ts).
+    const removed = (await station.call('instructions.remove', { id: added.id }, { user: 'ana' })) as Results['instructions.remove'];
     expect(removed.activeTo).not.toBeNull();
     expect((await station.call('instructions.list', { recipe: 'bracket' })) as unknown[]).toHaveLength(0);
     await expect(station.call('instructions.add', { recipe: 'nope', text: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -41,6 +41,21 @@ describe('BlobStore', () => {
     const a = await store.put(Buffer.from('hello'), '.bin');
     await writeFile(a.path, 'tampered');
     await expect(store.read(a.sha256)).rejects.toMatchObject({ code: 'INTERNAL', message: expect.stringContaining('does not match') });
+  });
+
+  it('sweeps temp files left by a killed write once they are old, and nothing else', async () => {
+    const store = new BlobStore(dir);
+    const kept = await store.put(randomBytes(100), '.png');
+    await mkdir(join(dir, 'ab'), { recursive: true });
+    const stale = join(dir, 'ab', `.${'ab'.repeat(32)}.png.0123456789ab.tmp`);
+    const fresh = join(dir, 'ab', `.${'ab'.repeat(32)}.png.ba9876543210.tmp`);
+    await writeFile(stale, 'half');
+    await writeFile(fresh, 'half');
+    const old = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(stale, old, old);
+    expect(await store.sweepStaleTemp()).toBe(1);
+    expect((await allFiles(dir)).sort()).toEqual([`${kept.sha256}.png`, `.${'ab'.repeat(32)}.png.ba9876543210.tmp`].sort());
+    expect(await new BlobStore(join(dir, 'none')).sweepStaleTemp()).toBe(0);
   });
 
   it('reports a full disk from the write seam as DISK_FULL and records nothing', async () => {
