@@ -52,22 +52,16 @@ export interface BenchReport {
 const div = (a: number | null | undefined, b: number | null | undefined) =>
   a === null || a === undefined || b === null || b === undefined || b === 0 ? null : Math.round((a / b) * 100) / 100;
 
-/** Bank rows the station's PatchCore keeps for this golden set (fit.ts: ratio clamped to [min, max]). */
-function stationBankRows(golden: number, patchesPerImage: number, cfg: ReturnType<typeof parsePatchCoreOptions>): number {
-  const total = golden * patchesPerImage;
-  return Math.min(total, Math.max(cfg.minBankRows, Math.min(cfg.maxBankRows, Math.ceil(cfg.coresetRatio * total))));
-}
-
 export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   const started = performance.now();
   const spec = getBackbone(DEFAULT_BACKBONE);
   const cfg = parsePatchCoreOptions(DEFAULT_BACKBONE, {});
   const taps = getTaps(spec, cfg.taps);
-  const finest = Math.min(...taps.map((t) => t.stride));
-  const bankRows = stationBankRows(opts.images.golden.length, (cfg.inputSize / finest) ** 2, cfg);
 
   opts.progress?.(`ours: recipe create on ${opts.images.golden.length} golden images, then ${opts.images.test.length} inspections`);
   const ours = await measureStation({ dataDir: opts.dataDir, device: opts.device, images: opts.images, warmup: opts.warmup, workDir: opts.workDir });
+  // the reference keeps as many bank rows as our fitted recipe did, so the search costs compare
+  const bankRows = ours.bank_rows;
 
   let reference: PipelineFigures | null = null;
   let reason: string | null = opts.reference ? await referenceUnavailable(opts.python) : 'skipped (--no-reference)';

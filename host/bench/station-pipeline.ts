@@ -1,6 +1,8 @@
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { z } from 'zod';
 import type { DeviceName } from '../../common/api';
+import { StationError } from '../../common/errors';
 import type { DialogModel, DialogReply } from '../lmm/dialog-model';
 import { loadDialogModel } from '../lmm/load-dialog-model';
 import { getBackbone, DEFAULT_BACKBONE } from '../models/registry';
@@ -25,6 +27,7 @@ export interface StationBenchOptions {
 export interface StationFigures extends PipelineFigures {
   lmm: string;
   device: string;
+  bank_rows: number;
 }
 
 /** Records every reply of the station's dialog model, so tokens per second can be computed. */
@@ -100,9 +103,21 @@ export async function measureStation(opts: StationBenchOptions): Promise<Station
       },
       peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
       fit_seconds: Math.round(fitSeconds * 100) / 100,
-      bank_rows: null,
+      bank_rows: await savedBankRows(join(dataDir, 'recipes')),
     };
   } finally {
     await station.close();
   }
+}
+
+const SavedPatchCore = z.object({ state: z.object({ bankRows: z.number().int().positive() }) });
+
+/** Rows of the memory bank the recipe saved (its expert.json), so the reference keeps as many. */
+async function savedBankRows(recipesDir: string): Promise<number> {
+  const entries = await readdir(recipesDir, { recursive: true, withFileTypes: true });
+  const manifest = entries.find((e) => e.isFile() && e.name === 'expert.json');
+  if (!manifest) throw new StationError('INTERNAL', `The bench recipe saved no expert.json under ${recipesDir}`);
+  const parsed = SavedPatchCore.safeParse(JSON.parse(await readFile(join(manifest.parentPath, manifest.name), 'utf8')));
+  if (!parsed.success) throw new StationError('INTERNAL', 'The bench recipe is not a PatchCore memory bank');
+  return parsed.data.state.bankRows;
 }

@@ -44,6 +44,9 @@ describe.skipIf(absent)('runBench', () => {
     expect(f.inspect_ms?.p50).toBeGreaterThan((f.backbone_ms?.p50 ?? 0) + (f.expert_ms?.p50 ?? 0) * 0.5);
     expect(report.ours.peak_rss_mb).toBeGreaterThan(50);
     expect(report.ours.fit_seconds).toBeGreaterThan(0);
+    // read back from the recipe's saved expert: what the reference is told to keep
+    expect(report.ours.bank_rows).toBeGreaterThanOrEqual(16);
+    expect(report.config.bank_rows).toBe(report.ours.bank_rows);
     expect(report.reference).toBeNull();
     expect(report.reference_reason).toBe('skipped (--no-reference)');
     expect(report.ratio.expert_ms).toBeNull();
