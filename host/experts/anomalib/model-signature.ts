@@ -18,7 +18,6 @@ export interface ModelSignature {
   outputs: TensorSignature[];
 }
 
-export const ONNX_FLOAT = 1;
 
 /**
  * Reads the declared inputs and outputs of an ONNX model without running it, so a wrong contract is
