@@ -11,6 +11,7 @@ import { openStation } from '../../host/station';
 import { IPC_CALL_CHANNELS, IPC_EVENT_CHANNEL } from '../channels';
 import { APP_SCHEME, appEntryUrl } from './app-origin';
 import { dispatchIpcCall } from './ipc-dispatch';
+import { electronPdfRenderer } from './pdf-window';
 import { isPermissionGranted } from './permissions';
 import { createAppProtocolHandler, createBlobProtocolHandler } from './protocol-handlers';
 import { shellResources, type ShellResources } from './resources';
@@ -92,6 +93,7 @@ async function start(): Promise<void> {
     experts: onnxExpertBackend({ dataDir, device: options.device }),
     lmmDir: existsSync(lmmDir) ? lmmDir : null,
     cameraSources: [demoCameraSpec(resources.demoAssetsDir)],
+    pdfRenderer: electronPdfRenderer(),
   });
   const demo = await seedDemoIfEmpty(
     { dataDir, recipes: station.recipes },

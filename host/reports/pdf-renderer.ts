@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { StationError } from '../../common/errors';
 
 /**
@@ -27,6 +26,9 @@ export class ChromiumPdfRenderer implements PdfRenderer {
         `Cannot make a PDF: no Chromium at ${this.executablePath} (install chromium or set MYRIAD_CHROMIUM); export CSV instead`,
       );
     }
+    // Loaded on use: playwright-core is a devDependency, absent from the packaged desktop app, which
+    // renders PDFs with Electron's printToPDF instead (electron/main/pdf-window.ts).
+    const { chromium } = await import('playwright-core');
     const profile = await mkdtemp(join(tmpdir(), 'myriad-pdf-'));
     const context = await chromium.launchPersistentContext(profile, {
       executablePath: this.executablePath,
