@@ -4,6 +4,9 @@ import type { StationClient } from '../../common/api';
 import { InspectScreen, type Defaults } from './InspectScreen';
 import { screenFromHash, type ScreenId } from './components/ScreenNav';
 import { HistoryScreen } from './history/HistoryScreen';
+import { AccountBadge } from './login/AccountBadge';
+import { useSession, type SessionState } from './login/useSession';
+import { RecipesScreen } from './recipes/RecipesScreen';
 import { ReviewScreen } from './review/ReviewScreen';
 import { createIpcClient } from './transport/ipc-client';
 import { createBrowserWsClient, type ConnectionState, type WsClient } from './transport/ws-client';
@@ -27,8 +30,19 @@ function Root() {
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
+  const session = useSession(client, connection);
+  return (
+    <>
+      <CurrentScreen screen={screen} connection={connection} session={session} />
+      <AccountBadge session={session} />
+    </>
+  );
+}
+
+function CurrentScreen({ screen, connection, session }: { screen: ScreenId; connection: ConnectionState; session: SessionState }) {
   if (screen === 'review') return <ReviewScreen client={client} connection={connection} />;
   if (screen === 'history') return <HistoryScreen client={client} connection={connection} />;
+  if (screen === 'recipes') return <RecipesScreen client={client} connection={connection} who={session.who} />;
   return <InspectScreen client={client} connection={connection} defaults={defaults} />;
 }
 

@@ -3,6 +3,7 @@ export const SCREENS = [
   { id: 'inspect', label: 'Inspect' },
   { id: 'review', label: 'Review' },
   { id: 'history', label: 'History' },
+  { id: 'recipes', label: 'Recipes' },
 ] as const;
 
 export type ScreenId = (typeof SCREENS)[number]['id'];

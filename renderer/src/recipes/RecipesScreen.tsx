@@ -1,0 +1,150 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { RecipeDetail, RecipeSummary, StationClient, ThresholdBand, WhoAmI } from '../../../common/api';
+import { ErrorBanners } from '../components/ErrorBanners';
+import { ScreenHeader } from '../components/ScreenHeader';
+import { useErrors } from '../hooks/useErrors';
+import { ReplayPanel } from '../replay/ReplayPanel';
+import type { ConnectionState } from '../transport/ws-client';
+import { BandEditor } from './BandEditor';
+import { GoldenGrid } from './GoldenGrid';
+import { InstructionList } from './InstructionList';
+import { ScoreHistogram } from './ScoreHistogram';
+import './recipes.css';
+
+interface Props {
+  client: StationClient;
+  connection: ConnectionState;
+  who: WhoAmI | null;
+}
+
+/** Mirrors host/accounts/roles.ts for display only; the host refuses on its own. */
+const ENGINEERING = new Set(['engineer', 'admin']);
+const OFFICE = new Set(['engineer', 'supervisor', 'admin']);
+
+/** Recipes: golden samples, expert, threshold band with the score histogram, instructions, versions, replay. */
+export function RecipesScreen({ client, connection, who }: Props) {
+  const { errors, report, dismiss } = useErrors();
+  const [recipes, setRecipes] = useState<RecipeSummary[]>([]);
+  const [name, setName] = useState<string | null>(null);
+  const [detail, setDetail] = useState<RecipeDetail | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
+  const role = who?.role ?? 'operator';
+  const canEdit = ENGINEERING.has(role);
+
+  useEffect(() => {
+    if (connection !== 'open') return;
+    client.call('recipes.list', {}).then((list) => {
+      setRecipes(list);
+      setName((n) => n ?? list[0]?.name ?? null);
+    }, report);
+  }, [client, connection, report]);
+
+  const load = useCallback(() => {
+    if (name === null) return;
+    client.call('recipes.get', { recipe: name }).then(setDetail, report);
+  }, [client, name, report]);
+  useEffect(load, [load]);
+
+  async function saveBand(band: ThresholdBand) {
+    if (name === null) return;
+    try {
+      const r = await client.call('recipes.setBand', { recipe: name, band });
+      setSaved(`Saved ${r.name} v${r.version}: T1 ${r.band.t1} / T2 ${r.band.t2}`);
+      load();
+    } catch (err) {
+      report(err);
+    }
+  }
+
+  const s = detail?.summary;
+  return (
+    <div className="app">
+      <ScreenHeader current="recipes" connection={connection} />
+      <ErrorBanners errors={errors} onDismiss={dismiss} />
+      <main className="recipes" data-testid="recipes-screen">
+        <section className="panel recipe-facts">
+          <div className="panel-head">
+            <h2>Recipe</h2>
+            <select data-testid="recipes-select" value={name ?? ''} onChange={(e) => setName(e.target.value)}>
+              {recipes.map((r) => (
+                <option key={r.name} value={r.name}>
+                  {r.name}
+                </option>
+              ))}
+            </select>
+          </div>
+          {s && detail && (
+            <dl className="facts">
+              <dt>Version</dt>
+              <dd data-testid="recipe-version">v{s.version}</dd>
+              <dt>Expert</dt>
+              <dd>{s.expert}</dd>
+              <dt>Backbone</dt>
+              <dd title={detail.backboneSha256}>
+                {s.backbone} <code>{detail.backboneSha256.slice(0, 12)}</code>
+              </dd>
+              <dt>Golden set</dt>
+              <dd>{s.goldenCount} images</dd>
+              <dt>Band</dt>
+              <dd data-testid="recipe-band">
+                T1 {s.band.t1.toFixed(3)} · T2 {s.band.t2.toFixed(3)}
+              </dd>
+            </dl>
+          )}
+        </section>
+        {s && detail && (
+          <>
+            <section className="panel recipe-band">
+              <div className="panel-head">
+                <h2>Threshold band</h2>
+                {saved && (
+                  <span className="saved" data-testid="band-saved">
+                    {saved}
+                  </span>
+                )}
+              </div>
+              <ScoreHistogram golden={detail.goldenScores} reviewed={detail.reviewedScores} band={s.band} />
+              <BandEditor band={s.band} canEdit={canEdit} role={role} onSave={saveBand} />
+            </section>
+            <section className="panel recipe-golden">
+              <h2>Golden samples ({detail.golden.length})</h2>
+              <GoldenGrid client={client} golden={detail.golden} />
+            </section>
+            <section className="panel recipe-instructions">
+              <h2>Standing instructions</h2>
+              <InstructionList instructions={s.instructions} />
+            </section>
+            <section className="panel recipe-versions">
+              <h2>Versions</h2>
+              <table className="versions" data-testid="recipe-versions">
+                <thead>
+                  <tr>
+                    <th>Version</th>
+                    <th>T1</th>
+                    <th>T2</th>
+                    <th>Golden</th>
+                    <th>By</th>
+                    <th>When</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {detail.versions.map((v) => (
+                    <tr key={v.version}>
+                      <td>v{v.version}</td>
+                      <td className="num">{v.band.t1.toFixed(3)}</td>
+                      <td className="num">{v.band.t2.toFixed(3)}</td>
+                      <td className="num">{v.goldenCount}</td>
+                      <td>{v.createdBy}</td>
+                      <td>{new Date(v.createdAt).toLocaleString()}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+            <ReplayPanel client={client} recipe={s.name} canReplay={OFFICE.has(role)} report={report} />
+          </>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,193 @@
+import { spawn } from 'node:child_process';
+import { readFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Results } from '../../common/api';
+import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
+import { openStation } from '../../host/station';
+import { launchBrowser } from './support/browser';
+import { ARTIFACTS, BOTTLE, REPO_ROOT, e2eSkipReason } from './support/paths';
+import { startServe, type ServeProcess } from './support/serve-process';
+import { prepareBottleStation } from './support/station-fixture';
+
+/**
+ * Sign-in, roles and the Recipes screen in headless Chromium against `npm run serve` on a real
+ * PatchCore bottle recipe: an operator cannot change the threshold (the UI hides it and the host
+ * refuses a raw call), an engineer can, which makes a new recipe version and an audit row; replay
+ * of a past inspection is shown and not recorded. Users are added with `npm run users`.
+ */
+const skip = e2eSkipReason();
+if (skip) console.warn(`Skipping the browser tests: ${skip}`);
+
+let root: string;
+let dataDir: string;
+let serve: ServeProcess;
+let browser: { context: BrowserContext; close(): Promise<void> };
+let page: Page;
+const pageErrors: string[] = [];
+
+function runUsers(args: string[], stdin: string): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['run', '-s', 'users', '--', ...args, '--data-dir', dataDir], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.once('exit', (code) => resolve({ code, out }));
+    child.stdin.end(stdin);
+  });
+}
+
+function db() {
+  return new Database(join(dataDir, 'station.db'), { readonly: true, fileMustExist: true });
+}
+
+function query<T>(sql: string): T {
+  const d = db();
+  try {
+    return d.prepare(sql).all() as T;
+  } finally {
+    d.close();
+  }
+}
+
+/** A raw call from inside the page over its own WebSocket, as a tampered UI would send it. */
+function rawCall(p: Page, method: string, params: unknown, session: string | null): Promise<{ result?: unknown; error?: { code: string; message: string } }> {
+  return p.evaluate(
+    ({ method, params, session }) =>
+      new Promise((resolve) => {
+        const token = new URLSearchParams(location.search).get('token') ?? '';
+        const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws?token=${encodeURIComponent(token)}`);
+        ws.onopen = () => ws.send(JSON.stringify(session ? { id: 1, method, params, session } : { id: 1, method, params }));
+        ws.onmessage = (e) => {
+          resolve(JSON.parse(String(e.data)));
+          ws.close();
+        };
+      }),
+    { method, params, session },
+  );
+}
+
+async function signIn(p: Page, name: string, secret: string, mode: 'password' | 'pin', screenshot?: string) {
+  await p.getByTestId('account-signin').click();
+  if (mode === 'pin') await p.getByTestId('login-mode-pin').click();
+  await p.getByTestId('login-name').fill(name);
+  await p.getByTestId('login-secret').fill(secret);
+  if (screenshot) await p.screenshot({ path: join(ARTIFACTS, screenshot) });
+  await p.getByTestId('login-submit').click();
+  await p.getByTestId('login-dialog').waitFor({ state: 'detached' });
+  await expect.poll(() => p.getByTestId('account-who').textContent()).toContain(name);
+}
+
+describe.skipIf(skip !== null)('roles and the Recipes screen through npm run serve', () => {
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'myriad-roles-'));
+    ({ dataDir } = await prepareBottleStation(root, { golden: 5, camera: {} }));
+    // One past inspection to replay, recorded through the host like any other.
+    const station = await openStation({ dataDir, device: 'cpu', experts: onnxExpertBackend({ dataDir, device: 'cpu' }) });
+    try {
+      const png = await readFile(join(BOTTLE, 'test', 'broken_large', '000.png'));
+      await station.call('inspect', { recipe: 'bottle', frame: { kind: 'upload', mime: 'image/png', base64: png.toString('base64') } });
+    } finally {
+      await station.close();
+    }
+    await mkdir(join(root, 'secrets'));
+    await writeFile(join(root, 'secrets', 'op.txt'), 'operator-pass-1\n');
+    await writeFile(join(root, 'secrets', 'op-pin.txt'), '2468\n');
+    const eng = await runUsers(['add', '--name', 'erin', '--role', 'engineer'], 'engineer-pass-1\n');
+    expect(eng, eng.out).toMatchObject({ code: 0 });
+    const op = await runUsers(['add', '--name', 'olga', '--role', 'operator', '--password-file', join(root, 'secrets', 'op.txt'), '--pin-file', join(root, 'secrets', 'op-pin.txt')], '');
+    expect(op, op.out).toMatchObject({ code: 0 });
+    serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle']);
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
+    });
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.setViewportSize({ width: 1400, height: 1000 });
+    await page.goto(`${serve.url}#/recipes`);
+    await page.locator('[data-testid="connection"].open').waitFor();
+    await page.getByTestId('recipes-screen').waitFor();
+  }, 400_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('users added from the command line are stored with scrypt hashes and audited', () => {
+    const creds = query<Array<{ user_name: string; kind: string; hash: string }>>('SELECT user_name, kind, hash FROM credentials ORDER BY id');
+    expect(creds.map((c) => [c.user_name, c.kind])).toEqual([['erin', 'password'], ['olga', 'password'], ['olga', 'pin']]);
+    for (const c of creds) expect(c.hash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(query<Array<{ action: string; subject: string }>>("SELECT action, subject FROM audit_log WHERE action = 'user.add'")).toHaveLength(2);
+  });
+
+  it('an operator (anonymous, then signed in with a PIN) cannot change the band: the UI locks it and the host refuses', async () => {
+    await expect.poll(() => page.getByTestId('account-role').textContent()).toBe('operator');
+    await expect.poll(() => page.getByTestId('golden-grid').locator('img').count()).toBe(5);
+    expect(await page.getByTestId('band-t1').isDisabled()).toBe(true);
+    expect(await page.getByTestId('band-save').isDisabled()).toBe(true);
+    await expect.poll(() => page.getByTestId('band-locked').textContent()).toContain('your role is operator');
+
+    const anon = await rawCall(page, 'recipes.setBand', { recipe: 'bottle', band: { t1: 0.3, t2: 0.7 } }, null);
+    expect(anon.error).toEqual({ code: 'FORBIDDEN', message: 'recipes.setBand needs an engineer; your role is operator' });
+
+    await signIn(page, 'olga', '2468', 'pin', 'login.png');
+    expect(await page.getByTestId('account-role').textContent()).toBe('operator');
+    expect(await page.getByTestId('band-t1').isDisabled()).toBe(true);
+    const login = (await rawCall(page, 'auth.pin', { name: 'olga', pin: '2468' }, null)).result as Results['auth.pin'];
+    const asOlga = await rawCall(page, 'recipes.setBand', { recipe: 'bottle', band: { t1: 0.3, t2: 0.7 } }, login.token);
+    expect(asOlga.error?.code).toBe('FORBIDDEN');
+    await page.screenshot({ path: join(ARTIFACTS, 'recipes-operator.png') });
+    expect(query<Array<{ n: number }>>("SELECT COUNT(*) AS n FROM recipes WHERE name = 'bottle'")[0]?.n).toBe(1);
+    expect(query<Array<{ n: number }>>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'recipe.threshold'")[0]?.n).toBe(0);
+    await page.getByTestId('account-signout').click();
+    await expect.poll(() => page.getByTestId('account-who').textContent()).toContain('Station operator');
+  });
+
+  it('an engineer changes the band: a new recipe version and one audit row by the engineer', async () => {
+    await signIn(page, 'erin', 'engineer-pass-1', 'password');
+    await expect.poll(() => page.getByTestId('band-t1').isDisabled()).toBe(false);
+    await page.getByTestId('band-t1').fill('0.33');
+    await page.getByTestId('band-t2').fill('0.66');
+    await page.getByTestId('band-save').click();
+    await expect.poll(() => page.getByTestId('band-saved').textContent()).toBe('Saved bottle v2: T1 0.33 / T2 0.66');
+    await expect.poll(() => page.getByTestId('recipe-version').textContent()).toBe('v2');
+    expect(await page.getByTestId('recipe-versions').locator('tbody tr').count()).toBe(2);
+
+    const versions = query<Array<{ version: number; t1: number; t2: number; created_by: string; expert_dir: string }>>(
+      "SELECT version, t1, t2, created_by, expert_dir FROM recipes WHERE name = 'bottle' ORDER BY version",
+    );
+    expect(versions.map((v) => [v.version, v.t1, v.t2, v.created_by])).toEqual([
+      [1, versions[0]?.t1, versions[0]?.t2, 'e2e'],
+      [2, 0.33, 0.66, 'erin'],
+    ]);
+    expect(versions[1]?.expert_dir).toBe(versions[0]?.expert_dir);
+    const audit = query<Array<{ actor: string; subject: string; details_json: string }>>("SELECT actor, subject, details_json FROM audit_log WHERE action = 'recipe.threshold'");
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ actor: 'erin', subject: 'bottle@2' });
+    expect(JSON.parse(audit[0]?.details_json ?? '{}')).toMatchObject({ to: { t1: 0.33, t2: 0.66 }, previousVersion: 1 });
+    // The past inspection still points at the version it used.
+    expect(query<Array<{ version: number }>>('SELECT r.version FROM inspections i JOIN recipes r ON r.id = i.recipe_id')).toEqual([{ version: 1 }]);
+    await page.screenshot({ path: join(ARTIFACTS, 'recipes-engineer.png'), fullPage: true });
+  });
+
+  it('replays the past inspection through today\'s recipe without recording it', async () => {
+    await page.getByTestId('replay-run').first().click();
+    await page.getByTestId('replay-result').waitFor();
+    const line = (await page.getByTestId('replay-verdict').textContent()) ?? '';
+    expect(line).toMatch(/^Today's setup (agrees|disagrees): (PASS|FAIL|REVIEW) then, (PASS|FAIL|REVIEW) today · score Δ [+-]\d+\.\d{4} \(not recorded\)$/);
+    expect(await page.getByTestId('replay-then').textContent()).toContain('v1');
+    expect(await page.getByTestId('replay-today').textContent()).toContain('v2');
+    expect(await page.getByTestId('replay-then').locator('li').count()).toBeGreaterThan(1);
+    expect(query<Array<{ n: number }>>('SELECT COUNT(*) AS n FROM inspections')[0]?.n).toBe(1);
+    await page.getByTestId('replay-result').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'replay.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+});
