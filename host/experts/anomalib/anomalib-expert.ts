@@ -7,7 +7,7 @@ import { loadSession, type OnnxSession } from '../../inference/onnx-runtime';
 import type { Calibration, Expert, ExpertDescriptor } from '../expert';
 import { checkImageInput, detectContract, type AnomalibContract } from './contract';
 import { imageToInputTensor, type InputSpec } from './input-tensor';
-import { readModelSignature } from './model-signature';
+import { type ModelSignature, readModelSignature } from './model-signature';
 import type { AnomalibV1Metadata } from './metadata';
 import { scaleOutputs, type ScaledOutput } from './outputs';
 
@@ -44,8 +44,8 @@ export async function openAnomalibModel(
   label: string,
   metadata: AnomalibV1Metadata | null,
   options: AnomalibOptions,
+  signature: ModelSignature = readModelSignature(bytes, label),
 ): Promise<AnomalibModel> {
-  const signature = readModelSignature(bytes, label);
   const inputInfo = checkImageInput(signature, label);
   const contract = detectContract(
     signature.outputs.map((o) => o.name),

@@ -34,13 +34,14 @@ export async function loadAnomalibExpert(file: string, options: AnomalibOptions)
 
 async function importExport(file: string, options: AnomalibOptions) {
   const bytes = await readModelBytes(file);
+  const signature = readModelSignature(bytes, file);
   // the contract is checked before metadata.json is looked for, so a v2 export needs none
   const contract = detectContract(
-    readModelSignature(bytes, file).outputs.map((o) => o.name),
+    signature.outputs.map((o) => o.name),
     file,
   );
   const v1 = contract.version === 'v1' ? await readV1Metadata(file) : null;
-  const model = await openAnomalibModel(bytes, file, v1?.metadata ?? null, options);
+  const model = await openAnomalibModel(bytes, file, v1?.metadata ?? null, options, signature);
   return { bytes, model, metadataJson: (v1?.json ?? null) as JsonValue };
 }
 
