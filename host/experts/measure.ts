@@ -4,10 +4,11 @@ import { readImageFile } from '../imaging/decode';
 import type { RgbImage } from '../imaging/rgb-image';
 import { calibrate } from './components/calibration';
 import { seededRandom } from './components/rng';
+import { rotateMapBack } from './components/orientation';
 import { normaliseMap } from './components/map-normalisation';
 import type { ExpertSpec, GoldenImage } from './expert';
 import { fitExpert } from './index';
-import type { PatchCoreExpert } from './patchcore/model';
+import { type PatchCoreExpert, preparePixels } from './patchcore/model';
 
 /**
  * Expert-level measurement on an MVTec-layout folder, until `npm run evaluate` lands: fits from
@@ -21,6 +22,7 @@ interface TestItem {
   name: string;
   label: 0 | 1;
   pixels: Float32Array;
+  rotated: boolean;
   mask: Uint8Array | null;
   maskWidth: number;
   maskHeight: number;
@@ -89,7 +91,7 @@ async function main(): Promise<void> {
     const stride = Number(process.env.MEASURE_TEST_STRIDE ?? 1);
     for (const n of (await listImages(join(dataset, 'test', defect))).filter((_, i) => i % stride === 0)) {
       const image: RgbImage = await readImageFile(join(dataset, 'test', defect, n));
-      const pixels = await probe.extractor.toPixels(image);
+      const { pixels, rotated } = await preparePixels(probe.extractor, image, 'landscape');
       let mask: Uint8Array | null = null;
       let maskWidth = image.width;
       let maskHeight = image.height;
@@ -103,7 +105,7 @@ async function main(): Promise<void> {
           mask = null; // a defective image without a mask is skipped for pixel metrics (CONTRACTS.md 2)
         }
       } else mask = new Uint8Array(image.width * image.height);
-      tests.push({ name: `${defect}/${n}`, label: defect === 'good' ? 0 : 1, pixels, mask, maskWidth, maskHeight });
+      tests.push({ name: `${defect}/${n}`, label: defect === 'good' ? 0 : 1, pixels, rotated, mask, maskWidth, maskHeight });
     }
   }
   const embeddings = [];
@@ -134,7 +136,10 @@ async function main(): Promise<void> {
       for (let i = 0; i < tests.length; i++) {
         const t1 = performance.now();
         const raw = await expert.rawMap(embeddings[i] as Float32Array);
-        const { map, score } = normaliseMap(raw, rawFloor, rawThreshold);
+        const normalised = normaliseMap(raw, rawFloor, rawThreshold);
+        const { score } = normalised;
+        const side = expert.descriptor.inputWidth;
+        const map = (tests[i] as TestItem).rotated ? rotateMapBack(normalised.map, side) : normalised.map;
         lat.push(performance.now() - t1);
         scores.push(score);
         const t = tests[i] as TestItem;
@@ -152,9 +157,9 @@ async function main(): Promise<void> {
       const toRaw = (n: number) => rawFloor + ((rawThreshold - rawFloor) * n) / 0.5;
       const heldRaw = expert.descriptor.calibration.heldOutScores.map(toRaw);
       const margins: Record<string, number> = {};
-      for (const m of [0, 0.5, 2, 4]) {
-        const thr = calibrate(heldRaw, [rawFloor], { margin: m, bandWidth: 1 }).rawThreshold;
-        margins[`acc_m${m}`] = scores.filter((s, i) => (toRaw(s) > thr ? 1 : 0) === labels[i]).length / scores.length;
+      for (const [q, m] of [[1, 0], [1, 2], [0.9, 0], [0.9, 1], [0.95, 1], [0.75, 1]] as const) {
+        const thr = calibrate(heldRaw, [rawFloor], { margin: m, bandWidth: 1, quantile: q }).rawThreshold;
+        margins[`acc_q${q}m${m}`] = scores.filter((s, i) => (toRaw(s) > thr ? 1 : 0) === labels[i]).length / scores.length;
       }
       rows.push({
         image_auroc: auroc(scores, labels),

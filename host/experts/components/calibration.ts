@@ -14,9 +14,11 @@ import { StationError } from '../../../common/errors';
 export interface CalibrationRule {
   margin: number;
   bandWidth: number;
+  /** Which held-out score the margin is added to: 1 = the largest, 0.9 = the 90th percentile. */
+  quantile?: number;
 }
 
-export const DEFAULT_RULE: CalibrationRule = { margin: 1, bandWidth: 1 };
+export const DEFAULT_RULE: CalibrationRule = { margin: 1, bandWidth: 1, quantile: 1 };
 
 export interface Calibrated {
   rawThreshold: number;
@@ -29,7 +31,7 @@ export function calibrate(heldOut: readonly number[], floors: readonly number[],
   const max = Math.max(...heldOut);
   const spread = robustSpread(heldOut, max);
   const rawFloor = Math.min(median(floors), median(heldOut) * 0.5);
-  const rawThreshold = max + rule.margin * spread;
+  const rawThreshold = quantile(heldOut, rule.quantile ?? 1) + rule.margin * spread;
   const toNorm = (x: number) => normaliseScore(x, rawFloor, rawThreshold);
   const t1 = clamp(toNorm(rawThreshold - rule.bandWidth * spread), 0.1, 0.45);
   const t2 = clamp(toNorm(rawThreshold + rule.bandWidth * spread), 0.55, 0.9);
@@ -47,6 +49,15 @@ function robustSpread(values: readonly number[], max: number): number {
 /** Raw score -> normalised scale: floor -> 0, threshold -> 0.5; not clipped. */
 export function normaliseScore(raw: number, floor: number, threshold: number): number {
   return (0.5 * (raw - floor)) / Math.max(threshold - floor, 1e-12);
+}
+
+/** Linear-interpolated quantile, q in [0,1]. */
+export function quantile(values: readonly number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  const pos = Math.min(1, Math.max(0, q)) * (s.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(s.length - 1, lo + 1);
+  return (s[lo] as number) + ((s[hi] as number) - (s[lo] as number)) * (pos - lo);
 }
 
 export function median(values: readonly number[]): number {

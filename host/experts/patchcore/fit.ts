@@ -10,7 +10,7 @@ import { EXCLUDED, type NnSearch } from '../components/nn-search';
 import { seededRandom } from '../components/rng';
 import type { ExpertDescriptor, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
 import { type PatchCoreConfig, parsePatchCoreOptions } from './config';
-import { openExtractor, openSearch, patchCoreExpert, rawPatchMap } from './model';
+import { openExtractor, openSearch, patchCoreExpert, preparePixels, rawPatchMap } from './model';
 
 export const PATCHCORE_STATE_VERSION = 1;
 const BATCH = 8;
@@ -48,7 +48,7 @@ export async function fitPatchCore(
   if (single) notes.push('one golden image: calibrated on its 8 dihedral views (leave-one-view-out)');
 
   const extractor = await openExtractor(config, options);
-  const views = await embedGolden(extractor, images, augment, options);
+  const views = await embedGolden(extractor, images, augment, config.orient, options);
   const random = seededRandom(options.seed ?? 0);
   // Units are what a fold holds out: whole images, or the views of the single image.
   const units: Embedding[][] = single ? (views[0] as Embedding[]).map((v) => [v]) : views;
@@ -80,7 +80,7 @@ export async function fitPatchCore(
     notes,
   };
   return {
-    expert: patchCoreExpert(descriptor, extractor, search, config.centre),
+    expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient),
     state: { config: { ...config }, bankRows: bank.length / extractor.dim, dim: extractor.dim },
     blobs: { bank: new Uint8Array(bank.buffer, bank.byteOffset, bank.byteLength) },
   };
@@ -90,6 +90,7 @@ async function embedGolden(
   extractor: FeatureExtractor,
   images: readonly GoldenImage[],
   augment: Augmentation,
+  orient: PatchCoreConfig['orient'],
   options: FitOptions,
 ): Promise<Embedding[][]> {
   const out: Embedding[][] = [];
@@ -98,7 +99,8 @@ async function embedGolden(
     if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
     const chunk = images.slice(start, start + BATCH);
     for (const g of chunk) {
-      const views = augmentedViews(await extractor.toPixels(g.image), size, size, augment);
+      const { pixels } = await preparePixels(extractor, g.image, orient);
+      const views = augmentedViews(pixels, size, size, augment);
       out.push(await extractor.embedPixels(views));
     }
     options.onProgress?.('features', Math.min(start + BATCH, images.length), images.length);

@@ -32,6 +32,6 @@ export const patchcore: ExpertModule = {
     }
     const bank = new Float32Array(bytes.slice().buffer);
     const search = await openSearch(config, extractor, bank, runtime);
-    return patchCoreExpert(descriptor, extractor, search, config.centre);
+    return patchCoreExpert(descriptor, extractor, search, config.centre, config.orient);
   },
 };

@@ -2,6 +2,7 @@ import type { RgbImage } from '../../imaging/rgb-image';
 import { type FeatureExtractor, createFeatureExtractor } from '../components/feature-extractor';
 import { median } from '../components/calibration';
 import { normaliseMap } from '../components/map-normalisation';
+import { rotateMapBack, toLandscape } from '../components/orientation';
 import { type NnSearch, createNnSearch } from '../components/nn-search';
 import type { AnomalyResult, Expert, ExpertDescriptor, ExpertRuntime } from '../expert';
 import type { PatchCoreConfig } from './config';
@@ -33,6 +34,16 @@ export async function rawPatchMap(
   const offset = median(Array.from(nearest));
   for (let i = 0; i < map.length; i++) map[i] = (map[i] as number) - offset;
   return map;
+}
+
+/** The backbone input for an image: orientation-normalised if configured, resized, CHW. */
+export async function preparePixels(
+  extractor: FeatureExtractor,
+  image: RgbImage,
+  orient: PatchCoreConfig['orient'],
+): Promise<{ pixels: Float32Array; rotated: boolean }> {
+  const turned = orient === 'landscape' ? toLandscape(image) : { image, rotated: false };
+  return { pixels: await extractor.toPixels(turned.image), rotated: turned.rotated };
 }
 
 export async function openExtractor(config: PatchCoreConfig, runtime: ExpertRuntime): Promise<FeatureExtractor> {
@@ -74,6 +85,7 @@ export function patchCoreExpert(
   extractor: FeatureExtractor,
   search: NnSearch,
   centre: PatchCoreConfig['centre'],
+  orient: PatchCoreConfig['orient'],
 ): PatchCoreExpert {
   const { rawFloor, rawThreshold } = descriptor.calibration;
   const rawMap = (embedding: Float32Array) => rawPatchMap(search, embedding, centre);
@@ -84,10 +96,13 @@ export function patchCoreExpert(
     rawMap,
     async inspect(image: RgbImage): Promise<AnomalyResult> {
       const t0 = performance.now();
-      const [embedding] = await extractor.embedPixels([await extractor.toPixels(image)]);
+      const { pixels, rotated } = await preparePixels(extractor, image, orient);
+      const [embedding] = await extractor.embedPixels([pixels]);
       const t1 = performance.now();
       const raw = await rawMap((embedding as { data: Float32Array }).data);
-      const { map, score } = normaliseMap(raw, rawFloor, rawThreshold);
+      const normalised = normaliseMap(raw, rawFloor, rawThreshold);
+      const { score } = normalised;
+      const map = rotated ? rotateMapBack(normalised.map, descriptor.inputWidth) : normalised.map;
       const t2 = performance.now();
       return {
         map,

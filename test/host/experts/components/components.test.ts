@@ -7,6 +7,7 @@ import { gaussianSamples, seededRandom } from '../../../../host/experts/componen
 import { gaussianKernel } from '../../../../host/experts/components/gaussian';
 import { dedupeGolden } from '../../../../host/experts/components/golden-set';
 import { normaliseMap } from '../../../../host/experts/components/map-normalisation';
+import { rotateMapBack, toLandscape } from '../../../../host/experts/components/orientation';
 
 describe('greedy coreset', () => {
   it('covers every cluster before taking a second point from any', () => {
@@ -93,5 +94,25 @@ describe('greedy coreset as an ONNX Loop graph', () => {
     const same = graph.filter((v, i) => v === reference[i]).length;
     expect(same).toBeGreaterThanOrEqual(57);
     expect(new Set(graph).size).toBe(60);
+  });
+});
+
+describe('orientation', () => {
+  it('turns portrait images a quarter clockwise and maps back to the original frame', () => {
+    // 2 wide, 3 high; pixel value = 10*y + x in every channel.
+    const data = new Uint8Array(2 * 3 * 3);
+    for (let y = 0; y < 3; y++) for (let x = 0; x < 2; x++) data.fill(10 * y + x, (y * 2 + x) * 3, (y * 2 + x) * 3 + 3);
+    const { image, rotated } = toLandscape({ data, width: 2, height: 3 });
+    expect(rotated).toBe(true);
+    expect([image.width, image.height]).toEqual([3, 2]);
+    // Clockwise: the bottom-left pixel (0, 2) becomes the top-left one.
+    expect(Array.from(image.data.filter((_, i) => i % 3 === 0))).toEqual([20, 10, 0, 21, 11, 1]);
+    expect(toLandscape({ data, width: 3, height: 2 }).rotated).toBe(false);
+    // A square map: turning clockwise then back is the identity.
+    const size = 4;
+    const original = Float32Array.from({ length: size * size }, (_, i) => i);
+    const turned = new Float32Array(size * size);
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) turned[x * size + (size - 1 - y)] = original[y * size + x] as number;
+    expect(Array.from(rotateMapBack(turned, size))).toEqual(Array.from(original));
   });
 });
