@@ -69,6 +69,7 @@ describe('crash safety', () => {
     const db = openDatabase(layout.database);
     try {
       expect(integrityCheck(db)).toBe('ok');
+      expect(db.pragma('foreign_key_check')).toEqual([]);
       const ids = new Set(allInspectionIds(db));
       for (const r of reported) {
         expect(ids.has(r.id), `inspection ${r.id} reported as recorded is missing`).toBe(true);
