@@ -46,11 +46,15 @@ export function buildNnGraph(config: NnGraphConfig): Uint8Array {
   if (!Number.isInteger(rows) || rows < k) {
     throw new StationError('INVALID_INPUT', `Memory bank has ${rows} rows; at least k=${k} are needed`);
   }
+  // -2 * bank, transposed: one MatMul then gives -2 q·b + |b|² once the bias row is appended
+  // and the queries get a column of ones. That saves two passes over the (patches x rows) matrix.
   const bankT = new Float32Array(dim * rows);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < dim; c++) bankT[c * rows + r] = bank[r * dim + c] as number;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < dim; c++) bankT[c * rows + r] = -2 * (bank[r * dim + c] as number);
+  const patches = gh * gw;
   const initializer = [
-    floatTensor('bank_t', [dim, rows], bankT),
-    floatTensor('minus_two', [1], [-2]),
+    floatTensor('bank_t_m2', [dim, rows], bankT),
+    floatTensor('ones', [patches, 1], new Float32Array(patches).fill(1)),
+    int64Tensor('row_axis', [1], [0]),
     floatTensor('zero', [1], [0]),
     int64Tensor('k', [1], [k]),
     int64Tensor('first', [1], [0]),
@@ -61,9 +65,10 @@ export function buildNnGraph(config: NnGraphConfig): Uint8Array {
   ];
   const nodes = [
     node('ReduceSumSquare', ['queries'], ['qq'], { axes: [1], keepdims: 1 }),
-    node('MatMul', ['queries', 'bank_t'], ['dot']),
-    node('Mul', ['dot', 'minus_two'], ['dot2']),
-    node('Add', ['dot2', 'bank_bias'], ['partial']),
+    node('Concat', ['queries', 'ones'], ['queries_1'], { axis: 1 }),
+    node('Unsqueeze', ['bank_bias', 'row_axis'], ['bias_row']),
+    node('Concat', ['bank_t_m2', 'bias_row'], ['bank_aug'], { axis: 0 }),
+    node('MatMul', ['queries_1', 'bank_aug'], ['partial']),
     node('TopK', ['partial', 'k'], ['top_partial', 'indices'], { axis: 1, largest: 0, sorted: 1 }),
     node('Add', ['top_partial', 'qq'], ['d2']),
     node('Max', ['d2', 'zero'], ['d2_pos']),
