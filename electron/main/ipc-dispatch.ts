@@ -23,6 +23,11 @@ function remember(webContentsId: number, method: Method, result: unknown): void 
   }
 }
 
+/** Drops a closed window's session, so a session lives no longer than the window that signed in. */
+export function forgetWindowSession(webContentsId: number): void {
+  windowSessions.delete(webContentsId);
+}
+
 /**
  * One IPC call from the renderer: refuse untrusted senders, hand the raw payload to the host (which
  * validates it strictly before any work) and turn every outcome into an `IpcReply`: a rejected

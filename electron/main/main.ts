@@ -10,7 +10,7 @@ import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
 import { openStation } from '../../host/station';
 import { IPC_CALL_CHANNELS, IPC_EVENT_CHANNEL } from '../channels';
 import { APP_SCHEME, appEntryUrl } from './app-origin';
-import { dispatchIpcCall } from './ipc-dispatch';
+import { dispatchIpcCall, forgetWindowSession } from './ipc-dispatch';
 import { electronPdfRenderer } from './pdf-window';
 import { isPermissionGranted } from './permissions';
 import { createAppProtocolHandler, createBlobProtocolHandler } from './protocol-handlers';
@@ -74,7 +74,10 @@ function createWindow(resources: ShellResources, entryUrl: string): BrowserWindo
   const win = new BrowserWindow(appWindowOptions(resources.preload));
   const id = win.webContents.id;
   appWindowIds.add(id);
-  win.on('closed', () => appWindowIds.delete(id));
+  win.on('closed', () => {
+    appWindowIds.delete(id);
+    forgetWindowSession(id);
+  });
   win.once('ready-to-show', () => win.show());
   void win.loadURL(entryUrl);
   return win;
