@@ -3,6 +3,7 @@ import { StationError } from '../common/errors';
 import * as m001 from './migrations/001-initial';
 import * as m002 from './migrations/002-review-history';
 import * as m003 from './migrations/003-accounts';
+import * as m004 from './migrations/004-history-rollups';
 
 /**
  * The one list of schema migrations (STYLE.md 9, the Signal way): numbered, versions only go up,
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial', up: m001.up },
   { version: 2, name: 'review-history', up: m002.up },
   { version: 3, name: 'accounts', up: m003.up },
+  { version: 4, name: 'history-rollups', up: m004.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

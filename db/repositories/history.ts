@@ -57,9 +57,17 @@ export function historyWhere(f: HistoryFilter, timeColumn = 'i.created_at'): Sql
 
 const FROM = 'FROM inspections i LEFT JOIN latest_reviews lr ON lr.inspection_id = i.id';
 
-/** Counting needs the join only when the filter is about decisions. */
-function countFrom(f: HistoryFilter): string {
-  return needsReview(f) ? FROM : 'FROM inspections i';
+/**
+ * Where a filtered query starts. A filter on a decision or defect type walks the reviewed rows
+ * (`latest_reviews`, a few percent of all) by their own time index; "not reviewed" and plain
+ * filters walk the inspections. `counting` drops the join a count does not need.
+ */
+function source(f: HistoryFilter, counting: boolean): { from: string; where: SqlWhere; time: string } {
+  if (needsReview(f) && f.decision !== 'none') {
+    const time = 'lr.inspection_created_at';
+    return { from: 'FROM latest_reviews lr JOIN inspections i ON i.id = lr.inspection_id', where: historyWhere(f, time), time };
+  }
+  return { from: counting && !needsReview(f) ? 'FROM inspections i' : FROM, where: historyWhere(f), time: 'i.created_at' };
 }
 
 export interface HistoryDbRow {
@@ -103,47 +111,50 @@ export function toHistoryRow(r: HistoryDbRow): HistoryRow {
   };
 }
 
-function rowsSql(where: SqlWhere, tail: string): string {
-  return `SELECT ${ROW_COLUMNS} ${FROM} JOIN recipes r ON r.id = i.recipe_id ${where.sql} ${tail}`;
+function rowsSql(f: HistoryFilter, tail: (time: string) => string): { sql: string; args: Array<string | number> } {
+  const src = source(f, false);
+  return { sql: `SELECT ${ROW_COLUMNS} ${src.from} JOIN recipes r ON r.id = i.recipe_id ${src.where.sql} ${tail(src.time)}`, args: src.where.args };
 }
 
 /** Newest first, one page. */
 export function historyPage(db: Db, f: HistoryFilter, limit: number, offset: number): { total: number; rows: HistoryRow[] } {
-  const where = historyWhere(f);
-  const total = (db.prepare(`SELECT COUNT(*) AS n ${countFrom(f)} ${where.sql}`).get(...where.args) as { n: number }).n;
-  const rows = db.prepare(rowsSql(where, 'ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?')).all(...where.args, limit, offset) as HistoryDbRow[];
+  const count = source(f, true);
+  const total = (db.prepare(`SELECT COUNT(*) AS n ${count.from} ${count.where.sql}`).get(...count.where.args) as { n: number }).n;
+  const q = rowsSql(f, (time) => `ORDER BY ${time} DESC, i.id DESC LIMIT ? OFFSET ?`);
+  const rows = db.prepare(q.sql).all(...q.args, limit, offset) as HistoryDbRow[];
   return { total, rows: rows.map(toHistoryRow) };
 }
 
 /** Every matching row, oldest first, one at a time (better-sqlite3 `.iterate()`): nothing is held in memory. */
 export function iterateHistory(db: Db, f: HistoryFilter): IterableIterator<HistoryDbRow> {
-  const where = historyWhere(f);
-  return db.prepare(rowsSql(where, 'ORDER BY i.created_at, i.id')).iterate(...where.args) as IterableIterator<HistoryDbRow>;
+  const q = rowsSql(f, (time) => `ORDER BY ${time}, i.id`);
+  return db.prepare(q.sql).iterate(...q.args) as IterableIterator<HistoryDbRow>;
 }
 
 /** The flagged rows with the highest scores: the "top flagged parts" of a report. */
 export function topFlagged(db: Db, f: HistoryFilter, limit: number): HistoryRow[] {
-  const where = historyWhere(f);
-  const flagged = `${where.sql ? `${where.sql} AND` : 'WHERE'} i.verdict IN ('fail', 'review')`;
-  const rows = db.prepare(rowsSql({ sql: flagged, args: where.args }, 'ORDER BY i.score DESC LIMIT ?')).all(...where.args, limit) as HistoryDbRow[];
-  return rows.map(toHistoryRow);
+  const flagged = f.verdict === undefined ? ['fail', 'review'] : f.verdict === 'pass' ? [] : [f.verdict];
+  const out: HistoryRow[] = [];
+  for (const verdict of flagged) {
+    const q = rowsSql({ ...f, verdict: verdict as Verdict }, () => 'ORDER BY i.score DESC LIMIT ?');
+    out.push(...(db.prepare(q.sql).all(...q.args, limit) as HistoryDbRow[]).map(toHistoryRow));
+  }
+  return out.sort((a, b) => b.score - a.score).slice(0, limit);
 }
 
 /**
- * Counts per verdict and time bucket (over the covering index), then decisions and defect types
- * over the reviewed rows only; "not reviewed" is the remainder.
+ * Counts per verdict and time bucket, then decisions and defect types over the reviewed rows
+ * only; "not reviewed" is the remainder. Without a decision filter the counts come from the
+ * `inspection_counts` rollup for whole days and hours and from the inspections only for the
+ * partial hours at the ends of the range, so a year costs a few thousand rollup rows, not a million.
  */
 export function historySummary(db: Db, f: HistoryFilter, bucket: 'hour' | 'day'): HistorySummary {
-  const where = historyWhere(f);
   const len = bucket === 'day' ? 10 : 13;
   const byVerdict: Record<Verdict, number> = { pass: 0, fail: 0, review: 0 };
   const byDecision: Record<ReviewDecision | 'none', number> = { defect: 0, good: 0, reinspect: 0, none: 0 };
   const overTime = new Map<string, { bucket: string } & Record<Verdict, number>>();
-  const rows = db
-    .prepare(`SELECT substr(i.created_at, 1, ${len}) AS b, i.verdict AS v, COUNT(*) AS n ${countFrom(f)} ${where.sql} GROUP BY b, v ORDER BY b`)
-    .all(...where.args) as Array<{ b: string; v: Verdict; n: number }>;
   let total = 0;
-  for (const r of rows) {
+  for (const r of verdictCounts(db, f, len)) {
     total += r.n;
     byVerdict[r.v] += r.n;
     const slot = overTime.get(r.b) ?? { bucket: r.b, pass: 0, fail: 0, review: 0 };
@@ -151,10 +162,10 @@ export function historySummary(db: Db, f: HistoryFilter, bucket: 'hour' | 'day')
     overTime.set(r.b, slot);
   }
   const reviewed = historyWhere(f, 'lr.inspection_created_at');
+  const join = f.recipe !== undefined || f.operator !== undefined || f.verdict !== undefined ? 'JOIN inspections i ON i.id = lr.inspection_id' : '';
   const decided = db
     .prepare(
-      `SELECT lr.decision AS d, lr.defect_type AS t, COUNT(*) AS n
-       FROM latest_reviews lr JOIN inspections i ON i.id = lr.inspection_id ${reviewed.sql}
+      `SELECT lr.decision AS d, lr.defect_type AS t, COUNT(*) AS n FROM latest_reviews lr ${join} ${reviewed.sql}
        GROUP BY lr.decision, lr.defect_type`,
     )
     .all(...reviewed.args) as Array<{ d: ReviewDecision; t: string | null; n: number }>;
@@ -169,7 +180,83 @@ export function historySummary(db: Db, f: HistoryFilter, bucket: 'hour' | 'day')
   const byDefectType = [...types.entries()]
     .map(([defectType, count]) => ({ defectType, count }))
     .sort((x, y) => y.count - x.count || x.defectType.localeCompare(y.defectType));
-  return { total, byVerdict, byDecision, overTime: [...overTime.values()], byDefectType };
+  const buckets = [...overTime.values()].sort((x, y) => (x.bucket < y.bucket ? -1 : x.bucket > y.bucket ? 1 : 0));
+  return { total, byVerdict, byDecision, overTime: buckets, byDefectType };
+}
+
+type Count = { b: string; v: Verdict; n: number };
+
+function verdictCounts(db: Db, f: HistoryFilter, len: number): Count[] {
+  if (needsReview(f)) {
+    const src = source(f, true);
+    return db
+      .prepare(`SELECT substr(${src.time}, 1, ${len}) AS b, i.verdict AS v, COUNT(*) AS n ${src.from} ${src.where.sql} GROUP BY b, v`)
+      .all(...src.where.args) as Count[];
+  }
+  const out: Count[] = [];
+  for (const seg of splitRange(f.from, f.to, len === 13)) {
+    if (seg.kind === 'raw') {
+      const w = historyWhere({ ...f, from: seg.from, to: seg.to });
+      out.push(...(db.prepare(`SELECT substr(i.created_at, 1, ${len}) AS b, i.verdict AS v, COUNT(*) AS n FROM inspections i ${w.sql} GROUP BY b, v`).all(...w.args) as Count[]));
+      continue;
+    }
+    const prefix = seg.kind === 'hour' ? 'H' : 'D';
+    const cut = seg.kind === 'hour' ? 13 : 10;
+    const parts = ['c.bucket >= ?', 'c.bucket < ?'];
+    const args: Array<string | number> = [seg.from === undefined ? prefix : prefix + seg.from.slice(0, cut), seg.to === undefined ? `${prefix}~` : prefix + seg.to.slice(0, cut)];
+    if (f.recipe !== undefined) {
+      parts.push('c.recipe_id IN (SELECT id FROM recipes WHERE name = ?)');
+      args.push(f.recipe);
+    }
+    if (f.operator !== undefined) {
+      parts.push('c.operator = ?');
+      args.push(f.operator);
+    }
+    if (f.verdict !== undefined) {
+      parts.push('c.verdict = ?');
+      args.push(f.verdict);
+    }
+    const sql = `SELECT substr(c.bucket, 2, ${len}) AS b, c.verdict AS v, SUM(c.n) AS n FROM inspection_counts c WHERE ${parts.join(' AND ')} GROUP BY b, v`;
+    out.push(...(db.prepare(sql).all(...args) as Count[]));
+  }
+  return out;
+}
+
+export interface RangeSegment {
+  kind: 'raw' | 'hour' | 'day';
+  /** ISO instants; undefined = open end. */
+  from?: string;
+  to?: string;
+}
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * Splits [from, to) into partial hours at the ends (read from the inspections), whole hours and,
+ * unless `hoursOnly`, whole UTC days in the middle (read from the rollup).
+ */
+export function splitRange(from: string | undefined, to: string | undefined, hoursOnly: boolean): RangeSegment[] {
+  const F = from === undefined ? -Infinity : Date.parse(from);
+  const T = to === undefined ? Infinity : Date.parse(to);
+  const iso = (ms: number) => (Number.isFinite(ms) ? new Date(ms).toISOString() : undefined);
+  const ceil = (x: number, u: number) => (Number.isFinite(x) ? Math.ceil(x / u) * u : x);
+  const floor = (x: number, u: number) => (Number.isFinite(x) ? Math.floor(x / u) * u : x);
+  const hF = ceil(F, HOUR);
+  const hT = floor(T, HOUR);
+  if (!(hF < hT)) return F < T ? [{ kind: 'raw', from: iso(F), to: iso(T) }] : [];
+  const segs: RangeSegment[] = [];
+  if (F < hF) segs.push({ kind: 'raw', from: iso(F), to: iso(hF) });
+  const dF = ceil(hF, DAY);
+  const dT = floor(hT, DAY);
+  if (hoursOnly || !(dF < dT)) segs.push({ kind: 'hour', from: iso(hF), to: iso(hT) });
+  else {
+    if (hF < dF) segs.push({ kind: 'hour', from: iso(hF), to: iso(dF) });
+    segs.push({ kind: 'day', from: iso(dF), to: iso(dT) });
+    if (dT < hT) segs.push({ kind: 'hour', from: iso(dT), to: iso(hT) });
+  }
+  if (hT < T) segs.push({ kind: 'raw', from: iso(hT), to: iso(T) });
+  return segs;
 }
 
 interface QueueRow {
