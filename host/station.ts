@@ -13,6 +13,7 @@ import type { ScryptCost } from './accounts/password';
 import { dispatch, type CallContext, type Handlers } from './api-dispatch';
 import { recentAudit, verifyAudit } from './audit/audit-trail';
 import { replayInspection } from './replay/replay';
+import { addInstruction, removeInstruction } from './recipes/instruction-changes';
 import { setRecipeBand } from './recipes/recipe-band';
 import { recipeDetail, summaryOf } from './recipes/recipe-detail';
 import { CameraSessions } from './camera/camera-sessions';
@@ -213,10 +214,10 @@ export class Station implements StationHost {
       },
       'dialog.cancel': async (p) => ({ cancelled: this.dialog.cancel(p.turnId) }),
       'instructions.list': async (p) => this.recipes.instructions(p.recipe),
-      'instructions.add': async (p, ctx) => this.recipes.addInstruction(p.recipe, p.text, ctx.user),
+      'instructions.add': async (p, ctx) => addInstruction(this.db, this.recipes, p.recipe, p.text, ctx),
       'instructions.remove': async (p, ctx) => {
         checkMayEndInstruction(this.db, p.id, ctx);
-        return this.recipes.removeInstruction(p.id, ctx.user);
+        return removeInstruction(this.db, this.recipes, p.id, ctx);
       },
       'inspections.recent': async (p) => guarded('list inspections', () => recentInspections(this.db, p.limit)),
       'inspections.get': async (p) => this.pipeline.get(p.id),

@@ -17,22 +17,7 @@ export function setRecipeBand(db: Db, name: string, band: ThresholdBand, actor: 
     if (current.band.t1 === band.t1 && current.band.t2 === band.t2) {
       throw new StationError('INVALID_INPUT', `${name} v${current.version} already has the band T1 ${band.t1} / T2 ${band.t2}`);
     }
-    const golden = goldenSamples(db, current.id).map((g) => ({ imageSha256: g.imageSha256, imagePath: g.imagePath, sourceName: g.sourceName }));
-    const next = insertRecipe(
-      db,
-      {
-        name: current.name,
-        expert: current.expert,
-        backbone: current.backbone,
-        backboneSha256: current.backboneSha256,
-        band,
-        expertDir: current.expertDir,
-        config: current.config,
-        createdBy: actor,
-      },
-      golden,
-      new Date().toISOString(),
-    );
+    const next = copyAsNextVersion(db, current, actor, band);
     appendAudit(db, {
       actor,
       action: 'recipe.threshold',
@@ -41,4 +26,27 @@ export function setRecipeBand(db: Db, name: string, band: ThresholdBand, actor: 
     });
     return next;
   });
+}
+
+/**
+ * Records the next version of `current` with the same expert files and golden set (and `band`);
+ * call inside the write transaction of the change that needs it, next to its audit row.
+ */
+export function copyAsNextVersion(db: Db, current: RecipeRow, actor: string, band: ThresholdBand = current.band): RecipeRow {
+  const golden = goldenSamples(db, current.id).map((g) => ({ imageSha256: g.imageSha256, imagePath: g.imagePath, sourceName: g.sourceName }));
+  return insertRecipe(
+    db,
+    {
+      name: current.name,
+      expert: current.expert,
+      backbone: current.backbone,
+      backboneSha256: current.backboneSha256,
+      band,
+      expertDir: current.expertDir,
+      config: current.config,
+      createdBy: actor,
+    },
+    golden,
+    new Date().toISOString(),
+  );
 }

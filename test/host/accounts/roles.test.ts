@@ -87,6 +87,28 @@ describe('roles checked at the host (station.call)', () => {
   });
 });
 
+describe('instructions by role', () => {
+  it("an operator's note makes no recipe version; an engineer's instruction and its end each make one, with one audit row", async () => {
+    const engineer = await login('engineer1', PASSWORDS.engineer);
+    const v0 = versions();
+    const note = (await station.call('instructions.add', { recipe: 'bracket', text: 'shadow from the lamp today' })) as Results['instructions.add'];
+    expect(versions()).toBe(v0);
+    const standing = (await station.call('instructions.add', { recipe: 'bracket', text: 'scratches under 1 mm are acceptable' }, { session: engineer })) as Results['instructions.add'];
+    expect(standing.author).toBe('engineer1');
+    expect(versions()).toBe(v0 + 1);
+    const row = station['db'].prepare("SELECT actor, subject, details_json FROM audit_log WHERE action = 'instruction.add' ORDER BY seq DESC LIMIT 1").get() as { actor: string; subject: string; details_json: string };
+    expect(row).toMatchObject({ actor: 'engineer1', subject: standing.id });
+    expect(JSON.parse(row.details_json)).toEqual({ recipe: 'bracket', text: 'scratches under 1 mm are acceptable', version: v0 + 1 });
+
+    await expect(station.call('instructions.remove', { id: standing.id })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('added by engineer1') });
+    expect(await station.call('instructions.remove', { id: note.id })).toMatchObject({ id: note.id, activeTo: expect.any(String) });
+    expect(versions()).toBe(v0 + 1);
+    expect(await station.call('instructions.remove', { id: standing.id }, { session: engineer })).toMatchObject({ activeTo: expect.any(String) });
+    expect(versions()).toBe(v0 + 2);
+    expect(auditActions().at(-1)).toEqual({ action: 'instruction.deactivate', actor: 'engineer1', subject: standing.id });
+  });
+});
+
 describe('host sessions expire when idle', () => {
   it('refuses a session after the idle time', async () => {
     const s = await stationWithUsers({ sessionIdleMs: 50 });
