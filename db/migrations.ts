@@ -4,6 +4,7 @@ import * as m001 from './migrations/001-initial';
 import * as m002 from './migrations/002-review-history';
 import * as m003 from './migrations/003-accounts';
 import * as m004 from './migrations/004-history-rollups';
+import * as m005 from './migrations/005-instruction-scopes';
 
 /**
  * The one list of schema migrations (STYLE.md 9, the Signal way): numbered, versions only go up,
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'review-history', up: m002.up },
   { version: 3, name: 'accounts', up: m003.up },
   { version: 4, name: 'history-rollups', up: m004.up },
+  { version: 5, name: 'instruction-scopes', up: m005.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -214,7 +214,7 @@ export class Station implements StationHost {
       },
       'dialog.cancel': async (p) => ({ cancelled: this.dialog.cancel(p.turnId) }),
       'instructions.list': async (p) => this.recipes.instructions(p.recipe),
-      'instructions.add': async (p, ctx) => addInstruction(this.db, this.recipes, p.recipe, p.text, ctx),
+      'instructions.add': async (p, ctx) => addInstruction(this.db, p.recipe, p.text, ctx),
       'instructions.remove': async (p, ctx) => {
         checkMayEndInstruction(this.db, p.id, ctx);
         return removeInstruction(this.db, this.recipes, p.id, ctx);

@@ -12,8 +12,10 @@ interface Row {
   active_to: string | null;
 }
 
-const SELECT = `SELECT i.*, d.active_to FROM operator_instructions i
-  LEFT JOIN instruction_deactivations d ON d.instruction_id = i.id`;
+// active_to: when it was ended, else the end of the shift it was scoped to (schema 5), else null.
+const SELECT = `SELECT i.*, COALESCE(d.active_to, s.until) AS active_to FROM operator_instructions i
+  LEFT JOIN instruction_deactivations d ON d.instruction_id = i.id
+  LEFT JOIN instruction_scopes s ON s.instruction_id = i.id`;
 
 function fromRow(r: Row): Instruction {
   return {
@@ -47,7 +49,14 @@ export function deactivateInstruction(db: Db, id: string, author: string, at: st
   return r.changes === 1;
 }
 
-export function activeInstructions(db: Db, recipe: string): Instruction[] {
-  const rows = db.prepare(`${SELECT} WHERE i.recipe = ? AND d.active_to IS NULL ORDER BY i.created_at, i.rowid`).all(recipe) as Row[];
+/** Records that an instruction holds until `until` (an operator's note: the end of the shift). */
+export function scopeInstruction(db: Db, id: string, until: string, reason: string): void {
+  db.prepare('INSERT INTO instruction_scopes (instruction_id, until, reason) VALUES (?, ?, ?)').run(id, until, reason);
+}
+
+export function activeInstructions(db: Db, recipe: string, now = new Date().toISOString()): Instruction[] {
+  const rows = db
+    .prepare(`${SELECT} WHERE i.recipe = ? AND d.active_to IS NULL AND (s.until IS NULL OR s.until > ?) ORDER BY i.created_at, i.rowid`)
+    .all(recipe, now) as Row[];
   return rows.map(fromRow);
 }

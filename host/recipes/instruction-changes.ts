@@ -2,29 +2,38 @@ import { randomUUID } from 'node:crypto';
 import type { Instruction } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { appendAudit } from '../../db/repositories/audit-log';
-import { deactivateInstruction, getInstruction, insertInstruction } from '../../db/repositories/instructions';
+import { deactivateInstruction, getInstruction, insertInstruction, scopeInstruction } from '../../db/repositories/instructions';
 import { latestRecipe } from '../../db/repositories/recipes';
 import { writeTransaction, type Db } from '../../db/open';
 import type { Caller } from '../accounts/account-service';
+import { shiftEnd } from '../accounts/shifts';
 import { copyAsNextVersion } from './recipe-band';
 import { checkInstructionText, type RecipeService } from './recipe-service';
 
 /**
- * Instruction changes made over the API. An operator's instruction is a note at the line (recorded
- * and audited like before, no new recipe version); an engineer's is a change of the recipe, so it
- * also records the next recipe version, with the instruction and one audit row in one transaction.
+ * Instruction changes made over the API. An operator's instruction is a note for the current
+ * shift: it ends at the next shift start and makes no recipe version. An engineer's is a change of
+ * the recipe: it stands until ended and records the next recipe version. Either way the
+ * instruction, its scope or version and one audit row commit in one transaction.
  */
-export function addInstruction(db: Db, recipes: RecipeService, recipe: string, text: string, caller: Caller): Instruction {
-  if (caller.role === 'operator') return recipes.addInstruction(recipe, text, caller.user);
+export function addInstruction(db: Db, recipe: string, text: string, caller: Caller, now = new Date(), shiftStarts?: readonly number[]): Instruction {
   const clean = checkInstructionText(text);
   return writeTransaction(db, 'add the instruction', () => {
     const current = latestRecipe(db, recipe);
     if (!current) throw new StationError('NOT_FOUND', `No recipe named ${JSON.stringify(recipe)}`);
-    const at = new Date().toISOString();
-    const instruction = insertInstruction(db, { id: randomUUID(), recipe, text: clean, author: caller.user, at });
-    const next = copyAsNextVersion(db, current, caller.user);
-    appendAudit(db, { actor: caller.user, action: 'instruction.add', subject: instruction.id, details: { recipe, text: clean, version: next.version } }, at);
-    return instruction;
+    const at = now.toISOString();
+    const id = randomUUID();
+    insertInstruction(db, { id, recipe, text: clean, author: caller.user, at });
+    let scope: Record<string, unknown>;
+    if (caller.role === 'operator') {
+      const until = shiftEnd(now, shiftStarts).toISOString();
+      scopeInstruction(db, id, until, 'operator: current shift');
+      scope = { until };
+    } else {
+      scope = { version: copyAsNextVersion(db, current, caller.user).version };
+    }
+    appendAudit(db, { actor: caller.user, action: 'instruction.add', subject: id, details: { recipe, text: clean, ...scope } }, at);
+    return getInstruction(db, id) as Instruction;
   });
 }
 

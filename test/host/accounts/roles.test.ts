@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { METHODS, type Results } from '../../../common/api';
 import { METHOD_ROLES, requireRole } from '../../../host/accounts/roles';
+import { shiftEnd } from '../../../host/accounts/shifts';
+import { addInstruction } from '../../../host/recipes/instruction-changes';
 import { startServer, type RunningServer } from '../../../host/server/http-server';
 import type { Station } from '../../../host/station';
 import { PASSWORDS, stationWithUsers } from './users-fixture';
@@ -93,8 +95,9 @@ describe('instructions by role', () => {
     const v0 = versions();
     const note = (await station.call('instructions.add', { recipe: 'bracket', text: 'shadow from the lamp today' })) as Results['instructions.add'];
     expect(versions()).toBe(v0);
+    expect(note.activeTo).toBe(shiftEnd(new Date(note.createdAt)).toISOString());
     const standing = (await station.call('instructions.add', { recipe: 'bracket', text: 'scratches under 1 mm are acceptable' }, { session: engineer })) as Results['instructions.add'];
-    expect(standing.author).toBe('engineer1');
+    expect([standing.author, standing.activeTo]).toEqual(['engineer1', null]);
     expect(versions()).toBe(v0 + 1);
     const row = station['db'].prepare("SELECT actor, subject, details_json FROM audit_log WHERE action = 'instruction.add' ORDER BY seq DESC LIMIT 1").get() as { actor: string; subject: string; details_json: string };
     expect(row).toMatchObject({ actor: 'engineer1', subject: standing.id });
@@ -106,6 +109,25 @@ describe('instructions by role', () => {
     expect(await station.call('instructions.remove', { id: standing.id }, { session: engineer })).toMatchObject({ activeTo: expect.any(String) });
     expect(versions()).toBe(v0 + 2);
     expect(auditActions().at(-1)).toEqual({ action: 'instruction.deactivate', actor: 'engineer1', subject: standing.id });
+  });
+});
+
+describe('shift-scoped operator instructions', () => {
+  it('end at the next shift start (06, 14, 22 local)', () => {
+    expect(shiftEnd(new Date(2026, 10, 26, 9, 30))).toEqual(new Date(2026, 10, 26, 14, 0));
+    expect(shiftEnd(new Date(2026, 10, 26, 14, 0))).toEqual(new Date(2026, 10, 26, 22, 0));
+    expect(shiftEnd(new Date(2026, 10, 26, 23, 10))).toEqual(new Date(2026, 10, 27, 6, 0));
+  });
+
+  it("an operator's note from an earlier shift is no longer active; an engineer's from then still is", () => {
+    const yesterday = new Date(Date.now() - 36 * 3600_000);
+    const old = addInstruction(station['db'], 'bracket', 'yesterday: ignore glare', { user: 'operator1', role: 'operator', session: null }, yesterday);
+    const standing = addInstruction(station['db'], 'bracket', 'burrs are defects', { user: 'engineer1', role: 'engineer', session: null }, yesterday);
+    const active = station.recipes.instructions('bracket').map((i) => i.id);
+    expect(active).toContain(standing.id);
+    expect(active).not.toContain(old.id);
+    const audit = station['db'].prepare('SELECT details_json FROM audit_log WHERE subject = ?').get(old.id) as { details_json: string };
+    expect(JSON.parse(audit.details_json)).toMatchObject({ until: old.activeTo });
   });
 });
 
