@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExportResult } from '../../common/api';
 import { openStation } from '../../host/station';
 import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
 import { CSV_COLUMNS } from '../../host/reports/csv';
@@ -18,8 +17,8 @@ import { prepareBottleStation } from './support/station-fixture';
  * Review queue and History/reports in headless Chromium against `npm run serve` on a real SQLite
  * file: flagged real bottle images are reviewed with the keyboard (a defect with type and reason,
  * a good part added to the golden set, which refits the recipe), a later capture uses the new
- * recipe version, the operator is refused the export by the host, and a supervisor's CSV and PDF
- * are read back (pdftotext) and checked against the database.
+ * recipe version, the operator is refused the export by the host, and a supervisor signed in at the
+ * station exports CSV and PDF, read back (pdftotext) and checked against the database.
  */
 const skip = e2eSkipReason() ?? (hasPdftotext() ? null : 'pdftotext (poppler-utils) is not installed');
 if (skip) console.warn(`Skipping the review/report browser test: ${skip}`);
@@ -56,36 +55,16 @@ function count(sql: string, ...args: unknown[]): number {
   }
 }
 
-/** Signs in over the page's own origin and token as the supervisor and exports (the UI has no sign-in screen yet). */
-async function exportAsSupervisor(p: Page, format: 'csv' | 'pdf', filter: Record<string, string>): Promise<ExportResult> {
-  return p.evaluate(
-    async ({ format, filter, user }) => {
-      const token = new URLSearchParams(location.search).get('token');
-      const ws = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/ws${token ? `?token=${token}` : ''}`);
-      await new Promise((resolve, reject) => {
-        ws.onopen = resolve;
-        ws.onerror = reject;
-      });
-      let id = 0;
-      const call = (method: string, params: unknown, session?: string) =>
-        new Promise<Record<string, unknown>>((resolve, reject) => {
-          const me = ++id;
-          ws.addEventListener('message', function on(ev) {
-            const m = JSON.parse(String(ev.data)) as { id?: number; result?: Record<string, unknown>; error?: { message: string } };
-            if (m.id !== me) return;
-            ws.removeEventListener('message', on);
-            if (m.error) reject(new Error(m.error.message));
-            else resolve(m.result as Record<string, unknown>);
-          });
-          ws.send(JSON.stringify(session ? { id: me, method, params, session } : { id: me, method, params }));
-        });
-      const auth = await call('auth.login', { name: user.name, password: user.password });
-      const out = await call('reports.export', { filter, format }, String(auth.token));
-      ws.close();
-      return out as unknown as ExportResult;
-    },
-    { format, filter, user: SUPERVISOR },
-  );
+/** Exports the History screen's current selection through its export button; returns the written file and its link. */
+async function exportFromScreen(p: Page, format: 'csv' | 'pdf') {
+  await p.getByTestId('export-format').selectOption(format);
+  await p.getByTestId('export-button').click();
+  const link = p.locator(`[data-testid="export-link"][download$=".${format}"]`);
+  await link.waitFor({ timeout: 120_000 });
+  const path = (await link.getAttribute('data-path')) as string;
+  const rows = Number(/\((\d+) inspections/.exec((await link.textContent()) ?? '')?.[1]);
+  const served = await link.evaluate(async (a: HTMLAnchorElement) => (await fetch(a.href)).arrayBuffer().then((b) => b.byteLength));
+  return { path, rows, served };
 }
 
 describe.skipIf(skip !== null)('Review queue and History through npm run serve', () => {
@@ -207,20 +186,25 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
     await expect.poll(() => page.locator('[data-testid="error-banner"][data-code="FORBIDDEN"]').count()).toBe(1);
     expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'review.decide'")).toBe(2);
 
-    const filter = { from: new Date(Date.now() - 24 * 3600_000).toISOString(), to: new Date(Date.now() + 3600_000).toISOString() };
-    const csv = await exportAsSupervisor(page, 'csv', filter);
+    // The supervisor signs in at the station and exports the same selection.
+    await page.getByTestId('account-signin').click();
+    await page.getByTestId('login-name').fill(SUPERVISOR.name);
+    await page.getByTestId('login-secret').fill(SUPERVISOR.password);
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('account-role').textContent()).toBe('supervisor');
+    const csv = await exportFromScreen(page, 'csv');
     expect(csv.rows).toBe(total);
-    const text = await readFile(csv.path, 'utf8');
+    const bytes = await readFile(csv.path);
+    expect(csv.served).toBe(bytes.length);
+    const text = bytes.toString('utf8');
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.slice(1).split('\r\n').filter((l) => l.length > 0);
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines).toHaveLength(total + 1);
     expect(lines.filter((l) => l.includes(',defect,crack,'))).toHaveLength(1);
-    // The CSV link the History screen would offer serves the same bytes.
-    const served = await page.evaluate(async (u) => (await fetch(u)).arrayBuffer().then((b) => b.byteLength), `${new URL(serve.url).origin}/blob/${csv.sha256}${new URL(serve.url).search}`);
-    expect(served).toBe(csv.bytes);
 
-    const pdf = await exportAsSupervisor(page, 'pdf', filter);
+    const pdf = await exportFromScreen(page, 'pdf');
+    expect(pdf.rows).toBe(total);
     const pdfText = execFileSync('pdftotext', ['-layout', pdf.path, '-'], { encoding: 'utf8' });
     const number = (label: string) => Number(new RegExp(`${label}\\s+(\\d+)`).exec(pdfText)?.[1]);
     expect(number('Total inspections')).toBe(total);
