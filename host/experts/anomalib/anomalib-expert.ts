@@ -5,7 +5,7 @@ import { StationError } from '../../../common/errors';
 import type { RgbImage } from '../../imaging/rgb-image';
 import { loadSession, type OnnxSession } from '../../inference/onnx-runtime';
 import type { Calibration, Expert, ExpertDescriptor } from '../expert';
-import { checkImageInput, detectContract, type AnomalibContract } from './contract';
+import { checkImageInput, checkMapOutput, detectContract, type AnomalibContract } from './contract';
 import { imageToInputTensor, type InputSpec } from './input-tensor';
 import { type ModelSignature, readModelSignature } from './model-signature';
 import type { AnomalibV1Metadata } from './metadata';
@@ -51,6 +51,7 @@ export async function openAnomalibModel(
     signature.outputs.map((o) => o.name),
     label,
   );
+  checkMapOutput(signature, contract, label);
   if (contract.version === 'v1' && !metadata) {
     throw new StationError('BAD_MODEL', `${label} is an anomalib v1 export and needs its metadata.json`);
   }

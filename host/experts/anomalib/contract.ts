@@ -85,3 +85,20 @@ function describe(t: TensorSignature): string {
   const shape = t.dims ? `[${t.dims.map((d) => d ?? '?').join(', ')}]` : 'of unknown rank';
   return `${t.name} ${shape}${t.elemType !== 0 && t.elemType !== 1 ? ` (element type ${t.elemType})` : ''}`;
 }
+
+/**
+ * Checks, where the file declares it, that some output of the contract has spatial dims: a v1
+ * classification export also names its only output "output", but that output is one score per image.
+ *
+ * @throws StationError('BAD_MODEL') naming the declared shapes.
+ */
+export function checkMapOutput(signature: ModelSignature, contract: AnomalibContract, label: string): void {
+  const names = [contract.mapOutput, contract.scoreOutput];
+  const outputs = signature.outputs.filter((o) => names.includes(o.name));
+  if (outputs.some((o) => o.dims === null || o.dims.length >= 3)) return;
+  throw new StationError(
+    'BAD_MODEL',
+    `${label} has no anomaly-map output (${outputs.map(describe).join(', ')} give one score per image): ` +
+      'expected an anomaly map of shape [N, 1, H, W]; export a segmentation model',
+  );
+}

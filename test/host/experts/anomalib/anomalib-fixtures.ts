@@ -56,12 +56,18 @@ export interface V1Options {
   mapName?: string;
   /** Adds a second output with this name: the mean of the whole map (differs from its max on purpose). */
   scoreName?: string;
+  /** A classification export: the only output is the image score (N), still named `mapName`. */
+  scoreOnly?: boolean;
 }
 
 /** anomalib v1: raw map `output` (channel mean), optionally a raw score output. */
 export function buildV1Model(opts: V1Options = {}): Uint8Array {
   const mapName = opts.mapName ?? 'output';
   const dims = opts.inputDims ?? [1, 3, 32, 32];
+  if (opts.scoreOnly) {
+    const head = node('ReduceMax', ['input'], [mapName], { axes: [1, 2, 3], keepdims: 0 });
+    return encode([head], [valueInfo('input', FLOAT, dims)], [valueInfo(mapName, FLOAT, [dims[0] ?? 1])]);
+  }
   const nodes = [meanMap('input', mapName)];
   const outputs = [valueInfo(mapName, FLOAT, [dims[0] ?? 1, 1, dims[2] ?? 'h', dims[3] ?? 'w'])];
   if (opts.scoreName) {

@@ -137,6 +137,11 @@ describe('anomalib exports that do not meet a contract', () => {
     await expectBadModel(loadAnomalibExpert(file, cpu), 'anomaly_map');
   });
 
+  it('refuses a v1 classification export whose "output" is one score per image', async () => {
+    const file = await exportOf(buildV1Model({ scoreOnly: true }), V1_METADATA);
+    await expectBadModel(loadAnomalibExpert(file, cpu), 'output [1]', '[N, 1, H, W]');
+  });
+
   it('refuses a v1 export without metadata.json', async () => {
     await expectBadModel(loadAnomalibExpert(await exportOf(buildV1Model(), null), cpu), 'metadata.json', 'image_threshold');
   });
