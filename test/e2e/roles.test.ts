@@ -29,9 +29,9 @@ let browser: { context: BrowserContext; close(): Promise<void> };
 let page: Page;
 const pageErrors: string[] = [];
 
-function runUsers(args: string[], stdin: string): Promise<{ code: number | null; out: string }> {
+function runCli(script: 'users' | 'audit', args: string[], stdin = ''): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '-s', 'users', '--', ...args, '--data-dir', dataDir], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '-s', script, '--', ...args, '--data-dir', dataDir], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -96,9 +96,9 @@ describe.skipIf(skip !== null)('roles and the Recipes screen through npm run ser
     await mkdir(join(root, 'secrets'));
     await writeFile(join(root, 'secrets', 'op.txt'), 'operator-pass-1\n');
     await writeFile(join(root, 'secrets', 'op-pin.txt'), '2468\n');
-    const eng = await runUsers(['add', '--name', 'erin', '--role', 'engineer'], 'engineer-pass-1\n');
+    const eng = await runCli('users', ['add', '--name', 'erin', '--role', 'engineer'], 'engineer-pass-1\n');
     expect(eng, eng.out).toMatchObject({ code: 0 });
-    const op = await runUsers(['add', '--name', 'olga', '--role', 'operator', '--password-file', join(root, 'secrets', 'op.txt'), '--pin-file', join(root, 'secrets', 'op-pin.txt')], '');
+    const op = await runCli('users', ['add', '--name', 'olga', '--role', 'operator', '--password-file', join(root, 'secrets', 'op.txt'), '--pin-file', join(root, 'secrets', 'op-pin.txt')], '');
     expect(op, op.out).toMatchObject({ code: 0 });
     serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle']);
     browser = await launchBrowser();
@@ -189,5 +189,29 @@ describe.skipIf(skip !== null)('roles and the Recipes screen through npm run ser
     await page.getByTestId('replay-result').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'replay.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
+  });
+
+  it('npm run audit: the chain verifies, exports as syslog, then fails at the row an attacker rewrote in SQLite', async () => {
+    const ok = await runCli('audit', ['verify']);
+    expect(ok, ok.out).toMatchObject({ code: 0 });
+    expect(ok.out).toMatch(/Audit trail verified: \d+ rows, chain intact/);
+    const logFile = join(root, 'audit.log');
+    expect((await runCli('audit', ['export', '--format', 'syslog', '--out', logFile])).code).toBe(0);
+    const lines = (await readFile(logFile, 'utf8')).trimEnd().split('\n');
+    const threshold = lines.find((l) => l.includes(' recipe.threshold ')) ?? '';
+    expect(threshold).toMatch(/^<109>1 \S+Z \S+ myriad-station \d+ recipe\.threshold \[audit@32473 seq="\d+" actor="erin" subject="bottle@2" hash="[0-9a-f]{64}" prevHash="[0-9a-f]{64}"\] /);
+
+    const rw = new Database(join(dataDir, 'station.db'));
+    let seq: number;
+    try {
+      seq = (rw.prepare("SELECT seq FROM audit_log WHERE action = 'recipe.threshold'").get() as { seq: number }).seq;
+      rw.exec('DROP TRIGGER audit_log_no_update');
+      rw.prepare("UPDATE audit_log SET details_json = '{}' WHERE seq = ?").run(seq);
+    } finally {
+      rw.close();
+    }
+    const broken = await runCli('audit', ['verify']);
+    expect(broken.code).toBe(1);
+    expect(broken.out).toContain(`BROKEN at row seq ${seq}`);
   });
 });
