@@ -29,15 +29,16 @@ export function scaleOutputs(
   const [mapTensor, scoreTensor] = pickTensors(outputs, contract, label);
   const { width, height } = mapSize(mapTensor, label);
   const map = Float32Array.from(mapTensor.data as Float32Array);
-  let rawScore = scoreTensor ? singleValue(scoreTensor, label) : maxOf(map);
+  const rawScore = scoreTensor ? singleValue(scoreTensor, label) : maxOf(map);
   if (contract.version === 'v2') {
+    // the post-processor already clamped both; clamping again only guards exports made without it
     for (let i = 0; i < map.length; i++) map[i] = clamp01(map[i] as number);
     return { map, width, height, score: Math.max(0, rawScore) };
   }
   if (!metadata) throw new StationError('INTERNAL', `anomalib v1 model ${label} is missing its metadata`);
   normaliseMap(map, metadata.pixelThreshold, metadata.map.min, metadata.map.max);
-  rawScore = normaliseScore(rawScore, metadata.imageThreshold, metadata.score.min, metadata.score.max);
-  return { map, width, height, score: rawScore };
+  const score = normaliseScore(rawScore, metadata.imageThreshold, metadata.score.min, metadata.score.max);
+  return { map, width, height, score };
 }
 
 function pickTensors(
