@@ -32,6 +32,8 @@ export interface ReferenceOptions {
   /** 'random' keeps the bench short: anomalib's greedy coreset over 200 images takes hours here. */
   coreset: 'greedy' | 'random';
   timeoutMs: number;
+  /** Writes the first test image's embedding here (float32, patches x dim) for parity checks. */
+  dumpEmbedding?: string;
 }
 
 const Output = z.object({
@@ -106,6 +108,7 @@ export async function measureReference(opts: ReferenceOptions): Promise<Pipeline
       golden: opts.images.golden,
       test: opts.images.test,
       warmup: opts.warmup,
+      ...(opts.dumpEmbedding ? { dump_embedding: opts.dumpEmbedding } : {}),
     }),
   );
   const ran = await run(opts.python, [REFERENCE_SCRIPT, config, out], opts.timeoutMs);

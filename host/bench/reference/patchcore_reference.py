@@ -12,7 +12,8 @@ ReLU6 lives), which is what a torch user holding only this file would run.
 
 Usage: patchcore_reference.py CONFIG.json OUT.json
 CONFIG: {"model": path, "taps": [tensor names], "input_size": int, "bank_rows": int,
-         "coreset": "greedy"|"random", "sigma": float, "golden": [paths], "test": [paths], "warmup": int}
+         "coreset": "greedy"|"random", "sigma": float, "golden": [paths], "test": [paths], "warmup": int,
+         "dump_embedding": optional path}
 """
 import json
 import resource
@@ -163,6 +164,11 @@ def main(config_path, out_path):
         # same bank size, rows drawn at random: the greedy loop over 200 images takes hours here
         bank = bank[torch.randperm(bank.shape[0], generator=torch.Generator().manual_seed(0))[:n_rows]]
     fit_ms = ms(t0)
+
+    if cfg.get("dump_embedding"):
+        # the embedding of the first test image, (patches, dim) float32 row-major, for parity checks
+        e, _ = embed(backbone(load_image(cfg["test"][0], size)))
+        e.numpy().astype(np.float32).tofile(cfg["dump_embedding"])
 
     timings = {"decode": [], "backbone": [], "expert": [], "total": []}
     scores = []

@@ -1,10 +1,30 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticImages } from '../../../host/bench/bench-images';
 import { defaultPython, measureReference, referenceUnavailable } from '../../../host/bench/reference-pipeline';
+import { createFeatureExtractor } from '../../../host/experts/components/feature-extractor';
+import { readImageFile } from '../../../host/imaging/decode';
+import { importModel } from '../../../host/models/store';
+
+function correlation(a: Float32Array, b: Float32Array): number {
+  const n = a.length;
+  const ma = a.reduce((s, v) => s + v, 0) / n;
+  const mb = b.reduce((s, v) => s + v, 0) / n;
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = (a[i] as number) - ma;
+    const y = (b[i] as number) - mb;
+    ab += x * y;
+    aa += x * x;
+    bb += y * y;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
 
 const MODEL = resolve(__dirname, '../../../../shared/models/mobilenetv2-12-int8.onnx');
 const python = defaultPython();
@@ -45,6 +65,7 @@ describe('reference pipeline', () => {
       workDir: work,
       coreset: 'greedy',
       timeoutMs: 120_000,
+      dumpEmbedding: join(work, 'reference-embedding.f32'),
     });
     expect(ref.output.bank_rows).toBe(64);
     expect(ref.output.dim).toBe(32 + 96);
@@ -55,5 +76,17 @@ describe('reference pipeline', () => {
     // test image 3 carries a dark blob (bench-images.ts): it must score above every plain one
     const [a, b, c, blob] = ref.output.scores as [number, number, number, number];
     expect(blob).toBeGreaterThan(Math.max(a, b, c));
+
+    // "the same features": the torch conversion of the int8 graph tracks our ONNX Runtime embedding
+    const dataDir = join(work, 'data');
+    await importModel(dataDir, MODEL);
+    const ours = await createFeatureExtractor(
+      { backbone: 'mobilenetv2-12-int8', taps: ['features.6', 'features.13'], inputWidth: 64, inputHeight: 64 },
+      { dataDir, device: 'cpu' },
+    );
+    const mine = (await ours.embed(await readImageFile(images.test[0] as string))).data;
+    const theirs = new Float32Array((await readFile(join(work, 'reference-embedding.f32'))).buffer.slice(0));
+    expect(theirs.length).toBe(mine.length);
+    expect(correlation(mine, theirs)).toBeGreaterThan(0.95);
   });
 });
