@@ -1,11 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { ApiParams, RoleName } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import { openDatabase } from '../../../db/open';
 import { AccountService } from '../../accounts/account-service';
 import { dataLayout } from '../../paths';
-import { globalOptions, parseArgs, requireString } from '../args';
+import { globalOptions, parseArgs, requireString, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { writeJsonOut } from '../output';
 
@@ -23,6 +23,20 @@ function firstLine(text: string): string {
   return text.replace(/\r?\n.*$/s, '');
 }
 
+/** Validates every option and reads the secrets before anything is opened. */
+async function addInput(args: ParsedArgs) {
+  const role = RoleName.safeParse(requireString(args, 'role'));
+  if (!role.success) throw new StationError('INVALID_INPUT', `Invalid --role ${args.strings.get('role')}. Use one of: ${RoleName.options.join(', ')}`);
+  const name = requireString(args, 'name');
+  const passwordFile = args.strings.get('password-file');
+  const password = firstLine(passwordFile ? await readFile(passwordFile, 'utf8') : await readStdin());
+  const pinFile = args.strings.get('pin-file');
+  const pin = pinFile ? firstLine(await readFile(pinFile, 'utf8')) : undefined;
+  const input = ApiParams['users.add'].safeParse({ name, role: role.data, password, ...(pin === undefined ? {} : { pin }) });
+  if (!input.success) throw new StationError('INVALID_INPUT', input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return input.data;
+}
+
 /**
  * `users add`: the first-run bootstrap of an admin (and any later account) from the command line;
  * secrets come from stdin or a file, never from argv (visible in `ps` and shell history).
@@ -35,25 +49,20 @@ export const command: Command = {
     const options = globalOptions(args);
     const [action, ...extra] = args.positionals;
     if (extra.length > 0) throw new StationError('INVALID_INPUT', `Unexpected argument ${extra[0]}. ${USAGE}`);
+    if (action !== 'add' && action !== 'list') throw new StationError('INVALID_INPUT', `Unknown users action ${action ?? '(none)'}. ${USAGE}`);
+    const input = action === 'add' ? await addInput(args) : null;
+    // First run: the data dir may not exist yet (the admin is created before anything else).
+    await mkdir(options.dataDir, { recursive: true });
     const db = openDatabase(dataLayout(options.dataDir).database);
     try {
       const accounts = new AccountService(db);
-      if (action === 'list') {
+      if (input === null) {
         const users = accounts.list();
         for (const u of users) process.stdout.write(`${u.name}\t${u.role}\t${u.hasPassword ? 'password' : '-'}\t${u.hasPin ? 'pin' : '-'}\n`);
         await writeJsonOut(options.out, users);
         return 0;
       }
-      if (action !== 'add') throw new StationError('INVALID_INPUT', `Unknown users action ${action ?? '(none)'}. ${USAGE}`);
-      const role = RoleName.safeParse(requireString(args, 'role'));
-      if (!role.success) throw new StationError('INVALID_INPUT', `Invalid --role ${args.strings.get('role')}. Use one of: ${RoleName.options.join(', ')}`);
-      const passwordFile = args.strings.get('password-file');
-      const password = firstLine(passwordFile ? await readFile(passwordFile, 'utf8') : await readStdin());
-      const pinFile = args.strings.get('pin-file');
-      const pin = pinFile ? firstLine(await readFile(pinFile, 'utf8')) : undefined;
-      const input = ApiParams['users.add'].safeParse({ name: requireString(args, 'name'), role: role.data, password, ...(pin === undefined ? {} : { pin }) });
-      if (!input.success) throw new StationError('INVALID_INPUT', input.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
-      const user = await accounts.add(`cli:${userInfo().username}`, input.data);
+      const user = await accounts.add(`cli:${userInfo().username}`, input);
       process.stdout.write(`Added ${user.name} (${user.role})${user.hasPin ? ' with a PIN' : ''}\n`);
       await writeJsonOut(options.out, user);
       return 0;
