@@ -119,11 +119,24 @@ function rowsSql(f: HistoryFilter, tail: (time: string) => string): { sql: strin
   return { sql: `SELECT ${ROW_COLUMNS} ${src.from} JOIN recipes r ON r.id = i.recipe_id ${src.where.sql} ${tail(src.time)}`, args: src.where.args };
 }
 
+/**
+ * Picks the page from the inspections first and joins reviews and recipes to those rows only
+ * (joined before the LIMIT, SQLite may build a Bloom filter over every decision). The time index
+ * covers recipe, verdict and operator, so walking it newest first stops after LIMIT matches; left
+ * to itself SQLite prefers the recipe index and sorts every match (~100 ms for a week at 1M rows).
+ */
+function pageFirst(f: HistoryFilter): { sql: string; args: Array<string | number> } {
+  const w = historyWhere(f);
+  const sql = `SELECT ${ROW_COLUMNS} FROM (SELECT * FROM inspections i INDEXED BY inspections_created_cover ${w.sql} ORDER BY i.created_at DESC, i.id DESC LIMIT ? OFFSET ?) i
+    LEFT JOIN latest_reviews lr ON lr.inspection_id = i.id JOIN recipes r ON r.id = i.recipe_id ORDER BY i.created_at DESC, i.id DESC`;
+  return { sql, args: w.args };
+}
+
 /** Newest first, one page. */
 export function historyPage(db: Db, f: HistoryFilter, limit: number, offset: number): { total: number; rows: HistoryRow[] } {
   const count = source(f, true);
   const total = (db.prepare(`SELECT COUNT(*) AS n ${count.from} ${count.where.sql}`).get(...count.where.args) as { n: number }).n;
-  const q = rowsSql(f, (time) => `ORDER BY ${time} DESC, i.id DESC LIMIT ? OFFSET ?`);
+  const q = needsReview(f) ? rowsSql(f, (time) => `ORDER BY ${time} DESC, i.id DESC LIMIT ? OFFSET ?`) : pageFirst(f);
   const rows = db.prepare(q.sql).all(...q.args, limit, offset) as HistoryDbRow[];
   return { total, rows: rows.map(toHistoryRow) };
 }
