@@ -28,7 +28,7 @@ export const PatchCoreOptions = z.strictObject({
   /** 'landscape': portrait images are turned a quarter first (components/orientation.ts). */
   orient: z.enum(['as-is', 'landscape']).default('landscape'),
   folds: z.number().int().min(2).max(10).default(5),
-  calibrationMargin: z.number().min(0).max(10).default(1),
+  calibrationMargin: z.number().min(0).max(10).default(2),
   /** Held-out golden images scored for calibration (spread over the folds); bounds fit time. */
   calibrationImages: z.number().int().min(2).max(1000).default(48),
 });
