@@ -32,10 +32,35 @@ CREATE TRIGGER inspections_count AFTER INSERT ON inspections
       ON CONFLICT (bucket, recipe_id, operator, verdict) DO UPDATE SET n = n + 1;
   END;
 
-DROP INDEX latest_reviews_created;
-DROP INDEX latest_reviews_decision;
-DROP INDEX latest_reviews_defect_type;
+-- latest_reviews is derived, so it is rebuilt: a database made by an early build of schema 2 has
+-- no inspection_created_at column, and this brings either shape to the same table.
+DROP TRIGGER IF EXISTS reviews_supersede;
+DROP TABLE latest_reviews;
+CREATE TABLE latest_reviews (
+  inspection_id TEXT PRIMARY KEY REFERENCES inspections (id),
+  inspection_created_at TEXT NOT NULL,
+  review_id TEXT NOT NULL,
+  decision TEXT NOT NULL,
+  defect_type TEXT,
+  reviewer TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+INSERT INTO latest_reviews (inspection_id, inspection_created_at, review_id, decision, defect_type, reviewer, created_at)
+  SELECT r.inspection_id, i.created_at, r.id, r.decision, r.defect_type, r.reviewer, r.created_at
+  FROM reviews r JOIN inspections i ON i.id = r.inspection_id
+  WHERE r.rowid = (SELECT MAX(rowid) FROM reviews x WHERE x.inspection_id = r.inspection_id);
 CREATE INDEX latest_reviews_created ON latest_reviews (inspection_created_at, decision, defect_type);
 CREATE INDEX latest_reviews_decision ON latest_reviews (decision, inspection_created_at);
 CREATE INDEX latest_reviews_defect_type ON latest_reviews (defect_type, inspection_created_at);
+CREATE TRIGGER reviews_supersede AFTER INSERT ON reviews
+  BEGIN
+    DELETE FROM review_pending WHERE inspection_id = NEW.inspection_id;
+    INSERT OR REPLACE INTO latest_reviews (inspection_id, inspection_created_at, review_id, decision, defect_type, reviewer, created_at)
+      VALUES (NEW.inspection_id, (SELECT created_at FROM inspections WHERE id = NEW.inspection_id), NEW.id, NEW.decision,
+        NEW.defect_type, NEW.reviewer, NEW.created_at);
+  END;
+
+-- Covering index for counts per verdict over a time range (also missing from early schema-2 builds).
+DROP INDEX IF EXISTS inspections_created;
+CREATE INDEX IF NOT EXISTS inspections_created_cover ON inspections (created_at, verdict, recipe_id, operator);
 `;
