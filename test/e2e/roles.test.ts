@@ -100,6 +100,8 @@ describe.skipIf(skip !== null)('roles and the Recipes screen through npm run ser
     expect(eng, eng.out).toMatchObject({ code: 0 });
     const op = await runCli('users', ['add', '--name', 'olga', '--role', 'operator', '--password-file', join(root, 'secrets', 'op.txt'), '--pin-file', join(root, 'secrets', 'op-pin.txt')], '');
     expect(op, op.out).toMatchObject({ code: 0 });
+    const sup = await runCli('users', ['add', '--name', 'sam', '--role', 'supervisor'], 'supervisor-pass-1\n');
+    expect(sup, sup.out).toMatchObject({ code: 0 });
     serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle']);
     browser = await launchBrowser();
     page = await browser.context.newPage();
@@ -122,9 +124,9 @@ describe.skipIf(skip !== null)('roles and the Recipes screen through npm run ser
 
   it('users added from the command line are stored with scrypt hashes and audited', () => {
     const creds = query<Array<{ user_name: string; kind: string; hash: string }>>('SELECT user_name, kind, hash FROM credentials ORDER BY id');
-    expect(creds.map((c) => [c.user_name, c.kind])).toEqual([['erin', 'password'], ['olga', 'password'], ['olga', 'pin']]);
+    expect(creds.map((c) => [c.user_name, c.kind])).toEqual([['erin', 'password'], ['olga', 'password'], ['olga', 'pin'], ['sam', 'password']]);
     for (const c of creds) expect(c.hash).toMatch(/^scrypt\$32768\$8\$1\$/);
-    expect(query<Array<{ action: string; subject: string }>>("SELECT action, subject FROM audit_log WHERE action = 'user.add'")).toHaveLength(2);
+    expect(query<Array<{ action: string; subject: string }>>("SELECT action, subject FROM audit_log WHERE action = 'user.add'")).toHaveLength(3);
   });
 
   it('an operator (anonymous, then signed in with a PIN) cannot change the band: the UI locks it and the host refuses', async () => {
@@ -191,7 +193,16 @@ describe.skipIf(skip !== null)('roles and the Recipes screen through npm run ser
     expect(pageErrors).toEqual([]);
   });
 
-  it('npm run audit: the chain verifies, exports as syslog, then fails at the row an attacker rewrote in SQLite', async () => {
+  it('npm run audit and the supervisor\'s audit panel: the chain verifies, exports as syslog, then fails at the row an attacker rewrote in SQLite', async () => {
+    await page.getByTestId('account-signout').click();
+    await signIn(page, 'sam', 'supervisor-pass-1', 'password');
+    expect(await page.getByTestId('band-t1').isDisabled()).toBe(true);
+    await page.getByTestId('audit-verify').click();
+    await expect.poll(() => page.getByTestId('audit-check').textContent()).toMatch(/^Chain intact \(\d+ rows\)$/);
+    await expect.poll(() => page.getByTestId('audit-rows').locator('tbody tr').first().textContent()).toContain('recipe.threshold');
+    await page.getByTestId('audit-panel').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'audit.png'), fullPage: true });
+
     const ok = await runCli('audit', ['verify']);
     expect(ok, ok.out).toMatchObject({ code: 0 });
     expect(ok.out).toMatch(/Audit trail verified: \d+ rows, chain intact/);
@@ -213,5 +224,7 @@ describe.skipIf(skip !== null)('roles and the Recipes screen through npm run ser
     const broken = await runCli('audit', ['verify']);
     expect(broken.code).toBe(1);
     expect(broken.out).toContain(`BROKEN at row seq ${seq}`);
+    await page.getByTestId('audit-verify').click();
+    await expect.poll(() => page.getByTestId('audit-check').textContent()).toBe(`Chain broken at row ${seq}`);
   });
 });

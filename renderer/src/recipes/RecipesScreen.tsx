@@ -5,10 +5,12 @@ import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
 import { ReplayPanel } from '../replay/ReplayPanel';
 import type { ConnectionState } from '../transport/ws-client';
+import { AuditPanel } from './AuditPanel';
 import { BandEditor } from './BandEditor';
 import { GoldenGrid } from './GoldenGrid';
 import { InstructionList } from './InstructionList';
 import { ScoreHistogram } from './ScoreHistogram';
+import { VersionTable } from './VersionTable';
 import './recipes.css';
 
 interface Props {
@@ -20,6 +22,7 @@ interface Props {
 /** Mirrors host/accounts/roles.ts for display only; the host refuses on its own. */
 const ENGINEERING = new Set(['engineer', 'admin']);
 const OFFICE = new Set(['engineer', 'supervisor', 'admin']);
+const AUDITORS = new Set(['supervisor', 'admin']);
 
 /** Recipes: golden samples, expert, threshold band with the score histogram, instructions, versions, replay. */
 export function RecipesScreen({ client, connection, who }: Props) {
@@ -28,6 +31,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
   const [name, setName] = useState<string | null>(null);
   const [detail, setDetail] = useState<RecipeDetail | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
+  const [revision, setRevision] = useState(0);
   const role = who?.role ?? 'operator';
   const canEdit = ENGINEERING.has(role);
 
@@ -50,6 +54,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
     try {
       const r = await client.call('recipes.setBand', { recipe: name, band });
       setSaved(`Saved ${r.name} v${r.version}: T1 ${r.band.t1} / T2 ${r.band.t2}`);
+      setRevision((n) => n + 1);
       load();
     } catch (err) {
       report(err);
@@ -62,38 +67,52 @@ export function RecipesScreen({ client, connection, who }: Props) {
       <ScreenHeader current="recipes" connection={connection} />
       <ErrorBanners errors={errors} onDismiss={dismiss} />
       <main className="recipes" data-testid="recipes-screen">
-        <section className="panel recipe-facts">
-          <div className="panel-head">
-            <h2>Recipe</h2>
-            <select data-testid="recipes-select" value={name ?? ''} onChange={(e) => setName(e.target.value)}>
-              {recipes.map((r) => (
-                <option key={r.name} value={r.name}>
-                  {r.name}
-                </option>
-              ))}
-            </select>
-          </div>
+        <div className="recipes-col">
+          <section className="panel recipe-facts">
+            <div className="panel-head">
+              <h2>Recipe</h2>
+              <select data-testid="recipes-select" value={name ?? ''} onChange={(e) => setName(e.target.value)}>
+                {recipes.map((r) => (
+                  <option key={r.name} value={r.name}>
+                    {r.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {s && detail && (
+              <dl className="facts">
+                <dt>Version</dt>
+                <dd data-testid="recipe-version">v{s.version}</dd>
+                <dt>Expert</dt>
+                <dd>{s.expert}</dd>
+                <dt>Backbone</dt>
+                <dd title={detail.backboneSha256}>
+                  {s.backbone} <code>{detail.backboneSha256.slice(0, 12)}</code>
+                </dd>
+                <dt>Golden set</dt>
+                <dd>{s.goldenCount} images</dd>
+                <dt>Band</dt>
+                <dd data-testid="recipe-band">
+                  T1 {s.band.t1.toFixed(3)} · T2 {s.band.t2.toFixed(3)}
+                </dd>
+              </dl>
+            )}
+          </section>
           {s && detail && (
-            <dl className="facts">
-              <dt>Version</dt>
-              <dd data-testid="recipe-version">v{s.version}</dd>
-              <dt>Expert</dt>
-              <dd>{s.expert}</dd>
-              <dt>Backbone</dt>
-              <dd title={detail.backboneSha256}>
-                {s.backbone} <code>{detail.backboneSha256.slice(0, 12)}</code>
-              </dd>
-              <dt>Golden set</dt>
-              <dd>{s.goldenCount} images</dd>
-              <dt>Band</dt>
-              <dd data-testid="recipe-band">
-                T1 {s.band.t1.toFixed(3)} · T2 {s.band.t2.toFixed(3)}
-              </dd>
-            </dl>
+            <>
+              <section className="panel recipe-instructions">
+                <h2>Standing instructions</h2>
+                <InstructionList instructions={s.instructions} />
+              </section>
+              <section className="panel recipe-versions">
+                <h2>Versions</h2>
+                <VersionTable versions={detail.versions} />
+              </section>
+            </>
           )}
-        </section>
+        </div>
         {s && detail && (
-          <>
+          <div className="recipes-col wide">
             <section className="panel recipe-band">
               <div className="panel-head">
                 <h2>Threshold band</h2>
@@ -110,40 +129,10 @@ export function RecipesScreen({ client, connection, who }: Props) {
               <h2>Golden samples ({detail.golden.length})</h2>
               <GoldenGrid client={client} golden={detail.golden} />
             </section>
-            <section className="panel recipe-instructions">
-              <h2>Standing instructions</h2>
-              <InstructionList instructions={s.instructions} />
-            </section>
-            <section className="panel recipe-versions">
-              <h2>Versions</h2>
-              <table className="versions" data-testid="recipe-versions">
-                <thead>
-                  <tr>
-                    <th>Version</th>
-                    <th>T1</th>
-                    <th>T2</th>
-                    <th>Golden</th>
-                    <th>By</th>
-                    <th>When</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {detail.versions.map((v) => (
-                    <tr key={v.version}>
-                      <td>v{v.version}</td>
-                      <td className="num">{v.band.t1.toFixed(3)}</td>
-                      <td className="num">{v.band.t2.toFixed(3)}</td>
-                      <td className="num">{v.goldenCount}</td>
-                      <td>{v.createdBy}</td>
-                      <td>{new Date(v.createdAt).toLocaleString()}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </section>
             <ReplayPanel client={client} recipe={s.name} canReplay={OFFICE.has(role)} report={report} />
-          </>
+          </div>
         )}
+        {s && detail && AUDITORS.has(role) && <AuditPanel client={client} revision={revision} report={report} />}
       </main>
     </div>
   );
