@@ -15,6 +15,8 @@ export interface BenchOptions {
   warmup: number;
   workDir: string;
   python: string;
+  /** Myriad-S export folder; undefined = the one the station would load. */
+  lmmDir?: string;
   /** Skip the reference (e.g. --no-reference); the report says so. */
   reference: boolean;
   referenceTimeoutMs: number;
@@ -59,7 +61,14 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   const taps = getTaps(spec, cfg.taps);
 
   opts.progress?.(`ours: recipe create on ${opts.images.golden.length} golden images, then ${opts.images.test.length} inspections`);
-  const ours = await measureStation({ dataDir: opts.dataDir, device: opts.device, images: opts.images, warmup: opts.warmup, workDir: opts.workDir });
+  const ours = await measureStation({
+    dataDir: opts.dataDir,
+    device: opts.device,
+    images: opts.images,
+    warmup: opts.warmup,
+    workDir: opts.workDir,
+    ...(opts.lmmDir === undefined ? {} : { lmmDir: opts.lmmDir }),
+  });
   // the reference keeps as many bank rows as our fitted recipe did, so the search costs compare
   const bankRows = ours.bank_rows;
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { DeviceName } from '../../common/api';
 import { StationError } from '../../common/errors';
 import type { DialogModel, DialogReply } from '../lmm/dialog-model';
+import { defaultLmmDir } from '../evaluation/default-lmm-dir';
 import { loadDialogModel } from '../lmm/load-dialog-model';
 import { getBackbone, DEFAULT_BACKBONE } from '../models/registry';
 import { importModel, storedPath } from '../models/store';
@@ -61,7 +62,7 @@ export async function measureStation(opts: StationBenchOptions): Promise<Station
   for (const [i, path] of opts.images.golden.entries()) {
     await copyFile(path, join(references, `${String(i).padStart(4, '0')}-${basename(path)}`));
   }
-  const loaded = await loadDialogModel(opts.lmmDir ?? null);
+  const loaded = await loadDialogModel(opts.lmmDir === undefined ? defaultLmmDir() : opts.lmmDir);
   const dialog = new RecordingDialogModel(loaded.model);
   const station = await openStation({ dataDir, device: opts.device, dialogModel: dialog, defaultUser: 'bench' });
   try {

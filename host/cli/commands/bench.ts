@@ -15,6 +15,7 @@ const SPEC = {
   images: { type: 'string' },
   warmup: { type: 'string' },
   python: { type: 'string' },
+  'lmm-model': { type: 'string' },
   'no-reference': { type: 'flag' },
 } as const;
 
@@ -46,7 +47,8 @@ function table(r: BenchReport): string {
  * `bench --out F` (CONTRACTS.md section 4): our pipeline through the real station and the Python
  * reference pipeline, in the same run, on the same images. Options: --dataset DIR (MVTec layout;
  * default: generated 256x256 textures), --golden N (200), --images N (50), --warmup N (5),
- * --python PATH, --no-reference.
+ * --python PATH, --lmm-model DIR (a Myriad-S export; default: native-models/myriad-s as the station),
+ * --no-reference.
  */
 export const command: Command = {
   summary: 'benchmark our pipeline against the Python PatchCore reference (CONTRACTS.md section 4)',
@@ -69,6 +71,7 @@ export const command: Command = {
         workDir,
         python: args.strings.get('python') ?? defaultPython(),
         reference: !args.flags.has('no-reference'),
+        ...(args.strings.has('lmm-model') ? { lmmDir: args.strings.get('lmm-model') } : {}),
         referenceTimeoutMs: 30 * 60_000,
         progress: (line) => process.stderr.write(`${line}\n`),
       });

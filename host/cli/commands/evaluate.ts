@@ -1,5 +1,6 @@
 import { StationError } from '../../../common/errors';
 import { loadDialogModel } from '../../lmm/load-dialog-model';
+import { defaultLmmDir } from '../../evaluation/default-lmm-dir';
 import { expertSubject, parseExpertOption } from '../../evaluation/expert-subject';
 import { evaluate } from '../../evaluation/protocol';
 import { writeReport } from '../../evaluation/report/write-report';
@@ -50,7 +51,7 @@ export const command: Command = {
     let dialog = null;
     let lmmReason = 'not requested (run with --lmm)';
     if (args.flags.has('lmm')) {
-      const loaded = await loadDialogModel(args.strings.get('lmm-model') ?? null);
+      const loaded = await loadDialogModel(args.strings.get('lmm-model') ?? defaultLmmDir());
       dialog = loaded.model;
       lmmReason = loaded.reason;
       process.stderr.write(`${loaded.reason}\n`);
