@@ -105,6 +105,14 @@ describe('layering rule', () => {
     expect(layeringViolations(files)).toEqual([]);
   });
 
+  it('keeps the Electron shell thin: only its wiring files import electron, the logic stays testable', () => {
+    const importers = repoSources()
+      .filter((f) => f.path.startsWith('electron/') && importsOf(f).includes('electron'))
+      .map((f) => f.path)
+      .sort();
+    expect(importers).toEqual(['electron/main/main.ts', 'electron/main/pdf-window.ts', 'electron/preload/preload.ts']);
+  });
+
   it('names the file and the import for each kind of violation', () => {
     const bad: SourceFile[] = [
       { path: 'common/a.ts', source: "import { readFile } from 'node:fs';\nimport x from '../host/paths';" },
