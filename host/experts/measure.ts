@@ -91,7 +91,8 @@ async function main(): Promise<void> {
     const stride = Number(process.env.MEASURE_TEST_STRIDE ?? 1);
     for (const n of (await listImages(join(dataset, 'test', defect))).filter((_, i) => i % stride === 0)) {
       const image: RgbImage = await readImageFile(join(dataset, 'test', defect, n));
-      const { pixels, rotated } = await preparePixels(probe.extractor, image, 'landscape');
+      const orient = (variants[0]?.orient as 'landscape' | undefined) ?? 'as-is';
+      const { pixels, rotated } = await preparePixels(probe.extractor, image, orient);
       let mask: Uint8Array | null = null;
       let maskWidth = image.width;
       let maskHeight = image.height;

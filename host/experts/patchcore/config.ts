@@ -26,7 +26,7 @@ export const PatchCoreOptions = z.strictObject({
   /** 'median': subtract each image's median patch distance (see model.ts rawPatchMap). */
   centre: z.enum(['none', 'median']).default('none'),
   /** 'landscape': portrait images are turned a quarter first (components/orientation.ts). */
-  orient: z.enum(['as-is', 'landscape']).default('landscape'),
+  orient: z.enum(['as-is', 'landscape']).default('as-is'),
   folds: z.number().int().min(2).max(10).default(5),
   calibrationMargin: z.number().min(0).max(10).default(2),
   /** Held-out golden images scored for calibration (spread over the folds); bounds fit time. */
