@@ -36,7 +36,9 @@ export const MAX_GOLDEN_SAMPLES = 500;
  * experts are kept warm per recipe version.
  */
 export class RecipeService {
-  private readonly loaded = new Map<number, Promise<LoadedExpert>>();
+  // Keyed by expert folder: versions that only change the band or instructions share the fitted
+  // files, and must not each load another copy of the model into memory.
+  private readonly loaded = new Map<string, Promise<LoadedExpert>>();
 
   constructor(
     private readonly db: Db,
@@ -175,11 +177,11 @@ export class RecipeService {
 
   /** The warm expert of a recipe version, loaded on first use. */
   expert(recipe: RecipeRow): Promise<LoadedExpert> {
-    let p = this.loaded.get(recipe.id);
+    let p = this.loaded.get(recipe.expertDir);
     if (!p) {
       p = this.backend.load(recipe.expertDir);
-      this.loaded.set(recipe.id, p);
-      p.catch(() => this.loaded.delete(recipe.id));
+      this.loaded.set(recipe.expertDir, p);
+      p.catch(() => this.loaded.delete(recipe.expertDir));
     }
     return p;
   }
