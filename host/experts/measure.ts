@@ -87,10 +87,15 @@ async function main(): Promise<void> {
   const started = performance.now();
   const probe = (await fitExpert(spec, train.slice(0, 2), { ...runtime, seed: 0 })).expert as PatchCoreExpert;
   const tests: TestItem[] = [];
+  // MEASURE_LATENCY=N: after each all-shot fit, time the full inspect (resize, backbone, search,
+  // normalisation; decode excluded) on the first N test images.
+  const latencyImages: RgbImage[] = [];
+  const latencyCount = Number(process.env.MEASURE_LATENCY ?? 0);
   for (const defect of (await readdir(join(dataset, 'test'))).sort()) {
     const stride = Number(process.env.MEASURE_TEST_STRIDE ?? 1);
     for (const n of (await listImages(join(dataset, 'test', defect))).filter((_, i) => i % stride === 0)) {
       const image: RgbImage = await readImageFile(join(dataset, 'test', defect, n));
+      if (latencyImages.length < latencyCount) latencyImages.push(image);
       const orient = (variants[0]?.orient as 'landscape' | undefined) ?? 'as-is';
       const { pixels, rotated } = await preparePixels(probe.extractor, image, orient);
       let mask: Uint8Array | null = null;
@@ -153,6 +158,20 @@ async function main(): Promise<void> {
         }
       }
       lat.sort((a, b) => a - b);
+      if (shots === 'all' && latencyImages.length > 0) {
+        const total: number[] = [];
+        const backbone: number[] = [];
+        const search: number[] = [];
+        for (const image of latencyImages) {
+          const t2 = performance.now();
+          const r = await expert.inspect(image);
+          total.push(performance.now() - t2);
+          backbone.push(r.timings.backbone);
+          search.push(r.timings.expert);
+        }
+        const p50 = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]?.toFixed(1);
+        console.log(`inspect latency over ${total.length} images: p50 total ${p50(total)} ms, backbone ${p50(backbone)} ms, expert ${p50(search)} ms`);
+      }
       const accExpert = scores.filter((s, i) => (s > 0.5 ? 1 : 0) === labels[i]).length / scores.length;
       // Accuracy under other calibration margins, from the same held-out golden scores.
       const toRaw = (n: number) => rawFloor + ((rawThreshold - rawFloor) * n) / 0.5;
