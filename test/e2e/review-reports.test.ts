@@ -175,7 +175,8 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
     await page.getByTestId('nav-history').click();
     const total = count('SELECT COUNT(*) AS n FROM inspections');
     await expect.poll(() => page.getByTestId('history-total').textContent()).toBe(String(total));
-    expect(await page.getByTestId('history-row').count()).toBe(total);
+    // The total and the rows come from two queries: wait for the rows as well.
+    await expect.poll(() => page.getByTestId('history-row').count()).toBe(total);
     expect(await page.getByTestId('history-defects').textContent()).toBe('1');
     expect(await page.getByTestId('chart-over-time').locator('rect').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('chart-defect-types').textContent()).toContain('crack');

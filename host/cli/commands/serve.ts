@@ -59,7 +59,6 @@ export const command: Command = {
     const recipe = args.strings.get('recipe') ?? null;
     const log = (line: string) => process.stderr.write(`${line}\n`);
 
-    const staticDir = await ensureRendererBuilt(REPO_ROOT, log);
     const station = await openStation({
       dataDir: options.dataDir,
       device: options.device,
@@ -77,6 +76,7 @@ export const command: Command = {
       if (seeded.seeded) log(`Created the demo recipe ${seeded.recipe.name} on the demo camera ${seeded.camera}`);
       else if (station.recipes.list().length === 0) log(`warning: no demo recipe: ${seeded.reason}`);
       if (recipe !== null) await checkRecipe(station, recipe);
+      const staticDir = await ensureRendererBuilt(REPO_ROOT, log);
       const server = await startServer({ host: station, staticDir, port, log });
       const query = new URLSearchParams({ token: server.token });
       const demo = demoDefaults(station.recipes.list(), REPO_DEMO_ASSETS_DIR);
