@@ -136,6 +136,9 @@ async function createSession(bytes: Uint8Array, label: string, options: LoadOpti
       const session = await ort.InferenceSession.create(bytes, {
         executionProviders: [provider],
         graphOptimizationLevel: 'all',
+        // Sessions run one after another (backbone, then search): threads that spin after a run
+        // would steal the cores from the next session.
+        extra: { session: { intra_op: { allow_spinning: '0' } } },
         // A missing GPU library is expected on many stations: the fallback warning says it once.
         logSeverityLevel: provider === 'cpu' ? 2 : 4,
         ...(options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : {}),
