@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { DeviceName } from '../../common/api';
 import { StationError } from '../../common/errors';
@@ -36,8 +39,30 @@ const GPU_PROVIDERS: Record<string, string[]> = {
   darwin: ['coreml'],
 };
 
+/**
+ * Execution providers that can really start here. onnxruntime-node lists CUDA and TensorRT even
+ * when their provider libraries were never installed (`bundled: false`, fetched by the package's
+ * install script, which offline installs skip); such a provider counts only when its library sits
+ * beside the binding, so `auto` on a CPU-only station reports cpu instead of a GPU it cannot use.
+ */
 export function availableProviders(): string[] {
-  return ort.listSupportedBackends().map((b) => b.name);
+  return ort
+    .listSupportedBackends()
+    .filter((b) => b.bundled || providerLibraryInstalled(b.name))
+    .map((b) => b.name);
+}
+
+function providerLibraryInstalled(name: string): boolean {
+  const file =
+    process.platform === 'win32' ? `onnxruntime_providers_${name}.dll` : `libonnxruntime_providers_${name}.so`;
+  try {
+    const root = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+    const binDir = join(root, 'bin');
+    return readdirSync(binDir, { recursive: true }).some((entry) => String(entry).endsWith(file));
+  } catch {
+    // No readable binding folder (e.g. a bundled app with another layout): trust the binding's own list.
+    return true;
+  }
 }
 
 /**

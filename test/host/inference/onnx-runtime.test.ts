@@ -1,9 +1,11 @@
+import { readdirSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StationError } from '../../../common/errors';
-import { clearSessionCache, loadSession, resolveDevice } from '../../../host/inference/onnx-runtime';
+import { availableProviders, clearSessionCache, loadSession, resolveDevice } from '../../../host/inference/onnx-runtime';
 import { encodeModel, floatTensor, newModel, node, valueInfo } from '../../../host/models/onnx-graph';
 
 /** y = x + [1, 2, 3]: a tiny real model with one input of shape (N, 3). */
@@ -39,6 +41,15 @@ describe('resolveDevice', () => {
     expect(r.warning).toMatch(/No GPU execution provider.*running on cpu/);
     const linux = resolveDevice('auto', 'linux');
     expect(linux.providers.at(-1)).toBe('cpu');
+  });
+
+  it('lists a non-bundled provider only when its library was installed beside the binding', () => {
+    const root = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+    const cudaLib = readdirSync(join(root, 'bin'), { recursive: true }).some((e) =>
+      String(e).endsWith(process.platform === 'win32' ? 'onnxruntime_providers_cuda.dll' : 'libonnxruntime_providers_cuda.so'),
+    );
+    expect(availableProviders().includes('cuda')).toBe(cudaLib);
+    if (!cudaLib && process.platform === 'linux') expect(resolveDevice('auto')).toMatchObject({ active: 'cpu' });
   });
 
   it('a device this build lacks falls back to cpu with a warning naming it', () => {
