@@ -163,6 +163,7 @@ export function topFlagged(db: Db, f: HistoryFilter, limit: number): HistoryRow[
  * only; "not reviewed" is the remainder. Without a decision filter the counts come from the
  * `inspection_counts` rollup for whole days and hours and from the inspections only for the
  * partial hours at the ends of the range, so a year costs a few thousand rollup rows, not a million.
+ * Whole days without an operator filter read the smaller per-day rollups of migration 6.
  */
 export function historySummary(db: Db, f: HistoryFilter, bucket: 'hour' | 'day'): HistorySummary {
   const len = bucket === 'day' ? 10 : 13;
@@ -177,14 +178,7 @@ export function historySummary(db: Db, f: HistoryFilter, bucket: 'hour' | 'day')
     slot[r.v] += r.n;
     overTime.set(r.b, slot);
   }
-  const reviewed = historyWhere(f, 'lr.inspection_created_at');
-  const join = f.recipe !== undefined || f.operator !== undefined || f.verdict !== undefined ? 'JOIN inspections i ON i.id = lr.inspection_id' : '';
-  const decided = db
-    .prepare(
-      `SELECT lr.decision AS d, lr.defect_type AS t, COUNT(*) AS n FROM latest_reviews lr ${join} ${reviewed.sql}
-       GROUP BY lr.decision, lr.defect_type`,
-    )
-    .all(...reviewed.args) as Array<{ d: ReviewDecision; t: string | null; n: number }>;
+  const decided = decisionCounts(db, f);
   const types = new Map<string, number>();
   let decidedTotal = 0;
   for (const r of decided) {
@@ -216,6 +210,10 @@ function verdictCounts(db: Db, f: HistoryFilter, len: number): Count[] {
       out.push(...(db.prepare(`SELECT substr(i.created_at, 1, ${len}) AS b, i.verdict AS v, COUNT(*) AS n FROM inspections i ${w.sql} GROUP BY b, v`).all(...w.args) as Count[]));
       continue;
     }
+    if (seg.kind === 'day' && f.operator === undefined) {
+      out.push(...dayCounts(db, f, seg, len));
+      continue;
+    }
     const prefix = seg.kind === 'hour' ? 'H' : 'D';
     const cut = seg.kind === 'hour' ? 13 : 10;
     const parts = ['c.bucket >= ?', 'c.bucket < ?'];
@@ -236,6 +234,84 @@ function verdictCounts(db: Db, f: HistoryFilter, len: number): Count[] {
     out.push(...(db.prepare(sql).all(...args) as Count[]));
   }
   return out;
+}
+
+/** Whole days from `inspection_day_counts` (recipe version and verdict per day, no operator). */
+function dayCounts(db: Db, f: HistoryFilter, seg: RangeSegment, len: number): Count[] {
+  const w = dayWhere(f, seg);
+  // Hour buckets never reach here (splitRange gives them no day segments), but the width stays explicit.
+  return db.prepare(`SELECT substr(c.day, 1, ${len}) AS b, c.verdict AS v, SUM(c.n) AS n FROM inspection_day_counts c ${w.sql} GROUP BY b, v`).all(...w.args) as Count[];
+}
+
+/** Range, recipe and verdict conditions on a per-day rollup aliased `c`. */
+function dayWhere(f: HistoryFilter, seg: RangeSegment): SqlWhere {
+  const parts: string[] = [];
+  const args: Array<string | number> = [];
+  if (seg.from !== undefined) {
+    parts.push('c.day >= ?');
+    args.push(seg.from.slice(0, 10));
+  }
+  if (seg.to !== undefined) {
+    parts.push('c.day < ?');
+    args.push(seg.to.slice(0, 10));
+  }
+  if (f.recipe !== undefined) {
+    parts.push('c.recipe_id IN (SELECT id FROM recipes WHERE name = ?)');
+    args.push(f.recipe);
+  }
+  if (f.verdict !== undefined) {
+    parts.push('c.verdict = ?');
+    args.push(f.verdict);
+  }
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
+}
+
+type DecisionCount = { d: ReviewDecision; t: string | null; n: number };
+
+/**
+ * Decisions in force and defect types. Without an operator filter, whole days come from
+ * `review_day_counts` and only the partial days at the ends from `latest_reviews`; an operator
+ * filter needs the inspections joined (the rollup has no operator column).
+ */
+function decisionCounts(db: Db, f: HistoryFilter): DecisionCount[] {
+  const segments: RangeSegment[] = f.operator === undefined ? splitRange(f.from, f.to, false) : [{ kind: 'raw', from: f.from, to: f.to }];
+  const out: DecisionCount[] = [];
+  for (const seg of segments) {
+    if (seg.kind !== 'day') continue;
+    const w = dayWhere(f, seg);
+    const rows = db
+      .prepare(`SELECT c.decision AS d, NULLIF(c.defect_type, '') AS t, SUM(c.n) AS n FROM review_day_counts c ${w.sql} GROUP BY c.decision, c.defect_type HAVING SUM(c.n) <> 0`)
+      .all(...w.args) as DecisionCount[];
+    out.push(...rows);
+  }
+  // The segments left outside whole days are contiguous runs at each end; each is read in one query.
+  for (const run of edgeRuns(segments)) {
+    const g = { ...f, from: run.from, to: run.to };
+    const reviewed = historyWhere(g, 'lr.inspection_created_at');
+    const join = g.recipe !== undefined || g.operator !== undefined || g.verdict !== undefined ? 'JOIN inspections i ON i.id = lr.inspection_id' : '';
+    out.push(
+      ...(db
+        .prepare(`SELECT lr.decision AS d, lr.defect_type AS t, COUNT(*) AS n FROM latest_reviews lr ${join} ${reviewed.sql} GROUP BY lr.decision, lr.defect_type`)
+        .all(...reviewed.args) as DecisionCount[]),
+    );
+  }
+  return out;
+}
+
+/** Merges the non-day segments into the contiguous ranges around the day segment. */
+function edgeRuns(segments: RangeSegment[]): Array<{ from?: string; to?: string }> {
+  const runs: Array<{ from?: string; to?: string }> = [];
+  let open: { from?: string; to?: string } | null = null;
+  for (const seg of segments) {
+    if (seg.kind === 'day') {
+      if (open) runs.push(open);
+      open = null;
+      continue;
+    }
+    open = open ? { from: open.from, to: seg.to } : { from: seg.from, to: seg.to };
+  }
+  if (open) runs.push(open);
+  return runs;
 }
 
 export interface RangeSegment {

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryFilter } from '../../../common/api';
 import { openDatabase, type Db } from '../../../db/open';
 import { historyPage, historySummary, splitRange } from '../../../db/repositories/history';
+import { insertReview } from '../../../db/repositories/reviews';
+import * as m006 from '../../../db/migrations/006-summary-rollups';
 import { prng, seedInspections } from '../../../host/reports/seed-inspections';
 
 let dir: string;
@@ -13,6 +15,17 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'summary-'));
   db = openDatabase(join(dir, 'station.db'));
   seedInspections(db, { count: 6000, from: '2026-01-01T00:00:00Z', to: '2026-01-20T00:00:00Z', pending: 30, batch: 2000, seed: 11 });
+  // Changed minds: every 3rd reviewed part gets a newer, different decision and every 9th a third one,
+  // so the rollups must count the superseded decision out, not just add the new one.
+  const reviewed = db.prepare('SELECT inspection_id AS id, decision FROM latest_reviews ORDER BY inspection_id').all() as Array<{ id: string; decision: string }>;
+  db.transaction(() => {
+    reviewed.forEach((r, k) => {
+      if (k % 3 !== 0) return;
+      const flip = r.decision === 'defect' ? { decision: 'good' as const, defectType: null } : { decision: 'defect' as const, defectType: k % 2 ? 'crack' : 'novel dent' };
+      insertReview(db, { id: `rev2-${k}`, inspectionId: r.id, reviewer: 'hana', ...flip, reason: 'second look', addToGolden: false, at: '2026-02-01T00:00:00.000Z' });
+      if (k % 9 === 0) insertReview(db, { id: `rev3-${k}`, inspectionId: r.id, reviewer: 'anna', decision: 'reinspect', defectType: null, reason: 'third look', addToGolden: false, at: '2026-02-02T00:00:00.000Z' });
+    });
+  })();
 });
 afterAll(async () => {
   db.close();
@@ -32,6 +45,37 @@ function rawCounts(f: HistoryFilter, len: number) {
   return db
     .prepare(`SELECT substr(i.created_at, 1, ${len}) AS bucket, i.verdict AS v, COUNT(*) AS n FROM inspections i JOIN recipes r ON r.id = i.recipe_id ${where} GROUP BY 1, 2 ORDER BY 1`)
     .all(...args) as Array<{ bucket: string; v: 'pass' | 'fail' | 'review'; n: number }>;
+}
+
+/** Decisions in force straight from the append-only reviews (the last one inserted wins), no derived table. */
+function rawDecisions(f: HistoryFilter) {
+  const parts = ['r.rowid = (SELECT MAX(x.rowid) FROM reviews x WHERE x.inspection_id = r.inspection_id)'];
+  const args: string[] = [];
+  if (f.from) parts.push('i.created_at >= ?') && args.push(f.from);
+  if (f.to) parts.push('i.created_at < ?') && args.push(f.to);
+  if (f.recipe) parts.push('rc.name = ?') && args.push(f.recipe);
+  if (f.operator) parts.push('i.operator = ?') && args.push(f.operator);
+  if (f.verdict) parts.push('i.verdict = ?') && args.push(f.verdict);
+  const rows = db
+    .prepare(
+      `SELECT r.decision AS d, r.defect_type AS t, COUNT(*) AS n FROM reviews r JOIN inspections i ON i.id = r.inspection_id
+       JOIN recipes rc ON rc.id = i.recipe_id WHERE ${parts.join(' AND ')} GROUP BY 1, 2`,
+    )
+    .all(...args) as Array<{ d: 'defect' | 'good' | 'reinspect'; t: string | null; n: number }>;
+  const byDecision = { defect: 0, good: 0, reinspect: 0 };
+  const types = new Map<string, number>();
+  for (const r of rows) {
+    byDecision[r.d] += r.n;
+    if (r.t !== null) types.set(r.t, (types.get(r.t) ?? 0) + r.n);
+  }
+  const byDefectType = [...types.entries()].map(([defectType, count]) => ({ defectType, count })).sort((x, y) => y.count - x.count || x.defectType.localeCompare(y.defectType));
+  return { byDecision, byDefectType };
+}
+
+function expectDecisions(f: HistoryFilter, s: ReturnType<typeof historySummary>) {
+  const raw = rawDecisions(f);
+  expect(s.byDecision).toEqual({ ...raw.byDecision, none: s.total - raw.byDecision.defect - raw.byDecision.good - raw.byDecision.reinspect });
+  expect(s.byDefectType).toEqual(raw.byDefectType);
 }
 
 function asBuckets(rows: ReturnType<typeof rawCounts>) {
@@ -80,7 +124,41 @@ describe('historySummary over the rollup', () => {
       const raw = rawCounts(f, len);
       expect(s.overTime).toEqual(asBuckets(raw));
       expect(s.total).toBe(historyPage(db, f, 1, 0).total);
+      expectDecisions(f, s);
     }
+  });
+
+  it('counts decisions right over open, whole-day and partial-day ranges after changed minds', () => {
+    const filters: HistoryFilter[] = [
+      {},
+      { recipe: 'bottle' },
+      { verdict: 'review' },
+      { operator: 'dara' },
+      { from: '2026-01-04T00:00:00.000Z', to: '2026-01-09T00:00:00.000Z' },
+      { from: '2026-01-04T13:37:00.000Z' },
+      { to: '2026-01-09T02:10:00.000Z', recipe: 'washer', verdict: 'fail' },
+    ];
+    for (const f of filters) {
+      const s = historySummary(db, f, 'day');
+      expect(s.overTime).toEqual(asBuckets(rawCounts(f, 10)));
+      expectDecisions(f, s);
+    }
+    expect(historySummary(db, {}, 'day').byDefectType.map((d) => d.defectType)).toContain('novel dent');
+  });
+
+  it('migration 6 builds from existing rows the same rollups its triggers keep', () => {
+    const kept = {
+      days: db.prepare('SELECT * FROM inspection_day_counts WHERE n > 0 ORDER BY 1, 2, 3').all(),
+      reviews: db.prepare('SELECT * FROM review_day_counts WHERE n > 0 ORDER BY 1, 2, 3, 4, 5').all(),
+    };
+    expect(kept.reviews.length).toBeGreaterThan(100);
+    db.transaction(() => {
+      db.exec('DROP TRIGGER inspections_day_count; DROP TRIGGER latest_reviews_uncount; DROP TRIGGER latest_reviews_count');
+      db.exec('DROP TABLE inspection_day_counts; DROP TABLE review_day_counts');
+      db.exec(m006.up);
+    })();
+    expect(db.prepare('SELECT * FROM inspection_day_counts ORDER BY 1, 2, 3').all()).toEqual(kept.days);
+    expect(db.prepare('SELECT * FROM review_day_counts ORDER BY 1, 2, 3, 4, 5').all()).toEqual(kept.reviews);
   });
 
   it('open-ended ranges and decision filters agree too', () => {
