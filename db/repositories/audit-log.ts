@@ -14,7 +14,8 @@ export interface AuditEntry {
   details: Record<string, unknown>;
 }
 
-interface AuditRow {
+/** One audit_log row as SQLite returns it. */
+export interface AuditRow {
   seq: number;
   at: string;
   actor: string;

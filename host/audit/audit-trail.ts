@@ -1,20 +1,9 @@
 import type { AuditEntryInfo, AuditVerification } from '../../common/api';
-import { verifyAuditChain } from '../../db/repositories/audit-log';
+import { type AuditRow, verifyAuditChain } from '../../db/repositories/audit-log';
 import type { Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 
-interface Row {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  subject: string;
-  details_json: string;
-  prev_hash: string;
-  hash: string;
-}
-
-function fromRow(r: Row): AuditEntryInfo {
+function fromRow(r: AuditRow): AuditEntryInfo {
   let details: Record<string, unknown>;
   try {
     details = JSON.parse(r.details_json) as Record<string, unknown>;
@@ -36,13 +25,13 @@ export function verifyAudit(db: Db): AuditVerification {
 /** The newest `limit` rows, newest first. */
 export function recentAudit(db: Db, limit: number): AuditEntryInfo[] {
   return guarded('read the audit trail', () =>
-    (db.prepare('SELECT seq, at, actor, action, subject, details_json, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT ?').all(limit) as Row[]).map(fromRow),
+    (db.prepare('SELECT seq, at, actor, action, subject, details_json, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT ?').all(limit) as AuditRow[]).map(fromRow),
   );
 }
 
 /** Every row, oldest first, one at a time (an export must not hold the whole log in memory). */
 export function* allAudit(db: Db): Generator<AuditEntryInfo> {
-  for (const row of db.prepare('SELECT seq, at, actor, action, subject, details_json, prev_hash, hash FROM audit_log ORDER BY seq').iterate() as IterableIterator<Row>) {
+  for (const row of db.prepare('SELECT seq, at, actor, action, subject, details_json, prev_hash, hash FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
     yield fromRow(row);
   }
 }
