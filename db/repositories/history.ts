@@ -239,7 +239,6 @@ function verdictCounts(db: Db, f: HistoryFilter, len: number): Count[] {
 /** Whole days from `inspection_day_counts` (recipe version and verdict per day, no operator). */
 function dayCounts(db: Db, f: HistoryFilter, seg: RangeSegment, len: number): Count[] {
   const w = dayWhere(f, seg);
-  // Hour buckets never reach here (splitRange gives them no day segments), but the width stays explicit.
   return db.prepare(`SELECT substr(c.day, 1, ${len}) AS b, c.verdict AS v, SUM(c.n) AS n FROM inspection_day_counts c ${w.sql} GROUP BY b, v`).all(...w.args) as Count[];
 }
 
@@ -271,10 +270,12 @@ type DecisionCount = { d: ReviewDecision; t: string | null; n: number };
 /**
  * Decisions in force and defect types. Without an operator filter, whole days come from
  * `review_day_counts` and only the partial days at the ends from `latest_reviews`; an operator
- * filter needs the inspections joined (the rollup has no operator column).
+ * filter needs the inspections joined (the rollup has no operator column), and a decision or
+ * defect-type filter is read from `latest_reviews`' own indexes.
  */
 function decisionCounts(db: Db, f: HistoryFilter): DecisionCount[] {
-  const segments: RangeSegment[] = f.operator === undefined ? splitRange(f.from, f.to, false) : [{ kind: 'raw', from: f.from, to: f.to }];
+  const rollup = f.operator === undefined && !needsReview(f);
+  const segments: RangeSegment[] = rollup ? splitRange(f.from, f.to, false) : [{ kind: 'raw', from: f.from, to: f.to }];
   const out: DecisionCount[] = [];
   for (const seg of segments) {
     if (seg.kind !== 'day') continue;
