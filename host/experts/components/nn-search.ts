@@ -2,7 +2,7 @@ import { StationError } from '../../../common/errors';
 import { type OnnxSession, loadSession } from '../../inference/onnx-runtime';
 import { encodeModel, floatTensor, int64Tensor, newModel, node, valueInfo } from '../../models/onnx-graph';
 import type { DeviceName } from '../../../common/api';
-import { gaussianKernel } from './gaussian';
+import { anomalyMapTail, type MapGeometry } from './map-graph';
 
 /**
  * Nearest-neighbour search of patch embeddings in a memory bank, as one ONNX graph so it runs on
@@ -16,16 +16,10 @@ import { gaussianKernel } from './gaussian';
  * `bank_bias` is fed per run: |b|² normally, plus a huge value for rows that must not match
  * (calibration scores a golden image against the bank without its own patches).
  */
-export interface NnGraphConfig {
+export interface NnGraphConfig extends MapGeometry {
   bank: Float32Array; // (rows, dim)
   dim: number;
   k: number;
-  gridWidth: number;
-  gridHeight: number;
-  mapWidth: number;
-  mapHeight: number;
-  /** Gaussian sigma in map pixels; 0 = no smoothing. */
-  sigma: number;
 }
 
 export interface NnResult {
@@ -41,7 +35,7 @@ export interface NnResult {
 export const EXCLUDED = 1e30;
 
 export function buildNnGraph(config: NnGraphConfig): Uint8Array {
-  const { bank, dim, k, gridWidth: gw, gridHeight: gh, mapWidth: W, mapHeight: H, sigma } = config;
+  const { bank, dim, k, gridWidth: gw, gridHeight: gh, mapWidth: W, mapHeight: H } = config;
   const rows = bank.length / dim;
   if (!Number.isInteger(rows) || rows < k) {
     throw new StationError('INVALID_INPUT', `Memory bank has ${rows} rows; at least k=${k} are needed`);
@@ -59,9 +53,6 @@ export function buildNnGraph(config: NnGraphConfig): Uint8Array {
     int64Tensor('k', [1], [k]),
     int64Tensor('first', [1], [0]),
     int64Tensor('one', [1], [1]),
-    int64Tensor('grid_shape', [4], [1, 1, gh, gw]),
-    floatTensor('up_scales', [4], [1, 1, H / gh, W / gw]),
-    int64Tensor('map_shape', [2], [H, W]),
   ];
   const nodes = [
     node('ReduceSumSquare', ['queries'], ['qq'], { axes: [1], keepdims: 1 }),
@@ -74,26 +65,10 @@ export function buildNnGraph(config: NnGraphConfig): Uint8Array {
     node('Max', ['d2', 'zero'], ['d2_pos']),
     node('Sqrt', ['d2_pos'], ['distances']),
     node('Slice', ['distances', 'first', 'one', 'one'], ['nearest']),
-    node('Reshape', ['nearest', 'grid_shape'], ['grid']),
-    node('Resize', ['grid', '', 'up_scales'], ['upsampled'], { mode: 'linear' }),
   ];
-  let last = 'upsampled';
-  if (sigma > 0) {
-    const kernel = gaussianKernel(sigma);
-    const r = (kernel.length - 1) / 2;
-    initializer.push(
-      floatTensor('gauss_h', [1, 1, 1, kernel.length], kernel),
-      floatTensor('gauss_v', [1, 1, kernel.length, 1], kernel),
-      int64Tensor('pads', [8], [0, 0, r, r, 0, 0, r, r]),
-    );
-    nodes.push(
-      node('Pad', ['upsampled', 'pads'], ['padded'], { mode: 'reflect' }),
-      node('Conv', ['padded', 'gauss_h'], ['smooth_h']),
-      node('Conv', ['smooth_h', 'gauss_v'], ['smooth']),
-    );
-    last = 'smooth';
-  }
-  nodes.push(node('Reshape', [last, 'map_shape'], ['map']));
+  const tail = anomalyMapTail('nearest', config);
+  initializer.push(...tail.initializer);
+  nodes.push(...tail.nodes);
   const graph = {
     name: 'myriad_nn_search',
     node: nodes,

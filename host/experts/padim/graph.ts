@@ -1,6 +1,6 @@
 import { encodeModel, floatTensor, int64Tensor, newModel, node, valueInfo } from '../../models/onnx-graph';
 import type { NodeProto, TensorProto } from '../../models/onnx-graph';
-import { gaussianKernel } from '../components/gaussian';
+import { anomalyMapTail, type MapGeometry } from '../components/map-graph';
 import type { GaussianStats } from './gaussian-fit';
 
 /**
@@ -14,14 +14,7 @@ import type { GaussianStats } from './gaussian-fit';
  * With `stats` null the graph starts at the per-position squared distances (input `d2`, (P)):
  * calibration computes those itself for each fold and only needs the same upsampling/smoothing.
  */
-export interface PadimGeometry {
-  gridWidth: number;
-  gridHeight: number;
-  mapWidth: number;
-  mapHeight: number;
-  /** Gaussian sigma in map pixels; 0 = no smoothing. */
-  sigma: number;
-}
+export type PadimGeometry = MapGeometry;
 
 export interface PadimParams {
   stats: GaussianStats;
@@ -31,13 +24,10 @@ export interface PadimParams {
 }
 
 export function buildPadimGraph(geometry: PadimGeometry, params: PadimParams | null): Uint8Array {
-  const { gridWidth: gw, gridHeight: gh, mapWidth: W, mapHeight: H, sigma } = geometry;
+  const { gridWidth: gw, gridHeight: gh, mapWidth: W, mapHeight: H } = geometry;
   const P = gw * gh;
   const initializer: TensorProto[] = [
     floatTensor('zero', [1], [0]),
-    int64Tensor('grid_shape', [4], [1, 1, gh, gw]),
-    floatTensor('up_scales', [4], [1, 1, H / gh, W / gw]),
-    int64Tensor('map_shape', [2], [H, W]),
   ];
   const nodes: NodeProto[] = [];
   let input = valueInfo('d2', [P]);
@@ -64,26 +54,10 @@ export function buildPadimGraph(geometry: PadimGeometry, params: PadimParams | n
   nodes.push(
     node('Max', ['d2', 'zero'], ['d2_pos']),
     node('Sqrt', ['d2_pos'], ['distances']),
-    node('Reshape', ['distances', 'grid_shape'], ['grid']),
-    node('Resize', ['grid', '', 'up_scales'], ['upsampled'], { mode: 'linear' }),
   );
-  let last = 'upsampled';
-  if (sigma > 0) {
-    const kernel = gaussianKernel(sigma);
-    const r = (kernel.length - 1) / 2;
-    initializer.push(
-      floatTensor('gauss_h', [1, 1, 1, kernel.length], kernel),
-      floatTensor('gauss_v', [1, 1, kernel.length, 1], kernel),
-      int64Tensor('pads', [8], [0, 0, r, r, 0, 0, r, r]),
-    );
-    nodes.push(
-      node('Pad', ['upsampled', 'pads'], ['padded'], { mode: 'reflect' }),
-      node('Conv', ['padded', 'gauss_h'], ['smooth_h']),
-      node('Conv', ['smooth_h', 'gauss_v'], ['smooth']),
-    );
-    last = 'smooth';
-  }
-  nodes.push(node('Reshape', [last, 'map_shape'], ['map']));
+  const tail = anomalyMapTail('distances', geometry);
+  initializer.push(...tail.initializer);
+  nodes.push(...tail.nodes);
   const graph = {
     name: params ? 'myriad_padim' : 'myriad_padim_smoothing',
     node: nodes,
