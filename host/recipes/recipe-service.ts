@@ -104,10 +104,19 @@ export class RecipeService {
    * of `name`: refits the same expert on the enlarged set and records it as the next version.
    * Inspections keep pointing at the version they used; later ones use the new one.
    *
+   * `recordWith` runs inside the transaction that records the new version, so what caused the refit
+   * (a review decision) is committed together with it or not at all, even across a crash.
+   *
    * @throws StationError('NOT_FOUND') for an unknown recipe or image, ('INVALID_INPUT') when the image
    *   is already golden or the set is full.
    */
-  async addGoldenSample(name: string, imageSha256: string, author: string, sourceName = `review-${imageSha256.slice(0, 12)}`): Promise<RecipeSummary> {
+  async addGoldenSample(
+    name: string,
+    imageSha256: string,
+    author: string,
+    sourceName = `review-${imageSha256.slice(0, 12)}`,
+    recordWith?: (version: number) => void,
+  ): Promise<RecipeSummary> {
     const base = this.latest(name);
     const existing = guarded('read the golden set', () => goldenSamples(this.db, base.id));
     if (existing.some((g) => g.imageSha256 === imageSha256)) {
@@ -155,6 +164,7 @@ export class RecipeService {
         subject: `${name}@${r.version}`,
         details: { from: base.version, image: imageSha256, golden: all.length, band: fitted.band },
       });
+      recordWith?.(r.version);
       return r;
     });
     return this.summary(row);

@@ -63,10 +63,7 @@ export class ReviewService {
     if (p.addToGolden && p.decision !== 'good') {
       throw new StationError('INVALID_INPUT', 'Only a part marked good can be added to the golden set');
     }
-    let newRecipeVersion: number | null = null;
-    if (p.addToGolden) {
-      newRecipeVersion = (await this.recipes.addGoldenSample(inspection.recipe, inspection.imageSha256, user)).version;
-    }
+    // Stamped when recorded (after any refit), so audit rows stay in time order.
     const review: NewReview = {
       id: randomUUID(),
       inspectionId: inspection.id,
@@ -77,7 +74,8 @@ export class ReviewService {
       addToGolden: p.addToGolden ?? false,
       at: new Date().toISOString(),
     };
-    writeTransaction(this.db, 'record the review', () => {
+    const record = (newRecipeVersion: number | null): void => {
+      review.at = new Date().toISOString();
       insertReview(this.db, review);
       appendAudit(
         this.db,
@@ -89,8 +87,15 @@ export class ReviewService {
         },
         review.at,
       );
-    });
-    return { review: toEntry(review), newRecipeVersion };
+    };
+    if (!p.addToGolden) {
+      writeTransaction(this.db, 'record the review', () => record(null));
+      return { review: toEntry(review), newRecipeVersion: null };
+    }
+    // One transaction for the new recipe version and the decision: a crash between two commits
+    // would leave a refit without its decision, and the part's retry refused as already golden.
+    const refit = await this.recipes.addGoldenSample(inspection.recipe, inspection.imageSha256, user, undefined, record);
+    return { review: toEntry(review), newRecipeVersion: refit.version };
   }
 }
 
