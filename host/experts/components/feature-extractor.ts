@@ -120,3 +120,24 @@ export async function imageToPixels(image: RgbImage, width: number, height: numb
   }
   return out;
 }
+
+/** The expert options that choose the backbone, its taps and the input size (PatchCore, PaDiM). */
+export interface ExtractorOptions {
+  backbone: string;
+  taps: string[];
+  tapWeights?: number[];
+  inputSize: number;
+}
+
+export function openExtractor(options: ExtractorOptions, runtime: ExpertRuntime): Promise<FeatureExtractor> {
+  return createFeatureExtractor(
+    {
+      backbone: options.backbone,
+      taps: options.taps,
+      inputWidth: options.inputSize,
+      inputHeight: options.inputSize,
+      ...(options.tapWeights ? { tapWeights: options.tapWeights } : {}),
+    },
+    runtime,
+  );
+}

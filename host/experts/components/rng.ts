@@ -22,3 +22,13 @@ export function gaussianSamples(random: () => number, n: number): Float32Array {
   }
   return out;
 }
+
+/** A seeded Fisher-Yates permutation of 0..n-1. */
+export function shuffled(n: number, random: () => number): number[] {
+  const a = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [a[i], a[j]] = [a[j] as number, a[i] as number];
+  }
+  return a;
+}

@@ -1,16 +1,15 @@
 import { StationError } from '../../../common/errors';
 import { loadSession } from '../../inference/onnx-runtime';
 import { type Augmentation, augmentedViews } from '../components/augment';
-import { calibrate, median, normaliseScore } from '../components/calibration';
-import type { FeatureExtractor } from '../components/feature-extractor';
-import { dedupeGolden } from '../components/golden-set';
+import { type FeatureExtractor, openExtractor } from '../components/feature-extractor';
+import { assignFolds, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
 import { maxOf } from '../components/map-normalisation';
-import { seededRandom } from '../components/rng';
+import { seededRandom, shuffled } from '../components/rng';
 import type { ExpertDescriptor, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
-import { type PadimConfig, parsePadimOptions } from './config';
+import { parsePadimOptions } from './config';
 import { type GaussianFitter, openGaussianFitter, pickSamples, type SampleStack } from './gaussian-fit';
 import { buildPadimGraph } from './graph';
-import { geometryOf, openExtractor, openPadimSession, padimExpert, runMap } from './model';
+import { geometryOf, openPadimSession, padimExpert, runMap } from './model';
 
 export const PADIM_STATE_VERSION = 1;
 
@@ -25,12 +24,11 @@ export const PADIM_STATE_VERSION = 1;
 export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PaDiM needs at least one');
   const config = parsePadimOptions(spec.backbone, spec.options);
-  const { images, duplicates } = dedupeGolden(golden);
-  const notes = duplicates.map((dup) => `${dup.name} is a duplicate of ${dup.of} and was left out`);
-  const single = images.length === 1;
-  const augment = chooseAugmentation(config, images.length);
-  if (augment !== 'none') notes.push(`golden images augmented with ${augment} views`);
-  if (single) notes.push('one golden image: calibrated on its dihedral views (leave-one-view-out)');
+  const { images, notes, single, augment } = planGoldenFit(golden, {
+    augment: config.augment,
+    augmentBelow: config.augmentBelow,
+    singleNote: 'one golden image: calibrated on its dihedral views (leave-one-view-out)',
+  });
 
   const extractor = await openExtractor(config, options);
   const random = seededRandom(options.seed ?? 0);
@@ -38,16 +36,14 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   if (channels.length < config.channels) notes.push(`all ${channels.length} embedding channels used (fewer than ${config.channels})`);
   const units = await embedUnits(extractor, images, augment, channels, single, options);
 
-  const foldCount = Math.min(units.length, config.folds);
-  const unitFold = new Int32Array(units.length);
-  shuffled(units.length, random).forEach((u, i) => (unitFold[u] = i % foldCount));
+  const { foldCount, foldOf: unitFold } = assignFolds(units.length, config.folds, random);
   const samples = stackSamples(units, extractor.gridWidth * extractor.gridHeight, channels.length);
   const fitter = await openGaussianFitter(channels.length, config.epsilon, options.device);
   const stats = await fitter.fit(samples, pickSamples(samples, [0]));
   const heldOutD2 = await heldOutDistances(fitter, samples, units, unitFold, foldCount, options);
   const geometry = geometryOf(config, extractor);
   const held = await heldOutScores(geometry, heldOutD2, samples.positions, units.length, options);
-  const calibrated = calibrate(held.scores, held.floors, { margin: config.calibrationMargin, bandWidth: 1 });
+  const calibrated = heldOutCalibration(held, config.calibrationMargin, { single, foldCount, unitCount: units.length });
   const params = { stats: { mean: stats.mean, invCov: stats.invCov }, channels, embeddingDim: extractor.dim };
   const session = await openPadimSession(geometry, params, options.device);
   const descriptor: ExpertDescriptor = {
@@ -59,12 +55,7 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
     inputHeight: config.inputSize,
     band: calibrated.band,
     goldenCount: images.length,
-    calibration: {
-      method: single ? 'augmented-views:8' : foldCount === units.length ? 'leave-one-out' : `k-fold:${foldCount}`,
-      rawThreshold: calibrated.rawThreshold,
-      rawFloor: calibrated.rawFloor,
-      heldOutScores: held.scores.map((s) => normaliseScore(s, calibrated.rawFloor, calibrated.rawThreshold)),
-    },
+    calibration: calibrated.calibration,
     notes,
   };
   return {
@@ -72,12 +63,6 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
     state: { config: { ...config }, channels: [...channels], embeddingDim: extractor.dim, positions: samples.positions },
     blobs: { mean: bytesOf(stats.mean), inv_cov: bytesOf(stats.invCov) },
   };
-}
-
-function chooseAugmentation(config: PadimConfig, count: number): Augmentation {
-  if (count === 1) return 'dihedral';
-  if (config.augment !== 'auto') return config.augment;
-  return count <= config.augmentBelow ? 'dihedral' : 'none';
 }
 
 /** `count` distinct channels of `dim`, ascending (PaDiM's random dimensionality reduction). */
@@ -169,19 +154,10 @@ async function heldOutScores(
   for (let k = 0; k < count; k++) {
     const map = await runMap(session, { d2: { data: d2.slice(k * positions, (k + 1) * positions), dims: [positions] } });
     scores.push(maxOf(map));
-    floors.push(median(Array.from(map.filter((_, i) => i % 7 === 0))));
+    floors.push(mapFloor(map));
     options.onProgress?.('calibration', k + 1, count);
   }
   return { scores, floors };
-}
-
-function shuffled(n: number, random: () => number): number[] {
-  const a = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [a[i], a[j]] = [a[j] as number, a[i] as number];
-  }
-  return a;
 }
 
 function bytesOf(values: Float32Array): Uint8Array {

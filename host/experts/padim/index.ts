@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { StationError } from '../../../common/errors';
+import { openExtractor } from '../components/feature-extractor';
 import type { ExpertModule } from '../expert';
 import { PadimOptions } from './config';
 import { PADIM_STATE_VERSION, fitPadim } from './fit';
-import { geometryOf, openExtractor, openPadimSession, padimExpert } from './model';
+import { geometryOf, openPadimSession, padimExpert } from './model';
 
 const PadimState = z.strictObject({
   config: PadimOptions.extend({ backbone: z.string().min(1), taps: z.array(z.string().min(1)).min(1) }),

@@ -2,24 +2,11 @@ import type { DeviceName } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import type { RgbImage } from '../../imaging/rgb-image';
 import { loadSession, type OnnxSession } from '../../inference/onnx-runtime';
-import { createFeatureExtractor, type FeatureExtractor } from '../components/feature-extractor';
+import type { FeatureExtractor } from '../components/feature-extractor';
 import { normaliseMap } from '../components/map-normalisation';
-import type { AnomalyResult, Expert, ExpertDescriptor, ExpertRuntime } from '../expert';
+import type { AnomalyResult, Expert, ExpertDescriptor } from '../expert';
 import type { PadimConfig } from './config';
 import { buildPadimGraph, type PadimGeometry, type PadimParams } from './graph';
-
-export function openExtractor(config: PadimConfig, runtime: ExpertRuntime): Promise<FeatureExtractor> {
-  return createFeatureExtractor(
-    {
-      backbone: config.backbone,
-      taps: config.taps,
-      inputWidth: config.inputSize,
-      inputHeight: config.inputSize,
-      ...(config.tapWeights ? { tapWeights: config.tapWeights } : {}),
-    },
-    runtime,
-  );
-}
 
 export function geometryOf(config: PadimConfig, extractor: FeatureExtractor): PadimGeometry {
   return {

@@ -1,16 +1,15 @@
 import { StationError } from '../../../common/errors';
 import { type Augmentation, augmentedViews } from '../components/augment';
-import { calibrate, median, normaliseScore } from '../components/calibration';
 import { gatherRows } from '../components/coreset';
 import { greedyCoresetOnnx } from '../components/coreset-graph';
-import type { Embedding, FeatureExtractor } from '../components/feature-extractor';
-import { dedupeGolden } from '../components/golden-set';
+import { type Embedding, type FeatureExtractor, openExtractor } from '../components/feature-extractor';
+import { assignFolds, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
 import { maxOf } from '../components/map-normalisation';
 import { EXCLUDED, type NnSearch } from '../components/nn-search';
-import { seededRandom } from '../components/rng';
+import { seededRandom, shuffled } from '../components/rng';
 import type { ExpertDescriptor, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
 import { type PatchCoreConfig, parsePatchCoreOptions } from './config';
-import { openExtractor, openSearch, patchCoreExpert, preparePixels, rawPatchMap } from './model';
+import { openSearch, patchCoreExpert, preparePixels, rawPatchMap } from './model';
 
 export const PATCHCORE_STATE_VERSION = 1;
 const BATCH = 8;
@@ -34,33 +33,23 @@ export async function fitPatchCore(
 ): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PatchCore needs at least one');
   const config = parsePatchCoreOptions(spec.backbone, spec.options);
-  const { images, duplicates } = dedupeGolden(golden);
-  const notes = duplicates.map((d) => `${d.name} is a duplicate of ${d.of} and was left out`);
-  const single = images.length === 1;
-  const augment: Augmentation = single
-    ? 'dihedral'
-    : config.augment === 'auto'
-      ? images.length <= config.augmentBelow
-        ? 'dihedral'
-        : 'none'
-      : config.augment;
-  if (augment !== 'none') notes.push(`golden images augmented with ${augment} views`);
-  if (single) notes.push('one golden image: calibrated on its 8 dihedral views (leave-one-view-out)');
+  const { images, notes, single, augment } = planGoldenFit(golden, {
+    augment: config.augment,
+    augmentBelow: config.augmentBelow,
+    singleNote: 'one golden image: calibrated on its 8 dihedral views (leave-one-view-out)',
+  });
 
   const extractor = await openExtractor(config, options);
   const views = await embedGolden(extractor, images, augment, config.orient, options);
   const random = seededRandom(options.seed ?? 0);
   // Units are what a fold holds out: whole images, or the views of the single image.
   const units: Embedding[][] = single ? (views[0] as Embedding[]).map((v) => [v]) : views;
-  const foldCount = Math.min(units.length, config.folds);
-  const order = shuffled(units.length, random);
-  const foldOf = new Int32Array(units.length);
-  order.forEach((u, i) => (foldOf[u] = i % foldCount));
+  const { foldCount, foldOf } = assignFolds(units.length, config.folds, random);
 
   const { bank, rowFold } = await buildBank(units, foldOf, foldCount, extractor.dim, config, options);
   const search = await openSearch(config, extractor, bank, options);
   const held = await heldOutScores(search, units, foldOf, rowFold, foldCount, config, options);
-  const calibrated = calibrate(held.scores, held.floors, { margin: config.calibrationMargin, bandWidth: 1 });
+  const calibrated = heldOutCalibration(held, config.calibrationMargin, { single, foldCount, unitCount: units.length });
 
   const descriptor: ExpertDescriptor = {
     kind: 'patchcore',
@@ -71,12 +60,7 @@ export async function fitPatchCore(
     inputHeight: config.inputSize,
     band: calibrated.band,
     goldenCount: images.length,
-    calibration: {
-      method: single ? 'augmented-views:8' : foldCount === units.length ? 'leave-one-out' : `k-fold:${foldCount}`,
-      rawThreshold: calibrated.rawThreshold,
-      rawFloor: calibrated.rawFloor,
-      heldOutScores: held.scores.map((s) => normaliseScore(s, calibrated.rawFloor, calibrated.rawThreshold)),
-    },
+    calibration: calibrated.calibration,
     notes,
   };
   return {
@@ -188,19 +172,10 @@ async function heldOutScores(
     const first = (units[u] as Embedding[])[0] as Embedding;
     const map = await rawPatchMap(search, first.data, config.centre, biases[foldOf[u] as number]);
     scores.push(maxOf(map));
-    floors.push(median(Array.from(map.filter((_, i) => i % 7 === 0))));
+    floors.push(mapFloor(map));
     options.onProgress?.('calibration', scores.length, chosen.size);
   }
   return { scores, floors };
-}
-
-function shuffled(n: number, random: () => number): number[] {
-  const a = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [a[i], a[j]] = [a[j] as number, a[i] as number];
-  }
-  return a;
 }
 
 function subsample(rows: Float32Array, dim: number, count: number, random: () => number): Float32Array {

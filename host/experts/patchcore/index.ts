@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { StationError } from '../../../common/errors';
+import { openExtractor } from '../components/feature-extractor';
 import type { ExpertModule } from '../expert';
 import { PatchCoreOptions } from './config';
 import { PATCHCORE_STATE_VERSION, fitPatchCore } from './fit';
-import { openExtractor, openSearch, patchCoreExpert } from './model';
+import { openSearch, patchCoreExpert } from './model';
 
 const PatchCoreState = z.object({
   config: PatchCoreOptions.extend({ backbone: z.string().min(1), taps: z.array(z.string().min(1)).min(1) }),

@@ -1,5 +1,5 @@
 import type { RgbImage } from '../../imaging/rgb-image';
-import { type FeatureExtractor, createFeatureExtractor } from '../components/feature-extractor';
+import type { FeatureExtractor } from '../components/feature-extractor';
 import { median } from '../components/calibration';
 import { normaliseMap } from '../components/map-normalisation';
 import { rotateMapBack, toLandscape } from '../components/orientation';
@@ -44,19 +44,6 @@ export async function preparePixels(
 ): Promise<{ pixels: Float32Array; rotated: boolean }> {
   const turned = orient === 'landscape' ? toLandscape(image) : { image, rotated: false };
   return { pixels: await extractor.toPixels(turned.image), rotated: turned.rotated };
-}
-
-export async function openExtractor(config: PatchCoreConfig, runtime: ExpertRuntime): Promise<FeatureExtractor> {
-  return createFeatureExtractor(
-    {
-      backbone: config.backbone,
-      taps: config.taps,
-      inputWidth: config.inputSize,
-      inputHeight: config.inputSize,
-      ...(config.tapWeights ? { tapWeights: config.tapWeights } : {}),
-    },
-    runtime,
-  );
 }
 
 export async function openSearch(
