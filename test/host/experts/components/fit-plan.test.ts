@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { assignFolds, heldOutCalibration, mapFloor, planGoldenFit } from '../../../../host/experts/components/fit-plan';
+import { seededRandom } from '../../../../host/experts/components/rng';
+import type { GoldenImage } from '../../../../host/experts/expert';
+
+function golden(name: string, value: number): GoldenImage {
+  return { name, image: { width: 2, height: 2, data: new Uint8Array(12).fill(value) } };
+}
+
+const PLAN = { augment: 'auto', augmentBelow: 2, singleNote: 'one image note' } as const;
+
+describe('fit plan', () => {
+  it('drops duplicates with a note, augments small sets and notes a single image', () => {
+    const three = planGoldenFit([golden('a', 1), golden('b', 2), golden('c', 1), golden('d', 3)], PLAN);
+    expect(three.images.map((g) => g.name)).toEqual(['a', 'b', 'd']);
+    expect(three).toMatchObject({ single: false, augment: 'none', notes: ['c is a duplicate of a and was left out'] });
+
+    const two = planGoldenFit([golden('a', 1), golden('b', 2)], PLAN);
+    expect(two).toMatchObject({ single: false, augment: 'dihedral', notes: ['golden images augmented with dihedral views'] });
+    expect(planGoldenFit([golden('a', 1), golden('b', 2)], { ...PLAN, augment: 'none' }).augment).toBe('none');
+
+    const one = planGoldenFit([golden('a', 1), golden('b', 1)], { ...PLAN, augment: 'none' });
+    expect(one.single).toBe(true);
+    expect(one.augment).toBe('dihedral');
+    expect(one.notes).toEqual(['b is a duplicate of a and was left out', 'golden images augmented with dihedral views', 'one image note']);
+  });
+
+  it('spreads units round-robin over at most `folds` folds, reproducibly', () => {
+    const { foldCount, foldOf } = assignFolds(10, 3, seededRandom(7));
+    expect(foldCount).toBe(3);
+    const sizes = [0, 1, 2].map((f) => foldOf.filter((x) => x === f).length).sort();
+    expect(sizes).toEqual([3, 3, 4]);
+    expect(Array.from(assignFolds(10, 3, seededRandom(7)).foldOf)).toEqual(Array.from(foldOf));
+    expect(assignFolds(2, 5, seededRandom(1)).foldCount).toBe(2);
+  });
+
+  it('takes the median of every 7th map value as the floor', () => {
+    const map = Float32Array.from({ length: 21 }, (_, i) => i);
+    expect(mapFloor(map)).toBe(7);
+  });
+
+  it('names the calibration method from the split and normalises held-out scores to below 0.5', () => {
+    const held = { scores: [1, 1.1, 0.9, 1.05], floors: [0.3, 0.4] };
+    const loo = heldOutCalibration(held, 2, { single: false, foldCount: 4, unitCount: 4 });
+    expect(loo.calibration.method).toBe('leave-one-out');
+    expect(loo.calibration.heldOutScores).toHaveLength(4);
+    for (const s of loo.calibration.heldOutScores) expect(s).toBeLessThan(0.5);
+    expect(loo.band.t1).toBeLessThan(0.5);
+    expect(loo.band.t2).toBeGreaterThan(0.5);
+    expect(heldOutCalibration(held, 2, { single: false, foldCount: 3, unitCount: 4 }).calibration.method).toBe('k-fold:3');
+    expect(heldOutCalibration(held, 2, { single: true, foldCount: 4, unitCount: 8 }).calibration.method).toBe('augmented-views:8');
+  });
+});
