@@ -1,4 +1,5 @@
 import type { Defect, DefectKind, WasherParams } from './washer';
+import { seededRandom } from '../experts/components/rng';
 
 /**
  * The embedded default product: its name, image size, how many golden and test images, and the
@@ -26,18 +27,6 @@ export interface DemoImageSpec {
   file: string;
   label: 'good' | DefectKind;
   params: WasherParams;
-}
-
-/** mulberry32: a tiny seeded generator, so the set is the same on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function baseParams(rand: () => number, index: number): WasherParams {

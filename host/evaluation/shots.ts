@@ -1,17 +1,11 @@
+import { seededRandom as mulberry32 } from '../experts/components/rng';
+
 /**
  * Seeded choice of the K references of a few-shot run (CONTRACTS.md section 3). Deterministic
- * across machines and Node versions: mulberry32 over a sorted list, partial Fisher-Yates.
+ * across machines and Node versions: mulberry32 (the shared generator, re-exported under the name
+ * this module's callers use) over a sorted list, partial Fisher-Yates.
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** K distinct items of `items` drawn with `seed`; all of them (in order) when k is 'all'. */
 export function sampleShots<T>(items: readonly T[], k: number | 'all', seed: number): T[] {

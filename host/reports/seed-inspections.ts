@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from '../../db/open';
 import { insertRecipe, latestRecipe } from '../../db/repositories/recipes';
+import { seededRandom as prng } from '../experts/components/rng';
 
 /**
  * Seeds many synthetic inspections for scale tests and the database benchmark (never into a station's
@@ -32,17 +33,8 @@ export const SEED_DEFECT_TYPES: Array<[string, number]> = [
   ['missing part', 0.05],
 ];
 
-/** mulberry32: a tiny deterministic PRNG so a seed reproduces the same database. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared mulberry32 generator, under the name this module's callers use. */
+export { prng };
 
 function hex64(rand: () => number): string {
   let s = '';

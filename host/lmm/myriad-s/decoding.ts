@@ -16,17 +16,8 @@ export function argmax(logits: Float32Array, offset: number, size: number): numb
   return best;
 }
 
-/** Seeded uniform numbers in [0, 1) (mulberry32), so sampled answers can be reproduced. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared mulberry32 generator (experts/components/rng.ts), under the name this module's callers use. */
+export { seededRandom } from '../../experts/components/rng';
 
 /** Nucleus sampling: the smallest set of tokens whose probability reaches `topP`, then a draw. */
 export function sampleTopP(
