@@ -6,6 +6,7 @@ import * as m003 from './migrations/003-accounts';
 import * as m004 from './migrations/004-history-rollups';
 import * as m005 from './migrations/005-instruction-scopes';
 import * as m006 from './migrations/006-summary-rollups';
+import * as m007 from './migrations/007-operator-summary-rollups';
 
 /**
  * The one list of schema migrations (STYLE.md 9, the Signal way): numbered, versions only go up,
@@ -24,6 +25,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'history-rollups', up: m004.up },
   { version: 5, name: 'instruction-scopes', up: m005.up },
   { version: 6, name: 'summary-rollups', up: m006.up },
+  { version: 7, name: 'operator-summary-rollups', up: m007.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

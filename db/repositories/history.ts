@@ -163,7 +163,7 @@ export function topFlagged(db: Db, f: HistoryFilter, limit: number): HistoryRow[
  * only; "not reviewed" is the remainder. Without a decision filter the counts come from the
  * `inspection_counts` rollup for whole days and hours and from the inspections only for the
  * partial hours at the ends of the range, so a year costs a few thousand rollup rows, not a million.
- * Whole days without an operator filter read the smaller per-day rollups of migration 6.
+ * Whole days read the smaller per-day rollups of migrations 6 and 7 (the latter keyed by operator).
  */
 export function historySummary(db: Db, f: HistoryFilter, bucket: 'hour' | 'day'): HistorySummary {
   const len = bucket === 'day' ? 10 : 13;
@@ -210,7 +210,7 @@ function verdictCounts(db: Db, f: HistoryFilter, len: number): Count[] {
       out.push(...(db.prepare(`SELECT substr(i.created_at, 1, ${len}) AS b, i.verdict AS v, COUNT(*) AS n FROM inspections i ${w.sql} GROUP BY b, v`).all(...w.args) as Count[]));
       continue;
     }
-    if (seg.kind === 'day' && f.operator === undefined) {
+    if (seg.kind === 'day') {
       out.push(...dayCounts(db, f, seg, len));
       continue;
     }
@@ -236,16 +236,20 @@ function verdictCounts(db: Db, f: HistoryFilter, len: number): Count[] {
   return out;
 }
 
-/** Whole days from `inspection_day_counts` (recipe version and verdict per day, no operator). */
+/** Whole days from `inspection_day_counts`, or `operator_day_counts` under an operator filter. */
 function dayCounts(db: Db, f: HistoryFilter, seg: RangeSegment, len: number): Count[] {
   const w = dayWhere(f, seg);
-  return db.prepare(`SELECT substr(c.day, 1, ${len}) AS b, c.verdict AS v, SUM(c.n) AS n FROM inspection_day_counts c ${w.sql} GROUP BY b, v`).all(...w.args) as Count[];
+  return db.prepare(`SELECT substr(c.day, 1, ${len}) AS b, c.verdict AS v, SUM(c.n) AS n FROM ${f.operator === undefined ? 'inspection_day_counts' : 'operator_day_counts'} c ${w.sql} GROUP BY b, v`).all(...w.args) as Count[];
 }
 
-/** Range, recipe and verdict conditions on a per-day rollup aliased `c`. */
+/** Operator, range, recipe and verdict conditions on a per-day rollup aliased `c`. */
 function dayWhere(f: HistoryFilter, seg: RangeSegment): SqlWhere {
   const parts: string[] = [];
   const args: Array<string | number> = [];
+  if (f.operator !== undefined) {
+    parts.push('c.operator = ?');
+    args.push(f.operator);
+  }
   if (seg.from !== undefined) {
     parts.push('c.day >= ?');
     args.push(seg.from.slice(0, 10));
@@ -268,20 +272,18 @@ function dayWhere(f: HistoryFilter, seg: RangeSegment): SqlWhere {
 type DecisionCount = { d: ReviewDecision; t: string | null; n: number };
 
 /**
- * Decisions in force and defect types. Without an operator filter, whole days come from
- * `review_day_counts` and only the partial days at the ends from `latest_reviews`; an operator
- * filter needs the inspections joined (the rollup has no operator column), and a decision or
- * defect-type filter is read from `latest_reviews`' own indexes.
+ * Decisions in force and defect types. Whole days come from `review_day_counts` (or
+ * `operator_review_day_counts` under an operator filter) and only the partial days at the ends from
+ * `latest_reviews`; a decision or defect-type filter is read from `latest_reviews`' own indexes.
  */
 function decisionCounts(db: Db, f: HistoryFilter): DecisionCount[] {
-  const rollup = f.operator === undefined && !needsReview(f);
-  const segments: RangeSegment[] = rollup ? splitRange(f.from, f.to, false) : [{ kind: 'raw', from: f.from, to: f.to }];
+  const segments: RangeSegment[] = needsReview(f) ? [{ kind: 'raw', from: f.from, to: f.to }] : splitRange(f.from, f.to, false);
   const out: DecisionCount[] = [];
   for (const seg of segments) {
     if (seg.kind !== 'day') continue;
     const w = dayWhere(f, seg);
     const rows = db
-      .prepare(`SELECT c.decision AS d, NULLIF(c.defect_type, '') AS t, SUM(c.n) AS n FROM review_day_counts c ${w.sql} GROUP BY c.decision, c.defect_type HAVING SUM(c.n) <> 0`)
+      .prepare(`SELECT c.decision AS d, NULLIF(c.defect_type, '') AS t, SUM(c.n) AS n FROM ${f.operator === undefined ? 'review_day_counts' : 'operator_review_day_counts'} c ${w.sql} GROUP BY c.decision, c.defect_type HAVING SUM(c.n) <> 0`)
       .all(...w.args) as DecisionCount[];
     out.push(...rows);
   }

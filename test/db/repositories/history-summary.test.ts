@@ -7,6 +7,7 @@ import { openDatabase, type Db } from '../../../db/open';
 import { historyPage, historySummary, splitRange } from '../../../db/repositories/history';
 import { insertReview } from '../../../db/repositories/reviews';
 import * as m006 from '../../../db/migrations/006-summary-rollups';
+import * as m007 from '../../../db/migrations/007-operator-summary-rollups';
 import { prng, seedInspections } from '../../../host/reports/seed-inspections';
 
 let dir: string;
@@ -146,19 +147,20 @@ describe('historySummary over the rollup', () => {
     expect(historySummary(db, {}, 'day').byDefectType.map((d) => d.defectType)).toContain('novel dent');
   });
 
-  it('migration 6 builds from existing rows the same rollups its triggers keep', () => {
-    const kept = {
-      days: db.prepare('SELECT * FROM inspection_day_counts WHERE n > 0 ORDER BY 1, 2, 3').all(),
-      reviews: db.prepare('SELECT * FROM review_day_counts WHERE n > 0 ORDER BY 1, 2, 3, 4, 5').all(),
-    };
-    expect(kept.reviews.length).toBeGreaterThan(100);
+  it('migrations 6 and 7 build from existing rows the same rollups their triggers keep', () => {
+    const tables = { inspection_day_counts: 3, review_day_counts: 5, operator_day_counts: 4, operator_review_day_counts: 6 };
+    const read = (where: string) =>
+      Object.entries(tables).map(([t, keys]) => db.prepare(`SELECT * FROM ${t} ${where} ORDER BY ${Array.from({ length: keys }, (_, k) => k + 1).join(', ')}`).all());
+    const kept = read('WHERE n > 0');
+    for (const rows of kept) expect(rows.length).toBeGreaterThan(100);
     db.transaction(() => {
       db.exec('DROP TRIGGER inspections_day_count; DROP TRIGGER latest_reviews_uncount; DROP TRIGGER latest_reviews_count');
-      db.exec('DROP TABLE inspection_day_counts; DROP TABLE review_day_counts');
+      db.exec('DROP TRIGGER inspections_operator_day_count; DROP TRIGGER latest_reviews_operator_uncount; DROP TRIGGER latest_reviews_operator_count');
+      db.exec(Object.keys(tables).map((t) => `DROP TABLE ${t};`).join(' '));
       db.exec(m006.up);
+      db.exec(m007.up);
     })();
-    expect(db.prepare('SELECT * FROM inspection_day_counts ORDER BY 1, 2, 3').all()).toEqual(kept.days);
-    expect(db.prepare('SELECT * FROM review_day_counts ORDER BY 1, 2, 3, 4, 5').all()).toEqual(kept.reviews);
+    expect(read('')).toEqual(kept);
   });
 
   it('open-ended ranges and decision filters agree too', () => {
