@@ -1,5 +1,5 @@
 import type { ThresholdBand } from '../../../common/api';
-import type { Calibration, GoldenImage } from '../expert';
+import type { Calibration, ExpertDescriptor, ExpertKind, GoldenImage } from '../expert';
 import type { Augmentation } from './augment';
 import { calibrate, median, normaliseScore } from './calibration';
 import { dedupeGolden } from './golden-set';
@@ -70,5 +70,27 @@ export function heldOutCalibration(
       rawFloor: calibrated.rawFloor,
       heldOutScores: held.scores.map((s) => normaliseScore(s, calibrated.rawFloor, calibrated.rawThreshold)),
     },
+  };
+}
+
+/** The descriptor of a fitted memory-bank expert (PatchCore, PaDiM): backbone, input size, calibration. */
+export function fittedDescriptor(
+  expert: { kind: ExpertKind; version: number },
+  config: { backbone: string; inputSize: number },
+  backboneSha256: string | null,
+  calibrated: { band: ThresholdBand; calibration: Calibration },
+  plan: { images: readonly GoldenImage[]; notes: string[] },
+): ExpertDescriptor {
+  return {
+    kind: expert.kind,
+    version: expert.version,
+    backbone: config.backbone,
+    backboneSha256,
+    inputWidth: config.inputSize,
+    inputHeight: config.inputSize,
+    band: calibrated.band,
+    goldenCount: plan.images.length,
+    calibration: calibrated.calibration,
+    notes: plan.notes,
   };
 }

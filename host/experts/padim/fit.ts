@@ -2,10 +2,10 @@ import { StationError } from '../../../common/errors';
 import { loadSession } from '../../inference/onnx-runtime';
 import { type Augmentation, augmentedViews } from '../components/augment';
 import { type FeatureExtractor, openExtractor } from '../components/feature-extractor';
-import { assignFolds, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
 import { maxOf } from '../components/map-normalisation';
 import { seededRandom, shuffled } from '../components/rng';
-import type { ExpertDescriptor, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
+import type { ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
 import { parsePadimOptions } from './config';
 import { type GaussianFitter, openGaussianFitter, pickSamples, type SampleStack } from './gaussian-fit';
 import { buildPadimGraph } from './graph';
@@ -46,18 +46,7 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   const calibrated = heldOutCalibration(held, config.calibrationMargin, { single, foldCount, unitCount: units.length });
   const params = { stats: { mean: stats.mean, invCov: stats.invCov }, channels, embeddingDim: extractor.dim };
   const session = await openPadimSession(geometry, params, options.device);
-  const descriptor: ExpertDescriptor = {
-    kind: 'padim',
-    version: PADIM_STATE_VERSION,
-    backbone: config.backbone,
-    backboneSha256: extractor.spec.sha256,
-    inputWidth: config.inputSize,
-    inputHeight: config.inputSize,
-    band: calibrated.band,
-    goldenCount: images.length,
-    calibration: calibrated.calibration,
-    notes,
-  };
+  const descriptor = fittedDescriptor({ kind: 'padim', version: PADIM_STATE_VERSION }, config, extractor.spec.sha256, calibrated, { images, notes });
   return {
     expert: padimExpert(descriptor, extractor, session),
     state: { config: { ...config }, channels: [...channels], embeddingDim: extractor.dim, positions: samples.positions },

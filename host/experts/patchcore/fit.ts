@@ -3,11 +3,11 @@ import { type Augmentation, augmentedViews } from '../components/augment';
 import { gatherRows } from '../components/coreset';
 import { greedyCoresetOnnx } from '../components/coreset-graph';
 import { type Embedding, type FeatureExtractor, openExtractor } from '../components/feature-extractor';
-import { assignFolds, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
 import { maxOf } from '../components/map-normalisation';
 import { EXCLUDED, type NnSearch } from '../components/nn-search';
 import { seededRandom, shuffled } from '../components/rng';
-import type { ExpertDescriptor, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
+import type { ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
 import { type PatchCoreConfig, parsePatchCoreOptions } from './config';
 import { openSearch, patchCoreExpert, preparePixels, rawPatchMap } from './model';
 
@@ -51,18 +51,7 @@ export async function fitPatchCore(
   const held = await heldOutScores(search, units, foldOf, rowFold, foldCount, config, options);
   const calibrated = heldOutCalibration(held, config.calibrationMargin, { single, foldCount, unitCount: units.length });
 
-  const descriptor: ExpertDescriptor = {
-    kind: 'patchcore',
-    version: PATCHCORE_STATE_VERSION,
-    backbone: config.backbone,
-    backboneSha256: extractor.spec.sha256,
-    inputWidth: config.inputSize,
-    inputHeight: config.inputSize,
-    band: calibrated.band,
-    goldenCount: images.length,
-    calibration: calibrated.calibration,
-    notes,
-  };
+  const descriptor = fittedDescriptor({ kind: 'patchcore', version: PATCHCORE_STATE_VERSION }, config, extractor.spec.sha256, calibrated, { images, notes });
   return {
     expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient),
     state: { config: { ...config }, bankRows: bank.length / extractor.dim, dim: extractor.dim },

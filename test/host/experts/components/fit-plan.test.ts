@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assignFolds, heldOutCalibration, mapFloor, planGoldenFit } from '../../../../host/experts/components/fit-plan';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit } from '../../../../host/experts/components/fit-plan';
 import { seededRandom } from '../../../../host/experts/components/rng';
 import type { GoldenImage } from '../../../../host/experts/expert';
 
@@ -49,5 +49,24 @@ describe('fit plan', () => {
     expect(loo.band.t2).toBeGreaterThan(0.5);
     expect(heldOutCalibration(held, 2, { single: false, foldCount: 3, unitCount: 4 }).calibration.method).toBe('k-fold:3');
     expect(heldOutCalibration(held, 2, { single: true, foldCount: 4, unitCount: 8 }).calibration.method).toBe('augmented-views:8');
+  });
+
+  it('describes a fitted expert with its backbone, square input, band, golden count and notes', () => {
+    const calibrated = heldOutCalibration({ scores: [1, 1.2], floors: [0.2] }, 1, { single: false, foldCount: 2, unitCount: 2 });
+    const plan = planGoldenFit([golden('a', 1), golden('b', 2), golden('c', 2)], { ...PLAN, augment: 'none' });
+    const d = fittedDescriptor({ kind: 'padim', version: 3 }, { backbone: 'bb', inputSize: 224 }, 'abc', calibrated, plan);
+    expect(d).toEqual({
+      kind: 'padim',
+      version: 3,
+      backbone: 'bb',
+      backboneSha256: 'abc',
+      inputWidth: 224,
+      inputHeight: 224,
+      band: calibrated.band,
+      goldenCount: 2,
+      calibration: calibrated.calibration,
+      notes: ['c is a duplicate of b and was left out'],
+    });
+    expect(Object.keys(d)).toEqual(['kind', 'version', 'backbone', 'backboneSha256', 'inputWidth', 'inputHeight', 'band', 'goldenCount', 'calibration', 'notes']);
   });
 });
