@@ -52,10 +52,10 @@ if (station.recipes.list().length === 0) {
   });
   if (mode === 'export') {
     const db = openDatabase(station.layout.database);
-    seedInspections(db, { count: 20_000, from: '2026-01-01T00:00:00.000Z', to: '2026-01-31T00:00:00.000Z', pending: 10 });
+    seedInspections(db, { count: 5_000, from: '2026-01-01T00:00:00.000Z', to: '2026-01-31T00:00:00.000Z', pending: 10 });
     db.close();
   } else {
-    await inspectParts(station, recipe, 100, mode === 'refit' ? 16 : 30);
+    await inspectParts(station, recipe, 100, mode === 'refit' ? 8 : 30);
   }
 }
 say({ ready: true });

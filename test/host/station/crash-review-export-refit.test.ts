@@ -20,11 +20,11 @@ if (!haveBackbone) console.warn(`skipping the recipe refit crash test: no backbo
 type Line = Record<string, unknown>;
 
 /**
- * Runs the worker in MODE until it has reported `count` finished operations, waits a random
- * 0..jitterMs more (so the kill lands anywhere inside the next operation), then SIGKILLs it.
- * Returns the operations it reported as finished.
+ * Runs the worker in MODE until it has reported `count` finished operations, then SIGKILLs it after
+ * a random 0..1.3 times the last operation's duration, so kills land anywhere in the next operation:
+ * its work, its file writes and its commit alike. Returns the operations it reported as finished.
  */
-function runAndKill(mode: string, work: string, seed: number, count: number, jitterMs: number): Promise<Line[]> {
+function runAndKill(mode: string, work: string, seed: number, count: number): Promise<Line[]> {
   return new Promise((resolve, reject) => {
     // node with the tsx loader, not the tsx CLI: killing the CLI would leave the host running in a grandchild.
     const child = spawn(process.execPath, ['--import', 'tsx', WORKER, mode, join(work, 'data'), work, String(seed), BACKBONE], {
@@ -34,11 +34,14 @@ function runAndKill(mode: string, work: string, seed: number, count: number, jit
     const reported: Line[] = [];
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let last = performance.now();
     createInterface({ input: child.stdout }).on('line', (text) => {
       const line = JSON.parse(text) as Line;
+      const gap = performance.now() - last;
+      last += gap;
       if (line.ready || line.done) return;
       reported.push(line);
-      if (reported.length === count) setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * jitterMs));
+      if (reported.length === count) setTimeout(() => child.kill('SIGKILL'), Math.floor(Math.random() * 1.3 * gap));
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
@@ -73,7 +76,7 @@ describe('SIGKILL during review, export and refit', () => {
   it('keeps every reported review decision, each with its audit row', async () => {
     const work = await workDir();
     const reported: Line[] = [];
-    for (let round = 0; round < 3; round++) reported.push(...(await runAndKill('review', work, round * 1000, 5 + round * 5, 60)));
+    for (let round = 0; round < 3; round++) reported.push(...(await runAndKill('review', work, round * 1000, 5 + round * 5)));
     expect(reported.length).toBeGreaterThanOrEqual(5 + 10 + 15);
 
     const db = openDatabase(dataLayout(join(work, 'data')).database, { readonly: true });
@@ -92,7 +95,7 @@ describe('SIGKILL during review, export and refit', () => {
   it('never leaves a half CSV export where a finished one would be', async () => {
     const work = await workDir();
     const reported: Line[] = [];
-    for (let round = 0; round < 3; round++) reported.push(...(await runAndKill('export', work, round, 1 + round, 900)));
+    for (let round = 0; round < 3; round++) reported.push(...(await runAndKill('export', work, round, 2 + round)));
 
     const layout = dataLayout(join(work, 'data'));
     for (const r of reported) expect(await sha256File(String(r.path))).toBe(r.sha256);
@@ -123,9 +126,8 @@ describe('SIGKILL during review, export and refit', () => {
     async () => {
       const work = await workDir();
       const reported: Line[] = [];
-      // A refit with the real backbone takes about 1.5 to 6 s here: kills land in the fit, the file
-      // writes and the commit.
-      for (let round = 0; round < 3; round++) reported.push(...(await runAndKill('refit', work, round, 1, 4000)));
+      // A refit with the real backbone takes about 1.5 to 6 s on a busy 2-core machine.
+      for (let round = 0; round < 3; round++) reported.push(...(await runAndKill('refit', work, round, 1)));
       expect(reported.length).toBeGreaterThanOrEqual(3);
 
       const dataDir = join(work, 'data');
