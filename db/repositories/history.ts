@@ -21,38 +21,32 @@ export function needsReview(f: HistoryFilter): boolean {
  * instant) so SQLite can use the small table's index.
  */
 export function historyWhere(f: HistoryFilter, timeColumn = 'i.created_at'): SqlWhere {
-  const parts: string[] = [];
-  const args: Array<string | number> = [];
-  if (f.from !== undefined) {
-    parts.push(`${timeColumn} >= ?`);
-    args.push(f.from);
-  }
-  if (f.to !== undefined) {
-    parts.push(`${timeColumn} < ?`);
-    args.push(f.to);
-  }
-  if (f.recipe !== undefined) {
-    parts.push('i.recipe_id IN (SELECT id FROM recipes WHERE name = ?)');
-    args.push(f.recipe);
-  }
-  if (f.verdict !== undefined) {
-    parts.push('i.verdict = ?');
-    args.push(f.verdict);
-  }
-  if (f.decision === 'none') parts.push('lr.inspection_id IS NULL');
-  else if (f.decision !== undefined) {
-    parts.push('lr.decision = ?');
-    args.push(f.decision);
-  }
-  if (f.defectType !== undefined) {
-    parts.push('lr.defect_type = ?');
-    args.push(f.defectType);
-  }
-  if (f.operator !== undefined) {
-    parts.push('i.operator = ?');
-    args.push(f.operator);
-  }
-  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
+  const w = conditions();
+  w.add(`${timeColumn} >= ?`, f.from);
+  w.add(`${timeColumn} < ?`, f.to);
+  w.add('i.recipe_id IN (SELECT id FROM recipes WHERE name = ?)', f.recipe);
+  w.add('i.verdict = ?', f.verdict);
+  if (f.decision === 'none') w.parts.push('lr.inspection_id IS NULL');
+  else w.add('lr.decision = ?', f.decision);
+  w.add('lr.defect_type = ?', f.defectType);
+  w.add('i.operator = ?', f.operator);
+  return w.where();
+}
+
+/** AND-ed conditions and their arguments; `add` skips a condition whose filter value is unset. */
+function conditions(parts: string[] = [], args: Array<string | number> = []) {
+  return {
+    parts,
+    args,
+    add(sql: string, value: string | number | undefined): void {
+      if (value === undefined) return;
+      parts.push(sql);
+      args.push(value);
+    },
+    where(): SqlWhere {
+      return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
+    },
+  };
 }
 
 const FROM = 'FROM inspections i LEFT JOIN latest_reviews lr ON lr.inspection_id = i.id';
@@ -216,21 +210,15 @@ function verdictCounts(db: Db, f: HistoryFilter, len: number): Count[] {
     }
     const prefix = seg.kind === 'hour' ? 'H' : 'D';
     const cut = seg.kind === 'hour' ? 13 : 10;
-    const parts = ['c.bucket >= ?', 'c.bucket < ?'];
-    const args: Array<string | number> = [seg.from === undefined ? prefix : prefix + seg.from.slice(0, cut), seg.to === undefined ? `${prefix}~` : prefix + seg.to.slice(0, cut)];
-    if (f.recipe !== undefined) {
-      parts.push('c.recipe_id IN (SELECT id FROM recipes WHERE name = ?)');
-      args.push(f.recipe);
-    }
-    if (f.operator !== undefined) {
-      parts.push('c.operator = ?');
-      args.push(f.operator);
-    }
-    if (f.verdict !== undefined) {
-      parts.push('c.verdict = ?');
-      args.push(f.verdict);
-    }
-    const sql = `SELECT substr(c.bucket, 2, ${len}) AS b, c.verdict AS v, SUM(c.n) AS n FROM inspection_counts c WHERE ${parts.join(' AND ')} GROUP BY b, v`;
+    const w = conditions(
+      ['c.bucket >= ?', 'c.bucket < ?'],
+      [seg.from === undefined ? prefix : prefix + seg.from.slice(0, cut), seg.to === undefined ? `${prefix}~` : prefix + seg.to.slice(0, cut)],
+    );
+    w.add('c.recipe_id IN (SELECT id FROM recipes WHERE name = ?)', f.recipe);
+    w.add('c.operator = ?', f.operator);
+    w.add('c.verdict = ?', f.verdict);
+    const { sql: where, args } = w.where();
+    const sql = `SELECT substr(c.bucket, 2, ${len}) AS b, c.verdict AS v, SUM(c.n) AS n FROM inspection_counts c ${where} GROUP BY b, v`;
     out.push(...(db.prepare(sql).all(...args) as Count[]));
   }
   return out;
@@ -244,29 +232,13 @@ function dayCounts(db: Db, f: HistoryFilter, seg: RangeSegment, len: number): Co
 
 /** Operator, range, recipe and verdict conditions on a per-day rollup aliased `c`. */
 function dayWhere(f: HistoryFilter, seg: RangeSegment): SqlWhere {
-  const parts: string[] = [];
-  const args: Array<string | number> = [];
-  if (f.operator !== undefined) {
-    parts.push('c.operator = ?');
-    args.push(f.operator);
-  }
-  if (seg.from !== undefined) {
-    parts.push('c.day >= ?');
-    args.push(seg.from.slice(0, 10));
-  }
-  if (seg.to !== undefined) {
-    parts.push('c.day < ?');
-    args.push(seg.to.slice(0, 10));
-  }
-  if (f.recipe !== undefined) {
-    parts.push('c.recipe_id IN (SELECT id FROM recipes WHERE name = ?)');
-    args.push(f.recipe);
-  }
-  if (f.verdict !== undefined) {
-    parts.push('c.verdict = ?');
-    args.push(f.verdict);
-  }
-  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', args };
+  const w = conditions();
+  w.add('c.operator = ?', f.operator);
+  w.add('c.day >= ?', seg.from?.slice(0, 10));
+  w.add('c.day < ?', seg.to?.slice(0, 10));
+  w.add('c.recipe_id IN (SELECT id FROM recipes WHERE name = ?)', f.recipe);
+  w.add('c.verdict = ?', f.verdict);
+  return w.where();
 }
 
 type DecisionCount = { d: ReviewDecision; t: string | null; n: number };
