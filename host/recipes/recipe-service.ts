@@ -11,14 +11,14 @@ import {
   getInstruction,
   insertInstruction,
 } from '../../db/repositories/instructions';
-import { goldenSamples, insertRecipe, latestRecipe, listLatestRecipes, type RecipeRow } from '../../db/repositories/recipes';
+import { goldenSamples, insertRecipe, latestRecipe, listLatestRecipes, type NewGoldenSample, type RecipeRow } from '../../db/repositories/recipes';
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 import { listImageFiles, blobExtension } from '../camera/folder-listing';
 import { decodeImage } from '../imaging/decode';
 import type { RgbImage } from '../imaging/rgb-image';
 import type { BlobStore } from '../store/blob-store';
-import { validateExpertSpec, type ExpertBackend, type LoadedExpert } from './expert-backend';
+import { validateExpertSpec, type ExpertBackend, type FittedRecipeExpert, type LoadedExpert, type NamedImage } from './expert-backend';
 
 export interface CreateRecipeInput {
   name: string;
@@ -61,31 +61,12 @@ export class RecipeService {
       const blob = await this.blobs.put(bytes, blobExtension(file));
       golden.push({ image, sha256: blob.sha256, relPath: blob.relPath, name: basename(file) });
     }
-    const dir = join(this.recipesDir, `${safeFolderName(name)}-${randomUUID()}`);
-    await mkdir(dir, { recursive: true });
-    let fitted;
-    try {
-      fitted = await this.backend.fit(spec, golden.map((g) => ({ name: g.name, image: g.image })), dir);
-    } catch (err) {
-      await rm(dir, { recursive: true, force: true });
-      throw err;
-    }
+    const { dir, fitted } = await this.fitInNewFolder(name, spec, golden.map((g) => ({ name: g.name, image: g.image })));
     const at = new Date().toISOString();
     const row = writeTransaction(this.db, `record recipe ${name}`, () => {
-      const r = insertRecipe(
-        this.db,
-        {
-          name,
-          expert: fitted.expert,
-          backbone: fitted.backbone,
-          backboneSha256: fitted.backboneSha256,
-          band: fitted.band,
-          expertDir: dir,
-          config: { spec, ...fitted.config },
-          createdBy: input.author,
-        },
+      const r = this.insertFitted(
+        { name, spec, dir, fitted, author: input.author, at },
         golden.map((g) => ({ imageSha256: g.sha256, imagePath: g.relPath, sourceName: g.name })),
-        at,
       );
       for (const text of prompts) this.addInstructionRow(name, text, input.author, at);
       appendAudit(this.db, {
@@ -132,31 +113,12 @@ export class RecipeService {
     const images = [];
     for (const g of all) images.push({ name: g.sourceName, image: await decodeImage(await readFile(join(this.blobs.root, g.imagePath))) });
     const spec = validateExpertSpec(String(base.config.spec ?? base.expert));
-    const dir = join(this.recipesDir, `${safeFolderName(name)}-${randomUUID()}`);
-    await mkdir(dir, { recursive: true });
-    let fitted;
-    try {
-      fitted = await this.backend.fit(spec, images, dir);
-    } catch (err) {
-      await rm(dir, { recursive: true, force: true });
-      throw err;
-    }
+    const { dir, fitted } = await this.fitInNewFolder(name, spec, images);
     const at = new Date().toISOString();
     const row = writeTransaction(this.db, `record recipe ${name}`, () => {
-      const r = insertRecipe(
-        this.db,
-        {
-          name,
-          expert: fitted.expert,
-          backbone: fitted.backbone,
-          backboneSha256: fitted.backboneSha256,
-          band: fitted.band,
-          expertDir: dir,
-          config: { spec, ...fitted.config },
-          createdBy: author,
-        },
+      const r = this.insertFitted(
+        { name, spec, dir, fitted, author, at },
         all.map((g) => ({ imageSha256: g.imageSha256, imagePath: g.imagePath, sourceName: g.sourceName })),
-        at,
       );
       appendAudit(this.db, {
         actor: author,
@@ -232,6 +194,40 @@ export class RecipeService {
       const expert = await p.catch(() => null);
       if (expert) await expert.dispose();
     }
+  }
+
+  /** Fits `spec` into a fresh expert folder; the folder is removed when the fit fails. */
+  private async fitInNewFolder(name: string, spec: string, images: readonly NamedImage[]): Promise<{ dir: string; fitted: FittedRecipeExpert }> {
+    const dir = join(this.recipesDir, `${safeFolderName(name)}-${randomUUID()}`);
+    await mkdir(dir, { recursive: true });
+    try {
+      return { dir, fitted: await this.backend.fit(spec, images, dir) };
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Records a fitted expert as the next version of its recipe; call inside the write transaction. */
+  private insertFitted(
+    v: { name: string; spec: string; dir: string; fitted: FittedRecipeExpert; author: string; at: string },
+    golden: readonly NewGoldenSample[],
+  ): RecipeRow {
+    return insertRecipe(
+      this.db,
+      {
+        name: v.name,
+        expert: v.fitted.expert,
+        backbone: v.fitted.backbone,
+        backboneSha256: v.fitted.backboneSha256,
+        band: v.fitted.band,
+        expertDir: v.dir,
+        config: { spec: v.spec, ...v.fitted.config },
+        createdBy: v.author,
+      },
+      golden,
+      v.at,
+    );
   }
 
   private addInstructionRow(recipe: string, text: string, author: string, at: string): Instruction {
