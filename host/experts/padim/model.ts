@@ -4,6 +4,7 @@ import type { RgbImage } from '../../imaging/rgb-image';
 import { loadSession, type OnnxSession } from '../../inference/onnx-runtime';
 import type { FeatureExtractor } from '../components/feature-extractor';
 import { normaliseMap } from '../components/map-normalisation';
+import { timedInspect } from '../components/timed-inspect';
 import type { AnomalyResult, Expert, ExpertDescriptor } from '../expert';
 import type { PadimConfig } from './config';
 import { buildPadimGraph, type PadimGeometry, type PadimParams } from './graph';
@@ -39,20 +40,15 @@ export function padimExpert(descriptor: ExpertDescriptor, extractor: FeatureExtr
   const { rawFloor, rawThreshold } = descriptor.calibration;
   return {
     descriptor,
-    async inspect(image: RgbImage): Promise<AnomalyResult> {
-      const t0 = performance.now();
-      const embedding = await extractor.embed(image);
-      const t1 = performance.now();
-      const raw = await runMap(session, { embedding: { data: embedding.data, dims: [embedding.patches, embedding.dim] } });
-      const { map, score } = normaliseMap(raw, rawFloor, rawThreshold);
-      const t2 = performance.now();
-      return {
-        map,
-        mapWidth: descriptor.inputWidth,
-        mapHeight: descriptor.inputHeight,
-        score,
-        timings: { backbone: t1 - t0, expert: t2 - t1 },
-      };
+    inspect(image: RgbImage): Promise<AnomalyResult> {
+      return timedInspect(
+        descriptor,
+        () => extractor.embed(image),
+        async (embedding) => {
+          const raw = await runMap(session, { embedding: { data: embedding.data, dims: [embedding.patches, embedding.dim] } });
+          return normaliseMap(raw, rawFloor, rawThreshold);
+        },
+      );
     },
     async dispose() {
       // Sessions stay warm in the runtime's cache, like PatchCore's.

@@ -2,6 +2,7 @@ import type { RgbImage } from '../../imaging/rgb-image';
 import type { FeatureExtractor } from '../components/feature-extractor';
 import { median } from '../components/calibration';
 import { normaliseMap } from '../components/map-normalisation';
+import { timedInspect } from '../components/timed-inspect';
 import { rotateMapBack, toLandscape } from '../components/orientation';
 import { type NnSearch, createNnSearch } from '../components/nn-search';
 import type { AnomalyResult, Expert, ExpertDescriptor, ExpertRuntime } from '../expert';
@@ -81,23 +82,20 @@ export function patchCoreExpert(
     extractor,
     search,
     rawMap,
-    async inspect(image: RgbImage): Promise<AnomalyResult> {
-      const t0 = performance.now();
-      const { pixels, rotated } = await preparePixels(extractor, image, orient);
-      const [embedding] = await extractor.embedPixels([pixels]);
-      const t1 = performance.now();
-      const raw = await rawMap((embedding as { data: Float32Array }).data);
-      const normalised = normaliseMap(raw, rawFloor, rawThreshold);
-      const { score } = normalised;
-      const map = rotated ? rotateMapBack(normalised.map, descriptor.inputWidth) : normalised.map;
-      const t2 = performance.now();
-      return {
-        map,
-        mapWidth: descriptor.inputWidth,
-        mapHeight: descriptor.inputHeight,
-        score,
-        timings: { backbone: t1 - t0, expert: t2 - t1 },
-      };
+    inspect(image: RgbImage): Promise<AnomalyResult> {
+      return timedInspect(
+        descriptor,
+        async () => {
+          const { pixels, rotated } = await preparePixels(extractor, image, orient);
+          const [embedding] = await extractor.embedPixels([pixels]);
+          return { embedding: (embedding as { data: Float32Array }).data, rotated };
+        },
+        async ({ embedding, rotated }) => {
+          const normalised = normaliseMap(await rawMap(embedding), rawFloor, rawThreshold);
+          const map = rotated ? rotateMapBack(normalised.map, descriptor.inputWidth) : normalised.map;
+          return { map, score: normalised.score };
+        },
+      );
     },
     async dispose() {
       // Sessions stay warm in the runtime's cache: another recipe on the same backbone reuses them.

@@ -1,0 +1,24 @@
+import type { AnomalyResult, ExpertDescriptor } from '../expert';
+
+/**
+ * The inspect step of the memory-bank experts: the backbone stage, then the expert stage (search or
+ * Mahalanobis graph, normalisation), each timed, giving a map at the descriptor's input size.
+ */
+export async function timedInspect<E>(
+  descriptor: ExpertDescriptor,
+  backbone: () => Promise<E>,
+  expert: (features: E) => Promise<{ map: Float32Array; score: number }>,
+): Promise<AnomalyResult> {
+  const t0 = performance.now();
+  const features = await backbone();
+  const t1 = performance.now();
+  const { map, score } = await expert(features);
+  const t2 = performance.now();
+  return {
+    map,
+    mapWidth: descriptor.inputWidth,
+    mapHeight: descriptor.inputHeight,
+    score,
+    timings: { backbone: t1 - t0, expert: t2 - t1 },
+  };
+}
