@@ -55,7 +55,7 @@ if (station.recipes.list().length === 0) {
     seedInspections(db, { count: 5_000, from: '2026-01-01T00:00:00.000Z', to: '2026-01-31T00:00:00.000Z', pending: 10 });
     db.close();
   } else {
-    await inspectParts(station, recipe, 100, mode === 'refit' ? 8 : 30);
+    await inspectParts(station, recipe, 100, mode === 'refit' ? 16 : 30);
   }
 }
 say({ ready: true });
