@@ -17,16 +17,8 @@ export interface RecipeRow {
   goldenCount: number;
 }
 
-export interface NewRecipe {
-  name: string;
-  expert: string;
-  backbone: string;
-  backboneSha256: string;
-  band: ThresholdBand;
-  expertDir: string;
-  config: Record<string, unknown>;
-  createdBy: string;
-}
+/** What a caller supplies; the id, version, creation time and golden count come from the database. */
+export type NewRecipe = Omit<RecipeRow, 'id' | 'version' | 'createdAt' | 'goldenCount'>;
 
 export interface NewGoldenSample {
   imageSha256: string;

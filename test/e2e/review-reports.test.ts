@@ -12,6 +12,7 @@ import { launchBrowser } from './support/browser';
 import { ARTIFACTS, BOTTLE, e2eSkipReason } from './support/paths';
 import { startServe, type ServeProcess } from './support/serve-process';
 import { prepareBottleStation } from './support/station-fixture';
+import { hasPdftotext } from '../support/pdftotext';
 
 /**
  * Review queue and History/reports in headless Chromium against `npm run serve` on a real SQLite
@@ -33,14 +34,6 @@ let browser: { context: BrowserContext; close(): Promise<void> };
 let page: Page;
 const pageErrors: string[] = [];
 
-function hasPdftotext(): boolean {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'pipe' });
-    return true;
-  } catch (err) {
-    return (err as { status?: number }).status === 0 || (err as { status?: number }).status === 99;
-  }
-}
 
 function openDb() {
   return new Database(join(dataDir, 'station.db'), { readonly: true, fileMustExist: true });

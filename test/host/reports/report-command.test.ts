@@ -11,20 +11,13 @@ import { DEFAULT_CHROMIUM } from '../../../host/reports/pdf-renderer';
 import { seedInspections } from '../../../host/reports/seed-inspections';
 import { dataLayout } from '../../../host/paths';
 import { CSV_COLUMNS } from '../../../host/reports/csv';
+import { hasPdftotext } from '../../support/pdftotext';
 
 const FROM = '2026-03-01T00:00:00Z';
 const TO = '2026-03-08T00:00:00Z';
 const canPdf = existsSync(DEFAULT_CHROMIUM) && hasPdftotext();
 if (!canPdf) console.warn(`Skipping the PDF report check: needs ${DEFAULT_CHROMIUM} and pdftotext (poppler-utils)`);
 
-function hasPdftotext(): boolean {
-  try {
-    execFileSync('pdftotext', ['-v'], { stdio: 'pipe' });
-    return true;
-  } catch (err) {
-    return (err as { status?: number }).status === 0;
-  }
-}
 
 let dir: string;
 let dataDir: string;
