@@ -101,7 +101,7 @@ export async function evaluateRun(
     addPixels(group.pixels, t, result);
     let answer: string | null = null;
     if (inputs.dialog) {
-      answer = await firstAnswer(inputs.dialog, inputs.dataset.name, result);
+      answer = await firstAnswer(inputs.dialog, productName(inputs.dataset.name), result);
       const words = t.defect === null ? null : (inputs.dataset.typeWords?.[t.defect] ?? null);
       tallyLmm(group, judgeAnswer(answer, t.defect, t.truth, words));
     }
@@ -128,9 +128,19 @@ function addPixels(pixels: PixelHistogram, t: PreparedTest, result: EvaluatedMap
   else pixels.addDefective(map, t.truth.labels, t.truth.regionSizes);
 }
 
-async function firstAnswer(dialog: DialogModel, product: string, anomaly: EvaluatedMap): Promise<string> {
+/**
+ * The product name the dialog model is told, as a recipe would name it: the data set's folder name
+ * without a leading collection prefix ("mvtec-bottle" -> "bottle") and with separators as spaces.
+ */
+export function productName(datasetName: string): string {
+  const name = datasetName.replace(/^mvtec[-_ ]+/i, '').replace(/[-_]+/g, ' ').trim();
+  return name === '' ? datasetName : name;
+}
+
+async function firstAnswer(dialog: DialogModel, product: string, result: EvaluatedMap): Promise<string> {
+  const { features, ...anomaly } = result;
   const reply = await dialog.generate(
-    { product, instructions: [], anomaly, history: [], question: null },
+    { product, instructions: [], anomaly, ...(features ? { features } : {}), history: [], question: null },
     () => undefined,
     new AbortController().signal,
   );

@@ -1,4 +1,5 @@
 import type { RgbImage } from '../imaging/rgb-image';
+import type { DialogFeatures } from '../lmm/dialog-model';
 
 /**
  * What the evaluation needs from an expert: structurally the `Expert` of host/experts/expert.ts,
@@ -11,6 +12,8 @@ export interface EvaluatedMap {
   mapHeight: number;
   /** Normalised image score: defective when >= DECISION_THRESHOLD. */
   score: number;
+  /** The backbone embedding of the same pass, handed to the dialog model with --lmm. */
+  features?: DialogFeatures;
 }
 
 export interface ExpertUnderTest {

@@ -17,6 +17,20 @@ export interface AnomalyResult {
   score: number;
   /** Milliseconds. */
   timings: { backbone: number; expert: number };
+  /**
+   * The backbone embedding of this very pass, (patches, dim) row-major, for the dialog model's
+   * visual input. Absent where the expert has no backbone of ours (anomalib) or inspected a rotated
+   * view (its embedding would not describe the image as the operator sees it).
+   */
+  features?: PatchFeatures;
+}
+
+/** (gridHeight * gridWidth, dim) row-major; structurally the feature extractor's `Embedding`. */
+export interface PatchFeatures {
+  data: Float32Array;
+  dim: number;
+  gridWidth: number;
+  gridHeight: number;
 }
 
 export type ExpertKind = 'patchcore' | 'padim' | 'anomalib';

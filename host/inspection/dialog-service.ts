@@ -11,7 +11,8 @@ import type { BlobStore } from '../store/blob-store';
 import type { ExpertResult } from '../recipes/expert-backend';
 import { decodeMapPng } from './map-png';
 
-type Anomaly = Pick<ExpertResult, 'map' | 'mapWidth' | 'mapHeight' | 'score'>;
+/** What is kept of a fresh inspection for its answers: the map and, while cached, the backbone features. */
+type Remembered = Pick<ExpertResult, 'map' | 'mapWidth' | 'mapHeight' | 'score' | 'features'>;
 
 export interface AnswerContext {
   product: string;
@@ -24,7 +25,11 @@ interface Running {
   done: Promise<void>;
 }
 
-/** Recent maps kept in memory so a follow-up question does not re-read the PNG. */
+/**
+ * Recent maps and features kept in memory so a follow-up question does not re-read the PNG. The
+ * features (512 kB each for the default backbone) are only known here: an inspection that fell out
+ * of the cache is answered from its stored map alone, which Myriad-S is trained for.
+ */
 const MAP_CACHE_SIZE = 16;
 
 /**
@@ -33,7 +38,7 @@ const MAP_CACHE_SIZE = 16;
  */
 export class DialogService {
   private readonly running = new Map<string, Running>();
-  private readonly maps = new Map<string, Anomaly>();
+  private readonly maps = new Map<string, Remembered>();
 
   constructor(
     private readonly db: Db,
@@ -47,8 +52,9 @@ export class DialogService {
     return this.model ? `${this.model.name}@${this.model.version}` : null;
   }
 
-  remember(inspectionId: string, anomaly: Anomaly): void {
-    this.maps.set(inspectionId, anomaly);
+  remember(inspectionId: string, result: Remembered): void {
+    const { map, mapWidth, mapHeight, score, features } = result;
+    this.maps.set(inspectionId, { map, mapWidth, mapHeight, score, ...(features ? { features } : {}) });
     for (const key of this.maps.keys()) {
       if (this.maps.size <= MAP_CACHE_SIZE) break;
       this.maps.delete(key);
@@ -114,10 +120,10 @@ export class DialogService {
       const history = listTurns(this.db, inspectionId, { onlyDone: true }).map((t) => ({ role: t.role, text: t.text }));
       // The question itself was recorded before generation started; the model gets it separately.
       if (question !== null && history.length > 0 && history[history.length - 1]?.role === 'operator') history.pop();
-      const anomaly = await this.anomaly(inspection);
+      const { features, ...anomaly } = await this.anomaly(inspection);
       const ctx = this.context(inspection);
       const reply: DialogReply = await this.model.generate(
-        { product: ctx.product, instructions: ctx.instructions, anomaly, history, question },
+        { product: ctx.product, instructions: ctx.instructions, anomaly, ...(features ? { features } : {}), history, question },
         (delta) => {
           text += delta;
           this.events.emit('dialog.token', { inspectionId, turnId, delta });
@@ -156,7 +162,7 @@ export class DialogService {
     );
   }
 
-  private async anomaly(inspection: InspectionRow): Promise<Anomaly> {
+  private async anomaly(inspection: InspectionRow): Promise<Remembered> {
     const cached = this.maps.get(inspection.id);
     if (cached) return cached;
     const { map, width, height } = await decodeMapPng(await this.blobs.read(inspection.mapSha256));

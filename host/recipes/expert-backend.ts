@@ -1,6 +1,7 @@
 import type { ThresholdBand } from '../../common/api';
 import { StationError } from '../../common/errors';
 import type { RgbImage } from '../imaging/rgb-image';
+import type { DialogFeatures } from '../lmm/dialog-model';
 
 /**
  * What the recipe service and the inspection pipeline need from a vision expert. Structurally the
@@ -15,6 +16,8 @@ export interface ExpertResult {
   /** Image score, 0.5 = decision threshold. */
   score: number;
   timings: { backbone: number; expert: number };
+  /** The backbone embedding of the same pass, for the dialog model (host/lmm DialogFeatures). */
+  features?: DialogFeatures;
 }
 
 export interface LoadedExpert {

@@ -1,4 +1,4 @@
-import type { AnomalyResult, ExpertDescriptor } from '../expert';
+import type { AnomalyResult, ExpertDescriptor, PatchFeatures } from '../expert';
 
 /**
  * The inspect step of the memory-bank experts: the backbone stage, then the expert stage (search or
@@ -7,12 +7,12 @@ import type { AnomalyResult, ExpertDescriptor } from '../expert';
 export async function timedInspect<E>(
   descriptor: ExpertDescriptor,
   backbone: () => Promise<E>,
-  expert: (features: E) => Promise<{ map: Float32Array; score: number }>,
+  expert: (features: E) => Promise<{ map: Float32Array; score: number; features?: PatchFeatures }>,
 ): Promise<AnomalyResult> {
   const t0 = performance.now();
   const features = await backbone();
   const t1 = performance.now();
-  const { map, score } = await expert(features);
+  const { map, score, features: embedding } = await expert(features);
   const t2 = performance.now();
   return {
     map,
@@ -20,5 +20,6 @@ export async function timedInspect<E>(
     mapHeight: descriptor.inputHeight,
     score,
     timings: { backbone: t1 - t0, expert: t2 - t1 },
+    ...(embedding ? { features: embedding } : {}),
   };
 }

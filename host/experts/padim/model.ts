@@ -46,7 +46,7 @@ export function padimExpert(descriptor: ExpertDescriptor, extractor: FeatureExtr
         () => extractor.embed(image),
         async (embedding) => {
           const raw = await runMap(session, { embedding: { data: embedding.data, dims: [embedding.patches, embedding.dim] } });
-          return normaliseMap(raw, rawFloor, rawThreshold);
+          return { ...normaliseMap(raw, rawFloor, rawThreshold), features: embedding };
         },
       );
     },

@@ -1,5 +1,5 @@
 import type { RgbImage } from '../../imaging/rgb-image';
-import type { FeatureExtractor } from '../components/feature-extractor';
+import type { Embedding, FeatureExtractor } from '../components/feature-extractor';
 import { median } from '../components/calibration';
 import { normaliseMap } from '../components/map-normalisation';
 import { timedInspect } from '../components/timed-inspect';
@@ -88,12 +88,12 @@ export function patchCoreExpert(
         async () => {
           const { pixels, rotated } = await preparePixels(extractor, image, orient);
           const [embedding] = await extractor.embedPixels([pixels]);
-          return { embedding: (embedding as { data: Float32Array }).data, rotated };
+          return { embedding: embedding as Embedding, rotated };
         },
         async ({ embedding, rotated }) => {
-          const normalised = normaliseMap(await rawMap(embedding), rawFloor, rawThreshold);
-          const map = rotated ? rotateMapBack(normalised.map, descriptor.inputWidth) : normalised.map;
-          return { map, score: normalised.score };
+          const normalised = normaliseMap(await rawMap(embedding.data), rawFloor, rawThreshold);
+          if (rotated) return { map: rotateMapBack(normalised.map, descriptor.inputWidth), score: normalised.score };
+          return { map: normalised.map, score: normalised.score, features: embedding };
         },
       );
     },

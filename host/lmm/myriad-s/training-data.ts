@@ -77,7 +77,8 @@ export async function writeExpertMaps(datasetDir: string, options: ExpertMapOpti
       if (!entry) throw new StationError('INVALID_INPUT', `index.json lists sample ${id} under ${product.id} but has no entry for it`);
       const image = await readImageFile(join(datasetDir, entry.image));
       const anomaly = await expert.inspect(image);
-      const embedding = await expert.extractor.embed(image);
+      // The features of the same pass the station hands to the dialog model (none for a rotated view).
+      const embedding = anomaly.features ?? (await expert.extractor.embed(image));
       const map = resizeMap(anomaly, options.mapSize, options.mapSize).data;
       const features = channelsFirst(embedding.data, embedding.dim, embedding.gridWidth * embedding.gridHeight);
       result.features_shape = [embedding.dim, embedding.gridHeight, embedding.gridWidth];

@@ -1,5 +1,6 @@
 """Named configurations: `tiny` trains in seconds for the test suite; `small` in minutes for smoke
-runs; `full` is the shipped model (sized for about an hour on 2 free CPU cores; not yet measured)."""
+runs; `full` is the shipped model, sized for about an hour on 2 free CPU cores (about 2 s a step of
+16 dialogs with libopenblas0-pthread) and small enough to answer at over 150 tokens/s there."""
 from dataclasses import dataclass, field
 
 from .model import ModelConfig
@@ -37,5 +38,9 @@ CONFIGS = {
                           vocab=1024, max_positions=512),
         steps=300, batch=8, warmup=30, examples=400, image_size=128, tokenizer_vocab=1024, max_len=320, checkpoint_every=50,
     ),
-    "full": lambda: TrainConfig(model=ModelConfig(), steps=3000, batch=16, warmup=150, examples=6000),
+    "full": lambda: TrainConfig(
+        model=ModelConfig(q_dim=96, q_layers=2, q_heads=4, learned_queries=8, hidden=192, layers=4, heads=4,
+                          vocab=1024, max_positions=512),
+        steps=1800, batch=16, warmup=90, examples=6000, tokenizer_vocab=1024, max_len=320, checkpoint_every=100,
+    ),
 }

@@ -1,7 +1,9 @@
 import { rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../../host/evaluation/protocol';
+import { productName } from '../../../host/evaluation/run';
+import type { DialogRequest } from '../../../host/lmm/dialog-model';
 import { ExpertNarrator } from '../../../host/lmm/expert-narrator/narrator';
 import { meanDifferenceSubject } from './fixtures/mean-difference-expert';
 import { makeSyntheticDataset } from './fixtures/synthetic-dataset';
@@ -21,6 +23,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dirname(root), { recursive: true, force: true });
   await rm(dirname(noGt), { recursive: true, force: true });
+});
+
+describe('productName', () => {
+  it('names the product as a recipe would: collection prefix dropped, separators as spaces', () => {
+    expect(productName('mvtec-bottle')).toBe('bottle');
+    expect(productName('magnetic-tile')).toBe('magnetic tile');
+    expect(productName('MVTec_metal_nut')).toBe('metal nut');
+    expect(productName('mvtec-')).toBe('mvtec-');
+  });
 });
 
 describe('evaluate (protocol)', () => {
@@ -67,10 +78,17 @@ describe('evaluate (protocol)', () => {
   });
 
   it('scores the first answers of a real dialog model with --lmm', async () => {
-    const { report, runs } = await evaluate({
-      datasetDir: root, shots: 2, seeds: 1, subject: meanDifferenceSubject(), dialog: new ExpertNarrator(), lmmReason: '',
-    });
+    const narrator = new ExpertNarrator();
+    const asked: DialogRequest[] = [];
+    const dialog = { name: narrator.name, version: narrator.version, generate: (req: DialogRequest, ...rest: [(d: string) => void, AbortSignal]) => {
+      asked.push(req);
+      return narrator.generate(req, ...rest);
+    } };
+    const { report, runs } = await evaluate({ datasetDir: root, shots: 2, seeds: 1, subject: meanDifferenceSubject(), dialog, lmmReason: '' });
     expect(report.lmm).toBe('expert-narrator 1');
+    expect(asked.length).toBe(runs[0]?.scored.length);
+    expect(new Set(asked.map((r) => r.product))).toEqual(new Set([productName(basename(root))]));
+    expect(asked.every((r) => r.question === null && r.history.length === 0)).toBe(true);
     expect(runs[0]?.scored.every((s) => s.answer !== null && /^(Yes|No)\b/.test(s.answer))).toBe(true);
     // the narrator's verdict follows the expert's score, which is right on every image here
     expect(report.accuracy_lmm).toBe(1);

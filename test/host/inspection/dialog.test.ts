@@ -141,6 +141,29 @@ describe('answers', () => {
     await expect(station.call('dialog.ask', { inspectionId: 'nope', question: 'x' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  it('hands the expert features to the model while the inspection is cached, the stored map alone after', async () => {
+    model.release();
+    const first = await inspectDefect();
+    await next('dialog.done', first.answerTurnId);
+    const seen = model.requests[0];
+    expect(seen?.features).toMatchObject({ dim: 1, gridWidth: 16, gridHeight: 16 });
+    expect(seen?.features?.data).toHaveLength(256);
+    const asked = (await station.call('dialog.ask', { inspectionId: first.id, question: 'where?' })) as Results['dialog.ask'];
+    await next('dialog.done', asked.turnId);
+    expect(model.requests[1]?.features?.data).toBe(seen?.features?.data);
+    expect(model.requests[1]?.anomaly.map).toBe(seen?.anomaly.map);
+
+    // Push the first inspection out of the cache: its follow-up is answered from the stored map PNG.
+    for (let i = 0; i < 16; i++) await next('dialog.done', (await inspectDefect()).answerTurnId);
+    const late = (await station.call('dialog.ask', { inspectionId: first.id, question: 'colour?' })) as Results['dialog.ask'];
+    await next('dialog.done', late.turnId);
+    const last = model.requests[model.requests.length - 1];
+    expect(last?.question).toBe('colour?');
+    expect(last?.features).toBeUndefined();
+    expect(last?.anomaly.map).not.toBe(seen?.anomaly.map);
+    expect(last?.anomaly.map).toHaveLength(seen?.anomaly.map.length ?? -1);
+  });
+
   it('close() cancels answers in flight and records them', async () => {
     const r = await inspectDefect();
     await station.close();
