@@ -31,6 +31,7 @@ export interface PatchFeatures {
   dim: number;
   gridWidth: number;
   gridHeight: number;
+  backboneSha256?: string;
 }
 
 export type ExpertKind = 'patchcore' | 'padim' | 'anomalib';

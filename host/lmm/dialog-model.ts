@@ -26,6 +26,8 @@ export interface DialogFeatures {
   dim: number;
   gridWidth: number;
   gridHeight: number;
+  /** The backbone that computed them: features of another backbone mean nothing to a model trained on one. */
+  backboneSha256?: string;
 }
 
 export interface DialogTurn {

@@ -20,6 +20,6 @@ export async function timedInspect<E>(
     mapHeight: descriptor.inputHeight,
     score,
     timings: { backbone: t1 - t0, expert: t2 - t1 },
-    ...(embedding ? { features: embedding } : {}),
+    ...(embedding && descriptor.backboneSha256 ? { features: { ...embedding, backboneSha256: descriptor.backboneSha256 } } : {}),
   };
 }

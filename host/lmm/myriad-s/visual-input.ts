@@ -35,6 +35,21 @@ export function resizeMap(anomaly: DialogAnomaly, width: number, height: number)
 }
 
 /**
+ * The features Myriad-S may read: those of the backbone it was trained on, on its grid. Others (a
+ * recipe on another backbone or input size) are dropped, and the answer comes from the expert map
+ * alone, which training prepared it for (feature dropout); failing every answer would be worse.
+ */
+export function usableFeatures(
+  features: DialogFeatures | undefined,
+  backbone: { sha256: string; feature_channels: number; feature_height: number; feature_width: number },
+): DialogFeatures | undefined {
+  if (!features) return undefined;
+  if (features.backboneSha256 !== undefined && features.backboneSha256 !== backbone.sha256) return undefined;
+  const { dim, gridWidth, gridHeight } = features;
+  return dim === backbone.feature_channels && gridWidth === backbone.feature_width && gridHeight === backbone.feature_height ? features : undefined;
+}
+
+/**
  * The expert's embedding (patches, dim) as the vision encoder's `features` (1, dim, gridH, gridW);
  * zeros when the caller has none. Throws `StationError('INVALID_INPUT')` for a grid the export was
  * not trained on.

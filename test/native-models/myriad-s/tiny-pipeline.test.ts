@@ -10,6 +10,7 @@ import { readMyriadSExport } from '../../../host/lmm/myriad-s/export-files';
 import { openMyriadS } from '../../../host/lmm/myriad-s/index';
 import type { MyriadSModel } from '../../../host/lmm/myriad-s/myriad-s-model';
 import { loadTokenizer } from '../../../host/lmm/myriad-s/tokenizer';
+import { type ParityCase, maxLogitDiff, parityRequest, readParityCase } from '../../support/myriad-s-parity';
 
 /**
  * The issue-4 pipeline on a clean checkout: train the tiny configuration for a few steps (and resume),
@@ -21,26 +22,10 @@ const PYTHON = '/usr/bin/python3';
 const SCRIPTS = join(ROOT, 'native-models/myriad-s');
 const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx'], { encoding: 'utf8' }).status === 0;
 
-interface ParityCase {
-  prompt: string;
-  product: string;
-  instructions: string[];
-  input_ids: number[];
-  first_logits: number[];
-  generated_ids: number[];
-  generated_text: string;
-  tokenizer_cases: Array<[string, number[]]>;
-}
-
 function python(args: string[]): string {
   const r = spawnSync(PYTHON, args, { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return r.stdout;
-}
-
-function readFloats(path: string): Float32Array {
-  const b = readFileSync(path);
-  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
 }
 
 describe.skipIf(!hasTorch)('Myriad-S tiny configuration: train, export, parity, generation', () => {
@@ -58,7 +43,7 @@ describe.skipIf(!hasTorch)('Myriad-S tiny configuration: train, export, parity, 
     python([join(SCRIPTS, 'train.py'), '--config', 'tiny', '--out', trainDir, '--steps', '6']);
     resumeOutput = python([join(SCRIPTS, 'train.py'), '--config', 'tiny', '--out', trainDir]);
     python([join(SCRIPTS, 'export.py'), '--train-dir', trainDir, '--out', exportDir, '--parity', '--max-new-tokens', '24']);
-    parity = JSON.parse(readFileSync(join(exportDir, 'parity/parity.json'), 'utf8')) as ParityCase;
+    parity = readParityCase(exportDir);
   });
 
   afterAll(() => {
@@ -68,21 +53,7 @@ describe.skipIf(!hasTorch)('Myriad-S tiny configuration: train, export, parity, 
   beforeAll(async () => {
     const exported = readMyriadSExport(exportDir);
     model = await openMyriadS(exported, { device: 'cpu' });
-    const { config } = exported;
-    const C = config.backbone.feature_channels;
-    const S = config.backbone.feature_height;
-    const chw = readFloats(join(exportDir, 'parity/features.bin'));
-    // The station hands over the expert's embedding as (patches, dim); the parity file is (C, S, S).
-    const embedding = new Float32Array(C * S * S);
-    for (let c = 0; c < C; c++) for (let p = 0; p < S * S; p++) embedding[p * C + c] = chw[c * S * S + p] as number;
-    request = {
-      product: parity.product,
-      instructions: parity.instructions,
-      anomaly: { map: readFloats(join(exportDir, 'parity/anomaly_map.bin')), mapWidth: config.map_width, mapHeight: config.map_height, score: 0.9 },
-      features: { data: embedding, dim: C, gridWidth: S, gridHeight: S },
-      history: [],
-      question: null,
-    };
+    request = parityRequest(exportDir, exported.config, parity);
   });
 
   it('resumed training from the checkpoint and logged every step', () => {
@@ -103,9 +74,7 @@ describe.skipIf(!hasTorch)('Myriad-S tiny configuration: train, export, parity, 
   it('reproduces the PyTorch prompt ids, logits and greedy tokens through the KV cache', async () => {
     const result = await model.run(request, () => {}, new AbortController().signal);
     expect(result.promptIds).toEqual(parity.input_ids);
-    let maxDiff = 0;
-    parity.first_logits.forEach((v, i) => (maxDiff = Math.max(maxDiff, Math.abs(v - (result.firstLogits[i] as number)))));
-    expect(maxDiff).toBeLessThan(1e-3);
+    expect(maxLogitDiff(parity, result.firstLogits)).toBeLessThan(1e-3);
     const eosId = loadTokenizer(join(exportDir, 'tokenizer.json')).idOf('</s>');
     const reference = parity.generated_ids.filter((id) => id !== eosId);
     // TypeScript may stop earlier on a stop string; up to there the tokens must be the same.

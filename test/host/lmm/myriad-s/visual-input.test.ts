@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { featuresTensor, resizeMap } from '../../../../host/lmm/myriad-s/visual-input';
+import { featuresTensor, resizeMap, usableFeatures } from '../../../../host/lmm/myriad-s/visual-input';
 
 describe('resizeMap', () => {
   it('keeps a map of the same size unchanged', () => {
@@ -33,5 +33,23 @@ describe('featuresTensor', () => {
     expect(() => featuresTensor({ data: new Float32Array(8), dim: 2, gridWidth: 2, gridHeight: 2 }, 4, 2, 2)).toThrow(
       /4 channels on a 2x2 grid, got 2 on 2x2/,
     );
+  });
+});
+
+describe('usableFeatures', () => {
+  const backbone = { sha256: 'a'.repeat(64), feature_channels: 2, feature_height: 1, feature_width: 2 };
+  const ours = { data: Float32Array.from([1, 2, 3, 4]), dim: 2, gridWidth: 2, gridHeight: 1 };
+
+  it('keeps features of the trained backbone on its grid, with or without a stated backbone', () => {
+    expect(usableFeatures(ours, backbone)).toBe(ours);
+    const stated = { ...ours, backboneSha256: 'a'.repeat(64) };
+    expect(usableFeatures(stated, backbone)).toBe(stated);
+  });
+
+  it('drops features of another backbone or grid instead of failing the answer', () => {
+    expect(usableFeatures({ ...ours, backboneSha256: 'b'.repeat(64) }, backbone)).toBeUndefined();
+    expect(usableFeatures({ data: new Float32Array(8), dim: 2, gridWidth: 2, gridHeight: 2 }, backbone)).toBeUndefined();
+    expect(usableFeatures({ data: new Float32Array(4), dim: 4, gridWidth: 1, gridHeight: 1 }, backbone)).toBeUndefined();
+    expect(usableFeatures(undefined, backbone)).toBeUndefined();
   });
 });
