@@ -7,6 +7,7 @@ PyTorch outputs) for the TypeScript parity test.
 """
 import argparse
 import hashlib
+import inspect
 import json
 import os
 import shutil
@@ -45,6 +46,15 @@ def export_graphs(model: MyriadS, out: str) -> None:
     feats = torch.randn(b, cfg.feature_channels, cfg.feature_size, cfg.feature_size)
     amap = torch.rand(b, 1, cfg.map_size, cfg.map_size)
     kw = {"opset_version": OPSET, "do_constant_folding": True}
+    # torch >= 2.9 exports through dynamo by default, which rejects dynamic_axes; the graphs here are
+    # traced (TorchScript exporter) on every torch version that still has it.
+    params = inspect.signature(torch.onnx.export).parameters
+    if "dynamo" in params:
+        kw["dynamo"] = False
+    # One self-contained file per graph: the station and the packager (electron-builder.yml keeps
+    # *.onnx) know nothing of .onnx.data side files, which newer torch writes by default.
+    if "external_data" in params:
+        kw["external_data"] = False
     torch.onnx.export(model.vision, (feats, amap), os.path.join(out, "vision_encoder.onnx"),
                       input_names=["features", "anomaly_map"], output_names=["image_embeds"],
                       dynamic_axes={"features": {0: "batch"}, "anomaly_map": {0: "batch"}, "image_embeds": {0: "batch"}}, **kw)

@@ -35,6 +35,7 @@ def lr_at(step: int, cfg) -> float:
 
 def make_batch(model, tokenizer, examples, rng, cfg):
     mcfg = model.cfg
+    device = model.embed.weight.device
     image_id = tokenizer.token_id("<image>")
     embeds, labels = [], []
     picks = rng.integers(0, len(examples), cfg.batch)
@@ -44,7 +45,7 @@ def make_batch(model, tokenizer, examples, rng, cfg):
         torch.from_numpy(f) if f is not None else torch.zeros(mcfg.feature_channels, mcfg.feature_size, mcfg.feature_size)
         for f in loaded
     ])
-    visual = model.visual_tokens(feats, maps)
+    visual = model.visual_tokens(feats.to(device), maps.to(device))
     for b, i in enumerate(picks):
         e = examples[i]
         ids, lab = encode_dialog(tokenizer, make_dialog(rng, e.product, e.defects, e.nuisances), cfg.max_len)
@@ -52,19 +53,20 @@ def make_batch(model, tokenizer, examples, rng, cfg):
         embeds.append(model.splice(ids, image_id, visual[b]))
         labels.append(lab[:at] + [-100] * visual.shape[1] + lab[at + 1 :])
     t = max(len(l) for l in labels)
-    x = torch.zeros(len(embeds), t, mcfg.hidden)
+    x = torch.zeros(len(embeds), t, mcfg.hidden, device=device)
     y = torch.full((len(embeds), t), -100, dtype=torch.long)
     mask = torch.zeros(len(embeds), t, dtype=torch.long)
     for b, (e, l) in enumerate(zip(embeds, labels)):
         x[b, : len(l)] = e
         y[b, : len(l)] = torch.tensor(l)
         mask[b, : len(l)] = 1
-    return x, y, mask
+    return x, y.to(device), mask.to(device)
 
 
 def save_checkpoint(path, model, opt, step, cfg_name, rng):
     tmp = path + ".tmp"
-    torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step, "config": cfg_name,
+    cpu_state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
+    torch.save({"model": cpu_state, "optimizer": opt.state_dict(), "step": step, "config": cfg_name,
                 "model_config": model.cfg.to_dict(), "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state()}, tmp)
     os.replace(tmp, path)
 
@@ -76,6 +78,7 @@ def main(argv=None):
     ap.add_argument("--steps", type=int, help="override the configuration's step count")
     ap.add_argument("--examples", type=int, help="override the number of generated examples (proxy maps only)")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--device", default="cpu", help="torch device, e.g. cuda: same data, same schedule; checkpoints are saved for the CPU")
     ap.add_argument("--dataset", help="a data set mapped by the station's expert (make_dataset.py + training-data-cli.ts); "
                     "without it, proxy maps from the ground truth are used (tests and smoke runs only)")
     args = ap.parse_args(argv)
@@ -105,14 +108,15 @@ def main(argv=None):
     cfg.model.vocab = len(tokenizer.vocab)
     print(f"data: {len(examples)} examples, vocab {cfg.model.vocab}, {time.time() - t0:.1f}s", flush=True)
 
-    model = MyriadS(cfg.model)
+    model = MyriadS(cfg.model).to(args.device)
     decay = [p for n, p in model.named_parameters() if p.ndim >= 2 and "pos" not in n and "queries" not in n]
     no_decay = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and "pos" not in n and "queries" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr)
     step = 0
     if os.path.exists(ckpt_path):
-        ck = torch.load(ckpt_path)
+        ck = torch.load(ckpt_path, map_location="cpu")
         model.load_state_dict(ck["model"])
+        model.to(args.device)
         opt.load_state_dict(ck["optimizer"])
         step = ck["step"]
         rng.bit_generator.state = ck["rng"]
@@ -127,7 +131,7 @@ def main(argv=None):
             g["lr"] = lr_at(step, cfg)
         x, y, mask = make_batch(model, tokenizer, examples, rng, cfg)
         pos = (mask.cumsum(1) - 1).clamp(min=0)
-        logits, _ = model.decoder(x, mask, pos, model.decoder.empty_past(x.shape[0]))
+        logits, _ = model.decoder(x, mask, pos, model.decoder.empty_past(x.shape[0], x.device))
         loss = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), y[:, 1:].reshape(-1), ignore_index=-100)
         opt.zero_grad()
         loss.backward()

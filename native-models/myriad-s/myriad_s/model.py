@@ -228,7 +228,7 @@ class MyriadS(nn.Module):
 
     def splice(self, ids: list, image_id: int, visual):
         """Embeddings of one prompt with its <image> token replaced by the visual tokens."""
-        tokens = torch.tensor(ids, dtype=torch.long)
+        tokens = torch.tensor(ids, dtype=torch.long, device=self.embed.weight.device)
         emb = self.embed(tokens)
         at = ids.index(image_id)
         return torch.cat([emb[:at], visual, emb[at + 1 :]], dim=0)
