@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { StationError } from '../../common/errors';
 import { sha256Bytes } from '../models/store';
 import { writeFileAtomic } from '../store/atomic-write';
+import { AUTO_CANDIDATES, type Candidate, chooseExpert } from './auto';
 import type { Expert, ExpertKind, ExpertModule, ExpertRuntime, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from './expert';
 
 /**
@@ -23,8 +24,28 @@ async function moduleFor(kind: string): Promise<ExpertModule> {
   return load();
 }
 
-export async function fitExpert(spec: ExpertSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
-  return (await moduleFor(spec.kind)).fit(spec, golden, options);
+/** What `fitExpert` takes: an expert kind, or 'auto' (auto.ts: chosen at fit time from golden data). */
+export type FitSpec = Omit<ExpertSpec, 'kind'> & { kind: ExpertKind | 'auto' };
+
+export async function fitExpert(spec: FitSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
+  if (spec.kind === 'auto') return fitAuto(spec, golden, options);
+  return (await moduleFor(spec.kind)).fit(spec as ExpertSpec, golden, options);
+}
+
+/** Fits every auto candidate with the same seed and keeps the best separated one (auto.ts). */
+async function fitAuto(spec: FitSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
+  if (spec.options && Object.keys(spec.options).length > 0) {
+    throw new StationError('INVALID_INPUT', `The auto expert takes no options (got ${Object.keys(spec.options).join(', ')}); choose patchcore or padim to set options`);
+  }
+  const candidates: Candidate[] = [];
+  for (const kind of AUTO_CANDIDATES) {
+    const fitted = await (await moduleFor(kind)).fit({ kind, ...(spec.backbone ? { backbone: spec.backbone } : {}) }, golden, options);
+    candidates.push({ kind, fitted });
+  }
+  const choice = chooseExpert(candidates);
+  for (const c of candidates) if (c !== choice.chosen) await c.fitted.expert.dispose();
+  choice.chosen.fitted.expert.descriptor.notes.push(choice.note);
+  return choice.chosen.fitted;
 }
 
 export const EXPERT_FILE = 'expert.json';

@@ -1,8 +1,9 @@
-import { readdir } from 'node:fs/promises';
+import { appendFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readImageFile } from '../imaging/decode';
 import type { RgbImage } from '../imaging/rgb-image';
 import { calibrate } from './components/calibration';
+import { separationThreshold } from './components/synthetic-calibration';
 import { seededRandom } from './components/rng';
 import { rotateMapBack } from './components/orientation';
 import { normaliseMap } from './components/map-normalisation';
@@ -180,6 +181,24 @@ async function main(): Promise<void> {
       for (const [q, m] of [[1, 0], [1, 2], [0.9, 0], [0.9, 1], [0.95, 1], [0.75, 1]] as const) {
         const thr = calibrate(heldRaw, [rawFloor], { margin: m, bandWidth: 1, quantile: q }).rawThreshold;
         margins[`acc_q${q}m${m}`] = scores.filter((s, i) => (toRaw(s) > thr ? 1 : 0) === labels[i]).length / scores.length;
+      }
+      // Synthetic-anomaly calibration: accuracy with the threshold elsewhere in the chosen gap.
+      const cal = fitted.state.calibrationScores as { golden: number[]; synthetic: number[] } | undefined;
+      if (cal && cal.synthetic.length > 0) {
+        const sep = separationThreshold(cal.golden, cal.synthetic);
+        if (sep) {
+          for (const a of [0, 0.25, 0.75]) {
+            const thr = sep.gap[0] + a * (sep.gap[1] - sep.gap[0]);
+            margins[`acc_gap${a}`] = scores.filter((s, i) => (toRaw(s) > thr ? 1 : 0) === labels[i]).length / scores.length;
+          }
+          margins.sep_auroc = sep.auroc;
+          margins.sep_ba = sep.balancedAccuracy;
+        }
+      }
+      // MEASURE_DUMP=FILE: one JSON line per fit with the raw scores, for trying calibration rules offline.
+      if (process.env.MEASURE_DUMP) {
+        const line = { dataset, shots, seed, options: variant, golden: cal?.golden ?? heldRaw, synthetic: cal?.synthetic ?? [], test: scores.map(toRaw), labels };
+        await appendFile(process.env.MEASURE_DUMP, `${JSON.stringify(line)}\n`);
       }
       rows.push({
         image_auroc: auroc(scores, labels),

@@ -12,6 +12,7 @@ const SPEC = {
   shots: { type: 'string' },
   seeds: { type: 'string' },
   expert: { type: 'string' },
+  'expert-options': { type: 'string' },
   backbone: { type: 'string' },
   lmm: { type: 'flag' },
   'lmm-model': { type: 'string' },
@@ -37,7 +38,7 @@ function parseSeeds(value: string | undefined): number {
 }
 
 /**
- * `evaluate --dataset DIR --shots K|all [--seeds S] [--expert E] [--lmm] --out F` (CONTRACTS.md 3):
+ * `evaluate --dataset DIR --shots K|all [--seeds S] [--expert E] [--expert-options JSON] [--lmm] --out F` (CONTRACTS.md 3):
  * writes the metrics JSON to F and a Markdown report with ROC curves and example heatmaps next to it.
  */
 export const command: Command = {
@@ -47,7 +48,7 @@ export const command: Command = {
     const global = globalOptions(args);
     if (global.out === null) throw new StationError('INVALID_INPUT', 'Missing required option --out (the report goes next to it)');
     const shots = parseShots(requireString(args, 'shots'));
-    const spec = parseExpertOption(args.strings.get('expert') ?? 'patchcore', args.strings.get('backbone'));
+    const spec = parseExpertOption(args.strings.get('expert') ?? 'patchcore', args.strings.get('backbone'), args.strings.get('expert-options'));
     let dialog = null;
     let lmmReason = 'not requested (run with --lmm)';
     if (args.flags.has('lmm')) {
@@ -60,7 +61,7 @@ export const command: Command = {
       datasetDir: requireString(args, 'dataset'),
       shots,
       seeds: parseSeeds(args.strings.get('seeds')),
-      subject: expertSubject(spec, { dataDir: global.dataDir, device: global.device }),
+      subject: expertSubject(spec, { dataDir: global.dataDir, device: global.device }, (line) => process.stderr.write(`${line}\n`)),
       dialog,
       lmmReason,
       progress: (line) => process.stderr.write(`${line}\n`),

@@ -38,8 +38,22 @@ export function calibrate(heldOut: readonly number[], floors: readonly number[],
   return { rawThreshold, rawFloor, band: { t1, t2 } };
 }
 
+/**
+ * Floor and band around a threshold chosen elsewhere (synthetic-anomaly calibration): the same
+ * floor as `calibrate`, the band `bandWidth` robust spreads of the held-out scores either side.
+ */
+export function calibrateAt(heldOut: readonly number[], floors: readonly number[], rawThreshold: number, bandWidth = 1): Calibrated {
+  if (heldOut.length === 0) throw new StationError('INVALID_INPUT', 'Calibration needs at least one held-out score');
+  const spread = robustSpread(heldOut, Math.max(...heldOut));
+  const rawFloor = Math.min(median(floors), median(heldOut) * 0.5, rawThreshold * 0.5);
+  const toNorm = (x: number) => normaliseScore(x, rawFloor, rawThreshold);
+  const t1 = clamp(toNorm(rawThreshold - bandWidth * spread), 0.1, 0.45);
+  const t2 = clamp(toNorm(rawThreshold + bandWidth * spread), 0.55, 0.9);
+  return { rawThreshold, rawFloor, band: { t1, t2 } };
+}
+
 /** 1.4826 * MAD estimates a standard deviation; with one or two scores, 5% of the largest stands in. */
-function robustSpread(values: readonly number[], max: number): number {
+export function robustSpread(values: readonly number[], max = Math.max(...values)): number {
   if (values.length < 3) return 0.05 * max;
   const m = median(values);
   const mad = median(values.map((v) => Math.abs(v - m)));

@@ -18,6 +18,10 @@ export const PadimOptions = z.strictObject({
   /** Gaussian smoothing of the map in input pixels (PaDiM/anomalib: sigma 4). */
   sigma: z.number().min(0).max(32).default(4),
   folds: z.number().int().min(2).max(10).default(5),
+  /** 'synthetic': threshold between held-out golden and synthetic-anomaly scores; 'margin': max + margin spreads. */
+  calibration: z.enum(['synthetic', 'margin']).default('synthetic'),
+  /** Synthetic anomalies scored for calibration (components/synthetic-anomaly.ts). */
+  syntheticAnomalies: z.number().int().min(0).max(1000).default(48),
   calibrationMargin: z.number().min(0).max(10).default(1),
 });
 export type PadimOptions = z.infer<typeof PadimOptions>;

@@ -5,6 +5,8 @@ import { type FeatureExtractor, openExtractor } from '../components/feature-extr
 import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
 import { maxOf } from '../components/map-normalisation';
 import { seededRandom, shuffled } from '../components/rng';
+import { planSynthetic, syntheticAnomaly } from '../components/synthetic-anomaly';
+import { syntheticCalibration } from '../components/synthetic-calibration';
 import type { ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
 import { parsePadimOptions } from './config';
 import { type GaussianFitter, openGaussianFitter, pickSamples, type SampleStack } from './gaussian-fit';
@@ -40,16 +42,34 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   const samples = stackSamples(units, extractor.gridWidth * extractor.gridHeight, channels.length);
   const fitter = await openGaussianFitter(channels.length, config.epsilon, options.device);
   const stats = await fitter.fit(samples, pickSamples(samples, [0]));
-  const heldOutD2 = await heldOutDistances(fitter, samples, units, unitFold, foldCount, options);
+  const useSynthetic = config.calibration === 'synthetic' && config.syntheticAnomalies > 0;
+  const extra = useSynthetic
+    ? await syntheticSamples(extractor, images, single, augment, channels, unitFold, config.syntheticAnomalies, options)
+    : [];
+  const { held: heldOutD2, extra: syntheticD2 } = await heldOutDistancesWith(fitter, samples, units, unitFold, foldCount, options, extra);
   const geometry = geometryOf(config, extractor);
-  const held = await heldOutScores(geometry, heldOutD2, samples.positions, units.length, options);
-  const calibrated = heldOutCalibration(held, config.calibrationMargin, { single, foldCount, unitCount: units.length });
+  const scored = await heldOutScores(geometry, concat(heldOutD2, syntheticD2), samples.positions, units.length + extra.length, options);
+  const held = { scores: scored.scores.slice(0, units.length), floors: scored.floors.slice(0, units.length) };
+  const synthetic = scored.scores.slice(units.length);
+  const split = { single, foldCount, unitCount: units.length };
+  let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
+  if (useSynthetic) {
+    const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split);
+    calibrated = result;
+    notes.push(...result.notes);
+  }
   const params = { stats: { mean: stats.mean, invCov: stats.invCov }, channels, embeddingDim: extractor.dim };
   const session = await openPadimSession(geometry, params, options.device);
   const descriptor = fittedDescriptor({ kind: 'padim', version: PADIM_STATE_VERSION }, config, extractor.spec.sha256, calibrated, { images, notes });
   return {
     expert: padimExpert(descriptor, extractor, session),
-    state: { config: { ...config }, channels: [...channels], embeddingDim: extractor.dim, positions: samples.positions },
+    state: {
+      config: { ...config },
+      channels: [...channels],
+      embeddingDim: extractor.dim,
+      positions: samples.positions,
+      calibrationScores: { golden: held.scores, synthetic },
+    },
     blobs: { mean: bytesOf(stats.mean), inv_cov: bytesOf(stats.invCov) },
   };
 }
@@ -111,7 +131,27 @@ export async function heldOutDistances(
   foldCount: number,
   options: FitOptions,
 ): Promise<Float32Array> {
+  return (await heldOutDistancesWith(fitter, samples, units, unitFold, foldCount, options, [])).held;
+}
+
+/** An extra query (a synthetic anomaly's selected channels, (P, d)) scored by its fold's Gaussians. */
+export interface FoldQuery {
+  fold: number;
+  sample: Float32Array;
+}
+
+/** `heldOutDistances`, plus the distances (extra, positions) of extra queries, each against the Gaussians without its fold. */
+export async function heldOutDistancesWith(
+  fitter: GaussianFitter,
+  samples: SampleStack,
+  units: Float32Array[][],
+  unitFold: Int32Array,
+  foldCount: number,
+  options: FitOptions,
+  extra: readonly FoldQuery[],
+): Promise<{ held: Float32Array; extra: Float32Array }> {
   const P = samples.positions;
+  const extraOut = new Float32Array(extra.length * P);
   const firstRow: number[] = [];
   const rowFold: number[] = [];
   units.forEach((views, u) => {
@@ -123,9 +163,71 @@ export async function heldOutDistances(
     if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
     const train = rowFold.flatMap((fold, row) => (fold === f ? [] : [row]));
     const held = units.flatMap((_, u) => (unitFold[u] === f ? [u] : []));
-    const { d2 } = await fitter.fit(pickSamples(samples, train), pickSamples(samples, held.map((u) => firstRow[u] as number)));
+    const extras = extra.flatMap((q, i) => (q.fold === f ? [i] : []));
+    const queries = withExtra(pickSamples(samples, held.map((u) => firstRow[u] as number)), extras.map((i) => (extra[i] as FoldQuery).sample));
+    const { d2 } = await fitter.fit(pickSamples(samples, train), queries);
     held.forEach((u, k) => out.set(d2.subarray(k * P, (k + 1) * P), u * P));
+    extras.forEach((i, k) => extraOut.set(d2.subarray((held.length + k) * P, (held.length + k + 1) * P), i * P));
     options.onProgress?.('gaussians', f + 1, foldCount);
+  }
+  return { held: out, extra: extraOut };
+}
+
+function withExtra(stack: SampleStack, extra: readonly Float32Array[]): SampleStack {
+  if (extra.length === 0) return stack;
+  const size = stack.positions * stack.d;
+  const data = new Float32Array((stack.count + extra.length) * size);
+  data.set(stack.data);
+  extra.forEach((e, k) => data.set(e, (stack.count + k) * size));
+  return { ...stack, data, count: stack.count + extra.length };
+}
+
+function concat(a: Float32Array, b: Float32Array): Float32Array {
+  const out = new Float32Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Synthetic anomalies painted into golden units (donors from the same fold), embedded and reduced
+ * to the chosen channels, each tagged with its source's fold.
+ */
+async function syntheticSamples(
+  extractor: FeatureExtractor,
+  images: readonly GoldenImage[],
+  single: boolean,
+  augment: Augmentation,
+  channels: readonly number[],
+  unitFold: Int32Array,
+  count: number,
+  options: FitOptions,
+): Promise<FoldQuery[]> {
+  const size = extractor.config.inputWidth;
+  const unitCount = unitFold.length;
+  const pixelsOf = async (unit: number) => {
+    const pixels = await extractor.toPixels((images[single ? 0 : unit] as GoldenImage).image);
+    return single ? (augmentedViews(pixels, size, size, augment)[unit] as Float32Array) : pixels;
+  };
+  const random = seededRandom(((options.seed ?? 0) * 7919 + 17) >>> 0);
+  const sources = Array.from({ length: unitCount }, (_, u) => u);
+  const plans = planSynthetic(sources, unitFold, count, random);
+  const out: FoldQuery[] = [];
+  for (let start = 0; start < plans.length; start += 8) {
+    if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
+    const batch = plans.slice(start, start + 8);
+    const pixels: Float32Array[] = [];
+    for (const plan of batch) {
+      const target = await pixelsOf(plan.source);
+      const donor = plan.donor === plan.source ? target : await pixelsOf(plan.donor);
+      pixels.push(syntheticAnomaly(target, donor, size, size, plan.kind, seededRandom(plan.seed)).pixels);
+    }
+    const embeddings = await extractor.embedPixels(pixels);
+    embeddings.forEach((e, k) => {
+      const plan = batch[k] as (typeof batch)[number];
+      out.push({ fold: unitFold[plan.source] as number, sample: selectChannels(e.data, e.patches, e.dim, channels) });
+    });
+    options.onProgress?.('synthetic anomalies', out.length, plans.length);
   }
   return out;
 }

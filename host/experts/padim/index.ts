@@ -11,6 +11,8 @@ const PadimState = z.strictObject({
   channels: z.array(z.number().int().min(0)).min(1),
   embeddingDim: z.number().int().positive(),
   positions: z.number().int().positive(),
+  /** Raw held-out golden and synthetic-anomaly scores the threshold was chosen from (fit record). */
+  calibrationScores: z.strictObject({ golden: z.array(z.number()), synthetic: z.array(z.number()) }).optional(),
 });
 
 /** PaDiM (Defard et al. 2021): a Gaussian per feature position, Mahalanobis distance map. */

@@ -28,6 +28,10 @@ export const PatchCoreOptions = z.strictObject({
   /** 'landscape': portrait images are turned a quarter first (components/orientation.ts). */
   orient: z.enum(['as-is', 'landscape']).default('as-is'),
   folds: z.number().int().min(2).max(10).default(5),
+  /** 'synthetic': threshold between held-out golden and synthetic-anomaly scores; 'margin': max + margin spreads. */
+  calibration: z.enum(['synthetic', 'margin']).default('synthetic'),
+  /** Synthetic anomalies scored for calibration (components/synthetic-anomaly.ts). */
+  syntheticAnomalies: z.number().int().min(0).max(1000).default(48),
   calibrationMargin: z.number().min(0).max(10).default(2),
   /** Held-out golden images scored for calibration (spread over the folds); bounds fit time. */
   calibrationImages: z.number().int().min(2).max(1000).default(48),

@@ -4,6 +4,8 @@ import { gatherRows } from '../components/coreset';
 import { greedyCoresetOnnx } from '../components/coreset-graph';
 import { type Embedding, type FeatureExtractor, openExtractor } from '../components/feature-extractor';
 import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
+import { planSynthetic, syntheticAnomaly } from '../components/synthetic-anomaly';
+import { syntheticCalibration } from '../components/synthetic-calibration';
 import { maxOf } from '../components/map-normalisation';
 import { EXCLUDED, type NnSearch } from '../components/nn-search';
 import { seededRandom, shuffled } from '../components/rng';
@@ -48,13 +50,29 @@ export async function fitPatchCore(
 
   const { bank, rowFold } = await buildBank(units, foldOf, foldCount, extractor.dim, config, options);
   const search = await openSearch(config, extractor, bank, options);
-  const held = await heldOutScores(search, units, foldOf, rowFold, foldCount, config, options);
-  const calibrated = heldOutCalibration(held, config.calibrationMargin, { single, foldCount, unitCount: units.length });
+  const biases = foldBiases(search, rowFold, foldCount);
+  const chosen = calibrationUnits(units.length, config.calibrationImages);
+  const held = await heldOutScores(search, units, foldOf, biases, chosen, config, options);
+  const split = { single, foldCount, unitCount: units.length };
+  let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
+  let synthetic: number[] = [];
+  if (config.calibration === 'synthetic' && config.syntheticAnomalies > 0) {
+    const pixelsOf = unitPixels(extractor, images, single, augment, config.orient);
+    synthetic = await syntheticScores(extractor, search, pixelsOf, chosen, foldOf, biases, config, options);
+    const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split);
+    calibrated = result;
+    notes.push(...result.notes);
+  }
 
   const descriptor = fittedDescriptor({ kind: 'patchcore', version: PATCHCORE_STATE_VERSION }, config, extractor.spec.sha256, calibrated, { images, notes });
   return {
     expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient),
-    state: { config: { ...config }, bankRows: bank.length / extractor.dim, dim: extractor.dim },
+    state: {
+      config: { ...config },
+      bankRows: bank.length / extractor.dim,
+      dim: extractor.dim,
+      calibrationScores: { golden: held.scores, synthetic },
+    },
     blobs: { bank: new Uint8Array(bank.buffer, bank.byteOffset, bank.byteLength) },
   };
 }
@@ -133,28 +151,88 @@ async function buildBank(
   return { bank, rowFold };
 }
 
-async function heldOutScores(
-  search: NnSearch,
-  units: Embedding[][],
-  foldOf: Int32Array,
-  rowFold: Int32Array,
-  foldCount: number,
-  config: PatchCoreConfig,
-  options: FitOptions,
-): Promise<{ scores: number[]; floors: number[] }> {
+/** Per fold, the search's bank bias that excludes the fold's own rows. */
+function foldBiases(search: NnSearch, rowFold: Int32Array, foldCount: number): Float32Array[] {
   const biases: Float32Array[] = [];
   for (let f = 0; f < foldCount; f++) {
     const bias = Float32Array.from(search.norms);
     for (let r = 0; r < rowFold.length; r++) if (rowFold[r] === f) bias[r] = EXCLUDED;
     biases.push(bias);
   }
+  return biases;
+}
+
+/** At most `limit` units, evenly spread: folds are round-robin over a shuffle, so every fold is sampled. */
+function calibrationUnits(unitCount: number, limit: number): number[] {
+  const step = Math.max(1, unitCount / limit);
+  const chosen = new Set<number>();
+  for (let i = 0; i < unitCount && chosen.size < limit; i += step) chosen.add(Math.floor(i));
+  return [...chosen];
+}
+
+/** The prepared pixels of a unit (an image, or one view of the single image), made again on demand. */
+function unitPixels(
+  extractor: FeatureExtractor,
+  images: readonly GoldenImage[],
+  single: boolean,
+  augment: Augmentation,
+  orient: PatchCoreConfig['orient'],
+): (unit: number) => Promise<Float32Array> {
+  const size = extractor.config.inputWidth;
+  return async (unit) => {
+    const { pixels } = await preparePixels(extractor, (images[single ? 0 : unit] as GoldenImage).image, orient);
+    return single ? (augmentedViews(pixels, size, size, augment)[unit] as Float32Array) : pixels;
+  };
+}
+
+/**
+ * Raw scores of synthetic anomalies painted into held-out golden units (donors from the same
+ * fold), each scored against the bank without that fold: what a defect the bank never saw scores.
+ */
+async function syntheticScores(
+  extractor: FeatureExtractor,
+  search: NnSearch,
+  pixelsOf: (unit: number) => Promise<Float32Array>,
+  sources: readonly number[],
+  foldOf: Int32Array,
+  biases: Float32Array[],
+  config: PatchCoreConfig,
+  options: FitOptions,
+): Promise<number[]> {
+  const random = seededRandom(((options.seed ?? 0) * 7919 + 17) >>> 0);
+  const plans = planSynthetic(sources, foldOf, config.syntheticAnomalies, random);
+  const size = extractor.config.inputWidth;
+  const scores: number[] = [];
+  for (let start = 0; start < plans.length; start += BATCH) {
+    if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
+    const batch = plans.slice(start, start + BATCH);
+    const pixels: Float32Array[] = [];
+    for (const plan of batch) {
+      const target = await pixelsOf(plan.source);
+      const donor = plan.donor === plan.source ? target : await pixelsOf(plan.donor);
+      pixels.push(syntheticAnomaly(target, donor, size, size, plan.kind, seededRandom(plan.seed)).pixels);
+    }
+    const embeddings = await extractor.embedPixels(pixels);
+    for (const [i, plan] of batch.entries()) {
+      const e = embeddings[i] as Embedding;
+      scores.push(maxOf(await rawPatchMap(search, e.data, config.centre, biases[foldOf[plan.source] as number])));
+    }
+    options.onProgress?.('synthetic anomalies', scores.length, plans.length);
+  }
+  return scores;
+}
+
+async function heldOutScores(
+  search: NnSearch,
+  units: Embedding[][],
+  foldOf: Int32Array,
+  biases: Float32Array[],
+  chosen: readonly number[],
+  config: PatchCoreConfig,
+  options: FitOptions,
+): Promise<{ scores: number[]; floors: number[] }> {
   const scores: number[] = [];
   const floors: number[] = [];
-  // Folds are assigned round-robin over a shuffled order, so an even stride samples every fold.
-  const limit = config.calibrationImages;
-  const step = Math.max(1, units.length / limit);
-  const chosen = new Set<number>();
-  for (let i = 0; i < units.length && chosen.size < limit; i += step) chosen.add(Math.floor(i));
   for (const u of chosen) {
     if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
     // The unaugmented view stands for the image: inspection sees unaugmented images.
@@ -162,7 +240,7 @@ async function heldOutScores(
     const map = await rawPatchMap(search, first.data, config.centre, biases[foldOf[u] as number]);
     scores.push(maxOf(map));
     floors.push(mapFloor(map));
-    options.onProgress?.('calibration', scores.length, chosen.size);
+    options.onProgress?.('calibration', scores.length, chosen.length);
   }
   return { scores, floors };
 }

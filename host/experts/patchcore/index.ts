@@ -10,6 +10,8 @@ const PatchCoreState = z.object({
   config: PatchCoreOptions.extend({ backbone: z.string().min(1), taps: z.array(z.string().min(1)).min(1) }),
   bankRows: z.number().int().positive(),
   dim: z.number().int().positive(),
+  /** Raw held-out golden and synthetic-anomaly scores the threshold was chosen from (fit record). */
+  calibrationScores: z.strictObject({ golden: z.array(z.number()), synthetic: z.array(z.number()) }).optional(),
 });
 
 /** PatchCore (Roth et al. 2022): memory bank of golden patch features, nearest-neighbour distance. */

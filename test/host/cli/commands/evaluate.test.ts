@@ -30,8 +30,9 @@ describe('evaluate command: bad input', () => {
     [['--dataset', 'd', '--out', 'x.json'], /Missing required option --shots/],
     [['--dataset', 'd', '--shots', '0', '--out', 'x.json'], /Invalid --shots 0. Use a positive integer or all/],
     [['--dataset', 'd', '--shots', '1', '--seeds', '1.5', '--out', 'x.json'], /Invalid --seeds 1.5/],
-    [['--dataset', 'd', '--shots', '1', '--expert', 'magic', '--out', 'x.json'], /Invalid expert: magic. Use one of: patchcore, padim, anomalib:FILE/],
+    [['--dataset', 'd', '--shots', '1', '--expert', 'magic', '--out', 'x.json'], /Invalid expert: magic. Use one of: patchcore, padim, auto, anomalib:FILE/],
     [['--dataset', 'd', '--shots', '1'], /Missing required option --out/],
+    [['--dataset', 'd', '--shots', '1', '--expert-options', '{"sigma":-1}', '--out', 'x.json'], /Invalid PatchCore option sigma/],
   ])('%j is refused with INVALID_INPUT', async (argv, message) => {
     await expect(command.run(argv)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(message) });
   });

@@ -49,7 +49,8 @@ describe.skipIf(!haveData)('PaDiM on the real backbone and mvtec-bottle', () => 
     );
     const fitted = await padim.fit({ kind: 'padim', options }, golden, { ...runtime(), seed: 1 });
     const d = fitted.expert.descriptor;
-    expect(d).toMatchObject({ kind: 'padim', inputWidth: 128, goldenCount: 4, calibration: { method: 'leave-one-out' } });
+    expect(d).toMatchObject({ kind: 'padim', inputWidth: 128, goldenCount: 4, calibration: { method: 'leave-one-out+synthetic:48' } });
+    expect((fitted.state.calibrationScores as { synthetic: number[] }).synthetic).toHaveLength(48);
     expect(d.calibration.heldOutScores).toHaveLength(4);
     expect(d.band.t1).toBeLessThan(0.5);
     expect(d.band.t2).toBeGreaterThan(0.5);
@@ -84,7 +85,7 @@ describe.skipIf(!haveData)('PaDiM on the real backbone and mvtec-bottle', () => 
     await importModel(dataDir, BACKBONE);
     const golden = [{ name: '010', image: await image('train/good/010.png') }];
     const fitted = await fitExpert({ kind: 'padim', options }, golden, runtime());
-    expect(fitted.expert.descriptor.calibration.method).toBe('augmented-views:8');
+    expect(fitted.expert.descriptor.calibration.method).toMatch(/^augmented-views:8(\+synthetic:48)?$/);
     const dir = join(dataDir, 'recipes', 'bottle');
     const saved = await saveExpert(fitted, dir);
     expect(Object.keys(saved.blobs).sort()).toEqual(['inv_cov', 'mean']);

@@ -39,9 +39,20 @@ describe.skipIf(!READY)('PatchCore on real bottle images', () => {
     const fitted = await fitExpert(spec, golden, { ...runtime(), seed: 1 });
     const d = fitted.expert.descriptor;
     expect(d).toMatchObject({ kind: 'patchcore', backbone: 'mobilenetv2-12-int8', goldenCount: 6, inputWidth: 128 });
-    expect(d.calibration.method).toBe('k-fold:5');
+    // Threshold between held-out golden scores and synthetic anomalies (components/synthetic-calibration.ts).
+    expect(d.calibration.method).toBe('k-fold:5+synthetic:48');
+    expect(d.notes.join(' ')).toMatch(/48 synthetic anomalies .*balanced accuracy/);
     expect(d.calibration.heldOutScores).toHaveLength(6);
-    expect(d.calibration.heldOutScores.every((s) => s < 0.5)).toBe(true);
+    const scores = fitted.state.calibrationScores as { golden: number[]; synthetic: number[] };
+    expect(scores.golden).toHaveLength(6);
+    expect(scores.synthetic).toHaveLength(48);
+    // The threshold sits between the two sets: most golden scores below it, most synthetic ones above.
+    const raw = d.calibration.rawThreshold;
+    expect(scores.golden.filter((s) => s < raw).length).toBeGreaterThanOrEqual(5);
+    expect(scores.synthetic.filter((s) => s > raw).length).toBeGreaterThan(24);
+    // Same seed, same calibration.
+    const refit = await fitExpert(spec, golden, { ...runtime(), seed: 1 });
+    expect(refit.expert.descriptor.calibration.rawThreshold).toBe(raw);
     expect(d.band.t1).toBeLessThan(0.5);
     expect(d.band.t2).toBeGreaterThan(0.5);
 
@@ -75,7 +86,7 @@ describe.skipIf(!READY)('PatchCore on real bottle images', () => {
 
   it('calibrates one golden image from its augmented views', async () => {
     const fitted = await fitExpert(spec, golden.slice(0, 1), runtime());
-    expect(fitted.expert.descriptor.calibration.method).toBe('augmented-views:8');
+    expect(fitted.expert.descriptor.calibration.method).toMatch(/^augmented-views:8(\+synthetic:48)?$/);
     expect(fitted.expert.descriptor.calibration.heldOutScores).toHaveLength(8);
     expect(fitted.expert.descriptor.notes.join(' ')).toMatch(/dihedral/);
   });
@@ -94,9 +105,10 @@ describe.skipIf(!READY)('PatchCore on real bottle images', () => {
       { name: 'grey-small.png', image: { data: new Uint8Array(greySmall), width: 150, height: 90 } },
       { name: 'copy.png', image: first.image },
     ];
-    const fitted = await fitExpert(spec, mixed, runtime());
+    const fitted = await fitExpert({ ...spec, options: { ...spec.options, calibration: 'margin' } }, mixed, runtime());
     expect(fitted.expert.descriptor.goldenCount).toBe(4);
     expect(fitted.expert.descriptor.calibration.method).toBe('leave-one-out');
+    expect(fitted.expert.descriptor.calibration.heldOutScores.every((s) => s < 0.5)).toBe(true);
     const bad = { data: new Uint8Array(10), width: 150, height: 90 };
     expect((await errorOf(fitted.expert.inspect(bad))).code).toBe('BAD_IMAGE');
     expect(fitted.expert.descriptor.notes.join(' ')).toMatch(/copy.png is a duplicate of 000.png/);

@@ -1,0 +1,53 @@
+import { StationError } from '../../common/errors';
+import type { ExpertKind, FittedExpert } from './expert';
+import { separationThreshold } from './components/synthetic-calibration';
+
+/**
+ * `auto`: the expert is chosen at fit time from golden data alone. Each candidate (PatchCore,
+ * PaDiM) is fitted with the same seed; the one whose held-out golden scores and synthetic-anomaly
+ * scores (its calibration record, `state.calibrationScores`) are better separated wins: the
+ * separation AUROC, P(synthetic anomaly scores above a held-out golden image). The first
+ * candidate (PatchCore) keeps the choice unless another beats it by more than `AUTO_MARGIN`,
+ * so a near tie does not flip between refits.
+ */
+export const AUTO_CANDIDATES: readonly ExpertKind[] = ['patchcore', 'padim'];
+export const AUTO_MARGIN = 0.05;
+
+export interface Candidate {
+  kind: ExpertKind;
+  fitted: FittedExpert;
+}
+
+export interface AutoChoice {
+  chosen: Candidate;
+  /** Separation AUROC per candidate kind (NaN when a fit recorded no synthetic scores). */
+  separations: Record<string, number>;
+  note: string;
+}
+
+export function separationOf(fitted: FittedExpert): number {
+  const scores = fitted.state.calibrationScores as { golden?: number[]; synthetic?: number[] } | undefined;
+  const golden = scores?.golden ?? [];
+  const synthetic = scores?.synthetic ?? [];
+  if (golden.length === 0 || synthetic.length === 0) return Number.NaN;
+  return separationThreshold(golden, synthetic)?.auroc ?? 0.5;
+}
+
+/** @throws StationError('INVALID_INPUT') without candidates. */
+export function chooseExpert(candidates: readonly Candidate[], margin = AUTO_MARGIN): AutoChoice {
+  const first = candidates[0];
+  if (!first) throw new StationError('INVALID_INPUT', 'auto: no candidate experts');
+  const separations: Record<string, number> = {};
+  for (const c of candidates) separations[c.kind] = separationOf(c.fitted);
+  let chosen = first;
+  let bestSep = separations[first.kind] as number;
+  for (const c of candidates.slice(1)) {
+    const sep = separations[c.kind] as number;
+    if (Number.isNaN(bestSep) ? !Number.isNaN(sep) : sep > bestSep + margin) {
+      chosen = c;
+      bestSep = sep;
+    }
+  }
+  const listed = candidates.map((c) => `${c.kind} ${(separations[c.kind] as number).toFixed(3)}`).join(', ');
+  return { chosen, separations, note: `auto: ${chosen.kind} chosen by the separation of held-out golden and synthetic-anomaly scores (AUROC ${listed})` };
+}
