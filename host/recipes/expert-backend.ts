@@ -49,7 +49,7 @@ export interface ExpertBackend {
   load(dir: string): Promise<LoadedExpert>;
 }
 
-export const EXPERT_SPECS = 'patchcore, padim, zero-shot or anomalib:FILE';
+export const EXPERT_SPECS = 'patchcore, padim, auto, zero-shot or anomalib:FILE';
 
 /** Used while no expert is installed: inspection fails with a clear message, never a fake verdict. */
 export const noExpertBackend: ExpertBackend = {
@@ -62,6 +62,6 @@ export const noExpertBackend: ExpertBackend = {
 };
 
 export function validateExpertSpec(spec: string): string {
-  if (/^(patchcore|padim|zero-shot)$/.test(spec) || /^anomalib:.+/.test(spec)) return spec;
+  if (/^(patchcore|padim|auto|zero-shot)$/.test(spec) || /^anomalib:.+/.test(spec)) return spec;
   throw new StationError('INVALID_INPUT', `Unknown expert ${spec}. Use one of: ${EXPERT_SPECS}`);
 }

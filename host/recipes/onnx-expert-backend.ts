@@ -1,6 +1,6 @@
 import { StationError } from '../../common/errors';
-import type { ExpertRuntime, ExpertSpec } from '../experts/expert';
-import { fitExpert, loadExpert, saveExpert } from '../experts/index';
+import type { ExpertRuntime } from '../experts/expert';
+import { type FitSpec, fitExpert, loadExpert, saveExpert } from '../experts/index';
 import type { ExpertBackend, LoadedExpert } from './expert-backend';
 
 /** The recipe service's expert seam over host/experts (fitExpert / saveExpert / loadExpert). */
@@ -43,10 +43,13 @@ export function onnxExpertBackend(runtime: ExpertRuntime): ExpertBackend {
   };
 }
 
-/** CLI/recipe spelling (`patchcore`, `padim`, `zero-shot`, `anomalib:FILE`) to the experts' spec. */
-export function toExpertSpec(spec: string): ExpertSpec {
-  if (spec === 'patchcore' || spec === 'padim') return { kind: spec };
+/**
+ * CLI/recipe spelling (`patchcore`, `padim`, `auto`, `zero-shot`, `anomalib:FILE`) to the experts'
+ * spec; `auto` fits PatchCore and PaDiM and keeps the one golden data favours (experts/auto.ts).
+ */
+export function toExpertSpec(spec: string): FitSpec {
+  if (spec === 'patchcore' || spec === 'padim' || spec === 'auto') return { kind: spec };
   if (spec.startsWith('anomalib:')) return { kind: 'anomalib', options: { file: spec.slice('anomalib:'.length) } };
   if (spec === 'zero-shot') throw new StationError('UNAVAILABLE', 'The zero-shot expert is not available in this build');
-  throw new StationError('INVALID_INPUT', `Unknown expert ${spec}. Use one of: patchcore, padim, zero-shot, anomalib:FILE`);
+  throw new StationError('INVALID_INPUT', `Unknown expert ${spec}. Use one of: patchcore, padim, auto, zero-shot, anomalib:FILE`);
 }

@@ -5,7 +5,7 @@ import { writeJsonOut } from '../output';
 import { openCliStation } from '../station-for-cli';
 
 const USAGE =
-  'recipe create --name N --references DIR [--expert patchcore|padim|zero-shot|anomalib:FILE] [--prompt TEXT]... [--out F]';
+  'recipe create --name N --references DIR [--expert patchcore|padim|auto|zero-shot|anomalib:FILE] [--prompt TEXT]... [--out F]';
 
 /** `recipe create`: fits the expert on golden samples and records a new recipe version. */
 export const command: Command = {

@@ -106,6 +106,7 @@ describe('RecipeService', () => {
 describe('toExpertSpec', () => {
   it('maps the CLI spellings to the experts spec', () => {
     expect(toExpertSpec('patchcore')).toEqual({ kind: 'patchcore' });
+    expect(toExpertSpec('auto')).toEqual({ kind: 'auto' });
     expect(toExpertSpec('anomalib:/m/model.onnx')).toEqual({ kind: 'anomalib', options: { file: '/m/model.onnx' } });
     expect(() => toExpertSpec('zero-shot')).toThrow(expect.objectContaining({ code: 'UNAVAILABLE' }));
   });
