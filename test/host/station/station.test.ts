@@ -14,7 +14,8 @@ let station: Station;
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'station-'));
-  station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend });
+  // The narrator (lmmDir null): these tests are about the station's flow; the shipped Myriad-S has its own.
+  station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend, lmmDir: null });
   await station.recipes.create({
     name: 'bracket',
     referencesDir: await writeGoldenFolder(join(dir, 'golden'), 5),

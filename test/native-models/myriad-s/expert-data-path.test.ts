@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExpertNarrator } from '../../../host/lmm/expert-narrator/narrator';
 import { evaluateSynthetic } from '../../../host/lmm/myriad-s/synthetic-eval';
 import { writeExpertMaps, type ExpertMapIndex } from '../../../host/lmm/myriad-s/training-data';
+import { fitExpert } from '../../../host/experts';
+import { readImageFile } from '../../../host/imaging/decode';
 import { importModel } from '../../../host/models/store';
 
 /**
@@ -97,4 +99,64 @@ print(json.dumps({"shape": list(shape), "map": float(e.anomaly_map[7, 11]), "fea
     const log = readFileSync(join(work, 'train/train-log.jsonl'), 'utf8').trim().split('\n');
     expect(log).toHaveLength(2);
   });
+});
+
+const BOTTLE = resolve(ROOT, '../shared/data/mvtec-bottle');
+const realReady = existsSync(BACKBONE) && existsSync(BOTTLE);
+if (!realReady) console.warn(`skipping the real-image feature check: needs ${BACKBONE} and ${BOTTLE}`);
+
+describe.skipIf(!realReady)('features in the training data are the ones the station hands to the dialog model', () => {
+  let work: string;
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('agrees on real bottle images (cosine >= 0.99; the same ONNX Runtime pass, so in fact equal)', async () => {
+    work = mkdtempSync(join(tmpdir(), 'myriad-s-real-'));
+    const dataset = join(work, 'dataset');
+    mkdirSync(join(dataset, 'p0'), { recursive: true });
+    const pick = (dir: string, n: number) => readdirSync(join(BOTTLE, dir)).sort().slice(0, n).map((f) => join(BOTTLE, dir, f));
+    const refs = pick('train/good', 2);
+    const tests = [...pick('test/good', 1), ...pick('test/broken_large', 1), ...pick('test/contamination', 1)];
+    const index = { format: 1, products: [{ id: 'p0', name: 'bottle', references: [] as string[], samples: [] as string[] }], samples: {} as Record<string, object> };
+    refs.forEach((f, i) => {
+      copyFileSync(f, join(dataset, `p0/ref_${i}.png`));
+      index.products[0]?.references.push(`p0/ref_${i}.png`);
+    });
+    tests.forEach((f, i) => {
+      copyFileSync(f, join(dataset, `p0/s_${i}.png`));
+      index.products[0]?.samples.push(`p0/s_${i}`);
+      index.samples[`p0/s_${i}`] = { image: `p0/s_${i}.png`, product: 'p0', defects: [], nuisances: [] };
+    });
+    writeFileSync(join(dataset, 'index.json'), JSON.stringify(index));
+    const dataDir = join(work, 'station');
+    await importModel(dataDir, BACKBONE);
+    const runtime = { dataDir, device: 'cpu' as const };
+    const mapped = await writeExpertMaps(dataset, { runtime, mapSize: 48, shots: [2], seed: 0 });
+
+    // The station's side: a recipe's expert fitted on the same references, inspecting the same files.
+    const golden = await Promise.all(refs.map(async (f, i) => ({ name: `ref ${i}`, image: await readImageFile(f) })));
+    const { expert } = await fitExpert({ kind: 'patchcore' }, golden, { ...runtime, seed: 3 });
+    const [c, h, w] = mapped.features_shape;
+    for (const [i, f] of tests.entries()) {
+      const station = (await expert.inspect(await readImageFile(f))).features;
+      expect(station?.dim).toBe(c);
+      expect([station?.gridHeight, station?.gridWidth]).toEqual([h, w]);
+      const written = readFileSync(join(dataset, 'expert', (mapped.samples[`p0/s_${i}`] as { features: string }).features));
+      let dot = 0;
+      let a2 = 0;
+      let b2 = 0;
+      for (let ch = 0; ch < c; ch++) {
+        for (let p = 0; p < h * w; p++) {
+          const a = written.readFloatLE((ch * h * w + p) * 4);
+          const b = station?.data[p * c + ch] as number;
+          dot += a * b;
+          a2 += a * a;
+          b2 += b * b;
+        }
+      }
+      expect(dot / Math.sqrt(a2 * b2), f).toBeGreaterThanOrEqual(0.99);
+    }
+    await expert.dispose();
+  }, 120_000);
 });
