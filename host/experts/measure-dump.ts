@@ -2,7 +2,7 @@ import { appendFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readImageFile } from '../imaging/decode';
 import type { RgbImage } from '../imaging/rgb-image';
-import { seededRandom } from './components/rng';
+import { sampleShots } from '../evaluation/shots';
 import type { ExpertKind, GoldenImage } from './expert';
 import { fitExpert } from './index';
 
@@ -12,7 +12,7 @@ import { fitExpert } from './index';
  *
  *   npx tsx host/experts/measure-dump.ts KIND DATASET_DIR DATA_DIR SHOTS SEEDS OUT.jsonl [OPTIONS_JSON]
  *
- * MEASURE_TEST_STRIDE=N keeps every Nth test image. Few-shot golden sets are drawn as in measure.ts.
+ * MEASURE_TEST_STRIDE=N keeps every Nth test image. Few-shot golden sets are drawn as `evaluate` draws them.
  */
 async function listImages(dir: string): Promise<string[]> {
   return (await readdir(dir)).filter((n) => /\.(png|jpe?g|bmp|tiff?)$/i.test(n)).sort();
@@ -34,11 +34,8 @@ async function main(): Promise<void> {
   for (const shots of shotsArg.split(',')) {
     const seeds = shots === 'all' ? 1 : Number(seedsArg);
     for (let seed = 0; seed < seeds; seed++) {
-      let golden = train;
-      if (shots !== 'all') {
-        const random = seededRandom(1000 + seed);
-        golden = [...train].sort(() => random() - 0.5).slice(0, Number(shots));
-      }
+      // The same references as `evaluate` draws for this seed (host/evaluation/shots.ts).
+      const golden = sampleShots(train, shots === 'all' ? 'all' : Number(shots), seed);
       const t0 = performance.now();
       const fitted = await fitExpert({ kind: kind as ExpertKind, options }, golden, { dataDir, device: 'cpu', seed });
       const fitS = (performance.now() - t0) / 1000;
