@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Results } from '../../../common/api';
+import { parseCells, parsePolarity } from '../../../common/answer-grammar';
+import { defaultLmmDir } from '../../../host/evaluation/default-lmm-dir';
+import type { DialogRequest } from '../../../host/lmm/dialog-model';
+import { readMyriadSExport } from '../../../host/lmm/myriad-s/export-files';
+import { openMyriadS } from '../../../host/lmm/myriad-s/index';
+import type { MyriadSModel } from '../../../host/lmm/myriad-s/myriad-s-model';
+import { loadTokenizer } from '../../../host/lmm/myriad-s/tokenizer';
+import { DEFAULT_BACKBONE, getBackbone } from '../../../host/models/registry';
+import { openStation } from '../../../host/station';
+import { maxLogitDiff, parityRequest, readParityCase } from '../../support/myriad-s-parity';
+
+/**
+ * The trained Myriad-S committed in native-models/myriad-s/candidate (train.py --config full on the
+ * station expert's maps). It is a candidate: on real images it does not yet reach the expert's own
+ * accuracy (evaluate --lmm, native-models/myriad-s/README.md), so the station's default folder holds
+ * no export and stations answer with the narrator. These tests keep the candidate loadable, faithful
+ * to PyTorch and grounded in the expert map, and keep it out of the default until it is promoted.
+ */
+const DEFAULT_DIR = defaultLmmDir() ?? 'native-models/myriad-s';
+const SHIPPED = join(DEFAULT_DIR, 'candidate');
+const CELLS = ['top left', 'top', 'top right', 'left', 'center', 'right', 'bottom left', 'bottom', 'bottom right'];
+const SIZE = 96;
+
+let model: MyriadSModel;
+beforeAll(async () => {
+  model = await openMyriadS(readMyriadSExport(SHIPPED), { device: 'cpu' });
+});
+
+/** A low map with one bright blob centred in 3x3 cell `cell` (row-major), as a station map would look. */
+function blobMap(cell: number | null): Float32Array {
+  const map = new Float32Array(SIZE * SIZE).fill(0.08);
+  if (cell === null) return map;
+  const cy = (Math.floor(cell / 3) + 0.5) / 3;
+  const cx = ((cell % 3) + 0.5) / 3;
+  for (let y = 0; y < SIZE; y++) {
+    for (let x = 0; x < SIZE; x++) {
+      const d2 = (y / SIZE - cy) ** 2 + (x / SIZE - cx) ** 2;
+      map[y * SIZE + x] = Math.max(0.08, 0.95 * Math.exp(-d2 / 0.003));
+    }
+  }
+  return map;
+}
+
+function request(cell: number | null): DialogRequest {
+  const map = blobMap(cell);
+  return {
+    product: 'bracket',
+    instructions: [],
+    anomaly: { map, mapWidth: SIZE, mapHeight: SIZE, score: Math.max(...map) },
+    history: [],
+    question: null,
+  };
+}
+
+describe('the candidate Myriad-S', () => {
+  it('is not what a station opens by default, and opens when a station is pointed at it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'candidate-'));
+    try {
+      for (const [lmmDir, name] of [[undefined, 'expert-narrator'], [SHIPPED, 'myriad-s']] as const) {
+        const station = await openStation({ dataDir: join(dir, name), device: 'cpu', ...(lmmDir ? { lmmDir } : {}) });
+        try {
+          const status = (await station.call('status.get', {})) as Results['status.get'];
+          expect(status.lmm?.name).toBe(name);
+          if (lmmDir) expect(status.lmm?.version).toBe(readMyriadSExport(SHIPPED).config.version);
+        } finally {
+          await station.close();
+        }
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('was trained on the default backbone and its weights stay under 40 MB', () => {
+    const { config } = readMyriadSExport(SHIPPED);
+    expect(config.backbone.sha256).toBe(getBackbone(DEFAULT_BACKBONE).sha256);
+    const bytes = readdirSync(SHIPPED)
+      .filter((f) => f.endsWith('.onnx') || f === 'tokenizer.json')
+      .reduce((sum, f) => sum + statSync(join(SHIPPED, f)).size, 0);
+    expect(bytes).toBeGreaterThan(1_000_000);
+    expect(bytes).toBeLessThan(40 * 1024 * 1024);
+  });
+
+  it('reproduces the PyTorch tokens, logits and greedy answer of its parity case', async () => {
+    const parity = readParityCase(SHIPPED);
+    const { config } = readMyriadSExport(SHIPPED);
+    const tokenizer = loadTokenizer(join(SHIPPED, 'tokenizer.json'));
+    for (const [text, ids] of parity.tokenizer_cases) expect(tokenizer.encode(text), text).toEqual(ids);
+    const result = await model.run(parityRequest(SHIPPED, config, parity), () => {}, new AbortController().signal);
+    expect(result.promptIds).toEqual(parity.input_ids);
+    expect(maxLogitDiff(parity, result.firstLogits)).toBeLessThan(1e-3);
+    const eos = tokenizer.idOf('</s>');
+    expect(result.ids).toEqual(parity.generated_ids.filter((id) => id !== eos).slice(0, result.ids.length));
+    expect(result.ids.length).toBeGreaterThan(3);
+  });
+
+  it('answers "No" for a flat low map and "Yes" naming the cell of a single bright blob', async () => {
+    const none = await model.run(request(null), () => {}, new AbortController().signal);
+    expect(parsePolarity(none.text), none.text).toBe('no');
+    const named: boolean[] = [];
+    for (let cell = 0; cell < 9; cell++) {
+      const reply = await model.run(request(cell), () => {}, new AbortController().signal);
+      expect(parsePolarity(reply.text), `${CELLS[cell]}: ${reply.text}`).toBe('yes');
+      named.push(parseCells(reply.text).includes(cell));
+    }
+    // Measured 5 of 9 (held-out synthetic location accuracy 0.40; the issue's target is 0.85). A map
+    // read transposed or mirrored by the runtime would keep at most the 3 cells on its axis.
+    expect(named.filter(Boolean).length, JSON.stringify(named)).toBeGreaterThanOrEqual(5);
+  });
+});
