@@ -5,7 +5,7 @@ import { type FeatureExtractor, openExtractor } from '../components/feature-extr
 import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
 import { maxOf } from '../components/map-normalisation';
 import { seededRandom, shuffled } from '../components/rng';
-import { planSynthetic, syntheticAnomaly } from '../components/synthetic-anomaly';
+import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
 import { syntheticCalibration } from '../components/synthetic-calibration';
 import type { ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
 import { parsePadimOptions } from './config';
@@ -209,26 +209,11 @@ async function syntheticSamples(
     const pixels = await extractor.toPixels((images[single ? 0 : unit] as GoldenImage).image);
     return single ? (augmentedViews(pixels, size, size, augment)[unit] as Float32Array) : pixels;
   };
-  const random = seededRandom(((options.seed ?? 0) * 7919 + 17) >>> 0);
   const sources = Array.from({ length: unitCount }, (_, u) => u);
-  const plans = planSynthetic(sources, unitFold, count, random);
   const out: FoldQuery[] = [];
-  for (let start = 0; start < plans.length; start += 8) {
-    if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
-    const batch = plans.slice(start, start + 8);
-    const pixels: Float32Array[] = [];
-    for (const plan of batch) {
-      const target = await pixelsOf(plan.source);
-      const donor = plan.donor === plan.source ? target : await pixelsOf(plan.donor);
-      pixels.push(syntheticAnomaly(target, donor, size, size, plan.kind, seededRandom(plan.seed)).pixels);
-    }
-    const embeddings = await extractor.embedPixels(pixels);
-    embeddings.forEach((e, k) => {
-      const plan = batch[k] as (typeof batch)[number];
-      out.push({ fold: unitFold[plan.source] as number, sample: selectChannels(e.data, e.patches, e.dim, channels) });
-    });
-    options.onProgress?.('synthetic anomalies', out.length, plans.length);
-  }
+  await embedSyntheticAnomalies(extractor, pixelsOf, sources, unitFold, count, options, (plan, e) => {
+    out.push({ fold: unitFold[plan.source] as number, sample: selectChannels(e.data, e.patches, e.dim, channels) });
+  });
   return out;
 }
 

@@ -4,7 +4,7 @@ import { gatherRows } from '../components/coreset';
 import { greedyCoresetOnnx } from '../components/coreset-graph';
 import { type Embedding, type FeatureExtractor, openExtractor } from '../components/feature-extractor';
 import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
-import { planSynthetic, syntheticAnomaly } from '../components/synthetic-anomaly';
+import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
 import { syntheticCalibration } from '../components/synthetic-calibration';
 import { maxOf } from '../components/map-normalisation';
 import { EXCLUDED, type NnSearch } from '../components/nn-search';
@@ -199,26 +199,10 @@ async function syntheticScores(
   config: PatchCoreConfig,
   options: FitOptions,
 ): Promise<number[]> {
-  const random = seededRandom(((options.seed ?? 0) * 7919 + 17) >>> 0);
-  const plans = planSynthetic(sources, foldOf, config.syntheticAnomalies, random);
-  const size = extractor.config.inputWidth;
   const scores: number[] = [];
-  for (let start = 0; start < plans.length; start += BATCH) {
-    if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
-    const batch = plans.slice(start, start + BATCH);
-    const pixels: Float32Array[] = [];
-    for (const plan of batch) {
-      const target = await pixelsOf(plan.source);
-      const donor = plan.donor === plan.source ? target : await pixelsOf(plan.donor);
-      pixels.push(syntheticAnomaly(target, donor, size, size, plan.kind, seededRandom(plan.seed)).pixels);
-    }
-    const embeddings = await extractor.embedPixels(pixels);
-    for (const [i, plan] of batch.entries()) {
-      const e = embeddings[i] as Embedding;
-      scores.push(maxOf(await rawPatchMap(search, e.data, config.centre, biases[foldOf[plan.source] as number])));
-    }
-    options.onProgress?.('synthetic anomalies', scores.length, plans.length);
-  }
+  await embedSyntheticAnomalies(extractor, pixelsOf, sources, foldOf, config.syntheticAnomalies, options, async (plan, e) => {
+    scores.push(maxOf(await rawPatchMap(search, e.data, config.centre, biases[foldOf[plan.source] as number])));
+  });
   return scores;
 }
 
