@@ -2,18 +2,9 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StationError } from '../../../common/errors';
 import { command } from '../../../host/cli/commands/models';
 import { BACKBONE_FILE, HAS_BACKBONE, SKIP_BACKBONE } from '../experts/shared-fixtures';
-
-async function errorOf(p: Promise<unknown>): Promise<StationError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(StationError);
-  return err as StationError;
-}
+import { errorOf } from '../../support/error-of';
 
 describe('npm run models', () => {
   it('refuses unknown actions, options and files with one clear message', async () => {

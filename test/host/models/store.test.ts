@@ -2,21 +2,12 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { StationError } from '../../../common/errors';
 import { getBackbone } from '../../../host/models/registry';
 import { fetchModel, importModel, listModels, readBackbone, storedPath } from '../../../host/models/store';
 import { BACKBONE_FILE, HAS_BACKBONE, SKIP_BACKBONE } from '../experts/shared-fixtures';
+import { errorOf } from '../../support/error-of';
 
 const fresh = () => mkdtemp(join(tmpdir(), 'model-store-'));
-
-async function errorOf(p: Promise<unknown>): Promise<StationError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(StationError);
-  return err as StationError;
-}
 
 /** A fetch that serves `bytes` in 3 chunks with a content-length. */
 function serving(bytes: Uint8Array): typeof fetch {

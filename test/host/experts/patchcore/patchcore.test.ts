@@ -3,25 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { StationError } from '../../../../common/errors';
 import { readGoldenFolder } from '../../../../host/experts/components/golden-set';
 import type { GoldenImage } from '../../../../host/experts/expert';
 import { fitExpert, loadExpert, saveExpert } from '../../../../host/experts/index';
 import { decodeImage, readImageFile } from '../../../../host/imaging/decode';
 import { BOTTLE, HAS_BACKBONE, HAS_BOTTLE, SKIP_BACKBONE, SKIP_BOTTLE, dataDirWithBackbone } from '../shared-fixtures';
+import { errorOf } from '../../../support/error-of';
 
 const READY = HAS_BACKBONE && HAS_BOTTLE;
 // Small input and bank keep the fit a few seconds on a shared 2-core machine.
 const spec = { kind: 'patchcore' as const, options: { inputSize: 128, minBankRows: 256, maxBankRows: 512 } };
-
-async function errorOf(p: Promise<unknown>): Promise<StationError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(StationError);
-  return err as StationError;
-}
 
 describe.skipIf(!READY)('PatchCore on real bottle images', () => {
   let dataDir: string;

@@ -1,0 +1,12 @@
+import { expect } from 'vitest';
+import { StationError } from '../../common/errors';
+
+/** The StationError `p` rejects with; fails the test when it resolves or rejects with anything else. */
+export async function errorOf(p: Promise<unknown>): Promise<StationError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(StationError);
+  return err as StationError;
+}
