@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { EvaluationReport } from '../protocol';
 import { METRIC_KEYS, type MetricKey } from '../run';
+import { type AnswerRow, lmmAnswersSection } from './lmm-answers';
 import type { ChartLegend } from './roc-chart';
 
 export interface ReportAssets {
@@ -10,6 +11,8 @@ export interface ReportAssets {
   defectRocLegend: ChartLegend[];
   gridPng: string;
   gridRows: { category: string; file: string; score: number }[];
+  /** First answers of the dialog model (first seed); empty without --lmm. */
+  answers: AnswerRow[];
 }
 
 const MEANING: Record<MetricKey, string> = {
@@ -89,6 +92,7 @@ export function renderMarkdown(r: EvaluationReport, assets: ReportAssets): strin
       (g, i) => `| ${i + 1} | ${g.category} | ${g.file} | ${g.score.toFixed(3)} | ${g.score >= r.decision_threshold ? 'defective' : 'good'} |`,
     ),
   ];
+  lines.push(...lmmAnswersSection(assets.answers, r.decision_threshold));
   if (r.warnings.length > 0) lines.push('', '## Warnings', '', ...r.warnings.map((w) => `- ${w}`));
   return `${lines.join('\n')}\n`;
 }

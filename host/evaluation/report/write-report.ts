@@ -52,6 +52,9 @@ export async function writeReport(evaluation: Evaluation, outPath: string): Prom
       file: relative(dataset.root, r.test.path),
       score: r.result.score,
     })),
+    answers: (first?.scored ?? []).flatMap((s) =>
+      s.answer === null ? [] : [{ file: relative(dataset.root, s.path), category: s.defect ?? 'good', score: s.score, answer: s.answer }],
+    ),
   });
   await writeFileAtomic(files.md, Buffer.from(markdown, 'utf8'));
   return { json: outPath, markdown: files.md, images: [files.roc, files.defects, files.grid] };

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../../../host/evaluation/protocol';
 import { CELL } from '../../../../host/evaluation/report/heatmap-grid';
 import { writeReport } from '../../../../host/evaluation/report/write-report';
+import type { DialogModel, DialogReply, DialogRequest } from '../../../../host/lmm/dialog-model';
+import { ExpertNarrator } from '../../../../host/lmm/expert-narrator/narrator';
 import { meanDifferenceSubject } from '../fixtures/mean-difference-expert';
 import { makeSyntheticDataset } from '../fixtures/synthetic-dataset';
 
@@ -47,5 +49,37 @@ describe('writeReport', () => {
     const grid = PNG.sync.read(await readFile(join(out, 'widget-1shot-heatmaps.png')));
     expect(grid.height).toBe(5 * (CELL + 6) + 6);
     expect(md.match(/^\| \d \| (good|scratch|stain) \| /gm)).toHaveLength(5);
+  });
+
+  it('without --lmm, writes no dialog section', async () => {
+    const evaluation = await evaluate({ datasetDir: root, shots: 1, seeds: 1, subject: meanDifferenceSubject(), dialog: null, lmmReason: 'x' });
+    const md = await readFile((await writeReport(evaluation, join(out, 'no-lmm.json'))).markdown, 'utf8');
+    expect(md).not.toContain('Dialog model answers');
+  });
+
+  it('with --lmm, counts where the dialog model agreed with or overruled the expert and quotes its wrong answers', async () => {
+    // The narrator follows the expert (right on every image of this set); this model says the
+    // opposite on good images, so it overrules the expert exactly there, wrongly.
+    const narrator = new ExpertNarrator();
+    const contrarian: DialogModel = {
+      name: 'contrarian',
+      version: '1',
+      generate: async (req: DialogRequest, onDelta: (d: string) => void, signal: AbortSignal): Promise<DialogReply> => {
+        const reply = await narrator.generate(req, onDelta, signal);
+        if (!reply.text.startsWith('No')) return reply;
+        return { ...reply, text: 'Yes, there is a | strange mark in the center of the widget.' };
+      },
+    };
+    const evaluation = await evaluate({ datasetDir: root, shots: 1, seeds: 1, subject: meanDifferenceSubject(), dialog: contrarian, lmmReason: '' });
+    const scored = evaluation.runs[0]?.scored ?? [];
+    const good = scored.filter((s) => s.defect === null).length;
+    expect(good).toBeGreaterThan(0);
+    const md = await readFile((await writeReport(evaluation, join(out, 'contrarian.json'))).markdown, 'utf8');
+    expect(md).toContain('## Dialog model answers (first seed)');
+    expect(md).toContain(`| agrees with the expert | ${scored.length - good} | 0 |`);
+    expect(md).toContain(`| overrules the expert | 0 | ${good} |`);
+    expect(md).toContain(`Wrong first answers (${Math.min(good, 12)} of ${good}):`);
+    // quoted answers keep the table intact: a '|' inside an answer is escaped
+    expect(md).toMatch(/^\| test\/good\/\S+ \| good \| \d\.\d{3} \| Yes, there is a \\\| strange mark/m);
   });
 });

@@ -1,0 +1,65 @@
+import { parsePolarity } from '../../../common/answer-grammar';
+
+export interface AnswerRow {
+  file: string;
+  /** Defect folder, or 'good'. */
+  category: string;
+  score: number;
+  answer: string;
+}
+
+/** How many wrong answers the report quotes: enough to see a pattern, short enough to read. */
+export const QUOTED_WRONG_ANSWERS = 12;
+
+const cellText = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
+
+/**
+ * The report section that says what the dialog model did with the expert's verdicts (first seed):
+ * where it agreed, where it overruled the expert and whether that was right (Myriad's claim is
+ * that overruling pays), and the wrong answers quoted, so a person can see why accuracy_lmm is
+ * what it is. Empty when the run had no dialog model.
+ */
+export function lmmAnswersSection(rows: readonly AnswerRow[], threshold: number): string[] {
+  if (rows.length === 0) return [];
+  const counts = { agreeRight: 0, agreeWrong: 0, overruleRight: 0, overruleWrong: 0, unparsed: 0 };
+  const wrong: (AnswerRow & { said: string })[] = [];
+  for (const row of rows) {
+    const said = parsePolarity(row.answer);
+    const defective = row.category !== 'good';
+    const right = said !== 'unknown' && (said === 'yes') === defective;
+    if (!right) wrong.push({ ...row, said });
+    if (said === 'unknown') {
+      counts.unparsed += 1;
+      continue;
+    }
+    const agrees = (said === 'yes') === row.score >= threshold;
+    if (agrees) counts[right ? 'agreeRight' : 'agreeWrong'] += 1;
+    else counts[right ? 'overruleRight' : 'overruleWrong'] += 1;
+  }
+  return [
+    '',
+    '## Dialog model answers (first seed)',
+    '',
+    `The expert calls an image defective at score >= ${threshold}; the first answer's "Yes"/"No" is the dialog model's verdict.`,
+    '',
+    '| first answer | right | wrong |',
+    '| --- | --- | --- |',
+    `| agrees with the expert | ${counts.agreeRight} | ${counts.agreeWrong} |`,
+    `| overrules the expert | ${counts.overruleRight} | ${counts.overruleWrong} |`,
+    `| neither "Yes" nor "No" (counted wrong) | - | ${counts.unparsed} |`,
+    '',
+    wrong.length === 0
+      ? 'Every first answer was right.'
+      : `Wrong first answers (${Math.min(wrong.length, QUOTED_WRONG_ANSWERS)} of ${wrong.length}):`,
+    ...(wrong.length === 0
+      ? []
+      : [
+          '',
+          '| file | truth | expert score | answer |',
+          '| --- | --- | --- | --- |',
+          ...wrong
+            .slice(0, QUOTED_WRONG_ANSWERS)
+            .map((w) => `| ${cellText(w.file)} | ${w.category} | ${w.score.toFixed(3)} | ${cellText(w.answer)} |`),
+        ]),
+  ];
+}
