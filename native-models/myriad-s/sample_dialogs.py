@@ -11,6 +11,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from myriad_s.bpe import BPE  # noqa: E402
 from myriad_s.corpus import make_dialog  # noqa: E402
+from myriad_s.data import encode_dialog  # noqa: E402
 from myriad_s.synth.engine import make_sample  # noqa: E402
 from myriad_s.synth.parts import make_product  # noqa: E402
 
@@ -34,6 +35,15 @@ def main(argv=None):
         whole = tokenizer.encode("".join(t for t, _ in r["segments"]))
         pieces = [i for t, _ in r["segments"] for i in tokenizer.encode(t)]
         r["segments_encode_as_whole"] = whole == pieces
+        # The loss weights training sees, per segment: which weights its tokens got, and whether each
+        # token's weight is non-zero exactly where it has a label.
+        ids, labels, weights = encode_dialog(tokenizer, r["segments"], 10**6, first_answer_weight=3.0)
+        at, r["segment_weights"] = 1, []
+        for text, _ in r["segments"]:
+            n = len(tokenizer.encode(text))
+            r["segment_weights"].append(sorted(set(weights[at : at + n])))
+            at += n
+        r["weights_follow_labels"] = all((w > 0) == (l != -100) for w, l in zip(weights, labels))
         print(json.dumps(r))
 
 

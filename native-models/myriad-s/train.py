@@ -7,6 +7,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import sys
 import time
 
@@ -37,7 +38,7 @@ def make_batch(model, tokenizer, examples, rng, cfg):
     mcfg = model.cfg
     device = model.embed.weight.device
     image_id = tokenizer.token_id("<image>")
-    embeds, labels = [], []
+    embeds, labels, weights = [], [], []
     picks = rng.integers(0, len(examples), cfg.batch)
     maps = torch.from_numpy(np.stack([examples[i].anomaly_map for i in picks]))[:, None]
     loaded = [None if rng.random() < cfg.feature_dropout else examples[i].load_features() for i in picks]
@@ -48,19 +49,23 @@ def make_batch(model, tokenizer, examples, rng, cfg):
     visual = model.visual_tokens(feats.to(device), maps.to(device))
     for b, i in enumerate(picks):
         e = examples[i]
-        ids, lab = encode_dialog(tokenizer, make_dialog(rng, e.product, e.defects, e.nuisances), cfg.max_len)
+        ids, lab, wts = encode_dialog(tokenizer, make_dialog(rng, e.product, e.defects, e.nuisances), cfg.max_len,
+                                      cfg.first_answer_weight)
         at = ids.index(image_id)
         embeds.append(model.splice(ids, image_id, visual[b]))
         labels.append(lab[:at] + [-100] * visual.shape[1] + lab[at + 1 :])
+        weights.append(wts[:at] + [0.0] * visual.shape[1] + wts[at + 1 :])
     t = max(len(l) for l in labels)
     x = torch.zeros(len(embeds), t, mcfg.hidden, device=device)
     y = torch.full((len(embeds), t), -100, dtype=torch.long)
+    w = torch.zeros(len(embeds), t)
     mask = torch.zeros(len(embeds), t, dtype=torch.long)
-    for b, (e, l) in enumerate(zip(embeds, labels)):
+    for b, (e, l, wt) in enumerate(zip(embeds, labels, weights)):
         x[b, : len(l)] = e
         y[b, : len(l)] = torch.tensor(l)
+        w[b, : len(l)] = torch.tensor(wt)
         mask[b, : len(l)] = 1
-    return x, y.to(device), mask.to(device)
+    return x, y.to(device), w.to(device), mask.to(device)
 
 
 def save_checkpoint(path, model, opt, step, cfg_name, rng):
@@ -78,6 +83,9 @@ def main(argv=None):
     ap.add_argument("--steps", type=int, help="override the configuration's step count")
     ap.add_argument("--examples", type=int, help="override the number of generated examples (proxy maps only)")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--init", help="a training directory to start from: its checkpoints/last.pt weights and its tokenizer "
+                    "(a fresh schedule and optimizer; parameters it lacks keep their initialisation); ignored when --out "
+                    "already holds a checkpoint to resume")
     ap.add_argument("--device", default="cpu", help="torch device, e.g. cuda: same data, same schedule; checkpoints are saved for the CPU")
     ap.add_argument("--dataset", help="a data set mapped by the station's expert (make_dataset.py + training-data-cli.ts); "
                     "without it, proxy maps from the ground truth are used (tests and smoke runs only)")
@@ -100,6 +108,8 @@ def main(argv=None):
         cfg.model.feature_channels, cfg.model.feature_size, cfg.model.map_size = channels, size, map_size
     else:
         examples = generate_examples(cfg.seed, cfg.examples, cfg.image_size, cfg.model.map_size)
+    if args.init and not os.path.exists(ckpt_path):
+        shutil.copyfile(os.path.join(args.init, "tokenizer.json"), tok_path)  # the weights' token ids
     if os.path.exists(tok_path):
         tokenizer = BPE.load(tok_path)
     else:
@@ -122,6 +132,14 @@ def main(argv=None):
         rng.bit_generator.state = ck["rng"]
         torch.set_rng_state(ck["torch_rng"])
         print(f"resumed at step {step}", flush=True)
+    elif args.init:
+        init = torch.load(os.path.join(args.init, "checkpoints", "last.pt"), map_location="cpu")["model"]
+        own = model.state_dict()
+        foreign = [k for k, v in init.items() if k not in own or own[k].shape != v.shape]
+        if foreign:
+            raise SystemExit(f"--init {args.init} is not this configuration: {foreign[:4]}")
+        missing, _ = model.load_state_dict(init, strict=False)
+        print(f"initialised from {args.init}; new parameters: {missing}", flush=True)
 
     log = open(os.path.join(args.out, "train-log.jsonl"), "a")
     model.train()
@@ -129,10 +147,13 @@ def main(argv=None):
         t = time.time()
         for g in opt.param_groups:
             g["lr"] = lr_at(step, cfg)
-        x, y, mask = make_batch(model, tokenizer, examples, rng, cfg)
+        x, y, w, mask = make_batch(model, tokenizer, examples, rng, cfg)
         pos = (mask.cumsum(1) - 1).clamp(min=0)
         logits, _ = model.decoder(x, mask, pos, model.decoder.empty_past(x.shape[0], x.device))
-        loss = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), y[:, 1:].reshape(-1), ignore_index=-100)
+        per_token = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), y[:, 1:].reshape(-1),
+                                    ignore_index=-100, reduction="none")
+        w = w[:, 1:].reshape(-1)
+        loss = (per_token * w).sum() / w.sum()
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)

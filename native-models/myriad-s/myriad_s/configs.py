@@ -23,6 +23,9 @@ class TrainConfig:
     # Share of examples trained with zero features: the station may hand over only the stored map
     # (follow-up questions on a recorded inspection), and the answer must still be grounded in it.
     feature_dropout: float = 0.15
+    # The first answer's few content words (Yes/No, type, cell) are a small share of the answer
+    # tokens; weighting that answer makes them count as much as the station's use of them.
+    first_answer_weight: float = 1.0
     extra: dict = field(default_factory=dict)
 
 
@@ -42,5 +45,6 @@ CONFIGS = {
         model=ModelConfig(q_dim=96, q_layers=2, q_heads=4, learned_queries=8, hidden=192, layers=4, heads=4,
                           vocab=1024, max_positions=512),
         steps=1800, batch=16, warmup=90, examples=6000, tokenizer_vocab=1024, max_len=320, checkpoint_every=100,
+        feature_dropout=0.25, first_answer_weight=3.0,
     ),
 }

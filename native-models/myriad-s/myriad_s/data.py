@@ -66,11 +66,16 @@ def dialog_texts(examples: list, rng: np.random.Generator, per_example: int = 2)
     return ["".join(t for t, _ in make_dialog(rng, e.product, e.defects, e.nuisances)) for e in examples for _ in range(per_example)]
 
 
-def encode_dialog(tokenizer: BPE, segments: list, max_len: int):
-    """ids (with BOS) and labels (-100 where the model is not trained to produce the token)."""
-    ids, labels = [tokenizer.token_id("<s>")], [-100]
+def encode_dialog(tokenizer: BPE, segments: list, max_len: int, first_answer_weight: float = 1.0):
+    """ids (with BOS), labels (-100 where the model is not trained to produce the token) and a loss
+    weight per token: the first answer, the verdict the station records, weighs first_answer_weight."""
+    ids, labels, weights = [tokenizer.token_id("<s>")], [-100], [0.0]
+    answers = 0
     for text, trainable in segments:
         piece = tokenizer.encode(text)
         ids += piece
         labels += piece if trainable else [-100] * len(piece)
-    return ids[:max_len], labels[:max_len]
+        weight = (first_answer_weight if answers == 0 else 1.0) if trainable else 0.0
+        weights += [weight] * len(piece)
+        answers += int(trainable)
+    return ids[:max_len], labels[:max_len], weights[:max_len]

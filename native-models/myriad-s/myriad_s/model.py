@@ -137,9 +137,16 @@ class ExpertEncoder(nn.Module):
         self.blocks = conv_pool_blocks(chans)
         self.proj = nn.Conv2d(chans[-1], cfg.hidden, 1)
         self.pos = nn.Parameter(torch.randn(1, 9, cfg.hidden) * 0.02)
+        # Each cell's own identity, scaled by how much evidence the map holds there: the tokens of
+        # hot cells then name their place, so the decoder can read "where" by plain averaging over
+        # the nine tokens instead of having to learn an arg-max attention first.
+        self.evidence = nn.Conv2d(chans[-1], 1, 1)
+        self.cell = nn.Parameter(torch.randn(1, 9, cfg.hidden) * 0.1)
 
     def forward(self, anomaly_map):
-        return self.proj(self.blocks(anomaly_map)).flatten(2).transpose(1, 2) + self.pos
+        h = self.blocks(anomaly_map)
+        gate = torch.sigmoid(self.evidence(h)).flatten(2).transpose(1, 2)  # (B, 9, 1)
+        return self.proj(h).flatten(2).transpose(1, 2) + self.pos + gate * self.cell
 
 
 class RMSNorm(nn.Module):

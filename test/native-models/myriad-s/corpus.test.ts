@@ -21,6 +21,8 @@ interface Row {
   nuisances: Instance[];
   segments: Array<[string, boolean]>;
   segments_encode_as_whole: boolean;
+  segment_weights: number[][];
+  weights_follow_labels: boolean;
 }
 
 const firstAnswer = (r: Row) => (r.segments.find(([, trainable]) => trainable)?.[0] ?? '').replace('</s>', '').trim();
@@ -77,6 +79,17 @@ describe.skipIf(!hasTorch)('Myriad-S instruction corpus', () => {
     for (const r of rows) {
       for (const [text, trainable] of r.segments) if (trainable) expect(text.endsWith('</s>')).toBe(true);
       expect(r.segments_encode_as_whole).toBe(true);
+    }
+  });
+
+  it('weighs the first answer (the recorded verdict) above follow-ups in the loss, and nothing else', () => {
+    for (const r of rows) {
+      expect(r.weights_follow_labels).toBe(true);
+      const trainable = r.segments.map(([, t]) => t);
+      const answerWeights = r.segment_weights.filter((_, i) => trainable[i]);
+      expect(answerWeights[0]).toEqual([3]);
+      for (const w of answerWeights.slice(1)) expect(w).toEqual([1]);
+      for (const w of r.segment_weights.filter((_, i) => !trainable[i])) expect(w).toEqual([0]);
     }
   });
 });
