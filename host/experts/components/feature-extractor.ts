@@ -6,6 +6,7 @@ import { type FeatureModelConfig, cachedFeatureModel } from '../../models/featur
 import { type BackboneSpec } from '../../models/registry';
 import { readBackbone } from '../../models/store';
 import type { ExpertRuntime } from '../expert';
+import { type Photometric, standardisePixels } from './photometric';
 
 /**
  * Shared by the memory-bank experts: image -> backbone taps -> PatchCore embedding, one row per
@@ -13,6 +14,8 @@ import type { ExpertRuntime } from '../expert';
  */
 export interface FeatureExtractorConfig extends FeatureModelConfig {
   backbone: string;
+  /** Applied by `toPixels`, so fitting, calibration and inspection see the same input. */
+  photometric?: Photometric;
 }
 
 /** (patches, dim) row-major; patch p is grid cell (p / gridWidth, p % gridWidth). */
@@ -32,7 +35,7 @@ export interface FeatureExtractor {
   readonly dim: number;
   /** What runs the graph (e.g. 'cpu'), and the fallback warning if any. */
   readonly device: OnnxSession['device'];
-  /** Resizes an image to the input size: (3, H, W) float32, 0..255 RGB. */
+  /** Resizes an image to the input size: (3, H, W) float32, 0..255 RGB, photometric normalisation applied. */
   toPixels(image: RgbImage): Promise<Float32Array>;
   /** Embeds a batch of prepared pixel tensors (each from `toPixels`, possibly augmented). */
   embedPixels(pixels: readonly Float32Array[]): Promise<Embedding[]>;
@@ -82,7 +85,11 @@ export async function createFeatureExtractor(
     }));
   }
 
-  const toPixels = (image: RgbImage) => imageToPixels(image, W, H);
+  const standardise = config.photometric === 'standardise';
+  const toPixels = async (image: RgbImage) => {
+    const pixels = await imageToPixels(image, W, H);
+    return standardise ? standardisePixels(pixels) : pixels;
+  };
   return {
     config,
     spec,
@@ -127,6 +134,8 @@ export interface ExtractorOptions {
   taps: string[];
   tapWeights?: number[];
   inputSize: number;
+  /** Resolved at fit time (components/photometric.ts); absent = none. */
+  photometric?: Photometric;
 }
 
 export function openExtractor(options: ExtractorOptions, runtime: ExpertRuntime): Promise<FeatureExtractor> {
@@ -137,6 +146,7 @@ export function openExtractor(options: ExtractorOptions, runtime: ExpertRuntime)
       inputWidth: options.inputSize,
       inputHeight: options.inputSize,
       ...(options.tapWeights ? { tapWeights: options.tapWeights } : {}),
+      ...(options.photometric ? { photometric: options.photometric } : {}),
     },
     runtime,
   );

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { StationError } from '../../../common/errors';
 import { DEFAULT_BACKBONE, getBackbone } from '../../models/registry';
 import { AUGMENTATIONS } from '../components/augment';
+import { PHOTOMETRIC } from '../components/photometric';
 
 /** PaDiM settings; every field can be overridden through `ExpertSpec.options`. */
 export const PadimOptions = z.strictObject({
@@ -15,6 +16,8 @@ export const PadimOptions = z.strictObject({
   epsilon: z.number().positive().max(10).default(0.01),
   augment: z.enum([...AUGMENTATIONS, 'auto']).default('auto'),
   augmentBelow: z.number().int().min(0).max(1000).default(8),
+  /** 'auto': grey levels standardised per image when every golden image is grey (components/photometric.ts). */
+  photometric: z.enum([...PHOTOMETRIC, 'auto']).default('auto'),
   /** Gaussian smoothing of the map in input pixels (PaDiM/anomalib: sigma 4). */
   sigma: z.number().min(0).max(32).default(4),
   folds: z.number().int().min(2).max(10).default(5),

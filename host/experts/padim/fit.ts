@@ -2,6 +2,7 @@ import { StationError } from '../../../common/errors';
 import { loadSession } from '../../inference/onnx-runtime';
 import { type Augmentation, augmentedViews } from '../components/augment';
 import { type FeatureExtractor, openExtractor } from '../components/feature-extractor';
+import { resolvePhotometric } from '../components/photometric';
 import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
 import { maxOf } from '../components/map-normalisation';
 import { seededRandom, shuffled } from '../components/rng';
@@ -32,7 +33,9 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
     singleNote: 'one golden image: calibrated on its dihedral views (leave-one-view-out)',
   });
 
-  const extractor = await openExtractor(config, options);
+  const { photometric, notes: photometricNotes } = resolvePhotometric(config.photometric, images);
+  notes.push(...photometricNotes);
+  const extractor = await openExtractor({ ...config, photometric }, options);
   const random = seededRandom(options.seed ?? 0);
   const channels = pickChannels(extractor.dim, config.channels, random);
   if (channels.length < config.channels) notes.push(`all ${channels.length} embedding channels used (fewer than ${config.channels})`);
@@ -64,7 +67,7 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   return {
     expert: padimExpert(descriptor, extractor, session),
     state: {
-      config: { ...config },
+      config: { ...config, photometric },
       channels: [...channels],
       embeddingDim: extractor.dim,
       positions: samples.positions,

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { StationError } from '../../../common/errors';
 import { openExtractor } from '../components/feature-extractor';
+import { fittedPhotometric } from '../components/photometric';
 import type { ExpertModule } from '../expert';
 import { PadimOptions } from './config';
 import { PADIM_STATE_VERSION, fitPadim } from './fit';
@@ -29,7 +30,7 @@ export const padim: ExpertModule = {
     const d = channels.length;
     const mean = floats(blobs.mean, positions * d, 'mean');
     const invCov = floats(blobs.inv_cov, positions * d * d, 'inv_cov');
-    const extractor = await openExtractor(config, runtime);
+    const extractor = await openExtractor({ ...config, photometric: fittedPhotometric(config.photometric) }, runtime);
     const grid = extractor.gridWidth * extractor.gridHeight;
     if (extractor.spec.sha256 !== descriptor.backboneSha256 || extractor.dim !== embeddingDim || grid !== positions) {
       throw new StationError(

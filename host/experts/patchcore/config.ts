@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { StationError } from '../../../common/errors';
 import { AUGMENTATIONS } from '../components/augment';
+import { PHOTOMETRIC } from '../components/photometric';
 import { DEFAULT_BACKBONE, getBackbone } from '../../models/registry';
 
 /**
@@ -15,6 +16,8 @@ export const PatchCoreOptions = z.strictObject({
   /** 'auto': dihedral views when the golden set has at most `augmentBelow` images. */
   augment: z.enum([...AUGMENTATIONS, 'auto']).default('auto'),
   augmentBelow: z.number().int().min(0).max(1000).default(8),
+  /** 'auto': grey levels standardised per image when every golden image is grey (components/photometric.ts). */
+  photometric: z.enum([...PHOTOMETRIC, 'auto']).default('auto'),
   /** Coreset: keep this share of the patches, at least `minBankRows`, at most `maxBankRows`. */
   coresetRatio: z.number().gt(0).max(1).default(0.1),
   minBankRows: z.number().int().min(16).default(2048),

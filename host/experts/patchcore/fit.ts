@@ -4,6 +4,7 @@ import { gatherRows } from '../components/coreset';
 import { greedyCoresetOnnx } from '../components/coreset-graph';
 import { type Embedding, type FeatureExtractor, openExtractor } from '../components/feature-extractor';
 import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
+import { resolvePhotometric } from '../components/photometric';
 import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
 import { syntheticCalibration } from '../components/synthetic-calibration';
 import { maxOf } from '../components/map-normalisation';
@@ -41,7 +42,9 @@ export async function fitPatchCore(
     singleNote: 'one golden image: calibrated on its 8 dihedral views (leave-one-view-out)',
   });
 
-  const extractor = await openExtractor(config, options);
+  const { photometric, notes: photometricNotes } = resolvePhotometric(config.photometric, images);
+  notes.push(...photometricNotes);
+  const extractor = await openExtractor({ ...config, photometric }, options);
   const views = await embedGolden(extractor, images, augment, config.orient, options);
   const random = seededRandom(options.seed ?? 0);
   // Units are what a fold holds out: whole images, or the views of the single image.
@@ -68,7 +71,7 @@ export async function fitPatchCore(
   return {
     expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient),
     state: {
-      config: { ...config },
+      config: { ...config, photometric },
       bankRows: bank.length / extractor.dim,
       dim: extractor.dim,
       calibrationScores: { golden: held.scores, synthetic },

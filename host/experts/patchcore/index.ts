@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { StationError } from '../../../common/errors';
 import { openExtractor } from '../components/feature-extractor';
+import { fittedPhotometric } from '../components/photometric';
 import type { ExpertModule } from '../expert';
 import { PatchCoreOptions } from './config';
 import { PATCHCORE_STATE_VERSION, fitPatchCore } from './fit';
@@ -29,7 +30,7 @@ export const patchcore: ExpertModule = {
     if (!bytes || bytes.byteLength !== bankRows * dim * 4) {
       throw new StationError('BAD_MODEL', `PatchCore memory bank is missing or has the wrong size (expected ${bankRows}x${dim} float32)`);
     }
-    const extractor = await openExtractor(config, runtime);
+    const extractor = await openExtractor({ ...config, photometric: fittedPhotometric(config.photometric) }, runtime);
     if (extractor.spec.sha256 !== descriptor.backboneSha256 || extractor.dim !== dim) {
       throw new StationError('BAD_MODEL', `PatchCore was fitted on backbone ${descriptor.backbone} ${descriptor.backboneSha256 ?? ''}, which the model store does not hold`);
     }
