@@ -19,6 +19,8 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from myriad_s.bpe import BPE  # noqa: E402
+from myriad_s.data import load_station_examples  # noqa: E402
+from myriad_s.feature_domain import descriptor, fit_domain  # noqa: E402
 from myriad_s.generate import greedy  # noqa: E402
 from myriad_s.model import ModelConfig, MyriadS  # noqa: E402
 from myriad_s.prompt import PROMPT, SPECIAL, STOP_STRINGS, render_prompt  # noqa: E402
@@ -157,6 +159,8 @@ def main(argv=None):
     ap.add_argument("--name", default="myriad-s")
     ap.add_argument("--max-new-tokens", type=int, default=160)
     ap.add_argument("--parity", action="store_true", help="also write parity/ with PyTorch reference outputs")
+    ap.add_argument("--dataset", help="the training data set (train.py --dataset): records its features' domain in "
+                    "config.json, so the station uses features only for images like them (myriad_s/feature_domain.py)")
     args = ap.parse_args(argv)
     ck = torch.load(os.path.join(args.train_dir, "checkpoints", "last.pt"))
     cfg = ModelConfig(**ck["model_config"])
@@ -169,8 +173,12 @@ def main(argv=None):
     shutil.copyfile(os.path.join(args.train_dir, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
     digest = hashlib.sha256(open(os.path.join(args.out, "decoder_model_merged.onnx"), "rb").read()).hexdigest()[:12]
     version = f"{ck['config']}-step{ck['step']}-{digest}"
+    config = station_config(cfg, args.name, version, args.max_new_tokens)
+    if args.dataset:
+        examples, _ = load_station_examples(args.dataset)
+        config["feature_domain"] = fit_domain(np.stack([descriptor(e.load_features()) for e in examples]))
     with open(os.path.join(args.out, "config.json"), "w") as fh:
-        json.dump(station_config(cfg, args.name, version, args.max_new_tokens), fh, indent=2)
+        json.dump(config, fh, indent=2)
     if args.parity:
         write_parity(model, tokenizer, args.out, max_new=24)
     print(f"exported {version} to {args.out}")

@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from myriad_s.bpe import BPE  # noqa: E402
 from myriad_s.configs import CONFIGS  # noqa: E402
 from myriad_s.corpus import make_dialog  # noqa: E402
+from myriad_s.expert_maps import add_benign_response  # noqa: E402
 from myriad_s.data import dialog_texts, encode_dialog, generate_examples, load_station_examples  # noqa: E402
 from myriad_s.model import MyriadS  # noqa: E402
 
@@ -40,7 +41,10 @@ def make_batch(model, tokenizer, examples, rng, cfg):
     image_id = tokenizer.token_id("<image>")
     embeds, labels, weights = [], [], []
     picks = rng.integers(0, len(examples), cfg.batch)
-    maps = torch.from_numpy(np.stack([examples[i].anomaly_map for i in picks]))[:, None]
+    maps = torch.from_numpy(np.stack([
+        add_benign_response(examples[i].anomaly_map, rng) if rng.random() < cfg.benign_response else examples[i].anomaly_map
+        for i in picks
+    ]))[:, None]
     loaded = [None if rng.random() < cfg.feature_dropout else examples[i].load_features() for i in picks]
     feats = torch.stack([
         torch.from_numpy(f) if f is not None else torch.zeros(mcfg.feature_channels, mcfg.feature_size, mcfg.feature_size)

@@ -66,6 +66,25 @@ export const MyriadSConfig = z.object({
   }),
   stop_strings: z.array(z.string().min(1)).max(16),
   max_new_tokens: positiveInt.max(4096),
+  /**
+   * The training features' domain (native-models/myriad-s/myriad_s/feature_domain.py): features of
+   * an image farther than `max_distance` from it are not handed to the model. Absent: always used.
+   */
+  feature_domain: z
+    .object({
+      descriptor: z.string(),
+      mean: z.array(z.number()).min(1),
+      std: z.array(z.number().positive()).min(1),
+      max_distance: z.number().positive(),
+      samples: positiveInt,
+    })
+    .optional(),
+}).superRefine((c, ctx) => {
+  const d = c.feature_domain;
+  const want = 2 * c.backbone.feature_channels;
+  if (d && (d.mean.length !== want || d.std.length !== want)) {
+    ctx.addIssue({ code: 'custom', path: ['feature_domain'], message: `mean and std must hold ${want} values (2 x feature_channels)` });
+  }
 });
 export type MyriadSConfig = z.infer<typeof MyriadSConfig>;
 

@@ -71,7 +71,7 @@ export class MyriadSModel implements DialogModel {
     const { config, sessions } = this.parts;
     const map = resizeMap(req.anomaly, config.map_width, config.map_height);
     const b = config.backbone;
-    const features = featuresTensor(usableFeatures(req.features, b), b.feature_channels, b.feature_height, b.feature_width);
+    const features = featuresTensor(usableFeatures(req.features, b, config.feature_domain), b.feature_channels, b.feature_height, b.feature_width);
     const image = floatOutput(await sessions.vision_encoder.run({ features, anomaly_map: map }), 'image_embeds');
     const expert = floatOutput(await sessions.expert_encoder.run({ anomaly_map: map }), 'expert_embeds');
     const h = config.decoder.hidden_size;

@@ -34,19 +34,55 @@ export function resizeMap(anomaly: DialogAnomaly, width: number, height: number)
   return { data: out, dims: [1, 1, height, width] };
 }
 
+export interface FeatureDomain {
+  mean: readonly number[];
+  std: readonly number[];
+  max_distance: number;
+}
+
 /**
- * The features Myriad-S may read: those of the backbone it was trained on, on its grid. Others (a
- * recipe on another backbone or input size) are dropped, and the answer comes from the expert map
- * alone, which training prepared it for (feature dropout); failing every answer would be worse.
+ * The features Myriad-S may read: those of the backbone it was trained on, on its grid, and (when
+ * the export records its training domain) of an image like those it was trained on. Others (a
+ * recipe on another backbone or input size, a part unlike any training part) are dropped, and the
+ * answer comes from the expert map alone, which training prepared it for (feature dropout);
+ * failing every answer, or reading features it never learned, would be worse.
  */
 export function usableFeatures(
   features: DialogFeatures | undefined,
   backbone: { sha256: string; feature_channels: number; feature_height: number; feature_width: number },
+  domain?: FeatureDomain,
 ): DialogFeatures | undefined {
   if (!features) return undefined;
   if (features.backboneSha256 !== undefined && features.backboneSha256 !== backbone.sha256) return undefined;
   const { dim, gridWidth, gridHeight } = features;
-  return dim === backbone.feature_channels && gridWidth === backbone.feature_width && gridHeight === backbone.feature_height ? features : undefined;
+  if (dim !== backbone.feature_channels || gridWidth !== backbone.feature_width || gridHeight !== backbone.feature_height) return undefined;
+  return domain && featureDistance(features, domain) > domain.max_distance ? undefined : features;
+}
+
+/**
+ * Distance of an image's features from the training domain, as feature_domain.py computes it:
+ * each channel's mean and standard deviation over the grid, z-scored per dimension, root mean square.
+ */
+export function featureDistance(features: DialogFeatures, domain: FeatureDomain): number {
+  const { data, dim } = features;
+  const patches = data.length / dim;
+  const sum = new Float64Array(dim);
+  const sq = new Float64Array(dim);
+  for (let p = 0; p < patches; p++) {
+    for (let c = 0; c < dim; c++) {
+      const v = data[p * dim + c] as number;
+      sum[c] = (sum[c] as number) + v;
+      sq[c] = (sq[c] as number) + v * v;
+    }
+  }
+  let total = 0;
+  for (let c = 0; c < dim; c++) {
+    const mean = (sum[c] as number) / patches;
+    const std = Math.sqrt(Math.max(0, (sq[c] as number) / patches - mean * mean));
+    total += ((mean - (domain.mean[c] as number)) / (domain.std[c] as number)) ** 2;
+    total += ((std - (domain.mean[dim + c] as number)) / (domain.std[dim + c] as number)) ** 2;
+  }
+  return Math.sqrt(total / (2 * dim));
 }
 
 /**

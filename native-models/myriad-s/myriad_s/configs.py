@@ -26,6 +26,8 @@ class TrainConfig:
     # The first answer's few content words (Yes/No, type, cell) are a small share of the answer
     # tokens; weighting that answer makes them count as much as the station's use of them.
     first_answer_weight: float = 1.0
+    # Share of examples whose map gets a benign sub-threshold response (expert_maps.add_benign_response).
+    benign_response: float = 0.0
     extra: dict = field(default_factory=dict)
 
 
@@ -45,6 +47,6 @@ CONFIGS = {
         model=ModelConfig(q_dim=96, q_layers=2, q_heads=4, learned_queries=8, hidden=192, layers=4, heads=4,
                           vocab=1024, max_positions=512),
         steps=1800, batch=16, warmup=90, examples=6000, tokenizer_vocab=1024, max_len=320, checkpoint_every=100,
-        feature_dropout=0.25, first_answer_weight=3.0,
+        feature_dropout=0.25, first_answer_weight=3.0, benign_response=0.35,
     ),
 }

@@ -5,6 +5,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExpertNarrator } from '../../../host/lmm/expert-narrator/narrator';
 import { evaluateSynthetic } from '../../../host/lmm/myriad-s/synthetic-eval';
+import { MyriadSConfig } from '../../../host/lmm/myriad-s/config';
+import { featureDistance, usableFeatures } from '../../../host/lmm/myriad-s/visual-input';
+import type { DialogFeatures } from '../../../host/lmm/dialog-model';
 import { writeExpertMaps, type ExpertMapIndex } from '../../../host/lmm/myriad-s/training-data';
 import { fitExpert } from '../../../host/experts';
 import { readImageFile } from '../../../host/imaging/decode';
@@ -98,6 +101,46 @@ print(json.dumps({"shape": list(shape), "map": float(e.anomaly_map[7, 11]), "fea
     expect(out).toMatch(/data: 4 examples/);
     const log = readFileSync(join(work, 'train/train-log.jsonl'), 'utf8').trim().split('\n');
     expect(log).toHaveLength(2);
+  });
+
+  it('records the training features\' domain at export, and the station measures it as Python does', () => {
+    // after the tiny training above
+    const out = join(work, 'export');
+    python([join(SCRIPTS, 'export.py'), '--train-dir', join(work, 'train'), '--out', out, '--dataset', dataset]);
+    const config = MyriadSConfig.parse(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')));
+    const domain = config.feature_domain;
+    if (!domain) throw new Error('export --dataset wrote no feature_domain');
+    const [c, h, w] = mapped.features_shape;
+    expect(domain.mean).toHaveLength(2 * c);
+    expect(domain.samples).toBe(4);
+    const python_ = JSON.parse(
+      python([
+        '-c',
+        `import sys, json; sys.path.insert(0, ${JSON.stringify(SCRIPTS)})
+import numpy as np
+from myriad_s.data import load_station_examples
+from myriad_s.feature_domain import descriptor, distance
+d = json.load(open(${JSON.stringify(join(out, 'config.json'))}))["feature_domain"]
+ex, _ = load_station_examples(${JSON.stringify(dataset)})
+print(json.dumps({e.features_path.split("/")[-1]: float(distance(descriptor(e.load_features()), np.array(d["mean"]), np.array(d["std"]))) for e in ex}))`,
+      ]),
+    ) as Record<string, number>;
+    const backbone = config.backbone;
+    for (const entry of Object.values(mapped.samples)) {
+      // the station hands features over as (patches, dim); the file is (C, H, W)
+      const chw = readFileSync(join(dataset, 'expert', entry.features));
+      const data = new Float32Array(c * h * w);
+      for (let ch = 0; ch < c; ch++) for (let p = 0; p < h * w; p++) data[p * c + ch] = chw.readFloatLE((ch * h * w + p) * 4);
+      const features: DialogFeatures = { data, dim: c, gridWidth: w, gridHeight: h, backboneSha256: backbone.sha256 };
+      const d = featureDistance(features, domain);
+      expect(d).toBeCloseTo(python_[entry.features] as number, 4);
+      expect(usableFeatures(features, backbone, domain)).toBe(features);
+      // The same part under a lamp three times brighter in feature space is foreign: map only.
+      const foreign = { ...features, data: data.map((v) => 3 * v + 1) };
+      expect(featureDistance(foreign, domain)).toBeGreaterThan(domain.max_distance);
+      expect(usableFeatures(foreign, backbone, domain)).toBeUndefined();
+      expect(usableFeatures(foreign, backbone)).toBe(foreign);
+    }
   });
 });
 
