@@ -20,7 +20,7 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from myriad_s.bpe import BPE  # noqa: E402
 from myriad_s.data import load_station_examples  # noqa: E402
-from myriad_s.feature_domain import descriptor, fit_domain  # noqa: E402
+from myriad_s.feature_domain import descriptor, distance, fit_domain  # noqa: E402
 from myriad_s.generate import greedy  # noqa: E402
 from myriad_s.model import ModelConfig, MyriadS  # noqa: E402
 from myriad_s.prompt import PROMPT, SPECIAL, STOP_STRINGS, render_prompt  # noqa: E402
@@ -109,19 +109,23 @@ def station_config(cfg: ModelConfig, name: str, version: str, max_new_tokens: in
     }
 
 
-def parity_case(cfg: ModelConfig):
-    """Fixed inputs: seeded features, a map with one blob in the top left cell, a prompt with an instruction."""
+def parity_case(cfg: ModelConfig, features=None):
+    """Fixed inputs: the given features (a training sample's, so the station's feature-domain check lets
+    them through as it would in use) or seeded ones, a map with one blob in the top left cell, a prompt
+    with an instruction."""
     rng = np.random.default_rng(1234)
     feats = (rng.standard_normal((cfg.feature_channels, cfg.feature_size, cfg.feature_size)) * 0.5).astype(np.float32)
+    if features is not None:
+        feats = features.astype(np.float32)
     yy, xx = np.mgrid[0 : cfg.map_size, 0 : cfg.map_size] / cfg.map_size
     amap = np.clip(0.1 + 0.85 * np.exp(-(((yy - 0.15) ** 2 + (xx - 0.2) ** 2) / 0.004)), 0, 1).astype(np.float32)
     prompt = render_prompt("bottle", ["You can ignore the shadow cast when you detect anomalies."], [], None)
     return feats, amap, prompt
 
 
-def write_parity(model: MyriadS, tokenizer: BPE, out: str, max_new: int) -> None:
+def write_parity(model: MyriadS, tokenizer: BPE, out: str, max_new: int, features=None) -> None:
     cfg = model.cfg
-    feats, amap, prompt = parity_case(cfg)
+    feats, amap, prompt = parity_case(cfg, features)
     pdir = os.path.join(out, "parity")
     os.makedirs(pdir, exist_ok=True)
     feats.astype("<f4").tofile(os.path.join(pdir, "features.bin"))
@@ -174,13 +178,17 @@ def main(argv=None):
     digest = hashlib.sha256(open(os.path.join(args.out, "decoder_model_merged.onnx"), "rb").read()).hexdigest()[:12]
     version = f"{ck['config']}-step{ck['step']}-{digest}"
     config = station_config(cfg, args.name, version, args.max_new_tokens)
+    typical = None
     if args.dataset:
         examples, _ = load_station_examples(args.dataset)
-        config["feature_domain"] = fit_domain(np.stack([descriptor(e.load_features()) for e in examples]))
+        descriptors = np.stack([descriptor(e.load_features()) for e in examples])
+        config["feature_domain"] = fit_domain(descriptors)
+        mean, std = np.array(config["feature_domain"]["mean"]), np.array(config["feature_domain"]["std"])
+        typical = examples[int(np.argmin(distance(descriptors, mean, std)))].load_features()
     with open(os.path.join(args.out, "config.json"), "w") as fh:
         json.dump(config, fh, indent=2)
     if args.parity:
-        write_parity(model, tokenizer, args.out, max_new=24)
+        write_parity(model, tokenizer, args.out, max_new=24, features=typical)
     print(f"exported {version} to {args.out}")
 
 

@@ -11,6 +11,12 @@ export interface GenerationOptions {
   topP?: number;
   temperature?: number;
   seed?: number;
+  /**
+   * The answer may not open with this text (after leading spaces): tokens that would start it so
+   * are masked until the first visible character is out. Used for a verdict the model has no
+   * evidence of its own to give (myriad-s-model.ts).
+   */
+  mustNotOpenWith?: { text: string; tokenTexts: readonly string[] };
 }
 
 export interface GenerationResult {
@@ -68,6 +74,7 @@ export async function generate(
     const logits = floatOutput(out, 'logits');
     const offset = logits.data.length - vocab;
     if (ids.length === 0) firstLogits = logits.data.slice(offset);
+    if (options.mustNotOpenWith && (ids.length === 0 || decode(ids).trim() === '')) maskOpening(logits.data, offset, vocab, options.mustNotOpenWith);
     const next = random
       ? sampleTopP(logits.data, offset, vocab, options.topP as number, options.temperature ?? 1, random)
       : argmax(logits.data, offset, vocab);
@@ -90,6 +97,14 @@ export async function generate(
     onToken(rest);
   }
   return { text: streamer.emittedText, ids, firstTokenMs: Math.max(firstTokenMs, 0), firstLogits };
+}
+
+function maskOpening(logits: Float32Array, offset: number, vocab: number, rule: { text: string; tokenTexts: readonly string[] }): void {
+  const head = rule.text.trimStart();
+  for (let t = 0; t < vocab; t++) {
+    const text = (rule.tokenTexts[t] ?? '').trimStart();
+    if (text !== '' && (text.startsWith(head) || head.startsWith(text))) logits[offset + t] = -Infinity;
+  }
 }
 
 function nextPast(out: Record<string, Tensor>, layers: number): Record<string, Tensor> {
