@@ -65,14 +65,18 @@ export class MyriadSModel implements DialogModel {
     const options: GenerationOptions = { ...this.generation, maxNewTokens: Math.min(maxNewTokens, this.generation.maxNewTokens ?? maxNewTokens) };
     // Myriad overrules the expert with what it sees itself. Without features it can read (none
     // handed over, or an image unlike its training parts) it has only the expert's map, and the
-    // expert's calibrated threshold already judged that map: the model may then not fail a part
-    // the expert passes. It may still pass a part the expert fails (an operator instruction such
-    // as "ignore the shadow cast"). Measured on mvtec-bottle, whose features lie outside the
-    // candidate's training domain: unconstrained, "Yes, a tiny dust speck ..." on 11 of 20 good
-    // bottles at 1 shot.
+    // expert's calibrated threshold already judged that map: the first answer then keeps the
+    // expert's verdict and explains it. The one reason left to pass a part the expert fails is an
+    // operator instruction ("ignore the shadow cast"), so with instructions only failing a passed
+    // part is ruled out. Measured on mvtec-bottle, whose features lie outside the candidate's
+    // training domain: unconstrained, "Yes, a tiny dust speck ..." on 11 of 20 good bottles at
+    // 1 shot, and "No" on one contamination the expert caught.
     const firstAnswer = req.question === null && req.history.length === 0;
-    if (firstAnswer && features === undefined && req.anomaly.score < DECISION_THRESHOLD) {
-      options.mustNotOpenWith = { text: 'Yes', tokenTexts: this.tokenTexts() };
+    if (firstAnswer && features === undefined) {
+      const passed = req.anomaly.score < DECISION_THRESHOLD;
+      if (passed || req.instructions.length === 0) {
+        options.mustNotOpenWith = { text: passed ? 'Yes' : 'No', tokenTexts: this.tokenTexts() };
+      }
     }
     const decode = (generated: readonly number[]) => this.parts.tokenizer.decode(generated);
     const result = await generate(this.parts.sessions, config, embeds, decode, this.ids.eos, options, onToken, signal, startedAt);

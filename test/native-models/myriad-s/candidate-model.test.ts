@@ -119,7 +119,7 @@ describe('the candidate Myriad-S', () => {
     expect(named.filter(Boolean).length, JSON.stringify(named)).toBeGreaterThanOrEqual(8);
   });
 
-  it('without features it can read, does not fail a part the expert passes; follow-ups stay free', async () => {
+  it('without features it can read, keeps the expert\'s verdict (passing a failed part only on an instruction); follow-ups stay free', async () => {
     // Maps the model reads as defective (the grounding test above: "Yes" in every cell), but an
     // expert score under the threshold: the expert passed the part, and with no features the model
     // has nothing of its own to fail it with.
@@ -129,6 +129,13 @@ describe('the candidate Myriad-S', () => {
       said.push((await model.run(passed, () => {}, new AbortController().signal)).text);
     }
     expect(said.map((t) => parsePolarity(t)), said.join(' | ')).toEqual(new Array(9).fill('no'));
+    // The other way: a flat map (the model's "No" above) with a failing expert score keeps the
+    // expert's verdict, unless an operator instruction gives the model a reason to pass the part.
+    const failed = { ...request(null), anomaly: { ...request(null).anomaly, score: 0.9 } };
+    const kept = await model.run(failed, () => {}, new AbortController().signal);
+    expect(parsePolarity(kept.text), kept.text).toBe('yes');
+    const instructed = await model.run({ ...failed, instructions: ['You can ignore the shadow cast when you detect anomalies.'] }, () => {}, new AbortController().signal);
+    expect(parsePolarity(instructed.text), instructed.text).toBe('no');
     // Follow-up questions are not constrained: asked where, after a "No", it answers.
     const passed = { ...request(4), anomaly: { ...request(4).anomaly, score: 0.45 } };
     const where = await model.run({ ...passed, history: [{ role: 'assistant', text: said[4] as string }], question: 'Where is it?' }, () => {}, new AbortController().signal);
