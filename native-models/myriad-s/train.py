@@ -42,7 +42,9 @@ def make_batch(model, tokenizer, examples, rng, cfg):
     embeds, labels, weights = [], [], []
     picks = rng.integers(0, len(examples), cfg.batch)
     maps = torch.from_numpy(np.stack([
-        add_benign_response(examples[i].anomaly_map, rng) if rng.random() < cfg.benign_response else examples[i].anomaly_map
+        # (no draw at all when off: configurations without it keep their random stream)
+        add_benign_response(examples[i].anomaly_map, rng) if cfg.benign_response > 0 and rng.random() < cfg.benign_response
+        else examples[i].anomaly_map
         for i in picks
     ]))[:, None]
     loaded = [None if rng.random() < cfg.feature_dropout else examples[i].load_features() for i in picks]

@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolarity } from '../../../common/answer-grammar';
 import { openDatabase } from '../../../db/open';
 import { importModel } from '../../../host/models/store';
+import { defaultLmmDir } from '../../../host/evaluation/default-lmm-dir';
+import { readMyriadSExport } from '../../../host/lmm/myriad-s/export-files';
 import { badImages } from '../fixtures/bad-images';
 
 const REPO = join(__dirname, '..', '..', '..');
@@ -89,7 +91,9 @@ describe.skipIf(!haveBackbone)('recipe create and inspect (real PatchCore on the
       const row = db.prepare('SELECT expert, backbone_sha256, lmm, created_at FROM inspections WHERE id = ?').get(json.id) as Record<string, string>;
       expect(row.expert).toBe('patchcore');
       expect(row.backbone_sha256).toMatch(/^83530ad8/);
-      expect(row.lmm).toBe('expert-narrator@1');
+      // The station's default dialog model: the shipped Myriad-S, recorded with its version.
+      const shipped = readMyriadSExport(defaultLmmDir() ?? 'native-models/myriad-s').config;
+      expect(row.lmm).toBe(`myriad-s@${shipped.version}`);
       const turns = db.prepare('SELECT role, model, created_at FROM dialog_turns WHERE inspection_id = ? ORDER BY created_at, rowid').all(json.id);
       expect(turns).toHaveLength(3);
     } finally {

@@ -17,14 +17,12 @@ import { openStation } from '../../../host/station';
 import { maxLogitDiff, parityRequest, readParityCase } from '../../support/myriad-s-parity';
 
 /**
- * The trained Myriad-S committed in native-models/myriad-s/candidate (train.py --config full on the
- * station expert's maps). It is a candidate: on real images it does not yet reach the expert's own
- * accuracy (evaluate --lmm, native-models/myriad-s/README.md), so the station's default folder holds
- * no export and stations answer with the narrator. These tests keep the candidate loadable, faithful
- * to PyTorch and grounded in the expert map, and keep it out of the default until it is promoted.
+ * The trained Myriad-S shipped in native-models/myriad-s (train.py --config full on the station
+ * expert's maps; how it passed its real-data gate: native-models/myriad-s/README.md). These tests
+ * keep it what a station opens, loadable, faithful to PyTorch, grounded in the expert map, and
+ * within its rule of keeping the expert's verdict when it has no features of its own to read.
  */
-const DEFAULT_DIR = defaultLmmDir() ?? 'native-models/myriad-s';
-const SHIPPED = join(DEFAULT_DIR, 'candidate');
+const SHIPPED = defaultLmmDir() ?? 'native-models/myriad-s';
 const CELLS = ['top left', 'top', 'top right', 'left', 'center', 'right', 'bottom left', 'bottom', 'bottom right'];
 const SIZE = 96;
 
@@ -59,16 +57,16 @@ function request(cell: number | null, peak = 0.95): DialogRequest {
   };
 }
 
-describe('the candidate Myriad-S', () => {
-  it('is not what a station opens by default, and opens when a station is pointed at it', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'candidate-'));
+describe('the shipped Myriad-S', () => {
+  it('is what a station opens by default; a station told to use none answers with the narrator', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'shipped-'));
     try {
-      for (const [lmmDir, name] of [[undefined, 'expert-narrator'], [SHIPPED, 'myriad-s']] as const) {
-        const station = await openStation({ dataDir: join(dir, name), device: 'cpu', ...(lmmDir ? { lmmDir } : {}) });
+      for (const [lmmDir, name] of [[undefined, 'myriad-s'], [null, 'expert-narrator']] as const) {
+        const station = await openStation({ dataDir: join(dir, name), device: 'cpu', ...(lmmDir === undefined ? {} : { lmmDir }) });
         try {
           const status = (await station.call('status.get', {})) as Results['status.get'];
           expect(status.lmm?.name).toBe(name);
-          if (lmmDir) expect(status.lmm?.version).toBe(readMyriadSExport(SHIPPED).config.version);
+          if (name === 'myriad-s') expect(status.lmm?.version).toBe(readMyriadSExport(SHIPPED).config.version);
         } finally {
           await station.close();
         }
@@ -93,7 +91,7 @@ describe('the candidate Myriad-S', () => {
     const { config } = readMyriadSExport(SHIPPED);
     // The case's features are a training sample's: inside the recorded domain, so the station uses them.
     const request = parityRequest(SHIPPED, config, parity);
-    if (!request.features || !config.feature_domain) throw new Error('the candidate records no feature domain or parity features');
+    if (!request.features || !config.feature_domain) throw new Error('the shipped export records no feature domain or parity features');
     expect(featureDistance(request.features, config.feature_domain)).toBeLessThan(config.feature_domain.max_distance);
     const tokenizer = loadTokenizer(join(SHIPPED, 'tokenizer.json'));
     for (const [text, ids] of parity.tokenizer_cases) expect(tokenizer.encode(text), text).toEqual(ids);
@@ -114,7 +112,7 @@ describe('the candidate Myriad-S', () => {
       expect(parsePolarity(reply.text), `${CELLS[cell]}: ${reply.text}`).toBe('yes');
       named.push(parseCells(reply.text).includes(cell));
     }
-    // Measured 9 of 9 (the candidate before cell-identity expert tokens: 5 of 9). A map read
+    // Measured 9 of 9 (the stage-1 model, before cell-identity expert tokens: 5 of 9). A map read
     // transposed or mirrored by the runtime would keep at most the 3 cells on its axis.
     expect(named.filter(Boolean).length, JSON.stringify(named)).toBeGreaterThanOrEqual(8);
   });
