@@ -1,4 +1,4 @@
-import type { DialogModel } from '../lmm/dialog-model';
+import type { DialogModel, DialogReply } from '../lmm/dialog-model';
 import type { RgbImage } from '../imaging/rgb-image';
 import type { Dataset } from './dataset';
 import type { Truth } from './ground-truth';
@@ -36,6 +36,8 @@ export interface ScoredTest {
   defect: string | null;
   score: number;
   answer: string | null;
+  /** Whether the answer read the image's features (DialogReply.readFeatures); null without one. */
+  readFeatures: boolean | null;
 }
 
 export interface RunResult {
@@ -100,12 +102,15 @@ export async function evaluateRun(
     group.images.push({ score: result.score, defective: t.defect !== null });
     addPixels(group.pixels, t, result);
     let answer: string | null = null;
+    let readFeatures: boolean | null = null;
     if (inputs.dialog) {
-      answer = await firstAnswer(inputs.dialog, productName(inputs.dataset.name), result);
+      const reply = await firstAnswer(inputs.dialog, productName(inputs.dataset.name), result);
+      answer = reply.text;
+      readFeatures = reply.readFeatures ?? null;
       const words = t.defect === null ? null : (inputs.dataset.typeWords?.[t.defect] ?? null);
       tallyLmm(group, judgeAnswer(answer, t.defect, t.truth, words));
     }
-    scored.push({ path: t.path, defect: t.defect, score: result.score, answer });
+    scored.push({ path: t.path, defect: t.defect, score: result.score, answer, readFeatures });
   }
   const perDefect: Record<string, MetricSet> = {};
   for (const [d, g] of byDefect) perDefect[d] = metricsOf([good, g], inputs, g);
@@ -137,14 +142,14 @@ export function productName(datasetName: string): string {
   return name === '' ? datasetName : name;
 }
 
-async function firstAnswer(dialog: DialogModel, product: string, result: EvaluatedMap): Promise<string> {
+async function firstAnswer(dialog: DialogModel, product: string, result: EvaluatedMap): Promise<DialogReply> {
   const { features, ...anomaly } = result;
   const reply = await dialog.generate(
     { product, instructions: [], anomaly, ...(features ? { features } : {}), history: [], question: null },
     () => undefined,
     new AbortController().signal,
   );
-  return reply.text;
+  return reply;
 }
 
 function tallyLmm(group: GroupStats, j: LmmJudgement): void {

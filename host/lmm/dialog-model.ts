@@ -54,6 +54,12 @@ export interface DialogReply {
   totalMs: number;
   /** Number of streamed deltas (model tokens for Myriad-S, words for the narrator). */
   tokens: number;
+  /**
+   * Whether the answer read the image's backbone features (Myriad-S: false when none were handed
+   * over or they lie outside its training domain, so the answer rests on the expert map alone);
+   * absent for models that never read features (the narrator).
+   */
+  readFeatures?: boolean;
 }
 
 export interface DialogModel {

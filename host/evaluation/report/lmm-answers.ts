@@ -6,6 +6,8 @@ export interface AnswerRow {
   category: string;
   score: number;
   answer: string;
+  /** Whether the answer read the image's features; null for a model that never does. */
+  readFeatures: boolean | null;
 }
 
 /** How many wrong answers the report quotes: enough to see a pattern, short enough to read. */
@@ -47,6 +49,7 @@ export function lmmAnswersSection(rows: readonly AnswerRow[], threshold: number)
     `| agrees with the expert | ${counts.agreeRight} | ${counts.agreeWrong} |`,
     `| overrules the expert | ${counts.overruleRight} | ${counts.overruleWrong} |`,
     `| neither "Yes" nor "No" (counted wrong) | - | ${counts.unparsed} |`,
+    ...featuresLine(rows),
     '',
     wrong.length === 0
       ? 'Every first answer was right.'
@@ -61,5 +64,20 @@ export function lmmAnswersSection(rows: readonly AnswerRow[], threshold: number)
             .slice(0, QUOTED_WRONG_ANSWERS)
             .map((w) => `| ${cellText(w.file)} | ${w.category} | ${w.score.toFixed(3)} | ${cellText(w.answer)} |`),
         ]),
+  ];
+}
+
+/**
+ * How many answers read the image's features: a Myriad-S export drops the features of images
+ * outside its training domain, and then keeps the expert's verdict (native-models/myriad-s/README.md).
+ */
+function featuresLine(rows: readonly AnswerRow[]): string[] {
+  const known = rows.filter((r) => r.readFeatures !== null);
+  if (known.length === 0) return [];
+  const read = known.filter((r) => r.readFeatures).length;
+  return [
+    '',
+    `Image features read in ${read} of ${known.length} answers; the other ${known.length - read} rest on the expert map alone ` +
+      "(no features, or features outside the model's training domain: the verdict is then the expert's).",
   ];
 }

@@ -53,7 +53,9 @@ export async function writeReport(evaluation: Evaluation, outPath: string): Prom
       score: r.result.score,
     })),
     answers: (first?.scored ?? []).flatMap((s) =>
-      s.answer === null ? [] : [{ file: relative(dataset.root, s.path), category: s.defect ?? 'good', score: s.score, answer: s.answer }],
+      s.answer === null
+        ? []
+        : [{ file: relative(dataset.root, s.path), category: s.defect ?? 'good', score: s.score, answer: s.answer, readFeatures: s.readFeatures }],
     ),
   });
   await writeFileAtomic(files.md, Buffer.from(markdown, 'utf8'));

@@ -44,7 +44,7 @@ export class MyriadSModel implements DialogModel {
 
   async generate(req: DialogRequest, onToken: (delta: string) => void, signal: AbortSignal): Promise<DialogReply> {
     const result = await this.run(req, onToken, signal);
-    return { text: result.text, firstTokenMs: result.firstTokenMs, totalMs: result.totalMs, tokens: result.ids.length };
+    return { text: result.text, firstTokenMs: result.firstTokenMs, totalMs: result.totalMs, tokens: result.ids.length, readFeatures: result.readFeatures };
   }
 
   /** `generate` with the ids and first logits too (parity tests, benchmarks). */
@@ -52,7 +52,7 @@ export class MyriadSModel implements DialogModel {
     req: DialogRequest,
     onToken: (delta: string) => void,
     signal: AbortSignal,
-  ): Promise<GenerationResult & { totalMs: number; promptIds: number[] }> {
+  ): Promise<GenerationResult & { totalMs: number; promptIds: number[]; readFeatures: boolean }> {
     const startedAt = performance.now();
     throwIfCancelled(signal);
     const { config } = this.parts;
@@ -80,7 +80,7 @@ export class MyriadSModel implements DialogModel {
     }
     const decode = (generated: readonly number[]) => this.parts.tokenizer.decode(generated);
     const result = await generate(this.parts.sessions, config, embeds, decode, this.ids.eos, options, onToken, signal, startedAt);
-    return { ...result, totalMs: performance.now() - startedAt, promptIds: ids };
+    return { ...result, totalMs: performance.now() - startedAt, promptIds: ids, readFeatures: features !== undefined };
   }
 
   /** (image tokens + expert tokens, hidden) for the request's map and features. */

@@ -96,6 +96,7 @@ describe('the shipped Myriad-S', () => {
     const tokenizer = loadTokenizer(join(SHIPPED, 'tokenizer.json'));
     for (const [text, ids] of parity.tokenizer_cases) expect(tokenizer.encode(text), text).toEqual(ids);
     const result = await model.run(request, () => {}, new AbortController().signal);
+    expect(result.readFeatures).toBe(true);
     expect(result.promptIds).toEqual(parity.input_ids);
     expect(maxLogitDiff(parity, result.firstLogits)).toBeLessThan(1e-3);
     const eos = tokenizer.idOf('</s>');
@@ -132,6 +133,7 @@ describe('the shipped Myriad-S', () => {
     const failed = { ...request(null), anomaly: { ...request(null).anomaly, score: 0.9 } };
     const kept = await model.run(failed, () => {}, new AbortController().signal);
     expect(parsePolarity(kept.text), kept.text).toBe('yes');
+    expect(kept.readFeatures).toBe(false);
     const instructed = await model.run({ ...failed, instructions: ['You can ignore the shadow cast when you detect anomalies.'] }, () => {}, new AbortController().signal);
     expect(parsePolarity(instructed.text), instructed.text).toBe('no');
     // Follow-up questions are not constrained: asked where, after a "No", it answers.

@@ -57,6 +57,13 @@ describe('writeReport', () => {
     expect(md).not.toContain('Dialog model answers');
   });
 
+  it('with a dialog model that never reads features (the narrator), says nothing about features', async () => {
+    const evaluation = await evaluate({ datasetDir: root, shots: 1, seeds: 1, subject: meanDifferenceSubject(), dialog: new ExpertNarrator(), lmmReason: '' });
+    const md = await readFile((await writeReport(evaluation, join(out, 'narrator.json'))).markdown, 'utf8');
+    expect(md).toContain('## Dialog model answers (first seed)');
+    expect(md).not.toContain('Image features read');
+  });
+
   it('with --lmm, counts where the dialog model agreed with or overruled the expert and quotes its wrong answers', async () => {
     // The narrator follows the expert (right on every image of this set); this model says the
     // opposite on good images, so it overrules the expert exactly there, wrongly.
@@ -66,8 +73,9 @@ describe('writeReport', () => {
       version: '1',
       generate: async (req: DialogRequest, onDelta: (d: string) => void, signal: AbortSignal): Promise<DialogReply> => {
         const reply = await narrator.generate(req, onDelta, signal);
-        if (!reply.text.startsWith('No')) return reply;
-        return { ...reply, text: 'Yes, there is a | strange mark in the center of the widget.' };
+        // It claims to have read features exactly where it contradicts the expert.
+        if (!reply.text.startsWith('No')) return { ...reply, readFeatures: false };
+        return { ...reply, text: 'Yes, there is a | strange mark in the center of the widget.', readFeatures: true };
       },
     };
     const evaluation = await evaluate({ datasetDir: root, shots: 1, seeds: 1, subject: meanDifferenceSubject(), dialog: contrarian, lmmReason: '' });
@@ -79,6 +87,7 @@ describe('writeReport', () => {
     expect(md).toContain(`| agrees with the expert | ${scored.length - good} | 0 |`);
     expect(md).toContain(`| overrules the expert | 0 | ${good} |`);
     expect(md).toContain(`Wrong first answers (${Math.min(good, 12)} of ${good}):`);
+    expect(md).toContain(`Image features read in ${good} of ${scored.length} answers; the other ${scored.length - good} rest on the expert map alone`);
     // quoted answers keep the table intact: a '|' inside an answer is escaped
     expect(md).toMatch(/^\| test\/good\/\S+ \| good \| \d\.\d{3} \| Yes, there is a \\\| strange mark/m);
   });
