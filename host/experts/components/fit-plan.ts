@@ -1,6 +1,7 @@
 import type { ThresholdBand } from '../../../common/api';
 import type { Calibration, ExpertDescriptor, ExpertKind, GoldenImage } from '../expert';
 import type { Augmentation } from './augment';
+import { type Photometric, resolvePhotometric } from './photometric';
 import { calibrate, median, normaliseScore } from './calibration';
 import { dedupeGolden } from './golden-set';
 import { shuffled } from './rng';
@@ -15,16 +16,19 @@ export interface GoldenPlan {
   notes: string[];
   single: boolean;
   augment: Augmentation;
+  /** Resolved from the option and the golden set (components/photometric.ts). */
+  photometric: Photometric;
 }
 
 export interface GoldenPlanOptions {
   augment: Augmentation | 'auto';
   augmentBelow: number;
+  photometric: Photometric | 'auto';
   /** Descriptor note when one golden image is calibrated on its own views. */
   singleNote: string;
 }
 
-/** Dedupes the golden set and chooses its augmentation; `golden` is not empty (the fit checks). */
+/** Dedupes the golden set and chooses its augmentation and photometric normalisation; `golden` is not empty (the fit checks). */
 export function planGoldenFit(golden: readonly GoldenImage[], options: GoldenPlanOptions): GoldenPlan {
   const { images, duplicates } = dedupeGolden(golden);
   const notes = duplicates.map((dup) => `${dup.name} is a duplicate of ${dup.of} and was left out`);
@@ -32,7 +36,9 @@ export function planGoldenFit(golden: readonly GoldenImage[], options: GoldenPla
   const augment = chooseAugmentation(options, images.length);
   if (augment !== 'none') notes.push(`golden images augmented with ${augment} views`);
   if (single) notes.push(options.singleNote);
-  return { images, notes, single, augment };
+  const { photometric, notes: photometricNotes } = resolvePhotometric(options.photometric, images);
+  notes.push(...photometricNotes);
+  return { images, notes, single, augment, photometric };
 }
 
 function chooseAugmentation(options: GoldenPlanOptions, count: number): Augmentation {

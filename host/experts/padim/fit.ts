@@ -2,7 +2,6 @@ import { StationError } from '../../../common/errors';
 import { loadSession } from '../../inference/onnx-runtime';
 import { type Augmentation, augmentedViews } from '../components/augment';
 import { type FeatureExtractor, openExtractor } from '../components/feature-extractor';
-import { resolvePhotometric } from '../components/photometric';
 import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
 import { maxOf } from '../components/map-normalisation';
 import { seededRandom, shuffled } from '../components/rng';
@@ -27,14 +26,13 @@ export const PADIM_STATE_VERSION = 1;
 export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PaDiM needs at least one');
   const config = parsePadimOptions(spec.backbone, spec.options);
-  const { images, notes, single, augment } = planGoldenFit(golden, {
+  const { images, notes, single, augment, photometric } = planGoldenFit(golden, {
     augment: config.augment,
     augmentBelow: config.augmentBelow,
+    photometric: config.photometric,
     singleNote: 'one golden image: calibrated on its dihedral views (leave-one-view-out)',
   });
 
-  const { photometric, notes: photometricNotes } = resolvePhotometric(config.photometric, images);
-  notes.push(...photometricNotes);
   const extractor = await openExtractor({ ...config, photometric }, options);
   const random = seededRandom(options.seed ?? 0);
   const channels = pickChannels(extractor.dim, config.channels, random);

@@ -4,7 +4,6 @@ import { gatherRows } from '../components/coreset';
 import { greedyCoresetOnnx } from '../components/coreset-graph';
 import { type Embedding, type FeatureExtractor, openExtractor } from '../components/feature-extractor';
 import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
-import { resolvePhotometric } from '../components/photometric';
 import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
 import { syntheticCalibration } from '../components/synthetic-calibration';
 import { maxOf } from '../components/map-normalisation';
@@ -36,14 +35,13 @@ export async function fitPatchCore(
 ): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PatchCore needs at least one');
   const config = parsePatchCoreOptions(spec.backbone, spec.options);
-  const { images, notes, single, augment } = planGoldenFit(golden, {
+  const { images, notes, single, augment, photometric } = planGoldenFit(golden, {
     augment: config.augment,
     augmentBelow: config.augmentBelow,
+    photometric: config.photometric,
     singleNote: 'one golden image: calibrated on its 8 dihedral views (leave-one-view-out)',
   });
 
-  const { photometric, notes: photometricNotes } = resolvePhotometric(config.photometric, images);
-  notes.push(...photometricNotes);
   const extractor = await openExtractor({ ...config, photometric }, options);
   const views = await embedGolden(extractor, images, augment, config.orient, options);
   const random = seededRandom(options.seed ?? 0);

@@ -1,7 +1,7 @@
 import { StationError } from '../../../common/errors';
 import { throwIfCancelled } from '../cancellation';
 import { DECISION_THRESHOLD } from '../../inspection/verdict';
-import type { DialogFeatures, DialogModel, DialogReply, DialogRequest } from '../dialog-model';
+import type { DialogModel, DialogReply, DialogRequest } from '../dialog-model';
 import type { MyriadSConfig } from './config';
 import { type GenerationOptions, type GenerationResult, generate } from './generator';
 import { renderPrompt } from './prompt';
@@ -23,10 +23,10 @@ export class MyriadSModel implements DialogModel {
   readonly name: string;
   readonly version: string;
   private readonly ids: { bos: number; eos: number; image: number };
-  // Follow-up questions about one inspection reuse its visual tokens: keyed by the map array and
-  // valid only for the same features.
   private texts: string[] | null = null;
-  private readonly visualCache = new WeakMap<Float32Array, { features: Float32Array | undefined; visual: Float32Array }>();
+  // Follow-up questions about one inspection reuse its visual tokens (and whether its features
+  // were read): keyed by the map array and valid only for the same features.
+  private readonly visualCache = new WeakMap<Float32Array, { features: Float32Array | undefined; visual: Float32Array; readFeatures: boolean }>();
 
   constructor(
     private readonly parts: MyriadSParts,
@@ -56,9 +56,7 @@ export class MyriadSModel implements DialogModel {
     const startedAt = performance.now();
     throwIfCancelled(signal);
     const { config } = this.parts;
-    const b = config.backbone;
-    const features = usableFeatures(req.features, b, config.feature_domain);
-    const visual = await this.visualTokens(req, features);
+    const { visual, readFeatures } = await this.visualTokens(req);
     throwIfCancelled(signal);
     const { ids, maxNewTokens } = this.fitPrompt(req);
     const embeds = await this.spliceEmbeddings(ids, visual);
@@ -72,7 +70,7 @@ export class MyriadSModel implements DialogModel {
     // training domain: unconstrained, "Yes, a tiny dust speck ..." on 11 of 20 good bottles at
     // 1 shot, and "No" on one contamination the expert caught.
     const firstAnswer = req.question === null && req.history.length === 0;
-    if (firstAnswer && features === undefined) {
+    if (firstAnswer && !readFeatures) {
       const passed = req.anomaly.score < DECISION_THRESHOLD;
       if (passed || req.instructions.length === 0) {
         options.mustNotOpenWith = { text: passed ? 'Yes' : 'No', tokenTexts: this.tokenTexts() };
@@ -80,16 +78,20 @@ export class MyriadSModel implements DialogModel {
     }
     const decode = (generated: readonly number[]) => this.parts.tokenizer.decode(generated);
     const result = await generate(this.parts.sessions, config, embeds, decode, this.ids.eos, options, onToken, signal, startedAt);
-    return { ...result, totalMs: performance.now() - startedAt, promptIds: ids, readFeatures: features !== undefined };
+    return { ...result, totalMs: performance.now() - startedAt, promptIds: ids, readFeatures };
   }
 
-  /** (image tokens + expert tokens, hidden) for the request's map and features. */
-  private async visualTokens(req: DialogRequest, usable: DialogFeatures | undefined): Promise<Float32Array> {
+  /**
+   * (image tokens + expert tokens, hidden) for the request's map and features, and whether the
+   * features were read (usableFeatures: the backbone, grid and training domain they must match).
+   */
+  private async visualTokens(req: DialogRequest): Promise<{ visual: Float32Array; readFeatures: boolean }> {
     const cached = this.visualCache.get(req.anomaly.map);
-    if (cached && cached.features === req.features?.data) return cached.visual;
+    if (cached && cached.features === req.features?.data) return cached;
     const { config, sessions } = this.parts;
     const map = resizeMap(req.anomaly, config.map_width, config.map_height);
     const b = config.backbone;
+    const usable = usableFeatures(req.features, b, config.feature_domain);
     const features = featuresTensor(usable, b.feature_channels, b.feature_height, b.feature_width);
     const image = floatOutput(await sessions.vision_encoder.run({ features, anomaly_map: map }), 'image_embeds');
     const expert = floatOutput(await sessions.expert_encoder.run({ anomaly_map: map }), 'expert_embeds');
@@ -103,8 +105,9 @@ export class MyriadSModel implements DialogModel {
     const visual = new Float32Array(image.data.length + expert.data.length);
     visual.set(image.data);
     visual.set(expert.data, image.data.length);
-    this.visualCache.set(req.anomaly.map, { features: req.features?.data, visual });
-    return visual;
+    const entry = { features: req.features?.data, visual, readFeatures: usable !== undefined };
+    this.visualCache.set(req.anomaly.map, entry);
+    return entry;
   }
 
   /** Each vocabulary id's text, for masking (computed once). */

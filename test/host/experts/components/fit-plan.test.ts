@@ -7,7 +7,7 @@ function golden(name: string, value: number): GoldenImage {
   return { name, image: { width: 2, height: 2, data: new Uint8Array(12).fill(value) } };
 }
 
-const PLAN = { augment: 'auto', augmentBelow: 2, singleNote: 'one image note' } as const;
+const PLAN = { augment: 'auto', augmentBelow: 2, photometric: 'none', singleNote: 'one image note' } as const;
 
 describe('fit plan', () => {
   it('drops duplicates with a note, augments small sets and notes a single image', () => {
