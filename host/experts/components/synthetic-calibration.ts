@@ -1,7 +1,7 @@
 import type { ThresholdBand } from '../../../common/api';
 import type { Calibration } from '../expert';
 import { calibrateAt, normaliseScore, robustSpread } from './calibration';
-import { heldOutCalibration } from './fit-plan';
+import { type CalibrationSplit, heldOutCalibration } from './fit-plan';
 
 /**
  * Golden-only calibration against synthetic anomalies (components/synthetic-anomaly.ts): held-out
@@ -80,8 +80,13 @@ function separationAuroc(golden: readonly number[], synthetic: readonly number[]
   return wins / (golden.length * synthetic.length);
 }
 
-/** Balanced-accuracy tolerance is TOLERANCE / sqrt(golden scores): wide for few-shot sets, tiny for large ones. */
-export const TOLERANCE = 0.15;
+/**
+ * Balanced-accuracy tolerance is TOLERANCE / sqrt(golden scores): wide for few-shot sets, tiny for
+ * large ones. 0.08 since few-shot sets are calibrated on held-out views (16 or 32 scores for 2 or 4
+ * images): magnetic-tile PaDiM at 4 shots passed too many defects with 0.15 (accuracy 0.625
+ * where the best threshold gives 0.677) and is within 4 points with 0.08; bottle unchanged.
+ */
+export const TOLERANCE = 0.08;
 /** The threshold never exceeds the largest held-out golden score plus this many robust spreads. */
 export const CAP_SPREADS = 2;
 
@@ -94,7 +99,7 @@ export function syntheticCalibration(
   held: { scores: number[]; floors: number[] },
   synthetic: readonly number[],
   margin: number,
-  split: { single: boolean; foldCount: number; unitCount: number },
+  split: CalibrationSplit,
 ): { band: ThresholdBand; calibration: Calibration; notes: string[]; separation: Separation | null } {
   const base = heldOutCalibration(held, margin, split);
   const separation = separationThreshold(held.scores, synthetic, {

@@ -16,6 +16,8 @@ export const PadimOptions = z.strictObject({
   epsilon: z.number().positive().max(10).default(0.01),
   augment: z.enum([...AUGMENTATIONS, 'auto']).default('auto'),
   augmentBelow: z.number().int().min(0).max(1000).default(8),
+  /** Golden sets of at most this many images are calibrated on held-out augmented views, not held-out images (components/fit-plan.ts). */
+  viewUnitsBelow: z.number().int().min(0).max(1000).default(4),
   /** 'auto': grey levels standardised per image when every golden image is grey (components/photometric.ts). */
   photometric: z.enum([...PHOTOMETRIC, 'auto']).default('auto'),
   /** Gaussian smoothing of the map in input pixels (PaDiM/anomalib: sigma 4). */

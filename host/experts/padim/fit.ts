@@ -2,7 +2,7 @@ import { StationError } from '../../../common/errors';
 import { loadSession } from '../../inference/onnx-runtime';
 import { type Augmentation, augmentedViews } from '../components/augment';
 import { type FeatureExtractor, openExtractor } from '../components/feature-extractor';
-import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit, unitSource, unitsOf } from '../components/fit-plan';
 import { maxOf } from '../components/map-normalisation';
 import { seededRandom, shuffled } from '../components/rng';
 import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
@@ -26,18 +26,19 @@ export const PADIM_STATE_VERSION = 1;
 export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PaDiM needs at least one');
   const config = parsePadimOptions(spec.backbone, spec.options);
-  const { images, notes, single, augment, photometric } = planGoldenFit(golden, {
+  const { images, notes, viewUnits, augment, photometric } = planGoldenFit(golden, {
     augment: config.augment,
     augmentBelow: config.augmentBelow,
+    viewUnitsBelow: config.viewUnitsBelow,
     photometric: config.photometric,
-    singleNote: 'one golden image: calibrated on its dihedral views (leave-one-view-out)',
   });
 
   const extractor = await openExtractor({ ...config, photometric }, options);
   const random = seededRandom(options.seed ?? 0);
   const channels = pickChannels(extractor.dim, config.channels, random);
   if (channels.length < config.channels) notes.push(`all ${channels.length} embedding channels used (fewer than ${config.channels})`);
-  const units = await embedUnits(extractor, images, augment, channels, single, options);
+  const perImage = await embedImages(extractor, images, augment, channels, options);
+  const units = unitsOf(perImage, viewUnits);
 
   const { foldCount, foldOf: unitFold } = assignFolds(units.length, config.folds, random);
   const samples = stackSamples(units, extractor.gridWidth * extractor.gridHeight, channels.length);
@@ -45,14 +46,14 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   const stats = await fitter.fit(samples, pickSamples(samples, [0]));
   const useSynthetic = config.calibration === 'synthetic' && config.syntheticAnomalies > 0;
   const extra = useSynthetic
-    ? await syntheticSamples(extractor, images, single, augment, channels, unitFold, config.syntheticAnomalies, options)
+    ? await syntheticSamples(extractor, images, { viewUnits, viewsPerImage: (perImage[0] as Float32Array[]).length }, augment, channels, unitFold, config.syntheticAnomalies, options)
     : [];
   const { held: heldOutD2, extra: syntheticD2 } = await heldOutDistancesWith(fitter, samples, units, unitFold, foldCount, options, extra);
   const geometry = geometryOf(config, extractor);
   const scored = await heldOutScores(geometry, concat(heldOutD2, syntheticD2), samples.positions, units.length + extra.length, options);
   const held = { scores: scored.scores.slice(0, units.length), floors: scored.floors.slice(0, units.length) };
   const synthetic = scored.scores.slice(units.length);
-  const split = { single, foldCount, unitCount: units.length };
+  const split = { viewUnits, foldCount, unitCount: units.length };
   let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
   if (useSynthetic) {
     const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split);
@@ -83,13 +84,12 @@ export function pickChannels(dim: number, count: number, random: () => number): 
     .sort((a, b) => a - b);
 }
 
-/** Per unit (an image, or one view of the single image): its views' selected channels, (P, d) each. */
-async function embedUnits(
+/** Per golden image: its views' selected channels, (P, d) each, identity view first. */
+async function embedImages(
   extractor: FeatureExtractor,
   images: readonly GoldenImage[],
   augment: Augmentation,
   channels: readonly number[],
-  single: boolean,
   options: FitOptions,
 ): Promise<Float32Array[][]> {
   const size = extractor.config.inputWidth;
@@ -101,7 +101,7 @@ async function embedUnits(
     perImage.push(embeddings.map((e) => selectChannels(e.data, e.patches, e.dim, channels)));
     options.onProgress?.('features', i + 1, images.length);
   }
-  return single ? (perImage[0] as Float32Array[]).map((v) => [v]) : perImage;
+  return perImage;
 }
 
 function selectChannels(data: Float32Array, patches: number, dim: number, channels: readonly number[]): Float32Array {
@@ -197,7 +197,7 @@ function concat(a: Float32Array, b: Float32Array): Float32Array {
 async function syntheticSamples(
   extractor: FeatureExtractor,
   images: readonly GoldenImage[],
-  single: boolean,
+  layout: { viewUnits: boolean; viewsPerImage: number },
   augment: Augmentation,
   channels: readonly number[],
   unitFold: Int32Array,
@@ -207,8 +207,9 @@ async function syntheticSamples(
   const size = extractor.config.inputWidth;
   const unitCount = unitFold.length;
   const pixelsOf = async (unit: number) => {
-    const pixels = await extractor.toPixels((images[single ? 0 : unit] as GoldenImage).image);
-    return single ? (augmentedViews(pixels, size, size, augment)[unit] as Float32Array) : pixels;
+    const { image, view } = unitSource(unit, layout.viewUnits, layout.viewsPerImage);
+    const pixels = await extractor.toPixels((images[image] as GoldenImage).image);
+    return view === 0 ? pixels : (augmentedViews(pixels, size, size, augment)[view] as Float32Array);
   };
   const sources = Array.from({ length: unitCount }, (_, u) => u);
   const out: FoldQuery[] = [];

@@ -3,7 +3,7 @@ import { type Augmentation, augmentedViews } from '../components/augment';
 import { gatherRows } from '../components/coreset';
 import { greedyCoresetOnnx } from '../components/coreset-graph';
 import { type Embedding, type FeatureExtractor, openExtractor } from '../components/feature-extractor';
-import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit } from '../components/fit-plan';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit, unitSource, unitsOf } from '../components/fit-plan';
 import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
 import { syntheticCalibration } from '../components/synthetic-calibration';
 import { maxOf } from '../components/map-normalisation';
@@ -35,18 +35,17 @@ export async function fitPatchCore(
 ): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PatchCore needs at least one');
   const config = parsePatchCoreOptions(spec.backbone, spec.options);
-  const { images, notes, single, augment, photometric } = planGoldenFit(golden, {
+  const { images, notes, viewUnits, augment, photometric } = planGoldenFit(golden, {
     augment: config.augment,
     augmentBelow: config.augmentBelow,
+    viewUnitsBelow: config.viewUnitsBelow,
     photometric: config.photometric,
-    singleNote: 'one golden image: calibrated on its 8 dihedral views (leave-one-view-out)',
   });
 
   const extractor = await openExtractor({ ...config, photometric }, options);
   const views = await embedGolden(extractor, images, augment, config.orient, options);
   const random = seededRandom(options.seed ?? 0);
-  // Units are what a fold holds out: whole images, or the views of the single image.
-  const units: Embedding[][] = single ? (views[0] as Embedding[]).map((v) => [v]) : views;
+  const units = unitsOf(views, viewUnits);
   const { foldCount, foldOf } = assignFolds(units.length, config.folds, random);
 
   const { bank, rowFold } = await buildBank(units, foldOf, foldCount, extractor.dim, config, options);
@@ -54,11 +53,11 @@ export async function fitPatchCore(
   const biases = foldBiases(search, rowFold, foldCount);
   const chosen = calibrationUnits(units.length, config.calibrationImages);
   const held = await heldOutScores(search, units, foldOf, biases, chosen, config, options);
-  const split = { single, foldCount, unitCount: units.length };
+  const split = { viewUnits, foldCount, unitCount: units.length };
   let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
   let synthetic: number[] = [];
   if (config.calibration === 'synthetic' && config.syntheticAnomalies > 0) {
-    const pixelsOf = unitPixels(extractor, images, single, augment, config.orient);
+    const pixelsOf = unitPixels(extractor, images, viewUnits, augment, config.orient, (views[0] as Embedding[]).length);
     synthetic = await syntheticScores(extractor, search, pixelsOf, chosen, foldOf, biases, config, options);
     const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split);
     calibrated = result;
@@ -171,18 +170,20 @@ function calibrationUnits(unitCount: number, limit: number): number[] {
   return [...chosen];
 }
 
-/** The prepared pixels of a unit (an image, or one view of the single image), made again on demand. */
+/** The prepared pixels of a unit (an image, or one view of an image), made again on demand. */
 function unitPixels(
   extractor: FeatureExtractor,
   images: readonly GoldenImage[],
-  single: boolean,
+  viewUnits: boolean,
   augment: Augmentation,
   orient: PatchCoreConfig['orient'],
+  viewsPerImage: number,
 ): (unit: number) => Promise<Float32Array> {
   const size = extractor.config.inputWidth;
   return async (unit) => {
-    const { pixels } = await preparePixels(extractor, (images[single ? 0 : unit] as GoldenImage).image, orient);
-    return single ? (augmentedViews(pixels, size, size, augment)[unit] as Float32Array) : pixels;
+    const { image, view } = unitSource(unit, viewUnits, viewsPerImage);
+    const { pixels } = await preparePixels(extractor, (images[image] as GoldenImage).image, orient);
+    return view === 0 ? pixels : (augmentedViews(pixels, size, size, augment)[view] as Float32Array);
   };
 }
 

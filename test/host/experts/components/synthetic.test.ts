@@ -119,7 +119,7 @@ describe('separation threshold', () => {
 
   it('records the method and threshold, and falls back to the margin rule without separation', () => {
     const held = { scores: [1, 1.2, 1.4, 1.1, 1.3], floors: [0.2, 0.2, 0.2, 0.2, 0.2] };
-    const split = { single: false, foldCount: 5, unitCount: 5 };
+    const split = { viewUnits: false, foldCount: 5, unitCount: 5 };
     const good = syntheticCalibration(held, [2, 3, 4, 5], 2, split);
     expect(good.calibration.method).toBe('leave-one-out+synthetic:4');
     expect(good.calibration.rawThreshold).toBe(1.7);

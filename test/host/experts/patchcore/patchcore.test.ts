@@ -12,6 +12,7 @@ import { errorOf } from '../../../support/error-of';
 
 const READY = HAS_BACKBONE && HAS_BOTTLE;
 // Small input and bank keep the fit a few seconds on a shared 2-core machine.
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
 const spec = { kind: 'patchcore' as const, options: { inputSize: 128, minBankRows: 256, maxBankRows: 512 } };
 
 describe.skipIf(!READY)('PatchCore on real bottle images', () => {
@@ -82,6 +83,18 @@ describe.skipIf(!READY)('PatchCore on real bottle images', () => {
     expect(fitted.expert.descriptor.notes.join(' ')).toMatch(/dihedral/);
   });
 
+  it('calibrates two golden images on held-out views, which score like the full bank, not like half of it', async () => {
+    const goldenScores = (f: Awaited<ReturnType<typeof fitExpert>>) => (f.state.calibrationScores as { golden: number[] }).golden;
+    const views = await fitExpert(spec, golden.slice(0, 2), runtime());
+    expect(views.expert.descriptor.calibration.method).toBe('augmented-views:16+synthetic:48');
+    expect(views.expert.descriptor.notes.join(' ')).toMatch(/2 golden images: calibrated on their dihedral views/);
+    const images = await fitExpert({ ...spec, options: { ...spec.options, viewUnitsBelow: 1 } }, golden.slice(0, 2), runtime());
+    expect(images.expert.descriptor.calibration.method).toBe('leave-one-out+synthetic:48');
+    expect(goldenScores(images)).toHaveLength(2);
+    // A view held out still has its own image's other views and the other image in the bank.
+    expect(median(goldenScores(views))).toBeLessThan(Math.min(...goldenScores(images)));
+  });
+
   it('accepts mixed sizes and grey with colour; drops duplicates; refuses an empty set', async () => {
     const first = golden[0] as GoldenImage;
     // A grey PNG of another size, decoded the way the station decodes every file.
@@ -96,7 +109,7 @@ describe.skipIf(!READY)('PatchCore on real bottle images', () => {
       { name: 'grey-small.png', image: { data: new Uint8Array(greySmall), width: 150, height: 90 } },
       { name: 'copy.png', image: first.image },
     ];
-    const fitted = await fitExpert({ ...spec, options: { ...spec.options, calibration: 'margin' } }, mixed, runtime());
+    const fitted = await fitExpert({ ...spec, options: { ...spec.options, calibration: 'margin', viewUnitsBelow: 3 } }, mixed, runtime());
     expect(fitted.expert.descriptor.goldenCount).toBe(4);
     expect(fitted.expert.descriptor.calibration.method).toBe('leave-one-out');
     expect(fitted.expert.descriptor.calibration.heldOutScores.every((s) => s < 0.5)).toBe(true);
