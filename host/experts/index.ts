@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { StationError } from '../../common/errors';
 import { sha256Bytes } from '../models/store';
 import { writeFileAtomic } from '../store/atomic-write';
-import { AUTO_CANDIDATES, type Candidate, chooseExpert } from './auto';
+import { autoCandidates, type Candidate, chooseExpert } from './auto';
 import type { Expert, ExpertKind, ExpertModule, ExpertRuntime, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from './expert';
 
 /**
@@ -38,7 +38,7 @@ async function fitAuto(spec: FitSpec, golden: readonly GoldenImage[], options: F
     throw new StationError('INVALID_INPUT', `The auto expert takes no options (got ${Object.keys(spec.options).join(', ')}); choose patchcore or padim to set options`);
   }
   const candidates: Candidate[] = [];
-  for (const kind of AUTO_CANDIDATES) {
+  for (const kind of autoCandidates(golden.length)) {
     const fitted = await (await moduleFor(kind)).fit({ kind, ...(spec.backbone ? { backbone: spec.backbone } : {}) }, golden, options);
     candidates.push({ kind, fitted });
   }

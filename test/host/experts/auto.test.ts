@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Candidate, chooseExpert, separationOf } from '../../../host/experts/auto';
+import { autoCandidates, type Candidate, chooseExpert, PADIM_FIRST_UP_TO, separationOf } from '../../../host/experts/auto';
 import type { FittedExpert } from '../../../host/experts/expert';
 import { fitExpert } from '../../../host/experts/index';
 
@@ -29,6 +29,13 @@ describe('auto expert choice', () => {
     // A candidate without synthetic scores never wins over one with them.
     expect(chooseExpert([patchcore, { kind: 'padim', fitted: fake([1], []) }]).chosen).toBe(patchcore);
     expect(() => chooseExpert([])).toThrow(/no candidate/);
+  });
+
+  it('prefers PaDiM for few-shot golden sets and PatchCore for larger ones', () => {
+    expect(autoCandidates(1)).toEqual(['padim', 'patchcore']);
+    expect(autoCandidates(PADIM_FIRST_UP_TO)).toEqual(['padim', 'patchcore']);
+    expect(autoCandidates(PADIM_FIRST_UP_TO + 1)).toEqual(['patchcore', 'padim']);
+    expect(autoCandidates(200)).toEqual(['patchcore', 'padim']);
   });
 
   it('refuses options for auto before fitting anything', async () => {
