@@ -87,6 +87,7 @@ def main(argv=None):
     ap.add_argument("--config", choices=sorted(CONFIGS), default="full")
     ap.add_argument("--out", required=True)
     ap.add_argument("--steps", type=int, help="override the configuration's step count")
+    ap.add_argument("--lr", type=float, help="override the configuration's peak learning rate (e.g. lower for a warm-started stage)")
     ap.add_argument("--examples", type=int, help="override the number of generated examples (proxy maps only)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--init", help="a training directory to start from: its checkpoints/last.pt weights and its tokenizer "
@@ -101,6 +102,10 @@ def main(argv=None):
         cfg.steps = args.steps
     if args.examples is not None:
         cfg.examples = args.examples
+    if args.lr is not None:
+        if not args.lr > 0:
+            raise SystemExit("--lr must be positive")
+        cfg.lr = args.lr
     torch.set_num_threads(args.threads)
     torch.manual_seed(cfg.seed)
     os.makedirs(os.path.join(args.out, "checkpoints"), exist_ok=True)

@@ -82,11 +82,12 @@ function separationAuroc(golden: readonly number[], synthetic: readonly number[]
 
 /**
  * Balanced-accuracy tolerance is TOLERANCE / sqrt(golden scores): wide for few-shot sets, tiny for
- * large ones. 0.08 since few-shot sets are calibrated on held-out views (16 or 32 scores for 2 or 4
- * images): magnetic-tile PaDiM at 4 shots passed too many defects with 0.15 (accuracy 0.625
- * where the best threshold gives 0.677) and is within 4 points with 0.08; bottle unchanged.
+ * large ones. Held-out views (sets of 1-4 images, components/fit-plan.ts) score lower than held-out
+ * images and need less push upwards: magnetic-tile PaDiM at 4 shots passed too many defects with
+ * 0.15 (accuracy 0.625 where the best threshold gives 0.677, offline dumps) and is within 4 points
+ * with 0.08. Held-out images keep 0.15: with 0.08, bottle all-shot failed one good part.
  */
-export const TOLERANCE = 0.08;
+export const TOLERANCE = { images: 0.15, views: 0.08 } as const;
 /** The threshold never exceeds the largest held-out golden score plus this many robust spreads. */
 export const CAP_SPREADS = 2;
 
@@ -103,7 +104,7 @@ export function syntheticCalibration(
 ): { band: ThresholdBand; calibration: Calibration; notes: string[]; separation: Separation | null } {
   const base = heldOutCalibration(held, margin, split);
   const separation = separationThreshold(held.scores, synthetic, {
-    tolerance: TOLERANCE / Math.sqrt(held.scores.length),
+    tolerance: (split.viewUnits ? TOLERANCE.views : TOLERANCE.images) / Math.sqrt(held.scores.length),
     cap: Math.max(...held.scores) + CAP_SPREADS * robustSpread(held.scores),
   });
   if (!separation) {

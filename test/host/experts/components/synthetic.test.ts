@@ -132,4 +132,14 @@ describe('separation threshold', () => {
     expect(none.calibration.rawThreshold).toBeGreaterThan(1.4);
     expect(none.notes[0]).toMatch(/margin rule/);
   });
+
+  it('pushes the threshold up less when the held-out scores are views rather than whole images', () => {
+    const held = { scores: [1, 2, 3, 4], floors: [0.2, 0.2, 0.2, 0.2] };
+    // Best cut 4|5 (balanced accuracy 0.95); cut 5|6 is 0.05 worse: a tie within 0.15/2, not within 0.08/2.
+    const synthetic = [2.5, 5, 6, 7, 8, 9, 10, 11, 12, 13];
+    const images = syntheticCalibration(held, synthetic, 1, { viewUnits: false, foldCount: 4, unitCount: 4 });
+    const views = syntheticCalibration(held, synthetic, 1, { viewUnits: true, foldCount: 4, unitCount: 4 });
+    expect(images.calibration.rawThreshold).toBe(5.5);
+    expect(views.calibration.rawThreshold).toBe(4.5);
+  });
 });
