@@ -17,6 +17,12 @@ export interface GenerationOptions {
    * evidence of its own to give (myriad-s-model.ts).
    */
   mustNotOpenWith?: { text: string; tokenTexts: readonly string[] };
+  /**
+   * The answer must open with one of these words (after leading spaces), e.g. the first answer's
+   * "Yes"/"No" of the answer grammar (CONTRACTS.md): until the opening word is out, tokens that
+   * would leave every allowed opening are masked. `tokenTexts[id]` is each token's decoded text.
+   */
+  mustOpenWith?: { words: readonly string[]; tokenTexts: readonly string[] };
 }
 
 export interface GenerationResult {
@@ -75,6 +81,10 @@ export async function generate(
     const offset = logits.data.length - vocab;
     if (ids.length === 0) firstLogits = logits.data.slice(offset);
     if (options.mustNotOpenWith && (ids.length === 0 || decode(ids).trim() === '')) maskOpening(logits.data, offset, vocab, options.mustNotOpenWith);
+    if (options.mustOpenWith) {
+      const sofar = ids.length === 0 ? '' : decode(ids).trimStart();
+      if (options.mustOpenWith.words.some((w) => w.startsWith(sofar) && w !== sofar)) keepOpenings(logits.data, offset, vocab, sofar, options.mustOpenWith);
+    }
     const next = random
       ? sampleTopP(logits.data, offset, vocab, options.topP as number, options.temperature ?? 1, random)
       : argmax(logits.data, offset, vocab);
@@ -105,6 +115,20 @@ function maskOpening(logits: Float32Array, offset: number, vocab: number, rule: 
     const text = (rule.tokenTexts[t] ?? '').trimStart();
     if (text !== '' && (text.startsWith(head) || head.startsWith(text))) logits[offset + t] = -Infinity;
   }
+}
+
+/** Masks every token after which the text so far can no longer open with one of `rule.words` as a whole word. */
+export function keepOpenings(logits: Float32Array, offset: number, vocab: number, sofar: string, rule: { words: readonly string[]; tokenTexts: readonly string[] }): void {
+  for (let t = 0; t < vocab; t++) {
+    const text = (sofar + (rule.tokenTexts[t] ?? '')).trimStart();
+    if (!rule.words.some((w) => opensWith(text, w))) logits[offset + t] = -Infinity;
+  }
+}
+
+/** `text` is still on its way to `word` (a non-empty prefix of it, or nothing yet), or holds it followed by a non-letter. */
+export function opensWith(text: string, word: string): boolean {
+  if (word.startsWith(text)) return text.length > 0 || word.length > 0;
+  return text.startsWith(word) && !/\p{L}/u.test(text.charAt(word.length));
 }
 
 function nextPast(out: Record<string, Tensor>, layers: number): Record<string, Tensor> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TextStreamer, argmax, findStop, sampleTopP, seededRandom } from '../../../../host/lmm/myriad-s/decoding';
+import { keepOpenings, opensWith } from '../../../../host/lmm/myriad-s/generator';
 
 /** A toy decoder: id i is the i-th piece, so tests read as text. */
 function pieces(...p: string[]) {
@@ -61,5 +62,29 @@ describe('token choice', () => {
   it('findStop gives the earliest stop string', () => {
     expect(findStop('a</s>b\nOperator:', ['\nOperator:', '</s>'])).toBe(1);
     expect(findStop('plain', ['</s>'])).toBe(-1);
+  });
+});
+
+describe('first-answer opening (generator.keepOpenings)', () => {
+  const words = ['Yes', 'No'];
+  const allowed = (tokenTexts: string[], sofar: string) => {
+    const logits = new Float32Array(tokenTexts.length);
+    keepOpenings(logits, 0, tokenTexts.length, sofar, { words, tokenTexts });
+    return tokenTexts.filter((_, i) => logits[i] !== -Infinity);
+  };
+
+  it('keeps only tokens on the way to a whole "Yes" or "No"', () => {
+    const vocab = ['It', ' Yes', 'No', 'Not', 'Y', ' ', '</s>', 'Yesterday', 'No,', 'es', 'es,', 'ear'];
+    expect(allowed(vocab, '')).toEqual([' Yes', 'No', 'Y', ' ', 'No,']);
+    expect(allowed(vocab, 'Y')).toEqual(['es', 'es,']);
+  });
+
+  it('tells a whole opening word from a longer word that starts with it', () => {
+    expect(opensWith('Yes, there is', 'Yes')).toBe(true);
+    expect(opensWith('No.', 'No')).toBe(true);
+    expect(opensWith('None', 'No')).toBe(false);
+    expect(opensWith('Yesterday', 'Yes')).toBe(false);
+    expect(opensWith('Ye', 'Yes')).toBe(true);
+    expect(opensWith('It is', 'Yes')).toBe(false);
   });
 });
