@@ -23,6 +23,11 @@ export interface GenerationOptions {
    * would leave every allowed opening are masked. `tokenTexts[id]` is each token's decoded text.
    */
   mustOpenWith?: { words: readonly string[]; tokenTexts: readonly string[] };
+  /**
+   * false: the model's first answer gets neither the opening nor the verdict rule
+   * (myriad-s-model.ts), i.e. plain decoding, for parity checks against PyTorch. Stations keep them.
+   */
+  answerRules?: boolean;
 }
 
 export interface GenerationResult {

@@ -72,7 +72,9 @@ describe.skipIf(!hasTorch)('Myriad-S tiny configuration: train, export, parity, 
   });
 
   it('reproduces the PyTorch prompt ids, logits and greedy tokens through the KV cache', async () => {
-    const result = await model.run(request, () => {}, new AbortController().signal);
+    // PyTorch decodes plainly: so does this check (the station's answer rules off).
+    const plain = await openMyriadS(readMyriadSExport(exportDir), { device: 'cpu', generation: { answerRules: false } });
+    const result = await plain.run(request, () => {}, new AbortController().signal);
     expect(result.promptIds).toEqual(parity.input_ids);
     expect(maxLogitDiff(parity, result.firstLogits)).toBeLessThan(1e-3);
     const eosId = loadTokenizer(join(exportDir, 'tokenizer.json')).idOf('</s>');
@@ -81,6 +83,13 @@ describe.skipIf(!hasTorch)('Myriad-S tiny configuration: train, export, parity, 
     expect(result.ids.length).toBeGreaterThan(0);
     expect(result.ids).toEqual(reference.slice(0, result.ids.length));
     if (parity.generated_ids.includes(eosId)) expect(result.ids.length).toBeLessThanOrEqual(reference.length);
+  });
+
+  it('opens the first answer with "Yes" or "No" even when the untrained model prefers other tokens', async () => {
+    const plain = parity.generated_ids.filter((id) => id !== loadTokenizer(join(exportDir, 'tokenizer.json')).idOf('</s>'));
+    const reply = await model.run(request, () => {}, new AbortController().signal);
+    expect(reply.ids).not.toEqual(plain.slice(0, reply.ids.length));
+    expect(reply.text.trimStart(), reply.text).toMatch(/^(Yes|No)\b/);
   });
 
   it('loads through loadDialogModel and streams deltas that add up to the answer', async () => {
