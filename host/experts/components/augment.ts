@@ -9,7 +9,18 @@ export const AUGMENTATIONS: readonly Augmentation[] = ['none', 'flips', 'dihedra
 
 /** Views per image: identity first. Non-square inputs only get the flips (rotations change shape). */
 export function augmentedViews(pixels: Float32Array, width: number, height: number, mode: Augmentation): Float32Array[] {
-  if (mode === 'none') return [pixels];
+  return viewTransforms(width, height, mode).map((t, i) => (i === 0 ? pixels : remap(pixels, width, height, t)));
+}
+
+/** View `index` of `augmentedViews` alone, without making the others (index 0: `pixels` itself). */
+export function augmentedView(pixels: Float32Array, width: number, height: number, mode: Augmentation, index: number): Float32Array {
+  const transform = viewTransforms(width, height, mode)[index];
+  if (!transform) throw new RangeError(`augmented view ${index} does not exist for ${mode} views of ${width}x${height}`);
+  return index === 0 ? pixels : remap(pixels, width, height, transform);
+}
+
+function viewTransforms(width: number, height: number, mode: Augmentation): ((x: number, y: number) => [number, number])[] {
+  if (mode === 'none') return [(x, y) => [x, y]];
   const transforms: ((x: number, y: number) => [number, number])[] = [
     (x, y) => [x, y],
     (x, y) => [width - 1 - x, y],
@@ -25,7 +36,7 @@ export function augmentedViews(pixels: Float32Array, width: number, height: numb
       (x, y) => [n - y, n - x],
     );
   }
-  return transforms.map((t, i) => (i === 0 ? pixels : remap(pixels, width, height, t)));
+  return transforms;
 }
 
 /** out(x, y) = in(source(x, y)), per channel. */

@@ -1,6 +1,6 @@
 import type { ThresholdBand } from '../../../common/api';
 import type { Calibration, ExpertDescriptor, ExpertKind, GoldenImage } from '../expert';
-import type { Augmentation } from './augment';
+import { type Augmentation, augmentedView } from './augment';
 import { type Photometric, resolvePhotometric } from './photometric';
 import { calibrate, median, normaliseScore } from './calibration';
 import { dedupeGolden } from './golden-set';
@@ -62,6 +62,22 @@ export function unitsOf<T>(perImage: readonly T[][], viewUnits: boolean): T[][] 
 /** Which golden image, and which of its views, unit `u` is (views per image from the augmentation). */
 export function unitSource(u: number, viewUnits: boolean, viewsPerImage: number): { image: number; view: number } {
   return viewUnits ? { image: Math.floor(u / viewsPerImage), view: u % viewsPerImage } : { image: u, view: 0 };
+}
+
+/**
+ * The prepared (3, size, size) pixels of a unit, made again on demand (synthetic anomalies are
+ * painted into them): `prepare` gives an image's unaugmented pixels, the unit's view is made alone.
+ */
+export function unitPixels(
+  images: readonly GoldenImage[],
+  prepare: (image: GoldenImage) => Promise<Float32Array>,
+  layout: { viewUnits: boolean; viewsPerImage: number; augment: Augmentation; size: number },
+): (unit: number) => Promise<Float32Array> {
+  return async (unit) => {
+    const { image, view } = unitSource(unit, layout.viewUnits, layout.viewsPerImage);
+    const pixels = await prepare(images[image] as GoldenImage);
+    return augmentedView(pixels, layout.size, layout.size, layout.augment, view);
+  };
 }
 
 function chooseAugmentation(options: GoldenPlanOptions, count: number): Augmentation {

@@ -2,7 +2,7 @@ import { StationError } from '../../../common/errors';
 import { loadSession } from '../../inference/onnx-runtime';
 import { type Augmentation, augmentedViews } from '../components/augment';
 import { type FeatureExtractor, openExtractor } from '../components/feature-extractor';
-import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit, unitSource, unitsOf } from '../components/fit-plan';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit, unitPixels, unitsOf } from '../components/fit-plan';
 import { maxOf } from '../components/map-normalisation';
 import { seededRandom, shuffled } from '../components/rng';
 import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
@@ -204,13 +204,8 @@ async function syntheticSamples(
   count: number,
   options: FitOptions,
 ): Promise<FoldQuery[]> {
-  const size = extractor.config.inputWidth;
   const unitCount = unitFold.length;
-  const pixelsOf = async (unit: number) => {
-    const { image, view } = unitSource(unit, layout.viewUnits, layout.viewsPerImage);
-    const pixels = await extractor.toPixels((images[image] as GoldenImage).image);
-    return view === 0 ? pixels : (augmentedViews(pixels, size, size, augment)[view] as Float32Array);
-  };
+  const pixelsOf = unitPixels(images, (g) => extractor.toPixels(g.image), { ...layout, augment, size: extractor.config.inputWidth });
   const sources = Array.from({ length: unitCount }, (_, u) => u);
   const out: FoldQuery[] = [];
   await embedSyntheticAnomalies(extractor, pixelsOf, sources, unitFold, count, options, (plan, e) => {

@@ -3,7 +3,7 @@ import { type Augmentation, augmentedViews } from '../components/augment';
 import { gatherRows } from '../components/coreset';
 import { greedyCoresetOnnx } from '../components/coreset-graph';
 import { type Embedding, type FeatureExtractor, openExtractor } from '../components/feature-extractor';
-import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit, unitSource, unitsOf } from '../components/fit-plan';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit, unitPixels, unitsOf } from '../components/fit-plan';
 import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
 import { syntheticCalibration } from '../components/synthetic-calibration';
 import { maxOf } from '../components/map-normalisation';
@@ -57,7 +57,8 @@ export async function fitPatchCore(
   let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
   let synthetic: number[] = [];
   if (config.calibration === 'synthetic' && config.syntheticAnomalies > 0) {
-    const pixelsOf = unitPixels(extractor, images, viewUnits, augment, config.orient, (views[0] as Embedding[]).length);
+    const prepare = async (g: GoldenImage) => (await preparePixels(extractor, g.image, config.orient)).pixels;
+    const pixelsOf = unitPixels(images, prepare, { viewUnits, viewsPerImage: (views[0] as Embedding[]).length, augment, size: extractor.config.inputWidth });
     synthetic = await syntheticScores(extractor, search, pixelsOf, chosen, foldOf, biases, config, options);
     const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split);
     calibrated = result;
@@ -168,23 +169,6 @@ function calibrationUnits(unitCount: number, limit: number): number[] {
   const chosen = new Set<number>();
   for (let i = 0; i < unitCount && chosen.size < limit; i += step) chosen.add(Math.floor(i));
   return [...chosen];
-}
-
-/** The prepared pixels of a unit (an image, or one view of an image), made again on demand. */
-function unitPixels(
-  extractor: FeatureExtractor,
-  images: readonly GoldenImage[],
-  viewUnits: boolean,
-  augment: Augmentation,
-  orient: PatchCoreConfig['orient'],
-  viewsPerImage: number,
-): (unit: number) => Promise<Float32Array> {
-  const size = extractor.config.inputWidth;
-  return async (unit) => {
-    const { image, view } = unitSource(unit, viewUnits, viewsPerImage);
-    const { pixels } = await preparePixels(extractor, (images[image] as GoldenImage).image, orient);
-    return view === 0 ? pixels : (augmentedViews(pixels, size, size, augment)[view] as Float32Array);
-  };
 }
 
 /**

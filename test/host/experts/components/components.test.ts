@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { augmentedViews } from '../../../../host/experts/components/augment';
+import { augmentedView, augmentedViews } from '../../../../host/experts/components/augment';
 import { calibrate, normaliseScore } from '../../../../host/experts/components/calibration';
 import { greedyCoreset } from '../../../../host/experts/components/coreset';
 import { greedyCoresetOnnx } from '../../../../host/experts/components/coreset-graph';
@@ -59,6 +59,14 @@ describe('augmentation and Gaussian kernel', () => {
     expect(new Set(views.map((v) => v.join(','))).size).toBe(8);
     expect(augmentedViews(px, 4, 2 * 2, 'none')).toHaveLength(1);
     expect(augmentedViews(Float32Array.from({ length: 3 * 8 }), 4, 2, 'dihedral')).toHaveLength(4);
+  });
+
+  it('makes one view alone, the same as that view of the whole set', () => {
+    const px = Float32Array.from({ length: 3 * 4 * 4 }, (_, i) => i);
+    const views = augmentedViews(px, 4, 4, 'dihedral');
+    views.forEach((v, i) => expect(Array.from(augmentedView(px, 4, 4, 'dihedral', i)), `view ${i}`).toEqual(Array.from(v)));
+    expect(augmentedView(px, 4, 4, 'dihedral', 0)).toBe(px);
+    expect(() => augmentedView(px, 4, 4, 'flips', 4)).toThrow(RangeError);
   });
 
   it('has a normalised symmetric kernel of size 2*round(4 sigma)+1', () => {
