@@ -72,6 +72,7 @@ export async function generate(
   const ids: number[] = [];
   let firstTokenMs = -1;
   let firstLogits = new Float32Array(0);
+  let opening = options.mustNotOpenWith !== undefined || options.mustOpenWith !== undefined;
   while (ids.length < options.maxNewTokens) {
     throwIfCancelled(signal);
     const total = promptLength + ids.length;
@@ -85,10 +86,16 @@ export async function generate(
     const logits = floatOutput(out, 'logits');
     const offset = logits.data.length - vocab;
     if (ids.length === 0) firstLogits = logits.data.slice(offset);
-    if (options.mustNotOpenWith && (ids.length === 0 || decode(ids).trim() === '')) maskOpening(logits.data, offset, vocab, options.mustNotOpenWith);
-    if (options.mustOpenWith) {
+    if (opening) {
+      // The opening rules look at the answer so far only until its first word is settled; the
+      // text only grows, so once settled they are not checked (nor the answer decoded) again.
+      const { mustNotOpenWith, mustOpenWith } = options;
       const sofar = ids.length === 0 ? '' : decode(ids).trimStart();
-      if (options.mustOpenWith.words.some((w) => w.startsWith(sofar) && w !== sofar)) keepOpenings(logits.data, offset, vocab, sofar, options.mustOpenWith);
+      const notYet = mustNotOpenWith !== undefined && sofar === '';
+      const toWord = mustOpenWith !== undefined && mustOpenWith.words.some((w) => w.startsWith(sofar) && w !== sofar);
+      if (notYet) maskOpening(logits.data, offset, vocab, mustNotOpenWith);
+      if (toWord) keepOpenings(logits.data, offset, vocab, sofar, mustOpenWith);
+      opening = notYet || toWord;
     }
     const next = random
       ? sampleTopP(logits.data, offset, vocab, options.topP as number, options.temperature ?? 1, random)

@@ -69,13 +69,14 @@ export class MyriadSModel implements DialogModel {
     // part is ruled out. Measured on mvtec-bottle, whose features lie outside the candidate's
     // training domain: unconstrained, "Yes, a tiny dust speck ..." on 11 of 20 good bottles at
     // 1 shot, and "No" on one contamination the expert caught.
-    const firstAnswer = req.question === null && req.history.length === 0 && this.generation.answerRules !== false;
+    const firstAnswer = req.question === null && req.history.length === 0;
+    const rulesApply = firstAnswer && this.generation.answerRules !== false;
     // The first answer is the recorded verdict: it opens with "Yes" or "No" (CONTRACTS.md answer
     // grammar) whatever the model would rather say first, so the verdict is the model's own choice
     // between the two. Measured: an export warm-started on re-mapped data opened 654 of 725
     // magnetic-tile first answers with a follow-up's words ("It is a tiny lump ...").
-    if (firstAnswer) options.mustOpenWith = { words: ['Yes', 'No'], tokenTexts: this.tokenTexts() };
-    if (firstAnswer && !readFeatures) {
+    if (rulesApply) options.mustOpenWith = { words: ['Yes', 'No'], tokenTexts: this.tokenTexts() };
+    if (rulesApply && !readFeatures) {
       const passed = req.anomaly.score < DECISION_THRESHOLD;
       if (passed || req.instructions.length === 0) {
         options.mustNotOpenWith = { text: passed ? 'Yes' : 'No', tokenTexts: this.tokenTexts() };
