@@ -19,7 +19,7 @@ from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from myriad_s.bpe import BPE  # noqa: E402
-from myriad_s.data import load_station_examples  # noqa: E402
+from myriad_s.data import load_station_sets  # noqa: E402
 from myriad_s.feature_domain import descriptor, distance, fit_domain  # noqa: E402
 from myriad_s.generate import greedy  # noqa: E402
 from myriad_s.model import ModelConfig, MyriadS  # noqa: E402
@@ -163,7 +163,7 @@ def main(argv=None):
     ap.add_argument("--name", default="myriad-s")
     ap.add_argument("--max-new-tokens", type=int, default=160)
     ap.add_argument("--parity", action="store_true", help="also write parity/ with PyTorch reference outputs")
-    ap.add_argument("--dataset", help="the training data set (train.py --dataset): records its features' domain in "
+    ap.add_argument("--dataset", action="append", help="the training data set(s) (train.py --dataset): records their features' domain in "
                     "config.json, so the station uses features only for images like them (myriad_s/feature_domain.py)")
     args = ap.parse_args(argv)
     ck = torch.load(os.path.join(args.train_dir, "checkpoints", "last.pt"))
@@ -180,7 +180,7 @@ def main(argv=None):
     config = station_config(cfg, args.name, version, args.max_new_tokens)
     typical = None
     if args.dataset:
-        examples, _ = load_station_examples(args.dataset)
+        examples, _ = load_station_sets(args.dataset)
         descriptors = np.stack([descriptor(e.load_features()) for e in examples])
         config["feature_domain"] = fit_domain(descriptors)
         mean, std = np.array(config["feature_domain"]["mean"]), np.array(config["feature_domain"]["std"])

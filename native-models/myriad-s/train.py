@@ -24,7 +24,7 @@ from myriad_s.bpe import BPE  # noqa: E402
 from myriad_s.configs import CONFIGS  # noqa: E402
 from myriad_s.corpus import make_dialog  # noqa: E402
 from myriad_s.expert_maps import add_benign_response  # noqa: E402
-from myriad_s.data import dialog_texts, encode_dialog, generate_examples, load_station_examples  # noqa: E402
+from myriad_s.data import dialog_texts, encode_dialog, generate_examples, load_station_sets  # noqa: E402
 from myriad_s.model import MyriadS  # noqa: E402
 
 
@@ -94,8 +94,9 @@ def main(argv=None):
                     "(a fresh schedule and optimizer; parameters it lacks keep their initialisation); ignored when --out "
                     "already holds a checkpoint to resume")
     ap.add_argument("--device", default="cpu", help="torch device, e.g. cuda: same data, same schedule; checkpoints are saved for the CPU")
-    ap.add_argument("--dataset", help="a data set mapped by the station's expert (make_dataset.py + training-data-cli.ts); "
-                    "without it, proxy maps from the ground truth are used (tests and smoke runs only)")
+    ap.add_argument("--dataset", action="append", help="a data set mapped by the station's expert (make_dataset.py + "
+                    "training-data-cli.ts); repeat it to train on several; without it, proxy maps from the ground truth "
+                    "are used (tests and smoke runs only)")
     args = ap.parse_args(argv)
     cfg = CONFIGS[args.config]()
     if args.steps is not None:
@@ -115,7 +116,7 @@ def main(argv=None):
 
     t0 = time.time()
     if args.dataset:
-        examples, (channels, size, map_size) = load_station_examples(args.dataset)
+        examples, (channels, size, map_size) = load_station_sets(args.dataset)
         cfg.model.feature_channels, cfg.model.feature_size, cfg.model.map_size = channels, size, map_size
     else:
         examples = generate_examples(cfg.seed, cfg.examples, cfg.image_size, cfg.model.map_size)

@@ -56,7 +56,24 @@ export interface SyntheticEvaluation {
 const ratio = (hits: number, n: number) => (n === 0 ? null : hits / n);
 
 /** Runs every sample's first question (and the shadow instruction on shadow-only images). */
-export async function evaluateSynthetic(model: DialogModel, datasetDir: string, limit = Infinity): Promise<SyntheticEvaluation> {
+/** One sample's outcome, for looking at what a model gets wrong (`synthetic-eval-cli.ts --details`). */
+export interface SyntheticSampleResult {
+  id: string;
+  truth: { defects: string[]; nuisances: string[]; cell: number | null };
+  expertScore: number;
+  answer: string;
+  yesNoRight: boolean;
+  typeRight: boolean | null;
+  locationRight: boolean | null;
+  shadowInstructed: string | null;
+}
+
+export async function evaluateSynthetic(
+  model: DialogModel,
+  datasetDir: string,
+  limit = Infinity,
+  onSample: (result: SyntheticSampleResult) => void = () => {},
+): Promise<SyntheticEvaluation> {
   const index = Index.parse(await readJson(join(datasetDir, 'index.json')));
   const expert = ExpertIndex.parse(await readJson(join(datasetDir, 'expert', 'index.json')));
   const names = new Map(index.products.map((p) => [p.id, p.name]));
@@ -76,18 +93,35 @@ export async function evaluateSynthetic(model: DialogModel, datasetDir: string, 
     seconds += reply.totalMs / 1000;
     const everything = [...gt.defects, ...gt.nuisances].sort((a, b) => b.area_fraction - a.area_fraction);
     const said = parsePolarity(reply.text);
-    if (said === (everything.length > 0 ? 'yes' : 'no')) counts.yesNo += 1;
+    const yesNoRight = said === (everything.length > 0 ? 'yes' : 'no');
+    if (yesNoRight) counts.yesNo += 1;
+    let typeRight: boolean | null = null;
+    let locationRight: boolean | null = null;
     if (everything.length > 0 && said === 'yes') {
+      typeRight = everything.some((i) => TYPE_WORDS[i.type]?.test(reply.text));
+      locationRight = parseCells(reply.text).includes((everything[0] as { cell: number }).cell);
       counts.typeN += 1;
-      if (everything.some((i) => TYPE_WORDS[i.type]?.test(reply.text))) counts.typeHits += 1;
+      if (typeRight) counts.typeHits += 1;
       counts.locN += 1;
-      if (parseCells(reply.text).includes((everything[0] as { cell: number }).cell)) counts.locHits += 1;
+      if (locationRight) counts.locHits += 1;
     }
+    let shadowInstructed: string | null = null;
     if (gt.defects.length === 0 && gt.nuisances.length > 0 && gt.nuisances.every((n) => n.type === 'shadow')) {
       counts.shadowN += 1;
       const instructed = await ask(model, { ...request, instructions: [SHADOW_INSTRUCTION] });
+      shadowInstructed = instructed.text;
       if (parsePolarity(instructed.text) === 'no') counts.shadowHits += 1;
     }
+    onSample({
+      id,
+      truth: { defects: gt.defects.map((d) => d.type), nuisances: gt.nuisances.map((n) => n.type), cell: everything[0]?.cell ?? null },
+      expertScore: mapped.score,
+      answer: reply.text,
+      yesNoRight,
+      typeRight,
+      locationRight,
+      shadowInstructed,
+    });
   }
   firstTokens.sort((a, b) => a - b);
   return {

@@ -62,6 +62,20 @@ def load_station_examples(dataset_dir: str):
     return out, (channels, height, expert["map_shape"][0])
 
 
+def load_station_sets(dataset_dirs: list):
+    """Several mapped data sets as one (e.g. a new batch of products next to an earlier one); they
+    must come from the same backbone and map size."""
+    examples, shape = [], None
+    for d in dataset_dirs:
+        part, part_shape = load_station_examples(d)
+        if shape is not None and part_shape != shape:
+            raise ValueError(f"{d} was mapped with (channels, size, map) {part_shape}, the others with {shape}")
+        examples, shape = examples + part, part_shape
+    if shape is None:
+        raise ValueError("no data set given")
+    return examples, shape
+
+
 def dialog_texts(examples: list, rng: np.random.Generator, per_example: int = 2) -> list:
     return ["".join(t for t, _ in make_dialog(rng, e.product, e.defects, e.nuisances)) for e in examples for _ in range(per_example)]
 

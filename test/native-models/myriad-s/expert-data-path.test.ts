@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExpertNarrator } from '../../../host/lmm/expert-narrator/narrator';
-import { evaluateSynthetic } from '../../../host/lmm/myriad-s/synthetic-eval';
+import { evaluateSynthetic, type SyntheticSampleResult } from '../../../host/lmm/myriad-s/synthetic-eval';
 import { MyriadSConfig } from '../../../host/lmm/myriad-s/config';
 import { featureDistance, usableFeatures } from '../../../host/lmm/myriad-s/visual-input';
 import type { DialogFeatures } from '../../../host/lmm/dialog-model';
@@ -87,8 +87,13 @@ print(json.dumps({"shape": list(shape), "map": float(e.anomaly_map[7, 11]), "fea
   });
 
   it('measures a dialog model on the mapped split through the station runtime', async () => {
-    const result = await evaluateSynthetic(new ExpertNarrator(), dataset);
+    const details: SyntheticSampleResult[] = [];
+    const result = await evaluateSynthetic(new ExpertNarrator(), dataset, Infinity, (d) => details.push(d));
     expect(result.samples).toBe(4);
+    // The per-sample details (--details) are the records the metrics were counted from.
+    expect(details.map((d) => d.id)).toEqual(Object.keys(mapped.samples));
+    expect(details.filter((d) => d.yesNoRight).length / 4).toBe(result.yes_no_accuracy);
+    expect(details.every((d) => (d.typeRight === null) === (d.locationRight === null))).toBe(true);
     expect(result.model).toBe('expert-narrator 1');
     expect(result.yes_no_accuracy).toBeGreaterThanOrEqual(0);
     expect(result.yes_no_accuracy).toBeLessThanOrEqual(1);
@@ -97,8 +102,9 @@ print(json.dumps({"shape": list(shape), "map": float(e.anomaly_map[7, 11]), "fea
   });
 
   it('trains the tiny configuration on the mapped data', () => {
-    const out = python([join(SCRIPTS, 'train.py'), '--config', 'tiny', '--out', join(work, 'train'), '--dataset', dataset, '--steps', '2']);
-    expect(out).toMatch(/data: 4 examples/);
+    // The same set twice stands in for two mapped batches of products trained on together.
+    const out = python([join(SCRIPTS, 'train.py'), '--config', 'tiny', '--out', join(work, 'train'), '--dataset', dataset, '--dataset', dataset, '--steps', '2']);
+    expect(out).toMatch(/data: 8 examples/);
     const log = readFileSync(join(work, 'train/train-log.jsonl'), 'utf8').trim().split('\n');
     expect(log).toHaveLength(2);
   });
