@@ -6,7 +6,8 @@ import { readDataset, type Dataset } from './dataset';
 import { loadTruth } from './ground-truth';
 import { evaluateRun, METRIC_KEYS, type MetricKey, type PreparedTest, type RunResult } from './run';
 import { sampleShots } from './shots';
-import { DECISION_THRESHOLD, type EvaluationSubject } from './subject';
+import { DECISION_THRESHOLD } from '../experts/expert';
+import type { EvaluationSubject } from './subject';
 
 export interface EvaluateOptions {
   datasetDir: string;

@@ -7,7 +7,8 @@ import { accuracyAt, accuracyBest, f1Max, rocAuc, type ScoredImage } from './met
 import { measured, notComputed, type Metric } from './metrics/metric';
 import { PixelHistogram } from './metrics/pixel-metrics';
 import { resizeBilinear } from './resize';
-import { DECISION_THRESHOLD, type EvaluatedMap, type ExpertUnderTest } from './subject';
+import { DECISION_THRESHOLD } from '../experts/expert';
+import type { EvaluatedMap, ExpertUnderTest } from './subject';
 
 export const METRIC_KEYS = [
   'image_auroc',

@@ -27,6 +27,3 @@ export interface EvaluationSubject {
   backbone: string;
   fit(references: RgbImage[], seed: number): Promise<ExpertUnderTest>;
 }
-
-/** The recipe decision threshold on the normalised score scale (docs/ARCHITECTURE.md). */
-export const DECISION_THRESHOLD = 0.5;

@@ -10,7 +10,8 @@ import type { BlobStore } from '../store/blob-store';
 import type { DialogService } from './dialog-service';
 import type { FrameBytes } from './frame-source';
 import { encodeMapPng } from './map-png';
-import { DECISION_THRESHOLD, verdictFromBand } from './verdict';
+import { DECISION_THRESHOLD } from '../experts/expert';
+import { verdictFromBand } from './verdict';
 import { StationError } from '../../common/errors';
 
 export interface InspectOptions {

@@ -1,9 +1,7 @@
 import { StationError } from '../../../common/errors';
 import { cellOfPoint } from '../../../common/grid';
+import { DECISION_THRESHOLD } from '../../experts/expert';
 import type { DialogAnomaly } from '../dialog-model';
-
-/** The recipe's decision threshold on the normalised map and score (CONTRACTS.md section 5). */
-export const DECISION_THRESHOLD = 0.5;
 
 export type RegionShape = 'round' | 'elongated' | 'irregular';
 

@@ -1,6 +1,6 @@
 import { cellName } from '../../../common/answer-grammar';
 import type { MapAnalysis, MapRegion } from './map-regions';
-import { DECISION_THRESHOLD } from './map-regions';
+import { DECISION_THRESHOLD } from '../../experts/expert';
 
 const NUMBER_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 

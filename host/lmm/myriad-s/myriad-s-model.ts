@@ -1,6 +1,6 @@
 import { StationError } from '../../../common/errors';
 import { throwIfCancelled } from '../cancellation';
-import { DECISION_THRESHOLD } from '../../inspection/verdict';
+import { DECISION_THRESHOLD } from '../../experts/expert';
 import type { DialogModel, DialogReply, DialogRequest } from '../dialog-model';
 import type { MyriadSConfig } from './config';
 import { type GenerationOptions, type GenerationResult, generate } from './generator';
