@@ -74,11 +74,28 @@ def make_batch(model, tokenizer, examples, rng, cfg):
     return x, y.to(device), w.to(device), mask.to(device)
 
 
-def save_checkpoint(path, model, opt, step, cfg_name, rng):
+def run_identity(args, cfg) -> dict:
+    """What makes a run this run: a checkpoint of another is not resumed under it (a stale --out
+    would otherwise continue someone else's weights on a schedule it never had). --steps may change:
+    extending a run is resuming it."""
+    return {"config": args.config, "lr": cfg.lr,
+            "datasets": sorted(os.path.abspath(d) for d in args.dataset) if args.dataset else None,
+            "init": os.path.abspath(args.init) if args.init else None}
+
+
+def identity_mismatch(saved: dict | None, current: dict) -> list:
+    if saved is None:  # checkpoints written before runs were recorded
+        return []
+    return [f"{k}: checkpoint {saved.get(k)!r}, now {current[k]!r}" for k in current
+            if saved.get(k) != current[k] and not (k == "init" and None in (saved.get(k), current[k]))]
+
+
+def save_checkpoint(path, model, opt, step, cfg_name, rng, run):
     tmp = path + ".tmp"
     cpu_state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     torch.save({"model": cpu_state, "optimizer": opt.state_dict(), "step": step, "config": cfg_name,
-                "model_config": model.cfg.to_dict(), "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state()}, tmp)
+                "model_config": model.cfg.to_dict(), "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
+                "run": run}, tmp)
     os.replace(tmp, path)
 
 
@@ -135,8 +152,13 @@ def main(argv=None):
     no_decay = [p for n, p in model.named_parameters() if not (p.ndim >= 2 and "pos" not in n and "queries" not in n)]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr)
     step = 0
+    run = run_identity(args, cfg)
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path, map_location="cpu")
+        differs = identity_mismatch(ck.get("run"), run)
+        if differs:
+            raise SystemExit(f"{args.out} holds a checkpoint of another run ({'; '.join(differs)}): resume it with "
+                             "its own arguments, or train into a new --out")
         model.load_state_dict(ck["model"])
         model.to(args.device)
         opt.load_state_dict(ck["optimizer"])
@@ -177,7 +199,7 @@ def main(argv=None):
         if step % 20 == 0 or step == cfg.steps:
             print(json.dumps(record), flush=True)
         if step % cfg.checkpoint_every == 0 or step == cfg.steps:
-            save_checkpoint(ckpt_path, model, opt, step, args.config, rng)
+            save_checkpoint(ckpt_path, model, opt, step, args.config, rng, run)
     log.close()
 
 

@@ -56,6 +56,12 @@ describe.skipIf(!hasTorch)('Myriad-S tiny configuration: train, export, parity, 
     request = parityRequest(exportDir, exported.config, parity);
   });
 
+  it('refuses to resume a checkpoint of another run (other learning rate) into the same --out', () => {
+    expect(() => python([join(SCRIPTS, 'train.py'), '--config', 'tiny', '--out', join(work, 'train'), '--lr', '0.01'])).toThrow(
+      /holds a checkpoint of another run \(lr: checkpoint [\d.e-]+, now 0\.01\)/,
+    );
+  });
+
   it('resumed training from the checkpoint and logged every step', () => {
     expect(resumeOutput).toContain('resumed at step 6');
     const log = readFileSync(join(work, 'train/train-log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { step: number; loss: number });
