@@ -1,6 +1,9 @@
 import type { DeviceName, ThresholdBand } from '../../common/api';
 import type { RgbImage } from '../imaging/rgb-image';
 
+/** The recipe's decision threshold on the experts' normalised scale (below): the one place it is declared. */
+export const DECISION_THRESHOLD = 0.5;
+
 /**
  * The contract every vision expert meets (docs/ARCHITECTURE.md). An expert is fitted at the
  * station from golden (good) images, saved next to its recipe, and restored without refitting.
@@ -8,9 +11,6 @@ import type { RgbImage } from '../imaging/rgb-image';
  * Scale: every map value and score is normalised so that the recipe's decision threshold is 0.5.
  * Maps are clipped to [0,1]; scores are not clipped above (a score of 3 is "far above threshold").
  */
-/** The recipe's decision threshold on that scale: the one place it is declared. */
-export const DECISION_THRESHOLD = 0.5;
-
 export interface AnomalyResult {
   /** (mapHeight, mapWidth) row-major, in [0,1], recipe decision threshold at 0.5. */
   map: Float32Array;

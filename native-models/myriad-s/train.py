@@ -108,8 +108,8 @@ def main(argv=None):
     ap.add_argument("--examples", type=int, help="override the number of generated examples (proxy maps only)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--init", help="a training directory to start from: its checkpoints/last.pt weights and its tokenizer "
-                    "(a fresh schedule and optimizer; parameters it lacks keep their initialisation); ignored when --out "
-                    "already holds a checkpoint to resume")
+                    "(a fresh schedule and optimizer; parameters it lacks keep their initialisation); when --out already "
+                    "holds a checkpoint of this run, that is resumed instead (a checkpoint of another run is refused)")
     ap.add_argument("--device", default="cpu", help="torch device, e.g. cuda: same data, same schedule; checkpoints are saved for the CPU")
     ap.add_argument("--dataset", action="append", help="a data set mapped by the station's expert (make_dataset.py + "
                     "training-data-cli.ts); repeat it to train on several; without it, proxy maps from the ground truth "

@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const { model, reason } = await loadDialogModel(values.model ?? null, { device: 'cpu' });
   process.stderr.write(`${reason}\n`);
   const details: string[] = [];
-  const result = await evaluateSynthetic(model, values.dataset, limit, (sample) => details.push(JSON.stringify(sample)));
+  const result = await evaluateSynthetic(model, values.dataset, limit, values.details ? (sample) => details.push(JSON.stringify(sample)) : undefined);
   if (values.details) writeFileSync(values.details, details.length ? `${details.join('\n')}\n` : '');
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   await writeJsonOut(values.out ?? null, { ...result, reason });

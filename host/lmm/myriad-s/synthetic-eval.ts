@@ -55,7 +55,6 @@ export interface SyntheticEvaluation {
 
 const ratio = (hits: number, n: number) => (n === 0 ? null : hits / n);
 
-/** Runs every sample's first question (and the shadow instruction on shadow-only images). */
 /** One sample's outcome, for looking at what a model gets wrong (`synthetic-eval-cli.ts --details`). */
 export interface SyntheticSampleResult {
   id: string;
@@ -68,6 +67,10 @@ export interface SyntheticSampleResult {
   shadowInstructed: string | null;
 }
 
+/**
+ * Runs every sample's first question (and the shadow instruction on shadow-only images); `onSample`
+ * sees each sample's outcome as it is counted.
+ */
 export async function evaluateSynthetic(
   model: DialogModel,
   datasetDir: string,
