@@ -20,6 +20,7 @@ import { CameraSessions } from './camera/camera-sessions';
 import { StationEvents } from './events';
 import { resolveDevice } from './inference/onnx-runtime';
 import { DialogService } from './inspection/dialog-service';
+import { GoldenChecks } from './inspection/golden-checks';
 import { frameBytes } from './inspection/frame-source';
 import { InspectionPipeline } from './inspection/inspection-pipeline';
 import type { DialogModel } from './lmm/dialog-model';
@@ -130,12 +131,20 @@ export class Station implements StationHost {
     const experts = options.experts ?? onnxExpertBackend({ dataDir: layout.root, device: this.device });
     this.recipes = new RecipeService(db, this.blobs, layout.recipes, experts);
     this.cameras = new CameraSessions(this.blobs, options.cameraSources ?? []);
-    this.dialog = new DialogService(db, this.blobs, this.events, dialogModel, (inspection) => ({
-      product: inspection.recipe,
-      // What applied when the part was inspected, plus standing instructions added since (the
-      // operator may add one mid-dialog and expect the next answer to follow it).
-      instructions: [...new Set([...inspection.instructions, ...this.recipes.instructions(inspection.recipe).map((i) => i.text)])],
-    }));
+    const goldenChecks = dialogModel.readsFeatures ? new GoldenChecks(dialogModel, (id, choose) => this.recipes.goldenInspections(id, choose)) : null;
+    this.dialog = new DialogService(
+      db,
+      this.blobs,
+      this.events,
+      dialogModel,
+      (inspection) => ({
+        product: inspection.recipe,
+        // What applied when the part was inspected, plus standing instructions added since (the
+        // operator may add one mid-dialog and expect the next answer to follow it).
+        instructions: [...new Set([...inspection.instructions, ...this.recipes.instructions(inspection.recipe).map((i) => i.text)])],
+      }),
+      goldenChecks ? (inspection) => goldenChecks.forRecipe(inspection.recipeId, inspection.recipe) : null,
+    );
     this.pipeline = new InspectionPipeline(db, this.blobs, this.recipes, this.dialog);
     this.reviews = new ReviewService(db, this.pipeline, this.recipes);
     this.reports = new ReportService(layout.database, this.blobs, layout.tmp, options.pdfRenderer ?? new ChromiumPdfRenderer());

@@ -1,13 +1,14 @@
 import { readImageFile } from '../imaging/decode';
 import type { RgbImage } from '../imaging/rgb-image';
 import type { DialogModel } from '../lmm/dialog-model';
+import { checkGoldens, pickGoldens, type GoldenCheck } from '../lmm/golden-check';
 import { aggregate } from './aggregate';
 import { readDataset, type Dataset } from './dataset';
 import { loadTruth } from './ground-truth';
-import { evaluateRun, METRIC_KEYS, type MetricKey, type PreparedTest, type RunResult } from './run';
+import { evaluateRun, METRIC_KEYS, productName, type MetricKey, type PreparedTest, type RunResult } from './run';
 import { sampleShots } from './shots';
 import { DECISION_THRESHOLD } from '../experts/expert';
-import type { EvaluationSubject } from './subject';
+import type { EvaluationSubject, ExpertUnderTest } from './subject';
 
 export interface EvaluateOptions {
   datasetDir: string;
@@ -58,6 +59,8 @@ export interface RunSummary {
   fit_seconds: number;
   inspect_ms_mean: number;
   metrics: Record<MetricKey, number | null>;
+  /** The dialog model's golden check on this run's references; null without --lmm. */
+  golden_check: GoldenCheck | null;
 }
 
 export interface Evaluation {
@@ -94,7 +97,9 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     const expert = await opts.subject.fit(images, seed);
     const fitSeconds = (performance.now() - fitStart) / 1000;
     try {
-      const inputs = { dataset, tests, dialog: opts.dialog, lmmReason: opts.lmmReason, keepMapsOf: runs.length === 0 ? keepMapsOf : new Set<string>() };
+      const goldenCheck = opts.dialog?.readsFeatures ? await goldenCheckOn(opts.dialog, productName(dataset.name), expert, images) : null;
+      const keep = runs.length === 0 ? keepMapsOf : new Set<string>();
+      const inputs = { dataset, tests, dialog: opts.dialog, lmmReason: opts.lmmReason, keepMapsOf: keep, goldenCheck };
       const run = await evaluateRun(inputs, expert, seed, references, fitSeconds);
       runs.push(run);
       opts.progress?.(
@@ -107,6 +112,16 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   }
   const report = buildReport(opts, dataset, runs, tests.length, (performance.now() - started) / 1000);
   return { report, dataset, runs, tests };
+}
+
+/** The golden check as a station runs it when a recipe is first used: the references, as the fitted expert inspects them. */
+async function goldenCheckOn(dialog: DialogModel, product: string, expert: ExpertUnderTest, references: readonly RgbImage[]): Promise<GoldenCheck> {
+  const goldens = [];
+  for (const image of pickGoldens(references)) {
+    const { features, ...anomaly } = await expert.inspect(image);
+    goldens.push({ anomaly, ...(features ? { features } : {}) });
+  }
+  return checkGoldens(dialog, product, goldens);
 }
 
 /** Six decimals: far below what the metrics can resolve, and no float noise (1e-16 stds) in the JSON. */
@@ -176,6 +191,7 @@ function buildReport(opts: EvaluateOptions, dataset: Dataset, runs: RunResult[],
       fit_seconds: Math.round(r.fitSeconds * 100) / 100,
       inspect_ms_mean: Math.round(r.inspectMsMean * 100) / 100,
       metrics: Object.fromEntries(METRIC_KEYS.map((k) => [k, round6(r.metrics[k].value)])) as Record<MetricKey, number | null>,
+      golden_check: r.goldenCheck,
     })),
   };
 }

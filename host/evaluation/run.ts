@@ -1,4 +1,5 @@
 import type { DialogModel, DialogReply } from '../lmm/dialog-model';
+import { featuresIfTrusted, type GoldenCheck } from '../lmm/golden-check';
 import type { RgbImage } from '../imaging/rgb-image';
 import type { Dataset } from './dataset';
 import type { Truth } from './ground-truth';
@@ -51,6 +52,8 @@ export interface RunResult {
   inspectMsMean: number;
   /** Maps kept for the report's heatmap grid, by test image path. */
   keptMaps: Map<string, EvaluatedMap>;
+  /** The dialog model's golden check on this run's references (host/lmm/golden-check.ts); null without --lmm. */
+  goldenCheck: GoldenCheck | null;
 }
 
 export interface RunInputs {
@@ -59,6 +62,8 @@ export interface RunInputs {
   dialog: DialogModel | null;
   /** Why the LMM metrics are null when `dialog` is null. */
   lmmReason: string;
+  /** The dialog model's golden check on the references: a product that fails it is answered without its features. */
+  goldenCheck: GoldenCheck | null;
   keepMapsOf: ReadonlySet<string>;
 }
 
@@ -105,7 +110,7 @@ export async function evaluateRun(
     let answer: string | null = null;
     let readFeatures: boolean | null = null;
     if (inputs.dialog) {
-      const reply = await firstAnswer(inputs.dialog, productName(inputs.dataset.name), result);
+      const reply = await firstAnswer(inputs.dialog, productName(inputs.dataset.name), result, inputs.goldenCheck);
       answer = reply.text;
       readFeatures = reply.readFeatures ?? null;
       const words = t.defect === null ? null : (inputs.dataset.typeWords?.[t.defect] ?? null);
@@ -124,6 +129,7 @@ export async function evaluateRun(
     fitSeconds,
     inspectMsMean: inspectMs / Math.max(1, inputs.tests.length),
     keptMaps,
+    goldenCheck: inputs.goldenCheck,
   };
 }
 
@@ -143,14 +149,10 @@ export function productName(datasetName: string): string {
   return name === '' ? datasetName : name;
 }
 
-async function firstAnswer(dialog: DialogModel, product: string, result: EvaluatedMap): Promise<DialogReply> {
+async function firstAnswer(dialog: DialogModel, product: string, result: EvaluatedMap, check: GoldenCheck | null): Promise<DialogReply> {
   const { features, ...anomaly } = result;
-  const reply = await dialog.generate(
-    { product, instructions: [], anomaly, ...(features ? { features } : {}), history: [], question: null },
-    () => undefined,
-    new AbortController().signal,
-  );
-  return reply;
+  const request = featuresIfTrusted({ product, instructions: [], anomaly, ...(features ? { features } : {}), history: [], question: null }, check);
+  return dialog.generate(request, () => undefined, new AbortController().signal);
 }
 
 function tallyLmm(group: GroupStats, j: LmmJudgement): void {

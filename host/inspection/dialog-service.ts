@@ -6,6 +6,7 @@ import { getInspection, type InspectionRow } from '../../db/repositories/inspect
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 import type { DialogModel, DialogReply } from '../lmm/dialog-model';
+import { featuresIfTrusted, type GoldenCheck } from '../lmm/golden-check';
 import type { StationEvents } from '../events';
 import type { BlobStore } from '../store/blob-store';
 import type { ExpertResult } from '../recipes/expert-backend';
@@ -32,6 +33,9 @@ interface Running {
  */
 const MAP_CACHE_SIZE = 16;
 
+/** A golden check that could not run (a golden image unreadable): the answer goes without features, the safe side. */
+const CHECK_NOT_RUN: GoldenCheck = { checked: 0, saidYes: 0, readsProduct: false };
+
 /**
  * Streams answers of the dialog model as events and records each finished answer as a dialog turn.
  * Generation runs outside any transaction; only the finished turn is written, in one short one.
@@ -46,6 +50,8 @@ export class DialogService {
     private readonly events: StationEvents,
     private readonly model: DialogModel | null,
     private readonly context: (inspection: InspectionRow) => AnswerContext,
+    /** The golden check of the inspection's recipe version (golden-checks.ts); null: features are always handed over. */
+    private readonly goldenCheck: ((inspection: InspectionRow) => Promise<GoldenCheck>) | null = null,
   ) {}
 
   get modelName(): string | null {
@@ -122,8 +128,10 @@ export class DialogService {
       if (question !== null && history.length > 0 && history[history.length - 1]?.role === 'operator') history.pop();
       const { features, ...anomaly } = await this.anomaly(inspection);
       const ctx = this.context(inspection);
+      const check = features && this.goldenCheck ? await this.goldenCheck(inspection).catch(() => CHECK_NOT_RUN) : null;
+      const request = featuresIfTrusted({ product: ctx.product, instructions: ctx.instructions, anomaly, ...(features ? { features } : {}), history, question }, check);
       const reply: DialogReply = await this.model.generate(
-        { product: ctx.product, instructions: ctx.instructions, anomaly, ...(features ? { features } : {}), history, question },
+        request,
         (delta) => {
           text += delta;
           this.events.emit('dialog.token', { inspectionId, turnId, delta });

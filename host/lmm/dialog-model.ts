@@ -66,6 +66,11 @@ export interface DialogModel {
   name: string;
   version: string;
   /**
+   * Whether the model reads image features at all (Myriad-S); only such a model's reading of a
+   * product is put to the golden check (golden-check.ts).
+   */
+  readsFeatures?: boolean;
+  /**
    * Streams the answer through `onToken` and resolves with the whole reply.
    * Throws `StationError('CANCELLED')` once `signal` is aborted.
    */

@@ -11,14 +11,21 @@ import {
   getInstruction,
   insertInstruction,
 } from '../../db/repositories/instructions';
-import { goldenSamples, insertRecipe, latestRecipe, listLatestRecipes, type NewGoldenSample, type RecipeRow } from '../../db/repositories/recipes';
+import { getRecipeById, goldenSamples, insertRecipe, latestRecipe, listLatestRecipes, type NewGoldenSample, type RecipeRow } from '../../db/repositories/recipes';
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 import { listImageFiles, blobExtension } from '../camera/folder-listing';
 import { decodeImage } from '../imaging/decode';
 import type { RgbImage } from '../imaging/rgb-image';
 import type { BlobStore } from '../store/blob-store';
-import { validateExpertSpec, type ExpertBackend, type FittedRecipeExpert, type LoadedExpert, type NamedImage } from './expert-backend';
+import {
+  validateExpertSpec,
+  type ExpertBackend,
+  type ExpertResult,
+  type FittedRecipeExpert,
+  type LoadedExpert,
+  type NamedImage,
+} from './expert-backend';
 
 export interface CreateRecipeInput {
   name: string;
@@ -156,6 +163,21 @@ export class RecipeService {
       p.catch(() => this.loaded.delete(recipe.expertDir));
     }
     return p;
+  }
+
+  /**
+   * Golden images of a recipe version as its own (warm) expert inspects them: `choose` picks which of
+   * the golden set, in recording order. For the dialog model's golden check (host/lmm/golden-check.ts).
+   * @throws StationError('NOT_FOUND') for an unknown recipe id.
+   */
+  async goldenInspections(recipeId: number, choose: <T>(all: readonly T[]) => T[]): Promise<ExpertResult[]> {
+    const recipe = guarded('read the recipe', () => getRecipeById(this.db, recipeId));
+    if (!recipe) throw new StationError('NOT_FOUND', `No recipe version with id ${recipeId}`);
+    const expert = await this.expert(recipe);
+    const chosen = choose(guarded('read the golden set', () => goldenSamples(this.db, recipeId)));
+    const results: ExpertResult[] = [];
+    for (const g of chosen) results.push(await expert.inspect(await decodeImage(await readFile(join(this.blobs.root, g.imagePath)))));
+    return results;
   }
 
   instructions(recipe: string): Instruction[] {

@@ -1,4 +1,5 @@
 import { parsePolarity } from '../../../common/answer-grammar';
+import type { GoldenCheck } from '../../lmm/golden-check';
 
 export interface AnswerRow {
   file: string;
@@ -21,7 +22,7 @@ const cellText = (text: string) => text.replace(/\|/g, '\\|').replace(/\s+/g, ' 
  * that overruling pays), and the wrong answers quoted, so a person can see why accuracy_lmm is
  * what it is. Empty when the run had no dialog model.
  */
-export function lmmAnswersSection(rows: readonly AnswerRow[], threshold: number): string[] {
+export function lmmAnswersSection(rows: readonly AnswerRow[], threshold: number, check: GoldenCheck | null = null): string[] {
   if (rows.length === 0) return [];
   const counts = { agreeRight: 0, agreeWrong: 0, overruleRight: 0, overruleWrong: 0, unparsed: 0 };
   const wrong: (AnswerRow & { said: string })[] = [];
@@ -49,6 +50,7 @@ export function lmmAnswersSection(rows: readonly AnswerRow[], threshold: number)
     `| agrees with the expert | ${counts.agreeRight} | ${counts.agreeWrong} |`,
     `| overrules the expert | ${counts.overruleRight} | ${counts.overruleWrong} |`,
     `| neither "Yes" nor "No" (counted wrong) | - | ${counts.unparsed} |`,
+    ...goldenCheckLine(check),
     ...featuresLine(rows),
     '',
     wrong.length === 0
@@ -67,6 +69,15 @@ export function lmmAnswersSection(rows: readonly AnswerRow[], threshold: number)
   ];
 }
 
+/** What the golden check on the references decided (host/lmm/golden-check.ts). */
+function goldenCheckLine(check: GoldenCheck | null): string[] {
+  if (check === null || check.checked === 0) return [];
+  const verdict = check.readsProduct
+    ? 'its reading of the features is trusted'
+    : "its reading of the features is not trusted: every answer rests on the expert map and keeps the expert's verdict";
+  return ['', `Golden check: the dialog model said "Yes" on ${check.saidYes} of ${check.checked} references; ${verdict}.`];
+}
+
 /**
  * How many answers read the image's features: a Myriad-S export drops the features of images
  * outside its training domain, and then keeps the expert's verdict (native-models/myriad-s/README.md).
@@ -78,6 +89,6 @@ function featuresLine(rows: readonly AnswerRow[]): string[] {
   return [
     '',
     `Image features read in ${read} of ${known.length} answers; the other ${known.length - read} rest on the expert map alone ` +
-      "(no features, or features outside the model's training domain: the verdict is then the expert's).",
+      "(no features, features outside the model's training domain, or withheld after a failed golden check: the verdict is then the expert's).",
   ];
 }

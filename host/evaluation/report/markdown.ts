@@ -92,7 +92,7 @@ export function renderMarkdown(r: EvaluationReport, assets: ReportAssets): strin
       (g, i) => `| ${i + 1} | ${g.category} | ${g.file} | ${g.score.toFixed(3)} | ${g.score >= r.decision_threshold ? 'defective' : 'good'} |`,
     ),
   ];
-  lines.push(...lmmAnswersSection(assets.answers, r.decision_threshold));
+  lines.push(...lmmAnswersSection(assets.answers, r.decision_threshold, r.runs[0]?.golden_check ?? null));
   if (r.warnings.length > 0) lines.push('', '## Warnings', '', ...r.warnings.map((w) => `- ${w}`));
   return `${lines.join('\n')}\n`;
 }

@@ -22,6 +22,7 @@ export interface MyriadSParts {
 export class MyriadSModel implements DialogModel {
   readonly name: string;
   readonly version: string;
+  readonly readsFeatures = true;
   private readonly ids: { bos: number; eos: number; image: number };
   private texts: string[] | null = null;
   // Follow-up questions about one inspection reuse its visual tokens (and whether its features
@@ -62,7 +63,8 @@ export class MyriadSModel implements DialogModel {
     const embeds = await this.spliceEmbeddings(ids, visual);
     const options: GenerationOptions = { ...this.generation, maxNewTokens: Math.min(maxNewTokens, this.generation.maxNewTokens ?? maxNewTokens) };
     // Myriad overrules the expert with what it sees itself. Without features it can read (none
-    // handed over, or an image unlike its training parts) it has only the expert's map, and the
+    // handed over, an image unlike its training parts, or a product whose goldens it called
+    // defective: host/lmm/golden-check.ts) it has only the expert's map, and the
     // expert's calibrated threshold already judged that map: the first answer then keeps the
     // expert's verdict and explains it. The one reason left to pass a part the expert fails is an
     // operator instruction ("ignore the shadow cast"), so with instructions only failing a passed

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseCells, parsePolarity } from '../../../common/answer-grammar';
 import { StationError } from '../../../common/errors';
 import type { DialogModel, DialogReply, DialogRequest } from '../dialog-model';
+import { checkGoldens, featuresIfTrusted, type GoldenCheck } from '../golden-check';
 
 /**
  * The held-out synthetic measurements of issue 4, on a data set written by make_dataset.py and
@@ -16,10 +17,13 @@ const Index = z.object({
   products: z.array(z.object({ id: z.string(), name: z.string() })),
   samples: z.record(z.string(), z.object({ product: z.string(), defects: z.array(Instance), nuisances: z.array(Instance) })),
 });
+const MappedImage = z.object({ map: z.string(), features: z.string(), score: z.number() });
 const ExpertIndex = z.object({
   map_shape: z.tuple([z.number().int().positive(), z.number().int().positive()]),
   features_shape: z.tuple([z.number().int().positive(), z.number().int().positive(), z.number().int().positive()]),
-  samples: z.record(z.string(), z.object({ map: z.string(), features: z.string(), score: z.number() })),
+  samples: z.record(z.string(), MappedImage),
+  // Splits mapped before the golden check existed have none; their products are not checked.
+  products: z.record(z.string(), z.object({ goldens: z.array(MappedImage) })).optional(),
 });
 
 /** Words that count as naming each synthetic type (the corpus's nouns, host side). */
@@ -51,6 +55,8 @@ export interface SyntheticEvaluation {
   shadow_only_images: number;
   first_token_ms_p50: number | null;
   tokens_per_second: number | null;
+  /** Products put to the golden check (as the station does) and those that failed it; null: the split has no goldens. */
+  golden_check: { products: number; failed: string[] } | null;
 }
 
 const ratio = (hits: number, n: number) => (n === 0 ? null : hits / n);
@@ -65,6 +71,8 @@ export interface SyntheticSampleResult {
   typeRight: boolean | null;
   locationRight: boolean | null;
   shadowInstructed: string | null;
+  /** Whether the sample's product failed the golden check, so its answers went without features. */
+  featuresWithheld: boolean;
 }
 
 /**
@@ -85,11 +93,29 @@ export async function evaluateSynthetic(
   let tokens = 0;
   let seconds = 0;
   const ids = Object.keys(expert.samples).slice(0, limit);
+  const checks = new Map<string, GoldenCheck>();
+  const checkOf = async (product: string, name: string): Promise<GoldenCheck | null> => {
+    const goldens = expert.products?.[product]?.goldens;
+    if (!goldens) return null;
+    let check = checks.get(product);
+    if (!check) {
+      const inspected = [];
+      for (const g of goldens) {
+        const { anomaly, features } = await requestFor(datasetDir, expert, g, name);
+        inspected.push({ anomaly, ...(features ? { features } : {}) });
+      }
+      check = await checkGoldens(model, name, inspected);
+      checks.set(product, check);
+    }
+    return check;
+  };
   for (const id of ids) {
     const gt = index.samples[id];
     const mapped = expert.samples[id];
     if (!gt || !mapped) throw new StationError('INVALID_INPUT', `Sample ${id} is missing from index.json`);
-    const request = await requestFor(datasetDir, expert, mapped, names.get(gt.product) ?? gt.product);
+    const name = names.get(gt.product) ?? gt.product;
+    const check = await checkOf(gt.product, name);
+    const request = featuresIfTrusted(await requestFor(datasetDir, expert, mapped, name), check);
     const reply = await ask(model, request);
     firstTokens.push(reply.firstTokenMs);
     tokens += reply.tokens;
@@ -124,6 +150,7 @@ export async function evaluateSynthetic(
       typeRight,
       locationRight,
       shadowInstructed,
+      featuresWithheld: check !== null && !check.readsProduct,
     });
   }
   firstTokens.sort((a, b) => a - b);
@@ -137,6 +164,7 @@ export async function evaluateSynthetic(
     shadow_only_images: counts.shadowN,
     first_token_ms_p50: firstTokens.length ? (firstTokens[Math.floor(firstTokens.length / 2)] as number) : null,
     tokens_per_second: seconds > 0 ? tokens / seconds : null,
+    golden_check: expert.products ? { products: checks.size, failed: [...checks].filter(([, c]) => !c.readsProduct).map(([p]) => p) } : null,
   };
 }
 

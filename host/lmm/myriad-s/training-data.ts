@@ -6,6 +6,7 @@ import { fitExpert } from '../../experts';
 import type { Expert, ExpertRuntime, GoldenImage } from '../../experts/expert';
 import type { PatchCoreExpert } from '../../experts/patchcore/model';
 import { readImageFile } from '../../imaging/decode';
+import type { RgbImage } from '../../imaging/rgb-image';
 import { resizeMap } from './visual-input';
 
 /**
@@ -43,7 +44,18 @@ export interface ExpertMapIndex {
   expert: { kind: string; backbone: string | null; backboneSha256: string | null; inputSize: number };
   map_shape: [number, number];
   features_shape: [number, number, number];
-  samples: Record<string, { map: string; features: string; shots: number; score: number }>;
+  samples: Record<string, MappedImage & { shots: number }>;
+  /**
+   * Per product, its references as the fitted expert inspects them (their own map, near zero): what
+   * the dialog model's golden check asks about (host/lmm/golden-check.ts; synthetic-eval.ts).
+   */
+  products: Record<string, { goldens: MappedImage[] }>;
+}
+
+export interface MappedImage {
+  map: string;
+  features: string;
+  score: number;
 }
 
 /**
@@ -62,6 +74,7 @@ export async function writeExpertMaps(datasetDir: string, options: ExpertMapOpti
     map_shape: [options.mapSize, options.mapSize],
     features_shape: [0, 0, 0],
     samples: {},
+    products: {},
   };
   let done = 0;
   for (const [p, product] of index.products.entries()) {
@@ -72,20 +85,25 @@ export async function writeExpertMaps(datasetDir: string, options: ExpertMapOpti
     const expert = asPatchCore(fitted.expert);
     const d = expert.descriptor;
     result.expert = { kind: d.kind, backbone: d.backbone, backboneSha256: d.backboneSha256, inputSize: d.inputWidth };
-    for (const id of product.samples) {
-      const entry = index.samples[id];
-      if (!entry) throw new StationError('INVALID_INPUT', `index.json lists sample ${id} under ${product.id} but has no entry for it`);
-      const image = await readImageFile(join(datasetDir, entry.image));
+    const mapImage = async (image: RgbImage, file: string): Promise<MappedImage> => {
       const anomaly = await expert.inspect(image);
       // The features of the same pass the station hands to the dialog model (none for a rotated view).
       const embedding = anomaly.features ?? (await expert.extractor.embed(image));
       const map = resizeMap(anomaly, options.mapSize, options.mapSize).data;
       const features = channelsFirst(embedding.data, embedding.dim, embedding.gridWidth * embedding.gridHeight);
       result.features_shape = [embedding.dim, embedding.gridHeight, embedding.gridWidth];
-      const file = id.replace(/[^\w-]/g, '_');
       await writeFile(join(outDir, `${file}.map.bin`), littleEndian(map));
       await writeFile(join(outDir, `${file}.features.bin`), littleEndian(features));
-      result.samples[id] = { map: `${file}.map.bin`, features: `${file}.features.bin`, shots, score: anomaly.score };
+      return { map: `${file}.map.bin`, features: `${file}.features.bin`, score: anomaly.score };
+    };
+    const goldens: MappedImage[] = [];
+    for (const [i, g] of golden.entries()) goldens.push(await mapImage(g.image, `${product.id}.golden_${i}`));
+    result.products[product.id] = { goldens };
+    for (const id of product.samples) {
+      const entry = index.samples[id];
+      if (!entry) throw new StationError('INVALID_INPUT', `index.json lists sample ${id} under ${product.id} but has no entry for it`);
+      const mapped = await mapImage(await readImageFile(join(datasetDir, entry.image)), id.replace(/[^\w-]/g, '_'));
+      result.samples[id] = { ...mapped, shots };
       options.onProgress?.(++done, total);
     }
     await expert.dispose();

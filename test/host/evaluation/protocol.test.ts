@@ -95,4 +95,35 @@ describe('evaluate (protocol)', () => {
     expect(report.location_accuracy).not.toBeNull();
     expect(report.type_accuracy).not.toBeNull();
   });
+  it("withholds the features of a product whose golden check fails, so the answers keep the expert's verdicts", async () => {
+    // A model that reads a defect into every surface it is shown, and follows the expert without one.
+    const narrator = new ExpertNarrator();
+    const asked: DialogRequest[] = [];
+    const seesDefects = {
+      name: 'sees-defects',
+      version: '1',
+      readsFeatures: true,
+      async generate(req: DialogRequest, onToken: (d: string) => void, signal: AbortSignal) {
+        asked.push(req);
+        if (!req.features) return { ...(await narrator.generate(req, onToken, signal)), readFeatures: false };
+        return { text: 'Yes, there is a tiny dust speck in the center.', firstTokenMs: 1, totalMs: 1, tokens: 9, readFeatures: true };
+      },
+    };
+    const { report, runs } = await evaluate({ datasetDir: root, shots: 2, seeds: 1, subject: meanDifferenceSubject({ features: true }), dialog: seesDefects, lmmReason: '' });
+    expect(report.runs[0]?.golden_check).toEqual({ checked: 2, saidYes: 2, readsProduct: false });
+    const tests = runs[0]?.scored.length ?? 0;
+    expect(asked).toHaveLength(2 + tests);
+    expect(asked.slice(2).every((r) => r.features === undefined)).toBe(true);
+    expect(report.accuracy_lmm).toBe(report.accuracy_expert);
+
+    // The same product, read without that habit, keeps its features.
+    const asked2: DialogRequest[] = [];
+    const reads = { ...seesDefects, async generate(req: DialogRequest, onToken: (d: string) => void, signal: AbortSignal) {
+      asked2.push(req);
+      return { ...(await narrator.generate(req, onToken, signal)), readFeatures: req.features !== undefined };
+    } };
+    const second = await evaluate({ datasetDir: root, shots: 2, seeds: 1, subject: meanDifferenceSubject({ features: true }), dialog: reads, lmmReason: '' });
+    expect(second.report.runs[0]?.golden_check).toEqual({ checked: 2, saidYes: 0, readsProduct: true });
+    expect(asked2.slice(2).every((r) => r.features !== undefined)).toBe(true);
+  });
 });

@@ -175,3 +175,67 @@ describe('answers', () => {
     }
   });
 });
+
+/** A model that reads features: `seesDefects` calls every surface it reads defective; without features it follows the expert. */
+class FeatureReader implements DialogModel {
+  readonly name = 'feature-reader';
+  readonly version = '1';
+  readonly readsFeatures = true;
+  readonly requests: DialogRequest[] = [];
+  constructor(private readonly seesDefects: boolean) {}
+
+  async generate(req: DialogRequest, onToken: (d: string) => void) {
+    this.requests.push(req);
+    const yes = req.features && this.seesDefects ? true : req.anomaly.score > 0.5;
+    const text = yes ? 'Yes, a dust speck in the center.' : 'No, there is no anomaly.';
+    onToken(text);
+    return { text, firstTokenMs: 1, totalMs: 1, tokens: 1, readFeatures: req.features !== undefined };
+  }
+}
+
+describe('golden check at the station', () => {
+  async function stationWith(reader: FeatureReader): Promise<Station> {
+    const s = await openStation({ dataDir: join(dir, 'data2'), device: 'cpu', experts: meanImageBackend, dialogModel: reader });
+    await s.recipes.create({ name: 'tile', referencesDir: await writeGoldenFolder(join(dir, 'g2'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
+    return s;
+  }
+  async function firstAnswer(s: Station): Promise<string> {
+    const png = await partPng(5, { x: 2, y: 2 });
+    const r = (await s.call('inspect', { recipe: 'tile', frame: { kind: 'upload', mime: 'image/png', base64: png.toString('base64') } })) as Results['inspect'];
+    return new Promise((resolve) => {
+      const off = s.on('dialog.done', (p) => {
+        if (p.turnId === r.answerTurnId) {
+          off();
+          resolve(p.turn.text);
+        }
+      });
+    });
+  }
+
+  it('answers a product whose goldens the model calls defective without features, checking each recipe version once', async () => {
+    const reader = new FeatureReader(true);
+    const s = await stationWith(reader);
+    try {
+      await firstAnswer(s);
+      await firstAnswer(s);
+      // three goldens asked once, then two inspections, each without its features
+      expect(reader.requests).toHaveLength(5);
+      expect(reader.requests.slice(0, 3).every((r) => r.features !== undefined && r.question === null)).toBe(true);
+      expect(reader.requests.slice(3).every((r) => r.features === undefined)).toBe(true);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('hands the features over when the goldens pass', async () => {
+    const reader = new FeatureReader(false);
+    const s = await stationWith(reader);
+    try {
+      expect(await firstAnswer(s)).toMatch(/^Yes/);
+      expect(reader.requests).toHaveLength(4);
+      expect(reader.requests[3]?.features).toMatchObject({ dim: 1, gridWidth: 16, gridHeight: 16 });
+    } finally {
+      await s.close();
+    }
+  });
+});

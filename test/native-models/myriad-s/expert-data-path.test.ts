@@ -7,7 +7,8 @@ import { ExpertNarrator } from '../../../host/lmm/expert-narrator/narrator';
 import { evaluateSynthetic, type SyntheticSampleResult } from '../../../host/lmm/myriad-s/synthetic-eval';
 import { MyriadSConfig } from '../../../host/lmm/myriad-s/config';
 import { featureDistance, usableFeatures } from '../../../host/lmm/myriad-s/visual-input';
-import type { DialogFeatures } from '../../../host/lmm/dialog-model';
+import type { DialogFeatures, DialogModel, DialogRequest } from '../../../host/lmm/dialog-model';
+import { DECISION_THRESHOLD } from '../../../host/experts/expert';
 import { writeExpertMaps, type ExpertMapIndex } from '../../../host/lmm/myriad-s/training-data';
 import { fitExpert } from '../../../host/experts';
 import { readImageFile } from '../../../host/imaging/decode';
@@ -64,6 +65,13 @@ describe.skipIf(!ready)('Myriad-S training data from the station expert', () => 
     expect(mapped.map_shape).toEqual([48, 48]);
     expect(mapped.features_shape[1]).toBe(96 / 8);
     expect(new Set(Object.values(mapped.samples).map((s) => s.shots))).toEqual(new Set([1, 2]));
+    // Each product's goldens, as its own expert inspects them: the golden check's input. They are
+    // in the memory bank, so the expert passes them.
+    for (const [product, { goldens }] of Object.entries(mapped.products)) {
+      const shots = Object.entries(mapped.samples).find(([id]) => id.startsWith(`${product}/`))?.[1].shots;
+      expect(goldens).toHaveLength(shots ?? -1);
+      for (const g of goldens) expect(g.score).toBeLessThan(DECISION_THRESHOLD);
+    }
   });
 
   it('Python reads the very values the station wrote, in the (C, H, W) layout', () => {
@@ -99,6 +107,32 @@ print(json.dumps({"shape": list(shape), "map": float(e.anomaly_map[7, 11]), "fea
     expect(result.yes_no_accuracy).toBeLessThanOrEqual(1);
     // The narrator never guesses a defect type: a type hit here would mean the metric is broken.
     expect(result.type_accuracy === null || result.type_accuracy === 0).toBe(true);
+    // The narrator reads no features, so no product can fail the golden check.
+    expect(result.golden_check).toEqual({ products: 2, failed: [] });
+  });
+
+  it('answers products that fail the golden check without their features, as the station does', async () => {
+    const narrator = new ExpertNarrator();
+    const asked: DialogRequest[] = [];
+    // Reads a defect into every surface it is shown; follows the expert without features.
+    const seesDefects: DialogModel = {
+      name: 'sees-defects',
+      version: '1',
+      readsFeatures: true,
+      async generate(req, onToken, signal) {
+        asked.push(req);
+        if (!req.features) return { ...(await narrator.generate(req, onToken, signal)), readFeatures: false };
+        return { text: 'Yes, there is a tiny dust speck in the center.', firstTokenMs: 1, totalMs: 1, tokens: 9, readFeatures: true };
+      },
+    };
+    const details: SyntheticSampleResult[] = [];
+    const result = await evaluateSynthetic(seesDefects, dataset, Infinity, (d) => details.push(d));
+    expect(result.golden_check?.failed.sort()).toEqual(Object.keys(mapped.products).sort());
+    expect(details.every((d) => d.featuresWithheld)).toBe(true);
+    const goldens = Object.values(mapped.products).reduce((n, p) => n + p.goldens.length, 0);
+    // Features went only to the goldens (each product is checked when its first sample comes up).
+    expect(asked.filter((r) => r.features !== undefined)).toHaveLength(goldens);
+    expect(asked).toHaveLength(goldens + details.length + details.filter((d) => d.shadowInstructed !== null).length);
   });
 
   it('trains the tiny configuration on the mapped data', () => {
