@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -234,6 +234,28 @@ describe('golden check at the station', () => {
       expect(await firstAnswer(s)).toMatch(/^Yes/);
       expect(reader.requests).toHaveLength(4);
       expect(reader.requests[3]?.features).toMatchObject({ dim: 1, gridWidth: 16, gridHeight: 16 });
+    } finally {
+      await s.close();
+    }
+  });
+  it('answers without features while the check cannot run (a golden image gone), and tries again on the next answer', async () => {
+    const reader = new FeatureReader(false);
+    const s = await stationWith(reader);
+    try {
+      const db = openDatabase(s.layout.database);
+      const paths = db.prepare('SELECT image_path AS p FROM golden_samples').all() as Array<{ p: string }>;
+      db.close();
+      const first = paths[0]?.p as string;
+      const saved = await readFile(join(s.layout.blobs, first));
+      await rm(join(s.layout.blobs, first));
+      await firstAnswer(s);
+      expect(reader.requests.at(-1)?.features).toBeUndefined();
+      await writeFile(join(s.layout.blobs, first), saved);
+      const before = reader.requests.length;
+      await firstAnswer(s);
+      // the check ran again (three goldens), and this time the features went with the answer
+      expect(reader.requests.length - before).toBe(4);
+      expect(reader.requests.at(-1)?.features).toBeDefined();
     } finally {
       await s.close();
     }
