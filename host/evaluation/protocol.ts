@@ -117,10 +117,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
 /** The golden check as a station runs it when a recipe is first used: the references, as the fitted expert inspects them. */
 async function goldenCheckOn(dialog: DialogModel, product: string, expert: ExpertUnderTest, references: readonly RgbImage[]): Promise<GoldenCheck> {
   const goldens = [];
-  for (const image of pickGoldens(references)) {
-    const { features, ...anomaly } = await expert.inspect(image);
-    goldens.push({ anomaly, ...(features ? { features } : {}) });
-  }
+  for (const image of pickGoldens(references)) goldens.push(await expert.inspect(image));
   return checkGoldens(dialog, product, goldens);
 }
 

@@ -31,11 +31,6 @@ export class GoldenChecks {
   }
 
   private async run(recipeId: number, product: string): Promise<GoldenCheck> {
-    const inspected = await this.goldens(recipeId, (all) => pickGoldens(all));
-    return checkGoldens(
-      this.model,
-      product,
-      inspected.map(({ features, map, mapWidth, mapHeight, score }) => ({ anomaly: { map, mapWidth, mapHeight, score }, ...(features ? { features } : {}) })),
-    );
+    return checkGoldens(this.model, product, await this.goldens(recipeId, (all) => pickGoldens(all)));
   }
 }

@@ -20,10 +20,8 @@ export const GOLDEN_CHECK_SIZE = 8;
 /** A product passes when at most this share of the goldens its features were read on got "Yes". */
 export const GOLDEN_CHECK_MAX_YES_SHARE = 0.25;
 
-export interface GoldenInspection {
-  anomaly: DialogAnomaly;
-  features?: DialogFeatures;
-}
+/** A golden as the recipe's expert inspected it: the expert's result can be passed as is. */
+export type GoldenInspection = DialogAnomaly & { features?: DialogFeatures };
 
 export interface GoldenCheck {
   /** Goldens whose features the model read (the only answers that say anything about its reading). */
@@ -53,10 +51,10 @@ export async function checkGoldens(
 ): Promise<GoldenCheck> {
   let checked = 0;
   let saidYes = 0;
-  for (const g of goldens) {
-    if (!g.features) continue;
+  for (const { features, ...anomaly } of goldens) {
+    if (!features) continue;
     const reply = await model.generate(
-      { product, instructions: [], anomaly: g.anomaly, features: g.features, history: [], question: null },
+      { product, instructions: [], anomaly, features, history: [], question: null },
       () => undefined,
       signal,
     );

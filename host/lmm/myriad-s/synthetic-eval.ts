@@ -102,7 +102,7 @@ export async function evaluateSynthetic(
       const inspected = [];
       for (const g of goldens) {
         const { anomaly, features } = await requestFor(datasetDir, expert, g, name);
-        inspected.push({ anomaly, ...(features ? { features } : {}) });
+        inspected.push({ ...anomaly, ...(features ? { features } : {}) });
       }
       check = await checkGoldens(model, name, inspected);
       checks.set(product, check);

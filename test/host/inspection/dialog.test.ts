@@ -194,10 +194,15 @@ class FeatureReader implements DialogModel {
 }
 
 describe('golden check at the station', () => {
-  async function stationWith(reader: FeatureReader): Promise<Station> {
+  /** Runs `body` on a station answering with `reader`, with a three-golden recipe 'tile'; closes it after. */
+  async function withStation(reader: FeatureReader, body: (s: Station) => Promise<void>): Promise<void> {
     const s = await openStation({ dataDir: join(dir, 'data2'), device: 'cpu', experts: meanImageBackend, dialogModel: reader });
-    await s.recipes.create({ name: 'tile', referencesDir: await writeGoldenFolder(join(dir, 'g2'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
-    return s;
+    try {
+      await s.recipes.create({ name: 'tile', referencesDir: await writeGoldenFolder(join(dir, 'g2'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
+      await body(s);
+    } finally {
+      await s.close();
+    }
   }
   async function firstAnswer(s: Station): Promise<string> {
     const png = await partPng(5, { x: 2, y: 2 });
@@ -214,34 +219,28 @@ describe('golden check at the station', () => {
 
   it('answers a product whose goldens the model calls defective without features, checking each recipe version once', async () => {
     const reader = new FeatureReader(true);
-    const s = await stationWith(reader);
-    try {
+    await withStation(reader, async (s) => {
       await firstAnswer(s);
       await firstAnswer(s);
       // three goldens asked once, then two inspections, each without its features
       expect(reader.requests).toHaveLength(5);
       expect(reader.requests.slice(0, 3).every((r) => r.features !== undefined && r.question === null)).toBe(true);
       expect(reader.requests.slice(3).every((r) => r.features === undefined)).toBe(true);
-    } finally {
-      await s.close();
-    }
+    });
   });
 
   it('hands the features over when the goldens pass', async () => {
     const reader = new FeatureReader(false);
-    const s = await stationWith(reader);
-    try {
+    await withStation(reader, async (s) => {
       expect(await firstAnswer(s)).toMatch(/^Yes/);
       expect(reader.requests).toHaveLength(4);
       expect(reader.requests[3]?.features).toMatchObject({ dim: 1, gridWidth: 16, gridHeight: 16 });
-    } finally {
-      await s.close();
-    }
+    });
   });
+
   it('answers without features while the check cannot run (a golden image gone), and tries again on the next answer', async () => {
     const reader = new FeatureReader(false);
-    const s = await stationWith(reader);
-    try {
+    await withStation(reader, async (s) => {
       const db = openDatabase(s.layout.database);
       const paths = db.prepare('SELECT image_path AS p FROM golden_samples').all() as Array<{ p: string }>;
       db.close();
@@ -256,8 +255,6 @@ describe('golden check at the station', () => {
       // the check ran again (three goldens), and this time the features went with the answer
       expect(reader.requests.length - before).toBe(4);
       expect(reader.requests.at(-1)?.features).toBeDefined();
-    } finally {
-      await s.close();
-    }
+    });
   });
 });

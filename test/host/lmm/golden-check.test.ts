@@ -20,7 +20,10 @@ function scripted(answers: Array<{ text: string; read: boolean }>): DialogModel 
 
 const features: DialogFeatures = { data: new Float32Array(4), dim: 1, gridWidth: 2, gridHeight: 2 };
 const golden = (withFeatures = true): GoldenInspection => ({
-  anomaly: { map: new Float32Array(4), mapWidth: 2, mapHeight: 2, score: 0.05 },
+  map: new Float32Array(4),
+  mapWidth: 2,
+  mapHeight: 2,
+  score: 0.05,
   ...(withFeatures ? { features } : {}),
 });
 const yes = { text: 'Yes, a tiny dust speck in the center.', read: true };
