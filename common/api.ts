@@ -110,6 +110,7 @@ export const ApiParams = {
   'users.list': z.strictObject({}),
   'users.add': z.strictObject({ name: userName, role: RoleName, password: NewPassword, pin: Pin.optional() }),
   'recipes.get': z.strictObject({ recipe: recipeName }),
+  'recipes.prepare': z.strictObject({ recipe: recipeName }),
   'recipes.setBand': z.strictObject({ recipe: recipeName, band }),
   'audit.verify': z.strictObject({}),
   'audit.list': z.strictObject({ limit: z.number().int().min(1).max(1000) }),
@@ -368,6 +369,8 @@ export interface Results {
   'users.list': UserInfo[];
   'users.add': UserInfo;
   'recipes.get': RecipeDetail;
+  /** Resolves when the recipe's newest version is ready to inspect without first-use delays. */
+  'recipes.prepare': RecipeReadiness;
   'recipes.setBand': RecipeSummary;
   'audit.verify': AuditVerification;
   'audit.list': AuditEntryInfo[];
@@ -413,6 +416,16 @@ export interface RecipeVersionInfo {
   goldenCount: number;
   createdBy: string;
   createdAt: string;
+}
+
+/**
+ * A recipe version made ready before its first part: its expert loaded and, for a dialog model that
+ * reads image features, its golden check run (null when the model reads none).
+ */
+export interface RecipeReadiness {
+  recipe: string;
+  version: number;
+  goldenCheck: { checked: number; saidYes: number; readsProduct: boolean } | null;
 }
 
 export interface RecipeDetail {

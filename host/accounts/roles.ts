@@ -23,6 +23,8 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   'status.get': EVERYONE,
   'recipes.list': EVERYONE,
   'recipes.get': EVERYONE,
+  // Selecting a recipe on the Inspect screen warms it; nothing is changed.
+  'recipes.prepare': EVERYONE,
   'recipes.setBand': ENGINEERS,
   'camera.sources': EVERYONE,
   'camera.open': EVERYONE,

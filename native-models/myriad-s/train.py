@@ -52,7 +52,15 @@ def make_batch(model, tokenizer, examples, rng, cfg):
         torch.from_numpy(f) if f is not None else torch.zeros(mcfg.feature_channels, mcfg.feature_size, mcfg.feature_size)
         for f in loaded
     ])
-    visual = model.visual_tokens(feats.to(device), maps.to(device))
+    visual, cell_logits = model.visual_tokens_with_cell_logits(feats.to(device), maps.to(device))
+    read = torch.tensor([f is not None for f in loaded])
+    cell_loss = None
+    if cell_logits is not None and cfg.cell_aux_weight > 0 and bool(read.any()):
+        centres = torch.zeros(len(picks), 9)
+        for b, i in enumerate(picks):
+            for inst in examples[i].defects + examples[i].nuisances:
+                centres[b, inst["cell"]] = 1.0
+        cell_loss = F.binary_cross_entropy_with_logits(cell_logits[read.to(device)], centres[read].to(device))
     for b, i in enumerate(picks):
         e = examples[i]
         ids, lab, wts = encode_dialog(tokenizer, make_dialog(rng, e.product, e.defects, e.nuisances), cfg.max_len,
@@ -71,7 +79,7 @@ def make_batch(model, tokenizer, examples, rng, cfg):
         y[b, : len(l)] = torch.tensor(l)
         w[b, : len(l)] = torch.tensor(wt)
         mask[b, : len(l)] = 1
-    return x, y.to(device), w.to(device), mask.to(device)
+    return x, y.to(device), w.to(device), mask.to(device), cell_loss
 
 
 def run_identity(args, cfg) -> dict:
@@ -181,19 +189,21 @@ def main(argv=None):
         t = time.time()
         for g in opt.param_groups:
             g["lr"] = lr_at(step, cfg)
-        x, y, w, mask = make_batch(model, tokenizer, examples, rng, cfg)
+        x, y, w, mask, cell_loss = make_batch(model, tokenizer, examples, rng, cfg)
         pos = (mask.cumsum(1) - 1).clamp(min=0)
         logits, _ = model.decoder(x, mask, pos, model.decoder.empty_past(x.shape[0], x.device))
         per_token = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), y[:, 1:].reshape(-1),
                                     ignore_index=-100, reduction="none")
         w = w[:, 1:].reshape(-1)
-        loss = (per_token * w).sum() / w.sum()
+        lm_loss = (per_token * w).sum() / w.sum()
+        loss = lm_loss if cell_loss is None else lm_loss + cfg.cell_aux_weight * cell_loss
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
-        record = {"step": step, "loss": round(loss.item(), 4), "lr": opt.param_groups[0]["lr"], "seconds": round(time.time() - t, 3)}
+        record = {"step": step, "loss": round(lm_loss.item(), 4),
+                  **({"cell_loss": round(cell_loss.item(), 4)} if cell_loss is not None else {}), "lr": opt.param_groups[0]["lr"], "seconds": round(time.time() - t, 3)}
         log.write(json.dumps(record) + "\n")
         log.flush()
         if step % 20 == 0 or step == cfg.steps:

@@ -80,6 +80,13 @@ export function InspectScreen({ client, connection, defaults }: Props) {
     client.call('instructions.list', { recipe }).then(setInstructions, report);
   }, [client, recipe, connection, report]);
 
+  useEffect(() => {
+    if (recipe === null || connection !== 'open') return;
+    // Warm the selected recipe (its expert, the dialog model's golden check) now, so the first part
+    // inspected is not the one that waits for them.
+    client.call('recipes.prepare', { recipe }).catch(report);
+  }, [client, recipe, connection, report]);
+
   const capture = useCallback(async () => {
     if (busy) return;
     if (recipe === null) return report(new StationError('NOT_FOUND', 'No recipe selected: create one with `npm run recipe -- create`'));

@@ -28,14 +28,19 @@ class TrainConfig:
     first_answer_weight: float = 1.0
     # Share of examples whose map gets a benign sub-threshold response (expert_maps.add_benign_response).
     benign_response: float = 0.0
+    # Weight of the auxiliary loss that teaches the feature cells (ModelConfig.feature_cells) which
+    # cells hold an instance's centre, on examples whose features were read; the LM loss alone left
+    # them reading too little (measured on the session-7 run, see native-models/myriad-s/README.md).
+    cell_aux_weight: float = 0.0
     extra: dict = field(default_factory=dict)
 
 
 CONFIGS = {
     "tiny": lambda: TrainConfig(
         model=ModelConfig(feature_channels=16, q_dim=32, q_layers=1, q_heads=2, learned_queries=4, hidden=48,
-                          layers=2, heads=2, vocab=400, max_positions=512),
+                          layers=2, heads=2, vocab=400, max_positions=512, feature_cells=True),
         steps=8, batch=4, warmup=2, examples=24, image_size=64, tokenizer_vocab=400, max_len=256, checkpoint_every=4,
+        cell_aux_weight=0.2,
     ),
     # A few minutes on a shared 2-core machine: checks that the pipeline learns, not a shippable model.
     "small": lambda: TrainConfig(
@@ -45,8 +50,8 @@ CONFIGS = {
     ),
     "full": lambda: TrainConfig(
         model=ModelConfig(q_dim=96, q_layers=2, q_heads=4, learned_queries=8, hidden=192, layers=4, heads=4,
-                          vocab=1024, max_positions=512),
+                          vocab=1024, max_positions=512, feature_cells=True),
         steps=1800, batch=16, warmup=90, examples=6000, tokenizer_vocab=1024, max_len=320, checkpoint_every=100,
-        feature_dropout=0.25, first_answer_weight=3.0, benign_response=0.35,
+        feature_dropout=0.25, first_answer_weight=3.0, benign_response=0.35, cell_aux_weight=0.2,
     ),
 }

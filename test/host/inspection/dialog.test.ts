@@ -238,6 +238,30 @@ describe('golden check at the station', () => {
     });
   });
 
+  it('runs the check when the recipe is prepared (selected on the Inspect screen), so the first part does not wait for it', async () => {
+    const reader = new FeatureReader(false);
+    await withStation(reader, async (s) => {
+      const ready = (await s.call('recipes.prepare', { recipe: 'tile' })) as Results['recipes.prepare'];
+      expect(ready).toEqual({ recipe: 'tile', version: s.recipes.latest('tile').version, goldenCheck: { checked: 3, saidYes: 0, readsProduct: true } });
+      expect(reader.requests).toHaveLength(3);
+      await s.call('recipes.prepare', { recipe: 'tile' });
+      await firstAnswer(s);
+      // the goldens were asked once; the first part's answer asked only its own question
+      expect(reader.requests).toHaveLength(4);
+      expect(reader.requests[3]?.features).toBeDefined();
+      await expect(s.call('recipes.prepare', { recipe: 'nope' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+  });
+
+  it('finishes a preparation in flight before closing the models and database it uses', async () => {
+    const reader = new FeatureReader(true);
+    await withStation(reader, async (s) => {
+      const pending = s.call('recipes.prepare', { recipe: 'tile' });
+      await s.close();
+      await expect(pending).resolves.toMatchObject({ goldenCheck: { checked: 3, saidYes: 3, readsProduct: false } });
+    });
+  });
+
   it('answers without features while the check cannot run (a golden image gone), and tries again on the next answer', async () => {
     const reader = new FeatureReader(false);
     await withStation(reader, async (s) => {
