@@ -26,6 +26,7 @@ from myriad_s.corpus import make_dialog  # noqa: E402
 from myriad_s.expert_maps import add_benign_response  # noqa: E402
 from myriad_s.data import dialog_texts, encode_dialog, generate_examples, load_station_sets  # noqa: E402
 from myriad_s.model import MyriadS  # noqa: E402
+from myriad_s.names import invented_name  # noqa: E402
 
 
 def lr_at(step: int, cfg) -> float:
@@ -63,7 +64,9 @@ def make_batch(model, tokenizer, examples, rng, cfg):
         cell_loss = F.binary_cross_entropy_with_logits(cell_logits[read.to(device)], centres[read].to(device))
     for b, i in enumerate(picks):
         e = examples[i]
-        ids, lab, wts = encode_dialog(tokenizer, make_dialog(rng, e.product, e.defects, e.nuisances), cfg.max_len,
+        # (no draw at all when off, as for benign_response)
+        product = invented_name(rng) if cfg.invented_names > 0 and rng.random() < cfg.invented_names else e.product
+        ids, lab, wts = encode_dialog(tokenizer, make_dialog(rng, product, e.defects, e.nuisances), cfg.max_len,
                                       cfg.first_answer_weight)
         at = ids.index(image_id)
         embeds.append(model.splice(ids, image_id, visual[b]))

@@ -9,8 +9,9 @@ import { checkGoldens, featuresIfTrusted, type GoldenCheck } from '../golden-che
 /**
  * The held-out synthetic measurements of issue 4, on a data set written by make_dataset.py and
  * mapped by the station's expert (training-data-cli.ts), through the same DialogModel the station
- * runs: yes/no accuracy, defect type accuracy, location cell accuracy, and whether "ignore the
- * shadow cast" turns shadow-only images into "No".
+ * runs: yes/no accuracy, defect type accuracy, location cell accuracy, whether "ignore the
+ * shadow cast" turns shadow-only images into "No", and whether the first answer names the product
+ * as its recipe does (rename the products in index.json to measure names the model never saw).
  */
 const Instance = z.object({ type: z.string(), cell: z.number().int().min(0).max(8), area_fraction: z.number() });
 const Index = z.object({
@@ -53,6 +54,8 @@ export interface SyntheticEvaluation {
   location_accuracy: number | null;
   shadow_ignored: number | null;
   shadow_only_images: number;
+  /** Share of first answers that name the product as given ("... on the <name>"). */
+  product_named: number | null;
   first_token_ms_p50: number | null;
   tokens_per_second: number | null;
   /** Products put to the golden check (as the station does) and those that failed it; null: the split has no goldens. */
@@ -88,7 +91,7 @@ export async function evaluateSynthetic(
   const index = Index.parse(await readJson(join(datasetDir, 'index.json')));
   const expert = ExpertIndex.parse(await readJson(join(datasetDir, 'expert', 'index.json')));
   const names = new Map(index.products.map((p) => [p.id, p.name]));
-  const counts = { yesNo: 0, typeHits: 0, typeN: 0, locHits: 0, locN: 0, shadowHits: 0, shadowN: 0 };
+  const counts = { yesNo: 0, typeHits: 0, typeN: 0, locHits: 0, locN: 0, shadowHits: 0, shadowN: 0, named: 0 };
   const firstTokens: number[] = [];
   let tokens = 0;
   let seconds = 0;
@@ -124,6 +127,7 @@ export async function evaluateSynthetic(
     const said = parsePolarity(reply.text);
     const yesNoRight = said === (everything.length > 0 ? 'yes' : 'no');
     if (yesNoRight) counts.yesNo += 1;
+    if (reply.text.includes(`the ${name}`)) counts.named += 1;
     let typeRight: boolean | null = null;
     let locationRight: boolean | null = null;
     if (everything.length > 0 && said === 'yes') {
@@ -162,6 +166,7 @@ export async function evaluateSynthetic(
     location_accuracy: ratio(counts.locHits, counts.locN),
     shadow_ignored: ratio(counts.shadowHits, counts.shadowN),
     shadow_only_images: counts.shadowN,
+    product_named: ratio(counts.named, ids.length),
     first_token_ms_p50: firstTokens.length ? (firstTokens[Math.floor(firstTokens.length / 2)] as number) : null,
     tokens_per_second: seconds > 0 ? tokens / seconds : null,
     golden_check: expert.products ? { products: checks.size, failed: [...checks].filter(([, c]) => !c.readsProduct).map(([p]) => p) } : null,

@@ -32,6 +32,9 @@ class TrainConfig:
     # cells hold an instance's centre, on examples whose features were read; the LM loss alone left
     # them reading too little (measured on the session-7 run, see native-models/myriad-s/README.md).
     cell_aux_weight: float = 0.0
+    # Share of dialogs whose product is renamed with an invented name (myriad_s/names.py), so the
+    # model learns to copy the recipe's name rather than recall one of the families' names.
+    invented_names: float = 0.0
     extra: dict = field(default_factory=dict)
 
 
@@ -40,7 +43,7 @@ CONFIGS = {
         model=ModelConfig(feature_channels=16, q_dim=32, q_layers=1, q_heads=2, learned_queries=4, hidden=48,
                           layers=2, heads=2, vocab=400, max_positions=512, feature_cells=True),
         steps=8, batch=4, warmup=2, examples=24, image_size=64, tokenizer_vocab=400, max_len=256, checkpoint_every=4,
-        cell_aux_weight=0.2,
+        cell_aux_weight=0.2, invented_names=0.5,
     ),
     # A few minutes on a shared 2-core machine: checks that the pipeline learns, not a shippable model.
     "small": lambda: TrainConfig(
@@ -53,5 +56,6 @@ CONFIGS = {
                           vocab=1024, max_positions=512, feature_cells=True),
         steps=1800, batch=16, warmup=90, examples=6000, tokenizer_vocab=1024, max_len=320, checkpoint_every=100,
         feature_dropout=0.25, first_answer_weight=3.0, benign_response=0.35, cell_aux_weight=0.2,
+        invented_names=0.5,
     ),
 }

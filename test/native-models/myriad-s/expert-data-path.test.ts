@@ -111,6 +111,19 @@ print(json.dumps({"shape": list(shape), "map": float(e.anomaly_map[7, 11]), "fea
     expect(result.golden_check).toEqual({ products: 2, failed: [] });
   });
 
+  it('counts the first answers that name the product as its recipe does', async () => {
+    const naming = (name: (req: DialogRequest) => string): DialogModel => ({
+      name: 'naming',
+      version: '1',
+      async generate(req) {
+        return { text: `No, there is no anomaly on the ${name(req)}.`, firstTokenMs: 1, totalMs: 1, tokens: 9 };
+      },
+    });
+    expect((await evaluateSynthetic(naming((req) => req.product), dataset)).product_named).toBe(1);
+    // A model that recalls a name it was trained on instead of copying the recipe's
+    expect((await evaluateSynthetic(naming(() => 'bolt'), dataset)).product_named).toBe(0);
+  });
+
   it('answers products that fail the golden check without their features, as the station does', async () => {
     const narrator = new ExpertNarrator();
     const asked: DialogRequest[] = [];
