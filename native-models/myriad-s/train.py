@@ -56,12 +56,19 @@ def make_batch(model, tokenizer, examples, rng, cfg):
     visual, cell_logits = model.visual_tokens_with_cell_logits(feats.to(device), maps.to(device))
     read = torch.tensor([f is not None for f in loaded])
     cell_loss = None
-    if cell_logits is not None and cfg.cell_aux_weight > 0 and bool(read.any()):
+    if "cells" in cell_logits and cfg.cell_aux_weight > 0 and bool(read.any()):
         centres = torch.zeros(len(picks), 9)
         for b, i in enumerate(picks):
             for inst in examples[i].defects + examples[i].nuisances:
                 centres[b, inst["cell"]] = 1.0
-        cell_loss = F.binary_cross_entropy_with_logits(cell_logits[read.to(device)], centres[read].to(device))
+        cell_loss = cfg.cell_aux_weight * F.binary_cross_entropy_with_logits(cell_logits["cells"][read.to(device)], centres[read].to(device))
+    if "largest" in cell_logits and cfg.cell_aux_weight > 0:
+        largest = torch.tensor([max(examples[i].defects + examples[i].nuisances, key=lambda d: d["area_fraction"])["cell"]
+                                if examples[i].defects + examples[i].nuisances else -1 for i in picks])
+        use = read & (largest >= 0)
+        if bool(use.any()):
+            ce = F.cross_entropy(cell_logits["largest"][use.to(device)], largest[use].to(device))
+            cell_loss = cfg.cell_aux_weight * ce if cell_loss is None else cell_loss + cfg.cell_aux_weight * ce
     for b, i in enumerate(picks):
         e = examples[i]
         # (no draw at all when off, as for benign_response)
@@ -199,14 +206,14 @@ def main(argv=None):
                                     ignore_index=-100, reduction="none")
         w = w[:, 1:].reshape(-1)
         lm_loss = (per_token * w).sum() / w.sum()
-        loss = lm_loss if cell_loss is None else lm_loss + cfg.cell_aux_weight * cell_loss
+        loss = lm_loss if cell_loss is None else lm_loss + cell_loss
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         step += 1
         record = {"step": step, "loss": round(lm_loss.item(), 4),
-                  **({"cell_loss": round(cell_loss.item(), 4)} if cell_loss is not None else {}), "lr": opt.param_groups[0]["lr"], "seconds": round(time.time() - t, 3)}
+                  **({"aux_loss": round(cell_loss.item(), 4)} if cell_loss is not None else {}), "lr": opt.param_groups[0]["lr"], "seconds": round(time.time() - t, 3)}
         log.write(json.dumps(record) + "\n")
         log.flush()
         if step % 20 == 0 or step == cfg.steps:

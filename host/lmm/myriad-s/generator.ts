@@ -94,7 +94,7 @@ export async function generate(
       const notYet = mustNotOpenWith !== undefined && sofar === '';
       const toWord = mustOpenWith !== undefined && mustOpenWith.words.some((w) => w.startsWith(sofar) && w !== sofar);
       if (notYet) maskOpening(logits.data, offset, vocab, mustNotOpenWith);
-      if (toWord) keepOpenings(logits.data, offset, vocab, sofar, mustOpenWith);
+      if (toWord) keepOpenings(logits.data, offset, vocab, sofar, mustOpenWith, ids.length === 0);
       opening = notYet || toWord;
     }
     const next = random
@@ -130,10 +130,21 @@ function maskOpening(logits: Float32Array, offset: number, vocab: number, rule: 
 }
 
 /** Masks every token after which the text so far can no longer open with one of `rule.words` as a whole word. */
-export function keepOpenings(logits: Float32Array, offset: number, vocab: number, sofar: string, rule: { words: readonly string[]; tokenTexts: readonly string[] }): void {
+export function keepOpenings(
+  logits: Float32Array,
+  offset: number,
+  vocab: number,
+  sofar: string,
+  rule: { words: readonly string[]; tokenTexts: readonly string[] },
+  first = true,
+): void {
   for (let t = 0; t < vocab; t++) {
-    const text = (sofar + (rule.tokenTexts[t] ?? '')).trimStart();
-    if (!rule.words.some((w) => opensWith(text, w))) logits[offset + t] = -Infinity;
+    const piece = rule.tokenTexts[t] ?? '';
+    const text = (sofar + piece).trimStart();
+    // Only the first token may be bare white space, and none may decode to nothing (the end of the
+    // answer, another special token): an untrained model otherwise answered 24 spaces and nothing else.
+    const stalls = piece === '' || (!first && text === '');
+    if (stalls || !rule.words.some((w) => opensWith(text, w))) logits[offset + t] = -Infinity;
   }
 }
 

@@ -41,7 +41,7 @@ class TrainConfig:
 CONFIGS = {
     "tiny": lambda: TrainConfig(
         model=ModelConfig(feature_channels=16, q_dim=32, q_layers=1, q_heads=2, learned_queries=4, hidden=48,
-                          layers=2, heads=2, vocab=400, max_positions=512, feature_cells=True),
+                          layers=2, heads=2, vocab=400, max_positions=512, feature_cells=True, largest_cell=True),
         steps=8, batch=4, warmup=2, examples=24, image_size=64, tokenizer_vocab=400, max_len=256, checkpoint_every=4,
         cell_aux_weight=0.2, invented_names=0.5,
     ),
@@ -53,7 +53,7 @@ CONFIGS = {
     ),
     "full": lambda: TrainConfig(
         model=ModelConfig(q_dim=96, q_layers=2, q_heads=4, learned_queries=8, hidden=192, layers=4, heads=4,
-                          vocab=1024, max_positions=512, feature_cells=True),
+                          vocab=1024, max_positions=512, feature_cells=True, largest_cell=True),
         steps=1800, batch=16, warmup=90, examples=6000, tokenizer_vocab=1024, max_len=320, checkpoint_every=100,
         feature_dropout=0.25, first_answer_weight=3.0, benign_response=0.35, cell_aux_weight=0.2,
         invented_names=0.5,

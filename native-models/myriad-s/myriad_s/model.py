@@ -25,6 +25,10 @@ class ModelConfig:
     # shadow lies (a probe on its outputs finds the shadow's cell on 0.31-0.43 of held-out images,
     # one on the raw features on 0.86), and the expert map marks only the shadow's edge.
     feature_cells: bool = False
+    # One more token: which cell holds the centre of the largest instance, read from the whole
+    # feature grid at once. A cell's own features cannot tell whether a shadow that covers six cells
+    # is centred in it; a linear probe over the whole grid names that cell on 0.86 of held-out shadows.
+    largest_cell: bool = False
     hidden: int = 256
     layers: int = 6
     heads: int = 4
@@ -42,7 +46,7 @@ class ModelConfig:
 
     @property
     def image_tokens(self) -> int:
-        return self.learned_queries + self.expert_queries + (9 if self.feature_cells else 0)
+        return self.learned_queries + self.expert_queries + (9 if self.feature_cells else 0) + (1 if self.largest_cell else 0)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -133,6 +137,23 @@ class FeatureCells(nn.Module):
         return self.proj(h) + self.pos + torch.sigmoid(logits) * self.cell, logits[..., 0]
 
 
+class LargestCell(nn.Module):
+    """Adapted features -> one token, the mixture of nine cell embeddings weighted by where the
+    largest instance's centre is predicted to lie (logits returned for the auxiliary loss)."""
+
+    def __init__(self, cfg: "ModelConfig", channels: int = 32):
+        super().__init__()
+        grid = max(g for g in range(1, 9) if cfg.feature_size % g == 0)  # 8 x 8 on the shipped 32 x 32 grid
+        self.reduce = nn.Sequential(nn.Conv2d(cfg.feature_channels, channels, 1), nn.ReLU(), nn.AvgPool2d(cfg.feature_size // grid))
+        self.head = nn.Linear(channels * grid * grid, 9)
+        self.where = nn.Parameter(torch.randn(9, cfg.hidden) * 0.1)
+        self.bias = nn.Parameter(torch.zeros(1, 1, cfg.hidden))
+
+    def forward(self, adapted):
+        logits = self.head(self.reduce(adapted).flatten(1))  # (B, 9)
+        return (torch.softmax(logits, dim=-1) @ self.where)[:, None] + self.bias, logits
+
+
 class VisionEncoder(nn.Module):
     """features (B, C, S, S) + anomaly_map (B, 1, M, M) -> image_embeds (B, learned + expert queries
     [+ 9 feature cells], hidden)."""
@@ -152,12 +173,14 @@ class VisionEncoder(nn.Module):
         self.norm = nn.LayerNorm(cfg.q_dim)
         self.to_lm = nn.Linear(cfg.q_dim, cfg.hidden)
         self.cells = FeatureCells(cfg) if cfg.feature_cells else None
+        self.largest = LargestCell(cfg) if cfg.largest_cell else None
 
     def forward(self, features, anomaly_map):
         return self.with_cell_logits(features, anomaly_map)[0]
 
     def with_cell_logits(self, features, anomaly_map):
-        """(image_embeds, the feature cells' evidence logits (B, 9) or None)."""
+        """(image_embeds, {"cells": the feature cells' evidence logits (B, 9), "largest": the largest
+        instance's cell logits (B, 9)}, each present when its part is configured)."""
         adapted = self.adapter(features)
         x = F.avg_pool2d(adapted, 2)  # (B, C, S/2, S/2): fewer tokens to cross-attend
         image = self.image_proj(x.flatten(2).transpose(1, 2)) + self.image_pos
@@ -165,11 +188,14 @@ class VisionEncoder(nn.Module):
         queries = torch.cat([self.queries.expand(features.shape[0], -1, -1), expert], dim=1)
         for layer in self.layers:
             queries = layer(queries, image)
-        out = self.to_lm(self.norm(queries))
-        if self.cells is None:
-            return out, None
-        cells, logits = self.cells(adapted)
-        return torch.cat([out, cells], dim=1), logits
+        parts, logits = [self.to_lm(self.norm(queries))], {}
+        if self.cells is not None:
+            tokens, logits["cells"] = self.cells(adapted)
+            parts.append(tokens)
+        if self.largest is not None:
+            tokens, logits["largest"] = self.largest(adapted)
+            parts.append(tokens)
+        return torch.cat(parts, dim=1), logits
 
 
 class ExpertEncoder(nn.Module):

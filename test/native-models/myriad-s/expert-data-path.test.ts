@@ -152,11 +152,11 @@ print(json.dumps({"shape": list(shape), "map": float(e.anomaly_map[7, 11]), "fea
     // The same set twice stands in for two mapped batches of products trained on together.
     const out = python([join(SCRIPTS, 'train.py'), '--config', 'tiny', '--out', join(work, 'train'), '--dataset', dataset, '--dataset', dataset, '--steps', '2']);
     expect(out).toMatch(/data: 8 examples/);
-    const log = readFileSync(join(work, 'train/train-log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { cell_loss?: number });
+    const log = readFileSync(join(work, 'train/train-log.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { aux_loss?: number });
     expect(log).toHaveLength(2);
     // The feature cells learn where instances lie from the station's features (an auxiliary loss on
     // every step that read some): a run that silently dropped it would train them on the LM loss alone.
-    expect(log.every((r) => r.cell_loss !== undefined && r.cell_loss > 0)).toBe(true);
+    expect(log.every((r) => r.aux_loss !== undefined && r.aux_loss > 0)).toBe(true);
   });
 
   it('records the training features\' domain at export, and the station measures it as Python does', () => {

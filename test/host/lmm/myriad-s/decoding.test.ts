@@ -67,16 +67,23 @@ describe('token choice', () => {
 
 describe('first-answer opening (generator.keepOpenings)', () => {
   const words = ['Yes', 'No'];
-  const allowed = (tokenTexts: string[], sofar: string) => {
+  const allowed = (tokenTexts: string[], sofar: string, first = true) => {
     const logits = new Float32Array(tokenTexts.length);
-    keepOpenings(logits, 0, tokenTexts.length, sofar, { words, tokenTexts });
+    keepOpenings(logits, 0, tokenTexts.length, sofar, { words, tokenTexts }, first);
     return tokenTexts.filter((_, i) => logits[i] !== -Infinity);
   };
 
   it('keeps only tokens on the way to a whole "Yes" or "No"', () => {
-    const vocab = ['It', ' Yes', 'No', 'Not', 'Y', ' ', '</s>', 'Yesterday', 'No,', 'es', 'es,', 'ear'];
+    const vocab = ['It', ' Yes', 'No', 'Not', 'Y', ' ', '</s>', 'Yesterday', 'No,', 'es', 'es,', 'ear', ''];
     expect(allowed(vocab, '')).toEqual([' Yes', 'No', 'Y', ' ', 'No,']);
     expect(allowed(vocab, 'Y')).toEqual(['es', 'es,']);
+  });
+
+  it('lets white space lead the answer once, never a token that decodes to nothing', () => {
+    const vocab = [' ', '\n', '', ' Yes', 'No'];
+    expect(allowed(vocab, '', true)).toEqual([' ', '\n', ' Yes', 'No']);
+    // after a leading space, only progress towards the word
+    expect(allowed(vocab, '', false)).toEqual([' Yes', 'No']);
   });
 
   it('tells a whole opening word from a longer word that starts with it', () => {
