@@ -113,9 +113,11 @@ describe('the shipped Myriad-S', () => {
       expect(parsePolarity(reply.text), `${CELLS[cell]}: ${reply.text}`).toBe('yes');
       named.push(parseCells(reply.text).includes(cell));
     }
-    // Measured 9 of 9 (the stage-1 model, before cell-identity expert tokens: 5 of 9). A map read
-    // transposed or mirrored by the runtime would keep at most the 3 cells on its axis.
-    expect(named.filter(Boolean).length, JSON.stringify(named)).toBeGreaterThanOrEqual(8);
+    // A map read transposed or mirrored by the runtime would keep at most the 3 cells on its axis.
+    // Measured 6 of 9 for the session-7 model (the top, left and bottom blobs come out "center" on
+    // this artificial map; the session-6 model named 9 of 9), which reads real bottle maps better
+    // (location_accuracy 0.82 against 0.74 at 1 shot): native-models/myriad-s/README.md.
+    expect(named.filter(Boolean).length, JSON.stringify(named)).toBeGreaterThanOrEqual(6);
   });
 
   it('without features it can read, keeps the expert\'s verdict (passing a failed part only on an instruction); follow-ups stay free', async () => {
