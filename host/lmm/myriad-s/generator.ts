@@ -3,6 +3,7 @@ import type { Tensor } from '../../inference/onnx-runtime';
 import { throwIfCancelled } from '../cancellation';
 import type { MyriadSConfig } from './config';
 import { TextStreamer, argmax, sampleTopP, seededRandom } from './decoding';
+import { keepNameCompletion } from './name-completion';
 import { type MyriadSSessions, cacheNames, floatOutput } from './sessions';
 
 export interface GenerationOptions {
@@ -23,9 +24,12 @@ export interface GenerationOptions {
    * would leave every allowed opening are masked. `tokenTexts[id]` is each token's decoded text.
    */
   mustOpenWith?: { words: readonly string[]; tokenTexts: readonly string[] };
+  /** The product's name, finished exactly once the answer has started it after "the" (name-completion.ts). */
+  completeName?: { name: string; tokenTexts: readonly string[] };
   /**
-   * false: the model's first answer gets neither the opening nor the verdict rule
-   * (myriad-s-model.ts), i.e. plain decoding, for parity checks against PyTorch. Stations keep them.
+   * false: the model's first answer gets neither the opening nor the verdict rule, and no answer
+   * gets name completion (myriad-s-model.ts), i.e. plain decoding, for parity checks against
+   * PyTorch. Stations keep them.
    */
   answerRules?: boolean;
 }
@@ -96,6 +100,9 @@ export async function generate(
       if (notYet) maskOpening(logits.data, offset, vocab, mustNotOpenWith);
       if (toWord) keepOpenings(logits.data, offset, vocab, sofar, mustOpenWith, ids.length === 0);
       opening = notYet || toWord;
+    }
+    if (options.completeName && ids.length > 0) {
+      keepNameCompletion(logits.data, offset, vocab, decode(ids), options.completeName.name, options.completeName.tokenTexts);
     }
     const next = random
       ? sampleTopP(logits.data, offset, vocab, options.topP as number, options.temperature ?? 1, random)

@@ -78,6 +78,7 @@ export class MyriadSModel implements DialogModel {
     // between the two. Measured: an export warm-started on re-mapped data opened 654 of 725
     // magnetic-tile first answers with a follow-up's words ("It is a tiny lump ...").
     if (rulesApply) options.mustOpenWith = { words: ['Yes', 'No'], tokenTexts: this.tokenTexts() };
+    if (this.generation.answerRules !== false && req.product.trim() !== '') options.completeName = { name: req.product, tokenTexts: this.tokenTexts() };
     if (rulesApply && !readFeatures) {
       const passed = req.anomaly.score < DECISION_THRESHOLD;
       if (passed || req.instructions.length === 0) {

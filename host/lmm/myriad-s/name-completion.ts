@@ -1,0 +1,55 @@
+/**
+ * Name completion: once an answer has written a proper prefix of the recipe's product name after
+ * "the", the rest of the name is the only way on. Myriad-S copies names it never saw imperfectly
+ * (session 7: "demo-washer" came out as "demo-wases" on three of four demo parts, "solar cell" as
+ * "solar cb"); where it has started the name, finishing it exactly is what its training taught.
+ */
+
+/**
+ * What the training corpus writes after "the" besides the product (native-models/myriad-s/
+ * myriad_s/corpus.py: CELL_NOUNS, NOUNS, "the others", "the image", "the largest"). A prefix that
+ * could still become one of them is left alone: "the bott" is the start of "bottom" as well as of
+ * the product "bottle".
+ */
+const AFTER_THE = [
+  'top left corner', 'top', 'top right corner', 'left side', 'center', 'right side', 'bottom left corner', 'bottom',
+  'bottom right corner', 'scratch', 'crack', 'hole', 'dent', 'stain', 'contamination spot', 'discoloured area',
+  'missing piece', 'bent area', 'lump of extra material', 'foreign patch', 'shadow', 'dust speck', 'reflection',
+  'others', 'image', 'largest',
+];
+
+/** Characters of the name written before completion starts: fewer say too little about intent. */
+const MIN_PREFIX = 3;
+
+const isLetter = (ch: string) => /\p{L}/u.test(ch);
+
+/** The part of `name` already written, when `text` ends inside it right after the word "the". */
+export function namePrefixAt(text: string, name: string): string | null {
+  const at = text.lastIndexOf('the ');
+  if (at < 0 || (at > 0 && isLetter(text.charAt(at - 1)))) return null;
+  const sofar = text.slice(at + 4);
+  if (sofar.length < Math.min(MIN_PREFIX, name.length) || sofar.length >= name.length || !name.startsWith(sofar)) return null;
+  if (AFTER_THE.some((w) => w.startsWith(sofar))) return null;
+  return sofar;
+}
+
+/**
+ * While `text` ends in a proper prefix of `name` (namePrefixAt), masks every token that would leave
+ * the name; a token may also finish it, followed by anything but a letter. Masks nothing when no
+ * token can go on (a character only byte tokens reach): the model's own choice is better than none.
+ */
+export function keepNameCompletion(logits: Float32Array, offset: number, vocab: number, text: string, name: string, tokenTexts: readonly string[]): void {
+  const sofar = namePrefixAt(text, name);
+  if (sofar === null) return;
+  const allowed: boolean[] = [];
+  let any = false;
+  for (let t = 0; t < vocab; t++) {
+    const piece = tokenTexts[t] ?? '';
+    const next = sofar + piece;
+    const ok = piece !== '' && (name.startsWith(next) || (next.startsWith(name) && !isLetter(next.charAt(name.length))));
+    allowed.push(ok);
+    any ||= ok;
+  }
+  if (!any) return;
+  for (let t = 0; t < vocab; t++) if (!allowed[t]) logits[offset + t] = -Infinity;
+}
