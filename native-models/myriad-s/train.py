@@ -53,22 +53,25 @@ def make_batch(model, tokenizer, examples, rng, cfg):
         torch.from_numpy(f) if f is not None else torch.zeros(mcfg.feature_channels, mcfg.feature_size, mcfg.feature_size)
         for f in loaded
     ])
-    visual, cell_logits = model.visual_tokens_with_cell_logits(feats.to(device), maps.to(device))
+    visual, cell_logits = model.visual_tokens(feats.to(device), maps.to(device))
     read = torch.tensor([f is not None for f in loaded])
     cell_loss = None
-    if "cells" in cell_logits and cfg.cell_aux_weight > 0 and bool(read.any()):
-        centres = torch.zeros(len(picks), 9)
-        for b, i in enumerate(picks):
-            for inst in examples[i].defects + examples[i].nuisances:
-                centres[b, inst["cell"]] = 1.0
-        cell_loss = cfg.cell_aux_weight * F.binary_cross_entropy_with_logits(cell_logits["cells"][read.to(device)], centres[read].to(device))
-    if "largest" in cell_logits and cfg.cell_aux_weight > 0:
-        largest = torch.tensor([max(examples[i].defects + examples[i].nuisances, key=lambda d: d["area_fraction"])["cell"]
-                                if examples[i].defects + examples[i].nuisances else -1 for i in picks])
-        use = read & (largest >= 0)
-        if bool(use.any()):
-            ce = F.cross_entropy(cell_logits["largest"][use.to(device)], largest[use].to(device))
-            cell_loss = cfg.cell_aux_weight * ce if cell_loss is None else cell_loss + cfg.cell_aux_weight * ce
+    if cfg.cell_aux_weight > 0 and bool(read.any()):
+        instances = [examples[i].defects + examples[i].nuisances for i in picks]
+        terms = []
+        if "cells" in cell_logits:
+            centres = torch.zeros(len(picks), 9)
+            for b, found in enumerate(instances):
+                for inst in found:
+                    centres[b, inst["cell"]] = 1.0
+            terms.append(F.binary_cross_entropy_with_logits(cell_logits["cells"][read.to(device)], centres[read].to(device)))
+        if "largest" in cell_logits:
+            largest = torch.tensor([max(found, key=lambda d: d["area_fraction"])["cell"] if found else -1 for found in instances])
+            use = read & (largest >= 0)
+            if bool(use.any()):
+                terms.append(F.cross_entropy(cell_logits["largest"][use.to(device)], largest[use].to(device)))
+        if terms:
+            cell_loss = cfg.cell_aux_weight * sum(terms)
     for b, i in enumerate(picks):
         e = examples[i]
         # (no draw at all when off, as for benign_response)

@@ -109,6 +109,14 @@ export class TextStreamer {
     return this.take(this.text.length);
   }
 
+  /**
+   * The ids' whole text as of the last `update` (leading spaces trimmed), emitted or held back: the
+   * decoding rules read it instead of decoding the answer a second time each step.
+   */
+  get decoded(): string {
+    return this.text;
+  }
+
   /** Everything emitted so far: after `finish`, the whole answer. */
   get emittedText(): string {
     return this.text.slice(0, this.emitted);
@@ -120,4 +128,10 @@ export class TextStreamer {
     this.emitted = upTo;
     return delta;
   }
+}
+
+/** `text` is still on its way to `word` (a non-empty prefix of it, or nothing yet), or holds it followed by a non-letter. */
+export function opensWith(text: string, word: string): boolean {
+  if (word.startsWith(text)) return text.length > 0 || word.length > 0;
+  return text.startsWith(word) && !/\p{L}/u.test(text.charAt(word.length));
 }

@@ -2,7 +2,7 @@ import { StationError } from '../../../common/errors';
 import type { Tensor } from '../../inference/onnx-runtime';
 import { throwIfCancelled } from '../cancellation';
 import type { MyriadSConfig } from './config';
-import { TextStreamer, argmax, sampleTopP, seededRandom } from './decoding';
+import { TextStreamer, argmax, opensWith, sampleTopP, seededRandom } from './decoding';
 import { keepNameCompletion } from './name-completion';
 import { type MyriadSSessions, cacheNames, floatOutput } from './sessions';
 
@@ -92,9 +92,9 @@ export async function generate(
     if (ids.length === 0) firstLogits = logits.data.slice(offset);
     if (opening) {
       // The opening rules look at the answer so far only until its first word is settled; the
-      // text only grows, so once settled they are not checked (nor the answer decoded) again.
+      // text only grows, so once settled they are not checked again.
       const { mustNotOpenWith, mustOpenWith } = options;
-      const sofar = ids.length === 0 ? '' : decode(ids).trimStart();
+      const sofar = streamer.decoded;
       const notYet = mustNotOpenWith !== undefined && sofar === '';
       const toWord = mustOpenWith !== undefined && mustOpenWith.words.some((w) => w.startsWith(sofar) && w !== sofar);
       if (notYet) maskOpening(logits.data, offset, vocab, mustNotOpenWith);
@@ -102,7 +102,7 @@ export async function generate(
       opening = notYet || toWord;
     }
     if (options.completeName && ids.length > 0) {
-      keepNameCompletion(logits.data, offset, vocab, decode(ids), options.completeName.name, options.completeName.tokenTexts);
+      keepNameCompletion(logits.data, offset, vocab, streamer.decoded, options.completeName.name, options.completeName.tokenTexts);
     }
     const next = random
       ? sampleTopP(logits.data, offset, vocab, options.topP as number, options.temperature ?? 1, random)
@@ -155,11 +155,6 @@ export function keepOpenings(
   }
 }
 
-/** `text` is still on its way to `word` (a non-empty prefix of it, or nothing yet), or holds it followed by a non-letter. */
-export function opensWith(text: string, word: string): boolean {
-  if (word.startsWith(text)) return text.length > 0 || word.length > 0;
-  return text.startsWith(word) && !/\p{L}/u.test(text.charAt(word.length));
-}
 
 function nextPast(out: Record<string, Tensor>, layers: number): Record<string, Tensor> {
   const past: Record<string, Tensor> = {};

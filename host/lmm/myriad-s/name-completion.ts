@@ -4,6 +4,7 @@
  * (session 7: "demo-washer" came out as "demo-wases" on three of four demo parts, "solar cell" as
  * "solar cb"); where it has started the name, finishing it exactly is what its training taught.
  */
+import { opensWith } from './decoding';
 
 /**
  * What the training corpus writes after "the" besides the product (native-models/myriad-s/
@@ -45,8 +46,7 @@ export function keepNameCompletion(logits: Float32Array, offset: number, vocab: 
   let any = false;
   for (let t = 0; t < vocab; t++) {
     const piece = tokenTexts[t] ?? '';
-    const next = sofar + piece;
-    const ok = piece !== '' && (name.startsWith(next) || (next.startsWith(name) && !isLetter(next.charAt(name.length))));
+    const ok = piece !== '' && opensWith(sofar + piece, name);
     allowed.push(ok);
     any ||= ok;
   }

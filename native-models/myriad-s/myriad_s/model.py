@@ -26,8 +26,8 @@ class ModelConfig:
     q_heads: int = 4
     learned_queries: int = 16
     instructor_pools: int = 3  # map_size / 2**pools per side = expert query grid (48 -> 6x6 = 36)
-    # Nine tokens read straight from the features, one per 3x3 answer cell (0 = off, as in models
-    # exported before them). The Q-Former's queries lose where a soft, large change such as a cast
+    # Nine tokens read straight from the features, one per 3x3 answer cell (off in models exported
+    # before them). The Q-Former's queries lose where a soft, large change such as a cast
     # shadow lies (a probe on its outputs finds the shadow's cell on 0.31-0.43 of held-out images,
     # one on the raw features on 0.86), and the expert map marks only the shadow's edge.
     feature_cells: bool = False
@@ -162,7 +162,7 @@ class LargestCell(nn.Module):
 
 class VisionEncoder(nn.Module):
     """features (B, C, S, S) + anomaly_map (B, 1, M, M) -> image_embeds (B, learned + expert queries
-    [+ 9 feature cells], hidden)."""
+    [+ 9 feature cells] [+ 1 largest cell], hidden)."""
 
     def __init__(self, cfg: ModelConfig):
         super().__init__()
@@ -308,10 +308,8 @@ class MyriadS(nn.Module):
         self.decoder.lm_head.weight = self.embed.weight  # tied: one vocabulary matrix to learn
 
     def visual_tokens(self, features, anomaly_map):
-        """(B, image_tokens + 9, hidden): what replaces the <image> placeholder in the prompt."""
-        return self.visual_tokens_with_cell_logits(features, anomaly_map)[0]
-
-    def visual_tokens_with_cell_logits(self, features, anomaly_map):
+        """((B, image_tokens + 9, hidden): what replaces the <image> placeholder in the prompt, and
+        the vision encoder's cell logits for training's auxiliary losses)."""
         image, cell_logits = self.vision.with_cell_logits(features, anomaly_map)
         return torch.cat([image, self.expert(anomaly_map)], dim=1), cell_logits
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TextStreamer, argmax, findStop, sampleTopP, seededRandom } from '../../../../host/lmm/myriad-s/decoding';
-import { keepOpenings, opensWith } from '../../../../host/lmm/myriad-s/generator';
+import { opensWith } from '../../../../host/lmm/myriad-s/decoding';
+import { keepOpenings } from '../../../../host/lmm/myriad-s/generator';
 
 /** A toy decoder: id i is the i-th piece, so tests read as text. */
 function pieces(...p: string[]) {
