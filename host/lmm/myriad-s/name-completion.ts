@@ -22,16 +22,30 @@ const AFTER_THE = [
 /** Characters of the name written before completion starts: fewer say too little about intent. */
 const MIN_PREFIX = 3;
 
+/**
+ * Where the corpus writes nothing but the product after "the": "no anomaly on the", "two anomalies
+ * on the", "the top left corner of the", "at the bottom of the" (corpus.py first_answer, _phrase and
+ * the location answers). There the name is due from its first character: a model that never saw the
+ * name otherwise writes one it knows ("bracket" came out as "The piece", "washer" as "thatdal").
+ */
+const NAME_SLOT = /(?:\banomal(?:y|ies) on|\b(?:corner|top|bottom|side|center) of) the$/;
+
 const isLetter = (ch: string) => /\p{L}/u.test(ch);
 
-/** The part of `name` already written, when `text` ends inside it right after the word "the". */
+/**
+ * The part of `name` already written, with the space before it when the answer is in a name slot
+ * (NAME_SLOT: then possibly nothing yet), when `text` ends inside the name right after the word "the".
+ */
 export function namePrefixAt(text: string, name: string): string | null {
-  const at = text.lastIndexOf('the ');
+  const at = text.lastIndexOf('the');
   if (at < 0 || (at > 0 && isLetter(text.charAt(at - 1)))) return null;
-  const sofar = text.slice(at + 4);
+  const after = text.slice(at + 3);
+  if (NAME_SLOT.test(text.slice(0, at + 3))) return ` ${name}`.startsWith(after) && after.length <= name.length ? after : null;
+  if (!after.startsWith(' ')) return null;
+  const sofar = after.slice(1);
   if (sofar.length < Math.min(MIN_PREFIX, name.length) || sofar.length >= name.length || !name.startsWith(sofar)) return null;
   if (AFTER_THE.some((w) => w.startsWith(sofar))) return null;
-  return sofar;
+  return ` ${sofar}`;
 }
 
 /**
@@ -46,7 +60,7 @@ export function keepNameCompletion(logits: Float32Array, offset: number, vocab: 
   let any = false;
   for (let t = 0; t < vocab; t++) {
     const piece = tokenTexts[t] ?? '';
-    const ok = piece !== '' && opensWith(sofar + piece, name);
+    const ok = piece !== '' && opensWith(sofar + piece, ` ${name}`);
     allowed.push(ok);
     any ||= ok;
   }

@@ -51,7 +51,10 @@ export interface SyntheticEvaluation {
   samples: number;
   yes_no_accuracy: number | null;
   type_accuracy: number | null;
+  /** The contract's measure (CONTRACTS.md section 3): the answer names a cell that holds the largest instance's centroid. */
   location_accuracy: number | null;
+  /** Stricter: the first cell the answer names is that cell (an answer also names the cells an instance spreads into). */
+  location_first_named: number | null;
   shadow_ignored: number | null;
   shadow_only_images: number;
   /** Share of first answers that name the product as given ("... on the <name>"). */
@@ -91,7 +94,7 @@ export async function evaluateSynthetic(
   const index = Index.parse(await readJson(join(datasetDir, 'index.json')));
   const expert = ExpertIndex.parse(await readJson(join(datasetDir, 'expert', 'index.json')));
   const names = new Map(index.products.map((p) => [p.id, p.name]));
-  const counts = { yesNo: 0, typeHits: 0, typeN: 0, locHits: 0, locN: 0, shadowHits: 0, shadowN: 0, named: 0 };
+  const counts = { yesNo: 0, typeHits: 0, typeN: 0, locHits: 0, locFirst: 0, locN: 0, shadowHits: 0, shadowN: 0, named: 0 };
   const firstTokens: number[] = [];
   let tokens = 0;
   let seconds = 0;
@@ -132,7 +135,10 @@ export async function evaluateSynthetic(
     let locationRight: boolean | null = null;
     if (everything.length > 0 && said === 'yes') {
       typeRight = everything.some((i) => TYPE_WORDS[i.type]?.test(reply.text));
-      locationRight = parseCells(reply.text).includes((everything[0] as { cell: number }).cell);
+      const cells = parseCells(reply.text);
+      const largest = (everything[0] as { cell: number }).cell;
+      locationRight = cells.includes(largest);
+      if (cells[0] === largest) counts.locFirst += 1;
       counts.typeN += 1;
       if (typeRight) counts.typeHits += 1;
       counts.locN += 1;
@@ -164,6 +170,7 @@ export async function evaluateSynthetic(
     yes_no_accuracy: ratio(counts.yesNo, ids.length),
     type_accuracy: ratio(counts.typeHits, counts.typeN),
     location_accuracy: ratio(counts.locHits, counts.locN),
+    location_first_named: ratio(counts.locFirst, counts.locN),
     shadow_ignored: ratio(counts.shadowHits, counts.shadowN),
     shadow_only_images: counts.shadowN,
     product_named: ratio(counts.named, ids.length),

@@ -37,10 +37,20 @@ QUESTIONS = {
                "Which machine made it?", "What is the temperature of the part?"],
 }
 REFUSAL = "I cannot tell that from the image."
+MAX_SPILL = 2  # cells named beyond the centroid's: more reads as a list, not a place
 
 
 def _locative(cell: int) -> str:
     return f"{CELL_PREPOSITIONS[cell]} {CELL_NOUNS[cell]}"
+
+
+def _spill(inst: dict) -> str:
+    """", extending into the top and the center": the other cells that hold at least a fifth of the
+    instance's pixels (ground_truth.describe_instance), most first, as the station's map narrator says
+    it (host/lmm/expert-narrator/phrases.ts regionLocation). A large or border-straddling instance
+    otherwise gets one cell, and the model's choice between two cells it can see is a coin toss."""
+    others = [c for c in inst.get("cells", []) if c != inst["cell"]][:MAX_SPILL]
+    return f", extending into {_join([CELL_NOUNS[c] for c in others])}" if others else ""
 
 
 def _count(n: int) -> str:
@@ -49,6 +59,14 @@ def _count(n: int) -> str:
 
 def _join(items: list) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _join_instances(items: list) -> str:
+    """Instances joined with semicolons once any carries a spill list, whose own "and" would
+    otherwise run into the next instance ("extending into the top and a tiny dust speck")."""
+    if len(items) == 1 or not any("extending into" in i for i in items):
+        return _join(items)
+    return "; ".join(items[:-1]) + "; and " + items[-1]
 
 
 def _percent(area: float) -> str:
@@ -82,7 +100,7 @@ def sample_instructions(rng: np.random.Generator, defects: list, nuisances: list
 
 def _phrase(inst: dict, product: str | None = None, details: bool = False) -> str:
     adjectives = [inst["size"]] + ([inst["colour"], inst["shape"]] if details else [])
-    where = _locative(inst["cell"]) + (f" of the {product}" if product else "")
+    where = _locative(inst["cell"]) + (f" of the {product}" if product else "") + _spill(inst)
     return f"a {' '.join(adjectives)} {NOUNS[inst['type']]} {where}"
 
 
@@ -92,7 +110,7 @@ def first_answer(product: str, found: list, ignored: list) -> str:
         return f"No, there is no anomaly on the {product}{tail}."
     if len(found) == 1:
         return f"Yes, there is {_phrase(found[0], product)}."
-    return f"Yes, there are {_count(len(found))} anomalies on the {product}: {_join([_phrase(i) for i in found])}."
+    return f"Yes, there are {_count(len(found))} anomalies on the {product}: {_join_instances([_phrase(i) for i in found])}."
 
 
 def follow_up_answer(kind: str, product: str, found: list) -> str:
@@ -106,8 +124,8 @@ def follow_up_answer(kind: str, product: str, found: list) -> str:
         return f"It is a {names[0]}." if one else f"They are {_join(['a ' + n for n in names])}."
     if kind == "location":
         if one:
-            return f"It is {_locative(found[0]['cell'])} of the {product}."
-        return _join([f"the {n} is {_locative(i['cell'])}" for n, i in zip(names, found)]).capitalize() + "."
+            return f"It is {_locative(found[0]['cell'])} of the {product}{_spill(found[0])}."
+        return _join_instances([f"the {n} is {_locative(i['cell'])}{_spill(i)}" for n, i in zip(names, found)]).capitalize() + "."
     if kind == "size":
         big = found[0]
         base = f"{big['size']}, about {_percent(big['area_fraction'])} of the image"
@@ -123,7 +141,7 @@ def follow_up_answer(kind: str, product: str, found: list) -> str:
         return f"It is a {SEVERITY[found[0]['size']]} defect." if one else f"The worst is a {SEVERITY[found[0]['size']]} {names[0]}."
     if kind == "describe":
         head = "There is one anomaly" if one else f"There are {_count(len(found))} anomalies"
-        return f"{head}: {_join([_phrase(i, details=True) for i in found])}."
+        return f"{head}: {_join_instances([_phrase(i, details=True) for i in found])}."
     raise ValueError(f"unknown question kind {kind}")
 
 

@@ -13,6 +13,8 @@ const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy'], { 
 interface Instance {
   type: string;
   cell: number;
+  /** Cells holding at least a fifth of the instance's pixels, most first. */
+  cells: number[];
   area_fraction: number;
 }
 interface Row {
@@ -65,6 +67,27 @@ describe.skipIf(!hasTorch)('Myriad-S instruction corpus', () => {
       }
     }
     expect(yes).toBeGreaterThan(20);
+  });
+
+  it('names the centroid cell first, then the other cells a single instance spreads into, in the grammar', () => {
+    let spilled = 0;
+    for (const r of rows) {
+      const everything = [...r.defects, ...r.nuisances];
+      if (instructionsOf(r).length > 0 || everything.length !== 1) continue;
+      const [only] = everything as [Instance];
+      const spill = only.cells.filter((c) => c !== only.cell).slice(0, 2);
+      const answer = firstAnswer(r);
+      expect(parseCells(answer), answer).toEqual([only.cell, ...spill]);
+      expect(answer.includes('extending into'), answer).toBe(spill.length > 0);
+      if (spill.length > 0) spilled += 1;
+    }
+    expect(spilled).toBeGreaterThan(0);
+  });
+
+  it('separates instances with semicolons once one of them lists the cells it spreads into', () => {
+    const lists = rows.map(firstAnswer).filter((a) => /anomalies on the .*extending into/.test(a));
+    expect(lists.length).toBeGreaterThan(0);
+    for (const a of lists) expect(a, a).toMatch(/; and a /);
   });
 
   it('turns a shadow-only image into No when told to ignore the shadow', () => {

@@ -102,6 +102,11 @@ print(json.dumps({"shape": list(shape), "map": float(e.anomaly_map[7, 11]), "fea
     expect(details.map((d) => d.id)).toEqual(Object.keys(mapped.samples));
     expect(details.filter((d) => d.yesNoRight).length / 4).toBe(result.yes_no_accuracy);
     expect(details.every((d) => (d.typeRight === null) === (d.locationRight === null))).toBe(true);
+    const located = details.filter((d) => d.locationRight !== null);
+    expect(result.location_accuracy).toBe(located.length ? located.filter((d) => d.locationRight).length / located.length : null);
+    // The first named cell being right implies some named cell is.
+    expect(result.location_first_named === null).toBe(result.location_accuracy === null);
+    if (result.location_first_named !== null) expect(result.location_first_named).toBeLessThanOrEqual(result.location_accuracy as number);
     expect(result.model).toBe('expert-narrator 1');
     expect(result.yes_no_accuracy).toBeGreaterThanOrEqual(0);
     expect(result.yes_no_accuracy).toBeLessThanOrEqual(1);
