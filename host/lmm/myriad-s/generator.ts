@@ -155,7 +155,6 @@ export function keepOpenings(
   }
 }
 
-
 function nextPast(out: Record<string, Tensor>, layers: number): Record<string, Tensor> {
   const past: Record<string, Tensor> = {};
   for (let i = 0; i < layers; i++) {

@@ -56,11 +56,12 @@ export function namePrefixAt(text: string, name: string): string | null {
 export function keepNameCompletion(logits: Float32Array, offset: number, vocab: number, text: string, name: string, tokenTexts: readonly string[]): void {
   const sofar = namePrefixAt(text, name);
   if (sofar === null) return;
+  const target = ` ${name}`;
   const allowed: boolean[] = [];
   let any = false;
   for (let t = 0; t < vocab; t++) {
     const piece = tokenTexts[t] ?? '';
-    const ok = piece !== '' && opensWith(sofar + piece, ` ${name}`);
+    const ok = piece !== '' && opensWith(sofar + piece, target);
     allowed.push(ok);
     any ||= ok;
   }

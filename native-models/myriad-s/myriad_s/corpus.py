@@ -38,6 +38,7 @@ QUESTIONS = {
 }
 REFUSAL = "I cannot tell that from the image."
 MAX_SPILL = 2  # cells named beyond the centroid's: more reads as a list, not a place
+SPILL_LEAD = ", extending into "
 
 
 def _locative(cell: int) -> str:
@@ -50,7 +51,7 @@ def _spill(inst: dict) -> str:
     it (host/lmm/expert-narrator/phrases.ts regionLocation). A large or border-straddling instance
     otherwise gets one cell, and the model's choice between two cells it can see is a coin toss."""
     others = [c for c in inst.get("cells", []) if c != inst["cell"]][:MAX_SPILL]
-    return f", extending into {_join([CELL_NOUNS[c] for c in others])}" if others else ""
+    return SPILL_LEAD + _join([CELL_NOUNS[c] for c in others]) if others else ""
 
 
 def _count(n: int) -> str:
@@ -64,7 +65,7 @@ def _join(items: list) -> str:
 def _join_instances(items: list) -> str:
     """Instances joined with semicolons once any carries a spill list, whose own "and" would
     otherwise run into the next instance ("extending into the top and a tiny dust speck")."""
-    if len(items) == 1 or not any("extending into" in i for i in items):
+    if len(items) == 1 or not any(SPILL_LEAD in i for i in items):
         return _join(items)
     return "; ".join(items[:-1]) + "; and " + items[-1]
 
