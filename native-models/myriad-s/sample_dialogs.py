@@ -21,13 +21,15 @@ def main(argv=None):
     ap.add_argument("--count", type=int, default=20)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--size", type=int, default=96)
+    ap.add_argument("--ignore-nuisances", action="store_true",
+                    help="every nuisance gets its ignore instruction (train.py's instructed_nuisances slots)")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     rows = []
     for i in range(args.count):
         product = make_product(rng)
         s = make_sample(product, rng, args.size, anomalous=i % 2 == 1, nuisance_rate=0.4)
-        segments = make_dialog(rng, product.name, s.defects, s.nuisances)
+        segments = make_dialog(rng, product.name, s.defects, s.nuisances, ignore_nuisances=args.ignore_nuisances)
         rows.append({"product": product.name, "family": product.family, "defects": s.defects, "nuisances": s.nuisances,
                      "segments": segments, "defect_pixels": int(s.defect_mask.sum())})
     tokenizer = BPE.train(["".join(t for t, _ in r["segments"]) for r in rows], 400)

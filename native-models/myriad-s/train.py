@@ -36,12 +36,20 @@ def lr_at(step: int, cfg) -> float:
     return cfg.lr * 0.5 * (1 + math.cos(math.pi * min(1.0, progress)))
 
 
-def make_batch(model, tokenizer, examples, rng, cfg):
+def nuisance_only(examples) -> np.ndarray:
+    return np.array([i for i, e in enumerate(examples) if not e.defects and e.nuisances], dtype=np.int64)
+
+
+def make_batch(model, tokenizer, examples, rng, cfg, nuisance_pool=None):
     mcfg = model.cfg
     device = model.embed.weight.device
     image_id = tokenizer.token_id("<image>")
     embeds, labels, weights = [], [], []
     picks = rng.integers(0, len(examples), cfg.batch)
+    instructed = np.zeros(cfg.batch, bool)
+    if cfg.instructed_nuisances > 0 and nuisance_pool is not None and len(nuisance_pool):  # (no draw when off)
+        instructed = rng.random(cfg.batch) < cfg.instructed_nuisances
+        picks[instructed] = nuisance_pool[rng.integers(0, len(nuisance_pool), int(instructed.sum()))]
     maps = torch.from_numpy(np.stack([
         # (no draw at all when off: configurations without it keep their random stream)
         add_benign_response(examples[i].anomaly_map, rng) if cfg.benign_response > 0 and rng.random() < cfg.benign_response
@@ -76,8 +84,8 @@ def make_batch(model, tokenizer, examples, rng, cfg):
         e = examples[i]
         # (no draw at all when off, as for benign_response)
         product = invented_name(rng) if cfg.invented_names > 0 and rng.random() < cfg.invented_names else e.product
-        ids, lab, wts = encode_dialog(tokenizer, make_dialog(rng, product, e.defects, e.nuisances), cfg.max_len,
-                                      cfg.first_answer_weight)
+        dialog = make_dialog(rng, product, e.defects, e.nuisances, ignore_nuisances=bool(instructed[b]))
+        ids, lab, wts = encode_dialog(tokenizer, dialog, cfg.max_len, cfg.first_answer_weight)
         at = ids.index(image_id)
         embeds.append(model.splice(ids, image_id, visual[b]))
         labels.append(lab[:at] + [-100] * visual.shape[1] + lab[at + 1 :])
@@ -196,13 +204,14 @@ def main(argv=None):
         missing, _ = model.load_state_dict(init, strict=False)
         print(f"initialised from {args.init}; new parameters: {missing}", flush=True)
 
+    pool = nuisance_only(examples)
     log = open(os.path.join(args.out, "train-log.jsonl"), "a")
     model.train()
     while step < cfg.steps:
         t = time.time()
         for g in opt.param_groups:
             g["lr"] = lr_at(step, cfg)
-        x, y, w, mask, cell_loss = make_batch(model, tokenizer, examples, rng, cfg)
+        x, y, w, mask, cell_loss = make_batch(model, tokenizer, examples, rng, cfg, pool)
         pos = (mask.cumsum(1) - 1).clamp(min=0)
         logits, _ = model.decoder(x, mask, pos, model.decoder.empty_past(x.shape[0], x.device))
         per_token = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), y[:, 1:].reshape(-1),

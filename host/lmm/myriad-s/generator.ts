@@ -4,6 +4,7 @@ import { throwIfCancelled } from '../cancellation';
 import type { MyriadSConfig } from './config';
 import { TextStreamer, argmax, opensWith, sampleTopP, seededRandom } from './decoding';
 import { keepNameCompletion } from './name-completion';
+import { SPILL_LEAD, opensFurtherSpillSlot, spillStatus } from './spill-cells';
 import { type MyriadSSessions, cacheNames, floatOutput } from './sessions';
 
 export interface GenerationOptions {
@@ -26,9 +27,11 @@ export interface GenerationOptions {
   mustOpenWith?: { words: readonly string[]; tokenTexts: readonly string[] };
   /** The product's name, finished exactly once the answer has started it after "the" (name-completion.ts). */
   completeName?: { name: string; tokenTexts: readonly string[] };
+  /** A region's spill list ("extending into the top and the center") names each cell once (spill-cells.ts). */
+  distinctSpillCells?: boolean;
   /**
    * false: the model's first answer gets neither the opening nor the verdict rule, and no answer
-   * gets name completion (myriad-s-model.ts), i.e. plain decoding, for parity checks against
+   * gets name completion or distinct spill cells (myriad-s-model.ts), i.e. plain decoding, for parity checks against
    * PyTorch. Stations keep them.
    */
   answerRules?: boolean;
@@ -104,9 +107,18 @@ export async function generate(
     if (options.completeName && ids.length > 0) {
       keepNameCompletion(logits.data, offset, vocab, streamer.decoded, options.completeName.name, options.completeName.tokenTexts);
     }
-    const next = random
-      ? sampleTopP(logits.data, offset, vocab, options.topP as number, options.temperature ?? 1, random)
-      : argmax(logits.data, offset, vocab);
+    const pick = () =>
+      random ? sampleTopP(logits.data, offset, vocab, options.topP as number, options.temperature ?? 1, random) : argmax(logits.data, offset, vocab);
+    let next = pick();
+    if (options.distinctSpillCells && streamer.decoded.includes(SPILL_LEAD)) {
+      // At most a few re-picks: each masks the " and" that led to a repeat, so the list ends instead.
+      for (let tries = 0; tries < 3 && next !== eosId && opensFurtherSpillSlot(decode([...ids, next]).trimStart()); tries++) {
+        const ahead = await lookAhead(sessions, vocab, layers, out, total, [...ids, next], decode, eosId);
+        if (spillStatus(ahead) !== 'repeat') break;
+        logits.data[offset + next] = -Infinity;
+        next = pick();
+      }
+    }
     if (next === eosId) break;
     ids.push(next);
     const { delta, stopped } = streamer.update(ids);
@@ -116,8 +128,7 @@ export async function generate(
     }
     if (stopped) break;
     past = nextPast(out, layers);
-    const embedded = await sessions.embed_tokens.run({ input_ids: int64([next], [1, 1]) });
-    inputs = floatOutput(embedded, 'inputs_embeds');
+    inputs = await embedToken(sessions, next);
     positions = [total];
   }
   const rest = streamer.finish();
@@ -153,6 +164,48 @@ export function keepOpenings(
     const stalls = piece === '' || (!first && text === '');
     if (stalls || !rule.words.some((w) => opensWith(text, w))) logits[offset + t] = -Infinity;
   }
+}
+
+async function embedToken(sessions: MyriadSSessions, id: number): Promise<Tensor> {
+  return floatOutput(await sessions.embed_tokens.run({ input_ids: int64([id], [1, 1]) }), 'inputs_embeds');
+}
+
+/** Tokens a look-ahead may take to settle a spill cell: the longest, " the bottom right corner", is 4 here. */
+const LOOKAHEAD_TOKENS = 8;
+
+/**
+ * The answer's text once greedy decoding from `ids` (whose last token is not yet in `out`'s cache)
+ * has settled the spill cell it has just opened (spill-cells.ts), or given up. Reads the cache, never
+ * changes it: the caller goes on from `out` whatever this finds.
+ */
+async function lookAhead(
+  sessions: MyriadSSessions,
+  vocab: number,
+  layers: number,
+  out: Record<string, Tensor>,
+  position: number,
+  ids: readonly number[],
+  decode: (ids: readonly number[]) => string,
+  eosId: number,
+): Promise<string> {
+  const ahead = [...ids];
+  let past = nextPast(out, layers);
+  for (let k = 0; k < LOOKAHEAD_TOKENS; k++) {
+    const text = decode(ahead).trimStart();
+    if (spillStatus(text) !== 'open') return text;
+    const step = await sessions.decoder_model_merged.run({
+      inputs_embeds: await embedToken(sessions, ahead[ahead.length - 1] as number),
+      attention_mask: int64(new Array<number>(position + k + 1).fill(1), [1, position + k + 1]),
+      position_ids: int64([position + k], [1, 1]),
+      ...past,
+    });
+    const logits = floatOutput(step, 'logits');
+    const token = argmax(logits.data, logits.data.length - vocab, vocab);
+    if (token === eosId) break;
+    ahead.push(token);
+    past = nextPast(step, layers);
+  }
+  return decode(ahead).trimStart();
 }
 
 function nextPast(out: Record<string, Tensor>, layers: number): Record<string, Tensor> {

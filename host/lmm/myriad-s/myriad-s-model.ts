@@ -79,6 +79,7 @@ export class MyriadSModel implements DialogModel {
     // magnetic-tile first answers with a follow-up's words ("It is a tiny lump ...").
     if (rulesApply) options.mustOpenWith = { words: ['Yes', 'No'], tokenTexts: this.tokenTexts() };
     if (this.generation.answerRules !== false && req.product.trim() !== '') options.completeName = { name: req.product, tokenTexts: this.tokenTexts() };
+    options.distinctSpillCells ??= this.generation.answerRules !== false;
     if (rulesApply && !readFeatures) {
       const passed = req.anomaly.score < DECISION_THRESHOLD;
       if (passed || req.instructions.length === 0) {

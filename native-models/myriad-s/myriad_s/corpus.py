@@ -74,11 +74,14 @@ def _percent(area: float) -> str:
     return "less than 1%" if area < 0.01 else f"{round(area * 100)}%"
 
 
-def sample_instructions(rng: np.random.Generator, defects: list, nuisances: list):
-    """0-2 recipe instructions and the filter they impose: (texts, keep(instance) -> bool)."""
+def sample_instructions(rng: np.random.Generator, defects: list, nuisances: list, ignore_nuisances: bool = False):
+    """0-2 recipe instructions and the filter they impose: (texts, keep(instance) -> bool).
+    ignore_nuisances: every nuisance present gets its ignore instruction (no draw for it)."""
     texts, ignored_types, min_area = [], set(), 0.0
     for n in nuisances:
-        if rng.random() < 0.5:
+        if n["type"] in ignored_types:
+            continue
+        if ignore_nuisances or rng.random() < 0.5:
             texts.append(str(rng.choice(IGNORE_NUISANCE[n["type"]])))
             ignored_types.add(n["type"])
     if rng.random() < 0.15:
@@ -91,7 +94,9 @@ def sample_instructions(rng: np.random.Generator, defects: list, nuisances: list
         ignored_types.add(t)
     if rng.random() < 0.1:
         kind = list(IGNORE_NUISANCE)[rng.integers(3)]
-        texts.append(str(rng.choice(IGNORE_NUISANCE[kind])))
+        text = str(rng.choice(IGNORE_NUISANCE[kind]))
+        if kind not in ignored_types:  # (a recipe states a rule once)
+            texts.append(text)
         ignored_types.add(kind)
     if rng.random() < 0.15:
         texts.append(str(rng.choice(IRRELEVANT)))
@@ -146,9 +151,10 @@ def follow_up_answer(kind: str, product: str, found: list) -> str:
     raise ValueError(f"unknown question kind {kind}")
 
 
-def make_dialog(rng: np.random.Generator, product: str, defects: list, nuisances: list, max_follow_ups: int = 3):
+def make_dialog(rng: np.random.Generator, product: str, defects: list, nuisances: list, max_follow_ups: int = 3,
+                ignore_nuisances: bool = False):
     """A grounded dialog as segments [(text, trainable)]; trainable text is what the model must say."""
-    instructions, keep = sample_instructions(rng, defects, nuisances)
+    instructions, keep = sample_instructions(rng, defects, nuisances, ignore_nuisances)
     everything = sorted(defects + nuisances, key=lambda i: -i["area_fraction"])
     found = [i for i in everything if keep(i)]
     ignored = [i for i in everything if not keep(i)]

@@ -30,17 +30,21 @@ interface Row {
 const firstAnswer = (r: Row) => (r.segments.find(([, trainable]) => trainable)?.[0] ?? '').replace('</s>', '').trim();
 const instructionsOf = (r: Row) => r.segments.filter(([t]) => t.startsWith('Instruction: ')).map(([t]) => t);
 
+function sampleRows(args: string[]): Row[] {
+  const r = spawnSync('/usr/bin/python3', [join(ROOT, 'native-models/myriad-s/sample_dialogs.py'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Row);
+}
+
 describe.skipIf(!hasTorch)('Myriad-S instruction corpus', () => {
   let rows: Row[];
 
   beforeAll(() => {
-    const r = spawnSync('/usr/bin/python3', [join(ROOT, 'native-models/myriad-s/sample_dialogs.py'), '--count', '60', '--seed', '3'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
-    if (r.status !== 0) throw new Error(r.stderr);
-    rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Row);
+    rows = sampleRows(['--count', '60', '--seed', '3']);
   });
 
   it('has normal and anomalous samples 1:1, and anomalous ones carry ground truth', () => {
@@ -96,6 +100,24 @@ describe.skipIf(!hasTorch)('Myriad-S instruction corpus', () => {
     );
     expect(cases.length).toBeGreaterThan(0);
     for (const r of cases) expect(parsePolarity(firstAnswer(r)), firstAnswer(r)).toBe('no');
+  });
+
+  it('in the instructed-nuisance slots, tells the recipe to ignore each nuisance once and answers accordingly', () => {
+    const instructed = sampleRows(['--count', '60', '--seed', '5', '--ignore-nuisances']);
+    const NUISANCE_WORDS: Record<string, RegExp> = { shadow: /shadow/i, dust: /dust/i, reflection: /reflection/i };
+    let nuisanceOnly = 0;
+    for (const r of instructed) {
+      const texts = instructionsOf(r);
+      expect(new Set(texts).size, texts.join(' | ')).toBe(texts.length);
+      for (const n of r.nuisances) expect(texts.some((t) => NUISANCE_WORDS[n.type]?.test(t)), `${n.type}: ${texts.join(' | ')}`).toBe(true);
+      const answer = firstAnswer(r);
+      for (const n of r.nuisances) expect(answer, answer).not.toMatch(new RegExp(`(?:a|an) [a-z -]*${n.type === 'dust' ? 'dust speck' : n.type}`));
+      if (r.defects.length === 0 && r.nuisances.length > 0) {
+        nuisanceOnly += 1;
+        expect(answer).toMatch(/^No, there is no anomaly on the .+; the .+ (?:was|were) ignored as instructed\.$/);
+      }
+    }
+    expect(nuisanceOnly).toBeGreaterThan(3);
   });
 
   it('trains only on answers, and segment-wise tokenisation equals tokenising the whole dialog', () => {
