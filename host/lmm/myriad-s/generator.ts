@@ -112,7 +112,7 @@ export async function generate(
     let next = pick();
     if (options.distinctSpillCells && streamer.decoded.includes(SPILL_LEAD)) {
       // At most a few re-picks: each masks the " and" that led to a repeat, so the list ends instead.
-      for (let tries = 0; tries < 3 && next !== eosId && opensFurtherSpillSlot(decode([...ids, next]).trimStart()); tries++) {
+      for (let tries = 0; tries < 3 && next !== eosId && opensFurtherSpillSlot(streamer.decoded, decode([...ids, next]).trimStart()); tries++) {
         const ahead = await lookAhead(sessions, vocab, layers, out, total, [...ids, next], decode, eosId);
         if (spillStatus(ahead) !== 'repeat') break;
         logits.data[offset + next] = -Infinity;

@@ -58,10 +58,12 @@ export function spillStatus(text: string): 'open' | 'repeat' | 'fine' {
 }
 
 /**
- * Whether `text` has just opened a further slot of a spill list (its " and"): the point where the
- * generator looks ahead for a repeated cell.
+ * Whether going from `before` to `after` (one more token) opened a further slot of a spill list (its
+ * " and", whatever else the token holds): the point where the generator looks ahead for a repeat.
  */
-export function opensFurtherSpillSlot(text: string): boolean {
-  const list = openSpillList(text);
-  return list !== null && list.slots.length > 1 && /^\s*$/.test(list.slots[list.slots.length - 1] as string);
+export function opensFurtherSpillSlot(before: string, after: string): boolean {
+  const next = openSpillList(after);
+  if (next === null || next.slots.length < 2) return false;
+  const now = openSpillList(before);
+  return now === null || now.slots.length < next.slots.length;
 }

@@ -29,11 +29,13 @@ describe('spill list cells', () => {
     expect(spillStatus('It is at the top, extending into the centre and the top.')).toBe('fine'); // outside the grammar
   });
 
-  it('marks where the generator must look ahead: a further slot just opened', () => {
-    expect(opensFurtherSpillSlot('It is at the top, extending into the center and')).toBe(true);
-    expect(opensFurtherSpillSlot('It is at the top, extending into the center')).toBe(false);
-    expect(opensFurtherSpillSlot('It is at the top, extending into')).toBe(false);
-    expect(opensFurtherSpillSlot('It is at the top, extending into the center and the')).toBe(false);
-    expect(opensFurtherSpillSlot('It is at the top and')).toBe(false);
+  it('marks where the generator must look ahead: the token that opens a further slot', () => {
+    const head = 'It is at the top, extending into the center';
+    expect(opensFurtherSpillSlot(head, `${head} and`)).toBe(true);
+    expect(opensFurtherSpillSlot(head, `${head} and the`)).toBe(true); // a tokenizer that merges " and the"
+    expect(opensFurtherSpillSlot(`${head} and`, `${head} and the`)).toBe(false);
+    expect(opensFurtherSpillSlot('It is at the top, extending', 'It is at the top, extending into')).toBe(false);
+    expect(opensFurtherSpillSlot(head, `${head}.`)).toBe(false);
+    expect(opensFurtherSpillSlot('It is at the top', 'It is at the top and')).toBe(false);
   });
 });
