@@ -24,7 +24,8 @@ export function percent(fraction: number): string {
 }
 
 // Cell words exactly as in the answer grammar, with the noun and preposition an operator expects.
-const CELL_NOUNS = [
+// Myriad-S's corpus speaks the same words (native-models/myriad-s/myriad_s/corpus.py CELL_NOUNS).
+export const CELL_NOUNS = [
   'the top left corner',
   'the top',
   'the top right corner',
@@ -34,7 +35,7 @@ const CELL_NOUNS = [
   'the bottom left corner',
   'the bottom',
   'the bottom right corner',
-];
+] as const;
 const CELL_PREPOSITIONS = ['in', 'at', 'in', 'on', 'in', 'on', 'in', 'at', 'in'];
 
 /** "the top left corner", "the right side" */
@@ -47,10 +48,13 @@ export function cellLocative(cell: number): string {
   return `${CELL_PREPOSITIONS[cell] ?? 'in'} ${cellNoun(cell)}`;
 }
 
+/** What opens the list of cells a region spreads into (corpus.py SPILL_LEAD, without its trailing space). */
+export const SPILL_LEAD = ', extending into';
+
 /** "in the top left corner, extending into the top" */
 export function regionLocation(region: MapRegion): string {
   const spill = region.spillCells.map(cellNoun);
-  return spill.length === 0 ? cellLocative(region.cell) : `${cellLocative(region.cell)}, extending into ${joinAnd(spill)}`;
+  return spill.length === 0 ? cellLocative(region.cell) : `${cellLocative(region.cell)}${SPILL_LEAD} ${joinAnd(spill)}`;
 }
 
 export function joinAnd(items: string[]): string {

@@ -1,10 +1,11 @@
 import { StationError } from '../../../common/errors';
 import type { Tensor } from '../../inference/onnx-runtime';
 import { throwIfCancelled } from '../cancellation';
+import { SPILL_LEAD } from '../expert-narrator/phrases';
 import type { MyriadSConfig } from './config';
 import { TextStreamer, argmax, opensWith, sampleTopP, seededRandom } from './decoding';
 import { keepNameCompletion } from './name-completion';
-import { SPILL_LEAD, opensFurtherSpillSlot, spillStatus } from './spill-cells';
+import { opensFurtherSpillSlot, spillStatus } from './spill-cells';
 import { type MyriadSSessions, cacheNames, floatOutput } from './sessions';
 
 export interface GenerationOptions {
@@ -83,12 +84,7 @@ export async function generate(
   while (ids.length < options.maxNewTokens) {
     throwIfCancelled(signal);
     const total = promptLength + ids.length;
-    const out = await sessions.decoder_model_merged.run({
-      inputs_embeds: inputs,
-      attention_mask: int64(new Array<number>(total).fill(1), [1, total]),
-      position_ids: int64(positions, [1, positions.length]),
-      ...past,
-    });
+    const out = await decoderStep(sessions, inputs, positions, past);
     throwIfCancelled(signal);
     const logits = floatOutput(out, 'logits');
     const offset = logits.data.length - vocab;
@@ -166,6 +162,17 @@ export function keepOpenings(
   }
 }
 
+/** One decoder run over `inputs` at `positions` (the last is the newest), attending to everything before them in `past`. */
+function decoderStep(sessions: MyriadSSessions, inputs: Tensor, positions: number[], past: Record<string, Tensor>): Promise<Record<string, Tensor>> {
+  const length = (positions[positions.length - 1] as number) + 1;
+  return sessions.decoder_model_merged.run({
+    inputs_embeds: inputs,
+    attention_mask: int64(new Array<number>(length).fill(1), [1, length]),
+    position_ids: int64(positions, [1, positions.length]),
+    ...past,
+  });
+}
+
 async function embedToken(sessions: MyriadSSessions, id: number): Promise<Tensor> {
   return floatOutput(await sessions.embed_tokens.run({ input_ids: int64([id], [1, 1]) }), 'inputs_embeds');
 }
@@ -193,12 +200,7 @@ async function lookAhead(
   for (let k = 0; k < LOOKAHEAD_TOKENS; k++) {
     const text = decode(ahead).trimStart();
     if (spillStatus(text) !== 'open') return text;
-    const step = await sessions.decoder_model_merged.run({
-      inputs_embeds: await embedToken(sessions, ahead[ahead.length - 1] as number),
-      attention_mask: int64(new Array<number>(position + k + 1).fill(1), [1, position + k + 1]),
-      position_ids: int64([position + k], [1, 1]),
-      ...past,
-    });
+    const step = await decoderStep(sessions, await embedToken(sessions, ahead[ahead.length - 1] as number), [position + k], past);
     const logits = floatOutput(step, 'logits');
     const token = argmax(logits.data, logits.data.length - vocab, vocab);
     if (token === eosId) break;

@@ -4,6 +4,7 @@
  * (session 7: "demo-washer" came out as "demo-wases" on three of four demo parts, "solar cell" as
  * "solar cb"); where it has started the name, finishing it exactly is what its training taught.
  */
+import { CELL_NOUNS } from '../expert-narrator/phrases';
 import { opensWith } from './decoding';
 
 /**
@@ -13,9 +14,8 @@ import { opensWith } from './decoding';
  * the product "bottle".
  */
 const AFTER_THE = [
-  'top left corner', 'top', 'top right corner', 'left side', 'center', 'right side', 'bottom left corner', 'bottom',
-  'bottom right corner', 'scratch', 'crack', 'hole', 'dent', 'stain', 'contamination spot', 'discoloured area',
-  'missing piece', 'bent area', 'lump of extra material', 'foreign patch', 'shadow', 'dust speck', 'reflection',
+  ...CELL_NOUNS.map((noun) => noun.slice('the '.length)),
+  'scratch', 'crack', 'hole', 'dent', 'stain', 'contamination spot', 'discoloured area', 'missing piece', 'bent area', 'lump of extra material', 'foreign patch', 'shadow', 'dust speck', 'reflection',
   'others', 'image', 'largest',
 ];
 

@@ -6,23 +6,15 @@
  * it did not choose; the generator instead looks ahead before it writes a spill list's " and" and
  * ends the list there when the cell after it would be a repeat (generator.ts).
  */
-
-/** corpus.py CELL_NOUNS, without "the". */
-const CELLS = [
-  'top left corner', 'top', 'top right corner', 'left side', 'center', 'right side', 'bottom left corner', 'bottom',
-  'bottom right corner',
-] as const;
-
-/** What opens a spill list (corpus.py SPILL_LEAD, without its trailing space). */
-export const SPILL_LEAD = ', extending into';
+import { CELL_NOUNS, SPILL_LEAD } from '../expert-narrator/phrases';
 
 /** Longest first, so "the top right corner" is not read as "the top". */
-const CELL_ALTERNATIVES = [...CELLS].sort((a, b) => b.length - a.length).join('|');
+const CELL_ALTERNATIVES = [...CELL_NOUNS].sort((a, b) => b.length - a.length).join('|');
 
 /** The region's own cell, at the end of the text before the spill list: "at the bottom[ of the bottle]". */
-const CENTROID = new RegExp(`\\b(?:in|at|on) the (${CELL_ALTERNATIVES})(?: of the [^,;.]*)?$`);
+const CENTROID = new RegExp(`\\b(?:in|at|on) (${CELL_ALTERNATIVES})(?: of the [^,;.]*)?$`);
 
-const CELL_AT_START = new RegExp(`^ the (${CELL_ALTERNATIVES})(?![\\p{L}])`, 'u');
+const CELL_AT_START = new RegExp(`^ (${CELL_ALTERNATIVES})(?![\\p{L}])`, 'u');
 
 /**
  * The spill list `text` ends in, if any: the region's cells named before it (its centroid first)
@@ -48,7 +40,7 @@ export function spillStatus(text: string): 'open' | 'repeat' | 'fine' {
   const named = [...list.named];
   for (const [i, slot] of list.slots.entries()) {
     // The last slot is open while it is the start of a cell, or a whole one nothing has followed yet.
-    if (i === list.slots.length - 1 && CELLS.some((c) => ` the ${c}`.startsWith(slot))) return 'open';
+    if (i === list.slots.length - 1 && CELL_NOUNS.some((c) => ` ${c}`.startsWith(slot))) return 'open';
     const cell = CELL_AT_START.exec(slot)?.[1];
     if (cell === undefined) return 'fine';
     if (named.includes(cell)) return 'repeat';
