@@ -7,6 +7,7 @@ import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 import { DEFAULT_COST, hashSecret, verifySecret, type ScryptCost } from './password';
 import { Sessions } from './sessions';
+import { lockedError, SignInGuard, type SecretKind } from './sign-in-guard';
 
 export interface AccountOptions {
   /** Host sessions end (and the UI locks) after this much inactivity. */
@@ -24,9 +25,6 @@ export interface Caller {
 }
 
 export const DEFAULT_IDLE_MS = 15 * 60_000;
-/** Failed PIN tries before that user's PIN is refused for PIN_LOCK_MS: a 4-digit PIN is guessable otherwise. */
-const PIN_TRIES = 5;
-const PIN_LOCK_MS = 5 * 60_000;
 
 /**
  * Local accounts: users with a role, scrypt-hashed passwords and optional PINs, sessions that end
@@ -37,7 +35,7 @@ export class AccountService {
   private readonly cost: ScryptCost;
   private readonly anonymous: { user: string; role: Role } | null;
   private readonly now: () => number;
-  private readonly pinFailures = new Map<string, { count: number; since: number }>();
+  private readonly guard: SignInGuard;
 
   constructor(
     private readonly db: Db,
@@ -46,6 +44,7 @@ export class AccountService {
     this.now = options.now ?? Date.now;
     this.sessions = new Sessions(options.idleMs ?? DEFAULT_IDLE_MS, this.now);
     this.cost = options.cost ?? DEFAULT_COST;
+    this.guard = new SignInGuard(this.now);
     this.anonymous = options.anonymous === undefined ? { user: 'operator', role: 'operator' } : options.anonymous;
   }
 
@@ -73,28 +72,49 @@ export class AccountService {
     return { user, role: row?.role ?? this.anonymous?.role ?? 'operator', session: null };
   }
 
+  /**
+   * Signs in with a password. Unknown names are hashed too, so the answer time does not reveal
+   * which names exist; every refusal is audited.
+   * @throws StationError('FORBIDDEN') for a wrong name or password, or a locked or busy account.
+   */
   async login(name: string, password: string): Promise<AuthSession> {
-    const stored = guarded('read the user', () => currentCredential(this.db, name, 'password'));
-    // Hash even for unknown users, so the answer time does not reveal which names exist.
-    const ok = stored ? await verifySecret(password, stored) : (await hashSecret(password, this.cost), false);
-    if (!ok) throw new StationError('FORBIDDEN', 'Wrong user name or password');
-    return this.open(name);
+    return this.signIn('password', name, password, () => 'Wrong user name or password');
   }
 
+  /** Signs in with a PIN (the quick switch at the line); locked after a few wrong tries (sign-in-guard.ts). */
   async pin(name: string, pin: string): Promise<AuthSession> {
-    const failures = this.pinFailures.get(name);
-    if (failures && failures.count >= PIN_TRIES && this.now() - failures.since < PIN_LOCK_MS) {
-      throw new StationError('FORBIDDEN', `Too many wrong PINs for ${name}; sign in with the password or wait ${PIN_LOCK_MS / 60_000} minutes`);
+    return this.signIn('pin', name, pin, (hasPin) => (hasPin ? 'Wrong PIN' : `${name} has no PIN; sign in with the password`));
+  }
+
+  private async signIn(kind: SecretKind, name: string, secret: string, wrong: (hasSecret: boolean) => string): Promise<AuthSession> {
+    let stored: string | null = null;
+    const outcome = await this.guard.attempt(kind, name, async () => {
+      stored = guarded('read the user', () => currentCredential(this.db, name, kind));
+      return stored ? verifySecret(secret, stored) : (await hashSecret(secret, this.cost), false);
+    });
+    if (outcome === 'ok') {
+      const session = this.open(name);
+      this.auditSignIn('auth.signin', name, { method: kind });
+      return session;
     }
-    const stored = guarded('read the user', () => currentCredential(this.db, name, 'pin'));
-    const ok = stored ? await verifySecret(pin, stored) : (await hashSecret(pin, this.cost), false);
-    if (!ok) {
-      const prev = failures && this.now() - failures.since < PIN_LOCK_MS ? failures : { count: 0, since: this.now() };
-      this.pinFailures.set(name, { count: prev.count + 1, since: prev.since });
-      throw new StationError('FORBIDDEN', stored ? 'Wrong PIN' : `${name} has no PIN; sign in with the password`);
+    if (outcome === 'busy') {
+      this.auditSignIn('auth.refused', name, { method: kind, reason: 'busy' });
+      throw new StationError('FORBIDDEN', `Too many sign-in attempts for ${name} at once; try again in a moment`);
     }
-    this.pinFailures.delete(name);
-    return this.open(name);
+    const lockedFor = this.guard.lockedFor(kind, name);
+    if (outcome === 'locked') {
+      this.auditSignIn('auth.refused', name, { method: kind, reason: 'locked', lockedForMs: lockedFor });
+      throw lockedError(kind, name, lockedFor);
+    }
+    // This wrong try may be the one that locked the secret: say so in the audit row.
+    this.auditSignIn('auth.refused', name, { method: kind, reason: stored ? 'wrong' : 'unknown', ...(lockedFor > 0 ? { lockedForMs: lockedFor } : {}) });
+    throw new StationError('FORBIDDEN', wrong(stored !== null));
+  }
+
+  /** A sign-in's audit row; the actor is the name tried, which may not be a user. */
+  private auditSignIn(action: 'auth.signin' | 'auth.refused', name: string, details: Record<string, unknown>): void {
+    const at = new Date(this.now()).toISOString();
+    writeTransaction(this.db, 'record a sign-in', () => appendAudit(this.db, { actor: name, action, subject: name, details }, at));
   }
 
   logout(session: string | null): { signedOut: boolean } {

@@ -7,6 +7,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { EVENT_NAMES } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { handleMessage } from './rpc';
+import { SignInThrottle } from './sign-in-throttle';
 import { securityHeaders } from './security-headers';
 import type { StationHost } from './station-host';
 import { readStaticFile } from './static-files';
@@ -143,6 +144,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   function onConnection(ws: WebSocket) {
     sockets.add(ws);
+    const throttle = new SignInThrottle();
     ws.on('close', () => sockets.delete(ws));
     ws.on('error', (err) => log(`websocket error: ${err.message}`));
     ws.on('message', (data: RawData, isBinary: boolean) => {
@@ -150,7 +152,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       const reply =
         body === null
           ? Promise.resolve({ id: null, error: { code: 'INVALID_INPUT' as const, message: 'Binary messages are not accepted; send JSON text' } })
-          : handleMessage(options.host, body, maxMessageBytes);
+          : handleMessage(options.host, body, maxMessageBytes, throttle);
       void reply.then((r) => {
         if ('error' in r && r.error.code === 'INTERNAL') log(`internal error in a request: ${r.error.message}`);
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(r));

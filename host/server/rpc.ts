@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ApiParams, METHODS, type Method } from '../../common/api';
 import { toWireError, type WireError } from '../../common/errors';
+import type { SignInThrottle } from './sign-in-throttle';
 import type { StationHost } from './station-host';
 
 /**
@@ -48,9 +49,10 @@ function fail(id: RequestId | null, code: WireError['code'], message: string): R
 
 /**
  * Handles one text message: never throws, always resolves to the one reply to send.
- * Params are validated here, at the edge, before the host sees them (the host validates again).
+ * Params are validated here, at the edge, before the host sees them (the host validates again);
+ * sign-in calls beyond the connection's `throttle` are refused before any hashing.
  */
-export async function handleMessage(host: StationHost, text: string, maxBytes: number): Promise<RpcReply> {
+export async function handleMessage(host: StationHost, text: string, maxBytes: number, throttle?: SignInThrottle): Promise<RpcReply> {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) {
     return fail(null, 'INVALID_INPUT', `Message is ${bytes} bytes; the limit is ${maxBytes} bytes`);
@@ -70,6 +72,8 @@ export async function handleMessage(host: StationHost, text: string, maxBytes: n
   if (!isMethod(method)) {
     return fail(id, 'INVALID_INPUT', `Unknown method ${method}. Valid methods: ${METHODS.join(', ')}`);
   }
+  const refused = throttle?.admit(method);
+  if (refused) return fail(id, 'FORBIDDEN', refused);
   const checked = ApiParams[method].safeParse(params);
   if (!checked.success) {
     return fail(id, 'INVALID_INPUT', `Invalid params for ${method}: ${describeZodError(checked.error, 'params')}`);
