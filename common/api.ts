@@ -444,6 +444,10 @@ export interface AuditVerification {
   rows: number;
   /** seq of the first row whose chain is broken, null when the chain verifies. */
   firstBrokenSeq: number | null;
+  /** The head recorded outside the log (anchor file or a report) that the log was checked against. */
+  anchor: { seq: number; at: string } | null;
+  /** Why the log does not reach its anchor (a cut tail, a rewritten row); null when it does. */
+  anchorProblem: string | null;
 }
 
 export interface AuditEntryInfo {

@@ -18,6 +18,8 @@ export function dataLayout(dataDir: string) {
   return {
     root: dataDir,
     database: join(dataDir, 'station.db'),
+    /** The audit chain's head, kept outside the database so a cut tail of the log shows. */
+    auditAnchor: join(dataDir, 'audit-anchor.json'),
     blobs: join(dataDir, 'blobs'),
     models: join(dataDir, 'models'),
     recipes: join(dataDir, 'recipes'),

@@ -11,6 +11,7 @@ import { AccountService } from './accounts/account-service';
 import { checkMayEndInstruction } from './accounts/instruction-scope';
 import type { ScryptCost } from './accounts/password';
 import { dispatch, type CallContext, type Handlers } from './api-dispatch';
+import { AnchorKeeper, anchoredBy } from './audit/audit-anchor';
 import { recentAudit, verifyAudit } from './audit/audit-trail';
 import { replayInspection } from './replay/replay';
 import { addInstruction, removeInstruction } from './recipes/instruction-changes';
@@ -121,6 +122,7 @@ export class Station implements StationHost {
   private readonly goldenChecks: GoldenChecks | null;
   /** recipes.prepare calls in flight: close waits for them before it releases the models they use. */
   private readonly preparing = new Set<Promise<unknown>>();
+  private readonly anchor: AnchorKeeper;
   private closed = false;
 
   constructor(
@@ -160,6 +162,8 @@ export class Station implements StationHost {
       cost: options.scryptCost,
     });
     this.handlers = this.makeHandlers();
+    this.anchor = new AnchorKeeper(db, layout.auditAnchor);
+    this.anchor.update();
   }
 
   /**
@@ -170,7 +174,22 @@ export class Station implements StationHost {
     if (this.closed) throw new StationError('UNAVAILABLE', 'The station host is shutting down');
     const caller =
       ctx.session === undefined && ctx.user !== undefined ? this.accounts.callerNamed(ctx.user) : this.accounts.caller(ctx.session, String(method));
-    return dispatch(this.handlers, method, params, caller satisfies CallContext);
+    try {
+      return await dispatch(this.handlers, method, params, caller satisfies CallContext);
+    } finally {
+      // Refused calls write audit rows too (failed sign-ins); the anchor follows every call.
+      this.updateAnchor();
+    }
+  }
+
+  /** A failed anchor write must not fail the call it follows: `audit verify` reports a stale anchor. */
+  private updateAnchor(): void {
+    if (!this.db.open) return;
+    try {
+      this.anchor.update();
+    } catch (err) {
+      process.stderr.write(`warning: could not update the audit anchor: ${err instanceof Error ? err.message : String(err)}\n`);
+    }
   }
 
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
@@ -188,6 +207,7 @@ export class Station implements StationHost {
     await Promise.allSettled([...this.preparing]);
     await this.dialog.close();
     await this.recipes.close();
+    this.updateAnchor();
     this.db.close();
   }
 
@@ -262,7 +282,7 @@ export class Station implements StationHost {
         const row = setRecipeBand(this.db, p.recipe, p.band, ctx.user);
         return summaryOf(this.recipes.list(), row.name);
       },
-      'audit.verify': async () => verifyAudit(this.db),
+      'audit.verify': async () => verifyAudit(this.db, anchoredBy(this.layout.auditAnchor)),
       'audit.list': async (p) => recentAudit(this.db, p.limit),
       'replay.run': (p) => replayInspection(this.db, this.blobs, this.recipes, p.inspectionId),
       'review.queue': async (p) => this.reviews.queue(p.limit, p.after),

@@ -42,6 +42,20 @@ export function appendAudit(db: Db, entry: AuditEntry, at = new Date().toISOStri
   return hash;
 }
 
+/** The newest row's seq and hash (the chain's head), or null for an empty log. */
+export function auditHead(db: Db): { seq: number; hash: string } | null {
+  return (db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as { seq: number; hash: string } | undefined) ?? null;
+}
+
+export function countAudit(db: Db): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
+}
+
+/** The hash of the row `seq`, or null when there is no such row. */
+export function auditHashAt(db: Db, seq: number): string | null {
+  return (db.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(seq) as { hash: string } | undefined)?.hash ?? null;
+}
+
 /** Returns the seq of the first row whose chain is broken, or null when the whole log verifies. */
 export function verifyAuditChain(db: Db): number | null {
   let prev = GENESIS_HASH;

@@ -1,5 +1,6 @@
 import type { AuditEntryInfo, AuditVerification } from '../../common/api';
-import { type AuditRow, verifyAuditChain } from '../../db/repositories/audit-log';
+import { type AuditRow, countAudit, verifyAuditChain } from '../../db/repositories/audit-log';
+import { anchorProblem, type AuditAnchor } from './audit-anchor';
 import type { Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 
@@ -14,12 +15,20 @@ function fromRow(r: AuditRow): AuditEntryInfo {
   return { seq: r.seq, at: r.at, actor: r.actor, action: r.action, subject: r.subject, details, prevHash: r.prev_hash, hash: r.hash };
 }
 
-export function verifyAudit(db: Db): AuditVerification {
-  return guarded('verify the audit trail', () => {
-    const firstBrokenSeq = verifyAuditChain(db);
-    const rows = (db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
-    return { ok: firstBrokenSeq === null, rows, firstBrokenSeq };
-  });
+/**
+ * Checks the hash chain and, when an anchor is given (the anchor file, or the head printed on an
+ * exported report), that the log still reaches it.
+ */
+export function verifyAudit(db: Db, anchored: { anchor: AuditAnchor; source: string } | null = null): AuditVerification {
+  const { firstBrokenSeq, rows } = guarded('verify the audit trail', () => ({ firstBrokenSeq: verifyAuditChain(db), rows: countAudit(db) }));
+  const problem = anchored ? anchorProblem(db, anchored.anchor, anchored.source) : null;
+  return {
+    ok: firstBrokenSeq === null && problem === null,
+    rows,
+    firstBrokenSeq,
+    anchor: anchored ? { seq: anchored.anchor.seq, at: anchored.anchor.at } : null,
+    anchorProblem: problem,
+  };
 }
 
 /** The newest `limit` rows, newest first. */

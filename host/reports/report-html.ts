@@ -16,6 +16,8 @@ export interface ReportInput {
   filter: HistoryFilter;
   summary: HistorySummary;
   flagged: FlaggedPart[];
+  /** The audit chain's head when the report was made: `audit verify --anchor SEQ:HASH` checks a log against it. */
+  auditHead: { seq: number; hash: string } | null;
 }
 
 /**
@@ -68,6 +70,7 @@ table.parts tr { page-break-inside: avoid; }
 </style></head><body>
 <h1>${e(input.title)}</h1>
 <div class="meta">Generated ${e(input.generatedAt)} by ${e(input.generatedBy)}. Selection: ${e(filterText)}</div>
+${input.auditHead ? `<div class="meta" data-audit-anchor>Audit anchor: ${input.auditHead.seq}:${input.auditHead.hash}</div>` : ''}
 <h2>Summary</h2>
 <table class="summary">${summaryRows.map(([k, v]) => `<tr><td>${e(k)}</td><td>${v}</td></tr>`).join('')}</table>
 <h2>Inspections over time (UTC)</h2>

@@ -5,6 +5,7 @@ import { dirname, extname, join } from 'node:path';
 import type { ExportResult, HistoryFilter } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { openDatabase, type Db } from '../../db/open';
+import { auditHead } from '../../db/repositories/audit-log';
 import { firstAnswer, historySummary, iterateHistory, toHistoryRow, topFlagged } from '../../db/repositories/history';
 import { guarded } from '../../db/sqlite-errors';
 import type { BlobStore } from '../store/blob-store';
@@ -52,7 +53,7 @@ export class ReportService {
           mapDataUrl: await this.dataUrl(row.mapSha256),
         });
       }
-      return { summary, flagged };
+      return { summary, flagged, auditHead: guarded('read the audit trail', () => auditHead(db)) };
     });
     const html = reportHtml({
       title: 'Myriad Station inspection report',

@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { finished } from 'node:stream/promises';
 import { StationError } from '../../../common/errors';
 import { openDatabase } from '../../../db/open';
+import { anchoredBy, type AuditAnchor } from '../../audit/audit-anchor';
 import { allAudit, verifyAudit } from '../../audit/audit-trail';
 import { syslogLine } from '../../audit/syslog';
 import { dataLayout } from '../../paths';
@@ -12,7 +13,14 @@ import { globalOptions, parseArgs, requireString } from '../args';
 import type { Command } from '../command';
 import { writeJsonOut } from '../output';
 
-const USAGE = 'Usage: audit verify [--out F] | audit export --format syslog --out FILE';
+const USAGE = 'Usage: audit verify [--anchor SEQ:HASH] [--out F] | audit export --format syslog --out FILE';
+
+/** `--anchor SEQ:HASH` as printed on a PDF report ("Audit anchor: ..."). */
+function parseAnchor(text: string): AuditAnchor {
+  const m = /^(\d{1,15}):([0-9a-f]{64})$/.exec(text.trim());
+  if (!m || Number(m[1]) < 1) throw new StationError('INVALID_INPUT', `Invalid --anchor ${text.slice(0, 80)}: use SEQ:HASH as a report prints it, e.g. 42:${'0'.repeat(64)}`);
+  return { seq: Number(m[1]), hash: m[2] as string, at: 'given with --anchor' };
+}
 
 function openExisting(dataDir: string) {
   const path = dataLayout(dataDir).database;
@@ -42,30 +50,37 @@ async function exportSyslog(dataDir: string, out: string): Promise<number> {
 }
 
 /**
- * `audit verify`: checks the audit trail's hash chain, names the first broken row, exits 1 when broken.
+ * `audit verify`: checks the audit trail's hash chain and that it reaches its anchor (the data dir's
+ * anchor file, or `--anchor SEQ:HASH` from a report), names what is broken, exits 1 when broken.
  * `audit export --format syslog --out FILE`: RFC 5424 lines, one per audit row, oldest first.
  */
 export const command: Command = {
   summary: 'verify the audit trail hash chain or export it as RFC 5424 syslog lines',
   async run(argv) {
-    const args = parseArgs(argv, { format: { type: 'string' } });
+    const args = parseArgs(argv, { format: { type: 'string' }, anchor: { type: 'string' } });
     const options = globalOptions(args);
     const [action, ...extra] = args.positionals;
     if (extra.length > 0) throw new StationError('INVALID_INPUT', `Unexpected argument ${extra[0]}. ${USAGE}`);
     if (action === 'verify') {
+      const given = args.strings.get('anchor');
+      const anchored = given === undefined ? anchoredBy(dataLayout(options.dataDir).auditAnchor) : { anchor: parseAnchor(given), source: 'the anchor given' };
       const db = openExisting(options.dataDir);
       let result;
       try {
-        result = verifyAudit(db);
+        result = verifyAudit(db, anchored);
       } finally {
         db.close();
       }
       await writeJsonOut(options.out, result);
       if (result.ok) {
-        process.stdout.write(`Audit trail verified: ${result.rows} rows, chain intact\n`);
+        const reach = result.anchor ? `, reaches its anchor (row ${result.anchor.seq})` : ', no anchor to check against';
+        process.stdout.write(`Audit trail verified: ${result.rows} rows, chain intact${reach}\n`);
         return 0;
       }
-      process.stdout.write(`Audit trail BROKEN at row seq ${result.firstBrokenSeq} (of ${result.rows}): that row or the one before it was changed or removed\n`);
+      if (result.firstBrokenSeq !== null) {
+        process.stdout.write(`Audit trail BROKEN at row seq ${result.firstBrokenSeq} (of ${result.rows}): that row or the one before it was changed or removed\n`);
+      }
+      if (result.anchorProblem !== null) process.stdout.write(`Audit trail BROKEN: ${result.anchorProblem}\n`);
       return 1;
     }
     if (action === 'export') {

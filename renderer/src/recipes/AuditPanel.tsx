@@ -32,7 +32,11 @@ export function AuditPanel({ client, revision, report }: Props) {
         <span className="row">
           {check && (
             <span className={check.ok ? 'saved' : 'login-error'} data-testid="audit-check">
-              {check.ok ? `Chain intact (${check.rows} rows)` : `Chain broken at row ${check.firstBrokenSeq}`}
+              {check.ok
+                ? `Chain intact (${check.rows} rows)`
+                : check.firstBrokenSeq !== null
+                  ? `Chain broken at row ${check.firstBrokenSeq}`
+                  : (check.anchorProblem ?? 'Chain broken')}
             </span>
           )}
           <button className="small" onClick={verify} data-testid="audit-verify">
