@@ -91,8 +91,15 @@ describe.skipIf(!READY)('PatchCore on real bottle images', () => {
     const images = await fitExpert({ ...spec, options: { ...spec.options, viewUnitsBelow: 1 } }, golden.slice(0, 2), runtime());
     expect(images.expert.descriptor.calibration.method).toBe('leave-one-out+synthetic:48');
     expect(goldenScores(images)).toHaveLength(2);
-    // A view held out still has its own image's other views and the other image in the bank.
-    expect(median(goldenScores(views))).toBeLessThan(Math.min(...goldenScores(images)));
+    // A view held out still has its own image's other views and the other image in the bank, so the
+    // views score at or below the leave-one-out images, but not near zero (the held-out view itself
+    // left in the bank). Bounds, not an ordering of medians: int8 kernels differ by CPU (AVX2 vs
+    // AVX512-VNNI) by a few hundredths, as much as the medians of the two calibrations differ.
+    const heldOut = goldenScores(views);
+    const leftOut = goldenScores(images);
+    expect(Math.min(...heldOut)).toBeLessThan(Math.min(...leftOut));
+    expect(median(heldOut)).toBeLessThan(Math.max(...leftOut));
+    expect(Math.min(...heldOut)).toBeGreaterThan(0.5 * Math.min(...leftOut));
   });
 
   it('accepts mixed sizes and grey with colour; drops duplicates; refuses an empty set', async () => {
