@@ -33,12 +33,21 @@ export const CameraSpec = z
   .max(4096)
   .regex(/^(webcam(:.*)?|folder:.+|file:.+)$/, 'camera source must be webcam[:ID], folder:DIR or file:IMAGE');
 
+/** An absolute path on the station (POSIX `/...`, Windows `C:\...` or `\\server\share`). */
+const AbsolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'expected an absolute path')
+  .refine((p) => !p.includes('\0'), 'path contains a NUL character');
+
 /** An image to inspect: a frame already in the host's store, or bytes captured by the UI (webcam). */
 export const FrameInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('stored'), sha256 }),
   z.strictObject({
     kind: z.literal('upload'),
-    mime: z.enum(['image/png', 'image/jpeg']),
+    // The formats of CONTRACTS.md section 2; the host refuses content that is not the declared one.
+    mime: z.enum(['image/png', 'image/jpeg', 'image/bmp', 'image/tiff']),
     // base64; 24 MB of base64 is ~18 MB of image, far above any station camera frame
     base64: z.string().min(1).max(24_000_000),
   }),
@@ -92,9 +101,15 @@ export const ApiParams = {
   'status.get': z.strictObject({}),
   'recipes.list': z.strictObject({}),
   'camera.sources': z.strictObject({}),
-  'camera.open': z.strictObject({ spec: CameraSpec }),
+  'camera.open': z.strictObject({
+    spec: CameraSpec,
+    // Where to start in a folder: a client reopening a source it lost (reconnect, idle expiry) resumes there.
+    position: z.number().int().min(0).max(10_000_000).optional(),
+  }),
   'camera.read': z.strictObject({ sessionId: z.string().min(1).max(64), advance: z.boolean() }),
   'camera.close': z.strictObject({ sessionId: z.string().min(1).max(64) }),
+  'camera.roots': z.strictObject({}),
+  'camera.setRoots': z.strictObject({ roots: z.array(AbsolutePath).max(32) }),
   inspect: z.strictObject({ recipe: recipeName, frame: FrameInput }),
   'dialog.ask': z.strictObject({ inspectionId: z.string().min(1).max(64), question: operatorText }),
   'dialog.cancel': z.strictObject({ turnId: z.string().min(1).max(64) }),
@@ -192,6 +207,14 @@ export interface CameraSession {
   label: string;
   /** Number of frames for folder/file sources. */
   frames: number;
+}
+
+/** Where folder: and file: camera sources may point. */
+export interface CameraRootsInfo {
+  /** Folders an engineer allowed (camera.setRoots), resolved, kept in the data dir. */
+  roots: string[];
+  /** Allowed for the life of this host by whoever started it (demo assets, `serve --camera`). */
+  startup: string[];
 }
 
 export interface CameraFrame {
@@ -352,6 +375,8 @@ export interface Results {
   'camera.open': CameraSession;
   'camera.read': CameraFrame;
   'camera.close': { closed: true };
+  'camera.roots': CameraRootsInfo;
+  'camera.setRoots': CameraRootsInfo;
   /** Returns as soon as the verdict is known; the first answer streams as events on turn `answerTurnId`. */
   inspect: InspectionRecord & { answerTurnId: string };
   /** Returns at once; the answer streams as events on `turnId`. */

@@ -10,7 +10,15 @@ export interface CallContext {
   role: Role;
   /** The caller's session token; null for the anonymous station operator and in-process callers. */
   session: string | null;
+  /**
+   * The transport connection the call came on (a WebSocket, one page load of an Electron window,
+   * or LOCAL_CONNECTION in-process): what it opens, such as camera sessions, ends with it.
+   */
+  connection: string;
 }
+
+/** The connection of in-process callers (CLI, tests), which never disconnect. */
+export const LOCAL_CONNECTION = 'local';
 
 export type Handlers = { [M in Method]: (params: Params<M>, ctx: CallContext) => Promise<Results[M]> };
 

@@ -25,6 +25,8 @@ export function dataLayout(dataDir: string) {
     recipes: join(dataDir, 'recipes'),
     cache: join(dataDir, 'cache'),
     tmp: join(dataDir, 'tmp'),
+    /** Folders an engineer allowed as camera sources (host/camera/camera-roots-file.ts). */
+    cameraRoots: join(dataDir, 'camera-roots.json'),
   };
 }
 export type DataLayout = ReturnType<typeof dataLayout>;

@@ -10,14 +10,16 @@ import { accountHandlers } from './accounts/account-handlers';
 import { AccountService } from './accounts/account-service';
 import { checkMayEndInstruction } from './accounts/instruction-scope';
 import type { ScryptCost } from './accounts/password';
-import { dispatch, type CallContext, type Handlers } from './api-dispatch';
+import { dispatch, LOCAL_CONNECTION, type CallContext, type Handlers } from './api-dispatch';
 import { AnchorKeeper, anchoredBy } from './audit/audit-anchor';
 import { recentAudit, verifyAudit } from './audit/audit-trail';
 import { replayInspection } from './replay/replay';
 import { addInstruction, removeInstruction } from './recipes/instruction-changes';
 import { setRecipeBand } from './recipes/recipe-band';
 import { recipeDetail, summaryOf } from './recipes/recipe-detail';
-import { CameraSessions } from './camera/camera-sessions';
+import { cameraRootsInfo, setCameraRoots } from './camera/camera-root-changes';
+import { CameraRoots } from './camera/camera-roots';
+import { CameraSessions, type CameraLimits } from './camera/camera-sessions';
 import { StationEvents } from './events';
 import { resolveDevice } from './inference/onnx-runtime';
 import { DialogService } from './inspection/dialog-service';
@@ -48,8 +50,15 @@ export interface StationOptions {
   /** A dialog model to use as is; default: Myriad-S from `lmmDir` when valid, else the expert narrator. */
   dialogModel?: DialogModel;
   lmmDir?: string | null;
-  /** Extra sources listed by camera.sources (`folder:DIR`, `file:IMAGE`). */
+  /**
+   * Extra sources listed by camera.sources (`folder:DIR`, `file:IMAGE`); given by whoever starts the
+   * host, so their folders (files) are allowed camera roots for its lifetime.
+   */
   cameraSources?: string[];
+  /** Camera session caps and idle expiry (default DEFAULT_CAMERA_LIMITS). */
+  cameraLimits?: Partial<CameraLimits>;
+  /** The clock camera idle expiry reads (tests move it forward). */
+  clock?: () => number;
   busyTimeoutMs?: number;
   /** The blob store's write function (tests inject a full disk here). */
   writeFile?: WriteFile;
@@ -65,10 +74,12 @@ export interface StationOptions {
 
 export interface StationHost {
   /** Validates `method` and `params` against common/api.ts, then runs it. @throws StationError */
-  call(method: string, params: unknown, ctx?: { user?: string; session?: string }): Promise<unknown>;
+  call(method: string, params: unknown, ctx?: { user?: string; session?: string; connection?: string }): Promise<unknown>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   /** Absolute path of a stored image or map. @throws StationError('NOT_FOUND') */
   blobPath(sha256: string): string;
+  /** A transport connection has gone (socket closed, page reloaded): ends what it opened. */
+  disconnect(connection: string): void;
   close(): Promise<void>;
 }
 
@@ -112,6 +123,7 @@ export class Station implements StationHost {
   readonly blobs: BlobStore;
   readonly recipes: RecipeService;
   readonly cameras: CameraSessions;
+  readonly cameraRoots: CameraRoots;
   readonly dialog: DialogService;
   readonly pipeline: InspectionPipeline;
   readonly accounts: AccountService;
@@ -135,7 +147,12 @@ export class Station implements StationHost {
     this.blobs = new BlobStore(layout.blobs, options.writeFile ?? writeFileAtomic);
     const experts = options.experts ?? onnxExpertBackend({ dataDir: layout.root, device: this.device });
     this.recipes = new RecipeService(db, this.blobs, layout.recipes, experts);
-    this.cameras = new CameraSessions(this.blobs, options.cameraSources ?? []);
+    const cameraSources = options.cameraSources ?? [];
+    this.cameraRoots = new CameraRoots(layout.cameraRoots, startupCameraRoots(cameraSources));
+    this.cameras = new CameraSessions(this.blobs, this.cameraRoots, cameraSources, {
+      limits: options.cameraLimits,
+      ...(options.clock ? { now: options.clock } : {}),
+    });
     const goldenChecks = dialogModel.readsFeatures ? new GoldenChecks(dialogModel, (id, choose) => this.recipes.goldenInspections(id, choose)) : null;
     this.goldenChecks = goldenChecks;
     this.dialog = new DialogService(
@@ -167,19 +184,24 @@ export class Station implements StationHost {
   }
 
   /**
-   * `ctx.session` comes from a transport (WebSocket envelope, IPC sender); `ctx.user` only from
-   * in-process callers (CLI, tests), which act with that user's recorded role.
+   * `ctx.session` and `ctx.connection` come from a transport (WebSocket envelope and socket, IPC
+   * sender and page load); `ctx.user` only from in-process callers (CLI, tests), which act with that
+   * user's recorded role.
    */
-  async call(method: string, params: unknown, ctx: { user?: string; session?: string } = {}): Promise<unknown> {
+  async call(method: string, params: unknown, ctx: { user?: string; session?: string; connection?: string } = {}): Promise<unknown> {
     if (this.closed) throw new StationError('UNAVAILABLE', 'The station host is shutting down');
     const caller =
       ctx.session === undefined && ctx.user !== undefined ? this.accounts.callerNamed(ctx.user) : this.accounts.caller(ctx.session, String(method));
     try {
-      return await dispatch(this.handlers, method, params, caller satisfies CallContext);
+      return await dispatch(this.handlers, method, params, { ...caller, connection: ctx.connection ?? LOCAL_CONNECTION } satisfies CallContext);
     } finally {
       // Refused calls write audit rows too (failed sign-ins); the anchor follows every call.
       this.updateAnchor();
     }
+  }
+
+  disconnect(connection: string): void {
+    this.cameras.closeConnection(connection);
   }
 
   /** A failed anchor write must not fail the call it follows: `audit verify` reports a stale anchor. */
@@ -232,6 +254,8 @@ export class Station implements StationHost {
     const device = resolveDevice(this.device);
     const warnings = device.warning ? [device.warning] : [];
     if (this.options.experts === noExpertBackend) warnings.push('No vision expert is installed: recipes cannot be fitted or used');
+    const cameraWarning = await this.cameraRoots.warning();
+    if (cameraWarning) warnings.push(cameraWarning);
     return {
       version: packageJson.version,
       device: { requested: device.requested, active: device.active, warning: device.warning, available: device.available },
@@ -248,13 +272,15 @@ export class Station implements StationHost {
     return {
       'status.get': () => this.status(),
       'recipes.list': async () => this.recipes.list(),
-      'camera.sources': async () => this.cameras.sources(),
-      'camera.open': (p) => this.cameras.open(p.spec),
-      'camera.read': (p) => this.cameras.read(p.sessionId, p.advance),
-      'camera.close': async (p) => {
-        this.cameras.close(p.sessionId);
+      'camera.sources': () => this.cameras.sources(),
+      'camera.open': (p, ctx) => this.cameras.open(p.spec, ctx.connection, p.position),
+      'camera.read': (p, ctx) => this.cameras.read(p.sessionId, p.advance, ctx.connection),
+      'camera.close': async (p, ctx) => {
+        this.cameras.close(p.sessionId, ctx.connection);
         return { closed: true };
       },
+      'camera.roots': () => cameraRootsInfo(this.cameraRoots),
+      'camera.setRoots': (p, ctx) => setCameraRoots(this.db, this.cameraRoots, p.roots, ctx.user),
       inspect: async (p, ctx) => {
         const out = await this.pipeline.inspect(p.recipe, await frameBytes(p.frame, this.blobs), { operator: ctx.user });
         return { ...out.record, answerTurnId: out.answerTurnId };
@@ -293,6 +319,15 @@ export class Station implements StationHost {
       'reports.export': (p, ctx) => this.reports.export(p.filter, p.format, ctx.user),
     };
   }
+}
+
+/** The folder of each `folder:DIR` source and the image of each `file:IMAGE` source. */
+function startupCameraRoots(specs: readonly string[]): string[] {
+  return specs.flatMap((spec) => {
+    if (spec.startsWith('folder:')) return [spec.slice('folder:'.length)];
+    if (spec.startsWith('file:')) return [spec.slice('file:'.length)];
+    return [];
+  });
 }
 
 function fileSize(path: string): number {

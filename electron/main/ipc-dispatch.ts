@@ -5,8 +5,8 @@ import { isTrustedSender, type IpcSender } from './sender';
 
 /** What the shell needs of the station host (host/station.ts StationHost). */
 export interface StationCaller {
-  /** Validates `params` against common/api.ts ApiParams[method] and runs the method. */
-  call(method: string, params: unknown, ctx?: { session?: string }): Promise<unknown>;
+  /** Validates `params` against common/api.ts ApiParams[method] and runs the method for `connection`. */
+  call(method: string, params: unknown, ctx?: { session?: string; connection?: string }): Promise<unknown>;
 }
 
 /**
@@ -29,6 +29,28 @@ export function forgetWindowSession(webContentsId: number): void {
 }
 
 /**
+ * How many pages each window (webContents id) has shown and left: each page load is its own host
+ * connection, so camera sessions a page opened end when it is reloaded, navigated away or closed,
+ * even though the window and its webContents id stay.
+ */
+const pagesEnded = new Map<number, number>();
+
+/** The host connection of the page a window shows now. */
+export function pageConnection(webContentsId: number): string {
+  return `window:${webContentsId}:${pagesEnded.get(webContentsId) ?? 0}`;
+}
+
+/**
+ * The window's page has gone (reload, navigation, renderer crash, window closed): returns the
+ * connection that ended, for the host to close what it opened; later calls get a new one.
+ */
+export function endPage(webContentsId: number): string {
+  const ended = pageConnection(webContentsId);
+  pagesEnded.set(webContentsId, (pagesEnded.get(webContentsId) ?? 0) + 1);
+  return ended;
+}
+
+/**
  * One IPC call from the renderer: refuse untrusted senders, hand the raw payload to the host (which
  * validates it strictly before any work) and turn every outcome into an `IpcReply`: a rejected
  * ipcMain handler reaches the preload as a generic Error, the reply keeps the error's code.
@@ -48,7 +70,8 @@ export async function dispatchIpcCall(
   }
   try {
     const session = windowSessions.get(sender.webContentsId);
-    const result = await host.call(method, params, session === undefined ? {} : { session });
+    const connection = pageConnection(sender.webContentsId);
+    const result = await host.call(method, params, session === undefined ? { connection } : { session, connection });
     remember(sender.webContentsId, method, result);
     return { ok: true, result };
   } catch (err) {

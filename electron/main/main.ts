@@ -7,10 +7,10 @@ import { BLOB_SCHEME } from '../../common/preload-api';
 import { demoCameraSpec, demoDefaults, seedDemoIfEmpty } from '../../host/demo/seed';
 import { defaultDataDir } from '../../host/paths';
 import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
-import { openStation } from '../../host/station';
+import { openStation, type Station } from '../../host/station';
 import { IPC_CALL_CHANNELS, IPC_EVENT_CHANNEL } from '../channels';
 import { APP_SCHEME, appEntryUrl } from './app-origin';
-import { dispatchIpcCall, forgetWindowSession } from './ipc-dispatch';
+import { dispatchIpcCall, endPage, forgetWindowSession } from './ipc-dispatch';
 import { electronPdfRenderer } from './pdf-window';
 import { isPermissionGranted } from './permissions';
 import { createAppProtocolHandler, createBlobProtocolHandler } from './protocol-handlers';
@@ -70,10 +70,16 @@ function senderOf(event: IpcMainInvokeEvent) {
   };
 }
 
-function createWindow(resources: ShellResources, entryUrl: string): BrowserWindow {
+function createWindow(station: Station, resources: ShellResources, entryUrl: string): BrowserWindow {
   const win = new BrowserWindow(appWindowOptions(resources.preload));
   const id = win.webContents.id;
   appWindowIds.add(id);
+  // A page that is replaced or dies leaves its camera sessions behind unless the host is told.
+  // did-navigate fires once the new page has committed, before any of its IPC calls arrive.
+  const pageGone = () => station.disconnect(endPage(id));
+  win.webContents.on('did-navigate', pageGone);
+  win.webContents.on('render-process-gone', pageGone);
+  win.webContents.on('destroyed', pageGone);
   win.on('closed', () => {
     appWindowIds.delete(id);
     forgetWindowSession(id);
@@ -124,7 +130,7 @@ async function start(): Promise<void> {
   }
 
   const entryUrl = appEntryUrl(demoDefaults(station.recipes.list(), resources.demoAssetsDir));
-  createWindow(resources, entryUrl);
+  createWindow(station, resources, entryUrl);
   app.on('second-instance', () => {
     const win = BrowserWindow.getAllWindows()[0];
     if (win) {
@@ -133,7 +139,7 @@ async function start(): Promise<void> {
     }
   });
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow(resources, entryUrl);
+    if (BrowserWindow.getAllWindows().length === 0) createWindow(station, resources, entryUrl);
   });
   app.on('window-all-closed', () => app.quit());
   let closed = false;

@@ -30,6 +30,9 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   'camera.open': EVERYONE,
   'camera.read': EVERYONE,
   'camera.close': EVERYONE,
+  // Which folders the station's camera may read is set-up work: engineers only.
+  'camera.roots': ENGINEERS,
+  'camera.setRoots': ENGINEERS,
   inspect: EVERYONE,
   'dialog.ask': EVERYONE,
   'dialog.cancel': EVERYONE,

@@ -1,5 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { StationError } from '../../common/errors';
 import { isImageFileName } from '../imaging/decode';
 
@@ -14,12 +14,4 @@ export async function listImageFiles(dir: string): Promise<string[]> {
     throw new StationError('UNAVAILABLE', `Camera folder is not available: ${dir}`, { cause: err });
   }
   return names.filter(isImageFileName).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((n) => join(dir, n));
-}
-
-/** The blob extension for an image file name: '.jpeg' is stored as '.jpg', '.tiff' as '.tif'. */
-export function blobExtension(path: string): string {
-  const ext = extname(path).toLowerCase();
-  if (ext === '.jpeg') return '.jpg';
-  if (ext === '.tiff') return '.tif';
-  return ext;
 }

@@ -4,12 +4,8 @@ import type { RgbImage } from './rgb-image';
 /**
  * Minimal BMP decoder: uncompressed 8-bit paletted, 24-bit and 32-bit (BI_RGB / BI_BITFIELDS with
  * the standard masks). The prebuilt libvips in sharp has no BMP loader, and BMP is what many
- * industrial camera SDKs save by default.
+ * industrial camera SDKs save by default. Callers sniff the type first (image-type.ts).
  */
-export function isBmp(bytes: Uint8Array): boolean {
-  return bytes.length >= 2 && bytes[0] === 0x42 && bytes[1] === 0x4d;
-}
-
 export function decodeBmp(bytes: Uint8Array, maxPixels: number): RgbImage {
   const bad = (why: string) => new StationError('BAD_IMAGE', `Unsupported or damaged BMP file: ${why}`);
   if (bytes.length < 54) throw bad('file is truncated');

@@ -1,8 +1,26 @@
 import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { StationError } from '../../common/errors';
-import { decodeBmp, isBmp } from './bmp';
+import { decodeBmp } from './bmp';
+import { declaredByName, requireImageType, type ImageType } from './image-type';
 import type { RgbImage } from './rgb-image';
+
+// Defence in depth behind the magic-byte check: this process never needs libvips' other loaders
+// (SVG via librsvg, GIF, WebP, HEIF, PDF, ...), so they are blocked for every sharp call in it.
+sharp.block({ operation: ['VipsForeignLoad'] });
+sharp.unblock({
+  operation: [
+    'VipsForeignLoadPngBuffer',
+    'VipsForeignLoadPngFile',
+    'VipsForeignLoadJpegBuffer',
+    'VipsForeignLoadJpegFile',
+    'VipsForeignLoadTiffBuffer',
+    'VipsForeignLoadTiffFile',
+  ],
+});
+
+/** The format sharp reports for each type it decodes here (BMP has its own decoder). */
+const SHARP_FORMAT: Record<Exclude<ImageType, 'bmp'>, string> = { png: 'png', jpeg: 'jpeg', tiff: 'tiff' };
 
 /** 64 megapixels: above any inspection camera, below what would exhaust the station's memory. */
 export const MAX_IMAGE_PIXELS = 64_000_000;
@@ -18,14 +36,15 @@ export function isImageFileName(name: string): boolean {
 
 /**
  * Decodes PNG, JPEG, TIFF or BMP bytes (grey or colour, 8 or 16 bit, CMYK, with or without alpha)
- * into 8-bit sRGB.
+ * into 8-bit sRGB. The format is read from the magic bytes; anything else (GIF, WebP, SVG, ...) is
+ * refused before a decoder sees it.
  *
  * @throws StationError('BAD_IMAGE') for empty, truncated, corrupt, unsupported or oversized input,
  *   with one sentence that says which.
  */
 export async function decodeImage(bytes: Uint8Array, maxPixels = MAX_IMAGE_PIXELS): Promise<RgbImage> {
-  if (bytes.length === 0) throw new StationError('BAD_IMAGE', 'Image file is empty (0 bytes)');
-  if (isBmp(bytes)) return decodeBmp(bytes, maxPixels);
+  const type = requireImageType(bytes);
+  if (type === 'bmp') return decodeBmp(bytes, maxPixels);
   let meta: Metadata;
   try {
     meta = await sharp(bytes, { limitInputPixels: false }).metadata();
@@ -33,6 +52,9 @@ export async function decodeImage(bytes: Uint8Array, maxPixels = MAX_IMAGE_PIXEL
     throw new StationError('BAD_IMAGE', `Not a readable image (PNG, JPEG, BMP or TIFF): ${messageOf(err)}`, {
       cause: err,
     });
+  }
+  if (meta.format !== SHARP_FORMAT[type]) {
+    throw new StationError('BAD_IMAGE', `Not a readable image: it starts like ${type.toUpperCase()} but decodes as ${String(meta.format)}`);
   }
   const { width, height } = meta;
   if (!width || !height) throw new StationError('BAD_IMAGE', 'Image has no pixels');
@@ -56,7 +78,10 @@ export async function decodeImage(bytes: Uint8Array, maxPixels = MAX_IMAGE_PIXEL
   }
 }
 
-/** Reads and decodes an image file; refuses files over MAX_IMAGE_FILE_BYTES before reading them. */
+/**
+ * Reads and decodes an image file; refuses files over MAX_IMAGE_FILE_BYTES before reading them, and
+ * a file whose content is not the format its extension names.
+ */
 export async function readImageFile(path: string, maxPixels = MAX_IMAGE_PIXELS): Promise<RgbImage> {
   let size: number;
   try {
@@ -70,8 +95,20 @@ export async function readImageFile(path: string, maxPixels = MAX_IMAGE_PIXELS):
   if (size > MAX_IMAGE_FILE_BYTES) {
     throw new StationError('BAD_IMAGE', `Image file ${path} is ${(size / 1e6).toFixed(0)} MB, over the 256 MB limit`);
   }
+  return (await decodeImageFileBytes(await readFile(path), path, maxPixels)).image;
+}
+
+/**
+ * Decodes the bytes read from the file `path`: the content must be the format the file's extension
+ * names (a name with no image extension declares nothing). Returns the real format too, so the
+ * image is stored under its real extension.
+ *
+ * @throws StationError('BAD_IMAGE') as decodeImage, the message starting with `path`.
+ */
+export async function decodeImageFileBytes(bytes: Uint8Array, path: string, maxPixels = MAX_IMAGE_PIXELS): Promise<{ image: RgbImage; type: ImageType }> {
   try {
-    return await decodeImage(await readFile(path), maxPixels);
+    const type = requireImageType(bytes, declaredByName(path));
+    return { image: await decodeImage(bytes, maxPixels), type };
   } catch (err) {
     if (err instanceof StationError) throw new StationError(err.code, `${path}: ${err.message}`, { cause: err });
     throw err;

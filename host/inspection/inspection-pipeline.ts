@@ -5,6 +5,7 @@ import { firstAnswerTimings, listTurns } from '../../db/repositories/dialog-turn
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 import { decodeImage } from '../imaging/decode';
+import { IMAGE_TYPES, imageTypeOfName, requireImageType } from '../imaging/image-type';
 import type { RecipeService } from '../recipes/recipe-service';
 import type { BlobStore } from '../store/blob-store';
 import type { DialogService } from './dialog-service';
@@ -45,6 +46,8 @@ export class InspectionPipeline {
     const recipe = this.recipes.latest(recipeName);
     const expert = await this.recipes.expert(recipe);
     const t0 = performance.now();
+    const declared = imageTypeOfName(`frame${frame.ext}`);
+    const type = requireImageType(frame.bytes, declared === null ? null : { type: declared, as: `The ${frame.ext} frame` });
     const image = await decodeImage(frame.bytes);
     const decodeMs = performance.now() - t0;
     const result = await expert.inspect(image);
@@ -52,7 +55,7 @@ export class InspectionPipeline {
     const verdict = verdictFromBand(result.score, recipe.band);
     const mapPng = await encodeMapPng(result.map, result.mapWidth, result.mapHeight);
     const storeStart = performance.now();
-    const imageBlob = await this.blobs.put(frame.bytes, frame.ext);
+    const imageBlob = await this.blobs.put(frame.bytes, IMAGE_TYPES[type].ext);
     const mapBlob = await this.blobs.put(mapPng, '.png');
     const instructions = [...this.recipes.instructions(recipe.name).map((i) => i.text), ...(options.extraInstructions ?? [])];
     const id = randomUUID();

@@ -14,8 +14,9 @@ import {
 import { getRecipeById, goldenSamples, insertRecipe, latestRecipe, listLatestRecipes, type NewGoldenSample, type RecipeRow } from '../../db/repositories/recipes';
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
-import { listImageFiles, blobExtension } from '../camera/folder-listing';
-import { decodeImage } from '../imaging/decode';
+import { listImageFiles } from '../camera/folder-listing';
+import { decodeImage, decodeImageFileBytes } from '../imaging/decode';
+import { IMAGE_TYPES, type ImageType } from '../imaging/image-type';
 import type { RgbImage } from '../imaging/rgb-image';
 import type { BlobStore } from '../store/blob-store';
 import {
@@ -59,14 +60,17 @@ export class RecipeService {
     const spec = validateExpertSpec(input.expert);
     const prompts = input.prompts.map(checkInstructionText);
     const files = await referenceImages(input.referencesDir);
-    const golden: Array<{ image: RgbImage; sha256: string; relPath: string; name: string }> = [];
+    // Every reference is read and decoded before any is stored: one bad file leaves no blob behind.
+    const decoded: Array<{ image: RgbImage; bytes: Uint8Array; type: ImageType; name: string }> = [];
     for (const file of files) {
       const bytes = await readFile(file);
-      const image = await decodeImage(bytes).catch((err: unknown) => {
-        throw err instanceof StationError ? new StationError(err.code, `${file}: ${err.message}`, { cause: err }) : err;
-      });
-      const blob = await this.blobs.put(bytes, blobExtension(file));
-      golden.push({ image, sha256: blob.sha256, relPath: blob.relPath, name: basename(file) });
+      const { image, type } = await decodeImageFileBytes(bytes, file);
+      decoded.push({ image, bytes, type, name: basename(file) });
+    }
+    const golden: Array<{ image: RgbImage; sha256: string; relPath: string; name: string }> = [];
+    for (const d of decoded) {
+      const blob = await this.blobs.put(d.bytes, IMAGE_TYPES[d.type].ext);
+      golden.push({ image: d.image, sha256: blob.sha256, relPath: blob.relPath, name: d.name });
     }
     const { dir, fitted } = await this.fitInNewFolder(name, spec, golden.map((g) => ({ name: g.name, image: g.image })));
     const at = new Date().toISOString();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -6,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { EVENT_NAMES } from '../../common/api';
 import { StationError } from '../../common/errors';
+import { IMAGE_TYPES, sniffImageType } from '../imaging/image-type';
 import { handleMessage } from './rpc';
 import { SignInThrottle } from './sign-in-throttle';
 import { securityHeaders } from './security-headers';
@@ -42,11 +44,9 @@ export interface RunningServer {
 
 const SHA256_PATH = /^\/blob\/([0-9a-f]{64})$/;
 
-function sniffImageType(head: Buffer): string {
-  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (head[0] === 0xff && head[1] === 0xd8) return 'image/jpeg';
-  if (head[0] === 0x42 && head[1] === 0x4d) return 'image/bmp';
-  return 'application/octet-stream';
+function contentType(head: Buffer): string {
+  const type = sniffImageType(head);
+  return type === null ? 'application/octet-stream' : IMAGE_TYPES[type].mime;
 }
 
 async function readHead(path: string): Promise<Buffer> {
@@ -99,7 +99,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!head) return text(res, 404, 'No such blob');
     res.writeHead(200, {
       ...securityHeaders(origin),
-      'Content-Type': sniffImageType(head),
+      'Content-Type': contentType(head),
       // Content-addressed: the bytes behind a hash never change.
       'Cache-Control': 'private, max-age=31536000, immutable',
     });
@@ -143,16 +143,21 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 
   function onConnection(ws: WebSocket) {
+    // Each socket is its own connection to the host: a page reload or a closed tab ends what it opened.
+    const connection = `ws:${randomUUID()}`;
     sockets.add(ws);
     const throttle = new SignInThrottle();
-    ws.on('close', () => sockets.delete(ws));
+    ws.on('close', () => {
+      sockets.delete(ws);
+      options.host.disconnect(connection);
+    });
     ws.on('error', (err) => log(`websocket error: ${err.message}`));
     ws.on('message', (data: RawData, isBinary: boolean) => {
       const body = isBinary ? null : Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
       const reply =
         body === null
           ? Promise.resolve({ id: null, error: { code: 'INVALID_INPUT' as const, message: 'Binary messages are not accepted; send JSON text' } })
-          : handleMessage(options.host, body, maxMessageBytes, throttle);
+          : handleMessage(options.host, body, maxMessageBytes, connection, throttle);
       void reply.then((r) => {
         if ('error' in r && r.error.code === 'INTERNAL') log(`internal error in a request: ${r.error.message}`);
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(r));

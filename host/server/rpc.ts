@@ -48,11 +48,11 @@ function fail(id: RequestId | null, code: WireError['code'], message: string): R
 }
 
 /**
- * Handles one text message: never throws, always resolves to the one reply to send.
- * Params are validated here, at the edge, before the host sees them (the host validates again);
- * sign-in calls beyond the connection's `throttle` are refused before any hashing.
+ * Handles one text message that arrived on `connection`: never throws, always resolves to the one
+ * reply to send. Params are validated here, at the edge, before the host sees them (the host
+ * validates again); sign-in calls beyond the connection's `throttle` are refused before any hashing.
  */
-export async function handleMessage(host: StationHost, text: string, maxBytes: number, throttle?: SignInThrottle): Promise<RpcReply> {
+export async function handleMessage(host: StationHost, text: string, maxBytes: number, connection: string, throttle?: SignInThrottle): Promise<RpcReply> {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) {
     return fail(null, 'INVALID_INPUT', `Message is ${bytes} bytes; the limit is ${maxBytes} bytes`);
@@ -79,7 +79,7 @@ export async function handleMessage(host: StationHost, text: string, maxBytes: n
     return fail(id, 'INVALID_INPUT', `Invalid params for ${method}: ${describeZodError(checked.error, 'params')}`);
   }
   try {
-    return { id, result: await host.call(method, checked.data, session === undefined ? {} : { session }) };
+    return { id, result: await host.call(method, checked.data, session === undefined ? { connection } : { session, connection }) };
   } catch (err) {
     return { id, error: toWireError(err) };
   }

@@ -247,7 +247,9 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
   });
 
   it('shows a corrupt camera image as one clear error and keeps the last result', async () => {
-    const corrupt = join(root, 'corrupt.png');
+    // Inside the camera folder `serve --camera` allowed, in a subfolder the folder source does not play.
+    await mkdir(join(cameraDir, 'extra'));
+    const corrupt = join(cameraDir, 'extra', 'corrupt.png');
     await writeFile(corrupt, Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]));
     const shownVerdict = await page.getByTestId('verdict').textContent();
     await page.getByTestId('camera-source').selectOption('__custom__');

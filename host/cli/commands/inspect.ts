@@ -2,8 +2,8 @@ import { stat, readFile } from 'node:fs/promises';
 import type { InspectionRecord } from '../../../common/api';
 import type { WireErrorLike } from '../inspect-out';
 import { StationError } from '../../../common/errors';
-import { blobExtension } from '../../camera/folder-listing';
-import { decodeImage, MAX_IMAGE_FILE_BYTES } from '../../imaging/decode';
+import { decodeImageFileBytes, MAX_IMAGE_FILE_BYTES } from '../../imaging/decode';
+import { IMAGE_TYPES } from '../../imaging/image-type';
 import { checkInstructionText } from '../../recipes/recipe-service';
 import { globalOptions, parseArgs, requireString } from '../args';
 import type { Command } from '../command';
@@ -27,15 +27,13 @@ export const command: Command = {
     const questions = (args.lists.get('ask') ?? []).map(checkInstructionText);
     const bytes = await readImageBytes(imagePath);
     // Refuse a bad image before opening the station: one line, nothing recorded, no model loaded.
-    await decodeImage(bytes).catch((err: unknown) => {
-      throw err instanceof StationError ? new StationError(err.code, `${imagePath}: ${err.message}`, { cause: err }) : err;
-    });
+    const { type } = await decodeImageFileBytes(bytes, imagePath);
     const station = await openCliStation(options);
     try {
       const errors = new Map<string, WireErrorLike>();
       station.on('dialog.error', (e) => errors.set(e.turnId, { code: e.code, message: e.message }));
       const started = performance.now();
-      const outcome = await station.pipeline.inspect(recipe, { bytes, ext: blobExtension(imagePath) }, {
+      const outcome = await station.pipeline.inspect(recipe, { bytes, ext: IMAGE_TYPES[type].ext }, {
         operator: 'cli',
         extraInstructions: prompts,
       });

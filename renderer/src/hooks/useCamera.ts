@@ -61,7 +61,7 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
   const [frame, setFrame] = useState<CameraFrame | null>(null);
   const [stream, setStream] = useState<MediaStream | null>(null);
   const [opening, setOpening] = useState(false);
-  const current = useRef<{ session: CameraSession | null; stream: MediaStream | null }>({ session: null, stream: null });
+  const current = useRef<{ session: CameraSession | null; stream: MediaStream | null; spec: string | null }>({ session: null, stream: null, spec: null });
 
   const refresh = useCallback(
     async (extra: CameraSourceInfo[] = []) => {
@@ -79,14 +79,28 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
 
   useEffect(() => {
     const cur = current.current;
-    return () => {
-      cur.stream?.getTracks().forEach((t) => t.stop());
+    // The host also closes a page's sessions when its connection ends; closing them here frees
+    // them at once when the page is hidden for good (reload, tab closed) or the screen unmounts.
+    const closeSession = () => {
+      const s = cur.session;
+      cur.session = null;
+      if (s) client.call('camera.close', { sessionId: s.sessionId }).catch(() => undefined);
     };
-  }, []);
+    const onPageHide = (e: PageTransitionEvent) => {
+      if (!e.persisted) closeSession();
+    };
+    window.addEventListener('pagehide', onPageHide);
+    return () => {
+      window.removeEventListener('pagehide', onPageHide);
+      cur.stream?.getTracks().forEach((t) => t.stop());
+      closeSession();
+    };
+  }, [client]);
 
   const release = useCallback(async () => {
     const { session: s, stream: m } = current.current;
-    current.current = { session: null, stream: null };
+    // In place: the unmount and pagehide handlers hold this object.
+    Object.assign(current.current, { session: null, stream: null, spec: null });
     m?.getTracks().forEach((t) => t.stop());
     setStream(null);
     setSession(null);
@@ -119,6 +133,7 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
         }
         const opened = await client.call('camera.open', { spec: next });
         current.current.session = opened;
+        current.current.spec = next;
         setSession(opened);
         setSources((old) => mergeSources([old, [{ spec: next, label: opened.label, kind: next.startsWith('file:') ? 'file' : 'folder' }]]));
         setFrame(await client.call('camera.read', { sessionId: opened.sessionId, advance: false }));
@@ -146,7 +161,18 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
 
   const advance = useCallback(async () => {
     if (!session || !frame || frame.ended) return;
-    setFrame(await client.call('camera.read', { sessionId: session.sessionId, advance: true }));
+    try {
+      setFrame(await client.call('camera.read', { sessionId: session.sessionId, advance: true }));
+    } catch (err) {
+      const spec = current.current.spec;
+      if (!(err instanceof StationError && err.code === 'NOT_FOUND') || current.current.session !== session || spec === null) throw err;
+      // The host ended the session (the connection dropped and came back, or it sat idle too long):
+      // reopen the source where it was and move on from there.
+      const reopened = await client.call('camera.open', { spec, position: frame.index });
+      current.current.session = reopened;
+      setSession(reopened);
+      setFrame(await client.call('camera.read', { sessionId: reopened.sessionId, advance: true }));
+    }
   }, [client, frame, session]);
 
   return { sources, spec, session, frame, stream, opening, select, grab, advance };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dispatchIpcCall, forgetWindowSession, type StationCaller } from '../../../electron/main/ipc-dispatch';
+import { dispatchIpcCall, endPage, forgetWindowSession, pageConnection, type StationCaller } from '../../../electron/main/ipc-dispatch';
 import type { IpcSender } from '../../../electron/main/sender';
 
 /**
@@ -32,7 +32,16 @@ describe('IPC sessions per window', () => {
     await dispatchIpcCall(host, 'status.get', {}, windowB, windows);
     await dispatchIpcCall(host, 'auth.logout', {}, windowA, windows);
     await dispatchIpcCall(host, 'status.get', {}, windowA, windows);
-    expect(calls.map((c) => c.ctx)).toEqual([{}, {}, { session: 'token-1' }, {}, { session: 'token-1' }, {}]);
+    const a = pageConnection(windowA.webContentsId);
+    const b = pageConnection(windowB.webContentsId);
+    expect(calls.map((c) => c.ctx)).toEqual([
+      { connection: a },
+      { connection: a },
+      { session: 'token-1', connection: a },
+      { connection: b },
+      { session: 'token-1', connection: a },
+      { connection: a },
+    ]);
   });
 
   it('forgets the session of a closed window', async () => {
@@ -40,7 +49,20 @@ describe('IPC sessions per window', () => {
     await dispatchIpcCall(host, 'auth.login', { name: 'ana', password: 'x' }, windowB, windows);
     forgetWindowSession(windowB.webContentsId);
     await dispatchIpcCall(host, 'status.get', {}, windowB, windows);
-    expect(calls.at(-1)?.ctx).toEqual({});
+    expect(calls.at(-1)?.ctx).toEqual({ connection: pageConnection(windowB.webContentsId) });
+  });
+
+  it('calls for each page load of a window as its own connection', async () => {
+    const { host, calls } = recordingHost();
+    await dispatchIpcCall(host, 'status.get', {}, windowA, windows);
+    const ended = endPage(windowA.webContentsId);
+    await dispatchIpcCall(host, 'status.get', {}, windowA, windows);
+    await dispatchIpcCall(host, 'status.get', {}, windowB, windows);
+    const [first, reloaded, other] = calls.map((c) => (c.ctx as { connection: string }).connection);
+    expect(first).toBe(ended);
+    expect(reloaded).not.toBe(ended);
+    expect(other).not.toBe(reloaded);
+    expect(new Set([first, reloaded, other]).size).toBe(3);
   });
 
   it('never lets an untrusted sender reach the host, signed in or not', async () => {

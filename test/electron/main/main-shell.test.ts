@@ -139,6 +139,22 @@ describe('Electron main process (recorded Electron API, real host)', () => {
     wc.mainFrame.url = 'myriad-app://app/index.html';
   });
 
+  it("ends the camera sessions of a page when the window reloads or its renderer dies", async () => {
+    const wc = rec.windows[0]!.webContents;
+    const call = (method: string, params: unknown) => rec.ipcHandlers.get(`myriad:call:${method}`)!(ipcEvent(wc, 'myriad-app://app/index.html'), params) as Promise<{ ok: boolean; result?: unknown; error?: { code: string } }>;
+    const sources = (await call('camera.sources', {})).result as Array<{ spec: string; kind: string }>;
+    const folder = sources.find((s) => s.kind === 'folder')!.spec;
+    const opened = (await call('camera.open', { spec: folder })).result as { sessionId: string };
+    expect(await call('camera.read', { sessionId: opened.sessionId, advance: false })).toMatchObject({ ok: true });
+    for (const l of wc.listeners.get('did-navigate') ?? []) l({}, 'myriad-app://app/index.html');
+    expect(await call('camera.read', { sessionId: opened.sessionId, advance: false })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    // The reloaded page opens its own, which the window's end closes in turn.
+    const again = (await call('camera.open', { spec: folder })).result as { sessionId: string };
+    expect(await call('camera.read', { sessionId: again.sessionId, advance: false })).toMatchObject({ ok: true });
+    for (const l of wc.listeners.get('render-process-gone') ?? []) l({}, { reason: 'crashed' });
+    expect(await call('camera.read', { sessionId: again.sessionId, advance: false })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
   it('serves the app with the CSP and blobs only by hash', async () => {
     const appHandler = rec.protocolHandlers.get('myriad-app')!;
     const page = await appHandler(new Request('myriad-app://app/index.html'));

@@ -17,7 +17,8 @@ let firstId: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'badimg-'));
   bad = await badImages();
-  station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend });
+  // The bad files are written into `dir`, allowed as a camera folder so file: may open them.
+  station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend, cameraSources: [`folder:${dir}`] });
   await station.recipes.create({
     name: 'part',
     referencesDir: await writeGoldenFolder(join(dir, 'golden'), 4),
@@ -77,6 +78,7 @@ describe('bad images through inspect', () => {
         code: 'BAD_IMAGE',
         message: expect.stringMatching(b.message),
       });
+      await station.call('camera.close', { sessionId: session.sessionId });
     }
     const recent = (await station.call('inspections.recent', { limit: 50 })) as Results['inspections.recent'];
     expect(recent.map((r) => r.id)).toEqual([firstId]);

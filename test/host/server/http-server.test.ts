@@ -15,15 +15,16 @@ import type { StationHost } from '../../../host/server/station-host';
  * one and records what reached it, so each test can see exactly what the transport let through.
  */
 class RecordingHost implements StationHost {
-  readonly calls: { method: string; params: unknown }[] = [];
+  readonly calls: { method: string; params: unknown; connection?: string }[] = [];
+  readonly disconnected: string[] = [];
   readonly blobs = new Map<string, string>();
   private readonly listeners = new Map<string, Set<(payload: never) => void>>();
 
-  async call(method: string, params: unknown): Promise<unknown> {
+  async call(method: string, params: unknown, ctx: { connection?: string } = {}): Promise<unknown> {
     const schema = ApiParams[method as Method];
     if (!schema) throw new StationError('INVALID_INPUT', `Unknown method ${method}`);
     const parsed = schema.parse(params);
-    this.calls.push({ method, params: parsed });
+    this.calls.push({ method, params: parsed, connection: ctx.connection });
     if (method === 'inspections.get') throw new StationError('NOT_FOUND', 'No inspection with that id');
     if (method === 'recipes.list') throw new TypeError('boom');
     return { echo: method };
@@ -38,6 +39,10 @@ class RecordingHost implements StationHost {
 
   emit<E extends EventName>(event: E, payload: Events[E]): void {
     for (const l of this.listeners.get(event) ?? []) (l as (p: Events[E]) => void)(payload);
+  }
+
+  disconnect(connection: string): void {
+    this.disconnected.push(connection);
   }
 
   blobPath(sha256: string): string {
@@ -229,6 +234,23 @@ describe('websocket', () => {
     const bug = await request(ws, { id: 'b', method: 'recipes.list', params: {} });
     expect(bug).toEqual({ id: 'b', error: { code: 'INTERNAL', message: 'boom' } });
     ws.close();
+  });
+
+  it('calls the host for each socket as its own connection, and disconnects exactly it on close', async () => {
+    const a = await connect();
+    const b = await connect();
+    await request(a, { id: 1, method: 'status.get', params: {} });
+    await request(a, { id: 2, method: 'status.get', params: {} });
+    await request(b, { id: 1, method: 'status.get', params: {} });
+    const [ca1, ca2, cb] = host.calls.slice(-3).map((c) => c.connection);
+    expect(ca1).toMatch(/^ws:/);
+    expect(ca2).toBe(ca1);
+    expect(cb).not.toBe(ca1);
+    a.close();
+    await expect.poll(() => host.disconnected).toContain(ca1);
+    expect(host.disconnected).not.toContain(cb);
+    b.close();
+    await expect.poll(() => host.disconnected).toContain(cb);
   });
 
   it('pushes host events to connected clients', async () => {

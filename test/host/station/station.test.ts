@@ -15,7 +15,14 @@ let station: Station;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'station-'));
   // The narrator (lmmDir null): these tests are about the station's flow; the shipped Myriad-S has its own.
-  station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend, lmmDir: null });
+  station = await openStation({
+    dataDir: join(dir, 'data'),
+    device: 'cpu',
+    experts: meanImageBackend,
+    lmmDir: null,
+    // The camera folders the tests below create: only allowed roots may be opened.
+    cameraSources: [`folder:${join(dir, 'cam')}`, `folder:${join(dir, 'cam2')}`],
+  });
   await station.recipes.create({
     name: 'bracket',
     referencesDir: await writeGoldenFolder(join(dir, 'golden'), 5),

@@ -31,6 +31,7 @@ class CannedHost implements StationHost {
   emit<E extends EventName>(event: E, payload: Events[E]) {
     for (const l of this.listeners.get(event) ?? []) (l as (p: Events[E]) => void)(payload);
   }
+  disconnect(): void {}
   blobPath(sha256: string): string {
     throw new StationError('NOT_FOUND', `No blob ${sha256}`);
   }

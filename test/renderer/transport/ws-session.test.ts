@@ -21,6 +21,7 @@ class SessionHost implements StationHost {
   on<E extends EventName>(_event: E, _listener: (payload: Events[E]) => void): () => void {
     return () => undefined;
   }
+  disconnect(): void {}
   blobPath(sha256: string): string {
     throw new StationError('NOT_FOUND', `No blob ${sha256}`);
   }
