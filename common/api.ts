@@ -139,6 +139,12 @@ export const ApiParams = {
     reason: z.string().trim().max(MAX_PROMPT_CHARS, `reason is longer than ${MAX_PROMPT_CHARS} characters`),
     addToGolden: z.boolean().optional(),
   }),
+  'golden.proposals': z.strictObject({ recipe: recipeName.optional(), limit: z.number().int().min(1).max(200) }),
+  'golden.confirm': z.strictObject({ id: z.string().min(1).max(64) }),
+  'golden.reject': z.strictObject({
+    id: z.string().min(1).max(64),
+    reason: z.string().trim().max(MAX_PROMPT_CHARS, `reason is longer than ${MAX_PROMPT_CHARS} characters`),
+  }),
   'history.query': z.strictObject({ filter: HistoryFilter, limit: z.number().int().min(1).max(500), offset: z.number().int().min(0).max(10_000_000) }),
   'history.summary': z.strictObject({ filter: HistoryFilter, bucket: z.enum(['hour', 'day']) }),
   'reports.export': z.strictObject({ filter: HistoryFilter, format: z.enum(['csv', 'pdf']) }),
@@ -320,8 +326,59 @@ export interface ReviewDetail {
 
 export interface ReviewOutcome {
   review: ReviewEntry;
-  /** The recipe version created by adding the image to the golden set, when asked. */
+  /** The recipe version created by adding the image to the golden set (an engineer's decision). */
   newRecipeVersion: number | null;
+  /**
+   * With addToGolden: the proposal the decision made or joined; `pending` when the caller may not
+   * change the recipe (an engineer confirms it on the Recipes screen), `confirmed` when they may.
+   */
+  goldenProposal: GoldenProposal | null;
+}
+
+export const GOLDEN_PROPOSAL_STATUSES = ['pending', 'confirmed', 'rejected', 'withdrawn'] as const;
+export type GoldenProposalStatus = (typeof GOLDEN_PROPOSAL_STATUSES)[number];
+
+/**
+ * A reviewer's wish to add an inspected image to its recipe's golden set. Only an engineer's
+ * confirmation refits the recipe; a later decision on the same part that is not "good, add to the
+ * golden set" withdraws it.
+ */
+export interface GoldenProposal {
+  id: string;
+  recipe: string;
+  inspectionId: string;
+  /** The review decision that proposed it. */
+  reviewId: string;
+  /** The recipe version the part was inspected with. */
+  inspectedVersion: number;
+  verdict: Verdict;
+  score: number;
+  imageSha256: string;
+  mapSha256: string;
+  proposedBy: string;
+  proposedAt: string;
+  /** The reviewer's reason for "good". */
+  reason: string;
+  status: GoldenProposalStatus;
+  /** Who confirmed, rejected or withdrew it, when, and why; null while pending. */
+  decidedBy: string | null;
+  decidedAt: string | null;
+  decisionReason: string | null;
+  /** The recipe version the confirmation recorded; null unless confirmed. */
+  newRecipeVersion: number | null;
+}
+
+export interface GoldenProposalPage {
+  /** Pending proposals in all (not only this page). */
+  total: number;
+  /** Oldest first: the queue is worked in the order parts were proposed. */
+  items: GoldenProposal[];
+}
+
+export interface GoldenConfirmation {
+  proposal: GoldenProposal;
+  /** The recipe after the refit (its new version). */
+  recipe: RecipeSummary;
 }
 
 /** One inspection as history and the CSV export see it (stable names: CSV columns follow them). */
@@ -403,6 +460,11 @@ export interface Results {
   'review.queue': ReviewQueuePage;
   'review.item': ReviewDetail;
   'review.decide': ReviewOutcome;
+  /** Pending proposals, of one recipe or of all. */
+  'golden.proposals': GoldenProposalPage;
+  /** Resolves once the recipe is refitted with the image (a new version). */
+  'golden.confirm': GoldenConfirmation;
+  'golden.reject': GoldenProposal;
   'history.query': HistoryPage;
   'history.summary': HistorySummary;
   'reports.export': ExportResult;

@@ -36,6 +36,7 @@ import { RecipeService } from './recipes/recipe-service';
 import { ChromiumPdfRenderer, type PdfRenderer } from './reports/pdf-renderer';
 import { ReportService } from './reports/report-service';
 import { normaliseFilter } from './reports/filter';
+import { GoldenProposals } from './review/golden-proposals';
 import { ReviewService } from './review/review-service';
 import { historyPage, historySummary } from '../db/repositories/history';
 import { BlobStore, type WriteFile } from './store/blob-store';
@@ -128,6 +129,7 @@ export class Station implements StationHost {
   readonly pipeline: InspectionPipeline;
   readonly accounts: AccountService;
   readonly reviews: ReviewService;
+  readonly golden: GoldenProposals;
   readonly reports: ReportService;
   private readonly handlers: Handlers;
   private readonly device: DeviceName;
@@ -169,7 +171,8 @@ export class Station implements StationHost {
       goldenChecks ? (inspection) => goldenChecks.forRecipe(inspection.recipeId, inspection.recipe) : null,
     );
     this.pipeline = new InspectionPipeline(db, this.blobs, this.recipes, this.dialog);
-    this.reviews = new ReviewService(db, this.pipeline, this.recipes);
+    this.golden = new GoldenProposals(db, this.recipes);
+    this.reviews = new ReviewService(db, this.pipeline, this.recipes, this.golden);
     this.reports = new ReportService(layout.database, this.blobs, layout.tmp, options.pdfRenderer ?? new ChromiumPdfRenderer());
     // Calls without a session act as the station's shared operator (the Inspect screen works
     // without sign-in); anything beyond the operator's role needs auth.login.
@@ -313,7 +316,10 @@ export class Station implements StationHost {
       'replay.run': (p) => replayInspection(this.db, this.blobs, this.recipes, p.inspectionId),
       'review.queue': async (p) => this.reviews.queue(p.limit, p.after),
       'review.item': async (p) => this.reviews.item(p.inspectionId),
-      'review.decide': (p, ctx) => this.reviews.decide(p, ctx.user),
+      'review.decide': (p, ctx) => this.reviews.decide(p, ctx),
+      'golden.proposals': async (p) => this.golden.list(p.recipe, p.limit),
+      'golden.confirm': (p, ctx) => this.golden.confirm(p.id, ctx.user),
+      'golden.reject': async (p, ctx) => this.golden.reject(p.id, p.reason, ctx.user),
       'history.query': async (p) => guarded('query the history', () => historyPage(this.db, normaliseFilter(p.filter), p.limit, p.offset)),
       'history.summary': async (p) => guarded('summarise the history', () => historySummary(this.db, normaliseFilter(p.filter), p.bucket)),
       'reports.export': (p, ctx) => this.reports.export(p.filter, p.format, ctx.user),

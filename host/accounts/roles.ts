@@ -4,8 +4,9 @@ import { ROLES, type Role } from '../../db/repositories/users';
 /**
  * Who may call what: the one table the host dispatcher checks on every call (IPC, WebSocket, CLI
  * alike), so a UI that hides a button is a convenience, never the protection.
- * PRODUCT.md: operators inspect, ask, add instructions (scoped to their shift), review; engineers
- * change recipes and thresholds; supervisors export and audit; admins manage users.
+ * PRODUCT.md: operators inspect, ask, add instructions (scoped to their shift), review (a golden
+ * sample they mark is only a proposal); engineers change recipes, thresholds and golden sets;
+ * supervisors export and audit; admins manage users.
  * An admin may do everything: on a single station the admin is also the one who fixes things.
  */
 const EVERYONE: readonly Role[] = ROLES;
@@ -53,7 +54,12 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   'replay.run': OFFICE,
   'review.queue': EVERYONE,
   'review.item': EVERYONE,
+  // Anyone may mark a part good and ask for it to join the golden set; only an engineer's call
+  // refits the recipe (review-service.ts decides which from this table's golden.confirm row).
   'review.decide': EVERYONE,
+  'golden.proposals': EVERYONE,
+  'golden.confirm': ENGINEERS,
+  'golden.reject': ENGINEERS,
   'history.query': EVERYONE,
   'history.summary': EVERYONE,
   'reports.export': SUPERVISORS,

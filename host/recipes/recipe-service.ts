@@ -38,6 +38,15 @@ export interface CreateRecipeInput {
 
 export const MAX_GOLDEN_SAMPLES = 500;
 
+export interface GoldenAddition {
+  /** The golden sample's name; default `review-<sha256 prefix>`. */
+  sourceName?: string;
+  /** Who asked for the image when that is not the author (an operator whose proposal was confirmed). */
+  proposedBy?: string;
+  /** Runs inside the transaction that records the new version (see addGoldenSample). */
+  recordWith?: (version: number) => void;
+}
+
 /**
  * Recipes on top of the expert seam: create-or-replace fits the expert on golden samples and records
  * a new version; instructions (custom prompts) are added and deactivated, never deleted. Loaded
@@ -47,6 +56,8 @@ export class RecipeService {
   // Keyed by expert folder: versions that only change the band or instructions share the fitted
   // files, and must not each load another copy of the model into memory.
   private readonly loaded = new Map<string, Promise<LoadedExpert>>();
+  /** The golden-set refit in flight per recipe name (addGoldenSample runs them one after another). */
+  private readonly refits = new Map<string, Promise<RecipeSummary>>();
 
   constructor(
     private readonly db: Db,
@@ -92,23 +103,13 @@ export class RecipeService {
   }
 
   /**
-   * Adds a stored image (e.g. a part a reviewer marked good) to the golden set of the newest version
-   * of `name`: refits the same expert on the enlarged set and records it as the next version.
-   * Inspections keep pointing at the version they used; later ones use the new one.
+   * The newest version of `name`, when `imageSha256` may join its golden set: checked before a
+   * proposal is recorded, so a reviewer learns at once what a confirmation would refuse.
    *
-   * `recordWith` runs inside the transaction that records the new version, so what caused the refit
-   * (a review decision) is committed together with it or not at all, even across a crash.
-   *
-   * @throws StationError('NOT_FOUND') for an unknown recipe or image, ('INVALID_INPUT') when the image
-   *   is already golden or the set is full.
+   * @throws StationError('NOT_FOUND') for an unknown recipe, ('INVALID_INPUT') when the image is
+   *   already golden or the set is full.
    */
-  async addGoldenSample(
-    name: string,
-    imageSha256: string,
-    author: string,
-    sourceName = `review-${imageSha256.slice(0, 12)}`,
-    recordWith?: (version: number) => void,
-  ): Promise<RecipeSummary> {
+  checkGoldenAddition(name: string, imageSha256: string): { base: RecipeRow; existing: NewGoldenSample[] } {
     const base = this.latest(name);
     const existing = guarded('read the golden set', () => goldenSamples(this.db, base.id));
     if (existing.some((g) => g.imageSha256 === imageSha256)) {
@@ -117,6 +118,37 @@ export class RecipeService {
     if (existing.length >= MAX_GOLDEN_SAMPLES) {
       throw new StationError('INVALID_INPUT', `The golden set of ${name} already has ${existing.length} images, the most a recipe may use`);
     }
+    return { base, existing };
+  }
+
+  /**
+   * Adds a stored image (e.g. a part a reviewer marked good) to the golden set of the newest version
+   * of `name`: refits the same expert on the enlarged set and records it as the next version.
+   * Inspections keep pointing at the version they used; later ones use the new one. Callers check
+   * the caller's role first: this changes the recipe for everyone (host/review/golden-proposals.ts).
+   *
+   * `options.recordWith` runs inside the transaction that records the new version, so what caused the
+   * refit (a review decision, a confirmed proposal) is committed together with it or not at all,
+   * even across a crash.
+   *
+   * @throws StationError('NOT_FOUND') for an unknown recipe or image, ('INVALID_INPUT') when the image
+   *   is already golden or the set is full.
+   */
+  addGoldenSample(name: string, imageSha256: string, author: string, options: GoldenAddition = {}): Promise<RecipeSummary> {
+    // One refit of a recipe at a time: two started together would both extend the same version's
+    // set, and the later one would record a version without the earlier one's image.
+    const previous = this.refits.get(name) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.refitWith(name, imageSha256, author, options));
+    this.refits.set(name, run);
+    void run.finally(() => {
+      if (this.refits.get(name) === run) this.refits.delete(name);
+    }).catch(() => undefined);
+    return run;
+  }
+
+  private async refitWith(name: string, imageSha256: string, author: string, options: GoldenAddition): Promise<RecipeSummary> {
+    const { base, existing } = this.checkGoldenAddition(name, imageSha256);
+    const sourceName = options.sourceName ?? `review-${imageSha256.slice(0, 12)}`;
     const newPath = await this.blobs.find(imageSha256);
     if (!newPath) throw new StationError('NOT_FOUND', `No stored image ${imageSha256.slice(0, 12)}`);
     const newRel = relative(this.blobs.root, newPath);
@@ -135,9 +167,9 @@ export class RecipeService {
         actor: author,
         action: 'recipe.golden-add',
         subject: `${name}@${r.version}`,
-        details: { from: base.version, image: imageSha256, golden: all.length, band: fitted.band },
+        details: { from: base.version, image: imageSha256, golden: all.length, band: fitted.band, proposedBy: options.proposedBy ?? author },
       });
-      recordWith?.(r.version);
+      options.recordWith?.(r.version);
       return r;
     });
     return this.summary(row);

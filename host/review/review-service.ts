@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Params, ReviewDetail, ReviewEntry, ReviewOutcome, ReviewQueuePage } from '../../common/api';
+import type { GoldenProposal, Params, ReviewDetail, ReviewEntry, ReviewOutcome, ReviewQueuePage } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { appendAudit } from '../../db/repositories/audit-log';
 import { reviewQueuePage } from '../../db/repositories/history';
@@ -7,8 +7,10 @@ import { getInspection } from '../../db/repositories/inspections';
 import { insertReview, reviewsOf, usedDefectTypes, type NewReview } from '../../db/repositories/reviews';
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
+import type { CallContext } from '../api-dispatch';
 import type { InspectionPipeline } from '../inspection/inspection-pipeline';
 import type { RecipeService } from '../recipes/recipe-service';
+import { mayChangeGoldenSet, type GoldenProposals } from './golden-proposals';
 
 /** Offered when a recipe has no list of its own yet; reviewers may type any other type. */
 export const DEFAULT_DEFECT_TYPES = ['scratch', 'dent', 'crack', 'contamination', 'stain', 'missing part'];
@@ -23,6 +25,7 @@ export class ReviewService {
     private readonly db: Db,
     private readonly pipeline: InspectionPipeline,
     private readonly recipes: RecipeService,
+    private readonly golden: GoldenProposals,
   ) {}
 
   queue(limit: number, after?: Params<'review.queue'>['after']): ReviewQueuePage {
@@ -44,14 +47,19 @@ export class ReviewService {
   }
 
   /**
-   * Records one decision. "good" with `addToGolden` first refits the recipe on its golden set plus this
-   * image (a new recipe version); only when that succeeds is the decision recorded, so a failed refit
-   * leaves the part in the queue instead of a decision that claims an update that never happened.
+   * Records one decision. "good" with `addToGolden` is a proposal to add the image to the recipe's
+   * golden set (host/review/golden-proposals.ts): from a caller who may change golden sets (the role
+   * table's golden.confirm) it is proposed and confirmed at once, i.e. the recipe is refitted first
+   * and the decision is recorded only when that succeeds, so a failed refit leaves the part in the
+   * queue instead of a decision that claims an update that never happened. From anyone else it waits
+   * for an engineer and the recipe is not touched.
+   * Any other decision withdraws what an earlier decision on the part proposed.
    *
    * @throws StationError('NOT_FOUND') for an unknown inspection; ('INVALID_INPUT') for a defect without
-   *   a type, a type on another decision, or addToGolden on anything but "good".
+   *   a type, a type on another decision, addToGolden on anything but "good", or an image that is
+   *   already golden.
    */
-  async decide(p: Params<'review.decide'>, user: string): Promise<ReviewOutcome> {
+  async decide(p: Params<'review.decide'>, caller: Pick<CallContext, 'user' | 'role'>): Promise<ReviewOutcome> {
     const inspection = guarded('read the inspection', () => getInspection(this.db, p.inspectionId));
     if (!inspection) throw new StationError('NOT_FOUND', `No inspection with id ${p.inspectionId}`);
     if (p.decision === 'defect' && !p.defectType) {
@@ -63,6 +71,7 @@ export class ReviewService {
     if (p.addToGolden && p.decision !== 'good') {
       throw new StationError('INVALID_INPUT', 'Only a part marked good can be added to the golden set');
     }
+    const user = caller.user;
     // Stamped when recorded (after any refit), so audit rows stay in time order.
     const review: NewReview = {
       id: randomUUID(),
@@ -83,19 +92,51 @@ export class ReviewService {
           actor: user,
           action: 'review.decide',
           subject: inspection.id,
-          details: { decision: review.decision, defectType: review.defectType, reason: review.reason, newRecipeVersion },
+          details: {
+            decision: review.decision,
+            defectType: review.defectType,
+            reason: review.reason,
+            addToGolden: review.addToGolden,
+            newRecipeVersion,
+          },
         },
         review.at,
       );
     };
+    const outcome = (goldenProposal: GoldenProposal | null, newRecipeVersion: number | null): ReviewOutcome => ({
+      review: toEntry(review),
+      newRecipeVersion,
+      goldenProposal,
+    });
     if (!p.addToGolden) {
-      writeTransaction(this.db, 'record the review', () => record(null));
-      return { review: toEntry(review), newRecipeVersion: null };
+      writeTransaction(this.db, 'record the review', () => {
+        record(null);
+        this.golden.withdrawIn(inspection.id, review);
+      });
+      return outcome(null, null);
     }
-    // One transaction for the new recipe version and the decision: a crash between two commits
-    // would leave a refit without its decision, and the part's retry refused as already golden.
-    const refit = await this.recipes.addGoldenSample(inspection.recipe, inspection.imageSha256, user, undefined, record);
-    return { review: toEntry(review), newRecipeVersion: refit.version };
+    if (!mayChangeGoldenSet(caller.role)) {
+      const proposal = writeTransaction(this.db, 'record the review', () => {
+        this.recipes.checkGoldenAddition(inspection.recipe, inspection.imageSha256);
+        record(null);
+        return this.golden.proposeIn(review, inspection.recipe, inspection.imageSha256);
+      });
+      return outcome(proposal, null);
+    }
+    // One transaction for the new recipe version, the decision and the confirmed proposal: a crash
+    // between two commits would leave a refit without its decision, and the part's retry refused as
+    // already golden. An operator's pending proposal of the same image is the one confirmed.
+    const earlier = this.golden.pendingFor(inspection.recipe, inspection.imageSha256);
+    const done: { proposal?: GoldenProposal } = {};
+    const refit = await this.recipes.addGoldenSample(inspection.recipe, inspection.imageSha256, user, {
+      proposedBy: earlier?.proposedBy ?? user,
+      recordWith: (version) => {
+        record(version);
+        const proposal = this.golden.proposeIn(review, inspection.recipe, inspection.imageSha256);
+        done.proposal = this.golden.confirmIn(proposal, user, version, review.at);
+      },
+    });
+    return outcome(done.proposal ?? null, refit.version);
   }
 }
 

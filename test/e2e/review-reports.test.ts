@@ -17,14 +17,17 @@ import { hasPdftotext } from '../support/pdftotext';
 /**
  * Review queue and History/reports in headless Chromium against `npm run serve` on a real SQLite
  * file: flagged real bottle images are reviewed with the keyboard (a defect with type and reason,
- * a good part added to the golden set, which refits the recipe), a later capture uses the new
- * recipe version, the operator is refused the export by the host, and a supervisor signed in at the
- * station exports CSV and PDF, read back (pdftotext) and checked against the database.
+ * a good part the station operator proposes for the golden set, which leaves the recipe alone until
+ * an engineer signed in on the Recipes screen confirms it and the recipe is refitted), a later
+ * capture uses the new recipe version, the operator is refused the export by the host, and a
+ * supervisor signed in at the station exports CSV and PDF, read back (pdftotext) and checked
+ * against the database.
  */
 const skip = e2eSkipReason() ?? (hasPdftotext() ? null : 'pdftotext (poppler-utils) is not installed');
 if (skip) console.warn(`Skipping the review/report browser test: ${skip}`);
 
 const SUPERVISOR = { name: 'sam', password: 'supervisor-pass-1' };
+const ENGINEER = { name: 'erin', password: 'engineer-pass-1' };
 
 let root: string;
 let dataDir: string;
@@ -77,6 +80,7 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
         }
       }
       await station.accounts.add('setup', { name: SUPERVISOR.name, role: 'supervisor', password: SUPERVISOR.password });
+      await station.accounts.add('setup', { name: ENGINEER.name, role: 'engineer', password: ENGINEER.password });
     } finally {
       await station.close();
     }
@@ -96,7 +100,7 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  it('reviews a FAIL with a type and reason, and a good part that refits the recipe', async () => {
+  it('reviews a FAIL with a type and reason, and a good part the operator proposes and an engineer confirms', async () => {
     expect(flagged).toBeGreaterThanOrEqual(2);
     const url = new URL(serve.url);
     url.hash = '#/review';
@@ -121,14 +125,17 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
     await mkdir(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'review-screen.png') });
 
+    // The station operator may only propose the part for the golden set: the recipe stays at v1.
     const goodId = await page.locator('[data-testid="review-item"].selected').getAttribute('data-id');
     await expect.poll(() => page.getByTestId('review-verdict').count()).toBe(1);
+    expect(await page.getByTestId('review-add-golden-label').textContent()).toContain('proposes the image for the golden set');
     await page.keyboard.press('a');
     expect(await page.getByTestId('review-add-golden').isChecked()).toBe(true);
     await page.getByTestId('review-mark-good').click();
-    await expect.poll(() => page.getByTestId('review-result').textContent(), { timeout: 300_000 }).toContain('now v2');
+    await expect.poll(() => page.getByTestId('review-result').textContent()).toBe('Marked good. Proposed for the golden set; an engineer confirms it');
 
     const db = openDb();
+    let proposalId: string;
     try {
       const reviews = db.prepare('SELECT * FROM reviews ORDER BY rowid').all() as Array<Record<string, unknown>>;
       expect(reviews.map((r) => [r.inspection_id, r.decision, r.defect_type, r.reason, r.reviewer])).toEqual([
@@ -136,18 +143,57 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
         [goodId, 'good', null, '', 'operator'],
       ]);
       expect(reviews[1]?.add_to_golden).toBe(1);
-      const audit = db.prepare("SELECT action, subject FROM audit_log WHERE action IN ('review.decide', 'recipe.golden-add') ORDER BY seq").all();
-      expect(audit).toEqual([
-        { action: 'review.decide', subject: firstId },
-        { action: 'recipe.golden-add', subject: 'bottle@2' },
-        { action: 'review.decide', subject: goodId },
-      ]);
-      const versions = db.prepare("SELECT version, (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS golden FROM recipes r WHERE name = 'bottle' ORDER BY version").all();
-      expect(versions).toEqual([{ version: 1, golden: 5 }, { version: 2, golden: 6 }]);
-      const used = db.prepare("SELECT DISTINCT r.version AS v FROM inspections i JOIN recipes r ON r.id = i.recipe_id").all();
-      expect(used).toEqual([{ v: 1 }]);
+      const proposals = db.prepare('SELECT id, inspection_id, proposed_by FROM golden_proposals').all() as Array<{ id: string; inspection_id: string; proposed_by: string }>;
+      expect(proposals.map((p) => [p.inspection_id, p.proposed_by])).toEqual([[goodId, 'operator']]);
+      proposalId = proposals[0]?.id as string;
+      const versions = db.prepare("SELECT version FROM recipes WHERE name = 'bottle' ORDER BY version").all();
+      expect(versions).toEqual([{ version: 1 }]);
     } finally {
       db.close();
+    }
+
+    // The Recipes screen shows the proposal to everyone; only a signed-in engineer may confirm it.
+    await page.getByTestId('nav-recipes').click();
+    await expect.poll(() => page.getByTestId('golden-proposal').count()).toBe(1);
+    expect(await page.getByTestId('golden-proposal').getAttribute('data-id')).toBe(proposalId);
+    expect(await page.getByTestId('golden-proposal-by').textContent()).toBe('operator');
+    expect(await page.getByTestId('golden-proposal').locator('img').getAttribute('src')).toBeTruthy();
+    expect(await page.getByTestId('golden-proposal-confirm').count()).toBe(0);
+    expect(await page.getByTestId('golden-proposal-locked').textContent()).toContain('your role is operator');
+    await page.getByTestId('account-signin').click();
+    await page.getByTestId('login-name').fill(ENGINEER.name);
+    await page.getByTestId('login-secret').fill(ENGINEER.password);
+    await page.getByTestId('login-submit').click();
+    await expect.poll(() => page.getByTestId('account-role').textContent()).toBe('engineer');
+    await page.getByTestId('golden-proposals').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'recipes-golden-proposal.png') });
+    await page.getByTestId('golden-proposal-confirm').click();
+    await expect.poll(() => page.getByTestId('golden-proposal-result').textContent(), { timeout: 300_000 }).toContain('bottle is now v2 with 6 golden images');
+    await expect.poll(() => page.getByTestId('recipe-version').textContent()).toBe('v2');
+    await expect.poll(() => page.getByTestId('golden-proposal').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'recipes-golden-confirmed.png'), fullPage: true });
+    await page.getByTestId('account-signout').click();
+    await expect.poll(() => page.getByTestId('account-who').textContent()).toContain('Station operator');
+
+    const after = openDb();
+    try {
+      const audit = after
+        .prepare("SELECT action, actor, subject, details_json FROM audit_log WHERE action IN ('review.decide', 'golden.propose', 'recipe.golden-add', 'golden.confirm') ORDER BY seq")
+        .all() as Array<{ action: string; actor: string; subject: string; details_json: string }>;
+      expect(audit.map((a) => [a.action, a.actor, a.subject])).toEqual([
+        ['review.decide', 'operator', firstId],
+        ['review.decide', 'operator', goodId],
+        ['golden.propose', 'operator', proposalId],
+        ['recipe.golden-add', ENGINEER.name, 'bottle@2'],
+        ['golden.confirm', ENGINEER.name, proposalId],
+      ]);
+      expect(JSON.parse(audit[4]?.details_json ?? '{}')).toMatchObject({ proposedBy: 'operator', confirmedBy: ENGINEER.name, version: 2 });
+      const versions = after.prepare("SELECT version, (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS golden FROM recipes r WHERE name = 'bottle' ORDER BY version").all();
+      expect(versions).toEqual([{ version: 1, golden: 5 }, { version: 2, golden: 6 }]);
+      const used = after.prepare("SELECT DISTINCT r.version AS v FROM inspections i JOIN recipes r ON r.id = i.recipe_id").all();
+      expect(used).toEqual([{ v: 1 }]);
+    } finally {
+      after.close();
     }
 
     // A part inspected after the refit points at version 2; the earlier ones keep version 1.

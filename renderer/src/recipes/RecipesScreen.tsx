@@ -3,11 +3,13 @@ import type { RecipeDetail, RecipeSummary, StationClient, ThresholdBand, WhoAmI 
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
+import { AUDITORS, ENGINEERING, OFFICE } from '../login/roles';
 import { ReplayPanel } from '../replay/ReplayPanel';
 import type { ConnectionState } from '../transport/ws-client';
 import { AuditPanel } from './AuditPanel';
 import { BandEditor } from './BandEditor';
 import { GoldenGrid } from './GoldenGrid';
+import { GoldenProposalQueue } from './GoldenProposalQueue';
 import { InstructionList } from './InstructionList';
 import { ScoreHistogram } from './ScoreHistogram';
 import { VersionTable } from './VersionTable';
@@ -19,12 +21,10 @@ interface Props {
   who: WhoAmI | null;
 }
 
-/** Mirrors host/accounts/roles.ts for display only; the host refuses on its own. */
-const ENGINEERING = new Set(['engineer', 'admin']);
-const OFFICE = new Set(['engineer', 'supervisor', 'admin']);
-const AUDITORS = new Set(['supervisor', 'admin']);
-
-/** Recipes: golden samples, expert, threshold band with the score histogram, instructions, versions, replay. */
+/**
+ * Recipes: golden samples and the proposals waiting to join them, expert, threshold band with the
+ * score histogram, instructions, versions, replay.
+ */
 export function RecipesScreen({ client, connection, who }: Props) {
   const { errors, report, dismiss } = useErrors();
   const [recipes, setRecipes] = useState<RecipeSummary[]>([]);
@@ -60,6 +60,11 @@ export function RecipesScreen({ client, connection, who }: Props) {
       report(err);
     }
   }
+
+  const changed = useCallback(() => {
+    setRevision((n) => n + 1);
+    load();
+  }, [load]);
 
   const s = detail?.summary;
   return (
@@ -129,6 +134,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
               <h2>Golden samples ({detail.golden.length})</h2>
               <GoldenGrid client={client} golden={detail.golden} />
             </section>
+            <GoldenProposalQueue client={client} recipe={s.name} canDecide={canEdit} role={role} onChanged={changed} report={report} />
             <ReplayPanel client={client} recipe={s.name} canReplay={OFFICE.has(role)} report={report} />
           </div>
         )}

@@ -11,12 +11,14 @@ interface Props {
   draft: DecisionDraft;
   defectTypes: string[];
   busy: boolean;
+  /** True when the reviewer may not change the golden set: marking good only proposes the image. */
+  goldenIsProposal: boolean;
   onChange: (draft: DecisionDraft) => void;
   onDecide: (decision: ReviewDecision) => void;
 }
 
 /** The three decisions with their keys; the defect type comes from the recipe's list or free text. */
-export function DecisionPanel({ draft, defectTypes, busy, onChange, onDecide }: Props) {
+export function DecisionPanel({ draft, defectTypes, busy, goldenIsProposal, onChange, onDecide }: Props) {
   return (
     <section className="panel decision-panel" aria-label="Decision">
       <h2>Decision</h2>
@@ -57,8 +59,11 @@ export function DecisionPanel({ draft, defectTypes, busy, onChange, onDecide }: 
           checked={draft.addToGolden}
           onChange={(e) => onChange({ ...draft, addToGolden: e.target.checked })}
         />
-        <span>
-          Marking good adds the image to the golden set (refits the recipe) <kbd>A</kbd>
+        <span data-testid="review-add-golden-label">
+          {goldenIsProposal
+            ? 'Marking good proposes the image for the golden set (an engineer confirms it)'
+            : 'Marking good adds the image to the golden set (refits the recipe)'}{' '}
+          <kbd>A</kbd>
         </span>
       </label>
       <div className="decision-buttons">
@@ -72,7 +77,7 @@ export function DecisionPanel({ draft, defectTypes, busy, onChange, onDecide }: 
           Re-inspect <kbd>R</kbd>
         </button>
       </div>
-      {busy && <div className="muted" data-testid="review-busy">Recording{draft.addToGolden ? ' and refitting the recipe' : ''}…</div>}
+      {busy && <div className="muted" data-testid="review-busy">Recording{draft.addToGolden && !goldenIsProposal ? ' and refitting the recipe' : ''}…</div>}
     </section>
   );
 }

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ReviewDecision, ReviewDetail, StationClient } from '../../../common/api';
+import type { ReviewDecision, ReviewDetail, ReviewOutcome, StationClient, WhoAmI } from '../../../common/api';
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
+import { ENGINEERING } from '../login/roles';
 import type { ConnectionState } from '../transport/ws-client';
 import { DecisionPanel, type DecisionDraft } from './DecisionPanel';
 import { QueueList } from './QueueList';
@@ -14,13 +15,14 @@ import './review.css';
 interface Props {
   client: StationClient;
   connection: ConnectionState;
+  who: WhoAmI | null;
 }
 
 const EMPTY_DRAFT: DecisionDraft = { defectType: '', customType: '', reason: '', addToGolden: false };
 const ZOOMS = [1, 1.5, 2, 3, 4];
 
 /** Review queue: one key per decision, the next part is selected as soon as a decision is recorded. */
-export function ReviewScreen({ client, connection }: Props) {
+export function ReviewScreen({ client, connection, who }: Props) {
   const { errors, report, dismiss } = useErrors();
   const queue = useReviewQueue(client, connection === 'open', report);
   const [selectedId, setSelectedId] = useState<string | null>(null);
@@ -79,7 +81,7 @@ export function ReviewScreen({ client, connection }: Props) {
             setSelectedId(following && following.id !== id ? following.id : null);
             setLastResult(
               `${decision === 'defect' ? `Confirmed defect (${defectType})` : decision === 'good' ? 'Marked good' : 'Sent to re-inspect'}` +
-                (out.newRecipeVersion !== null ? `; recipe ${detail.record.recipe} is now v${out.newRecipeVersion}` : ''),
+                goldenNote(out, detail.record.recipe),
             );
           },
           report,
@@ -135,9 +137,22 @@ export function ReviewScreen({ client, connection }: Props) {
             </div>
           )}
         </section>
-        <DecisionPanel draft={draft} defectTypes={detail?.defectTypes ?? []} busy={busy || !detail} onChange={setDraft} onDecide={decide} />
+        <DecisionPanel
+          draft={draft}
+          defectTypes={detail?.defectTypes ?? []}
+          busy={busy || !detail}
+          goldenIsProposal={!ENGINEERING.has(who?.role ?? 'operator')}
+          onChange={setDraft}
+          onDecide={decide}
+        />
       </main>
     </div>
   );
 }
 
+/** What a decision did to the golden set: refitted the recipe, or proposed the image to an engineer. */
+function goldenNote(out: ReviewOutcome, recipe: string): string {
+  if (out.newRecipeVersion !== null) return `; recipe ${recipe} is now v${out.newRecipeVersion}`;
+  if (out.goldenProposal?.status === 'pending') return '. Proposed for the golden set; an engineer confirms it';
+  return '';
+}

@@ -81,8 +81,10 @@ describe('review.decide', () => {
     expect(types.reviews).toHaveLength(2);
   });
 
-  it('good + addToGolden makes the next recipe version with one more golden image; the reviewed part keeps its version', async () => {
-    const out = (await station.call('review.decide', { inspectionId: flagged.id, decision: 'good', reason: 'reflection', addToGolden: true })) as Results['review.decide'];
+  it("an engineer's good + addToGolden makes the next recipe version with one more golden image; the reviewed part keeps its version", async () => {
+    // An operator's addToGolden only proposes (test/host/review/golden-proposals.test.ts).
+    await station.accounts.add('setup', { name: 'erin', role: 'engineer', password: 'engineer-pass-1' });
+    const out = (await station.call('review.decide', { inspectionId: flagged.id, decision: 'good', reason: 'reflection', addToGolden: true }, { user: 'erin' })) as Results['review.decide'];
     expect(out.newRecipeVersion).toBe(2);
     expect(rows("SELECT version, (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS n FROM recipes r ORDER BY version")).toEqual([
       { version: 1, n: 5 },
@@ -93,6 +95,6 @@ describe('review.decide', () => {
     expect(next.record.recipeVersion).toBe(2);
     // The same image twice is refused and the decision is not recorded.
     const again = await station.pipeline.inspect('bracket', { bytes: await partPng(99, { x: 20, y: 20 }), ext: '.png' }, { operator: 'olga' });
-    await expect(station.call('review.decide', { inspectionId: again.record.id, decision: 'good', reason: '', addToGolden: true })).rejects.toThrow(/already in the golden set/);
+    await expect(station.call('review.decide', { inspectionId: again.record.id, decision: 'good', reason: '', addToGolden: true }, { user: 'erin' })).rejects.toThrow(/already in the golden set/);
   });
 });

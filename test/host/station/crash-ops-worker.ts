@@ -12,11 +12,12 @@ import { partPng, writeGoldenFolder } from '../fixtures/images';
  * Child process of crash-review-export-refit.test.ts. MODE is one of:
  * - review: decides a stream of inspections (review.decide), one JSON line per recorded decision;
  * - export: exports the history as CSV (the service behind reports.export) over and over, one line per finished export;
- * - refit: marks parts good and adds them to the golden set with the real PatchCore expert (a new
- *   recipe version each), one line per recorded decision.
+ * - refit: an engineer marks parts good and adds them to the golden set with the real PatchCore
+ *   expert (a new recipe version each), one line per recorded decision.
  * Set-up (recipe, inspections) happens on the first run only and ends with a `{"ready":true}` line,
  * so the test never kills a half-done set-up. The test SIGKILLs the process mid-stream.
  */
+const ENGINEER = 'erin';
 const [mode, dataDir, workDir, startSeed, backboneFile] = process.argv.slice(2) as [string, string, string, string, string | undefined];
 
 function say(line: object): void {
@@ -57,6 +58,8 @@ if (station.recipes.list().length === 0) {
   } else {
     await inspectParts(station, recipe, 100, mode === 'refit' ? 16 : 30);
   }
+  // Only an engineer's addToGolden refits; an operator's is a proposal.
+  if (mode === 'refit') await station.accounts.add('test', { name: ENGINEER, role: 'engineer', password: 'engineer-pass-1' });
 }
 say({ ready: true });
 
@@ -87,7 +90,7 @@ if (mode === 'review') {
   const pending = allInspectionIds(db).filter((id) => !reviewed.has(id));
   db.close();
   for (const inspectionId of pending) {
-    const out = (await station.call('review.decide', { inspectionId, decision: 'good', reason: 'refit', addToGolden: true })) as {
+    const out = (await station.call('review.decide', { inspectionId, decision: 'good', reason: 'refit', addToGolden: true }, { user: ENGINEER })) as {
       review: { id: string };
       newRecipeVersion: number;
     };

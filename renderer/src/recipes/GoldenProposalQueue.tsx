@@ -1,0 +1,117 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { GoldenProposal, GoldenProposalPage, StationClient } from '../../../common/api';
+
+interface Props {
+  client: StationClient;
+  recipe: string;
+  /** Engineers and admins confirm or reject; everyone else sees the queue. */
+  canDecide: boolean;
+  role: string;
+  /** After a confirmation (a new recipe version) or a rejection. */
+  onChanged: () => void;
+  report: (err: unknown) => void;
+}
+
+/** Enough for one sitting; the count shows how many more wait. */
+const PAGE = 50;
+
+/**
+ * Parts reviewers marked good and proposed for the golden set. Confirming refits the recipe with the
+ * image (a new version, which can take a while); rejecting leaves the recipe as it is.
+ */
+export function GoldenProposalQueue({ client, recipe, canDecide, role, onChanged, report }: Props) {
+  const [page, setPage] = useState<GoldenProposalPage | null>(null);
+  const [busy, setBusy] = useState<{ id: string; action: 'confirm' | 'reject' } | null>(null);
+  const [reasons, setReasons] = useState<Record<string, string>>({});
+  const [result, setResult] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    client.call('golden.proposals', { recipe, limit: PAGE }).then(setPage, report);
+  }, [client, recipe, report]);
+  useEffect(() => {
+    setResult(null);
+    load();
+  }, [load]);
+
+  async function decide(p: GoldenProposal, action: 'confirm' | 'reject') {
+    setBusy({ id: p.id, action });
+    try {
+      if (action === 'confirm') {
+        const out = await client.call('golden.confirm', { id: p.id });
+        setResult(`Confirmed ${p.proposedBy}'s proposal: ${out.recipe.name} is now v${out.recipe.version} with ${out.recipe.goldenCount} golden images`);
+      } else {
+        await client.call('golden.reject', { id: p.id, reason: reasons[p.id] ?? '' });
+        setResult(`Rejected ${p.proposedBy}'s proposal; ${recipe} is unchanged`);
+      }
+      onChanged();
+    } catch (err) {
+      report(err);
+    } finally {
+      setBusy(null);
+      load();
+    }
+  }
+
+  return (
+    <section className="panel golden-proposals" data-testid="golden-proposals">
+      <div className="panel-head">
+        <h2>Proposed for the golden set</h2>
+        <span className="num" data-testid="golden-proposal-count">
+          {page?.total ?? 0}
+        </span>
+      </div>
+      {!canDecide && (
+        <p className="muted" data-testid="golden-proposal-locked">
+          Reviewers propose parts they mark good; an engineer confirms or rejects them (your role is {role}).
+        </p>
+      )}
+      {result && (
+        <p className="saved" data-testid="golden-proposal-result">
+          {result}
+        </p>
+      )}
+      {page && page.items.length === 0 && (
+        <p className="muted" data-testid="golden-proposals-empty">
+          No proposals wait for a decision.
+        </p>
+      )}
+      <ul className="proposal-list">
+        {page?.items.map((p) => (
+          <li key={p.id} data-testid="golden-proposal" data-id={p.id}>
+            <img src={client.imageUrl(p.imageSha256)} alt={`proposed by ${p.proposedBy}`} />
+            <div className="proposal-facts">
+              <span>
+                <b data-testid="golden-proposal-by">{p.proposedBy}</b> · {new Date(p.proposedAt).toLocaleString()}
+              </span>
+              <span>
+                <span className={`verdict-${p.verdict}`}>{p.verdict.toUpperCase()}</span> on v{p.inspectedVersion} · score{' '}
+                <span className="num" data-testid="golden-proposal-score">
+                  {p.score.toFixed(3)}
+                </span>
+              </span>
+              {p.reason && <span className="muted">“{p.reason}”</span>}
+            </div>
+            {canDecide && (
+              <div className="proposal-actions">
+                <input
+                  data-testid="golden-proposal-reason"
+                  value={reasons[p.id] ?? ''}
+                  maxLength={2000}
+                  placeholder="why reject (optional)"
+                  onChange={(e) => setReasons((r) => ({ ...r, [p.id]: e.target.value }))}
+                />
+                <button className="small" data-testid="golden-proposal-confirm" disabled={busy !== null} onClick={() => decide(p, 'confirm')}>
+                  {busy?.id === p.id && busy.action === 'confirm' ? 'Refitting…' : 'Confirm'}
+                </button>
+                <button className="small" data-testid="golden-proposal-reject" disabled={busy !== null} onClick={() => decide(p, 'reject')}>
+                  Reject
+                </button>
+              </div>
+            )}
+          </li>
+        ))}
+      </ul>
+      {page && page.total > page.items.length && <p className="muted">…and {page.total - page.items.length} more</p>}
+    </section>
+  );
+}
