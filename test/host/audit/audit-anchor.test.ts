@@ -5,11 +5,11 @@ import type { Results } from '../../../common/api';
 import { openDatabase, type Db } from '../../../db/open';
 import { auditHead } from '../../../db/repositories/audit-log';
 import { readAnchor } from '../../../host/audit/audit-anchor';
-import { command as auditCommand } from '../../../host/cli/commands/audit';
 import { dataLayout } from '../../../host/paths';
 import { reportHtml } from '../../../host/reports/report-html';
 import type { Station } from '../../../host/station';
 import { PASSWORDS, stationWithUsers } from '../accounts/users-fixture';
+import { runAudit as runAuditIn } from './run-audit';
 
 let station: Station;
 let dir: string;
@@ -23,18 +23,7 @@ beforeEach(async () => {
 });
 afterEach(async () => cleanup());
 
-async function runAudit(args: string[]): Promise<{ code: number; out: string }> {
-  const writes: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    writes.push(String(chunk));
-    return true;
-  });
-  try {
-    return { code: await auditCommand.run([...args, '--data-dir', dataDir()]), out: writes.join('') };
-  } finally {
-    spy.mockRestore();
-  }
-}
+const runAudit = (args: string[]) => runAuditIn(dataDir(), args);
 
 /** What an attacker with the database file does: drops the append-only guard and cuts the newest rows. */
 function cutTail(db: Db, rows: number): void {

@@ -5,10 +5,10 @@ import type { AuditEntryInfo, Results } from '../../../common/api';
 import { openDatabase } from '../../../db/open';
 import { GENESIS_HASH } from '../../../db/repositories/audit-log';
 import { syslogLine } from '../../../host/audit/syslog';
-import { command as auditCommand } from '../../../host/cli/commands/audit';
 import { dataLayout } from '../../../host/paths';
 import type { Station } from '../../../host/station';
 import { PASSWORDS, stationWithUsers } from '../accounts/users-fixture';
+import { runAudit as runAuditIn } from './run-audit';
 
 let station: Station;
 let dir: string;
@@ -22,19 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => cleanup());
 
-async function runAudit(args: string[]): Promise<{ code: number; out: string }> {
-  const writes: string[] = [];
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    writes.push(String(chunk));
-    return true;
-  });
-  try {
-    const code = await auditCommand.run([...args, '--data-dir', join(dir, 'data')]);
-    return { code, out: writes.join('') };
-  } finally {
-    spy.mockRestore();
-  }
-}
+const runAudit = (args: string[]) => runAuditIn(join(dir, 'data'), args);
 
 describe('syslog export (RFC 5424)', () => {
   it('writes one line per audit row: PRI, version 1, timestamp, hostname, app-name, msgid = action, SD with actor/subject/hash', async () => {
