@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Results } from '../../../common/api';
 import { openDatabase, type Db } from '../../../db/open';
 import { auditHead } from '../../../db/repositories/audit-log';

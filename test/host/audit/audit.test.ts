@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntryInfo, Results } from '../../../common/api';
 import { openDatabase } from '../../../db/open';
 import { GENESIS_HASH } from '../../../db/repositories/audit-log';
