@@ -19,6 +19,7 @@ export function dataLayout(dataDir: string) {
     root: dataDir,
     database: join(dataDir, 'station.db'),
     blobs: join(dataDir, 'blobs'),
+    exports: join(dataDir, 'exports'),
     models: join(dataDir, 'models'),
     recipes: join(dataDir, 'recipes'),
     cache: join(dataDir, 'cache'),
