@@ -416,10 +416,12 @@ export interface HistorySummary {
 
 export interface ExportResult {
   format: 'csv' | 'pdf';
+  /** The export in the host's exports store: what `StationClient.downloadExport` fetches. */
+  id: string;
   /** Where the host wrote the file. */
   path: string;
   fileName: string;
-  /** The file in the blob store, for a download link through `imageUrl`. */
+  /** Checksum of the file's bytes. */
   sha256: string;
   rows: number;
   bytes: number;
@@ -592,9 +594,15 @@ export interface Events {
 export type EventName = keyof Events;
 export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning'];
 
-/** What a UI holds: typed calls, event subscription, and a way to show stored images. */
+/** What a UI holds: typed calls, event subscription, a way to show stored images and to save exports. */
 export interface StationClient {
   call<M extends Method>(method: M, params: Params<M>): Promise<Results[M]>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   imageUrl(sha256: string): string;
+  /**
+   * Saves a finished export where the user chooses (the browser's download, the desktop's save
+   * dialog). The host hands it out only to a signed-in supervisor or admin session.
+   * @throws StationError('FORBIDDEN' | 'NOT_FOUND' | 'UNAVAILABLE')
+   */
+  downloadExport(file: Pick<ExportResult, 'id' | 'fileName'>): Promise<void>;
 }

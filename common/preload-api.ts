@@ -16,6 +16,15 @@ export interface MyriadPreloadApi {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   /** URL of a stored image (the app's `myriad-blob:` protocol). */
   imageUrl(sha256: string): string;
+  /**
+   * Saves a finished export through the desktop's save dialog; `savedTo` is null when the user
+   * cancelled. The main process checks the window's signed-in session may export.
+   */
+  saveExport(id: string): Promise<SavedExport>;
+}
+
+export interface SavedExport {
+  savedTo: string | null;
 }
 
 /** What the main process answers on an IPC call channel (main -> preload only). */

@@ -16,5 +16,11 @@ export const IPC_CALL_CHANNELS: ReadonlyArray<{ method: Method; channel: string 
   channel: ipcChannel(method),
 }));
 
+/**
+ * Saving an export (renderer -> main): not an api method, because only the desktop has a save
+ * dialog; `serve` downloads the same exports over HTTP.
+ */
+export const IPC_SAVE_EXPORT_CHANNEL = 'myriad:save-export';
+
 /** One channel carries every host event to the window as `{ event, payload }`. */
 export const IPC_EVENT_CHANNEL = 'myriad:event';

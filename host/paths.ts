@@ -21,6 +21,7 @@ export function dataLayout(dataDir: string) {
     /** The audit chain's head, kept outside the database so a cut tail of the log shows. */
     auditAnchor: join(dataDir, 'audit-anchor.json'),
     blobs: join(dataDir, 'blobs'),
+    exports: join(dataDir, 'exports'),
     models: join(dataDir, 'models'),
     recipes: join(dataDir, 'recipes'),
     cache: join(dataDir, 'cache'),

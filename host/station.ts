@@ -9,6 +9,7 @@ import { guarded } from '../db/sqlite-errors';
 import { accountHandlers } from './accounts/account-handlers';
 import { AccountService } from './accounts/account-service';
 import { checkMayEndInstruction } from './accounts/instruction-scope';
+import { requireRole } from './accounts/roles';
 import type { ScryptCost } from './accounts/password';
 import { dispatch, LOCAL_CONNECTION, type CallContext, type Handlers } from './api-dispatch';
 import { AnchorKeeper, anchoredBy } from './audit/audit-anchor';
@@ -40,6 +41,7 @@ import { GoldenProposals } from './review/golden-proposals';
 import { ReviewService } from './review/review-service';
 import { historyPage, historySummary } from '../db/repositories/history';
 import { BlobStore, type WriteFile } from './store/blob-store';
+import { ExportStore, type ExportFile } from './store/export-store';
 import { writeFileAtomic } from './store/atomic-write';
 import packageJson from '../package.json';
 
@@ -81,6 +83,8 @@ export interface StationHost {
   blobPath(sha256: string): string;
   /** A transport connection has gone (socket closed, page reloaded): ends what it opened. */
   disconnect(connection: string): void;
+  /** A finished export, for a session that may export. @throws StationError('FORBIDDEN' | 'NOT_FOUND') */
+  exportFile(id: string, session: string | undefined): Promise<ExportFile>;
   close(): Promise<void>;
 }
 
@@ -122,6 +126,7 @@ export async function openStation(options: StationOptions): Promise<Station> {
 export class Station implements StationHost {
   readonly events = new StationEvents();
   readonly blobs: BlobStore;
+  readonly exports: ExportStore;
   readonly recipes: RecipeService;
   readonly cameras: CameraSessions;
   readonly cameraRoots: CameraRoots;
@@ -147,6 +152,7 @@ export class Station implements StationHost {
   ) {
     this.device = options.device ?? 'auto';
     this.blobs = new BlobStore(layout.blobs, options.writeFile ?? writeFileAtomic);
+    this.exports = new ExportStore(layout.exports);
     const experts = options.experts ?? onnxExpertBackend({ dataDir: layout.root, device: this.device });
     this.recipes = new RecipeService(db, this.blobs, layout.recipes, experts);
     const cameraSources = options.cameraSources ?? [];
@@ -173,7 +179,7 @@ export class Station implements StationHost {
     this.pipeline = new InspectionPipeline(db, this.blobs, this.recipes, this.dialog);
     this.golden = new GoldenProposals(db, this.recipes);
     this.reviews = new ReviewService(db, this.pipeline, this.recipes, this.golden);
-    this.reports = new ReportService(layout.database, this.blobs, layout.tmp, options.pdfRenderer ?? new ChromiumPdfRenderer());
+    this.reports = new ReportService(layout.database, this.blobs, layout.tmp, options.pdfRenderer ?? new ChromiumPdfRenderer(), this.exports);
     // Calls without a session act as the station's shared operator (the Inspect screen works
     // without sign-in); anything beyond the operator's role needs auth.login.
     this.accounts = new AccountService(db, {
@@ -223,6 +229,17 @@ export class Station implements StationHost {
 
   blobPath(sha256: string): string {
     return this.blobs.pathOf(sha256);
+  }
+
+  /**
+   * A finished export for a download: only to a session whose role may export (supervisor, admin),
+   * checked here so every transport applies the same rule; blob URLs never reach exports.
+   * @throws StationError('FORBIDDEN') for any other caller, StationError('NOT_FOUND') for an unknown id.
+   */
+  async exportFile(id: string, session: string | undefined): Promise<ExportFile> {
+    if (this.closed) throw new StationError('UNAVAILABLE', 'The station host is shutting down');
+    requireRole('reports.export', this.accounts.caller(session, 'reports.export').role);
+    return this.exports.find(id);
   }
 
   /** Cancels answers in flight (they are recorded as cancelled), releases models, closes the database. */

@@ -23,6 +23,11 @@ function remember(webContentsId: number, method: Method, result: unknown): void 
   }
 }
 
+/** The session the window signed in with, if any. */
+export function windowSession(webContentsId: number): string | undefined {
+  return windowSessions.get(webContentsId);
+}
+
 /** Drops a closed window's session, so a session lives no longer than the window that signed in. */
 export function forgetWindowSession(webContentsId: number): void {
   windowSessions.delete(webContentsId);

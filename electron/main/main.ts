@@ -8,8 +8,9 @@ import { demoCameraSpec, demoDefaults, seedDemoIfEmpty } from '../../host/demo/s
 import { defaultDataDir } from '../../host/paths';
 import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
 import { openStation, type Station } from '../../host/station';
-import { IPC_CALL_CHANNELS, IPC_EVENT_CHANNEL } from '../channels';
+import { IPC_CALL_CHANNELS, IPC_EVENT_CHANNEL, IPC_SAVE_EXPORT_CHANNEL } from '../channels';
 import { APP_SCHEME, appEntryUrl } from './app-origin';
+import { saveExportForSender } from './export-save';
 import { dispatchIpcCall, endPage, forgetWindowSession } from './ipc-dispatch';
 import { electronPdfRenderer } from './pdf-window';
 import { isPermissionGranted } from './permissions';
@@ -70,6 +71,14 @@ function senderOf(event: IpcMainInvokeEvent) {
   };
 }
 
+/** The save dialog for an export, over the window that asked; null when the user cancels. */
+async function chooseExportTarget(event: IpcMainInvokeEvent, fileName: string): Promise<string | null> {
+  const win = BrowserWindow.fromWebContents(event.sender);
+  const options = { defaultPath: join(app.getPath('downloads'), fileName) };
+  const choice = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+  return choice.canceled || !choice.filePath ? null : choice.filePath;
+}
+
 function createWindow(station: Station, resources: ShellResources, entryUrl: string): BrowserWindow {
   const win = new BrowserWindow(appWindowOptions(resources.preload));
   const id = win.webContents.id;
@@ -121,6 +130,9 @@ async function start(): Promise<void> {
       dispatchIpcCall(station, method, params, senderOf(event), appWindowIds),
     );
   }
+  ipcMain.handle(IPC_SAVE_EXPORT_CHANNEL, (event, id: unknown) =>
+    saveExportForSender(station, id, senderOf(event), appWindowIds, (fileName) => chooseExportTarget(event, fileName)),
+  );
   for (const name of EVENT_NAMES) {
     station.on(name, (payload) => {
       for (const win of BrowserWindow.getAllWindows()) {

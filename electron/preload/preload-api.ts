@@ -1,7 +1,7 @@
 import { EVENT_NAMES, METHODS, type EventName, type Events, type Method } from '../../common/api';
 import { toWireError } from '../../common/errors';
-import { blobUrl, ipcError, type IpcReply, type MyriadPreloadApi } from '../../common/preload-api';
-import { IPC_EVENT_CHANNEL, ipcChannel } from '../channels';
+import { blobUrl, ipcError, type IpcReply, type MyriadPreloadApi, type SavedExport } from '../../common/preload-api';
+import { IPC_EVENT_CHANNEL, IPC_SAVE_EXPORT_CHANNEL, ipcChannel } from '../channels';
 
 /**
  * The part of ipcRenderer the preload uses. Taking it as a parameter keeps this file free of
@@ -14,6 +14,7 @@ export interface RendererIpc {
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
+const EXPORT_ID = /^[0-9a-f-]{36}$/;
 
 function isEventMessage(message: unknown): message is { event: EventName; payload: unknown } {
   return typeof message === 'object' && message !== null && 'event' in message && 'payload' in message;
@@ -24,19 +25,23 @@ function isEventMessage(message: unknown): message is { event: EventName; payloa
  * ipcRenderer, an IPC event object, or a channel name it could choose.
  */
 export function createPreloadApi(ipc: RendererIpc) {
+  async function invoke(channel: string, payload: unknown): Promise<unknown> {
+    let reply: IpcReply;
+    try {
+      reply = (await ipc.invoke(channel, payload)) as IpcReply;
+    } catch (err) {
+      throw ipcError(toWireError(err));
+    }
+    if (reply.ok) return reply.result;
+    throw ipcError(reply.error);
+  }
+
   const api = {
     async call(method: Method, params: unknown): Promise<unknown> {
       if (!(METHODS as readonly string[]).includes(method)) {
         throw ipcError({ code: 'INVALID_INPUT', message: `Unknown method: ${String(method)}. Use one of: ${METHODS.join(', ')}` });
       }
-      let reply: IpcReply;
-      try {
-        reply = (await ipc.invoke(ipcChannel(method), params)) as IpcReply;
-      } catch (err) {
-        throw ipcError(toWireError(err));
-      }
-      if (reply.ok) return reply.result;
-      throw ipcError(reply.error);
+      return invoke(ipcChannel(method), params);
     },
     on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
       if (!EVENT_NAMES.includes(event)) {
@@ -53,6 +58,12 @@ export function createPreloadApi(ipc: RendererIpc) {
     imageUrl(sha256: string): string {
       if (!SHA256.test(sha256)) throw new TypeError(`Not a sha256: ${String(sha256)}`);
       return blobUrl(sha256);
+    },
+    async saveExport(id: string): Promise<SavedExport> {
+      if (typeof id !== 'string' || !EXPORT_ID.test(id)) {
+        throw ipcError({ code: 'INVALID_INPUT', message: `Not an export id: ${String(id).slice(0, 80)}` });
+      }
+      return (await invoke(IPC_SAVE_EXPORT_CHANNEL, id)) as SavedExport;
     },
   } satisfies MyriadPreloadApi;
   return api;

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
 import type { ExportResult, HistoryFilter } from '../../common/api';
 import { StationError } from '../../common/errors';
@@ -9,6 +9,7 @@ import { auditHead } from '../../db/repositories/audit-log';
 import { firstAnswer, historySummary, iterateHistory, toHistoryRow, topFlagged } from '../../db/repositories/history';
 import { guarded } from '../../db/sqlite-errors';
 import type { BlobStore } from '../store/blob-store';
+import type { ExportStore } from '../store/export-store';
 import { writeCsv } from './csv';
 import { normaliseFilter } from './filter';
 import type { PdfRenderer } from './pdf-renderer';
@@ -27,6 +28,7 @@ export class ReportService {
     private readonly blobs: BlobStore,
     private readonly tmpDir: string,
     private readonly pdf: PdfRenderer,
+    private readonly exports: ExportStore,
   ) {}
 
   /** Streams the selection to `path` as CSV. @throws StationError('INVALID_INPUT') for a bad filter. */
@@ -68,18 +70,19 @@ export class ReportService {
     return { rows: input.summary.total, bytes: bytes.length };
   }
 
-  /** Writes the export into the blob store (for a download link) and returns where it is. */
+  /**
+   * Writes the export into the exports store (never the blob store: see ExportStore) and returns
+   * its id, which a supervisor's session downloads through its transport.
+   */
   async export(filter: HistoryFilter, format: 'csv' | 'pdf', user: string): Promise<ExportResult> {
     await mkdir(this.tmpDir, { recursive: true });
     const tmp = join(this.tmpDir, `export-${randomUUID()}.${format}`);
     try {
       const written = format === 'csv' ? await this.writeCsvFile(filter, tmp) : await this.writePdfFile(filter, tmp, user);
       const sha256 = await hashFile(tmp);
-      const path = join(this.blobs.root, this.blobs.relPathOf(sha256, '.bin'));
-      await mkdir(dirname(path), { recursive: true });
-      await rename(tmp, path);
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      return { format, path, fileName: `myriad-history-${stamp}.${format}`, sha256, rows: written.rows, bytes: (await stat(path)).size };
+      const stored = await this.exports.adopt(tmp, `myriad-history-${stamp}.${format}`);
+      return { format, id: stored.id, path: stored.path, fileName: stored.fileName, sha256, rows: written.rows, bytes: stored.bytes };
     } finally {
       await rm(tmp, { force: true });
     }

@@ -8,12 +8,13 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { EVENT_NAMES } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { IMAGE_TYPES, sniffImageType } from '../imaging/image-type';
+import { serveExport } from './export-download';
 import { handleMessage } from './rpc';
 import { SignInThrottle } from './sign-in-throttle';
 import { securityHeaders } from './security-headers';
 import type { StationHost } from './station-host';
 import { readStaticFile } from './static-files';
-import { createToken, hasValidToken, tokenCookie } from './token';
+import { createToken, hasTokenCookie, sameSecret, tokenCookie, tokenCookieName } from './token';
 
 /**
  * Room for the largest legal upload (24 MB of base64, common/api.ts FrameInput) plus its envelope.
@@ -37,12 +38,16 @@ export interface RunningServer {
   origin: string;
   port: number;
   token: string;
-  /** The page URL with the token: what `serve` prints. */
+  /** The cookie that carries the token (named after the port, see token.ts). */
+  cookieName: string;
+  /** The page URL with the token: what `serve` prints. Opening it trades the token for the cookie. */
   url: string;
   close(): Promise<void>;
 }
 
 const SHA256_PATH = /^\/blob\/([0-9a-f]{64})$/;
+const EXPORT_PATH = /^\/exports\/([^/]+)$/;
+const NO_TOKEN = 'Missing or wrong token: open the URL that `npm run serve` printed';
 
 function contentType(head: Buffer): string {
   const type = sniffImageType(head);
@@ -66,6 +71,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const maxMessageBytes = options.maxMessageBytes ?? MAX_MESSAGE_BYTES;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   let origin = '';
+  let port = 0;
   let allowedHosts: string[] = [];
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes * 2 });
@@ -78,8 +84,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }),
   );
 
-  function send(res: ServerResponse, status: number, body: string | Buffer, type: string, extra: Record<string, string> = {}) {
-    res.writeHead(status, { ...securityHeaders(origin), 'Content-Type': type, ...extra });
+  function send(res: ServerResponse, status: number, body: string | Buffer, type: string) {
+    res.writeHead(status, { ...securityHeaders(origin), 'Content-Type': type });
     res.end(body);
   }
 
@@ -106,23 +112,38 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     createReadStream(path).on('error', () => res.destroy()).pipe(res);
   }
 
+  /**
+   * The printed URL `/?token=...`: answered with a redirect to the same page without the token,
+   * setting the cookie, so the token leaves the address bar and the tab's history, and no later URL
+   * (assets, images, the socket) carries it.
+   * The fragment (`#/review`) survives: browsers keep it across a redirect that names none.
+   */
+  function tradeTokenForCookie(res: ServerResponse, url: URL) {
+    const rest = new URLSearchParams(url.searchParams);
+    rest.delete('token');
+    const query = rest.toString();
+    res.writeHead(303, { ...securityHeaders(origin), Location: query ? `/?${query}` : '/', 'Set-Cookie': tokenCookie(token, port) });
+    res.end();
+  }
+
   async function onRequest(req: IncomingMessage, res: ServerResponse) {
     if (!allowedHosts.includes(req.headers.host ?? '')) return text(res, 403, 'Unexpected Host header');
     const url = new URL(req.url ?? '/', origin);
     if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'Only GET is served');
-    if (!hasValidToken(req, url, token)) {
-      return text(res, 401, 'Missing or wrong token: open the URL that `npm run serve` printed');
-    }
+    const given = url.pathname === '/' ? url.searchParams.get('token') : null;
+    if (given !== null) return sameSecret(given, token) ? tradeTokenForCookie(res, url) : text(res, 401, NO_TOKEN);
+    if (!hasTokenCookie(req, port, token)) return text(res, 401, NO_TOKEN);
     const blob = SHA256_PATH.exec(url.pathname);
     if (blob) return serveBlob(res, blob[1] as string);
     if (url.pathname.startsWith('/blob/')) return text(res, 404, 'Blob URLs are /blob/<sha256>');
+    const exported = EXPORT_PATH.exec(url.pathname);
+    if (exported) return serveExport(options.host, req, res, exported[1] as string, securityHeaders(origin));
     const file = await readStaticFile(options.staticDir, url.pathname);
     if (!file) {
       if (url.pathname === '/') return text(res, 503, 'The renderer is not built: run `npm run build`');
       return text(res, 404, 'Not found');
     }
-    const cookie: Record<string, string> = url.pathname === '/' ? { 'Set-Cookie': tokenCookie(token) } : {};
-    send(res, 200, file.body, file.contentType, cookie);
+    send(res, 200, file.body, file.contentType);
   }
 
   function refuseUpgrade(socket: Duplex, status: number, reason: string) {
@@ -138,7 +159,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     const from = req.headers.origin;
     if (from !== undefined && !allowedHosts.some((h) => from === `http://${h}`)) return refuseUpgrade(socket, 403, 'Forbidden');
     if (url.pathname !== '/ws') return refuseUpgrade(socket, 404, 'Not Found');
-    if (!hasValidToken(req, url, token)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    // The page's socket carries the cookie like any same-origin request; a token in its URL is not read.
+    if (!hasTokenCookie(req, port, token)) return refuseUpgrade(socket, 401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
   }
 
@@ -184,7 +206,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${port}`;
   allowedHosts = [`127.0.0.1:${port}`, `localhost:${port}`];
 
@@ -192,6 +214,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     origin,
     port,
     token,
+    cookieName: tokenCookieName(port),
     url: `${origin}/?token=${token}`,
     async close() {
       for (const off of unsubscribers) off();

@@ -1,4 +1,5 @@
 import type { EventName, Events } from '../../common/api';
+import type { ExportFile } from '../store/export-store';
 
 /**
  * What the loopback server needs from the station host (host/station.ts). Kept as an interface so
@@ -15,4 +16,9 @@ export interface StationHost {
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   /** Absolute path of a stored blob; throws StationError('NOT_FOUND') when absent. */
   blobPath(sha256: string): string;
+  /**
+   * A finished History export, for the signed-in `session` when its role may export.
+   * @throws StationError('FORBIDDEN') for any other caller, StationError('NOT_FOUND') for an unknown id.
+   */
+  exportFile(id: string, session: string | undefined): Promise<ExportFile>;
 }

@@ -1,14 +1,26 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const TOKEN_COOKIE = 'myriad_token';
-
-/** A fresh secret per server run: 192 bits, URL-safe, so it can sit in a query string. */
+/** A fresh secret per server run: 192 bits, URL-safe, so it can sit in the printed URL's query. */
 export function createToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
-function sameSecret(given: string, expected: string): boolean {
+/**
+ * The cookie that carries the token after the first page load. Browsers send 127.0.0.1 cookies to
+ * every port of the machine, so each server reads only the cookie named after its own port: two
+ * stations (or another local app) on other ports neither replace nor satisfy it.
+ */
+export function tokenCookieName(port: number): string {
+  return `myriad_token_${port}`;
+}
+
+/** HttpOnly: page scripts never read it; SameSite=Strict: no other site's page sends it here. */
+export function tokenCookie(token: string, port: number): string {
+  return `${tokenCookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+}
+
+export function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given, 'utf8');
   const b = Buffer.from(expected, 'utf8');
   return a.length === b.length && timingSafeEqual(a, b);
@@ -24,14 +36,11 @@ function cookieValue(header: string | undefined, name: string): string | null {
 }
 
 /**
- * True when the request carries the run's token, in the `token` query parameter (the printed URL,
- * image URLs, the WebSocket URL) or in the cookie set when the page was first opened.
+ * True when the request carries this server's token cookie. A `token` query parameter is not
+ * accepted here: the printed URL's token is exchanged for the cookie once, on `/` (http-server.ts),
+ * so no other URL ever needs to carry it.
  */
-export function hasValidToken(req: IncomingMessage, url: URL, expected: string): boolean {
-  const candidates = [url.searchParams.get('token'), cookieValue(req.headers.cookie, TOKEN_COOKIE)];
-  return candidates.some((c) => c !== null && sameSecret(c, expected));
-}
-
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+export function hasTokenCookie(req: IncomingMessage, port: number, expected: string): boolean {
+  const given = cookieValue(req.headers.cookie, tokenCookieName(port));
+  return given !== null && sameSecret(given, expected);
 }

@@ -60,10 +60,14 @@ export class BlobStore {
     return null;
   }
 
-  /** Synchronous `find` for protocol handlers. @throws StationError('NOT_FOUND') when absent. */
+  /**
+   * The stored image for a blob URL (the `serve` route, Electron's blob protocol); synchronous for
+   * protocol handlers. Images only: a `.bin` left by an older version's export is not served.
+   * @throws StationError('NOT_FOUND') when absent.
+   */
   pathOf(sha256: string): string {
     if (!SHA256.test(sha256)) throw new StationError('INVALID_INPUT', `Not a sha256: ${sha256.slice(0, 80)}`);
-    for (const ext of BLOB_EXTENSIONS) {
+    for (const ext of IMAGE_EXTENSIONS) {
       const path = join(this.root, this.relPathOf(sha256, ext));
       if (existsSync(path)) return path;
     }
@@ -105,8 +109,10 @@ export class BlobStore {
   }
 }
 
-/** Extensions the station writes; `find` looks for these. */
-export const BLOB_EXTENSIONS = ['.png', '.jpg', '.bmp', '.tif', '.bin'] as const;
+/** Image extensions the station writes; blob URLs serve only these. */
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.bmp', '.tif'] as const;
+/** What `find` looks for: images, and `.bin` files that older versions wrote for exports. */
+export const BLOB_EXTENSIONS = [...IMAGE_EXTENSIONS, '.bin'] as const;
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -20,8 +20,8 @@ import { hasPdftotext } from '../support/pdftotext';
  * a good part the station operator proposes for the golden set, which leaves the recipe alone until
  * an engineer signed in on the Recipes screen confirms it and the recipe is refitted), a later
  * capture uses the new recipe version, the operator is refused the export by the host, and a
- * supervisor signed in at the station exports CSV and PDF, read back (pdftotext) and checked
- * against the database.
+ * supervisor signed in at the station exports and downloads CSV and PDF, read back (pdftotext) and
+ * checked against the database; signed out again, the download is refused.
  */
 const skip = e2eSkipReason() ?? (hasPdftotext() ? null : 'pdftotext (poppler-utils) is not installed');
 if (skip) console.warn(`Skipping the review/report browser test: ${skip}`);
@@ -51,15 +51,20 @@ function count(sql: string, ...args: unknown[]): number {
   }
 }
 
-/** Exports the History screen's current selection through its export button; returns the written file and its link. */
+/**
+ * Exports the History screen's current selection through its export button and downloads it as the
+ * user would (Chromium's download); returns the written file, the row count and the downloaded bytes.
+ */
 async function exportFromScreen(p: Page, format: 'csv' | 'pdf') {
   await p.getByTestId('export-format').selectOption(format);
   await p.getByTestId('export-button').click();
-  const link = p.locator(`[data-testid="export-link"][download$=".${format}"]`);
+  const link = p.locator(`[data-testid="export-link"][data-file-name$=".${format}"]`);
   await link.waitFor({ timeout: 120_000 });
   const path = (await link.getAttribute('data-path')) as string;
   const rows = Number(/\((\d+) inspections/.exec((await link.textContent()) ?? '')?.[1]);
-  const served = await link.evaluate(async (a: HTMLAnchorElement) => (await fetch(a.href)).arrayBuffer().then((b) => b.byteLength));
+  const [download] = await Promise.all([p.waitForEvent('download'), link.click()]);
+  expect(download.suggestedFilename()).toBe(await link.getAttribute('data-file-name'));
+  const served = await readFile(await download.path());
   return { path, rows, served };
 }
 
@@ -210,7 +215,7 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
     }
   }, 600_000);
 
-  it('shows counts and charts, refuses the operator an export, and a supervisor exports CSV and PDF that match the database', async () => {
+  it('shows counts and charts, refuses the operator an export, a supervisor exports and downloads CSV and PDF that match the database, and the operator is refused the download', async () => {
     await page.getByTestId('nav-history').click();
     const total = count('SELECT COUNT(*) AS n FROM inspections');
     await expect.poll(() => page.getByTestId('history-total').textContent()).toBe(String(total));
@@ -235,7 +240,7 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
     const csv = await exportFromScreen(page, 'csv');
     expect(csv.rows).toBe(total);
     const bytes = await readFile(csv.path);
-    expect(csv.served).toBe(bytes.length);
+    expect(csv.served.equals(bytes)).toBe(true);
     const text = bytes.toString('utf8');
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.slice(1).split('\r\n').filter((l) => l.length > 0);
@@ -257,6 +262,16 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
     expect(flaggedSection.length).toBeGreaterThan(20);
     // The model's first answers (definite "Yes"/"No" sentences) are printed next to the parts.
     expect(flaggedSection).toMatch(/\b(Yes|No)\b/);
+    expect(pdf.served.equals(await readFile(pdf.path))).toBe(true);
+
+    // Signed out, the station operator's session is refused the finished export by the host.
+    await page.getByTestId('account-signout').click();
+    await expect.poll(() => page.getByTestId('account-role').textContent()).toBe('operator');
+    const banners = page.locator('[data-testid="error-banner"][data-code="FORBIDDEN"]');
+    while ((await banners.count()) > 0) await banners.first().getByRole('button', { name: 'Dismiss' }).click();
+    await page.locator('[data-testid="export-link"]').click();
+    await expect.poll(() => banners.count()).toBe(1);
+    expect(await banners.locator('.error-message').textContent()).toBe('reports.export needs a supervisor; your role is operator');
     expect(pageErrors.filter((e) => !e.includes('FORBIDDEN') && !e.includes('403'))).toEqual([]);
   }, 300_000);
 });

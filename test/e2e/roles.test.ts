@@ -53,13 +53,12 @@ function query<T>(sql: string): T {
   }
 }
 
-/** A raw call from inside the page over its own WebSocket, as a tampered UI would send it. */
+/** A raw call from inside the page over its own WebSocket (the token cookie authorises it), as a tampered UI would send it. */
 function rawCall(p: Page, method: string, params: unknown, session: string | null): Promise<{ result?: unknown; error?: { code: string; message: string } }> {
   return p.evaluate(
     ({ method, params, session }) =>
       new Promise((resolve) => {
-        const token = new URLSearchParams(location.search).get('token') ?? '';
-        const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws?token=${encodeURIComponent(token)}`);
+        const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws`);
         ws.onopen = () => ws.send(JSON.stringify(session ? { id: 1, method, params, session } : { id: 1, method, params }));
         ws.onmessage = (e) => {
           resolve(JSON.parse(String(e.data)));

@@ -11,6 +11,7 @@ import { normaliseFilter } from '../../reports/filter';
 import { ReportService, unavailablePdf } from '../../reports/report-service';
 import { prng, SEED_OPERATORS, SEED_RECIPES, seedInspections } from '../../reports/seed-inspections';
 import { BlobStore } from '../../store/blob-store';
+import { ExportStore } from '../../store/export-store';
 import { parseArgs } from '../args';
 import type { Command } from '../command';
 import { writeJsonOut } from '../output';
@@ -135,7 +136,7 @@ async function measureExport(path: string, from: number, to: number, count: numb
   const start = from + (to - from) / 3;
   const filter = { from: new Date(start).toISOString(), to: new Date(start + span).toISOString() };
   const csvPath = join(dirname(path), 'export.csv');
-  const reports = new ReportService(path, new BlobStore(join(dirname(path), 'blobs')), join(dirname(path), 'tmp'), unavailablePdf());
+  const reports = new ReportService(path, new BlobStore(join(dirname(path), 'blobs')), join(dirname(path), 'tmp'), unavailablePdf(), new ExportStore(join(dirname(path), 'exports')));
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   let peak = rssBefore;

@@ -8,6 +8,7 @@ import { dataLayout } from '../../paths';
 import { ChromiumPdfRenderer } from '../../reports/pdf-renderer';
 import { ReportService } from '../../reports/report-service';
 import { BlobStore } from '../../store/blob-store';
+import { ExportStore } from '../../store/export-store';
 import { globalOptions, parseArgs, requireString } from '../args';
 import type { Command } from '../command';
 
@@ -47,7 +48,7 @@ export const command: Command = {
     if (!existsSync(layout.database)) throw new StationError('NOT_FOUND', `No station database at ${layout.database}; pass --data-dir`);
     // Brings an older database to this app's schema before the read-only report connection opens it.
     openDatabase(layout.database).close();
-    const reports = new ReportService(layout.database, new BlobStore(layout.blobs), layout.tmp, new ChromiumPdfRenderer());
+    const reports = new ReportService(layout.database, new BlobStore(layout.blobs), layout.tmp, new ChromiumPdfRenderer(), new ExportStore(layout.exports));
     const started = performance.now();
     const written =
       format === '.csv' ? await reports.writeCsvFile(filter, out) : await reports.writePdfFile(filter, out, `${userInfo().username} (cli)`);

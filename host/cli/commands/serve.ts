@@ -44,7 +44,8 @@ function waitForShutdown(): Promise<string> {
 
 /**
  * `serve`: the station host with the Inspect UI in a browser, on 127.0.0.1 only. Prints one line
- * with the page URL; its `token` is required by the page, the WebSocket and image URLs.
+ * with the page URL; opening it trades its `token` for the cookie that authorises the page, the
+ * WebSocket and image URLs (host/server/http-server.ts).
  */
 export const command: Command = {
   summary: 'the station host with the UI in a browser at http://127.0.0.1:PORT/',

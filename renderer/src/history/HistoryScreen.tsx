@@ -40,6 +40,7 @@ export function HistoryScreen({ client, connection }: Props) {
   const [format, setFormat] = useState<'csv' | 'pdf'>('csv');
   const [exporting, setExporting] = useState(false);
   const [exported, setExported] = useState<ExportResult | null>(null);
+  const [downloading, setDownloading] = useState(false);
 
   useEffect(() => {
     if (connection === 'open') client.call('recipes.list', {}).then(setRecipes, report);
@@ -70,6 +71,15 @@ export function HistoryScreen({ client, connection }: Props) {
       .then(setExported, report)
       .finally(() => setExporting(false));
   }, [client, applied, format, report]);
+
+  const download = useCallback(() => {
+    if (!exported) return;
+    setDownloading(true);
+    client
+      .downloadExport(exported)
+      .catch(report)
+      .finally(() => setDownloading(false));
+  }, [client, exported, report]);
 
   return (
     <div className="app">
@@ -124,9 +134,17 @@ export function HistoryScreen({ client, connection }: Props) {
             {exporting ? 'Exporting…' : 'Export'}
           </button>
           {exported && (
-            <a data-testid="export-link" data-path={exported.path} href={client.imageUrl(exported.sha256)} download={exported.fileName}>
+            <button
+              type="button"
+              className="link"
+              data-testid="export-link"
+              data-path={exported.path}
+              data-file-name={exported.fileName}
+              disabled={downloading}
+              onClick={download}
+            >
               Download {exported.fileName} ({exported.rows} inspections, {Math.ceil(exported.bytes / 1024)} KiB)
-            </a>
+            </button>
           )}
         </section>
         {page && <HistoryTable page={page} offset={offset} pageSize={PAGE} onOffset={setOffset} />}

@@ -15,5 +15,12 @@ export function createIpcClient(api: MyriadPreloadApi): StationClient {
       return api.on(event, listener);
     },
     imageUrl: (sha256) => api.imageUrl(sha256),
+    async downloadExport(file) {
+      try {
+        await api.saveExport(file.id);
+      } catch (err) {
+        throw stationErrorFromIpc(err);
+      }
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { EVENT_NAMES, type EventName, type Events, type Method, type Params, type Results, type StationClient } from '../../../common/api';
 import { StationError } from '../../../common/errors';
+import { fetchExport, saveWithBrowser, type SaveFile } from './export-download';
 import { toStationError } from './wire';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -9,10 +10,15 @@ export interface WsClientOptions {
   socketUrl: string;
   /** http://127.0.0.1:PORT */
   httpOrigin: string;
-  /** The run's token from the page URL; null when the page relies on the cookie. */
-  token: string | null;
-  /** Injected in tests (Node's `ws`); the browser's WebSocket otherwise. */
+  /**
+   * Injected in tests (Node's `ws` with the token cookie); the browser's WebSocket otherwise, which
+   * sends the HttpOnly token cookie by itself: no URL the page builds carries the token.
+   */
   WebSocketImpl?: typeof WebSocket;
+  /** Injected in tests; the browser's fetch (same origin: it sends the cookie) otherwise. */
+  fetchImpl?: typeof fetch;
+  /** Where a downloaded export goes; the browser's download otherwise. */
+  saveFile?: SaveFile;
   reconnectMs?: number;
 }
 
@@ -36,7 +42,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  */
 export function createWsClient(options: WsClientOptions): WsClient {
   const Impl = options.WebSocketImpl ?? WebSocket;
-  const url = options.token ? `${options.socketUrl}?token=${encodeURIComponent(options.token)}` : options.socketUrl;
   const pending = new Map<number, Pending>();
   const queue: string[] = [];
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
@@ -82,7 +87,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
 
   function connect() {
     setState('connecting');
-    const ws = new Impl(url);
+    const ws = new Impl(options.socketUrl);
     socket = ws;
     ws.addEventListener('open', () => {
       setState('open');
@@ -121,8 +126,11 @@ export function createWsClient(options: WsClientOptions): WsClient {
       return () => set.delete(listener as (payload: never) => void);
     },
     imageUrl(sha256: string): string {
-      const base = `${options.httpOrigin}/blob/${sha256}`;
-      return options.token ? `${base}?token=${encodeURIComponent(options.token)}` : base;
+      return `${options.httpOrigin}/blob/${sha256}`;
+    },
+    async downloadExport(file) {
+      const body = await fetchExport(options.fetchImpl ?? ((input, init) => fetch(input, init)), options.httpOrigin, file.id, session);
+      (options.saveFile ?? saveWithBrowser)(body, file.fileName);
     },
     onConnection(listener) {
       connectionListeners.add(listener);
@@ -136,11 +144,10 @@ export function createWsClient(options: WsClientOptions): WsClient {
   };
 }
 
-/** The client for a page served by `serve`: same origin, token from `?token=` (else the cookie). */
+/** The client for a page served by `serve`: same origin, authorised by the server's token cookie. */
 export function createBrowserWsClient(location: Location): WsClient {
-  const token = new URLSearchParams(location.search).get('token');
   const socketOrigin = location.origin.replace(/^http/, 'ws');
-  return createWsClient({ socketUrl: `${socketOrigin}/ws`, httpOrigin: location.origin, token });
+  return createWsClient({ socketUrl: `${socketOrigin}/ws`, httpOrigin: location.origin });
 }
 
 /** The session after a successful call: sign-in calls start one, sign-out ends it. */

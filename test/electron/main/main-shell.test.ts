@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { METHODS } from '../../../common/api';
-import { IPC_CALL_CHANNELS } from '../../../electron/channels';
+import { IPC_CALL_CHANNELS, IPC_SAVE_EXPORT_CHANNEL } from '../../../electron/channels';
 import { mainBuildOptions } from '../../../scripts/build-electron';
 import type { ElectronRecord, FakeWebContents } from '../support/fake-electron';
 
@@ -115,14 +115,21 @@ describe('Electron main process (recorded Electron API, real host)', () => {
     expect(cancelled).toEqual({ cancel: true });
   });
 
-  it('handles one IPC channel per api method and reaches the real host', async () => {
-    expect([...rec.ipcHandlers.keys()].sort()).toEqual(IPC_CALL_CHANNELS.map((c) => c.channel).sort());
-    expect(rec.ipcHandlers.size).toBe(METHODS.length);
+  it('handles one IPC channel per api method, plus saving an export, and reaches the real host', async () => {
+    expect([...rec.ipcHandlers.keys()].sort()).toEqual([...IPC_CALL_CHANNELS.map((c) => c.channel), IPC_SAVE_EXPORT_CHANNEL].sort());
+    expect(rec.ipcHandlers.size).toBe(METHODS.length + 1);
     const wc = rec.windows[0]!.webContents;
     const status = await rec.ipcHandlers.get('myriad:call:status.get')!(ipcEvent(wc, 'myriad-app://app/index.html'), {});
     expect(status).toMatchObject({ ok: true, result: { dataDir } });
     const bad = await rec.ipcHandlers.get('myriad:call:inspections.recent')!(ipcEvent(wc, 'myriad-app://app/index.html'), { limit: 0 });
     expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+  });
+
+  it('saves an export only for a window whose session may export', async () => {
+    const wc = rec.windows[0]!.webContents;
+    const save = rec.ipcHandlers.get(IPC_SAVE_EXPORT_CHANNEL)!;
+    const anonymous = await save(ipcEvent(wc, 'myriad-app://app/index.html'), '00000000-0000-4000-8000-000000000000');
+    expect(anonymous).toEqual({ ok: false, error: { code: 'FORBIDDEN', message: 'reports.export needs a supervisor; your role is operator' } });
   });
 
   it('refuses IPC from another webContents, a subframe or a foreign page', async () => {

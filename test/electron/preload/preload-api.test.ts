@@ -66,8 +66,15 @@ describe('preload API over IPC to the station host', () => {
     expect(new Set(IPC_CALL_CHANNELS.map((c) => c.channel)).size).toBe(METHODS.length);
   });
 
-  it('exposes only call, on and imageUrl', () => {
-    expect(Object.keys(wire(station).api).sort()).toEqual(['call', 'imageUrl', 'on']);
+  it('exposes only call, on, imageUrl and saveExport', () => {
+    expect(Object.keys(wire(station).api).sort()).toEqual(['call', 'imageUrl', 'on', 'saveExport']);
+  });
+
+  it('refuses to save anything but an export id without touching IPC', async () => {
+    const { api, invoked } = wire(station);
+    const err = await rejection(api.saveExport('../../station.db'));
+    expect(stationErrorFromIpc(err)).toMatchObject({ code: 'INVALID_INPUT', message: 'Not an export id: ../../station.db' });
+    expect(invoked).toEqual([]);
   });
 
   it('calls the host on the method channel and resolves with its result', async () => {

@@ -171,7 +171,7 @@ describe('roles checked through the WebSocket server', () => {
   }
 
   it('an operator is refused a threshold change; an engineer on the same socket gets a new version', async () => {
-    const ws = new WebSocket(`${server.origin.replace('http', 'ws')}/ws?token=${server.token}`, { headers: { origin: server.origin } });
+    const ws = new WebSocket(`${server.origin.replace('http', 'ws')}/ws`, { headers: { origin: server.origin, cookie: `${server.cookieName}=${server.token}` } });
     await new Promise((resolve, reject) => {
       ws.once('open', resolve);
       ws.once('error', reject);

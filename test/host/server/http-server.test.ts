@@ -9,6 +9,7 @@ import { ApiParams, type EventName, type Events, type Method } from '../../../co
 import { StationError } from '../../../common/errors';
 import { startServer, type RunningServer } from '../../../host/server/http-server';
 import type { StationHost } from '../../../host/server/station-host';
+import type { ExportFile } from '../../../host/store/export-store';
 
 /**
  * The server is a transport: these tests drive it with a small host that validates like the real
@@ -50,6 +51,11 @@ class RecordingHost implements StationHost {
     if (!path) throw new StationError('NOT_FOUND', `No blob ${sha256}`);
     return path;
   }
+
+  async exportFile(id: string): Promise<ExportFile> {
+    // The role rule lives in the real host (exports-route.test.ts); this host has no exports.
+    throw new StationError('NOT_FOUND', `No export with id ${id}`);
+  }
 }
 
 let dir: string;
@@ -64,7 +70,11 @@ function tinyPng(): Buffer {
   return PNG.sync.write(png);
 }
 
-async function connect(query = `?token=${server.token}`, headers: Record<string, string> = {}): Promise<WebSocket> {
+function cookie(of: RunningServer = server, token = of.token): string {
+  return `${of.cookieName}=${token}`;
+}
+
+async function connect(query = '', headers: Record<string, string> = { cookie: cookie() }): Promise<WebSocket> {
   const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws${query}`, { headers });
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -130,26 +140,59 @@ describe('http', () => {
     expect((err as StationError).message).toContain('--port');
   });
 
-  it('refuses the page without the token and serves it with a strict CSP and a cookie', async () => {
+  it('refuses the page without the token, trades the printed URL for a cookie and serves the page with a strict CSP', async () => {
     expect((await fetch(`${server.origin}/`)).status).toBe(401);
     expect((await fetch(`${server.origin}/?token=wrong${server.token}`)).status).toBe(401);
-    const res = await fetch(server.url);
+    const first = await fetch(server.url, { redirect: 'manual' });
+    expect(first.status).toBe(303);
+    expect(first.headers.get('location')).toBe('/');
+    expect(first.headers.get('set-cookie')).toBe(`myriad_token_${server.port}=${server.token}; Path=/; HttpOnly; SameSite=Strict`);
+    const res = await fetch(`${server.origin}/`, { headers: { cookie: cookie() } });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('Myriad Station');
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toContain('unsafe-eval');
-    expect(res.headers.get('set-cookie')).toContain('HttpOnly');
+  });
+
+  it('keeps the rest of the printed query when it strips the token', async () => {
+    const res = await fetch(`${server.origin}/?recipe=bottle&token=${server.token}&camera=folder%3A%2Fdata`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/?recipe=bottle&camera=folder%3A%2Fdata');
+  });
+
+  it('accepts the token only as the cookie named after its own port, never in another URL', async () => {
+    expect(server.cookieName).toBe(`myriad_token_${server.port}`);
+    expect((await fetch(`${server.origin}/assets/app.js?token=${server.token}`)).status).toBe(401);
+    expect((await fetch(`${server.origin}/blob/${pngSha}?token=${server.token}`)).status).toBe(401);
+    expect((await fetch(`${server.origin}/assets/app.js`, { headers: { cookie: `myriad_token=${server.token}` } })).status).toBe(401);
+    expect((await fetch(`${server.origin}/assets/app.js`, { headers: { cookie: cookie() } })).status).toBe(200);
+  });
+
+  it('does not accept the cookie of a server on another port, nor its token', async () => {
+    const other = await startServer({ host, staticDir: join(dir, 'static'), port: 0, log: () => {} });
+    try {
+      expect(other.cookieName).not.toBe(server.cookieName);
+      // Browsers send every 127.0.0.1 cookie to every port: the other station's cookie arrives here too.
+      const both = `${cookie(other)}; ${cookie()}`;
+      expect((await fetch(`${server.origin}/assets/app.js`, { headers: { cookie: cookie(other) } })).status).toBe(401);
+      expect((await fetch(`${server.origin}/assets/app.js`, { headers: { cookie: cookie(server, other.token) } })).status).toBe(401);
+      expect((await fetch(`${server.origin}/assets/app.js`, { headers: { cookie: both } })).status).toBe(200);
+      expect((await fetch(`${other.origin}/assets/app.js`, { headers: { cookie: cookie(server) } })).status).toBe(401);
+      expect((await fetch(`${other.origin}/assets/app.js`, { headers: { cookie: both } })).status).toBe(200);
+      expect(await upgradeStatus('', { cookie: cookie(other) })).toBe(401);
+    } finally {
+      await other.close();
+    }
   });
 
   it('accepts the cookie for assets and refuses paths outside the renderer', async () => {
-    const cookie = `myriad_token=${server.token}`;
-    const asset = await fetch(`${server.origin}/assets/app.js`, { headers: { cookie } });
+    const asset = await fetch(`${server.origin}/assets/app.js`, { headers: { cookie: cookie() } });
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toContain('javascript');
     expect((await fetch(`${server.origin}/assets/app.js`)).status).toBe(401);
-    const escape = await fetch(`${server.origin}/%2e%2e/secret.txt`, { headers: { cookie } });
+    const escape = await fetch(`${server.origin}/%2e%2e/secret.txt`, { headers: { cookie: cookie() } });
     expect(escape.status).toBe(404);
   });
 
@@ -166,27 +209,30 @@ describe('http', () => {
     expect(status).toBe(403);
   });
 
-  it('serves blobs only with the token', async () => {
+  it('serves blobs only with the token cookie', async () => {
+    const withCookie = { headers: { cookie: cookie() } };
     expect((await fetch(`${server.origin}/blob/${pngSha}`)).status).toBe(401);
-    expect((await fetch(`${server.origin}/blob/${pngSha}?token=nope`)).status).toBe(401);
-    const res = await fetch(`${server.origin}/blob/${pngSha}?token=${server.token}`);
+    expect((await fetch(`${server.origin}/blob/${pngSha}`, { headers: { cookie: cookie(server, 'nope') } })).status).toBe(401);
+    const res = await fetch(`${server.origin}/blob/${pngSha}`, withCookie);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await res.arrayBuffer()).equals(pngBytes)).toBe(true);
-    expect((await fetch(`${server.origin}/blob/${'0'.repeat(64)}?token=${server.token}`)).status).toBe(404);
-    expect((await fetch(`${server.origin}/blob/..%2fsecret.txt?token=${server.token}`)).status).toBe(404);
+    expect((await fetch(`${server.origin}/blob/${'0'.repeat(64)}`, withCookie)).status).toBe(404);
+    expect((await fetch(`${server.origin}/blob/..%2fsecret.txt`, withCookie)).status).toBe(404);
   });
 });
 
 describe('websocket', () => {
-  it('refuses an upgrade without the token, with a wrong token or from a foreign origin', async () => {
+  it('refuses an upgrade without the token cookie, with a wrong one, with the token in its URL or from a foreign origin', async () => {
     expect(await upgradeStatus('')).toBe(401);
-    expect(await upgradeStatus('?token=abc')).toBe(401);
-    expect(await upgradeStatus(`?token=${server.token}`, { origin: 'http://evil.example' })).toBe(403);
+    expect(await upgradeStatus('', { cookie: cookie(server, 'abc') })).toBe(401);
+    expect(await upgradeStatus(`?token=${server.token}`)).toBe(401);
+    expect(await upgradeStatus('', { cookie: cookie(), origin: 'http://evil.example' })).toBe(403);
+    expect(await upgradeStatus('', { cookie: cookie(), host: `evil.example:${server.port}` })).toBe(403);
   });
 
   it('relays a valid call and returns its result under the same id', async () => {
-    const ws = await connect('', { origin: server.origin, cookie: `myriad_token=${server.token}` });
+    const ws = await connect('', { origin: server.origin, cookie: cookie() });
     const reply = await request(ws, { id: 7, method: 'status.get', params: {} });
     expect(reply).toEqual({ id: 7, result: { echo: 'status.get' } });
     ws.close();

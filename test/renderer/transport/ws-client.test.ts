@@ -1,13 +1,14 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { ApiParams, type EventName, type Events, type Method } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import { startServer, type RunningServer } from '../../../host/server/http-server';
 import type { StationHost } from '../../../host/server/station-host';
+import type { ExportFile } from '../../../host/store/export-store';
 import { createWsClient, type WsClient } from '../../../renderer/src/transport/ws-client';
+import { webSocketWithCookie } from '../../support/cookie-websocket';
 
 /** Host with a few canned answers; the client and the server under test are the real ones. */
 class CannedHost implements StationHost {
@@ -16,6 +17,7 @@ class CannedHost implements StationHost {
     ApiParams[method as Method].parse(params);
     if (method === 'camera.open') return new Promise(() => undefined);
     if (method === 'inspections.get') throw new StationError('NOT_FOUND', 'No inspection abc');
+    if (method === 'auth.login') return { token: SUPERVISOR_SESSION, user: 'sam', role: 'supervisor', idleLockMs: 60_000 };
     if (method === 'dialog.cancel') {
       this.emit('dialog.token', { inspectionId: 'i', turnId: 't', delta: 'Yes' });
       return { cancelled: true };
@@ -35,7 +37,17 @@ class CannedHost implements StationHost {
   blobPath(sha256: string): string {
     throw new StationError('NOT_FOUND', `No blob ${sha256}`);
   }
+  async exportFile(id: string, session: string | undefined): Promise<ExportFile> {
+    if (session !== SUPERVISOR_SESSION) throw new StationError('FORBIDDEN', 'reports.export needs a supervisor; your role is operator');
+    if (id !== EXPORT_ID) throw new StationError('NOT_FOUND', `No export with id ${id}`);
+    return { id, path: join(dir, 'export.csv'), fileName: 'myriad-history.csv', contentType: 'text/csv; charset=utf-8', bytes: EXPORT_BODY.length };
+  }
 }
+
+const SUPERVISOR_SESSION = 'sup-session';
+const EXPORT_ID = '0b7c6a4e-1d2f-4a5b-8c9d-0e1f2a3b4c5d';
+const EXPORT_BODY = 'inspection_id,verdict\r\nabc,fail\r\n';
+const saved: Array<{ text: string; fileName: string }> = [];
 
 let dir: string;
 let server: RunningServer;
@@ -43,12 +55,16 @@ let client: WsClient;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'myriad-wsclient-'));
+  await writeFile(join(dir, 'export.csv'), EXPORT_BODY);
   server = await startServer({ host: new CannedHost(), staticDir: dir, port: 0, log: () => {} });
+  const cookie = `${server.cookieName}=${server.token}`;
   client = createWsClient({
     socketUrl: `ws://127.0.0.1:${server.port}/ws`,
     httpOrigin: server.origin,
-    token: server.token,
-    WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketImpl: webSocketWithCookie(cookie),
+    // Node's fetch keeps no cookie jar: add the cookie a browser would send.
+    fetchImpl: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie } }),
+    saveFile: (body, fileName) => void body.text().then((text) => saved.push({ text, fileName })),
     reconnectMs: 50,
   });
 });
@@ -107,8 +123,20 @@ describe('ws-client', () => {
     off();
   });
 
-  it('builds blob URLs carrying the token', () => {
+  it('builds blob URLs without the token: the cookie authorises them', () => {
     const sha = 'a'.repeat(64);
-    expect(client.imageUrl(sha)).toBe(`${server.origin}/blob/${sha}?token=${encodeURIComponent(server.token)}`);
+    expect(client.imageUrl(sha)).toBe(`${server.origin}/blob/${sha}`);
+  });
+
+  it('downloads an export with the signed-in session and keeps the host code of a refusal', async () => {
+    const anonymous = await client.downloadExport({ id: EXPORT_ID, fileName: 'x.csv' }).catch((e: unknown) => e);
+    expect(anonymous).toBeInstanceOf(StationError);
+    expect(anonymous).toMatchObject({ code: 'FORBIDDEN', message: 'reports.export needs a supervisor; your role is operator' });
+    await client.call('auth.login', { name: 'sam', password: 'supervisor-pass-1' });
+    await client.downloadExport({ id: EXPORT_ID, fileName: 'myriad-history.csv' });
+    await expect.poll(() => saved).toEqual([{ text: EXPORT_BODY, fileName: 'myriad-history.csv' }]);
+    const missing = await client.downloadExport({ id: '1b7c6a4e-1d2f-4a5b-8c9d-0e1f2a3b4c5d', fileName: 'x.csv' }).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ code: 'NOT_FOUND' });
+    await client.call('auth.logout', {});
   });
 });

@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import type { EventName, Events } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import { startServer, type RunningServer } from '../../../host/server/http-server';
 import type { StationHost } from '../../../host/server/station-host';
 import { createWsClient, type WsClient } from '../../../renderer/src/transport/ws-client';
+import { webSocketWithCookie } from '../../support/cookie-websocket';
 
 /** Records the session each call arrived with; signs in with a fixed token. */
 class SessionHost implements StationHost {
@@ -25,6 +25,9 @@ class SessionHost implements StationHost {
   blobPath(sha256: string): string {
     throw new StationError('NOT_FOUND', `No blob ${sha256}`);
   }
+  async exportFile(id: string): Promise<never> {
+    throw new StationError('NOT_FOUND', `No export ${id}`);
+  }
 }
 
 let dir: string;
@@ -38,8 +41,7 @@ beforeAll(async () => {
   client = createWsClient({
     socketUrl: `ws://127.0.0.1:${server.port}/ws`,
     httpOrigin: server.origin,
-    token: server.token,
-    WebSocketImpl: WebSocket as unknown as typeof globalThis.WebSocket,
+    WebSocketImpl: webSocketWithCookie(`${server.cookieName}=${server.token}`),
   });
 });
 
