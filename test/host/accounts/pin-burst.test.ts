@@ -2,9 +2,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { startServer, type RunningServer } from '../../../host/server/http-server';
 import type { Station } from '../../../host/station';
+import { openStationSocket } from '../../support/station-socket';
 import { stationWithUsers } from './users-fixture';
 
 /**
@@ -81,11 +81,7 @@ describe('a burst of PIN tries down one WebSocket', () => {
 
   it('answers most tries from the connection throttle before any hashing, and never with a session', async () => {
     const name = await newAdmin();
-    const ws = new WebSocket(`${server.origin.replace('http', 'ws')}/ws?token=${server.token}`, { headers: { origin: server.origin } });
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
+    const ws = await openStationSocket(server);
     const pins = [...WRONG, RIGHT];
     const replies = new Map<number, { result?: { role?: string }; error?: { message: string } }>();
     const done = new Promise<void>((resolve) => {

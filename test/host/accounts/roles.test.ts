@@ -9,6 +9,7 @@ import { shiftEnd } from '../../../host/accounts/shifts';
 import { addInstruction } from '../../../host/recipes/instruction-changes';
 import { startServer, type RunningServer } from '../../../host/server/http-server';
 import type { Station } from '../../../host/station';
+import { openStationSocket } from '../../support/station-socket';
 import { PASSWORDS, stationWithUsers } from './users-fixture';
 
 let station: Station;
@@ -171,11 +172,7 @@ describe('roles checked through the WebSocket server', () => {
   }
 
   it('an operator is refused a threshold change; an engineer on the same socket gets a new version', async () => {
-    const ws = new WebSocket(`${server.origin.replace('http', 'ws')}/ws`, { headers: { origin: server.origin, cookie: `${server.cookieName}=${server.token}` } });
-    await new Promise((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
+    const ws = await openStationSocket(server);
     try {
       const before = versions();
       const anon = await rpc(ws, 1, 'recipes.setBand', { recipe: 'bracket', band: { t1: 0.2, t2: 0.8 } });

@@ -2,12 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import type { Results } from '../../../common/api';
 import { startServer, type RunningServer } from '../../../host/server/http-server';
 import { openStation, type Station } from '../../../host/station';
 import { writeGoldenFolder } from '../fixtures/images';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
+import { openStationSocket } from '../../support/station-socket';
 
 /**
  * Camera sessions over the real loopback server and the real host: each WebSocket is a connection,
@@ -26,11 +26,7 @@ interface Client {
 }
 
 async function connect(): Promise<Client> {
-  const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`);
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
+  const ws = await openStationSocket(server);
   let nextId = 1;
   const waiting = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
   ws.on('message', (data) => {
