@@ -7,6 +7,7 @@ import * as m004 from './migrations/004-history-rollups';
 import * as m005 from './migrations/005-instruction-scopes';
 import * as m006 from './migrations/006-summary-rollups';
 import * as m007 from './migrations/007-operator-summary-rollups';
+import * as m009 from './migrations/009-answer-flags';
 
 /**
  * The one list of schema migrations (STYLE.md 9, the Signal way): numbered, versions only go up,
@@ -26,6 +27,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'instruction-scopes', up: m005.up },
   { version: 6, name: 'summary-rollups', up: m006.up },
   { version: 7, name: 'operator-summary-rollups', up: m007.up },
+  // Version 8 is another branch's (golden proposals); versions need only go up, not be contiguous.
+  { version: 9, name: 'answer-flags', up: m009.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
