@@ -114,6 +114,8 @@ export const ApiParams = {
   'dialog.ask': z.strictObject({ inspectionId: z.string().min(1).max(64), question: operatorText }),
   'dialog.cancel': z.strictObject({ turnId: z.string().min(1).max(64) }),
   'instructions.list': z.strictObject({ recipe: recipeName }),
+  /** The room the recipe's instructions leave, and what `draft` would take of it (the Instructions panel, as the operator types). */
+  'instructions.room': z.strictObject({ recipe: recipeName, draft: z.string().max(MAX_PROMPT_CHARS, `text is longer than ${MAX_PROMPT_CHARS} characters`).optional() }),
   'instructions.add': z.strictObject({ recipe: recipeName, text: operatorText }),
   'instructions.remove': z.strictObject({ id: z.string().min(1).max(64) }),
   'inspections.recent': z.strictObject({ limit: z.number().int().min(1).max(200) }),
@@ -240,6 +242,41 @@ export interface DialogTurn {
   text: string;
   createdAt: string;
   model: string | null;
+  /** Instructions this answer did not apply because they did not fit the dialog model's budget; absent when none. */
+  instructionsLeftOut?: string[];
+}
+
+/**
+ * How much instruction text the dialog model honours, in its own tokens: one instruction at most
+ * `perInstruction`, all of a recipe's together at most `total`.
+ */
+export interface InstructionRoom {
+  unit: 'tokens';
+  total: number;
+  perInstruction: number;
+  /** Taken by the recipe's active instructions. */
+  used: number;
+  left: number;
+  /** What the draft would take and whether it fits; null without a draft. */
+  draft: { cost: number; fits: boolean } | null;
+}
+
+export const INSPECTION_FLAG_KINDS = ['answer-contradicts-verdict', 'answer-interrupted'] as const;
+export type InspectionFlagKind = (typeof INSPECTION_FLAG_KINDS)[number];
+
+/**
+ * Something the first answer showed about an inspection, recorded after it: an answer whose Yes/No
+ * contradicts the verdict (the part goes to REVIEW), or none because the station stopped while it
+ * was being written. Each flag holds the verdict in force before and after it.
+ */
+export interface InspectionFlag {
+  kind: InspectionFlagKind;
+  reason: string;
+  verdictBefore: Verdict;
+  verdict: Verdict;
+  /** The answer flagged; null for an interrupted one. */
+  turnId: string | null;
+  createdAt: string;
 }
 
 export interface InspectionTimings {
@@ -256,6 +293,7 @@ export interface InspectionRecord {
   id: string;
   recipe: string;
   recipeVersion: number;
+  /** The verdict in force: the band's, unless a flag changed it (then `flags` says why). */
   verdict: Verdict;
   /** Image score on the recipe's normalised scale (decision threshold = 0.5). */
   score: number;
@@ -271,6 +309,8 @@ export interface InspectionRecord {
   instructions: string[];
   dialog: DialogTurn[];
   timings: InspectionTimings;
+  /** Oldest first; the newest one's `verdict` is `verdict`. */
+  flags: InspectionFlag[];
 }
 
 export interface InspectionSummary {
@@ -281,6 +321,7 @@ export interface InspectionSummary {
   imageSha256: string;
   mapSha256: string;
   createdAt: string;
+  flags: InspectionFlagKind[];
 }
 
 /** A flagged inspection waiting for a decision. */
@@ -295,6 +336,8 @@ export interface ReviewQueueItem {
   mapSha256: string;
   operator: string;
   createdAt: string;
+  /** Why the part waits beyond its score, e.g. an answer that contradicted its verdict. */
+  flags: Array<Pick<InspectionFlag, 'kind' | 'reason'>>;
 }
 
 export interface ReviewQueuePage {
@@ -398,6 +441,7 @@ export interface HistoryRow {
   reviewedAt: string | null;
   imageSha256: string;
   mapSha256: string;
+  flags: InspectionFlagKind[];
 }
 
 export interface HistoryPage {
@@ -442,6 +486,8 @@ export interface Results {
   'dialog.ask': { turnId: string; question: DialogTurn };
   'dialog.cancel': { cancelled: boolean };
   'instructions.list': Instruction[];
+  /** null when the station knows no budget (no dialog model tokenizer at all): only the character limit applies. */
+  'instructions.room': InstructionRoom | null;
   'instructions.add': Instruction;
   'instructions.remove': Instruction;
   'inspections.recent': InspectionSummary[];
@@ -586,8 +632,8 @@ export interface ReplayResult {
 export interface Events {
   /** One more piece of a streamed answer. */
   'dialog.token': { inspectionId: string; turnId: string; delta: string };
-  /** The answer is complete and recorded. */
-  'dialog.done': { inspectionId: string; turnId: string; turn: DialogTurn };
+  /** The answer is complete and recorded; `flag` when it contradicted the verdict (now REVIEW). */
+  'dialog.done': { inspectionId: string; turnId: string; turn: DialogTurn; flag?: InspectionFlag };
   'dialog.error': { inspectionId: string; turnId: string; code: string; message: string };
   'host.warning': { message: string };
 }

@@ -8,6 +8,7 @@ import * as m005 from './migrations/005-instruction-scopes';
 import * as m006 from './migrations/006-summary-rollups';
 import * as m007 from './migrations/007-operator-summary-rollups';
 import * as m008 from './migrations/008-golden-proposals';
+import * as m009 from './migrations/009-answer-flags';
 
 /**
  * The one list of schema migrations (STYLE.md 9, the Signal way): numbered, versions only go up,
@@ -28,6 +29,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'summary-rollups', up: m006.up },
   { version: 7, name: 'operator-summary-rollups', up: m007.up },
   { version: 8, name: 'golden-proposals', up: m008.up },
+  { version: 9, name: 'answer-flags', up: m009.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -27,8 +27,11 @@ import { DialogService } from './inspection/dialog-service';
 import { GoldenChecks } from './inspection/golden-checks';
 import { frameBytes } from './inspection/frame-source';
 import { InspectionPipeline } from './inspection/inspection-pipeline';
+import { markInterruptedAnswers, thisProcess } from './inspection/interrupted-answers';
 import type { DialogModel } from './lmm/dialog-model';
+import { instructionRoom, type InstructionBudget } from './lmm/instruction-budget';
 import { loadDialogModel } from './lmm/load-dialog-model';
+import { readInstructionBudget } from './lmm/myriad-s/instruction-budget';
 import { listModels } from './models/store';
 import { dataLayout, type DataLayout } from './paths';
 import { noExpertBackend, type ExpertBackend } from './recipes/expert-backend';
@@ -53,6 +56,11 @@ export interface StationOptions {
   /** A dialog model to use as is; default: Myriad-S from `lmmDir` when valid, else the expert narrator. */
   dialogModel?: DialogModel;
   lmmDir?: string | null;
+  /**
+   * The instruction budget; default: the dialog model's own, else the shipped Myriad-S export's (so
+   * a narrator station accepts what Myriad-S can honour), else none (only the character limit).
+   */
+  instructionBudget?: InstructionBudget | null;
   /**
    * Extra sources listed by camera.sources (`folder:DIR`, `file:IMAGE`); given by whoever starts the
    * host, so their folders (files) are allowed camera roots for its lifetime.
@@ -112,6 +120,14 @@ export async function openStation(options: StationOptions): Promise<Station> {
     const dialogModel =
       options.dialogModel ?? (await loadDialogModel(options.lmmDir === undefined ? existingDir(DEFAULT_LMM_DIR) : options.lmmDir)).model;
     const station = new Station(db, layout, options, dialogModel);
+    // Before any new answer starts: answers a killed process owed are marked now, not silently lost.
+    // A database busy or full right now must not stop the station; the next start tries again.
+    try {
+      markInterruptedAnswers(db);
+    } catch (err) {
+      if (!(err instanceof StationError)) throw err;
+      process.stderr.write(`warning: could not mark interrupted answers (the next start tries again): ${err.message}\n`);
+    }
     // Temp files of writes killed by a crash; in the background so start-up does not wait on a scan.
     station.blobs.sweepStaleTemp().catch((err: unknown) => {
       process.stderr.write(`warning: could not clean up temp files in ${layout.blobs}: ${String(err)}\n`);
@@ -139,6 +155,7 @@ export class Station implements StationHost {
   private readonly handlers: Handlers;
   private readonly device: DeviceName;
   private readonly goldenChecks: GoldenChecks | null;
+  private readonly budget: InstructionBudget | null;
   /** recipes.prepare calls in flight: close waits for them before it releases the models they use. */
   private readonly preparing = new Set<Promise<unknown>>();
   private readonly anchor: AnchorKeeper;
@@ -154,7 +171,8 @@ export class Station implements StationHost {
     this.blobs = new BlobStore(layout.blobs, options.writeFile ?? writeFileAtomic);
     this.exports = new ExportStore(layout.exports);
     const experts = options.experts ?? onnxExpertBackend({ dataDir: layout.root, device: this.device });
-    this.recipes = new RecipeService(db, this.blobs, layout.recipes, experts);
+    this.budget = options.instructionBudget !== undefined ? options.instructionBudget : (dialogModel.instructionBudget ?? shippedBudget());
+    this.recipes = new RecipeService(db, this.blobs, layout.recipes, experts, this.budget);
     const cameraSources = options.cameraSources ?? [];
     this.cameraRoots = new CameraRoots(layout.cameraRoots, startupCameraRoots(cameraSources));
     this.cameras = new CameraSessions(this.blobs, this.cameraRoots, cameraSources, {
@@ -175,8 +193,9 @@ export class Station implements StationHost {
         instructions: [...new Set([...inspection.instructions, ...this.recipes.instructions(inspection.recipe).map((i) => i.text)])],
       }),
       goldenChecks ? (inspection) => goldenChecks.forRecipe(inspection.recipeId, inspection.recipe) : null,
+      this.budget,
     );
-    this.pipeline = new InspectionPipeline(db, this.blobs, this.recipes, this.dialog);
+    this.pipeline = new InspectionPipeline(db, this.blobs, this.recipes, this.dialog, this.budget, thisProcess());
     this.golden = new GoldenProposals(db, this.recipes);
     this.reviews = new ReviewService(db, this.pipeline, this.recipes, this.golden);
     this.reports = new ReportService(layout.database, this.blobs, layout.tmp, options.pdfRenderer ?? new ChromiumPdfRenderer(), this.exports);
@@ -311,7 +330,11 @@ export class Station implements StationHost {
       },
       'dialog.cancel': async (p) => ({ cancelled: this.dialog.cancel(p.turnId) }),
       'instructions.list': async (p) => this.recipes.instructions(p.recipe),
-      'instructions.add': async (p, ctx) => addInstruction(this.db, p.recipe, p.text, ctx),
+      'instructions.room': async (p) => {
+        const standing = this.recipes.instructions(p.recipe).map((i) => i.text);
+        return this.budget ? instructionRoom(this.budget, standing, p.draft) : null;
+      },
+      'instructions.add': async (p, ctx) => addInstruction(this.db, p.recipe, p.text, ctx, new Date(), undefined, this.budget),
       'instructions.remove': async (p, ctx) => {
         checkMayEndInstruction(this.db, p.id, ctx);
         return removeInstruction(this.db, this.recipes, p.id, ctx);
@@ -355,6 +378,16 @@ function startupCameraRoots(specs: readonly string[]): string[] {
 
 function fileSize(path: string): number {
   return existsSync(path) ? statSync(path).size : 0;
+}
+
+/** The shipped export's budget, read from its config.json and tokenizer; null when it is absent or damaged. */
+function shippedBudget(): InstructionBudget | null {
+  try {
+    return readInstructionBudget(DEFAULT_LMM_DIR);
+  } catch (err) {
+    if (err instanceof StationError) return null;
+    throw err;
+  }
 }
 
 function existingDir(path: string): string | null {

@@ -13,6 +13,8 @@ export interface NewTurn {
   firstTokenMs: number | null;
   totalMs: number | null;
   at: string;
+  /** Instructions the answer could not apply (schema 9); empty or absent when none were left out. */
+  instructionsLeftOut?: readonly string[];
 }
 
 interface Row {
@@ -22,18 +24,24 @@ interface Row {
   text: string;
   model: string | null;
   created_at: string;
+  instructions_left_out_json: string | null;
 }
 
 function fromRow(r: Row): DialogTurn {
-  return { id: r.id, inspectionId: r.inspection_id, role: r.role, text: r.text, createdAt: r.created_at, model: r.model };
+  const turn: DialogTurn = { id: r.id, inspectionId: r.inspection_id, role: r.role, text: r.text, createdAt: r.created_at, model: r.model };
+  if (r.instructions_left_out_json !== null) turn.instructionsLeftOut = JSON.parse(r.instructions_left_out_json) as string[];
+  return turn;
 }
 
 export function insertTurn(db: Db, t: NewTurn): DialogTurn {
+  const leftOut = t.instructionsLeftOut && t.instructionsLeftOut.length > 0 ? [...t.instructionsLeftOut] : null;
   db.prepare(
-    `INSERT INTO dialog_turns (id, inspection_id, role, text, model, status, first_token_ms, total_ms, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(t.id, t.inspectionId, t.role, t.text, t.model, t.status, t.firstTokenMs, t.totalMs, t.at);
-  return { id: t.id, inspectionId: t.inspectionId, role: t.role, text: t.text, createdAt: t.at, model: t.model };
+    `INSERT INTO dialog_turns (id, inspection_id, role, text, model, status, first_token_ms, total_ms, created_at, instructions_left_out_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(t.id, t.inspectionId, t.role, t.text, t.model, t.status, t.firstTokenMs, t.totalMs, t.at, leftOut && JSON.stringify(leftOut));
+  const turn: DialogTurn = { id: t.id, inspectionId: t.inspectionId, role: t.role, text: t.text, createdAt: t.at, model: t.model };
+  if (leftOut) turn.instructionsLeftOut = leftOut;
+  return turn;
 }
 
 /** Turns of an inspection in order; `onlyDone` leaves out cancelled and failed answers (model history). */

@@ -1,9 +1,12 @@
 import type { HistoryFilter, HistoryRow, HistorySummary, ReviewCursor, ReviewDecision, ReviewQueueItem, Verdict } from '../../common/api';
 import type { Db } from '../open';
+import { FLAG_KINDS, VERDICT_IN_FORCE, flagKinds, isFlagKind, verdictInForceIs } from './verdict-in-force';
 
 /**
  * History and review-queue reads. Filters become one parameterised WHERE clause over inspections
  * joined with the decision in force (`latest_reviews`); the indexes of migration 2 serve each filter.
+ * A row's verdict is the one in force (verdict-in-force.ts): a part that a flag sent to REVIEW is
+ * filtered, listed and counted as REVIEW.
  * Times in the filter must already be normalised to UTC `toISOString()` form, the form stored.
  */
 export interface SqlWhere {
@@ -18,14 +21,20 @@ export function needsReview(f: HistoryFilter): boolean {
 
 /**
  * `timeColumn` lets a query over reviewed rows range over `lr.inspection_created_at` (the same
- * instant) so SQLite can use the small table's index.
+ * instant) so SQLite can use the small table's index. `verdicts: 'recorded'` filters on the
+ * inspection's own verdict column (countRows corrects it by the flags).
  */
-export function historyWhere(f: HistoryFilter, timeColumn = 'i.created_at'): SqlWhere {
+export function historyWhere(f: HistoryFilter, timeColumn = 'i.created_at', verdicts: 'in-force' | 'recorded' = 'in-force'): SqlWhere {
   const w = conditions();
   w.add(`${timeColumn} >= ?`, f.from);
   w.add(`${timeColumn} < ?`, f.to);
   w.add('i.recipe_id IN (SELECT id FROM recipes WHERE name = ?)', f.recipe);
-  w.add('i.verdict = ?', f.verdict);
+  if (f.verdict !== undefined && verdicts === 'recorded') w.add('i.verdict = ?', f.verdict);
+  else if (f.verdict !== undefined) {
+    const v = verdictInForceIs(f.verdict);
+    w.parts.push(v.sql);
+    w.args.push(...v.args);
+  }
   if (f.decision === 'none') w.parts.push('lr.inspection_id IS NULL');
   else w.add('lr.decision = ?', f.decision);
   w.add('lr.defect_type = ?', f.defectType);
@@ -83,10 +92,11 @@ export interface HistoryDbRow {
   reviewed_at: string | null;
   image_sha256: string;
   map_sha256: string;
+  flags: string | null;
 }
 
-const ROW_COLUMNS = `i.id, i.created_at, r.name AS recipe, r.version AS recipe_version, i.verdict, i.score, i.t1, i.t2,
-  i.operator, lr.decision, lr.defect_type, lr.reviewer, lr.created_at AS reviewed_at, i.image_sha256, i.map_sha256`;
+const ROW_COLUMNS = `i.id, i.created_at, r.name AS recipe, r.version AS recipe_version, ${VERDICT_IN_FORCE} AS verdict, i.score, i.t1, i.t2,
+  i.operator, lr.decision, lr.defect_type, lr.reviewer, lr.created_at AS reviewed_at, i.image_sha256, i.map_sha256, ${FLAG_KINDS} AS flags`;
 
 export function toHistoryRow(r: HistoryDbRow): HistoryRow {
   return {
@@ -105,6 +115,7 @@ export function toHistoryRow(r: HistoryDbRow): HistoryRow {
     reviewedAt: r.reviewed_at,
     imageSha256: r.image_sha256,
     mapSha256: r.map_sha256,
+    flags: flagKinds(r.flags),
   };
 }
 
@@ -126,10 +137,35 @@ function pageFirst(f: HistoryFilter): { sql: string; args: Array<string | number
   return { sql, args: w.args };
 }
 
+/**
+ * How many rows match `f`. A verdict filter over the inspections counts the recorded verdict on its
+ * index, then adds the few inspections a flag moved into that verdict and takes out those it moved
+ * away (at most one flag changes a verdict: only a contradiction does). Testing the verdict in force
+ * row by row cost 4x on a year of PASSes (500k rows: 160 ms against 40).
+ */
+function countRows(db: Db, f: HistoryFilter): number {
+  const count = source(f, true);
+  const verdict = f.verdict;
+  if (verdict === undefined || (needsReview(f) && f.decision !== 'none')) {
+    return (db.prepare(`SELECT COUNT(*) AS n ${count.from} ${count.where.sql}`).get(...count.where.args) as { n: number }).n;
+  }
+  const recorded = historyWhere(f, 'i.created_at', 'recorded');
+  const base = (db.prepare(`SELECT COUNT(*) AS n ${count.from} ${recorded.sql}`).get(...recorded.args) as { n: number }).n;
+  const rest = historyWhere({ ...f, verdict: undefined });
+  const reviews = needsReview(f) ? 'LEFT JOIN latest_reviews lr ON lr.inspection_id = i.id' : '';
+  const moved = db
+    .prepare(
+      `SELECT COALESCE(SUM(ch.verdict = ?), 0) - COALESCE(SUM(ch.verdict_before = ?), 0) AS n
+       FROM inspection_flags ch JOIN inspections i ON i.id = ch.inspection_id ${reviews}
+       ${rest.sql ? `${rest.sql} AND` : 'WHERE'} ch.verdict <> ch.verdict_before`,
+    )
+    .get(verdict, verdict, ...rest.args) as { n: number };
+  return base + moved.n;
+}
+
 /** Newest first, one page. */
 export function historyPage(db: Db, f: HistoryFilter, limit: number, offset: number): { total: number; rows: HistoryRow[] } {
-  const count = source(f, true);
-  const total = (db.prepare(`SELECT COUNT(*) AS n ${count.from} ${count.where.sql}`).get(...count.where.args) as { n: number }).n;
+  const total = countRows(db, f);
   const q = needsReview(f) ? rowsSql(f, (time) => `ORDER BY ${time} DESC, i.id DESC LIMIT ? OFFSET ?`) : pageFirst(f);
   const rows = db.prepare(q.sql).all(...q.args, limit, offset) as HistoryDbRow[];
   return { total, rows: rows.map(toHistoryRow) };
@@ -194,14 +230,14 @@ function verdictCounts(db: Db, f: HistoryFilter, len: number): Count[] {
   if (needsReview(f)) {
     const src = source(f, false);
     return db
-      .prepare(`SELECT substr(${src.time}, 1, ${len}) AS b, i.verdict AS v, COUNT(*) AS n ${src.from} ${src.where.sql} GROUP BY b, v`)
+      .prepare(`SELECT substr(${src.time}, 1, ${len}) AS b, ${VERDICT_IN_FORCE} AS v, COUNT(*) AS n ${src.from} ${src.where.sql} GROUP BY b, v`)
       .all(...src.where.args) as Count[];
   }
   const out: Count[] = [];
   for (const seg of splitRange(f.from, f.to, len === 13)) {
     if (seg.kind === 'raw') {
       const w = historyWhere({ ...f, from: seg.from, to: seg.to });
-      out.push(...(db.prepare(`SELECT substr(i.created_at, 1, ${len}) AS b, i.verdict AS v, COUNT(*) AS n FROM inspections i ${w.sql} GROUP BY b, v`).all(...w.args) as Count[]));
+      out.push(...(db.prepare(`SELECT substr(i.created_at, 1, ${len}) AS b, ${VERDICT_IN_FORCE} AS v, COUNT(*) AS n FROM inspections i ${w.sql} GROUP BY b, v`).all(...w.args) as Count[]));
       continue;
     }
     if (seg.kind === 'day') {
@@ -338,6 +374,7 @@ interface QueueRow {
   map_sha256: string;
   operator: string;
   created_at: string;
+  flags: string | null;
 }
 
 /** Oldest waiting first (first in, first reviewed), keyset-paged on (created_at, id). */
@@ -347,8 +384,9 @@ export function reviewQueuePage(db: Db, limit: number, after?: ReviewCursor): { 
   const args = after ? [after.createdAt, after.id] : [];
   const rows = db
     .prepare(
-      `SELECT i.id, r.name AS recipe, r.version AS recipe_version, i.verdict, i.score, i.t1, i.t2, i.image_sha256, i.map_sha256,
-         i.operator, i.created_at
+      `SELECT i.id, r.name AS recipe, r.version AS recipe_version, ${VERDICT_IN_FORCE} AS verdict, i.score, i.t1, i.t2, i.image_sha256,
+         i.map_sha256, i.operator, i.created_at,
+         (SELECT json_group_array(json_object('kind', f.kind, 'reason', f.reason)) FROM inspection_flags f WHERE f.inspection_id = i.id) AS flags
        FROM review_pending p JOIN inspections i ON i.id = p.inspection_id JOIN recipes r ON r.id = i.recipe_id
        ${cond} ORDER BY p.created_at, p.inspection_id LIMIT ?`,
     )
@@ -366,8 +404,18 @@ export function reviewQueuePage(db: Db, limit: number, after?: ReviewCursor): { 
       mapSha256: q.map_sha256,
       operator: q.operator,
       createdAt: q.created_at,
+      flags: queueFlags(q.flags),
     })),
   };
+}
+
+/** The kind and reason of each flag, from the queue query's JSON array. */
+function queueFlags(json: string | null): ReviewQueueItem['flags'] {
+  const parsed = json === null ? [] : (JSON.parse(json) as Array<{ kind: string; reason: string }>);
+  return parsed.map((f) => {
+    if (!isFlagKind(f.kind)) throw new Error(`unknown inspection flag kind ${f.kind}`);
+    return { kind: f.kind, reason: f.reason };
+  });
 }
 
 /** The model's first recorded answer on an inspection (its definite verdict sentence and description). */

@@ -1,6 +1,8 @@
 import type { InspectionSummary, InspectionTimings, ThresholdBand, Verdict } from '../../common/api';
 import type { Db } from '../open';
+import { FLAG_KINDS, VERDICT_IN_FORCE, flagKinds } from './verdict-in-force';
 
+/** An inspection as recorded: `verdict` is the band's (flags recorded after it may change the verdict in force). */
 export interface InspectionRow {
   id: string;
   recipeId: number;
@@ -119,8 +121,14 @@ export function getInspection(db: Db, id: string): InspectionRow | null {
   return row ? fromRow(row) : null;
 }
 
+/** The newest inspections, each with the verdict in force and its flags' kinds. */
 export function recentInspections(db: Db, limit: number): InspectionSummary[] {
-  const rows = db.prepare(`${SELECT} ORDER BY i.created_at DESC, i.rowid DESC LIMIT ?`).all(limit) as Row[];
+  const rows = db
+    .prepare(
+      `SELECT i.id, r.name AS recipe_name, ${VERDICT_IN_FORCE} AS verdict, i.score, i.image_sha256, i.map_sha256, i.created_at, ${FLAG_KINDS} AS flags
+       FROM inspections i JOIN recipes r ON r.id = i.recipe_id ORDER BY i.created_at DESC, i.rowid DESC LIMIT ?`,
+    )
+    .all(limit) as Array<Pick<Row, 'id' | 'recipe_name' | 'verdict' | 'score' | 'image_sha256' | 'map_sha256' | 'created_at'> & { flags: string | null }>;
   return rows.map((r) => ({
     id: r.id,
     recipe: r.recipe_name,
@@ -129,6 +137,7 @@ export function recentInspections(db: Db, limit: number): InspectionSummary[] {
     imageSha256: r.image_sha256,
     mapSha256: r.map_sha256,
     createdAt: r.created_at,
+    flags: flagKinds(r.flags),
   }));
 }
 

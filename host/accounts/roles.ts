@@ -38,6 +38,7 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   'dialog.ask': EVERYONE,
   'dialog.cancel': EVERYONE,
   'instructions.list': EVERYONE,
+  'instructions.room': EVERYONE,
   'instructions.add': EVERYONE,
   // Operators may end only the instructions they added themselves (checked by the handler).
   'instructions.remove': EVERYONE,

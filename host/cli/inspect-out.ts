@@ -20,6 +20,10 @@ export interface InspectOut {
   answer_error: WireErrorLike | null;
   dialog: Array<{ role: 'operator' | 'assistant'; text: string }>;
   instructions: string[];
+  /** Instructions the first answer did not apply: they did not fit the dialog model's budget. */
+  instructions_left_out: string[];
+  /** E.g. an answer that contradicted the band's verdict, which made the verdict "review". */
+  flags: InspectionRecord['flags'];
   anomaly_map: string;
   image_sha256: string;
   map_sha256: string;
@@ -52,6 +56,8 @@ export function inspectOutJson(
     answer_error: answerError,
     dialog: record.dialog.map((t) => ({ role: t.role, text: t.text })),
     instructions: record.instructions,
+    instructions_left_out: first?.instructionsLeftOut ?? [],
+    flags: record.flags,
     anomaly_map: mapPath,
     image_sha256: record.imageSha256,
     map_sha256: record.mapSha256,

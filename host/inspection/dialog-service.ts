@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import type { DialogTurn } from '../../common/api';
+import type { DialogTurn, InspectionFlag } from '../../common/api';
 import { StationError, toWireError } from '../../common/errors';
+import { appendAudit } from '../../db/repositories/audit-log';
 import { insertTurn, listTurns, type TurnStatus } from '../../db/repositories/dialog-turns';
+import { flagsOf, insertFlag } from '../../db/repositories/inspection-flags';
 import { getInspection, type InspectionRow } from '../../db/repositories/inspections';
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 import type { DialogModel, DialogReply } from '../lmm/dialog-model';
 import { featuresIfTrusted, type GoldenCheck } from '../lmm/golden-check';
+import { fitInstructions, type InstructionBudget } from '../lmm/instruction-budget';
 import type { StationEvents } from '../events';
 import type { BlobStore } from '../store/blob-store';
 import type { ExpertResult } from '../recipes/expert-backend';
+import { contradiction } from './answer-verdict';
 import { decodeMapPng } from './map-png';
 
 /** What is kept of a fresh inspection for its answers: the map and, while cached, the backbone features. */
@@ -36,9 +40,17 @@ const MAP_CACHE_SIZE = 16;
 /** A golden check that could not run (a golden image unreadable): the answer goes without features, the safe side. */
 const CHECK_NOT_RUN: GoldenCheck = { checked: 0, saidYes: 0, readsProduct: false };
 
+/** What a recorded answer brought: its turn and, for a first answer that contradicted the verdict, the flag. */
+interface Recorded {
+  turn: DialogTurn;
+  flag: InspectionFlag | null;
+}
+
 /**
  * Streams answers of the dialog model as events and records each finished answer as a dialog turn.
  * Generation runs outside any transaction; only the finished turn is written, in one short one.
+ * Instructions that do not fit the budget are left out and named on the turn; a first answer whose
+ * Yes/No contradicts the verdict is flagged in the same transaction, which sends the part to REVIEW.
  */
 export class DialogService {
   private readonly running = new Map<string, Running>();
@@ -52,6 +64,8 @@ export class DialogService {
     private readonly context: (inspection: InspectionRow) => AnswerContext,
     /** The golden check of the inspection's recipe version (golden-checks.ts); null: features are always handed over. */
     private readonly goldenCheck: ((inspection: InspectionRow) => Promise<GoldenCheck>) | null = null,
+    /** What the model honours of the instructions (instruction-budget.ts); null: all are handed over. */
+    private readonly budget: InstructionBudget | null = null,
   ) {}
 
   get modelName(): string | null {
@@ -117,6 +131,7 @@ export class DialogService {
   private async generate(inspection: InspectionRow, question: string | null, turnId: string, signal: AbortSignal): Promise<void> {
     const inspectionId = inspection.id;
     let text = '';
+    let leftOut: string[] = [];
     try {
       // Start on a later turn of the event loop, so the caller's reply (carrying the turn id) reaches
       // the client before the first event about that turn.
@@ -128,8 +143,10 @@ export class DialogService {
       if (question !== null && history.length > 0 && history[history.length - 1]?.role === 'operator') history.pop();
       const { features, ...anomaly } = await this.anomaly(inspection);
       const ctx = this.context(inspection);
+      const fitted = fitInstructions(this.budget, ctx.instructions);
+      leftOut = fitted.leftOut;
       const check = features && this.goldenCheck ? await this.goldenCheck(inspection).catch(() => CHECK_NOT_RUN) : null;
-      const request = featuresIfTrusted({ product: ctx.product, instructions: ctx.instructions, anomaly, ...(features ? { features } : {}), history, question }, check);
+      const request = featuresIfTrusted({ product: ctx.product, instructions: fitted.applied, anomaly, ...(features ? { features } : {}), history, question }, check);
       const reply: DialogReply = await this.model.generate(
         request,
         (delta) => {
@@ -138,14 +155,14 @@ export class DialogService {
         },
         signal,
       );
-      const turn = this.record(inspectionId, turnId, reply.text, 'done', reply);
-      this.events.emit('dialog.done', { inspectionId, turnId, turn });
+      const { turn, flag } = this.record(inspection, turnId, reply.text, 'done', reply, leftOut, question === null);
+      this.events.emit('dialog.done', { inspectionId, turnId, turn, ...(flag ? { flag } : {}) });
     } catch (err) {
       const wire = toWireError(signal.aborted ? new StationError('CANCELLED', 'The answer was cancelled') : err);
       const status: TurnStatus = wire.code === 'CANCELLED' ? 'cancelled' : 'error';
       if (this.model) {
         try {
-          this.record(inspectionId, turnId, text, status, null);
+          this.record(inspection, turnId, text, status, null, leftOut, false);
         } catch (recordErr) {
           wire.message = `${wire.message} (and it could not be recorded: ${toWireError(recordErr).message})`;
         }
@@ -154,20 +171,56 @@ export class DialogService {
     }
   }
 
-  private record(inspectionId: string, turnId: string, text: string, status: TurnStatus, reply: DialogReply | null): DialogTurn {
-    return writeTransaction(this.db, 'record the answer', () =>
-      insertTurn(this.db, {
+  /** Records the answer; `firstAnswer`: also checks its Yes/No against the verdict in force. */
+  private record(
+    inspection: InspectionRow,
+    turnId: string,
+    text: string,
+    status: TurnStatus,
+    reply: DialogReply | null,
+    leftOut: readonly string[],
+    firstAnswer: boolean,
+  ): Recorded {
+    return writeTransaction(this.db, 'record the answer', () => {
+      const at = new Date().toISOString();
+      const turn = insertTurn(this.db, {
         id: turnId,
-        inspectionId,
+        inspectionId: inspection.id,
         role: 'assistant',
         text,
         model: this.modelName,
         status,
         firstTokenMs: reply?.firstTokenMs ?? null,
         totalMs: reply?.totalMs ?? null,
-        at: new Date().toISOString(),
-      }),
+        at,
+        instructionsLeftOut: leftOut,
+      });
+      return { turn, flag: firstAnswer && status === 'done' ? this.flagContradiction(inspection, turnId, text, at) : null };
+    });
+  }
+
+  /** Inside the answer's transaction: flags (and audits) a first answer that contradicts the verdict in force. */
+  private flagContradiction(inspection: InspectionRow, turnId: string, text: string, at: string): InspectionFlag | null {
+    const before = flagsOf(this.db, inspection.id).at(-1)?.verdict ?? inspection.verdict;
+    const reason = contradiction(before, inspection.score, inspection.band, text);
+    if (reason === null) return null;
+    const flag = insertFlag(this.db, {
+      id: randomUUID(),
+      inspectionId: inspection.id,
+      inspectionCreatedAt: inspection.createdAt,
+      kind: 'answer-contradicts-verdict',
+      turnId,
+      verdictBefore: before,
+      verdict: 'review',
+      reason,
+      at,
+    });
+    appendAudit(
+      this.db,
+      { actor: 'station', action: 'inspection.flag', subject: inspection.id, details: { kind: flag.kind, verdictBefore: before, verdict: flag.verdict, turnId, model: this.modelName, reason } },
+      at,
     );
+    return flag;
   }
 
   private async anomaly(inspection: InspectionRow): Promise<Remembered> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { InspectionRecord, InspectionTimings } from '../../common/api';
+import type { InspectionFlag, InspectionRecord, InspectionTimings } from '../../common/api';
+import { claimAnswer, flagsOf, type AnswerOwner } from '../../db/repositories/inspection-flags';
 import { insertInspection, getInspection, type InspectionRow } from '../../db/repositories/inspections';
 import { firstAnswerTimings, listTurns } from '../../db/repositories/dialog-turns';
 import { writeTransaction, type Db } from '../../db/open';
@@ -14,10 +15,14 @@ import { encodeMapPng } from './map-png';
 import { DECISION_THRESHOLD } from '../experts/expert';
 import { verdictFromBand } from './verdict';
 import { StationError } from '../../common/errors';
+import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction-budget';
 
 export interface InspectOptions {
   operator: string;
-  /** Instructions for this inspection only (CLI --prompt), after the recipe's standing ones. */
+  /**
+   * Instructions for this inspection only (CLI --prompt), after the recipe's standing ones; refused
+   * before anything runs when they do not fit the room the standing ones leave.
+   */
   extraInstructions?: readonly string[];
 }
 
@@ -39,11 +44,16 @@ export class InspectionPipeline {
     private readonly blobs: BlobStore,
     private readonly recipes: RecipeService,
     private readonly dialog: DialogService,
+    private readonly budget: InstructionBudget | null,
+    /** This station process, recorded as owing each new inspection its first answer. */
+    private readonly owner: AnswerOwner,
   ) {}
 
   async inspect(recipeName: string, frame: FrameBytes, options: InspectOptions): Promise<InspectOutcome> {
     const started = performance.now();
     const recipe = this.recipes.latest(recipeName);
+    const standing = this.recipes.instructions(recipe.name).map((i) => i.text);
+    checkInstructionsFit(this.budget, standing, options.extraInstructions ?? [], recipe.name);
     const expert = await this.recipes.expert(recipe);
     const t0 = performance.now();
     const declared = imageTypeOfName(`frame${frame.ext}`);
@@ -57,7 +67,7 @@ export class InspectionPipeline {
     const storeStart = performance.now();
     const imageBlob = await this.blobs.put(frame.bytes, IMAGE_TYPES[type].ext);
     const mapBlob = await this.blobs.put(mapPng, '.png');
-    const instructions = [...this.recipes.instructions(recipe.name).map((i) => i.text), ...(options.extraInstructions ?? [])];
+    const instructions = [...standing, ...(options.extraInstructions ?? [])];
     const id = randomUUID();
     const timings: InspectionTimings = {
       decode: decodeMs,
@@ -96,12 +106,15 @@ export class InspectionPipeline {
     // writes); the caller's copy adds the commit itself to db and total.
     timings.total = performance.now() - started;
     const commitStart = performance.now();
-    writeTransaction(this.db, 'record the inspection', () => insertInspection(this.db, row));
+    writeTransaction(this.db, 'record the inspection', () => {
+      insertInspection(this.db, row);
+      claimAnswer(this.db, id, this.owner);
+    });
     const commitMs = performance.now() - commitStart;
     this.dialog.remember(id, result);
     const answer = this.dialog.startFirstAnswer(row);
     const reported = { ...timings, db: timings.db + commitMs, total: performance.now() - started };
-    return { record: { ...toRecord(row, []), timings: reported }, answerTurnId: answer.turnId, answerDone: answer.done };
+    return { record: { ...toRecord(row, [], []), timings: reported }, answerTurnId: answer.turnId, answerDone: answer.done };
   }
 
   get(id: string): InspectionRecord {
@@ -109,7 +122,8 @@ export class InspectionPipeline {
     if (!row) throw new StationError('NOT_FOUND', `No inspection with id ${id}`);
     const dialog = guarded('read the dialog', () => listTurns(this.db, id));
     const first = guarded('read the dialog', () => firstAnswerTimings(this.db, id));
-    const record = toRecord(row, dialog);
+    const flags = guarded('read the inspection flags', () => flagsOf(this.db, id));
+    const record = toRecord(row, dialog, flags);
     if (first) record.timings = { ...record.timings, lmm_first_token: first.firstTokenMs, lmm_total: first.totalMs };
     return record;
   }
@@ -121,12 +135,13 @@ function checkResult(score: number, length: number, width: number, height: numbe
   }
 }
 
-export function toRecord(row: InspectionRow, dialog: InspectionRecord['dialog']): InspectionRecord {
+/** The record of an inspection; its verdict is the newest flag's, else the band's. */
+export function toRecord(row: InspectionRow, dialog: InspectionRecord['dialog'], flags: InspectionFlag[]): InspectionRecord {
   return {
     id: row.id,
     recipe: row.recipe,
     recipeVersion: row.recipeVersion,
-    verdict: row.verdict,
+    verdict: flags[flags.length - 1]?.verdict ?? row.verdict,
     score: row.score,
     threshold: row.threshold,
     band: row.band,
@@ -139,5 +154,6 @@ export function toRecord(row: InspectionRow, dialog: InspectionRecord['dialog'])
     instructions: row.instructions,
     dialog,
     timings: row.timings,
+    flags,
   };
 }

@@ -1,3 +1,5 @@
+import type { InstructionBudget } from './instruction-budget';
+
 /**
  * The dialog-model seam (docs/ARCHITECTURE.md): whatever answers the operator about an inspection —
  * Myriad-S when its export is installed, the expert narrator otherwise — implements `DialogModel`.
@@ -70,6 +72,11 @@ export interface DialogModel {
    * product is put to the golden check (golden-check.ts).
    */
   readsFeatures?: boolean;
+  /**
+   * How much instruction text the model honours (Myriad-S: measured, in its tokens); absent for a
+   * model with no such limit (the narrator), which the station then gives the shipped model's.
+   */
+  instructionBudget?: InstructionBudget;
   /**
    * Streams the answer through `onToken` and resolves with the whole reply.
    * Throws `StationError('CANCELLED')` once `signal` is aborted.

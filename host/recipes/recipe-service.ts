@@ -19,6 +19,7 @@ import { decodeImage, decodeImageFileBytes } from '../imaging/decode';
 import { IMAGE_TYPES, type ImageType } from '../imaging/image-type';
 import type { RgbImage } from '../imaging/rgb-image';
 import type { BlobStore } from '../store/blob-store';
+import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction-budget';
 import {
   validateExpertSpec,
   type ExpertBackend,
@@ -64,12 +65,16 @@ export class RecipeService {
     private readonly blobs: BlobStore,
     private readonly recipesDir: string,
     private readonly backend: ExpertBackend,
+    /** What the dialog model honours of the instructions; `--prompt`s beyond it are refused before any fit. */
+    private readonly budget: InstructionBudget | null = null,
   ) {}
 
   async create(input: CreateRecipeInput): Promise<RecipeSummary> {
     const name = checkRecipeName(input.name);
     const spec = validateExpertSpec(input.expert);
     const prompts = input.prompts.map(checkInstructionText);
+    // A replaced recipe keeps its active instructions: the prompts must fit beside them.
+    checkInstructionsFit(this.budget, guarded('list instructions', () => activeInstructions(this.db, name)).map((i) => i.text), prompts, name);
     const files = await referenceImages(input.referencesDir);
     // Every reference is read and decoded before any is stored: one bad file leaves no blob behind.
     const decoded: Array<{ image: RgbImage; bytes: Uint8Array; type: ImageType; name: string }> = [];
@@ -226,6 +231,7 @@ export class RecipeService {
     const clean = checkInstructionText(text);
     return writeTransaction(this.db, 'add the instruction', () => {
       const at = new Date().toISOString();
+      checkInstructionsFit(this.budget, activeInstructions(this.db, recipe, at).map((i) => i.text), [clean], recipe);
       const i = this.addInstructionRow(recipe, clean, author, at);
       appendAudit(this.db, { actor: author, action: 'instruction.add', subject: i.id, details: { recipe, text: clean } });
       return i;

@@ -162,6 +162,9 @@ def main(argv=None):
     ap.add_argument("--out", required=True)
     ap.add_argument("--name", default="myriad-s")
     ap.add_argument("--max-new-tokens", type=int, default=160)
+    ap.add_argument("--instruction-budget", metavar="TOTAL,PER", default="24,24",
+                    help="tokens of instruction lines the station accepts for all of an answer's instructions and for one "
+                    "(config.json instruction_budget); measure it again for a new model (README.md, operator instructions)")
     ap.add_argument("--parity", action="store_true", help="also write parity/ with PyTorch reference outputs")
     ap.add_argument("--dataset", action="append", help="the training data set(s) (train.py --dataset): records their features' domain in "
                     "config.json, so the station uses features only for images like them (myriad_s/feature_domain.py)")
@@ -178,6 +181,8 @@ def main(argv=None):
     digest = hashlib.sha256(open(os.path.join(args.out, "decoder_model_merged.onnx"), "rb").read()).hexdigest()[:12]
     version = f"{ck['config']}-step{ck['step']}-{digest}"
     config = station_config(cfg, args.name, version, args.max_new_tokens)
+    total, per = (int(v) for v in args.instruction_budget.split(","))
+    config["instruction_budget"] = {"total_tokens": total, "per_instruction_tokens": per}
     typical = None
     if args.dataset:
         examples, _ = load_station_sets(args.dataset)

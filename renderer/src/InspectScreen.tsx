@@ -11,6 +11,7 @@ import { TopBar } from './components/TopBar';
 import { useCamera } from './hooks/useCamera';
 import { useDialog } from './hooks/useDialog';
 import { useErrors } from './hooks/useErrors';
+import { useInstructionRoom } from './hooks/useInstructionRoom';
 import type { ConnectionState } from './transport/ws-client';
 
 export interface Defaults {
@@ -44,6 +45,8 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   const [recipes, setRecipes] = useState<RecipeSummary[]>([]);
   const [recipe, setRecipe] = useState<string | null>(defaults.recipe);
   const [instructions, setInstructions] = useState<Instruction[]>([]);
+  const [draft, setDraft] = useState('');
+  const room = useInstructionRoom(client, recipe, instructions.map((i) => i.id).join(','), draft, report);
   const [record, setRecord] = useState<InspectionRecord | null>(null);
   const [recent, setRecent] = useState<InspectionSummary[]>([]);
   const [warnings, setWarnings] = useState<string[]>([]);
@@ -68,6 +71,18 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   }, [client, connection, report, refreshRecent]);
 
   useEffect(() => client.on('host.warning', (p) => setWarnings((w) => [...new Set([...w, p.message])])), [client]);
+
+  // A first answer that contradicts the verdict sends the part to REVIEW: the banner follows at once.
+  useEffect(
+    () =>
+      client.on('dialog.done', (p) => {
+        const flag = p.flag;
+        if (!flag) return;
+        setRecord((r) => (r && r.id === p.inspectionId ? { ...r, verdict: flag.verdict, flags: [...r.flags, flag] } : r));
+        refreshRecent();
+      }),
+    [client, refreshRecent],
+  );
 
   useEffect(() => {
     if (connection !== 'open' || openedDefaultCamera.current || !defaults.camera) return;
@@ -186,7 +201,14 @@ export function InspectScreen({ client, connection, defaults }: Props) {
             onAsk={ask}
             onCancel={(turnId) => client.call('dialog.cancel', { turnId }).catch(report)}
           />
-          <InstructionsPanel recipe={recipe} instructions={instructions} onAdd={addInstruction} onRemove={removeInstruction} />
+          <InstructionsPanel
+            recipe={recipe}
+            instructions={instructions}
+            room={room}
+            onDraft={setDraft}
+            onAdd={addInstruction}
+            onRemove={removeInstruction}
+          />
         </div>
       </main>
       <RecentStrip client={client} items={recent} currentId={record?.id ?? null} onOpen={openRecent} />

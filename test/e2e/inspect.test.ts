@@ -162,21 +162,26 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
     }
   });
 
-  it('shows a 100 kB prompt refusal and an HTML/script prompt as plain text, never executing it', async () => {
+  it('refuses a 100 kB prompt in the panel and shows HTML/script text as plain text, never executing it', async () => {
     const chips = page.getByTestId('custom-prompt-item');
     const before = await chips.count();
+    // The dialog model's budget is measured as the operator types: Add stays disabled and the panel says why.
     await page.getByTestId('custom-prompt-input').fill('x'.repeat(100_000));
-    await page.getByTestId('custom-prompt-add').click();
-    const banner = page.locator('[data-testid="error-banner"][data-code="INVALID_INPUT"]');
-    await banner.waitFor();
-    expect(await banner.textContent()).toContain('longer than 2000 characters');
+    await expect.poll(() => page.getByTestId('instruction-room').textContent()).toMatch(/^Too long: takes \d+ tokens, one instruction may take \d+/);
+    expect(await page.getByTestId('custom-prompt-add').isDisabled()).toBe(true);
+    expect(await chips.count()).toBe(before);
+    await page.getByTestId('custom-prompt-input').press('Enter');
     expect(await chips.count()).toBe(before);
 
-    const html = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b data-injected>bold</b>';
-    await page.getByTestId('custom-prompt-input').fill(html);
+    // Short enough to fit beside the first test's instruction in the budget (markup costs many
+    // tokens); the question below carries the longer script.
+    const markup = '<b data-injected>b';
+    await page.getByTestId('custom-prompt-input').fill(markup);
     await page.getByTestId('custom-prompt-add').click();
     await expect.poll(() => chips.count()).toBe(before + 1);
-    expect(await chips.last().locator('.chip-text').textContent()).toBe(html);
+    expect(await chips.last().locator('.chip-text').textContent()).toBe(markup);
+
+    const html = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script><b data-injected>bold</b>';
 
     await page.getByTestId('dialog-input').fill(html);
     await page.getByTestId('dialog-send').click();
@@ -190,7 +195,7 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
     const db = openDb();
     try {
       const texts = (db.prepare('SELECT text FROM operator_instructions').all() as { text: string }[]).map((r) => r.text);
-      expect(texts).toContain(html);
+      expect(texts).toContain(markup);
       expect(texts.some((t) => t.length > 2000)).toBe(false);
     } finally {
       db.close();

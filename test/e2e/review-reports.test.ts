@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VERDICT_IN_FORCE } from '../../db/repositories/verdict-in-force';
 import { openStation } from '../../host/station';
 import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
 import { CSV_COLUMNS } from '../../host/reports/csv';
@@ -89,7 +90,7 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
     } finally {
       await station.close();
     }
-    flagged = count("SELECT COUNT(*) AS n FROM inspections WHERE verdict IN ('fail', 'review')");
+    flagged = count(`SELECT COUNT(*) AS n FROM inspections i WHERE ${VERDICT_IN_FORCE} IN ('fail', 'review')`);
     serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle', '--camera', `folder:${cameraDir}`]);
     browser = await launchBrowser();
     page = await browser.context.newPage();
@@ -253,9 +254,9 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
     const pdfText = execFileSync('pdftotext', ['-layout', pdf.path, '-'], { encoding: 'utf8' });
     const number = (label: string) => Number(new RegExp(`${label}\\s+(\\d+)`).exec(pdfText)?.[1]);
     expect(number('Total inspections')).toBe(total);
-    expect(number('FAIL')).toBe(count("SELECT COUNT(*) AS n FROM inspections WHERE verdict = 'fail'"));
-    expect(number('REVIEW')).toBe(count("SELECT COUNT(*) AS n FROM inspections WHERE verdict = 'review'"));
-    expect(number('PASS')).toBe(count("SELECT COUNT(*) AS n FROM inspections WHERE verdict = 'pass'"));
+    expect(number('FAIL')).toBe(count(`SELECT COUNT(*) AS n FROM inspections i WHERE ${VERDICT_IN_FORCE} = 'fail'`));
+    expect(number('REVIEW')).toBe(count(`SELECT COUNT(*) AS n FROM inspections i WHERE ${VERDICT_IN_FORCE} = 'review'`));
+    expect(number('PASS')).toBe(count(`SELECT COUNT(*) AS n FROM inspections i WHERE ${VERDICT_IN_FORCE} = 'pass'`));
     expect(number('Confirmed defects')).toBe(1);
     expect(number('Marked good')).toBe(1);
     const flaggedSection = pdfText.slice(pdfText.indexOf('Top flagged parts'));

@@ -45,6 +45,10 @@ export const command: Command = {
       await writeJsonOut(options.out, out);
       process.stdout.write(`${record.verdict.toUpperCase()} score ${record.score.toFixed(3)} (band ${record.band.t1.toFixed(3)}..${record.band.t2.toFixed(3)}): ${out.answer}\n`);
       for (const e of errors.values()) process.stderr.write(`warning: ${e.message}\n`);
+      for (const f of record.flags) process.stderr.write(`warning: ${f.reason}\n`);
+      if (out.instructions_left_out.length > 0) {
+        process.stderr.write(`warning: instructions not applied (no room in the dialog model's budget): ${out.instructions_left_out.map((t) => JSON.stringify(t)).join(', ')}\n`);
+      }
       return 0;
     } finally {
       await station.close();

@@ -67,6 +67,17 @@ export const MyriadSConfig = z.object({
   stop_strings: z.array(z.string().min(1)).max(16),
   max_new_tokens: positiveInt.max(4096),
   /**
+   * How many tokens of instruction lines (`prompt.instruction` filled) the model was measured to
+   * answer sanely with: one instruction, and all of an answer's together. Absent: only what the
+   * context can hold (host/lmm/myriad-s/instruction-budget.ts).
+   */
+  instruction_budget: z
+    .object({
+      total_tokens: positiveInt,
+      per_instruction_tokens: positiveInt,
+    })
+    .optional(),
+  /**
    * The training features' domain (native-models/myriad-s/myriad_s/feature_domain.py): features of
    * an image farther than `max_distance` from it are not handed to the model. Absent: always used.
    */

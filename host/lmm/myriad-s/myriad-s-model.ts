@@ -2,8 +2,10 @@ import { StationError } from '../../../common/errors';
 import { throwIfCancelled } from '../cancellation';
 import { DECISION_THRESHOLD } from '../../experts/expert';
 import type { DialogModel, DialogReply, DialogRequest } from '../dialog-model';
+import type { InstructionBudget } from '../instruction-budget';
 import type { MyriadSConfig } from './config';
 import { type GenerationOptions, type GenerationResult, generate } from './generator';
+import { myriadSInstructionBudget } from './instruction-budget';
 import { renderPrompt } from './prompt';
 import { type MyriadSSessions, floatOutput } from './sessions';
 import type { MyriadSTokenizer } from './tokenizer';
@@ -23,6 +25,7 @@ export class MyriadSModel implements DialogModel {
   readonly name: string;
   readonly version: string;
   readonly readsFeatures = true;
+  readonly instructionBudget: InstructionBudget;
   private readonly ids: { bos: number; eos: number; image: number };
   private texts: string[] | null = null;
   // Follow-up questions about one inspection reuse its visual tokens (and whether its features
@@ -36,6 +39,7 @@ export class MyriadSModel implements DialogModel {
     const { config, tokenizer } = parts;
     this.name = config.name;
     this.version = config.version;
+    this.instructionBudget = myriadSInstructionBudget(config, tokenizer);
     this.ids = {
       bos: tokenizer.idOf(config.special_tokens.bos),
       eos: tokenizer.idOf(config.special_tokens.eos),

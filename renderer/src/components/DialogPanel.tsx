@@ -49,6 +49,11 @@ export function DialogPanel({ turns, enabled, streaming, onAsk, onCancel }: Prop
               {t.status === 'streaming' && <span className="cursor" aria-hidden="true" />}
             </div>
             {t.error && <div className="message-error">{t.status === 'cancelled' ? 'Stopped.' : t.error}</div>}
+            {t.leftOut.length > 0 && (
+              <div className="message-note" data-testid="dialog-left-out">
+                Not applied, no room in the model's budget: {t.leftOut.map((text) => `“${text}”`).join(', ')}
+              </div>
+            )}
           </div>
         ))}
         <div ref={end} />

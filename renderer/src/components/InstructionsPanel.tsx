@@ -1,22 +1,42 @@
 import { useState } from 'react';
 import type { Instruction } from '../../../common/api';
+import type { MeasuredRoom } from '../hooks/useInstructionRoom';
 
 interface Props {
   recipe: string | null;
   instructions: Instruction[];
+  /** The dialog model's budget as measured for the current draft; null: the station has none. */
+  room: MeasuredRoom | null;
+  onDraft: (text: string) => void;
   onAdd: (text: string) => Promise<boolean>;
   onRemove: (id: string) => void;
 }
 
-/** Standing instructions for the recipe, shown as chips; operator text is rendered as text. */
-export function InstructionsPanel({ recipe, instructions, onAdd, onRemove }: Props) {
+/** Why the draft cannot be added, or null when it fits (or is not measured yet: the host still checks). */
+function refusal(room: MeasuredRoom | null, text: string): string | null {
+  const draft = room?.room.draft;
+  if (!room || !draft || room.forText !== text.trim() || draft.fits) return null;
+  const r = room.room;
+  return draft.cost > r.perInstruction
+    ? `Too long: takes ${draft.cost} ${r.unit}, one instruction may take ${r.perInstruction}.`
+    : `No room: takes ${draft.cost} ${r.unit}, ${r.left} left. End an instruction or shorten it.`;
+}
+
+/** Standing instructions for the recipe, shown as chips, with the room the model's budget leaves; operator text is rendered as text. */
+export function InstructionsPanel({ recipe, instructions, room, onDraft, onAdd, onRemove }: Props) {
   const [text, setText] = useState('');
   const [adding, setAdding] = useState(false);
+  const refused = refusal(room, text);
+
+  function edit(value: string) {
+    setText(value);
+    onDraft(value);
+  }
 
   async function add() {
-    if (text.trim() === '' || adding) return;
+    if (text.trim() === '' || adding || refused) return;
     setAdding(true);
-    if (await onAdd(text)) setText('');
+    if (await onAdd(text)) edit('');
     setAdding(false);
   }
 
@@ -50,12 +70,18 @@ export function InstructionsPanel({ recipe, instructions, onAdd, onRemove }: Pro
           placeholder="e.g. ignore the shadow cast"
           value={text}
           disabled={recipe === null}
-          onChange={(e) => setText(e.target.value)}
+          onChange={(e) => edit(e.target.value)}
         />
-        <button type="submit" data-testid="custom-prompt-add" disabled={recipe === null || adding || text.trim() === ''}>
+        <button type="submit" data-testid="custom-prompt-add" disabled={recipe === null || adding || text.trim() === '' || refused !== null}>
           Add
         </button>
       </form>
+      {room && (
+        <div className={`instruction-room${refused ? ' refused' : ''}`} data-testid="instruction-room" aria-live="polite">
+          {refused ??
+            `${room.room.left} of ${room.room.total} ${room.room.unit} left${room.room.draft && room.forText === text.trim() ? ` · this one takes ${room.room.draft.cost}` : ''}`}
+        </div>
+      )}
     </section>
   );
 }

@@ -36,6 +36,11 @@ export function ResultPanel({ client, record, busy, onError }: Props) {
           {record.recipe} v{record.recipeVersion} · {clock(record.createdAt)} · {Math.round(t.total)} ms
         </span>
       </div>
+      {record.flags.map((f) => (
+        <div key={`${f.kind}-${f.createdAt}`} className={`flag-note ${f.kind}`} data-testid="inspection-flag" data-kind={f.kind}>
+          {f.reason}
+        </div>
+      ))}
       <ScoreBar score={record.score} band={record.band} />
       <div className="heatmap-wrap">
         <HeatmapView

@@ -1,4 +1,5 @@
 import type { HistoryPage } from '../../../common/api';
+import { FLAG_LABELS } from '../review/flag-labels';
 
 interface Props {
   page: HistoryPage;
@@ -43,7 +44,10 @@ export function HistoryTable({ page, offset, pageSize, onOffset }: Props) {
               <td>
                 {r.recipe} v{r.recipeVersion}
               </td>
-              <td className={`verdict-cell ${r.verdict}`}>{r.verdict.toUpperCase()}</td>
+              <td className={`verdict-cell ${r.verdict}`} title={r.flags.map((k) => FLAG_LABELS[k]).join(', ')}>
+                {r.verdict.toUpperCase()}
+                {r.flags.length > 0 && <span data-testid="history-flag"> ⚑</span>}
+              </td>
               <td className="num">{r.score.toFixed(3)}</td>
               <td>{r.operator}</td>
               <td>{r.decision ?? '—'}</td>

@@ -9,6 +9,8 @@ export interface ShownTurn {
   error: string | null;
   model: string | null;
   createdAt: string | null;
+  /** Instructions the answer could not apply (no room in the model's budget). */
+  leftOut: string[];
 }
 
 export interface DialogState {
@@ -28,11 +30,20 @@ export type DialogAction =
 export const EMPTY_DIALOG: DialogState = { inspectionId: null, order: [], turns: {} };
 
 function streaming(id: string): ShownTurn {
-  return { id, role: 'assistant', text: '', status: 'streaming', error: null, model: null, createdAt: null };
+  return { id, role: 'assistant', text: '', status: 'streaming', error: null, model: null, createdAt: null, leftOut: [] };
 }
 
 function fromRecord(turn: DialogTurn): ShownTurn {
-  return { id: turn.id, role: turn.role, text: turn.text, status: 'done', error: null, model: turn.model, createdAt: turn.createdAt };
+  return {
+    id: turn.id,
+    role: turn.role,
+    text: turn.text,
+    status: 'done',
+    error: null,
+    model: turn.model,
+    createdAt: turn.createdAt,
+    leftOut: turn.instructionsLeftOut ?? [],
+  };
 }
 
 /** Pure, so the ordering cases (tokens before the call that started them returned) are testable. */

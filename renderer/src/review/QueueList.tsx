@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ReviewQueueItem } from '../../../common/api';
+import { FLAG_LABELS } from './flag-labels';
 
 const ROW_HEIGHT = 52;
 const OVERSCAN = 6;
@@ -69,6 +70,11 @@ export function QueueList({ items, total, selectedId, onSelect, onNearEnd }: Pro
                 </span>
                 <span className="muted">{new Date(item.createdAt).toLocaleString()}</span>
               </span>
+              {item.flags.length > 0 && (
+                <span className="queue-flag" data-testid="review-item-flag" title={item.flags.map((f) => f.reason).join('\n')}>
+                  {item.flags.map((f) => FLAG_LABELS[f.kind]).join(' · ')}
+                </span>
+              )}
               <span className="num">{item.score.toFixed(3)}</span>
             </button>
           );

@@ -49,12 +49,25 @@ export function ReviewDetailView({ client, detail, zoom, overlay, onError }: Pro
         <span className="muted">{new Date(r.createdAt).toLocaleString()}</span>
       </div>
       <div className="review-text">
+        {r.flags.length > 0 && (
+          <section>
+            <h2>Flags</h2>
+            <ul>
+              {r.flags.map((f) => (
+                <li key={`${f.kind}-${f.createdAt}`} data-testid="review-flag" data-kind={f.kind}>
+                  {f.reason}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
         <section>
           <h2>Model's answer and dialog</h2>
           {r.dialog.length === 0 && <p className="muted">No answer was recorded.</p>}
           {r.dialog.map((t) => (
             <p key={t.id} className={`review-turn ${t.role}`} data-testid="review-dialog-turn">
               <b>{t.role === 'assistant' ? 'Model' : 'Operator'}:</b> {t.text}
+              {t.instructionsLeftOut && <span className="muted"> (not applied, no room: {t.instructionsLeftOut.join('; ')})</span>}
             </p>
           ))}
         </section>

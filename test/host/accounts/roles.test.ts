@@ -94,7 +94,8 @@ describe('instructions by role', () => {
   it("an operator's note makes no recipe version; an engineer's instruction and its end each make one, with one audit row", async () => {
     const engineer = await login('engineer1', PASSWORDS.engineer);
     const v0 = versions();
-    const note = (await station.call('instructions.add', { recipe: 'bracket', text: 'shadow from the lamp today' })) as Results['instructions.add'];
+    // Both fit the dialog model's instruction budget together (24 tokens: 7 + 16).
+    const note = (await station.call('instructions.add', { recipe: 'bracket', text: 'ignore the lamp shadow' })) as Results['instructions.add'];
     expect(versions()).toBe(v0);
     expect(note.activeTo).toBe(shiftEnd(new Date(note.createdAt)).toISOString());
     const standing = (await station.call('instructions.add', { recipe: 'bracket', text: 'scratches under 1 mm are acceptable' }, { session: engineer })) as Results['instructions.add'];

@@ -57,6 +57,7 @@ describe('writeCsv', () => {
       reviewedAt: '2026-11-26T09:00:00.000Z',
       imageSha256: 'a'.repeat(64),
       mapSha256: 'b'.repeat(64),
+      flags: [],
     };
   }
 

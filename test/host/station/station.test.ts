@@ -138,7 +138,8 @@ describe('station flow', () => {
       code: 'INVALID_INPUT',
       message: expect.stringContaining('longer than 2000'),
     });
-    const text = '<script>alert(1)</script> ignore <b>dust</b>';
+    // Short enough for the dialog model's instruction budget (markup costs many tokens).
+    const text = '<script>x</script> <b>';
     const added = (await station.call('instructions.add', { recipe: 'bracket', text })) as Results['instructions.add'];
     expect(added.text).toBe(text);
     const listed = (await station.call('instructions.list', { recipe: 'bracket' })) as Results['instructions.list'];

@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Events, Results } from '../../../common/api';
+import { insertInstruction } from '../../../db/repositories/instructions';
+import { contradiction } from '../../../host/inspection/answer-verdict';
+import type { DialogModel, DialogRequest } from '../../../host/lmm/dialog-model';
+import { openStation, type Station } from '../../../host/station';
+import { partPng, writeGoldenFolder } from '../fixtures/images';
+import { meanImageBackend } from '../fixtures/mean-image-expert';
+
+const band = { t1: 0.45, t2: 0.55 };
+
+describe('contradiction', () => {
+  it('is "No" on a FAIL or "Yes" on a PASS; a REVIEW verdict or an answer without Yes/No is none', () => {
+    expect(contradiction('fail', 0.947, band, 'No, there is no anomaly on the demo-washer.')).toMatch(/says "No".*0\.947.*FAIL: sent to review/);
+    expect(contradiction('pass', 0.2, band, '  yes, a dent')).toMatch(/says "Yes".*0\.200.*PASS: sent to review/);
+    expect(contradiction('fail', 0.947, band, 'Yes, there is a tiny crack.')).toBeNull();
+    expect(contradiction('pass', 0.2, band, 'No, there is no anomaly.')).toBeNull();
+    expect(contradiction('review', 0.5, band, 'No, there is no anomaly.')).toBeNull();
+    // "Not" is not "No" (the reference code's substring test counted it).
+    expect(contradiction('fail', 0.9, band, 'Nothing to report.')).toBeNull();
+  });
+});
+
+/** A dialog model that opens every first answer with `opening`, whatever the part: forces a contradiction. */
+class FixedOpening implements DialogModel {
+  readonly name = 'fixed';
+  readonly version = '1';
+  readonly requests: DialogRequest[] = [];
+  constructor(public opening: 'Yes' | 'No') {}
+
+  async generate(req: DialogRequest, onToken: (d: string) => void) {
+    this.requests.push(req);
+    const text = req.question === null ? `${this.opening}, ${this.opening === 'Yes' ? 'a dent in the center' : 'there is no anomaly'} on the ${req.product}.` : 'It is small.';
+    onToken(text);
+    return { text, firstTokenMs: 1, totalMs: 1, tokens: 1 };
+  }
+}
+
+let dir: string;
+let station: Station;
+let model: FixedOpening;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'answer-verdict-'));
+  model = new FixedOpening('No');
+  station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend, dialogModel: model });
+  await station.recipes.create({ name: 'cap', referencesDir: await writeGoldenFolder(join(dir, 'g'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
+});
+
+afterEach(async () => {
+  await station.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+function next<E extends keyof Events>(event: E, turnId: string): Promise<Events[E]> {
+  return new Promise((resolve) => {
+    const off = station.on(event, (p) => {
+      if ((p as { turnId: string }).turnId === turnId) {
+        off();
+        resolve(p);
+      }
+    });
+  });
+}
+
+/** Inspects a part (a bright square makes it a FAIL) and waits until its first answer is recorded. */
+async function inspect(defect: boolean): Promise<{ inspected: Results['inspect']; done: Events['dialog.done'] }> {
+  const png = await partPng(defect ? 5 : 1, defect ? { x: 2, y: 2 } : null);
+  const inspected = (await station.call('inspect', { recipe: 'cap', frame: { kind: 'upload', mime: 'image/png', base64: png.toString('base64') } })) as Results['inspect'];
+  return { inspected, done: await next('dialog.done', inspected.answerTurnId) };
+}
+
+const get = (id: string) => station.call('inspections.get', { id }) as Promise<Results['inspections.get']>;
+const queue = async () => ((await station.call('review.queue', { limit: 50 })) as Results['review.queue']).items;
+const summary = (filter: Record<string, string> = {}) => station.call('history.summary', { filter, bucket: 'hour' }) as Promise<Results['history.summary']>;
+const query = (filter: Record<string, string>) => station.call('history.query', { filter, limit: 50, offset: 0 }) as Promise<Results['history.query']>;
+
+describe('a first answer that contradicts the verdict', () => {
+  it('sends a FAIL part answered "No" to REVIEW with the flag on the record, the queue, the history and the audit trail', async () => {
+    const { inspected, done } = await inspect(true);
+    expect(inspected.verdict).toBe('fail');
+    expect(done.flag).toMatchObject({ kind: 'answer-contradicts-verdict', verdictBefore: 'fail', verdict: 'review', turnId: inspected.answerTurnId });
+
+    const record = await get(inspected.id);
+    expect(record.verdict).toBe('review');
+    expect(record.flags).toHaveLength(1);
+    expect(record.flags[0]?.reason).toMatch(/says "No".*FAIL: sent to review/);
+    expect(record.dialog[0]?.text).toMatch(/^No,/);
+
+    const waiting = (await queue()).find((i) => i.id === inspected.id);
+    expect(waiting).toMatchObject({ verdict: 'review', flags: [{ kind: 'answer-contradicts-verdict', reason: record.flags[0]?.reason }] });
+
+    // Counted as REVIEW everywhere: the all-time rollups, a range read from the rows, filters and rows.
+    const around = { from: new Date(Date.parse(inspected.createdAt) - 600_000).toISOString(), to: new Date(Date.parse(inspected.createdAt) + 600_000).toISOString() };
+    for (const s of [await summary(), await summary(around)]) expect(s.byVerdict).toEqual({ pass: 0, fail: 0, review: 1 });
+    expect((await query({ verdict: 'fail' })).total).toBe(0);
+    const rows = await query({ verdict: 'review' });
+    expect(rows.rows.map((r) => [r.id, r.verdict, r.flags])).toEqual([[inspected.id, 'review', ['answer-contradicts-verdict']]]);
+    const recent = (await station.call('inspections.recent', { limit: 5 })) as Results['inspections.recent'];
+    expect(recent[0]).toMatchObject({ id: inspected.id, verdict: 'review', flags: ['answer-contradicts-verdict'] });
+
+    const audit = station['db'].prepare("SELECT actor, details_json FROM audit_log WHERE action = 'inspection.flag' AND subject = ?").all(inspected.id) as Array<{ actor: string; details_json: string }>;
+    expect(audit).toHaveLength(1);
+    expect(JSON.parse(audit[0]?.details_json ?? '{}')).toMatchObject({ kind: 'answer-contradicts-verdict', verdictBefore: 'fail', verdict: 'review', model: 'fixed@1' });
+
+    // A decision afterwards is counted under the verdict in force.
+    await station.call('review.decide', { inspectionId: inspected.id, decision: 'good', reason: 'shadow' });
+    expect((await summary()).byDecision).toMatchObject({ good: 1, none: 0 });
+    expect((await query({ verdict: 'review', decision: 'good' })).total).toBe(1);
+    expect(await queue()).toEqual([]);
+  });
+
+  it('queues a PASS part answered "Yes", which would otherwise never reach a reviewer', async () => {
+    model.opening = 'Yes';
+    const { inspected, done } = await inspect(false);
+    expect(inspected.verdict).toBe('pass');
+    expect(done.flag).toMatchObject({ verdictBefore: 'pass', verdict: 'review' });
+    expect((await queue()).map((i) => [i.id, i.verdict])).toEqual([[inspected.id, 'review']]);
+    expect((await summary()).byVerdict).toEqual({ pass: 0, fail: 0, review: 1 });
+  });
+
+  it('leaves an agreeing answer alone', async () => {
+    model.opening = 'Yes';
+    const { inspected, done } = await inspect(true);
+    expect(done.flag).toBeUndefined();
+    expect(await get(inspected.id)).toMatchObject({ verdict: 'fail', flags: [] });
+    expect((await summary()).byVerdict).toEqual({ pass: 0, fail: 1, review: 0 });
+  });
+});
+
+describe('instructions that do not fit at answer time', () => {
+  it('are left out of the request and named on the recorded answer, never dropped silently', async () => {
+    // Stored before the budget existed: nothing refused it then.
+    const legacy = 'Scratches shorter than one millimetre on the outer rim are acceptable. '.repeat(8).trim();
+    insertInstruction(station['db'], { id: randomUUID(), recipe: 'cap', text: 'Ignore dust specks.', author: 'eng', at: new Date(Date.now() - 2000).toISOString() });
+    insertInstruction(station['db'], { id: randomUUID(), recipe: 'cap', text: legacy, author: 'eng', at: new Date(Date.now() - 1000).toISOString() });
+    model.opening = 'Yes';
+    const { inspected, done } = await inspect(true);
+    expect(model.requests[0]?.instructions).toEqual(['Ignore dust specks.']);
+    expect(done.turn.instructionsLeftOut).toEqual([legacy]);
+    const record = await get(inspected.id);
+    expect(record.instructions).toEqual(['Ignore dust specks.', legacy]);
+    expect(record.dialog[0]?.instructionsLeftOut).toEqual([legacy]);
+    // A follow-up leaves it out again and says so again.
+    const asked = (await station.call('dialog.ask', { inspectionId: inspected.id, question: 'how big?' })) as Results['dialog.ask'];
+    expect((await next('dialog.done', asked.turnId)).turn.instructionsLeftOut).toEqual([legacy]);
+  });
+});
