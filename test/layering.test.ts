@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
  */
 
 const REPO = join(__dirname, '..');
-const SOURCE_DIRS = ['common', 'db', 'host', 'electron', 'renderer', 'scripts', 'native-models'];
+const SOURCE_DIRS = ['common', 'db', 'host', 'lab', 'electron', 'renderer', 'scripts', 'native-models'];
+/** What the station is made of: none of it may depend on lab/, the tools that measure it and make its data. */
+const SHIPPED_DIRS = ['common', 'db', 'host', 'electron', 'renderer'];
 const SOURCE_FILE = /\.(ts|tsx|mts|cts|js|mjs|cjs|jsx)$/;
 const SKIP_DIRS = new Set(['node_modules', 'dist', '__pycache__', 'checkpoints']);
 
@@ -71,6 +73,12 @@ function layeringViolations(files: readonly SourceFile[]): string[] {
       if (top === 'host' && (targetTop === 'electron' || targetTop === 'renderer')) {
         fail(`host/ may not import from ${targetTop}/`);
       }
+      if (SHIPPED_DIRS.includes(top) && targetTop === 'lab') {
+        fail(`${top}/ may not import from lab/: lab tools measure the station and do not ship with it`);
+      }
+      if (top === 'lab' && (targetTop === 'electron' || targetTop === 'renderer')) {
+        fail(`lab/ may not import from ${targetTop}/ (it runs in plain Node on host/, db/ and common/)`);
+      }
     }
   }
   return violations;
@@ -102,6 +110,7 @@ describe('layering rule', () => {
   it('holds for every source file in the repository', () => {
     const files = repoSources();
     expect(files.some((f) => f.path === 'common/api.ts'), 'the scan found the sources').toBe(true);
+    expect(files.some((f) => f.path === 'lab/cli/main.ts'), 'the scan found lab/').toBe(true);
     expect(layeringViolations(files)).toEqual([]);
   });
 
@@ -122,6 +131,10 @@ describe('layering rule', () => {
       { path: 'host/recipes/e.ts', source: "import Database from 'better-sqlite3';" },
       { path: 'host/f.ts', source: "import { app } from 'electron';\nimport { x } from '../renderer/src/x';" },
       { path: 'host/g.ts', source: "import { y } from '../electron/main/csp';" },
+      { path: 'host/cli/h.ts', source: "const { command } = await import('../../lab/cli/commands/evaluate');" },
+      { path: 'db/i.ts', source: "export { seedInspections } from '../lab/seed/seed-inspections';" },
+      { path: 'electron/main/j.ts', source: "import { evaluate } from '../../lab/evaluation/protocol';" },
+      { path: 'lab/k.ts', source: "import { csp } from '../electron/main/csp';" },
     ];
     expect(layeringViolations(bad)).toEqual([
       "common/a.ts imports 'node:fs': common/ runs in the page and may not import Node built-ins",
@@ -135,6 +148,10 @@ describe('layering rule', () => {
       "host/f.ts imports 'electron': only electron/ may import electron",
       "host/f.ts imports '../renderer/src/x': host/ may not import from renderer/",
       "host/g.ts imports '../electron/main/csp': host/ may not import from electron/",
+      "host/cli/h.ts imports '../../lab/cli/commands/evaluate': host/ may not import from lab/: lab tools measure the station and do not ship with it",
+      "db/i.ts imports '../lab/seed/seed-inspections': db/ may not import from lab/: lab tools measure the station and do not ship with it",
+      "electron/main/j.ts imports '../../lab/evaluation/protocol': electron/ may not import from lab/: lab tools measure the station and do not ship with it",
+      "lab/k.ts imports '../electron/main/csp': lab/ may not import from electron/ (it runs in plain Node on host/, db/ and common/)",
     ]);
   });
 
@@ -144,6 +161,7 @@ describe('layering rule', () => {
       { path: 'db/open.ts', source: "import Database from 'better-sqlite3';\nimport { StationError } from '../common/errors';" },
       { path: 'electron/main/main.ts', source: "import { app } from 'electron';\nimport { openStation } from '../../host/station';" },
       { path: 'renderer/src/app.tsx', source: "// import fs from 'node:fs' would break the page\nimport { z } from 'zod';\nimport { METHODS } from '../../common/api';" },
+      { path: 'lab/cli/main.ts', source: "import { runCli } from '../../host/cli/dispatch';\nimport type { Db } from '../../db/open';\nimport { StationError } from '../../common/errors';" },
     ];
     expect(layeringViolations(good)).toEqual([]);
   });

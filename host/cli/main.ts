@@ -1,43 +1,22 @@
-import { StationError } from '../../common/errors';
-import type { Command } from './command';
+import { runCli, type CommandTable } from './dispatch';
 
 /**
- * Entry point of every npm script of CONTRACTS.md section 1 (`npm run NAME -- ...`).
+ * Entry point of the station's npm scripts of CONTRACTS.md section 1 (`npm run NAME -- ...`).
  * Commands are loaded lazily so `models list` does not pay for loading ONNX Runtime or Chromium.
+ * Measurement and data tools (evaluate, bench, bench-db, ...) do not ship with the station: they
+ * are lab commands (lab/cli/main.ts), behind the same npm script names.
  */
-const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+const COMMANDS: CommandTable = {
   models: () => import('./commands/models'),
   recipe: () => import('./commands/recipe'),
   inspect: () => import('./commands/inspect'),
-  evaluate: () => import('./commands/evaluate'),
-  bench: () => import('./commands/bench'),
   serve: () => import('./commands/serve'),
   audit: () => import('./commands/audit'),
   users: () => import('./commands/users'),
   report: () => import('./commands/report'),
-  'bench-db': () => import('./commands/bench-db'),
 };
 
-async function main(argv: readonly string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  const load = name === undefined ? undefined : COMMANDS[name];
-  if (!load) {
-    const list = Object.keys(COMMANDS).join(', ');
-    process.stderr.write(`Unknown command ${name ?? '(none)'}. Use one of: ${list}\n`);
-    return 2;
-  }
-  const { command } = await load();
-  return command.run(rest);
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    // Expected failures get one line; bugs get the stack so they can be reported.
-    if (err instanceof StationError) process.stderr.write(`error: ${err.message}\n`);
-    else process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exitCode = err instanceof StationError && err.code === 'INVALID_INPUT' ? 2 : 1;
-  },
-);
+runCli(COMMANDS, {
+  entry: 'npx tsx host/cli/main.ts',
+  seeAlso: 'evaluate, bench and bench-db are lab commands (npm run evaluate, npm run bench, npm run bench:db); npm run lab -- --help (lab/cli/main.ts) lists them all.',
+});

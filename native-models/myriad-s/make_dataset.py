@@ -2,7 +2,7 @@
 `/usr/bin/python3 native-models/myriad-s/make_dataset.py --out DIR [--products 400 --refs 4 --per-product 16]`.
 
 Layout: DIR/index.json (products with their reference images, samples with full ground truth) and
-DIR/<product>/*.png. The Node script host/lmm/myriad-s/training-data-cli.ts then fits the
+DIR/<product>/*.png. The lab command `npm run lab -- training-data` then fits the
 station's PatchCore on each product's references and writes DIR/expert/ (maps and backbone
 features, exactly as the station computes them), which train.py --dataset DIR reads.
 """

@@ -141,7 +141,7 @@ def main(argv=None):
                     "holds a checkpoint of this run, that is resumed instead (a checkpoint of another run is refused)")
     ap.add_argument("--device", default="cpu", help="torch device, e.g. cuda: same data, same schedule; checkpoints are saved for the CPU")
     ap.add_argument("--dataset", action="append", help="a data set mapped by the station's expert (make_dataset.py + "
-                    "training-data-cli.ts); repeat it to train on several; without it, proxy maps from the ground truth "
+                    "npm run lab -- training-data); repeat it to train on several; without it, proxy maps from the ground truth "
                     "are used (tests and smoke runs only)")
     args = ap.parse_args(argv)
     cfg = CONFIGS[args.config]()

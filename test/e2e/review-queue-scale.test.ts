@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/open';
-import { seedInspections } from '../../host/reports/seed-inspections';
+import { seedInspections } from '../../lab/seed/seed-inspections';
 import { launchBrowser } from './support/browser';
 import { CHROMIUM } from './support/paths';
 import { startServe, type ServeProcess } from './support/serve-process';

@@ -77,17 +77,30 @@ describe('electron-builder configuration', () => {
     expect(packed, 'native files that would stay inside the asar').toEqual([]);
   });
 
-  it('packs the bundles and the built renderer, not sources or source maps', () => {
+  const packed = (path: string) => {
     const filters = (config.files as Array<{ filter: string[] }>).flatMap((f) => f.filter);
-    const included = (path: string) =>
+    return (
       filters.filter((p) => !p.startsWith('!')).some((p) => minimatch(path, p)) &&
-      !filters.filter((p) => p.startsWith('!')).some((p) => minimatch(path, p.slice(1)));
+      !filters.filter((p) => p.startsWith('!')).some((p) => minimatch(path, p.slice(1)))
+    );
+  };
+
+  it('packs the bundles and the built renderer, not sources or source maps', () => {
+    const included = packed;
     expect(included('dist/electron/main/main.js')).toBe(true);
     expect(included('dist/electron/preload/preload.cjs')).toBe(true);
     expect(included('dist/renderer/index.html')).toBe(true);
     expect(included('dist/electron/main/main.js.map')).toBe(false);
     expect(included('host/station.ts')).toBe(false);
     expect(included('test/layering.test.ts')).toBe(false);
+  });
+
+  it('leaves lab/ out: no lab file is packed and no resource comes from it', () => {
+    const labFiles = walk(join(REPO, 'lab')).map((f) => posixRel(REPO, f));
+    expect(labFiles).toContain('lab/cli/main.ts');
+    expect(labFiles.filter(packed), 'lab files electron-builder would pack').toEqual([]);
+    const fromLab = config.extraResources.filter((r) => r.from === 'lab' || r.from.startsWith('lab/'));
+    expect(fromLab.map((r) => r.from)).toEqual([]);
   });
 
   it('ships the native models and the demo as resources where the shell looks for them', () => {

@@ -1,11 +1,12 @@
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildElectron, type ElectronBuildResult } from '../../scripts/build-electron';
 
+const REPO = resolve(__dirname, '..', '..');
 let dir: string;
 let out: ElectronBuildResult;
 
@@ -75,5 +76,16 @@ describe('electron bundle', () => {
     expect(lazyImports.filter(missing).filter((s) => !DESKTOP_UNUSED_DEV_IMPORTS.has(s))).toEqual([]);
     // esbuild's shim for a require() left inside an ESM bundle throws at run time
     expect(code).not.toContain('Dynamic require of');
+  });
+
+  it('bundles the station and nothing from lab/ (evaluation, benchmarks and data tools do not ship)', async () => {
+    for (const bundle of [out.main, out.preload]) {
+      const map = JSON.parse(await readFile(`${bundle}.map`, 'utf8')) as { sources: string[] };
+      const ours = map.sources.map((s) => relative(REPO, resolve(dirname(bundle), s)).split(sep).join('/')).filter((s) => !s.includes('node_modules/'));
+      expect(ours.length, bundle).toBeGreaterThan(0);
+      expect(ours.filter((s) => s.startsWith('lab/')), `lab sources in ${bundle}`).toEqual([]);
+    }
+    const mainMap = JSON.parse(await readFile(`${out.main}.map`, 'utf8')) as { sources: string[] };
+    expect(mainMap.sources.some((s) => s.endsWith('host/station.ts')), 'the main bundle holds the station host').toBe(true);
   });
 });

@@ -43,7 +43,7 @@ def generate_examples(seed: int, count: int, image_size: int, map_size: int, sam
 
 
 def load_station_examples(dataset_dir: str):
-    """Examples mapped by the station's own expert (make_dataset.py + training-data-cli.ts), and
+    """Examples mapped by the station's own expert (make_dataset.py + the lab command training-data), and
     (feature_channels, feature_size, map_size) as that expert produced them."""
     with open(os.path.join(dataset_dir, "index.json")) as f:
         index = json.load(f)

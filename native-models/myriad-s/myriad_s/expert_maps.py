@@ -1,7 +1,7 @@
 """Expert anomaly maps and backbone features for training.
 
 The shipped model must learn from the product's own expert (host/experts, onnxruntime-node), bit
-for bit: data.load_station_examples reads what host/lmm/myriad-s/training-data-cli.ts wrote for a
+for bit: data.load_station_examples reads what lab/myriad-s/training-data.ts wrote for a
 generated data set (a float32 map and the backbone embedding per image). `proxy_expert_map` is only
 for tests and smoke runs without the station's expert: a noisy, imperfect map made from the
 ground-truth mask, with misses and false alarms, and no backbone features.

@@ -12,7 +12,7 @@ import { insertFlag, pendingAnswers } from '../../../db/repositories/inspection-
 import { insertReview } from '../../../db/repositories/reviews';
 import { VERDICT_IN_FORCE } from '../../../db/repositories/verdict-in-force';
 import { markInterruptedAnswers } from '../../../host/inspection/interrupted-answers';
-import { prng, seedInspections } from '../../../host/reports/seed-inspections';
+import { prng, seedInspections } from '../../../lab/seed/seed-inspections';
 
 /**
  * Schema 9 on real SQLite files: flags change the verdict in force without editing an inspection,

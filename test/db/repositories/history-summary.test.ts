@@ -8,7 +8,7 @@ import { historyPage, historySummary, splitRange } from '../../../db/repositorie
 import { insertReview } from '../../../db/repositories/reviews';
 import * as m006 from '../../../db/migrations/006-summary-rollups';
 import * as m007 from '../../../db/migrations/007-operator-summary-rollups';
-import { prng, seedInspections } from '../../../host/reports/seed-inspections';
+import { prng, seedInspections } from '../../../lab/seed/seed-inspections';
 
 let dir: string;
 let db: Db;

@@ -8,7 +8,7 @@ import { command } from '../../../host/cli/commands/report';
 import { openDatabase } from '../../../db/open';
 import { historySummary } from '../../../db/repositories/history';
 import { DEFAULT_CHROMIUM } from '../../../host/reports/pdf-renderer';
-import { seedInspections } from '../../../host/reports/seed-inspections';
+import { seedInspections } from '../../../lab/seed/seed-inspections';
 import { dataLayout } from '../../../host/paths';
 import { CSV_COLUMNS } from '../../../host/reports/csv';
 import { hasPdftotext } from '../../support/pdftotext';

@@ -7,7 +7,7 @@ import { verifyAuditChain } from '../../../db/repositories/audit-log';
 import { historyPage, historySummary, reviewQueuePage } from '../../../db/repositories/history';
 import { insertInspection, type NewInspection } from '../../../db/repositories/inspections';
 import { insertReview, latestReview } from '../../../db/repositories/reviews';
-import { ensureSeedRecipes, seedInspections } from '../../../host/reports/seed-inspections';
+import { ensureSeedRecipes, seedInspections } from '../../../lab/seed/seed-inspections';
 import { normaliseFilter } from '../../../host/reports/filter';
 
 let dir: string;

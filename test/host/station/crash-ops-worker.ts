@@ -3,7 +3,7 @@ import { openDatabase } from '../../../db/open';
 import { allInspectionIds } from '../../../db/repositories/inspections';
 import { importModel, listModels } from '../../../host/models/store';
 import { onnxExpertBackend } from '../../../host/recipes/onnx-expert-backend';
-import { seedInspections } from '../../../host/reports/seed-inspections';
+import { seedInspections } from '../../../lab/seed/seed-inspections';
 import { openStation, type Station } from '../../../host/station';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
 import { partPng, writeGoldenFolder } from '../fixtures/images';

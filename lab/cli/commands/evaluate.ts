@@ -1,0 +1,77 @@
+import { StationError } from '../../../common/errors';
+import { loadDialogModel } from '../../../host/lmm/load-dialog-model';
+import { defaultLmmDir } from '../../evaluation/default-lmm-dir';
+import { expertSubject, parseExpertOption } from '../../evaluation/expert-subject';
+import { evaluate } from '../../evaluation/protocol';
+import { writeReport } from '../../evaluation/report/write-report';
+import { globalOptions, parseArgs, requireString } from '../../../host/cli/args';
+import type { Command } from '../../../host/cli/command';
+
+const SPEC = {
+  dataset: { type: 'string' },
+  shots: { type: 'string' },
+  seeds: { type: 'string' },
+  expert: { type: 'string' },
+  'expert-options': { type: 'string' },
+  backbone: { type: 'string' },
+  lmm: { type: 'flag' },
+  'lmm-model': { type: 'string' },
+} as const;
+
+const DEFAULT_SEEDS = 5;
+const MAX_SEEDS = 100;
+
+function parseShots(value: string): number | 'all' {
+  if (value === 'all') return 'all';
+  const k = Number(value);
+  if (!Number.isInteger(k) || k < 1) throw new StationError('INVALID_INPUT', `Invalid --shots ${value}. Use a positive integer or all`);
+  return k;
+}
+
+function parseSeeds(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_SEEDS;
+  const s = Number(value);
+  if (!Number.isInteger(s) || s < 1 || s > MAX_SEEDS) {
+    throw new StationError('INVALID_INPUT', `Invalid --seeds ${value}. Use an integer from 1 to ${MAX_SEEDS}`);
+  }
+  return s;
+}
+
+/**
+ * `evaluate --dataset DIR --shots K|all [--seeds S] [--expert E] [--expert-options JSON] [--lmm] --out F` (CONTRACTS.md 3):
+ * writes the metrics JSON to F and a Markdown report with ROC curves and example heatmaps next to it.
+ */
+export const command: Command = {
+  summary: 'evaluate an expert on an MVTec-layout dataset (CONTRACTS.md section 3)',
+  async run(argv) {
+    const args = parseArgs(argv, SPEC);
+    const global = globalOptions(args);
+    if (global.out === null) throw new StationError('INVALID_INPUT', 'Missing required option --out (the report goes next to it)');
+    const shots = parseShots(requireString(args, 'shots'));
+    const spec = parseExpertOption(args.strings.get('expert') ?? 'patchcore', args.strings.get('backbone'), args.strings.get('expert-options'));
+    let dialog = null;
+    let lmmReason = 'not requested (run with --lmm)';
+    if (args.flags.has('lmm')) {
+      const loaded = await loadDialogModel(args.strings.get('lmm-model') ?? defaultLmmDir());
+      dialog = loaded.model;
+      lmmReason = loaded.reason;
+      process.stderr.write(`${loaded.reason}\n`);
+    }
+    const evaluation = await evaluate({
+      datasetDir: requireString(args, 'dataset'),
+      shots,
+      seeds: parseSeeds(args.strings.get('seeds')),
+      subject: expertSubject(spec, { dataDir: global.dataDir, device: global.device }, (line) => process.stderr.write(`${line}\n`)),
+      dialog,
+      lmmReason,
+      progress: (line) => process.stderr.write(`${line}\n`),
+    });
+    const written = await writeReport(evaluation, global.out);
+    const r = evaluation.report;
+    process.stdout.write(
+      `${r.dataset} ${r.shots}-shot: image AUROC ${r.image_auroc?.toFixed(3) ?? 'null'}, pixel AUROC ${r.pixel_auroc?.toFixed(3) ?? 'null'}, ` +
+        `accuracy ${r.accuracy_expert?.toFixed(3) ?? 'null'} (best ${r.accuracy_best?.toFixed(3) ?? 'null'}); report ${written.markdown}\n`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,192 @@
+import type { DialogModel, DialogReply } from '../../host/lmm/dialog-model';
+import { featuresIfTrusted, type GoldenCheck } from '../../host/lmm/golden-check';
+import type { RgbImage } from '../../host/imaging/rgb-image';
+import type { Dataset } from './dataset';
+import type { Truth } from './ground-truth';
+import { judgeAnswer, type LmmJudgement } from './lmm-judge';
+import { accuracyAt, accuracyBest, f1Max, rocAuc, type ScoredImage } from './metrics/image-metrics';
+import { measured, notComputed, type Metric } from './metrics/metric';
+import { PixelHistogram } from './metrics/pixel-metrics';
+import { resizeBilinear } from './resize';
+import { DECISION_THRESHOLD } from '../../host/experts/expert';
+import type { EvaluatedMap, ExpertUnderTest } from './subject';
+
+export const METRIC_KEYS = [
+  'image_auroc',
+  'pixel_auroc',
+  'aupro',
+  'f1_max',
+  'accuracy_expert',
+  'accuracy_best',
+  'accuracy_lmm',
+  'location_accuracy',
+  'type_accuracy',
+] as const;
+export type MetricKey = (typeof METRIC_KEYS)[number];
+export type MetricSet = Record<MetricKey, Metric>;
+
+/** A decoded test image with its truth, loaded once and reused by every seed. */
+export interface PreparedTest {
+  path: string;
+  defect: string | null;
+  image: RgbImage;
+  truth: Truth;
+}
+
+export interface ScoredTest {
+  path: string;
+  defect: string | null;
+  score: number;
+  answer: string | null;
+  /** Whether the answer read the image's features (DialogReply.readFeatures); null without one. */
+  readFeatures: boolean | null;
+}
+
+export interface RunResult {
+  seed: number;
+  references: string[];
+  metrics: MetricSet;
+  perDefect: Record<string, MetricSet>;
+  scored: ScoredTest[];
+  fitSeconds: number;
+  inspectMsMean: number;
+  /** Maps kept for the report's heatmap grid, by test image path. */
+  keptMaps: Map<string, EvaluatedMap>;
+  /** The dialog model's golden check on this run's references (host/lmm/golden-check.ts); null without --lmm. */
+  goldenCheck: GoldenCheck | null;
+}
+
+export interface RunInputs {
+  dataset: Dataset;
+  tests: PreparedTest[];
+  dialog: DialogModel | null;
+  /** Why the LMM metrics are null when `dialog` is null. */
+  lmmReason: string;
+  /** The dialog model's golden check on the references: a product that fails it is answered without its features. */
+  goldenCheck: GoldenCheck | null;
+  keepMapsOf: ReadonlySet<string>;
+}
+
+interface Tally {
+  right: number;
+  total: number;
+}
+const ratio = (t: Tally, none: string): Metric => (t.total === 0 ? notComputed(none) : measured(t.right / t.total));
+const count = (t: Tally, v: boolean | null) => {
+  if (v === null) return;
+  t.total++;
+  if (v) t.right++;
+};
+
+class GroupStats {
+  readonly pixels = new PixelHistogram();
+  readonly images: ScoredImage[] = [];
+  readonly lmm: Tally = { right: 0, total: 0 };
+  readonly location: Tally = { right: 0, total: 0 };
+  readonly type: Tally = { right: 0, total: 0 };
+}
+
+/** One seeded run: fit on the references, inspect every test image, compute every metric. */
+export async function evaluateRun(
+  inputs: RunInputs,
+  expert: ExpertUnderTest,
+  seed: number,
+  references: string[],
+  fitSeconds: number,
+): Promise<RunResult> {
+  const good = new GroupStats();
+  const byDefect = new Map(inputs.dataset.defectTypes.map((d) => [d, new GroupStats()]));
+  const scored: ScoredTest[] = [];
+  const keptMaps = new Map<string, EvaluatedMap>();
+  let inspectMs = 0;
+  for (const t of inputs.tests) {
+    const started = performance.now();
+    const result = await expert.inspect(t.image);
+    inspectMs += performance.now() - started;
+    if (inputs.keepMapsOf.has(t.path)) keptMaps.set(t.path, result);
+    const group = t.defect === null ? good : (byDefect.get(t.defect) as GroupStats);
+    group.images.push({ score: result.score, defective: t.defect !== null });
+    addPixels(group.pixels, t, result);
+    let answer: string | null = null;
+    let readFeatures: boolean | null = null;
+    if (inputs.dialog) {
+      const reply = await firstAnswer(inputs.dialog, productName(inputs.dataset.name), result, inputs.goldenCheck);
+      answer = reply.text;
+      readFeatures = reply.readFeatures ?? null;
+      const words = t.defect === null ? null : (inputs.dataset.typeWords?.[t.defect] ?? null);
+      tallyLmm(group, judgeAnswer(answer, t.defect, t.truth, words));
+    }
+    scored.push({ path: t.path, defect: t.defect, score: result.score, answer, readFeatures });
+  }
+  const perDefect: Record<string, MetricSet> = {};
+  for (const [d, g] of byDefect) perDefect[d] = metricsOf([good, g], inputs, g);
+  return {
+    seed,
+    references,
+    metrics: metricsOf([good, ...byDefect.values()], inputs, null),
+    perDefect,
+    scored,
+    fitSeconds,
+    inspectMsMean: inspectMs / Math.max(1, inputs.tests.length),
+    keptMaps,
+    goldenCheck: inputs.goldenCheck,
+  };
+}
+
+function addPixels(pixels: PixelHistogram, t: PreparedTest, result: EvaluatedMap): void {
+  if (t.truth.kind === 'unmasked') return;
+  const map = resizeBilinear(result.map, result.mapWidth, result.mapHeight, t.image.width, t.image.height);
+  if (t.truth.kind === 'good') pixels.addGood(map);
+  else pixels.addDefective(map, t.truth.labels, t.truth.regionSizes);
+}
+
+/**
+ * The product name the dialog model is told, as a recipe would name it: the data set's folder name
+ * without a leading collection prefix ("mvtec-bottle" -> "bottle") and with separators as spaces.
+ */
+export function productName(datasetName: string): string {
+  const name = datasetName.replace(/^mvtec[-_ ]+/i, '').replace(/[-_]+/g, ' ').trim();
+  return name === '' ? datasetName : name;
+}
+
+async function firstAnswer(dialog: DialogModel, product: string, result: EvaluatedMap, check: GoldenCheck | null): Promise<DialogReply> {
+  const { features, ...anomaly } = result;
+  const request = featuresIfTrusted({ product, instructions: [], anomaly, ...(features ? { features } : {}), history: [], question: null }, check);
+  return dialog.generate(request, () => undefined, new AbortController().signal);
+}
+
+function tallyLmm(group: GroupStats, j: LmmJudgement): void {
+  count(group.lmm, j.correct);
+  count(group.location, j.location);
+  count(group.type, j.type);
+}
+
+/**
+ * Metrics of the union of `groups`. With `only` set (a per-defect breakdown), the accuracies are
+ * over that defect's images alone (the share it flags), while AUROC/AUPRO pit it against all good images.
+ */
+function metricsOf(groups: GroupStats[], inputs: RunInputs, only: GroupStats | null): MetricSet {
+  const images = groups.flatMap((g) => g.images);
+  const accuracyImages = only ? only.images : images;
+  const pixels = PixelHistogram.combine(groups.map((g) => g.pixels));
+  const lmmGroups = only ? [only] : groups;
+  const sum = (pick: (g: GroupStats) => Tally): Tally =>
+    lmmGroups.reduce((a, g) => ({ right: a.right + pick(g).right, total: a.total + pick(g).total }), { right: 0, total: 0 });
+  const noLmm = notComputed(inputs.lmmReason);
+  const pixelReason = 'no ground_truth masks for the defective images';
+  return {
+    image_auroc: rocAuc(images),
+    pixel_auroc: pixels.positives === 0 ? notComputed(pixelReason) : pixels.auroc(),
+    aupro: pixels.regions === 0 ? notComputed(pixelReason) : pixels.aupro(),
+    f1_max: only ? notComputed('not broken down per defect') : f1Max(images),
+    accuracy_expert: accuracyAt(accuracyImages, DECISION_THRESHOLD),
+    accuracy_best: only ? notComputed('not broken down per defect') : accuracyBest(images),
+    accuracy_lmm: inputs.dialog ? ratio(sum((g) => g.lmm), 'no test images') : noLmm,
+    location_accuracy: inputs.dialog
+      ? ratio(sum((g) => g.location), 'no masked defective image was called defective by the LMM')
+      : noLmm,
+    type_accuracy: inputs.dialog
+      ? ratio(sum((g) => g.type), inputs.dataset.typeWords ? 'no defective image was called defective by the LMM' : 'no defect_types.json')
+      : noLmm,
+  };
+}

@@ -1,0 +1,55 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runBench } from '../../../lab/bench/bench';
+import { syntheticImages } from '../../../lab/bench/bench-images';
+import { importModel } from '../../../host/models/store';
+
+const MODEL = resolve(__dirname, '../../../../shared/models/mobilenetv2-12-int8.onnx');
+const absent = !existsSync(MODEL);
+if (absent) console.warn(`Skipping the bench run: the public backbone copy ${MODEL} is absent`);
+
+let work: string;
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'myriad-bench-test-'));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe.skipIf(absent)('runBench', () => {
+  it('measures our pipeline through the real station and reports a skipped reference as null with its reason', async () => {
+    const dataDir = join(work, 'user-data');
+    await importModel(dataDir, MODEL);
+    const images = await syntheticImages(join(work, 'images'), 2, 3);
+    const report = await runBench({
+      dataDir,
+      device: 'cpu',
+      images,
+      warmup: 1,
+      workDir: join(work, 'run'),
+      python: 'unused',
+      reference: false,
+      referenceTimeoutMs: 1000,
+    });
+    expect(report.config).toMatchObject({ backbone: 'mobilenetv2-12-int8', batch: 1, golden: 2, images: 3, warmup: 1, device: 'cpu' });
+    for (const key of ['decode_ms', 'backbone_ms', 'expert_ms', 'lmm_first_token_ms', 'inspect_ms'] as const) {
+      expect(report.ours.figures[key]?.n, key).toBe(3);
+      expect(report.ours.figures[key]?.p95, key).toBeGreaterThanOrEqual(report.ours.figures[key]?.p50 ?? Infinity);
+    }
+    // end to end covers decode + backbone + expert at least
+    const f = report.ours.figures;
+    expect(f.inspect_ms?.p50).toBeGreaterThan((f.backbone_ms?.p50 ?? 0) + (f.expert_ms?.p50 ?? 0) * 0.5);
+    expect(report.ours.peak_rss_mb).toBeGreaterThan(50);
+    expect(report.ours.fit_seconds).toBeGreaterThan(0);
+    // read back from the recipe's saved expert: what the reference is told to keep
+    expect(report.ours.bank_rows).toBeGreaterThanOrEqual(16);
+    expect(report.config.bank_rows).toBe(report.ours.bank_rows);
+    expect(report.reference).toBeNull();
+    expect(report.reference_reason).toBe('skipped (--no-reference)');
+    expect(report.ratio.expert_ms).toBeNull();
+    expect(report.ratio.peak_rss_mb).toBeNull();
+  });
+});
