@@ -2,7 +2,7 @@ import { StationError } from '../../common/errors';
 import type { Command } from './command';
 
 /**
- * Entry point of every npm script of CONTRACTS.md section 1 (`npm run NAME -- ...`).
+ * Entry point of every npm script of docs/contracts.md §Command line (`npm run NAME -- ...`).
  * Commands are loaded lazily so `models list` does not pay for loading ONNX Runtime or Chromium.
  */
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {

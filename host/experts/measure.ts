@@ -109,7 +109,7 @@ async function main(): Promise<void> {
           maskWidth = m.width;
           maskHeight = m.height;
         } catch {
-          mask = null; // a defective image without a mask is skipped for pixel metrics (CONTRACTS.md 2)
+          mask = null; // a defective image without a mask is skipped for pixel metrics (docs/contracts.md §Data layout)
         }
       } else mask = new Uint8Array(image.width * image.height);
       tests.push({ name: `${defect}/${n}`, label: defect === 'good' ? 0 : 1, pixels, rotated, mask, maskWidth, maskHeight });
