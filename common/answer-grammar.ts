@@ -1,7 +1,7 @@
 import { GRID_CELLS } from './grid';
 
 /**
- * The answer grammar of CONTRACTS.md section 3, shared by the evaluation, the LMM runtime and the UI.
+ * The answer grammar of docs/contracts.md §Answer grammar, shared by the evaluation, the LMM runtime and the UI.
  *
  * The reference code's parser was a case-sensitive substring test ("No" matched "Not") and dropped
  * unparseable answers; here the first word decides, and anything else is `unknown` (counted wrong).

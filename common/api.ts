@@ -46,7 +46,7 @@ export const FrameInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('stored'), sha256 }),
   z.strictObject({
     kind: z.literal('upload'),
-    // The formats of CONTRACTS.md section 2; the host refuses content that is not the declared one.
+    // The formats of docs/contracts.md §Data layout; the host refuses content that is not the declared one.
     mime: z.enum(['image/png', 'image/jpeg', 'image/bmp', 'image/tiff']),
     // base64; 24 MB of base64 is ~18 MB of image, far above any station camera frame
     base64: z.string().min(1).max(24_000_000),
@@ -79,7 +79,7 @@ export type HistoryFilter = z.infer<typeof HistoryFilter>;
 export const ReviewCursor = z.strictObject({ createdAt: z.string().min(1).max(40), id: z.string().min(1).max(64) });
 export type ReviewCursor = z.infer<typeof ReviewCursor>;
 
-/** Station roles (PRODUCT.md "People"); the host's role table is host/accounts/roles.ts. */
+/** Station roles (docs/method.md §Product rules, "People"); the host's role table is host/accounts/roles.ts. */
 export const ROLE_NAMES = ['operator', 'engineer', 'supervisor', 'admin'] as const;
 export const RoleName = z.enum(ROLE_NAMES);
 export type RoleName = z.infer<typeof RoleName>;

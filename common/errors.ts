@@ -1,5 +1,5 @@
 /**
- * Errors by kind (STYLE.md 8). An error that crosses IPC or the WebSocket keeps its `code`,
+ * Errors by kind (docs/ARCHITECTURE.md §Conventions). An error that crosses IPC or the WebSocket keeps its `code`,
  * so the UI and the CLI can show one clear sentence and tests can assert on the kind.
  */
 export const ERROR_CODES = [

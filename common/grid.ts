@@ -1,5 +1,5 @@
 /**
- * The 3x3 location grid of the answer grammar (CONTRACTS.md section 3).
+ * The 3x3 location grid of the answer grammar (docs/contracts.md §Answer grammar).
  * Cells are indexed row-major: 0 = top left ... 8 = bottom right.
  */
 export const GRID_CELLS = [

@@ -11,8 +11,9 @@ import * as m008 from './migrations/008-golden-proposals';
 import * as m009 from './migrations/009-answer-flags';
 
 /**
- * The one list of schema migrations (STYLE.md 9, the Signal way): numbered, versions only go up,
- * every pending migration runs in one transaction, the version lives in PRAGMA user_version.
+ * The one list of schema migrations (the Signal way, docs/ARCHITECTURE.md §Conventions): numbered,
+ * versions only go up, every pending migration runs in one transaction, the version lives in
+ * PRAGMA user_version.
  */
 export interface Migration {
   version: number;

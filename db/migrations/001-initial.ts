@@ -1,5 +1,5 @@
 /**
- * Schema 1 (PRODUCT.md "Data"). Rows that a report or audit relies on are append-only: triggers
+ * Schema 1 (docs/method.md §Product rules, "Data"). Rows that a report or audit relies on are append-only: triggers
  * refuse UPDATE and DELETE, so corrections must be new rows (a new recipe version, a deactivation
  * row, a review) rather than edits.
  */

@@ -2,8 +2,8 @@ import { DEVICES, type DeviceName } from '../../common/api';
 import { StationError } from '../../common/errors';
 
 /**
- * The options the desktop app honours from its command line: the CONTRACTS.md globals
- * `--data-dir DIR` and `--device NAME` (both `--x value` and `--x=value`).
+ * The options the desktop app honours from its command line: the globals `--data-dir DIR` and
+ * `--device NAME` of docs/contracts.md §Command line (both `--x value` and `--x=value`).
  *
  * Electron and Chromium put their own switches and the app path in argv, so anything else is left
  * alone rather than refused; the two known options are validated strictly.

@@ -4,7 +4,7 @@ import { ROLES, type Role } from '../../db/repositories/users';
 /**
  * Who may call what: the one table the host dispatcher checks on every call (IPC, WebSocket, CLI
  * alike), so a UI that hides a button is a convenience, never the protection.
- * PRODUCT.md: operators inspect, ask, add instructions (scoped to their shift), review (a golden
+ * docs/method.md §Product rules: operators inspect, ask, add instructions (scoped to their shift), review (a golden
  * sample they mark is only a proposal); engineers change recipes, thresholds and golden sets;
  * supervisors export and audit; admins manage users.
  * An admin may do everything: on a single station the admin is also the one who fixes things.

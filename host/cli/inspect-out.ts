@@ -7,7 +7,7 @@ export interface WireErrorLike {
   message: string;
 }
 
-/** The `inspect --out` object (CONTRACTS.md section 1), plus a few extra keys the contract allows. */
+/** The `inspect --out` object (docs/contracts.md §inspect output), plus a few extra keys the contract allows. */
 export interface InspectOut {
   id: string;
   recipe: string;

@@ -1,7 +1,7 @@
 import { runCli, type CommandTable } from './dispatch';
 
 /**
- * Entry point of the station's npm scripts of CONTRACTS.md section 1 (`npm run NAME -- ...`).
+ * Entry point of the station's npm scripts of docs/contracts.md §Command line (`npm run NAME -- ...`).
  * Commands are loaded lazily so `models list` does not pay for loading ONNX Runtime or Chromium.
  * Measurement and data tools (evaluate, bench, bench-db, ...) do not ship with the station: they
  * are lab commands (lab/cli/main.ts), behind the same npm script names.

@@ -2,7 +2,7 @@ import { basename, extname } from 'node:path';
 import { StationError } from '../../common/errors';
 
 /**
- * The image formats the station decodes (CONTRACTS.md section 2: PNG, JPEG, BMP and TIFF), told
+ * The image formats the station decodes (docs/contracts.md §Data layout: PNG, JPEG, BMP and TIFF), told
  * apart by their magic bytes. Nothing else reaches a decoder: a GIF, WebP or SVG named or declared
  * as PNG is refused here, before sharp (and libvips' SVG, GIF or WebP loaders) can see it.
  */

@@ -34,9 +34,9 @@ export interface InspectOutcome {
 }
 
 /**
- * PRODUCT.md "Main flow": decode -> expert -> verdict from the band -> image and map stored as blobs
- * -> inspection row in one short transaction -> THEN the first answer streams. The verdict is
- * returned without waiting for the description.
+ * The main flow (docs/method.md §Product rules): decode -> expert -> verdict from the band -> image
+ * and map stored as blobs -> inspection row in one short transaction -> THEN the first answer
+ * streams. The verdict is returned without waiting for the description.
  */
 export class InspectionPipeline {
   constructor(

@@ -45,7 +45,7 @@ export interface DialogRequest {
   anomaly: DialogAnomaly;
   features?: DialogFeatures;
   history: DialogTurn[];
-  /** null asks for the first, definite answer ("Yes, ..." / "No, ...", CONTRACTS.md answer grammar). */
+  /** null asks for the first, definite answer ("Yes, ..." / "No, ...", docs/contracts.md §Answer grammar). */
   question: string | null;
 }
 

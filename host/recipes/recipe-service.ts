@@ -328,7 +328,7 @@ export function checkInstructionText(text: string): string {
   return t;
 }
 
-/** DIR itself, or DIR/train/good when DIR is an MVTec-style product folder (CONTRACTS.md section 2). */
+/** DIR itself, or DIR/train/good when DIR is an MVTec-style product folder (docs/contracts.md §Data layout). */
 async function referenceImages(dir: string): Promise<string[]> {
   const mvtec = join(dir, 'train', 'good');
   const useMvtec = await stat(mvtec).then((s) => s.isDirectory(), () => false);

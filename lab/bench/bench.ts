@@ -28,7 +28,7 @@ export interface Ratio {
   p95: number | null;
 }
 
-/** The `bench --out` JSON (CONTRACTS.md section 4). */
+/** The `bench --out` JSON (docs/contracts.md §Benchmark). */
 export interface BenchReport {
   machine: { cpus: number; cpu: string; platform: string; node: string; load_average: number[] };
   config: {

@@ -1,6 +1,6 @@
 import type { Percentiles } from './stats';
 
-/** The figures of CONTRACTS.md section 4, for our pipeline and for the reference pipeline alike. */
+/** The figures of docs/contracts.md §Benchmark, for our pipeline and for the reference pipeline alike. */
 export const FIGURE_KEYS = [
   'decode_ms',
   'backbone_ms',

@@ -49,7 +49,7 @@ class RecordingDialogModel implements DialogModel {
 }
 
 /**
- * Our pipeline, end to end through the real station (CONTRACTS.md section 4): a fresh data dir,
+ * Our pipeline, end to end through the real station (docs/contracts.md §Benchmark): a fresh data dir,
  * `recipe create` with PatchCore on the golden images, then `inspect` of each test image, warm,
  * one at a time, awaiting its first answer. Figures come from the inspection records.
  */

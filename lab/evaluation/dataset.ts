@@ -5,7 +5,7 @@ import { StationError } from '../../common/errors';
 import { isImageFileName } from '../../host/imaging/decode';
 
 /**
- * Reads a dataset in the MVTec AD layout (CONTRACTS.md section 2):
+ * Reads a dataset in the MVTec AD layout (docs/contracts.md §Data layout):
  * `NAME/train/good`, `NAME/test/{good,DEFECT...}`, `NAME/ground_truth/DEFECT/<stem>_mask.png`.
  *
  * Handling of incomplete sets (documented in the report's notes):

@@ -35,7 +35,7 @@ export function parseExpertOptions(kind: ExpertKind | 'auto', json: string): Rec
 
 /**
  * `--expert` as on the command line: `patchcore`, `padim`, `auto` (chosen at fit time, experts/auto.ts)
- * or `anomalib:FILE` (CONTRACTS.md 1),
+ * or `anomalib:FILE` (docs/contracts.md §Command line),
  * with `--expert-options` JSON when given.
  * @throws StationError('INVALID_INPUT') naming the valid values.
  */

@@ -15,7 +15,7 @@ export type Truth =
       largestCell: number | null;
     };
 
-/** Mask pixels above this are defect (CONTRACTS.md section 2). */
+/** Mask pixels above this are defect (docs/contracts.md §Data layout). */
 export const MASK_THRESHOLD = 127;
 
 /**

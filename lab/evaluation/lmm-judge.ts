@@ -1,7 +1,7 @@
 import { parseCells, parsePolarity } from '../../common/answer-grammar';
 import type { Truth } from './ground-truth';
 
-/** How one first LMM answer scores under the answer grammar (CONTRACTS.md section 3). */
+/** How one first LMM answer scores under the answer grammar (docs/contracts.md §Answer grammar). */
 export interface LmmJudgement {
   /** The answer's polarity is the truth; "unknown" (unparseable) is wrong. */
   correct: boolean;

@@ -22,7 +22,7 @@ export interface EvaluateOptions {
   progress?: (line: string) => void;
 }
 
-/** The output JSON of CONTRACTS.md section 3; extra keys are extensions. */
+/** The output JSON of docs/contracts.md §Evaluation; extra keys are extensions. */
 export interface EvaluationReport {
   dataset: string;
   shots: number | 'all';

@@ -1,7 +1,7 @@
 import { seededRandom as mulberry32 } from '../../host/experts/components/rng';
 
 /**
- * Seeded choice of the K references of a few-shot run (CONTRACTS.md section 3). Deterministic
+ * Seeded choice of the K references of a few-shot run (docs/contracts.md §Evaluation). Deterministic
  * across machines and Node versions: mulberry32 (the shared generator, re-exported under the name
  * this module's callers use) over a sorted list, partial Fisher-Yates.
  */

@@ -51,7 +51,7 @@ export interface SyntheticEvaluation {
   samples: number;
   yes_no_accuracy: number | null;
   type_accuracy: number | null;
-  /** The contract's measure (CONTRACTS.md section 3): the answer names a cell that holds the largest instance's centroid. */
+  /** The contract's measure (docs/contracts.md §Metrics): the answer names a cell that holds the largest instance's centroid. */
   location_accuracy: number | null;
   /** Stricter: the first cell the answer names is that cell (an answer also names the cells an instance spreads into). */
   location_first_named: number | null;

@@ -1,4 +1,4 @@
-"""Exports a trained Myriad-S to the file contract of CONTRACTS.md section 5:
+"""Exports a trained Myriad-S to the file contract of docs/contracts.md §Model files:
 `/usr/bin/python3 native-models/myriad-s/export.py --train-dir DIR --out DIR [--parity]`.
 
 Writes vision_encoder.onnx, expert_encoder.onnx, embed_tokens.onnx, decoder_model_merged.onnx

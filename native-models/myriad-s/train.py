@@ -1,7 +1,7 @@
 """Trains Myriad-S: `/usr/bin/python3 native-models/myriad-s/train.py --config tiny --out DIR`.
 
 Resumable: the latest checkpoint in DIR/checkpoints is picked up. Logs one JSON line per step to
-DIR/train-log.jsonl. AdamW (weight decay 0.05), linear warm-up, cosine decay to 0 (MYRIAD.md 2).
+DIR/train-log.jsonl. AdamW (weight decay 0.05), linear warm-up, cosine decay to 0 (docs/method.md §Architecture).
 """
 import argparse
 import json

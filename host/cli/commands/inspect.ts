@@ -13,7 +13,7 @@ import { openCliStation } from '../station-for-cli';
 
 /**
  * `inspect`: one inspection through the station host (recorded like any other), waiting for the
- * first answer and any `--ask` follow-ups, then the `--out` JSON of CONTRACTS.md section 1.
+ * first answer and any `--ask` follow-ups, then the `--out` JSON of docs/contracts.md §inspect output.
  */
 export const command: Command = {
   summary: 'inspect one image with a recipe',

@@ -8,7 +8,7 @@ import { writeJsonOut } from '../output';
 
 const USAGE = 'Usage: npm run models -- fetch [NAME] | import FILE | list [--out FILE] [--data-dir DIR]';
 
-/** `models fetch|import|list` (CONTRACTS.md section 1). */
+/** `models fetch|import|list` (docs/contracts.md §Command line). */
 export const command: Command = {
   summary: 'fetch, import or list the pinned public backbones of the model store',
   async run(argv) {

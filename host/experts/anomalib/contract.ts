@@ -2,7 +2,7 @@ import { StationError } from '../../../common/errors';
 import type { ModelSignature, TensorSignature } from './model-signature';
 
 /**
- * The two anomalib export contracts (CONTRACTS.md 5), told apart by output names:
+ * The two anomalib export contracts (docs/contracts.md §Model files), told apart by output names:
  * - v1 (anomalib 0.x/1.x `export_to_onnx`, `output_names=["output"]`): a raw anomaly map named `output`
  *   (sometimes `anomaly_map`/`anomaly_maps`), optionally followed by a raw image score under any name,
  *   with thresholds and min/max in a `metadata.json` next to the file.

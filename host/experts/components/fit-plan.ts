@@ -19,7 +19,7 @@ export interface GoldenPlan {
    * held-out image is scored against a model of even fewer (one of two), so it scores far above
    * what a good part scores against the model of all of them: on magnetic-tile at 2 and 4 shots
    * that threshold passed 83-100 % of the test images. Held-out views are scored against every
-   * image's other views, closer to the fitted model (measured in host/experts/README.md).
+   * image's other views, closer to the fitted model (measured with lab/measure/measure-dump.ts).
    */
   viewUnits: boolean;
   augment: Augmentation;

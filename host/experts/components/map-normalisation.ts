@@ -2,7 +2,7 @@ import { normaliseScore } from './calibration';
 
 /**
  * Raw distance map -> the shared scale of every expert: floor -> 0, decision threshold -> 0.5,
- * clipped to [0,1] (CONTRACTS.md section 5: maps handed on are float32 in [0,1], threshold 0.5).
+ * clipped to [0,1] (docs/contracts.md §Model files: maps handed on are float32 in [0,1], threshold 0.5).
  * Returns the unclipped image score (max of the map) alongside.
  */
 export function normaliseMap(raw: Float32Array, floor: number, threshold: number): { map: Float32Array; score: number } {

@@ -6,7 +6,7 @@ import type { GoldenImage } from '../expert';
  * most monochrome line cameras) change brightness and contrast from part to part with the lamp and
  * the material; with a few references the memory bank has seen one exposure, and every patch of a
  * brighter part then looks far from it. Standardising each image's grey levels removes that before
- * the backbone. Measured on magnetic-tile with `evaluate` (5 seeds, host/experts/README.md):
+ * the backbone. Measured on magnetic-tile with `evaluate` (5 seeds):
  * PatchCore image AUROC 0.592 -> 0.626 at 1 shot, 0.621 -> 0.599 at 4 (within the seed spread),
  * golden-threshold accuracy at all shots 0.604 -> 0.662 (best 0.681); auto all-shot 0.932 -> 0.950.
  */

@@ -32,7 +32,7 @@ function isAnomalous(g: Grounding): boolean {
   return g.score >= DECISION_THRESHOLD;
 }
 
-/** The definite first answer: starts with "Yes" or "No" (CONTRACTS.md answer grammar). */
+/** The definite first answer: starts with "Yes" or "No" (docs/contracts.md §Answer grammar). */
 export function definiteAnswer(g: Grounding): string {
   const { regions } = g.analysis;
   const on = `on the ${g.product}`;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * config.json of a Myriad-S export (CONTRACTS.md section 5). Everything the runtime needs to feed the
+ * config.json of a Myriad-S export (docs/contracts.md §Model files). Everything the runtime needs to feed the
  * four graphs and assemble prompts lives here, so a larger decoder exported under the same contract
  * loads without code changes.
  */

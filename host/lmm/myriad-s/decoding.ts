@@ -1,6 +1,6 @@
 /**
- * Small parts of generation (STYLE.md 4): choosing the next token, stop strings, and the streamer
- * that turns ids into text deltas the UI can show as they come.
+ * Small parts of generation (docs/ARCHITECTURE.md §Conventions): choosing the next token, stop
+ * strings, and the streamer that turns ids into text deltas the UI can show as they come.
  */
 
 export function argmax(logits: Float32Array, offset: number, size: number): number {

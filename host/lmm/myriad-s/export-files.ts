@@ -11,7 +11,7 @@ export interface MyriadSExport {
 }
 
 /**
- * Checks a Myriad-S export folder against the file contract of CONTRACTS.md section 5 without loading
+ * Checks a Myriad-S export folder against the file contract of docs/contracts.md §Model files without loading
  * any graph. Throws `StationError('NOT_FOUND')` when the folder has no config.json and
  * `StationError('BAD_MODEL')` when config.json is invalid or a listed file is missing or empty.
  */

@@ -22,7 +22,7 @@ export interface GenerationOptions {
   mustNotOpenWith?: { text: string; tokenTexts: readonly string[] };
   /**
    * The answer must open with one of these words (after leading spaces), e.g. the first answer's
-   * "Yes"/"No" of the answer grammar (CONTRACTS.md): until the opening word is out, tokens that
+   * "Yes"/"No" of the answer grammar (docs/contracts.md §Answer grammar): until the opening word is out, tokens that
    * would leave every allowed opening are masked. `tokenTexts[id]` is each token's decoded text.
    */
   mustOpenWith?: { words: readonly string[]; tokenTexts: readonly string[] };

@@ -77,9 +77,9 @@ export class MyriadSModel implements DialogModel {
     // 1 shot, and "No" on one contamination the expert caught.
     const firstAnswer = req.question === null && req.history.length === 0;
     const rulesApply = firstAnswer && this.generation.answerRules !== false;
-    // The first answer is the recorded verdict: it opens with "Yes" or "No" (CONTRACTS.md answer
-    // grammar) whatever the model would rather say first, so the verdict is the model's own choice
-    // between the two. Measured: an export warm-started on re-mapped data opened 654 of 725
+    // The first answer is the recorded verdict: it opens with "Yes" or "No" (docs/contracts.md
+    // §Answer grammar) whatever the model would rather say first, so the verdict is the model's
+    // own choice between the two. Measured: an export warm-started on re-mapped data opened 654 of 725
     // magnetic-tile first answers with a follow-up's words ("It is a tiny lump ...").
     if (rulesApply) options.mustOpenWith = { words: ['Yes', 'No'], tokenTexts: this.tokenTexts() };
     if (this.generation.answerRules !== false && req.product.trim() !== '') options.completeName = { name: req.product, tokenTexts: this.tokenTexts() };

@@ -1,8 +1,8 @@
 /**
  * Name completion: once an answer has written a proper prefix of the recipe's product name after
  * "the", the rest of the name is the only way on. Myriad-S copies names it never saw imperfectly
- * (session 7: "demo-washer" came out as "demo-wases" on three of four demo parts, "solar cell" as
- * "solar cb"); where it has started the name, finishing it exactly is what its training taught.
+ * (without this rule "demo-washer" can come out as "demo-wases", "solar cell" as "solar cb");
+ * where it has started the name, finishing it exactly is what its training taught.
  */
 import { CELL_NOUNS } from '../expert-narrator/phrases';
 import { opensWith } from './decoding';

@@ -4,7 +4,7 @@ import { type OnnxSession, type Tensor, loadSession } from '../../inference/onnx
 import type { MyriadSConfig } from './config';
 import type { MyriadSExport } from './export-files';
 
-/** The four graphs of a Myriad-S export (STYLE.md 3: a multi-file model declared as data). */
+/** The four graphs of a Myriad-S export (a multi-file model declared as data: docs/ARCHITECTURE.md §Conventions). */
 const GRAPHS = {
   vision_encoder: { inputs: ['features', 'anomaly_map'], outputs: ['image_embeds'] },
   expert_encoder: { inputs: ['anomaly_map'], outputs: ['expert_embeds'] },

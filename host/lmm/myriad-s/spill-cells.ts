@@ -1,10 +1,11 @@
 /**
  * Distinct spill cells: "at the top, extending into the top right corner and the top right corner"
  * names a cell twice. The corpus never does (native-models/myriad-s/myriad_s/corpus.py _spill: the
- * other cells, each once), yet the session-8 model repeated its first spill cell in 7 % of the spill
- * lists it wrote on held-out images (54 of 826). Masking the repeat would make the model name a cell
- * it did not choose; the generator instead looks ahead before it writes a spill list's " and" and
- * ends the list there when the cell after it would be a repeat (generator.ts).
+ * other cells, each once), yet a trained model repeats its first spill cell in about 7 % of the
+ * spill lists it writes on held-out images without this rule (54 of 826). Masking the repeat would
+ * make the model name a cell it did not choose; the generator instead looks ahead before it writes
+ * a spill list's " and" and ends the list there when the cell after it would be a repeat
+ * (generator.ts).
  */
 import { CELL_NOUNS, SPILL_LEAD } from '../expert-narrator/phrases';
 

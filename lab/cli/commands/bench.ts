@@ -44,14 +44,14 @@ function table(r: BenchReport): string {
 }
 
 /**
- * `bench --out F` (CONTRACTS.md section 4): our pipeline through the real station and the Python
+ * `bench --out F` (docs/contracts.md §Benchmark): our pipeline through the real station and the Python
  * reference pipeline, in the same run, on the same images. Options: --dataset DIR (MVTec layout;
  * default: generated 256x256 textures), --golden N (200), --images N (50), --warmup N (5),
  * --python PATH, --lmm-model DIR (a Myriad-S export; default: native-models/myriad-s as the station),
  * --no-reference.
  */
 export const command: Command = {
-  summary: 'benchmark our pipeline against the Python PatchCore reference (CONTRACTS.md section 4)',
+  summary: 'benchmark our pipeline against the Python PatchCore reference (docs/contracts.md §Benchmark)',
   async run(argv) {
     const args = parseArgs(argv, SPEC);
     const global = globalOptions(args);

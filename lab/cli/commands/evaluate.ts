@@ -38,11 +38,11 @@ function parseSeeds(value: string | undefined): number {
 }
 
 /**
- * `evaluate --dataset DIR --shots K|all [--seeds S] [--expert E] [--expert-options JSON] [--lmm] --out F` (CONTRACTS.md 3):
+ * `evaluate --dataset DIR --shots K|all [--seeds S] [--expert E] [--expert-options JSON] [--lmm] --out F` (docs/contracts.md §Evaluation):
  * writes the metrics JSON to F and a Markdown report with ROC curves and example heatmaps next to it.
  */
 export const command: Command = {
-  summary: 'evaluate an expert on an MVTec-layout dataset (CONTRACTS.md section 3)',
+  summary: 'evaluate an expert on an MVTec-layout dataset (docs/contracts.md §Evaluation)',
   async run(argv) {
     const args = parseArgs(argv, SPEC);
     const global = globalOptions(args);

@@ -1,6 +1,6 @@
 /**
  * A metric value, or the reason it could not be computed. The evaluation JSON carries `null` for the
- * value (CONTRACTS.md section 3) and the reason next to it, so a reader never has to guess why.
+ * value (docs/contracts.md §Metrics) and the reason next to it, so a reader never has to guess why.
  */
 export type Metric = { value: number; reason: null } | { value: null; reason: string };
 

@@ -29,15 +29,15 @@ class TrainConfig:
     # Share of examples whose map gets a benign sub-threshold response (expert_maps.add_benign_response).
     benign_response: float = 0.0
     # Weight of the auxiliary loss that teaches the feature cells (ModelConfig.feature_cells) which
-    # cells hold an instance's centre, on examples whose features were read; the LM loss alone left
-    # them reading too little (measured on the session-7 run, see native-models/myriad-s/README.md).
+    # cells hold an instance's centre, on examples whose features were read; the LM loss alone
+    # leaves them reading too little.
     cell_aux_weight: float = 0.0
     # Share of dialogs whose product is renamed with an invented name (myriad_s/names.py), so the
     # model learns to copy the recipe's name rather than recall one of the families' names.
     invented_names: float = 0.0
     # Share of batch slots given to an image whose only instances are nuisances, with the recipe told to
     # ignore every one: "ignore the shadow cast" must turn such an image into "No", and at the natural
-    # rate (about 2 % of dialogs) the session-8 model still named a defect on 3 of 59 held-out shadows.
+    # rate (about 2 % of dialogs) a model trained without it names a defect on 3 of 59 held-out shadows.
     instructed_nuisances: float = 0.0
     extra: dict = field(default_factory=dict)
 

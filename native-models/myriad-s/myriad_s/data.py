@@ -30,7 +30,7 @@ class Example:
 
 
 def generate_examples(seed: int, count: int, image_size: int, map_size: int, samples_per_product: int = 8) -> list:
-    """Normal and anomalous samples 1:1 (MYRIAD.md section 3), with proxy expert maps."""
+    """Normal and anomalous samples 1:1 (docs/method.md §Training data), with proxy expert maps."""
     rng = np.random.default_rng(seed)
     out, product = [], None
     for i in range(count):

@@ -1,9 +1,9 @@
-"""Myriad-S (MYRIAD.md section 6): frozen backbone features -> domain adapter -> small Q-Former
+"""Myriad-S (docs/method.md §Myriad-S): frozen backbone features -> domain adapter -> small Q-Former
 whose learned queries are joined by VE-Instructor expert queries -> LM width; VE-Tokenizer on the
 expert map -> 3x3 = 9 expert tokens; a small decoder-only LM with rotary positions, trained from
-scratch. Each of the four exported graphs (CONTRACTS.md section 5) is one module here.
+scratch. Each of the four exported graphs (docs/contracts.md §Model files) is one module here.
 
-Beyond the paper (session 7), the vision encoder may also emit nine feature-cell tokens and one
+Beyond the paper, the vision encoder may also emit nine feature-cell tokens and one
 largest-cell token read straight from the adapted features (FeatureCells, LargestCell): where a
 change is large and soft (a cast shadow) the expert map marks only its edge and the Q-Former's
 queries lose where it lies. They are part of `image_embeds`, so the graph contract is unchanged and

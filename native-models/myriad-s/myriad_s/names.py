@@ -1,7 +1,7 @@
 """Invented product names for training dialogs. The station's recipes are named by their users
 ("magnetic tile", "part", "XR-7 housing"), and the answers must use that name as given. Trained on
-the synthetic families' own names, the model recalled a name instead of copying it: measured on
-30 held-out real names (session 7), it named none of 480 answers right ("magnetic tile" came out as
+the synthetic families' own names, the model recalls a name instead of copying it: with 30
+held-out real names it names none of 480 answers right ("magnetic tile" comes out as
 "rikari part"). Names built here from random letters and codes, unlike any family, can only be
 got right by copying them from the prompt."""
 import numpy as np

@@ -114,10 +114,11 @@ describe('the shipped Myriad-S', () => {
       // The first cell named: answers also name the cells a region spreads into (", extending into").
       named.push(parseCells(reply.text)[0] === cell);
     }
-    // A map read transposed or mirrored by the runtime would keep at most the 3 cells on its axis.
-    // Measured 8 of 9 for the session-9 model (the top left blob comes out "right side" on this
-    // artificial map; session 8: 7 of 9, session 7: 6 of 9, session 6: 9 of 9), which reads real bottle
-    // maps better (location_accuracy 0.91 against 0.74 at 1 shot): native-models/myriad-s/README.md.
+    // A map read transposed or mirrored by the runtime would keep at most the 3 cells on its axis;
+    // at least 6 of 9 leaves a clear margin over that. The bound is not 9: these artificial one-blob
+    // maps without features are unlike the training maps, and a model may miss a cell here that it
+    // locates on real maps (the shipped export names 8 of 9; its location accuracy on real and
+    // synthetic sets is in native-models/myriad-s/README.md).
     expect(named.filter(Boolean).length, JSON.stringify(named)).toBeGreaterThanOrEqual(6);
   });
 

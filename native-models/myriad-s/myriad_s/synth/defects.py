@@ -10,7 +10,7 @@ DEFECT_TYPES = (
     "missing piece", "bent", "extra material", "cut-paste",
 )
 NUISANCE_TYPES = ("shadow", "dust", "reflection")
-MIN_MASK_PIXELS = 50  # NSA: masks under 50 px are rejected (MYRIAD.md section 3), at 256 px scale
+MIN_MASK_PIXELS = 50  # NSA: masks under 50 px are rejected (docs/method.md §Training data), at 256 px scale
 
 
 def _place(rng, size, fg, margin=0.1):

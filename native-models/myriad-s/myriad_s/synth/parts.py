@@ -10,7 +10,7 @@ FAMILIES = (
     "brushed metal", "cast metal", "woven fabric", "knitted fabric", "leather", "wood", "tiles",
     "pcb", "screw", "nut", "bottle", "cap", "pill", "capsule",
 )
-# Objects on a plain background: NSA skips background pixels for these (MYRIAD.md section 3).
+# Objects on a plain background: NSA skips background pixels for these (docs/method.md §Training data).
 OBJECT_FAMILIES = {"screw", "nut", "bottle", "cap", "pill", "capsule"}
 
 PRODUCT_NAMES = {

@@ -34,7 +34,7 @@ describe('product name completion', () => {
 
   it('writes the name from its first character where the answers put nothing but the product', () => {
     const vocab = [' piece', ' bracket', ' br', ' ', 'b', ' bracket.', ' brackets', ' top', ':'];
-    // "The piece" was the session-7 model's answer for a product called "bracket".
+    // "The piece": what a model that does not start the name writes for a product called "bracket".
     expect(allowed(vocab, 'No, there is no anomaly on the', 'bracket')).toEqual([' bracket', ' br', ' ', ' bracket.']);
     expect(allowed(vocab, 'Yes, there are two anomalies on the', 'bracket')).toEqual([' bracket', ' br', ' ', ' bracket.']);
     expect(allowed(vocab, 'Yes, there is a dent in the top left corner of the', 'bracket')).toEqual([' bracket', ' br', ' ', ' bracket.']);

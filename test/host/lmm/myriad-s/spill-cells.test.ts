@@ -3,7 +3,7 @@ import { opensFurtherSpillSlot, spillStatus } from '../../../../host/lmm/myriad-
 
 describe('spill list cells', () => {
   it('finds a repeat of the first spill cell once the repeat is settled', () => {
-    // The session-8 model's words on held-out image p00028/s_006.
+    // A trained model's words on a held-out synthetic image, repeating its first spill cell.
     const head = 'Yes, there are two anomalies on the luxeri panel: a very large shadow at the top, extending into the top right corner and';
     expect(spillStatus(head)).toBe('open');
     expect(spillStatus(`${head} the top`)).toBe('open'); // may still be "the top left corner"
