@@ -1,5 +1,27 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import type { RunningServer } from '../../host/server/http-server';
+import { startServer, type RunningServer } from '../../host/server/http-server';
+import type { StationHost } from '../../host/server/station-host';
+
+export interface RpcReply {
+  result?: unknown;
+  error?: { code: string; message: string };
+}
+
+/** `serve`'s loopback server over `host`, with an empty static folder (no UI needed). */
+export async function serveStation(host: StationHost): Promise<{ server: RunningServer; close(): Promise<void> }> {
+  const staticDir = await mkdtemp(join(tmpdir(), 'static-'));
+  const server = await startServer({ host, staticDir, port: 0, log: () => {} });
+  return {
+    server,
+    async close() {
+      await server.close();
+      await rm(staticDir, { recursive: true, force: true });
+    },
+  };
+}
 
 /** A WebSocket to a running `serve` host, authorised as the page is: by the per-port token cookie. */
 export async function openStationSocket(server: RunningServer): Promise<WebSocket> {
@@ -11,4 +33,18 @@ export async function openStationSocket(server: RunningServer): Promise<WebSocke
     ws.once('error', reject);
   });
   return ws;
+}
+
+/** Sends one request and resolves with the reply that carries its id. */
+export function rpcOn(ws: WebSocket, id: number, method: string, params: unknown, session?: string): Promise<RpcReply> {
+  return new Promise((resolve) => {
+    const onMessage = (data: Buffer) => {
+      const msg = JSON.parse(String(data)) as RpcReply & { id: number };
+      if (msg.id !== id) return;
+      ws.off('message', onMessage);
+      resolve(msg);
+    };
+    ws.on('message', onMessage);
+    ws.send(JSON.stringify(session ? { id, method, params, session } : { id, method, params }));
+  });
 }

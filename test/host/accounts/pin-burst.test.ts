@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../../host/server/http-server';
+import type { RunningServer } from '../../../host/server/http-server';
 import type { Station } from '../../../host/station';
-import { openStationSocket } from '../../support/station-socket';
+import { openStationSocket, serveStation } from '../../support/station-socket';
 import { stationWithUsers } from './users-fixture';
 
 /**
@@ -69,15 +66,11 @@ describe('a burst of PIN tries at the host', () => {
 
 describe('a burst of PIN tries down one WebSocket', () => {
   let server: RunningServer;
-  let staticDir: string;
+  let closeServer: () => Promise<void>;
   beforeAll(async () => {
-    staticDir = await mkdtemp(join(tmpdir(), 'static-'));
-    server = await startServer({ host: station, staticDir, port: 0, log: () => {} });
+    ({ server, close: closeServer } = await serveStation(station));
   });
-  afterAll(async () => {
-    await server.close();
-    await rm(staticDir, { recursive: true, force: true });
-  });
+  afterAll(async () => closeServer());
 
   it('answers most tries from the connection throttle before any hashing, and never with a session', async () => {
     const name = await newAdmin();

@@ -1,15 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { METHODS, type Results } from '../../../common/api';
 import { METHOD_ROLES, requireRole } from '../../../host/accounts/roles';
 import { shiftEnd } from '../../../host/accounts/shifts';
 import { addInstruction } from '../../../host/recipes/instruction-changes';
-import { startServer, type RunningServer } from '../../../host/server/http-server';
+import type { RunningServer } from '../../../host/server/http-server';
 import type { Station } from '../../../host/station';
-import { openStationSocket } from '../../support/station-socket';
+import { openStationSocket, rpcOn, serveStation } from '../../support/station-socket';
 import { PASSWORDS, stationWithUsers } from './users-fixture';
 
 let station: Station;
@@ -149,28 +145,13 @@ describe('host sessions expire when idle', () => {
 
 describe('roles checked through the WebSocket server', () => {
   let server: RunningServer;
-  let staticDir: string;
+  let closeServer: () => Promise<void>;
   beforeAll(async () => {
-    staticDir = await mkdtemp(join(tmpdir(), 'static-'));
-    server = await startServer({ host: station, staticDir, port: 0, log: () => {} });
+    ({ server, close: closeServer } = await serveStation(station));
   });
-  afterAll(async () => {
-    await server.close();
-    await rm(staticDir, { recursive: true, force: true });
-  });
+  afterAll(async () => closeServer());
 
-  function rpc(ws: WebSocket, id: number, method: string, params: unknown, session?: string): Promise<{ result?: unknown; error?: { code: string; message: string } }> {
-    return new Promise((resolve) => {
-      const onMessage = (data: Buffer) => {
-        const msg = JSON.parse(String(data)) as { id: number; result?: unknown; error?: { code: string; message: string } };
-        if (msg.id !== id) return;
-        ws.off('message', onMessage);
-        resolve(msg);
-      };
-      ws.on('message', onMessage);
-      ws.send(JSON.stringify(session ? { id, method, params, session } : { id, method, params }));
-    });
-  }
+  const rpc = rpcOn;
 
   it('an operator is refused a threshold change; an engineer on the same socket gets a new version', async () => {
     const ws = await openStationSocket(server);

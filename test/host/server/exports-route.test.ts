@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { ExportResult } from '../../../common/api';
-import { startServer, type RunningServer } from '../../../host/server/http-server';
+import type { RunningServer } from '../../../host/server/http-server';
 import type { Station } from '../../../host/station';
+import { openStationSocket, rpcOn, serveStation } from '../../support/station-socket';
 import { PASSWORDS, stationWithUsers } from '../accounts/users-fixture';
 
 /**
@@ -16,24 +15,12 @@ import { PASSWORDS, stationWithUsers } from '../accounts/users-fixture';
  */
 let station: Station;
 let cleanup: () => Promise<void>;
-let staticDir: string;
+let closeServer: () => Promise<void>;
 let server: RunningServer;
 let ws: WebSocket;
 let nextId = 1;
 
-function rpc(method: string, params: unknown, session?: string): Promise<{ result?: unknown; error?: { code: string; message: string } }> {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    const onMessage = (data: Buffer) => {
-      const msg = JSON.parse(String(data)) as { id: number; result?: unknown; error?: { code: string; message: string } };
-      if (msg.id !== id) return;
-      ws.off('message', onMessage);
-      resolve(msg);
-    };
-    ws.on('message', onMessage);
-    ws.send(JSON.stringify(session ? { id, method, params, session } : { id, method, params }));
-  });
-}
+const rpc = (method: string, params: unknown, session?: string) => rpcOn(ws, nextId++, method, params, session);
 
 async function signIn(role: keyof typeof PASSWORDS): Promise<string> {
   const reply = await rpc('auth.login', { name: `${role}1`, password: PASSWORDS[role] });
@@ -50,13 +37,8 @@ let exported: ExportResult;
 
 beforeAll(async () => {
   ({ station, cleanup } = await stationWithUsers());
-  staticDir = await mkdtemp(join(tmpdir(), 'myriad-exports-static-'));
-  server = await startServer({ host: station, staticDir, port: 0, log: () => {} });
-  ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`, { headers: { origin: server.origin, cookie: `${server.cookieName}=${server.token}` } });
-  await new Promise((resolve, reject) => {
-    ws.once('open', resolve);
-    ws.once('error', reject);
-  });
+  ({ server, close: closeServer } = await serveStation(station));
+  ws = await openStationSocket(server);
   supervisor = await signIn('supervisor');
   operator = await signIn('operator');
   const reply = await rpc('reports.export', { filter: {}, format: 'csv' }, supervisor);
@@ -65,9 +47,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   ws?.close();
-  await server?.close();
+  await closeServer?.();
   await cleanup();
-  await rm(staticDir, { recursive: true, force: true });
 });
 
 describe('exports over serve', () => {
