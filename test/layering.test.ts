@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
  * The layering rule of docs/ARCHITECTURE.md, checked on every import of every source file (tests
  * excluded: they may reach anywhere). Imports are read with the TypeScript pre-processor, so
  * `import`, `export ... from`, `import type`, dynamic `import()` and `require()` all count, and text
- * in comments does not.
+ * in comments does not. A second rule keeps SQL in db/: calls into better-sqlite3 and SQL text are
+ * found in each file's syntax tree, so comments do not count there either.
  */
 
 const REPO = join(__dirname, '..');
@@ -84,6 +85,63 @@ function layeringViolations(files: readonly SourceFile[]): string[] {
   return violations;
 }
 
+/**
+ * better-sqlite3's ways into SQL. `pragma` and `transaction` count wherever they are called; `prepare`
+ * and `exec` share their names with other APIs (`RegExp.exec`, a service's `prepare`), so they count
+ * when called on a database-named receiver (`db`, `this.db`, `database`, `conn`, `...Db`) or with SQL text.
+ */
+const SQL_METHODS = new Set(['prepare', 'exec', 'pragma', 'transaction']);
+const ALWAYS_SQL_METHODS = new Set(['pragma', 'transaction']);
+const DB_RECEIVER = /^(db|database|conn|connection)$|Db$/;
+/** The start of an SQL statement, in SQL's upper case (UI text such as 'SELECT' as a tag name does not match). */
+const SQL_TEXT = /^\s*(SELECT\s[\s\S]*\bFROM\s|INSERT\s+(OR\s+[A-Z]+\s+)?INTO\s|UPDATE\s+\w+\s+SET\s|DELETE\s+FROM\s|(CREATE|DROP)\s+(TABLE|INDEX|TRIGGER|VIEW)\s|PRAGMA\s+\w|ANALYZE\b|VACUUM\b)/;
+
+/** A cheap text test first: only files that pass it are parsed. */
+const MAY_HOLD_SQL = /\.(prepare|exec|pragma|transaction)\s*\(|SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|PRAGMA|ANALYZE|VACUUM/;
+
+/** The text of a string or template literal (substitutions as `?`), else null. */
+function literalText(node: ts.Node): string | null {
+  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
+  if (ts.isTemplateExpression(node)) return [node.head.text, ...node.templateSpans.map((s) => s.literal.text)].join('?');
+  return null;
+}
+
+function receiverName(node: ts.Expression): string | null {
+  if (ts.isIdentifier(node)) return node.text;
+  if (ts.isPropertyAccessExpression(node)) return node.name.text;
+  return null;
+}
+
+/** Every SQL call or SQL text outside db/, as one line naming the file, the line and what it found. */
+function sqlViolations(files: readonly SourceFile[]): string[] {
+  const violations: string[] = [];
+  for (const file of files) {
+    if (topFolder(file.path) === 'db' || !MAY_HOLD_SQL.test(file.source)) continue;
+    const kind = file.path.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS;
+    const sf = ts.createSourceFile(file.path, file.source, ts.ScriptTarget.Latest, false, kind);
+    const at = (node: ts.Node) => `${file.path}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`;
+    const reported = new Set<ts.Node>();
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && SQL_METHODS.has(node.expression.name.text)) {
+        const method = node.expression.name.text;
+        const receiver = receiverName(node.expression.expression);
+        const arg = node.arguments[0];
+        const text = arg === undefined ? null : literalText(arg);
+        if (ALWAYS_SQL_METHODS.has(method) || (receiver !== null && DB_RECEIVER.test(receiver)) || (text !== null && SQL_TEXT.test(text))) {
+          violations.push(`${at(node)} calls .${method}(): only db/ may run SQL (call a function of db/repositories)`);
+          if (arg !== undefined) reported.add(arg);
+        }
+      } else if (!reported.has(node)) {
+        const text = literalText(node);
+        if (text !== null && SQL_TEXT.test(text)) violations.push(`${at(node)} holds SQL text: only db/ may hold SQL (move it into db/repositories)`);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return violations;
+}
+
 function walk(dir: string, out: string[]): void {
   let entries: string[];
   try {
@@ -112,6 +170,40 @@ describe('layering rule', () => {
     expect(files.some((f) => f.path === 'common/api.ts'), 'the scan found the sources').toBe(true);
     expect(files.some((f) => f.path === 'lab/cli/main.ts'), 'the scan found lab/').toBe(true);
     expect(layeringViolations(files)).toEqual([]);
+  });
+
+  it('keeps SQL in db/: no source file outside it runs SQL or holds SQL text', () => {
+    expect(sqlViolations(repoSources())).toEqual([]);
+  });
+
+  it('names the file and line of each SQL call or SQL text outside db/', () => {
+    const bad: SourceFile[] = [
+      { path: 'host/recipes/a.ts', source: "const rows = db\n  .prepare('SELECT * FROM recipes WHERE name = ?')\n  .all(name);" },
+      { path: 'host/audit/b.ts', source: 'for (const r of this.db.prepare(SQL).iterate()) yield r;' },
+      { path: 'lab/seed/c.ts', source: "db.transaction(() => insert(row)).immediate();\nstationDb.exec(schema);" },
+      { path: 'lab/cli/d.ts', source: "conn.pragma('synchronous = NORMAL');\nrunner.exec(`ANALYZE`);" },
+      { path: 'host/inspection/e.ts', source: 'const SQL = `INSERT INTO inspections (id) VALUES (?)`;\nconst q = `${base} WHERE x = 1`;\nconst t = `UPDATE reviews SET reason = ${r}`;' },
+    ];
+    expect(sqlViolations(bad)).toEqual([
+      'host/recipes/a.ts:1 calls .prepare(): only db/ may run SQL (call a function of db/repositories)',
+      'host/audit/b.ts:1 calls .prepare(): only db/ may run SQL (call a function of db/repositories)',
+      'lab/seed/c.ts:1 calls .transaction(): only db/ may run SQL (call a function of db/repositories)',
+      'lab/seed/c.ts:2 calls .exec(): only db/ may run SQL (call a function of db/repositories)',
+      'lab/cli/d.ts:1 calls .pragma(): only db/ may run SQL (call a function of db/repositories)',
+      'lab/cli/d.ts:2 calls .exec(): only db/ may run SQL (call a function of db/repositories)',
+      'host/inspection/e.ts:1 holds SQL text: only db/ may hold SQL (move it into db/repositories)',
+      'host/inspection/e.ts:3 holds SQL text: only db/ may hold SQL (move it into db/repositories)',
+    ]);
+  });
+
+  it('allows SQL in db/ and the same method names elsewhere on other objects', () => {
+    const good: SourceFile[] = [
+      { path: 'db/repositories/x.ts', source: "db.prepare('SELECT * FROM recipes').all();\ndb.pragma('foreign_keys = ON');" },
+      { path: 'host/server/y.ts', source: "const m = /^Bearer (\\S+)$/.exec(header);\nconst blob = SHA256_PATH.exec(url.pathname);" },
+      { path: 'host/z.ts', source: "'recipes.prepare': (p) => this.prepare(p.recipe),\nconst text = 'Select a recipe from the list';" },
+      { path: 'renderer/src/w.tsx', source: "const typing = ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName);" },
+    ];
+    expect(sqlViolations(good)).toEqual([]);
   });
 
   it('keeps the Electron shell thin: only its wiring files import electron, the logic stays testable', () => {

@@ -65,3 +65,15 @@ export function verifyAuditChain(db: Db): number | null {
   }
   return null;
 }
+
+const ROW_COLUMNS = 'seq, at, actor, action, subject, details_json, prev_hash, hash';
+
+/** The newest `limit` rows, newest first. */
+export function recentAuditRows(db: Db, limit: number): AuditRow[] {
+  return db.prepare(`SELECT ${ROW_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT ?`).all(limit) as AuditRow[];
+}
+
+/** Every row, oldest first, one at a time (better-sqlite3 `.iterate()`): nothing is held in memory. */
+export function iterateAuditRows(db: Db): IterableIterator<AuditRow> {
+  return db.prepare(`SELECT ${ROW_COLUMNS} FROM audit_log ORDER BY seq`).iterate() as IterableIterator<AuditRow>;
+}

@@ -64,3 +64,11 @@ export function firstAnswerTimings(db: Db, inspectionId: string): { firstTokenMs
   if (!row || row.first_token_ms === null || row.total_ms === null) return null;
   return { firstTokenMs: row.first_token_ms, totalMs: row.total_ms };
 }
+
+/** The model's first recorded answer on an inspection (its definite verdict sentence and description). */
+export function firstAnswer(db: Db, inspectionId: string): string | null {
+  const row = db
+    .prepare("SELECT text FROM dialog_turns WHERE inspection_id = ? AND role = 'assistant' AND status = 'done' ORDER BY created_at, rowid LIMIT 1")
+    .get(inspectionId) as { text: string } | undefined;
+  return row?.text ?? null;
+}

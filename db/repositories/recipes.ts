@@ -118,3 +118,41 @@ export function goldenSamples(db: Db, recipeId: number): Array<NewGoldenSample &
     .all(recipeId) as Array<{ image_sha256: string; image_path: string; source_name: string; created_at: string }>;
   return rows.map((r) => ({ imageSha256: r.image_sha256, imagePath: r.image_path, sourceName: r.source_name, createdAt: r.created_at }));
 }
+
+/** One version of a recipe as the Recipes screen lists it. */
+export interface RecipeVersionRow {
+  version: number;
+  t1: number;
+  t2: number;
+  created_by: string;
+  created_at: string;
+  golden_count: number;
+}
+
+/** Every version of the recipe `name`, newest first, with its golden-sample count. */
+export function recipeVersions(db: Db, name: string): RecipeVersionRow[] {
+  return db
+    .prepare(
+      `SELECT r.version, r.t1, r.t2, r.created_by, r.created_at,
+         (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS golden_count
+       FROM recipes r WHERE r.name = ? ORDER BY r.version DESC`,
+    )
+    .all(name) as RecipeVersionRow[];
+}
+
+/**
+ * Scores of the reviewed inspections of the recipe `name` (any version) with the decision in force
+ * (`latest_reviews`), newest decision first, at most `limit`.
+ */
+export function reviewedScores(db: Db, name: string, limit: number): Array<{ score: number; decision: string }> {
+  return db
+    .prepare(
+      `SELECT i.score, lr.decision FROM latest_reviews lr
+         JOIN reviews v ON v.id = lr.review_id
+         JOIN inspections i ON i.id = lr.inspection_id
+         JOIN recipes r ON r.id = i.recipe_id
+       WHERE r.name = ?
+       ORDER BY v.rowid DESC LIMIT ?`,
+    )
+    .all(name, limit) as Array<{ score: number; decision: string }>;
+}

@@ -41,10 +41,18 @@ function fromRow(row: Row): NewReview {
 
 /** Appends a review; the triggers of migration 2 take the inspection off the queue and mark it decided. */
 export function insertReview(db: Db, r: NewReview): void {
-  db.prepare(
+  reviewInserter(db)(r);
+}
+
+/** `insertReview` on one prepared statement, for many rows in a row (the seeder). */
+export function reviewInserter(db: Db): (r: NewReview) => void {
+  const statement = db.prepare(
     `INSERT INTO reviews (id, inspection_id, reviewer, decision, defect_type, reason, add_to_golden, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  ).run(r.id, r.inspectionId, r.reviewer, r.decision, r.defectType, r.reason, r.addToGolden ? 1 : 0, r.at);
+  );
+  return (r) => {
+    statement.run(r.id, r.inspectionId, r.reviewer, r.decision, r.defectType, r.reason, r.addToGolden ? 1 : 0, r.at);
+  };
 }
 
 export function latestReview(db: Db, inspectionId: string): NewReview | null {

@@ -1,5 +1,5 @@
 import type { AuditEntryInfo, AuditVerification } from '../../common/api';
-import { type AuditRow, countAudit, verifyAuditChain } from '../../db/repositories/audit-log';
+import { type AuditRow, countAudit, iterateAuditRows, recentAuditRows, verifyAuditChain } from '../../db/repositories/audit-log';
 import { anchorProblem, type AuditAnchor } from './audit-anchor';
 import type { Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
@@ -33,14 +33,12 @@ export function verifyAudit(db: Db, anchored: { anchor: AuditAnchor; source: str
 
 /** The newest `limit` rows, newest first. */
 export function recentAudit(db: Db, limit: number): AuditEntryInfo[] {
-  return guarded('read the audit trail', () =>
-    (db.prepare('SELECT seq, at, actor, action, subject, details_json, prev_hash, hash FROM audit_log ORDER BY seq DESC LIMIT ?').all(limit) as AuditRow[]).map(fromRow),
-  );
+  return guarded('read the audit trail', () => recentAuditRows(db, limit).map(fromRow));
 }
 
 /** Every row, oldest first, one at a time (an export must not hold the whole log in memory). */
 export function* allAudit(db: Db): Generator<AuditEntryInfo> {
-  for (const row of db.prepare('SELECT seq, at, actor, action, subject, details_json, prev_hash, hash FROM audit_log ORDER BY seq').iterate() as IterableIterator<AuditRow>) {
+  for (const row of iterateAuditRows(db)) {
     yield fromRow(row);
   }
 }

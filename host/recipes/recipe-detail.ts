@@ -1,6 +1,6 @@
 import type { RecipeDetail, RecipeSummary } from '../../common/api';
 import { StationError } from '../../common/errors';
-import { goldenSamples, type RecipeRow } from '../../db/repositories/recipes';
+import { goldenSamples, recipeVersions, reviewedScores, type RecipeRow } from '../../db/repositories/recipes';
 import type { Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 
@@ -13,22 +13,8 @@ const MAX_REVIEWED = 5000;
  */
 export function recipeDetail(db: Db, row: RecipeRow, summary: RecipeSummary): RecipeDetail {
   return guarded(`read recipe ${row.name}`, () => {
-    const versions = db
-      .prepare(
-        `SELECT r.version, r.t1, r.t2, r.created_by, r.created_at,
-           (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS golden_count
-         FROM recipes r WHERE r.name = ? ORDER BY r.version DESC`,
-      )
-      .all(row.name) as Array<{ version: number; t1: number; t2: number; created_by: string; created_at: string; golden_count: number }>;
-    const reviewed = db
-      .prepare(
-        `SELECT i.score, v.decision FROM reviews v
-           JOIN inspections i ON i.id = v.inspection_id
-           JOIN recipes r ON r.id = i.recipe_id
-         WHERE r.name = ? AND v.rowid = (SELECT MAX(x.rowid) FROM reviews x WHERE x.inspection_id = v.inspection_id)
-         ORDER BY v.rowid DESC LIMIT ?`,
-      )
-      .all(row.name, MAX_REVIEWED) as Array<{ score: number; decision: string }>;
+    const versions = recipeVersions(db, row.name);
+    const reviewed = reviewedScores(db, row.name, MAX_REVIEWED);
     return {
       summary,
       backboneSha256: row.backboneSha256,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GoldenProposal, Params, ReviewDetail, ReviewEntry, ReviewOutcome, ReviewQueuePage } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { appendAudit } from '../../db/repositories/audit-log';
-import { reviewQueuePage } from '../../db/repositories/history';
+import { reviewQueuePage } from '../../db/repositories/review-queue';
 import { getInspection } from '../../db/repositories/inspections';
 import { insertReview, reviewsOf, usedDefectTypes, type NewReview } from '../../db/repositories/reviews';
 import { writeTransaction, type Db } from '../../db/open';

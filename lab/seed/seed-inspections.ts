@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Db } from '../../db/open';
+import { writeTransaction, type Db } from '../../db/open';
+import { inspectionInserter, type NewInspection } from '../../db/repositories/inspections';
 import { insertRecipe, latestRecipe } from '../../db/repositories/recipes';
+import { reviewInserter, type ReviewDecision } from '../../db/repositories/reviews';
 import { seededRandom as prng } from '../../host/experts/components/rng';
 
 /**
@@ -8,7 +10,8 @@ import { seededRandom as prng } from '../../host/experts/components/rng';
  * real database: the rows are made up). Distributions follow a busy line: ~93% PASS, ~4% REVIEW,
  * ~3% FAIL, eight operators, three products; flagged parts are reviewed (confirmed defects with a
  * weighted type, goods, a few re-inspects) except the newest `pending`, which wait in the queue.
- * One transaction per `batch` rows with prepared statements keeps it to seconds per 100k rows.
+ * Rows go in through the repository's inserters (the statements the pipeline and the review use), one
+ * transaction per `batch` rows on reused prepared statements: seconds per 100k rows.
  */
 export interface SeedOptions {
   count: number;
@@ -54,7 +57,7 @@ function pick<T>(rand: () => number, weighted: Array<[T, number]>): T {
 /** Makes sure each seed recipe exists (a placeholder expert dir: seeded rows are never re-inspected). */
 export function ensureSeedRecipes(db: Db): Map<string, number> {
   const ids = new Map<string, number>();
-  db.transaction(() => {
+  writeTransaction(db, 'seed the recipes', () => {
     for (const name of SEED_RECIPES) {
       const row =
         latestRecipe(db, name) ??
@@ -75,7 +78,7 @@ export function ensureSeedRecipes(db: Db): Map<string, number> {
         );
       ids.set(name, row.id);
     }
-  }).immediate();
+  });
   return ids;
 }
 
@@ -90,22 +93,15 @@ export function seedInspections(db: Db, o: SeedOptions): { inspections: number; 
   const flaggedShare = 0.07;
   // The newest `pending` flagged rows stay unreviewed: they start at roughly this index.
   const pendingFrom = Math.max(0, o.count - Math.ceil(o.pending / flaggedShare));
-  const insInspection = db.prepare(
-    `INSERT INTO inspections (id, recipe_id, verdict, score, threshold, t1, t2, image_sha256, image_path, map_sha256, map_path,
-       width, height, backbone, backbone_sha256, expert, lmm, instructions_json, timings_json, operator, created_at)
-     VALUES (?, ?, ?, ?, 0.5, 0.4, 0.6, ?, ?, ?, ?, 900, 900, 'mobilenetv2-12-int8', ?, 'patchcore', 'myriad-s', '[]', ?, ?, ?)`,
-  );
-  const insReview = db.prepare(
-    `INSERT INTO reviews (id, inspection_id, reviewer, decision, defect_type, reason, add_to_golden, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, 0, ?)`,
-  );
-  const timings = JSON.stringify({ decode: 4, backbone: 18, expert: 6, lmm_first_token: 120, lmm_total: 900, db: 2, total: 30 });
+  const insInspection = inspectionInserter(db);
+  const insReview = reviewInserter(db);
+  const timings: NewInspection['timings'] = { decode: 4, backbone: 18, expert: 6, lmm_first_token: 120, lmm_total: 900, db: 2, total: 30 };
   const backboneSha = '0'.repeat(64);
   let reviews = 0;
   let i = 0;
   while (i < o.count) {
     const end = Math.min(o.count, i + batch);
-    db.transaction(() => {
+    writeTransaction(db, 'seed inspections', () => {
       for (; i < end; i++) {
         const at = new Date(start + Math.floor((span * i) / Math.max(1, o.count - 1))).toISOString();
         const r = rand();
@@ -115,18 +111,48 @@ export function seedInspections(db: Db, o: SeedOptions): { inspections: number; 
         const image = hex64(rand);
         const map = hex64(rand);
         const operator = SEED_OPERATORS[Math.floor(rand() * SEED_OPERATORS.length)] as string;
-        insInspection.run(id, recipeIds[Math.floor(rand() * recipeIds.length)], verdict, score, image, `${image.slice(0, 2)}/${image}.png`,
-          map, `${map.slice(0, 2)}/${map}.png`, backboneSha, timings, operator, at);
+        insInspection({
+          id,
+          recipeId: recipeIds[Math.floor(rand() * recipeIds.length)] as number,
+          verdict,
+          score,
+          threshold: 0.5,
+          band: { t1: 0.4, t2: 0.6 },
+          imageSha256: image,
+          imagePath: `${image.slice(0, 2)}/${image}.png`,
+          mapSha256: map,
+          mapPath: `${map.slice(0, 2)}/${map}.png`,
+          width: 900,
+          height: 900,
+          backbone: 'mobilenetv2-12-int8',
+          backboneSha256: backboneSha,
+          expert: 'patchcore',
+          lmm: 'myriad-s',
+          instructions: [],
+          timings,
+          operator,
+          createdAt: at,
+        });
         if (verdict !== 'pass' && i < pendingFrom) {
           const d = rand();
-          const decision = verdict === 'fail' ? (d < 0.85 ? 'defect' : d < 0.97 ? 'good' : 'reinspect') : d < 0.4 ? 'defect' : d < 0.93 ? 'good' : 'reinspect';
+          const decision: ReviewDecision =
+            verdict === 'fail' ? (d < 0.85 ? 'defect' : d < 0.97 ? 'good' : 'reinspect') : d < 0.4 ? 'defect' : d < 0.93 ? 'good' : 'reinspect';
           const type = decision === 'defect' ? pick(rand, SEED_DEFECT_TYPES) : null;
           const reviewedAt = new Date(Date.parse(at) + 60_000 + Math.floor(rand() * 3_600_000)).toISOString();
-          insReview.run(randomUUID(), id, SEED_OPERATORS[Math.floor(rand() * SEED_OPERATORS.length)], decision, type, decision === 'good' ? 'false alarm' : '', reviewedAt);
+          insReview({
+            id: randomUUID(),
+            inspectionId: id,
+            reviewer: SEED_OPERATORS[Math.floor(rand() * SEED_OPERATORS.length)] as string,
+            decision,
+            defectType: type,
+            reason: decision === 'good' ? 'false alarm' : '',
+            addToGolden: false,
+            at: reviewedAt,
+          });
           reviews += 1;
         }
       }
-    }).immediate();
+    });
     o.onProgress?.(i);
   }
   return { inspections: o.count, reviews, ms: performance.now() - t0 };

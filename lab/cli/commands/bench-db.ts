@@ -4,8 +4,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import type { HistoryFilter } from '../../../common/api';
 import { StationError } from '../../../common/errors';
+import { analyze, checkpointTruncate, useScratchSettings } from '../../../db/maintenance';
 import { openDatabase, type Db } from '../../../db/open';
-import { historyPage, historySummary, reviewQueuePage } from '../../../db/repositories/history';
+import { countInspections } from '../../../db/repositories/inspections';
+import { historyPage } from '../../../db/repositories/history';
+import { historySummary } from '../../../db/repositories/history-summary';
+import { reviewQueuePage } from '../../../db/repositories/review-queue';
 import { percentiles, type Percentiles } from '../../bench/stats';
 import { normaliseFilter } from '../../../host/reports/filter';
 import { ReportService, unavailablePdf } from '../../../host/reports/report-service';
@@ -46,13 +50,12 @@ export const command: Command = {
     const opened = performance.now();
     const db = openDatabase(path);
     const openMs = performance.now() - opened;
-    // Benchmark scratch data: a lost tail on power cut does not matter, seeding speed does.
-    db.pragma('synchronous = NORMAL');
-    // Random UUID keys touch pages all over the primary-key index; a 256 MiB cache keeps them in memory.
-    db.pragma('cache_size = -262144');
+    // Benchmark scratch data: a lost tail on power cut does not matter, seeding speed does. Random
+    // UUID keys touch pages all over the primary-key index; a 256 MiB cache keeps them in memory.
+    useScratchSettings(db, 256);
     const result: Record<string, unknown> = { db: path, count };
     try {
-      const have = (db.prepare('SELECT COUNT(*) AS n FROM inspections').get() as { n: number }).n;
+      const have = countInspections(db);
       if (have === 0) {
         process.stderr.write(`seeding ${count} inspections into ${path}\n`);
         const seeded = seedInspections(db, {
@@ -63,14 +66,14 @@ export const command: Command = {
           onProgress: (n) => process.stderr.write(`\r  ${n}`),
         });
         process.stderr.write('\n');
-        db.pragma('wal_checkpoint(TRUNCATE)');
+        checkpointTruncate(db);
         result.seed = { inspections: seeded.inspections, reviews: seeded.reviews, seconds: round(seeded.ms / 1000), rowsPerSecond: Math.round(seeded.inspections / (seeded.ms / 1000)) };
       } else {
         result.seed = { existing: have, openAndMigrateSeconds: round(openMs / 1000) };
       }
       // Planner statistics for the indexes (the station itself never runs ANALYZE; see the issue notes).
       const analyzed = performance.now();
-      db.exec('ANALYZE');
+      analyze(db);
       result.analyzeSeconds = round((performance.now() - analyzed) / 1000);
       result.dbBytes = (await stat(path)).size;
       result.queries = measureQueries(db, from, to, runs);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { command } from '../../../host/cli/commands/report';
 import { openDatabase } from '../../../db/open';
-import { historySummary } from '../../../db/repositories/history';
+import { historySummary } from '../../../db/repositories/history-summary';
 import { DEFAULT_CHROMIUM } from '../../../host/reports/pdf-renderer';
 import { seedInspections } from '../../../lab/seed/seed-inspections';
 import { dataLayout } from '../../../host/paths';

@@ -1,0 +1,59 @@
+import type { ReviewCursor, ReviewQueueItem, Verdict } from '../../common/api';
+import type { Db } from '../open';
+import { VERDICT_IN_FORCE, isFlagKind } from './verdict-in-force';
+
+interface QueueRow {
+  id: string;
+  recipe: string;
+  recipe_version: number;
+  verdict: Verdict;
+  score: number;
+  t1: number;
+  t2: number;
+  image_sha256: string;
+  map_sha256: string;
+  operator: string;
+  created_at: string;
+  flags: string | null;
+}
+
+/** Oldest waiting first (first in, first reviewed), keyset-paged on (created_at, id). */
+export function reviewQueuePage(db: Db, limit: number, after?: ReviewCursor): { total: number; items: ReviewQueueItem[] } {
+  const total = (db.prepare('SELECT COUNT(*) AS n FROM review_pending').get() as { n: number }).n;
+  const cond = after ? 'WHERE (p.created_at, p.inspection_id) > (?, ?)' : '';
+  const args = after ? [after.createdAt, after.id] : [];
+  const rows = db
+    .prepare(
+      `SELECT i.id, r.name AS recipe, r.version AS recipe_version, ${VERDICT_IN_FORCE} AS verdict, i.score, i.t1, i.t2, i.image_sha256,
+         i.map_sha256, i.operator, i.created_at,
+         (SELECT json_group_array(json_object('kind', f.kind, 'reason', f.reason)) FROM inspection_flags f WHERE f.inspection_id = i.id) AS flags
+       FROM review_pending p JOIN inspections i ON i.id = p.inspection_id JOIN recipes r ON r.id = i.recipe_id
+       ${cond} ORDER BY p.created_at, p.inspection_id LIMIT ?`,
+    )
+    .all(...args, limit) as QueueRow[];
+  return {
+    total,
+    items: rows.map((q) => ({
+      id: q.id,
+      recipe: q.recipe,
+      recipeVersion: q.recipe_version,
+      verdict: q.verdict,
+      score: q.score,
+      band: { t1: q.t1, t2: q.t2 },
+      imageSha256: q.image_sha256,
+      mapSha256: q.map_sha256,
+      operator: q.operator,
+      createdAt: q.created_at,
+      flags: queueFlags(q.flags),
+    })),
+  };
+}
+
+/** The kind and reason of each flag, from the queue query's JSON array. */
+function queueFlags(json: string | null): ReviewQueueItem['flags'] {
+  const parsed = json === null ? [] : (JSON.parse(json) as Array<{ kind: string; reason: string }>);
+  return parsed.map((f) => {
+    if (!isFlagKind(f.kind)) throw new Error(`unknown inspection flag kind ${f.kind}`);
+    return { kind: f.kind, reason: f.reason };
+  });
+}
