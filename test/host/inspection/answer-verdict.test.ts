@@ -10,6 +10,7 @@ import type { DialogModel, DialogRequest } from '../../../host/lmm/dialog-model'
 import { openStation, type Station } from '../../../host/station';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
+import { nextTurnEvent } from '../../support/station-events';
 
 const band = { t1: 0.45, t2: 0.55 };
 
@@ -56,16 +57,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function next<E extends keyof Events>(event: E, turnId: string): Promise<Events[E]> {
-  return new Promise((resolve) => {
-    const off = station.on(event, (p) => {
-      if ((p as { turnId: string }).turnId === turnId) {
-        off();
-        resolve(p);
-      }
-    });
-  });
-}
+const next = <E extends keyof Events>(event: E, turnId: string) => nextTurnEvent(station, event, turnId);
 
 /** Inspects a part (a bright square makes it a FAIL) and waits until its first answer is recorded. */
 async function inspect(defect: boolean): Promise<{ inspected: Results['inspect']; done: Events['dialog.done'] }> {

@@ -9,6 +9,7 @@ import type { DialogModel, DialogRequest } from '../../../host/lmm/dialog-model'
 import { openStation, type Station } from '../../../host/station';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
+import { nextTurnEvent } from '../../support/station-events';
 
 /**
  * A dialog model whose stream the test controls: it emits one word per `step()` (or all at once
@@ -68,16 +69,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function next<E extends keyof Events>(event: E, turnId: string): Promise<Events[E]> {
-  return new Promise((resolve) => {
-    const off = station.on(event, (p) => {
-      if ((p as { turnId: string }).turnId === turnId) {
-        off();
-        resolve(p);
-      }
-    });
-  });
-}
+const next = <E extends keyof Events>(event: E, turnId: string) => nextTurnEvent(station, event, turnId);
 
 async function inspectDefect(): Promise<Results['inspect']> {
   const png = await partPng(5, { x: 2, y: 2 });
