@@ -79,7 +79,10 @@ export type HistoryFilter = z.infer<typeof HistoryFilter>;
 export const ReviewCursor = z.strictObject({ createdAt: z.string().min(1).max(40), id: z.string().min(1).max(64) });
 export type ReviewCursor = z.infer<typeof ReviewCursor>;
 
-/** Station roles (docs/method.md §Product rules, "People"); the host's role table is host/accounts/roles.ts. */
+/**
+ * Station roles (docs/method.md §Product rules, "People"), declared once: db/repositories/users.ts
+ * derives its `Role` from it; the host's role table is host/accounts/roles.ts.
+ */
 export const ROLE_NAMES = ['operator', 'engineer', 'supervisor', 'admin'] as const;
 export const RoleName = z.enum(ROLE_NAMES);
 export type RoleName = z.infer<typeof RoleName>;

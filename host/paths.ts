@@ -1,5 +1,7 @@
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const APP_FOLDER_NAME = 'Myriad Station';
 
@@ -31,3 +33,14 @@ export function dataLayout(dataDir: string) {
   };
 }
 export type DataLayout = ReturnType<typeof dataLayout>;
+
+/**
+ * The Myriad-S export the station loads by default: the repo's native-models/myriad-s. The one
+ * place it is named; the lab's evaluate and bench use it too, so they measure what a station runs.
+ */
+export const DEFAULT_LMM_DIR = fileURLToPath(new URL('../native-models/myriad-s', import.meta.url));
+
+/** DEFAULT_LMM_DIR when it exists, else null (loadDialogModel then answers with the expert narrator). */
+export function defaultLmmDir(): string | null {
+  return existsSync(DEFAULT_LMM_DIR) ? DEFAULT_LMM_DIR : null;
+}

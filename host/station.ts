@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, statfs } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { DeviceName, EventName, Events, RecipeReadiness, StationStatus } from '../common/api';
 import { StationError } from '../common/errors';
 import { openDatabase, type Db } from '../db/open';
@@ -33,7 +32,7 @@ import { instructionRoom, type InstructionBudget } from './lmm/instruction-budge
 import { loadDialogModel } from './lmm/load-dialog-model';
 import { readInstructionBudget } from './lmm/myriad-s/instruction-budget';
 import { listModels } from './models/store';
-import { dataLayout, type DataLayout } from './paths';
+import { DEFAULT_LMM_DIR, dataLayout, defaultLmmDir, type DataLayout } from './paths';
 import { noExpertBackend, type ExpertBackend } from './recipes/expert-backend';
 import { onnxExpertBackend } from './recipes/onnx-expert-backend';
 import { RecipeService } from './recipes/recipe-service';
@@ -85,19 +84,23 @@ export interface StationOptions {
 }
 
 export interface StationHost {
-  /** Validates `method` and `params` against common/api.ts, then runs it. @throws StationError */
+  /**
+   * Validates `method` and `params` against common/api.ts and runs it as the session's user, on
+   * behalf of `connection` (one per WebSocket or window). @throws StationError
+   */
   call(method: string, params: unknown, ctx?: { user?: string; session?: string; connection?: string }): Promise<unknown>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
   /** Absolute path of a stored image or map. @throws StationError('NOT_FOUND') */
   blobPath(sha256: string): string;
-  /** A transport connection has gone (socket closed, page reloaded): ends what it opened. */
+  /** A transport connection has gone (socket closed, page reloaded): what it opened (camera sessions) ends with it. */
   disconnect(connection: string): void;
-  /** A finished export, for a session that may export. @throws StationError('FORBIDDEN' | 'NOT_FOUND') */
+  /**
+   * A finished History export, for the signed-in `session` when its role may export.
+   * @throws StationError('FORBIDDEN') for any other caller, StationError('NOT_FOUND') for an unknown id.
+   */
   exportFile(id: string, session: string | undefined): Promise<ExportFile>;
   close(): Promise<void>;
 }
-
-const DEFAULT_LMM_DIR = fileURLToPath(new URL('../native-models/myriad-s', import.meta.url));
 
 /**
  * The station host (docs/ARCHITECTURE.md): owns the database, blob store, recipes, camera sources,
@@ -119,7 +122,7 @@ export async function openStation(options: StationOptions): Promise<Station> {
   const db = openDatabase(layout.database, { busyTimeoutMs: options.busyTimeoutMs });
   try {
     const dialogModel =
-      options.dialogModel ?? (await loadDialogModel(options.lmmDir === undefined ? existingDir(DEFAULT_LMM_DIR) : options.lmmDir)).model;
+      options.dialogModel ?? (await loadDialogModel(options.lmmDir === undefined ? defaultLmmDir() : options.lmmDir)).model;
     const station = new Station(db, layout, options, dialogModel);
     // Before any new answer starts: answers a killed process owed are marked now, not silently lost.
     // A database busy or full right now must not stop the station; the next start tries again.
@@ -389,8 +392,4 @@ function shippedBudget(): InstructionBudget | null {
     if (err instanceof StationError) return null;
     throw err;
   }
-}
-
-function existingDir(path: string): string | null {
-  return existsSync(path) ? path : null;
 }

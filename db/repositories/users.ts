@@ -1,7 +1,8 @@
+import type { RoleName } from '../../common/api';
 import type { Db } from '../open';
 
-export const ROLES = ['operator', 'engineer', 'supervisor', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
+/** A station role (the list is common/api.ts ROLE_NAMES). */
+export type Role = RoleName;
 
 /** Adds the user on first sight with `role`; an existing user keeps the role it has. */
 export function ensureUser(db: Db, name: string, role: Role, at: string): Role {

@@ -1,13 +1,11 @@
 import type { Method } from '../../common/api';
 import { StationError, toWireError } from '../../common/errors';
 import type { IpcReply } from '../../common/preload-api';
+import type { StationHost } from '../../host/station';
 import { isTrustedSender, type IpcSender } from './sender';
 
-/** What the shell needs of the station host (host/station.ts StationHost). */
-export interface StationCaller {
-  /** Validates `params` against common/api.ts ApiParams[method] and runs the method for `connection`. */
-  call(method: string, params: unknown, ctx?: { session?: string; connection?: string }): Promise<unknown>;
-}
+/** What the shell needs of the station host. */
+export type StationCaller = Pick<StationHost, 'call'>;
 
 /**
  * The signed-in session of each app window (webContents id): the sender carries it, so the token

@@ -1,5 +1,6 @@
 import { StationError } from '../../common/errors';
-import { ROLES, type Role } from '../../db/repositories/users';
+import { ROLE_NAMES as ROLES } from '../../common/api';
+import type { Role } from '../../db/repositories/users';
 
 /**
  * Who may call what: the one table the host dispatcher checks on every call (IPC, WebSocket, CLI

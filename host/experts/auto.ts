@@ -1,5 +1,6 @@
 import { StationError } from '../../common/errors';
-import type { ExpertKind, FittedExpert } from './expert';
+import type { ExpertKind, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from './expert';
+import { expertModule } from './registry';
 import { separationThreshold } from './components/synthetic-calibration';
 
 /**
@@ -65,4 +66,20 @@ export function chooseExpert(candidates: readonly Candidate[], margin = AUTO_MAR
   }
   const listed = candidates.map((c) => `${c.kind} ${(separations[c.kind] as number).toFixed(3)}`).join(', ');
   return { chosen, separations, note: `auto: ${chosen.kind} chosen by the separation of held-out golden and synthetic-anomaly scores (AUROC ${listed})` };
+}
+
+/** Fits every auto candidate with the same seed and keeps the best separated one. */
+export async function fitAuto(spec: ExpertSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
+  if (spec.options && Object.keys(spec.options).length > 0) {
+    throw new StationError('INVALID_INPUT', `The auto expert takes no options (got ${Object.keys(spec.options).join(', ')}); choose patchcore or padim to set options`);
+  }
+  const candidates: Candidate[] = [];
+  for (const kind of autoCandidates(golden.length)) {
+    const fitted = await (await expertModule(kind)).fit({ kind, ...(spec.backbone ? { backbone: spec.backbone } : {}) }, golden, options);
+    candidates.push({ kind, fitted });
+  }
+  const choice = chooseExpert(candidates);
+  for (const c of candidates) if (c !== choice.chosen) await c.fitted.expert.dispose();
+  choice.chosen.fitted.expert.descriptor.notes.push(choice.note);
+  return choice.chosen.fitted;
 }

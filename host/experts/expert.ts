@@ -1,8 +1,6 @@
 import type { DeviceName, ThresholdBand } from '../../common/api';
 import type { RgbImage } from '../imaging/rgb-image';
 
-/** The recipe's decision threshold on the experts' normalised scale (below): the one place it is declared. */
-export const DECISION_THRESHOLD = 0.5;
 
 /**
  * The contract every vision expert meets (docs/ARCHITECTURE.md). An expert is fitted at the
@@ -28,7 +26,7 @@ export interface AnomalyResult {
   features?: PatchFeatures;
 }
 
-/** (gridHeight * gridWidth, dim) row-major; structurally the feature extractor's `Embedding`. */
+/** (gridHeight * gridWidth, dim) row-major: the feature extractor's `Embedding` (components/feature-extractor.ts). */
 export interface PatchFeatures {
   data: Float32Array;
   dim: number;
@@ -37,7 +35,8 @@ export interface PatchFeatures {
   backboneSha256?: string;
 }
 
-export type ExpertKind = 'patchcore' | 'padim' | 'anomalib';
+/** A kind registered in registry.ts (`patchcore`, `padim`, `anomalib`, ...). */
+export type ExpertKind = string;
 
 /** What a recipe records about its expert: enough to show, audit and reload it. */
 export interface ExpertDescriptor {
@@ -71,6 +70,7 @@ export interface Calibration {
 
 /** Which expert to fit; options are validated by the expert kind. */
 export interface ExpertSpec {
+  /** A registered kind; `fitExpert` also takes one chosen at fit time (`auto`). */
   kind: ExpertKind;
   /** Backbone registry name; default: the registry's default backbone. */
   backbone?: string;

@@ -4,58 +4,33 @@ import { z } from 'zod';
 import { StationError } from '../../common/errors';
 import { sha256Bytes } from '../models/store';
 import { writeFileAtomic } from '../store/atomic-write';
-import { autoCandidates, type Candidate, chooseExpert } from './auto';
-import type { Expert, ExpertKind, ExpertModule, ExpertRuntime, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from './expert';
+import type { Expert, ExpertRuntime, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from './expert';
+import { expertEntry, expertModule, savedKinds } from './registry';
 
 /**
- * fitExpert / saveExpert / loadExpert: the entry points recipes use (docs/ARCHITECTURE.md).
- * Each kind lives in its own folder and is loaded lazily, so inspecting with PatchCore never
- * loads the anomalib importer.
+ * fitExpert / saveExpert / loadExpert: the entry points recipes use (docs/ARCHITECTURE.md). The
+ * kinds and their folders are listed in registry.ts; each folder is loaded lazily.
  */
-const KINDS: Record<ExpertKind, () => Promise<ExpertModule>> = {
-  patchcore: async () => (await import('./patchcore/index')).patchcore,
-  padim: async () => (await import('./padim/index')).padim,
-  anomalib: async () => (await import('./anomalib/index')).anomalibModule,
-};
 
-async function moduleFor(kind: string): Promise<ExpertModule> {
-  const load = KINDS[kind as ExpertKind];
-  if (!load) throw new StationError('INVALID_INPUT', `Unknown expert ${kind}. Use one of: ${Object.keys(KINDS).join(', ')}`);
-  return load();
-}
-
-/** What `fitExpert` takes: an expert kind, or 'auto' (auto.ts: chosen at fit time from golden data). */
-export type FitSpec = Omit<ExpertSpec, 'kind'> & { kind: ExpertKind | 'auto' };
+/** What `fitExpert` takes: a registered kind, including one chosen at fit time ('auto'). */
+export type FitSpec = ExpertSpec;
 
 export async function fitExpert(spec: FitSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
-  if (spec.kind === 'auto') return fitAuto(spec, golden, options);
-  return (await moduleFor(spec.kind)).fit(spec as ExpertSpec, golden, options);
-}
-
-/** Fits every auto candidate with the same seed and keeps the best separated one (auto.ts). */
-async function fitAuto(spec: FitSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
-  if (spec.options && Object.keys(spec.options).length > 0) {
-    throw new StationError('INVALID_INPUT', `The auto expert takes no options (got ${Object.keys(spec.options).join(', ')}); choose patchcore or padim to set options`);
-  }
-  const candidates: Candidate[] = [];
-  for (const kind of autoCandidates(golden.length)) {
-    const fitted = await (await moduleFor(kind)).fit({ kind, ...(spec.backbone ? { backbone: spec.backbone } : {}) }, golden, options);
-    candidates.push({ kind, fitted });
-  }
-  const choice = chooseExpert(candidates);
-  for (const c of candidates) if (c !== choice.chosen) await c.fitted.expert.dispose();
-  choice.chosen.fitted.expert.descriptor.notes.push(choice.note);
-  return choice.chosen.fitted;
+  const entry = expertEntry(spec.kind);
+  if (entry?.unavailable) throw new StationError('UNAVAILABLE', entry.unavailable);
+  if (entry?.fit) return entry.fit(spec, golden, options);
+  return (await expertModule(spec.kind)).fit(spec, golden, options);
 }
 
 export const EXPERT_FILE = 'expert.json';
 const SAVE_FORMAT = 1;
 
 const BlobRef = z.strictObject({ file: z.string().regex(/^[0-9a-f]{64}\.bin$/), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().min(0) });
-const Saved = z.strictObject({
+/** expert.json; the kinds are the registry's (read when a file is loaded, so every registered kind is known). */
+const savedSchema = () => z.strictObject({
   format: z.literal(SAVE_FORMAT),
   descriptor: z.object({
-    kind: z.enum(['patchcore', 'padim', 'anomalib']),
+    kind: z.enum(savedKinds() as [string, ...string[]]),
     version: z.number().int(),
     backbone: z.string().nullable(),
     backboneSha256: z.string().nullable(),
@@ -112,7 +87,7 @@ export async function loadExpert(dir: string, runtime: ExpertRuntime): Promise<E
   } catch (err) {
     throw new StationError('BAD_MODEL', `${path} is not valid JSON`, { cause: err });
   }
-  const parsed = Saved.safeParse(json);
+  const parsed = savedSchema().safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new StationError('BAD_MODEL', `${path} is invalid at ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`);
@@ -129,5 +104,5 @@ export async function loadExpert(dir: string, runtime: ExpertRuntime): Promise<E
     blobs[name] = bytes;
   }
   const { descriptor, state } = parsed.data;
-  return (await moduleFor(descriptor.kind)).load(descriptor, state as FittedExpert['state'], blobs, runtime);
+  return (await expertModule(descriptor.kind)).load(descriptor, state as FittedExpert['state'], blobs, runtime);
 }

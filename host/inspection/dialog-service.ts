@@ -12,12 +12,12 @@ import { featuresIfTrusted, type GoldenCheck } from '../lmm/golden-check';
 import { fitInstructions, type InstructionBudget } from '../lmm/instruction-budget';
 import type { StationEvents } from '../events';
 import type { BlobStore } from '../store/blob-store';
-import type { ExpertResult } from '../recipes/expert-backend';
+import type { AnomalyResult } from '../experts/expert';
 import { contradiction } from './answer-verdict';
 import { decodeMapPng } from './map-png';
 
 /** What is kept of a fresh inspection for its answers: the map and, while cached, the backbone features. */
-type Remembered = Pick<ExpertResult, 'map' | 'mapWidth' | 'mapHeight' | 'score' | 'features'>;
+type Remembered = Pick<AnomalyResult, 'map' | 'mapWidth' | 'mapHeight' | 'score' | 'features'>;
 
 export interface AnswerContext {
   product: string;

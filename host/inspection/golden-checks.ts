@@ -1,9 +1,9 @@
 import type { DialogModel } from '../lmm/dialog-model';
 import { checkGoldens, pickGoldens, type GoldenCheck } from '../lmm/golden-check';
-import type { ExpertResult } from '../recipes/expert-backend';
+import type { AnomalyResult } from '../experts/expert';
 
 /** Golden images of a recipe version as its expert inspects them (RecipeService.goldenInspections). */
-export type GoldenSource = (recipeId: number, choose: <T>(all: readonly T[]) => T[]) => Promise<ExpertResult[]>;
+export type GoldenSource = (recipeId: number, choose: <T>(all: readonly T[]) => T[]) => Promise<AnomalyResult[]>;
 
 /**
  * The dialog model's golden check (host/lmm/golden-check.ts), once per recipe version: run when

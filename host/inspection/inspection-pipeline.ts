@@ -7,12 +7,13 @@ import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 import { decodeImage } from '../imaging/decode';
 import { IMAGE_TYPES, imageTypeOfName, requireImageType } from '../imaging/image-type';
+import { expertIdentity } from '../recipes/expert-backend';
 import type { RecipeService } from '../recipes/recipe-service';
 import type { BlobStore } from '../store/blob-store';
 import type { DialogService } from './dialog-service';
 import type { FrameBytes } from './frame-source';
 import { encodeMapPng } from './map-png';
-import { DECISION_THRESHOLD } from '../experts/expert';
+import { DECISION_THRESHOLD } from '../../common/expert-scale';
 import { verdictFromBand } from './verdict';
 import { StationError } from '../../common/errors';
 import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction-budget';
@@ -93,9 +94,7 @@ export class InspectionPipeline {
       mapPath: mapBlob.relPath,
       width: image.width,
       height: image.height,
-      backbone: expert.backbone,
-      backboneSha256: expert.backboneSha256,
-      expert: expert.expert,
+      ...expertIdentity(expert.descriptor),
       lmm: this.dialog.modelName,
       instructions,
       timings,

@@ -1,3 +1,4 @@
+import type { AnomalyResult, PatchFeatures } from '../experts/expert';
 import type { InstructionBudget } from './instruction-budget';
 
 /**
@@ -5,32 +6,15 @@ import type { InstructionBudget } from './instruction-budget';
  * Myriad-S when its export is installed, the expert narrator otherwise — implements `DialogModel`.
  */
 
-/**
- * What a dialog model needs from the expert's result. Structurally a subset of `AnomalyResult`
- * (host/experts/expert.ts), so an expert's result can be passed as is.
- */
-export interface DialogAnomaly {
-  /** (mapHeight, mapWidth) row-major, in [0,1], recipe decision threshold at 0.5. */
-  map: Float32Array;
-  mapWidth: number;
-  mapHeight: number;
-  /** Image score on the same normalised scale (0.5 = decision threshold; may exceed 1). */
-  score: number;
-}
+/** What a dialog model needs from the expert's result (host/experts/expert.ts), so a result is passed as is. */
+export type DialogAnomaly = Pick<AnomalyResult, 'map' | 'mapWidth' | 'mapHeight' | 'score'>;
 
 /**
- * The backbone embedding the expert computed for the same image (one backbone pass serves both):
- * (gridHeight * gridWidth, dim) row-major, structurally the experts' `Embedding`. Myriad-S reads it
- * as its visual input; without it, Myriad-S sees zeros and answers from the expert map alone.
+ * The backbone embedding the expert computed for the same image (one backbone pass serves both).
+ * Myriad-S reads it as its visual input; without it, Myriad-S sees zeros and answers from the
+ * expert map alone. `backboneSha256`: features of another backbone mean nothing to a model trained on one.
  */
-export interface DialogFeatures {
-  data: Float32Array;
-  dim: number;
-  gridWidth: number;
-  gridHeight: number;
-  /** The backbone that computed them: features of another backbone mean nothing to a model trained on one. */
-  backboneSha256?: string;
-}
+export type DialogFeatures = PatchFeatures;
 
 export interface DialogTurn {
   role: 'operator' | 'assistant';

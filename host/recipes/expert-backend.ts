@@ -1,55 +1,19 @@
-import type { ThresholdBand } from '../../common/api';
 import { StationError } from '../../common/errors';
-import type { RgbImage } from '../imaging/rgb-image';
-import type { DialogFeatures } from '../lmm/dialog-model';
+import type { Expert, ExpertDescriptor, GoldenImage } from '../experts/expert';
 
 /**
- * What the recipe service and the inspection pipeline need from a vision expert. Structurally the
- * `AnomalyResult` / `fitExpert` / `saveExpert` / `loadExpert` contract of docs/ARCHITECTURE.md, kept
- * as a narrow seam so the host can be built and tested before a given expert exists.
+ * How the recipe service fits an expert into a recipe's folder and loads it again. The experts'
+ * own contract (host/experts/expert.ts) is what goes in and out; the seam lets the host be built
+ * and tested with a stand-in before a given expert exists.
  */
-export interface ExpertResult {
-  /** (mapHeight, mapWidth) row-major, in [0,1], decision threshold at 0.5. */
-  map: Float32Array;
-  mapWidth: number;
-  mapHeight: number;
-  /** Image score, 0.5 = decision threshold. */
-  score: number;
-  timings: { backbone: number; expert: number };
-  /** The backbone embedding of the same pass, for the dialog model (host/lmm DialogFeatures). */
-  features?: DialogFeatures;
-}
-
-export interface LoadedExpert {
-  /** e.g. 'patchcore'. */
-  expert: string;
-  backbone: string;
-  backboneSha256: string;
-  inspect(image: RgbImage): Promise<ExpertResult>;
-  dispose(): Promise<void>;
-}
-
-export interface NamedImage {
-  name: string;
-  image: RgbImage;
-}
-
-export interface FittedRecipeExpert {
-  expert: string;
-  backbone: string;
-  backboneSha256: string;
-  band: ThresholdBand;
-  /** Whatever the expert wants recorded with the recipe (sizes, k, calibration scores). */
-  config: Record<string, unknown>;
-}
-
 export interface ExpertBackend {
-  /** Fits `spec` on golden images and saves it into `dir` (an empty folder the caller owns). */
-  fit(spec: string, golden: readonly NamedImage[], dir: string): Promise<FittedRecipeExpert>;
-  load(dir: string): Promise<LoadedExpert>;
+  /**
+   * Fits `spec` (host/experts/registry.ts spelling) on golden images and saves it into `dir` (an
+   * empty folder the caller owns). @returns the fitted expert's descriptor.
+   */
+  fit(spec: string, golden: readonly GoldenImage[], dir: string): Promise<ExpertDescriptor>;
+  load(dir: string): Promise<Expert>;
 }
-
-export const EXPERT_SPECS = 'patchcore, padim, auto, zero-shot or anomalib:FILE';
 
 /** Used while no expert is installed: inspection fails with a clear message, never a fake verdict. */
 export const noExpertBackend: ExpertBackend = {
@@ -61,7 +25,19 @@ export const noExpertBackend: ExpertBackend = {
   },
 };
 
-export function validateExpertSpec(spec: string): string {
-  if (/^(patchcore|padim|auto|zero-shot)$/.test(spec) || /^anomalib:.+/.test(spec)) return spec;
-  throw new StationError('INVALID_INPUT', `Unknown expert ${spec}. Use one of: ${EXPERT_SPECS}`);
+/** The expert as a recipe version and an inspection record it (kind, backbone name and hash). */
+export function expertIdentity(d: ExpertDescriptor): { expert: string; backbone: string; backboneSha256: string } {
+  return { expert: d.kind, backbone: d.backbone ?? 'none', backboneSha256: d.backboneSha256 ?? '' };
+}
+
+/** What the recipe's database row keeps of a fitted expert beside its identity and band. */
+export function recipeConfig(d: ExpertDescriptor): Record<string, unknown> {
+  return {
+    input: [d.inputWidth, d.inputHeight],
+    calibration: d.calibration.method,
+    rawThreshold: d.calibration.rawThreshold,
+    // The Recipes screen draws these as the golden-set histogram behind the band.
+    goldenScores: d.calibration.heldOutScores,
+    notes: d.notes,
+  };
 }

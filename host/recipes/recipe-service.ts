@@ -20,14 +20,15 @@ import { IMAGE_TYPES, type ImageType } from '../imaging/image-type';
 import type { RgbImage } from '../imaging/rgb-image';
 import type { BlobStore } from '../store/blob-store';
 import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction-budget';
-import {
-  validateExpertSpec,
-  type ExpertBackend,
-  type ExpertResult,
-  type FittedRecipeExpert,
-  type LoadedExpert,
-  type NamedImage,
-} from './expert-backend';
+import type { AnomalyResult, Expert, GoldenImage } from '../experts/expert';
+import { checkExpertSpec } from '../experts/registry';
+import { expertIdentity, recipeConfig, type ExpertBackend } from './expert-backend';
+
+/** What a recipe version records of its fitted expert. */
+interface FittedRecord extends ReturnType<typeof expertIdentity> {
+  band: RecipeRow['band'];
+  config: Record<string, unknown>;
+}
 
 export interface CreateRecipeInput {
   name: string;
@@ -56,7 +57,7 @@ export interface GoldenAddition {
 export class RecipeService {
   // Keyed by expert folder: versions that only change the band or instructions share the fitted
   // files, and must not each load another copy of the model into memory.
-  private readonly loaded = new Map<string, Promise<LoadedExpert>>();
+  private readonly loaded = new Map<string, Promise<Expert>>();
   /** The golden-set refit in flight per recipe name (addGoldenSample runs them one after another). */
   private readonly refits = new Map<string, Promise<RecipeSummary>>();
 
@@ -71,7 +72,7 @@ export class RecipeService {
 
   async create(input: CreateRecipeInput): Promise<RecipeSummary> {
     const name = checkRecipeName(input.name);
-    const spec = validateExpertSpec(input.expert);
+    const spec = checkExpertSpec(input.expert);
     const prompts = input.prompts.map(checkInstructionText);
     // A replaced recipe keeps its active instructions: the prompts must fit beside them.
     checkInstructionsFit(this.budget, guarded('list instructions', () => activeInstructions(this.db, name)).map((i) => i.text), prompts, name);
@@ -160,7 +161,7 @@ export class RecipeService {
     const all = [...existing, { imageSha256, imagePath: newRel, sourceName }];
     const images = [];
     for (const g of all) images.push({ name: g.sourceName, image: await decodeImage(await readFile(join(this.blobs.root, g.imagePath))) });
-    const spec = validateExpertSpec(String(base.config.spec ?? base.expert));
+    const spec = checkExpertSpec(String(base.config.spec ?? base.expert));
     const { dir, fitted } = await this.fitInNewFolder(name, spec, images);
     const at = new Date().toISOString();
     const row = writeTransaction(this.db, `record recipe ${name}`, () => {
@@ -196,7 +197,7 @@ export class RecipeService {
   }
 
   /** The warm expert of a recipe version, loaded on first use. */
-  expert(recipe: RecipeRow): Promise<LoadedExpert> {
+  expert(recipe: RecipeRow): Promise<Expert> {
     let p = this.loaded.get(recipe.expertDir);
     if (!p) {
       p = this.backend.load(recipe.expertDir);
@@ -211,12 +212,12 @@ export class RecipeService {
    * the golden set, in recording order. For the dialog model's golden check (host/lmm/golden-check.ts).
    * @throws StationError('NOT_FOUND') for an unknown recipe id.
    */
-  async goldenInspections(recipeId: number, choose: <T>(all: readonly T[]) => T[]): Promise<ExpertResult[]> {
+  async goldenInspections(recipeId: number, choose: <T>(all: readonly T[]) => T[]): Promise<AnomalyResult[]> {
     const recipe = guarded('read the recipe', () => getRecipeById(this.db, recipeId));
     if (!recipe) throw new StationError('NOT_FOUND', `No recipe version with id ${recipeId}`);
     const expert = await this.expert(recipe);
     const chosen = choose(guarded('read the golden set', () => goldenSamples(this.db, recipeId)));
-    const results: ExpertResult[] = [];
+    const results: AnomalyResult[] = [];
     for (const g of chosen) results.push(await expert.inspect(await decodeImage(await readFile(join(this.blobs.root, g.imagePath)))));
     return results;
   }
@@ -261,11 +262,12 @@ export class RecipeService {
   }
 
   /** Fits `spec` into a fresh expert folder; the folder is removed when the fit fails. */
-  private async fitInNewFolder(name: string, spec: string, images: readonly NamedImage[]): Promise<{ dir: string; fitted: FittedRecipeExpert }> {
+  private async fitInNewFolder(name: string, spec: string, images: readonly GoldenImage[]): Promise<{ dir: string; fitted: FittedRecord }> {
     const dir = join(this.recipesDir, `${safeFolderName(name)}-${randomUUID()}`);
     await mkdir(dir, { recursive: true });
     try {
-      return { dir, fitted: await this.backend.fit(spec, images, dir) };
+      const d = await this.backend.fit(spec, images, dir);
+      return { dir, fitted: { ...expertIdentity(d), band: d.band, config: recipeConfig(d) } };
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       throw err;
@@ -274,7 +276,7 @@ export class RecipeService {
 
   /** Records a fitted expert as the next version of its recipe; call inside the write transaction. */
   private insertFitted(
-    v: { name: string; spec: string; dir: string; fitted: FittedRecipeExpert; author: string; at: string },
+    v: { name: string; spec: string; dir: string; fitted: FittedRecord; author: string; at: string },
     golden: readonly NewGoldenSample[],
   ): RecipeRow {
     return insertRecipe(

@@ -6,6 +6,7 @@ import type { Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 import { decodeImage } from '../imaging/decode';
 import { verdictFromBand } from '../inspection/verdict';
+import { expertIdentity } from '../recipes/expert-backend';
 import type { RecipeService } from '../recipes/recipe-service';
 import type { BlobStore } from '../store/blob-store';
 import { expertFiles } from './model-files';
@@ -34,6 +35,7 @@ export async function replayInspection(db: Db, blobs: BlobStore, recipes: Recipe
   const image = await decodeImage(await blobs.read(row.imageSha256));
   const expert = await recipes.expert(today);
   const result = await expert.inspect(image);
+  const identity = expertIdentity(expert.descriptor);
   const then: ReplaySide = {
     recipeVersion: row.recipeVersion,
     band: row.band,
@@ -46,7 +48,7 @@ export async function replayInspection(db: Db, blobs: BlobStore, recipes: Recipe
     band: today.band,
     verdict: verdictFromBand(result.score, today.band),
     score: result.score,
-    models: await modelFiles(today, expert.backbone, expert.backboneSha256, null),
+    models: await modelFiles(today, identity.backbone, identity.backboneSha256, null),
   };
   return {
     inspectionId: row.id,

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StationError, toWireError, type ErrorCode } from '../../common/errors';
 import type { ExportFile } from '../store/export-store';
-import type { StationHost } from './station-host';
+import type { ServedHost } from './station-host';
 
 const STATUS: Partial<Record<ErrorCode, number>> = { FORBIDDEN: 403, NOT_FOUND: 404, UNAVAILABLE: 503, DB_LOCKED: 503 };
 
@@ -25,7 +25,7 @@ export function contentDisposition(fileName: string): string {
  * Refusals are `{error: {code, message}}` JSON so the client keeps the host's code.
  */
 export async function serveExport(
-  host: StationHost,
+  host: ServedHost,
   req: IncomingMessage,
   res: ServerResponse,
   id: string,

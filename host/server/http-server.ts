@@ -12,7 +12,7 @@ import { serveExport } from './export-download';
 import { handleMessage } from './rpc';
 import { SignInThrottle } from './sign-in-throttle';
 import { securityHeaders } from './security-headers';
-import type { StationHost } from './station-host';
+import type { ServedHost } from './station-host';
 import { readStaticFile } from './static-files';
 import { createToken, hasTokenCookie, sameSecret, tokenCookie, tokenCookieName } from './token';
 
@@ -23,7 +23,7 @@ import { createToken, hasTokenCookie, sameSecret, tokenCookie, tokenCookieName }
 export const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
 
 export interface ServerOptions {
-  host: StationHost;
+  host: ServedHost;
   /** The built renderer (dist/renderer). */
   staticDir: string;
   /** 0 picks a free port. */

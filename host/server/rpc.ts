@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ApiParams, METHODS, type Method } from '../../common/api';
 import { toWireError, type WireError } from '../../common/errors';
 import type { SignInThrottle } from './sign-in-throttle';
-import type { StationHost } from './station-host';
+import type { ServedHost } from './station-host';
 
 /**
  * The wire protocol of the loopback WebSocket:
@@ -52,7 +52,7 @@ function fail(id: RequestId | null, code: WireError['code'], message: string): R
  * reply to send. Params are validated here, at the edge, before the host sees them (the host
  * validates again); sign-in calls beyond the connection's `throttle` are refused before any hashing.
  */
-export async function handleMessage(host: StationHost, text: string, maxBytes: number, connection: string, throttle?: SignInThrottle): Promise<RpcReply> {
+export async function handleMessage(host: ServedHost, text: string, maxBytes: number, connection: string, throttle?: SignInThrottle): Promise<RpcReply> {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > maxBytes) {
     return fail(null, 'INVALID_INPUT', `Message is ${bytes} bytes; the limit is ${maxBytes} bytes`);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { DeviceName } from '../../common/api';
 import { StationError } from '../../common/errors';
 import type { DialogModel, DialogReply } from '../../host/lmm/dialog-model';
-import { defaultLmmDir } from '../evaluation/default-lmm-dir';
+import { defaultLmmDir } from '../../host/paths';
 import { loadDialogModel } from '../../host/lmm/load-dialog-model';
 import { getBackbone, DEFAULT_BACKBONE } from '../../host/models/registry';
 import { importModel, storedPath } from '../../host/models/store';

@@ -7,7 +7,7 @@ import { readDataset, type Dataset } from './dataset';
 import { loadTruth } from './ground-truth';
 import { evaluateRun, METRIC_KEYS, productName, type MetricKey, type PreparedTest, type RunResult } from './run';
 import { sampleShots } from './shots';
-import { DECISION_THRESHOLD } from '../../host/experts/expert';
+import { DECISION_THRESHOLD } from '../../common/expert-scale';
 import type { EvaluationSubject, ExpertUnderTest } from './subject';
 
 export interface EvaluateOptions {

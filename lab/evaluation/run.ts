@@ -8,7 +8,7 @@ import { accuracyAt, accuracyBest, f1Max, rocAuc, type ScoredImage } from './met
 import { measured, notComputed, type Metric } from './metrics/metric';
 import { PixelHistogram } from './metrics/pixel-metrics';
 import { resizeBilinear } from './resize';
-import { DECISION_THRESHOLD } from '../../host/experts/expert';
+import { DECISION_THRESHOLD } from '../../common/expert-scale';
 import type { EvaluatedMap, ExpertUnderTest } from './subject';
 
 export const METRIC_KEYS = [

@@ -1,20 +1,12 @@
 import type { RgbImage } from '../../host/imaging/rgb-image';
-import type { DialogFeatures } from '../../host/lmm/dialog-model';
+import type { AnomalyResult } from '../../host/experts/expert';
 
 /**
- * What the evaluation needs from an expert: structurally the `Expert` of host/experts/expert.ts,
- * so the real expert plugs in as is and the protocol can be tested with a tiny stand-in.
+ * What the evaluation reads of an expert's result (host/experts/expert.ts `AnomalyResult`): the
+ * map, the image score (defective at or above DECISION_THRESHOLD) and, with --lmm, the backbone
+ * features of the same pass. The real expert plugs in as is; the protocol is tested with a tiny stand-in.
  */
-export interface EvaluatedMap {
-  /** (mapHeight, mapWidth) row-major, in [0,1], decision threshold at 0.5. */
-  map: Float32Array;
-  mapWidth: number;
-  mapHeight: number;
-  /** Normalised image score: defective when >= DECISION_THRESHOLD. */
-  score: number;
-  /** The backbone embedding of the same pass, handed to the dialog model with --lmm. */
-  features?: DialogFeatures;
-}
+export type EvaluatedMap = Pick<AnomalyResult, 'map' | 'mapWidth' | 'mapHeight' | 'score' | 'features'>;
 
 export interface ExpertUnderTest {
   inspect(image: RgbImage): Promise<EvaluatedMap>;

@@ -1,7 +1,7 @@
 import type { DialogRequest } from '../dialog-model';
 import type { Intent } from './intents';
 import type { MapAnalysis, MapRegion } from './map-regions';
-import { DECISION_THRESHOLD } from '../../experts/expert';
+import { DECISION_THRESHOLD } from '../../../common/expert-scale';
 import {
   capitalise,
   cellLocative,

@@ -1,6 +1,6 @@
 import { StationError } from '../../../common/errors';
 import { cellOfPoint } from '../../../common/grid';
-import { DECISION_THRESHOLD } from '../../experts/expert';
+import { DECISION_THRESHOLD } from '../../../common/expert-scale';
 import type { DialogAnomaly } from '../dialog-model';
 
 export type RegionShape = 'round' | 'elongated' | 'irregular';

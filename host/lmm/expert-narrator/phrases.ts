@@ -1,6 +1,6 @@
 import { cellName } from '../../../common/answer-grammar';
 import type { MapAnalysis, MapRegion } from './map-regions';
-import { DECISION_THRESHOLD } from '../../experts/expert';
+import { DECISION_THRESHOLD } from '../../../common/expert-scale';
 
 const NUMBER_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 

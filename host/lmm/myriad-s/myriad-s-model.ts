@@ -1,6 +1,6 @@
 import { StationError } from '../../../common/errors';
 import { throwIfCancelled } from '../cancellation';
-import { DECISION_THRESHOLD } from '../../experts/expert';
+import { DECISION_THRESHOLD } from '../../../common/expert-scale';
 import type { DialogModel, DialogReply, DialogRequest } from '../dialog-model';
 import type { InstructionBudget } from '../instruction-budget';
 import type { MyriadSConfig } from './config';

@@ -1,6 +1,6 @@
 import { StationError } from '../../../common/errors';
 import { loadDialogModel } from '../../../host/lmm/load-dialog-model';
-import { defaultLmmDir } from '../../evaluation/default-lmm-dir';
+import { defaultLmmDir } from '../../../host/paths';
 import { expertSubject, parseExpertOption } from '../../evaluation/expert-subject';
 import { evaluate } from '../../evaluation/protocol';
 import { writeReport } from '../../evaluation/report/write-report';

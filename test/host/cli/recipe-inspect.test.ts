@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parsePolarity } from '../../../common/answer-grammar';
 import { openDatabase } from '../../../db/open';
 import { importModel } from '../../../host/models/store';
-import { defaultLmmDir } from '../../../lab/evaluation/default-lmm-dir';
+import { defaultLmmDir } from '../../../host/paths';
 import { readMyriadSExport } from '../../../host/lmm/myriad-s/export-files';
 import { badImages } from '../fixtures/bad-images';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_PROMPT_CHARS } from '../../../common/api';
 import { StationError } from '../../../common/errors';
-import { defaultLmmDir } from '../../../lab/evaluation/default-lmm-dir';
+import { defaultLmmDir } from '../../../host/paths';
 import { checkInstructionsFit, fitInstructions, instructionRoom, type InstructionBudget } from '../../../host/lmm/instruction-budget';
 import { readMyriadSExport } from '../../../host/lmm/myriad-s/export-files';
 import { readInstructionBudget } from '../../../host/lmm/myriad-s/instruction-budget';

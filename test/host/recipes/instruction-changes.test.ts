@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_PROMPT_CHARS, type Results } from '../../../common/api';
-import { defaultLmmDir } from '../../../lab/evaluation/default-lmm-dir';
+import { defaultLmmDir } from '../../../host/paths';
 import { readInstructionBudget } from '../../../host/lmm/myriad-s/instruction-budget';
 import { openStation, type Station } from '../../../host/station';
 import { errorOf } from '../../support/error-of';

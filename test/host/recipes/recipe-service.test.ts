@@ -8,7 +8,6 @@ import { verifyAuditChain } from '../../../db/repositories/audit-log';
 import { goldenSamples, latestRecipe } from '../../../db/repositories/recipes';
 import { RecipeService } from '../../../host/recipes/recipe-service';
 import { BlobStore } from '../../../host/store/blob-store';
-import { toExpertSpec } from '../../../host/recipes/onnx-expert-backend';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
 
@@ -100,14 +99,5 @@ describe('RecipeService', () => {
     await service.create(input(await writeGoldenFolder(join(dir, 'g'), 2)));
     const row = service.latest('lid');
     expect(await service.expert(row)).toBe(await service.expert(row));
-  });
-});
-
-describe('toExpertSpec', () => {
-  it('maps the CLI spellings to the experts spec', () => {
-    expect(toExpertSpec('patchcore')).toEqual({ kind: 'patchcore' });
-    expect(toExpertSpec('auto')).toEqual({ kind: 'auto' });
-    expect(toExpertSpec('anomalib:/m/model.onnx')).toEqual({ kind: 'anomalib', options: { file: '/m/model.onnx' } });
-    expect(() => toExpertSpec('zero-shot')).toThrow(expect.objectContaining({ code: 'UNAVAILABLE' }));
   });
 });

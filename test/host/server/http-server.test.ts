@@ -8,14 +8,14 @@ import { WebSocket } from 'ws';
 import { ApiParams, type EventName, type Events, type Method } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import { startServer, type RunningServer } from '../../../host/server/http-server';
-import type { StationHost } from '../../../host/server/station-host';
+import type { ServedHost } from '../../../host/server/station-host';
 import type { ExportFile } from '../../../host/store/export-store';
 
 /**
  * The server is a transport: these tests drive it with a small host that validates like the real
  * one and records what reached it, so each test can see exactly what the transport let through.
  */
-class RecordingHost implements StationHost {
+class RecordingHost implements ServedHost {
   readonly calls: { method: string; params: unknown; connection?: string }[] = [];
   readonly disconnected: string[] = [];
   readonly blobs = new Map<string, string>();

@@ -8,7 +8,7 @@ import { evaluateSynthetic, type SyntheticSampleResult } from '../../../lab/myri
 import { MyriadSConfig } from '../../../host/lmm/myriad-s/config';
 import { featureDistance, usableFeatures } from '../../../host/lmm/myriad-s/visual-input';
 import type { DialogFeatures, DialogModel, DialogRequest } from '../../../host/lmm/dialog-model';
-import { DECISION_THRESHOLD } from '../../../host/experts/expert';
+import { DECISION_THRESHOLD } from '../../../common/expert-scale';
 import { writeExpertMaps, type ExpertMapIndex } from '../../../lab/myriad-s/training-data';
 import { fitExpert } from '../../../host/experts';
 import { readImageFile } from '../../../host/imaging/decode';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../../common/api';
 import { parseCells, parsePolarity } from '../../../common/answer-grammar';
-import { defaultLmmDir } from '../../../lab/evaluation/default-lmm-dir';
+import { defaultLmmDir } from '../../../host/paths';
 import type { DialogRequest } from '../../../host/lmm/dialog-model';
 import { readMyriadSExport } from '../../../host/lmm/myriad-s/export-files';
 import { openMyriadS } from '../../../host/lmm/myriad-s/index';

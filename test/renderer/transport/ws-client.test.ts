@@ -5,13 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiParams, type EventName, type Events, type Method } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import { startServer, type RunningServer } from '../../../host/server/http-server';
-import type { StationHost } from '../../../host/server/station-host';
+import type { ServedHost } from '../../../host/server/station-host';
 import type { ExportFile } from '../../../host/store/export-store';
 import { createWsClient, type WsClient } from '../../../renderer/src/transport/ws-client';
 import { webSocketWithCookie } from '../../support/cookie-websocket';
 
 /** Host with a few canned answers; the client and the server under test are the real ones. */
-class CannedHost implements StationHost {
+class CannedHost implements ServedHost {
   private readonly listeners = new Map<string, Set<(p: never) => void>>();
   async call(method: string, params: unknown): Promise<unknown> {
     ApiParams[method as Method].parse(params);

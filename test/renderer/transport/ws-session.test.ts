@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName, Events } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import { startServer, type RunningServer } from '../../../host/server/http-server';
-import type { StationHost } from '../../../host/server/station-host';
+import type { ServedHost } from '../../../host/server/station-host';
 import { createWsClient, type WsClient } from '../../../renderer/src/transport/ws-client';
 import { webSocketWithCookie } from '../../support/cookie-websocket';
 
 /** Records the session each call arrived with; signs in with a fixed token. */
-class SessionHost implements StationHost {
+class SessionHost implements ServedHost {
   readonly seen: Array<[string, string | undefined]> = [];
   async call(method: string, _params: unknown, ctx: { session?: string } = {}): Promise<unknown> {
     this.seen.push([method, ctx.session]);
