@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { startServer, type RunningServer } from '../../host/server/http-server';
-import type { StationHost } from '../../host/server/station-host';
+import type { ServedHost } from '../../host/server/station-host';
 
 export interface RpcReply {
   result?: unknown;
@@ -11,7 +11,7 @@ export interface RpcReply {
 }
 
 /** `serve`'s loopback server over `host`, with an empty static folder (no UI needed). */
-export async function serveStation(host: StationHost): Promise<{ server: RunningServer; close(): Promise<void> }> {
+export async function serveStation(host: ServedHost): Promise<{ server: RunningServer; close(): Promise<void> }> {
   const staticDir = await mkdtemp(join(tmpdir(), 'static-'));
   const server = await startServer({ host, staticDir, port: 0, log: () => {} });
   return {
