@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseCells, parsePolarity } from '../../common/answer-grammar';
+import { ANSWER_LANGUAGE } from '../../common/answer-language';
 import { StationError } from '../../common/errors';
 import type { DialogModel, DialogReply, DialogRequest } from '../../host/lmm/dialog-model';
 import { checkGoldens, featuresIfTrusted, type GoldenCheck } from '../../host/lmm/golden-check';
@@ -27,23 +28,10 @@ const ExpertIndex = z.object({
   products: z.record(z.string(), z.object({ goldens: z.array(MappedImage) })).optional(),
 });
 
-/** Words that count as naming each synthetic type (the corpus's nouns, host side). */
-const TYPE_WORDS: Record<string, RegExp> = {
-  scratch: /scratch/i,
-  crack: /crack/i,
-  hole: /hole/i,
-  dent: /dent\b/i,
-  stain: /stain/i,
-  contamination: /contamination/i,
-  discolouration: /discolou?r/i,
-  'missing piece': /missing/i,
-  bent: /bent/i,
-  'extra material': /extra material/i,
-  'cut-paste': /foreign patch/i,
-  shadow: /shadow/i,
-  dust: /dust/i,
-  reflection: /reflection/i,
-};
+/** What counts as naming each synthetic type (the answer language's `named_by`). */
+const TYPE_WORDS: Record<string, RegExp> = Object.fromEntries(
+  Object.entries(ANSWER_LANGUAGE.defects).map(([type, d]) => [type, new RegExp(d.named_by, 'i')]),
+);
 export const SHADOW_INSTRUCTION = 'You can ignore the shadow cast when you detect anomalies.';
 
 export interface SyntheticEvaluation {

@@ -2,7 +2,8 @@
 `/usr/bin/python3 native-models/myriad-s/export.py --train-dir DIR --out DIR [--parity]`.
 
 Writes vision_encoder.onnx, expert_encoder.onnx, embed_tokens.onnx, decoder_model_merged.onnx
-(with KV cache), tokenizer.json and config.json; with --parity also parity/ (fixed inputs and the
+(with KV cache), tokenizer.json, config.json and answer-language.json (the words the corpus
+speaks, myriad_s/answer_language.py); with --parity also parity/ (fixed inputs and the
 PyTorch outputs) for the TypeScript parity test.
 """
 import argparse
@@ -18,6 +19,7 @@ import torch
 from torch import nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from myriad_s.answer_language import PATH as LANGUAGE_PATH  # noqa: E402
 from myriad_s.bpe import BPE  # noqa: E402
 from myriad_s.data import load_station_sets  # noqa: E402
 from myriad_s.feature_domain import descriptor, distance, fit_domain  # noqa: E402
@@ -178,6 +180,9 @@ def main(argv=None):
     os.makedirs(args.out, exist_ok=True)
     export_graphs(model, args.out)
     shutil.copyfile(os.path.join(args.train_dir, "tokenizer.json"), os.path.join(args.out, "tokenizer.json"))
+    language_out = os.path.join(args.out, "answer-language.json")
+    if not (os.path.exists(language_out) and os.path.samefile(LANGUAGE_PATH, language_out)):
+        shutil.copyfile(LANGUAGE_PATH, language_out)
     digest = hashlib.sha256(open(os.path.join(args.out, "decoder_model_merged.onnx"), "rb").read()).hexdigest()[:12]
     version = f"{ck['config']}-step{ck['step']}-{digest}"
     config = station_config(cfg, args.name, version, args.max_new_tokens)

@@ -1,6 +1,10 @@
 import { cellName } from '../../../common/answer-grammar';
+import { CELL_NOUNS, CELL_PREPOSITIONS, SPILL_LEAD, sizeWord } from '../../../common/answer-language';
 import type { MapAnalysis, MapRegion } from './map-regions';
 import { DECISION_THRESHOLD } from '../../../common/expert-scale';
+
+// Cell, size and spill words are the answer language Myriad-S's corpus speaks too (common/answer-language.ts).
+export { sizeWord };
 
 const NUMBER_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 
@@ -8,35 +12,11 @@ export function countWord(n: number): string {
   return NUMBER_WORDS[n] ?? String(n);
 }
 
-/** Operator-facing size class of a region by its share of the image. */
-export function sizeWord(areaFraction: number): string {
-  if (areaFraction < 0.005) return 'tiny';
-  if (areaFraction < 0.02) return 'small';
-  if (areaFraction < 0.08) return 'medium-sized';
-  if (areaFraction < 0.25) return 'large';
-  return 'very large';
-}
-
 export function percent(fraction: number): string {
   const p = fraction * 100;
   if (p < 0.1) return 'less than 0.1%';
   return `${p < 10 ? p.toFixed(1) : Math.round(p)}%`;
 }
-
-// Cell words exactly as in the answer grammar, with the noun and preposition an operator expects.
-// Myriad-S's corpus speaks the same words (native-models/myriad-s/myriad_s/corpus.py CELL_NOUNS).
-export const CELL_NOUNS = [
-  'the top left corner',
-  'the top',
-  'the top right corner',
-  'the left side',
-  'the center',
-  'the right side',
-  'the bottom left corner',
-  'the bottom',
-  'the bottom right corner',
-] as const;
-const CELL_PREPOSITIONS = ['in', 'at', 'in', 'on', 'in', 'on', 'in', 'at', 'in'];
 
 /** "the top left corner", "the right side" */
 export function cellNoun(cell: number): string {
@@ -47,9 +27,6 @@ export function cellNoun(cell: number): string {
 export function cellLocative(cell: number): string {
   return `${CELL_PREPOSITIONS[cell] ?? 'in'} ${cellNoun(cell)}`;
 }
-
-/** What opens the list of cells a region spreads into (corpus.py SPILL_LEAD, without its trailing space). */
-export const SPILL_LEAD = ', extending into';
 
 /** "in the top left corner, extending into the top" */
 export function regionLocation(region: MapRegion): string {

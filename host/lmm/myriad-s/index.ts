@@ -1,5 +1,5 @@
 import type { DeviceName } from '../../../common/api';
-import type { GenerationOptions } from './generator';
+import type { DecodingOptions } from './generator';
 import type { MyriadSExport } from './export-files';
 import { MyriadSModel } from './myriad-s-model';
 import { openSessions } from './sessions';
@@ -9,7 +9,7 @@ export interface OpenOptions {
   device: DeviceName;
   /** Intra-op threads per graph; default: ONNX Runtime's choice. */
   threads?: number;
-  generation?: Partial<GenerationOptions>;
+  generation?: DecodingOptions;
 }
 
 /**

@@ -4,9 +4,14 @@ import { DECISION_THRESHOLD } from '../../../common/expert-scale';
 import type { DialogModel, DialogReply, DialogRequest } from '../dialog-model';
 import type { InstructionBudget } from '../instruction-budget';
 import type { MyriadSConfig } from './config';
-import { type GenerationOptions, type GenerationResult, generate } from './generator';
+import { type DecodingOptions, type GenerationResult, generate } from './generator';
+import type { LogitsProcessor } from './logits-processor';
+import { completeName } from './name-completion';
+import { openWithOneOf } from './opening-words';
+import { distinctSpillCells } from './spill-cells';
 import { myriadSInstructionBudget } from './instruction-budget';
 import { renderPrompt } from './prompt';
+import { mustNotOpenWith } from './verdict-opening';
 import { type MyriadSSessions, floatOutput } from './sessions';
 import type { MyriadSTokenizer } from './tokenizer';
 import { featuresTensor, resizeMap, usableFeatures } from './visual-input';
@@ -33,8 +38,8 @@ export class MyriadSModel implements DialogModel {
   private readonly visualCache = new WeakMap<Float32Array, { features: Float32Array | undefined; visual: Float32Array; readFeatures: boolean }>();
 
   constructor(
-    private readonly parts: MyriadSParts,
-    private readonly generation: Partial<GenerationOptions> = {},
+    readonly parts: MyriadSParts,
+    private readonly generation: DecodingOptions = {},
   ) {
     const { config, tokenizer } = parts;
     this.name = config.name;
@@ -59,13 +64,46 @@ export class MyriadSModel implements DialogModel {
     signal: AbortSignal,
   ): Promise<GenerationResult & { totalMs: number; promptIds: number[]; readFeatures: boolean }> {
     const startedAt = performance.now();
-    throwIfCancelled(signal);
     const { config } = this.parts;
+    const { embeds, promptIds, maxNewTokens, readFeatures } = await this.prompt(req, signal);
+    const processors = this.answerRules(req, readFeatures);
+    const decode = (generated: readonly number[]) => this.parts.tokenizer.decode(generated);
+    const result = await generate({
+      ...this.generation,
+      maxNewTokens: Math.min(maxNewTokens, this.generation.maxNewTokens ?? maxNewTokens),
+      sessions: this.parts.sessions,
+      config,
+      promptEmbeds: embeds,
+      decode,
+      eosId: this.ids.eos,
+      processors,
+      onToken,
+      signal,
+      startedAt,
+    });
+    return { ...result, totalMs: performance.now() - startedAt, promptIds, readFeatures };
+  }
+
+  /**
+   * The request's prompt as the decoder reads it: its ids, their embeddings with the visual tokens
+   * spliced in, the room left for the answer, and whether the features were read.
+   */
+  async prompt(
+    req: DialogRequest,
+    signal: AbortSignal = new AbortController().signal,
+  ): Promise<{ embeds: Float32Array; promptIds: number[]; maxNewTokens: number; readFeatures: boolean }> {
+    throwIfCancelled(signal);
     const { visual, readFeatures } = await this.visualTokens(req);
     throwIfCancelled(signal);
     const { ids, maxNewTokens } = this.fitPrompt(req);
     const embeds = await this.spliceEmbeddings(ids, visual);
-    const options: GenerationOptions = { ...this.generation, maxNewTokens: Math.min(maxNewTokens, this.generation.maxNewTokens ?? maxNewTokens) };
+    return { embeds, promptIds: ids, maxNewTokens, readFeatures };
+  }
+
+  /** The answer rules for this request, in the order they apply (logits-processor.ts). */
+  private answerRules(req: DialogRequest, readFeatures: boolean): LogitsProcessor[] {
+    const processors: LogitsProcessor[] = [];
+    const firstAnswer = req.question === null && req.history.length === 0;
     // Myriad overrules the expert with what it sees itself. Without features it can read (none
     // handed over, an image unlike its training parts, or a product whose goldens it called
     // defective: host/lmm/golden-check.ts) it has only the expert's map, and the
@@ -75,24 +113,18 @@ export class MyriadSModel implements DialogModel {
     // part is ruled out. Measured on mvtec-bottle, whose features lie outside the candidate's
     // training domain: unconstrained, "Yes, a tiny dust speck ..." on 11 of 20 good bottles at
     // 1 shot, and "No" on one contamination the expert caught.
-    const firstAnswer = req.question === null && req.history.length === 0;
-    const rulesApply = firstAnswer && this.generation.answerRules !== false;
+    if (firstAnswer && !readFeatures) {
+      const passed = req.anomaly.score < DECISION_THRESHOLD;
+      if (passed || req.instructions.length === 0) processors.push(mustNotOpenWith(passed ? 'Yes' : 'No', this.tokenTexts()));
+    }
     // The first answer is the recorded verdict: it opens with "Yes" or "No" (docs/contracts.md
     // §Answer grammar) whatever the model would rather say first, so the verdict is the model's
     // own choice between the two. Measured: an export warm-started on re-mapped data opened 654 of 725
     // magnetic-tile first answers with a follow-up's words ("It is a tiny lump ...").
-    if (rulesApply) options.mustOpenWith = { words: ['Yes', 'No'], tokenTexts: this.tokenTexts() };
-    if (this.generation.answerRules !== false && req.product.trim() !== '') options.completeName = { name: req.product, tokenTexts: this.tokenTexts() };
-    options.distinctSpillCells ??= this.generation.answerRules !== false;
-    if (rulesApply && !readFeatures) {
-      const passed = req.anomaly.score < DECISION_THRESHOLD;
-      if (passed || req.instructions.length === 0) {
-        options.mustNotOpenWith = { text: passed ? 'Yes' : 'No', tokenTexts: this.tokenTexts() };
-      }
-    }
-    const decode = (generated: readonly number[]) => this.parts.tokenizer.decode(generated);
-    const result = await generate(this.parts.sessions, config, embeds, decode, this.ids.eos, options, onToken, signal, startedAt);
-    return { ...result, totalMs: performance.now() - startedAt, promptIds: ids, readFeatures };
+    if (firstAnswer) processors.push(openWithOneOf(['Yes', 'No'], this.tokenTexts()));
+    if (req.product.trim() !== '') processors.push(completeName(req.product, this.tokenTexts()));
+    processors.push(distinctSpillCells());
+    return processors;
   }
 
   /**

@@ -4,19 +4,20 @@
  * (without this rule "demo-washer" can come out as "demo-wases", "solar cell" as "solar cb");
  * where it has started the name, finishing it exactly is what its training taught.
  */
-import { CELL_NOUNS } from '../expert-narrator/phrases';
+import { ANSWER_LANGUAGE, CELL_NOUNS, DEFECT_NOUNS } from '../../../common/answer-language';
 import { opensWith } from './decoding';
+import type { LogitsProcessor } from './logits-processor';
 
 /**
- * What the training corpus writes after "the" besides the product (native-models/myriad-s/
- * myriad_s/corpus.py: CELL_NOUNS, NOUNS, "the others", "the image", "the largest"). A prefix that
- * could still become one of them is left alone: "the bott" is the start of "bottom" as well as of
- * the product "bottle".
+ * What the training corpus writes after "the" besides the product: the cells, the defect nouns and
+ * the few other words of the answer language (common/answer-language.ts). A prefix that could still
+ * become one of them is left alone: "the bott" is the start of "bottom" as well as of the product
+ * "bottle".
  */
 const AFTER_THE = [
   ...CELL_NOUNS.map((noun) => noun.slice('the '.length)),
-  'scratch', 'crack', 'hole', 'dent', 'stain', 'contamination spot', 'discoloured area', 'missing piece', 'bent area', 'lump of extra material', 'foreign patch', 'shadow', 'dust speck', 'reflection',
-  'others', 'image', 'largest',
+  ...Object.values(DEFECT_NOUNS),
+  ...ANSWER_LANGUAGE.after_the,
 ];
 
 /** Characters of the name written before completion starts: fewer say too little about intent. */
@@ -67,4 +68,13 @@ export function keepNameCompletion(logits: Float32Array, offset: number, vocab: 
   }
   if (!any) return;
   for (let t = 0; t < vocab; t++) if (!allowed[t]) logits[offset + t] = -Infinity;
+}
+
+/** The product's name, finished exactly once the answer has started it after "the" (keepNameCompletion). */
+export function completeName(name: string, tokenTexts: readonly string[]): LogitsProcessor {
+  return {
+    process(step) {
+      if (step.ids.length > 0) keepNameCompletion(step.logits, step.offset, step.vocab, step.text, name, tokenTexts);
+    },
+  };
 }

@@ -3,11 +3,12 @@
  * names a cell twice. The corpus never does (native-models/myriad-s/myriad_s/corpus.py _spill: the
  * other cells, each once), yet a trained model repeats its first spill cell in about 7 % of the
  * spill lists it writes on held-out images without this rule (54 of 826). Masking the repeat would
- * make the model name a cell it did not choose; the generator instead looks ahead before it writes
- * a spill list's " and" and ends the list there when the cell after it would be a repeat
- * (generator.ts).
+ * make the model name a cell it did not choose; the rule instead looks ahead before the answer
+ * writes a spill list's " and" and ends the list there when the cell after it would be a repeat
+ * (distinctSpillCells, composed by generator.ts).
  */
-import { CELL_NOUNS, SPILL_LEAD } from '../expert-narrator/phrases';
+import { CELL_NOUNS, SPILL_LEAD } from '../../../common/answer-language';
+import type { LogitsProcessor } from './logits-processor';
 
 /** Longest first, so "the top right corner" is not read as "the top". */
 const CELL_ALTERNATIVES = [...CELL_NOUNS].sort((a, b) => b.length - a.length).join('|');
@@ -59,4 +60,24 @@ export function opensFurtherSpillSlot(before: string, after: string): boolean {
   if (next === null || next.slots.length < 2) return false;
   const now = openSpillList(before);
   return now === null || now.slots.length < next.slots.length;
+}
+
+/** Tokens a look-ahead may take to settle a spill cell: the longest, " the bottom right corner", is 4 here. */
+const LOOKAHEAD_TOKENS = 8;
+
+/**
+ * A region's spill list names each cell once: a token that opens a further slot of the list (its
+ * " and") is rejected when greedy decoding from it would name a cell already named, so the list ends
+ * there instead.
+ */
+export function distinctSpillCells(): LogitsProcessor {
+  return {
+    async rejects(step, next) {
+      if (!step.text.includes(SPILL_LEAD)) return false;
+      const ids = [...step.ids, next];
+      if (!opensFurtherSpillSlot(step.text, step.decode(ids).trimStart())) return false;
+      const ahead = await step.lookAhead(ids, (text) => spillStatus(text) !== 'open', LOOKAHEAD_TOKENS);
+      return spillStatus(ahead) === 'repeat';
+    },
+  };
 }

@@ -2,21 +2,10 @@
 sample, so descriptions (type, 3x3 location, size, count, colour, shape) are right by construction."""
 import numpy as np
 
+from .answer_language import CELL_NOUNS, CELL_PREPOSITIONS, NOUNS, PLURALS, SEVERITY, SPILL_LEAD
 from .prompt import PROMPT, fill
 
-CELL_NOUNS = ("the top left corner", "the top", "the top right corner", "the left side", "the center",
-              "the right side", "the bottom left corner", "the bottom", "the bottom right corner")
-CELL_PREPOSITIONS = ("in", "at", "in", "on", "in", "on", "in", "at", "in")
-NOUNS = {
-    "scratch": "scratch", "crack": "crack", "hole": "hole", "dent": "dent", "stain": "stain",
-    "contamination": "contamination spot", "discolouration": "discoloured area", "missing piece": "missing piece",
-    "bent": "bent area", "extra material": "lump of extra material", "cut-paste": "foreign patch",
-    "shadow": "shadow", "dust": "dust speck", "reflection": "reflection",
-}
-PLURALS = {"scratch": "Scratches", "crack": "Cracks", "hole": "Holes", "dent": "Dents", "stain": "Stains",
-           "discolouration": "Discolourations"}
 NUMBERS = ("no", "one", "two", "three", "four", "five", "six")
-SEVERITY = {"tiny": "minor", "small": "minor", "medium-sized": "moderate", "large": "severe", "very large": "severe"}
 
 IGNORE_NUISANCE = {
     "shadow": ["You can ignore the shadow cast when you detect anomalies.", "Ignore shadows.", "Shadows are not defects."],
@@ -38,7 +27,6 @@ QUESTIONS = {
 }
 REFUSAL = "I cannot tell that from the image."
 MAX_SPILL = 2  # cells named beyond the centroid's: more reads as a list, not a place
-SPILL_LEAD = ", extending into "
 
 
 def _locative(cell: int) -> str:
@@ -51,7 +39,7 @@ def _spill(inst: dict) -> str:
     it (host/lmm/expert-narrator/phrases.ts regionLocation). A large or border-straddling instance
     otherwise gets one cell, and the model's choice between two cells it can see is a coin toss."""
     others = [c for c in inst.get("cells", []) if c != inst["cell"]][:MAX_SPILL]
-    return SPILL_LEAD + _join([CELL_NOUNS[c] for c in others]) if others else ""
+    return SPILL_LEAD + " " + _join([CELL_NOUNS[c] for c in others]) if others else ""
 
 
 def _count(n: int) -> str:

@@ -4,9 +4,7 @@ import colorsys
 
 import numpy as np
 
-# Same cell order and size classes as the station (common/grid.ts, host/lmm/expert-narrator/phrases.ts).
-CELLS = ("top left", "top", "top right", "left", "center", "right", "bottom left", "bottom", "bottom right")
-SIZE_CLASSES = ((0.005, "tiny"), (0.02, "small"), (0.08, "medium-sized"), (0.25, "large"), (float("inf"), "very large"))
+from ..answer_language import SIZE_CLASSES
 
 
 def cell_of(y: float, x: float) -> int:

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TextStreamer, argmax, findStop, sampleTopP, seededRandom } from '../../../../host/lmm/myriad-s/decoding';
 import { opensWith } from '../../../../host/lmm/myriad-s/decoding';
-import { keepOpenings } from '../../../../host/lmm/myriad-s/generator';
+import { keepOpenings } from '../../../../host/lmm/myriad-s/opening-words';
 
 /** A toy decoder: id i is the i-th piece, so tests read as text. */
 function pieces(...p: string[]) {
@@ -66,7 +66,7 @@ describe('token choice', () => {
   });
 });
 
-describe('first-answer opening (generator.keepOpenings)', () => {
+describe('first-answer opening (opening-words.keepOpenings)', () => {
   const words = ['Yes', 'No'];
   const allowed = (tokenTexts: string[], sofar: string, first = true) => {
     const logits = new Float32Array(tokenTexts.length);

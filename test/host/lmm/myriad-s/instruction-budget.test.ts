@@ -30,10 +30,12 @@ const CANDIDATES = ['Check the flatness carefully.', 'Report burrs at the hole.'
 
 /**
  * Words the model's answers are made of: its training corpus builds every answer from the phrases
- * in these two files. A garbled answer ("luororeabr", "demo-washerrod") has words outside them.
+ * in these files and the answer language. A garbled answer ("luororeabr", "demo-washerrod") has words outside them.
  */
 const KNOWN_WORDS = new Set(
-  ['corpus.py', 'names.py'].flatMap((f) => readFileSync(join(REPO, 'native-models/myriad-s/myriad_s', f), 'utf8').toLowerCase().match(/[a-z]+/g) ?? []),
+  ['myriad_s/corpus.py', 'myriad_s/names.py', 'answer-language.json'].flatMap(
+    (f) => readFileSync(join(REPO, 'native-models/myriad-s', f), 'utf8').toLowerCase().match(/[a-z]+/g) ?? [],
+  ),
 );
 const unknownWords = (answer: string) => (answer.toLowerCase().replace(/demo-washer/g, '').match(/[a-z]+/g) ?? []).filter((w) => !KNOWN_WORDS.has(w));
 
