@@ -113,7 +113,12 @@ export const ApiParams = {
   'camera.close': z.strictObject({ sessionId: z.string().min(1).max(64) }),
   'camera.roots': z.strictObject({}),
   'camera.setRoots': z.strictObject({ roots: z.array(AbsolutePath).max(32) }),
-  inspect: z.strictObject({ recipe: recipeName, frame: FrameInput }),
+  inspect: z.strictObject({
+    recipe: recipeName,
+    frame: FrameInput,
+    // Instructions for this inspection only (the CLI's --prompt), after the recipe's standing ones.
+    instructions: z.array(operatorText).max(64).optional(),
+  }),
   'dialog.ask': z.strictObject({ inspectionId: z.string().min(1).max(64), question: operatorText }),
   'dialog.cancel': z.strictObject({ turnId: z.string().min(1).max(64) }),
   'instructions.list': z.strictObject({ recipe: recipeName }),
@@ -131,6 +136,14 @@ export const ApiParams = {
   'users.add': z.strictObject({ name: userName, role: RoleName, password: NewPassword, pin: Pin.optional() }),
   'recipes.get': z.strictObject({ recipe: recipeName }),
   'recipes.prepare': z.strictObject({ recipe: recipeName }),
+  // Fits a recipe on a folder of the station's disk: only in-process callers (the CLI) may, checked by
+  // the handler; name, expert and prompts get the recipe service's own checks and messages.
+  'recipes.create': z.strictObject({
+    name: z.string().min(1).max(4096),
+    referencesDir: z.string().min(1).max(4096),
+    expert: z.string().min(1).max(4096),
+    prompts: z.array(z.string().max(100_000)).max(256),
+  }),
   'recipes.setBand': z.strictObject({ recipe: recipeName, band }),
   'audit.verify': z.strictObject({}),
   'audit.list': z.strictObject({ limit: z.number().int().min(1).max(1000) }),
@@ -153,6 +166,8 @@ export const ApiParams = {
   'history.query': z.strictObject({ filter: HistoryFilter, limit: z.number().int().min(1).max(500), offset: z.number().int().min(0).max(10_000_000) }),
   'history.summary': z.strictObject({ filter: HistoryFilter, bucket: z.enum(['hour', 'day']) }),
   'reports.export': z.strictObject({ filter: HistoryFilter, format: z.enum(['csv', 'pdf']) }),
+  // The CLI's `report --out FILE`: written to a path on the station, so in-process callers only (checked by the handler).
+  'reports.write': z.strictObject({ filter: HistoryFilter, format: z.enum(['csv', 'pdf']), path: z.string().min(1).max(4096) }),
 } as const;
 
 export type Method = keyof typeof ApiParams;
@@ -477,6 +492,7 @@ export interface ExportResult {
 export interface Results {
   'status.get': StationStatus;
   'recipes.list': RecipeSummary[];
+  'recipes.create': RecipeSummary;
   'camera.sources': CameraSourceInfo[];
   'camera.open': CameraSession;
   'camera.read': CameraFrame;
@@ -519,6 +535,7 @@ export interface Results {
   'history.query': HistoryPage;
   'history.summary': HistorySummary;
   'reports.export': ExportResult;
+  'reports.write': { rows: number; bytes: number };
 }
 
 // ---- accounts, recipe screen, audit, replay ---------------------------------------------------

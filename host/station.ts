@@ -3,6 +3,7 @@ import { mkdir, statfs } from 'node:fs/promises';
 import type { DeviceName, EventName, Events, RecipeReadiness, StationStatus } from '../common/api';
 import { StationError } from '../common/errors';
 import { openDatabase, type Db } from '../db/open';
+import type { Role } from '../db/repositories/users';
 import { recentInspections } from '../db/repositories/inspections';
 import { guarded } from '../db/sqlite-errors';
 import { accountHandlers } from './accounts/account-handlers';
@@ -19,7 +20,9 @@ import { setRecipeBand } from './recipes/recipe-band';
 import { recipeDetail, summaryOf } from './recipes/recipe-detail';
 import { cameraRootsInfo, setCameraRoots } from './camera/camera-root-changes';
 import { CameraRoots } from './camera/camera-roots';
+import { startupCameraRoots } from './camera/camera-source-registry';
 import { CameraSessions, type CameraLimits } from './camera/camera-sessions';
+import { seedDemoIfEmpty, type DemoSeedOptions, type DemoSeedResult } from './demo/seed';
 import { StationEvents } from './events';
 import { resolveDevice } from './inference/onnx-runtime';
 import { DialogService } from './inspection/dialog-service';
@@ -73,6 +76,11 @@ export interface StationOptions {
   busyTimeoutMs?: number;
   /** The blob store's write function (tests inject a full disk here). */
   writeFile?: WriteFile;
+  /**
+   * The role of in-process callers (`ctx.user`, no session) whose name is not a recorded user;
+   * default the anonymous operator's. The CLI passes admin: whoever runs it holds the data dir.
+   */
+  inProcessRole?: Role;
   /** Who is recorded when a call carries no user. */
   defaultUser?: string;
   /** Signed-in sessions end after this much inactivity (default 15 minutes). */
@@ -132,10 +140,7 @@ export async function openStation(options: StationOptions): Promise<Station> {
       if (!(err instanceof StationError)) throw err;
       process.stderr.write(`warning: could not mark interrupted answers (the next start tries again): ${err.message}\n`);
     }
-    // Temp files of writes killed by a crash; in the background so start-up does not wait on a scan.
-    station.blobs.sweepStaleTemp().catch((err: unknown) => {
-      process.stderr.write(`warning: could not clean up temp files in ${layout.blobs}: ${String(err)}\n`);
-    });
+    station.sweepStaleTemp();
     return station;
   } catch (err) {
     db.close();
@@ -143,8 +148,12 @@ export async function openStation(options: StationOptions): Promise<Station> {
   }
 }
 
-export class Station implements StationHost {
-  readonly events = new StationEvents();
+/**
+ * The services behind `call`, for tests and lab measurements that set up or observe what no client
+ * call offers (fit a recipe in-process, time the pipeline alone). Clients (IPC, WebSocket, CLI) use `call`.
+ */
+export interface StationInternals {
+  readonly events: StationEvents;
   readonly blobs: BlobStore;
   readonly exports: ExportStore;
   readonly recipes: RecipeService;
@@ -156,6 +165,21 @@ export class Station implements StationHost {
   readonly reviews: ReviewService;
   readonly golden: GoldenProposals;
   readonly reports: ReportService;
+}
+
+export class Station implements StationHost {
+  private readonly events = new StationEvents();
+  private readonly blobs: BlobStore;
+  private readonly exports: ExportStore;
+  private readonly recipes: RecipeService;
+  private readonly cameras: CameraSessions;
+  private readonly cameraRoots: CameraRoots;
+  private readonly dialog: DialogService;
+  private readonly pipeline: InspectionPipeline;
+  private readonly accounts: AccountService;
+  private readonly reviews: ReviewService;
+  private readonly golden: GoldenProposals;
+  private readonly reports: ReportService;
   private readonly handlers: Handlers;
   private readonly device: DeviceName;
   private readonly goldenChecks: GoldenChecks | null;
@@ -223,13 +247,36 @@ export class Station implements StationHost {
   async call(method: string, params: unknown, ctx: { user?: string; session?: string; connection?: string } = {}): Promise<unknown> {
     if (this.closed) throw new StationError('UNAVAILABLE', 'The station host is shutting down');
     const caller =
-      ctx.session === undefined && ctx.user !== undefined ? this.accounts.callerNamed(ctx.user) : this.accounts.caller(ctx.session, String(method));
+      ctx.session === undefined && ctx.user !== undefined
+        ? this.accounts.callerNamed(ctx.user, this.options.inProcessRole)
+        : this.accounts.caller(ctx.session, String(method));
     try {
       return await dispatch(this.handlers, method, params, { ...caller, connection: ctx.connection ?? LOCAL_CONNECTION } satisfies CallContext);
     } finally {
       // Refused calls write audit rows too (failed sign-ins); the anchor follows every call.
       this.updateAnchor();
     }
+  }
+
+  /** Temp files of writes killed by a crash; in the background so start-up does not wait on a scan. */
+  sweepStaleTemp(): void {
+    this.blobs.sweepStaleTemp().catch((err: unknown) => {
+      process.stderr.write(`warning: could not clean up temp files in ${this.layout.blobs}: ${String(err)}\n`);
+    });
+  }
+
+  /** Tests and lab measurements only (see StationInternals); clients use `call`. */
+  get testInternals(): StationInternals {
+    const { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports } = this;
+    return { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports };
+  }
+
+  /**
+   * The embedded demo recipe on a station without recipes (host/demo/seed.ts), at start-up by
+   * whoever opened the station (serve, the Electron shell): the host seeding its own data, not a client call.
+   */
+  seedDemoIfEmpty(options: DemoSeedOptions): Promise<DemoSeedResult> {
+    return seedDemoIfEmpty({ dataDir: this.layout.root, recipes: this.recipes }, options);
   }
 
   disconnect(connection: string): void {
@@ -325,7 +372,13 @@ export class Station implements StationHost {
       'camera.roots': () => cameraRootsInfo(this.cameraRoots),
       'camera.setRoots': (p, ctx) => setCameraRoots(this.db, this.cameraRoots, p.roots, ctx.user),
       inspect: async (p, ctx) => {
-        const out = await this.pipeline.inspect(p.recipe, await frameBytes(p.frame, this.blobs), { operator: ctx.user });
+        const frame = await frameBytes(p.frame, this.blobs);
+        // A frame this connection's camera session has just read arrives decoded: decoded once.
+        const decoded = p.frame.kind === 'stored' ? this.cameras.takeDecoded(p.frame.sha256, ctx.connection) : null;
+        const out = await this.pipeline.inspect(p.recipe, decoded ? { ...frame, decoded } : frame, {
+          operator: ctx.user,
+          ...(p.instructions ? { extraInstructions: p.instructions } : {}),
+        });
         return { ...out.record, answerTurnId: out.answerTurnId };
       },
       'dialog.ask': async (p) => {
@@ -351,6 +404,10 @@ export class Station implements StationHost {
         return recipeDetail(this.db, row, summaryOf(this.recipes.list(), row.name));
       },
       'recipes.prepare': (p) => this.prepare(p.recipe),
+      'recipes.create': async (p, ctx) => {
+        requireInProcess(ctx, 'recipes.create reads golden samples from a folder on the station: run `npm run recipe -- create` there');
+        return this.recipes.create({ ...p, author: ctx.user });
+      },
       'recipes.setBand': async (p, ctx) => {
         const row = setRecipeBand(this.db, p.recipe, p.band, ctx.user);
         return summaryOf(this.recipes.list(), row.name);
@@ -367,17 +424,21 @@ export class Station implements StationHost {
       'history.query': async (p) => guarded('query the history', () => historyPage(this.db, normaliseFilter(p.filter), p.limit, p.offset)),
       'history.summary': async (p) => guarded('summarise the history', () => historySummary(this.db, normaliseFilter(p.filter), p.bucket)),
       'reports.export': (p, ctx) => this.reports.export(p.filter, p.format, ctx.user),
+      'reports.write': async (p, ctx) => {
+        requireInProcess(ctx, 'reports.write writes a file on the station: run `npm run report -- --out FILE` there');
+        return p.format === 'csv' ? this.reports.writeCsvFile(p.filter, p.path) : this.reports.writePdfFile(p.filter, p.path, ctx.user);
+      },
     };
   }
 }
 
-/** The folder of each `folder:DIR` source and the image of each `file:IMAGE` source. */
-function startupCameraRoots(specs: readonly string[]): string[] {
-  return specs.flatMap((spec) => {
-    if (spec.startsWith('folder:')) return [spec.slice('folder:'.length)];
-    if (spec.startsWith('file:')) return [spec.slice('file:'.length)];
-    return [];
-  });
+/**
+ * For methods that read or write paths of the station's disk: only in-process callers (the CLI),
+ * never a transport connection (IPC page, WebSocket), whatever its role.
+ * @throws StationError('FORBIDDEN') with `why`.
+ */
+function requireInProcess(ctx: CallContext, why: string): void {
+  if (ctx.connection !== LOCAL_CONNECTION) throw new StationError('FORBIDDEN', why);
 }
 
 function fileSize(path: string): number {

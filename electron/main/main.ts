@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, session, type IpcMainInvokeEvent } from 'electron';
-import { EVENT_NAMES } from '../../common/api';
+import { EVENT_NAMES, type RecipeSummary } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { BLOB_SCHEME } from '../../common/preload-api';
-import { demoCameraSpec, demoDefaults, seedDemoIfEmpty } from '../../host/demo/seed';
+import { demoCameraSpec, demoDefaults } from '../../host/demo/seed';
 import { defaultDataDir } from '../../host/paths';
 import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
 import { openStation, type Station } from '../../host/station';
@@ -113,10 +113,7 @@ async function start(): Promise<void> {
     cameraSources: [demoCameraSpec(resources.demoAssetsDir)],
     pdfRenderer: electronPdfRenderer(),
   });
-  const demo = await seedDemoIfEmpty(
-    { dataDir, recipes: station.recipes },
-    { assetsDir: resources.demoAssetsDir },
-  );
+  const demo = await station.seedDemoIfEmpty({ assetsDir: resources.demoAssetsDir });
   if (!demo.seeded) console.warn(`Demo recipe not created: ${demo.reason}`);
 
   hardenContents();
@@ -141,7 +138,8 @@ async function start(): Promise<void> {
     });
   }
 
-  const entryUrl = appEntryUrl(demoDefaults(station.recipes.list(), resources.demoAssetsDir));
+  const recipes = (await station.call('recipes.list', {})) as RecipeSummary[];
+  const entryUrl = appEntryUrl(demoDefaults(recipes, resources.demoAssetsDir));
   createWindow(station, resources, entryUrl);
   app.on('second-instance', () => {
     const win = BrowserWindow.getAllWindows()[0];

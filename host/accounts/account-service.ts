@@ -66,10 +66,13 @@ export class AccountService {
     throw new StationError('FORBIDDEN', 'Sign in first: this station has no anonymous operator');
   }
 
-  /** An in-process caller that names a user (CLI, tests): the user's recorded role, else the anonymous role. */
-  callerNamed(user: string): Caller {
+  /**
+   * An in-process caller that names a user (CLI, tests): the user's recorded role, else `unrecorded`
+   * when given, else the anonymous role.
+   */
+  callerNamed(user: string, unrecorded?: Role): Caller {
     const row = guarded('read the user', () => getUser(this.db, user));
-    return { user, role: row?.role ?? this.anonymous?.role ?? 'operator', session: null };
+    return { user, role: row?.role ?? unrecorded ?? this.anonymous?.role ?? 'operator', session: null };
   }
 
   /**

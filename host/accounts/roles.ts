@@ -28,6 +28,8 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   // Selecting a recipe on the Inspect screen warms it; nothing is changed.
   'recipes.prepare': EVERYONE,
   'recipes.setBand': ENGINEERS,
+  // In-process only (the CLI's recipe create): it reads golden samples from a folder on the station.
+  'recipes.create': ENGINEERS,
   'camera.sources': EVERYONE,
   'camera.open': EVERYONE,
   'camera.read': EVERYONE,
@@ -65,6 +67,8 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   'history.query': EVERYONE,
   'history.summary': EVERYONE,
   'reports.export': SUPERVISORS,
+  // In-process only (the CLI's report --out FILE).
+  'reports.write': SUPERVISORS,
 };
 
 const ROLE_NAMES: Record<Role, string> = { operator: 'an operator', engineer: 'an engineer', supervisor: 'a supervisor', admin: 'an admin' };

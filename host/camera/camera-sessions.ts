@@ -1,25 +1,27 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, realpath, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CameraFrame, CameraSession, CameraSourceInfo } from '../../common/api';
+import { cameraSpec } from '../../common/camera-spec';
 import { StationError } from '../../common/errors';
-import { decodeImageFileBytes, MAX_IMAGE_FILE_BYTES } from '../imaging/decode';
+import { decodeImageFileBytes } from '../imaging/decode';
+import type { RgbImage } from '../imaging/rgb-image';
 import { IMAGE_TYPES } from '../imaging/image-type';
 import type { BlobStore } from '../store/blob-store';
-import { sourceNotAvailable, type CameraRoots } from './camera-roots';
-import { listImageFiles } from './folder-listing';
+import type { CameraRoots } from './camera-roots';
+import type { CameraSource } from './camera-source';
+import { sourceTypeOf } from './camera-source-registry';
+import { notHostSource, webcamSource } from './webcam-source';
 
 interface Session {
   /** The connection that opened it (a WebSocket, an Electron page load, or in-process callers). */
   owner: string;
   spec: string;
-  dir: string | null;
-  files: string[];
-  index: number;
+  /** Null while open() checks the source: the slot is held so concurrent opens respect the caps. */
+  source: CameraSource | null;
   /** Clock time of the last open or read, for idle expiry. */
   usedAt: number;
-  /** False while open() checks the source: the slot is held so concurrent opens respect the caps. */
-  ready: boolean;
+  /** The last frame read, decoded, until an inspect of it takes it: a frame is decoded once. */
+  decoded: { sha256: string; image: RgbImage; ms: number } | null;
 }
 
 export interface CameraLimits {
@@ -58,11 +60,12 @@ export class CameraSessions {
 
   /** The webcam, the sources configured at start-up and the folders an engineer allowed. */
   async sources(): Promise<CameraSourceInfo[]> {
-    const list: CameraSourceInfo[] = [{ spec: 'webcam', label: 'Webcam (captured by the UI)', kind: 'webcam' }];
-    const specs = [...this.configured, ...(await this.roots.configured()).map((dir) => `folder:${dir}`)];
+    const list: CameraSourceInfo[] = [{ spec: 'webcam', label: webcamSource.describe(''), kind: 'webcam' }];
+    const specs = [...this.configured, ...(await this.roots.configured()).map((dir) => cameraSpec('folder', dir))];
     for (const spec of new Set(specs)) {
-      const kind = spec.startsWith('folder:') ? 'folder' : spec.startsWith('file:') ? 'file' : 'webcam';
-      list.push({ spec, label: `${kind === 'folder' ? 'Folder' : 'File'} ${spec.slice(spec.indexOf(':') + 1)}`, kind });
+      const source = sourceTypeOf(spec);
+      if (source === null) continue;
+      list.push({ spec, label: source.type.describe(source.target), kind: source.type.kind });
     }
     return list;
   }
@@ -76,14 +79,19 @@ export class CameraSessions {
     this.expireIdle();
     this.checkCapacity(owner);
     const sessionId = randomUUID();
-    this.sessions.set(sessionId, { owner, spec, dir: null, files: [], index: 0, usedAt: this.now(), ready: false });
+    this.sessions.set(sessionId, { owner, spec, source: null, usedAt: this.now(), decoded: null });
     try {
-      const source = await this.resolve(spec);
+      const type = sourceTypeOf(spec);
+      if (type === null) throw notHostSource();
+      const source = await type.type.open(type.target, this.roots, position);
       const held = this.sessions.get(sessionId);
       // closeConnection ran while the source was being checked: the connection is gone.
-      if (!held) throw new StationError('UNAVAILABLE', 'The connection closed while the camera was opening');
-      Object.assign(held, source, { index: Math.min(position, source.files.length - 1), usedAt: this.now(), ready: true });
-      return { sessionId, label: spec, frames: source.files.length };
+      if (!held) {
+        source.close();
+        throw new StationError('UNAVAILABLE', 'The connection closed while the camera was opening');
+      }
+      Object.assign(held, { source, usedAt: this.now() });
+      return { sessionId, label: source.description, frames: source.frames };
     } catch (err) {
       this.sessions.delete(sessionId);
       throw err;
@@ -99,25 +107,43 @@ export class CameraSessions {
   async read(sessionId: string, advance: boolean, owner: string): Promise<CameraFrame> {
     this.expireIdle();
     const s = this.session(sessionId, owner);
+    const source = s.source as CameraSource;
     s.usedAt = this.now();
-    if (advance && s.index < s.files.length - 1) s.index++;
-    const path = s.files[s.index] as string;
-    const bytes = await this.readSourceFile(s, path);
+    s.decoded = null;
+    if (advance) source.advance();
+    const { bytes, path } = await source.read();
+    const t0 = performance.now();
     const { image, type } = await decodeImageFileBytes(bytes, path);
+    const ms = performance.now() - t0;
     const blob = await this.blobs.put(bytes, IMAGE_TYPES[type].ext);
+    s.decoded = { sha256: blob.sha256, image, ms };
     return {
       sha256: blob.sha256,
-      index: s.index,
+      index: source.index,
       name: basename(path),
       width: image.width,
       height: image.height,
-      ended: s.index === s.files.length - 1,
+      ended: source.index === source.frames - 1,
     };
+  }
+
+  /**
+   * The decoded image of the frame `sha256` when one of `owner`'s sessions has just read it, for
+   * the inspect that follows (taken once: a second inspect of it decodes the stored bytes); null otherwise.
+   */
+  takeDecoded(sha256: string, owner: string): { image: RgbImage; ms: number } | null {
+    for (const s of this.sessions.values()) {
+      if (s.owner !== owner || s.decoded?.sha256 !== sha256) continue;
+      const { image, ms } = s.decoded;
+      s.decoded = null;
+      return { image, ms };
+    }
+    return null;
   }
 
   /** @throws StationError('NOT_FOUND') for a session that is not open for `owner`. */
   close(sessionId: string, owner: string): void {
-    this.session(sessionId, owner);
+    this.session(sessionId, owner).source?.close();
     this.sessions.delete(sessionId);
   }
 
@@ -126,6 +152,7 @@ export class CameraSessions {
     let closed = 0;
     for (const [id, s] of this.sessions) {
       if (s.owner !== owner) continue;
+      s.source?.close();
       this.sessions.delete(id);
       closed++;
     }
@@ -139,7 +166,11 @@ export class CameraSessions {
 
   private expireIdle(): void {
     const oldest = this.now() - this.limits.idleMs;
-    for (const [id, s] of this.sessions) if (s.ready && s.usedAt <= oldest) this.sessions.delete(id);
+    for (const [id, s] of this.sessions) {
+      if (s.source === null || s.usedAt > oldest) continue;
+      s.source.close();
+      this.sessions.delete(id);
+    }
   }
 
   private checkCapacity(owner: string): void {
@@ -157,61 +188,7 @@ export class CameraSessions {
   private session(id: string, owner: string): Session {
     const s = this.sessions.get(id);
     // Another connection's session reads as absent: its id tells a client nothing.
-    if (!s || !s.ready || s.owner !== owner) throw new StationError('NOT_FOUND', `No open camera session ${id}`);
+    if (!s || s.source === null || s.owner !== owner) throw new StationError('NOT_FOUND', `No open camera session ${id}`);
     return s;
-  }
-
-  private async resolve(spec: string): Promise<{ dir: string | null; files: string[] }> {
-    if (spec.startsWith('folder:')) {
-      const dir = await this.roots.resolveSource('folder', spec.slice('folder:'.length));
-      const files = await listImageFiles(dir);
-      if (files.length === 0) throw new StationError('NOT_FOUND', `Camera folder ${dir} has no PNG, JPEG, BMP or TIFF images`);
-      return { dir, files };
-    }
-    if (spec.startsWith('file:')) {
-      const file = await this.roots.resolveSource('file', spec.slice('file:'.length));
-      await this.checkFile(file);
-      return { dir: null, files: [file] };
-    }
-    throw new StationError('INVALID_INPUT', 'Webcam frames are captured by the UI and sent with inspect; open folder:DIR or file:IMAGE here');
-  }
-
-  private async checkFile(path: string): Promise<number> {
-    try {
-      const st = await stat(path);
-      if (!st.isFile()) throw new StationError('INVALID_INPUT', `Not a file: ${path}`);
-      return st.size;
-    } catch (err) {
-      if (err instanceof StationError) throw err;
-      throw new StationError('UNAVAILABLE', `Camera source is not available: ${path}`, { cause: err });
-    }
-  }
-
-  /**
-   * The image's bytes, after checking again that it lies inside an allowed root: the folder was
-   * checked at open, but an image in it may be a symlink, or the folder may have been swapped since.
-   */
-  private async readSourceFile(s: Session, path: string): Promise<Uint8Array> {
-    if (s.dir !== null) {
-      try {
-        await stat(s.dir);
-      } catch (err) {
-        throw new StationError('UNAVAILABLE', `Camera folder ${s.dir} has disappeared`, { cause: err });
-      }
-    }
-    let real: string;
-    try {
-      real = await realpath(path);
-    } catch (err) {
-      throw new StationError('UNAVAILABLE', `Camera source is not available: ${path}`, { cause: err });
-    }
-    if (!(await this.roots.allows(real))) throw sourceNotAvailable(s.dir === null ? 'file' : 'folder');
-    const size = await this.checkFile(real);
-    if (size > MAX_IMAGE_FILE_BYTES) throw new StationError('BAD_IMAGE', `${path} is larger than the 256 MB limit`);
-    try {
-      return await readFile(real);
-    } catch (err) {
-      throw new StationError('UNAVAILABLE', `Could not read camera image ${path}`, { cause: err });
-    }
   }
 }

@@ -2,6 +2,7 @@ import { extname } from 'node:path';
 import type { FrameInput } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { IMAGE_TYPES, imageTypeOfMime, requireImageType } from '../imaging/image-type';
+import type { RgbImage } from '../imaging/rgb-image';
 import type { BlobStore } from '../store/blob-store';
 
 export interface FrameBytes {
@@ -11,6 +12,8 @@ export interface FrameBytes {
    * of another format and stores the image under its real extension. '' declares nothing.
    */
   ext: string;
+  /** The image already decoded from `bytes` (a camera session's frame) and how long that took: it is not decoded again. */
+  decoded?: { image: RgbImage; ms: number };
 }
 
 /**

@@ -67,14 +67,14 @@ export async function measureStation(opts: StationBenchOptions): Promise<Station
   const station = await openStation({ dataDir, device: opts.device, dialogModel: dialog, defaultUser: 'bench' });
   try {
     const fitStart = performance.now();
-    await station.recipes.create({ name: 'bench', referencesDir: references, expert: 'patchcore', prompts: [], author: 'bench' });
+    await station.testInternals.recipes.create({ name: 'bench', referencesDir: references, expert: 'patchcore', prompts: [], author: 'bench' });
     const fitSeconds = (performance.now() - fitStart) / 1000;
     const series = { decode: [] as number[], backbone: [] as number[], expert: [] as number[], inspect: [] as number[] };
     const order = [...opts.images.test.slice(0, opts.warmup), ...opts.images.test];
     for (const [n, path] of order.entries()) {
       const frame = { bytes: await readFile(path), ext: extname(path) };
       const started = performance.now();
-      const outcome = await station.pipeline.inspect('bench', frame, { operator: 'bench' });
+      const outcome = await station.testInternals.pipeline.inspect('bench', frame, { operator: 'bench' });
       await outcome.answerDone;
       const total = performance.now() - started;
       if (n < opts.warmup) continue;

@@ -45,7 +45,7 @@ describe.skipIf(skip !== null)('camera sessions across page loads', () => {
     await importModel(dataDir, BACKBONE_FILE);
     const station = await openStation({ dataDir, device: 'cpu', experts: onnxExpertBackend({ dataDir, device: 'cpu' }), lmmDir: null });
     try {
-      await station.recipes.create({ name: 'washer', referencesDir: golden, expert: 'patchcore', prompts: [], author: 'e2e' });
+      await station.testInternals.recipes.create({ name: 'washer', referencesDir: golden, expert: 'patchcore', prompts: [], author: 'e2e' });
     } finally {
       await station.close();
     }

@@ -81,12 +81,12 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
       for (const [folder, n] of [['broken_large', 2], ['contamination', 2]] as const) {
         const files = (await readdir(join(BOTTLE, 'test', folder))).filter((f) => f.endsWith('.png')).sort().slice(0, n);
         for (const f of files) {
-          const out = await station.pipeline.inspect('bottle', { bytes: await readFile(join(BOTTLE, 'test', folder, f)), ext: '.png' }, { operator: 'olga' });
+          const out = await station.testInternals.pipeline.inspect('bottle', { bytes: await readFile(join(BOTTLE, 'test', folder, f)), ext: '.png' }, { operator: 'olga' });
           await out.answerDone;
         }
       }
-      await station.accounts.add('setup', { name: SUPERVISOR.name, role: 'supervisor', password: SUPERVISOR.password });
-      await station.accounts.add('setup', { name: ENGINEER.name, role: 'engineer', password: ENGINEER.password });
+      await station.testInternals.accounts.add('setup', { name: SUPERVISOR.name, role: 'supervisor', password: SUPERVISOR.password });
+      await station.testInternals.accounts.add('setup', { name: ENGINEER.name, role: 'engineer', password: ENGINEER.password });
     } finally {
       await station.close();
     }

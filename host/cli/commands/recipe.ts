@@ -1,8 +1,9 @@
+import type { Params, RecipeSummary } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import { globalOptions, parseArgs, requireString } from '../args';
 import type { Command } from '../command';
 import { writeJsonOut } from '../output';
-import { openCliStation } from '../station-for-cli';
+import { CLI_USER, openCliStation } from '../station-for-cli';
 
 const USAGE =
   'recipe create --name N --references DIR [--expert patchcore|padim|auto|zero-shot|anomalib:FILE] [--prompt TEXT]... [--out F]';
@@ -24,13 +25,13 @@ export const command: Command = {
     const referencesDir = requireString(args, 'references');
     const station = await openCliStation(options);
     try {
-      const recipe = await station.recipes.create({
+      const params: Params<'recipes.create'> = {
         name,
         referencesDir,
         expert: args.strings.get('expert') ?? 'patchcore',
         prompts: args.lists.get('prompt') ?? [],
-        author: 'cli',
-      });
+      };
+      const recipe = (await station.call('recipes.create', params, { user: CLI_USER })) as RecipeSummary;
       await writeJsonOut(options.out, recipe);
       process.stdout.write(
         `Recipe ${recipe.name} version ${recipe.version}: ${recipe.expert} on ${recipe.goldenCount} golden samples, ` +

@@ -1,16 +1,12 @@
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { userInfo } from 'node:os';
-import { HistoryFilter } from '../../../common/api';
+import { HistoryFilter, type Params, type Results } from '../../../common/api';
 import { StationError } from '../../../common/errors';
-import { openDatabase } from '../../../db/open';
 import { dataLayout } from '../../paths';
-import { ChromiumPdfRenderer } from '../../reports/pdf-renderer';
-import { ReportService } from '../../reports/report-service';
-import { BlobStore } from '../../store/blob-store';
-import { ExportStore } from '../../store/export-store';
 import { globalOptions, parseArgs, requireString } from '../args';
 import type { Command } from '../command';
+import { CLI_USER, openCliStation } from '../station-for-cli';
 
 /**
  * `report`: the History screen's export from the command line. `--out` names the report itself
@@ -46,13 +42,19 @@ export const command: Command = {
     });
     const layout = dataLayout(options.dataDir);
     if (!existsSync(layout.database)) throw new StationError('NOT_FOUND', `No station database at ${layout.database}; pass --data-dir`);
-    // Brings an older database to this app's schema before the read-only report connection opens it.
-    openDatabase(layout.database).close();
-    const reports = new ReportService(layout.database, new BlobStore(layout.blobs), layout.tmp, new ChromiumPdfRenderer(), new ExportStore(layout.exports));
-    const started = performance.now();
-    const written =
-      format === '.csv' ? await reports.writeCsvFile(filter, out) : await reports.writePdfFile(filter, out, `${userInfo().username} (cli)`);
-    const ms = performance.now() - started;
+    // Opening the station brings an older database to this app's schema before the report reads it.
+    // No dialog model is loaded: a report needs none.
+    const station = await openCliStation(options, { lmmDir: null });
+    let written: Results['reports.write'];
+    let ms: number;
+    try {
+      const started = performance.now();
+      const params: Params<'reports.write'> = { filter, format: format === '.csv' ? 'csv' : 'pdf', path: out };
+      written = (await station.call('reports.write', params, { user: `${userInfo().username} (${CLI_USER})` })) as Results['reports.write'];
+      ms = performance.now() - started;
+    } finally {
+      await station.close();
+    }
     process.stdout.write(`${out}: ${written.rows} inspections, ${written.bytes} bytes in ${(ms / 1000).toFixed(1)} s\n`);
     return 0;
   },

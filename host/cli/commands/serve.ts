@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { CameraSpec } from '../../../common/api';
+import { CameraSpec, type RecipeSummary } from '../../../common/api';
+import { parseCameraSpec } from '../../../common/camera-spec';
 import { StationError } from '../../../common/errors';
-import { demoCameraSpec, demoDefaults, REPO_DEMO_ASSETS_DIR, seedDemoIfEmpty } from '../../demo/seed';
+import { demoCameraSpec, demoDefaults, REPO_DEMO_ASSETS_DIR } from '../../demo/seed';
 import { onnxExpertBackend } from '../../recipes/onnx-expert-backend';
 import { startServer } from '../../server/http-server';
 import { ensureRendererBuilt } from '../../server/renderer-build';
@@ -28,8 +29,12 @@ function parseCamera(value: string | undefined): string | null {
   return parsed.data;
 }
 
+function recipeList(station: Station): Promise<RecipeSummary[]> {
+  return station.call('recipes.list', {}) as Promise<RecipeSummary[]>;
+}
+
 async function checkRecipe(station: Station, name: string): Promise<void> {
-  const recipes = await station.recipes.list();
+  const recipes = await recipeList(station);
   if (recipes.some((r) => r.name === name)) return;
   const known = recipes.map((r) => r.name).join(', ') || 'none yet: create one with `npm run recipe -- create`';
   throw new StationError('NOT_FOUND', `No recipe named ${name}. Recipes: ${known}`);
@@ -65,7 +70,7 @@ export const command: Command = {
       device: options.device,
       experts: onnxExpertBackend({ dataDir: options.dataDir, device: options.device }),
       cameraSources: [
-        ...(camera !== null && !camera.startsWith('webcam') ? [camera] : []),
+        ...(camera !== null && !parseCameraSpec(camera)?.capturedByUi ? [camera] : []),
         demoCameraSpec(REPO_DEMO_ASSETS_DIR),
       ],
       defaultUser: 'operator',
@@ -73,14 +78,14 @@ export const command: Command = {
     station.on('host.warning', (w) => log(`warning: ${w.message}`));
     try {
       // The embedded default (host/demo): a fresh data dir gets the demo recipe on its first start.
-      const seeded = await seedDemoIfEmpty({ dataDir: options.dataDir, recipes: station.recipes }, { assetsDir: REPO_DEMO_ASSETS_DIR });
+      const seeded = await station.seedDemoIfEmpty({ assetsDir: REPO_DEMO_ASSETS_DIR });
       if (seeded.seeded) log(`Created the demo recipe ${seeded.recipe.name} on the demo camera ${seeded.camera}`);
-      else if (station.recipes.list().length === 0) log(`warning: no demo recipe: ${seeded.reason}`);
+      else if ((await recipeList(station)).length === 0) log(`warning: no demo recipe: ${seeded.reason}`);
       if (recipe !== null) await checkRecipe(station, recipe);
       const staticDir = await ensureRendererBuilt(REPO_ROOT, log);
       const server = await startServer({ host: station, staticDir, port, log });
       const query = new URLSearchParams({ token: server.token });
-      const demo = demoDefaults(station.recipes.list(), REPO_DEMO_ASSETS_DIR);
+      const demo = demoDefaults(await recipeList(station), REPO_DEMO_ASSETS_DIR);
       const openRecipe = recipe ?? demo?.recipe ?? null;
       const openCamera = camera ?? demo?.camera ?? null;
       if (openRecipe !== null) query.set('recipe', openRecipe);

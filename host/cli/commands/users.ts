@@ -1,13 +1,11 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
-import { ApiParams, RoleName } from '../../../common/api';
+import { ApiParams, RoleName, type UserInfo } from '../../../common/api';
 import { StationError } from '../../../common/errors';
-import { openDatabase } from '../../../db/open';
-import { AccountService } from '../../accounts/account-service';
-import { dataLayout } from '../../paths';
 import { globalOptions, parseArgs, requireString, type ParsedArgs } from '../args';
 import type { Command } from '../command';
 import { writeJsonOut } from '../output';
+import { CLI_USER, openCliStation } from '../station-for-cli';
 
 const USAGE = 'Usage: users add --name N --role operator|engineer|supervisor|admin [--password-file F] [--pin-file F] | users list';
 
@@ -51,23 +49,22 @@ export const command: Command = {
     if (extra.length > 0) throw new StationError('INVALID_INPUT', `Unexpected argument ${extra[0]}. ${USAGE}`);
     if (action !== 'add' && action !== 'list') throw new StationError('INVALID_INPUT', `Unknown users action ${action ?? '(none)'}. ${USAGE}`);
     const input = action === 'add' ? await addInput(args) : null;
-    // First run: the data dir may not exist yet (the admin is created before anything else).
-    await mkdir(options.dataDir, { recursive: true });
-    const db = openDatabase(dataLayout(options.dataDir).database);
+    // First run: the data dir may not exist yet (the admin is created before anything else); the
+    // station makes it. No dialog model is loaded: accounts need none.
+    const station = await openCliStation(options, { lmmDir: null });
     try {
-      const accounts = new AccountService(db);
       if (input === null) {
-        const users = accounts.list();
+        const users = (await station.call('users.list', {}, { user: CLI_USER })) as UserInfo[];
         for (const u of users) process.stdout.write(`${u.name}\t${u.role}\t${u.hasPassword ? 'password' : '-'}\t${u.hasPin ? 'pin' : '-'}\n`);
         await writeJsonOut(options.out, users);
         return 0;
       }
-      const user = await accounts.add(`cli:${userInfo().username}`, input);
+      const user = (await station.call('users.add', input, { user: `${CLI_USER}:${userInfo().username}` })) as UserInfo;
       process.stdout.write(`Added ${user.name} (${user.role})${user.hasPin ? ' with a PIN' : ''}\n`);
       await writeJsonOut(options.out, user);
       return 0;
     } finally {
-      db.close();
+      await station.close();
     }
   },
 };

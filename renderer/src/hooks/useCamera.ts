@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
 import type { CameraFrame, CameraSession, CameraSourceInfo, FrameInput, StationClient } from '../../../common/api';
+import { cameraSpec, parseCameraSpec } from '../../../common/camera-spec';
 import { StationError } from '../../../common/errors';
 
 export interface CameraApi {
@@ -29,7 +30,7 @@ async function webcamSources(): Promise<CameraSourceInfo[]> {
   const devices = await navigator.mediaDevices.enumerateDevices();
   return devices
     .filter((d) => d.kind === 'videoinput' && d.deviceId !== '')
-    .map((d, i) => ({ spec: `webcam:${d.deviceId}`, label: d.label || `Webcam ${i + 1}`, kind: 'webcam' as const }));
+    .map((d, i) => ({ spec: cameraSpec('webcam', d.deviceId), label: d.label || `Webcam ${i + 1}`, kind: 'webcam' as const }));
 }
 
 function mergeSources(lists: CameraSourceInfo[][]): CameraSourceInfo[] {
@@ -114,9 +115,10 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
       setSpec(next);
       try {
         await release();
-        if (next === 'webcam' || next.startsWith('webcam:')) {
+        const parsed = parseCameraSpec(next);
+        if (parsed?.capturedByUi) {
           if (!navigator.mediaDevices?.getUserMedia) throw new StationError('UNAVAILABLE', 'This browser offers no camera access');
-          const deviceId = next.startsWith('webcam:') ? next.slice('webcam:'.length) : '';
+          const deviceId = parsed.target;
           const media = await navigator.mediaDevices
             .getUserMedia({ video: deviceId ? { deviceId: { exact: deviceId } } : { width: { ideal: 1280 } }, audio: false })
             .catch((err: unknown) => {
@@ -135,7 +137,7 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
         current.current.session = opened;
         current.current.spec = next;
         setSession(opened);
-        setSources((old) => mergeSources([old, [{ spec: next, label: opened.label, kind: next.startsWith('file:') ? 'file' : 'folder' }]]));
+        setSources((old) => mergeSources([old, [{ spec: next, label: opened.label, kind: parsed?.kind ?? 'folder' }]]));
         setFrame(await client.call('camera.read', { sessionId: opened.sessionId, advance: false }));
       } catch (err) {
         report(err);

@@ -33,7 +33,7 @@ export async function prepareBottleStation(root: string, options: { golden: numb
   const station = await openStation({ dataDir, device: 'cpu', experts: onnxExpertBackend({ dataDir, device: 'cpu' }) });
   let recipe: RecipeSummary;
   try {
-    recipe = await station.recipes.create({ name: 'bottle', referencesDir: goldenDir, expert: 'patchcore', prompts: [], author: 'e2e' });
+    recipe = await station.testInternals.recipes.create({ name: 'bottle', referencesDir: goldenDir, expert: 'patchcore', prompts: [], author: 'e2e' });
   } finally {
     await station.close();
   }

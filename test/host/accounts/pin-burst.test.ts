@@ -25,7 +25,7 @@ let user = 0;
 /** A fresh admin per test, so one test's lock does not decide the next. */
 async function newAdmin(): Promise<string> {
   const name = `boss${++user}`;
-  await station.accounts.add('setup', { name, role: 'admin', password: `${name}-password`, pin: RIGHT });
+  await station.testInternals.accounts.add('setup', { name, role: 'admin', password: `${name}-password`, pin: RIGHT });
   return name;
 }
 

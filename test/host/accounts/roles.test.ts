@@ -17,7 +17,7 @@ beforeAll(async () => {
 afterAll(async () => cleanup());
 
 const band = { t1: 0.3, t2: 0.9 };
-const versions = () => (station.recipes.list()[0]?.version ?? 0);
+const versions = () => (station.testInternals.recipes.list()[0]?.version ?? 0);
 const auditActions = () => (station['db'].prepare('SELECT action, actor, subject FROM audit_log ORDER BY seq').all() as Array<{ action: string; actor: string; subject: string }>);
 
 async function login(name: string, password: string): Promise<string> {
@@ -121,7 +121,7 @@ describe('shift-scoped operator instructions', () => {
     const yesterday = new Date(Date.now() - 36 * 3600_000);
     const old = addInstruction(station['db'], 'bracket', 'yesterday: ignore glare', { user: 'operator1', role: 'operator', session: null }, yesterday);
     const standing = addInstruction(station['db'], 'bracket', 'burrs are defects', { user: 'engineer1', role: 'engineer', session: null }, yesterday);
-    const active = station.recipes.instructions('bracket').map((i) => i.id);
+    const active = station.testInternals.recipes.instructions('bracket').map((i) => i.id);
     expect(active).toContain(standing.id);
     expect(active).not.toContain(old.id);
     const audit = station['db'].prepare('SELECT details_json FROM audit_log WHERE subject = ?').get(old.id) as { details_json: string };

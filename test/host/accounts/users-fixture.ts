@@ -17,9 +17,9 @@ export async function stationWithUsers(options: { sessionIdleMs?: number } = {})
     scryptCost: { N: 2 ** 12, r: 8, p: 1 },
     sessionIdleMs: options.sessionIdleMs,
   });
-  await station.recipes.create({ name: 'bracket', referencesDir: await writeGoldenFolder(join(dir, 'golden'), 4), expert: 'patchcore', prompts: [], author: 'setup' });
+  await station.testInternals.recipes.create({ name: 'bracket', referencesDir: await writeGoldenFolder(join(dir, 'golden'), 4), expert: 'patchcore', prompts: [], author: 'setup' });
   for (const role of ['engineer', 'supervisor', 'admin', 'operator'] as const) {
-    await station.accounts.add('setup', { name: `${role}1`, role, password: PASSWORDS[role], ...(role === 'operator' ? { pin: '4321' } : {}) });
+    await station.testInternals.accounts.add('setup', { name: `${role}1`, role, password: PASSWORDS[role], ...(role === 'operator' ? { pin: '4321' } : {}) });
   }
   return {
     station,

@@ -94,6 +94,23 @@ describe('CameraSessions', () => {
   });
 });
 
+describe('a frame is decoded once', () => {
+  it('keeps the decoded frame for the inspect that follows, once, and only for its connection', async () => {
+    const cam = await writeGoldenFolder(join(dir, 'cam'), 2);
+    const s = await cameras.open(`folder:${cam}`, 'a');
+    const f = await cameras.read(s.sessionId, false, 'a');
+    expect(cameras.takeDecoded(f.sha256, 'b')).toBeNull();
+    const decoded = cameras.takeDecoded(f.sha256, 'a');
+    expect(decoded?.image).toMatchObject({ width: f.width, height: f.height });
+    expect(decoded?.image.data.length).toBe(f.width * f.height * 3);
+    expect(cameras.takeDecoded(f.sha256, 'a')).toBeNull();
+    // The next read replaces it; closing the session drops it.
+    const g = await cameras.read(s.sessionId, true, 'a');
+    cameras.close(s.sessionId, 'a');
+    expect(cameras.takeDecoded(g.sha256, 'a')).toBeNull();
+  });
+});
+
 describe('camera sessions belong to a connection', () => {
   it("hides a session from every other connection: it cannot be read or closed there", async () => {
     const cam = await writeGoldenFolder(join(dir, 'cam'), 1);

@@ -66,7 +66,7 @@ describe.skipIf(!haveBackbone)('recipe create and inspect (real PatchCore on the
 
   it('inspects an image, answers, follows up and logs everything to the database', async () => {
     const out = join(dir, 'inspect.json');
-    const r = cli(['inspect', '--recipe', 'washer', '--image', join(DEMO, 'test', '03-dent.png'), '--ask', 'where is it?', '--out', out]);
+    const r = cli(['inspect', '--recipe', 'washer', '--image', join(DEMO, 'test', '03-dent.png'), '--prompt', 'look at the rim', '--ask', 'where is it?', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const json = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown> & {
       verdict: string;
@@ -81,6 +81,8 @@ describe.skipIf(!haveBackbone)('recipe create and inspect (real PatchCore on the
     expect(json.threshold).toBe(0.5);
     expect(parsePolarity(json.answer)).not.toBe('unknown');
     expect(json.dialog.map((t) => t.role)).toEqual(['assistant', 'operator', 'assistant']);
+    // --prompt applies to this inspection after the standing instruction (inspect's `instructions`).
+    expect(json.instructions).toEqual(['ignore the shadow cast', 'look at the rim']);
     expect(Object.keys(json.timings_ms).sort()).toEqual(['backbone', 'db', 'decode', 'expert', 'lmm_first_token', 'lmm_total', 'total']);
     for (const v of Object.values(json.timings_ms)) expect(v).toBeGreaterThanOrEqual(0);
     const meta = await sharp(json.anomaly_map).metadata();

@@ -36,7 +36,7 @@ describe('embedded default on first start', () => {
   it('reports what to run when no backbone can be found, and creates nothing', async () => {
     const station = await open('no-backbone');
     try {
-      const result = await seedDemoIfEmpty({ dataDir: station.layout.root, recipes: station.recipes }, {
+      const result = await seedDemoIfEmpty({ dataDir: station.layout.root, recipes: station.testInternals.recipes }, {
         assetsDir: REPO_DEMO_ASSETS_DIR,
         backboneFiles: [join(dir, 'absent.onnx')],
       });
@@ -52,7 +52,7 @@ describe('embedded default on first start', () => {
     async () => {
       const station = await open('fresh');
       try {
-        const target = { dataDir: station.layout.root, recipes: station.recipes };
+        const target = { dataDir: station.layout.root, recipes: station.testInternals.recipes };
         const result = await seedDemoIfEmpty(target, { assetsDir: REPO_DEMO_ASSETS_DIR, backboneFiles: [BACKBONE] });
         expect(result).toMatchObject({ seeded: true, backboneImported: true, recipe: { name: DEMO_RECIPE, goldenCount: 24 } });
         expect(await seedDemoIfEmpty(target, { assetsDir: REPO_DEMO_ASSETS_DIR, backboneFiles: [BACKBONE] })).toEqual({

@@ -22,7 +22,7 @@ class NeverFinishes implements DialogModel {
 
 const [dataDir, workDir] = process.argv.slice(2) as [string, string];
 const station = await openStation({ dataDir, device: 'cpu', experts: meanImageBackend, dialogModel: new NeverFinishes() });
-await station.recipes.create({ name: 'cap', referencesDir: await writeGoldenFolder(join(workDir, 'golden'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
+await station.testInternals.recipes.create({ name: 'cap', referencesDir: await writeGoldenFolder(join(workDir, 'golden'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
 const png = await partPng(5, { x: 2, y: 2 });
 const r = (await station.call('inspect', { recipe: 'cap', frame: { kind: 'upload', mime: 'image/png', base64: png.toString('base64') } })) as { id: string };
 station.on('dialog.token', () => process.stdout.write(`${JSON.stringify({ id: r.id })}\n`));

@@ -49,7 +49,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'answer-verdict-'));
   model = new FixedOpening('No');
   station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend, dialogModel: model });
-  await station.recipes.create({ name: 'cap', referencesDir: await writeGoldenFolder(join(dir, 'g'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
+  await station.testInternals.recipes.create({ name: 'cap', referencesDir: await writeGoldenFolder(join(dir, 'g'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
 });
 
 afterEach(async () => {

@@ -19,7 +19,7 @@ beforeAll(async () => {
   bad = await badImages();
   // The bad files are written into `dir`, allowed as a camera folder so file: may open them.
   station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend, cameraSources: [`folder:${dir}`] });
-  await station.recipes.create({
+  await station.testInternals.recipes.create({
     name: 'part',
     referencesDir: await writeGoldenFolder(join(dir, 'golden'), 4),
     expert: 'patchcore',

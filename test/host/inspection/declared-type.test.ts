@@ -22,7 +22,7 @@ beforeAll(async () => {
   cam = join(dir, 'cam');
   await mkdir(cam);
   station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend, lmmDir: null, cameraSources: [`folder:${cam}`] });
-  await station.recipes.create({ name: 'part', referencesDir: await writeGoldenFolder(join(dir, 'golden'), 4), expert: 'patchcore', prompts: [], author: 'eng' });
+  await station.testInternals.recipes.create({ name: 'part', referencesDir: await writeGoldenFolder(join(dir, 'golden'), 4), expert: 'patchcore', prompts: [], author: 'eng' });
 });
 
 afterAll(async () => {
@@ -101,11 +101,11 @@ describe('declared image types', () => {
     const webp = (await foreignImages(9)).find((f) => f.name === 'webp')!;
     await writeFile(join(golden, 'good_99.png'), webp.bytes);
     const blobs = await blobFiles();
-    await expect(station.recipes.create({ name: 'webp', referencesDir: golden, expert: 'patchcore', prompts: [], author: 'eng' })).rejects.toMatchObject({
+    await expect(station.testInternals.recipes.create({ name: 'webp', referencesDir: golden, expert: 'patchcore', prompts: [], author: 'eng' })).rejects.toMatchObject({
       code: 'BAD_IMAGE',
       message: expect.stringMatching(/good_99\.png: Not a readable image .*a WebP image/),
     });
-    expect(station.recipes.list().map((r) => r.name)).toEqual(['part']);
+    expect(station.testInternals.recipes.list().map((r) => r.name)).toEqual(['part']);
     expect(await blobFiles()).toEqual(blobs);
   });
 

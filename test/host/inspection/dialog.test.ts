@@ -61,7 +61,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'dialog-'));
   model = new SteppedModel();
   station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend, dialogModel: model });
-  await station.recipes.create({ name: 'cap', referencesDir: await writeGoldenFolder(join(dir, 'g'), 3), expert: 'patchcore', prompts: ['ignore dust'], author: 'eng' });
+  await station.testInternals.recipes.create({ name: 'cap', referencesDir: await writeGoldenFolder(join(dir, 'g'), 3), expert: 'patchcore', prompts: ['ignore dust'], author: 'eng' });
 });
 
 afterEach(async () => {
@@ -190,7 +190,7 @@ describe('golden check at the station', () => {
   async function withStation(reader: FeatureReader, body: (s: Station) => Promise<void>): Promise<void> {
     const s = await openStation({ dataDir: join(dir, 'data2'), device: 'cpu', experts: meanImageBackend, dialogModel: reader });
     try {
-      await s.recipes.create({ name: 'tile', referencesDir: await writeGoldenFolder(join(dir, 'g2'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
+      await s.testInternals.recipes.create({ name: 'tile', referencesDir: await writeGoldenFolder(join(dir, 'g2'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
       await body(s);
     } finally {
       await s.close();
@@ -234,7 +234,7 @@ describe('golden check at the station', () => {
     const reader = new FeatureReader(false);
     await withStation(reader, async (s) => {
       const ready = (await s.call('recipes.prepare', { recipe: 'tile' })) as Results['recipes.prepare'];
-      expect(ready).toEqual({ recipe: 'tile', version: s.recipes.latest('tile').version, goldenCheck: { checked: 3, saidYes: 0, readsProduct: true } });
+      expect(ready).toEqual({ recipe: 'tile', version: s.testInternals.recipes.latest('tile').version, goldenCheck: { checked: 3, saidYes: 0, readsProduct: true } });
       expect(reader.requests).toHaveLength(3);
       await s.call('recipes.prepare', { recipe: 'tile' });
       await firstAnswer(s);

@@ -89,9 +89,9 @@ describe('an answer in flight when the station is killed', () => {
     };
     const answering = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend, dialogModel: slow });
     try {
-      await answering.recipes.create({ name: 'cap', referencesDir: await writeGoldenFolder(join(dir, 'g'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
+      await answering.testInternals.recipes.create({ name: 'cap', referencesDir: await writeGoldenFolder(join(dir, 'g'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
       const png = await partPng(5, { x: 2, y: 2 });
-      const outcome = await answering.pipeline.inspect('cap', { bytes: png, ext: '.png' }, { operator: 'op' });
+      const outcome = await answering.testInternals.pipeline.inspect('cap', { bytes: png, ext: '.png' }, { operator: 'op' });
       // e.g. `npm run inspect` opening the data dir while the app is answering
       const other = await open();
       try {
@@ -102,7 +102,7 @@ describe('an answer in flight when the station is killed', () => {
       while (release === null) await new Promise((resolve) => setTimeout(resolve, 5));
       (release as () => void)();
       await outcome.answerDone;
-      expect(answering.pipeline.get(outcome.record.id)).toMatchObject({ flags: [], dialog: [{ text: 'Yes, a spot.' }] });
+      expect(answering.testInternals.pipeline.get(outcome.record.id)).toMatchObject({ flags: [], dialog: [{ text: 'Yes, a spot.' }] });
     } finally {
       await answering.close();
     }

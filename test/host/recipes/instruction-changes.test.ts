@@ -24,7 +24,7 @@ let station: Station;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'instr-budget-'));
   station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend, lmmDir: null });
-  await station.recipes.create({ name: 'cap', referencesDir: await writeGoldenFolder(join(dir, 'g'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
+  await station.testInternals.recipes.create({ name: 'cap', referencesDir: await writeGoldenFolder(join(dir, 'g'), 3), expert: 'patchcore', prompts: [], author: 'eng' });
 });
 
 afterEach(async () => {
@@ -78,20 +78,20 @@ describe('instructions.add against the dialog model budget', () => {
   it('refuses --prompt instructions of one inspection that do not fit beside the standing ones, before inspecting', async () => {
     await station.call('instructions.add', { recipe: 'cap', text: 'Report burrs at the inner hole.' });
     const png = await partPng(3, { x: 10, y: 10 });
-    const err = await errorOf(station.pipeline.inspect('cap', { bytes: png, ext: '.png' }, { operator: 'cli', extraInstructions: ['Check the flatness of the washer carefully.'] }));
+    const err = await errorOf(station.testInternals.pipeline.inspect('cap', { bytes: png, ext: '.png' }, { operator: 'cli', extraInstructions: ['Check the flatness of the washer carefully.'] }));
     expect(err.code).toBe('INVALID_INPUT');
     expect(err.message).toMatch(/only \d+ of the \d+ the dialog model honours are left for cap's instructions/);
     expect(await station.call('inspections.recent', { limit: 5 })).toEqual([]);
-    const ok = await station.pipeline.inspect('cap', { bytes: png, ext: '.png' }, { operator: 'cli', extraInstructions: ['Be precise.'] });
+    const ok = await station.testInternals.pipeline.inspect('cap', { bytes: png, ext: '.png' }, { operator: 'cli', extraInstructions: ['Be precise.'] });
     await ok.answerDone;
     expect(ok.record.instructions).toEqual(['Report burrs at the inner hole.', 'Be precise.']);
   });
 
   it('refuses recipe --prompt instructions beyond the budget before fitting the expert', async () => {
     const err = await errorOf(
-      station.recipes.create({ name: 'lid', referencesDir: join(dir, 'g'), expert: 'patchcore', prompts: ['Ignore dust specks.', LONGEST], author: 'eng' }),
+      station.testInternals.recipes.create({ name: 'lid', referencesDir: join(dir, 'g'), expert: 'patchcore', prompts: ['Ignore dust specks.', LONGEST], author: 'eng' }),
     );
     expect(err.code).toBe('INVALID_INPUT');
-    expect(station.recipes.list().map((r) => r.name)).toEqual(['cap']);
+    expect(station.testInternals.recipes.list().map((r) => r.name)).toEqual(['cap']);
   });
 });

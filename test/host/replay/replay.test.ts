@@ -31,7 +31,7 @@ describe('replay.run', () => {
     // The new version shares the fitted files, so it shares the warm expert instead of loading a copy.
     const [v1, v2] = [first.recipeVersion, first.recipeVersion + 1].map((v) => station['db'].prepare("SELECT * FROM recipes WHERE name = 'bracket' AND version = ?").get(v) as { id: number; expert_dir: string });
     expect(v2?.expert_dir).toBe(v1?.expert_dir);
-    expect(station.recipes.expert(station.recipes.latest('bracket'))).toBe(station.recipes.expert({ ...station.recipes.latest('bracket'), id: v1?.id ?? -1 }));
+    expect(station.testInternals.recipes.expert(station.testInternals.recipes.latest('bracket'))).toBe(station.testInternals.recipes.expert({ ...station.testInternals.recipes.latest('bracket'), id: v1?.id ?? -1 }));
     expect(count()).toBe(before);
     expect(r).toMatchObject({ inspectionId: first.id, recipe: 'bracket', recorded: false, threshold: 0.5, imageSha256: first.imageSha256 });
     expect(r.then).toMatchObject({ recipeVersion: first.recipeVersion, band: first.band, verdict: first.verdict, score: first.score });

@@ -22,7 +22,7 @@ beforeEach(async () => {
 afterEach(async () => cleanup());
 
 async function inspect(seed: number): Promise<InspectionRecord> {
-  const out = await station.pipeline.inspect('bracket', { bytes: await partPng(seed, { x: 20, y: 20 }), ext: '.png' }, { operator: 'olga' });
+  const out = await station.testInternals.pipeline.inspect('bracket', { bytes: await partPng(seed, { x: 20, y: 20 }), ext: '.png' }, { operator: 'olga' });
   await out.answerDone;
   return out.record;
 }
@@ -150,7 +150,7 @@ describe('an engineer confirms or rejects', () => {
   it('two confirmations started together both land: the second refit includes the first image', async () => {
     const before = recipeState();
     const a = (await operatorProposes()).goldenProposal;
-    const other = await station.pipeline.inspect('bracket', { bytes: await partPng(98, { x: 40, y: 8 }), ext: '.png' }, { operator: 'olga' });
+    const other = await station.testInternals.pipeline.inspect('bracket', { bytes: await partPng(98, { x: 40, y: 8 }), ext: '.png' }, { operator: 'olga' });
     await other.answerDone;
     const b = (await operatorProposes(other.record)).goldenProposal;
     const engineer = await login('engineer1', PASSWORDS.engineer);
@@ -199,7 +199,7 @@ describe('who may confirm', () => {
     expect(audit('golden.confirm').map((a) => [a.actor, a.details.proposedBy, a.details.confirmedBy])).toEqual([['engineer1', 'operator', 'engineer1']]);
 
     // With nothing pending, the engineer is proposer and confirmer.
-    const fresh = await station.pipeline.inspect('bracket', { bytes: await partPng(97, { x: 30, y: 30 }), ext: '.png' }, { operator: 'olga' });
+    const fresh = await station.testInternals.pipeline.inspect('bracket', { bytes: await partPng(97, { x: 30, y: 30 }), ext: '.png' }, { operator: 'olga' });
     await fresh.answerDone;
     const own = (await station.call('review.decide', { inspectionId: fresh.record.id, decision: 'good', reason: '', addToGolden: true }, { session: engineer })) as Results['review.decide'];
     expect(own.goldenProposal).toMatchObject({ status: 'confirmed', proposedBy: 'engineer1', decidedBy: 'engineer1', newRecipeVersion: before.version + 2 });

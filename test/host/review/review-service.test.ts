@@ -16,8 +16,8 @@ let flagged: InspectionRecord;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'review-svc-'));
   station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend });
-  await station.recipes.create({ name: 'bracket', referencesDir: await writeGoldenFolder(join(dir, 'golden'), 5), expert: 'patchcore', prompts: [], author: 'engineer' });
-  const out = await station.pipeline.inspect('bracket', { bytes: await partPng(99, { x: 20, y: 20 }), ext: '.png' }, { operator: 'olga' });
+  await station.testInternals.recipes.create({ name: 'bracket', referencesDir: await writeGoldenFolder(join(dir, 'golden'), 5), expert: 'patchcore', prompts: [], author: 'engineer' });
+  const out = await station.testInternals.pipeline.inspect('bracket', { bytes: await partPng(99, { x: 20, y: 20 }), ext: '.png' }, { operator: 'olga' });
   await out.answerDone;
   flagged = out.record;
 });
@@ -83,7 +83,7 @@ describe('review.decide', () => {
 
   it("an engineer's good + addToGolden makes the next recipe version with one more golden image; the reviewed part keeps its version", async () => {
     // An operator's addToGolden only proposes (test/host/review/golden-proposals.test.ts).
-    await station.accounts.add('setup', { name: 'erin', role: 'engineer', password: 'engineer-pass-1' });
+    await station.testInternals.accounts.add('setup', { name: 'erin', role: 'engineer', password: 'engineer-pass-1' });
     const out = (await station.call('review.decide', { inspectionId: flagged.id, decision: 'good', reason: 'reflection', addToGolden: true }, { user: 'erin' })) as Results['review.decide'];
     expect(out.newRecipeVersion).toBe(2);
     expect(rows("SELECT version, (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS n FROM recipes r ORDER BY version")).toEqual([
@@ -91,10 +91,10 @@ describe('review.decide', () => {
       { version: 2, n: 6 },
     ]);
     expect(((await station.call('inspections.get', { id: flagged.id })) as InspectionRecord).recipeVersion).toBe(1);
-    const next = await station.pipeline.inspect('bracket', { bytes: await partPng(7), ext: '.png' }, { operator: 'olga' });
+    const next = await station.testInternals.pipeline.inspect('bracket', { bytes: await partPng(7), ext: '.png' }, { operator: 'olga' });
     expect(next.record.recipeVersion).toBe(2);
     // The same image twice is refused and the decision is not recorded.
-    const again = await station.pipeline.inspect('bracket', { bytes: await partPng(99, { x: 20, y: 20 }), ext: '.png' }, { operator: 'olga' });
+    const again = await station.testInternals.pipeline.inspect('bracket', { bytes: await partPng(99, { x: 20, y: 20 }), ext: '.png' }, { operator: 'olga' });
     await expect(station.call('review.decide', { inspectionId: again.record.id, decision: 'good', reason: '', addToGolden: true }, { user: 'erin' })).rejects.toThrow(/already in the golden set/);
   });
 });

@@ -53,7 +53,7 @@ async function connect(): Promise<Client> {
 
 /** Socket close reaches the server a moment after the client sees it. */
 async function sessionsOpen(expected: number): Promise<void> {
-  await expect.poll(() => station.cameras.size, { timeout: 5_000 }).toBe(expected);
+  await expect.poll(() => station.testInternals.cameras.size, { timeout: 5_000 }).toBe(expected);
 }
 
 beforeAll(async () => {
@@ -130,7 +130,7 @@ describe('camera sessions tied to their WebSocket', () => {
     const frame = await page.call('camera.read', { sessionId: s.sessionId, advance: true });
     clock += 15 * 60_000;
     await expect(page.call('camera.read', { sessionId: s.sessionId, advance: true })).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect(station.cameras.size).toBe(0);
+    expect(station.testInternals.cameras.size).toBe(0);
     const again = await page.call('camera.open', { spec: `folder:${cam}`, position: frame.index });
     expect((await page.call('camera.read', { sessionId: again.sessionId, advance: true })).name).toBe('good_02.png');
     await page.close();

@@ -56,7 +56,7 @@ describe('exports over serve', () => {
     expect(exported.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect((await get(`/blob/${exported.sha256}`)).status).toBe(404);
     expect((await fetch(`${server.origin}/blob/${exported.sha256}?token=${server.token}`)).status).toBe(401);
-    expect(await station.blobs.find(exported.sha256)).toBeNull();
+    expect(await station.testInternals.blobs.find(exported.sha256)).toBeNull();
     expect(exported.path.startsWith(station.layout.exports)).toBe(true);
     expect((await get(`/exports/${exported.id}`)).status).toBe(403);
   });
@@ -95,7 +95,7 @@ describe('exports over serve', () => {
   });
 
   it('does not serve a file an older version left in the blob store as .bin', async () => {
-    const legacy = await station.blobs.put(Buffer.from('inspection_id,verdict\r\n'), '.bin');
+    const legacy = await station.testInternals.blobs.put(Buffer.from('inspection_id,verdict\r\n'), '.bin');
     expect((await get(`/blob/${legacy.sha256}`)).status).toBe(404);
   });
 });

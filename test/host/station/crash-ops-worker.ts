@@ -43,8 +43,8 @@ async function openFor(): Promise<Station> {
 
 const station = await openFor();
 const recipe = 'crash';
-if (station.recipes.list().length === 0) {
-  await station.recipes.create({
+if (station.testInternals.recipes.list().length === 0) {
+  await station.testInternals.recipes.create({
     name: recipe,
     referencesDir: await writeGoldenFolder(join(workDir, 'golden'), 4),
     expert: 'patchcore',
@@ -59,7 +59,7 @@ if (station.recipes.list().length === 0) {
     await inspectParts(station, recipe, 100, mode === 'refit' ? 16 : 30);
   }
   // Only an engineer's addToGolden refits; an operator's is a proposal.
-  if (mode === 'refit') await station.accounts.add('test', { name: ENGINEER, role: 'engineer', password: 'engineer-pass-1' });
+  if (mode === 'refit') await station.testInternals.accounts.add('test', { name: ENGINEER, role: 'engineer', password: 'engineer-pass-1' });
 }
 say({ ready: true });
 
@@ -79,7 +79,7 @@ if (mode === 'review') {
 } else if (mode === 'export') {
   for (;;) {
     // The report service itself: the reports.export channel adds only the supervisor check.
-    const out = await station.reports.export({}, 'csv', 'test');
+    const out = await station.testInternals.reports.export({}, 'csv', 'test');
     say({ path: out.path, sha256: out.sha256, rows: out.rows });
   }
 } else {

@@ -11,8 +11,8 @@ import { partPng, writeGoldenFolder } from '../fixtures/images';
 const [dataDir, workDir, startSeed] = process.argv.slice(2) as [string, string, string];
 
 const station = await openStation({ dataDir, device: 'cpu', experts: meanImageBackend });
-if (station.recipes.list().length === 0) {
-  await station.recipes.create({
+if (station.testInternals.recipes.list().length === 0) {
+  await station.testInternals.recipes.create({
     name: 'crash',
     referencesDir: await writeGoldenFolder(join(workDir, 'golden'), 4),
     expert: 'patchcore',

@@ -22,8 +22,8 @@ afterEach(async () => {
 
 async function stationWithRecipe(dataDir: string, extra: Partial<StationOptions> = {}): Promise<Station> {
   const station = await openStation({ dataDir, device: 'cpu', experts: meanImageBackend, ...extra });
-  if (station.recipes.list().length === 0) {
-    await station.recipes.create({
+  if (station.testInternals.recipes.list().length === 0) {
+    await station.testInternals.recipes.create({
       name: 'part',
       referencesDir: await writeGoldenFolder(join(dir, 'golden'), 3),
       expert: 'patchcore',

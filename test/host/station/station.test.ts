@@ -23,7 +23,7 @@ beforeEach(async () => {
     // The camera folders the tests below create: only allowed roots may be opened.
     cameraSources: [`folder:${join(dir, 'cam')}`, `folder:${join(dir, 'cam2')}`],
   });
-  await station.recipes.create({
+  await station.testInternals.recipes.create({
     name: 'bracket',
     referencesDir: await writeGoldenFolder(join(dir, 'golden'), 5),
     expert: 'patchcore',
@@ -175,6 +175,54 @@ describe('station flow', () => {
     expect(await station.call('camera.close', { sessionId: session.sessionId })).toEqual({ closed: true });
   });
 
+  it('inspects a camera frame with the image its read decoded, not a second decode', async () => {
+    const cam = join(dir, 'cam');
+    await writeGoldenFolder(cam, 1);
+    const session = (await station.call('camera.open', { spec: `folder:${cam}` })) as Results['camera.open'];
+    const f = (await station.call('camera.read', { sessionId: session.sessionId, advance: false })) as Results['camera.read'];
+    const cameras = station.testInternals.cameras;
+    const take = cameras.takeDecoded.bind(cameras);
+    const taken: string[] = [];
+    cameras.takeDecoded = (sha256, owner) => {
+      const d = take(sha256, owner);
+      if (d) taken.push(sha256);
+      return d;
+    };
+    const r = (await station.call('inspect', { recipe: 'bracket', frame: { kind: 'stored', sha256: f.sha256 } })) as Results['inspect'];
+    expect(taken).toEqual([f.sha256]);
+    expect(r.timings.decode).toBeGreaterThan(0);
+    // A second inspect of the same frame decodes the stored bytes and gives the same verdict.
+    const again = (await station.call('inspect', { recipe: 'bracket', frame: { kind: 'stored', sha256: f.sha256 } })) as Results['inspect'];
+    expect(taken).toEqual([f.sha256]);
+    expect(again.score).toBe(r.score);
+  });
+
+  it('applies instructions given with one inspect to that inspection only', async () => {
+    const png = await partPng(3);
+    const r = (await station.call('inspect', { recipe: 'bracket', frame: upload(png), instructions: ['  check the left edge '] })) as Results['inspect'];
+    expect(r.instructions).toEqual(['check the left edge']);
+    expect(station.testInternals.recipes.instructions('bracket')).toEqual([]);
+  });
+
+  it('creates a recipe for an in-process engineer only, never over a transport connection', async () => {
+    const params = { name: 'plate', referencesDir: join(dir, 'golden'), expert: 'patchcore', prompts: ['mind the rim'] };
+    await expect(station.call('recipes.create', params, { user: 'someone' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('needs an engineer') });
+    await station.testInternals.accounts.add('setup', { name: 'eng1', role: 'engineer', password: 'engineer-pass-1' });
+    await expect(station.call('recipes.create', params, { user: 'eng1', connection: 'ws:1' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('npm run recipe') });
+    const made = (await station.call('recipes.create', params, { user: 'eng1' })) as Results['recipes.create'];
+    expect(made).toMatchObject({ name: 'plate', version: 1, goldenCount: 5 });
+    expect(made.instructions.map((i) => [i.text, i.author])).toEqual([['mind the rim', 'eng1']]);
+  });
+
+  it('writes a report file for an in-process supervisor only, never over a transport connection', async () => {
+    const path = join(dir, 'out', 'history.csv');
+    const params = { filter: {}, format: 'csv', path };
+    await expect(station.call('reports.write', params, { user: 'someone' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await station.testInternals.accounts.add('setup', { name: 'sup1', role: 'supervisor', password: 'supervisor-pass-1' });
+    await expect(station.call('reports.write', params, { user: 'sup1', connection: 'ws:1' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringContaining('npm run report') });
+    expect(await station.call('reports.write', params, { user: 'sup1' })).toMatchObject({ rows: 0 });
+  });
+
   it('reports a folder that vanishes as UNAVAILABLE', async () => {
     const cam = await writeGoldenFolder(join(dir, 'cam2'), 2);
     const session = (await station.call('camera.open', { spec: `folder:${cam}` })) as Results['camera.open'];
@@ -188,7 +236,7 @@ describe('station without an expert', () => {
     const bare = await openStation({ dataDir: join(dir, 'bare'), device: 'cpu', experts: noExpertBackend });
     try {
       await expect(
-        bare.recipes.create({ name: 'x', referencesDir: join(dir, 'golden'), expert: 'patchcore', prompts: [], author: 'e' }),
+        bare.testInternals.recipes.create({ name: 'x', referencesDir: join(dir, 'golden'), expert: 'patchcore', prompts: [], author: 'e' }),
       ).rejects.toMatchObject({ code: 'UNAVAILABLE' });
       const status = (await bare.call('status.get', {})) as Results['status.get'];
       expect(status.warnings.join(' ')).toMatch(/No vision expert/);

@@ -47,7 +47,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'myriad-budget-'));
   const dataDir = join(dir, 'data');
   station = await openStation({ dataDir, device: 'cpu', experts: onnxExpertBackend({ dataDir, device: 'cpu' }) });
-  const seeded = await seedDemoIfEmpty({ dataDir, recipes: station.recipes }, { assetsDir: REPO_DEMO_ASSETS_DIR, backboneFiles: [BACKBONE] });
+  const seeded = await seedDemoIfEmpty({ dataDir, recipes: station.testInternals.recipes }, { assetsDir: REPO_DEMO_ASSETS_DIR, backboneFiles: [BACKBONE] });
   expect(seeded.seeded).toBe(true);
   await station.call('recipes.prepare', { recipe: DEMO_RECIPE });
 });
