@@ -1,21 +1,10 @@
-import type { ReviewCursor, ReviewQueueItem, Verdict } from '../../common/api';
+import type { ReviewCursor, ReviewQueueItem } from '../../common/api';
 import type { Db } from '../open';
+import type { HistoryDbRow } from './history';
 import { VERDICT_IN_FORCE, isFlagKind } from './verdict-in-force';
 
-interface QueueRow {
-  id: string;
-  recipe: string;
-  recipe_version: number;
-  verdict: Verdict;
-  score: number;
-  t1: number;
-  t2: number;
-  image_sha256: string;
-  map_sha256: string;
-  operator: string;
-  created_at: string;
-  flags: string | null;
-}
+/** A queue row is a history row without its review columns (a waiting part has none). */
+type QueueRow = Omit<HistoryDbRow, 'decision' | 'defect_type' | 'reviewer' | 'reviewed_at'>;
 
 /** Oldest waiting first (first in, first reviewed), keyset-paged on (created_at, id). */
 export function reviewQueuePage(db: Db, limit: number, after?: ReviewCursor): { total: number; items: ReviewQueueItem[] } {

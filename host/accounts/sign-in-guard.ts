@@ -97,8 +97,8 @@ export class SignInGuard {
       }
       return 'wrong';
     }
-    f.count = 0;
-    f.locks = 0;
+    // A success forgets the user's record (count and earlier locks): the next try starts afresh.
+    this.failures.delete(key);
     return 'ok';
   }
 
