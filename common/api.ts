@@ -95,6 +95,13 @@ const userName = z
 const password = z.string().min(1, 'password is empty').max(1024, 'password is longer than 1024 characters');
 /** A new password: long enough to resist guessing at a station that anyone can walk up to. */
 export const NewPassword = z.string().min(8, 'password must be at least 8 characters').max(1024, 'password is longer than 1024 characters');
+/**
+ * The languages the UI speaks (renderer/src/i18n has one complete catalogue each); a user's choice
+ * is kept by the host (preferences.setLanguage).
+ */
+export const LANGUAGES = ['en', 'de'] as const;
+export const Language = z.enum(LANGUAGES);
+export type Language = z.infer<typeof Language>;
 export const Pin = z.string().regex(/^\d{4,8}$/, 'PIN is 4 to 8 digits');
 const band = z
   .strictObject({ t1: z.number().finite().min(0).max(10), t2: z.number().finite().min(0).max(10) })
@@ -132,6 +139,8 @@ export const ApiParams = {
   'auth.pin': z.strictObject({ name: userName, pin: Pin }),
   'auth.logout': z.strictObject({}),
   'auth.whoami': z.strictObject({}),
+  /** The signed-in user's UI language, kept for their next sign-in on any screen. */
+  'preferences.setLanguage': z.strictObject({ language: Language }),
   'users.list': z.strictObject({}),
   'users.add': z.strictObject({ name: userName, role: RoleName, password: NewPassword, pin: Pin.optional() }),
   'recipes.get': z.strictObject({ recipe: recipeName }),
@@ -515,6 +524,7 @@ export interface Results {
   'auth.pin': AuthSession;
   'auth.logout': { signedOut: boolean };
   'auth.whoami': WhoAmI;
+  'preferences.setLanguage': WhoAmI;
   'users.list': UserInfo[];
   'users.add': UserInfo;
   'recipes.get': RecipeDetail;
@@ -555,6 +565,11 @@ export interface WhoAmI {
   /** False for the station's anonymous operator (no sign-in). */
   signedIn: boolean;
   idleLockMs: number;
+  /**
+   * The UI language for this caller: the signed-in user's own choice, else the station's default;
+   * null when neither is set (the UI follows the browser's language).
+   */
+  language: Language | null;
 }
 
 export interface UserInfo {

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, statfs } from 'node:fs/promises';
-import type { DeviceName, EventName, Events, RecipeReadiness, StationStatus } from '../common/api';
+import type { DeviceName, EventName, Events, Language, RecipeReadiness, StationStatus } from '../common/api';
 import { StationError } from '../common/errors';
 import { openDatabase, type Db } from '../db/open';
 import type { Role } from '../db/repositories/users';
@@ -83,6 +83,8 @@ export interface StationOptions {
   inProcessRole?: Role;
   /** Who is recorded when a call carries no user. */
   defaultUser?: string;
+  /** The UI language of users who chose none and of the signed-out screen; default: each browser's own. */
+  language?: Language;
   /** Signed-in sessions end after this much inactivity (default 15 minutes). */
   sessionIdleMs?: number;
   /** scrypt cost for new passwords and PINs (tests lower it; stored hashes carry their own). */
@@ -233,6 +235,7 @@ export class Station implements StationHost {
       anonymous: { user: options.defaultUser ?? 'operator', role: 'operator' },
       idleMs: options.sessionIdleMs,
       cost: options.scryptCost,
+      language: options.language ?? null,
     });
     this.handlers = this.makeHandlers();
     this.anchor = new AnchorKeeper(db, layout.auditAnchor);

@@ -1,7 +1,8 @@
-import type { AuthSession, UserInfo, WhoAmI } from '../../common/api';
+import type { AuthSession, Language, UserInfo, WhoAmI } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { appendAudit } from '../../db/repositories/audit-log';
 import { countAdminsWithPassword, currentCredential, insertCredential, type CredentialKind } from '../../db/repositories/credentials';
+import { getLanguage, setLanguage } from '../../db/repositories/user-preferences';
 import { getUser, insertUser, listUsers, type Role } from '../../db/repositories/users';
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
@@ -15,6 +16,8 @@ export interface AccountOptions {
   cost?: ScryptCost;
   /** Who calls without a session act as: the station's shared operator; null = sign-in required. */
   anonymous?: { user: string; role: Role } | null;
+  /** The UI language of callers who chose none (the signed-out screen); null: each browser's own. */
+  language?: Language | null;
   now?: () => number;
 }
 
@@ -34,6 +37,7 @@ export class AccountService {
   readonly sessions: Sessions;
   private readonly cost: ScryptCost;
   private readonly anonymous: { user: string; role: Role } | null;
+  private readonly language: Language | null;
   private readonly now: () => number;
   private readonly guard: SignInGuard;
 
@@ -46,6 +50,7 @@ export class AccountService {
     this.cost = options.cost ?? DEFAULT_COST;
     this.guard = new SignInGuard(this.now);
     this.anonymous = options.anonymous === undefined ? { user: 'operator', role: 'operator' } : options.anonymous;
+    this.language = options.language ?? null;
   }
 
   /**
@@ -125,7 +130,26 @@ export class AccountService {
   }
 
   whoami(caller: Caller): WhoAmI {
-    return { user: caller.user, role: caller.role, signedIn: caller.session !== null, idleLockMs: this.sessions.idleMs };
+    const signedIn = caller.session !== null;
+    const own = signedIn ? guarded('read the user\'s language', () => getLanguage(this.db, caller.user)) : null;
+    return { user: caller.user, role: caller.role, signedIn, idleLockMs: this.sessions.idleMs, language: own ?? this.language };
+  }
+
+  /**
+   * Keeps the signed-in caller's UI language for their later sign-ins; the change is audited.
+   * @throws StationError('FORBIDDEN') without a session: the shared station operator's screen
+   *   follows the station's default, so one person's choice does not change it for the next.
+   */
+  setLanguage(caller: Caller, language: Language): WhoAmI {
+    if (caller.session === null) {
+      throw new StationError('FORBIDDEN', "Sign in to keep a language of your own; the station operator's screen follows the station's default");
+    }
+    writeTransaction(this.db, 'keep the user\'s language', () => {
+      const at = new Date(this.now()).toISOString();
+      setLanguage(this.db, caller.user, language, at);
+      appendAudit(this.db, { actor: caller.user, action: 'user.language', subject: caller.user, details: { language } }, at);
+    });
+    return this.whoami(caller);
   }
 
   list(): UserInfo[] {

@@ -51,6 +51,8 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   'auth.pin': EVERYONE,
   'auth.logout': EVERYONE,
   'auth.whoami': EVERYONE,
+  // Each signed-in user keeps their own (checked by the handler: the anonymous operator may not).
+  'preferences.setLanguage': EVERYONE,
   'users.list': ADMINS,
   'users.add': ADMINS,
   'audit.verify': SUPERVISORS,

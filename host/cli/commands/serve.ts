@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { CameraSpec, type RecipeSummary } from '../../../common/api';
+import { CameraSpec, Language, LANGUAGES, type RecipeSummary } from '../../../common/api';
 import { parseCameraSpec } from '../../../common/camera-spec';
 import { StationError } from '../../../common/errors';
 import { demoCameraSpec, demoDefaults, REPO_DEMO_ASSETS_DIR } from '../../demo/seed';
@@ -29,6 +29,13 @@ function parseCamera(value: string | undefined): string | null {
   return parsed.data;
 }
 
+function parseLanguage(value: string | undefined): Language | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Language.safeParse(value);
+  if (!parsed.success) throw new StationError('INVALID_INPUT', `Invalid --language ${value}. Use one of: ${LANGUAGES.join(', ')}`);
+  return parsed.data;
+}
+
 function recipeList(station: Station): Promise<RecipeSummary[]> {
   return station.call('recipes.list', {}) as Promise<RecipeSummary[]>;
 }
@@ -55,14 +62,15 @@ function waitForShutdown(): Promise<string> {
 export const command: Command = {
   summary: 'the station host with the UI in a browser at http://127.0.0.1:PORT/',
   async run(argv) {
-    const args = parseArgs(argv, { port: { type: 'string' }, recipe: { type: 'string' }, camera: { type: 'string' } });
+    const args = parseArgs(argv, { port: { type: 'string' }, recipe: { type: 'string' }, camera: { type: 'string' }, language: { type: 'string' } });
     if (args.positionals.length > 0) {
-      throw new StationError('INVALID_INPUT', `Unexpected argument ${args.positionals[0]}. Usage: serve [--port P] [--recipe N] [--camera SOURCE]`);
+      throw new StationError('INVALID_INPUT', `Unexpected argument ${args.positionals[0]}. Usage: serve [--port P] [--recipe N] [--camera SOURCE] [--language ${LANGUAGES.join('|')}]`);
     }
     const options = globalOptions(args);
     const port = parsePort(args.strings.get('port'));
     const camera = parseCamera(args.strings.get('camera'));
     const recipe = args.strings.get('recipe') ?? null;
+    const language = parseLanguage(args.strings.get('language'));
     const log = (line: string) => process.stderr.write(`${line}\n`);
 
     const station = await openStation({
@@ -74,6 +82,7 @@ export const command: Command = {
         demoCameraSpec(REPO_DEMO_ASSETS_DIR),
       ],
       defaultUser: 'operator',
+      ...(language ? { language } : {}),
     });
     station.on('host.warning', (w) => log(`warning: ${w.message}`));
     try {
