@@ -13,6 +13,7 @@ import { useDialog } from './hooks/useDialog';
 import { useErrors } from './hooks/useErrors';
 import { useInstructionRoom } from './hooks/useInstructionRoom';
 import type { ConnectionState } from './transport/ws-client';
+import { useT } from './i18n/I18nProvider';
 
 export interface Defaults {
   recipe: string | null;
@@ -38,6 +39,7 @@ function isCaptureKey(e: KeyboardEvent): boolean {
 
 export function InspectScreen({ client, connection, defaults }: Props) {
   const { errors, report, dismiss } = useErrors();
+  const { t } = useT();
   const video = useRef<HTMLVideoElement>(null);
   const camera = useCamera(client, video, report);
   const dialog = useDialog(client);
@@ -104,7 +106,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
 
   const capture = useCallback(async () => {
     if (busy) return;
-    if (recipe === null) return report(new StationError('NOT_FOUND', 'No recipe selected: create one with `npm run recipe -- create`'));
+    if (recipe === null) return report(new StationError('NOT_FOUND', t('inspect.noRecipe')));
     setBusy(true);
     try {
       const frame = await camera.grab();
@@ -118,7 +120,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
     } finally {
       setBusy(false);
     }
-  }, [busy, recipe, camera, client, dialog, refreshRecent, report]);
+  }, [busy, recipe, camera, client, dialog, refreshRecent, report, t]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

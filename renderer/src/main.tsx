@@ -1,9 +1,11 @@
-import { StrictMode, useEffect, useState } from 'react';
+import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import type { StationClient } from '../../common/api';
+import type { Language, StationClient } from '../../common/api';
 import { InspectScreen, type Defaults } from './InspectScreen';
 import { screenFromHash, type ScreenId } from './components/ScreenNav';
 import { HistoryScreen } from './history/HistoryScreen';
+import { chooseLanguage } from './i18n/choose-language';
+import { I18nProvider } from './i18n/I18nProvider';
 import { AccountBadge } from './login/AccountBadge';
 import { useSession, type SessionState } from './login/useSession';
 import { RecipesScreen } from './recipes/RecipesScreen';
@@ -31,12 +33,37 @@ function Root() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
   const session = useSession(client, connection);
+  const language = usePageLanguage(session);
   return (
-    <>
+    <I18nProvider language={language.current}>
       <CurrentScreen screen={screen} connection={connection} session={session} />
-      <AccountBadge session={session} />
-    </>
+      <AccountBadge session={session} language={language.current} onLanguage={language.change} />
+    </I18nProvider>
   );
+}
+
+/**
+ * The language in force: a signed-in user's choice is kept by the host; signed out, or when the
+ * host could not keep it, the choice holds for this page until the next sign-in or sign-out.
+ */
+function usePageLanguage(session: SessionState): { current: Language; change: (language: Language) => void } {
+  const [pageChoice, setPageChoice] = useState<Language | null>(null);
+  const who = session.who;
+  const signedIn = who?.signedIn ?? false;
+  useEffect(() => setPageChoice(null), [who?.user, signedIn]);
+  const { setLanguage } = session;
+  const change = useCallback(
+    (language: Language) => {
+      if (!signedIn) return setPageChoice(language);
+      setPageChoice(language);
+      setLanguage(language).then(
+        () => setPageChoice(null),
+        () => undefined,
+      );
+    },
+    [signedIn, setLanguage],
+  );
+  return { current: chooseLanguage(who, pageChoice, navigator.languages ?? []), change };
 }
 
 function CurrentScreen({ screen, connection, session }: { screen: ScreenId; connection: ConnectionState; session: SessionState }) {

@@ -1,6 +1,7 @@
 import { useState, type RefObject } from 'react';
 import type { StationClient } from '../../../common/api';
 import type { CameraApi } from '../hooks/useCamera';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
@@ -17,14 +18,15 @@ export function CameraPanel({ client, camera, video, canCapture, busy, onCapture
   const [custom, setCustom] = useState('');
   const [showCustom, setShowCustom] = useState(false);
   const { frame, session, stream } = camera;
+  const { t } = useT();
 
   return (
-    <section className="panel camera" aria-label="Camera">
+    <section className="panel camera" aria-label={t('camera.title')}>
       <div className="panel-head">
-        <h2>Camera</h2>
+        <h2>{t('camera.title')}</h2>
         <select
           data-testid="camera-source"
-          aria-label="Camera source"
+          aria-label={t('camera.source')}
           value={showCustom ? CUSTOM : (camera.spec ?? '')}
           onChange={(e) => {
             if (e.target.value === CUSTOM) return setShowCustom(true);
@@ -33,14 +35,14 @@ export function CameraPanel({ client, camera, video, canCapture, busy, onCapture
           }}
         >
           <option value="" disabled>
-            Pick a source…
+            {t('camera.pick')}
           </option>
           {camera.sources.map((s) => (
             <option key={s.spec} value={s.spec} title={s.spec}>
-              {s.kind.toUpperCase()} · {s.label}
+              {t('camera.sourceOption', { kind: t(`camera.kind.${s.kind}`), label: s.label })}
             </option>
           ))}
-          <option value={CUSTOM}>Other source (folder: or file:)…</option>
+          <option value={CUSTOM}>{t('camera.other')}</option>
         </select>
       </div>
       {showCustom && (
@@ -53,13 +55,13 @@ export function CameraPanel({ client, camera, video, canCapture, busy, onCapture
           }}
         >
           <input
-            aria-label="Camera source spec"
-            placeholder="folder:/path/to/images or file:/path/image.png"
+            aria-label={t('camera.spec')}
+            placeholder={t('camera.specPlaceholder')}
             value={custom}
             onChange={(e) => setCustom(e.target.value)}
           />
           <button type="submit" disabled={custom.trim() === ''}>
-            Open
+            {t('camera.open')}
           </button>
         </form>
       )}
@@ -67,31 +69,30 @@ export function CameraPanel({ client, camera, video, canCapture, busy, onCapture
         {stream ? (
           <video ref={video} autoPlay muted playsInline />
         ) : frame ? (
-          <img src={client.imageUrl(frame.sha256)} alt={`Camera frame ${frame.name}`} />
+          <img src={client.imageUrl(frame.sha256)} alt={t('camera.frameAlt', { name: frame.name })} />
         ) : (
-          <div className="placeholder">{camera.opening ? 'Opening camera…' : 'No camera selected'}</div>
+          <div className="placeholder">{camera.opening ? t('camera.opening') : t('camera.none')}</div>
         )}
       </div>
       <div className="camera-meta">
         {frame && session ? (
           <span>
-            {frame.name} · {frame.index + 1}/{session.frames} · {frame.width}×{frame.height}
-            {frame.ended ? ' · last image' : ''}
+            {t(frame.ended ? 'camera.positionLast' : 'camera.position', { name: frame.name, index: frame.index + 1, frames: session.frames, width: frame.width, height: frame.height })}
           </span>
         ) : stream ? (
-          <span>Live</span>
+          <span>{t('camera.live')}</span>
         ) : (
           <span>&nbsp;</span>
         )}
         {session && frame && !frame.ended && (
           <button type="button" className="secondary" onClick={() => void camera.advance()}>
-            Next frame
+            {t('camera.next')}
           </button>
         )}
       </div>
       <button type="button" className="capture" data-testid="capture-button" disabled={!canCapture || busy} onClick={onCapture}>
-        {busy ? 'Inspecting…' : 'Capture'}
-        <kbd>Space</kbd>
+        {busy ? t('camera.inspecting') : t('camera.capture')}
+        <kbd>{t('camera.spaceKey')}</kbd>
       </button>
     </section>
   );

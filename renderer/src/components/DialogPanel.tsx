@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ShownTurn } from '../hooks/useDialog';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   turns: ShownTurn[];
@@ -14,6 +15,7 @@ export function DialogPanel({ turns, enabled, streaming, onAsk, onCancel }: Prop
   const [question, setQuestion] = useState('');
   const [sending, setSending] = useState(false);
   const end = useRef<HTMLDivElement>(null);
+  const { t } = useT();
 
   useEffect(() => {
     end.current?.scrollIntoView({ block: 'end' });
@@ -27,31 +29,31 @@ export function DialogPanel({ turns, enabled, streaming, onAsk, onCancel }: Prop
   }
 
   return (
-    <section className="panel dialog" aria-label="Dialog">
+    <section className="panel dialog" aria-label={t('dialog.title')}>
       <div className="panel-head">
-        <h2>Dialog</h2>
+        <h2>{t('dialog.title')}</h2>
         {streaming && (
           <button type="button" className="secondary small" onClick={() => onCancel(streaming.id)}>
-            Stop
+            {t('dialog.stop')}
           </button>
         )}
       </div>
       <div className="messages" aria-live="polite">
-        {turns.length === 0 && <div className="placeholder">The model's answer appears here after a capture.</div>}
-        {turns.map((t) => (
-          <div key={t.id} className={`message ${t.role} ${t.status}`} data-testid="dialog-message" data-role={t.role} data-status={t.status}>
+        {turns.length === 0 && <div className="placeholder">{t('dialog.empty')}</div>}
+        {turns.map((turn) => (
+          <div key={turn.id} className={`message ${turn.role} ${turn.status}`} data-testid="dialog-message" data-role={turn.role} data-status={turn.status}>
             <div className="message-head">
-              <span>{t.role === 'operator' ? 'Operator' : 'Assistant'}</span>
-              {t.model && <span className="muted">{t.model}</span>}
+              <span>{turn.role === 'operator' ? t('dialog.operator') : t('dialog.assistant')}</span>
+              {turn.model && <span className="muted">{turn.model}</span>}
             </div>
             <div className="message-text">
-              {t.text}
-              {t.status === 'streaming' && <span className="cursor" aria-hidden="true" />}
+              {turn.text}
+              {turn.status === 'streaming' && <span className="cursor" aria-hidden="true" />}
             </div>
-            {t.error && <div className="message-error">{t.status === 'cancelled' ? 'Stopped.' : t.error}</div>}
-            {t.leftOut.length > 0 && (
+            {turn.error && <div className="message-error">{turn.status === 'cancelled' ? t('dialog.stopped') : turn.error}</div>}
+            {turn.leftOut.length > 0 && (
               <div className="message-note" data-testid="dialog-left-out">
-                Not applied, no room in the model's budget: {t.leftOut.map((text) => `“${text}”`).join(', ')}
+                {t('dialog.leftOut', { list: turn.leftOut.map((text) => t('common.quoted', { text })).join(', ') })}
               </div>
             )}
           </div>
@@ -67,14 +69,14 @@ export function DialogPanel({ turns, enabled, streaming, onAsk, onCancel }: Prop
       >
         <input
           data-testid="dialog-input"
-          aria-label="Ask about this part"
-          placeholder={enabled ? 'Ask: where? how big? what type?' : 'Capture a part first'}
+          aria-label={t('dialog.askLabel')}
+          placeholder={enabled ? t('dialog.askPlaceholder') : t('dialog.captureFirst')}
           value={question}
           disabled={!enabled}
           onChange={(e) => setQuestion(e.target.value)}
         />
         <button type="submit" data-testid="dialog-send" disabled={!enabled || sending || question.trim() === ''}>
-          Ask
+          {t('dialog.ask')}
         </button>
       </form>
     </section>

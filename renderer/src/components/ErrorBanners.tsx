@@ -1,29 +1,16 @@
-import type { ErrorCode } from '../../../common/errors';
 import type { ShownError } from '../hooks/useErrors';
-
-const TITLES: Record<ErrorCode, string> = {
-  INVALID_INPUT: 'Invalid input',
-  BAD_IMAGE: 'Unreadable image',
-  BAD_MODEL: 'Model problem',
-  NOT_FOUND: 'Not found',
-  DB_LOCKED: 'Database busy',
-  DB_READONLY: 'Database read-only',
-  DISK_FULL: 'Disk full',
-  UNAVAILABLE: 'Unavailable',
-  FORBIDDEN: 'Not allowed',
-  CANCELLED: 'Cancelled',
-  INTERNAL: 'Internal error',
-};
+import { useT } from '../i18n/I18nProvider';
 
 export function ErrorBanners({ errors, onDismiss }: { errors: ShownError[]; onDismiss: (key: number) => void }) {
+  const { t } = useT();
   if (errors.length === 0) return null;
   return (
     <div className="errors" role="alert">
       {errors.map((e) => (
         <div key={e.key} className={`error-banner error-${e.code.toLowerCase()}`} data-testid="error-banner" data-code={e.code}>
-          <span className="error-title">{TITLES[e.code]}</span>
+          <span className="error-title">{t(`error.${e.code}`)}</span>
           <span className="error-message">{e.message}</span>
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={() => onDismiss(e.key)}>
+          <button type="button" className="icon-button" aria-label={t('error.dismiss')} onClick={() => onDismiss(e.key)}>
             ×
           </button>
         </div>

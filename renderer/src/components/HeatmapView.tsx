@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { colorizeMap, drawContour, overlaySize } from '../inspect/heatmap';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   imageUrl: string;
@@ -11,13 +12,13 @@ interface Props {
   onError: (err: unknown) => void;
 }
 
-function loadImage(url: string): Promise<HTMLImageElement> {
+function loadImage(url: string, failure: string): Promise<HTMLImageElement> {
   return new Promise((resolve, reject) => {
     const img = new Image();
     // In Electron the map comes from another origin (myriad-blob:); CORS keeps the canvas readable.
     img.crossOrigin = 'anonymous';
     img.onload = () => resolve(img);
-    img.onerror = () => reject(new Error('The anomaly map could not be loaded'));
+    img.onerror = () => reject(new Error(failure));
     img.src = url;
   });
 }
@@ -28,11 +29,14 @@ export function HeatmapView({ imageUrl, mapUrl, width, height, opacity, showCont
   const contour = useRef<HTMLCanvasElement>(null);
   const [ready, setReady] = useState(false);
   const size = overlaySize(width, height);
+  const { t } = useT();
+  const loadFailed = t('heatmap.loadFailed');
+  const noCanvas = t('common.canvasUnavailable');
 
   useEffect(() => {
     let live = true;
     setReady(false);
-    loadImage(mapUrl)
+    loadImage(mapUrl, loadFailed)
       .then((map) => {
         if (!live || !heat.current || !contour.current) return;
         const scratch = document.createElement('canvas');
@@ -41,7 +45,7 @@ export function HeatmapView({ imageUrl, mapUrl, width, height, opacity, showCont
         const sctx = scratch.getContext('2d', { willReadFrequently: true });
         const hctx = heat.current.getContext('2d');
         const cctx = contour.current.getContext('2d');
-        if (!sctx || !hctx || !cctx) throw new Error('Canvas 2D is not available');
+        if (!sctx || !hctx || !cctx) throw new Error(noCanvas);
         // Bilinear upsampling of the coarse map gives a smooth contour at display resolution.
         sctx.imageSmoothingEnabled = true;
         sctx.imageSmoothingQuality = 'high';
@@ -61,11 +65,11 @@ export function HeatmapView({ imageUrl, mapUrl, width, height, opacity, showCont
     return () => {
       live = false;
     };
-  }, [mapUrl, size.width, size.height, onError]);
+  }, [mapUrl, size.width, size.height, onError, loadFailed, noCanvas]);
 
   return (
     <div className="heatmap-frame" style={{ aspectRatio: `${width} / ${height}` }}>
-      <img src={imageUrl} alt="Inspected part" />
+      <img src={imageUrl} alt={t('heatmap.partAlt')} />
       <canvas
         ref={heat}
         data-testid="heatmap"
@@ -73,7 +77,7 @@ export function HeatmapView({ imageUrl, mapUrl, width, height, opacity, showCont
         width={size.width}
         height={size.height}
         style={{ opacity }}
-        aria-label="Anomaly heatmap"
+        aria-label={t('heatmap.label')}
       />
       <canvas ref={contour} className="contour" width={size.width} height={size.height} hidden={!showContour} aria-hidden="true" />
     </div>

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { Instruction } from '../../../common/api';
 import type { MeasuredRoom } from '../hooks/useInstructionRoom';
+import { useT } from '../i18n/I18nProvider';
+import type { Translator } from '../i18n/translate';
 
 interface Props {
   recipe: string | null;
@@ -13,20 +15,32 @@ interface Props {
 }
 
 /** Why the draft cannot be added, or null when it fits (or is not measured yet: the host still checks). */
-function refusal(room: MeasuredRoom | null, text: string): string | null {
+function refusal(room: MeasuredRoom | null, text: string, tr: Translator): string | null {
   const draft = room?.room.draft;
   if (!room || !draft || room.forText !== text.trim() || draft.fits) return null;
   const r = room.room;
+  const cost = tr.plural('instructions.tokens', draft.cost);
   return draft.cost > r.perInstruction
-    ? `Too long: takes ${draft.cost} ${r.unit}, one instruction may take ${r.perInstruction}.`
-    : `No room: takes ${draft.cost} ${r.unit}, ${r.left} left. End an instruction or shorten it.`;
+    ? tr.t('instructions.tooLong', { cost, limit: r.perInstruction })
+    : tr.t('instructions.noRoom', { cost, left: r.left });
+}
+
+/** What is left of the budget, and what the draft takes when it was measured. */
+function roomLine(measured: MeasuredRoom, text: string, tr: Translator): string {
+  const { room } = measured;
+  const total = tr.plural('instructions.tokens', room.total);
+  return room.draft && measured.forText === text.trim()
+    ? tr.t('instructions.roomWithDraft', { left: room.left, total, cost: room.draft.cost })
+    : tr.t('instructions.room', { left: room.left, total });
 }
 
 /** Standing instructions for the recipe, shown as chips, with the room the model's budget leaves; operator text is rendered as text. */
 export function InstructionsPanel({ recipe, instructions, room, onDraft, onAdd, onRemove }: Props) {
   const [text, setText] = useState('');
   const [adding, setAdding] = useState(false);
-  const refused = refusal(room, text);
+  const tr = useT();
+  const { t } = tr;
+  const refused = refusal(room, text, tr);
 
   function edit(value: string) {
     setText(value);
@@ -41,17 +55,17 @@ export function InstructionsPanel({ recipe, instructions, room, onDraft, onAdd, 
   }
 
   return (
-    <section className="panel instructions" aria-label="Instructions">
+    <section className="panel instructions" aria-label={t('instructions.title')}>
       <div className="panel-head">
-        <h2>Instructions</h2>
-        <span className="muted">{recipe ?? 'no recipe'}</span>
+        <h2>{t('instructions.title')}</h2>
+        <span className="muted">{recipe ?? t('instructions.noRecipe')}</span>
       </div>
       <ul className="chips">
-        {instructions.length === 0 && <li className="muted">No standing instructions.</li>}
+        {instructions.length === 0 && <li className="muted">{t('instructions.none')}</li>}
         {instructions.map((i) => (
-          <li key={i.id} className="chip" data-testid="custom-prompt-item" title={`${i.author}, ${i.createdAt}`}>
+          <li key={i.id} className="chip" data-testid="custom-prompt-item" title={t('instructions.chipTitle', { author: i.author, date: tr.dateTime(i.createdAt) })}>
             <span className="chip-text">{i.text}</span>
-            <button type="button" className="icon-button" aria-label={`Remove instruction ${i.text.slice(0, 40)}`} onClick={() => onRemove(i.id)}>
+            <button type="button" className="icon-button" aria-label={t('instructions.remove', { text: i.text.slice(0, 40) })} onClick={() => onRemove(i.id)}>
               ×
             </button>
           </li>
@@ -66,20 +80,19 @@ export function InstructionsPanel({ recipe, instructions, room, onDraft, onAdd, 
       >
         <input
           data-testid="custom-prompt-input"
-          aria-label="New instruction"
-          placeholder="e.g. ignore the shadow cast"
+          aria-label={t('instructions.new')}
+          placeholder={t('instructions.placeholder')}
           value={text}
           disabled={recipe === null}
           onChange={(e) => edit(e.target.value)}
         />
         <button type="submit" data-testid="custom-prompt-add" disabled={recipe === null || adding || text.trim() === '' || refused !== null}>
-          Add
+          {t('instructions.add')}
         </button>
       </form>
       {room && (
         <div className={`instruction-room${refused ? ' refused' : ''}`} data-testid="instruction-room" aria-live="polite">
-          {refused ??
-            `${room.room.left} of ${room.room.total} ${room.room.unit} left${room.room.draft && room.forText === text.trim() ? ` · this one takes ${room.room.draft.cost}` : ''}`}
+          {refused ?? roomLine(room, text, tr)}
         </div>
       )}
     </section>

@@ -1,4 +1,5 @@
 import type { InspectionSummary, StationClient } from '../../../common/api';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
@@ -8,11 +9,12 @@ interface Props {
 }
 
 export function RecentStrip({ client, items, currentId, onOpen }: Props) {
+  const { t, num, dateTime } = useT();
   return (
-    <section className="recent" aria-label="Recent inspections">
-      <h2>Recent</h2>
+    <section className="recent" aria-label={t('recent.label')}>
+      <h2>{t('recent.title')}</h2>
       <ol>
-        {items.length === 0 && <li className="muted">No inspections yet.</li>}
+        {items.length === 0 && <li className="muted">{t('recent.none')}</li>}
         {items.map((i) => (
           <li key={i.id}>
             <button
@@ -20,11 +22,11 @@ export function RecentStrip({ client, items, currentId, onOpen }: Props) {
               className={`recent-item ${i.verdict}${i.id === currentId ? ' current' : ''}`}
               data-testid="recent-item"
               onClick={() => onOpen(i.id)}
-              title={`${i.recipe} · ${i.createdAt}`}
+              title={`${i.recipe} · ${dateTime(i.createdAt)}`}
             >
               <img src={client.imageUrl(i.imageSha256)} alt="" />
-              <span className="recent-verdict">{i.verdict.toUpperCase()}</span>
-              <span className="recent-score">{i.score.toFixed(2)}</span>
+              <span className="recent-verdict">{t(`verdict.${i.verdict}`)}</span>
+              <span className="recent-score">{num(i.score, 2)}</span>
             </button>
           </li>
         ))}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { InspectionRecord, StationClient } from '../../../common/api';
 import { HeatmapView } from './HeatmapView';
 import { ScoreBar } from './ScoreBar';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
@@ -10,30 +11,26 @@ interface Props {
   onError: (err: unknown) => void;
 }
 
-function clock(iso: string): string {
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : d.toLocaleTimeString([], { hour12: false });
-}
-
 export function ResultPanel({ client, record, busy, onError }: Props) {
   const [opacity, setOpacity] = useState(0.55);
   const [contour, setContour] = useState(true);
+  const { t, time, percent } = useT();
 
   if (!record) {
     return (
-      <section className="panel result" aria-label="Result">
-        <div className="verdict-banner idle">{busy ? 'INSPECTING…' : 'READY'}</div>
-        <div className="placeholder big">Pick a camera source and press Capture (Space or Enter).</div>
+      <section className="panel result" aria-label={t('result.label')}>
+        <div className="verdict-banner idle">{busy ? t('result.inspecting') : t('result.ready')}</div>
+        <div className="placeholder big">{t('result.hint')}</div>
       </section>
     );
   }
-  const t = record.timings;
+  const timings = record.timings;
   return (
-    <section className="panel result" aria-label="Result">
+    <section className="panel result" aria-label={t('result.label')}>
       <div className={`verdict-banner ${record.verdict}`}>
-        <span data-testid="verdict">{record.verdict.toUpperCase()}</span>
+        <span data-testid="verdict">{t(`verdict.${record.verdict}`)}</span>
         <span className="verdict-facts">
-          {record.recipe} v{record.recipeVersion} · {clock(record.createdAt)} · {Math.round(t.total)} ms
+          {t('result.facts', { recipe: record.recipe, version: record.recipeVersion, time: time(record.createdAt), ms: Math.round(timings.total) })}
         </span>
       </div>
       {record.flags.map((f) => (
@@ -55,24 +52,24 @@ export function ResultPanel({ client, record, busy, onError }: Props) {
       </div>
       <div className="overlay-controls">
         <label className="field inline">
-          <span>Heatmap</span>
+          <span>{t('result.heatmap')}</span>
           <input
             type="range"
             min={0}
             max={1}
             step={0.05}
             value={opacity}
-            aria-label="Heatmap opacity"
+            aria-label={t('result.opacity')}
             data-testid="heatmap-opacity"
             onChange={(e) => setOpacity(Number(e.target.value))}
           />
-          <span className="num">{Math.round(opacity * 100)}%</span>
+          <span className="num">{percent(opacity)}</span>
         </label>
         <label className="field inline">
           <input type="checkbox" checked={contour} onChange={(e) => setContour(e.target.checked)} />
-          <span>Contour at threshold</span>
+          <span>{t('result.contour')}</span>
         </label>
-        <span className="models" title={`expert ${record.models.expert}\nbackbone ${record.models.backbone}\ndialog ${record.models.lmm ?? 'none'}`}>
+        <span className="models" title={t('result.models', { expert: record.models.expert, backbone: record.models.backbone, dialog: record.models.lmm ?? t('common.none') })}>
           {record.models.expert} · {record.models.backbone.split('@')[0]}
         </span>
       </div>

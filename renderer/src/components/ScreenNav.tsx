@@ -1,9 +1,11 @@
+import { useT } from '../i18n/I18nProvider';
+
 /** The app's screens, reached by hash (#/review) so a reload or a link lands on the same screen. */
 export const SCREENS = [
-  { id: 'inspect', label: 'Inspect' },
-  { id: 'review', label: 'Review' },
-  { id: 'history', label: 'History' },
-  { id: 'recipes', label: 'Recipes' },
+  { id: 'inspect', label: 'nav.inspect' },
+  { id: 'review', label: 'nav.review' },
+  { id: 'history', label: 'nav.history' },
+  { id: 'recipes', label: 'nav.recipes' },
 ] as const;
 
 export type ScreenId = (typeof SCREENS)[number]['id'];
@@ -14,16 +16,17 @@ export function screenFromHash(hash: string): ScreenId {
 }
 
 export function ScreenNav({ current }: { current: ScreenId }) {
+  const { t } = useT();
   return (
-    <nav className="screens" aria-label="Screens">
+    <nav className="screens" aria-label={t('nav.label')}>
       {SCREENS.map((s) =>
         s.id === current ? (
           <span key={s.id} className="screen current" aria-current="page">
-            {s.label}
+            {t(s.label)}
           </span>
         ) : (
           <a key={s.id} className="screen" href={`#/${s.id}`} data-testid={`nav-${s.id}`}>
-            {s.label}
+            {t(s.label)}
           </a>
         ),
       )}

@@ -1,5 +1,7 @@
 import type { RecipeSummary, StationStatus } from '../../../common/api';
+import { useT } from '../i18n/I18nProvider';
 import type { ConnectionState } from '../transport/ws-client';
+import { ConnectionBadge } from './ConnectionBadge';
 import { ScreenNav } from './ScreenNav';
 
 interface Props {
@@ -11,6 +13,7 @@ interface Props {
 }
 
 export function TopBar({ status, recipes, recipe, onRecipe, connection }: Props) {
+  const { t } = useT();
   return (
     <header className="topbar">
       <div className="brand">
@@ -18,12 +21,12 @@ export function TopBar({ status, recipes, recipe, onRecipe, connection }: Props)
       </div>
       <ScreenNav current="inspect" />
       <label className="field inline">
-        <span>Recipe</span>
+        <span>{t('topbar.recipe')}</span>
         <select data-testid="recipe-select" value={recipe ?? ''} onChange={(e) => onRecipe(e.target.value)}>
-          {recipe === null && <option value="">No recipe</option>}
+          {recipe === null && <option value="">{t('topbar.noRecipe')}</option>}
           {recipes.map((r) => (
             <option key={r.name} value={r.name}>
-              {r.name} · v{r.version} · {r.expert}
+              {t('topbar.recipeOption', { name: r.name, version: r.version, expert: r.expert })}
             </option>
           ))}
         </select>
@@ -31,13 +34,11 @@ export function TopBar({ status, recipes, recipe, onRecipe, connection }: Props)
       <div className="host-facts">
         {status && (
           <>
-            <span title="Execution device">{status.device.active.toUpperCase()}</span>
-            <span title="Dialog model">{status.lmm ? `${status.lmm.name} ${status.lmm.version}` : 'no dialog model'}</span>
+            <span title={t('topbar.device')}>{status.device.active.toUpperCase()}</span>
+            <span title={t('topbar.dialogModel')}>{status.lmm ? `${status.lmm.name} ${status.lmm.version}` : t('topbar.noDialogModel')}</span>
           </>
         )}
-        <span className={`connection ${connection}`} data-testid="connection" title="Connection to the station host">
-          {connection === 'open' ? 'Host connected' : connection === 'connecting' ? 'Connecting…' : 'Host offline'}
-        </span>
+        <ConnectionBadge connection={connection} />
       </div>
     </header>
   );

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useRef, useState, type RefObject } from 'react'
 import type { CameraFrame, CameraSession, CameraSourceInfo, FrameInput, StationClient } from '../../../common/api';
 import { cameraSpec, parseCameraSpec } from '../../../common/camera-spec';
 import { StationError } from '../../../common/errors';
+import { useT } from '../i18n/I18nProvider';
+import type { Translator } from '../i18n/translate';
 
 export interface CameraApi {
   sources: CameraSourceInfo[];
@@ -17,20 +19,20 @@ export interface CameraApi {
   advance(): Promise<void>;
 }
 
-function mediaError(err: unknown): StationError {
+function mediaError(err: unknown, t: Translator['t']): StationError {
   const name = err instanceof DOMException ? err.name : '';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return new StationError('FORBIDDEN', 'Camera permission was denied');
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return new StationError('UNAVAILABLE', 'No such camera is connected');
-  if (name === 'NotReadableError') return new StationError('UNAVAILABLE', 'The camera is in use by another program or not responding');
-  return new StationError('UNAVAILABLE', `The camera could not be opened (${err instanceof Error ? err.message : String(err)})`);
+  if (name === 'NotAllowedError' || name === 'SecurityError') return new StationError('FORBIDDEN', t('camera.error.denied'));
+  if (name === 'NotFoundError' || name === 'OverconstrainedError') return new StationError('UNAVAILABLE', t('camera.error.notConnected'));
+  if (name === 'NotReadableError') return new StationError('UNAVAILABLE', t('camera.error.inUse'));
+  return new StationError('UNAVAILABLE', t('camera.error.openFailed', { detail: err instanceof Error ? err.message : String(err) }));
 }
 
-async function webcamSources(): Promise<CameraSourceInfo[]> {
+async function webcamSources(t: Translator['t']): Promise<CameraSourceInfo[]> {
   if (!navigator.mediaDevices?.enumerateDevices) return [];
   const devices = await navigator.mediaDevices.enumerateDevices();
   return devices
     .filter((d) => d.kind === 'videoinput' && d.deviceId !== '')
-    .map((d, i) => ({ spec: cameraSpec('webcam', d.deviceId), label: d.label || `Webcam ${i + 1}`, kind: 'webcam' as const }));
+    .map((d, i) => ({ spec: cameraSpec('webcam', d.deviceId), label: d.label || t('camera.webcamNumber', { number: i + 1 }), kind: 'webcam' as const }));
 }
 
 function mergeSources(lists: CameraSourceInfo[][]): CameraSourceInfo[] {
@@ -39,13 +41,13 @@ function mergeSources(lists: CameraSourceInfo[][]): CameraSourceInfo[] {
   return [...seen.values()];
 }
 
-function stillFromVideo(video: HTMLVideoElement): FrameInput {
-  if (video.videoWidth === 0) throw new StationError('UNAVAILABLE', 'The webcam has not delivered a frame yet');
+function stillFromVideo(video: HTMLVideoElement, t: Translator['t']): FrameInput {
+  if (video.videoWidth === 0) throw new StationError('UNAVAILABLE', t('camera.error.noFrameYet'));
   const canvas = document.createElement('canvas');
   canvas.width = video.videoWidth;
   canvas.height = video.videoHeight;
   const ctx = canvas.getContext('2d');
-  if (!ctx) throw new StationError('INTERNAL', 'Canvas 2D is not available');
+  if (!ctx) throw new StationError('INTERNAL', t('common.canvasUnavailable'));
   ctx.drawImage(video, 0, 0);
   const url = canvas.toDataURL('image/png');
   return { kind: 'upload', mime: 'image/png', base64: url.slice(url.indexOf(',') + 1) };
@@ -62,16 +64,17 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
   const [frame, setFrame] = useState<CameraFrame | null>(null);
   const [stream, setStream] = useState<MediaStream | null>(null);
   const [opening, setOpening] = useState(false);
+  const { t } = useT();
   const current = useRef<{ session: CameraSession | null; stream: MediaStream | null; spec: string | null }>({ session: null, stream: null, spec: null });
 
   const refresh = useCallback(
     async (extra: CameraSourceInfo[] = []) => {
       // Without a device list the generic "webcam" entry still opens the default camera.
-      const [host, cams] = await Promise.all([client.call('camera.sources', {}), webcamSources().catch((): CameraSourceInfo[] => [])]);
-      const generic: CameraSourceInfo[] = cams.length === 0 && navigator.mediaDevices ? [{ spec: 'webcam', label: 'Webcam (default)', kind: 'webcam' }] : [];
+      const [host, cams] = await Promise.all([client.call('camera.sources', {}), webcamSources(t).catch((): CameraSourceInfo[] => [])]);
+      const generic: CameraSourceInfo[] = cams.length === 0 && navigator.mediaDevices ? [{ spec: 'webcam', label: t('camera.webcamDefault'), kind: 'webcam' }] : [];
       setSources((old) => mergeSources([host, cams, generic, extra, old.filter((s) => s.kind !== 'webcam')]));
     },
-    [client],
+    [client, t],
   );
 
   useEffect(() => {
@@ -117,20 +120,20 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
         await release();
         const parsed = parseCameraSpec(next);
         if (parsed?.capturedByUi) {
-          if (!navigator.mediaDevices?.getUserMedia) throw new StationError('UNAVAILABLE', 'This browser offers no camera access');
+          if (!navigator.mediaDevices?.getUserMedia) throw new StationError('UNAVAILABLE', t('camera.error.noAccess'));
           const deviceId = parsed.target;
           const media = await navigator.mediaDevices
             .getUserMedia({ video: deviceId ? { deviceId: { exact: deviceId } } : { width: { ideal: 1280 } }, audio: false })
             .catch((err: unknown) => {
-              throw mediaError(err);
+              throw mediaError(err, t);
             });
           for (const track of media.getVideoTracks()) {
-            track.addEventListener('ended', () => report(new StationError('UNAVAILABLE', 'The webcam stopped delivering frames (disconnected?)')));
+            track.addEventListener('ended', () => report(new StationError('UNAVAILABLE', t('camera.error.stopped'))));
           }
           current.current.stream = media;
           setStream(media);
           // Device labels are only readable once permission is granted.
-          await refresh([{ spec: next, label: 'Webcam', kind: 'webcam' }]).catch(report);
+          await refresh([{ spec: next, label: t('camera.webcam'), kind: 'webcam' }]).catch(report);
           return;
         }
         const opened = await client.call('camera.open', { spec: next });
@@ -145,7 +148,7 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
         setOpening(false);
       }
     },
-    [client, release, refresh, report],
+    [client, release, refresh, report, t],
   );
 
   useEffect(() => {
@@ -154,12 +157,12 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
 
   const grab = useCallback(async (): Promise<FrameInput> => {
     if (stream) {
-      if (!video.current) throw new StationError('UNAVAILABLE', 'The webcam view is not ready');
-      return stillFromVideo(video.current);
+      if (!video.current) throw new StationError('UNAVAILABLE', t('camera.error.viewNotReady'));
+      return stillFromVideo(video.current, t);
     }
-    if (!frame) throw new StationError('UNAVAILABLE', 'No camera frame yet: pick a camera source first');
+    if (!frame) throw new StationError('UNAVAILABLE', t('camera.error.noFrame'));
     return { kind: 'stored', sha256: frame.sha256 };
-  }, [frame, stream, video]);
+  }, [frame, stream, video, t]);
 
   const advance = useCallback(async () => {
     if (!session || !frame || frame.ended) return;

@@ -1,5 +1,8 @@
 import { useCallback, useState } from 'react';
+import type { Language } from '../../../common/api';
+import { useT } from '../i18n/I18nProvider';
 import type { SessionState } from './useSession';
+import { LanguageSwitch } from './LanguageSwitch';
 import { LoginDialog } from './LoginDialog';
 import { useIdleLock } from './useIdleLock';
 import './login.css';
@@ -8,7 +11,8 @@ import './login.css';
  * Who is signed in, on every screen: sign in / PIN switch / sign out. A signed-in session locks
  * itself after the host's idle time and falls back to the station operator.
  */
-export function AccountBadge({ session }: { session: SessionState }) {
+export function AccountBadge({ session, language, onLanguage }: { session: SessionState; language: Language; onLanguage: (language: Language) => void }) {
+  const { t } = useT();
   const [open, setOpen] = useState(false);
   const [locked, setLocked] = useState(false);
   const who = session.who;
@@ -24,7 +28,7 @@ export function AccountBadge({ session }: { session: SessionState }) {
       <div className="account-badge" data-testid="account-badge">
         {who ? (
           <span data-testid="account-who">
-            {who.signedIn ? who.user : 'Station operator'} · <b data-testid="account-role">{who.role}</b>
+            {who.signedIn ? who.user : t('account.stationOperator')} · <b data-testid="account-role">{t(`role.${who.role}`)}</b>
           </span>
         ) : (
           <span className="muted">…</span>
@@ -32,17 +36,18 @@ export function AccountBadge({ session }: { session: SessionState }) {
         {who?.signedIn ? (
           <>
             <button className="small secondary" onClick={lock} data-testid="account-lock">
-              Lock
+              {t('account.lock')}
             </button>
             <button className="small" onClick={() => session.logout()} data-testid="account-signout">
-              Sign out
+              {t('account.signOut')}
             </button>
           </>
         ) : (
           <button className="small" onClick={() => setOpen(true)} data-testid="account-signin">
-            Sign in
+            {t('account.signIn')}
           </button>
         )}
+        <LanguageSwitch language={language} signedIn={who?.signedIn ?? false} onChange={onLanguage} />
       </div>
       {open && (
         <LoginDialog

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { StationError } from '../../../common/errors';
 import type { SessionState } from './useSession';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   session: SessionState;
@@ -16,6 +17,7 @@ export function LoginDialog({ session, locked, onClose }: Props) {
   const [secret, setSecret] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const { t } = useT();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -36,21 +38,21 @@ export function LoginDialog({ session, locked, onClose }: Props) {
   return (
     <div className="login-backdrop" role="dialog" aria-modal="true" aria-labelledby="login-title">
       <form className="login-dialog panel" onSubmit={submit} data-testid="login-dialog">
-        <h2 id="login-title">{locked ? 'Locked: the station was idle' : 'Sign in'}</h2>
+        <h2 id="login-title">{locked ? t('login.locked') : t('login.title')}</h2>
         <div className="login-modes" role="tablist">
           <button type="button" role="tab" aria-selected={mode === 'password'} className={mode === 'password' ? '' : 'secondary'} onClick={() => setMode('password')}>
-            Password
+            {t('login.password')}
           </button>
           <button type="button" role="tab" aria-selected={mode === 'pin'} className={mode === 'pin' ? '' : 'secondary'} onClick={() => setMode('pin')} data-testid="login-mode-pin">
-            PIN quick-switch
+            {t('login.pinMode')}
           </button>
         </div>
         <label className="field">
-          <span>User</span>
+          <span>{t('login.user')}</span>
           <input data-testid="login-name" autoFocus autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} />
         </label>
         <label className="field">
-          <span>{mode === 'password' ? 'Password' : 'PIN'}</span>
+          <span>{mode === 'password' ? t('login.password') : t('login.pin')}</span>
           <input
             data-testid="login-secret"
             type="password"
@@ -67,10 +69,10 @@ export function LoginDialog({ session, locked, onClose }: Props) {
         )}
         <div className="row">
           <button type="submit" disabled={busy || !name.trim() || !secret} data-testid="login-submit">
-            {busy ? 'Checking…' : 'Sign in'}
+            {busy ? t('login.checking') : t('login.submit')}
           </button>
           <button type="button" className="secondary" onClick={onClose} data-testid="login-cancel">
-            {locked ? 'Continue as station operator' : 'Cancel'}
+            {locked ? t('login.continue') : t('login.cancel')}
           </button>
         </div>
       </form>

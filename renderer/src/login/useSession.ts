@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { StationClient, WhoAmI } from '../../../common/api';
+import type { Language, StationClient, WhoAmI } from '../../../common/api';
 import type { ConnectionState } from '../transport/ws-client';
 
 export interface SessionState {
@@ -7,6 +7,8 @@ export interface SessionState {
   login(name: string, password: string): Promise<void>;
   pin(name: string, pin: string): Promise<void>;
   logout(): Promise<void>;
+  /** Keeps the signed-in user's UI language on the host. */
+  setLanguage(language: Language): Promise<void>;
 }
 
 /**
@@ -40,5 +42,11 @@ export function useSession(client: StationClient, connection: ConnectionState): 
     await client.call('auth.logout', {});
     await refresh();
   }, [client, refresh]);
-  return { who, login, pin, logout };
+  const setLanguage = useCallback(
+    async (language: Language) => {
+      setWho(await client.call('preferences.setLanguage', { language }));
+    },
+    [client],
+  );
+  return { who, login, pin, logout, setLanguage };
 }
