@@ -1,4 +1,5 @@
 import type { HistoryFilter, RecipeSummary } from '../../../common/api';
+import { useT } from '../i18n/I18nProvider';
 
 export interface FilterForm {
   from: string;
@@ -31,6 +32,7 @@ interface Props {
 }
 
 export function HistoryFilters({ form, recipes, onChange, onApply }: Props) {
+  const { t } = useT();
   const set = (k: keyof FilterForm) => (e: { target: { value: string } }) => onChange({ ...form, [k]: e.target.value });
   return (
     <form
@@ -41,17 +43,17 @@ export function HistoryFilters({ form, recipes, onChange, onApply }: Props) {
       }}
     >
       <label className="field">
-        <span>From</span>
+        <span>{t('history.from')}</span>
         <input type="datetime-local" data-testid="history-from" value={form.from} onChange={set('from')} />
       </label>
       <label className="field">
-        <span>To</span>
+        <span>{t('history.to')}</span>
         <input type="datetime-local" data-testid="history-to" value={form.to} onChange={set('to')} />
       </label>
       <label className="field">
-        <span>Recipe</span>
+        <span>{t('history.recipe')}</span>
         <select data-testid="history-recipe" value={form.recipe} onChange={set('recipe')}>
-          <option value="">all</option>
+          <option value="">{t('common.all')}</option>
           {recipes.map((r) => (
             <option key={r.name} value={r.name}>
               {r.name}
@@ -60,34 +62,34 @@ export function HistoryFilters({ form, recipes, onChange, onApply }: Props) {
         </select>
       </label>
       <label className="field">
-        <span>Verdict</span>
+        <span>{t('history.verdict')}</span>
         <select data-testid="history-verdict" value={form.verdict} onChange={set('verdict')}>
-          <option value="">all</option>
-          <option value="pass">PASS</option>
-          <option value="fail">FAIL</option>
-          <option value="review">REVIEW</option>
+          <option value="">{t('common.all')}</option>
+          <option value="pass">{t('verdict.pass')}</option>
+          <option value="fail">{t('verdict.fail')}</option>
+          <option value="review">{t('verdict.review')}</option>
         </select>
       </label>
       <label className="field">
-        <span>Review decision</span>
+        <span>{t('history.decision')}</span>
         <select data-testid="history-decision" value={form.decision} onChange={set('decision')}>
-          <option value="">all</option>
-          <option value="defect">confirmed defect</option>
-          <option value="good">good</option>
-          <option value="reinspect">re-inspect</option>
-          <option value="none">not reviewed</option>
+          <option value="">{t('common.all')}</option>
+          <option value="defect">{t('history.decision.defect')}</option>
+          <option value="good">{t('history.decision.good')}</option>
+          <option value="reinspect">{t('history.decision.reinspect')}</option>
+          <option value="none">{t('history.decision.none')}</option>
         </select>
       </label>
       <label className="field">
-        <span>Defect type</span>
+        <span>{t('history.defectType')}</span>
         <input data-testid="history-defect-type" value={form.defectType} maxLength={120} onChange={set('defectType')} />
       </label>
       <label className="field">
-        <span>Operator</span>
+        <span>{t('history.operator')}</span>
         <input data-testid="history-operator" value={form.operator} maxLength={120} onChange={set('operator')} />
       </label>
       <button type="submit" data-testid="history-apply">
-        Apply
+        {t('history.apply')}
       </button>
     </form>
   );

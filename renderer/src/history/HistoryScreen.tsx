@@ -8,6 +8,7 @@ import { HistoryCharts } from './HistoryCharts';
 import { HistoryFilters, toFilter, type FilterForm } from './HistoryFilters';
 import { HistoryTable } from './HistoryTable';
 import './history.css';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
@@ -41,6 +42,7 @@ export function HistoryScreen({ client, connection }: Props) {
   const [exporting, setExporting] = useState(false);
   const [exported, setExported] = useState<ExportResult | null>(null);
   const [downloading, setDownloading] = useState(false);
+  const { t, plural } = useT();
 
   useEffect(() => {
     if (connection === 'open') client.call('recipes.list', {}).then(setRecipes, report);
@@ -88,50 +90,50 @@ export function HistoryScreen({ client, connection }: Props) {
       <main className="history">
         <HistoryFilters form={form} recipes={recipes} onChange={setForm} onApply={apply} />
         {summary && (
-          <section className="panel history-summary" aria-label="Summary">
+          <section className="panel history-summary" aria-label={t('history.summary')}>
             <dl className="counts">
               <div>
-                <dt>Inspections</dt>
+                <dt>{t('history.inspections')}</dt>
                 <dd data-testid="history-total">{summary.total}</dd>
               </div>
               <div>
-                <dt>PASS</dt>
+                <dt>{t('verdict.pass')}</dt>
                 <dd data-testid="history-pass">{summary.byVerdict.pass}</dd>
               </div>
               <div>
-                <dt>FAIL</dt>
+                <dt>{t('verdict.fail')}</dt>
                 <dd data-testid="history-fail">{summary.byVerdict.fail}</dd>
               </div>
               <div>
-                <dt>REVIEW</dt>
+                <dt>{t('verdict.review')}</dt>
                 <dd data-testid="history-review">{summary.byVerdict.review}</dd>
               </div>
               <div>
-                <dt>Confirmed defects</dt>
+                <dt>{t('history.confirmedDefects')}</dt>
                 <dd data-testid="history-defects">{summary.byDecision.defect}</dd>
               </div>
               <div>
-                <dt>Good</dt>
+                <dt>{t('history.good')}</dt>
                 <dd>{summary.byDecision.good}</dd>
               </div>
               <div>
-                <dt>Not reviewed</dt>
+                <dt>{t('history.notReviewed')}</dt>
                 <dd>{summary.byDecision.none}</dd>
               </div>
             </dl>
             <HistoryCharts summary={summary} />
           </section>
         )}
-        <section className="panel history-export" aria-label="Export">
+        <section className="panel history-export" aria-label={t('history.export')}>
           <label className="field inline">
-            <span>Export the selection as</span>
+            <span>{t('history.exportAs')}</span>
             <select data-testid="export-format" value={format} onChange={(e) => setFormat(e.target.value === 'pdf' ? 'pdf' : 'csv')}>
-              <option value="csv">CSV (spreadsheet)</option>
-              <option value="pdf">PDF report</option>
+              <option value="csv">{t('history.format.csv')}</option>
+              <option value="pdf">{t('history.format.pdf')}</option>
             </select>
           </label>
           <button type="button" data-testid="export-button" disabled={exporting || connection !== 'open'} onClick={exportNow}>
-            {exporting ? 'Exporting…' : 'Export'}
+            {exporting ? t('history.exporting') : t('history.export')}
           </button>
           {exported && (
             <button
@@ -143,7 +145,7 @@ export function HistoryScreen({ client, connection }: Props) {
               disabled={downloading}
               onClick={download}
             >
-              Download {exported.fileName} ({exported.rows} inspections, {Math.ceil(exported.bytes / 1024)} KiB)
+              {plural('history.download', exported.rows, { file: exported.fileName, kib: Math.ceil(exported.bytes / 1024) })}
             </button>
           )}
         </section>

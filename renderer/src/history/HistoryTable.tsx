@@ -1,5 +1,5 @@
 import type { HistoryPage } from '../../../common/api';
-import { FLAG_LABELS } from '../review/flag-labels';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   page: HistoryPage;
@@ -9,48 +9,47 @@ interface Props {
 }
 
 export function HistoryTable({ page, offset, pageSize, onOffset }: Props) {
+  const { t, num, dateTime } = useT();
   return (
-    <section className="panel history-table" aria-label="Inspections">
+    <section className="panel history-table" aria-label={t('history.inspections')}>
       <div className="panel-head">
         <h2>
-          Inspections {page.total === 0 ? 0 : offset + 1}–{offset + page.rows.length} of {page.total}
+          {t('history.range', { first: page.total === 0 ? 0 : offset + 1, last: offset + page.rows.length, total: page.total })}
         </h2>
         <div className="row">
           <button type="button" className="small" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - pageSize))}>
-            Newer
+            {t('history.newer')}
           </button>
           <button type="button" className="small" disabled={offset + pageSize >= page.total} onClick={() => onOffset(offset + pageSize)}>
-            Older
+            {t('history.older')}
           </button>
         </div>
       </div>
       <table>
         <thead>
           <tr>
-            <th>Time</th>
-            <th>Recipe</th>
-            <th>Verdict</th>
-            <th>Score</th>
-            <th>Operator</th>
-            <th>Decision</th>
-            <th>Defect type</th>
-            <th>Reviewer</th>
+            <th>{t('history.col.time')}</th>
+            <th>{t('history.col.recipe')}</th>
+            <th>{t('history.col.verdict')}</th>
+            <th>{t('history.col.score')}</th>
+            <th>{t('history.col.operator')}</th>
+            <th>{t('history.col.decision')}</th>
+            <th>{t('history.col.defectType')}</th>
+            <th>{t('history.col.reviewer')}</th>
           </tr>
         </thead>
         <tbody>
           {page.rows.map((r) => (
             <tr key={r.id} data-testid="history-row">
-              <td>{new Date(r.createdAt).toLocaleString()}</td>
-              <td>
-                {r.recipe} v{r.recipeVersion}
-              </td>
-              <td className={`verdict-cell ${r.verdict}`} title={r.flags.map((k) => FLAG_LABELS[k]).join(', ')}>
-                {r.verdict.toUpperCase()}
+              <td>{dateTime(r.createdAt)}</td>
+              <td>{t('common.recipeVersion', { recipe: r.recipe, version: r.recipeVersion })}</td>
+              <td className={`verdict-cell ${r.verdict}`} title={r.flags.map((k) => t(`flag.${k}`)).join(', ')}>
+                {t(`verdict.${r.verdict}`)}
                 {r.flags.length > 0 && <span data-testid="history-flag"> ⚑</span>}
               </td>
-              <td className="num">{r.score.toFixed(3)}</td>
+              <td className="num">{num(r.score, 3)}</td>
               <td>{r.operator}</td>
-              <td>{r.decision ?? '—'}</td>
+              <td>{r.decision ? t(`decision.${r.decision}`) : '—'}</td>
               <td>{r.defectType ?? ''}</td>
               <td>{r.reviewer ?? ''}</td>
             </tr>

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AuditEntryInfo, AuditVerification, StationClient } from '../../../common/api';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
@@ -12,6 +13,7 @@ interface Props {
 export function AuditPanel({ client, revision, report }: Props) {
   const [rows, setRows] = useState<AuditEntryInfo[]>([]);
   const [check, setCheck] = useState<AuditVerification | null>(null);
+  const { t, plural, dateTime } = useT();
   const load = useCallback(() => client.call('audit.list', { limit: 50 }).then(setRows, report), [client, report]);
   useEffect(() => {
     void load();
@@ -28,19 +30,19 @@ export function AuditPanel({ client, revision, report }: Props) {
   return (
     <section className="panel recipe-audit" data-testid="audit-panel">
       <div className="panel-head">
-        <h2>Audit trail</h2>
+        <h2>{t('audit.title')}</h2>
         <span className="row">
           {check && (
             <span className={check.ok ? 'saved' : 'login-error'} data-testid="audit-check">
               {check.ok
-                ? `Chain intact (${check.rows} rows)`
+                ? plural('audit.intact', check.rows)
                 : check.firstBrokenSeq !== null
-                  ? `Chain broken at row ${check.firstBrokenSeq}`
-                  : (check.anchorProblem ?? 'Chain broken')}
+                  ? t('audit.brokenAt', { seq: check.firstBrokenSeq })
+                  : (check.anchorProblem ?? t('audit.broken'))}
             </span>
           )}
           <button className="small" onClick={verify} data-testid="audit-verify">
-            Verify chain
+            {t('audit.verify')}
           </button>
         </span>
       </div>
@@ -48,17 +50,17 @@ export function AuditPanel({ client, revision, report }: Props) {
         <thead>
           <tr>
             <th>#</th>
-            <th>When</th>
-            <th>Who</th>
-            <th>What</th>
-            <th>Subject</th>
+            <th>{t('audit.col.when')}</th>
+            <th>{t('audit.col.who')}</th>
+            <th>{t('audit.col.what')}</th>
+            <th>{t('audit.col.subject')}</th>
           </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
             <tr key={r.seq} title={JSON.stringify(r.details)}>
               <td className="num">{r.seq}</td>
-              <td>{new Date(r.at).toLocaleString()}</td>
+              <td>{dateTime(r.at)}</td>
               <td>{r.actor}</td>
               <td>{r.action}</td>
               <td>{r.subject}</td>

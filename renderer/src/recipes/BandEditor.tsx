@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ThresholdBand } from '../../../common/api';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   band: ThresholdBand;
@@ -13,6 +14,7 @@ export function BandEditor({ band, canEdit, role, onSave }: Props) {
   const [t1, setT1] = useState(String(band.t1));
   const [t2, setT2] = useState(String(band.t2));
   const [busy, setBusy] = useState(false);
+  const { t } = useT();
   useEffect(() => {
     setT1(String(band.t1));
     setT2(String(band.t2));
@@ -35,22 +37,22 @@ export function BandEditor({ band, canEdit, role, onSave }: Props) {
   return (
     <form className="band-editor" onSubmit={submit} data-testid="band-editor">
       <label className="field inline">
-        <span>T1 (pass below)</span>
+        <span>{t('band.t1')}</span>
         <input data-testid="band-t1" type="number" step="0.01" min="0" value={t1} disabled={!canEdit} onChange={(e) => setT1(e.target.value)} />
       </label>
       <label className="field inline">
-        <span>T2 (fail above)</span>
+        <span>{t('band.t2')}</span>
         <input data-testid="band-t2" type="number" step="0.01" min="0" value={t2} disabled={!canEdit} onChange={(e) => setT2(e.target.value)} />
       </label>
       <button type="submit" data-testid="band-save" disabled={!canEdit || !valid || !changed || busy}>
-        Save as new version
+        {t('band.save')}
       </button>
       {!canEdit && (
         <span className="muted" data-testid="band-locked">
-          Engineers change thresholds; your role is {role}.
+          {t('band.locked', { role })}
         </span>
       )}
-      {canEdit && !valid && <span className="login-error">T1 must be a number from 0 up to T2</span>}
+      {canEdit && !valid && <span className="login-error">{t('band.invalid')}</span>}
     </form>
   );
 }

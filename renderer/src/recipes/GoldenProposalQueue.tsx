@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { GoldenProposal, GoldenProposalPage, StationClient } from '../../../common/api';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
@@ -24,6 +25,7 @@ export function GoldenProposalQueue({ client, recipe, canDecide, role, onChanged
   const [busy, setBusy] = useState<{ id: string; action: 'confirm' | 'reject' } | null>(null);
   const [reasons, setReasons] = useState<Record<string, string>>({});
   const [result, setResult] = useState<string | null>(null);
+  const { t, plural, num, dateTime } = useT();
 
   const load = useCallback(() => {
     client.call('golden.proposals', { recipe, limit: PAGE }).then(setPage, report);
@@ -38,10 +40,10 @@ export function GoldenProposalQueue({ client, recipe, canDecide, role, onChanged
     try {
       if (action === 'confirm') {
         const out = await client.call('golden.confirm', { id: p.id });
-        setResult(`Confirmed ${p.proposedBy}'s proposal: ${out.recipe.name} is now v${out.recipe.version} with ${out.recipe.goldenCount} golden images`);
+        setResult(plural('golden.confirmed', out.recipe.goldenCount, { by: p.proposedBy, recipe: out.recipe.name, version: out.recipe.version }));
       } else {
         await client.call('golden.reject', { id: p.id, reason: reasons[p.id] ?? '' });
-        setResult(`Rejected ${p.proposedBy}'s proposal; ${recipe} is unchanged`);
+        setResult(t('golden.rejected', { by: p.proposedBy, recipe }));
       }
       onChanged();
     } catch (err) {
@@ -55,14 +57,14 @@ export function GoldenProposalQueue({ client, recipe, canDecide, role, onChanged
   return (
     <section className="panel golden-proposals" data-testid="golden-proposals">
       <div className="panel-head">
-        <h2>Proposed for the golden set</h2>
+        <h2>{t('golden.title')}</h2>
         <span className="num" data-testid="golden-proposal-count">
           {page?.total ?? 0}
         </span>
       </div>
       {!canDecide && (
         <p className="muted" data-testid="golden-proposal-locked">
-          Reviewers propose parts they mark good; an engineer confirms or rejects them (your role is {role}).
+          {t('golden.locked', { role })}
         </p>
       )}
       {result && (
@@ -72,24 +74,24 @@ export function GoldenProposalQueue({ client, recipe, canDecide, role, onChanged
       )}
       {page && page.items.length === 0 && (
         <p className="muted" data-testid="golden-proposals-empty">
-          No proposals wait for a decision.
+          {t('golden.empty')}
         </p>
       )}
       <ul className="proposal-list">
         {page?.items.map((p) => (
           <li key={p.id} data-testid="golden-proposal" data-id={p.id}>
-            <img src={client.imageUrl(p.imageSha256)} alt={`proposed by ${p.proposedBy}`} />
+            <img src={client.imageUrl(p.imageSha256)} alt={t('golden.proposedBy', { by: p.proposedBy })} />
             <div className="proposal-facts">
               <span>
-                <b data-testid="golden-proposal-by">{p.proposedBy}</b> · {new Date(p.proposedAt).toLocaleString()}
+                <b data-testid="golden-proposal-by">{p.proposedBy}</b> · {dateTime(p.proposedAt)}
               </span>
               <span>
-                <span className={`verdict-${p.verdict}`}>{p.verdict.toUpperCase()}</span> on v{p.inspectedVersion} · score{' '}
+                <span className={`verdict-${p.verdict}`}>{t(`verdict.${p.verdict}`)}</span> {t('golden.onVersion', { version: p.inspectedVersion })}{' '}
                 <span className="num" data-testid="golden-proposal-score">
-                  {p.score.toFixed(3)}
+                  {num(p.score, 3)}
                 </span>
               </span>
-              {p.reason && <span className="muted">“{p.reason}”</span>}
+              {p.reason && <span className="muted">{t('common.quoted', { text: p.reason })}</span>}
             </div>
             {canDecide && (
               <div className="proposal-actions">
@@ -97,21 +99,21 @@ export function GoldenProposalQueue({ client, recipe, canDecide, role, onChanged
                   data-testid="golden-proposal-reason"
                   value={reasons[p.id] ?? ''}
                   maxLength={2000}
-                  placeholder="why reject (optional)"
+                  placeholder={t('golden.rejectReason')}
                   onChange={(e) => setReasons((r) => ({ ...r, [p.id]: e.target.value }))}
                 />
                 <button className="small" data-testid="golden-proposal-confirm" disabled={busy !== null} onClick={() => decide(p, 'confirm')}>
-                  {busy?.id === p.id && busy.action === 'confirm' ? 'Refitting…' : 'Confirm'}
+                  {busy?.id === p.id && busy.action === 'confirm' ? t('golden.refitting') : t('golden.confirm')}
                 </button>
                 <button className="small" data-testid="golden-proposal-reject" disabled={busy !== null} onClick={() => decide(p, 'reject')}>
-                  Reject
+                  {t('golden.reject')}
                 </button>
               </div>
             )}
           </li>
         ))}
       </ul>
-      {page && page.total > page.items.length && <p className="muted">…and {page.total - page.items.length} more</p>}
+      {page && page.total > page.items.length && <p className="muted">{t('golden.more', { count: page.total - page.items.length })}</p>}
     </section>
   );
 }

@@ -14,6 +14,7 @@ import { InstructionList } from './InstructionList';
 import { ScoreHistogram } from './ScoreHistogram';
 import { VersionTable } from './VersionTable';
 import './recipes.css';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
@@ -34,6 +35,8 @@ export function RecipesScreen({ client, connection, who }: Props) {
   const [revision, setRevision] = useState(0);
   const role = who?.role ?? 'operator';
   const canEdit = ENGINEERING.has(role);
+  const { t, num, plural } = useT();
+  const roleName = t(`role.${role}`);
 
   useEffect(() => {
     if (connection !== 'open') return;
@@ -53,7 +56,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
     if (name === null) return;
     try {
       const r = await client.call('recipes.setBand', { recipe: name, band });
-      setSaved(`Saved ${r.name} v${r.version}: T1 ${r.band.t1} / T2 ${r.band.t2}`);
+      setSaved(t('recipes.saved', { name: r.name, version: r.version, t1: r.band.t1, t2: r.band.t2 }));
       setRevision((n) => n + 1);
       load();
     } catch (err) {
@@ -75,7 +78,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
         <div className="recipes-col">
           <section className="panel recipe-facts">
             <div className="panel-head">
-              <h2>Recipe</h2>
+              <h2>{t('recipes.recipe')}</h2>
               <select data-testid="recipes-select" value={name ?? ''} onChange={(e) => setName(e.target.value)}>
                 {recipes.map((r) => (
                   <option key={r.name} value={r.name}>
@@ -86,19 +89,19 @@ export function RecipesScreen({ client, connection, who }: Props) {
             </div>
             {s && detail && (
               <dl className="facts">
-                <dt>Version</dt>
-                <dd data-testid="recipe-version">v{s.version}</dd>
-                <dt>Expert</dt>
+                <dt>{t('recipes.version')}</dt>
+                <dd data-testid="recipe-version">{t('common.version', { version: s.version })}</dd>
+                <dt>{t('recipes.expert')}</dt>
                 <dd>{s.expert}</dd>
-                <dt>Backbone</dt>
+                <dt>{t('recipes.backbone')}</dt>
                 <dd title={detail.backboneSha256}>
                   {s.backbone} <code>{detail.backboneSha256.slice(0, 12)}</code>
                 </dd>
-                <dt>Golden set</dt>
-                <dd>{s.goldenCount} images</dd>
-                <dt>Band</dt>
+                <dt>{t('recipes.goldenSet')}</dt>
+                <dd>{plural('recipes.images', s.goldenCount)}</dd>
+                <dt>{t('recipes.band')}</dt>
                 <dd data-testid="recipe-band">
-                  T1 {s.band.t1.toFixed(3)} · T2 {s.band.t2.toFixed(3)}
+                  {t('recipes.bandValue', { t1: num(s.band.t1, 3), t2: num(s.band.t2, 3) })}
                 </dd>
               </dl>
             )}
@@ -106,11 +109,11 @@ export function RecipesScreen({ client, connection, who }: Props) {
           {s && detail && (
             <>
               <section className="panel recipe-instructions">
-                <h2>Standing instructions</h2>
+                <h2>{t('recipes.standing')}</h2>
                 <InstructionList instructions={s.instructions} />
               </section>
               <section className="panel recipe-versions">
-                <h2>Versions</h2>
+                <h2>{t('recipes.versions')}</h2>
                 <VersionTable versions={detail.versions} />
               </section>
             </>
@@ -120,7 +123,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
           <div className="recipes-col wide">
             <section className="panel recipe-band">
               <div className="panel-head">
-                <h2>Threshold band</h2>
+                <h2>{t('recipes.threshold')}</h2>
                 {saved && (
                   <span className="saved" data-testid="band-saved">
                     {saved}
@@ -128,13 +131,13 @@ export function RecipesScreen({ client, connection, who }: Props) {
                 )}
               </div>
               <ScoreHistogram golden={detail.goldenScores} reviewed={detail.reviewedScores} band={s.band} />
-              <BandEditor band={s.band} canEdit={canEdit} role={role} onSave={saveBand} />
+              <BandEditor band={s.band} canEdit={canEdit} role={roleName} onSave={saveBand} />
             </section>
             <section className="panel recipe-golden">
-              <h2>Golden samples ({detail.golden.length})</h2>
+              <h2>{t('recipes.goldenSamples', { count: detail.golden.length })}</h2>
               <GoldenGrid client={client} golden={detail.golden} />
             </section>
-            <GoldenProposalQueue client={client} recipe={s.name} canDecide={canEdit} role={role} onChanged={changed} report={report} />
+            <GoldenProposalQueue client={client} recipe={s.name} canDecide={canEdit} role={roleName} onChanged={changed} report={report} />
             <ReplayPanel client={client} recipe={s.name} canReplay={OFFICE.has(role)} report={report} />
           </div>
         )}

@@ -1,5 +1,6 @@
 import type { ThresholdBand } from '../../../common/api';
 import { makeBins } from './histogram';
+import { useT } from '../i18n/I18nProvider';
 
 const BINS = 24;
 
@@ -18,13 +19,14 @@ const PAD = { l: 34, r: 10, t: 12, b: 26 };
  * blue, reviewed-good in green, confirmed defects in red; T1/T2 and the 0.5 decision line on top.
  */
 export function ScoreHistogram({ golden, reviewed, band }: Props) {
+  const { t, num } = useT();
   const good = reviewed.filter((r) => r.decision === 'good').map((r) => r.score);
   const defect = reviewed.filter((r) => r.decision === 'defect').map((r) => r.score);
   const bins = makeBins([...golden, ...good, ...defect, band.t2 * 1.1], BINS);
   const series = [
-    { name: 'golden (held-out)', cls: 'hist-golden', counts: bins.counts(golden) },
-    { name: 'reviewed good', cls: 'hist-good', counts: bins.counts(good) },
-    { name: 'confirmed defect', cls: 'hist-defect', counts: bins.counts(defect) },
+    { name: t('histogram.golden'), cls: 'hist-golden', counts: bins.counts(golden) },
+    { name: t('histogram.good'), cls: 'hist-good', counts: bins.counts(good) },
+    { name: t('histogram.defect'), cls: 'hist-defect', counts: bins.counts(defect) },
   ];
   const peak = Math.max(1, ...series.flatMap((s) => s.counts));
   const plotW = W - PAD.l - PAD.r;
@@ -34,7 +36,7 @@ export function ScoreHistogram({ golden, reviewed, band }: Props) {
   const barW = plotW / BINS / series.length;
   return (
     <figure className="histogram" data-testid="score-histogram">
-      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`Score histogram: ${golden.length} golden, ${reviewed.length} reviewed`}>
+      <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('histogram.label', { golden: golden.length, reviewed: reviewed.length })}>
         <rect className="hist-zone pass" x={x(0)} y={PAD.t} width={x(band.t1) - x(0)} height={plotH} />
         <rect className="hist-zone review" x={x(band.t1)} y={PAD.t} width={Math.max(0, x(band.t2) - x(band.t1))} height={plotH} />
         <rect className="hist-zone fail" x={x(band.t2)} y={PAD.t} width={Math.max(0, x(bins.top) - x(band.t2))} height={plotH} />
@@ -51,7 +53,7 @@ export function ScoreHistogram({ golden, reviewed, band }: Props) {
         <text className="hist-label" x={x(band.t2)} y={PAD.t - 2} textAnchor="middle">T2</text>
         {[0, 0.25, 0.5, 0.75, 1].map((f) => (
           <text key={f} className="hist-tick" x={x(f * bins.top)} y={H - 8} textAnchor="middle">
-            {(f * bins.top).toFixed(2)}
+            {num(f * bins.top, 2)}
           </text>
         ))}
         <text className="hist-tick" x={PAD.l - 6} y={PAD.t + 8} textAnchor="end">{peak}</text>
@@ -62,7 +64,7 @@ export function ScoreHistogram({ golden, reviewed, band }: Props) {
             <i className={s.cls} /> {s.name} ({s.counts.reduce((a, b) => a + b, 0)})
           </span>
         ))}
-        {golden.length === 0 && <span className="muted"> · this recipe's expert recorded no held-out golden scores</span>}
+        {golden.length === 0 && <span className="muted"> · {t('histogram.noGolden')}</span>}
       </figcaption>
     </figure>
   );

@@ -1,28 +1,30 @@
 import type { RecipeVersionInfo } from '../../../common/api';
+import { useT } from '../i18n/I18nProvider';
 
 /** Every version of the recipe, newest first: band, golden count, who made it and when. */
 export function VersionTable({ versions }: { versions: readonly RecipeVersionInfo[] }) {
+  const { t, num, dateTime } = useT();
   return (
     <table className="versions" data-testid="recipe-versions">
       <thead>
         <tr>
-          <th>Version</th>
+          <th>{t('versions.version')}</th>
           <th>T1</th>
           <th>T2</th>
-          <th>Golden</th>
-          <th>By</th>
-          <th>When</th>
+          <th>{t('versions.golden')}</th>
+          <th>{t('versions.by')}</th>
+          <th>{t('versions.when')}</th>
         </tr>
       </thead>
       <tbody>
         {versions.map((v) => (
           <tr key={v.version}>
-            <td>v{v.version}</td>
-            <td className="num">{v.band.t1.toFixed(3)}</td>
-            <td className="num">{v.band.t2.toFixed(3)}</td>
+            <td>{t('common.version', { version: v.version })}</td>
+            <td className="num">{num(v.band.t1, 3)}</td>
+            <td className="num">{num(v.band.t2, 3)}</td>
             <td className="num">{v.goldenCount}</td>
             <td>{v.createdBy}</td>
-            <td>{new Date(v.createdAt).toLocaleString()}</td>
+            <td>{dateTime(v.createdAt)}</td>
           </tr>
         ))}
       </tbody>

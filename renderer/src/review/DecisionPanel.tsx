@@ -1,4 +1,5 @@
 import type { ReviewDecision } from '../../../common/api';
+import { useT } from '../i18n/I18nProvider';
 
 export interface DecisionDraft {
   defectType: string;
@@ -19,11 +20,12 @@ interface Props {
 
 /** The three decisions with their keys; the defect type comes from the recipe's list or free text. */
 export function DecisionPanel({ draft, defectTypes, busy, goldenIsProposal, onChange, onDecide }: Props) {
+  const { t } = useT();
   return (
-    <section className="panel decision-panel" aria-label="Decision">
-      <h2>Decision</h2>
+    <section className="panel decision-panel" aria-label={t('review.decision')}>
+      <h2>{t('review.decision')}</h2>
       <label className="field">
-        <span>Defect type</span>
+        <span>{t('review.defectType')}</span>
         <select data-testid="review-defect-type" value={draft.defectType} onChange={(e) => onChange({ ...draft, defectType: e.target.value })}>
           {defectTypes.map((t) => (
             <option key={t} value={t}>
@@ -33,22 +35,22 @@ export function DecisionPanel({ draft, defectTypes, busy, goldenIsProposal, onCh
         </select>
       </label>
       <label className="field">
-        <span>…or another type</span>
+        <span>{t('review.otherType')}</span>
         <input
           data-testid="review-defect-custom"
           value={draft.customType}
           maxLength={120}
-          placeholder="free text"
+          placeholder={t('review.freeText')}
           onChange={(e) => onChange({ ...draft, customType: e.target.value })}
         />
       </label>
       <label className="field">
-        <span>Reason</span>
+        <span>{t('review.reason')}</span>
         <input
           data-testid="review-reason"
           value={draft.reason}
           maxLength={2000}
-          placeholder="what you saw"
+          placeholder={t('review.reasonPlaceholder')}
           onChange={(e) => onChange({ ...draft, reason: e.target.value })}
         />
       </label>
@@ -60,24 +62,22 @@ export function DecisionPanel({ draft, defectTypes, busy, goldenIsProposal, onCh
           onChange={(e) => onChange({ ...draft, addToGolden: e.target.checked })}
         />
         <span data-testid="review-add-golden-label">
-          {goldenIsProposal
-            ? 'Marking good proposes the image for the golden set (an engineer confirms it)'
-            : 'Marking good adds the image to the golden set (refits the recipe)'}{' '}
+          {goldenIsProposal ? t('review.golden.propose') : t('review.golden.add')}{' '}
           <kbd>A</kbd>
         </span>
       </label>
       <div className="decision-buttons">
         <button type="button" className="decide defect" data-testid="review-confirm-defect" disabled={busy} onClick={() => onDecide('defect')}>
-          Confirm defect <kbd>D</kbd>
+          {t('review.confirmDefect')} <kbd>D</kbd>
         </button>
         <button type="button" className="decide good" data-testid="review-mark-good" disabled={busy} onClick={() => onDecide('good')}>
-          Good / false alarm <kbd>G</kbd>
+          {t('review.markGood')} <kbd>G</kbd>
         </button>
         <button type="button" className="decide" data-testid="review-reinspect" disabled={busy} onClick={() => onDecide('reinspect')}>
-          Re-inspect <kbd>R</kbd>
+          {t('review.reinspect')} <kbd>R</kbd>
         </button>
       </div>
-      {busy && <div className="muted" data-testid="review-busy">Recording{draft.addToGolden && !goldenIsProposal ? ' and refitting the recipe' : ''}…</div>}
+      {busy && <div className="muted" data-testid="review-busy">{draft.addToGolden && !goldenIsProposal ? t('review.recordingRefit') : t('review.recording')}</div>}
     </section>
   );
 }

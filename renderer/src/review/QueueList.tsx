@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { ReviewQueueItem } from '../../../common/api';
-import { FLAG_LABELS } from './flag-labels';
+import { useT } from '../i18n/I18nProvider';
 
 const ROW_HEIGHT = 52;
 const OVERSCAN = 6;
@@ -18,6 +18,7 @@ export function QueueList({ items, total, selectedId, onSelect, onNearEnd }: Pro
   const box = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(600);
+  const { t, num, dateTime } = useT();
 
   useEffect(() => {
     const el = box.current;
@@ -63,19 +64,19 @@ export function QueueList({ items, total, selectedId, onSelect, onNearEnd }: Pro
               style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT - 2 }}
               onClick={() => onSelect(item.id)}
             >
-              <span className={`queue-verdict ${item.verdict}`}>{item.verdict.toUpperCase()}</span>
+              <span className={`queue-verdict ${item.verdict}`}>{t(`verdict.${item.verdict}`)}</span>
               <span className="queue-main">
                 <span>
-                  {item.recipe} v{item.recipeVersion} · {item.operator}
+                  {t('common.recipeVersion', { recipe: item.recipe, version: item.recipeVersion })} · {item.operator}
                 </span>
-                <span className="muted">{new Date(item.createdAt).toLocaleString()}</span>
+                <span className="muted">{dateTime(item.createdAt)}</span>
               </span>
               {item.flags.length > 0 && (
                 <span className="queue-flag" data-testid="review-item-flag" title={item.flags.map((f) => f.reason).join('\n')}>
-                  {item.flags.map((f) => FLAG_LABELS[f.kind]).join(' · ')}
+                  {item.flags.map((f) => t(`flag.${f.kind}`)).join(' · ')}
                 </span>
               )}
-              <span className="num">{item.score.toFixed(3)}</span>
+              <span className="num">{num(item.score, 3)}</span>
             </button>
           );
         })}

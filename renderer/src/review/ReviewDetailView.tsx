@@ -1,5 +1,6 @@
 import type { ReviewDetail, StationClient } from '../../../common/api';
 import { HeatmapView } from '../components/HeatmapView';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
@@ -14,12 +15,13 @@ export function ReviewDetailView({ client, detail, zoom, overlay, onError }: Pro
   const r = detail.record;
   const imageUrl = client.imageUrl(r.imageSha256);
   const style = { width: `${zoom * 100}%` };
+  const { t, num, dateTime } = useT();
   return (
     <div className="review-detail">
       <div className="review-images" data-testid="review-images" data-zoom={zoom}>
         <div className="review-pane">
           <div style={style}>
-            <img src={imageUrl} alt="Inspected part" style={{ width: '100%', display: 'block' }} />
+            <img src={imageUrl} alt={t('heatmap.partAlt')} style={{ width: '100%', display: 'block' }} />
           </div>
         </div>
         <div className="review-pane">
@@ -38,20 +40,18 @@ export function ReviewDetailView({ client, detail, zoom, overlay, onError }: Pro
       </div>
       <div className="review-facts">
         <span className={`queue-verdict ${r.verdict}`} data-testid="review-verdict">
-          {r.verdict.toUpperCase()}
+          {t(`verdict.${r.verdict}`)}
         </span>
         <span>
-          score <b className="num">{r.score.toFixed(3)}</b> (band {r.band.t1.toFixed(2)}–{r.band.t2.toFixed(2)})
+          {t('review.score')} <b className="num">{num(r.score, 3)}</b> {t('review.band', { t1: num(r.band.t1, 2), t2: num(r.band.t2, 2) })}
         </span>
-        <span>
-          {r.recipe} v{r.recipeVersion}
-        </span>
-        <span className="muted">{new Date(r.createdAt).toLocaleString()}</span>
+        <span>{t('common.recipeVersion', { recipe: r.recipe, version: r.recipeVersion })}</span>
+        <span className="muted">{dateTime(r.createdAt)}</span>
       </div>
       <div className="review-text">
         {r.flags.length > 0 && (
           <section>
-            <h2>Flags</h2>
+            <h2>{t('review.flags')}</h2>
             <ul>
               {r.flags.map((f) => (
                 <li key={`${f.kind}-${f.createdAt}`} data-testid="review-flag" data-kind={f.kind}>
@@ -62,19 +62,19 @@ export function ReviewDetailView({ client, detail, zoom, overlay, onError }: Pro
           </section>
         )}
         <section>
-          <h2>Model's answer and dialog</h2>
-          {r.dialog.length === 0 && <p className="muted">No answer was recorded.</p>}
-          {r.dialog.map((t) => (
-            <p key={t.id} className={`review-turn ${t.role}`} data-testid="review-dialog-turn">
-              <b>{t.role === 'assistant' ? 'Model' : 'Operator'}:</b> {t.text}
-              {t.instructionsLeftOut && <span className="muted"> (not applied, no room: {t.instructionsLeftOut.join('; ')})</span>}
+          <h2>{t('review.dialog')}</h2>
+          {r.dialog.length === 0 && <p className="muted">{t('review.noAnswer')}</p>}
+          {r.dialog.map((turn) => (
+            <p key={turn.id} className={`review-turn ${turn.role}`} data-testid="review-dialog-turn">
+              <b>{turn.role === 'assistant' ? t('review.model') : t('review.operator')}:</b> {turn.text}
+              {turn.instructionsLeftOut && <span className="muted"> {t('review.notApplied', { list: turn.instructionsLeftOut.join('; ') })}</span>}
             </p>
           ))}
         </section>
         <section>
-          <h2>Instructions in force then</h2>
+          <h2>{t('review.instructionsThen')}</h2>
           {r.instructions.length === 0 ? (
-            <p className="muted">None.</p>
+            <p className="muted">{t('common.noneSentence')}</p>
           ) : (
             <ul>
               {r.instructions.map((text) => (
@@ -85,12 +85,13 @@ export function ReviewDetailView({ client, detail, zoom, overlay, onError }: Pro
         </section>
         {detail.reviews.length > 0 && (
           <section>
-            <h2>Earlier decisions</h2>
+            <h2>{t('review.earlier')}</h2>
             <ul>
               {detail.reviews.map((v) => (
                 <li key={v.id}>
-                  {v.decision}
-                  {v.defectType ? ` (${v.defectType})` : ''} by {v.reviewer}, {new Date(v.createdAt).toLocaleString()}
+                  {v.defectType
+                    ? t('review.earlierItemTyped', { decision: t(`decision.${v.decision}`), type: v.defectType, reviewer: v.reviewer, date: dateTime(v.createdAt) })
+                    : t('review.earlierItem', { decision: t(`decision.${v.decision}`), reviewer: v.reviewer, date: dateTime(v.createdAt) })}
                   {v.reason ? `: ${v.reason}` : ''}
                 </li>
               ))}

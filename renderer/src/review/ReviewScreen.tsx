@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ReviewDecision, ReviewDetail, ReviewOutcome, StationClient, WhoAmI } from '../../../common/api';
+import type { Translator } from '../i18n/translate';
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
@@ -11,6 +12,7 @@ import { ReviewDetailView } from './ReviewDetailView';
 import { reviewKeyAction } from './review-keys';
 import { useReviewQueue } from './useReviewQueue';
 import './review.css';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
@@ -32,6 +34,7 @@ export function ReviewScreen({ client, connection, who }: Props) {
   const [zoom, setZoom] = useState(1);
   const [overlay, setOverlay] = useState(true);
   const [lastResult, setLastResult] = useState<string | null>(null);
+  const { t } = useT();
 
   useEffect(() => {
     if (selectedId === null || !queue.items.some((i) => i.id === selectedId)) setSelectedId(queue.items[0]?.id ?? null);
@@ -79,16 +82,13 @@ export function ReviewScreen({ client, connection, who }: Props) {
             const following = queue.items[index + 1] ?? queue.items[index - 1];
             queue.drop(id);
             setSelectedId(following && following.id !== id ? following.id : null);
-            setLastResult(
-              `${decision === 'defect' ? `Confirmed defect (${defectType})` : decision === 'good' ? 'Marked good' : 'Sent to re-inspect'}` +
-                goldenNote(out, detail.record.recipe),
-            );
+            setLastResult(decisionResult(t, decision, defectType, out, detail.record.recipe));
           },
           report,
         )
         .finally(() => setBusy(false));
     },
-    [client, detail, busy, draft, queue, report],
+    [client, detail, busy, draft, queue, report, t],
   );
 
   useEffect(() => {
@@ -111,19 +111,19 @@ export function ReviewScreen({ client, connection, who }: Props) {
       <ScreenHeader current="review" connection={connection} />
       <ErrorBanners errors={errors} onDismiss={dismiss} />
       <main className="review">
-        <section className="panel queue-panel" aria-label="Review queue">
+        <section className="panel queue-panel" aria-label={t('review.queue')}>
           <div className="panel-head">
-            <h2>Waiting for review</h2>
+            <h2>{t('review.waiting')}</h2>
             <span className="num" data-testid="review-count">
               {queue.total}
             </span>
           </div>
           <QueueList items={queue.items} total={queue.total} selectedId={selectedId} onSelect={setSelectedId} onNearEnd={queue.loadMore} />
           <div className="muted keys">
-            <kbd>J</kbd>/<kbd>K</kbd> next/previous · <kbd>O</kbd> overlay · <kbd>+</kbd>/<kbd>-</kbd> zoom
+            <kbd>J</kbd>/<kbd>K</kbd> {t('review.keys.move')} · <kbd>O</kbd> {t('review.keys.overlay')} · <kbd>+</kbd>/<kbd>-</kbd> {t('review.keys.zoom')}
           </div>
         </section>
-        <section className="panel review-main" aria-label="Part">
+        <section className="panel review-main" aria-label={t('review.part')}>
           {lastResult && (
             <div className="review-result" data-testid="review-result">
               {lastResult}
@@ -133,7 +133,7 @@ export function ReviewScreen({ client, connection, who }: Props) {
             <ReviewDetailView client={client} detail={detail} zoom={zoom} overlay={overlay} onError={report} />
           ) : (
             <div className="placeholder" data-testid="review-empty">
-              {queue.loaded && queue.items.length === 0 ? 'Nothing waits for review.' : 'Loading…'}
+              {queue.loaded && queue.items.length === 0 ? t('review.empty') : t('common.loading')}
             </div>
           )}
         </section>
@@ -150,9 +150,11 @@ export function ReviewScreen({ client, connection, who }: Props) {
   );
 }
 
-/** What a decision did to the golden set: refitted the recipe, or proposed the image to an engineer. */
-function goldenNote(out: ReviewOutcome, recipe: string): string {
-  if (out.newRecipeVersion !== null) return `; recipe ${recipe} is now v${out.newRecipeVersion}`;
-  if (out.goldenProposal?.status === 'pending') return '. Proposed for the golden set; an engineer confirms it';
-  return '';
+/** The decision recorded, and what it did to the golden set: refitted the recipe, or proposed the image to an engineer. */
+function decisionResult(t: Translator['t'], decision: ReviewDecision, defectType: string, out: ReviewOutcome, recipe: string): string {
+  const result =
+    decision === 'defect' ? t('review.result.defect', { type: defectType }) : decision === 'good' ? t('review.result.good') : t('review.result.reinspect');
+  if (out.newRecipeVersion !== null) return t('review.result.refitted', { result, recipe, version: out.newRecipeVersion });
+  if (out.goldenProposal?.status === 'pending') return t('review.result.proposed', { result });
+  return result;
 }
