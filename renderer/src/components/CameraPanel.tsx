@@ -42,7 +42,7 @@ export function CameraPanel({ client, camera, video, canCapture, busy, onCapture
               {t('camera.sourceOption', { kind: t(`camera.kind.${s.kind}`), label: s.label })}
             </option>
           ))}
-          <option value={CUSTOM}>{t('camera.other')}</option>
+          <option value={CUSTOM}>{t('camera.otherSource')}</option>
         </select>
       </div>
       {showCustom && (

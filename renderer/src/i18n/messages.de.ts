@@ -92,7 +92,7 @@ export const de: Messages = {
   'camera.kind.webcam': 'WEBCAM',
   'camera.kind.folder': 'ORDNER',
   'camera.kind.file': 'DATEI',
-  'camera.other': 'Andere Quelle (folder: oder file:)…',
+  'camera.otherSource': 'Andere Quelle (folder: oder file:)…',
   'camera.spec': 'Angabe der Kameraquelle',
   'camera.specPlaceholder': 'folder:/pfad/zu/bildern oder file:/pfad/bild.png',
   'camera.open': 'Öffnen',

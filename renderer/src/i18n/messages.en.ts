@@ -92,7 +92,7 @@ export const en = {
   'camera.kind.webcam': 'WEBCAM',
   'camera.kind.folder': 'FOLDER',
   'camera.kind.file': 'FILE',
-  'camera.other': 'Other source (folder: or file:)…',
+  'camera.otherSource': 'Other source (folder: or file:)…',
   'camera.spec': 'Camera source spec',
   'camera.specPlaceholder': 'folder:/path/to/images or file:/path/image.png',
   'camera.open': 'Open',
