@@ -11,6 +11,7 @@ import { openStation } from '../../host/station';
 import { launchBrowser } from './support/browser';
 import { ARTIFACTS, BOTTLE, REPO_ROOT, e2eSkipReason } from './support/paths';
 import { startServe, type ServeProcess } from './support/serve-process';
+import { signIn } from './support/sign-in';
 import { prepareBottleStation } from './support/station-fixture';
 
 /**
@@ -67,17 +68,6 @@ function rawCall(p: Page, method: string, params: unknown, session: string | nul
       }),
     { method, params, session },
   );
-}
-
-async function signIn(p: Page, name: string, secret: string, mode: 'password' | 'pin', screenshot?: string) {
-  await p.getByTestId('account-signin').click();
-  if (mode === 'pin') await p.getByTestId('login-mode-pin').click();
-  await p.getByTestId('login-name').fill(name);
-  await p.getByTestId('login-secret').fill(secret);
-  if (screenshot) await p.screenshot({ path: join(ARTIFACTS, screenshot) });
-  await p.getByTestId('login-submit').click();
-  await p.getByTestId('login-dialog').waitFor({ state: 'detached' });
-  await expect.poll(() => p.getByTestId('account-who').textContent()).toContain(name);
 }
 
 describe.skipIf(skip !== null)('roles and the Recipes screen through npm run serve', () => {

@@ -1,0 +1,114 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStation } from '../../host/station';
+import { launchBrowser } from './support/browser';
+import { ARTIFACTS, e2eSkipReason } from './support/paths';
+import { startServe, type ServeProcess } from './support/serve-process';
+import { signIn } from './support/sign-in';
+import { prepareBottleStation } from './support/station-fixture';
+
+/**
+ * The UI language per user in headless Chromium against `npm run serve`: a user switches to German,
+ * the host keeps it, and after a reload and a new sign-in Inspect and History speak German; the
+ * signed-out page and another user stay in the browser's English.
+ */
+const skip = e2eSkipReason();
+if (skip) console.warn(`Skipping the browser tests: ${skip}`);
+
+let root: string;
+let dataDir: string;
+let serve: ServeProcess;
+let browser: { context: BrowserContext; close(): Promise<void> };
+let page: Page;
+const pageErrors: string[] = [];
+
+const text = (testId: string) => page.getByTestId(testId).first().textContent();
+const header = (column: number) => page.locator('.history-table th').nth(column).textContent();
+
+async function openScreen(hash: string) {
+  await page.goto(`${serve.url.split('#')[0]}${hash}`);
+  await page.locator('[data-testid="connection"].open').waitFor();
+  await expect.poll(() => page.getByTestId('account-who').textContent()).not.toBe('…');
+}
+
+describe.skipIf(skip !== null)('a UI language per user through npm run serve', () => {
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'myriad-language-'));
+    ({ dataDir } = await prepareBottleStation(root, { golden: 3, camera: {} }));
+    const station = await openStation({ dataDir, device: 'cpu' });
+    try {
+      await station.testInternals.accounts.add('e2e', { name: 'greta', role: 'operator', password: 'greta-pass-1' });
+      await station.testInternals.accounts.add('e2e', { name: 'hank', role: 'engineer', password: 'hank-pass-1' });
+    } finally {
+      await station.close();
+    }
+    serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle']);
+    browser = await launchBrowser(['--lang=en-US']);
+    page = await browser.context.newPage();
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
+    });
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.goto(serve.url);
+    await page.locator('[data-testid="connection"].open').waitFor();
+  }, 400_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await serve?.stop();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('a user switches to German: the page changes at once and the host keeps the choice', async () => {
+    await expect.poll(() => text('capture-button')).toContain('Capture');
+    await signIn(page, 'greta', 'greta-pass-1', 'password');
+    await page.getByTestId('language-select').selectOption('de');
+    await expect.poll(() => text('capture-button')).toContain('Aufnehmen');
+    await expect.poll(() => text('nav-history')).toBe('Verlauf');
+    expect(await text('account-role')).toBe('Bediener');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+    const db = new Database(join(dataDir, 'station.db'), { readonly: true, fileMustExist: true });
+    try {
+      expect(db.prepare('SELECT user_name, language FROM user_preferences').all()).toEqual([{ user_name: 'greta', language: 'de' }]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('after a reload the signed-out page follows the browser; signing in again brings German to Inspect and History', async () => {
+    await openScreen('#/inspect');
+    await expect.poll(() => text('account-who')).toContain('Station operator');
+    expect(await text('capture-button')).toContain('Capture');
+    await signIn(page, 'greta', 'greta-pass-1', 'password');
+    await expect.poll(() => text('capture-button')).toContain('Aufnehmen');
+    expect(await page.locator('.panel.camera h2').textContent()).toBe('Kamera');
+    expect(await page.locator('nav.screens [aria-current="page"]').textContent()).toBe('Prüfen');
+    await page.screenshot({ path: join(ARTIFACTS, 'language-inspect-de.png') });
+
+    await page.getByTestId('nav-history').click();
+    await expect.poll(() => text('history-apply')).toBe('Anwenden');
+    await expect.poll(() => header(0)).toBe('Zeit');
+    expect(await header(2)).toBe('Urteil');
+    expect(await page.getByTestId('export-format').locator('option').first().textContent()).toBe('CSV (Tabelle)');
+    await page.screenshot({ path: join(ARTIFACTS, 'language-history-de.png') });
+  });
+
+  it('another user still sees English, and signing out returns the page to the browser language', async () => {
+    await page.getByTestId('account-signout').click();
+    await expect.poll(() => text('history-apply')).toBe('Apply');
+    await signIn(page, 'hank', 'hank-pass-1', 'password');
+    await expect.poll(() => text('account-role')).toBe('engineer');
+    expect(await text('history-apply')).toBe('Apply');
+    expect(await header(0)).toBe('Time');
+    await openScreen('#/inspect');
+    await signIn(page, 'hank', 'hank-pass-1', 'password');
+    expect(await text('capture-button')).toContain('Capture');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(pageErrors).toEqual([]);
+  });
+});
