@@ -57,7 +57,7 @@ export function stackedColumnsSvg(categories: string[], series: Series[], opts: 
 }
 
 /** Horizontal bars with their counts, one per item (e.g. defect types). */
-export function horizontalBarsSvg(items: Array<{ label: string; value: number }>, opts: { width?: number; title: string; colour?: string }): string {
+export function horizontalBarsSvg(items: Array<{ label: string; value: number }>, opts: { width?: number; title: string; colour?: string; emptyText?: string }): string {
   const width = opts.width ?? 640;
   const rowH = 22;
   const height = Math.max(40, 16 + items.length * rowH);
@@ -70,7 +70,7 @@ export function horizontalBarsSvg(items: Array<{ label: string; value: number }>
       return `<text x="${labelW - 6}" y="${y + 14}" font-size="11" text-anchor="end">${escapeXml(item.label)}</text><rect x="${labelW}" y="${y + 3}" width="${fmt(w)}" height="${rowH - 8}" fill="${opts.colour ?? '#c0392b'}"/><text x="${fmt(labelW + w + 4)}" y="${y + 14}" font-size="11">${item.value}</text>`;
     })
     .join('');
-  const empty = items.length === 0 ? `<text x="8" y="24" font-size="12">No confirmed defects in this selection</text>` : '';
+  const empty = items.length === 0 ? `<text x="8" y="24" font-size="12">${escapeXml(opts.emptyText ?? 'No confirmed defects in this selection')}</text>` : '';
   return svg(width, height, opts.title, [rows, empty]);
 }
 

@@ -15,7 +15,7 @@ export function HistoryCharts({ summary }: { summary: HistorySummary }) {
   );
   const byType = horizontalBarsSvg(
     summary.byDefectType.map((d) => ({ label: d.defectType, value: d.count })),
-    { title: t('history.chart.byType'), width: 480 },
+    { title: t('history.chart.byType'), width: 480, emptyText: t('history.chart.noDefects') },
   );
   return (
     <div className="history-charts">

@@ -205,6 +205,7 @@ export const de: Messages = {
   'history.col.reviewer': 'Prüfer',
   'history.chart.overTime': 'Prüfungen im Zeitverlauf',
   'history.chart.byType': 'Bestätigte Fehler nach Art',
+  'history.chart.noDefects': 'Keine bestätigten Fehler in dieser Auswahl',
 
   'review.queue': 'Nachprüfliste',
   'review.waiting': 'Warten auf Nachprüfung',

@@ -205,6 +205,7 @@ export const en = {
   'history.col.reviewer': 'Reviewer',
   'history.chart.overTime': 'Inspections over time',
   'history.chart.byType': 'Confirmed defects by type',
+  'history.chart.noDefects': 'No confirmed defects in this selection',
 
   'review.queue': 'Review queue',
   'review.waiting': 'Waiting for review',
