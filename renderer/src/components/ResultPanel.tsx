@@ -28,7 +28,7 @@ export function ResultPanel({ client, record, busy, onError }: Props) {
   return (
     <section className="panel result" aria-label={t('result.label')}>
       <div className={`verdict-banner ${record.verdict}`}>
-        <span data-testid="verdict">{t(`verdict.${record.verdict}`)}</span>
+        <span data-testid="verdict" data-verdict={record.verdict}>{t(`verdict.${record.verdict}`)}</span>
         <span className="verdict-facts">
           {t('result.facts', { recipe: record.recipe, version: record.recipeVersion, time: time(record.createdAt), ms: Math.round(timings.total) })}
         </span>
