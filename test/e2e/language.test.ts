@@ -2,12 +2,10 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStation } from '../../host/station';
-import { launchBrowser } from './support/browser';
 import { ARTIFACTS, e2eSkipReason } from './support/paths';
-import { startServe, type ServeProcess } from './support/serve-process';
+import { servePage, type ServedPage } from './support/served-page';
 import { signIn } from './support/sign-in';
 import { prepareBottleStation } from './support/station-fixture';
 
@@ -21,18 +19,16 @@ if (skip) console.warn(`Skipping the browser tests: ${skip}`);
 
 let root: string;
 let dataDir: string;
-let serve: ServeProcess;
-let browser: { context: BrowserContext; close(): Promise<void> };
-let page: Page;
-const pageErrors: string[] = [];
+let served: ServedPage;
+const page = () => served.page;
 
-const text = (testId: string) => page.getByTestId(testId).first().textContent();
-const header = (column: number) => page.locator('.history-table th').nth(column).textContent();
+const text = (testId: string) => page().getByTestId(testId).first().textContent();
+const header = (column: number) => page().locator('.history-table th').nth(column).textContent();
 
 async function openScreen(hash: string) {
-  await page.goto(`${serve.url.split('#')[0]}${hash}`);
-  await page.locator('[data-testid="connection"].open').waitFor();
-  await expect.poll(() => page.getByTestId('account-who').textContent()).not.toBe('…');
+  await page().goto(`${served.serve.url.split('#')[0]}${hash}`);
+  await page().locator('[data-testid="connection"].open').waitFor();
+  await expect.poll(() => page().getByTestId('account-who').textContent()).not.toBe('…');
 }
 
 describe.skipIf(skip !== null)('a UI language per user through npm run serve', () => {
@@ -46,32 +42,24 @@ describe.skipIf(skip !== null)('a UI language per user through npm run serve', (
     } finally {
       await station.close();
     }
-    serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle']);
-    browser = await launchBrowser(['--lang=en-US']);
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
-    });
+    served = await servePage(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle'], ['--lang=en-US']);
     await mkdir(ARTIFACTS, { recursive: true });
-    await page.goto(serve.url);
-    await page.locator('[data-testid="connection"].open').waitFor();
+    await openScreen('#/inspect');
   }, 400_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await served?.close();
     if (root) await rm(root, { recursive: true, force: true });
   });
 
   it('a user switches to German: the page changes at once and the host keeps the choice', async () => {
     await expect.poll(() => text('capture-button')).toContain('Capture');
-    await signIn(page, 'greta', 'greta-pass-1', 'password');
-    await page.getByTestId('language-select').selectOption('de');
+    await signIn(page(), 'greta', 'greta-pass-1', 'password');
+    await page().getByTestId('language-select').selectOption('de');
     await expect.poll(() => text('capture-button')).toContain('Aufnehmen');
     await expect.poll(() => text('nav-history')).toBe('Verlauf');
     expect(await text('account-role')).toBe('Bediener');
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('de');
+    expect(await page().evaluate(() => document.documentElement.lang)).toBe('de');
     const db = new Database(join(dataDir, 'station.db'), { readonly: true, fileMustExist: true });
     try {
       expect(db.prepare('SELECT user_name, language FROM user_preferences').all()).toEqual([{ user_name: 'greta', language: 'de' }]);
@@ -84,31 +72,31 @@ describe.skipIf(skip !== null)('a UI language per user through npm run serve', (
     await openScreen('#/inspect');
     await expect.poll(() => text('account-who')).toContain('Station operator');
     expect(await text('capture-button')).toContain('Capture');
-    await signIn(page, 'greta', 'greta-pass-1', 'password');
+    await signIn(page(), 'greta', 'greta-pass-1', 'password');
     await expect.poll(() => text('capture-button')).toContain('Aufnehmen');
-    expect(await page.locator('.panel.camera h2').textContent()).toBe('Kamera');
-    expect(await page.locator('nav.screens [aria-current="page"]').textContent()).toBe('Prüfen');
-    await page.screenshot({ path: join(ARTIFACTS, 'language-inspect-de.png') });
+    expect(await page().locator('.panel.camera h2').textContent()).toBe('Kamera');
+    expect(await page().locator('nav.screens [aria-current="page"]').textContent()).toBe('Prüfen');
+    await page().screenshot({ path: join(ARTIFACTS, 'language-inspect-de.png') });
 
-    await page.getByTestId('nav-history').click();
+    await page().getByTestId('nav-history').click();
     await expect.poll(() => text('history-apply')).toBe('Anwenden');
     await expect.poll(() => header(0)).toBe('Zeit');
     expect(await header(2)).toBe('Urteil');
-    expect(await page.getByTestId('export-format').locator('option').first().textContent()).toBe('CSV (Tabelle)');
-    await page.screenshot({ path: join(ARTIFACTS, 'language-history-de.png') });
+    expect(await page().getByTestId('export-format').locator('option').first().textContent()).toBe('CSV (Tabelle)');
+    await page().screenshot({ path: join(ARTIFACTS, 'language-history-de.png') });
   });
 
   it('another user still sees English, and signing out returns the page to the browser language', async () => {
-    await page.getByTestId('account-signout').click();
+    await page().getByTestId('account-signout').click();
     await expect.poll(() => text('history-apply')).toBe('Apply');
-    await signIn(page, 'hank', 'hank-pass-1', 'password');
+    await signIn(page(), 'hank', 'hank-pass-1', 'password');
     await expect.poll(() => text('account-role')).toBe('engineer');
     expect(await text('history-apply')).toBe('Apply');
     expect(await header(0)).toBe('Time');
     await openScreen('#/inspect');
-    await signIn(page, 'hank', 'hank-pass-1', 'password');
+    await signIn(page(), 'hank', 'hank-pass-1', 'password');
     expect(await text('capture-button')).toContain('Capture');
-    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
-    expect(pageErrors).toEqual([]);
+    expect(await page().evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(served.pageErrors).toEqual([]);
   });
 });
