@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { StationError } from '../../../common/errors';
-import { openExtractor } from '../components/feature-extractor';
-import { fittedPhotometric } from '../components/photometric';
+import { openSavedExtractor } from '../components/feature-extractor';
+import { parseSavedState, resolvedBackbone } from '../components/fit-options';
 import type { ExpertModule } from '../expert';
 import { PadimOptions } from './config';
 import { PADIM_STATE_VERSION, fitPadim } from './fit';
 import { geometryOf, openPadimSession, padimExpert } from './model';
 
 const PadimState = z.strictObject({
-  config: PadimOptions.extend({ backbone: z.string().min(1), taps: z.array(z.string().min(1)).min(1) }),
+  config: PadimOptions.extend(resolvedBackbone),
   channels: z.array(z.number().int().min(0)).min(1),
   embeddingDim: z.number().int().positive(),
   positions: z.number().int().positive(),
@@ -21,16 +21,11 @@ export const padim: ExpertModule = {
   kind: 'padim',
   fit: fitPadim,
   async load(descriptor, state, blobs, runtime) {
-    if (descriptor.version !== PADIM_STATE_VERSION) {
-      throw new StationError('BAD_MODEL', `PaDiM state version ${descriptor.version} is not supported (expected ${PADIM_STATE_VERSION})`);
-    }
-    const parsed = PadimState.safeParse(state);
-    if (!parsed.success) throw new StationError('BAD_MODEL', `PaDiM state is invalid: ${parsed.error.issues[0]?.message ?? ''}`);
-    const { config, channels, embeddingDim, positions } = parsed.data;
+    const { config, channels, embeddingDim, positions } = parseSavedState('PaDiM', PADIM_STATE_VERSION, descriptor, PadimState, state);
     const d = channels.length;
     const mean = floats(blobs.mean, positions * d, 'mean');
     const invCov = floats(blobs.inv_cov, positions * d * d, 'inv_cov');
-    const extractor = await openExtractor({ ...config, photometric: fittedPhotometric(config.photometric) }, runtime);
+    const extractor = await openSavedExtractor(config, runtime);
     const grid = extractor.gridWidth * extractor.gridHeight;
     if (extractor.spec.sha256 !== descriptor.backboneSha256 || extractor.dim !== embeddingDim || grid !== positions) {
       throw new StationError(
