@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { StationError } from '../../../common/errors';
 import { DEFAULT_BACKBONE, getBackbone } from '../../models/registry';
-import type { ExpertDescriptor } from '../expert';
+import type { Expert, ExpertDescriptor, ExpertKind, ExpertModule, ExpertRuntime } from '../expert';
 import { AUGMENTATIONS } from './augment';
 import { PHOTOMETRIC } from './photometric';
 
@@ -62,6 +62,41 @@ export function parseBackboneOptions<T extends { taps?: string[] | undefined }>(
 
 /** What a saved config holds besides the options as parsed: backbone and taps resolved. */
 export const resolvedBackbone = { backbone: z.string().min(1), taps: z.array(z.string().min(1)).min(1) };
+
+/** Raw held-out golden and synthetic-anomaly scores the threshold was chosen from (fit record). */
+export const savedCalibrationScores = z.strictObject({ golden: z.array(z.number()), synthetic: z.array(z.number()) }).optional();
+
+/**
+ * A saved float32 blob of `count` values.
+ *
+ * @throws StationError('BAD_MODEL') naming `what` when it is missing or of another size (`shape` as the message writes it).
+ */
+export function savedFloats(bytes: Uint8Array | undefined, count: number, what: string, shape = String(count)): Float32Array {
+  if (!bytes || bytes.byteLength !== count * 4) {
+    throw new StationError('BAD_MODEL', `${what} is missing or has the wrong size (expected ${shape} float32)`);
+  }
+  return new Float32Array(bytes.slice().buffer);
+}
+
+/** What a golden-fitted kind gives `goldenFittedModule`: its fit, and its load from a state already checked. */
+export interface GoldenFittedKind<T> {
+  kind: ExpertKind;
+  /** The kind as messages name it. */
+  name: string;
+  version: number;
+  state: z.ZodType<T>;
+  fit: ExpertModule['fit'];
+  load(state: T, descriptor: ExpertDescriptor, blobs: Record<string, Uint8Array>, runtime: ExpertRuntime): Promise<Expert>;
+}
+
+/** The module of a golden-fitted kind (PatchCore, PaDiM): its load sees only a state of its version that its schema accepts. */
+export function goldenFittedModule<T>(kind: GoldenFittedKind<T>): ExpertModule {
+  return {
+    kind: kind.kind,
+    fit: kind.fit,
+    load: async (descriptor, state, blobs, runtime) => kind.load(parseSavedState(kind.name, kind.version, descriptor, kind.state, state), descriptor, blobs, runtime),
+  };
+}
 
 /**
  * A saved expert's state, checked against the version its code reads and its schema.

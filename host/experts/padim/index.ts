@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { StationError } from '../../../common/errors';
 import { openSavedExtractor } from '../components/feature-extractor';
-import { parseSavedState, resolvedBackbone } from '../components/fit-options';
-import type { ExpertModule } from '../expert';
+import { goldenFittedModule, resolvedBackbone, savedCalibrationScores, savedFloats } from '../components/fit-options';
 import { PadimOptions } from './config';
 import { PADIM_STATE_VERSION, fitPadim } from './fit';
 import { geometryOf, openPadimSession, padimExpert } from './model';
@@ -12,19 +11,20 @@ const PadimState = z.strictObject({
   channels: z.array(z.number().int().min(0)).min(1),
   embeddingDim: z.number().int().positive(),
   positions: z.number().int().positive(),
-  /** Raw held-out golden and synthetic-anomaly scores the threshold was chosen from (fit record). */
-  calibrationScores: z.strictObject({ golden: z.array(z.number()), synthetic: z.array(z.number()) }).optional(),
+  calibrationScores: savedCalibrationScores,
 });
 
 /** PaDiM (Defard et al. 2021): a Gaussian per feature position, Mahalanobis distance map. */
-export const padim: ExpertModule = {
+export const padim = goldenFittedModule({
   kind: 'padim',
+  name: 'PaDiM',
+  version: PADIM_STATE_VERSION,
+  state: PadimState,
   fit: fitPadim,
-  async load(descriptor, state, blobs, runtime) {
-    const { config, channels, embeddingDim, positions } = parseSavedState('PaDiM', PADIM_STATE_VERSION, descriptor, PadimState, state);
+  async load({ config, channels, embeddingDim, positions }, descriptor, blobs, runtime) {
     const d = channels.length;
-    const mean = floats(blobs.mean, positions * d, 'mean');
-    const invCov = floats(blobs.inv_cov, positions * d * d, 'inv_cov');
+    const mean = savedFloats(blobs.mean, positions * d, 'PaDiM mean');
+    const invCov = savedFloats(blobs.inv_cov, positions * d * d, 'PaDiM inv_cov');
     const extractor = await openSavedExtractor(config, runtime);
     const grid = extractor.gridWidth * extractor.gridHeight;
     if (extractor.spec.sha256 !== descriptor.backboneSha256 || extractor.dim !== embeddingDim || grid !== positions) {
@@ -37,11 +37,4 @@ export const padim: ExpertModule = {
     const session = await openPadimSession(geometryOf(config, extractor), { stats: { mean, invCov }, channels, embeddingDim }, runtime.device);
     return padimExpert(descriptor, extractor, session);
   },
-};
-
-function floats(bytes: Uint8Array | undefined, count: number, name: string): Float32Array {
-  if (!bytes || bytes.byteLength !== count * 4) {
-    throw new StationError('BAD_MODEL', `PaDiM ${name} is missing or has the wrong size (expected ${count} float32)`);
-  }
-  return new Float32Array(bytes.slice().buffer);
-}
+});
