@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser';
 import { imageToY4m } from './support/y4m';
 import { ARTIFACTS, BOTTLE, e2eSkipReason } from './support/paths';
-import { startServe, type ServeProcess } from './support/serve-process';
+import type { ServeProcess } from './support/serve-process';
 import { prepareBottleStation } from './support/station-fixture';
+import { closeServedBrowser, serveInBrowser } from './support/served-browser';
 
 /**
  * The Inspect screen in headless Chromium against the real host started by `npm run serve`, on a
@@ -51,25 +52,12 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
       golden: 5,
       camera: { broken_large: 2, contamination: 2, good: 2 },
     }));
-    serve = await startServe([
-      '--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle', '--camera', `folder:${cameraDir}`,
-    ]);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    // CSP violations and failed loads surface as console errors.
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
-    });
+    ({ serve, browser, page } = await serveInBrowser(dataDir, { serveArgs: ['--recipe', 'bottle', '--camera', `folder:${cameraDir}`], pageErrors, consoleErrors: true }));
     await page.goto(pageUrl(serve.url));
     await page.locator('[data-testid="connection"].open').waitFor();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => closeServedBrowser({ browser, serve, root }));
 
   it('picks the folder camera, captures, shows heatmap and verdict, records instruction and dialog', async () => {
     await page.getByTestId('camera-source').selectOption(`folder:${cameraDir}`);

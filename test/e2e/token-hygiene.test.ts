@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { ensureRendererBuilt } from '../../host/server/renderer-build';
 import { openStation, type Station } from '../../host/station';
 import { meanImageBackend } from '../host/fixtures/mean-image-expert';
 import { launchBrowser } from './support/browser';
-import { CHROMIUM, REPO_ROOT } from './support/paths';
+import { REPO_ROOT, e2eSkipReason } from './support/paths';
 
 /**
  * The server token in headless Chromium, against two real station hosts on two ports: opening the
@@ -18,7 +17,7 @@ import { CHROMIUM, REPO_ROOT } from './support/paths';
  * authorises them), and each host's cookie is its own, so two stations open in one browser do not
  * replace or satisfy each other's.
  */
-const skip = existsSync(CHROMIUM) ? null : `${CHROMIUM} is absent: install Debian chromium to run the browser tests`;
+const skip = e2eSkipReason({ bottle: false, backbone: false });
 if (skip) console.warn(`Skipping the token hygiene browser test: ${skip}`);
 
 const CAMERA = demoCameraSpec(REPO_DEMO_ASSETS_DIR);

@@ -6,7 +6,7 @@ import { type FeatureModelConfig, cachedFeatureModel } from '../../models/featur
 import { type BackboneSpec } from '../../models/registry';
 import { readBackbone } from '../../models/store';
 import type { ExpertRuntime } from '../expert';
-import { type Photometric, standardisePixels } from './photometric';
+import { type Photometric, fittedPhotometric, standardisePixels } from './photometric';
 
 /**
  * Shared by the memory-bank experts: image -> backbone taps -> PatchCore embedding, one row per
@@ -150,4 +150,12 @@ export function openExtractor(options: ExtractorOptions, runtime: ExpertRuntime)
     },
     runtime,
   );
+}
+
+/** The extractor of a saved fit: its options as stored, with the photometric normalisation it was fitted with. */
+export function openSavedExtractor(
+  options: Omit<ExtractorOptions, 'photometric'> & { photometric?: Photometric | 'auto' | undefined },
+  runtime: ExpertRuntime,
+): Promise<FeatureExtractor> {
+  return openExtractor({ ...options, photometric: fittedPhotometric(options.photometric) }, runtime);
 }
