@@ -32,7 +32,7 @@ export const padim: ExpertModule = {
     const invCov = floats(blobs.inv_cov, positions * d * d, 'inv_cov');
     const extractor = await openExtractor({ ...config, photometric: fittedPhotometric(config.photometric) }, runtime);
     const grid = extractor.gridWidth * extractor.gridHeight;
-    if (extractor.spec.sha256 !== descriptor.backboneSha256 || extractor.dim !== embeddingDim || grid !== positions) {
+    if (extractor.backboneSha256 !== descriptor.backboneSha256 || extractor.dim !== embeddingDim || grid !== positions) {
       throw new StationError(
         'BAD_MODEL',
         `PaDiM was fitted on backbone ${descriptor.backbone} ${descriptor.backboneSha256 ?? ''} with ${positions} positions x ${embeddingDim} channels, which the model store does not provide`,

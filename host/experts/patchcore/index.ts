@@ -31,8 +31,8 @@ export const patchcore: ExpertModule = {
       throw new StationError('BAD_MODEL', `PatchCore memory bank is missing or has the wrong size (expected ${bankRows}x${dim} float32)`);
     }
     const extractor = await openExtractor({ ...config, photometric: fittedPhotometric(config.photometric) }, runtime);
-    if (extractor.spec.sha256 !== descriptor.backboneSha256 || extractor.dim !== dim) {
-      throw new StationError('BAD_MODEL', `PatchCore was fitted on backbone ${descriptor.backbone} ${descriptor.backboneSha256 ?? ''}, which the model store does not hold`);
+    if (extractor.backboneSha256 !== descriptor.backboneSha256 || extractor.dim !== dim) {
+      throw new StationError('BAD_MODEL', `PatchCore was fitted on backbone ${descriptor.backbone} ${descriptor.backboneSha256 ?? ''}, which the model store does not hold (it holds ${extractor.backboneSha256})`);
     }
     const bank = new Float32Array(bytes.slice().buffer);
     const search = await openSearch(config, extractor, bank, runtime);
