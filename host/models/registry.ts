@@ -68,7 +68,7 @@ export const BACKBONES: readonly BackboneSpec[] = [
         // The copy the station's tests, evaluations and the shipped Myriad-S were made with.
         sha256: '83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f',
         sizeBytes: 3655640,
-        source: 'the Model Zoo model re-saved by ONNX Runtime tooling (extra opset domains); host/models/README.md',
+        source: 'the Model Zoo model as re-saved by a public repository (extra opset domains); host/models/README.md',
       },
     ],
     license: 'Apache-2.0',
