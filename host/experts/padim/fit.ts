@@ -55,7 +55,7 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   }
   const params = { stats: { mean: stats.mean, invCov: stats.invCov }, channels, embeddingDim: extractor.dim };
   const session = await openPadimSession(geometry, params, options.device);
-  const descriptor = fittedDescriptor({ kind: 'padim', version: PADIM_STATE_VERSION }, config, extractor.spec.sha256, calibrated, { images, notes });
+  const descriptor = fittedDescriptor({ kind: 'padim', version: PADIM_STATE_VERSION }, config, extractor.backboneSha256, calibrated, { images, notes });
   return {
     expert: padimExpert(descriptor, extractor, session),
     state: {

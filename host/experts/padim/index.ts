@@ -27,7 +27,7 @@ export const padim = goldenFittedModule({
     const invCov = savedFloats(blobs.inv_cov, positions * d * d, 'PaDiM inv_cov');
     const extractor = await openSavedExtractor(config, runtime);
     const grid = extractor.gridWidth * extractor.gridHeight;
-    if (extractor.spec.sha256 !== descriptor.backboneSha256 || extractor.dim !== embeddingDim || grid !== positions) {
+    if (extractor.backboneSha256 !== descriptor.backboneSha256 || extractor.dim !== embeddingDim || grid !== positions) {
       throw new StationError(
         'BAD_MODEL',
         `PaDiM was fitted on backbone ${descriptor.backbone} ${descriptor.backboneSha256 ?? ''} with ${positions} positions x ${embeddingDim} channels, which the model store does not provide`,

@@ -58,7 +58,7 @@ export async function fitPatchCore(
     notes.push(...result.notes);
   }
 
-  const descriptor = fittedDescriptor({ kind: 'patchcore', version: PATCHCORE_STATE_VERSION }, config, extractor.spec.sha256, calibrated, { images, notes });
+  const descriptor = fittedDescriptor({ kind: 'patchcore', version: PATCHCORE_STATE_VERSION }, config, extractor.backboneSha256, calibrated, { images, notes });
   return {
     expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient),
     state: {

@@ -23,8 +23,8 @@ export const patchcore = goldenFittedModule({
   async load({ config, bankRows, dim }, descriptor, blobs, runtime) {
     const bank = savedFloats(blobs.bank, bankRows * dim, 'PatchCore memory bank', `${bankRows}x${dim}`);
     const extractor = await openSavedExtractor(config, runtime);
-    if (extractor.spec.sha256 !== descriptor.backboneSha256 || extractor.dim !== dim) {
-      throw new StationError('BAD_MODEL', `PatchCore was fitted on backbone ${descriptor.backbone} ${descriptor.backboneSha256 ?? ''}, which the model store does not hold`);
+    if (extractor.backboneSha256 !== descriptor.backboneSha256 || extractor.dim !== dim) {
+      throw new StationError('BAD_MODEL', `PatchCore was fitted on backbone ${descriptor.backbone} ${descriptor.backboneSha256 ?? ''}, which the model store does not hold (it holds ${extractor.backboneSha256})`);
     }
     const search = await openSearch(config, extractor, bank, runtime);
     return patchCoreExpert(descriptor, extractor, search, config.centre, config.orient);
