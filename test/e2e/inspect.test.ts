@@ -62,7 +62,7 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
       if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
     });
     await page.goto(pageUrl(serve.url));
-    await page.locator('[data-testid="connection"].open').waitFor();
+    await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
   });
 
   afterAll(async () => {
@@ -278,7 +278,7 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
     try {
       const p = await cam.context.newPage();
       await p.goto(pageUrl(serve.url));
-      await p.locator('[data-testid="connection"].open').waitFor();
+      await p.locator('[data-testid="connection"][data-state="open"]').waitFor();
       await p.getByTestId('camera-source').selectOption('webcam');
       const live = p.getByTestId('camera-view').locator('video');
       await expect.poll(() => live.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 30_000 }).toBeGreaterThan(0);

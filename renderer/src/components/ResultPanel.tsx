@@ -30,14 +30,14 @@ export function ResultPanel({ client, record, busy, onError }: Props) {
   const t = record.timings;
   return (
     <section className="panel result" aria-label="Result">
-      <div className={`verdict-banner ${record.verdict}`}>
+      <div className="verdict-banner" data-verdict={record.verdict}>
         <span data-testid="verdict">{record.verdict.toUpperCase()}</span>
         <span className="verdict-facts">
           {record.recipe} v{record.recipeVersion} · {clock(record.createdAt)} · {Math.round(t.total)} ms
         </span>
       </div>
       {record.flags.map((f) => (
-        <div key={`${f.kind}-${f.createdAt}`} className={`flag-note ${f.kind}`} data-testid="inspection-flag" data-kind={f.kind}>
+        <div key={`${f.kind}-${f.createdAt}`} className="flag-note" data-testid="inspection-flag" data-kind={f.kind}>
           {f.reason}
         </div>
       ))}
