@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { InspectionRecord, StationClient } from '../../../common/api';
 import { HeatmapView } from './HeatmapView';
 import { ScoreBar } from './ScoreBar';
+import { ZoomPanView } from './ZoomPanView';
 
 interface Props {
   client: StationClient;
@@ -43,15 +44,18 @@ export function ResultPanel({ client, record, busy, onError }: Props) {
       ))}
       <ScoreBar score={record.score} band={record.band} />
       <div className="heatmap-wrap">
-        <HeatmapView
-          imageUrl={client.imageUrl(record.imageSha256)}
-          mapUrl={client.imageUrl(record.mapSha256)}
-          width={record.width}
-          height={record.height}
-          opacity={opacity}
-          showContour={contour}
-          onError={onError}
-        />
+        {/* Keyed by inspection: each new part starts fitted. */}
+        <ZoomPanView key={record.id} width={record.width} height={record.height} label="Inspected part and anomaly heatmap">
+          <HeatmapView
+            imageUrl={client.imageUrl(record.imageSha256)}
+            mapUrl={client.imageUrl(record.mapSha256)}
+            width={record.width}
+            height={record.height}
+            opacity={opacity}
+            showContour={contour}
+            onError={onError}
+          />
+        </ZoomPanView>
       </div>
       <div className="overlay-controls">
         <label className="field inline">
