@@ -1,10 +1,11 @@
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BOTTLE, SCREENSHOTS, e2eSkipReason } from './support/paths';
+import { saveDocScreenshot } from './support/doc-screenshot';
+import { BOTTLE, e2eSkipReason } from './support/paths';
 import { prepareBottleStation } from './support/station-fixture';
 import { openStationPage, type StationPage } from './support/station-page';
 
@@ -72,8 +73,7 @@ describe.skipIf(skip !== null)('the heatmap panel on non-square images', () => {
     expect(fitted.width / fitted.height).toBeCloseTo(256 / 102, 1);
     // Letterboxed, not shrunk: the tile spans the panel's width.
     expect(fitted.width).toBeGreaterThan(wrap.width - 2);
-    await mkdir(SCREENSHOTS, { recursive: true });
-    await page.locator('section.result').screenshot({ path: join(SCREENSHOTS, 'heatmap-256x102.png') });
+    await saveDocScreenshot(await page.locator('section.result').screenshot(), 'heatmap-256x102.png');
 
     await page.getByTestId('heatmap-zoom-in').click();
     await page.getByTestId('heatmap-zoom-in').click();

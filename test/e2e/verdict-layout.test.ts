@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../common/api';
 import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
 import { openStation } from '../../host/station';
-import { BOTTLE, SCREENSHOTS, e2eSkipReason } from './support/paths';
+import { saveDocScreenshot } from './support/doc-screenshot';
+import { BOTTLE, e2eSkipReason } from './support/paths';
 import { prepareBottleStation } from './support/station-fixture';
 import { openStationPage, signIn, type StationPage } from './support/station-page';
 
@@ -75,9 +76,9 @@ describe.skipIf(skip !== null)('a REVIEW verdict keeps every screen laid out', (
     const cell = page.getByTestId('history-row').first().locator('td', { hasText: /^REVIEW$/ });
     expect((await cell.boundingBox())?.width).toBeLessThan(160);
     expect(overlaps(await box(page, 'chart-over-time'), await box(page, 'chart-defect-types'))).toBe(false);
-    await page.getByTestId('export-button').scrollIntoViewIfNeeded();
-    await mkdir(SCREENSHOTS, { recursive: true });
-    await page.screenshot({ path: join(SCREENSHOTS, 'history-review.png') });
+    // For the docs: the Export section and the first REVIEW rows under it.
+    await page.getByTestId('history-row').nth(5).scrollIntoViewIfNeeded();
+    await saveDocScreenshot(await page.screenshot(), 'history-review.png');
   }, 300_000);
 
   it('Review: queue rows keep their recipe, time and score', async () => {
