@@ -46,6 +46,21 @@ async function capture(expected: { width: number; height: number }): Promise<voi
 const panel = () => page.locator('section.result .heatmap-wrap');
 const drawnImage = () => page.locator('section.result .heatmap-frame img');
 
+/**
+ * Captures the next frame and checks that the image and its map are drawn whole inside the panel,
+ * with the image's aspect ratio, as large as the panel allows (touching two opposite sides).
+ */
+async function captureFitted(size: { width: number; height: number }): Promise<{ wrap: Box; fitted: Box }> {
+  await capture(size);
+  const wrap = await boxOf(panel());
+  const fitted = await boxOf(drawnImage());
+  expect(within(fitted, wrap)).toBe(true);
+  expect(within(await boxOf(page.getByTestId('heatmap')), wrap)).toBe(true);
+  expect(fitted.width / fitted.height).toBeCloseTo(size.width / size.height, 1);
+  expect(Math.max(fitted.width / wrap.width, fitted.height / wrap.height)).toBeGreaterThan(0.99);
+  return { wrap, fitted };
+}
+
 describe.skipIf(skip !== null)('the heatmap panel on non-square images', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'myriad-e2e-heatmap-'));
@@ -65,14 +80,7 @@ describe.skipIf(skip !== null)('the heatmap panel on non-square images', () => {
   });
 
   it('shows a 256 x 102 tile whole, letterboxed, and zooms and pans it with the pointer and the buttons', async () => {
-    await capture({ width: 256, height: 102 });
-    const wrap = await boxOf(panel());
-    const fitted = await boxOf(drawnImage());
-    expect(within(fitted, wrap)).toBe(true);
-    expect(within(await boxOf(page.getByTestId('heatmap')), wrap)).toBe(true);
-    expect(fitted.width / fitted.height).toBeCloseTo(256 / 102, 1);
-    // Letterboxed, not shrunk: the tile spans the panel's width.
-    expect(fitted.width).toBeGreaterThan(wrap.width - 2);
+    const { wrap, fitted } = await captureFitted({ width: 256, height: 102 });
     await saveDocScreenshot(await page.locator('section.result').screenshot(), 'heatmap-256x102.png');
 
     await page.getByTestId('heatmap-zoom-in').click();
@@ -101,13 +109,7 @@ describe.skipIf(skip !== null)('the heatmap panel on non-square images', () => {
   }, 300_000);
 
   it('shows a 640 x 480 frame whole, and zooms, pans and fits it again from the keyboard', async () => {
-    await capture({ width: 640, height: 480 });
-    const wrap = await boxOf(panel());
-    const fitted = await boxOf(drawnImage());
-    expect(within(fitted, wrap)).toBe(true);
-    expect(within(await boxOf(page.getByTestId('heatmap')), wrap)).toBe(true);
-    expect(fitted.width / fitted.height).toBeCloseTo(640 / 480, 1);
-    expect(Math.max(fitted.width / wrap.width, fitted.height / wrap.height)).toBeGreaterThan(0.99);
+    const { fitted } = await captureFitted({ width: 640, height: 480 });
 
     await page.getByTestId('heatmap-viewport').focus();
     await page.keyboard.press('+');

@@ -242,7 +242,7 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
       const before = await page.getByTestId('recent-item').count();
       const verdict = await verdictAfterCapture(page, before, () => page.getByTestId('capture-button').click());
       expect(verdict).toMatch(/^(PASS|FAIL|REVIEW)$/);
-      expect(await page.getByTestId('connection').getAttribute('class')).toContain('open');
+      expect(await page.getByTestId('connection').getAttribute('data-state')).toBe('open');
       expect(count()).toBe(rowsBefore + 1);
     } finally {
       db.close();
