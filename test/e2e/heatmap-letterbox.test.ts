@@ -1,13 +1,12 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { saveDocScreenshot } from './support/doc-screenshot';
 import { BOTTLE, e2eSkipReason } from './support/paths';
 import { prepareBottleStation } from './support/station-fixture';
-import { openStationPage, type StationPage } from './support/station-page';
+import { stationPageForSuite } from './support/station-page';
 
 /**
  * The Inspect heatmap panel in headless Chromium against `npm run serve`, on non-square captures
@@ -19,8 +18,6 @@ if (skip) console.warn(`Skipping the heatmap letterbox browser test: ${skip}`);
 
 type Box = { x: number; y: number; width: number; height: number };
 
-let root: string;
-let station: StationPage;
 let page: Page;
 
 async function boxOf(l: Locator): Promise<Box> {
@@ -62,21 +59,16 @@ async function captureFitted(size: { width: number; height: number }): Promise<{
 }
 
 describe.skipIf(skip !== null)('the heatmap panel on non-square images', () => {
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'myriad-e2e-heatmap-'));
-    const { dataDir, cameraDir } = await prepareBottleStation(root, { golden: 5, camera: {} });
+  const station = stationPageForSuite('heatmap', async (root) => {
+    const prepared = await prepareBottleStation(root, { golden: 5, camera: {} });
     // A broken bottle as a wide tile and as a 4:3 camera frame; the folder camera reads them by name.
     const source = join(BOTTLE, 'test', 'broken_large', (await readdir(join(BOTTLE, 'test', 'broken_large'))).filter((f) => f.endsWith('.png')).sort()[0] as string);
-    await sharp(source).resize(256, 102, { fit: 'fill' }).png().toFile(join(cameraDir, 'a-tile-256x102.png'));
-    await sharp(source).resize(640, 480, { fit: 'fill' }).png().toFile(join(cameraDir, 'b-frame-640x480.png'));
-    station = await openStationPage(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle', '--camera', `folder:${cameraDir}`]);
-    page = station.page;
-    await page.getByTestId('camera-view').locator('img').waitFor();
-  }, 600_000);
-
-  afterAll(async () => {
-    await station?.close();
-    if (root) await rm(root, { recursive: true, force: true });
+    await sharp(source).resize(256, 102, { fit: 'fill' }).png().toFile(join(prepared.cameraDir, 'a-tile-256x102.png'));
+    await sharp(source).resize(640, 480, { fit: 'fill' }).png().toFile(join(prepared.cameraDir, 'b-frame-640x480.png'));
+    return prepared;
+  });
+  beforeAll(() => {
+    page = station().page;
   });
 
   it('shows a 256 x 102 tile whole, letterboxed, and zooms and pans it with the pointer and the buttons', async () => {
@@ -105,7 +97,7 @@ describe.skipIf(skip !== null)('the heatmap panel on non-square images', () => {
     await page.mouse.wheel(0, -300);
     await expect.poll(async () => (await boxOf(drawnImage())).width).toBeGreaterThan(fitted.width * 1.2);
     await page.getByTestId('heatmap-zoom-reset').click();
-    expect(station.errors).toEqual([]);
+    expect(station().errors).toEqual([]);
   }, 300_000);
 
   it('shows a 640 x 480 frame whole, and zooms, pans and fits it again from the keyboard', async () => {
@@ -121,6 +113,6 @@ describe.skipIf(skip !== null)('the heatmap panel on non-square images', () => {
     expect(panned.x).toBeLessThan(zoomed.x);
     await page.keyboard.press('0');
     expect(await boxOf(drawnImage())).toEqual(fitted);
-    expect(station.errors).toEqual([]);
+    expect(station().errors).toEqual([]);
   }, 300_000);
 });

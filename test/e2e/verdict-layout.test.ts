@@ -1,15 +1,14 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../common/api';
 import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
 import { openStation } from '../../host/station';
 import { saveDocScreenshot } from './support/doc-screenshot';
 import { BOTTLE, e2eSkipReason } from './support/paths';
 import { prepareBottleStation } from './support/station-fixture';
-import { openStationPage, signIn, type StationPage } from './support/station-page';
+import { signIn, stationPageForSuite } from './support/station-page';
 
 /**
  * A REVIEW verdict on every screen that shows one, in headless Chromium against `npm run serve`:
@@ -24,8 +23,6 @@ const SUPERVISOR = { name: 'sam', password: 'supervisor-pass-1', role: 'supervis
 const ENGINEER = { name: 'erin', password: 'engineer-pass-1', role: 'engineer' };
 const ROWS = 12;
 
-let root: string;
-let station: StationPage;
 let page: Page;
 
 type Box = { x: number; y: number; width: number; height: number };
@@ -37,9 +34,9 @@ const box = async (p: Page, testId: string): Promise<Box> => {
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
 
 describe.skipIf(skip !== null)('a REVIEW verdict keeps every screen laid out', () => {
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'myriad-e2e-verdict-'));
-    const { dataDir, cameraDir } = await prepareBottleStation(root, { golden: 5, camera: { broken_large: 1 } });
+  const station = stationPageForSuite('verdict', async (root) => {
+    const prepared = await prepareBottleStation(root, { golden: 5, camera: { broken_large: 1 } });
+    const { dataDir } = prepared;
     const host = await openStation({ dataDir, device: 'cpu', experts: onnxExpertBackend({ dataDir, device: 'cpu' }) });
     try {
       await host.testInternals.accounts.add('setup', { name: SUPERVISOR.name, role: 'supervisor', password: SUPERVISOR.password });
@@ -55,14 +52,11 @@ describe.skipIf(skip !== null)('a REVIEW verdict keeps every screen laid out', (
     } finally {
       await host.close();
     }
-    station = await openStationPage(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle', '--camera', `folder:${cameraDir}`]);
-    page = station.page;
+    return prepared;
+  });
+  beforeAll(async () => {
+    page = station().page;
     await page.setViewportSize({ width: 1280, height: 720 });
-  }, 600_000);
-
-  afterAll(async () => {
-    await station?.close();
-    if (root) await rm(root, { recursive: true, force: true });
   });
 
   it('History: the verdict column stays narrow, the charts apart, and Export takes a real click', async () => {
@@ -106,6 +100,6 @@ describe.skipIf(skip !== null)('a REVIEW verdict keeps every screen laid out', (
     const panel = (await page.locator('section.result .heatmap-wrap').boundingBox()) as Box;
     const result = (await page.locator('section.result').boundingBox()) as Box;
     expect(panel.height).toBeGreaterThan(result.height * 0.5);
-    expect(station.errors).toEqual([]);
+    expect(station().errors).toEqual([]);
   }, 300_000);
 });

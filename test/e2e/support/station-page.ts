@@ -1,4 +1,8 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { launchBrowser } from './browser';
 import { startServe, type ServeProcess } from './serve-process';
 
@@ -10,9 +14,12 @@ export interface StationPage {
   close(): Promise<void>;
 }
 
-/** `npm run serve -- ARGS` and a headless Chromium page on its URL, connected to the host. */
-export async function openStationPage(serveArgs: string[]): Promise<StationPage> {
-  const serve = await startServe(serveArgs);
+/**
+ * `npm run serve` on a data dir with a `bottle` recipe (station-fixture.ts) and its folder camera, and
+ * a headless Chromium page on its URL, connected to the host and showing the camera's first frame.
+ */
+export async function openStationPage(station: { dataDir: string; cameraDir: string }): Promise<StationPage> {
+  const serve = await startServe(['--data-dir', station.dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle', '--camera', `folder:${station.cameraDir}`]);
   let browser: { context: BrowserContext; close(): Promise<void> } | null = null;
   try {
     browser = await launchBrowser();
@@ -24,6 +31,7 @@ export async function openStationPage(serveArgs: string[]): Promise<StationPage>
     });
     await page.goto(serve.url);
     await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
+    await page.getByTestId('camera-view').locator('img').waitFor();
     const opened = browser;
     return {
       serve,
@@ -48,4 +56,26 @@ export async function signIn(page: Page, user: { name: string; password: string;
   await page.getByTestId('login-secret').fill(user.password);
   await page.getByTestId('login-submit').click();
   await page.locator(`[data-testid="account-role"]:text-is("${user.role}")`).waitFor();
+}
+
+/**
+ * Opens a station page for a suite: before all its tests, `prepare(root)` makes the data dir in a
+ * fresh temporary `root` and the page is opened on it; after them both are closed and removed.
+ * Returns a getter for the page, valid inside the tests.
+ */
+export function stationPageForSuite(name: string, prepare: (root: string) => Promise<{ dataDir: string; cameraDir: string }>): () => StationPage {
+  let root: string | null = null;
+  let station: StationPage | null = null;
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), `myriad-e2e-${name}-`));
+    station = await openStationPage(await prepare(root));
+  }, 600_000);
+  afterAll(async () => {
+    await station?.close();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+  return () => {
+    if (!station) throw new Error('The station page is opened before the suite runs');
+    return station;
+  };
 }
