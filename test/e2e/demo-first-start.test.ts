@@ -41,7 +41,7 @@ describe.skipIf(skip !== null)('first start on the embedded default', () => {
     expect(serve.stderr()).toContain(`Created the demo recipe ${DEMO_RECIPE}`);
 
     await page.goto(serve.url);
-    await page.locator('[data-testid="connection"].open').waitFor();
+    await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
     const frame = page.getByTestId('camera-view').locator('img');
     await frame.waitFor();
     await expect.poll(() => frame.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);

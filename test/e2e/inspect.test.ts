@@ -54,7 +54,7 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
     }));
     ({ serve, browser, page } = await serveInBrowser(dataDir, { serveArgs: ['--recipe', 'bottle', '--camera', `folder:${cameraDir}`], pageErrors, consoleErrors: true }));
     await page.goto(pageUrl(serve.url));
-    await page.locator('[data-testid="connection"].open').waitFor();
+    await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
   });
 
   afterAll(() => closeServedBrowser({ browser, serve, root }));
@@ -230,7 +230,7 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
       const before = await page.getByTestId('recent-item').count();
       const verdict = await verdictAfterCapture(page, before, () => page.getByTestId('capture-button').click());
       expect(verdict).toMatch(/^(PASS|FAIL|REVIEW)$/);
-      expect(await page.getByTestId('connection').getAttribute('class')).toContain('open');
+      expect(await page.getByTestId('connection').getAttribute('data-state')).toBe('open');
       expect(count()).toBe(rowsBefore + 1);
     } finally {
       db.close();
@@ -266,7 +266,7 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
     try {
       const p = await cam.context.newPage();
       await p.goto(pageUrl(serve.url));
-      await p.locator('[data-testid="connection"].open').waitFor();
+      await p.locator('[data-testid="connection"][data-state="open"]').waitFor();
       await p.getByTestId('camera-source').selectOption('webcam');
       const live = p.getByTestId('camera-view').locator('video');
       await expect.poll(() => live.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 30_000 }).toBeGreaterThan(0);

@@ -96,7 +96,7 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
     const url = new URL(serve.url);
     url.hash = '#/review';
     await page.goto(url.toString());
-    await page.locator('[data-testid="connection"].open').waitFor();
+    await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
     await expect.poll(() => page.getByTestId('review-item').count()).toBe(flagged);
     expect(await page.getByTestId('review-count').textContent()).toBe(String(flagged));
     await expect.poll(() => page.getByTestId('review-verdict').count()).toBe(1);

@@ -98,7 +98,7 @@ describe.skipIf(skip !== null)('roles and the Recipes screen through npm run ser
     await mkdir(ARTIFACTS, { recursive: true });
     await page.setViewportSize({ width: 1400, height: 1000 });
     await page.goto(`${serve.url}#/recipes`);
-    await page.locator('[data-testid="connection"].open').waitFor();
+    await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
     await page.getByTestId('recipes-screen').waitFor();
   }, 400_000);
 

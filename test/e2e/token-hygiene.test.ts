@@ -44,7 +44,7 @@ async function openPage(url: string): Promise<Page> {
   page.on('request', (r) => requested.push(r.url()));
   page.on('websocket', (ws) => requested.push(ws.url()));
   await page.goto(url);
-  await page.locator('[data-testid="connection"].open').waitFor();
+  await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
   const frame = page.getByTestId('camera-view').locator('img');
   await frame.waitFor();
   await expect.poll(() => frame.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
@@ -102,7 +102,7 @@ describe.skipIf(skip !== null)('the server token in Chromium', () => {
 
     // Station A, reloaded after B set its cookie, still opens without the token in its URL.
     await pageA.goto(`${a.server.origin}/?camera=${encodeURIComponent(CAMERA)}`);
-    await pageA.locator('[data-testid="connection"].open').waitFor();
+    await pageA.locator('[data-testid="connection"][data-state="open"]').waitFor();
     await expect.poll(() => pageA.getByTestId('camera-view').locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 
     const onlyB = { headers: { cookie: `${b.server.cookieName}=${b.server.token}` } };

@@ -39,7 +39,7 @@ export function DialogPanel({ turns, enabled, streaming, onAsk, onCancel }: Prop
       <div className="messages" aria-live="polite">
         {turns.length === 0 && <div className="placeholder">The model's answer appears here after a capture.</div>}
         {turns.map((t) => (
-          <div key={t.id} className={`message ${t.role} ${t.status}`} data-testid="dialog-message" data-role={t.role} data-status={t.status}>
+          <div key={t.id} className="message" data-testid="dialog-message" data-role={t.role} data-status={t.status}>
             <div className="message-head">
               <span>{t.role === 'operator' ? 'Operator' : 'Assistant'}</span>
               {t.model && <span className="muted">{t.model}</span>}

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { InspectionRecord, StationClient } from '../../../common/api';
 import { HeatmapView } from './HeatmapView';
 import { ScoreBar } from './ScoreBar';
+import { ZoomPanView } from './ZoomPanView';
 
 interface Props {
   client: StationClient;
@@ -30,28 +31,31 @@ export function ResultPanel({ client, record, busy, onError }: Props) {
   const t = record.timings;
   return (
     <section className="panel result" aria-label="Result">
-      <div className={`verdict-banner ${record.verdict}`}>
+      <div className="verdict-banner" data-verdict={record.verdict}>
         <span data-testid="verdict">{record.verdict.toUpperCase()}</span>
         <span className="verdict-facts">
           {record.recipe} v{record.recipeVersion} · {clock(record.createdAt)} · {Math.round(t.total)} ms
         </span>
       </div>
       {record.flags.map((f) => (
-        <div key={`${f.kind}-${f.createdAt}`} className={`flag-note ${f.kind}`} data-testid="inspection-flag" data-kind={f.kind}>
+        <div key={`${f.kind}-${f.createdAt}`} className="flag-note" data-testid="inspection-flag" data-kind={f.kind}>
           {f.reason}
         </div>
       ))}
       <ScoreBar score={record.score} band={record.band} />
       <div className="heatmap-wrap">
-        <HeatmapView
-          imageUrl={client.imageUrl(record.imageSha256)}
-          mapUrl={client.imageUrl(record.mapSha256)}
-          width={record.width}
-          height={record.height}
-          opacity={opacity}
-          showContour={contour}
-          onError={onError}
-        />
+        {/* Keyed by inspection: each new part starts fitted. */}
+        <ZoomPanView key={record.id} width={record.width} height={record.height} label="Inspected part and anomaly heatmap">
+          <HeatmapView
+            imageUrl={client.imageUrl(record.imageSha256)}
+            mapUrl={client.imageUrl(record.mapSha256)}
+            width={record.width}
+            height={record.height}
+            opacity={opacity}
+            showContour={contour}
+            onError={onError}
+          />
+        </ZoomPanView>
       </div>
       <div className="overlay-controls">
         <label className="field inline">

@@ -11,9 +11,9 @@ export function ScoreBar({ score, band }: { score: number; band: ThresholdBand }
         <strong data-testid="anomaly-score">{score.toFixed(3)}</strong>
       </div>
       <div className="scorebar-track" role="meter" aria-valuemin={0} aria-valuemax={top} aria-valuenow={score} aria-label="Anomaly score">
-        <div className="zone pass" style={{ width: pct(band.t1) }} />
-        <div className="zone review" style={{ left: pct(band.t1), width: `calc(${pct(band.t2)} - ${pct(band.t1)})` }} />
-        <div className="zone fail" style={{ left: pct(band.t2), right: 0 }} />
+        <div className="zone" data-verdict="pass" style={{ width: pct(band.t1) }} />
+        <div className="zone" data-verdict="review" style={{ left: pct(band.t1), width: `calc(${pct(band.t2)} - ${pct(band.t1)})` }} />
+        <div className="zone" data-verdict="fail" style={{ left: pct(band.t2), right: 0 }} />
         <div className="mark" style={{ left: pct(band.t1) }} data-label={`T1 ${band.t1.toFixed(2)}`} />
         <div className="mark" style={{ left: pct(band.t2) }} data-label={`T2 ${band.t2.toFixed(2)}`} />
         <div className="needle" style={{ left: pct(score) }} />

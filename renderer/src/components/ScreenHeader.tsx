@@ -10,7 +10,7 @@ export function ScreenHeader({ current, connection }: { current: ScreenId; conne
       </div>
       <ScreenNav current={current} />
       <div className="host-facts">
-        <span className={`connection ${connection}`} data-testid="connection" title="Connection to the station host">
+        <span className="connection" data-state={connection} data-testid="connection" title="Connection to the station host">
           {connection === 'open' ? 'Host connected' : connection === 'connecting' ? 'Connecting…' : 'Host offline'}
         </span>
       </div>

@@ -35,7 +35,7 @@ export function TopBar({ status, recipes, recipe, onRecipe, connection }: Props)
             <span title="Dialog model">{status.lmm ? `${status.lmm.name} ${status.lmm.version}` : 'no dialog model'}</span>
           </>
         )}
-        <span className={`connection ${connection}`} data-testid="connection" title="Connection to the station host">
+        <span className="connection" data-state={connection} data-testid="connection" title="Connection to the station host">
           {connection === 'open' ? 'Host connected' : connection === 'connecting' ? 'Connecting…' : 'Host offline'}
         </span>
       </div>

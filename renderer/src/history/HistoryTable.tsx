@@ -44,7 +44,7 @@ export function HistoryTable({ page, offset, pageSize, onOffset }: Props) {
               <td>
                 {r.recipe} v{r.recipeVersion}
               </td>
-              <td className={`verdict-cell ${r.verdict}`} title={r.flags.map((k) => FLAG_LABELS[k]).join(', ')}>
+              <td className="verdict-cell" data-verdict={r.verdict} title={r.flags.map((k) => FLAG_LABELS[k]).join(', ')}>
                 {r.verdict.toUpperCase()}
                 {r.flags.length > 0 && <span data-testid="history-flag"> ⚑</span>}
               </td>

@@ -84,7 +84,7 @@ export function GoldenProposalQueue({ client, recipe, canDecide, role, onChanged
                 <b data-testid="golden-proposal-by">{p.proposedBy}</b> · {new Date(p.proposedAt).toLocaleString()}
               </span>
               <span>
-                <span className={`verdict-${p.verdict}`}>{p.verdict.toUpperCase()}</span> on v{p.inspectedVersion} · score{' '}
+                <span className="verdict-text" data-verdict={p.verdict}>{p.verdict.toUpperCase()}</span> on v{p.inspectedVersion} · score{' '}
                 <span className="num" data-testid="golden-proposal-score">
                   {p.score.toFixed(3)}
                 </span>

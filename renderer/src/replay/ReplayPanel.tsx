@@ -17,7 +17,7 @@ function Side({ title, side }: { title: string; side: ReplaySide }) {
       <h3>{title}</h3>
       <p>
         v{side.recipeVersion} · band {side.band.t1.toFixed(3)} / {side.band.t2.toFixed(3)} ·{' '}
-        <b className={`verdict-${side.verdict}`}>{side.verdict.toUpperCase()}</b> · score <span className="num">{side.score.toFixed(4)}</span>
+        <b className="verdict-text" data-verdict={side.verdict}>{side.verdict.toUpperCase()}</b> · score <span className="num">{side.score.toFixed(4)}</span>
       </p>
       <ul className="model-files">
         {side.models.map((m: ModelFile) => (
@@ -67,7 +67,7 @@ export function ReplayPanel({ client, recipe, canReplay, report }: Props) {
         {recent.map((i) => (
           <li key={i.id}>
             <img src={client.imageUrl(i.imageSha256)} alt="" />
-            <span className={`verdict-${i.verdict}`}>{i.verdict.toUpperCase()}</span>
+            <span className="verdict-text" data-verdict={i.verdict}>{i.verdict.toUpperCase()}</span>
             <span className="num">{i.score.toFixed(3)}</span>
             <span className="muted">{new Date(i.createdAt).toLocaleString()}</span>
             <button className="small" disabled={!canReplay || busy !== null} onClick={() => replay(i.id)} data-testid="replay-run">

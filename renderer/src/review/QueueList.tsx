@@ -59,11 +59,12 @@ export function QueueList({ items, total, selectedId, onSelect, onNearEnd }: Pro
               key={item.id}
               data-testid="review-item"
               data-id={item.id}
-              className={`queue-row ${item.verdict}${item.id === selectedId ? ' selected' : ''}`}
+              className={`queue-row${item.id === selectedId ? ' selected' : ''}`}
+              data-verdict={item.verdict}
               style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT - 2 }}
               onClick={() => onSelect(item.id)}
             >
-              <span className={`queue-verdict ${item.verdict}`}>{item.verdict.toUpperCase()}</span>
+              <span className="queue-verdict" data-verdict={item.verdict}>{item.verdict.toUpperCase()}</span>
               <span className="queue-main">
                 <span>
                   {item.recipe} v{item.recipeVersion} · {item.operator}

@@ -37,7 +37,7 @@ export function ReviewDetailView({ client, detail, zoom, overlay, onError }: Pro
         </div>
       </div>
       <div className="review-facts">
-        <span className={`queue-verdict ${r.verdict}`} data-testid="review-verdict">
+        <span className="queue-verdict" data-verdict={r.verdict} data-testid="review-verdict">
           {r.verdict.toUpperCase()}
         </span>
         <span>
@@ -65,7 +65,7 @@ export function ReviewDetailView({ client, detail, zoom, overlay, onError }: Pro
           <h2>Model's answer and dialog</h2>
           {r.dialog.length === 0 && <p className="muted">No answer was recorded.</p>}
           {r.dialog.map((t) => (
-            <p key={t.id} className={`review-turn ${t.role}`} data-testid="review-dialog-turn">
+            <p key={t.id} className="review-turn" data-role={t.role} data-testid="review-dialog-turn">
               <b>{t.role === 'assistant' ? 'Model' : 'Operator'}:</b> {t.text}
               {t.instructionsLeftOut && <span className="muted"> (not applied, no room: {t.instructionsLeftOut.join('; ')})</span>}
             </p>

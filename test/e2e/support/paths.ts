@@ -19,3 +19,5 @@ export function e2eSkipReason(needs: { bottle?: boolean; backbone?: boolean } = 
   if (needs.backbone !== false && !existsSync(BACKBONE_FILE)) return `${BACKBONE_FILE} is absent: the public backbone copy is needed to fit the recipe`;
   return null;
 }
+/** Screenshots the docs show, written by the browser tests that check what they show. */
+export const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
