@@ -380,6 +380,7 @@ export interface ReviewEntry {
   inspectionId: string;
   reviewer: string;
   decision: ReviewDecision;
+  /** Only for 'defect': a type from the recipe's list or free text. */
   defectType: string | null;
   reason: string;
   addToGolden: boolean;

@@ -1,4 +1,4 @@
-import type { GoldenProposal, GoldenProposalPage, GoldenProposalStatus, Verdict } from '../../common/api';
+import type { GoldenProposal, GoldenProposalPage, GoldenProposalStatus } from '../../common/api';
 import type { Db } from '../open';
 
 /**
@@ -24,56 +24,15 @@ export interface NewOutcome {
   at: string;
 }
 
-interface Row {
-  id: string;
-  recipe: string;
-  inspection_id: string;
-  review_id: string;
-  inspected_version: number;
-  verdict: Verdict;
-  score: number;
-  image_sha256: string;
-  map_sha256: string;
-  proposed_by: string;
-  created_at: string;
-  reason: string;
-  outcome: Exclude<GoldenProposalStatus, 'pending'> | null;
-  decided_by: string | null;
-  decided_at: string | null;
-  decision_reason: string | null;
-  recipe_version: number | null;
-}
-
-const SELECT = `SELECT p.id, p.recipe, p.inspection_id, p.review_id, r.version AS inspected_version, i.verdict, i.score,
-    i.image_sha256, i.map_sha256, p.proposed_by, p.created_at, v.reason,
-    o.outcome, o.decided_by, o.created_at AS decided_at, o.reason AS decision_reason, o.recipe_version
+const SELECT = `SELECT p.id, p.recipe, p.inspection_id AS inspectionId, p.review_id AS reviewId, r.version AS inspectedVersion,
+    i.verdict, i.score, i.image_sha256 AS imageSha256, i.map_sha256 AS mapSha256, p.proposed_by AS proposedBy, p.created_at AS proposedAt,
+    v.reason, COALESCE(o.outcome, 'pending') AS status, o.decided_by AS decidedBy, o.created_at AS decidedAt,
+    o.reason AS decisionReason, o.recipe_version AS newRecipeVersion
   FROM golden_proposals p
   JOIN inspections i ON i.id = p.inspection_id
   JOIN recipes r ON r.id = i.recipe_id
   JOIN reviews v ON v.id = p.review_id
   LEFT JOIN golden_proposal_outcomes o ON o.proposal_id = p.id`;
-
-function fromRow(r: Row): GoldenProposal {
-  return {
-    id: r.id,
-    recipe: r.recipe,
-    inspectionId: r.inspection_id,
-    reviewId: r.review_id,
-    inspectedVersion: r.inspected_version,
-    verdict: r.verdict,
-    score: r.score,
-    imageSha256: r.image_sha256,
-    mapSha256: r.map_sha256,
-    proposedBy: r.proposed_by,
-    proposedAt: r.created_at,
-    reason: r.reason,
-    status: r.outcome ?? 'pending',
-    decidedBy: r.decided_by,
-    decidedAt: r.decided_at,
-    decisionReason: r.decision_reason,
-    newRecipeVersion: r.recipe_version,
-  };
-}
 
 /** Call inside the write transaction that records the proposing review (it references that row). */
 export function insertProposal(db: Db, p: NewProposal): GoldenProposal {
@@ -100,21 +59,20 @@ export function insertOutcome(db: Db, o: NewOutcome): GoldenProposal {
 }
 
 export function getProposal(db: Db, id: string): GoldenProposal | null {
-  const row = db.prepare(`${SELECT} WHERE p.id = ?`).get(id) as Row | undefined;
-  return row ? fromRow(row) : null;
+  return (db.prepare(`${SELECT} WHERE p.id = ?`).get(id) as GoldenProposal | undefined) ?? null;
 }
 
 /** The pending proposal that would add `imageSha256` to `recipe`, whichever inspection it came from. */
 export function pendingProposalForImage(db: Db, recipe: string, imageSha256: string): GoldenProposal | null {
   const row = db
     .prepare(`${SELECT} WHERE p.recipe = ? AND i.image_sha256 = ? AND o.proposal_id IS NULL ORDER BY p.created_at, p.rowid LIMIT 1`)
-    .get(recipe, imageSha256) as Row | undefined;
-  return row ? fromRow(row) : null;
+    .get(recipe, imageSha256) as GoldenProposal | undefined;
+  return row ?? null;
 }
 
 /** Pending proposals made from one inspection's reviews. */
 export function pendingProposalsOf(db: Db, inspectionId: string): GoldenProposal[] {
-  return (db.prepare(`${SELECT} WHERE p.inspection_id = ? AND o.proposal_id IS NULL ORDER BY p.rowid`).all(inspectionId) as Row[]).map(fromRow);
+  return db.prepare(`${SELECT} WHERE p.inspection_id = ? AND o.proposal_id IS NULL ORDER BY p.rowid`).all(inspectionId) as GoldenProposal[];
 }
 
 /** Pending proposals of `recipe` (or of every recipe), oldest first, with their count. */
@@ -124,6 +82,6 @@ export function pendingProposals(db: Db, recipe: string | null, limit: number): 
   const { n } = db
     .prepare(`SELECT COUNT(*) AS n FROM golden_proposals p LEFT JOIN golden_proposal_outcomes o ON o.proposal_id = p.id WHERE ${where}`)
     .get(...args) as { n: number };
-  const rows = db.prepare(`${SELECT} WHERE ${where} ORDER BY p.created_at, p.rowid LIMIT ?`).all(...args, limit) as Row[];
-  return { total: n, items: rows.map(fromRow) };
+  const items = db.prepare(`${SELECT} WHERE ${where} ORDER BY p.created_at, p.rowid LIMIT ?`).all(...args, limit) as GoldenProposal[];
+  return { total: n, items };
 }

@@ -1,54 +1,21 @@
-import type { HistoryFilter, HistoryRow, ReviewDecision, Verdict } from '../../common/api';
+import type { HistoryFilter, HistoryRow, Verdict } from '../../common/api';
 import type { Db } from '../open';
 import { historySource, historyWhere, needsReview } from './history-filter';
-import { FLAG_KINDS, VERDICT_IN_FORCE, flagKinds } from './verdict-in-force';
+import { FLAG_KINDS, VERDICT_IN_FORCE, withFlagKinds } from './verdict-in-force';
 
 /**
  * History reads: a filtered page, every matching row streamed, and the top flagged rows. The filter
  * is history-filter.ts; the summary's counts are history-summary.ts.
  */
-export interface HistoryDbRow {
-  id: string;
-  created_at: string;
-  recipe: string;
-  recipe_version: number;
-  verdict: Verdict;
-  score: number;
-  t1: number;
-  t2: number;
-  operator: string;
-  decision: ReviewDecision | null;
-  defect_type: string | null;
-  reviewer: string | null;
-  reviewed_at: string | null;
-  image_sha256: string;
-  map_sha256: string;
-  flags: string | null;
-}
 
-const ROW_COLUMNS = `i.id, i.created_at, r.name AS recipe, r.version AS recipe_version, ${VERDICT_IN_FORCE} AS verdict, i.score, i.t1, i.t2,
-  i.operator, lr.decision, lr.defect_type, lr.reviewer, lr.created_at AS reviewed_at, i.image_sha256, i.map_sha256, ${FLAG_KINDS} AS flags`;
+/** A history row as the query returns it: the API's row with its flags still one column. */
+export type HistoryDbRow = Omit<HistoryRow, 'flags'> & { flags: string | null };
 
-export function toHistoryRow(r: HistoryDbRow): HistoryRow {
-  return {
-    id: r.id,
-    createdAt: r.created_at,
-    recipe: r.recipe,
-    recipeVersion: r.recipe_version,
-    verdict: r.verdict,
-    score: r.score,
-    t1: r.t1,
-    t2: r.t2,
-    operator: r.operator,
-    decision: r.decision,
-    defectType: r.defect_type,
-    reviewer: r.reviewer,
-    reviewedAt: r.reviewed_at,
-    imageSha256: r.image_sha256,
-    mapSha256: r.map_sha256,
-    flags: flagKinds(r.flags),
-  };
-}
+const ROW_COLUMNS = `i.id, i.created_at AS createdAt, r.name AS recipe, r.version AS recipeVersion, ${VERDICT_IN_FORCE} AS verdict, i.score, i.t1, i.t2,
+  i.operator, lr.decision, lr.defect_type AS defectType, lr.reviewer, lr.created_at AS reviewedAt, i.image_sha256 AS imageSha256,
+  i.map_sha256 AS mapSha256, ${FLAG_KINDS} AS flags`;
+
+export const toHistoryRow: (r: HistoryDbRow) => HistoryRow = withFlagKinds;
 
 function rowsSql(f: HistoryFilter, tail: (time: string) => string): { sql: string; args: Array<string | number> } {
   const src = historySource(f, false);

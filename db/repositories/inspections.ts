@@ -1,89 +1,40 @@
-import type { InspectionSummary, InspectionTimings, ThresholdBand, Verdict } from '../../common/api';
+import type { InspectionRecord, InspectionSummary, InspectionTimings, ThresholdBand, Verdict } from '../../common/api';
 import type { Db } from '../open';
-import { FLAG_KINDS, VERDICT_IN_FORCE, flagKinds } from './verdict-in-force';
+import { FLAG_KINDS, VERDICT_IN_FORCE, withFlagKinds } from './verdict-in-force';
 
-/** An inspection as recorded: `verdict` is the band's (flags recorded after it may change the verdict in force). */
-export interface InspectionRow {
-  id: string;
+/**
+ * An inspection as recorded: the record's own columns plus where its files lie and who made it.
+ * `verdict` is the band's (flags recorded after it may change the verdict in force).
+ */
+export interface InspectionRow
+  extends Pick<
+    InspectionRecord,
+    'id' | 'recipe' | 'recipeVersion' | 'score' | 'threshold' | 'band' | 'imageSha256' | 'mapSha256' | 'width' | 'height' | 'instructions' | 'timings' | 'createdAt'
+  > {
   recipeId: number;
-  recipe: string;
-  recipeVersion: number;
   verdict: Verdict;
-  score: number;
-  threshold: number;
-  band: ThresholdBand;
-  imageSha256: string;
   imagePath: string;
-  mapSha256: string;
   mapPath: string;
-  width: number;
-  height: number;
   backbone: string;
   backboneSha256: string;
   expert: string;
   lmm: string | null;
-  instructions: string[];
-  timings: InspectionTimings;
   operator: string;
-  createdAt: string;
 }
 
 export type NewInspection = Omit<InspectionRow, 'recipe' | 'recipeVersion'>;
 
-interface Row {
-  id: string;
-  recipe_id: number;
-  recipe_name: string;
-  recipe_version: number;
-  verdict: Verdict;
-  score: number;
-  threshold: number;
-  t1: number;
-  t2: number;
-  image_sha256: string;
-  image_path: string;
-  map_sha256: string;
-  map_path: string;
-  width: number;
-  height: number;
-  backbone: string;
-  backbone_sha256: string;
-  expert: string;
-  lmm: string | null;
-  instructions_json: string;
-  timings_json: string;
-  operator: string;
-  created_at: string;
-}
+/** The row as SQLite returns it: the band as its two columns, the lists still JSON text. */
+type Row = Omit<InspectionRow, 'band' | 'instructions' | 'timings'> & ThresholdBand & { instructions: string; timings: string };
 
-const SELECT = `SELECT i.*, r.name AS recipe_name, r.version AS recipe_version
+const SELECT = `SELECT i.id, i.recipe_id AS recipeId, r.name AS recipe, r.version AS recipeVersion, i.verdict, i.score, i.threshold, i.t1, i.t2,
+    i.image_sha256 AS imageSha256, i.image_path AS imagePath, i.map_sha256 AS mapSha256, i.map_path AS mapPath, i.width, i.height,
+    i.backbone, i.backbone_sha256 AS backboneSha256, i.expert, i.lmm, i.instructions_json AS instructions, i.timings_json AS timings,
+    i.operator, i.created_at AS createdAt
   FROM inspections i JOIN recipes r ON r.id = i.recipe_id`;
 
-function fromRow(r: Row): InspectionRow {
-  return {
-    id: r.id,
-    recipeId: r.recipe_id,
-    recipe: r.recipe_name,
-    recipeVersion: r.recipe_version,
-    verdict: r.verdict,
-    score: r.score,
-    threshold: r.threshold,
-    band: { t1: r.t1, t2: r.t2 },
-    imageSha256: r.image_sha256,
-    imagePath: r.image_path,
-    mapSha256: r.map_sha256,
-    mapPath: r.map_path,
-    width: r.width,
-    height: r.height,
-    backbone: r.backbone,
-    backboneSha256: r.backbone_sha256,
-    expert: r.expert,
-    lmm: r.lmm,
-    instructions: JSON.parse(r.instructions_json) as string[],
-    timings: JSON.parse(r.timings_json) as InspectionTimings,
-    operator: r.operator,
-    createdAt: r.created_at,
-  };
+function fromRow({ t1, t2, instructions, timings, ...row }: Row): InspectionRow {
+  return { ...row, band: { t1, t2 }, instructions: JSON.parse(instructions) as string[], timings: JSON.parse(timings) as InspectionTimings };
 }
 
 const INSERT = `INSERT INTO inspections (id, recipe_id, verdict, score, threshold, t1, t2, image_sha256, image_path, map_sha256,
@@ -141,20 +92,12 @@ export function getInspection(db: Db, id: string): InspectionRow | null {
 export function recentInspections(db: Db, limit: number): InspectionSummary[] {
   const rows = db
     .prepare(
-      `SELECT i.id, r.name AS recipe_name, ${VERDICT_IN_FORCE} AS verdict, i.score, i.image_sha256, i.map_sha256, i.created_at, ${FLAG_KINDS} AS flags
+      `SELECT i.id, r.name AS recipe, ${VERDICT_IN_FORCE} AS verdict, i.score, i.image_sha256 AS imageSha256, i.map_sha256 AS mapSha256,
+         i.created_at AS createdAt, ${FLAG_KINDS} AS flags
        FROM inspections i JOIN recipes r ON r.id = i.recipe_id ORDER BY i.created_at DESC, i.rowid DESC LIMIT ?`,
     )
-    .all(limit) as Array<Pick<Row, 'id' | 'recipe_name' | 'verdict' | 'score' | 'image_sha256' | 'map_sha256' | 'created_at'> & { flags: string | null }>;
-  return rows.map((r) => ({
-    id: r.id,
-    recipe: r.recipe_name,
-    verdict: r.verdict,
-    score: r.score,
-    imageSha256: r.image_sha256,
-    mapSha256: r.map_sha256,
-    createdAt: r.created_at,
-    flags: flagKinds(r.flags),
-  }));
+    .all(limit) as Array<Omit<InspectionSummary, 'flags'> & { flags: string | null }>;
+  return rows.map(withFlagKinds);
 }
 
 export function allInspectionIds(db: Db): string[] {

@@ -1,44 +1,31 @@
 import type { Instruction } from '../../common/api';
 import type { Db } from '../open';
 
-/** Operator instructions (custom prompts) per recipe name; deactivation is a row of its own. */
-interface Row {
-  id: string;
-  recipe: string;
-  text: string;
-  author: string;
-  created_at: string;
-  active_from: string;
-  active_to: string | null;
-}
-
-// active_to: when it was ended, else the end of the shift it was scoped to (schema 5), else null.
-const SELECT = `SELECT i.*, COALESCE(d.active_to, s.until) AS active_to FROM operator_instructions i
+/**
+ * Operator instructions (custom prompts) per recipe name; deactivation is a row of its own.
+ * activeTo: when it was ended, else the end of the shift it was scoped to (schema 5), else null.
+ */
+const SELECT = `SELECT i.id, i.recipe, i.text, i.author, i.created_at AS createdAt, i.active_from AS activeFrom,
+    COALESCE(d.active_to, s.until) AS activeTo
+  FROM operator_instructions i
   LEFT JOIN instruction_deactivations d ON d.instruction_id = i.id
   LEFT JOIN instruction_scopes s ON s.instruction_id = i.id`;
 
-function fromRow(r: Row): Instruction {
-  return {
-    id: r.id,
-    recipe: r.recipe,
-    text: r.text,
-    author: r.author,
-    createdAt: r.created_at,
-    activeFrom: r.active_from,
-    activeTo: r.active_to,
-  };
-}
-
+/** A new instruction is active from its creation and has neither an end nor a scope yet. */
 export function insertInstruction(db: Db, i: { id: string; recipe: string; text: string; author: string; at: string }): Instruction {
-  db.prepare(
-    'INSERT INTO operator_instructions (id, recipe, text, author, created_at, active_from) VALUES (?, ?, ?, ?, ?, ?)',
-  ).run(i.id, i.recipe, i.text, i.author, i.at, i.at);
-  return getInstruction(db, i.id) as Instruction;
+  db.prepare('INSERT INTO operator_instructions (id, recipe, text, author, created_at, active_from) VALUES (?, ?, ?, ?, ?, ?)').run(
+    i.id,
+    i.recipe,
+    i.text,
+    i.author,
+    i.at,
+    i.at,
+  );
+  return { id: i.id, recipe: i.recipe, text: i.text, author: i.author, createdAt: i.at, activeFrom: i.at, activeTo: null };
 }
 
 export function getInstruction(db: Db, id: string): Instruction | null {
-  const row = db.prepare(`${SELECT} WHERE i.id = ?`).get(id) as Row | undefined;
-  return row ? fromRow(row) : null;
+  return (db.prepare(`${SELECT} WHERE i.id = ?`).get(id) as Instruction | undefined) ?? null;
 }
 
 /** Records that `id` stops being active at `at`; returns false when it already was inactive. */
@@ -55,8 +42,7 @@ export function scopeInstruction(db: Db, id: string, until: string, reason: stri
 }
 
 export function activeInstructions(db: Db, recipe: string, now = new Date().toISOString()): Instruction[] {
-  const rows = db
+  return db
     .prepare(`${SELECT} WHERE i.recipe = ? AND d.active_to IS NULL AND (s.until IS NULL OR s.until > ?) ORDER BY i.created_at, i.rowid`)
-    .all(recipe, now) as Row[];
-  return rows.map(fromRow);
+    .all(recipe, now) as Instruction[];
 }

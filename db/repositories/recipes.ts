@@ -1,20 +1,13 @@
-import type { ThresholdBand } from '../../common/api';
+import type { RecipeSummary, RecipeVersionInfo, ThresholdBand } from '../../common/api';
 import type { Db } from '../open';
 
 /** Recipes are versioned: create-or-replace inserts version n+1; rows are never edited. */
-export interface RecipeRow {
+export interface RecipeRow extends Omit<RecipeSummary, 'instructions'> {
   id: number;
-  name: string;
-  version: number;
-  expert: string;
-  backbone: string;
   backboneSha256: string;
-  band: ThresholdBand;
   expertDir: string;
   config: Record<string, unknown>;
   createdBy: string;
-  createdAt: string;
-  goldenCount: number;
 }
 
 /** What a caller supplies; the id, version, creation time and golden count come from the database. */
@@ -26,39 +19,16 @@ export interface NewGoldenSample {
   sourceName: string;
 }
 
-interface Row {
-  id: number;
-  name: string;
-  version: number;
-  expert: string;
-  backbone: string;
-  backbone_sha256: string;
-  t1: number;
-  t2: number;
-  expert_dir: string;
-  config_json: string;
-  created_by: string;
-  created_at: string;
-  golden_count: number;
-}
+/** The row as SQLite returns it: the band as its two columns, the configuration still JSON text. */
+type Row = Omit<RecipeRow, 'band' | 'config'> & ThresholdBand & { config: string };
 
-const SELECT = `SELECT r.*, (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS golden_count FROM recipes r`;
+const SELECT = `SELECT r.id, r.name, r.version, r.expert, r.backbone, r.backbone_sha256 AS backboneSha256, r.t1, r.t2, r.expert_dir AS expertDir,
+    r.config_json AS config, r.created_by AS createdBy, r.created_at AS createdAt,
+    (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS goldenCount
+  FROM recipes r`;
 
-function fromRow(r: Row): RecipeRow {
-  return {
-    id: r.id,
-    name: r.name,
-    version: r.version,
-    expert: r.expert,
-    backbone: r.backbone,
-    backboneSha256: r.backbone_sha256,
-    band: { t1: r.t1, t2: r.t2 },
-    expertDir: r.expert_dir,
-    config: JSON.parse(r.config_json) as Record<string, unknown>,
-    createdBy: r.created_by,
-    createdAt: r.created_at,
-    goldenCount: r.golden_count,
-  };
+function fromRow({ t1, t2, config, ...row }: Row): RecipeRow {
+  return { ...row, band: { t1, t2 }, config: JSON.parse(config) as Record<string, unknown> };
 }
 
 export function nextRecipeVersion(db: Db, name: string): number {
@@ -113,31 +83,24 @@ export function listLatestRecipes(db: Db): RecipeRow[] {
 }
 
 export function goldenSamples(db: Db, recipeId: number): Array<NewGoldenSample & { createdAt: string }> {
-  const rows = db
-    .prepare('SELECT image_sha256, image_path, source_name, created_at FROM golden_samples WHERE recipe_id = ? ORDER BY id')
-    .all(recipeId) as Array<{ image_sha256: string; image_path: string; source_name: string; created_at: string }>;
-  return rows.map((r) => ({ imageSha256: r.image_sha256, imagePath: r.image_path, sourceName: r.source_name, createdAt: r.created_at }));
-}
-
-/** One version of a recipe as the Recipes screen lists it. */
-export interface RecipeVersionRow {
-  version: number;
-  t1: number;
-  t2: number;
-  created_by: string;
-  created_at: string;
-  golden_count: number;
+  return db
+    .prepare(
+      `SELECT image_sha256 AS imageSha256, image_path AS imagePath, source_name AS sourceName, created_at AS createdAt
+       FROM golden_samples WHERE recipe_id = ? ORDER BY id`,
+    )
+    .all(recipeId) as Array<NewGoldenSample & { createdAt: string }>;
 }
 
 /** Every version of the recipe `name`, newest first, with its golden-sample count. */
-export function recipeVersions(db: Db, name: string): RecipeVersionRow[] {
-  return db
+export function recipeVersions(db: Db, name: string): RecipeVersionInfo[] {
+  const rows = db
     .prepare(
-      `SELECT r.version, r.t1, r.t2, r.created_by, r.created_at,
-         (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS golden_count
+      `SELECT r.version, r.t1, r.t2, r.created_by AS createdBy, r.created_at AS createdAt,
+         (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS goldenCount
        FROM recipes r WHERE r.name = ? ORDER BY r.version DESC`,
     )
-    .all(name) as RecipeVersionRow[];
+    .all(name) as Array<Omit<RecipeVersionInfo, 'band'> & ThresholdBand>;
+  return rows.map(({ t1, t2, ...v }) => ({ ...v, band: { t1, t2 } }));
 }
 
 /**

@@ -4,7 +4,7 @@ import type { HistoryDbRow } from './history';
 import { VERDICT_IN_FORCE, isFlagKind } from './verdict-in-force';
 
 /** A queue row is a history row without its review columns (a waiting part has none). */
-type QueueRow = Omit<HistoryDbRow, 'decision' | 'defect_type' | 'reviewer' | 'reviewed_at'>;
+type QueueRow = Omit<HistoryDbRow, 'decision' | 'defectType' | 'reviewer' | 'reviewedAt'>;
 
 /** Oldest waiting first (first in, first reviewed), keyset-paged on (created_at, id). */
 export function reviewQueuePage(db: Db, limit: number, after?: ReviewCursor): { total: number; items: ReviewQueueItem[] } {
@@ -13,8 +13,8 @@ export function reviewQueuePage(db: Db, limit: number, after?: ReviewCursor): { 
   const args = after ? [after.createdAt, after.id] : [];
   const rows = db
     .prepare(
-      `SELECT i.id, r.name AS recipe, r.version AS recipe_version, ${VERDICT_IN_FORCE} AS verdict, i.score, i.t1, i.t2, i.image_sha256,
-         i.map_sha256, i.operator, i.created_at,
+      `SELECT i.id, r.name AS recipe, r.version AS recipeVersion, ${VERDICT_IN_FORCE} AS verdict, i.score, i.t1, i.t2, i.image_sha256 AS imageSha256,
+         i.map_sha256 AS mapSha256, i.operator, i.created_at AS createdAt,
          (SELECT json_group_array(json_object('kind', f.kind, 'reason', f.reason)) FROM inspection_flags f WHERE f.inspection_id = i.id) AS flags
        FROM review_pending p JOIN inspections i ON i.id = p.inspection_id JOIN recipes r ON r.id = i.recipe_id
        ${cond} ORDER BY p.created_at, p.inspection_id LIMIT ?`,
@@ -22,19 +22,7 @@ export function reviewQueuePage(db: Db, limit: number, after?: ReviewCursor): { 
     .all(...args, limit) as QueueRow[];
   return {
     total,
-    items: rows.map((q) => ({
-      id: q.id,
-      recipe: q.recipe,
-      recipeVersion: q.recipe_version,
-      verdict: q.verdict,
-      score: q.score,
-      band: { t1: q.t1, t2: q.t2 },
-      imageSha256: q.image_sha256,
-      mapSha256: q.map_sha256,
-      operator: q.operator,
-      createdAt: q.created_at,
-      flags: queueFlags(q.flags),
-    })),
+    items: rows.map(({ t1, t2, flags, ...q }) => ({ ...q, band: { t1, t2 }, flags: queueFlags(flags) })),
   };
 }
 

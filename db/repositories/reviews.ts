@@ -1,42 +1,18 @@
+import type { ReviewEntry } from '../../common/api';
 import type { Db } from '../open';
 
-export type ReviewDecision = 'defect' | 'good' | 'reinspect';
-
 /** A reviewer's decision on a flagged inspection; a changed mind is a newer review row. */
-export interface NewReview {
-  id: string;
-  inspectionId: string;
-  reviewer: string;
-  decision: ReviewDecision;
-  /** Only for 'defect': a type from the recipe's list or free text. */
-  defectType: string | null;
-  reason: string;
-  addToGolden: boolean;
-  at: string;
-}
+export type NewReview = Omit<ReviewEntry, 'createdAt'> & { at: string };
 
-interface Row {
-  id: string;
-  inspection_id: string;
-  reviewer: string;
-  decision: ReviewDecision;
-  defect_type: string | null;
-  reason: string;
-  add_to_golden: number;
-  created_at: string;
-}
+/** The row as SQLite returns it: `add_to_golden` is 0 or 1. */
+type Row = Omit<ReviewEntry, 'addToGolden'> & { addToGolden: number };
 
-function fromRow(row: Row): NewReview {
-  return {
-    id: row.id,
-    inspectionId: row.inspection_id,
-    reviewer: row.reviewer,
-    decision: row.decision,
-    defectType: row.defect_type,
-    reason: row.reason,
-    addToGolden: row.add_to_golden === 1,
-    at: row.created_at,
-  };
+const SELECT = `SELECT id, inspection_id AS inspectionId, reviewer, decision, defect_type AS defectType, reason,
+    add_to_golden AS addToGolden, created_at AS createdAt
+  FROM reviews`;
+
+function fromRow(row: Row): ReviewEntry {
+  return { ...row, addToGolden: row.addToGolden === 1 };
 }
 
 /** Appends a review; the triggers of migration 2 take the inspection off the queue and mark it decided. */
@@ -55,16 +31,14 @@ export function reviewInserter(db: Db): (r: NewReview) => void {
   };
 }
 
-export function latestReview(db: Db, inspectionId: string): NewReview | null {
-  const row = db.prepare('SELECT * FROM reviews WHERE inspection_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1').get(inspectionId) as
-    | Row
-    | undefined;
+export function latestReview(db: Db, inspectionId: string): ReviewEntry | null {
+  const row = db.prepare(`${SELECT} WHERE inspection_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1`).get(inspectionId) as Row | undefined;
   return row ? fromRow(row) : null;
 }
 
 /** Every decision on one inspection, oldest first (the last one is in force). */
-export function reviewsOf(db: Db, inspectionId: string): NewReview[] {
-  return (db.prepare('SELECT * FROM reviews WHERE inspection_id = ? ORDER BY created_at, rowid').all(inspectionId) as Row[]).map(fromRow);
+export function reviewsOf(db: Db, inspectionId: string): ReviewEntry[] {
+  return (db.prepare(`${SELECT} WHERE inspection_id = ? ORDER BY created_at, rowid`).all(inspectionId) as Row[]).map(fromRow);
 }
 
 /** Defect types already used for a recipe (any version), most used first. */

@@ -35,6 +35,11 @@ export function flagKinds(column: string | null): InspectionFlagKind[] {
   });
 }
 
+/** A row read with a FLAG_KINDS column named `flags`, that column parsed. */
+export function withFlagKinds<T extends { flags: string | null }>({ flags, ...rest }: T): Omit<T, 'flags'> & { flags: InspectionFlagKind[] } {
+  return { ...rest, flags: flagKinds(flags) };
+}
+
 export function isFlagKind(kind: string): kind is InspectionFlagKind {
   return (INSPECTION_FLAG_KINDS as readonly string[]).includes(kind);
 }

@@ -35,13 +35,8 @@ const CONTENT_TYPES: Record<string, string> = {
  * or escapes the folder (`..`, encoded separators, absolute paths).
  */
 export function resolveAppAssetPath(rootDir: string, url: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return null;
-  }
-  if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST) return null;
+  const u = urlOn(url, APP_SCHEME, APP_HOST);
+  if (u === null) return null;
   let pathname: string;
   try {
     pathname = decodeURIComponent(u.pathname);
@@ -57,15 +52,21 @@ export function resolveAppAssetPath(rootDir: string, url: string): string | null
   return full;
 }
 
-/** The sha256 a blob URL names, or null unless it is exactly `myriad-blob://blob/<64 hex>`. */
-export function blobShaFromUrl(url: string): string | null {
+/** The parsed URL when it is well formed and on `scheme://host`, else null. */
+function urlOn(url: string, scheme: string, host: string): URL | null {
   let u: URL;
   try {
     u = new URL(url);
   } catch {
     return null;
   }
-  if (u.protocol !== `${BLOB_SCHEME}:` || u.host !== BLOB_HOST) return null;
+  return u.protocol === `${scheme}:` && u.host === host ? u : null;
+}
+
+/** The sha256 a blob URL names, or null unless it is exactly `myriad-blob://blob/<64 hex>`. */
+export function blobShaFromUrl(url: string): string | null {
+  const u = urlOn(url, BLOB_SCHEME, BLOB_HOST);
+  if (u === null) return null;
   const m = /^\/([0-9a-f]{64})$/.exec(u.pathname);
   return m?.[1] ?? null;
 }
@@ -90,19 +91,24 @@ function isMissingFile(err: unknown): boolean {
   return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR';
 }
 
+/** The file's bytes, or null when it is missing (either handler answers 404); `path` may throw for a name it refuses. */
+async function readIfPresent(path: () => string): Promise<Buffer | null> {
+  try {
+    return await readFile(path());
+  } catch (err) {
+    if (isMissingFile(err)) return null;
+    throw err;
+  }
+}
+
 export function createAppProtocolHandler(rootDir: string): (request: Request) => Promise<Response> {
   return async (request) => {
     const headers = securityHeaders();
     if (request.method !== 'GET' && request.method !== 'HEAD') return textResponse(405, 'Method not allowed', headers);
     const path = resolveAppAssetPath(rootDir, request.url);
     if (path === null) return textResponse(404, 'Not found', headers);
-    let body: Buffer;
-    try {
-      body = await readFile(path);
-    } catch (err) {
-      if (isMissingFile(err)) return textResponse(404, 'Not found', headers);
-      throw err;
-    }
+    const body = await readIfPresent(() => path);
+    if (body === null) return textResponse(404, 'Not found', headers);
     const type = CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream';
     return new Response(new Uint8Array(body), { status: 200, headers: { ...headers, 'Content-Type': type } });
   };
@@ -119,13 +125,8 @@ export function createBlobProtocolHandler(blobPath: (sha256: string) => string):
     if (request.method !== 'GET' && request.method !== 'HEAD') return textResponse(405, 'Method not allowed', cors);
     const sha = blobShaFromUrl(request.url);
     if (sha === null) return textResponse(404, 'Not found', cors);
-    let body: Buffer;
-    try {
-      body = await readFile(blobPath(sha));
-    } catch (err) {
-      if (isMissingFile(err)) return textResponse(404, 'Not found', cors);
-      throw err;
-    }
+    const body = await readIfPresent(() => blobPath(sha));
+    if (body === null) return textResponse(404, 'Not found', cors);
     return new Response(new Uint8Array(body), {
       status: 200,
       headers: {

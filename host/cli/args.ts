@@ -18,11 +18,12 @@ export interface ParsedArgs {
   lists: Map<string, string[]>;
 }
 
-export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
-  'data-dir': { type: 'string' },
-  device: { type: 'string' },
-  out: { type: 'string' },
-};
+/** Options that take one value each, in the order named: spread into a command's option table. */
+export function stringOptions(...names: string[]): Record<string, OptionSpec> {
+  return Object.fromEntries(names.map((name) => [name, { type: 'string' }]));
+}
+
+export const GLOBAL_OPTIONS: Record<string, OptionSpec> = stringOptions('data-dir', 'device', 'out');
 
 export function parseArgs(argv: readonly string[], spec: Record<string, OptionSpec>): ParsedArgs {
   const all = { ...GLOBAL_OPTIONS, ...spec };
@@ -69,6 +70,17 @@ export function requireString(args: ParsedArgs, name: string): string {
   return v;
 }
 
+/** An integer option from `min` to `max`; `fallback` when it is not given. */
+export function integerOption(args: ParsedArgs, name: string, fallback: number, min: number, max: number): number {
+  const value = args.strings.get(name);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new StationError('INVALID_INPUT', `Invalid --${name} ${value}. Use an integer from ${min} to ${max}`);
+  }
+  return n;
+}
+
 export interface GlobalOptions {
   dataDir: string;
   device: DeviceName;
@@ -85,4 +97,11 @@ export function globalOptions(args: ParsedArgs): GlobalOptions {
     device: device as DeviceName,
     out: args.strings.get('out') ?? null,
   };
+}
+
+/** The global options of a command that writes a file: `--out` is required (`purpose` says what it is for, shown when it is missing). */
+export function globalOptionsWithOut(args: ParsedArgs, purpose?: string): GlobalOptions & { out: string } {
+  const global = globalOptions(args);
+  if (global.out === null) throw new StationError('INVALID_INPUT', `Missing required option --out${purpose ? ` (${purpose})` : ''}`);
+  return { ...global, out: global.out };
 }

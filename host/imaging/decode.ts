@@ -79,14 +79,16 @@ export async function decodeImage(bytes: Uint8Array, maxPixels = MAX_IMAGE_PIXEL
 }
 
 /**
- * Reads and decodes an image file; refuses files over MAX_IMAGE_FILE_BYTES before reading them, and
- * a file whose content is not the format its extension names.
+ * An image file's bytes, refused before reading when over MAX_IMAGE_FILE_BYTES.
+ *
+ * @throws StationError(notAFile) for a folder or device, ('NOT_FOUND') for a missing file,
+ *   ('BAD_IMAGE') for a file over the limit.
  */
-export async function readImageFile(path: string, maxPixels = MAX_IMAGE_PIXELS): Promise<RgbImage> {
+export async function readImageFileBytes(path: string, notAFile: 'BAD_IMAGE' | 'INVALID_INPUT'): Promise<Uint8Array> {
   let size: number;
   try {
     const st = await stat(path);
-    if (!st.isFile()) throw new StationError('BAD_IMAGE', `Not a file: ${path}`);
+    if (!st.isFile()) throw new StationError(notAFile, `Not a file: ${path}`);
     size = st.size;
   } catch (err) {
     if (err instanceof StationError) throw err;
@@ -95,7 +97,15 @@ export async function readImageFile(path: string, maxPixels = MAX_IMAGE_PIXELS):
   if (size > MAX_IMAGE_FILE_BYTES) {
     throw new StationError('BAD_IMAGE', `Image file ${path} is ${(size / 1e6).toFixed(0)} MB, over the 256 MB limit`);
   }
-  return (await decodeImageFileBytes(await readFile(path), path, maxPixels)).image;
+  return readFile(path);
+}
+
+/**
+ * Reads and decodes an image file; refuses files over MAX_IMAGE_FILE_BYTES before reading them, and
+ * a file whose content is not the format its extension names.
+ */
+export async function readImageFile(path: string, maxPixels = MAX_IMAGE_PIXELS): Promise<RgbImage> {
+  return (await decodeImageFileBytes(await readImageFileBytes(path, 'BAD_IMAGE'), path, maxPixels)).image;
 }
 
 /**

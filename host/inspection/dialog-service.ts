@@ -10,6 +10,7 @@ import { guarded } from '../../db/sqlite-errors';
 import type { DialogModel, DialogReply } from '../lmm/dialog-model';
 import { featuresIfTrusted, type GoldenCheck } from '../lmm/golden-check';
 import { fitInstructions, type InstructionBudget } from '../lmm/instruction-budget';
+import { withQuestionsInTrainedForm } from '../lmm/question-form';
 import type { StationEvents } from '../events';
 import type { BlobStore } from '../store/blob-store';
 import type { AnomalyResult } from '../experts/expert';
@@ -146,7 +147,10 @@ export class DialogService {
       const fitted = fitInstructions(this.budget, ctx.instructions);
       leftOut = fitted.leftOut;
       const check = features && this.goldenCheck ? await this.goldenCheck(inspection).catch(() => CHECK_NOT_RUN) : null;
-      const request = featuresIfTrusted({ product: ctx.product, instructions: fitted.applied, anomaly, ...(features ? { features } : {}), history, question }, check);
+      // Every dialog model gets the operator's questions in the form it was trained on; the turns keep what was typed.
+      const request = withQuestionsInTrainedForm(
+        featuresIfTrusted({ product: ctx.product, instructions: fitted.applied, anomaly, ...(features ? { features } : {}), history, question }, check),
+      );
       const reply: DialogReply = await this.model.generate(
         request,
         (delta) => {

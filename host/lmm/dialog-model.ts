@@ -29,7 +29,10 @@ export interface DialogRequest {
   anomaly: DialogAnomaly;
   features?: DialogFeatures;
   history: DialogTurn[];
-  /** null asks for the first, definite answer ("Yes, ..." / "No, ...", docs/contracts.md §Answer grammar). */
+  /**
+   * null asks for the first, definite answer ("Yes, ..." / "No, ...", docs/contracts.md §Answer grammar).
+   * The dialog service hands questions (and the operator's earlier turns) in the trained form (question-form.ts).
+   */
   question: string | null;
 }
 

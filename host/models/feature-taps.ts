@@ -9,16 +9,16 @@ import {
   type NodeProto,
   OPSET,
   decodeModel,
-  definedNames,
   encodeModel,
   floatTensor,
-  inputDims,
   int64Tensor,
   node,
   pruneTo,
   valueInfo,
 } from './onnx-graph';
 import { type BackboneSpec, getTaps } from './registry';
+import type { StoredBackbone } from './store';
+import { findTaps } from './tap-lookup';
 
 /**
  * Turns a pinned classifier into a PatchCore feature extractor, as an ONNX graph:
@@ -75,22 +75,16 @@ export function featureGeometry(spec: BackboneSpec, config: FeatureModelConfig) 
 /**
  * Builds the feature model from the backbone bytes (already hash-checked by the store).
  *
- * @throws StationError('BAD_MODEL') when the graph lacks the registry's input or tap tensors.
+ * @throws StationError('BAD_MODEL') when the graph has no RGB image input or does not fit the taps.
  */
 export function buildFeatureModel(backbone: Uint8Array, spec: BackboneSpec, config: FeatureModelConfig): FeatureModel {
   const geometry = featureGeometry(spec, config);
   const model = decodeModel(backbone, `Backbone ${spec.name}`);
   const graph = model.graph as GraphProto;
-  checkInput(graph, spec);
-  const names = definedNames(graph);
-  for (const tap of geometry.taps) {
-    if (!names.has(tap.tensor)) {
-      throw new StationError('BAD_MODEL', `Backbone ${spec.name} has no tensor ${tap.tensor} for tap ${tap.name}`);
-    }
-  }
+  const { inputName, taps: found } = findTaps(graph, spec, geometry.taps);
   pruneTo(
     graph,
-    geometry.taps.map((t) => t.tensor),
+    found.map((t) => t.tensor),
   );
   const added: NodeProto[] = [];
   const inits = graph.initializer ?? [];
@@ -99,20 +93,16 @@ export function buildFeatureModel(backbone: Uint8Array, spec: BackboneSpec, conf
   const invStd = spec.input.std.map((s) => 1 / (s * 255));
   inits.push(floatTensor('myriad_mean', [1, 3, 1, 1], mean), floatTensor('myriad_inv_std', [1, 3, 1, 1], invStd));
   added.push(node('Sub', ['pixels', 'myriad_mean'], ['myriad_centred']));
-  added.push(node('Mul', ['myriad_centred', 'myriad_inv_std'], [spec.input.name]));
+  added.push(node('Mul', ['myriad_centred', 'myriad_inv_std'], [inputName]));
   const weights = config.tapWeights ?? geometry.taps.map(() => 1);
   if (weights.length !== geometry.taps.length || weights.some((w) => !(w > 0))) {
     throw new StationError('INVALID_INPUT', 'Tap weights must be one positive number per tap');
   }
   const concatInputs: string[] = [];
-  geometry.taps.forEach((tap, i) => {
-    let t = tap.tensor;
-    if (tap.quantized) {
-      const base = tap.tensor.replace(/_quantized$/, '');
-      for (const q of [`${base}_scale`, `${base}_zero_point`]) {
-        if (!names.has(q)) throw new StationError('BAD_MODEL', `Backbone ${spec.name} lacks ${q} to dequantise ${tap.name}`);
-      }
-      added.push(node('DequantizeLinear', [t, `${base}_scale`, `${base}_zero_point`], [`myriad_tap${i}`]));
+  found.forEach(({ tap, tensor, dequantize }, i) => {
+    let t = tensor;
+    if (dequantize) {
+      added.push(node('DequantizeLinear', [t, dequantize.scale, dequantize.zeroPoint], [`myriad_tap${i}`]));
       t = `myriad_tap${i}`;
     }
     // 3x3 neighbourhood average (PatchCore's local aggregation); padding excluded at the border.
@@ -160,34 +150,20 @@ function defaultOpset(imports: { domain?: string | null; version?: unknown }[]):
   return own ? Number(own.version) : OPSET;
 }
 
-function checkInput(graph: GraphProto, spec: BackboneSpec): void {
-  const input = (graph.input ?? []).find((i) => i.name === spec.input.name);
-  if (!input) {
-    const got = (graph.input ?? []).map((i) => i.name).join(', ');
-    throw new StationError('BAD_MODEL', `Backbone ${spec.name} has no input "${spec.input.name}" (it has: ${got})`);
-  }
-  const dims = inputDims(input);
-  if (dims.length !== 4 || dims[1] !== 3) {
-    throw new StationError(
-      'BAD_MODEL',
-      `Backbone ${spec.name} input "${spec.input.name}" has shape [${dims.join(',')}]; expected [N,3,H,W] RGB`,
-    );
-  }
-}
-
 /**
- * The feature model for a backbone and config, from <data-dir>/cache when it was built before
- * (keyed by the backbone hash, the config and the graph format).
+ * The feature model for a stored backbone and config, from <data-dir>/cache when it was built
+ * before (keyed by the backbone file's own hash, the config and the graph format). Nothing is
+ * cached for a backbone that does not fit.
  */
 export async function cachedFeatureModel(
   dataDir: string,
-  spec: BackboneSpec,
-  backbone: Uint8Array,
+  backbone: StoredBackbone,
   config: FeatureModelConfig,
 ): Promise<FeatureModel> {
+  const { spec } = backbone;
   const geometry = featureGeometry(spec, config);
   const key = createHash('sha256')
-    .update(JSON.stringify({ format: GRAPH_FORMAT, sha256: spec.sha256, config }))
+    .update(JSON.stringify({ format: GRAPH_FORMAT, sha256: backbone.sha256, config }))
     .digest('hex')
     .slice(0, 32);
   const path = join(dataLayout(dataDir).cache, `features-${spec.name}-${key}.onnx`);
@@ -203,7 +179,7 @@ export async function cachedFeatureModel(
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const built = buildFeatureModel(backbone, spec, config);
+  const built = buildFeatureModel(backbone.bytes, spec, config);
   await writeFileAtomic(path, built.bytes);
   return built;
 }

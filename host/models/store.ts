@@ -6,12 +6,22 @@ import type { ModelInfo } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { dataLayout } from '../paths';
 import { fileSystemError, writeFileAtomic } from '../store/atomic-write';
-import { BACKBONES, type BackboneSpec, findBackboneBySha256, getBackbone } from './registry';
+import { decodeModel } from './onnx-graph';
+import { BACKBONES, type BackboneSpec, acceptedSha256, findBackboneBySha256, getBackbone } from './registry';
+import { findTaps } from './tap-lookup';
 
 /**
  * The model store: <data-dir>/models holds pinned public backbones under their registry file
- * names. Nothing enters it unless its sha256 matches the registry.
+ * names. Nothing enters it unless its sha256 is one the registry accepts for that backbone (the
+ * published file's or a documented variant's) and its graph has every tap the registry lists.
  */
+
+/** A backbone's bytes from the store, with the hash of the file they are (published or a variant). */
+export interface StoredBackbone {
+  spec: BackboneSpec;
+  bytes: Uint8Array;
+  sha256: string;
+}
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -38,7 +48,7 @@ export function storedPath(dataDir: string, spec: BackboneSpec): string {
  * @throws StationError('NOT_FOUND') when it is not in the store (the message says how to add it),
  *   ('BAD_MODEL') when the stored file does not match its pinned hash.
  */
-export async function readBackbone(dataDir: string, name: string): Promise<{ spec: BackboneSpec; bytes: Uint8Array }> {
+export async function readBackbone(dataDir: string, name: string): Promise<StoredBackbone> {
   const spec = getBackbone(name);
   const path = storedPath(dataDir, spec);
   let bytes: Uint8Array;
@@ -52,22 +62,42 @@ export async function readBackbone(dataDir: string, name: string): Promise<{ spe
     );
   }
   const actual = sha256Bytes(bytes);
-  if (actual !== spec.sha256) {
+  if (!acceptedSha256(spec).includes(actual)) {
     throw new StationError(
       'BAD_MODEL',
-      `Backbone file ${path} is damaged: sha256 ${actual} does not match the pinned ${spec.sha256 ?? '(none)'}. Import or fetch it again`,
+      `Backbone file ${path} is damaged: sha256 ${actual} matches none of the pinned ${pinnedList(spec)}. Import or fetch it again`,
     );
   }
-  return { spec, bytes };
+  return { spec, bytes, sha256: actual };
+}
+
+function pinnedList(spec: BackboneSpec): string {
+  return acceptedSha256(spec).join(' or ') || '(none)';
 }
 
 /**
- * Verifies FILE against the pinned hashes and copies it into the store atomically.
+ * @throws StationError('BAD_MODEL') when the file's graph lacks one of the backbone's taps, so a
+ *   file that would fail every fit never enters the store.
+ */
+function checkFits(bytes: Uint8Array, spec: BackboneSpec, label: string): void {
+  const model = decodeModel(bytes, label);
+  try {
+    findTaps(model.graph ?? {}, spec, spec.taps);
+  } catch (err) {
+    if (err instanceof StationError) throw new StationError('BAD_MODEL', `${label}: ${err.message}; nothing was stored`, { cause: err });
+    throw err;
+  }
+}
+
+/**
+ * Verifies FILE against the pinned hashes and the backbone's taps, and copies it into the store
+ * atomically.
  *
  * @throws StationError('NOT_FOUND') when FILE does not exist, ('BAD_MODEL') when its hash is not
- *   the pinned hash of any known backbone.
+ *   one a known backbone accepts or its graph lacks a tap.
  */
-export async function importModel(dataDir: string, file: string): Promise<ModelInfo> {
+export async function importModel(dataDir: string, file: string, options: RegistryOption = {}): Promise<ModelInfo> {
+  const backbones = options.backbones ?? BACKBONES;
   let bytes: Uint8Array;
   try {
     bytes = await readFile(file);
@@ -75,19 +105,25 @@ export async function importModel(dataDir: string, file: string): Promise<ModelI
     throw new StationError('NOT_FOUND', `Model file not found or unreadable: ${file}`, { cause: err });
   }
   const sha256 = sha256Bytes(bytes);
-  const spec = findBackboneBySha256(sha256);
+  const spec = findBackboneBySha256(sha256, backbones);
   if (!spec) {
-    const known = BACKBONES.filter((b) => b.sha256).map((b) => b.name).join(', ');
+    const known = backbones.filter((b) => b.sha256).map((b) => b.name).join(', ');
     throw new StationError(
       'BAD_MODEL',
       `${basename(file)} (sha256 ${sha256}) is not a known public model: its hash matches no pinned backbone (${known})`,
     );
   }
+  checkFits(bytes, spec, basename(file));
   await writeFileAtomic(storedPath(dataDir, spec), bytes);
   return infoOf(spec, sha256, bytes.length);
 }
 
-export interface FetchOptions {
+export interface RegistryOption {
+  /** The registry to check against; default: BACKBONES (tests pin entries to files they build). */
+  backbones?: readonly BackboneSpec[];
+}
+
+export interface FetchOptions extends RegistryOption {
   onProgress?: (received: number, total: number | null) => void;
   /** Injected for tests; default: the global fetch. */
   fetchImpl?: typeof fetch;
@@ -96,13 +132,13 @@ export interface FetchOptions {
 
 /**
  * Downloads a pinned backbone into <data-dir>/tmp, hashing as it streams, and moves it into the
- * store only when the hash matches.
+ * store only when the hash is the published file's and the graph has the backbone's taps.
  *
  * @throws StationError('UNAVAILABLE') when offline or the server refuses, ('BAD_MODEL') on a hash
- *   mismatch, ('INVALID_INPUT') for a backbone without a pinned hash.
+ *   mismatch or a graph without the taps, ('INVALID_INPUT') for a backbone without a pinned hash.
  */
 export async function fetchModel(dataDir: string, name: string, options: FetchOptions = {}): Promise<ModelInfo> {
-  const spec = getBackbone(name);
+  const spec = getBackbone(name, options.backbones);
   if (!spec.sha256) {
     throw new StationError(
       'INVALID_INPUT',
@@ -154,6 +190,7 @@ export async function fetchModel(dataDir: string, name: string, options: FetchOp
         `Downloaded ${name} does not match its pinned hash (got ${actual}, expected ${spec.sha256}); nothing was stored`,
       );
     }
+    checkFits(await readFile(tmp), spec, `Downloaded ${name}`);
     await rename(tmp, storedPath(dataDir, spec));
   } catch (err) {
     await rm(tmp, { force: true });
@@ -187,5 +224,8 @@ export async function listModels(dataDir: string): Promise<ModelInfo[]> {
 }
 
 function infoOf(spec: BackboneSpec, sha256: string, sizeBytes: number): ModelInfo {
-  return { name: spec.name, kind: `backbone (${spec.precision})`, sha256, sizeBytes, source: spec.url };
+  const variant = spec.variants.find((v) => v.sha256 === sha256);
+  return variant
+    ? { name: spec.name, kind: `backbone (${spec.precision}, byte-variant)`, sha256, sizeBytes, source: variant.source }
+    : { name: spec.name, kind: `backbone (${spec.precision})`, sha256, sizeBytes, source: spec.url };
 }

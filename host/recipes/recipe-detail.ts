@@ -13,18 +13,11 @@ const MAX_REVIEWED = 5000;
  */
 export function recipeDetail(db: Db, row: RecipeRow, summary: RecipeSummary): RecipeDetail {
   return guarded(`read recipe ${row.name}`, () => {
-    const versions = recipeVersions(db, row.name);
     const reviewed = reviewedScores(db, row.name, MAX_REVIEWED);
     return {
       summary,
       backboneSha256: row.backboneSha256,
-      versions: versions.map((v) => ({
-        version: v.version,
-        band: { t1: v.t1, t2: v.t2 },
-        goldenCount: v.golden_count,
-        createdBy: v.created_by,
-        createdAt: v.created_at,
-      })),
+      versions: recipeVersions(db, row.name),
       golden: goldenSamples(db, row.id).map((g) => ({ sha256: g.imageSha256, name: g.sourceName })),
       goldenScores: goldenScoresOf(row.config),
       reviewedScores: reviewed,

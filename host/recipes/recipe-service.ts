@@ -4,6 +4,7 @@ import { basename, join, relative } from 'node:path';
 import type { Instruction, RecipeSummary } from '../../common/api';
 import { MAX_PROMPT_CHARS } from '../../common/api';
 import { StationError } from '../../common/errors';
+import { pick } from '../../common/pick';
 import { appendAudit } from '../../db/repositories/audit-log';
 import {
   activeInstructions,
@@ -301,18 +302,12 @@ export class RecipeService {
   }
 
   private summary(r: RecipeRow): RecipeSummary {
-    return {
-      name: r.name,
-      version: r.version,
-      expert: r.expert,
-      backbone: r.backbone,
-      band: r.band,
-      goldenCount: r.goldenCount,
-      createdAt: r.createdAt,
-      instructions: activeInstructions(this.db, r.name),
-    };
+    return { ...pick(r, SUMMARY_FIELDS), instructions: activeInstructions(this.db, r.name) };
   }
 }
+
+/** What a recipes.* result shows of a recipe row; its instructions are read separately. */
+const SUMMARY_FIELDS = ['name', 'version', 'expert', 'backbone', 'band', 'goldenCount', 'createdAt'] as const;
 
 function checkRecipeName(name: string): string {
   const n = name.trim();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { GoldenProposal, Params, ReviewDetail, ReviewEntry, ReviewOutcome, ReviewQueuePage } from '../../common/api';
+import type { GoldenProposal, Params, ReviewDetail, ReviewOutcome, ReviewQueuePage } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { appendAudit } from '../../db/repositories/audit-log';
 import { reviewQueuePage } from '../../db/repositories/review-queue';
@@ -36,7 +36,7 @@ export class ReviewService {
 
   item(inspectionId: string): ReviewDetail {
     const record = this.pipeline.get(inspectionId);
-    const reviews = guarded('read the reviews', () => reviewsOf(this.db, inspectionId)).map(toEntry);
+    const reviews = guarded('read the reviews', () => reviewsOf(this.db, inspectionId));
     return { record, reviews, defectTypes: this.defectTypes(record.recipe) };
   }
 
@@ -103,11 +103,10 @@ export class ReviewService {
         review.at,
       );
     };
-    const outcome = (goldenProposal: GoldenProposal | null, newRecipeVersion: number | null): ReviewOutcome => ({
-      review: toEntry(review),
-      newRecipeVersion,
-      goldenProposal,
-    });
+    const outcome = (goldenProposal: GoldenProposal | null, newRecipeVersion: number | null): ReviewOutcome => {
+      const { at, ...entry } = review;
+      return { review: { ...entry, createdAt: at }, newRecipeVersion, goldenProposal };
+    };
     if (!p.addToGolden) {
       writeTransaction(this.db, 'record the review', () => {
         record(null);
@@ -138,17 +137,4 @@ export class ReviewService {
     });
     return outcome(done.proposal ?? null, refit.version);
   }
-}
-
-function toEntry(r: NewReview): ReviewEntry {
-  return {
-    id: r.id,
-    inspectionId: r.inspectionId,
-    reviewer: r.reviewer,
-    decision: r.decision,
-    defectType: r.defectType,
-    reason: r.reason,
-    addToGolden: r.addToGolden,
-    createdAt: r.at,
-  };
 }

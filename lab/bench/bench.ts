@@ -1,8 +1,10 @@
-import { cpus, loadavg, platform } from 'node:os';
+import { loadavg } from 'node:os';
 import type { DeviceName } from '../../common/api';
 import { parsePatchCoreOptions } from '../../host/experts/patchcore/config';
-import { DEFAULT_BACKBONE, getBackbone, getTaps } from '../../host/models/registry';
-import { storedPath } from '../../host/models/store';
+import { DEFAULT_BACKBONE, getBackbone } from '../../host/models/registry';
+import { readBackbone, storedPath } from '../../host/models/store';
+import { tapTensors } from '../../host/models/tap-lookup';
+import { machineInfo, type MachineInfo } from '../machine';
 import type { BenchImages } from './bench-images';
 import { FIGURE_KEYS, type FigureKey, type PipelineFigures } from './figures';
 import { measureReference, referenceUnavailable } from './reference-pipeline';
@@ -30,7 +32,7 @@ export interface Ratio {
 
 /** The `bench --out` JSON (docs/contracts.md §Benchmark). */
 export interface BenchReport {
-  machine: { cpus: number; cpu: string; platform: string; node: string; load_average: number[] };
+  machine: MachineInfo & { load_average: number[] };
   config: {
     backbone: string;
     input_size: number;
@@ -58,7 +60,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
   const started = performance.now();
   const spec = getBackbone(DEFAULT_BACKBONE);
   const cfg = parsePatchCoreOptions(DEFAULT_BACKBONE, {});
-  const taps = getTaps(spec, cfg.taps);
+  const taps = tapTensors((await readBackbone(opts.dataDir, spec.name)).bytes, spec, cfg.taps);
 
   opts.progress?.(`ours: recipe create on ${opts.images.golden.length} golden images, then ${opts.images.test.length} inspections`);
   const ours = await measureStation({
@@ -80,7 +82,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
       const { output: _raw, ...figures } = await measureReference({
         python: opts.python,
         model: storedPath(opts.dataDir, spec),
-        taps: taps.map((t) => t.tensor),
+        taps,
         inputSize: cfg.inputSize,
         bankRows,
         sigma: cfg.sigma,
@@ -105,7 +107,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     }),
   ) as Record<FigureKey, Ratio | null>;
   return {
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', platform: platform(), node: process.version, load_average: loadavg().map((v) => Math.round(v * 100) / 100) },
+    machine: { ...machineInfo(), load_average: loadavg().map((v) => Math.round(v * 100) / 100) },
     config: {
       backbone: spec.name,
       input_size: cfg.inputSize,

@@ -2,6 +2,7 @@ import { readImageFile } from '../../host/imaging/decode';
 import type { RgbImage } from '../../host/imaging/rgb-image';
 import type { DialogModel } from '../../host/lmm/dialog-model';
 import { checkGoldens, pickGoldens, type GoldenCheck } from '../../host/lmm/golden-check';
+import { machineInfo, type MachineInfo } from '../machine';
 import { aggregate } from './aggregate';
 import { readDataset, type Dataset } from './dataset';
 import { loadTruth } from './ground-truth';
@@ -49,6 +50,8 @@ export interface EvaluationReport {
   decision_threshold: number;
   warnings: string[];
   runs: RunSummary[];
+  /** The CPU (model and flags) the scores were computed on: int8 kernels differ by CPU feature. */
+  machine: MachineInfo;
 }
 
 export type PerDefect = Record<MetricKey, number | null> & { images: number; std: Record<MetricKey, number | null> };
@@ -190,5 +193,6 @@ function buildReport(opts: EvaluateOptions, dataset: Dataset, runs: RunResult[],
       metrics: Object.fromEntries(METRIC_KEYS.map((k) => [k, round6(r.metrics[k].value)])) as Record<MetricKey, number | null>,
       golden_check: r.goldenCheck,
     })),
+    machine: machineInfo(),
   };
 }

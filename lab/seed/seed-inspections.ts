@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { ReviewDecision } from '../../common/api';
 import { writeTransaction, type Db } from '../../db/open';
 import { inspectionInserter, type NewInspection } from '../../db/repositories/inspections';
 import { insertRecipe, latestRecipe } from '../../db/repositories/recipes';
-import { reviewInserter, type ReviewDecision } from '../../db/repositories/reviews';
+import { reviewInserter } from '../../db/repositories/reviews';
 import { seededRandom as prng } from '../../host/experts/components/rng';
 
 /**

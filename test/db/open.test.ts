@@ -1,20 +1,14 @@
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { integrityCheck, openDatabase, writeTransaction } from '../../db/open';
 import { migrate, MIGRATIONS, SCHEMA_VERSION, type Migration } from '../../db/migrations';
 import { appendAudit } from '../../db/repositories/audit-log';
+import { useTempDir } from '../support/temp-dir';
 
 let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'db-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+useTempDir('db-', (made) => (dir = made));
 
 describe('openDatabase', () => {
   it('creates the schema with WAL, foreign keys, busy timeout and synchronous=FULL', () => {

@@ -1,26 +1,21 @@
-import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importModel } from '../../host/models/store';
-import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
-import { openStation } from '../../host/station';
 import { launchBrowser } from './support/browser';
-import { BACKBONE_FILE, CHROMIUM, REPO_ROOT } from './support/paths';
-import { startServe, type ServeProcess } from './support/serve-process';
+import { BACKBONE_FILE, REPO_ROOT, e2eSkipReason } from './support/paths';
+import type { ServeProcess } from './support/serve-process';
+import { withStation } from './support/station-fixture';
+import { closeServedBrowser, serveInBrowser } from './support/served-browser';
 
 /**
  * Issue 19 defect 4: each load of the `serve` page opens the camera and never closed it, so from the
  * 33rd load on every client got "Too many camera sessions open (32)" until the host restarted.
  * Here the page is loaded 34 times in real Chromium, then still shows the camera and captures.
  */
-const skip = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} is absent: install Debian chromium to run the browser tests`
-  : !existsSync(BACKBONE_FILE)
-    ? `${BACKBONE_FILE} is absent: the recipe needs the public backbone copy`
-    : null;
+const skip = e2eSkipReason({ bottle: false });
 if (skip) console.warn(`Skipping the camera reload test: ${skip}`);
 
 const DEMO = join(REPO_ROOT, 'host', 'demo', 'assets');
@@ -43,23 +38,11 @@ describe.skipIf(skip !== null)('camera sessions across page loads', () => {
     // A few references keep the fit short: this test is about page loads, not accuracy.
     for (const i of ['01', '02', '03', '04', '05', '06']) await copyFile(join(DEMO, 'golden', `golden-${i}.png`), join(golden, `golden-${i}.png`));
     await importModel(dataDir, BACKBONE_FILE);
-    const station = await openStation({ dataDir, device: 'cpu', experts: onnxExpertBackend({ dataDir, device: 'cpu' }), lmmDir: null });
-    try {
-      await station.testInternals.recipes.create({ name: 'washer', referencesDir: golden, expert: 'patchcore', prompts: [], author: 'e2e' });
-    } finally {
-      await station.close();
-    }
-    serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'washer', '--camera', `folder:${join(DEMO, 'test')}`]);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await withStation(dataDir, (station) => station.testInternals.recipes.create({ name: 'washer', referencesDir: golden, expert: 'patchcore', prompts: [], author: 'e2e' }), { lmmDir: null });
+    ({ serve, browser, page } = await serveInBrowser(dataDir, { serveArgs: ['--recipe', 'washer', '--camera', `folder:${join(DEMO, 'test')}`], pageErrors }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => closeServedBrowser({ browser, serve, root }));
 
   it(`shows the camera after ${RELOADS} page loads and still captures`, async () => {
     const frame = page.getByTestId('camera-view').locator('img');

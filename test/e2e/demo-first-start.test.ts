@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,19 +7,15 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_RECIPE } from '../../host/demo/demo-set';
 import { demoCameraSpec, REPO_DEMO_ASSETS_DIR } from '../../host/demo/seed';
-import { launchBrowser } from './support/browser';
-import { ARTIFACTS, BACKBONE_FILE, CHROMIUM, REPO_ROOT } from './support/paths';
-import { startServe, type ServeProcess } from './support/serve-process';
+import { ARTIFACTS, BACKBONE_FILE, REPO_ROOT, e2eSkipReason } from './support/paths';
+import type { ServeProcess } from './support/serve-process';
+import { closeServedBrowser, serveInBrowser } from './support/served-browser';
 
 /**
  * The README's first set-up command on a fresh data dir: import the public backbone, `npm run
  * serve`, and the page opens on the embedded demo recipe and camera and inspects at once.
  */
-const skip = !existsSync(CHROMIUM)
-  ? `${CHROMIUM} is absent: install Debian chromium to run the browser tests`
-  : !existsSync(BACKBONE_FILE)
-    ? `${BACKBONE_FILE} is absent: the demo recipe needs the public backbone copy`
-    : null;
+const skip = e2eSkipReason({ bottle: false });
 if (skip) console.warn(`Skipping the first-start demo test: ${skip}`);
 
 let root: string;
@@ -34,17 +29,10 @@ describe.skipIf(skip !== null)('first start on the embedded default', () => {
     root = await mkdtemp(join(tmpdir(), 'myriad-demo-e2e-'));
     const dataDir = join(root, 'data');
     await promisify(execFile)('npm', ['run', '-s', 'models', '--', 'import', BACKBONE_FILE, '--data-dir', dataDir], { cwd: REPO_ROOT });
-    serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0']);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    ({ serve, browser, page } = await serveInBrowser(dataDir, { pageErrors }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => closeServedBrowser({ browser, serve, root }));
 
   it('opens the demo recipe on the demo camera and inspects the first part', async () => {
     const url = new URL(serve.url);
@@ -53,7 +41,7 @@ describe.skipIf(skip !== null)('first start on the embedded default', () => {
     expect(serve.stderr()).toContain(`Created the demo recipe ${DEMO_RECIPE}`);
 
     await page.goto(serve.url);
-    await page.locator('[data-testid="connection"].open').waitFor();
+    await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
     const frame = page.getByTestId('camera-view').locator('img');
     await frame.waitFor();
     await expect.poll(() => frame.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(256);

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser';
 import { imageToY4m } from './support/y4m';
 import { ARTIFACTS, BOTTLE, e2eSkipReason } from './support/paths';
-import { startServe, type ServeProcess } from './support/serve-process';
+import type { ServeProcess } from './support/serve-process';
 import { prepareBottleStation } from './support/station-fixture';
+import { closeServedBrowser, serveInBrowser } from './support/served-browser';
 
 /**
  * The Inspect screen in headless Chromium against the real host started by `npm run serve`, on a
@@ -51,25 +52,12 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
       golden: 5,
       camera: { broken_large: 2, contamination: 2, good: 2 },
     }));
-    serve = await startServe([
-      '--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle', '--camera', `folder:${cameraDir}`,
-    ]);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    // CSP violations and failed loads surface as console errors.
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
-    });
+    ({ serve, browser, page } = await serveInBrowser(dataDir, { serveArgs: ['--recipe', 'bottle', '--camera', `folder:${cameraDir}`], pageErrors, consoleErrors: true }));
     await page.goto(pageUrl(serve.url));
-    await page.locator('[data-testid="connection"].open').waitFor();
+    await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => closeServedBrowser({ browser, serve, root }));
 
   it('picks the folder camera, captures, shows heatmap and verdict, records instruction and dialog', async () => {
     await page.getByTestId('camera-source').selectOption(`folder:${cameraDir}`);
@@ -242,7 +230,7 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
       const before = await page.getByTestId('recent-item').count();
       const verdict = await verdictAfterCapture(page, before, () => page.getByTestId('capture-button').click());
       expect(verdict).toMatch(/^(PASS|FAIL|REVIEW)$/);
-      expect(await page.getByTestId('connection').getAttribute('class')).toContain('open');
+      expect(await page.getByTestId('connection').getAttribute('data-state')).toBe('open');
       expect(count()).toBe(rowsBefore + 1);
     } finally {
       db.close();
@@ -278,7 +266,7 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
     try {
       const p = await cam.context.newPage();
       await p.goto(pageUrl(serve.url));
-      await p.locator('[data-testid="connection"].open').waitFor();
+      await p.locator('[data-testid="connection"][data-state="open"]').waitFor();
       await p.getByTestId('camera-source').selectOption('webcam');
       const live = p.getByTestId('camera-view').locator('video');
       await expect.poll(() => live.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 30_000 }).toBeGreaterThan(0);

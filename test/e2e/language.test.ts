@@ -1,13 +1,12 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStation } from '../../host/station';
 import { ARTIFACTS, e2eSkipReason } from './support/paths';
-import { servePage, type ServedPage } from './support/served-page';
+import { closeServedBrowser, serveInBrowser, type ServedBrowser } from './support/served-browser';
 import { signIn } from './support/sign-in';
-import { prepareBottleStation } from './support/station-fixture';
+import { prepareBottleStation, withStation } from './support/station-fixture';
 
 /**
  * The UI language per user in headless Chromium against `npm run serve`: a user switches to German,
@@ -19,7 +18,8 @@ if (skip) console.warn(`Skipping the browser tests: ${skip}`);
 
 let root: string;
 let dataDir: string;
-let served: ServedPage;
+let served: ServedBrowser;
+const pageErrors: string[] = [];
 const page = () => served.page;
 
 const text = (testId: string) => page().getByTestId(testId).first().textContent();
@@ -27,7 +27,7 @@ const header = (column: number) => page().locator('.history-table th').nth(colum
 
 async function openScreen(hash: string) {
   await page().goto(`${served.serve.url.split('#')[0]}${hash}`);
-  await page().locator('[data-testid="connection"].open').waitFor();
+  await page().locator('[data-testid="connection"][data-state="open"]').waitFor();
   // The badge names who the page acts as once the host answered whoami (and so the language is known).
   await page().getByTestId('account-who').waitFor();
 }
@@ -36,21 +36,17 @@ describe.skipIf(skip !== null)('a UI language per user through npm run serve', (
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'myriad-language-'));
     ({ dataDir } = await prepareBottleStation(root, { golden: 3, camera: {} }));
-    const station = await openStation({ dataDir, device: 'cpu' });
-    try {
+    await withStation(dataDir, async (station) => {
       await station.testInternals.accounts.add('e2e', { name: 'greta', role: 'operator', password: 'greta-pass-1' });
       await station.testInternals.accounts.add('e2e', { name: 'hank', role: 'engineer', password: 'hank-pass-1' });
-    } finally {
-      await station.close();
-    }
-    served = await servePage(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle'], ['--lang=en-US']);
+    });
+    served = await serveInBrowser(dataDir, { serveArgs: ['--recipe', 'bottle'], pageErrors, consoleErrors: true });
     await mkdir(ARTIFACTS, { recursive: true });
     await openScreen('#/inspect');
   }, 400_000);
 
   afterAll(async () => {
-    await served?.close();
-    if (root) await rm(root, { recursive: true, force: true });
+    await closeServedBrowser({ ...served, root });
   });
 
   it('a user switches to German: the page changes at once and the host keeps the choice', async () => {
@@ -98,6 +94,6 @@ describe.skipIf(skip !== null)('a UI language per user through npm run serve', (
     await signIn(page(), 'hank', 'hank-pass-1', 'password');
     expect(await text('capture-button')).toContain('Capture');
     expect(await page().evaluate(() => document.documentElement.lang)).toBe('en');
-    expect(served.pageErrors).toEqual([]);
+    expect(pageErrors).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,16 +6,15 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/open';
 import { seedInspections } from '../../lab/seed/seed-inspections';
-import { launchBrowser } from './support/browser';
-import { CHROMIUM } from './support/paths';
-import { startServe, type ServeProcess } from './support/serve-process';
-import { existsSync } from 'node:fs';
+import { e2eSkipReason } from './support/paths';
+import type { ServeProcess } from './support/serve-process';
+import { closeServedBrowser, serveInBrowser } from './support/served-browser';
 
 /**
  * A queue of about 500 flagged parts (seeded rows, no image files) in the real Review screen: the
  * list stays windowed, paging reaches the last item, and stepping through with the keyboard keeps up.
  */
-const skip = existsSync(CHROMIUM) ? null : `${CHROMIUM} is absent`;
+const skip = e2eSkipReason({ bottle: false, backbone: false });
 if (skip) console.warn(`Skipping the review queue scale test: ${skip}`);
 
 let root: string;
@@ -38,16 +37,10 @@ describe.skipIf(skip !== null)('Review queue of ~500 parts', () => {
     } finally {
       db.close();
     }
-    serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0']);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
+    ({ serve, browser, page } = await serveInBrowser(dataDir));
   }, 300_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => closeServedBrowser({ browser, serve, root }));
 
   it('opens windowed, pages to the end, steps with J and decides with G', async () => {
     expect(pending).toBeGreaterThan(400);

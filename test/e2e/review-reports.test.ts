@@ -1,19 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERDICT_IN_FORCE } from '../../db/repositories/verdict-in-force';
-import { openStation } from '../../host/station';
-import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
 import { CSV_COLUMNS } from '../../host/reports/csv';
-import { launchBrowser } from './support/browser';
 import { ARTIFACTS, BOTTLE, e2eSkipReason } from './support/paths';
-import { startServe, type ServeProcess } from './support/serve-process';
-import { prepareBottleStation } from './support/station-fixture';
+import type { ServeProcess } from './support/serve-process';
+import { prepareBottleStation, withStation } from './support/station-fixture';
 import { hasPdftotext } from '../support/pdftotext';
+import { closeServedBrowser, serveInBrowser } from './support/served-browser';
 
 /**
  * Review queue and History/reports in headless Chromium against `npm run serve` on a real SQLite
@@ -76,8 +74,7 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
     root = await mkdtemp(join(tmpdir(), 'myriad-e2e-review-'));
     ({ dataDir, cameraDir } = await prepareBottleStation(root, { golden: 5, camera: { good: 1 } }));
     // Flagged parts come from real inspections of real defective bottles through the station host.
-    const station = await openStation({ dataDir, device: 'cpu', experts: onnxExpertBackend({ dataDir, device: 'cpu' }) });
-    try {
+    await withStation(dataDir, async (station) => {
       for (const [folder, n] of [['broken_large', 2], ['contamination', 2]] as const) {
         const files = (await readdir(join(BOTTLE, 'test', folder))).filter((f) => f.endsWith('.png')).sort().slice(0, n);
         for (const f of files) {
@@ -87,31 +84,19 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
       }
       await station.testInternals.accounts.add('setup', { name: SUPERVISOR.name, role: 'supervisor', password: SUPERVISOR.password });
       await station.testInternals.accounts.add('setup', { name: ENGINEER.name, role: 'engineer', password: ENGINEER.password });
-    } finally {
-      await station.close();
-    }
-    flagged = count(`SELECT COUNT(*) AS n FROM inspections i WHERE ${VERDICT_IN_FORCE} IN ('fail', 'review')`);
-    serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle', '--camera', `folder:${cameraDir}`]);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
     });
+    flagged = count(`SELECT COUNT(*) AS n FROM inspections i WHERE ${VERDICT_IN_FORCE} IN ('fail', 'review')`);
+    ({ serve, browser, page } = await serveInBrowser(dataDir, { serveArgs: ['--recipe', 'bottle', '--camera', `folder:${cameraDir}`], pageErrors, consoleErrors: true }));
   }, 600_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => closeServedBrowser({ browser, serve, root }));
 
   it('reviews a FAIL with a type and reason, and a good part the operator proposes and an engineer confirms', async () => {
     expect(flagged).toBeGreaterThanOrEqual(2);
     const url = new URL(serve.url);
     url.hash = '#/review';
     await page.goto(url.toString());
-    await page.locator('[data-testid="connection"].open').waitFor();
+    await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
     await expect.poll(() => page.getByTestId('review-item').count()).toBe(flagged);
     expect(await page.getByTestId('review-count').textContent()).toBe(String(flagged));
     await expect.poll(() => page.getByTestId('review-verdict').count()).toBe(1);

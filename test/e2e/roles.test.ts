@@ -1,18 +1,16 @@
 import { spawn } from 'node:child_process';
-import { readFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../common/api';
-import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
-import { openStation } from '../../host/station';
-import { launchBrowser } from './support/browser';
 import { ARTIFACTS, BOTTLE, REPO_ROOT, e2eSkipReason } from './support/paths';
-import { startServe, type ServeProcess } from './support/serve-process';
+import type { ServeProcess } from './support/serve-process';
+import { prepareBottleStation, withStation } from './support/station-fixture';
+import { closeServedBrowser, serveInBrowser } from './support/served-browser';
 import { signIn } from './support/sign-in';
-import { prepareBottleStation } from './support/station-fixture';
 
 /**
  * Sign-in, roles and the Recipes screen in headless Chromium against `npm run serve` on a real
@@ -75,13 +73,8 @@ describe.skipIf(skip !== null)('roles and the Recipes screen through npm run ser
     root = await mkdtemp(join(tmpdir(), 'myriad-roles-'));
     ({ dataDir } = await prepareBottleStation(root, { golden: 5, camera: {} }));
     // One past inspection to replay, recorded through the host like any other.
-    const station = await openStation({ dataDir, device: 'cpu', experts: onnxExpertBackend({ dataDir, device: 'cpu' }) });
-    try {
-      const png = await readFile(join(BOTTLE, 'test', 'broken_large', '000.png'));
-      await station.call('inspect', { recipe: 'bottle', frame: { kind: 'upload', mime: 'image/png', base64: png.toString('base64') } });
-    } finally {
-      await station.close();
-    }
+    const png = await readFile(join(BOTTLE, 'test', 'broken_large', '000.png'));
+    await withStation(dataDir, (station) => station.call('inspect', { recipe: 'bottle', frame: { kind: 'upload', mime: 'image/png', base64: png.toString('base64') } }));
     await mkdir(join(root, 'secrets'));
     await writeFile(join(root, 'secrets', 'op.txt'), 'operator-pass-1\n');
     await writeFile(join(root, 'secrets', 'op-pin.txt'), '2468\n');
@@ -91,25 +84,15 @@ describe.skipIf(skip !== null)('roles and the Recipes screen through npm run ser
     expect(op, op.out).toMatchObject({ code: 0 });
     const sup = await runCli('users', ['add', '--name', 'sam', '--role', 'supervisor'], 'supervisor-pass-1\n');
     expect(sup, sup.out).toMatchObject({ code: 0 });
-    serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle']);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
-    });
+    ({ serve, browser, page } = await serveInBrowser(dataDir, { serveArgs: ['--recipe', 'bottle'], pageErrors, consoleErrors: true }));
     await mkdir(ARTIFACTS, { recursive: true });
     await page.setViewportSize({ width: 1400, height: 1000 });
     await page.goto(`${serve.url}#/recipes`);
-    await page.locator('[data-testid="connection"].open').waitFor();
+    await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
     await page.getByTestId('recipes-screen').waitFor();
   }, 400_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => closeServedBrowser({ browser, serve, root }));
 
   it('users added from the command line are stored with scrypt hashes and audited', () => {
     const creds = query<Array<{ user_name: string; kind: string; hash: string }>>('SELECT user_name, kind, hash FROM credentials ORDER BY id');

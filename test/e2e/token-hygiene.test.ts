@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { ensureRendererBuilt } from '../../host/server/renderer-build';
 import { openStation, type Station } from '../../host/station';
 import { meanImageBackend } from '../host/fixtures/mean-image-expert';
 import { launchBrowser } from './support/browser';
-import { CHROMIUM, REPO_ROOT } from './support/paths';
+import { REPO_ROOT, e2eSkipReason } from './support/paths';
 
 /**
  * The server token in headless Chromium, against two real station hosts on two ports: opening the
@@ -18,7 +17,7 @@ import { CHROMIUM, REPO_ROOT } from './support/paths';
  * authorises them), and each host's cookie is its own, so two stations open in one browser do not
  * replace or satisfy each other's.
  */
-const skip = existsSync(CHROMIUM) ? null : `${CHROMIUM} is absent: install Debian chromium to run the browser tests`;
+const skip = e2eSkipReason({ bottle: false, backbone: false });
 if (skip) console.warn(`Skipping the token hygiene browser test: ${skip}`);
 
 const CAMERA = demoCameraSpec(REPO_DEMO_ASSETS_DIR);
@@ -45,7 +44,7 @@ async function openPage(url: string): Promise<Page> {
   page.on('request', (r) => requested.push(r.url()));
   page.on('websocket', (ws) => requested.push(ws.url()));
   await page.goto(url);
-  await page.locator('[data-testid="connection"].open').waitFor();
+  await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
   const frame = page.getByTestId('camera-view').locator('img');
   await frame.waitFor();
   await expect.poll(() => frame.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
@@ -103,7 +102,7 @@ describe.skipIf(skip !== null)('the server token in Chromium', () => {
 
     // Station A, reloaded after B set its cookie, still opens without the token in its URL.
     await pageA.goto(`${a.server.origin}/?camera=${encodeURIComponent(CAMERA)}`);
-    await pageA.locator('[data-testid="connection"].open').waitFor();
+    await pageA.locator('[data-testid="connection"][data-state="open"]').waitFor();
     await expect.poll(() => pageA.getByTestId('camera-view').locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
 
     const onlyB = { headers: { cookie: `${b.server.cookieName}=${b.server.token}` } };

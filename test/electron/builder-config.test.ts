@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { minimatch } from 'minimatch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGED_RESOURCE_DIRS } from '../../electron/main/resources';
-import { BACKBONES } from '../../host/models/registry';
+import { BACKBONES, acceptedSha256 } from '../../host/models/registry';
 
 /**
  * electron-builder.yml, loaded and schema-validated by the installed electron-builder itself.
@@ -120,7 +120,7 @@ describe('electron-builder configuration', () => {
     for (const r of config.extraResources) {
       expect(resolve(REPO, r.from).startsWith(REPO + sep), r.from).toBe(true);
     }
-    const pinned = new Set(BACKBONES.map((b) => b.sha256).filter(Boolean));
+    const pinned = new Set(BACKBONES.flatMap(acceptedSha256));
     for (const r of config.extraResources) {
       for (const file of walk(resolve(REPO, r.from))) {
         const rel = posixRel(resolve(REPO, r.from), file);

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { WebSocket } from 'ws';
 import { startServer, type RunningServer } from '../../host/server/http-server';
 import type { ServedHost } from '../../host/server/station-host';
@@ -21,6 +22,20 @@ export async function serveStation(host: ServedHost): Promise<{ server: RunningS
       await rm(staticDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Serves `host()` for the tests of the enclosing describe (or file), started before them and closed
+ * after them; `started` hands the server to the file's variable: `serveDuringTests(() => station, (s) => (server = s));`.
+ */
+export function serveDuringTests(host: () => ServedHost, started: (server: RunningServer) => void): void {
+  let close: (() => Promise<void>) | null = null;
+  beforeAll(async () => {
+    const served = await serveStation(host());
+    close = served.close;
+    started(served.server);
+  });
+  afterAll(async () => close?.());
 }
 
 /** A WebSocket to a running `serve` host, authorised as the page is: by the per-port token cookie. */

@@ -1,10 +1,9 @@
-import { stat, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CameraFrame, CameraSession, InspectionRecord, Params, Results } from '../../../common/api';
 import { cameraSpec } from '../../../common/camera-spec';
 import type { WireErrorLike } from '../inspect-out';
 import { StationError } from '../../../common/errors';
-import { decodeImageFileBytes, MAX_IMAGE_FILE_BYTES } from '../../imaging/decode';
+import { decodeImageFileBytes, readImageFileBytes } from '../../imaging/decode';
 import { checkInstructionText } from '../../recipes/recipe-service';
 import { globalOptions, parseArgs, requireString } from '../args';
 import type { Command } from '../command';
@@ -27,7 +26,7 @@ export const command: Command = {
     const imagePath = requireString(args, 'image');
     const prompts = (args.lists.get('prompt') ?? []).map(checkInstructionText);
     const questions = (args.lists.get('ask') ?? []).map(checkInstructionText);
-    const bytes = await readImageBytes(imagePath);
+    const bytes = await readImageFileBytes(imagePath, 'INVALID_INPUT');
     // Refuse a bad image before opening the station: one line, nothing recorded, no model loaded.
     await decodeImageFileBytes(bytes, imagePath);
     // The image is the station's camera for this run: read (and decoded) by a file: session, the
@@ -96,18 +95,4 @@ class AnswerWaiter {
     this.waiting.get(turnId)?.();
     this.waiting.delete(turnId);
   }
-}
-
-async function readImageBytes(path: string): Promise<Uint8Array> {
-  let size: number;
-  try {
-    const st = await stat(path);
-    if (!st.isFile()) throw new StationError('INVALID_INPUT', `Not a file: ${path}`);
-    size = st.size;
-  } catch (err) {
-    if (err instanceof StationError) throw err;
-    throw new StationError('NOT_FOUND', `Image file not found: ${path}`, { cause: err });
-  }
-  if (size > MAX_IMAGE_FILE_BYTES) throw new StationError('BAD_IMAGE', `Image file ${path} is over the 256 MB limit`);
-  return readFile(path);
 }

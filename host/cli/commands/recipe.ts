@@ -1,6 +1,6 @@
 import type { Params, RecipeSummary } from '../../../common/api';
 import { StationError } from '../../../common/errors';
-import { globalOptions, parseArgs, requireString } from '../args';
+import { globalOptions, parseArgs, requireString, stringOptions } from '../args';
 import type { Command } from '../command';
 import { writeJsonOut } from '../output';
 import { CLI_USER, openCliStation } from '../station-for-cli';
@@ -12,12 +12,7 @@ const USAGE =
 export const command: Command = {
   summary: 'create or replace a product recipe from golden samples',
   async run(argv) {
-    const args = parseArgs(argv, {
-      name: { type: 'string' },
-      references: { type: 'string' },
-      expert: { type: 'string' },
-      prompt: { type: 'list' },
-    });
+    const args = parseArgs(argv, { ...stringOptions('name', 'references', 'expert'), prompt: { type: 'list' } });
     const [sub, ...extra] = args.positionals;
     if (sub !== 'create' || extra.length > 0) throw new StationError('INVALID_INPUT', `Usage: ${USAGE}`);
     const options = globalOptions(args);

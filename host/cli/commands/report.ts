@@ -4,7 +4,7 @@ import { userInfo } from 'node:os';
 import { HistoryFilter, type Params, type Results } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import { dataLayout } from '../../paths';
-import { globalOptions, parseArgs, requireString } from '../args';
+import { globalOptions, parseArgs, requireString, stringOptions } from '../args';
 import type { Command } from '../command';
 import { CLI_USER, openCliStation } from '../station-for-cli';
 
@@ -15,15 +15,7 @@ import { CLI_USER, openCliStation } from '../station-for-cli';
 export const command: Command = {
   summary: 'export the inspection history as CSV or a PDF report',
   async run(argv) {
-    const args = parseArgs(argv, {
-      from: { type: 'string' },
-      to: { type: 'string' },
-      recipe: { type: 'string' },
-      verdict: { type: 'string' },
-      decision: { type: 'string' },
-      'defect-type': { type: 'string' },
-      operator: { type: 'string' },
-    });
+    const args = parseArgs(argv, stringOptions('from', 'to', 'recipe', 'verdict', 'decision', 'defect-type', 'operator'));
     if (args.positionals.length > 0) throw new StationError('INVALID_INPUT', `Unexpected argument ${args.positionals[0]}`);
     const options = globalOptions(args);
     const out = resolve(requireString(args, 'out'));

@@ -6,7 +6,7 @@ import { type FeatureModelConfig, cachedFeatureModel } from '../../models/featur
 import { type BackboneSpec } from '../../models/registry';
 import { readBackbone } from '../../models/store';
 import type { ExpertRuntime } from '../expert';
-import { type Photometric, standardisePixels } from './photometric';
+import { type Photometric, fittedPhotometric, standardisePixels } from './photometric';
 
 /**
  * Shared by the memory-bank experts: image -> backbone taps -> PatchCore embedding, one row per
@@ -30,6 +30,8 @@ export interface Embedding {
 export interface FeatureExtractor {
   readonly config: FeatureExtractorConfig;
   readonly spec: BackboneSpec;
+  /** The backbone file's own hash (its published bytes or a documented variant): what a fit records. */
+  readonly backboneSha256: string;
   readonly gridWidth: number;
   readonly gridHeight: number;
   readonly dim: number;
@@ -53,14 +55,15 @@ export async function createFeatureExtractor(
   config: FeatureExtractorConfig,
   runtime: ExpertRuntime,
 ): Promise<FeatureExtractor> {
-  const { spec, bytes } = await readBackbone(runtime.dataDir, config.backbone);
+  const backbone = await readBackbone(runtime.dataDir, config.backbone);
+  const { spec } = backbone;
   const modelConfig: FeatureModelConfig = {
     taps: config.taps,
     inputWidth: config.inputWidth,
     inputHeight: config.inputHeight,
     ...(config.tapWeights ? { tapWeights: config.tapWeights } : {}),
   };
-  const model = await cachedFeatureModel(runtime.dataDir, spec, bytes, modelConfig);
+  const model = await cachedFeatureModel(runtime.dataDir, backbone, modelConfig);
   const session = await loadSession(model.bytes, { device: runtime.device });
   const { inputWidth: W, inputHeight: H } = config;
   const patches = model.gridWidth * model.gridHeight;
@@ -93,6 +96,7 @@ export async function createFeatureExtractor(
   return {
     config,
     spec,
+    backboneSha256: backbone.sha256,
     gridWidth: model.gridWidth,
     gridHeight: model.gridHeight,
     dim: model.dim,
@@ -150,4 +154,12 @@ export function openExtractor(options: ExtractorOptions, runtime: ExpertRuntime)
     },
     runtime,
   );
+}
+
+/** The extractor of a saved fit: its options as stored, with the photometric normalisation it was fitted with. */
+export function openSavedExtractor(
+  options: Omit<ExtractorOptions, 'photometric'> & { photometric?: Photometric | 'auto' | undefined },
+  runtime: ExpertRuntime,
+): Promise<FeatureExtractor> {
+  return openExtractor({ ...options, photometric: fittedPhotometric(options.photometric) }, runtime);
 }

@@ -1,6 +1,7 @@
 import type { ThresholdBand } from '../../../common/api';
-import type { Calibration, ExpertDescriptor, ExpertKind, GoldenImage } from '../expert';
+import type { Calibration, ExpertDescriptor, ExpertKind, ExpertRuntime, GoldenImage } from '../expert';
 import { type Augmentation, augmentedView } from './augment';
+import { type ExtractorOptions, type FeatureExtractor, openExtractor } from './feature-extractor';
 import { type Photometric, resolvePhotometric } from './photometric';
 import { calibrate, median, normaliseScore } from './calibration';
 import { dedupeGolden } from './golden-set';
@@ -52,6 +53,17 @@ export function planGoldenFit(golden: readonly GoldenImage[], options: GoldenPla
   const { photometric, notes: photometricNotes } = resolvePhotometric(options.photometric, images);
   notes.push(...photometricNotes);
   return { images, notes, viewUnits, augment, photometric };
+}
+
+/** The golden plan and the backbone's extractor, opened with the photometric normalisation the plan chose. */
+export async function openGoldenFit(
+  golden: readonly GoldenImage[],
+  config: GoldenPlanOptions & Omit<ExtractorOptions, 'photometric'>,
+  runtime: ExpertRuntime,
+): Promise<GoldenPlan & { extractor: FeatureExtractor }> {
+  const plan = planGoldenFit(golden, config);
+  const extractor = await openExtractor({ ...config, photometric: plan.photometric }, runtime);
+  return { ...plan, extractor };
 }
 
 /** A fold's unit: one image's views, or (view units) one view; `perImage` in golden-set order, identity view first. */

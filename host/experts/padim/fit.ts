@@ -1,8 +1,8 @@
 import { StationError } from '../../../common/errors';
 import { loadSession } from '../../inference/onnx-runtime';
 import { type Augmentation, augmentedViews } from '../components/augment';
-import { type FeatureExtractor, openExtractor } from '../components/feature-extractor';
-import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit, unitPixels, unitsOf } from '../components/fit-plan';
+import type { FeatureExtractor } from '../components/feature-extractor';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, unitPixels, unitsOf } from '../components/fit-plan';
 import { maxOf } from '../components/map-normalisation';
 import { seededRandom, shuffled } from '../components/rng';
 import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
@@ -26,14 +26,7 @@ export const PADIM_STATE_VERSION = 1;
 export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PaDiM needs at least one');
   const config = parsePadimOptions(spec.backbone, spec.options);
-  const { images, notes, viewUnits, augment, photometric } = planGoldenFit(golden, {
-    augment: config.augment,
-    augmentBelow: config.augmentBelow,
-    viewUnitsBelow: config.viewUnitsBelow,
-    photometric: config.photometric,
-  });
-
-  const extractor = await openExtractor({ ...config, photometric }, options);
+  const { images, notes, viewUnits, augment, photometric, extractor } = await openGoldenFit(golden, config, options);
   const random = seededRandom(options.seed ?? 0);
   const channels = pickChannels(extractor.dim, config.channels, random);
   if (channels.length < config.channels) notes.push(`all ${channels.length} embedding channels used (fewer than ${config.channels})`);
@@ -48,7 +41,7 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   const extra = useSynthetic
     ? await syntheticSamples(extractor, images, { viewUnits, viewsPerImage: (perImage[0] as Float32Array[]).length }, augment, channels, unitFold, config.syntheticAnomalies, options)
     : [];
-  const { held: heldOutD2, extra: syntheticD2 } = await heldOutDistancesWith(fitter, samples, units, unitFold, foldCount, options, extra);
+  const { held: heldOutD2, extra: syntheticD2 } = await heldOutDistances(fitter, samples, { units, unitFold, foldCount }, options, extra);
   const geometry = geometryOf(config, extractor);
   const scored = await heldOutScores(geometry, concat(heldOutD2, syntheticD2), samples.positions, units.length + extra.length, options);
   const held = { scores: scored.scores.slice(0, units.length), floors: scored.floors.slice(0, units.length) };
@@ -62,7 +55,7 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   }
   const params = { stats: { mean: stats.mean, invCov: stats.invCov }, channels, embeddingDim: extractor.dim };
   const session = await openPadimSession(geometry, params, options.device);
-  const descriptor = fittedDescriptor({ kind: 'padim', version: PADIM_STATE_VERSION }, config, extractor.spec.sha256, calibrated, { images, notes });
+  const descriptor = fittedDescriptor({ kind: 'padim', version: PADIM_STATE_VERSION }, config, extractor.backboneSha256, calibrated, { images, notes });
   return {
     expert: padimExpert(descriptor, extractor, session),
     state: {
@@ -120,37 +113,32 @@ export function stackSamples(units: Float32Array[][], positions: number, d: numb
   return { data, count: views.length, positions, d };
 }
 
-/**
- * Squared distances (units, positions) of each unit's first (unaugmented) view to the Gaussians
- * fitted without the unit's fold: inspection sees unaugmented images.
- */
-export async function heldOutDistances(
-  fitter: GaussianFitter,
-  samples: SampleStack,
-  units: Float32Array[][],
-  unitFold: Int32Array,
-  foldCount: number,
-  options: FitOptions,
-): Promise<Float32Array> {
-  return (await heldOutDistancesWith(fitter, samples, units, unitFold, foldCount, options, [])).held;
-}
-
 /** An extra query (a synthetic anomaly's selected channels, (P, d)) scored by its fold's Gaussians. */
 export interface FoldQuery {
   fold: number;
   sample: Float32Array;
 }
 
-/** `heldOutDistances`, plus the distances (extra, positions) of extra queries, each against the Gaussians without its fold. */
-export async function heldOutDistancesWith(
+/** The k-fold split of the units: each unit's fold. */
+export interface FoldSplit {
+  units: Float32Array[][];
+  unitFold: Int32Array;
+  foldCount: number;
+}
+
+/**
+ * Squared distances (units, positions) of each unit's first (unaugmented) view to the Gaussians
+ * fitted without the unit's fold (inspection sees unaugmented images), and the distances (extra,
+ * positions) of extra queries, each against the Gaussians without its fold.
+ */
+export async function heldOutDistances(
   fitter: GaussianFitter,
   samples: SampleStack,
-  units: Float32Array[][],
-  unitFold: Int32Array,
-  foldCount: number,
+  split: FoldSplit,
   options: FitOptions,
-  extra: readonly FoldQuery[],
+  extra: readonly FoldQuery[] = [],
 ): Promise<{ held: Float32Array; extra: Float32Array }> {
+  const { units, unitFold, foldCount } = split;
   const P = samples.positions;
   const extraOut = new Float32Array(extra.length * P);
   const firstRow: number[] = [];

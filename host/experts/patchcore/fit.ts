@@ -2,8 +2,8 @@ import { StationError } from '../../../common/errors';
 import { type Augmentation, augmentedViews } from '../components/augment';
 import { gatherRows } from '../components/coreset';
 import { greedyCoresetOnnx } from '../components/coreset-graph';
-import { type Embedding, type FeatureExtractor, openExtractor } from '../components/feature-extractor';
-import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, planGoldenFit, unitPixels, unitsOf } from '../components/fit-plan';
+import type { Embedding, FeatureExtractor } from '../components/feature-extractor';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, unitPixels, unitsOf } from '../components/fit-plan';
 import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
 import { syntheticCalibration } from '../components/synthetic-calibration';
 import { maxOf } from '../components/map-normalisation';
@@ -35,14 +35,7 @@ export async function fitPatchCore(
 ): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PatchCore needs at least one');
   const config = parsePatchCoreOptions(spec.backbone, spec.options);
-  const { images, notes, viewUnits, augment, photometric } = planGoldenFit(golden, {
-    augment: config.augment,
-    augmentBelow: config.augmentBelow,
-    viewUnitsBelow: config.viewUnitsBelow,
-    photometric: config.photometric,
-  });
-
-  const extractor = await openExtractor({ ...config, photometric }, options);
+  const { images, notes, viewUnits, augment, photometric, extractor } = await openGoldenFit(golden, config, options);
   const views = await embedGolden(extractor, images, augment, config.orient, options);
   const random = seededRandom(options.seed ?? 0);
   const units = unitsOf(views, viewUnits);
@@ -65,7 +58,7 @@ export async function fitPatchCore(
     notes.push(...result.notes);
   }
 
-  const descriptor = fittedDescriptor({ kind: 'patchcore', version: PATCHCORE_STATE_VERSION }, config, extractor.spec.sha256, calibrated, { images, notes });
+  const descriptor = fittedDescriptor({ kind: 'patchcore', version: PATCHCORE_STATE_VERSION }, config, extractor.backboneSha256, calibrated, { images, notes });
   return {
     expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient),
     state: {

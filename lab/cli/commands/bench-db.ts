@@ -16,7 +16,7 @@ import { ReportService, unavailablePdf } from '../../../host/reports/report-serv
 import { prng, SEED_OPERATORS, SEED_RECIPES, seedInspections } from '../../seed/seed-inspections';
 import { BlobStore } from '../../../host/store/blob-store';
 import { ExportStore } from '../../../host/store/export-store';
-import { parseArgs } from '../../../host/cli/args';
+import { parseArgs, stringOptions } from '../../../host/cli/args';
 import type { Command } from '../../../host/cli/command';
 import { writeJsonOut } from '../../../host/cli/output';
 
@@ -31,13 +31,7 @@ const DAY = 24 * 3600_000;
 export const command: Command = {
   summary: 'database scale benchmark: seed, queue and filter latency, CSV export memory',
   async run(argv) {
-    const args = parseArgs(argv, {
-      db: { type: 'string' },
-      count: { type: 'string' },
-      runs: { type: 'string' },
-      'export-rows': { type: 'string' },
-      fresh: { type: 'flag' },
-    });
+    const args = parseArgs(argv, { ...stringOptions('db', 'count', 'runs', 'export-rows'), fresh: { type: 'flag' } });
     const path = resolve(args.strings.get('db') ?? join(tmpdir(), 'myriad-bench-db', 'bench.db'));
     const count = positiveInt(args.strings.get('count') ?? '1000000', 'count');
     const runs = positiveInt(args.strings.get('runs') ?? '40', 'runs');

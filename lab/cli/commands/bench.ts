@@ -1,32 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StationError } from '../../../common/errors';
 import { imagesFromDataset, syntheticImages } from '../../bench/bench-images';
 import { runBench, type BenchReport } from '../../bench/bench';
 import { defaultPython } from '../../bench/reference-pipeline';
-import { globalOptions, parseArgs } from '../../../host/cli/args';
+import { globalOptionsWithOut, integerOption, parseArgs, stringOptions } from '../../../host/cli/args';
 import type { Command } from '../../../host/cli/command';
 import { writeJsonOut } from '../../../host/cli/output';
 
-const SPEC = {
-  dataset: { type: 'string' },
-  golden: { type: 'string' },
-  images: { type: 'string' },
-  warmup: { type: 'string' },
-  python: { type: 'string' },
-  'lmm-model': { type: 'string' },
-  'no-reference': { type: 'flag' },
-} as const;
-
-function intOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new StationError('INVALID_INPUT', `Invalid --${name} ${value}. Use an integer from ${min} to ${max}`);
-  }
-  return n;
-}
+const SPEC = { ...stringOptions('dataset', 'golden', 'images', 'warmup', 'python', 'lmm-model'), 'no-reference': { type: 'flag' } } as const;
 
 const fmt = (p: { p50: number; p95: number } | null) => (p === null ? 'null' : `${p.p50.toFixed(1)} / ${p.p95.toFixed(1)}`);
 
@@ -54,11 +36,10 @@ export const command: Command = {
   summary: 'benchmark our pipeline against the Python PatchCore reference (docs/contracts.md §Benchmark)',
   async run(argv) {
     const args = parseArgs(argv, SPEC);
-    const global = globalOptions(args);
-    if (global.out === null) throw new StationError('INVALID_INPUT', 'Missing required option --out');
-    const golden = intOption(args.strings.get('golden'), 'golden', 200, 1, 500);
-    const count = intOption(args.strings.get('images'), 'images', 50, 1, 10_000);
-    const warmup = intOption(args.strings.get('warmup'), 'warmup', 5, 0, 100);
+    const global = globalOptionsWithOut(args);
+    const golden = integerOption(args, 'golden', 200, 1, 500);
+    const count = integerOption(args, 'images', 50, 1, 10_000);
+    const warmup = integerOption(args, 'warmup', 5, 0, 100);
     const workDir = await mkdtemp(join(tmpdir(), 'myriad-bench-'));
     try {
       const dataset = args.strings.get('dataset');

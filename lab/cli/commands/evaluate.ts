@@ -4,19 +4,10 @@ import { defaultLmmDir } from '../../../host/paths';
 import { expertSubject, parseExpertOption } from '../../evaluation/expert-subject';
 import { evaluate } from '../../evaluation/protocol';
 import { writeReport } from '../../evaluation/report/write-report';
-import { globalOptions, parseArgs, requireString } from '../../../host/cli/args';
+import { globalOptionsWithOut, integerOption, parseArgs, requireString, stringOptions } from '../../../host/cli/args';
 import type { Command } from '../../../host/cli/command';
 
-const SPEC = {
-  dataset: { type: 'string' },
-  shots: { type: 'string' },
-  seeds: { type: 'string' },
-  expert: { type: 'string' },
-  'expert-options': { type: 'string' },
-  backbone: { type: 'string' },
-  lmm: { type: 'flag' },
-  'lmm-model': { type: 'string' },
-} as const;
+const SPEC = { ...stringOptions('dataset', 'shots', 'seeds', 'expert', 'expert-options', 'backbone'), lmm: { type: 'flag' }, 'lmm-model': { type: 'string' } } as const;
 
 const DEFAULT_SEEDS = 5;
 const MAX_SEEDS = 100;
@@ -28,15 +19,6 @@ function parseShots(value: string): number | 'all' {
   return k;
 }
 
-function parseSeeds(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_SEEDS;
-  const s = Number(value);
-  if (!Number.isInteger(s) || s < 1 || s > MAX_SEEDS) {
-    throw new StationError('INVALID_INPUT', `Invalid --seeds ${value}. Use an integer from 1 to ${MAX_SEEDS}`);
-  }
-  return s;
-}
-
 /**
  * `evaluate --dataset DIR --shots K|all [--seeds S] [--expert E] [--expert-options JSON] [--lmm] --out F` (docs/contracts.md §Evaluation):
  * writes the metrics JSON to F and a Markdown report with ROC curves and example heatmaps next to it.
@@ -45,8 +27,7 @@ export const command: Command = {
   summary: 'evaluate an expert on an MVTec-layout dataset (docs/contracts.md §Evaluation)',
   async run(argv) {
     const args = parseArgs(argv, SPEC);
-    const global = globalOptions(args);
-    if (global.out === null) throw new StationError('INVALID_INPUT', 'Missing required option --out (the report goes next to it)');
+    const global = globalOptionsWithOut(args, 'the report goes next to it');
     const shots = parseShots(requireString(args, 'shots'));
     const spec = parseExpertOption(args.strings.get('expert') ?? 'patchcore', args.strings.get('backbone'), args.strings.get('expert-options'));
     let dialog = null;
@@ -60,7 +41,7 @@ export const command: Command = {
     const evaluation = await evaluate({
       datasetDir: requireString(args, 'dataset'),
       shots,
-      seeds: parseSeeds(args.strings.get('seeds')),
+      seeds: integerOption(args, 'seeds', DEFAULT_SEEDS, 1, MAX_SEEDS),
       subject: expertSubject(spec, { dataDir: global.dataDir, device: global.device }, (line) => process.stderr.write(`${line}\n`)),
       dialog,
       lmmReason,

@@ -1,17 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { StationError } from '../../../common/errors';
-import { parseArgs } from '../../../host/cli/args';
+import { parseArgs, stringOptions } from '../../../host/cli/args';
 import type { Command } from '../../../host/cli/command';
 import { writeJsonOut } from '../../../host/cli/output';
 import { loadDialogModel } from '../../../host/lmm/load-dialog-model';
 import { evaluateSynthetic } from '../../myriad-s/synthetic-eval';
 
-const SPEC = {
-  dataset: { type: 'string' },
-  model: { type: 'string' },
-  limit: { type: 'string' },
-  details: { type: 'string' },
-} as const;
+const SPEC = stringOptions('dataset', 'model', 'limit', 'details');
 
 /**
  * `synthetic-eval --dataset DIR [--model EXPORT_DIR] [--limit N] [--details F.jsonl] --out F`:

@@ -1,16 +1,10 @@
 import { StationError } from '../../../common/errors';
-import { globalOptions, parseArgs, requireString } from '../../../host/cli/args';
+import { globalOptions, parseArgs, requireString, stringOptions } from '../../../host/cli/args';
 import type { Command } from '../../../host/cli/command';
 import { importModel } from '../../../host/models/store';
 import { writeExpertMaps } from '../../myriad-s/training-data';
 
-const SPEC = {
-  'backbone-file': { type: 'string' },
-  'map-size': { type: 'string' },
-  shots: { type: 'string' },
-  'input-size': { type: 'string' },
-  seed: { type: 'string' },
-} as const;
+const SPEC = stringOptions('backbone-file', 'map-size', 'shots', 'input-size', 'seed');
 
 /**
  * `training-data DATASET --data-dir DIR [--backbone-file F] [--map-size 48] [--shots 1,2,4]

@@ -40,6 +40,7 @@ export function renderMarkdown(r: EvaluationReport, assets: ReportAssets): strin
     `# Evaluation: ${r.dataset}, ${shots}`,
     '',
     `Expert \`${r.expert}\` on backbone \`${r.backbone}\`; ${r.images} test images; ${r.seconds} s.`,
+    `CPU: ${r.machine.cpu} (${r.machine.cpus} cores; int8 flags: ${r.machine.int8_flags.join(', ') || 'none'}).`,
     `The decision threshold is the expert's own (score ${r.decision_threshold} on its normalised scale), set from the references only; test labels are never used to pick it.`,
     '',
     '## Metrics',

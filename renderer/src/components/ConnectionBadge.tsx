@@ -7,7 +7,7 @@ const LABELS = { open: 'connection.open', connecting: 'connection.connecting', c
 export function ConnectionBadge({ connection }: { connection: ConnectionState }) {
   const { t } = useT();
   return (
-    <span className={`connection ${connection}`} data-testid="connection" title={t('connection.title')}>
+    <span className="connection" data-state={connection} data-testid="connection" title={t('connection.title')}>
       {t(LABELS[connection])}
     </span>
   );

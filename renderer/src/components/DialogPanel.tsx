@@ -41,7 +41,7 @@ export function DialogPanel({ turns, enabled, streaming, onAsk, onCancel }: Prop
       <div className="messages" aria-live="polite">
         {turns.length === 0 && <div className="placeholder">{t('dialog.empty')}</div>}
         {turns.map((turn) => (
-          <div key={turn.id} className={`message ${turn.role} ${turn.status}`} data-testid="dialog-message" data-role={turn.role} data-status={turn.status}>
+          <div key={turn.id} className="message" data-testid="dialog-message" data-role={turn.role} data-status={turn.status}>
             <div className="message-head">
               <span>{turn.role === 'operator' ? t('dialog.operator') : t('dialog.assistant')}</span>
               {turn.model && <span className="muted">{turn.model}</span>}

@@ -7,7 +7,7 @@ export function ErrorBanners({ errors, onDismiss }: { errors: ShownError[]; onDi
   return (
     <div className="errors" role="alert">
       {errors.map((e) => (
-        <div key={e.key} className={`error-banner error-${e.code.toLowerCase()}`} data-testid="error-banner" data-code={e.code}>
+        <div key={e.key} className="error-banner" data-testid="error-banner" data-code={e.code}>
           <span className="error-title">{t(`error.${e.code}`)}</span>
           <span className="error-message">{e.message}</span>
           <button type="button" className="icon-button" aria-label={t('error.dismiss')} onClick={() => onDismiss(e.key)}>

@@ -19,7 +19,8 @@ export function RecentStrip({ client, items, currentId, onOpen }: Props) {
           <li key={i.id}>
             <button
               type="button"
-              className={`recent-item ${i.verdict}${i.id === currentId ? ' current' : ''}`}
+              className={`recent-item${i.id === currentId ? ' current' : ''}`}
+              data-verdict={i.verdict}
               data-testid="recent-item"
               onClick={() => onOpen(i.id)}
               title={`${i.recipe} · ${dateTime(i.createdAt)}`}

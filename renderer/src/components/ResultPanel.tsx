@@ -3,6 +3,7 @@ import type { InspectionRecord, StationClient } from '../../../common/api';
 import { HeatmapView } from './HeatmapView';
 import { ScoreBar } from './ScoreBar';
 import { useT } from '../i18n/I18nProvider';
+import { ZoomPanView } from './ZoomPanView';
 
 interface Props {
   client: StationClient;
@@ -27,28 +28,31 @@ export function ResultPanel({ client, record, busy, onError }: Props) {
   const timings = record.timings;
   return (
     <section className="panel result" aria-label={t('result.label')}>
-      <div className={`verdict-banner ${record.verdict}`}>
+      <div className="verdict-banner" data-verdict={record.verdict}>
         <span data-testid="verdict" data-verdict={record.verdict}>{t(`verdict.${record.verdict}`)}</span>
         <span className="verdict-facts">
           {t('result.facts', { recipe: record.recipe, version: record.recipeVersion, time: time(record.createdAt), ms: Math.round(timings.total) })}
         </span>
       </div>
       {record.flags.map((f) => (
-        <div key={`${f.kind}-${f.createdAt}`} className={`flag-note ${f.kind}`} data-testid="inspection-flag" data-kind={f.kind}>
+        <div key={`${f.kind}-${f.createdAt}`} className="flag-note" data-testid="inspection-flag" data-kind={f.kind}>
           {f.reason}
         </div>
       ))}
       <ScoreBar score={record.score} band={record.band} />
       <div className="heatmap-wrap">
-        <HeatmapView
-          imageUrl={client.imageUrl(record.imageSha256)}
-          mapUrl={client.imageUrl(record.mapSha256)}
-          width={record.width}
-          height={record.height}
-          opacity={opacity}
-          showContour={contour}
-          onError={onError}
-        />
+        {/* Keyed by inspection: each new part starts fitted. */}
+        <ZoomPanView key={record.id} width={record.width} height={record.height} label={t('result.zoomLabel')}>
+          <HeatmapView
+            imageUrl={client.imageUrl(record.imageSha256)}
+            mapUrl={client.imageUrl(record.mapSha256)}
+            width={record.width}
+            height={record.height}
+            opacity={opacity}
+            showContour={contour}
+            onError={onError}
+          />
+        </ZoomPanView>
       </div>
       <div className="overlay-controls">
         <label className="field inline">

@@ -13,9 +13,9 @@ export function ScoreBar({ score, band }: { score: number; band: ThresholdBand }
         <strong data-testid="anomaly-score">{num(score, 3)}</strong>
       </div>
       <div className="scorebar-track" role="meter" aria-valuemin={0} aria-valuemax={top} aria-valuenow={score} aria-label={t('score.label')}>
-        <div className="zone pass" style={{ width: pct(band.t1) }} />
-        <div className="zone review" style={{ left: pct(band.t1), width: `calc(${pct(band.t2)} - ${pct(band.t1)})` }} />
-        <div className="zone fail" style={{ left: pct(band.t2), right: 0 }} />
+        <div className="zone" data-verdict="pass" style={{ width: pct(band.t1) }} />
+        <div className="zone" data-verdict="review" style={{ left: pct(band.t1), width: `calc(${pct(band.t2)} - ${pct(band.t1)})` }} />
+        <div className="zone" data-verdict="fail" style={{ left: pct(band.t2), right: 0 }} />
         <div className="mark" style={{ left: pct(band.t1) }} data-label={t('score.t1', { value: num(band.t1, 2) })} />
         <div className="mark" style={{ left: pct(band.t2) }} data-label={t('score.t2', { value: num(band.t2, 2) })} />
         <div className="needle" style={{ left: pct(score) }} />

@@ -43,7 +43,7 @@ export function HistoryTable({ page, offset, pageSize, onOffset }: Props) {
             <tr key={r.id} data-testid="history-row">
               <td>{dateTime(r.createdAt)}</td>
               <td>{t('common.recipeVersion', { recipe: r.recipe, version: r.recipeVersion })}</td>
-              <td className={`verdict-cell ${r.verdict}`} title={r.flags.map((k) => t(`flag.${k}`)).join(', ')}>
+              <td className="verdict-cell" data-verdict={r.verdict} title={r.flags.map((k) => t(`flag.${k}`)).join(', ')}>
                 {t(`verdict.${r.verdict}`)}
                 {r.flags.length > 0 && <span data-testid="history-flag"> ⚑</span>}
               </td>

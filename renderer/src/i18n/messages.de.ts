@@ -129,6 +129,13 @@ export const de: Messages = {
   'result.contour': 'Kontur an der Schwelle',
   'result.models': 'Experte {expert}\nBackbone {backbone}\nDialog {dialog}',
 
+  'result.zoomLabel': 'Geprüftes Teil und Anomalie-Heatmap',
+  'zoom.label': '{label}: Mausrad oder + und - zoomen, Ziehen oder Pfeiltasten verschieben, 0 zeigt das ganze Bild',
+  'zoom.out': 'Verkleinern',
+  'zoom.in': 'Vergrößern',
+  'zoom.fitLabel': 'Ganzes Bild zeigen',
+  'zoom.fit': 'Ganz',
+
   'score.label': 'Anomaliewert',
   'score.t1': 'T1 {value}',
   'score.t2': 'T2 {value}',

@@ -129,6 +129,13 @@ export const en = {
   'result.contour': 'Contour at threshold',
   'result.models': 'expert {expert}\nbackbone {backbone}\ndialog {dialog}',
 
+  'result.zoomLabel': 'Inspected part and anomaly heatmap',
+  'zoom.label': '{label}: wheel or + and - zoom, drag or arrow keys pan, 0 fits the whole image',
+  'zoom.out': 'Zoom out',
+  'zoom.in': 'Zoom in',
+  'zoom.fitLabel': 'Fit the whole image',
+  'zoom.fit': 'Fit',
+
   'score.label': 'Anomaly score',
   'score.t1': 'T1 {value}',
   'score.t2': 'T2 {value}',

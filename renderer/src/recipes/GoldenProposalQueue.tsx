@@ -86,7 +86,7 @@ export function GoldenProposalQueue({ client, recipe, canDecide, role, onChanged
                 <b data-testid="golden-proposal-by">{p.proposedBy}</b> · {dateTime(p.proposedAt)}
               </span>
               <span>
-                <span className={`verdict-${p.verdict}`}>{t(`verdict.${p.verdict}`)}</span> {t('golden.onVersion', { version: p.inspectedVersion })}{' '}
+                <span className="verdict-text" data-verdict={p.verdict}>{t(`verdict.${p.verdict}`)}</span> {t('golden.onVersion', { version: p.inspectedVersion })}{' '}
                 <span className="num" data-testid="golden-proposal-score">
                   {num(p.score, 3)}
                 </span>

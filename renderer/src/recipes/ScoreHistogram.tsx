@@ -37,9 +37,9 @@ export function ScoreHistogram({ golden, reviewed, band }: Props) {
   return (
     <figure className="histogram" data-testid="score-histogram">
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={t('histogram.label', { golden: golden.length, reviewed: reviewed.length })}>
-        <rect className="hist-zone pass" x={x(0)} y={PAD.t} width={x(band.t1) - x(0)} height={plotH} />
-        <rect className="hist-zone review" x={x(band.t1)} y={PAD.t} width={Math.max(0, x(band.t2) - x(band.t1))} height={plotH} />
-        <rect className="hist-zone fail" x={x(band.t2)} y={PAD.t} width={Math.max(0, x(bins.top) - x(band.t2))} height={plotH} />
+        <rect className="hist-zone" data-verdict="pass" x={x(0)} y={PAD.t} width={x(band.t1) - x(0)} height={plotH} />
+        <rect className="hist-zone" data-verdict="review" x={x(band.t1)} y={PAD.t} width={Math.max(0, x(band.t2) - x(band.t1))} height={plotH} />
+        <rect className="hist-zone" data-verdict="fail" x={x(band.t2)} y={PAD.t} width={Math.max(0, x(bins.top) - x(band.t2))} height={plotH} />
         {series.map((s, k) =>
           s.counts.map((n, i) =>
             n > 0 ? <rect key={`${s.cls}-${i}`} className={s.cls} x={PAD.l + i * bins.width * (plotW / bins.top) + k * barW} y={y(n)} width={barW} height={y(0) - y(n)} /> : null,

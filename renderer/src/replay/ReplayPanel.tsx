@@ -18,7 +18,7 @@ function Side({ id, side }: { id: 'then' | 'today'; side: ReplaySide }) {
       <h3>{t(`replay.${id}`)}</h3>
       <p>
         {t('replay.side', { version: side.recipeVersion, t1: num(side.band.t1, 3), t2: num(side.band.t2, 3) })}{' '}
-        <b className={`verdict-${side.verdict}`}>{t(`verdict.${side.verdict}`)}</b> · {t('replay.score')} <span className="num">{num(side.score, 4)}</span>
+        <b className="verdict-text" data-verdict={side.verdict}>{t(`verdict.${side.verdict}`)}</b> · {t('replay.score')} <span className="num">{num(side.score, 4)}</span>
       </p>
       <ul className="model-files">
         {side.models.map((m: ModelFile) => (
@@ -69,7 +69,7 @@ export function ReplayPanel({ client, recipe, canReplay, report }: Props) {
         {recent.map((i) => (
           <li key={i.id}>
             <img src={client.imageUrl(i.imageSha256)} alt="" />
-            <span className={`verdict-${i.verdict}`}>{t(`verdict.${i.verdict}`)}</span>
+            <span className="verdict-text" data-verdict={i.verdict}>{t(`verdict.${i.verdict}`)}</span>
             <span className="num">{num(i.score, 3)}</span>
             <span className="muted">{dateTime(i.createdAt)}</span>
             <button className="small" disabled={!canReplay || busy !== null} onClick={() => replay(i.id)} data-testid="replay-run">

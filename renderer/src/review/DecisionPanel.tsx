@@ -67,10 +67,10 @@ export function DecisionPanel({ draft, defectTypes, busy, goldenIsProposal, onCh
         </span>
       </label>
       <div className="decision-buttons">
-        <button type="button" className="decide defect" data-testid="review-confirm-defect" disabled={busy} onClick={() => onDecide('defect')}>
+        <button type="button" className="decide" data-decision="defect" data-testid="review-confirm-defect" disabled={busy} onClick={() => onDecide('defect')}>
           {t('review.confirmDefect')} <kbd>D</kbd>
         </button>
-        <button type="button" className="decide good" data-testid="review-mark-good" disabled={busy} onClick={() => onDecide('good')}>
+        <button type="button" className="decide" data-decision="good" data-testid="review-mark-good" disabled={busy} onClick={() => onDecide('good')}>
           {t('review.markGood')} <kbd>G</kbd>
         </button>
         <button type="button" className="decide" data-testid="review-reinspect" disabled={busy} onClick={() => onDecide('reinspect')}>

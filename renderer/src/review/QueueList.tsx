@@ -60,11 +60,12 @@ export function QueueList({ items, total, selectedId, onSelect, onNearEnd }: Pro
               key={item.id}
               data-testid="review-item"
               data-id={item.id}
-              className={`queue-row ${item.verdict}${item.id === selectedId ? ' selected' : ''}`}
+              className={`queue-row${item.id === selectedId ? ' selected' : ''}`}
+              data-verdict={item.verdict}
               style={{ top: index * ROW_HEIGHT, height: ROW_HEIGHT - 2 }}
               onClick={() => onSelect(item.id)}
             >
-              <span className={`queue-verdict ${item.verdict}`}>{t(`verdict.${item.verdict}`)}</span>
+              <span className="queue-verdict" data-verdict={item.verdict}>{t(`verdict.${item.verdict}`)}</span>
               <span className="queue-main">
                 <span>
                   {t('common.recipeVersion', { recipe: item.recipe, version: item.recipeVersion })} · {item.operator}

@@ -39,7 +39,7 @@ export function ReviewDetailView({ client, detail, zoom, overlay, onError }: Pro
         </div>
       </div>
       <div className="review-facts">
-        <span className={`queue-verdict ${r.verdict}`} data-testid="review-verdict">
+        <span className="queue-verdict" data-verdict={r.verdict} data-testid="review-verdict">
           {t(`verdict.${r.verdict}`)}
         </span>
         <span>
@@ -65,7 +65,7 @@ export function ReviewDetailView({ client, detail, zoom, overlay, onError }: Pro
           <h2>{t('review.dialog')}</h2>
           {r.dialog.length === 0 && <p className="muted">{t('review.noAnswer')}</p>}
           {r.dialog.map((turn) => (
-            <p key={turn.id} className={`review-turn ${turn.role}`} data-testid="review-dialog-turn">
+            <p key={turn.id} className="review-turn" data-role={turn.role} data-testid="review-dialog-turn">
               <b>{turn.role === 'assistant' ? t('review.model') : t('review.operator')}:</b> {turn.text}
               {turn.instructionsLeftOut && <span className="muted"> {t('review.notApplied', { list: turn.instructionsLeftOut.join('; ') })}</span>}
             </p>

@@ -110,7 +110,7 @@ export function ReviewScreen({ client, connection, who }: Props) {
     <div className="app">
       <ScreenHeader current="review" connection={connection} />
       <ErrorBanners errors={errors} onDismiss={dismiss} />
-      <main className="review">
+      <main className="review-screen">
         <section className="panel queue-panel" aria-label={t('review.queue')}>
           <div className="panel-head">
             <h2>{t('review.waiting')}</h2>

@@ -1,9 +1,7 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HistoryFilter, Verdict } from '../../../common/api';
 import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../../db/migrations';
 import { openDatabase, type Db } from '../../../db/open';
@@ -14,6 +12,7 @@ import { insertReview } from '../../../db/repositories/reviews';
 import { VERDICT_IN_FORCE } from '../../../db/repositories/verdict-in-force';
 import { markInterruptedAnswers } from '../../../host/inspection/interrupted-answers';
 import { prng, seedInspections } from '../../../lab/seed/seed-inspections';
+import { useTempDb } from '../../support/temp-db';
 
 /**
  * Schema 9 on real SQLite files: flags change the verdict in force without editing an inspection,
@@ -23,9 +22,9 @@ import { prng, seedInspections } from '../../../lab/seed/seed-inspections';
 let dir: string;
 let db: Db;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'flags-'));
-  db = openDatabase(join(dir, 'station.db'));
+useTempDb('flags-', (opened, made) => {
+  db = opened;
+  dir = made;
   seedInspections(db, { count: 4000, from: '2026-01-01T00:00:00Z', to: '2026-01-12T00:00:00Z', pending: 40, batch: 2000, seed: 3 });
   const rows = db.prepare('SELECT id, created_at, verdict FROM inspections ORDER BY rowid').all() as Array<{ id: string; created_at: string; verdict: Verdict }>;
   const rand = prng(9);
@@ -44,12 +43,7 @@ beforeAll(async () => {
       if (k % 2 === 0) insertReview(db, { id: `late-${k}`, inspectionId: f.id, reviewer: 'hana', decision: k % 4 ? 'good' : 'defect', defectType: k % 4 ? null : 'dent', reason: '', addToGolden: false, at: '2026-02-02T00:00:00.000Z' });
     });
   })();
-});
-
-afterAll(async () => {
-  db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+}, 'all');
 
 /** Rows of `table` with n > 0, against the same counts grouped straight from the rows by the verdict in force. */
 function expectRollup(table: string, keys: string[], source: string): void {

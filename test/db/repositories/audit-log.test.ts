@@ -1,20 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../db/open';
+import { expect, it } from 'vitest';
+import type { Db } from '../../../db/open';
 import { appendAudit, GENESIS_HASH, verifyAuditChain } from '../../../db/repositories/audit-log';
+import { useTempDb } from '../../support/temp-db';
 
-let dir: string;
 let db: Db;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'audit-'));
-  db = openDatabase(join(dir, 's.db'));
-});
-afterEach(async () => {
-  db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+useTempDb('audit-', (opened) => (db = opened));
 
 it('chains each row to the hash of the previous one', () => {
   const h1 = appendAudit(db, { actor: 'ana', action: 'recipe.create', subject: 'a@1', details: { t1: 0.4 } });

@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { HistoryFilter } from '../../../common/api';
-import { openDatabase, type Db } from '../../../db/open';
+import type { Db } from '../../../db/open';
 import { historyPage } from '../../../db/repositories/history';
 import { splitRange } from '../../../db/repositories/history-range';
 import { historySummary } from '../../../db/repositories/history-summary';
@@ -11,12 +8,11 @@ import { insertReview } from '../../../db/repositories/reviews';
 import * as m006 from '../../../db/migrations/006-summary-rollups';
 import * as m007 from '../../../db/migrations/007-operator-summary-rollups';
 import { prng, seedInspections } from '../../../lab/seed/seed-inspections';
+import { useTempDb } from '../../support/temp-db';
 
-let dir: string;
 let db: Db;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'summary-'));
-  db = openDatabase(join(dir, 'station.db'));
+useTempDb('summary-', (opened) => {
+  db = opened;
   seedInspections(db, { count: 6000, from: '2026-01-01T00:00:00Z', to: '2026-01-20T00:00:00Z', pending: 30, batch: 2000, seed: 11 });
   // Changed minds: every 3rd reviewed part gets a newer, different decision and every 9th a third one,
   // so the rollups must count the superseded decision out, not just add the new one.
@@ -29,21 +25,28 @@ beforeAll(async () => {
       if (k % 9 === 0) insertReview(db, { id: `rev3-${k}`, inspectionId: r.id, reviewer: 'anna', decision: 'reinspect', defectType: null, reason: 'third look', addToGolden: false, at: '2026-02-02T00:00:00.000Z' });
     });
   })();
-});
-afterAll(async () => {
-  db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+}, 'all');
+
+/** `f` as conditions on the inspections `i` and their recipe aliased `recipe`, with the arguments. */
+function rawConditions(f: HistoryFilter, recipe: string): { parts: string[]; args: string[] } {
+  const parts: string[] = [];
+  const args: string[] = [];
+  const add = (value: string | undefined, sql: string) => {
+    if (!value) return;
+    parts.push(sql);
+    args.push(value);
+  };
+  add(f.from, 'i.created_at >= ?');
+  add(f.to, 'i.created_at < ?');
+  add(f.recipe, `${recipe}.name = ?`);
+  add(f.operator, 'i.operator = ?');
+  add(f.verdict, 'i.verdict = ?');
+  return { parts, args };
+}
 
 /** The same counts straight from the inspections, no rollup: what the summary must agree with. */
 function rawCounts(f: HistoryFilter, len: number) {
-  const parts: string[] = [];
-  const args: string[] = [];
-  if (f.from) parts.push('i.created_at >= ?') && args.push(f.from);
-  if (f.to) parts.push('i.created_at < ?') && args.push(f.to);
-  if (f.recipe) parts.push('r.name = ?') && args.push(f.recipe);
-  if (f.operator) parts.push('i.operator = ?') && args.push(f.operator);
-  if (f.verdict) parts.push('i.verdict = ?') && args.push(f.verdict);
+  const { parts, args } = rawConditions(f, 'r');
   const where = parts.length ? `WHERE ${parts.join(' AND ')}` : '';
   return db
     .prepare(`SELECT substr(i.created_at, 1, ${len}) AS bucket, i.verdict AS v, COUNT(*) AS n FROM inspections i JOIN recipes r ON r.id = i.recipe_id ${where} GROUP BY 1, 2 ORDER BY 1`)
@@ -52,13 +55,8 @@ function rawCounts(f: HistoryFilter, len: number) {
 
 /** Decisions in force straight from the append-only reviews (the last one inserted wins), no derived table. */
 function rawDecisions(f: HistoryFilter) {
-  const parts = ['r.rowid = (SELECT MAX(x.rowid) FROM reviews x WHERE x.inspection_id = r.inspection_id)'];
-  const args: string[] = [];
-  if (f.from) parts.push('i.created_at >= ?') && args.push(f.from);
-  if (f.to) parts.push('i.created_at < ?') && args.push(f.to);
-  if (f.recipe) parts.push('rc.name = ?') && args.push(f.recipe);
-  if (f.operator) parts.push('i.operator = ?') && args.push(f.operator);
-  if (f.verdict) parts.push('i.verdict = ?') && args.push(f.verdict);
+  const { parts, args } = rawConditions(f, 'rc');
+  parts.unshift('r.rowid = (SELECT MAX(x.rowid) FROM reviews x WHERE x.inspection_id = r.inspection_id)');
   const rows = db
     .prepare(
       `SELECT r.decision AS d, r.defect_type AS t, COUNT(*) AS n FROM reviews r JOIN inspections i ON i.id = r.inspection_id

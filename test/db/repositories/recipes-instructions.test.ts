@@ -1,21 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../db/open';
-import { activeInstructions, deactivateInstruction, getInstruction, insertInstruction } from '../../../db/repositories/instructions';
+import { expect, it } from 'vitest';
+import type { Db } from '../../../db/open';
+import { activeInstructions, deactivateInstruction, getInstruction, insertInstruction, scopeInstruction } from '../../../db/repositories/instructions';
 import { insertRecipe, latestRecipe, listLatestRecipes, goldenSamples } from '../../../db/repositories/recipes';
+import { useTempDb } from '../../support/temp-db';
 
-let dir: string;
 let db: Db;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'repo-'));
-  db = openDatabase(join(dir, 's.db'));
-});
-afterEach(async () => {
-  db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+useTempDb('repo-', (opened) => (db = opened));
 
 const recipe = (name: string, t1: number) => ({
   name,
@@ -52,4 +42,23 @@ it('deactivates instructions with a row of its own; the instruction stays', () =
   expect(getInstruction(db, 'i1')?.activeTo).toBe('2026-01-02T00:00:00Z');
   expect(activeInstructions(db, 'a')).toEqual([]);
   expect(db.prepare('SELECT author FROM instruction_deactivations').all()).toEqual([{ author: 'eng' }]);
+});
+
+// The repositories select their columns under the API's names: each read must hand back every
+// field with its value and nothing else.
+it('reads a recipe, its golden samples and its instructions back field for field', () => {
+  const golden = { imageSha256: 'c'.repeat(64), imagePath: 'cc/c.png', sourceName: 'g1.png' };
+  const v1 = insertRecipe(db, { ...recipe('a', 0.4), config: { spec: 'patchcore', goldenScores: [0.1] } }, [golden], 't0');
+  const row = { ...recipe('a', 0.4), config: { spec: 'patchcore', goldenScores: [0.1] }, id: v1.id, version: 1, createdAt: 't0', goldenCount: 1 };
+  expect(v1).toStrictEqual(row);
+  expect(latestRecipe(db, 'a')).toStrictEqual(row);
+  expect(listLatestRecipes(db)).toStrictEqual([row]);
+  expect(goldenSamples(db, v1.id)).toStrictEqual([{ ...golden, createdAt: 't0' }]);
+
+  const added = insertInstruction(db, { id: 'i1', recipe: 'a', text: 'ignore the shadow cast', author: 'op', at: '2026-01-01T00:00:00Z' });
+  const instruction = { id: 'i1', recipe: 'a', text: 'ignore the shadow cast', author: 'op', createdAt: '2026-01-01T00:00:00Z', activeFrom: '2026-01-01T00:00:00Z', activeTo: null };
+  expect(added).toStrictEqual(instruction);
+  expect(getInstruction(db, 'i1')).toStrictEqual(instruction);
+  scopeInstruction(db, 'i1', '2026-01-01T18:00:00Z', 'end of shift');
+  expect(activeInstructions(db, 'a', '2026-01-01T12:00:00Z')).toStrictEqual([{ ...instruction, activeTo: '2026-01-01T18:00:00Z' }]);
 });

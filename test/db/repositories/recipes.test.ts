@@ -1,23 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../db/open';
+import { expect, it } from 'vitest';
+import type { Db } from '../../../db/open';
 import { allInspectionIds } from '../../../db/repositories/inspections';
 import { recipeVersions, reviewedScores } from '../../../db/repositories/recipes';
 import { insertReview, reviewsOf } from '../../../db/repositories/reviews';
 import { seedInspections } from '../../../lab/seed/seed-inspections';
+import { useTempDb } from '../../support/temp-db';
 
-let dir: string;
 let db: Db;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'recipes-'));
-  db = openDatabase(join(dir, 's.db'));
-});
-afterEach(async () => {
-  db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+useTempDb('recipes-', (opened) => (db = opened));
 
 /** The decision in force as the newest review row by rowid, read from `reviews` alone. */
 function reviewedScoresFromReviews(name: string, limit: number) {
@@ -51,6 +41,6 @@ it('reads the reviewed scores with the decision in force, newest decision first,
 it('lists every version of a recipe, newest first, with its golden count', () => {
   seedInspections(db, { count: 1, from: '2026-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z', pending: 0 });
   expect(recipeVersions(db, 'washer')).toEqual([
-    { version: 1, t1: 0.4, t2: 0.6, created_by: 'seed', created_at: new Date(0).toISOString(), golden_count: 0 },
+    { version: 1, band: { t1: 0.4, t2: 0.6 }, createdBy: 'seed', createdAt: new Date(0).toISOString(), goldenCount: 0 },
   ]);
 });

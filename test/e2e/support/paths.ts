@@ -9,10 +9,15 @@ export const BACKBONE_FILE = join(SHARED, 'models', 'mobilenetv2-12-int8.onnx');
 export const CHROMIUM = '/usr/bin/chromium';
 export const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
 
-/** Why the browser tests cannot run here, or null when they can. */
-export function e2eSkipReason(): string | null {
+/**
+ * Why the browser tests cannot run here, or null when they can. Every one needs Chromium; `bottle`
+ * (real MVTec bottle images) and `backbone` (the public backbone copy, to fit a recipe) unless told not to.
+ */
+export function e2eSkipReason(needs: { bottle?: boolean; backbone?: boolean } = {}): string | null {
   if (!existsSync(CHROMIUM)) return `${CHROMIUM} is absent: install Debian chromium to run the browser tests`;
-  if (!existsSync(BOTTLE)) return `${BOTTLE} is absent: the browser tests inspect real MVTec bottle images from ../shared`;
-  if (!existsSync(BACKBONE_FILE)) return `${BACKBONE_FILE} is absent: the public backbone copy is needed to fit the recipe`;
+  if (needs.bottle !== false && !existsSync(BOTTLE)) return `${BOTTLE} is absent: the browser tests inspect real MVTec bottle images from ../shared`;
+  if (needs.backbone !== false && !existsSync(BACKBONE_FILE)) return `${BACKBONE_FILE} is absent: the public backbone copy is needed to fit the recipe`;
   return null;
 }
+/** Screenshots the docs show, written by the browser tests that check what they show. */
+export const SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');

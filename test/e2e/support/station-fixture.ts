@@ -1,9 +1,8 @@
 import { copyFile, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RecipeSummary } from '../../../common/api';
 import { importModel } from '../../../host/models/store';
 import { onnxExpertBackend } from '../../../host/recipes/onnx-expert-backend';
-import { openStation } from '../../../host/station';
+import { openStation, type Station, type StationOptions } from '../../../host/station';
 import { BACKBONE_FILE, BOTTLE } from './paths';
 
 async function firstImages(dir: string, count: number): Promise<string[]> {
@@ -30,12 +29,21 @@ export async function prepareBottleStation(root: string, options: { golden: numb
     }
   }
   await importModel(dataDir, BACKBONE_FILE);
-  const station = await openStation({ dataDir, device: 'cpu', experts: onnxExpertBackend({ dataDir, device: 'cpu' }) });
-  let recipe: RecipeSummary;
+  const recipe = await withStation(dataDir, (station) =>
+    station.testInternals.recipes.create({ name: 'bottle', referencesDir: goldenDir, expert: 'patchcore', prompts: [], author: 'e2e' }),
+  );
+  return { dataDir, cameraDir, recipe };
+}
+
+/**
+ * Opens the station on `dataDir` with the real ONNX experts (CPU), runs `use` and closes it again, so
+ * that `serve` opens the data dir alone afterwards.
+ */
+export async function withStation<T>(dataDir: string, use: (station: Station) => Promise<T>, options: Partial<StationOptions> = {}): Promise<T> {
+  const station = await openStation({ dataDir, device: 'cpu', experts: onnxExpertBackend({ dataDir, device: 'cpu' }), ...options });
   try {
-    recipe = await station.testInternals.recipes.create({ name: 'bottle', referencesDir: goldenDir, expert: 'patchcore', prompts: [], author: 'e2e' });
+    return await use(station);
   } finally {
     await station.close();
   }
-  return { dataDir, cameraDir, recipe };
 }

@@ -1,7 +1,6 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { StationError } from '../../../common/errors';
 import { blobUrl } from '../../../common/preload-api';
 import {
@@ -11,6 +10,7 @@ import {
   resolveAppAssetPath,
   sniffImageType,
 } from '../../../electron/main/protocol-handlers';
+import { useTempDir } from '../../support/temp-dir';
 
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 const SHA = 'a'.repeat(64);
@@ -20,8 +20,8 @@ let dir: string;
 let root: string;
 let blobs: string;
 
+useTempDir('myriad-protocol-', (made) => (dir = made), 'all');
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'myriad-protocol-'));
   root = join(dir, 'renderer');
   blobs = join(dir, 'blobs');
   await mkdir(join(root, 'assets'), { recursive: true });
@@ -30,9 +30,6 @@ beforeAll(async () => {
   await writeFile(join(root, 'assets', 'index-abc.js'), 'console.log(1)');
   await writeFile(join(dir, 'secret.txt'), 'outside the renderer folder');
   await writeFile(join(blobs, SHA), PNG);
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('app protocol path resolution', () => {

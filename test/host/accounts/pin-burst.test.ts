@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../../../host/server/http-server';
 import type { Station } from '../../../host/station';
-import { openStationSocket, serveStation } from '../../support/station-socket';
+import { openStationSocket, serveDuringTests } from '../../support/station-socket';
 import { stationWithUsers } from './users-fixture';
 
 /**
@@ -66,11 +66,7 @@ describe('a burst of PIN tries at the host', () => {
 
 describe('a burst of PIN tries down one WebSocket', () => {
   let server: RunningServer;
-  let closeServer: () => Promise<void>;
-  beforeAll(async () => {
-    ({ server, close: closeServer } = await serveStation(station));
-  });
-  afterAll(async () => closeServer());
+  serveDuringTests(() => station, (started) => (server = started));
 
   it('answers most tries from the connection throttle before any hashing, and never with a session', async () => {
     const name = await newAdmin();

@@ -5,7 +5,7 @@ import { shiftEnd } from '../../../host/accounts/shifts';
 import { addInstruction } from '../../../host/recipes/instruction-changes';
 import type { RunningServer } from '../../../host/server/http-server';
 import type { Station } from '../../../host/station';
-import { openStationSocket, rpcOn, serveStation } from '../../support/station-socket';
+import { openStationSocket, rpcOn, serveDuringTests } from '../../support/station-socket';
 import { PASSWORDS, stationWithUsers } from './users-fixture';
 
 let station: Station;
@@ -145,11 +145,7 @@ describe('host sessions expire when idle', () => {
 
 describe('roles checked through the WebSocket server', () => {
   let server: RunningServer;
-  let closeServer: () => Promise<void>;
-  beforeAll(async () => {
-    ({ server, close: closeServer } = await serveStation(station));
-  });
-  afterAll(async () => closeServer());
+  serveDuringTests(() => station, (started) => (server = started));
 
   const rpc = rpcOn;
 

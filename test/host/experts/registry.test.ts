@@ -1,9 +1,8 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { openDatabase, type Db } from '../../../db/open';
+import type { Db } from '../../../db/open';
 import { latestRecipe } from '../../../db/repositories/recipes';
 import type { AnomalyResult, ExpertDescriptor, ExpertModule } from '../../../host/experts/expert';
 import { EXPERT_FILE, fitExpert, loadExpert } from '../../../host/experts/index';
@@ -20,6 +19,7 @@ import { RecipeService } from '../../../host/recipes/recipe-service';
 import { BlobStore } from '../../../host/store/blob-store';
 import { parseExpertOption } from '../../../lab/evaluation/expert-subject';
 import { writeGoldenFolder } from '../fixtures/images';
+import { useTempDb } from '../../support/temp-db';
 
 /**
  * A new expert kind is its folder (here: this module) plus one registry line (`registerExpert`
@@ -108,16 +108,17 @@ describe('expert registry', () => {
     let dir: string;
     let db: Db;
     let service: RecipeService;
-    beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'registry-'));
-      db = openDatabase(join(dir, 's.db'));
-      service = new RecipeService(db, new BlobStore(join(dir, 'blobs')), join(dir, 'recipes'), onnxExpertBackend(runtime));
-    });
-    afterAll(async () => {
-      await service.close();
-      db.close();
-      await rm(dir, { recursive: true, force: true });
-    });
+    useTempDb(
+      'registry-',
+      (opened, made) => {
+        db = opened;
+        dir = made;
+        service = new RecipeService(db, new BlobStore(join(dir, 'blobs')), join(dir, 'recipes'), onnxExpertBackend(runtime));
+      },
+      'all',
+    );
+    // Registered after the database's teardown, so it runs before it.
+    afterAll(() => service.close());
 
     it('fits, saves (expert.json schema), reloads and inspects the new kind', async () => {
       const golden = await writeGoldenFolder(join(dir, 'g'), 3);

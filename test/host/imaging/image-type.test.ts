@@ -1,20 +1,15 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeImage, readImageFile } from '../../../host/imaging/decode';
 import { requireImageType, sniffImageType } from '../../../host/imaging/image-type';
 import { errorOf } from '../../support/error-of';
+import { useTempDir } from '../../support/temp-dir';
 import { foreignImages, partInEachFormat } from '../fixtures/images';
 
 let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'image-type-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+useTempDir('image-type-', (made) => (dir = made), 'all');
 
 describe('image types', () => {
   it('decodes PNG, JPEG, BMP and TIFF, told apart by their magic bytes', async () => {

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../../common/api';
 import { decodeImage } from '../../../host/imaging/decode';
-import { openStation, type Station } from '../../../host/station';
+import type { Station } from '../../../host/station';
 import { badImages, cmykJpeg, png16, type BadImage } from '../fixtures/bad-images';
-import { partPng, writeGoldenFolder } from '../fixtures/images';
-import { meanImageBackend } from '../fixtures/mean-image-expert';
+import { partPng } from '../fixtures/images';
+import { openStationWithRecipe, uploadFrame } from '../fixtures/station-with-recipe';
 
 let dir: string;
 let station: Station;
@@ -18,15 +18,8 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'badimg-'));
   bad = await badImages();
   // The bad files are written into `dir`, allowed as a camera folder so file: may open them.
-  station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend, cameraSources: [`folder:${dir}`] });
-  await station.testInternals.recipes.create({
-    name: 'part',
-    referencesDir: await writeGoldenFolder(join(dir, 'golden'), 4),
-    expert: 'patchcore',
-    prompts: [],
-    author: 'eng',
-  });
-  const first = (await station.call('inspect', { recipe: 'part', frame: upload(await partPng(7)) })) as Results['inspect'];
+  station = await openStationWithRecipe({ dataDir: join(dir, 'data'), cameraSources: [`folder:${dir}`] }, { name: 'part', workDir: dir, goldenCount: 4, author: 'eng' });
+  const first = (await station.call('inspect', { recipe: 'part', frame: uploadFrame(await partPng(7)) })) as Results['inspect'];
   firstId = first.id;
 });
 
@@ -35,9 +28,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function upload(bytes: Buffer, mime: 'image/png' | 'image/jpeg' = 'image/png') {
-  return { kind: 'upload' as const, mime, base64: bytes.toString('base64') };
-}
 
 async function blobCount(): Promise<number> {
   return (await readdir(station.layout.blobs, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
@@ -70,7 +60,7 @@ describe('bad images through inspect', () => {
     for (const b of bad) {
       // An empty upload is already refused by the api schema; an empty file reaches the decoder.
       const expected = b.bytes.length === 0 ? { code: 'INVALID_INPUT', message: expect.stringContaining('frame.base64') } : { code: 'BAD_IMAGE', message: expect.stringMatching(b.message) };
-      await expect(station.call('inspect', { recipe: 'part', frame: upload(b.bytes) }), b.name).rejects.toMatchObject(expected);
+      await expect(station.call('inspect', { recipe: 'part', frame: uploadFrame(b.bytes) }), b.name).rejects.toMatchObject(expected);
       const file = join(dir, `${b.name}.png`);
       await writeFile(file, b.bytes);
       const session = (await station.call('camera.open', { spec: `file:${file}` })) as Results['camera.open'];
@@ -92,8 +82,8 @@ describe('bad images through inspect', () => {
   });
 
   it('inspects 16-bit PNG and CMYK JPEG like any other image', async () => {
-    const a = (await station.call('inspect', { recipe: 'part', frame: upload(await png16()) })) as Results['inspect'];
-    const b = (await station.call('inspect', { recipe: 'part', frame: upload(await cmykJpeg(), 'image/jpeg') })) as Results['inspect'];
+    const a = (await station.call('inspect', { recipe: 'part', frame: uploadFrame(await png16()) })) as Results['inspect'];
+    const b = (await station.call('inspect', { recipe: 'part', frame: uploadFrame(await cmykJpeg(), 'image/jpeg') })) as Results['inspect'];
     expect(a.verdict).toBe('pass');
     expect(['pass', 'review']).toContain(b.verdict);
     expect(station.blobPath(b.imageSha256)).toMatch(/\.jpg$/);

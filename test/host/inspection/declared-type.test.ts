@@ -4,9 +4,9 @@ import { extname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../../common/api';
 import { command as inspectCommand } from '../../../host/cli/commands/inspect';
-import { openStation, type Station } from '../../../host/station';
+import type { Station } from '../../../host/station';
 import { foreignImages, partInEachFormat, writeGoldenFolder } from '../fixtures/images';
-import { meanImageBackend } from '../fixtures/mean-image-expert';
+import { openStationWithRecipe } from '../fixtures/station-with-recipe';
 
 /**
  * Every way bytes from outside reach the decoder (an upload from the UI, a camera frame, a golden
@@ -21,8 +21,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'declared-'));
   cam = join(dir, 'cam');
   await mkdir(cam);
-  station = await openStation({ dataDir: join(dir, 'data'), device: 'cpu', experts: meanImageBackend, lmmDir: null, cameraSources: [`folder:${cam}`] });
-  await station.testInternals.recipes.create({ name: 'part', referencesDir: await writeGoldenFolder(join(dir, 'golden'), 4), expert: 'patchcore', prompts: [], author: 'eng' });
+  station = await openStationWithRecipe({ dataDir: join(dir, 'data'), lmmDir: null, cameraSources: [`folder:${cam}`] }, { name: 'part', workDir: dir, goldenCount: 4, author: 'eng' });
 });
 
 afterAll(async () => {

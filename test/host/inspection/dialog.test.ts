@@ -122,7 +122,7 @@ describe('answers', () => {
     const asked = (await station.call('dialog.ask', { inspectionId: r.id, question: 'how big?' })) as Results['dialog.ask'];
     await next('dialog.done', asked.turnId);
     const req = model.requests[1];
-    expect(req?.question).toBe('how big?');
+    expect(req?.question).toBe('How big?');
     expect(req?.history).toEqual([{ role: 'assistant', text: 'Yes, answer for cap.' }]);
     expect(req?.instructions).toEqual(['ignore dust', 'ignore the shadow cast']);
 
@@ -150,7 +150,7 @@ describe('answers', () => {
     const late = (await station.call('dialog.ask', { inspectionId: first.id, question: 'colour?' })) as Results['dialog.ask'];
     await next('dialog.done', late.turnId);
     const last = model.requests[model.requests.length - 1];
-    expect(last?.question).toBe('colour?');
+    expect(last?.question).toBe('Colour?');
     expect(last?.features).toBeUndefined();
     expect(last?.anomaly.map).not.toBe(seen?.anomaly.map);
     expect(last?.anomaly.map).toHaveLength(seen?.anomaly.map.length ?? -1);

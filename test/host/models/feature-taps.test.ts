@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { StationError } from '../../../common/errors';
 import { loadSession } from '../../../host/inference/onnx-runtime';
 import { buildFeatureModel, cachedFeatureModel } from '../../../host/models/feature-taps';
-import { decodeModel, encodeModel } from '../../../host/models/onnx-graph';
+import { decodeModel, encodeModel, type GraphProto } from '../../../host/models/onnx-graph';
 import { getBackbone } from '../../../host/models/registry';
+import { readBackbone } from '../../../host/models/store';
+import { errorOf } from '../../support/error-of';
 import { BACKBONE_FILE, HAS_BACKBONE, SKIP_BACKBONE, dataDirWithBackbone } from '../experts/shared-fixtures';
 
 const spec = getBackbone('mobilenetv2-12-int8');
@@ -68,15 +70,31 @@ describe.skipIf(!HAS_BACKBONE)('feature taps on the real backbone', () => {
 
   it('caches the edited model by hash under <data-dir>/cache', async () => {
     const dataDir = await dataDirWithBackbone();
-    const bytes = await readFile(BACKBONE_FILE);
+    const stored = await readBackbone(dataDir, spec.name);
     const config = { taps: ['features.6'], inputWidth: 64, inputHeight: 64 };
-    const first = await cachedFeatureModel(dataDir, spec, bytes, config);
+    const first = await cachedFeatureModel(dataDir, stored, config);
     const files = await readdir(join(dataDir, 'cache'));
     expect(files).toHaveLength(1);
-    const again = await cachedFeatureModel(dataDir, spec, new Uint8Array(0), config);
+    const again = await cachedFeatureModel(dataDir, { ...stored, bytes: new Uint8Array(0) }, config);
     expect(Buffer.from(again.bytes).equals(Buffer.from(first.bytes))).toBe(true);
-    await cachedFeatureModel(dataDir, spec, bytes, { ...config, inputWidth: 96 });
+    await cachedFeatureModel(dataDir, stored, { ...config, inputWidth: 96 });
     expect(await readdir(join(dataDir, 'cache'))).toHaveLength(2);
+    // Another file of the same backbone (a byte-variant) has its own cache entry.
+    await cachedFeatureModel(dataDir, { ...stored, sha256: 'f'.repeat(64) }, config);
+    expect(await readdir(join(dataDir, 'cache'))).toHaveLength(3);
+  });
+
+  it('caches nothing for a backbone that does not fit its taps', async () => {
+    const dataDir = await dataDirWithBackbone();
+    const stored = await readBackbone(dataDir, spec.name);
+    const m = decodeModel(stored.bytes, 'x');
+    // Every residual add gone: no tap can be found.
+    const graph = m.graph as GraphProto;
+    graph.node = (graph.node ?? []).filter((n) => n.opType !== 'QLinearAdd');
+    const err = await errorOf(cachedFeatureModel(dataDir, { ...stored, bytes: encodeModel(m), sha256: '0'.repeat(64) }, { taps: ['features.6'], inputWidth: 64, inputHeight: 64 }));
+    expect(err.code).toBe('BAD_MODEL');
+    expect(err.message).toMatch(/does not fit tap features.6: it has no QLinearAdd output with 32 channels at stride 8 \(its QLinearAdd outputs: none\)/);
+    await expect(readdir(join(dataDir, 'cache'))).rejects.toThrow(/ENOENT/);
   });
 });
 if (!HAS_BACKBONE) describe.skip(SKIP_BACKBONE, () => undefined);

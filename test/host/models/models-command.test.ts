@@ -24,7 +24,7 @@ describe('npm run models', () => {
     expect(await command.run(['list', '--data-dir', dir, '--out', out])).toBe(0);
     const json = JSON.parse(await readFile(out, 'utf8')) as { models: { name: string; sha256: string; kind: string }[] };
     expect(json.models).toHaveLength(1);
-    expect(json.models[0]).toMatchObject({ name: 'mobilenetv2-12-int8', kind: 'backbone (int8)' });
+    expect(json.models[0]).toMatchObject({ name: 'mobilenetv2-12-int8', kind: 'backbone (int8, byte-variant)' });
     expect(json.models[0]?.sha256).toMatch(/^83530ad8/);
   });
   if (!HAS_BACKBONE) it.skip(SKIP_BACKBONE, () => undefined);

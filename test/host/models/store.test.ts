@@ -2,10 +2,11 @@ import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { getBackbone } from '../../../host/models/registry';
-import { fetchModel, importModel, listModels, readBackbone, storedPath } from '../../../host/models/store';
+import { acceptedSha256, getBackbone } from '../../../host/models/registry';
+import { fetchModel, importModel, listModels, readBackbone, sha256Bytes, storedPath } from '../../../host/models/store';
 import { BACKBONE_FILE, HAS_BACKBONE, SKIP_BACKBONE } from '../experts/shared-fixtures';
 import { errorOf } from '../../support/error-of';
+import { chainBackbone, strideOneBackbone, tinySpec } from './tiny-backbones';
 
 const fresh = () => mkdtemp(join(tmpdir(), 'model-store-'));
 
@@ -62,21 +63,76 @@ describe('model store', () => {
     expect(err.code).toBe('INVALID_INPUT');
   });
 
-  it.skipIf(!HAS_BACKBONE)('imports and fetches the real backbone, verified, with progress', async () => {
+  it('pins the Model Zoo file at a commit-pinned URL and accepts the re-saved copy as a variant', () => {
+    const spec = getBackbone('mobilenetv2-12-int8');
+    expect(spec.url).toMatch(/^https:\/\/github\.com\/onnx\/models\/raw\/[0-9a-f]{40}\//);
+    expect([spec.sha256, spec.sizeBytes]).toEqual(['cc028fe6cae7bc11a4ff53cfc9b79c920e8be65ce33a904ec3e2a8f66d77f95f', 3655033]);
+    expect(acceptedSha256(spec)).toEqual([spec.sha256, '83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f']);
+  });
+
+  it('fetches a pinned backbone whose graph fits, with progress, and refuses one that does not fit', async () => {
+    const good = chainBackbone();
+    const dir = await fresh();
+    const progress: number[] = [];
+    const spec = tinySpec(sha256Bytes(good), good.length);
+    const info = await fetchModel(dir, spec.name, { backbones: [spec], fetchImpl: serving(good), onProgress: (r) => progress.push(r) });
+    expect(info).toMatchObject({ name: 'tiny-fp32', sha256: spec.sha256, sizeBytes: good.length, source: spec.url });
+    expect(progress).toEqual([Math.ceil(good.length / 3), 2 * Math.ceil(good.length / 3), good.length]);
+    expect(await readFile(storedPath(dir, spec))).toEqual(Buffer.from(good));
+
+    // A file pinned by its hash whose graph has no tap: refused on fetch and on import, nothing stored.
+    const wrong = strideOneBackbone();
+    const wrongSpec = tinySpec(sha256Bytes(wrong), wrong.length);
+    const other = await fresh();
+    const fetched = await errorOf(fetchModel(other, wrongSpec.name, { backbones: [wrongSpec], fetchImpl: serving(wrong) }));
+    expect(fetched.code).toBe('BAD_MODEL');
+    expect(fetched.message).toBe(
+      'Downloaded tiny-fp32: Backbone tiny-fp32 does not fit tap stage2: it has no Add output with 8 channels at stride 2 (its Add outputs: 8 channels at stride 1); nothing was stored',
+    );
+    expect(await readdir(join(other, 'tmp'))).toEqual([]);
+    expect(await readdir(join(other, 'models'))).toEqual([]);
+    const file = join(other, 'wrong.onnx');
+    await writeFile(file, wrong);
+    const imported = await errorOf(importModel(other, file, { backbones: [wrongSpec] }));
+    expect(imported.message).toMatch(/^wrong.onnx: Backbone tiny-fp32 does not fit tap stage2: .*; nothing was stored$/);
+    expect(await readdir(join(other, 'models'))).toEqual([]);
+  });
+
+  it.skipIf(!HAS_BACKBONE)('imports the local copy as a byte-variant; refuses it as a download and refuses a tampered copy', async () => {
+    const bytes = await readFile(BACKBONE_FILE);
     const dir = await fresh();
     const info = await importModel(dir, BACKBONE_FILE);
-    expect(info).toMatchObject({ name: 'mobilenetv2-12-int8', sha256: getBackbone('mobilenetv2-12-int8').sha256 });
+    expect(info).toMatchObject({
+      name: 'mobilenetv2-12-int8',
+      kind: 'backbone (int8, byte-variant)',
+      sha256: '83530ad811bc31d2b60a5599a21265a5057608c9b044b4ee758cc22f2309f54f',
+      sizeBytes: 3655640,
+    });
+    expect((await readBackbone(dir, 'mobilenetv2-12-int8')).sha256).toBe(info.sha256);
+    expect((await listModels(dir)).map((m) => [m.name, m.kind])).toEqual([['mobilenetv2-12-int8', 'backbone (int8, byte-variant)']]);
+
+    // The URL serves the published file: the re-saved copy coming from it would be a substitution.
     const other = await fresh();
-    const progress: number[] = [];
-    const bytes = await readFile(BACKBONE_FILE);
-    await fetchModel(other, 'mobilenetv2-12-int8', { fetchImpl: serving(bytes), onProgress: (r) => progress.push(r) });
-    expect(progress.length).toBe(3);
-    expect(progress.at(-1)).toBe(bytes.length);
-    const listed = await listModels(other);
-    expect(listed.map((m) => [m.name, m.sizeBytes])).toEqual([['mobilenetv2-12-int8', bytes.length]]);
-    // A stored file that was damaged later is refused on load.
-    await writeFile(storedPath(other, getBackbone('mobilenetv2-12-int8')), bytes.subarray(0, 1000));
-    expect((await errorOf(readBackbone(other, 'mobilenetv2-12-int8'))).code).toBe('BAD_MODEL');
+    const err = await errorOf(fetchModel(other, 'mobilenetv2-12-int8', { fetchImpl: serving(bytes) }));
+    expect(err.code).toBe('BAD_MODEL');
+    expect(err.message).toMatch(/got 83530ad8.*expected cc028fe6.*nothing was stored/);
+    expect(await listModels(other)).toEqual([]);
+
+    // One byte changed: no pinned hash, nothing written.
+    const tampered = Buffer.from(bytes);
+    tampered.writeUInt8(tampered.readUInt8(tampered.length - 100) ^ 0xff, tampered.length - 100);
+    const file = join(other, 'mobilenetv2-12-int8.onnx');
+    await writeFile(file, tampered);
+    const refused = await errorOf(importModel(other, file));
+    expect(refused.code).toBe('BAD_MODEL');
+    expect(refused.message).toMatch(/^mobilenetv2-12-int8.onnx \(sha256 [0-9a-f]{64}\) is not a known public model/);
+    expect(await listModels(other)).toEqual([]);
+
+    // A stored file that was damaged later is refused on load, naming both accepted hashes.
+    await writeFile(storedPath(dir, getBackbone('mobilenetv2-12-int8')), tampered);
+    const damaged = await errorOf(readBackbone(dir, 'mobilenetv2-12-int8'));
+    expect(damaged.code).toBe('BAD_MODEL');
+    expect(damaged.message).toMatch(/matches none of the pinned cc028fe6[0-9a-f]+ or 83530ad8[0-9a-f]+\. Import or fetch it again/);
   });
   if (!HAS_BACKBONE) it.skip(SKIP_BACKBONE, () => undefined);
 });

@@ -1,32 +1,29 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../db/open';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../../db/open';
 import { verifyAuditChain } from '../../../db/repositories/audit-log';
 import { goldenSamples, latestRecipe } from '../../../db/repositories/recipes';
 import { RecipeService } from '../../../host/recipes/recipe-service';
 import { BlobStore } from '../../../host/store/blob-store';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
+import { useTempDb } from '../../support/temp-db';
 
 let dir: string;
 let db: Db;
 let service: RecipeService;
 let blobs: BlobStore;
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'recipes-'));
-  db = openDatabase(join(dir, 's.db'));
+useTempDb('recipes-', (opened, made) => {
+  db = opened;
+  dir = made;
   blobs = new BlobStore(join(dir, 'blobs'));
   service = new RecipeService(db, blobs, join(dir, 'recipes'), meanImageBackend);
 });
-afterEach(async () => {
-  await service.close();
-  db.close();
-  await rm(dir, { recursive: true, force: true });
-});
+// Registered after the database's teardown, so it runs before it.
+afterEach(() => service.close());
 
 const input = (referencesDir: string, extra: Partial<Parameters<RecipeService['create']>[0]> = {}) => ({
   name: 'lid',

@@ -1,8 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '../../../db/open';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../../db/open';
 import { verifyAuditChain } from '../../../db/repositories/audit-log';
 import { historyPage } from '../../../db/repositories/history';
 import { historySummary } from '../../../db/repositories/history-summary';
@@ -11,19 +8,14 @@ import { insertInspection, type NewInspection } from '../../../db/repositories/i
 import { insertReview, latestReview } from '../../../db/repositories/reviews';
 import { ensureSeedRecipes, seedInspections } from '../../../lab/seed/seed-inspections';
 import { normaliseFilter } from '../../../host/reports/filter';
+import { useTempDb } from '../../support/temp-db';
 
-let dir: string;
 let db: Db;
 let recipeId: number;
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'review-'));
-  db = openDatabase(join(dir, 'station.db'));
+useTempDb('review-', (opened) => {
+  db = opened;
   recipeId = ensureSeedRecipes(db).get('bottle') as number;
-});
-afterEach(async () => {
-  db.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 function inspection(id: string, verdict: 'pass' | 'fail' | 'review', createdAt: string, operator = 'anna'): NewInspection {

@@ -1,7 +1,5 @@
-import { join } from 'node:path';
-import { openStation } from '../../../host/station';
-import { meanImageBackend } from '../fixtures/mean-image-expert';
-import { partPng, writeGoldenFolder } from '../fixtures/images';
+import { partPng } from '../fixtures/images';
+import { openStationWithRecipe, uploadFrame } from '../fixtures/station-with-recipe';
 
 /**
  * Child process of crash.test.ts: opens a station on DATA_DIR and inspects a stream of distinct
@@ -10,21 +8,12 @@ import { partPng, writeGoldenFolder } from '../fixtures/images';
  */
 const [dataDir, workDir, startSeed] = process.argv.slice(2) as [string, string, string];
 
-const station = await openStation({ dataDir, device: 'cpu', experts: meanImageBackend });
-if (station.testInternals.recipes.list().length === 0) {
-  await station.testInternals.recipes.create({
-    name: 'crash',
-    referencesDir: await writeGoldenFolder(join(workDir, 'golden'), 4),
-    expert: 'patchcore',
-    prompts: [],
-    author: 'test',
-  });
-}
+const station = await openStationWithRecipe({ dataDir }, { name: 'crash', workDir, goldenCount: 4, author: 'test' });
 for (let seed = Number(startSeed); ; seed++) {
   const png = await partPng(seed, seed % 3 === 0 ? { x: (seed * 5) % 50, y: (seed * 11) % 50 } : null);
   const r = (await station.call('inspect', {
     recipe: 'crash',
-    frame: { kind: 'upload', mime: 'image/png', base64: png.toString('base64') },
+    frame: uploadFrame(png),
   })) as { id: string; imageSha256: string; mapSha256: string };
   process.stdout.write(`${JSON.stringify({ id: r.id, imageSha256: r.imageSha256, mapSha256: r.mapSha256 })}\n`);
 }

@@ -8,8 +8,9 @@ import type { Results } from '../../../common/api';
 import { integrityCheck, openDatabase } from '../../../db/open';
 import { fileSystemError, writeFileAtomic } from '../../../host/store/atomic-write';
 import { openStation, type Station, type StationOptions } from '../../../host/station';
-import { partPng, writeGoldenFolder } from '../fixtures/images';
+import { partPng } from '../fixtures/images';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
+import { openStationWithRecipe, uploadFrame } from '../fixtures/station-with-recipe';
 import { mountTmpfs, TMPFS_SKIP_MESSAGE } from '../fixtures/tmpfs';
 
 let dir: string;
@@ -20,24 +21,12 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function stationWithRecipe(dataDir: string, extra: Partial<StationOptions> = {}): Promise<Station> {
-  const station = await openStation({ dataDir, device: 'cpu', experts: meanImageBackend, ...extra });
-  if (station.testInternals.recipes.list().length === 0) {
-    await station.testInternals.recipes.create({
-      name: 'part',
-      referencesDir: await writeGoldenFolder(join(dir, 'golden'), 3),
-      expert: 'patchcore',
-      prompts: [],
-      author: 'eng',
-    });
-  }
-  return station;
+function stationWithRecipe(dataDir: string, extra: Partial<StationOptions> = {}): Promise<Station> {
+  return openStationWithRecipe({ dataDir, ...extra }, { name: 'part', workDir: dir, goldenCount: 3, author: 'eng' });
 }
 
-const upload = (bytes: Buffer) => ({ kind: 'upload' as const, mime: 'image/png' as const, base64: bytes.toString('base64') });
-
 async function inspect(station: Station, seed: number): Promise<Results['inspect']> {
-  return (await station.call('inspect', { recipe: 'part', frame: upload(await partPng(seed)) })) as Results['inspect'];
+  return (await station.call('inspect', { recipe: 'part', frame: uploadFrame(await partPng(seed)) })) as Results['inspect'];
 }
 
 async function recentIds(station: Station): Promise<string[]> {
@@ -102,7 +91,7 @@ describe('a full disk', () => {
           if (!ok) break;
         }
         const noisy = await sharp(randomBytes(256 * 256 * 3), { raw: { width: 256, height: 256, channels: 3 } }).png().toBuffer();
-        await expect(station.call('inspect', { recipe: 'part', frame: upload(noisy) })).rejects.toMatchObject({ code: 'DISK_FULL' });
+        await expect(station.call('inspect', { recipe: 'part', frame: uploadFrame(noisy) })).rejects.toMatchObject({ code: 'DISK_FULL' });
         await rm(filler);
         expect(await recentIds(station)).toEqual([first.id]);
       } finally {

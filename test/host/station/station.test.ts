@@ -6,7 +6,7 @@ import type { Events, InspectionRecord, Results } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import { openStation, type Station } from '../../../host/station';
 import { noExpertBackend } from '../../../host/recipes/expert-backend';
-import { meanImageBackend } from '../fixtures/mean-image-expert';
+import { openStationWithRecipe, uploadFrame } from '../fixtures/station-with-recipe';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
 
 let dir: string;
@@ -15,31 +15,21 @@ let station: Station;
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'station-'));
   // The narrator (lmmDir null): these tests are about the station's flow; the shipped Myriad-S has its own.
-  station = await openStation({
-    dataDir: join(dir, 'data'),
-    device: 'cpu',
-    experts: meanImageBackend,
-    lmmDir: null,
-    // The camera folders the tests below create: only allowed roots may be opened.
-    cameraSources: [`folder:${join(dir, 'cam')}`, `folder:${join(dir, 'cam2')}`],
-  });
-  await station.testInternals.recipes.create({
-    name: 'bracket',
-    referencesDir: await writeGoldenFolder(join(dir, 'golden'), 5),
-    expert: 'patchcore',
-    prompts: [],
-    author: 'engineer',
-  });
+  station = await openStationWithRecipe(
+    {
+      dataDir: join(dir, 'data'),
+      lmmDir: null,
+      // The camera folders the tests below create: only allowed roots may be opened.
+      cameraSources: [`folder:${join(dir, 'cam')}`, `folder:${join(dir, 'cam2')}`],
+    },
+    { name: 'bracket', workDir: dir, goldenCount: 5 },
+  );
 });
 
 afterEach(async () => {
   await station.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-function upload(png: Buffer) {
-  return { kind: 'upload' as const, mime: 'image/png' as const, base64: png.toString('base64') };
-}
 
 function waitFor<E extends keyof Events>(event: E, turnId: string): Promise<Events[E]> {
   return new Promise((resolve) => {
@@ -91,9 +81,9 @@ describe('station flow', () => {
   });
 
   it('inspects a good and a defective part, streams and records the first answer', async () => {
-    const good = (await station.call('inspect', { recipe: 'bracket', frame: upload(await partPng(2)) })) as Results['inspect'];
+    const good = (await station.call('inspect', { recipe: 'bracket', frame: uploadFrame(await partPng(2)) })) as Results['inspect'];
     expect(good.verdict).toBe('pass');
-    const bad = (await station.call('inspect', { recipe: 'bracket', frame: upload(await partPng(3, { x: 40, y: 4 })) })) as Results['inspect'];
+    const bad = (await station.call('inspect', { recipe: 'bracket', frame: uploadFrame(await partPng(3, { x: 40, y: 4 })) })) as Results['inspect'];
     expect(bad.verdict).toBe('fail');
     expect(bad.score).toBeGreaterThan(bad.band.t2);
     const tokens: string[] = [];
@@ -112,7 +102,7 @@ describe('station flow', () => {
   });
 
   it('answers a follow-up question and records both turns', async () => {
-    const r = (await station.call('inspect', { recipe: 'bracket', frame: upload(await partPng(3, { x: 40, y: 40 })) })) as Results['inspect'];
+    const r = (await station.call('inspect', { recipe: 'bracket', frame: uploadFrame(await partPng(3, { x: 40, y: 40 })) })) as Results['inspect'];
     await waitFor('dialog.done', r.answerTurnId);
     const asked = (await station.call('dialog.ask', { inspectionId: r.id, question: 'where is it?' })) as Results['dialog.ask'];
     expect(asked.question.role).toBe('operator');
@@ -145,7 +135,7 @@ describe('station flow', () => {
     const listed = (await station.call('instructions.list', { recipe: 'bracket' })) as Results['instructions.list'];
     expect(listed[0]?.text).toBe(text);
 
-    const r = (await station.call('inspect', { recipe: 'bracket', frame: upload(await partPng(4)) })) as Results['inspect'];
+    const r = (await station.call('inspect', { recipe: 'bracket', frame: uploadFrame(await partPng(4)) })) as Results['inspect'];
     expect(r.instructions).toEqual([text]);
     await expect(station.call('dialog.ask', { inspectionId: r.id, question: 'q'.repeat(100_000) })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
@@ -199,7 +189,7 @@ describe('station flow', () => {
 
   it('applies instructions given with one inspect to that inspection only', async () => {
     const png = await partPng(3);
-    const r = (await station.call('inspect', { recipe: 'bracket', frame: upload(png), instructions: ['  check the left edge '] })) as Results['inspect'];
+    const r = (await station.call('inspect', { recipe: 'bracket', frame: uploadFrame(png), instructions: ['  check the left edge '] })) as Results['inspect'];
     expect(r.instructions).toEqual(['check the left edge']);
     expect(station.testInternals.recipes.instructions('bracket')).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBench } from '../../../lab/bench/bench';
+import { machineInfo } from '../../../lab/machine';
 import { syntheticImages } from '../../../lab/bench/bench-images';
 import { importModel } from '../../../host/models/store';
 
@@ -34,6 +35,8 @@ describe.skipIf(absent)('runBench', () => {
       reference: false,
       referenceTimeoutMs: 1000,
     });
+    expect(report.machine).toMatchObject(machineInfo());
+    expect(report.machine.load_average).toHaveLength(3);
     expect(report.config).toMatchObject({ backbone: 'mobilenetv2-12-int8', batch: 1, golden: 2, images: 3, warmup: 1, device: 'cpu' });
     for (const key of ['decode_ms', 'backbone_ms', 'expert_ms', 'lmm_first_token_ms', 'inspect_ms'] as const) {
       expect(report.ours.figures[key]?.n, key).toBe(3);

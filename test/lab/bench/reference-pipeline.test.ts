@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { syntheticImages } from '../../../lab/bench/bench-images';
 import { defaultPython, measureReference, referenceUnavailable } from '../../../lab/bench/reference-pipeline';
 import { createFeatureExtractor } from '../../../host/experts/components/feature-extractor';
 import { readImageFile } from '../../../host/imaging/decode';
 import { importModel } from '../../../host/models/store';
+import { useTempDir } from '../../support/temp-dir';
 
 function correlation(a: Float32Array, b: Float32Array): number {
   const n = a.length;
@@ -39,12 +39,7 @@ const missing =
 if (missing) console.warn(`Skipping the reference pipeline run: ${missing}`);
 
 let work: string;
-beforeAll(async () => {
-  work = await mkdtemp(join(tmpdir(), 'myriad-ref-'));
-});
-afterAll(async () => {
-  await rm(work, { recursive: true, force: true });
-});
+useTempDir('myriad-ref-', (made) => (work = made), 'all');
 
 describe('reference pipeline', () => {
   it('reports a python that cannot start as the reason, not an error', async () => {

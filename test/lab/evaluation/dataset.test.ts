@@ -1,21 +1,13 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { readDataset } from '../../../lab/evaluation/dataset';
 import { loadTruth } from '../../../lab/evaluation/ground-truth';
-import { makeSyntheticDataset } from './fixtures/synthetic-dataset';
+import { useSyntheticDataset } from './fixtures/synthetic-dataset';
 
 let root: string;
 let scratch: string;
-beforeAll(async () => {
-  root = await makeSyntheticDataset();
-  scratch = await mkdtemp(join(tmpdir(), 'myriad-ds-'));
-});
-afterAll(async () => {
-  await rm(dirname(root), { recursive: true, force: true });
-  await rm(scratch, { recursive: true, force: true });
-});
+useSyntheticDataset('myriad-ds-', (made) => ({ root, scratch } = made));
 
 describe('readDataset', () => {
   it('reads the MVTec layout with masks, defect types and type words', async () => {

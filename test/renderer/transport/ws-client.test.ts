@@ -1,14 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiParams, type EventName, type Events, type Method } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import { startServer, type RunningServer } from '../../../host/server/http-server';
 import type { ServedHost } from '../../../host/server/station-host';
 import type { ExportFile } from '../../../host/store/export-store';
-import { createWsClient, type WsClient } from '../../../renderer/src/transport/ws-client';
-import { webSocketWithCookie } from '../../support/cookie-websocket';
+import type { WsClient } from '../../../renderer/src/transport/ws-client';
+import { type ServedWsClient, useServedWsClient } from '../../support/served-ws-client';
 
 /** Host with a few canned answers; the client and the server under test are the real ones. */
 class CannedHost implements ServedHost {
@@ -52,28 +51,25 @@ const saved: Array<{ text: string; fileName: string }> = [];
 let dir: string;
 let server: RunningServer;
 let client: WsClient;
+let served: ServedWsClient;
 
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'myriad-wsclient-'));
-  await writeFile(join(dir, 'export.csv'), EXPORT_BODY);
-  server = await startServer({ host: new CannedHost(), staticDir: dir, port: 0, log: () => {} });
-  const cookie = `${server.cookieName}=${server.token}`;
-  client = createWsClient({
-    socketUrl: `ws://127.0.0.1:${server.port}/ws`,
-    httpOrigin: server.origin,
-    WebSocketImpl: webSocketWithCookie(cookie),
-    // Node's fetch keeps no cookie jar: add the cookie a browser would send.
-    fetchImpl: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie } }),
-    saveFile: (body, fileName) => void body.text().then((text) => saved.push({ text, fileName })),
-    reconnectMs: 50,
-  });
-});
-
-afterAll(async () => {
-  client?.close();
-  await server?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+useServedWsClient(
+  {
+    prefix: 'myriad-wsclient-',
+    host: new CannedHost(),
+    prepare: (folder) => writeFile(join(folder, 'export.csv'), EXPORT_BODY),
+    clientOptions: (cookie) => ({
+      // Node's fetch keeps no cookie jar: add the cookie a browser would send.
+      fetchImpl: (input, init) => fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), cookie } }),
+      saveFile: (body, fileName) => void body.text().then((text) => saved.push({ text, fileName })),
+      reconnectMs: 50,
+    }),
+  },
+  (made) => {
+    served = made;
+    ({ dir, server, client } = made);
+  },
+);
 
 describe('ws-client', () => {
   it('queues calls until the socket opens, then resolves each with its own result', async () => {
@@ -118,6 +114,7 @@ describe('ws-client', () => {
     expect((lost as StationError).code).toBe('UNAVAILABLE');
     await expect.poll(() => states.at(-1)).not.toBe('open');
     server = await startServer({ host: new CannedHost(), staticDir: dir, port, token: server.token, log: () => {} });
+    served.server = server;
     await expect.poll(() => states.at(-1), { timeout: 5000 }).toBe('open');
     expect(await client.call('status.get', {})).toEqual({ method: 'status.get' });
     off();

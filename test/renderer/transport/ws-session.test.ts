@@ -1,13 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { EventName, Events } from '../../../common/api';
 import { StationError } from '../../../common/errors';
-import { startServer, type RunningServer } from '../../../host/server/http-server';
 import type { ServedHost } from '../../../host/server/station-host';
-import { createWsClient, type WsClient } from '../../../renderer/src/transport/ws-client';
-import { webSocketWithCookie } from '../../support/cookie-websocket';
+import type { WsClient } from '../../../renderer/src/transport/ws-client';
+import { useServedWsClient } from '../../support/served-ws-client';
 
 /** Records the session each call arrived with; signs in with a fixed token. */
 class SessionHost implements ServedHost {
@@ -30,26 +26,9 @@ class SessionHost implements ServedHost {
   }
 }
 
-let dir: string;
-let server: RunningServer;
 let client: WsClient;
 const host = new SessionHost();
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'myriad-wssession-'));
-  server = await startServer({ host, staticDir: dir, port: 0, log: () => {} });
-  client = createWsClient({
-    socketUrl: `ws://127.0.0.1:${server.port}/ws`,
-    httpOrigin: server.origin,
-    WebSocketImpl: webSocketWithCookie(`${server.cookieName}=${server.token}`),
-  });
-});
-
-afterAll(async () => {
-  client?.close();
-  await server?.close();
-  await rm(dir, { recursive: true, force: true });
-});
+useServedWsClient({ prefix: 'myriad-wssession-', host }, (made) => ({ client } = made));
 
 describe('ws-client sessions', () => {
   it('carries the token from auth.login on later calls and drops it after auth.logout', async () => {

@@ -8,7 +8,7 @@ describe('PaDiM held-out distances', () => {
     const units = [[[0], [0.2]], [[0.1], [0.3]], [[10], [10]]].map((views) => views.map((v) => Float32Array.from(v)));
     const samples = stackSamples(units, 1, 1);
     const fitter = await openGaussianFitter(1, 0.01, 'cpu');
-    const d2 = await heldOutDistances(fitter, samples, units, Int32Array.from([0, 1, 2]), 3, {
+    const { held: d2 } = await heldOutDistances(fitter, samples, { units, unitFold: Int32Array.from([0, 1, 2]), foldCount: 3 }, {
       dataDir: '/nonexistent',
       device: 'cpu',
     });

@@ -12,7 +12,6 @@ import { errorOf } from '../../../support/error-of';
 
 const READY = HAS_BACKBONE && HAS_BOTTLE;
 // Small input and bank keep the fit a few seconds on a shared 2-core machine.
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1] as number;
 const spec = { kind: 'patchcore' as const, options: { inputSize: 128, minBankRows: 256, maxBankRows: 512 } };
 
 describe.skipIf(!READY)('PatchCore on real bottle images', () => {
@@ -39,9 +38,12 @@ describe.skipIf(!READY)('PatchCore on real bottle images', () => {
     expect(scores.golden).toHaveLength(6);
     expect(scores.synthetic).toHaveLength(48);
     // The threshold sits between the two sets: most golden scores below it, most synthetic ones above.
+    // "Most" is more than half, not the count one CPU gives: the threshold is cut from these scores
+    // and the int8 kernels move them by a few hundredths between CPUs (AVX2 vs AVX512-VNNI), as
+    // much as the gaps between the golden scores near it.
     const raw = d.calibration.rawThreshold;
-    expect(scores.golden.filter((s) => s < raw).length).toBeGreaterThanOrEqual(5);
-    expect(scores.synthetic.filter((s) => s > raw).length).toBeGreaterThan(24);
+    expect(scores.golden.filter((s) => s < raw).length).toBeGreaterThan(scores.golden.length / 2);
+    expect(scores.synthetic.filter((s) => s > raw).length).toBeGreaterThan(scores.synthetic.length / 2);
     // Same seed, same calibration.
     const refit = await fitExpert(spec, golden, { ...runtime(), seed: 1 });
     expect(refit.expert.descriptor.calibration.rawThreshold).toBe(raw);
@@ -92,13 +94,13 @@ describe.skipIf(!READY)('PatchCore on real bottle images', () => {
     expect(images.expert.descriptor.calibration.method).toBe('leave-one-out+synthetic:48');
     expect(goldenScores(images)).toHaveLength(2);
     // A view held out still has its own image's other views and the other image in the bank, so the
-    // views score at or below the leave-one-out images, but not near zero (the held-out view itself
-    // left in the bank). Bounds, not an ordering of medians: int8 kernels differ by CPU (AVX2 vs
-    // AVX512-VNNI) by a few hundredths, as much as the medians of the two calibrations differ.
+    // best views score below either leave-one-out image, but not near zero (the held-out view itself
+    // left in the bank). Only comparisons whose gap is several times the few hundredths by which the
+    // int8 kernels move scores between CPUs (AVX2 vs AVX512-VNNI): the medians of the two
+    // calibrations are closer than that, so they are not ordered.
     const heldOut = goldenScores(views);
     const leftOut = goldenScores(images);
     expect(Math.min(...heldOut)).toBeLessThan(Math.min(...leftOut));
-    expect(median(heldOut)).toBeLessThan(Math.max(...leftOut));
     expect(Math.min(...heldOut)).toBeGreaterThan(0.5 * Math.min(...leftOut));
   });
 

@@ -1,12 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { command } from '../../../../lab/cli/commands/evaluate';
 import { importModel } from '../../../../host/models/store';
-import { makeSyntheticDataset } from '../../evaluation/fixtures/synthetic-dataset';
+import { useSyntheticDataset } from '../../evaluation/fixtures/synthetic-dataset';
 
 const REPO = join(__dirname, '..', '..', '..', '..');
 const BACKBONE = join(REPO, '..', 'shared', 'models', 'mobilenetv2-12-int8.onnx');
@@ -15,14 +14,7 @@ if (!haveBackbone) console.warn(`Skipping the PatchCore evaluate run: ${BACKBONE
 
 let root: string;
 let work: string;
-beforeAll(async () => {
-  root = await makeSyntheticDataset();
-  work = await mkdtemp(join(tmpdir(), 'myriad-evalcli-'));
-});
-afterAll(async () => {
-  await rm(dirname(root), { recursive: true, force: true });
-  await rm(work, { recursive: true, force: true });
-});
+useSyntheticDataset('myriad-evalcli-', (made) => ({ root, scratch: work } = made));
 
 describe('evaluate command: bad input', () => {
   const out = () => join(work, 'x.json');

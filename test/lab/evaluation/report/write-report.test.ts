@@ -1,26 +1,18 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PNG } from 'pngjs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../../lab/evaluation/protocol';
 import { CELL } from '../../../../lab/evaluation/report/heatmap-grid';
 import { writeReport } from '../../../../lab/evaluation/report/write-report';
 import type { DialogModel, DialogReply, DialogRequest } from '../../../../host/lmm/dialog-model';
 import { ExpertNarrator } from '../../../../host/lmm/expert-narrator/narrator';
 import { meanDifferenceSubject } from '../fixtures/mean-difference-expert';
-import { makeSyntheticDataset } from '../fixtures/synthetic-dataset';
+import { useSyntheticDataset } from '../fixtures/synthetic-dataset';
 
 let root: string;
 let out: string;
-beforeAll(async () => {
-  root = await makeSyntheticDataset();
-  out = await mkdtemp(join(tmpdir(), 'myriad-report-'));
-});
-afterAll(async () => {
-  await rm(dirname(root), { recursive: true, force: true });
-  await rm(out, { recursive: true, force: true });
-});
+useSyntheticDataset('myriad-report-', (made) => ({ root, scratch: out } = made));
 
 describe('writeReport', () => {
   it('writes the JSON, a Markdown report and the ROC and heatmap PNGs it links', async () => {
