@@ -52,6 +52,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   const [warnings, setWarnings] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const openedDefaultCamera = useRef(false);
+  const online = connection === 'open';
 
   const refreshRecent = useCallback(() => {
     client.call('inspections.recent', { limit: RECENT_LIMIT }).then(setRecent, report);
@@ -91,7 +92,9 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   }, [connection, defaults.camera, camera]);
 
   useEffect(() => {
-    if (recipe === null || connection !== 'open') return setInstructions([]);
+    if (recipe === null) return setInstructions([]);
+    // Offline, the list stays as it was and the panel says the host is away.
+    if (connection !== 'open') return;
     client.call('instructions.list', { recipe }).then(setInstructions, report);
   }, [client, recipe, connection, report]);
 
@@ -103,7 +106,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   }, [client, recipe, connection, report]);
 
   const capture = useCallback(async () => {
-    if (busy) return;
+    if (busy || !online) return;
     if (recipe === null) return report(new StationError('NOT_FOUND', 'No recipe selected: create one with `npm run recipe -- create`'));
     setBusy(true);
     try {
@@ -118,7 +121,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
     } finally {
       setBusy(false);
     }
-  }, [busy, recipe, camera, client, dialog, refreshRecent, report]);
+  }, [busy, online, recipe, camera, client, dialog, refreshRecent, report]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -191,7 +194,8 @@ export function InspectScreen({ client, connection, defaults }: Props) {
       )}
       <ErrorBanners errors={errors} onDismiss={dismiss} />
       <main className="inspect">
-        <CameraPanel client={client} camera={camera} video={video} canCapture={recipe !== null && (camera.frame !== null || camera.stream !== null)} busy={busy} onCapture={() => void capture()} />
+        <CameraPanel client={client} camera={camera} video={video} online={online}
+          canCapture={online && recipe !== null && (camera.frame !== null || camera.stream !== null)} busy={busy} onCapture={() => void capture()} />
         <ResultPanel client={client} record={record} busy={busy} onError={report} />
         <div className="side">
           <DialogPanel
@@ -203,6 +207,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
           />
           <InstructionsPanel
             recipe={recipe}
+            online={online}
             instructions={instructions}
             room={room}
             onDraft={setDraft}
@@ -211,7 +216,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
           />
         </div>
       </main>
-      <RecentStrip client={client} items={recent} currentId={record?.id ?? null} onOpen={openRecent} />
+      <RecentStrip client={client} online={online} items={recent} currentId={record?.id ?? null} onOpen={openRecent} />
     </div>
   );
 }

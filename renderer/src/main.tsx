@@ -2,6 +2,7 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { StationClient } from '../../common/api';
 import { InspectScreen, type Defaults } from './InspectScreen';
+import { ConnectionNotice } from './components/ConnectionStatus';
 import { screenFromHash, type ScreenId } from './components/ScreenNav';
 import { HistoryScreen } from './history/HistoryScreen';
 import { AccountBadge } from './login/AccountBadge';
@@ -17,7 +18,7 @@ function isWsClient(client: StationClient): client is WsClient {
 }
 
 // In Electron the preload provides window.myriad; in a browser the page came from `serve`.
-const client: StationClient = window.myriad ? createIpcClient(window.myriad) : createBrowserWsClient(window.location);
+const client: StationClient = window.myriad ? createIpcClient(window.myriad) : createBrowserWsClient(window.location, window.sessionStorage);
 const query = new URLSearchParams(window.location.search);
 const defaults: Defaults = { recipe: query.get('recipe'), camera: query.get('camera') };
 
@@ -33,6 +34,7 @@ function Root() {
   const session = useSession(client, connection);
   return (
     <>
+      <ConnectionNotice connection={connection} />
       <CurrentScreen screen={screen} connection={connection} session={session} />
       <AccountBadge session={session} />
     </>

@@ -1,5 +1,6 @@
 import type { RecipeSummary, StationStatus } from '../../../common/api';
 import type { ConnectionState } from '../transport/ws-client';
+import { ConnectionBadge } from './ConnectionStatus';
 import { ScreenNav } from './ScreenNav';
 
 interface Props {
@@ -35,9 +36,7 @@ export function TopBar({ status, recipes, recipe, onRecipe, connection }: Props)
             <span title="Dialog model">{status.lmm ? `${status.lmm.name} ${status.lmm.version}` : 'no dialog model'}</span>
           </>
         )}
-        <span className={`connection ${connection}`} data-testid="connection" title="Connection to the station host">
-          {connection === 'open' ? 'Host connected' : connection === 'connecting' ? 'Connecting…' : 'Host offline'}
-        </span>
+        <ConnectionBadge connection={connection} />
       </div>
     </header>
   );

@@ -61,7 +61,7 @@ export function ReviewScreen({ client, connection, who }: Props) {
 
   const decide = useCallback(
     (decision: ReviewDecision) => {
-      if (!detail || busy) return;
+      if (!detail || busy || connection !== 'open') return;
       const defectType = draft.customType.trim() || draft.defectType;
       const id = detail.record.id;
       setBusy(true);
@@ -88,7 +88,7 @@ export function ReviewScreen({ client, connection, who }: Props) {
         )
         .finally(() => setBusy(false));
     },
-    [client, detail, busy, draft, queue, report],
+    [client, connection, detail, busy, draft, queue, report],
   );
 
   useEffect(() => {
@@ -140,7 +140,7 @@ export function ReviewScreen({ client, connection, who }: Props) {
         <DecisionPanel
           draft={draft}
           defectTypes={detail?.defectTypes ?? []}
-          busy={busy || !detail}
+          busy={busy || !detail || connection !== 'open'}
           goldenIsProposal={!ENGINEERING.has(who?.role ?? 'operator')}
           onChange={setDraft}
           onDecide={decide}

@@ -1,0 +1,105 @@
+import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { REPO_DEMO_ASSETS_DIR } from '../../../host/demo/seed';
+import { startServer, type RunningServer } from '../../../host/server/http-server';
+import { ensureRendererBuilt } from '../../../host/server/renderer-build';
+import { openStation, type Station } from '../../../host/station';
+import { meanImageBackend } from '../../host/fixtures/mean-image-expert';
+import { REPO_ROOT } from './paths';
+
+export const RECIPE = 'washer';
+export const USERS = {
+  operator: { name: 'olga', password: 'operator-pass-1' },
+  supervisor: { name: 'sam', password: 'supervisor-pass-1' },
+  engineer: { name: 'erin', password: 'engineer-pass-1' },
+} as const;
+
+export interface ServedStation {
+  dataDir: string;
+  /** folder: spec of the demo's test parts (scratch, good, dent, stain, ...). */
+  camera: string;
+  station: Station;
+  server: RunningServer;
+  /** The printed URL (with the token) opening RECIPE on the camera, at `hash`. */
+  pageUrl(hash?: string): string;
+  /** Stops the host (server and station) as `serve` would on Ctrl-C. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data dir, with a fresh token as every run has. */
+  start(): Promise<void>;
+}
+
+/**
+ * A real station host served in-process as `npm run serve` serves it: the tiny real mean-image
+ * expert fitted on the demo's golden washers, the demo's test parts as a folder camera, and one
+ * user per role. Fast enough to stop and restart within a browser test.
+ */
+export async function startServedStation(root: string, options: { sessionIdleMs?: number } = {}): Promise<ServedStation> {
+  const dataDir = join(root, 'data');
+  const golden = join(root, 'golden');
+  const cameraDir = join(root, 'camera');
+  await mkdir(golden, { recursive: true });
+  await mkdir(cameraDir, { recursive: true });
+  for (const f of await readdir(join(REPO_DEMO_ASSETS_DIR, 'golden'))) await copyFile(join(REPO_DEMO_ASSETS_DIR, 'golden', f), join(golden, f));
+  for (const f of (await readdir(join(REPO_DEMO_ASSETS_DIR, 'test'))).filter((n) => n.endsWith('.png'))) {
+    await copyFile(join(REPO_DEMO_ASSETS_DIR, 'test', f), join(cameraDir, f));
+  }
+  const camera = `folder:${cameraDir}`;
+  const staticDir = await ensureRendererBuilt(REPO_ROOT, () => undefined);
+  const open = () =>
+    openStation({
+      dataDir,
+      device: 'cpu',
+      experts: meanImageBackend,
+      lmmDir: null,
+      cameraSources: [camera],
+      scryptCost: { N: 2 ** 12, r: 8, p: 1 },
+      sessionIdleMs: options.sessionIdleMs,
+    });
+  let station = await open();
+  await station.testInternals.recipes.create({ name: RECIPE, referencesDir: golden, expert: 'patchcore', prompts: [], author: 'setup' });
+  for (const [role, u] of Object.entries(USERS)) {
+    await station.testInternals.accounts.add('setup', { name: u.name, role: role as keyof typeof USERS, password: u.password });
+  }
+  let server = await startServer({ host: station, staticDir, port: 0, log: () => {} });
+  const port = server.port;
+  const served: ServedStation = {
+    dataDir,
+    camera,
+    station,
+    server,
+    pageUrl(hash = '') {
+      return `${served.server.url}&recipe=${RECIPE}&camera=${encodeURIComponent(camera)}${hash}`;
+    },
+    async stop() {
+      await served.server.close();
+      await served.station.close();
+    },
+    async start() {
+      station = await open();
+      server = await startServer({ host: station, staticDir, port, log: () => {} });
+      Object.assign(served, { station, server });
+    },
+  };
+  return served;
+}
+
+/** Opens `url` in a new page of `context` and waits for the live socket; page errors go to `errors`. */
+export async function openStationPage(context: BrowserContext, url: string, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(url);
+  await page.locator('[data-testid="connection"].open').waitFor();
+  return page;
+}
+
+/** Signs in through the account badge's dialog with a password. */
+export async function signIn(page: Page, user: { name: string; password: string }): Promise<void> {
+  await page.getByTestId('account-signin').click();
+  await page.getByTestId('login-name').fill(user.name);
+  await page.getByTestId('login-secret').fill(user.password);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('login-dialog').waitFor({ state: 'detached' });
+  await expect.poll(() => page.getByTestId('account-who').textContent()).toContain(user.name);
+}
