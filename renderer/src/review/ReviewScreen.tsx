@@ -18,6 +18,7 @@ interface Props {
   who: WhoAmI | null;
 }
 
+/** No defect type chosen: confirming a defect asks for one rather than assuming the list's first. */
 const EMPTY_DRAFT: DecisionDraft = { defectType: '', customType: '', reason: '', addToGolden: false };
 const ZOOMS = [1, 1.5, 2, 3, 4];
 
@@ -31,19 +32,22 @@ export function ReviewScreen({ client, connection, who }: Props) {
   const [busy, setBusy] = useState(false);
   const [zoom, setZoom] = useState(1);
   const [overlay, setOverlay] = useState(true);
-  const [lastResult, setLastResult] = useState<string | null>(null);
+  // The note on the decision just recorded; it names its part, which has left the queue.
+  const [lastResult, setLastResult] = useState<{ text: string; inspectionId: string } | null>(null);
+  const [defectNeeded, setDefectNeeded] = useState(false);
 
   useEffect(() => {
     if (selectedId === null || !queue.items.some((i) => i.id === selectedId)) setSelectedId(queue.items[0]?.id ?? null);
   }, [queue.items, selectedId]);
 
   useEffect(() => {
+    // What was chosen for one part is never offered for the next: each starts undecided.
+    setDraft(EMPTY_DRAFT);
+    setDefectNeeded(false);
     if (selectedId === null) return setDetail(null);
     let live = true;
     client.call('review.item', { inspectionId: selectedId }).then((d) => {
-      if (!live) return;
-      setDetail(d);
-      setDraft((cur) => ({ ...EMPTY_DRAFT, defectType: d.defectTypes.includes(cur.defectType) ? cur.defectType : (d.defectTypes[0] ?? '') }));
+      if (live) setDetail(d);
     }, report);
     return () => {
       live = false;
@@ -63,6 +67,7 @@ export function ReviewScreen({ client, connection, who }: Props) {
     (decision: ReviewDecision) => {
       if (!detail || busy || connection !== 'open') return;
       const defectType = draft.customType.trim() || draft.defectType;
+      if (decision === 'defect' && defectType === '') return setDefectNeeded(true);
       const id = detail.record.id;
       setBusy(true);
       client
@@ -79,10 +84,12 @@ export function ReviewScreen({ client, connection, who }: Props) {
             const following = queue.items[index + 1] ?? queue.items[index - 1];
             queue.drop(id);
             setSelectedId(following && following.id !== id ? following.id : null);
-            setLastResult(
-              `${decision === 'defect' ? `Confirmed defect (${defectType})` : decision === 'good' ? 'Marked good' : 'Sent to re-inspect'}` +
+            setLastResult({
+              inspectionId: id,
+              text:
+                `${decision === 'defect' ? `Confirmed defect (${defectType})` : decision === 'good' ? 'Marked good' : 'Sent to re-inspect'}` +
                 goldenNote(out, detail.record.recipe),
-            );
+            });
           },
           report,
         )
@@ -118,17 +125,20 @@ export function ReviewScreen({ client, connection, who }: Props) {
               {queue.total}
             </span>
           </div>
+          {lastResult && (
+            <div className="review-last">
+              <span className="muted">Previous part</span>
+              <div className="review-result" data-testid="review-result" data-for={lastResult.inspectionId}>
+                {lastResult.text}
+              </div>
+            </div>
+          )}
           <QueueList items={queue.items} total={queue.total} selectedId={selectedId} onSelect={setSelectedId} onNearEnd={queue.loadMore} />
           <div className="muted keys">
             <kbd>J</kbd>/<kbd>K</kbd> next/previous · <kbd>O</kbd> overlay · <kbd>+</kbd>/<kbd>-</kbd> zoom
           </div>
         </section>
         <section className="panel review-main" aria-label="Part">
-          {lastResult && (
-            <div className="review-result" data-testid="review-result">
-              {lastResult}
-            </div>
-          )}
           {detail ? (
             <ReviewDetailView client={client} detail={detail} zoom={zoom} overlay={overlay} onError={report} />
           ) : (
@@ -142,7 +152,11 @@ export function ReviewScreen({ client, connection, who }: Props) {
           defectTypes={detail?.defectTypes ?? []}
           busy={busy || !detail || connection !== 'open'}
           goldenIsProposal={!ENGINEERING.has(who?.role ?? 'operator')}
-          onChange={setDraft}
+          defectNeeded={defectNeeded}
+          onChange={(next) => {
+            setDraft(next);
+            setDefectNeeded(false);
+          }}
           onDecide={decide}
         />
       </main>

@@ -1,6 +1,7 @@
-import { copyFile, mkdir, readdir } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { expect } from 'vitest';
 import { REPO_DEMO_ASSETS_DIR } from '../../../host/demo/seed';
 import { startServer, type RunningServer } from '../../../host/server/http-server';
@@ -28,6 +29,10 @@ export interface ServedStation {
   stop(): Promise<void>;
   /** Starts it again on the same port and data dir, with a fresh token as every run has. */
   start(): Promise<void>;
+  /** Inspects the camera folder's FILES through the host as `operator` did, answers included. */
+  inspect(files: string[], operator?: string): Promise<void>;
+  /** Inspects COUNT golden washers in negative, which the recipe fails: parts for the review queue. */
+  inspectFlagrant(count: number): Promise<void>;
 }
 
 /**
@@ -64,6 +69,10 @@ export async function startServedStation(root: string, options: { sessionIdleMs?
   }
   let server = await startServer({ host: station, staticDir, port: 0, log: () => {} });
   const port = server.port;
+  const inspectBytes = async (bytes: Buffer, operator: string) => {
+    const out = await served.station.testInternals.pipeline.inspect(RECIPE, { bytes, ext: '.png' }, { operator });
+    await out.answerDone;
+  };
   const served: ServedStation = {
     dataDir,
     camera,
@@ -80,6 +89,16 @@ export async function startServedStation(root: string, options: { sessionIdleMs?
       station = await open();
       server = await startServer({ host: station, staticDir, port, log: () => {} });
       Object.assign(served, { station, server });
+    },
+    async inspect(files, operator = USERS.operator.name) {
+      for (const f of files) await inspectBytes(await readFile(join(cameraDir, f)), operator);
+    },
+    async inspectFlagrant(count) {
+      const goldens = (await readdir(golden)).sort();
+      for (let i = 0; i < count; i++) {
+        const file = join(golden, goldens[i % goldens.length] as string);
+        await inspectBytes(await sharp(file).negate({ alpha: false }).png().toBuffer(), USERS.operator.name);
+      }
     },
   };
   return served;
