@@ -43,7 +43,7 @@ function Root() {
 
 function CurrentScreen({ screen, connection, session }: { screen: ScreenId; connection: ConnectionState; session: SessionState }) {
   if (screen === 'review') return <ReviewScreen client={client} connection={connection} who={session.who} />;
-  if (screen === 'history') return <HistoryScreen client={client} connection={connection} />;
+  if (screen === 'history') return <HistoryScreen client={client} connection={connection} who={session.who} />;
   if (screen === 'recipes') return <RecipesScreen client={client} connection={connection} who={session.who} />;
   return <InspectScreen client={client} connection={connection} defaults={defaults} />;
 }

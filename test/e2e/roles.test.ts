@@ -9,6 +9,7 @@ import type { Results } from '../../common/api';
 import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
 import { openStation } from '../../host/station';
 import { launchBrowser } from './support/browser';
+import { rawCall } from './support/raw-call';
 import { ARTIFACTS, BOTTLE, REPO_ROOT, e2eSkipReason } from './support/paths';
 import { startServe, type ServeProcess } from './support/serve-process';
 import { prepareBottleStation } from './support/station-fixture';
@@ -51,22 +52,6 @@ function query<T>(sql: string): T {
   } finally {
     d.close();
   }
-}
-
-/** A raw call from inside the page over its own WebSocket (the token cookie authorises it), as a tampered UI would send it. */
-function rawCall(p: Page, method: string, params: unknown, session: string | null): Promise<{ result?: unknown; error?: { code: string; message: string } }> {
-  return p.evaluate(
-    ({ method, params, session }) =>
-      new Promise((resolve) => {
-        const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws`);
-        ws.onopen = () => ws.send(JSON.stringify(session ? { id: 1, method, params, session } : { id: 1, method, params }));
-        ws.onmessage = (e) => {
-          resolve(JSON.parse(String(e.data)));
-          ws.close();
-        };
-      }),
-    { method, params, session },
-  );
 }
 
 async function signIn(p: Page, name: string, secret: string, mode: 'password' | 'pin', screenshot?: string) {

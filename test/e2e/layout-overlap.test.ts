@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser } from './support/browser';
+import { CHROMIUM } from './support/paths';
+import { openStationPage, startServedStation, type ServedStation } from './support/served-station';
+
+/**
+ * Layout in headless Chromium at the station's screen size: the account badge covers nothing the
+ * user needs (the last Recent thumbnail, the last History row), and the Recipes histogram shows
+ * its axis labels whole.
+ */
+const skip = existsSync(CHROMIUM) ? null : `${CHROMIUM} is absent: install Debian chromium to run the browser tests`;
+if (skip) console.warn(`Skipping the layout browser test: ${skip}`);
+
+const DEMO_PARTS = ['01-scratch.png', '02-good.png', '03-dent.png', '04-stain.png', '05-good.png', '06-scratch.png', '07-dent.png', '08-stain.png'];
+
+let root: string;
+let served: ServedStation;
+let browser: { context: BrowserContext; close(): Promise<void> };
+let page: Page;
+const pageErrors: string[] = [];
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+async function box(locator: Locator): Promise<Box> {
+  const b = await locator.boundingBox();
+  if (!b) throw new Error('element is not visible');
+  return b;
+}
+
+function overlap(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+describe.skipIf(skip !== null)('what the account badge and the histogram leave visible', () => {
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'myriad-layout-e2e-'));
+    served = await startServedStation(root);
+    // Enough parts to fill the Recent strip (16) and scroll the History table.
+    await served.inspect([...DEMO_PARTS, ...DEMO_PARTS, ...DEMO_PARTS]);
+    browser = await launchBrowser();
+    page = await openStationPage(browser.context, served.pageUrl(), pageErrors);
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await served?.stop();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it.each([
+    [1600, 1000],
+    [1280, 800],
+  ])('at %ix%i the badge covers neither the last Recent thumbnail nor the last History row', async (width, height) => {
+    await page.setViewportSize({ width, height });
+    await page.goto(served.pageUrl());
+    await page.locator('[data-testid="connection"].open').waitFor();
+    await expect.poll(() => page.getByTestId('recent-item').count()).toBe(16);
+    const badge = await box(page.getByTestId('account-badge'));
+    const thumbs = page.getByTestId('recent-item');
+    for (let i = 0; i < 16; i++) {
+      const thumb = thumbs.nth(i);
+      await thumb.scrollIntoViewIfNeeded();
+      const b = await box(thumb);
+      // A thumbnail scrolled out of the strip is not covered, it is off screen.
+      if (b.x + b.width > width) continue;
+      expect(overlap(badge, b), `Recent thumbnail ${i + 1} under the badge`).toBe(false);
+    }
+
+    await page.goto(served.pageUrl('#/history'));
+    await expect.poll(() => page.getByTestId('history-row').count()).toBe(24);
+    const last = page.getByTestId('history-row').last();
+    await last.scrollIntoViewIfNeeded();
+    await page.locator('main.history').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    expect(overlap(await box(page.getByTestId('account-badge')), await box(last))).toBe(false);
+    // The badge sits in the page's own flow: it does not cover the header's facts either.
+    expect(overlap(await box(page.getByTestId('account-badge')), await box(page.getByTestId('connection')))).toBe(false);
+  });
+
+  it('the Recipes histogram shows every axis label whole', async () => {
+    await page.setViewportSize({ width: 1600, height: 1000 });
+    await page.goto(served.pageUrl('#/recipes'));
+    const svg = page.getByTestId('score-histogram').locator('svg');
+    await svg.waitFor();
+    const frame = await box(svg);
+    const ticks = svg.locator('text.hist-tick');
+    expect(await ticks.count()).toBeGreaterThan(2);
+    for (const tick of await ticks.all()) {
+      const b = await box(tick);
+      expect(b.x, `label ${await tick.textContent()}`).toBeGreaterThanOrEqual(frame.x);
+      expect(b.x + b.width, `label ${await tick.textContent()}`).toBeLessThanOrEqual(frame.x + frame.width);
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});
