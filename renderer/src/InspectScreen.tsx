@@ -37,9 +37,12 @@ function isCaptureKey(e: KeyboardEvent): boolean {
 }
 
 export function InspectScreen({ client, connection, defaults }: Props) {
-  const { errors, report, dismiss } = useErrors();
+  const { errors, report, dismiss, clear } = useErrors();
   const video = useRef<HTMLVideoElement>(null);
-  const camera = useCamera(client, video, report);
+  // The camera's errors are about the source in use: opening a working one takes them away.
+  const reportCamera = useCallback((err: unknown) => report(err, 'camera'), [report]);
+  const clearCamera = useCallback(() => clear('camera'), [clear]);
+  const camera = useCamera(client, video, reportCamera, clearCamera);
   const dialog = useDialog(client);
   const [status, setStatus] = useState<StationStatus | null>(null);
   const [recipes, setRecipes] = useState<RecipeSummary[]>([]);
