@@ -6,6 +6,7 @@ import { ConnectionNotice } from './components/ConnectionStatus';
 import { screenFromHash, type ScreenId } from './components/ScreenNav';
 import { HistoryScreen } from './history/HistoryScreen';
 import { AccountBadge } from './login/AccountBadge';
+import { AccountSlot } from './login/account-slot';
 import { useSession, type SessionState } from './login/useSession';
 import { RecipesScreen } from './recipes/RecipesScreen';
 import { ReviewScreen } from './review/ReviewScreen';
@@ -33,11 +34,10 @@ function Root() {
   }, []);
   const session = useSession(client, connection);
   return (
-    <>
+    <AccountSlot.Provider value={<AccountBadge session={session} />}>
       <ConnectionNotice connection={connection} />
       <CurrentScreen screen={screen} connection={connection} session={session} />
-      <AccountBadge session={session} />
-    </>
+    </AccountSlot.Provider>
   );
 }
 

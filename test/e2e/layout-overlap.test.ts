@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser';
-import { CHROMIUM } from './support/paths';
+import { ARTIFACTS, CHROMIUM } from './support/paths';
 import { openStationPage, startServedStation, type ServedStation } from './support/served-station';
 
 /**
@@ -65,6 +65,8 @@ describe.skipIf(skip !== null)('what the account badge and the histogram leave v
     await page.goto(served.pageUrl());
     await page.locator('[data-testid="connection"].open').waitFor();
     await expect.poll(() => page.getByTestId('recent-item').count()).toBe(16);
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, `layout-inspect-${width}x${height}.png`) });
     const badge = await box(page.getByTestId('account-badge'));
     const thumbs = page.getByTestId('recent-item');
     for (let i = 0; i < 16; i++) {
@@ -81,6 +83,7 @@ describe.skipIf(skip !== null)('what the account badge and the histogram leave v
     const last = page.getByTestId('history-row').last();
     await last.scrollIntoViewIfNeeded();
     await page.locator('main.history').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await page.screenshot({ path: join(ARTIFACTS, `layout-history-${width}x${height}.png`) });
     expect(overlap(await box(page.getByTestId('account-badge')), await box(last))).toBe(false);
     // The badge sits in the page's own flow: it does not cover the header's facts either.
     expect(overlap(await box(page.getByTestId('account-badge')), await box(page.getByTestId('connection')))).toBe(false);
@@ -91,6 +94,8 @@ describe.skipIf(skip !== null)('what the account badge and the histogram leave v
     await page.goto(served.pageUrl('#/recipes'));
     const svg = page.getByTestId('score-histogram').locator('svg');
     await svg.waitFor();
+    await svg.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'layout-recipes.png') });
     const frame = await box(svg);
     const ticks = svg.locator('text.hist-tick');
     expect(await ticks.count()).toBeGreaterThan(2);

@@ -1,3 +1,5 @@
+import { useContext } from 'react';
+import { AccountSlot } from '../login/account-slot';
 import type { ConnectionState } from '../transport/ws-client';
 import { ConnectionBadge } from './ConnectionStatus';
 import { ScreenNav, type ScreenId } from './ScreenNav';
@@ -12,6 +14,7 @@ export function ScreenHeader({ current, connection }: { current: ScreenId; conne
       <ScreenNav current={current} />
       <div className="host-facts">
         <ConnectionBadge connection={connection} />
+        {useContext(AccountSlot)}
       </div>
     </header>
   );

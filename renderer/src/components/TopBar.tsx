@@ -1,4 +1,6 @@
 import type { RecipeSummary, StationStatus } from '../../../common/api';
+import { useContext } from 'react';
+import { AccountSlot } from '../login/account-slot';
 import type { ConnectionState } from '../transport/ws-client';
 import { ConnectionBadge } from './ConnectionStatus';
 import { ScreenNav } from './ScreenNav';
@@ -37,6 +39,7 @@ export function TopBar({ status, recipes, recipe, onRecipe, connection }: Props)
           </>
         )}
         <ConnectionBadge connection={connection} />
+        {useContext(AccountSlot)}
       </div>
     </header>
   );
