@@ -3,9 +3,10 @@ import type { ExportResult, HistoryFilter, HistoryPage, HistorySummary, RecipeSu
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
-import { EXPORTERS } from '../login/roles';
+import { EXPORTERS, OFFICE } from '../login/roles';
 import type { ConnectionState } from '../transport/ws-client';
 import { HistoryCharts } from './HistoryCharts';
+import { HistoryDetail } from './HistoryDetail';
 import { HistoryFilters, toFilter, type FilterForm } from './HistoryFilters';
 import { HistoryTable } from './HistoryTable';
 import './history.css';
@@ -45,6 +46,16 @@ export function HistoryScreen({ client, connection, who }: Props) {
   const [downloading, setDownloading] = useState(false);
   // The host refuses an export to other roles; say so before the button is pressed.
   const mayExport = who !== null && EXPORTERS.has(who.role);
+  const [openId, setOpenId] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (openId === null) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setOpenId(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [openId]);
 
   useEffect(() => {
     if (connection === 'open') client.call('recipes.list', {}).then(setRecipes, report);
@@ -165,7 +176,16 @@ export function HistoryScreen({ client, connection, who }: Props) {
             </span>
           )}
         </section>
-        {page && <HistoryTable page={page} offset={offset} pageSize={PAGE} onOffset={setOffset} />}
+        {openId !== null && (
+          <HistoryDetail
+            client={client}
+            inspectionId={openId}
+            canReplay={who !== null && OFFICE.has(who.role) && connection === 'open'}
+            onClose={() => setOpenId(null)}
+            report={report}
+          />
+        )}
+        {page && <HistoryTable page={page} offset={offset} pageSize={PAGE} onOffset={setOffset} openId={openId} onOpen={setOpenId} />}
       </main>
     </div>
   );
