@@ -81,7 +81,14 @@ export function DecisionPanel({ draft, defectTypes, busy, goldenIsProposal, defe
         <button type="button" className="decide good" data-testid="review-mark-good" disabled={busy} onClick={() => onDecide('good')}>
           Good / false alarm <kbd>G</kbd>
         </button>
-        <button type="button" className="decide" data-testid="review-reinspect" disabled={busy} onClick={() => onDecide('reinspect')}>
+        <button
+          type="button"
+          className="decide"
+          data-testid="review-reinspect"
+          disabled={busy}
+          title="Records the decision and inspects the stored image again with the recipe as it is now"
+          onClick={() => onDecide('reinspect')}
+        >
           Re-inspect <kbd>R</kbd>
         </button>
       </div>

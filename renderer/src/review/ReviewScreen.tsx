@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ReviewDecision, ReviewDetail, ReviewOutcome, StationClient, WhoAmI } from '../../../common/api';
+import type { InspectionRecord, ReviewDecision, ReviewDetail, ReviewOutcome, StationClient, WhoAmI } from '../../../common/api';
+import { toStationError } from '../transport/wire';
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
@@ -7,6 +8,7 @@ import { ENGINEERING } from '../login/roles';
 import type { ConnectionState } from '../transport/ws-client';
 import { DecisionPanel, type DecisionDraft } from './DecisionPanel';
 import { QueueList } from './QueueList';
+import { reinspectionNote } from './reinspection-note';
 import { ReviewDetailView } from './ReviewDetailView';
 import { reviewKeyAction } from './review-keys';
 import { useReviewQueue } from './useReviewQueue';
@@ -35,6 +37,22 @@ export function ReviewScreen({ client, connection, who }: Props) {
   // The note on the decision just recorded; it names its part, which has left the queue.
   const [lastResult, setLastResult] = useState<{ text: string; inspectionId: string } | null>(null);
   const [defectNeeded, setDefectNeeded] = useState(false);
+  // The re-inspection of the part just sent to re-inspect: a note while it runs or failed, else both records.
+  const [reinspected, setReinspected] = useState<string | { first: InspectionRecord; again: InspectionRecord } | null>(null);
+  const reinspectedId = reinspected !== null && typeof reinspected !== 'string' ? reinspected.again.id : null;
+
+  // Its first answer may contradict the band and make it REVIEW: the note and the queue follow.
+  useEffect(() => {
+    if (reinspectedId === null) return;
+    return client.on('dialog.done', (p) => {
+      const flag = p.flag;
+      if (p.inspectionId !== reinspectedId || !flag) return;
+      setReinspected((cur) =>
+        cur !== null && typeof cur !== 'string' && cur.again.id === p.inspectionId ? { ...cur, again: { ...cur.again, verdict: flag.verdict, flags: [...cur.again.flags, flag] } } : cur,
+      );
+      queue.reload();
+    });
+  }, [client, reinspectedId, queue]);
 
   useEffect(() => {
     if (selectedId === null || !queue.items.some((i) => i.id === selectedId)) setSelectedId(queue.items[0]?.id ?? null);
@@ -63,6 +81,24 @@ export function ReviewScreen({ client, connection, who }: Props) {
     [queue.items, selectedId],
   );
 
+  /**
+   * Re-inspect: the part's stored image through the recipe as it is now, recorded like any
+   * inspection (flagged, it joins the queue in place of the first).
+   */
+  const reinspect = useCallback(
+    async (first: InspectionRecord) => {
+      setReinspected('Inspecting the stored image again…');
+      try {
+        const { answerTurnId: _turn, ...again } = await client.call('inspect', { recipe: first.recipe, frame: { kind: 'stored', sha256: first.imageSha256 } });
+        setReinspected({ first, again });
+        queue.reload();
+      } catch (err) {
+        setReinspected(`Recorded, but the stored image could not be inspected again (${toStationError(err).message}). Put the part under the camera again.`);
+      }
+    },
+    [client, queue],
+  );
+
   const decide = useCallback(
     (decision: ReviewDecision) => {
       if (!detail || busy || connection !== 'open') return;
@@ -84,6 +120,8 @@ export function ReviewScreen({ client, connection, who }: Props) {
             const following = queue.items[index + 1] ?? queue.items[index - 1];
             queue.drop(id);
             setSelectedId(following && following.id !== id ? following.id : null);
+            setReinspected(null);
+            if (decision === 'reinspect') void reinspect(detail.record);
             setLastResult({
               inspectionId: id,
               text:
@@ -95,7 +133,7 @@ export function ReviewScreen({ client, connection, who }: Props) {
         )
         .finally(() => setBusy(false));
     },
-    [client, connection, detail, busy, draft, queue, report],
+    [client, connection, detail, busy, draft, queue, report, reinspect],
   );
 
   useEffect(() => {
@@ -131,6 +169,11 @@ export function ReviewScreen({ client, connection, who }: Props) {
               <div className="review-result" data-testid="review-result" data-for={lastResult.inspectionId}>
                 {lastResult.text}
               </div>
+              {reinspected && (
+                <div className="review-reinspected" data-testid="review-reinspected" aria-live="polite">
+                  {typeof reinspected === 'string' ? reinspected : reinspectionNote(reinspected.first, reinspected.again)}
+                </div>
+              )}
             </div>
           )}
           <QueueList items={queue.items} total={queue.total} selectedId={selectedId} onSelect={setSelectedId} onNearEnd={queue.loadMore} />
