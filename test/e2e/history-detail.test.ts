@@ -1,51 +1,31 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Results } from '../../common/api';
-import { launchBrowser } from './support/browser';
-import { CHROMIUM } from './support/paths';
-import { openStationPage, signIn, startServedStation, USERS, type ServedStation } from './support/served-station';
+import { browserSkip, signIn, stationPageSuite, USERS } from './support/served-station';
 
 /**
  * A History row opens its inspection: the image, the heatmap, the model's dialog, and (for the
  * roles that may) a replay through today's recipe, by click or by keyboard.
  */
-const skip = existsSync(CHROMIUM) ? null : `${CHROMIUM} is absent: install Debian chromium to run the browser tests`;
-if (skip) console.warn(`Skipping the history detail browser test: ${skip}`);
+const skip = browserSkip('the history detail browser test');
 
-let root: string;
-let served: ServedStation;
-let browser: { context: BrowserContext; close(): Promise<void> };
-let page: Page;
-const pageErrors: string[] = [];
+const t = stationPageSuite(skip, {
+  name: 'history-detail',
+  hash: '#/history',
+  prepare: async (served) => {
+    await t.served.inspect(['02-good.png']);
+    await t.served.inspectFlagrant(1);
+  },
+});
 
 async function inspectionCount(): Promise<number> {
-  return ((await served.station.call('history.query', { filter: {}, limit: 10, offset: 0 })) as Results['history.query']).total;
+  return ((await t.served.station.call('history.query', { filter: {}, limit: 10, offset: 0 })) as Results['history.query']).total;
 }
 
 describe.skipIf(skip !== null)('opening a History row', () => {
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'myriad-history-detail-e2e-'));
-    served = await startServedStation(root);
-    await served.inspect(['02-good.png']);
-    await served.inspectFlagrant(1);
-    browser = await launchBrowser();
-    page = await openStationPage(browser.context, served.pageUrl('#/history'), pageErrors);
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
-
   it('a click opens the row\'s image, heatmap and dialog; Enter opens another; Escape closes it', async () => {
-    const rows = page.getByTestId('history-row');
+    const rows = t.page.getByTestId('history-row');
     await expect.poll(() => rows.count()).toBe(2);
-    const detail = page.getByTestId('history-detail');
+    const detail = t.page.getByTestId('history-detail');
     expect(await detail.count()).toBe(0);
 
     // Newest first: the flagrant part is the first row.
@@ -59,29 +39,29 @@ describe.skipIf(skip !== null)('opening a History row', () => {
     expect(await detail.getByTestId('review-dialog-turn').first().textContent()).toMatch(/^Model:\s+(Yes|No)\b/);
 
     await rows.nth(1).focus();
-    await page.keyboard.press('Enter');
+    await t.page.keyboard.press('Enter');
     await expect.poll(() => detail.getAttribute('data-id')).toBe(await rows.nth(1).getAttribute('data-id'));
     expect(await detail.getByTestId('review-verdict').textContent()).toBe('PASS');
 
-    await page.keyboard.press('Escape');
+    await t.page.keyboard.press('Escape');
     await expect.poll(() => detail.count()).toBe(0);
   });
 
   it('replays the opened row through today\'s recipe for a supervisor, not for an operator, and records nothing', async () => {
-    const rows = page.getByTestId('history-row');
+    const rows = t.page.getByTestId('history-row');
     await rows.nth(0).click();
-    const detail = page.getByTestId('history-detail');
+    const detail = t.page.getByTestId('history-detail');
     await detail.waitFor();
     expect(await detail.getByTestId('history-replay').isDisabled()).toBe(true);
     expect(await detail.textContent()).toContain('Engineers, supervisors and admins replay inspections');
 
-    await signIn(page, USERS.supervisor);
+    await signIn(t.page, USERS.supervisor);
     const before = await inspectionCount();
     await expect.poll(() => detail.getByTestId('history-replay').isDisabled()).toBe(false);
     await detail.getByTestId('history-replay').click();
     const line = detail.getByTestId('replay-verdict');
     await expect.poll(() => line.textContent()).toMatch(/^Today's setup agrees: (FAIL|REVIEW) then, (FAIL|REVIEW) today · score Δ [+-]0\.0000 \(not recorded\)$/);
     expect(await inspectionCount()).toBe(before);
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 });

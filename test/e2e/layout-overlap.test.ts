@@ -1,28 +1,24 @@
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './support/browser';
-import { ARTIFACTS, CHROMIUM } from './support/paths';
-import { openStationPage, startServedStation, type ServedStation } from './support/served-station';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { ARTIFACTS } from './support/paths';
+import { browserSkip, stationPageSuite } from './support/served-station';
 
 /**
  * Layout in headless Chromium at the station's screen size: the account badge covers nothing the
  * user needs (the last Recent thumbnail, the last History row), and the Recipes histogram shows
  * its axis labels whole.
  */
-const skip = existsSync(CHROMIUM) ? null : `${CHROMIUM} is absent: install Debian chromium to run the browser tests`;
-if (skip) console.warn(`Skipping the layout browser test: ${skip}`);
+const skip = browserSkip('the layout browser test');
 
 const DEMO_PARTS = ['01-scratch.png', '02-good.png', '03-dent.png', '04-stain.png', '05-good.png', '06-scratch.png', '07-dent.png', '08-stain.png'];
 
-let root: string;
-let served: ServedStation;
-let browser: { context: BrowserContext; close(): Promise<void> };
-let page: Page;
-const pageErrors: string[] = [];
+const t = stationPageSuite(skip, {
+  name: 'layout',
+  // Enough parts to fill the Recent strip (16) and scroll the History table.
+  prepare: (served) => t.served.inspect([...DEMO_PARTS, ...DEMO_PARTS, ...DEMO_PARTS]),
+});
 
 interface Box {
   x: number;
@@ -42,33 +38,18 @@ function overlap(a: Box, b: Box): boolean {
 }
 
 describe.skipIf(skip !== null)('what the account badge and the histogram leave visible', () => {
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'myriad-layout-e2e-'));
-    served = await startServedStation(root);
-    // Enough parts to fill the Recent strip (16) and scroll the History table.
-    await served.inspect([...DEMO_PARTS, ...DEMO_PARTS, ...DEMO_PARTS]);
-    browser = await launchBrowser();
-    page = await openStationPage(browser.context, served.pageUrl(), pageErrors);
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
-
   it.each([
     [1600, 1000],
     [1280, 800],
   ])('at %ix%i the badge covers neither the last Recent thumbnail nor the last History row', async (width, height) => {
-    await page.setViewportSize({ width, height });
-    await page.goto(served.pageUrl());
-    await page.locator('[data-testid="connection"].open').waitFor();
-    await expect.poll(() => page.getByTestId('recent-item').count()).toBe(16);
+    await t.page.setViewportSize({ width, height });
+    await t.page.goto(t.served.pageUrl());
+    await t.page.locator('[data-testid="connection"].open').waitFor();
+    await expect.poll(() => t.page.getByTestId('recent-item').count()).toBe(16);
     await mkdir(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: join(ARTIFACTS, `layout-inspect-${width}x${height}.png`) });
-    const badge = await box(page.getByTestId('account-badge'));
-    const thumbs = page.getByTestId('recent-item');
+    await t.page.screenshot({ path: join(ARTIFACTS, `layout-inspect-${width}x${height}.png`) });
+    const badge = await box(t.page.getByTestId('account-badge'));
+    const thumbs = t.page.getByTestId('recent-item');
     for (let i = 0; i < 16; i++) {
       const thumb = thumbs.nth(i);
       await thumb.scrollIntoViewIfNeeded();
@@ -78,24 +59,24 @@ describe.skipIf(skip !== null)('what the account badge and the histogram leave v
       expect(overlap(badge, b), `Recent thumbnail ${i + 1} under the badge`).toBe(false);
     }
 
-    await page.goto(served.pageUrl('#/history'));
-    await expect.poll(() => page.getByTestId('history-row').count()).toBe(24);
-    const last = page.getByTestId('history-row').last();
+    await t.page.goto(t.served.pageUrl('#/history'));
+    await expect.poll(() => t.page.getByTestId('history-row').count()).toBe(24);
+    const last = t.page.getByTestId('history-row').last();
     await last.scrollIntoViewIfNeeded();
-    await page.locator('main.history').evaluate((el) => el.scrollTo(0, el.scrollHeight));
-    await page.screenshot({ path: join(ARTIFACTS, `layout-history-${width}x${height}.png`) });
-    expect(overlap(await box(page.getByTestId('account-badge')), await box(last))).toBe(false);
+    await t.page.locator('main.history').evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await t.page.screenshot({ path: join(ARTIFACTS, `layout-history-${width}x${height}.png`) });
+    expect(overlap(await box(t.page.getByTestId('account-badge')), await box(last))).toBe(false);
     // The badge sits in the page's own flow: it does not cover the header's facts either.
-    expect(overlap(await box(page.getByTestId('account-badge')), await box(page.getByTestId('connection')))).toBe(false);
+    expect(overlap(await box(t.page.getByTestId('account-badge')), await box(t.page.getByTestId('connection')))).toBe(false);
   });
 
   it('the Recipes histogram shows every axis label whole', async () => {
-    await page.setViewportSize({ width: 1600, height: 1000 });
-    await page.goto(served.pageUrl('#/recipes'));
-    const svg = page.getByTestId('score-histogram').locator('svg');
+    await t.page.setViewportSize({ width: 1600, height: 1000 });
+    await t.page.goto(t.served.pageUrl('#/recipes'));
+    const svg = t.page.getByTestId('score-histogram').locator('svg');
     await svg.waitFor();
     await svg.scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(ARTIFACTS, 'layout-recipes.png') });
+    await t.page.screenshot({ path: join(ARTIFACTS, 'layout-recipes.png') });
     const frame = await box(svg);
     const ticks = svg.locator('text.hist-tick');
     expect(await ticks.count()).toBeGreaterThan(2);
@@ -104,6 +85,6 @@ describe.skipIf(skip !== null)('what the account badge and the histogram leave v
       expect(b.x, `label ${await tick.textContent()}`).toBeGreaterThanOrEqual(frame.x);
       expect(b.x + b.width, `label ${await tick.textContent()}`).toBeLessThanOrEqual(frame.x + frame.width);
     }
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 });

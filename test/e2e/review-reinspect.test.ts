@@ -1,56 +1,34 @@
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { InspectionRecord, Results } from '../../common/api';
-import { launchBrowser } from './support/browser';
-import { CHROMIUM } from './support/paths';
-import { openStationPage, RECIPE, startServedStation, USERS, type ServedStation } from './support/served-station';
+import { browserSkip, RECIPE, stationPageSuite, USERS } from './support/served-station';
 
 /**
  * "Re-inspect" on the Review screen inspects the part's stored image again with the recipe as it
  * is now, records that inspection like any other and shows its result; when the recipe has not
  * changed since, it says that the stored image can only give the same answer.
  */
-const skip = existsSync(CHROMIUM) ? null : `${CHROMIUM} is absent: install Debian chromium to run the browser tests`;
-if (skip) console.warn(`Skipping the re-inspect browser test: ${skip}`);
+const skip = browserSkip('the re-inspect browser test');
 
-let root: string;
-let served: ServedStation;
-let browser: { context: BrowserContext; close(): Promise<void> };
-let page: Page;
-const pageErrors: string[] = [];
+const t = stationPageSuite(skip, {
+  name: 'reinspect',
+  hash: '#/review',
+  prepare: (served) => t.served.inspectFlagrant(2),
+});
 
 async function history(): Promise<Results['history.query']> {
-  return (await served.station.call('history.query', { filter: {}, limit: 50, offset: 0 })) as Results['history.query'];
+  return (await t.served.station.call('history.query', { filter: {}, limit: 50, offset: 0 })) as Results['history.query'];
 }
 
 describe.skipIf(skip !== null)('Re-inspect on the Review screen', () => {
-  beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'myriad-reinspect-e2e-'));
-    served = await startServedStation(root);
-    await served.inspectFlagrant(2);
-    browser = await launchBrowser();
-    page = await openStationPage(browser.context, served.pageUrl('#/review'), pageErrors);
-  }, 300_000);
-
-  afterAll(async () => {
-    await browser?.close();
-    await served?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
-
   it('on an unchanged recipe: inspects the stored image again, records it, and says the answer cannot differ', async () => {
-    await expect.poll(() => page.getByTestId('review-item').count()).toBe(2);
-    const selected = page.locator('[data-testid="review-item"].selected');
+    await expect.poll(() => t.page.getByTestId('review-item').count()).toBe(2);
+    const selected = t.page.locator('[data-testid="review-item"].selected');
     await expect.poll(() => selected.getAttribute('data-id')).not.toBeNull();
     const first = (await selected.getAttribute('data-id')) as string;
-    const verdictThen = (await page.getByTestId('review-verdict').textContent()) as string;
+    const verdictThen = (await t.page.getByTestId('review-verdict').textContent()) as string;
 
-    await page.keyboard.press('r');
-    const note = page.getByTestId('review-reinspected');
+    await t.page.keyboard.press('r');
+    const note = t.page.getByTestId('review-reinspected');
     await expect.poll(() => note.textContent(), { timeout: 60_000 }).toMatch(
       new RegExp(`^Re-inspected with ${RECIPE} v1: ${verdictThen} · score \\d+\\.\\d{3} \\(was ${verdictThen} with v1\\)`),
     );
@@ -61,30 +39,30 @@ describe.skipIf(skip !== null)('Re-inspect on the Review screen', () => {
     expect(again?.verdict).toBe(verdictThen.toLowerCase());
     expect(rows.find((r) => r.id === first)?.decision).toBe('reinspect');
     // The new inspection is flagged like the first: it waits for review in its place.
-    await expect.poll(() => page.getByTestId('review-item').count()).toBe(2);
-    await expect.poll(() => page.locator(`[data-testid="review-item"][data-id="${again?.id}"]`).count()).toBe(1);
+    await expect.poll(() => t.page.getByTestId('review-item').count()).toBe(2);
+    await expect.poll(() => t.page.locator(`[data-testid="review-item"][data-id="${again?.id}"]`).count()).toBe(1);
   });
 
   it('after the band changed: the new recipe version\'s answer, and the queue as the host has it', async () => {
-    const selected = page.locator('[data-testid="review-item"].selected');
+    const selected = t.page.locator('[data-testid="review-item"].selected');
     const id = (await selected.getAttribute('data-id')) as string;
     // A band above this part's score: today's recipe passes it.
-    const queue = (await served.station.call('review.queue', { limit: 10 })) as Results['review.queue'];
+    const queue = (await t.served.station.call('review.queue', { limit: 10 })) as Results['review.queue'];
     const score = queue.items.find((i) => i.id === id)?.score ?? Infinity;
     expect(score * 1.5).toBeLessThan(10);
-    await served.station.call('recipes.setBand', { recipe: RECIPE, band: { t1: score * 1.5, t2: Math.min(10, score * 2) } }, { user: USERS.engineer.name });
-    const verdictThen = (await page.getByTestId('review-verdict').textContent()) as string;
-    await page.keyboard.press('r');
-    const note = page.getByTestId('review-reinspected');
+    await t.served.station.call('recipes.setBand', { recipe: RECIPE, band: { t1: score * 1.5, t2: Math.min(10, score * 2) } }, { user: USERS.engineer.name });
+    const verdictThen = (await t.page.getByTestId('review-verdict').textContent()) as string;
+    await t.page.keyboard.press('r');
+    const note = t.page.getByTestId('review-reinspected');
     await expect.poll(() => note.textContent(), { timeout: 60_000 }).toMatch(new RegExp(`^Re-inspected with ${RECIPE} v2: (PASS|REVIEW) · score \\d+\\.\\d{3} \\(was ${verdictThen} with v1\\)`));
     const again = (await history()).rows.find((r) => r.recipeVersion === 2);
     expect(again?.score).toBeLessThan(score * 1.5);
     // The band passes it; the model's answer may still send it to REVIEW (a flag says why). Once
     // the answer is recorded, the note and the queue are as the host has them.
-    const answered = async () => ((await served.station.call('inspections.get', { id: again?.id ?? '' })) as InspectionRecord).dialog.some((t) => t.role === 'assistant');
+    const answered = async () => ((await t.served.station.call('inspections.get', { id: again?.id ?? '' })) as InspectionRecord).dialog.some((t) => t.role === 'assistant');
     await expect.poll(answered, { timeout: 60_000 }).toBe(true);
-    const hostQueue = async () => ((await served.station.call('review.queue', { limit: 10 })) as Results['review.queue']).items.map((i) => i.id).sort();
-    const shownQueue = async () => (await page.getByTestId('review-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).sort();
+    const hostQueue = async () => ((await t.served.station.call('review.queue', { limit: 10 })) as Results['review.queue']).items.map((i) => i.id).sort();
+    const shownQueue = async () => (await t.page.getByTestId('review-item').evaluateAll((els) => els.map((e) => e.getAttribute('data-id')))).sort();
     await expect.poll(async () => JSON.stringify(await shownQueue()), { timeout: 30_000 }).toBe(JSON.stringify(await hostQueue()));
     const recorded = (await history()).rows.find((r) => r.id === again?.id);
     await expect.poll(() => note.textContent()).toContain(`v2: ${recorded?.verdict.toUpperCase()} ·`);
@@ -92,6 +70,6 @@ describe.skipIf(skip !== null)('Re-inspect on the Review screen', () => {
     else expect(await note.textContent()).toMatch(/\) *\. \S/);
     expect(await shownQueue()).not.toContain(id);
     expect((await history()).total).toBe(4);
-    expect(pageErrors).toEqual([]);
+    expect(t.pageErrors).toEqual([]);
   });
 });

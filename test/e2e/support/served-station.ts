@@ -1,14 +1,17 @@
-import { copyFile, mkdir, readFile, readdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { REPO_DEMO_ASSETS_DIR } from '../../../host/demo/seed';
 import { startServer, type RunningServer } from '../../../host/server/http-server';
 import { ensureRendererBuilt } from '../../../host/server/renderer-build';
 import { openStation, type Station } from '../../../host/station';
 import { meanImageBackend } from '../../host/fixtures/mean-image-expert';
-import { REPO_ROOT } from './paths';
+import { launchBrowser } from './browser';
+import { CHROMIUM, REPO_ROOT } from './paths';
 
 export const RECIPE = 'washer';
 export const USERS = {
@@ -121,4 +124,51 @@ export async function signIn(page: Page, user: { name: string; password: string 
   await page.getByTestId('login-submit').click();
   await page.getByTestId('login-dialog').waitFor({ state: 'detached' });
   await expect.poll(() => page.getByTestId('account-who').textContent()).toContain(user.name);
+}
+
+/** Why the browser tests on a served station cannot run here (said once on the console), or null. */
+export function browserSkip(what: string): string | null {
+  const reason = existsSync(CHROMIUM) ? null : `${CHROMIUM} is absent: install Debian chromium to run the browser tests`;
+  if (reason) console.warn(`Skipping ${what}: ${reason}`);
+  return reason;
+}
+
+export interface StationPageSuite {
+  readonly root: string;
+  readonly served: ServedStation;
+  readonly context: BrowserContext;
+  readonly page: Page;
+  /** Uncaught errors of the page. */
+  readonly pageErrors: string[];
+}
+
+/**
+ * A served station and one Chromium page on it for a test file: started before its tests (after
+ * `prepare` recorded what they need) at `hash`, ready once `opened` resolves, stopped and removed
+ * after them. Nothing is
+ * started where `skip` says the tests cannot run.
+ */
+export function stationPageSuite(
+  skip: string | null,
+  options: { name: string; hash?: string; prepare?: (served: ServedStation) => Promise<void>; opened?: (page: Page) => Promise<void> },
+): StationPageSuite {
+  const suite = { pageErrors: [] as string[] } as { -readonly [K in keyof StationPageSuite]: StationPageSuite[K] };
+  if (skip !== null) return suite;
+  let browser: { context: BrowserContext; close(): Promise<void> } | undefined;
+  beforeAll(async () => {
+    suite.root = await mkdtemp(join(tmpdir(), `myriad-${options.name}-e2e-`));
+    suite.served = await startServedStation(suite.root);
+    await options.prepare?.(suite.served);
+    browser = await launchBrowser();
+    suite.context = browser.context;
+    suite.page = await openStationPage(browser.context, suite.served.pageUrl(options.hash), suite.pageErrors);
+    await options.opened?.(suite.page);
+  }, 300_000);
+  afterAll(async () => {
+    await browser?.close();
+    // A test may have stopped the host itself.
+    await suite.served?.stop().catch(() => undefined);
+    if (suite.root) await rm(suite.root, { recursive: true, force: true });
+  });
+  return suite;
 }
