@@ -1,14 +1,11 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { browserSkip, stationPageSuite } from './support/served-station';
+import { browserSkip, cameraShown, stationPageSuite } from './support/served-station';
 
 /** A camera source that fails to open, then a working one: the failure's banner goes with it. */
 const skip = browserSkip('the camera error browser test');
 
-const t = stationPageSuite(skip, {
-  name: 'camera-errors',
-  opened: (page) => page.getByTestId('camera-view').locator('img').waitFor(),
-});
+const t = stationPageSuite(skip, { name: 'camera-errors', opened: cameraShown });
 
 describe.skipIf(skip !== null)('camera errors on the Inspect screen', () => {
   it('clears the banner of a source that failed once a working source is open', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { browserSkip, signIn, stationPageSuite, USERS } from './support/served-station';
+import { browserSkip, cameraShown, signIn, stationPageSuite, USERS } from './support/served-station';
 
 /**
  * The station host stopped and started again under an open tab, in headless Chromium: while it is
@@ -9,10 +9,7 @@ import { browserSkip, signIn, stationPageSuite, USERS } from './support/served-s
  */
 const skip = browserSkip('the host restart browser test');
 
-const t = stationPageSuite(skip, {
-  name: 'restart',
-  opened: (page) => page.getByTestId('camera-view').locator('img').waitFor(),
-});
+const t = stationPageSuite(skip, { name: 'restart', opened: cameraShown });
 
 describe.skipIf(skip !== null)('the station host going away under an open tab', () => {
   it('a signed-in user stays signed in across a reload of the tab', async () => {

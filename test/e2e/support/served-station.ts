@@ -116,6 +116,11 @@ export async function openStationPage(context: BrowserContext, url: string, erro
   return page;
 }
 
+/** Resolves once the Inspect screen shows a camera frame. */
+export async function cameraShown(page: Page): Promise<void> {
+  await page.getByTestId('camera-view').locator('img').waitFor();
+}
+
 /** Signs in through the account badge's dialog with a password. */
 export async function signIn(page: Page, user: { name: string; password: string }): Promise<void> {
   await page.getByTestId('account-signin').click();
