@@ -117,6 +117,9 @@ export function createWsClient(options: WsClientOptions): WsClient {
       for (const text of queue.splice(0)) ws.send(text);
     });
     ws.addEventListener('message', (ev: MessageEvent) => dispatch(String(ev.data)));
+    // The close that follows every error decides what to do; a socket implementation that throws
+    // unlistened errors (Node's ws, in tests) must not take the page's handler down first.
+    ws.addEventListener('error', () => undefined);
     ws.addEventListener('close', () => {
       socket = null;
       for (const [, p] of pending) p.reject(new StationError('UNAVAILABLE', 'Lost the connection to the station host'));
