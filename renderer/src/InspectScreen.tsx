@@ -37,9 +37,12 @@ function isCaptureKey(e: KeyboardEvent): boolean {
 }
 
 export function InspectScreen({ client, connection, defaults }: Props) {
-  const { errors, report, dismiss } = useErrors();
+  const { errors, report, dismiss, clear } = useErrors();
   const video = useRef<HTMLVideoElement>(null);
-  const camera = useCamera(client, video, report);
+  // The camera's errors are about the source in use: opening a working one takes them away.
+  const reportCamera = useCallback((err: unknown) => report(err, 'camera'), [report]);
+  const clearCamera = useCallback(() => clear('camera'), [clear]);
+  const camera = useCamera(client, video, reportCamera, clearCamera);
   const dialog = useDialog(client);
   const [status, setStatus] = useState<StationStatus | null>(null);
   const [recipes, setRecipes] = useState<RecipeSummary[]>([]);
@@ -52,6 +55,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   const [warnings, setWarnings] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const openedDefaultCamera = useRef(false);
+  const online = connection === 'open';
 
   const refreshRecent = useCallback(() => {
     client.call('inspections.recent', { limit: RECENT_LIMIT }).then(setRecent, report);
@@ -91,7 +95,9 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   }, [connection, defaults.camera, camera]);
 
   useEffect(() => {
-    if (recipe === null || connection !== 'open') return setInstructions([]);
+    if (recipe === null) return setInstructions([]);
+    // Offline, the list stays as it was and the panel says the host is away.
+    if (connection !== 'open') return;
     client.call('instructions.list', { recipe }).then(setInstructions, report);
   }, [client, recipe, connection, report]);
 
@@ -103,7 +109,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   }, [client, recipe, connection, report]);
 
   const capture = useCallback(async () => {
-    if (busy) return;
+    if (busy || !online) return;
     if (recipe === null) return report(new StationError('NOT_FOUND', 'No recipe selected: create one with `npm run recipe -- create`'));
     setBusy(true);
     try {
@@ -118,7 +124,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
     } finally {
       setBusy(false);
     }
-  }, [busy, recipe, camera, client, dialog, refreshRecent, report]);
+  }, [busy, online, recipe, camera, client, dialog, refreshRecent, report]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -191,7 +197,8 @@ export function InspectScreen({ client, connection, defaults }: Props) {
       )}
       <ErrorBanners errors={errors} onDismiss={dismiss} />
       <main className="inspect">
-        <CameraPanel client={client} camera={camera} video={video} canCapture={recipe !== null && (camera.frame !== null || camera.stream !== null)} busy={busy} onCapture={() => void capture()} />
+        <CameraPanel client={client} camera={camera} video={video} online={online}
+          canCapture={online && recipe !== null && (camera.frame !== null || camera.stream !== null)} busy={busy} onCapture={() => void capture()} />
         <ResultPanel client={client} record={record} busy={busy} onError={report} />
         <div className="side">
           <DialogPanel
@@ -203,6 +210,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
           />
           <InstructionsPanel
             recipe={recipe}
+            online={online}
             instructions={instructions}
             room={room}
             onDraft={setDraft}
@@ -211,7 +219,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
           />
         </div>
       </main>
-      <RecentStrip client={client} items={recent} currentId={record?.id ?? null} onOpen={openRecent} />
+      <RecentStrip client={client} online={online} items={recent} currentId={record?.id ?? null} onOpen={openRecent} />
     </div>
   );
 }

@@ -6,6 +6,8 @@ interface Props {
   client: StationClient;
   camera: CameraApi;
   video: RefObject<HTMLVideoElement | null>;
+  /** The station host is reachable: reading frames and inspecting need it. */
+  online: boolean;
   canCapture: boolean;
   busy: boolean;
   onCapture: () => void;
@@ -13,7 +15,7 @@ interface Props {
 
 const CUSTOM = '__custom__';
 
-export function CameraPanel({ client, camera, video, canCapture, busy, onCapture }: Props) {
+export function CameraPanel({ client, camera, video, online, canCapture, busy, onCapture }: Props) {
   const [custom, setCustom] = useState('');
   const [showCustom, setShowCustom] = useState(false);
   const { frame, session, stream } = camera;
@@ -84,12 +86,19 @@ export function CameraPanel({ client, camera, video, canCapture, busy, onCapture
           <span>&nbsp;</span>
         )}
         {session && frame && !frame.ended && (
-          <button type="button" className="secondary" onClick={() => void camera.advance()}>
+          <button type="button" className="secondary" disabled={!online} onClick={() => void camera.advance()}>
             Next frame
           </button>
         )}
       </div>
-      <button type="button" className="capture" data-testid="capture-button" disabled={!canCapture || busy} onClick={onCapture}>
+      <button
+        type="button"
+        className="capture"
+        data-testid="capture-button"
+        disabled={!canCapture || busy}
+        title={online ? undefined : 'The station host is offline'}
+        onClick={onCapture}
+      >
         {busy ? 'Inspecting…' : 'Capture'}
         <kbd>Space</kbd>
       </button>

@@ -4,6 +4,8 @@ import type { MeasuredRoom } from '../hooks/useInstructionRoom';
 
 interface Props {
   recipe: string | null;
+  /** The station host is reachable; offline the list may be stale and nothing can be changed. */
+  online: boolean;
   instructions: Instruction[];
   /** The dialog model's budget as measured for the current draft; null: the station has none. */
   room: MeasuredRoom | null;
@@ -23,10 +25,11 @@ function refusal(room: MeasuredRoom | null, text: string): string | null {
 }
 
 /** Standing instructions for the recipe, shown as chips, with the room the model's budget leaves; operator text is rendered as text. */
-export function InstructionsPanel({ recipe, instructions, room, onDraft, onAdd, onRemove }: Props) {
+export function InstructionsPanel({ recipe, online, instructions, room, onDraft, onAdd, onRemove }: Props) {
   const [text, setText] = useState('');
   const [adding, setAdding] = useState(false);
   const refused = refusal(room, text);
+  const editable = online && recipe !== null;
 
   function edit(value: string) {
     setText(value);
@@ -46,9 +49,14 @@ export function InstructionsPanel({ recipe, instructions, room, onDraft, onAdd, 
         <h2>Instructions</h2>
         <span className="muted">{recipe ?? 'no recipe'}</span>
       </div>
+      {!online && (
+        <p className="muted" data-testid="instructions-offline">
+          The station host is offline: instructions cannot be read or changed until it is back.
+        </p>
+      )}
       <ul className="chips">
-        {instructions.length === 0 && <li className="muted">No standing instructions.</li>}
-        {instructions.map((i) => (
+        {online && instructions.length === 0 && <li className="muted">No standing instructions.</li>}
+        {online && instructions.map((i) => (
           <li key={i.id} className="chip" data-testid="custom-prompt-item" title={`${i.author}, ${i.createdAt}`}>
             <span className="chip-text">{i.text}</span>
             <button type="button" className="icon-button" aria-label={`Remove instruction ${i.text.slice(0, 40)}`} onClick={() => onRemove(i.id)}>
@@ -69,14 +77,14 @@ export function InstructionsPanel({ recipe, instructions, room, onDraft, onAdd, 
           aria-label="New instruction"
           placeholder="e.g. ignore the shadow cast"
           value={text}
-          disabled={recipe === null}
+          disabled={!editable}
           onChange={(e) => edit(e.target.value)}
         />
-        <button type="submit" data-testid="custom-prompt-add" disabled={recipe === null || adding || text.trim() === '' || refused !== null}>
+        <button type="submit" data-testid="custom-prompt-add" disabled={!editable || adding || text.trim() === '' || refused !== null}>
           Add
         </button>
       </form>
-      {room && (
+      {online && room && (
         <div className={`instruction-room${refused ? ' refused' : ''}`} data-testid="instruction-room" aria-live="polite">
           {refused ??
             `${room.room.left} of ${room.room.total} ${room.room.unit} left${room.room.draft && room.forText === text.trim() ? ` · this one takes ${room.room.draft.cost}` : ''}`}

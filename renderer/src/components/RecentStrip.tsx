@@ -2,17 +2,18 @@ import type { InspectionSummary, StationClient } from '../../../common/api';
 
 interface Props {
   client: StationClient;
+  online: boolean;
   items: InspectionSummary[];
   currentId: string | null;
   onOpen: (id: string) => void;
 }
 
-export function RecentStrip({ client, items, currentId, onOpen }: Props) {
+export function RecentStrip({ client, online, items, currentId, onOpen }: Props) {
   return (
     <section className="recent" aria-label="Recent inspections">
       <h2>Recent</h2>
       <ol>
-        {items.length === 0 && <li className="muted">No inspections yet.</li>}
+        {items.length === 0 && <li className="muted">{online ? 'No inspections yet.' : 'The station host is offline.'}</li>}
         {items.map((i) => (
           <li key={i.id}>
             <button

@@ -1,4 +1,7 @@
+import { useContext } from 'react';
+import { AccountSlot } from '../login/account-slot';
 import type { ConnectionState } from '../transport/ws-client';
+import { ConnectionBadge } from './ConnectionStatus';
 import { ScreenNav, type ScreenId } from './ScreenNav';
 
 /** The top bar of the screens that are not Inspect: brand, navigation, connection. */
@@ -10,9 +13,8 @@ export function ScreenHeader({ current, connection }: { current: ScreenId; conne
       </div>
       <ScreenNav current={current} />
       <div className="host-facts">
-        <span className="connection" data-state={connection} data-testid="connection" title="Connection to the station host">
-          {connection === 'open' ? 'Host connected' : connection === 'connecting' ? 'Connecting…' : 'Host offline'}
-        </span>
+        <ConnectionBadge connection={connection} />
+        {useContext(AccountSlot)}
       </div>
     </header>
   );

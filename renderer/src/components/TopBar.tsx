@@ -1,5 +1,8 @@
 import type { RecipeSummary, StationStatus } from '../../../common/api';
+import { useContext } from 'react';
+import { AccountSlot } from '../login/account-slot';
 import type { ConnectionState } from '../transport/ws-client';
+import { ConnectionBadge } from './ConnectionStatus';
 import { ScreenNav } from './ScreenNav';
 
 interface Props {
@@ -35,9 +38,8 @@ export function TopBar({ status, recipes, recipe, onRecipe, connection }: Props)
             <span title="Dialog model">{status.lmm ? `${status.lmm.name} ${status.lmm.version}` : 'no dialog model'}</span>
           </>
         )}
-        <span className="connection" data-state={connection} data-testid="connection" title="Connection to the station host">
-          {connection === 'open' ? 'Host connected' : connection === 'connecting' ? 'Connecting…' : 'Host offline'}
-        </span>
+        <ConnectionBadge connection={connection} />
+        {useContext(AccountSlot)}
       </div>
     </header>
   );

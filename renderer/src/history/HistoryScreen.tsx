@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ExportResult, HistoryFilter, HistoryPage, HistorySummary, RecipeSummary, StationClient } from '../../../common/api';
+import type { ExportResult, HistoryFilter, HistoryPage, HistorySummary, RecipeSummary, StationClient, WhoAmI } from '../../../common/api';
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
+import { EXPORTERS, OFFICE } from '../login/roles';
 import type { ConnectionState } from '../transport/ws-client';
 import { HistoryCharts } from './HistoryCharts';
+import { HistoryDetail } from './HistoryDetail';
 import { HistoryFilters, toFilter, type FilterForm } from './HistoryFilters';
 import { HistoryTable } from './HistoryTable';
 import './history.css';
@@ -12,6 +14,7 @@ import './history.css';
 interface Props {
   client: StationClient;
   connection: ConnectionState;
+  who: WhoAmI | null;
 }
 
 const PAGE = 100;
@@ -29,7 +32,7 @@ function defaultForm(): FilterForm {
 }
 
 /** History and reports: filters, counts and charts of the selection, a page of rows, exports. */
-export function HistoryScreen({ client, connection }: Props) {
+export function HistoryScreen({ client, connection, who }: Props) {
   const { errors, report, dismiss } = useErrors();
   const [form, setForm] = useState<FilterForm>(defaultForm);
   const [applied, setApplied] = useState<HistoryFilter>(() => toFilter(defaultForm()));
@@ -41,6 +44,18 @@ export function HistoryScreen({ client, connection }: Props) {
   const [exporting, setExporting] = useState(false);
   const [exported, setExported] = useState<ExportResult | null>(null);
   const [downloading, setDownloading] = useState(false);
+  // The host refuses an export to other roles; say so before the button is pressed.
+  const mayExport = who !== null && EXPORTERS.has(who.role);
+  const [openId, setOpenId] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (openId === null) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setOpenId(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [openId]);
 
   useEffect(() => {
     if (connection === 'open') client.call('recipes.list', {}).then(setRecipes, report);
@@ -63,23 +78,29 @@ export function HistoryScreen({ client, connection }: Props) {
     setApplied(toFilter(form));
   }, [form]);
 
+  const download = useCallback(
+    (file: ExportResult) => {
+      setDownloading(true);
+      return client
+        .downloadExport(file)
+        .catch(report)
+        .finally(() => setDownloading(false));
+    },
+    [client, report],
+  );
+
+  // A finished export is saved at once, as the press of Export asked; the note offers it again.
   const exportNow = useCallback(() => {
     setExporting(true);
     setExported(null);
     client
       .call('reports.export', { filter: applied, format })
-      .then(setExported, report)
+      .then((file) => {
+        setExported(file);
+        return download(file);
+      }, report)
       .finally(() => setExporting(false));
-  }, [client, applied, format, report]);
-
-  const download = useCallback(() => {
-    if (!exported) return;
-    setDownloading(true);
-    client
-      .downloadExport(exported)
-      .catch(report)
-      .finally(() => setDownloading(false));
-  }, [client, exported, report]);
+  }, [client, applied, format, report, download]);
 
   return (
     <div className="app">
@@ -130,24 +151,41 @@ export function HistoryScreen({ client, connection }: Props) {
               <option value="pdf">PDF report</option>
             </select>
           </label>
-          <button type="button" data-testid="export-button" disabled={exporting || connection !== 'open'} onClick={exportNow}>
+          <button type="button" data-testid="export-button" disabled={exporting || connection !== 'open' || !mayExport} onClick={exportNow}>
             {exporting ? 'Exporting…' : 'Export'}
           </button>
+          {who && !mayExport && (
+            <span className="muted" data-testid="export-locked">
+              Exports need a supervisor or an admin; your role is {who.role}.
+            </span>
+          )}
           {exported && (
-            <button
-              type="button"
-              className="link"
-              data-testid="export-link"
-              data-path={exported.path}
-              data-file-name={exported.fileName}
-              disabled={downloading}
-              onClick={download}
-            >
-              Download {exported.fileName} ({exported.rows} inspections, {Math.ceil(exported.bytes / 1024)} KiB)
-            </button>
+            <span data-testid="export-done">
+              Saved {exported.fileName} ({exported.rows} inspections, {Math.ceil(exported.bytes / 1024)} KiB) ·{' '}
+              <button
+                type="button"
+                className="link"
+                data-testid="export-link"
+                data-path={exported.path}
+                data-file-name={exported.fileName}
+                disabled={downloading}
+                onClick={() => void download(exported)}
+              >
+                save again
+              </button>
+            </span>
           )}
         </section>
-        {page && <HistoryTable page={page} offset={offset} pageSize={PAGE} onOffset={setOffset} />}
+        {openId !== null && (
+          <HistoryDetail
+            client={client}
+            inspectionId={openId}
+            canReplay={who !== null && OFFICE.has(who.role) && connection === 'open'}
+            onClose={() => setOpenId(null)}
+            report={report}
+          />
+        )}
+        {page && <HistoryTable page={page} offset={offset} pageSize={PAGE} onOffset={setOffset} openId={openId} onOpen={setOpenId} />}
       </main>
     </div>
   );

@@ -6,9 +6,12 @@ interface Props {
   offset: number;
   pageSize: number;
   onOffset: (offset: number) => void;
+  openId: string | null;
+  /** A row was clicked, or Enter/Space pressed on it. */
+  onOpen: (id: string) => void;
 }
 
-export function HistoryTable({ page, offset, pageSize, onOffset }: Props) {
+export function HistoryTable({ page, offset, pageSize, onOffset, openId, onOpen }: Props) {
   return (
     <section className="panel history-table" aria-label="Inspections">
       <div className="panel-head">
@@ -39,7 +42,21 @@ export function HistoryTable({ page, offset, pageSize, onOffset }: Props) {
         </thead>
         <tbody>
           {page.rows.map((r) => (
-            <tr key={r.id} data-testid="history-row">
+            <tr
+              key={r.id}
+              data-testid="history-row"
+              data-id={r.id}
+              className={`history-row${r.id === openId ? ' open' : ''}`}
+              tabIndex={0}
+              aria-selected={r.id === openId}
+              title="Open this inspection"
+              onClick={() => onOpen(r.id)}
+              onKeyDown={(e) => {
+                if (e.key !== 'Enter' && e.key !== ' ') return;
+                e.preventDefault();
+                onOpen(r.id);
+              }}
+            >
               <td>{new Date(r.createdAt).toLocaleString()}</td>
               <td>
                 {r.recipe} v{r.recipeVersion}

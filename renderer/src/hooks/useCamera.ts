@@ -55,7 +55,13 @@ function stillFromVideo(video: HTMLVideoElement): FrameInput {
  * The camera picker and live view. Host sources (folder:, file:) are opened and read through the
  * station; webcams through getUserMedia in this window, their stills uploaded on capture.
  */
-export function useCamera(client: StationClient, video: RefObject<HTMLVideoElement | null>, report: (err: unknown) => void): CameraApi {
+export function useCamera(
+  client: StationClient,
+  video: RefObject<HTMLVideoElement | null>,
+  report: (err: unknown) => void,
+  /** A source opened and delivers frames: what went wrong with an earlier one no longer applies. */
+  onOpened: () => void,
+): CameraApi {
   const [sources, setSources] = useState<CameraSourceInfo[]>([]);
   const [spec, setSpec] = useState<string | null>(null);
   const [session, setSession] = useState<CameraSession | null>(null);
@@ -129,6 +135,7 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
           }
           current.current.stream = media;
           setStream(media);
+          onOpened();
           // Device labels are only readable once permission is granted.
           await refresh([{ spec: next, label: 'Webcam', kind: 'webcam' }]).catch(report);
           return;
@@ -139,13 +146,14 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
         setSession(opened);
         setSources((old) => mergeSources([old, [{ spec: next, label: opened.label, kind: parsed?.kind ?? 'folder' }]]));
         setFrame(await client.call('camera.read', { sessionId: opened.sessionId, advance: false }));
+        onOpened();
       } catch (err) {
         report(err);
       } finally {
         setOpening(false);
       }
     },
-    [client, release, refresh, report],
+    [client, release, refresh, report, onOpened],
   );
 
   useEffect(() => {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import type { InspectionSummary, ModelFile, ReplayResult, ReplaySide, StationClient } from '../../../common/api';
+import type { InspectionSummary, ReplayResult, StationClient } from '../../../common/api';
+import { ReplayResultView } from './ReplayResultView';
 import './replay.css';
 
 interface Props {
@@ -7,27 +8,6 @@ interface Props {
   recipe: string;
   canReplay: boolean;
   report: (err: unknown) => void;
-}
-
-const short = (sha: string | null) => (sha ? `${sha.slice(0, 12)}…` : 'n/a');
-
-function Side({ title, side }: { title: string; side: ReplaySide }) {
-  return (
-    <div className="replay-side" data-testid={`replay-${title.toLowerCase()}`}>
-      <h3>{title}</h3>
-      <p>
-        v{side.recipeVersion} · band {side.band.t1.toFixed(3)} / {side.band.t2.toFixed(3)} ·{' '}
-        <b className="verdict-text" data-verdict={side.verdict}>{side.verdict.toUpperCase()}</b> · score <span className="num">{side.score.toFixed(4)}</span>
-      </p>
-      <ul className="model-files">
-        {side.models.map((m: ModelFile) => (
-          <li key={`${m.role}-${m.name}`} title={m.sha256 ?? ''}>
-            <span className="muted">{m.role}</span> {m.name} <code>{short(m.sha256)}</code>
-          </li>
-        ))}
-      </ul>
-    </div>
-  );
 }
 
 /**
@@ -76,23 +56,7 @@ export function ReplayPanel({ client, recipe, canReplay, report }: Props) {
           </li>
         ))}
       </ul>
-      {result && (
-        <div className="replay-result" data-testid="replay-result">
-          <p className={result.agrees ? 'agree' : 'disagree'} data-testid="replay-verdict">
-            {result.agrees ? "Today's setup agrees" : "Today's setup disagrees"}: {result.then.verdict.toUpperCase()} then, {result.today.verdict.toUpperCase()} today · score Δ{' '}
-            {result.scoreDelta >= 0 ? '+' : ''}
-            {result.scoreDelta.toFixed(4)} (not recorded)
-          </p>
-          <div className="replay-sides">
-            <Side title="Then" side={result.then} />
-            <Side title="Today" side={result.today} />
-          </div>
-          <p className="muted">
-            Decision threshold {result.threshold} · by {result.operator} at {new Date(result.createdAt).toLocaleString()} · instructions:{' '}
-            {result.instructions.length ? result.instructions.map((t) => `“${t}”`).join(', ') : 'none'}
-          </p>
-        </div>
-      )}
+      {result && <ReplayResultView result={result} />}
     </section>
   );
 }
