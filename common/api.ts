@@ -218,8 +218,17 @@ export interface RecipeSummary {
   backbone: string;
   band: ThresholdBand;
   goldenCount: number;
+  /** Set when `recipe create` found more golden images than a recipe uses and fitted on a sample of them. */
+  goldenSampling: GoldenSampling | null;
   createdAt: string;
   instructions: Instruction[];
+}
+
+/** How a version's golden set was drawn from a larger references folder. */
+export interface GoldenSampling {
+  used: number;
+  available: number;
+  method: 'evenly spaced by name';
 }
 
 export interface CameraSourceInfo {
@@ -249,8 +258,13 @@ export interface CameraFrame {
   name: string;
   width: number;
   height: number;
-  /** True once a folder source has played its last image. */
+  /** True on the last image of the source. */
   ended: boolean;
+  /**
+   * True once a folder source was advanced past its last image: the end of the folder. The frame is
+   * its last image again, already inspected; the host refuses to inspect it again from this session.
+   */
+  exhausted: boolean;
 }
 
 export interface DialogTurn {

@@ -372,6 +372,7 @@ export class Station implements StationHost {
       'camera.roots': () => cameraRootsInfo(this.cameraRoots),
       'camera.setRoots': (p, ctx) => setCameraRoots(this.db, this.cameraRoots, p.roots, ctx.user),
       inspect: async (p, ctx) => {
+        if (p.frame.kind === 'stored') this.cameras.refuseExhausted(p.frame.sha256, ctx.connection);
         const frame = await frameBytes(p.frame, this.blobs);
         // A frame this connection's camera session has just read arrives decoded: decoded once.
         const decoded = p.frame.kind === 'stored' ? this.cameras.takeDecoded(p.frame.sha256, ctx.connection) : null;

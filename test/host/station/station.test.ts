@@ -175,6 +175,34 @@ describe('station flow', () => {
     expect(await station.call('camera.close', { sessionId: session.sessionId })).toEqual({ closed: true });
   });
 
+  it('ends a folder after its last image: capturing again there records nothing, a restart plays it again', async () => {
+    const cam = join(dir, 'cam');
+    await writeGoldenFolder(cam, 2);
+    const recorded = async () => ((await station.call('inspections.recent', { limit: 50 })) as Results['inspections.recent']).length;
+    const session = (await station.call('camera.open', { spec: `folder:${cam}` })) as Results['camera.open'];
+    let frame = (await station.call('camera.read', { sessionId: session.sessionId, advance: false })) as Results['camera.read'];
+    // What the Inspect screen does on each capture: inspect the shown frame, then advance.
+    for (let i = 0; i < 2; i++) {
+      await station.call('inspect', { recipe: 'bracket', frame: { kind: 'stored', sha256: frame.sha256 } });
+      frame = (await station.call('camera.read', { sessionId: session.sessionId, advance: true })) as Results['camera.read'];
+    }
+    expect([frame.name, frame.ended, frame.exhausted]).toEqual(['good_01.png', true, true]);
+    expect(await recorded()).toBe(2);
+    await expect(station.call('inspect', { recipe: 'bracket', frame: { kind: 'stored', sha256: frame.sha256 } })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('End of folder'),
+    });
+    expect(await recorded()).toBe(2);
+    // Restarting is opening the folder again: its first image, then its last, inspectable again.
+    const again = (await station.call('camera.open', { spec: `folder:${cam}` })) as Results['camera.open'];
+    const first = (await station.call('camera.read', { sessionId: again.sessionId, advance: false })) as Results['camera.read'];
+    expect([first.name, first.exhausted]).toEqual(['good_00.png', false]);
+    await station.call('camera.close', { sessionId: session.sessionId });
+    await station.call('camera.read', { sessionId: again.sessionId, advance: true });
+    await station.call('inspect', { recipe: 'bracket', frame: { kind: 'stored', sha256: frame.sha256 } });
+    expect(await recorded()).toBe(3);
+  });
+
   it('inspects a camera frame with the image its read decoded, not a second decode', async () => {
     const cam = join(dir, 'cam');
     await writeGoldenFolder(cam, 1);
