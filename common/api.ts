@@ -474,6 +474,12 @@ export interface HistoryRow {
   imageSha256: string;
   mapSha256: string;
   flags: InspectionFlagKind[];
+  /** The camera frame's name (a folder camera's file); null for a webcam still, an upload or an older row. */
+  sourceName: string | null;
+  /** The latest review's reason, as the reviewer gave it. */
+  reviewReason: string | null;
+  /** The dialog model's first answer (null while it is being written or when it never came). */
+  firstAnswer: string | null;
 }
 
 export interface HistoryPage {

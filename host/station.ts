@@ -378,6 +378,7 @@ export class Station implements StationHost {
         const decoded = p.frame.kind === 'stored' ? this.cameras.takeDecoded(p.frame.sha256, ctx.connection) : null;
         const out = await this.pipeline.inspect(p.recipe, decoded ? { ...frame, decoded } : frame, {
           operator: ctx.user,
+          sourceName: p.frame.kind === 'stored' ? this.cameras.frameName(p.frame.sha256, ctx.connection) : null,
           ...(p.instructions ? { extraInstructions: p.instructions } : {}),
         });
         return { ...out.record, answerTurnId: out.answerTurnId };

@@ -24,10 +24,15 @@ export interface HistoryDbRow {
   image_sha256: string;
   map_sha256: string;
   flags: string | null;
+  source_name: string | null;
+  review_reason: string | null;
+  first_answer: string | null;
 }
 
 const ROW_COLUMNS = `i.id, i.created_at, r.name AS recipe, r.version AS recipe_version, ${VERDICT_IN_FORCE} AS verdict, i.score, i.t1, i.t2,
-  i.operator, lr.decision, lr.defect_type, lr.reviewer, lr.created_at AS reviewed_at, i.image_sha256, i.map_sha256, ${FLAG_KINDS} AS flags`;
+  i.operator, lr.decision, lr.defect_type, lr.reviewer, lr.created_at AS reviewed_at, i.image_sha256, i.map_sha256, ${FLAG_KINDS} AS flags,
+  i.source_name, (SELECT rv.reason FROM reviews rv WHERE rv.id = lr.review_id) AS review_reason,
+  (SELECT d.text FROM dialog_turns d WHERE d.inspection_id = i.id AND d.role = 'assistant' ORDER BY d.created_at, d.rowid LIMIT 1) AS first_answer`;
 
 export function toHistoryRow(r: HistoryDbRow): HistoryRow {
   return {
@@ -47,6 +52,9 @@ export function toHistoryRow(r: HistoryDbRow): HistoryRow {
     imageSha256: r.image_sha256,
     mapSha256: r.map_sha256,
     flags: flagKinds(r.flags),
+    sourceName: r.source_name,
+    reviewReason: r.review_reason,
+    firstAnswer: r.first_answer,
   };
 }
 

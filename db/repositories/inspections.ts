@@ -28,7 +28,10 @@ export interface InspectionRow {
   createdAt: string;
 }
 
-export type NewInspection = Omit<InspectionRow, 'recipe' | 'recipeVersion'>;
+export type NewInspection = Omit<InspectionRow, 'recipe' | 'recipeVersion'> & {
+  /** The camera frame's name (a folder camera's file name); null or absent for a webcam still or an upload. */
+  sourceName?: string | null;
+};
 
 interface Row {
   id: string;
@@ -87,8 +90,8 @@ function fromRow(r: Row): InspectionRow {
 }
 
 const INSERT = `INSERT INTO inspections (id, recipe_id, verdict, score, threshold, t1, t2, image_sha256, image_path, map_sha256,
-       map_path, width, height, backbone, backbone_sha256, expert, lmm, instructions_json, timings_json, operator, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+       map_path, width, height, backbone, backbone_sha256, expert, lmm, instructions_json, timings_json, operator, created_at, source_name)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export function insertInspection(db: Db, i: NewInspection): void {
   inspectionInserter(db)(i);
@@ -123,6 +126,7 @@ export function inspectionInserter(db: Db): (i: NewInspection) => void {
       JSON.stringify(i.timings),
       i.operator,
       i.createdAt,
+      i.sourceName ?? null,
     );
   };
 }

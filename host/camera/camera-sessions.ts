@@ -134,6 +134,12 @@ export class CameraSessions {
     return frame;
   }
 
+  /** The name of frame `sha256` as one of `owner`'s sessions read it last; null when none did. */
+  frameName(sha256: string, owner: string): string | null {
+    for (const s of this.sessions.values()) if (s.owner === owner && s.last?.sha256 === sha256) return s.last.name;
+    return null;
+  }
+
   /**
    * Refuses an inspect of frame `sha256` when it is the last image of one of `owner`'s folder
    * sessions that has played to its end: capturing again there would record the same part twice.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InspectionFlag, InspectionRecord, InspectionTimings } from '../../common/api';
 import { claimAnswer, flagsOf, type AnswerOwner } from '../../db/repositories/inspection-flags';
-import { insertInspection, getInspection, type InspectionRow } from '../../db/repositories/inspections';
+import { insertInspection, getInspection, type InspectionRow, type NewInspection } from '../../db/repositories/inspections';
 import { firstAnswerTimings, listTurns } from '../../db/repositories/dialog-turns';
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
@@ -25,6 +25,8 @@ export interface InspectOptions {
    * before anything runs when they do not fit the room the standing ones leave.
    */
   extraInstructions?: readonly string[];
+  /** The camera frame's name, recorded with the inspection for traceability (exports). */
+  sourceName?: string | null;
 }
 
 export interface InspectOutcome {
@@ -81,7 +83,7 @@ export class InspectionPipeline {
       db: performance.now() - storeStart,
       total: 0,
     };
-    const row: InspectionRow = {
+    const row: InspectionRow & NewInspection = {
       id,
       recipeId: recipe.id,
       recipe: recipe.name,
@@ -102,6 +104,7 @@ export class InspectionPipeline {
       timings,
       operator: options.operator,
       createdAt: new Date().toISOString(),
+      sourceName: options.sourceName ?? null,
     };
     // A recorded row is never edited, so the stored timings stop just before the commit (db = blob
     // writes); the caller's copy adds the commit itself to db and total.

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { openStation, type Station } from '../../../host/station';
 import { noExpertBackend } from '../../../host/recipes/expert-backend';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
+import { csvRecords } from '../../support/csv-records';
 
 let dir: string;
 let station: Station;
@@ -201,6 +202,37 @@ describe('station flow', () => {
     await station.call('camera.read', { sessionId: again.sessionId, advance: true });
     await station.call('inspect', { recipe: 'bracket', frame: { kind: 'stored', sha256: frame.sha256 } });
     expect(await recorded()).toBe(3);
+  });
+
+  it('exports the review reason, the first answer and the camera frame name with UTC and local times', async () => {
+    const cam = join(dir, 'cam');
+    await mkdir(cam, { recursive: true });
+    await writeFile(join(cam, 'line4_0007.png'), await partPng(3, { x: 40, y: 4 }));
+    const session = (await station.call('camera.open', { spec: `folder:${cam}` })) as Results['camera.open'];
+    const frame = (await station.call('camera.read', { sessionId: session.sessionId, advance: false })) as Results['camera.read'];
+    const bad = (await station.call('inspect', { recipe: 'bracket', frame: { kind: 'stored', sha256: frame.sha256 } })) as Results['inspect'];
+    const answer = await waitFor('dialog.done', bad.answerTurnId);
+    const good = (await station.call('inspect', { recipe: 'bracket', frame: upload(await partPng(2)) })) as Results['inspect'];
+    await waitFor('dialog.done', good.answerTurnId);
+    await station.call('review.decide', { inspectionId: bad.id, decision: 'defect', defectType: 'scratch', reason: 'bright mark, "confirmed", under side light' });
+    const path = join(dir, 'out.csv');
+    await station.testInternals.accounts.add('setup', { name: 'sup1', role: 'supervisor', password: 'supervisor-pass-1' });
+    await station.call('reports.write', { filter: {}, format: 'csv', path }, { user: 'sup1' });
+    const rows = csvRecords(await readFile(path, 'utf8'));
+    const byId = new Map(rows.map((r) => [r['inspection_id'], r]));
+    const b = byId.get(bad.id);
+    expect(b).toMatchObject({
+      created_at: bad.createdAt,
+      review_reason: 'bright mark, "confirmed", under side light',
+      first_answer: answer.turn.text,
+      source_frame: 'line4_0007.png',
+    });
+    expect(answer.turn.text.length).toBeGreaterThan(0);
+    expect(new Date(b?.['created_at_local'] ?? '').getTime()).toBe(new Date(bad.createdAt).getTime());
+    expect(b?.['created_at_local']).toMatch(/T\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$/);
+    expect(new Date(b?.['reviewed_at_local'] ?? '').getTime()).toBe(new Date(b?.['reviewed_at'] ?? '').getTime());
+    // An upload has no frame name and no review.
+    expect(byId.get(good.id)).toMatchObject({ source_frame: '', review_reason: '', reviewed_at_local: '' });
   });
 
   it('inspects a camera frame with the image its read decoded, not a second decode', async () => {
