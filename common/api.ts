@@ -54,6 +54,10 @@ export const FrameInput = z.discriminatedUnion('kind', [
 ]);
 export type FrameInput = z.infer<typeof FrameInput>;
 
+/** How History counts over time: UTC hours, the station's local shifts, or UTC days. */
+export const HistoryBucket = z.enum(['hour', 'shift', 'day']);
+export type HistoryBucket = z.infer<typeof HistoryBucket>;
+
 /** An instant with its offset, e.g. 2026-11-26T08:00:00Z; the host compares instants in UTC. */
 const isoInstant = z
   .string()
@@ -164,7 +168,7 @@ export const ApiParams = {
     reason: z.string().trim().max(MAX_PROMPT_CHARS, `reason is longer than ${MAX_PROMPT_CHARS} characters`),
   }),
   'history.query': z.strictObject({ filter: HistoryFilter, limit: z.number().int().min(1).max(500), offset: z.number().int().min(0).max(10_000_000) }),
-  'history.summary': z.strictObject({ filter: HistoryFilter, bucket: z.enum(['hour', 'day']) }),
+  'history.summary': z.strictObject({ filter: HistoryFilter, bucket: HistoryBucket }),
   'reports.export': z.strictObject({ filter: HistoryFilter, format: z.enum(['csv', 'pdf']) }),
   // The CLI's `report --out FILE`: written to a path on the station, so in-process callers only (checked by the handler).
   'reports.write': z.strictObject({ filter: HistoryFilter, format: z.enum(['csv', 'pdf']), path: z.string().min(1).max(4096) }),
@@ -491,7 +495,10 @@ export interface HistorySummary {
   total: number;
   byVerdict: Record<Verdict, number>;
   byDecision: Record<ReviewDecision | 'none', number>;
-  /** Buckets are `YYYY-MM-DD` (day) or `YYYY-MM-DDTHH` (hour), in UTC, oldest first. */
+  /**
+   * Buckets are `YYYY-MM-DD` (day) or `YYYY-MM-DDTHH` (hour), in UTC, or `YYYY-MM-DD SHIFT` (shift:
+   * the station's local shifts, dated by the local day each starts on), oldest first.
+   */
   overTime: Array<{ bucket: string } & Record<Verdict, number>>;
   byDefectType: Array<{ defectType: string; count: number }>;
 }
@@ -625,12 +632,25 @@ export interface AuditVerification {
   anchorProblem: string | null;
 }
 
+/**
+ * What an audit row is about, resolved from its raw subject (an id) for people to read: the
+ * recipe version, the inspection (short id, recipe version, time), the instruction's text, the user.
+ * Null when the subject is no record the station can name (it is shown as stored).
+ */
+export type AuditSubject =
+  | { kind: 'recipe'; recipe: string; version: number }
+  | { kind: 'inspection'; shortId: string; recipe: string; recipeVersion: number; at: string }
+  | { kind: 'golden-proposal'; shortId: string; recipe: string; recipeVersion: number; at: string }
+  | { kind: 'instruction'; recipe: string; text: string }
+  | { kind: 'user'; name: string };
+
 export interface AuditEntryInfo {
   seq: number;
   at: string;
   actor: string;
   action: string;
   subject: string;
+  subjectInfo: AuditSubject | null;
   details: Record<string, unknown>;
   prevHash: string;
   hash: string;

@@ -235,6 +235,39 @@ describe('station flow', () => {
     expect(byId.get(good.id)).toMatchObject({ source_frame: '', review_reason: '', reviewed_at_local: '' });
   });
 
+  it('names audit subjects for people: recipe version, inspection short id with recipe and time, instruction text, user', async () => {
+    const bad = (await station.call('inspect', { recipe: 'bracket', frame: upload(await partPng(3, { x: 40, y: 4 })) })) as Results['inspect'];
+    await waitFor('dialog.done', bad.answerTurnId);
+    await station.call('review.decide', { inspectionId: bad.id, decision: 'defect', defectType: 'dent', reason: 'seen' });
+    await station.call('instructions.add', { recipe: 'bracket', text: 'ignore the label' });
+    await station.testInternals.accounts.add('setup', { name: 'sup1', role: 'supervisor', password: 'supervisor-pass-1' });
+    const rows = (await station.call('audit.list', { limit: 50 }, { user: 'sup1' })) as Results['audit.list'];
+    const of = (action: string) => rows.find((r) => r.action === action);
+    expect(of('recipe.create')?.subjectInfo).toEqual({ kind: 'recipe', recipe: 'bracket', version: 1 });
+    expect(of('review.decide')).toMatchObject({
+      subject: bad.id,
+      subjectInfo: { kind: 'inspection', shortId: bad.id.slice(0, 8), recipe: 'bracket', recipeVersion: 1, at: bad.createdAt },
+    });
+    expect(of('instruction.add')?.subjectInfo).toEqual({ kind: 'instruction', recipe: 'bracket', text: 'ignore the label' });
+    expect(of('user.add')?.subjectInfo).toEqual({ kind: 'user', name: 'sup1' });
+  });
+
+  it('counts History per local shift: the default three, or those of shifts.json', async () => {
+    await station.call('inspect', { recipe: 'bracket', frame: upload(await partPng(2)) });
+    await station.call('inspect', { recipe: 'bracket', frame: upload(await partPng(3, { x: 40, y: 4 })) });
+    const summary = async () => (await station.call('history.summary', { filter: {}, bucket: 'shift' })) as Results['history.summary'];
+    const now = new Date();
+    const h = now.getHours();
+    const started = new Date(now);
+    if (h < 6) started.setDate(started.getDate() - 1);
+    const day = `${started.getFullYear()}-${String(started.getMonth() + 1).padStart(2, '0')}-${String(started.getDate()).padStart(2, '0')}`;
+    const name = h >= 6 && h < 14 ? 'Early 06-14' : h >= 14 && h < 22 ? 'Late 14-22' : 'Night 22-06';
+    expect((await summary()).overTime).toEqual([{ bucket: `${day} ${name}`, pass: 1, fail: 1, review: 0 }]);
+    await writeFile(join(dir, 'data', 'shifts.json'), JSON.stringify([{ name: 'Whole day', startHour: 0 }]));
+    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+    expect((await summary()).overTime.map((b) => b.bucket)).toEqual([`${today} Whole day`]);
+  });
+
   it('inspects a camera frame with the image its read decoded, not a second decode', async () => {
     const cam = join(dir, 'cam');
     await writeGoldenFolder(cam, 1);
