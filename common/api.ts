@@ -325,6 +325,9 @@ export interface InspectionTimings {
   total: number;
 }
 
+/** Why an image is not the recipe's product: nothing in view, or something else in view. */
+export type PartOutcome = 'no-part' | 'wrong-part';
+
 export interface InspectionRecord {
   id: string;
   recipe: string;
@@ -347,6 +350,8 @@ export interface InspectionRecord {
   timings: InspectionTimings;
   /** Oldest first; the newest one's `verdict` is `verdict`. */
   flags: InspectionFlag[];
+  /** Set when the image is not the product at all (the verdict is then FAIL); null for a part of it. */
+  outcome: PartOutcome | null;
 }
 
 export interface InspectionSummary {
@@ -484,6 +489,8 @@ export interface HistoryRow {
   reviewReason: string | null;
   /** The dialog model's first answer (null while it is being written or when it never came). */
   firstAnswer: string | null;
+  /** Set when the image was not the product at all (no part / wrong part). */
+  outcome: PartOutcome | null;
 }
 
 export interface HistoryPage {

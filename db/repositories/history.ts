@@ -1,4 +1,4 @@
-import type { HistoryFilter, HistoryRow, ReviewDecision, Verdict } from '../../common/api';
+import type { HistoryFilter, HistoryRow, PartOutcome, ReviewDecision, Verdict } from '../../common/api';
 import type { Db } from '../open';
 import { historySource, historyWhere, needsReview } from './history-filter';
 import { FLAG_KINDS, VERDICT_IN_FORCE, flagKinds } from './verdict-in-force';
@@ -27,11 +27,12 @@ export interface HistoryDbRow {
   source_name: string | null;
   review_reason: string | null;
   first_answer: string | null;
+  outcome: PartOutcome | null;
 }
 
 const ROW_COLUMNS = `i.id, i.created_at, r.name AS recipe, r.version AS recipe_version, ${VERDICT_IN_FORCE} AS verdict, i.score, i.t1, i.t2,
   i.operator, lr.decision, lr.defect_type, lr.reviewer, lr.created_at AS reviewed_at, i.image_sha256, i.map_sha256, ${FLAG_KINDS} AS flags,
-  i.source_name, (SELECT rv.reason FROM reviews rv WHERE rv.id = lr.review_id) AS review_reason,
+  i.source_name, i.outcome, (SELECT rv.reason FROM reviews rv WHERE rv.id = lr.review_id) AS review_reason,
   (SELECT d.text FROM dialog_turns d WHERE d.inspection_id = i.id AND d.role = 'assistant' ORDER BY d.created_at, d.rowid LIMIT 1) AS first_answer`;
 
 export function toHistoryRow(r: HistoryDbRow): HistoryRow {
@@ -55,6 +56,7 @@ export function toHistoryRow(r: HistoryDbRow): HistoryRow {
     sourceName: r.source_name,
     reviewReason: r.review_reason,
     firstAnswer: r.first_answer,
+    outcome: r.outcome,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { InspectionSummary, InspectionTimings, ThresholdBand, Verdict } from '../../common/api';
+import type { InspectionSummary, PartOutcome, InspectionTimings, ThresholdBand, Verdict } from '../../common/api';
 import type { Db } from '../open';
 import { FLAG_KINDS, VERDICT_IN_FORCE, flagKinds } from './verdict-in-force';
 
@@ -26,9 +26,12 @@ export interface InspectionRow {
   timings: InspectionTimings;
   operator: string;
   createdAt: string;
+  /** Not the product at all (schema 11); null for a part of it. */
+  outcome: PartOutcome | null;
 }
 
-export type NewInspection = Omit<InspectionRow, 'recipe' | 'recipeVersion'> & {
+export type NewInspection = Omit<InspectionRow, 'recipe' | 'recipeVersion' | 'outcome'> & {
+  outcome?: PartOutcome | null;
   /** The camera frame's name (a folder camera's file name); null or absent for a webcam still or an upload. */
   sourceName?: string | null;
 };
@@ -57,6 +60,7 @@ interface Row {
   timings_json: string;
   operator: string;
   created_at: string;
+  outcome: PartOutcome | null;
 }
 
 const SELECT = `SELECT i.*, r.name AS recipe_name, r.version AS recipe_version
@@ -86,12 +90,13 @@ function fromRow(r: Row): InspectionRow {
     timings: JSON.parse(r.timings_json) as InspectionTimings,
     operator: r.operator,
     createdAt: r.created_at,
+    outcome: r.outcome,
   };
 }
 
 const INSERT = `INSERT INTO inspections (id, recipe_id, verdict, score, threshold, t1, t2, image_sha256, image_path, map_sha256,
-       map_path, width, height, backbone, backbone_sha256, expert, lmm, instructions_json, timings_json, operator, created_at, source_name)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+       map_path, width, height, backbone, backbone_sha256, expert, lmm, instructions_json, timings_json, operator, created_at, source_name, outcome)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export function insertInspection(db: Db, i: NewInspection): void {
   inspectionInserter(db)(i);
@@ -127,6 +132,7 @@ export function inspectionInserter(db: Db): (i: NewInspection) => void {
       i.operator,
       i.createdAt,
       i.sourceName ?? null,
+      i.outcome ?? null,
     );
   };
 }

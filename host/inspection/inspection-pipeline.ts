@@ -13,6 +13,7 @@ import type { BlobStore } from '../store/blob-store';
 import type { DialogService } from './dialog-service';
 import type { FrameBytes } from './frame-source';
 import { encodeMapPng } from './map-png';
+import { partOutcome } from './part-presence';
 import { DECISION_THRESHOLD } from '../../common/expert-scale';
 import { verdictFromBand } from './verdict';
 import { StationError } from '../../common/errors';
@@ -68,6 +69,9 @@ export class InspectionPipeline {
     const result = await expert.inspect(image);
     checkResult(result.score, result.map.length, result.mapWidth, result.mapHeight);
     const verdict = verdictFromBand(result.score, recipe.band);
+    // Only a FAIL is asked whether it is the product at all: the answer renames why it failed and
+    // never changes a verdict (an image unlike the goldens nearly everywhere scores past the band).
+    const outcome = verdict === 'fail' ? partOutcome(result.map, image) : null;
     const mapPng = await encodeMapPng(result.map, result.mapWidth, result.mapHeight);
     const storeStart = performance.now();
     const imageBlob = await this.blobs.put(frame.bytes, IMAGE_TYPES[type].ext);
@@ -105,6 +109,7 @@ export class InspectionPipeline {
       operator: options.operator,
       createdAt: new Date().toISOString(),
       sourceName: options.sourceName ?? null,
+      outcome,
     };
     // A recorded row is never edited, so the stored timings stop just before the commit (db = blob
     // writes); the caller's copy adds the commit itself to db and total.
@@ -159,5 +164,6 @@ export function toRecord(row: InspectionRow, dialog: InspectionRecord['dialog'],
     dialog,
     timings: row.timings,
     flags,
+    outcome: row.outcome,
   };
 }

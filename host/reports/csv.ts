@@ -33,6 +33,7 @@ export const CSV_COLUMNS = [
   'review_reason',
   'first_answer',
   'source_frame',
+  'outcome',
 ] as const;
 
 /** Characters a spreadsheet treats as the start of a formula (OWASP CSV injection). */
@@ -82,6 +83,7 @@ export function historyCsvCells(r: HistoryRow): Array<string | number | null> {
     r.reviewReason,
     r.firstAnswer,
     r.sourceName,
+    r.outcome,
   ];
 }
 
