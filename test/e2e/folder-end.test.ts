@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './support/browser';
+import { captureAndWait, openInspectPage, type InspectPage } from './support/inspect-page';
 import { e2eSkipReason } from './support/paths';
-import { startServe, type ServeProcess } from './support/serve-process';
 import { prepareBottleStation } from './support/station-fixture';
 
 /**
@@ -19,10 +18,8 @@ if (skip) console.warn(`Skipping the folder-end browser test: ${skip}`);
 
 let root: string;
 let dataDir: string;
-let serve: ServeProcess;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let station: InspectPage;
 let page: Page;
-const pageErrors: string[] = [];
 
 function inspectionsRecorded(): number {
   const db = new Database(join(dataDir, 'station.db'), { readonly: true, fileMustExist: true });
@@ -33,27 +30,17 @@ function inspectionsRecorded(): number {
   }
 }
 
-async function captureAndWait(p: Page, before: number): Promise<void> {
-  await p.getByTestId('capture-button').click();
-  await expect.poll(() => p.getByTestId('recent-item').count(), { timeout: 90_000 }).toBeGreaterThan(before);
-}
-
 describe.skipIf(skip !== null)('a folder camera at its end', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'myriad-folder-end-e2e-'));
     let cameraDir: string;
     ({ dataDir, cameraDir } = await prepareBottleStation(root, { golden: 4, camera: { good: 2 } }));
-    serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle', '--camera', `folder:${cameraDir}`]);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(serve.url);
-    await page.getByTestId('camera-view').locator('img').waitFor({ timeout: 30_000 });
+    station = await openInspectPage(dataDir, cameraDir);
+    page = station.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await station?.close();
     if (root) await rm(root, { recursive: true, force: true });
   });
 
@@ -77,6 +64,6 @@ describe.skipIf(skip !== null)('a folder camera at its end', () => {
     expect(await page.getByTestId('capture-button').isDisabled()).toBe(false);
     await captureAndWait(page, 2);
     expect(inspectionsRecorded()).toBe(3);
-    expect(pageErrors).toEqual([]);
+    expect(station.pageErrors).toEqual([]);
   });
 });

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser } from './support/browser';
+import { captureAndWait, openInspectPage, type InspectPage } from './support/inspect-page';
 import { e2eSkipReason } from './support/paths';
-import { startServe, type ServeProcess } from './support/serve-process';
 import { prepareBottleStation } from './support/station-fixture';
 
 /**
@@ -18,15 +17,8 @@ const skip = e2eSkipReason();
 if (skip) console.warn(`Skipping the part-outcome browser test: ${skip}`);
 
 let root: string;
-let serve: ServeProcess;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let station: InspectPage;
 let page: Page;
-const pageErrors: string[] = [];
-
-async function capture(p: Page, before: number): Promise<void> {
-  await p.getByTestId('capture-button').click();
-  await expect.poll(() => p.getByTestId('recent-item').count(), { timeout: 90_000 }).toBeGreaterThan(before);
-}
 
 describe.skipIf(skip !== null)('an empty frame on the Inspect screen', () => {
   beforeAll(async () => {
@@ -34,30 +26,25 @@ describe.skipIf(skip !== null)('an empty frame on the Inspect screen', () => {
     const { dataDir, cameraDir } = await prepareBottleStation(root, { golden: 6, camera: { good: 1 } });
     const grey = await sharp(Buffer.alloc(256 * 256 * 3, 128), { raw: { width: 256, height: 256, channels: 3 } }).png().toBuffer();
     await writeFile(join(cameraDir, 'empty_fixture.png'), grey);
-    serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle', '--camera', `folder:${cameraDir}`]);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    await page.goto(serve.url);
-    await page.getByTestId('camera-view').locator('img').waitFor({ timeout: 30_000 });
+    station = await openInspectPage(dataDir, cameraDir);
+    page = station.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
+    await station?.close();
     if (root) await rm(root, { recursive: true, force: true });
   });
 
   it('says "No part in view" for the empty frame, not for the bottle, and History marks it', async () => {
     const frame = page.getByTestId('camera-view').locator('img');
     expect(await frame.getAttribute('alt')).toBe('Camera frame empty_fixture.png');
-    await capture(page, 0);
+    await captureAndWait(page, 0);
     expect(await page.getByTestId('verdict').textContent()).toBe('FAIL');
     expect(await page.getByTestId('part-outcome').textContent()).toContain('No part in view');
     await expect.poll(() => page.getByTestId('dialog-message').last().textContent(), { timeout: 30_000 }).toContain('There is no part in view.');
 
     await expect.poll(() => frame.getAttribute('alt')).toBe('Camera frame good_000.png');
-    await capture(page, 1);
+    await captureAndWait(page, 1);
     expect(await page.getByTestId('part-outcome').count()).toBe(0);
     // The dialog model's own reading of a bottle (a header with the model's name comes first).
     await expect.poll(() => page.getByTestId('dialog-message').last().textContent(), { timeout: 90_000 }).toMatch(/(Yes|No)\b/);
@@ -66,6 +53,6 @@ describe.skipIf(skip !== null)('an empty frame on the Inspect screen', () => {
     await page.getByTestId('nav-history').click();
     await expect.poll(() => page.getByTestId('history-row').count(), { timeout: 30_000 }).toBe(2);
     expect(await page.getByTestId('history-outcome').allTextContents()).toEqual([' · No part in view']);
-    expect(pageErrors).toEqual([]);
+    expect(station.pageErrors).toEqual([]);
   });
 });
