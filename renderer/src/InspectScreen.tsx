@@ -109,7 +109,8 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   }, [client, recipe, connection, report]);
 
   const capture = useCallback(async () => {
-    if (busy || !online) return;
+    // At the end of a folder the camera panel says so and offers a restart: Space does nothing there.
+    if (busy || !online || (camera.frame?.exhausted && camera.stream === null)) return;
     if (recipe === null) return report(new StationError('NOT_FOUND', 'No recipe selected: create one with `npm run recipe -- create`'));
     setBusy(true);
     try {
@@ -198,7 +199,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
       <ErrorBanners errors={errors} onDismiss={dismiss} />
       <main className="inspect">
         <CameraPanel client={client} camera={camera} video={video} online={online}
-          canCapture={online && recipe !== null && (camera.frame !== null || camera.stream !== null)} busy={busy} onCapture={() => void capture()} />
+          canCapture={online && recipe !== null && ((camera.frame !== null && !camera.frame.exhausted) || camera.stream !== null)} busy={busy} onCapture={() => void capture()} />
         <ResultPanel client={client} record={record} busy={busy} onError={report} />
         <div className="side">
           <DialogPanel

@@ -68,6 +68,10 @@ export function CameraPanel({ client, camera, video, online, canCapture, busy, o
       <div className="camera-view" data-testid="camera-view">
         {stream ? (
           <video ref={video} autoPlay muted playsInline />
+        ) : frame?.exhausted ? (
+          <div className="placeholder" data-testid="camera-end">
+            End of folder: all {session?.frames ?? frame.index + 1} images inspected
+          </div>
         ) : frame ? (
           <img src={client.imageUrl(frame.sha256)} alt={`Camera frame ${frame.name}`} />
         ) : (
@@ -78,7 +82,7 @@ export function CameraPanel({ client, camera, video, online, canCapture, busy, o
         {frame && session ? (
           <span>
             {frame.name} · {frame.index + 1}/{session.frames} · {frame.width}×{frame.height}
-            {frame.ended ? ' · last image' : ''}
+            {frame.exhausted ? ' · end of folder' : frame.ended ? ' · last image' : ''}
           </span>
         ) : stream ? (
           <span>Live</span>
@@ -88,6 +92,11 @@ export function CameraPanel({ client, camera, video, online, canCapture, busy, o
         {session && frame && !frame.ended && (
           <button type="button" className="secondary" disabled={!online} onClick={() => void camera.advance()}>
             Next frame
+          </button>
+        )}
+        {session && frame?.exhausted && (
+          <button type="button" className="secondary" data-testid="camera-restart" onClick={() => void camera.restart()}>
+            Restart folder
           </button>
         )}
       </div>

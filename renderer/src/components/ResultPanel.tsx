@@ -3,6 +3,7 @@ import type { InspectionRecord, StationClient } from '../../../common/api';
 import { HeatmapView } from './HeatmapView';
 import { ScoreBar } from './ScoreBar';
 import { ZoomPanView } from './ZoomPanView';
+import { PART_OUTCOME_LABELS } from '../inspect/part-outcome';
 
 interface Props {
   client: StationClient;
@@ -37,6 +38,11 @@ export function ResultPanel({ client, record, busy, onError }: Props) {
           {record.recipe} v{record.recipeVersion} · {clock(record.createdAt)} · {Math.round(t.total)} ms
         </span>
       </div>
+      {record.outcome && (
+        <div className="flag-note part-outcome" data-testid="part-outcome" data-outcome={record.outcome}>
+          {PART_OUTCOME_LABELS[record.outcome]}: the image does not look like {record.recipe}, so no defect is described
+        </div>
+      )}
       {record.flags.map((f) => (
         <div key={`${f.kind}-${f.createdAt}`} className="flag-note" data-testid="inspection-flag" data-kind={f.kind}>
           {f.reason}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ExportResult, HistoryFilter, HistoryPage, HistorySummary, RecipeSummary, StationClient, WhoAmI } from '../../../common/api';
+import type { ExportResult, HistoryBucket, HistoryFilter, HistoryPage, HistorySummary, RecipeSummary, StationClient, WhoAmI } from '../../../common/api';
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
@@ -31,6 +31,19 @@ function defaultForm(): FilterForm {
   return { from: localInput(from), to: localInput(to), recipe: '', verdict: '', decision: '', defectType: '', operator: '' };
 }
 
+type ChartGrouping = 'auto' | HistoryBucket;
+
+function chartGrouping(value: string): ChartGrouping {
+  return value === 'hour' || value === 'shift' || value === 'day' ? value : 'auto';
+}
+
+/** Automatic: hours for up to three days, days beyond. */
+function chartBucket(grouping: ChartGrouping, filter: HistoryFilter): HistoryBucket {
+  if (grouping !== 'auto') return grouping;
+  const spanMs = filter.from && filter.to ? Date.parse(filter.to) - Date.parse(filter.from) : Infinity;
+  return spanMs <= 3 * 24 * 3600_000 ? 'hour' : 'day';
+}
+
 /** History and reports: filters, counts and charts of the selection, a page of rows, exports. */
 export function HistoryScreen({ client, connection, who }: Props) {
   const { errors, report, dismiss } = useErrors();
@@ -38,6 +51,9 @@ export function HistoryScreen({ client, connection, who }: Props) {
   const [applied, setApplied] = useState<HistoryFilter>(() => toFilter(defaultForm()));
   const [recipes, setRecipes] = useState<RecipeSummary[]>([]);
   const [summary, setSummary] = useState<HistorySummary | null>(null);
+  // The grouping the shown summary was counted by: the chart's title must describe its data, not the
+  // choice whose summary is still on its way.
+  const [summaryBucket, setSummaryBucket] = useState<HistoryBucket>('day');
   const [page, setPage] = useState<HistoryPage | null>(null);
   const [offset, setOffset] = useState(0);
   const [format, setFormat] = useState<'csv' | 'pdf'>('csv');
@@ -56,6 +72,7 @@ export function HistoryScreen({ client, connection, who }: Props) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [openId]);
+  const [grouping, setGrouping] = useState<ChartGrouping>('auto');
 
   useEffect(() => {
     if (connection === 'open') client.call('recipes.list', {}).then(setRecipes, report);
@@ -63,9 +80,12 @@ export function HistoryScreen({ client, connection, who }: Props) {
 
   useEffect(() => {
     if (connection !== 'open') return;
-    const spanMs = applied.from && applied.to ? Date.parse(applied.to) - Date.parse(applied.from) : Infinity;
-    client.call('history.summary', { filter: applied, bucket: spanMs <= 3 * 24 * 3600_000 ? 'hour' : 'day' }).then(setSummary, report);
-  }, [client, connection, applied, report]);
+    const bucket = chartBucket(grouping, applied);
+    client.call('history.summary', { filter: applied, bucket }).then((s) => {
+      setSummary(s);
+      setSummaryBucket(bucket);
+    }, report);
+  }, [client, connection, applied, grouping, report]);
 
   useEffect(() => {
     if (connection !== 'open') return;
@@ -140,7 +160,16 @@ export function HistoryScreen({ client, connection, who }: Props) {
                 <dd>{summary.byDecision.none}</dd>
               </div>
             </dl>
-            <HistoryCharts summary={summary} />
+            <label className="field inline">
+              <span>Inspections over time</span>
+              <select data-testid="chart-grouping" value={grouping} onChange={(e) => setGrouping(chartGrouping(e.target.value))}>
+                <option value="auto">Automatic</option>
+                <option value="hour">Per hour</option>
+                <option value="shift">Per shift</option>
+                <option value="day">Per day</option>
+              </select>
+            </label>
+            <HistoryCharts summary={summary} bucket={summaryBucket} />
           </section>
         )}
         <section className="panel history-export" aria-label="Export">

@@ -1,5 +1,6 @@
 import type { HistoryPage } from '../../../common/api';
 import { FLAG_LABELS } from '../review/flag-labels';
+import { PART_OUTCOME_LABELS } from '../inspect/part-outcome';
 
 interface Props {
   page: HistoryPage;
@@ -64,6 +65,12 @@ export function HistoryTable({ page, offset, pageSize, onOffset, openId, onOpen 
               <td className="verdict-cell" data-verdict={r.verdict} title={r.flags.map((k) => FLAG_LABELS[k]).join(', ')}>
                 {r.verdict.toUpperCase()}
                 {r.flags.length > 0 && <span data-testid="history-flag"> ⚑</span>}
+                {r.outcome && (
+                  <span className="part-outcome" data-testid="history-outcome">
+                    {' '}
+                    · {PART_OUTCOME_LABELS[r.outcome]}
+                  </span>
+                )}
               </td>
               <td className="num">{r.score.toFixed(3)}</td>
               <td>{r.operator}</td>

@@ -13,8 +13,10 @@ export interface CameraApi {
   select(spec: string): Promise<void>;
   /** The frame to inspect now: the shown host frame, or a still grabbed from the webcam. */
   grab(): Promise<FrameInput>;
-  /** After a capture a folder source moves on to the next part. */
+  /** After a capture a folder source moves on to the next part, or to its end after the last one. */
   advance(): Promise<void>;
+  /** Opens the current host source again at its first image (a folder that has played to its end). */
+  restart(): Promise<void>;
 }
 
 function mediaError(err: unknown): StationError {
@@ -166,11 +168,12 @@ export function useCamera(
       return stillFromVideo(video.current);
     }
     if (!frame) throw new StationError('UNAVAILABLE', 'No camera frame yet: pick a camera source first');
+    if (frame.exhausted) throw new StationError('UNAVAILABLE', 'End of folder: every image has been inspected; restart the folder to play it again');
     return { kind: 'stored', sha256: frame.sha256 };
   }, [frame, stream, video]);
 
   const advance = useCallback(async () => {
-    if (!session || !frame || frame.ended) return;
+    if (!session || !frame || frame.exhausted) return;
     try {
       setFrame(await client.call('camera.read', { sessionId: session.sessionId, advance: true }));
     } catch (err) {
@@ -185,5 +188,9 @@ export function useCamera(
     }
   }, [client, frame, session]);
 
-  return { sources, spec, session, frame, stream, opening, select, grab, advance };
+  const restart = useCallback(async () => {
+    if (spec !== null) await select(spec);
+  }, [select, spec]);
+
+  return { sources, spec, session, frame, stream, opening, select, grab, advance, restart };
 }

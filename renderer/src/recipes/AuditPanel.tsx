@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AuditEntryInfo, AuditVerification, StationClient } from '../../../common/api';
+import { auditSubjectText } from './audit-subject';
 
 interface Props {
   client: StationClient;
@@ -61,7 +62,9 @@ export function AuditPanel({ client, revision, report }: Props) {
               <td>{new Date(r.at).toLocaleString()}</td>
               <td>{r.actor}</td>
               <td>{r.action}</td>
-              <td>{r.subject}</td>
+              <td title={r.subject} data-testid="audit-subject">
+                {auditSubjectText(r)}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { HistoryFilter, Verdict } from '../../../common/api';
-import { migrate, MIGRATIONS } from '../../../db/migrations';
+import { migrate, MIGRATIONS, SCHEMA_VERSION } from '../../../db/migrations';
 import { openDatabase, type Db } from '../../../db/open';
 import { historyPage } from '../../../db/repositories/history';
 import { historySummary } from '../../../db/repositories/history-summary';
@@ -135,7 +135,7 @@ describe('schema 9 on a database of schema 7', () => {
     }
     const upgraded = openDatabase(join(dir, 'v7.db'));
     try {
-      expect(upgraded.pragma('user_version', { simple: true })).toBe(9);
+      expect(upgraded.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
       expect(pendingAnswers(upgraded)).toEqual([{ inspectionId: 'lost', createdAt: '2026-01-03T00:00:00Z', verdict: 'fail', owner: null }]);
       // An unknown owner is not taken for a live one, whatever is alive.
       const flags = markInterruptedAnswers(upgraded, { pid: process.pid, host: 'here' }, () => true);
