@@ -54,6 +54,10 @@ export const FrameInput = z.discriminatedUnion('kind', [
 ]);
 export type FrameInput = z.infer<typeof FrameInput>;
 
+/** How History counts over time: UTC hours, the station's local shifts, or UTC days. */
+export const HistoryBucket = z.enum(['hour', 'shift', 'day']);
+export type HistoryBucket = z.infer<typeof HistoryBucket>;
+
 /** An instant with its offset, e.g. 2026-11-26T08:00:00Z; the host compares instants in UTC. */
 const isoInstant = z
   .string()
@@ -173,7 +177,7 @@ export const ApiParams = {
     reason: z.string().trim().max(MAX_PROMPT_CHARS, `reason is longer than ${MAX_PROMPT_CHARS} characters`),
   }),
   'history.query': z.strictObject({ filter: HistoryFilter, limit: z.number().int().min(1).max(500), offset: z.number().int().min(0).max(10_000_000) }),
-  'history.summary': z.strictObject({ filter: HistoryFilter, bucket: z.enum(['hour', 'day']) }),
+  'history.summary': z.strictObject({ filter: HistoryFilter, bucket: HistoryBucket }),
   'reports.export': z.strictObject({ filter: HistoryFilter, format: z.enum(['csv', 'pdf']) }),
   // The CLI's `report --out FILE`: written to a path on the station, so in-process callers only (checked by the handler).
   'reports.write': z.strictObject({ filter: HistoryFilter, format: z.enum(['csv', 'pdf']), path: z.string().min(1).max(4096) }),
@@ -227,8 +231,17 @@ export interface RecipeSummary {
   backbone: string;
   band: ThresholdBand;
   goldenCount: number;
+  /** Set when `recipe create` found more golden images than a recipe uses and fitted on a sample of them. */
+  goldenSampling: GoldenSampling | null;
   createdAt: string;
   instructions: Instruction[];
+}
+
+/** How a version's golden set was drawn from a larger references folder. */
+export interface GoldenSampling {
+  used: number;
+  available: number;
+  method: 'evenly spaced by name';
 }
 
 export interface CameraSourceInfo {
@@ -258,8 +271,13 @@ export interface CameraFrame {
   name: string;
   width: number;
   height: number;
-  /** True once a folder source has played its last image. */
+  /** True on the last image of the source. */
   ended: boolean;
+  /**
+   * True once a folder source was advanced past its last image: the end of the folder. The frame is
+   * its last image again, already inspected; the host refuses to inspect it again from this session.
+   */
+  exhausted: boolean;
 }
 
 export interface DialogTurn {
@@ -316,6 +334,9 @@ export interface InspectionTimings {
   total: number;
 }
 
+/** Why an image is not the recipe's product: nothing in view, or something else in view. */
+export type PartOutcome = 'no-part' | 'wrong-part';
+
 export interface InspectionRecord {
   id: string;
   recipe: string;
@@ -338,6 +359,8 @@ export interface InspectionRecord {
   timings: InspectionTimings;
   /** Oldest first; the newest one's `verdict` is `verdict`. */
   flags: InspectionFlag[];
+  /** Set when the image is not the product at all (the verdict is then FAIL); null for a part of it. */
+  outcome: PartOutcome | null;
 }
 
 export interface InspectionSummary {
@@ -470,6 +493,14 @@ export interface HistoryRow {
   imageSha256: string;
   mapSha256: string;
   flags: InspectionFlagKind[];
+  /** The camera frame's name (a folder camera's file); null for a webcam still, an upload or an older row. */
+  sourceName: string | null;
+  /** The latest review's reason, as the reviewer gave it. */
+  reviewReason: string | null;
+  /** The dialog model's first answer (null while it is being written or when it never came). */
+  firstAnswer: string | null;
+  /** Set when the image was not the product at all (no part / wrong part). */
+  outcome: PartOutcome | null;
 }
 
 export interface HistoryPage {
@@ -481,7 +512,10 @@ export interface HistorySummary {
   total: number;
   byVerdict: Record<Verdict, number>;
   byDecision: Record<ReviewDecision | 'none', number>;
-  /** Buckets are `YYYY-MM-DD` (day) or `YYYY-MM-DDTHH` (hour), in UTC, oldest first. */
+  /**
+   * Buckets are `YYYY-MM-DD` (day) or `YYYY-MM-DDTHH` (hour), in UTC, or `YYYY-MM-DD SHIFT` (shift:
+   * the station's local shifts, dated by the local day each starts on), oldest first.
+   */
   overTime: Array<{ bucket: string } & Record<Verdict, number>>;
   byDefectType: Array<{ defectType: string; count: number }>;
 }
@@ -621,12 +655,25 @@ export interface AuditVerification {
   anchorProblem: string | null;
 }
 
+/**
+ * What an audit row is about, resolved from its raw subject (an id) for people to read: the
+ * recipe version, the inspection (short id, recipe version, time), the instruction's text, the user.
+ * Null when the subject is no record the station can name (it is shown as stored).
+ */
+export type AuditSubject =
+  | { kind: 'recipe'; recipe: string; version: number }
+  | { kind: 'inspection'; shortId: string; recipe: string; recipeVersion: number; at: string }
+  | { kind: 'golden-proposal'; shortId: string; recipe: string; recipeVersion: number; at: string }
+  | { kind: 'instruction'; recipe: string; text: string }
+  | { kind: 'user'; name: string };
+
 export interface AuditEntryInfo {
   seq: number;
   at: string;
   actor: string;
   action: string;
   subject: string;
+  subjectInfo: AuditSubject | null;
   details: Record<string, unknown>;
   prevHash: string;
   hash: string;

@@ -9,7 +9,9 @@ import * as m006 from './migrations/006-summary-rollups';
 import * as m007 from './migrations/007-operator-summary-rollups';
 import * as m008 from './migrations/008-golden-proposals';
 import * as m009 from './migrations/009-answer-flags';
-import * as m010 from './migrations/010-user-preferences';
+import * as m010 from './migrations/010-inspection-source-name';
+import * as m011 from './migrations/011-inspection-outcome';
+import * as m012 from './migrations/012-user-preferences';
 
 /**
  * The one list of schema migrations (the Signal way, docs/ARCHITECTURE.md §Conventions): numbered,
@@ -32,7 +34,9 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'operator-summary-rollups', up: m007.up },
   { version: 8, name: 'golden-proposals', up: m008.up },
   { version: 9, name: 'answer-flags', up: m009.up },
-  { version: 10, name: 'user-preferences', up: m010.up },
+  { version: 10, name: 'inspection-source-name', up: m010.up },
+  { version: 11, name: 'inspection-outcome', up: m011.up },
+  { version: 12, name: 'user-preferences', up: m012.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -30,6 +30,8 @@ export function dataLayout(dataDir: string) {
     tmp: join(dataDir, 'tmp'),
     /** Folders an engineer allowed as camera sources (host/camera/camera-roots-file.ts). */
     cameraRoots: join(dataDir, 'camera-roots.json'),
+    /** The plant's shifts for the History charts (host/history/shifts.ts); absent: 06-14, 14-22, 22-06. */
+    shifts: join(dataDir, 'shifts.json'),
   };
 }
 export type DataLayout = ReturnType<typeof dataLayout>;

@@ -46,6 +46,7 @@ import { GoldenProposals } from './review/golden-proposals';
 import { ReviewService } from './review/review-service';
 import { historyPage } from '../db/repositories/history';
 import { historySummary } from '../db/repositories/history-summary';
+import { loadShifts, shiftBuckets } from './history/shifts';
 import { BlobStore, type WriteFile } from './store/blob-store';
 import { ExportStore, type ExportFile } from './store/export-store';
 import { writeFileAtomic } from './store/atomic-write';
@@ -375,11 +376,13 @@ export class Station implements StationHost {
       'camera.roots': () => cameraRootsInfo(this.cameraRoots),
       'camera.setRoots': (p, ctx) => setCameraRoots(this.db, this.cameraRoots, p.roots, ctx.user),
       inspect: async (p, ctx) => {
+        if (p.frame.kind === 'stored') this.cameras.refuseExhausted(p.frame.sha256, ctx.connection);
         const frame = await frameBytes(p.frame, this.blobs);
         // A frame this connection's camera session has just read arrives decoded: decoded once.
         const decoded = p.frame.kind === 'stored' ? this.cameras.takeDecoded(p.frame.sha256, ctx.connection) : null;
         const out = await this.pipeline.inspect(p.recipe, decoded ? { ...frame, decoded } : frame, {
           operator: ctx.user,
+          sourceName: p.frame.kind === 'stored' ? this.cameras.frameName(p.frame.sha256, ctx.connection) : null,
           ...(p.instructions ? { extraInstructions: p.instructions } : {}),
         });
         return { ...out.record, answerTurnId: out.answerTurnId };
@@ -425,7 +428,14 @@ export class Station implements StationHost {
       'golden.confirm': (p, ctx) => this.golden.confirm(p.id, ctx.user),
       'golden.reject': async (p, ctx) => this.golden.reject(p.id, p.reason, ctx.user),
       'history.query': async (p) => guarded('query the history', () => historyPage(this.db, normaliseFilter(p.filter), p.limit, p.offset)),
-      'history.summary': async (p) => guarded('summarise the history', () => historySummary(this.db, normaliseFilter(p.filter), p.bucket)),
+      'history.summary': async (p) => {
+        const bucket = p.bucket;
+        if (bucket !== 'shift') return guarded('summarise the history', () => historySummary(this.db, normaliseFilter(p.filter), bucket));
+        // Shifts are local and configurable: counted per hour (the hourly rollup), grouped here.
+        const shifts = await loadShifts(this.layout.shifts);
+        const hourly = guarded('summarise the history', () => historySummary(this.db, normaliseFilter(p.filter), 'hour'));
+        return { ...hourly, overTime: shiftBuckets(hourly.overTime, shifts) };
+      },
       'reports.export': (p, ctx) => this.reports.export(p.filter, p.format, ctx.user),
       'reports.write': async (p, ctx) => {
         requireInProcess(ctx, 'reports.write writes a file on the station: run `npm run report -- --out FILE` there');

@@ -13,7 +13,9 @@ export type HistoryDbRow = Omit<HistoryRow, 'flags'> & { flags: string | null };
 
 const ROW_COLUMNS = `i.id, i.created_at AS createdAt, r.name AS recipe, r.version AS recipeVersion, ${VERDICT_IN_FORCE} AS verdict, i.score, i.t1, i.t2,
   i.operator, lr.decision, lr.defect_type AS defectType, lr.reviewer, lr.created_at AS reviewedAt, i.image_sha256 AS imageSha256,
-  i.map_sha256 AS mapSha256, ${FLAG_KINDS} AS flags`;
+  i.map_sha256 AS mapSha256, ${FLAG_KINDS} AS flags, i.source_name AS sourceName, i.outcome,
+  (SELECT rv.reason FROM reviews rv WHERE rv.id = lr.review_id) AS reviewReason,
+  (SELECT d.text FROM dialog_turns d WHERE d.inspection_id = i.id AND d.role = 'assistant' ORDER BY d.created_at, d.rowid LIMIT 1) AS firstAnswer`;
 
 export const toHistoryRow: (r: HistoryDbRow) => HistoryRow = withFlagKinds;
 

@@ -1,4 +1,4 @@
-import type { InspectionRecord, InspectionSummary, InspectionTimings, ThresholdBand, Verdict } from '../../common/api';
+import type { InspectionRecord, InspectionSummary, InspectionTimings, PartOutcome, ThresholdBand, Verdict } from '../../common/api';
 import type { Db } from '../open';
 import { FLAG_KINDS, VERDICT_IN_FORCE, withFlagKinds } from './verdict-in-force';
 
@@ -20,9 +20,15 @@ export interface InspectionRow
   expert: string;
   lmm: string | null;
   operator: string;
+  /** Not the product at all (schema 11); null for a part of it. */
+  outcome: PartOutcome | null;
 }
 
-export type NewInspection = Omit<InspectionRow, 'recipe' | 'recipeVersion'>;
+export type NewInspection = Omit<InspectionRow, 'recipe' | 'recipeVersion' | 'outcome'> & {
+  outcome?: PartOutcome | null;
+  /** The camera frame's name (a folder camera's file name); null or absent for a webcam still or an upload. */
+  sourceName?: string | null;
+};
 
 /** The row as SQLite returns it: the band as its two columns, the lists still JSON text. */
 type Row = Omit<InspectionRow, 'band' | 'instructions' | 'timings'> & ThresholdBand & { instructions: string; timings: string };
@@ -30,7 +36,7 @@ type Row = Omit<InspectionRow, 'band' | 'instructions' | 'timings'> & ThresholdB
 const SELECT = `SELECT i.id, i.recipe_id AS recipeId, r.name AS recipe, r.version AS recipeVersion, i.verdict, i.score, i.threshold, i.t1, i.t2,
     i.image_sha256 AS imageSha256, i.image_path AS imagePath, i.map_sha256 AS mapSha256, i.map_path AS mapPath, i.width, i.height,
     i.backbone, i.backbone_sha256 AS backboneSha256, i.expert, i.lmm, i.instructions_json AS instructions, i.timings_json AS timings,
-    i.operator, i.created_at AS createdAt
+    i.operator, i.created_at AS createdAt, i.outcome
   FROM inspections i JOIN recipes r ON r.id = i.recipe_id`;
 
 function fromRow({ t1, t2, instructions, timings, ...row }: Row): InspectionRow {
@@ -38,8 +44,8 @@ function fromRow({ t1, t2, instructions, timings, ...row }: Row): InspectionRow 
 }
 
 const INSERT = `INSERT INTO inspections (id, recipe_id, verdict, score, threshold, t1, t2, image_sha256, image_path, map_sha256,
-       map_path, width, height, backbone, backbone_sha256, expert, lmm, instructions_json, timings_json, operator, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+       map_path, width, height, backbone, backbone_sha256, expert, lmm, instructions_json, timings_json, operator, created_at, source_name, outcome)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 
 export function insertInspection(db: Db, i: NewInspection): void {
   inspectionInserter(db)(i);
@@ -74,6 +80,8 @@ export function inspectionInserter(db: Db): (i: NewInspection) => void {
       JSON.stringify(i.timings),
       i.operator,
       i.createdAt,
+      i.sourceName ?? null,
+      i.outcome ?? null,
     );
   };
 }

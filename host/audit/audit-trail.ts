@@ -1,10 +1,11 @@
 import type { AuditEntryInfo, AuditVerification } from '../../common/api';
 import { type AuditRow, countAudit, iterateAuditRows, recentAuditRows, verifyAuditChain } from '../../db/repositories/audit-log';
 import { anchorProblem, type AuditAnchor } from './audit-anchor';
+import { describeAuditSubject } from './audit-subjects';
 import type { Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 
-function fromRow(r: AuditRow): AuditEntryInfo {
+function fromRow(r: AuditRow, subjectInfo: AuditEntryInfo['subjectInfo'] = null): AuditEntryInfo {
   let details: Record<string, unknown>;
   try {
     details = JSON.parse(r.details_json) as Record<string, unknown>;
@@ -12,7 +13,7 @@ function fromRow(r: AuditRow): AuditEntryInfo {
     // A tampered row may hold anything; show it as text rather than fail the whole listing.
     details = { unparsed: r.details_json, error: (err as Error).message };
   }
-  return { seq: r.seq, at: r.at, actor: r.actor, action: r.action, subject: r.subject, details, prevHash: r.prev_hash, hash: r.hash };
+  return { seq: r.seq, at: r.at, actor: r.actor, action: r.action, subject: r.subject, subjectInfo, details, prevHash: r.prev_hash, hash: r.hash };
 }
 
 /**
@@ -33,7 +34,7 @@ export function verifyAudit(db: Db, anchored: { anchor: AuditAnchor; source: str
 
 /** The newest `limit` rows, newest first. */
 export function recentAudit(db: Db, limit: number): AuditEntryInfo[] {
-  return guarded('read the audit trail', () => recentAuditRows(db, limit).map(fromRow));
+  return guarded('read the audit trail', () => recentAuditRows(db, limit).map((r) => fromRow(r, describeAuditSubject(db, r.action, r.subject))));
 }
 
 /** Every row, oldest first, one at a time (an export must not hold the whole log in memory). */

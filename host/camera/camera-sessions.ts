@@ -22,6 +22,8 @@ interface Session {
   usedAt: number;
   /** The last frame read, decoded, until an inspect of it takes it: a frame is decoded once. */
   decoded: { sha256: string; image: RgbImage; ms: number } | null;
+  /** The last frame read, so an exhausted source answers without decoding its last image again. */
+  last: CameraFrame | null;
 }
 
 export interface CameraLimits {
@@ -79,7 +81,7 @@ export class CameraSessions {
     this.expireIdle();
     this.checkCapacity(owner);
     const sessionId = randomUUID();
-    this.sessions.set(sessionId, { owner, spec, source: null, usedAt: this.now(), decoded: null });
+    this.sessions.set(sessionId, { owner, spec, source: null, usedAt: this.now(), decoded: null, last: null });
     try {
       const type = sourceTypeOf(spec);
       if (type === null) throw notHostSource();
@@ -100,7 +102,8 @@ export class CameraSessions {
 
   /**
    * The frame at the session's position; `advance` first moves to the next image (staying on the
-   * last one). `ended` is true on the last image of the source.
+   * last one). `ended` is true on the last image of the source; `exhausted` once a folder was
+   * advanced past it: the frame is then its last image again, not handed out for an inspect.
    * @throws StationError('NOT_FOUND') for a session that is closed, expired or another connection's;
    *   ('UNAVAILABLE') when the folder or file has gone away; ('BAD_IMAGE') for an unreadable image.
    */
@@ -111,20 +114,42 @@ export class CameraSessions {
     s.usedAt = this.now();
     s.decoded = null;
     if (advance) source.advance();
+    if (source.exhausted && s.last !== null) return { ...s.last, exhausted: true };
     const { bytes, path } = await source.read();
     const t0 = performance.now();
     const { image, type } = await decodeImageFileBytes(bytes, path);
     const ms = performance.now() - t0;
     const blob = await this.blobs.put(bytes, IMAGE_TYPES[type].ext);
-    s.decoded = { sha256: blob.sha256, image, ms };
-    return {
+    const frame: CameraFrame = {
       sha256: blob.sha256,
       index: source.index,
       name: basename(path),
       width: image.width,
       height: image.height,
       ended: source.index === source.frames - 1,
+      exhausted: source.exhausted,
     };
+    s.last = frame;
+    if (!source.exhausted) s.decoded = { sha256: blob.sha256, image, ms };
+    return frame;
+  }
+
+  /** The name of frame `sha256` as one of `owner`'s sessions read it last; null when none did. */
+  frameName(sha256: string, owner: string): string | null {
+    for (const s of this.sessions.values()) if (s.owner === owner && s.last?.sha256 === sha256) return s.last.name;
+    return null;
+  }
+
+  /**
+   * Refuses an inspect of frame `sha256` when it is the last image of one of `owner`'s folder
+   * sessions that has played to its end: capturing again there would record the same part twice.
+   * @throws StationError('UNAVAILABLE') naming the source and how to go on.
+   */
+  refuseExhausted(sha256: string, owner: string): void {
+    for (const s of this.sessions.values()) {
+      if (s.owner !== owner || !s.source?.exhausted || s.last?.sha256 !== sha256) continue;
+      throw new StationError('UNAVAILABLE', `End of folder: ${s.source.description} has no image left to inspect; restart it to play it again`);
+    }
   }
 
   /**

@@ -21,7 +21,12 @@ export interface CameraSource {
   readonly frames: number;
   /** The position of the next `read`, from 0. */
   readonly index: number;
-  /** Moves to the next image, staying on the last one. */
+  /**
+   * True once the source was advanced past its last image and it does not repeat it (a folder has
+   * played to its end; a file, re-read at every read, never is).
+   */
+  readonly exhausted: boolean;
+  /** Moves to the next image, staying on the last one (a folder then becomes exhausted). */
   advance(): void;
   /**
    * The image at `index`.

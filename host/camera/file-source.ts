@@ -7,6 +7,7 @@ class FileSource implements CameraSource {
   readonly kind = 'file' as const;
   readonly frames = 1;
   readonly index = 0;
+  readonly exhausted = false;
 
   constructor(
     readonly description: string,

@@ -9,6 +9,7 @@ import { readSourceFile } from './source-file';
 class FolderSource implements CameraSource {
   readonly kind = 'folder' as const;
   index: number;
+  exhausted = false;
 
   constructor(
     readonly description: string,
@@ -26,6 +27,7 @@ class FolderSource implements CameraSource {
 
   advance(): void {
     if (this.index < this.files.length - 1) this.index++;
+    else this.exhausted = true;
   }
 
   async read(): Promise<SourceImage> {

@@ -29,6 +29,8 @@ export interface InspectOut {
   map_sha256: string;
   models: InspectionRecord['models'];
   created_at: string;
+  /** "no-part" / "wrong-part" when the image is not the product at all (the verdict is then "fail"); else null. */
+  outcome: InspectionRecord['outcome'];
   timings_ms: InspectionTimings;
 }
 
@@ -63,6 +65,7 @@ export function inspectOutJson(
     map_sha256: record.mapSha256,
     models: record.models,
     created_at: record.createdAt,
+    outcome: record.outcome,
     timings_ms: {
       ...timings,
       lmm_first_token: record.timings.lmm_first_token,

@@ -14,6 +14,7 @@ import { withQuestionsInTrainedForm } from '../lmm/question-form';
 import type { StationEvents } from '../events';
 import type { BlobStore } from '../store/blob-store';
 import type { AnomalyResult } from '../experts/expert';
+import { partOutcomeAnswer } from './part-presence';
 import { contradiction } from './answer-verdict';
 import { decodeMapPng } from './map-png';
 
@@ -138,6 +139,14 @@ export class DialogService {
       // the client before the first event about that turn.
       await new Promise((resolve) => setImmediate(resolve));
       if (signal.aborted) throw new StationError('CANCELLED', 'The answer was cancelled');
+      if (question === null && inspection.outcome !== null) {
+        // Not the product: say so instead of describing a defect the model would read into the map.
+        const answer = partOutcomeAnswer(inspection.outcome, this.context(inspection).product);
+        this.events.emit('dialog.token', { inspectionId, turnId, delta: answer });
+        const { turn, flag } = this.record(inspection, turnId, answer, 'done', null, [], true);
+        this.events.emit('dialog.done', { inspectionId, turnId, turn, ...(flag ? { flag } : {}) });
+        return;
+      }
       if (!this.model) throw new StationError('UNAVAILABLE', 'No dialog model is installed; the verdict stands without a description');
       const history = listTurns(this.db, inspectionId, { onlyDone: true }).map((t) => ({ role: t.role, text: t.text }));
       // The question itself was recorded before generation started; the model gets it separately.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InspectionFlag, InspectionRecord, InspectionTimings } from '../../common/api';
 import { claimAnswer, flagsOf, type AnswerOwner } from '../../db/repositories/inspection-flags';
-import { insertInspection, getInspection, type InspectionRow } from '../../db/repositories/inspections';
+import { insertInspection, getInspection, type InspectionRow, type NewInspection } from '../../db/repositories/inspections';
 import { firstAnswerTimings, listTurns } from '../../db/repositories/dialog-turns';
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
@@ -13,6 +13,7 @@ import type { BlobStore } from '../store/blob-store';
 import type { DialogService } from './dialog-service';
 import type { FrameBytes } from './frame-source';
 import { encodeMapPng } from './map-png';
+import { partOutcome } from './part-presence';
 import { DECISION_THRESHOLD } from '../../common/expert-scale';
 import { verdictFromBand } from './verdict';
 import { StationError } from '../../common/errors';
@@ -25,6 +26,8 @@ export interface InspectOptions {
    * before anything runs when they do not fit the room the standing ones leave.
    */
   extraInstructions?: readonly string[];
+  /** The camera frame's name, recorded with the inspection for traceability (exports). */
+  sourceName?: string | null;
 }
 
 export interface InspectOutcome {
@@ -66,6 +69,9 @@ export class InspectionPipeline {
     const result = await expert.inspect(image);
     checkResult(result.score, result.map.length, result.mapWidth, result.mapHeight);
     const verdict = verdictFromBand(result.score, recipe.band);
+    // Only a FAIL is asked whether it is the product at all: the answer renames why it failed and
+    // never changes a verdict (an image unlike the goldens nearly everywhere scores past the band).
+    const outcome = verdict === 'fail' ? partOutcome(result.map, image) : null;
     const mapPng = await encodeMapPng(result.map, result.mapWidth, result.mapHeight);
     const storeStart = performance.now();
     const imageBlob = await this.blobs.put(frame.bytes, IMAGE_TYPES[type].ext);
@@ -81,7 +87,7 @@ export class InspectionPipeline {
       db: performance.now() - storeStart,
       total: 0,
     };
-    const row: InspectionRow = {
+    const row: InspectionRow & NewInspection = {
       id,
       recipeId: recipe.id,
       recipe: recipe.name,
@@ -102,6 +108,8 @@ export class InspectionPipeline {
       timings,
       operator: options.operator,
       createdAt: new Date().toISOString(),
+      sourceName: options.sourceName ?? null,
+      outcome,
     };
     // A recorded row is never edited, so the stored timings stop just before the commit (db = blob
     // writes); the caller's copy adds the commit itself to db and total.
@@ -156,5 +164,6 @@ export function toRecord(row: InspectionRow, dialog: InspectionRecord['dialog'],
     dialog,
     timings: row.timings,
     flags,
+    outcome: row.outcome,
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import type { Instruction, RecipeSummary } from '../../common/api';
+import type { GoldenSampling, Instruction, RecipeSummary } from '../../common/api';
 import { MAX_PROMPT_CHARS } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { pick } from '../../common/pick';
@@ -23,6 +23,7 @@ import type { BlobStore } from '../store/blob-store';
 import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction-budget';
 import type { AnomalyResult, Expert, GoldenImage } from '../experts/expert';
 import { checkExpertSpec } from '../experts/registry';
+import { sampleGoldenFiles } from './golden-sampling';
 import { expertIdentity, recipeConfig, type ExpertBackend } from './expert-backend';
 
 /** What a recipe version records of its fitted expert. */
@@ -77,7 +78,7 @@ export class RecipeService {
     const prompts = input.prompts.map(checkInstructionText);
     // A replaced recipe keeps its active instructions: the prompts must fit beside them.
     checkInstructionsFit(this.budget, guarded('list instructions', () => activeInstructions(this.db, name)).map((i) => i.text), prompts, name);
-    const files = await referenceImages(input.referencesDir);
+    const { files, sampling } = await referenceImages(input.referencesDir);
     // Every reference is read and decoded before any is stored: one bad file leaves no blob behind.
     const decoded: Array<{ image: RgbImage; bytes: Uint8Array; type: ImageType; name: string }> = [];
     for (const file of files) {
@@ -94,7 +95,7 @@ export class RecipeService {
     const at = new Date().toISOString();
     const row = writeTransaction(this.db, `record recipe ${name}`, () => {
       const r = this.insertFitted(
-        { name, spec, dir, fitted, author: input.author, at },
+        { name, spec, dir, fitted, author: input.author, at, ...(sampling ? { goldenSampling: sampling } : {}) },
         golden.map((g) => ({ imageSha256: g.sha256, imagePath: g.relPath, sourceName: g.name })),
       );
       for (const text of prompts) this.addInstructionRow(name, text, input.author, at);
@@ -102,7 +103,7 @@ export class RecipeService {
         actor: input.author,
         action: 'recipe.create',
         subject: `${name}@${r.version}`,
-        details: { expert: spec, band: fitted.band, golden: golden.length, backboneSha256: fitted.backboneSha256 },
+        details: { expert: spec, band: fitted.band, golden: golden.length, goldenSampling: sampling, backboneSha256: fitted.backboneSha256 },
       });
       return r;
     });
@@ -277,7 +278,7 @@ export class RecipeService {
 
   /** Records a fitted expert as the next version of its recipe; call inside the write transaction. */
   private insertFitted(
-    v: { name: string; spec: string; dir: string; fitted: FittedRecord; author: string; at: string },
+    v: { name: string; spec: string; dir: string; fitted: FittedRecord; author: string; at: string; goldenSampling?: GoldenSampling },
     golden: readonly NewGoldenSample[],
   ): RecipeRow {
     return insertRecipe(
@@ -289,7 +290,7 @@ export class RecipeService {
         backboneSha256: v.fitted.backboneSha256,
         band: v.fitted.band,
         expertDir: v.dir,
-        config: { spec: v.spec, ...v.fitted.config },
+        config: { spec: v.spec, ...v.fitted.config, ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}) },
         createdBy: v.author,
       },
       golden,
@@ -302,7 +303,7 @@ export class RecipeService {
   }
 
   private summary(r: RecipeRow): RecipeSummary {
-    return { ...pick(r, SUMMARY_FIELDS), instructions: activeInstructions(this.db, r.name) };
+    return { ...pick(r, SUMMARY_FIELDS), goldenSampling: goldenSamplingOf(r.config), instructions: activeInstructions(this.db, r.name) };
   }
 }
 
@@ -325,8 +326,19 @@ export function checkInstructionText(text: string): string {
   return t;
 }
 
-/** DIR itself, or DIR/train/good when DIR is an MVTec-style product folder (docs/contracts.md §Data layout). */
-async function referenceImages(dir: string): Promise<string[]> {
+/** What a version's config records of its golden sample (written by `create`, read back as stored). */
+function goldenSamplingOf(config: Record<string, unknown>): GoldenSampling | null {
+  const s = config['goldenSampling'];
+  if (typeof s !== 'object' || s === null) return null;
+  const { used, available } = s as Record<string, unknown>;
+  return typeof used === 'number' && typeof available === 'number' ? { used, available, method: 'evenly spaced by name' } : null;
+}
+
+/**
+ * DIR itself, or DIR/train/good when DIR is an MVTec-style product folder (docs/contracts.md §Data
+ * layout); more than a recipe uses are sampled (golden-sampling.ts).
+ */
+async function referenceImages(dir: string): Promise<{ files: string[]; sampling: GoldenSampling | null }> {
   const mvtec = join(dir, 'train', 'good');
   const useMvtec = await stat(mvtec).then((s) => s.isDirectory(), () => false);
   let files: string[];
@@ -339,10 +351,7 @@ async function referenceImages(dir: string): Promise<string[]> {
     throw err;
   }
   if (files.length === 0) throw new StationError('INVALID_INPUT', `References folder ${dir} has no PNG, JPEG, BMP or TIFF images`);
-  if (files.length > MAX_GOLDEN_SAMPLES) {
-    throw new StationError('INVALID_INPUT', `References folder has ${files.length} images; use at most ${MAX_GOLDEN_SAMPLES}`);
-  }
-  return files;
+  return sampleGoldenFiles(files, MAX_GOLDEN_SAMPLES);
 }
 
 function safeFolderName(name: string): string {

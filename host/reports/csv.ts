@@ -1,11 +1,17 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import type { HistoryRow } from '../../common/api';
+import { localTimeWithOffset } from './local-time';
 
 /** UTF-8 byte order mark: Excel reads a CSV without it in the local code page and breaks names like "Müller". */
 export const UTF8_BOM = '\uFEFF';
 
-/** Stable column names of the export, in order (documented for spreadsheets and scripts). */
+/**
+ * Stable column names of the export, in order (documented for spreadsheets and scripts, in
+ * docs/contracts.md §History CSV). New columns are appended, so scripts that read by position keep
+ * working. `created_at` and `reviewed_at` are ISO 8601 in UTC; the `_local` columns are the same
+ * instants as the station's wall clock with its offset.
+ */
 export const CSV_COLUMNS = [
   'inspection_id',
   'created_at',
@@ -22,6 +28,12 @@ export const CSV_COLUMNS = [
   'reviewed_at',
   'image_sha256',
   'map_sha256',
+  'created_at_local',
+  'reviewed_at_local',
+  'review_reason',
+  'first_answer',
+  'source_frame',
+  'outcome',
 ] as const;
 
 /** Characters a spreadsheet treats as the start of a formula (OWASP CSV injection). */
@@ -66,6 +78,12 @@ export function historyCsvCells(r: HistoryRow): Array<string | number | null> {
     r.reviewedAt,
     r.imageSha256,
     r.mapSha256,
+    localTimeWithOffset(r.createdAt),
+    r.reviewedAt === null ? null : localTimeWithOffset(r.reviewedAt),
+    r.reviewReason,
+    r.firstAnswer,
+    r.sourceName,
+    r.outcome,
   ];
 }
 

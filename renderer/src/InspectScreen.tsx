@@ -38,10 +38,13 @@ function isCaptureKey(e: KeyboardEvent): boolean {
 }
 
 export function InspectScreen({ client, connection, defaults }: Props) {
-  const { errors, report, dismiss } = useErrors();
+  const { errors, report, dismiss, clear } = useErrors();
   const { t } = useT();
   const video = useRef<HTMLVideoElement>(null);
-  const camera = useCamera(client, video, report);
+  // The camera's errors are about the source in use: opening a working one takes them away.
+  const reportCamera = useCallback((err: unknown) => report(err, 'camera'), [report]);
+  const clearCamera = useCallback(() => clear('camera'), [clear]);
+  const camera = useCamera(client, video, reportCamera, clearCamera);
   const dialog = useDialog(client);
   const [status, setStatus] = useState<StationStatus | null>(null);
   const [recipes, setRecipes] = useState<RecipeSummary[]>([]);
@@ -54,6 +57,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   const [warnings, setWarnings] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const openedDefaultCamera = useRef(false);
+  const online = connection === 'open';
 
   const refreshRecent = useCallback(() => {
     client.call('inspections.recent', { limit: RECENT_LIMIT }).then(setRecent, report);
@@ -93,7 +97,9 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   }, [connection, defaults.camera, camera]);
 
   useEffect(() => {
-    if (recipe === null || connection !== 'open') return setInstructions([]);
+    if (recipe === null) return setInstructions([]);
+    // Offline, the list stays as it was and the panel says the host is away.
+    if (connection !== 'open') return;
     client.call('instructions.list', { recipe }).then(setInstructions, report);
   }, [client, recipe, connection, report]);
 
@@ -105,7 +111,8 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   }, [client, recipe, connection, report]);
 
   const capture = useCallback(async () => {
-    if (busy) return;
+    // At the end of a folder the camera panel says so and offers a restart: Space does nothing there.
+    if (busy || !online || (camera.frame?.exhausted && camera.stream === null)) return;
     if (recipe === null) return report(new StationError('NOT_FOUND', t('inspect.noRecipe')));
     setBusy(true);
     try {
@@ -120,7 +127,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
     } finally {
       setBusy(false);
     }
-  }, [busy, recipe, camera, client, dialog, refreshRecent, report, t]);
+  }, [busy, online, recipe, camera, client, dialog, refreshRecent, report, t]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -193,7 +200,8 @@ export function InspectScreen({ client, connection, defaults }: Props) {
       )}
       <ErrorBanners errors={errors} onDismiss={dismiss} />
       <main className="inspect">
-        <CameraPanel client={client} camera={camera} video={video} canCapture={recipe !== null && (camera.frame !== null || camera.stream !== null)} busy={busy} onCapture={() => void capture()} />
+        <CameraPanel client={client} camera={camera} video={video} online={online}
+          canCapture={online && recipe !== null && ((camera.frame !== null && !camera.frame.exhausted) || camera.stream !== null)} busy={busy} onCapture={() => void capture()} />
         <ResultPanel client={client} record={record} busy={busy} onError={report} />
         <div className="side">
           <DialogPanel
@@ -205,6 +213,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
           />
           <InstructionsPanel
             recipe={recipe}
+            online={online}
             instructions={instructions}
             room={room}
             onDraft={setDraft}
@@ -213,7 +222,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
           />
         </div>
       </main>
-      <RecentStrip client={client} items={recent} currentId={record?.id ?? null} onOpen={openRecent} />
+      <RecentStrip client={client} online={online} items={recent} currentId={record?.id ?? null} onOpen={openRecent} />
     </div>
   );
 }

@@ -2,11 +2,13 @@ import { StrictMode, useCallback, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { Language, StationClient } from '../../common/api';
 import { InspectScreen, type Defaults } from './InspectScreen';
+import { ConnectionNotice } from './components/ConnectionStatus';
 import { screenFromHash, type ScreenId } from './components/ScreenNav';
 import { HistoryScreen } from './history/HistoryScreen';
 import { chooseLanguage } from './i18n/choose-language';
 import { I18nProvider } from './i18n/I18nProvider';
 import { AccountBadge } from './login/AccountBadge';
+import { AccountSlot } from './login/account-slot';
 import { useSession, type SessionState } from './login/useSession';
 import { RecipesScreen } from './recipes/RecipesScreen';
 import { ReviewScreen } from './review/ReviewScreen';
@@ -19,7 +21,7 @@ function isWsClient(client: StationClient): client is WsClient {
 }
 
 // In Electron the preload provides window.myriad; in a browser the page came from `serve`.
-const client: StationClient = window.myriad ? createIpcClient(window.myriad) : createBrowserWsClient(window.location);
+const client: StationClient = window.myriad ? createIpcClient(window.myriad) : createBrowserWsClient(window.location, window.sessionStorage);
 const query = new URLSearchParams(window.location.search);
 const defaults: Defaults = { recipe: query.get('recipe'), camera: query.get('camera') };
 
@@ -36,8 +38,10 @@ function Root() {
   const language = usePageLanguage(session);
   return (
     <I18nProvider language={language.current}>
-      <CurrentScreen screen={screen} connection={connection} session={session} />
-      <AccountBadge session={session} language={language.current} onLanguage={language.change} />
+      <AccountSlot.Provider value={<AccountBadge session={session} language={language.current} onLanguage={language.change} />}>
+        <ConnectionNotice connection={connection} />
+        <CurrentScreen screen={screen} connection={connection} session={session} />
+      </AccountSlot.Provider>
     </I18nProvider>
   );
 }
@@ -68,7 +72,7 @@ function usePageLanguage(session: SessionState): { current: Language; change: (l
 
 function CurrentScreen({ screen, connection, session }: { screen: ScreenId; connection: ConnectionState; session: SessionState }) {
   if (screen === 'review') return <ReviewScreen client={client} connection={connection} who={session.who} />;
-  if (screen === 'history') return <HistoryScreen client={client} connection={connection} />;
+  if (screen === 'history') return <HistoryScreen client={client} connection={connection} who={session.who} />;
   if (screen === 'recipes') return <RecipesScreen client={client} connection={connection} who={session.who} />;
   return <InspectScreen client={client} connection={connection} defaults={defaults} />;
 }

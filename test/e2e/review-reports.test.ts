@@ -7,6 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERDICT_IN_FORCE } from '../../db/repositories/verdict-in-force';
 import { CSV_COLUMNS } from '../../host/reports/csv';
+import { rawCall } from './support/raw-call';
 import { ARTIFACTS, BOTTLE, e2eSkipReason } from './support/paths';
 import type { ServeProcess } from './support/serve-process';
 import { prepareBottleStation, withStation } from './support/station-fixture';
@@ -56,12 +57,12 @@ function count(sql: string, ...args: unknown[]): number {
  */
 async function exportFromScreen(p: Page, format: 'csv' | 'pdf') {
   await p.getByTestId('export-format').selectOption(format);
-  await p.getByTestId('export-button').click();
+  // The finished export downloads by itself.
+  const [download] = await Promise.all([p.waitForEvent('download', { timeout: 120_000 }), p.getByTestId('export-button').click()]);
   const link = p.locator(`[data-testid="export-link"][data-file-name$=".${format}"]`);
-  await link.waitFor({ timeout: 120_000 });
+  await link.waitFor();
   const path = (await link.getAttribute('data-path')) as string;
-  const rows = Number(/\((\d+) inspections/.exec((await link.textContent()) ?? '')?.[1]);
-  const [download] = await Promise.all([p.waitForEvent('download'), link.click()]);
+  const rows = Number(/\((\d+) inspections/.exec((await p.getByTestId('export-done').textContent()) ?? '')?.[1]);
   expect(download.suggestedFilename()).toBe(await link.getAttribute('data-file-name'));
   const served = await readFile(await download.path());
   return { path, rows, served };
@@ -212,9 +213,10 @@ describe.skipIf(skip !== null)('Review queue and History through npm run serve',
     expect(await page.getByTestId('chart-defect-types').textContent()).toContain('crack');
     await page.screenshot({ path: join(ARTIFACTS, 'history-screen.png'), fullPage: true });
 
-    // The host refuses the export to the anonymous operator, whatever the UI shows.
-    await page.getByTestId('export-button').click();
-    await expect.poll(() => page.locator('[data-testid="error-banner"][data-code="FORBIDDEN"]').count()).toBe(1);
+    // The UI does not offer the anonymous operator an export, and the host refuses one sent anyway.
+    expect(await page.getByTestId('export-button').isDisabled()).toBe(true);
+    const refused = await rawCall(page, 'reports.export', { filter: {}, format: 'csv' }, null);
+    expect(refused.error).toEqual({ code: 'FORBIDDEN', message: 'reports.export needs a supervisor; your role is operator' });
     expect(count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'review.decide'")).toBe(2);
 
     // The supervisor signs in at the station and exports the same selection.

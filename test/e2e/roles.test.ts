@@ -6,11 +6,11 @@ import Database from 'better-sqlite3';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../common/api';
+import { rawCall } from './support/raw-call';
 import { ARTIFACTS, BOTTLE, REPO_ROOT, e2eSkipReason } from './support/paths';
 import type { ServeProcess } from './support/serve-process';
 import { prepareBottleStation, withStation } from './support/station-fixture';
 import { closeServedBrowser, serveInBrowser } from './support/served-browser';
-import { signIn } from './support/sign-in';
 
 /**
  * Sign-in, roles and the Recipes screen in headless Chromium against `npm run serve` on a real
@@ -52,20 +52,15 @@ function query<T>(sql: string): T {
   }
 }
 
-/** A raw call from inside the page over its own WebSocket (the token cookie authorises it), as a tampered UI would send it. */
-function rawCall(p: Page, method: string, params: unknown, session: string | null): Promise<{ result?: unknown; error?: { code: string; message: string } }> {
-  return p.evaluate(
-    ({ method, params, session }) =>
-      new Promise((resolve) => {
-        const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws`);
-        ws.onopen = () => ws.send(JSON.stringify(session ? { id: 1, method, params, session } : { id: 1, method, params }));
-        ws.onmessage = (e) => {
-          resolve(JSON.parse(String(e.data)));
-          ws.close();
-        };
-      }),
-    { method, params, session },
-  );
+async function signIn(p: Page, name: string, secret: string, mode: 'password' | 'pin', screenshot?: string) {
+  await p.getByTestId('account-signin').click();
+  if (mode === 'pin') await p.getByTestId('login-mode-pin').click();
+  await p.getByTestId('login-name').fill(name);
+  await p.getByTestId('login-secret').fill(secret);
+  if (screenshot) await p.screenshot({ path: join(ARTIFACTS, screenshot) });
+  await p.getByTestId('login-submit').click();
+  await p.getByTestId('login-dialog').waitFor({ state: 'detached' });
+  await expect.poll(() => p.getByTestId('account-who').textContent()).toContain(name);
 }
 
 describe.skipIf(skip !== null)('roles and the Recipes screen through npm run serve', () => {

@@ -3,6 +3,7 @@ import { StationError } from '../../../common/errors';
 import { globalOptions, parseArgs, requireString, stringOptions } from '../args';
 import type { Command } from '../command';
 import { writeJsonOut } from '../output';
+import { goldenSamplingNote } from '../../recipes/golden-sampling';
 import { CLI_USER, openCliStation } from '../station-for-cli';
 
 const USAGE =
@@ -28,6 +29,7 @@ export const command: Command = {
       };
       const recipe = (await station.call('recipes.create', params, { user: CLI_USER })) as RecipeSummary;
       await writeJsonOut(options.out, recipe);
+      if (recipe.goldenSampling) process.stdout.write(`References folder: ${goldenSamplingNote(recipe.goldenSampling)}\n`);
       process.stdout.write(
         `Recipe ${recipe.name} version ${recipe.version}: ${recipe.expert} on ${recipe.goldenCount} golden samples, ` +
           `band ${recipe.band.t1.toFixed(3)}..${recipe.band.t2.toFixed(3)}\n`,

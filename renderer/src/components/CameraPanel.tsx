@@ -7,6 +7,8 @@ interface Props {
   client: StationClient;
   camera: CameraApi;
   video: RefObject<HTMLVideoElement | null>;
+  /** The station host is reachable: reading frames and inspecting need it. */
+  online: boolean;
   canCapture: boolean;
   busy: boolean;
   onCapture: () => void;
@@ -14,7 +16,7 @@ interface Props {
 
 const CUSTOM = '__custom__';
 
-export function CameraPanel({ client, camera, video, canCapture, busy, onCapture }: Props) {
+export function CameraPanel({ client, camera, video, online, canCapture, busy, onCapture }: Props) {
   const [custom, setCustom] = useState('');
   const [showCustom, setShowCustom] = useState(false);
   const { frame, session, stream } = camera;
@@ -68,6 +70,10 @@ export function CameraPanel({ client, camera, video, canCapture, busy, onCapture
       <div className="camera-view" data-testid="camera-view">
         {stream ? (
           <video ref={video} autoPlay muted playsInline />
+        ) : frame?.exhausted ? (
+          <div className="placeholder" data-testid="camera-end">
+            End of folder: all {session?.frames ?? frame.index + 1} images inspected
+          </div>
         ) : frame ? (
           <img src={client.imageUrl(frame.sha256)} alt={t('camera.frameAlt', { name: frame.name })} />
         ) : (
@@ -77,7 +83,13 @@ export function CameraPanel({ client, camera, video, canCapture, busy, onCapture
       <div className="camera-meta">
         {frame && session ? (
           <span>
-            {t(frame.ended ? 'camera.positionLast' : 'camera.position', { name: frame.name, index: frame.index + 1, frames: session.frames, width: frame.width, height: frame.height })}
+            {t(frame.exhausted ? 'camera.positionEnd' : frame.ended ? 'camera.positionLast' : 'camera.position', {
+              name: frame.name,
+              index: frame.index + 1,
+              frames: session.frames,
+              width: frame.width,
+              height: frame.height,
+            })}
           </span>
         ) : stream ? (
           <span>{t('camera.live')}</span>
@@ -85,12 +97,24 @@ export function CameraPanel({ client, camera, video, canCapture, busy, onCapture
           <span>&nbsp;</span>
         )}
         {session && frame && !frame.ended && (
-          <button type="button" className="secondary" onClick={() => void camera.advance()}>
+          <button type="button" className="secondary" disabled={!online} onClick={() => void camera.advance()}>
             {t('camera.next')}
           </button>
         )}
+        {session && frame?.exhausted && (
+          <button type="button" className="secondary" data-testid="camera-restart" onClick={() => void camera.restart()}>
+            Restart folder
+          </button>
+        )}
       </div>
-      <button type="button" className="capture" data-testid="capture-button" disabled={!canCapture || busy} onClick={onCapture}>
+      <button
+        type="button"
+        className="capture"
+        data-testid="capture-button"
+        disabled={!canCapture || busy}
+        title={online ? undefined : t('common.hostOffline')}
+        onClick={onCapture}
+      >
         {busy ? t('camera.inspecting') : t('camera.capture')}
         <kbd>{t('camera.spaceKey')}</kbd>
       </button>

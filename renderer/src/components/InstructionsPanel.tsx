@@ -6,6 +6,8 @@ import type { Translator } from '../i18n/translate';
 
 interface Props {
   recipe: string | null;
+  /** The station host is reachable; offline the list may be stale and nothing can be changed. */
+  online: boolean;
   instructions: Instruction[];
   /** The dialog model's budget as measured for the current draft; null: the station has none. */
   room: MeasuredRoom | null;
@@ -35,12 +37,13 @@ function roomLine(measured: MeasuredRoom, text: string, tr: Translator): string 
 }
 
 /** Standing instructions for the recipe, shown as chips, with the room the model's budget leaves; operator text is rendered as text. */
-export function InstructionsPanel({ recipe, instructions, room, onDraft, onAdd, onRemove }: Props) {
+export function InstructionsPanel({ recipe, online, instructions, room, onDraft, onAdd, onRemove }: Props) {
   const [text, setText] = useState('');
   const [adding, setAdding] = useState(false);
   const tr = useT();
   const { t } = tr;
   const refused = refusal(room, text, tr);
+  const editable = online && recipe !== null;
 
   function edit(value: string) {
     setText(value);
@@ -60,9 +63,14 @@ export function InstructionsPanel({ recipe, instructions, room, onDraft, onAdd, 
         <h2>{t('instructions.title')}</h2>
         <span className="muted">{recipe ?? t('instructions.noRecipe')}</span>
       </div>
+      {!online && (
+        <p className="muted" data-testid="instructions-offline">
+          The station host is offline: instructions cannot be read or changed until it is back.
+        </p>
+      )}
       <ul className="chips">
-        {instructions.length === 0 && <li className="muted">{t('instructions.none')}</li>}
-        {instructions.map((i) => (
+        {online && instructions.length === 0 && <li className="muted">{t('instructions.none')}</li>}
+        {online && instructions.map((i) => (
           <li key={i.id} className="chip" data-testid="custom-prompt-item" title={t('instructions.chipTitle', { author: i.author, date: tr.dateTime(i.createdAt) })}>
             <span className="chip-text">{i.text}</span>
             <button type="button" className="icon-button" aria-label={t('instructions.remove', { text: i.text.slice(0, 40) })} onClick={() => onRemove(i.id)}>
@@ -83,14 +91,14 @@ export function InstructionsPanel({ recipe, instructions, room, onDraft, onAdd, 
           aria-label={t('instructions.new')}
           placeholder={t('instructions.placeholder')}
           value={text}
-          disabled={recipe === null}
+          disabled={!editable}
           onChange={(e) => edit(e.target.value)}
         />
-        <button type="submit" data-testid="custom-prompt-add" disabled={recipe === null || adding || text.trim() === '' || refused !== null}>
+        <button type="submit" data-testid="custom-prompt-add" disabled={!editable || adding || text.trim() === '' || refused !== null}>
           {t('instructions.add')}
         </button>
       </form>
-      {room && (
+      {online && room && (
         <div className={`instruction-room${refused ? ' refused' : ''}`} data-testid="instruction-room" aria-live="polite">
           {refused ?? roomLine(room, text, tr)}
         </div>

@@ -3,18 +3,19 @@ import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
+  online: boolean;
   items: InspectionSummary[];
   currentId: string | null;
   onOpen: (id: string) => void;
 }
 
-export function RecentStrip({ client, items, currentId, onOpen }: Props) {
+export function RecentStrip({ client, online, items, currentId, onOpen }: Props) {
   const { t, num, dateTime } = useT();
   return (
     <section className="recent" aria-label={t('recent.label')}>
       <h2>{t('recent.title')}</h2>
       <ol>
-        {items.length === 0 && <li className="muted">{t('recent.none')}</li>}
+        {items.length === 0 && <li className="muted">{online ? t('recent.none') : t('common.hostOfflineSentence')}</li>}
         {items.map((i) => (
           <li key={i.id}>
             <button

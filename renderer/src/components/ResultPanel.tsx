@@ -34,6 +34,11 @@ export function ResultPanel({ client, record, busy, onError }: Props) {
           {t('result.facts', { recipe: record.recipe, version: record.recipeVersion, time: time(record.createdAt), ms: Math.round(timings.total) })}
         </span>
       </div>
+      {record.outcome && (
+        <div className="flag-note part-outcome" data-testid="part-outcome" data-outcome={record.outcome}>
+          {t('outcome.note', { outcome: t(`outcome.${record.outcome}`), recipe: record.recipe })}
+        </div>
+      )}
       {record.flags.map((f) => (
         <div key={`${f.kind}-${f.createdAt}`} className="flag-note" data-testid="inspection-flag" data-kind={f.kind}>
           {f.reason}

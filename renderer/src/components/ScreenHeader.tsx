@@ -1,5 +1,7 @@
+import { useContext } from 'react';
+import { AccountSlot } from '../login/account-slot';
 import type { ConnectionState } from '../transport/ws-client';
-import { ConnectionBadge } from './ConnectionBadge';
+import { ConnectionBadge } from './ConnectionStatus';
 import { ScreenNav, type ScreenId } from './ScreenNav';
 
 /** The top bar of the screens that are not Inspect: brand, navigation, connection. */
@@ -12,6 +14,7 @@ export function ScreenHeader({ current, connection }: { current: ScreenId; conne
       <ScreenNav current={current} />
       <div className="host-facts">
         <ConnectionBadge connection={connection} />
+        {useContext(AccountSlot)}
       </div>
     </header>
   );

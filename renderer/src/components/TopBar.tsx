@@ -1,7 +1,9 @@
 import type { RecipeSummary, StationStatus } from '../../../common/api';
+import { useContext } from 'react';
 import { useT } from '../i18n/I18nProvider';
+import { AccountSlot } from '../login/account-slot';
 import type { ConnectionState } from '../transport/ws-client';
-import { ConnectionBadge } from './ConnectionBadge';
+import { ConnectionBadge } from './ConnectionStatus';
 import { ScreenNav } from './ScreenNav';
 
 interface Props {
@@ -39,6 +41,7 @@ export function TopBar({ status, recipes, recipe, onRecipe, connection }: Props)
           </>
         )}
         <ConnectionBadge connection={connection} />
+        {useContext(AccountSlot)}
       </div>
     </header>
   );

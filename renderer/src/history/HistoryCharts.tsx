@@ -1,4 +1,4 @@
-import type { HistorySummary } from '../../../common/api';
+import type { HistoryBucket, HistorySummary } from '../../../common/api';
 import { horizontalBarsSvg, stackedColumnsSvg, VERDICT_COLOURS } from '../../../common/charts';
 import { useT } from '../i18n/I18nProvider';
 
@@ -6,12 +6,12 @@ import { useT } from '../i18n/I18nProvider';
  * The same SVG the PDF report prints (common/charts.ts). The markup is built from numbers and
  * XML-escaped labels only, so inserting it as HTML cannot inject script.
  */
-export function HistoryCharts({ summary }: { summary: HistorySummary }) {
+export function HistoryCharts({ summary, bucket }: { summary: HistorySummary; bucket: HistoryBucket }) {
   const { t } = useT();
   const overTime = stackedColumnsSvg(
     summary.overTime.map((b) => b.bucket),
     (['pass', 'fail', 'review'] as const).map((v) => ({ label: t(`verdict.${v}`), colour: VERDICT_COLOURS[v], values: summary.overTime.map((b) => b[v]) })),
-    { title: t('history.chart.overTime'), width: 640 },
+    { title: t(`history.chart.overTime.${bucket}`), width: 640 },
   );
   const byType = horizontalBarsSvg(
     summary.byDefectType.map((d) => ({ label: d.defectType, value: d.count })),

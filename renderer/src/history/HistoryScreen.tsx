@@ -1,10 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ExportResult, HistoryFilter, HistoryPage, HistorySummary, RecipeSummary, StationClient } from '../../../common/api';
+import type { ExportResult, HistoryBucket, HistoryFilter, HistoryPage, HistorySummary, RecipeSummary, StationClient, WhoAmI } from '../../../common/api';
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
+import { EXPORTERS, OFFICE } from '../login/roles';
 import type { ConnectionState } from '../transport/ws-client';
 import { HistoryCharts } from './HistoryCharts';
+import { HistoryDetail } from './HistoryDetail';
 import { HistoryFilters, toFilter, type FilterForm } from './HistoryFilters';
 import { HistoryTable } from './HistoryTable';
 import './history.css';
@@ -13,6 +15,7 @@ import { useT } from '../i18n/I18nProvider';
 interface Props {
   client: StationClient;
   connection: ConnectionState;
+  who: WhoAmI | null;
 }
 
 const PAGE = 100;
@@ -29,13 +32,29 @@ function defaultForm(): FilterForm {
   return { from: localInput(from), to: localInput(to), recipe: '', verdict: '', decision: '', defectType: '', operator: '' };
 }
 
+type ChartGrouping = 'auto' | HistoryBucket;
+
+function chartGrouping(value: string): ChartGrouping {
+  return value === 'hour' || value === 'shift' || value === 'day' ? value : 'auto';
+}
+
+/** Automatic: hours for up to three days, days beyond. */
+function chartBucket(grouping: ChartGrouping, filter: HistoryFilter): HistoryBucket {
+  if (grouping !== 'auto') return grouping;
+  const spanMs = filter.from && filter.to ? Date.parse(filter.to) - Date.parse(filter.from) : Infinity;
+  return spanMs <= 3 * 24 * 3600_000 ? 'hour' : 'day';
+}
+
 /** History and reports: filters, counts and charts of the selection, a page of rows, exports. */
-export function HistoryScreen({ client, connection }: Props) {
+export function HistoryScreen({ client, connection, who }: Props) {
   const { errors, report, dismiss } = useErrors();
   const [form, setForm] = useState<FilterForm>(defaultForm);
   const [applied, setApplied] = useState<HistoryFilter>(() => toFilter(defaultForm()));
   const [recipes, setRecipes] = useState<RecipeSummary[]>([]);
   const [summary, setSummary] = useState<HistorySummary | null>(null);
+  // The grouping the shown summary was counted by: the chart's title must describe its data, not the
+  // choice whose summary is still on its way.
+  const [summaryBucket, setSummaryBucket] = useState<HistoryBucket>('day');
   const [page, setPage] = useState<HistoryPage | null>(null);
   const [offset, setOffset] = useState(0);
   const [format, setFormat] = useState<'csv' | 'pdf'>('csv');
@@ -43,6 +62,19 @@ export function HistoryScreen({ client, connection }: Props) {
   const [exported, setExported] = useState<ExportResult | null>(null);
   const [downloading, setDownloading] = useState(false);
   const { t, plural } = useT();
+  // The host refuses an export to other roles; say so before the button is pressed.
+  const mayExport = who !== null && EXPORTERS.has(who.role);
+  const [openId, setOpenId] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (openId === null) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setOpenId(null);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [openId]);
+  const [grouping, setGrouping] = useState<ChartGrouping>('auto');
 
   useEffect(() => {
     if (connection === 'open') client.call('recipes.list', {}).then(setRecipes, report);
@@ -50,9 +82,12 @@ export function HistoryScreen({ client, connection }: Props) {
 
   useEffect(() => {
     if (connection !== 'open') return;
-    const spanMs = applied.from && applied.to ? Date.parse(applied.to) - Date.parse(applied.from) : Infinity;
-    client.call('history.summary', { filter: applied, bucket: spanMs <= 3 * 24 * 3600_000 ? 'hour' : 'day' }).then(setSummary, report);
-  }, [client, connection, applied, report]);
+    const bucket = chartBucket(grouping, applied);
+    client.call('history.summary', { filter: applied, bucket }).then((s) => {
+      setSummary(s);
+      setSummaryBucket(bucket);
+    }, report);
+  }, [client, connection, applied, grouping, report]);
 
   useEffect(() => {
     if (connection !== 'open') return;
@@ -65,23 +100,29 @@ export function HistoryScreen({ client, connection }: Props) {
     setApplied(toFilter(form));
   }, [form]);
 
+  const download = useCallback(
+    (file: ExportResult) => {
+      setDownloading(true);
+      return client
+        .downloadExport(file)
+        .catch(report)
+        .finally(() => setDownloading(false));
+    },
+    [client, report],
+  );
+
+  // A finished export is saved at once, as the press of Export asked; the note offers it again.
   const exportNow = useCallback(() => {
     setExporting(true);
     setExported(null);
     client
       .call('reports.export', { filter: applied, format })
-      .then(setExported, report)
+      .then((file) => {
+        setExported(file);
+        return download(file);
+      }, report)
       .finally(() => setExporting(false));
-  }, [client, applied, format, report]);
-
-  const download = useCallback(() => {
-    if (!exported) return;
-    setDownloading(true);
-    client
-      .downloadExport(exported)
-      .catch(report)
-      .finally(() => setDownloading(false));
-  }, [client, exported, report]);
+  }, [client, applied, format, report, download]);
 
   return (
     <div className="app">
@@ -121,7 +162,16 @@ export function HistoryScreen({ client, connection }: Props) {
                 <dd>{summary.byDecision.none}</dd>
               </div>
             </dl>
-            <HistoryCharts summary={summary} />
+            <label className="field inline">
+              <span>Inspections over time</span>
+              <select data-testid="chart-grouping" value={grouping} onChange={(e) => setGrouping(chartGrouping(e.target.value))}>
+                <option value="auto">Automatic</option>
+                <option value="hour">Per hour</option>
+                <option value="shift">Per shift</option>
+                <option value="day">Per day</option>
+              </select>
+            </label>
+            <HistoryCharts summary={summary} bucket={summaryBucket} />
           </section>
         )}
         <section className="panel history-export" aria-label={t('history.export')}>
@@ -132,24 +182,41 @@ export function HistoryScreen({ client, connection }: Props) {
               <option value="pdf">{t('history.format.pdf')}</option>
             </select>
           </label>
-          <button type="button" data-testid="export-button" disabled={exporting || connection !== 'open'} onClick={exportNow}>
+          <button type="button" data-testid="export-button" disabled={exporting || connection !== 'open' || !mayExport} onClick={exportNow}>
             {exporting ? t('history.exporting') : t('history.export')}
           </button>
+          {who && !mayExport && (
+            <span className="muted" data-testid="export-locked">
+              Exports need a supervisor or an admin; your role is {who.role}.
+            </span>
+          )}
           {exported && (
-            <button
-              type="button"
-              className="link"
-              data-testid="export-link"
-              data-path={exported.path}
-              data-file-name={exported.fileName}
-              disabled={downloading}
-              onClick={download}
-            >
-              {plural('history.download', exported.rows, { file: exported.fileName, kib: Math.ceil(exported.bytes / 1024) })}
-            </button>
+            <span data-testid="export-done">
+              {plural('history.saved', exported.rows, { file: exported.fileName, kib: Math.ceil(exported.bytes / 1024) })}{' '}
+              <button
+                type="button"
+                className="link"
+                data-testid="export-link"
+                data-path={exported.path}
+                data-file-name={exported.fileName}
+                disabled={downloading}
+                onClick={() => void download(exported)}
+              >
+                {t('history.saveAgain')}
+              </button>
+            </span>
           )}
         </section>
-        {page && <HistoryTable page={page} offset={offset} pageSize={PAGE} onOffset={setOffset} />}
+        {openId !== null && (
+          <HistoryDetail
+            client={client}
+            inspectionId={openId}
+            canReplay={who !== null && OFFICE.has(who.role) && connection === 'open'}
+            onClose={() => setOpenId(null)}
+            report={report}
+          />
+        )}
+        {page && <HistoryTable page={page} offset={offset} pageSize={PAGE} onOffset={setOffset} openId={openId} onOpen={setOpenId} />}
       </main>
     </div>
   );

@@ -6,9 +6,12 @@ interface Props {
   offset: number;
   pageSize: number;
   onOffset: (offset: number) => void;
+  openId: string | null;
+  /** A row was clicked, or Enter/Space pressed on it. */
+  onOpen: (id: string) => void;
 }
 
-export function HistoryTable({ page, offset, pageSize, onOffset }: Props) {
+export function HistoryTable({ page, offset, pageSize, onOffset, openId, onOpen }: Props) {
   const { t, num, dateTime } = useT();
   return (
     <section className="panel history-table" aria-label={t('history.inspections')}>
@@ -40,12 +43,32 @@ export function HistoryTable({ page, offset, pageSize, onOffset }: Props) {
         </thead>
         <tbody>
           {page.rows.map((r) => (
-            <tr key={r.id} data-testid="history-row">
+            <tr
+              key={r.id}
+              data-testid="history-row"
+              data-id={r.id}
+              className={`history-row${r.id === openId ? ' open' : ''}`}
+              tabIndex={0}
+              aria-selected={r.id === openId}
+              title={t('history.openRow')}
+              onClick={() => onOpen(r.id)}
+              onKeyDown={(e) => {
+                if (e.key !== 'Enter' && e.key !== ' ') return;
+                e.preventDefault();
+                onOpen(r.id);
+              }}
+            >
               <td>{dateTime(r.createdAt)}</td>
               <td>{t('common.recipeVersion', { recipe: r.recipe, version: r.recipeVersion })}</td>
               <td className="verdict-cell" data-verdict={r.verdict} title={r.flags.map((k) => t(`flag.${k}`)).join(', ')}>
                 {t(`verdict.${r.verdict}`)}
                 {r.flags.length > 0 && <span data-testid="history-flag"> ⚑</span>}
+                {r.outcome && (
+                  <span className="part-outcome" data-testid="history-outcome">
+                    {' '}
+                    · {t(`outcome.${r.outcome}`)}
+                  </span>
+                )}
               </td>
               <td className="num">{num(r.score, 3)}</td>
               <td>{r.operator}</td>

@@ -15,8 +15,10 @@ export interface CameraApi {
   select(spec: string): Promise<void>;
   /** The frame to inspect now: the shown host frame, or a still grabbed from the webcam. */
   grab(): Promise<FrameInput>;
-  /** After a capture a folder source moves on to the next part. */
+  /** After a capture a folder source moves on to the next part, or to its end after the last one. */
   advance(): Promise<void>;
+  /** Opens the current host source again at its first image (a folder that has played to its end). */
+  restart(): Promise<void>;
 }
 
 function mediaError(err: unknown, t: Translator['t']): StationError {
@@ -57,7 +59,13 @@ function stillFromVideo(video: HTMLVideoElement, t: Translator['t']): FrameInput
  * The camera picker and live view. Host sources (folder:, file:) are opened and read through the
  * station; webcams through getUserMedia in this window, their stills uploaded on capture.
  */
-export function useCamera(client: StationClient, video: RefObject<HTMLVideoElement | null>, report: (err: unknown) => void): CameraApi {
+export function useCamera(
+  client: StationClient,
+  video: RefObject<HTMLVideoElement | null>,
+  report: (err: unknown) => void,
+  /** A source opened and delivers frames: what went wrong with an earlier one no longer applies. */
+  onOpened: () => void,
+): CameraApi {
   const [sources, setSources] = useState<CameraSourceInfo[]>([]);
   const [spec, setSpec] = useState<string | null>(null);
   const [session, setSession] = useState<CameraSession | null>(null);
@@ -132,6 +140,7 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
           }
           current.current.stream = media;
           setStream(media);
+          onOpened();
           // Device labels are only readable once permission is granted.
           await refresh([{ spec: next, label: t('camera.webcam'), kind: 'webcam' }]).catch(report);
           return;
@@ -142,13 +151,14 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
         setSession(opened);
         setSources((old) => mergeSources([old, [{ spec: next, label: opened.label, kind: parsed?.kind ?? 'folder' }]]));
         setFrame(await client.call('camera.read', { sessionId: opened.sessionId, advance: false }));
+        onOpened();
       } catch (err) {
         report(err);
       } finally {
         setOpening(false);
       }
     },
-    [client, release, refresh, report, t],
+    [client, release, refresh, report, onOpened, t],
   );
 
   useEffect(() => {
@@ -161,11 +171,12 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
       return stillFromVideo(video.current, t);
     }
     if (!frame) throw new StationError('UNAVAILABLE', t('camera.error.noFrame'));
+    if (frame.exhausted) throw new StationError('UNAVAILABLE', t('camera.error.exhausted'));
     return { kind: 'stored', sha256: frame.sha256 };
   }, [frame, stream, video, t]);
 
   const advance = useCallback(async () => {
-    if (!session || !frame || frame.ended) return;
+    if (!session || !frame || frame.exhausted) return;
     try {
       setFrame(await client.call('camera.read', { sessionId: session.sessionId, advance: true }));
     } catch (err) {
@@ -180,5 +191,9 @@ export function useCamera(client: StationClient, video: RefObject<HTMLVideoEleme
     }
   }, [client, frame, session]);
 
-  return { sources, spec, session, frame, stream, opening, select, grab, advance };
+  const restart = useCallback(async () => {
+    if (spec !== null) await select(spec);
+  }, [select, spec]);
+
+  return { sources, spec, session, frame, stream, opening, select, grab, advance, restart };
 }

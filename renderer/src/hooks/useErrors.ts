@@ -6,6 +6,8 @@ export interface ShownError {
   key: number;
   code: ErrorCode;
   message: string;
+  /** What the error is about (e.g. 'camera'), so that it can go when that recovers. */
+  topic?: string;
 }
 
 let nextKey = 1;
@@ -13,10 +15,13 @@ let nextKey = 1;
 /** Errors on screen, newest first; the same message is shown once. */
 export function useErrors() {
   const [errors, setErrors] = useState<ShownError[]>([]);
-  const report = useCallback((err: unknown) => {
+  const report = useCallback((err: unknown, topic?: string) => {
     const e = toStationError(err);
-    setErrors((list) => [{ key: nextKey++, code: e.code, message: e.message }, ...list.filter((x) => x.message !== e.message)].slice(0, 4));
+    const shown: ShownError = { key: nextKey++, code: e.code, message: e.message, ...(topic === undefined ? {} : { topic }) };
+    setErrors((list) => [shown, ...list.filter((x) => x.message !== e.message)].slice(0, 4));
   }, []);
   const dismiss = useCallback((key: number) => setErrors((list) => list.filter((x) => x.key !== key)), []);
-  return { errors, report, dismiss };
+  /** Removes the errors about `topic`: what they reported has recovered. */
+  const clear = useCallback((topic: string) => setErrors((list) => (list.some((x) => x.topic === topic) ? list.filter((x) => x.topic !== topic) : list)), []);
+  return { errors, report, dismiss, clear };
 }

@@ -8,3 +8,5 @@ export const ENGINEERING: ReadonlySet<string> = new Set(['engineer', 'admin']);
 export const OFFICE: ReadonlySet<string> = new Set(['engineer', 'supervisor', 'admin']);
 /** May read and verify the audit trail. */
 export const AUDITORS: ReadonlySet<string> = new Set(['supervisor', 'admin']);
+/** May export the History selection (the host's reports.export and the export download). */
+export const EXPORTERS: ReadonlySet<string> = new Set(['supervisor', 'admin']);

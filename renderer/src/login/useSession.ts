@@ -22,6 +22,8 @@ export function useSession(client: StationClient, connection: ConnectionState): 
 
   useEffect(() => {
     if (connection === 'open') refresh().catch(() => setWho(null));
+    // The restarted host refuses this tab: nobody is signed in here any more.
+    if (connection === 'expired') setWho(null);
   }, [connection, refresh]);
 
   const login = useCallback(

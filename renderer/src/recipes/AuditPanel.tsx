@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { AuditEntryInfo, AuditVerification, StationClient } from '../../../common/api';
 import { useT } from '../i18n/I18nProvider';
+import { auditSubjectText } from './audit-subject';
 
 interface Props {
   client: StationClient;
@@ -63,7 +64,9 @@ export function AuditPanel({ client, revision, report }: Props) {
               <td>{dateTime(r.at)}</td>
               <td>{r.actor}</td>
               <td>{r.action}</td>
-              <td>{r.subject}</td>
+              <td title={r.subject} data-testid="audit-subject">
+                {auditSubjectText(r)}
+              </td>
             </tr>
           ))}
         </tbody>

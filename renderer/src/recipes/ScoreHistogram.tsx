@@ -52,7 +52,8 @@ export function ScoreHistogram({ golden, reviewed, band }: Props) {
         <text className="hist-label" x={x(band.t1)} y={PAD.t - 2} textAnchor="middle">T1</text>
         <text className="hist-label" x={x(band.t2)} y={PAD.t - 2} textAnchor="middle">T2</text>
         {[0, 0.25, 0.5, 0.75, 1].map((f) => (
-          <text key={f} className="hist-tick" x={x(f * bins.top)} y={H - 8} textAnchor="middle">
+          // The last label ends at the plot's right edge: centred on it, half of it fell outside the SVG.
+          <text key={f} className="hist-tick" x={x(f * bins.top)} y={H - 8} textAnchor={f === 1 ? 'end' : 'middle'}>
             {num(f * bins.top, 2)}
           </text>
         ))}

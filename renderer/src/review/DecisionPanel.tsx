@@ -14,12 +14,14 @@ interface Props {
   busy: boolean;
   /** True when the reviewer may not change the golden set: marking good only proposes the image. */
   goldenIsProposal: boolean;
+  /** Confirm defect was pressed with no type chosen. */
+  defectNeeded: boolean;
   onChange: (draft: DecisionDraft) => void;
   onDecide: (decision: ReviewDecision) => void;
 }
 
 /** The three decisions with their keys; the defect type comes from the recipe's list or free text. */
-export function DecisionPanel({ draft, defectTypes, busy, goldenIsProposal, onChange, onDecide }: Props) {
+export function DecisionPanel({ draft, defectTypes, busy, goldenIsProposal, defectNeeded, onChange, onDecide }: Props) {
   const { t } = useT();
   return (
     <section className="panel decision-panel" aria-label={t('review.decision')}>
@@ -27,6 +29,7 @@ export function DecisionPanel({ draft, defectTypes, busy, goldenIsProposal, onCh
       <label className="field">
         <span>{t('review.defectType')}</span>
         <select data-testid="review-defect-type" value={draft.defectType} onChange={(e) => onChange({ ...draft, defectType: e.target.value })}>
+          <option value="">Pick a type…</option>
           {defectTypes.map((t) => (
             <option key={t} value={t}>
               {t}
@@ -66,6 +69,11 @@ export function DecisionPanel({ draft, defectTypes, busy, goldenIsProposal, onCh
           <kbd>A</kbd>
         </span>
       </label>
+      {defectNeeded && (
+        <p className="review-defect-needed" role="alert" data-testid="review-defect-needed">
+          Pick a defect type, or type one, to confirm a defect.
+        </p>
+      )}
       <div className="decision-buttons">
         <button type="button" className="decide" data-decision="defect" data-testid="review-confirm-defect" disabled={busy} onClick={() => onDecide('defect')}>
           {t('review.confirmDefect')} <kbd>D</kbd>
@@ -73,7 +81,14 @@ export function DecisionPanel({ draft, defectTypes, busy, goldenIsProposal, onCh
         <button type="button" className="decide" data-decision="good" data-testid="review-mark-good" disabled={busy} onClick={() => onDecide('good')}>
           {t('review.markGood')} <kbd>G</kbd>
         </button>
-        <button type="button" className="decide" data-testid="review-reinspect" disabled={busy} onClick={() => onDecide('reinspect')}>
+        <button
+          type="button"
+          className="decide"
+          data-testid="review-reinspect"
+          disabled={busy}
+          title={t('review.reinspectTitle')}
+          onClick={() => onDecide('reinspect')}
+        >
           {t('review.reinspect')} <kbd>R</kbd>
         </button>
       </div>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { ReviewDecision, ReviewDetail, ReviewOutcome, StationClient, WhoAmI } from '../../../common/api';
+import type { InspectionRecord, ReviewDecision, ReviewDetail, ReviewOutcome, StationClient, WhoAmI } from '../../../common/api';
 import type { Translator } from '../i18n/translate';
+import { toStationError } from '../transport/wire';
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
@@ -8,6 +9,7 @@ import { ENGINEERING } from '../login/roles';
 import type { ConnectionState } from '../transport/ws-client';
 import { DecisionPanel, type DecisionDraft } from './DecisionPanel';
 import { QueueList } from './QueueList';
+import { reinspectionNote } from './reinspection-note';
 import { ReviewDetailView } from './ReviewDetailView';
 import { reviewKeyAction } from './review-keys';
 import { useReviewQueue } from './useReviewQueue';
@@ -20,6 +22,7 @@ interface Props {
   who: WhoAmI | null;
 }
 
+/** No defect type chosen: confirming a defect asks for one rather than assuming the list's first. */
 const EMPTY_DRAFT: DecisionDraft = { defectType: '', customType: '', reason: '', addToGolden: false };
 const ZOOMS = [1, 1.5, 2, 3, 4];
 
@@ -33,20 +36,39 @@ export function ReviewScreen({ client, connection, who }: Props) {
   const [busy, setBusy] = useState(false);
   const [zoom, setZoom] = useState(1);
   const [overlay, setOverlay] = useState(true);
-  const [lastResult, setLastResult] = useState<string | null>(null);
   const { t } = useT();
+  // The note on the decision just recorded; it names its part, which has left the queue.
+  const [lastResult, setLastResult] = useState<{ text: string; inspectionId: string } | null>(null);
+  const [defectNeeded, setDefectNeeded] = useState(false);
+  // The re-inspection of the part just sent to re-inspect: a note while it runs or failed, else both records.
+  const [reinspected, setReinspected] = useState<string | { first: InspectionRecord; again: InspectionRecord } | null>(null);
+  const reinspectedId = reinspected !== null && typeof reinspected !== 'string' ? reinspected.again.id : null;
+
+  // Its first answer may contradict the band and make it REVIEW: the note and the queue follow.
+  useEffect(() => {
+    if (reinspectedId === null) return;
+    return client.on('dialog.done', (p) => {
+      const flag = p.flag;
+      if (p.inspectionId !== reinspectedId || !flag) return;
+      setReinspected((cur) =>
+        cur !== null && typeof cur !== 'string' && cur.again.id === p.inspectionId ? { ...cur, again: { ...cur.again, verdict: flag.verdict, flags: [...cur.again.flags, flag] } } : cur,
+      );
+      queue.reload();
+    });
+  }, [client, reinspectedId, queue]);
 
   useEffect(() => {
     if (selectedId === null || !queue.items.some((i) => i.id === selectedId)) setSelectedId(queue.items[0]?.id ?? null);
   }, [queue.items, selectedId]);
 
   useEffect(() => {
+    // What was chosen for one part is never offered for the next: each starts undecided.
+    setDraft(EMPTY_DRAFT);
+    setDefectNeeded(false);
     if (selectedId === null) return setDetail(null);
     let live = true;
     client.call('review.item', { inspectionId: selectedId }).then((d) => {
-      if (!live) return;
-      setDetail(d);
-      setDraft((cur) => ({ ...EMPTY_DRAFT, defectType: d.defectTypes.includes(cur.defectType) ? cur.defectType : (d.defectTypes[0] ?? '') }));
+      if (live) setDetail(d);
     }, report);
     return () => {
       live = false;
@@ -62,10 +84,29 @@ export function ReviewScreen({ client, connection, who }: Props) {
     [queue.items, selectedId],
   );
 
+  /**
+   * Re-inspect: the part's stored image through the recipe as it is now, recorded like any
+   * inspection (flagged, it joins the queue in place of the first).
+   */
+  const reinspect = useCallback(
+    async (first: InspectionRecord) => {
+      setReinspected('Inspecting the stored image again…');
+      try {
+        const { answerTurnId: _turn, ...again } = await client.call('inspect', { recipe: first.recipe, frame: { kind: 'stored', sha256: first.imageSha256 } });
+        setReinspected({ first, again });
+        queue.reload();
+      } catch (err) {
+        setReinspected(`Recorded, but the stored image could not be inspected again (${toStationError(err).message}). Put the part under the camera again.`);
+      }
+    },
+    [client, queue],
+  );
+
   const decide = useCallback(
     (decision: ReviewDecision) => {
-      if (!detail || busy) return;
+      if (!detail || busy || connection !== 'open') return;
       const defectType = draft.customType.trim() || draft.defectType;
+      if (decision === 'defect' && defectType === '') return setDefectNeeded(true);
       const id = detail.record.id;
       setBusy(true);
       client
@@ -82,13 +123,15 @@ export function ReviewScreen({ client, connection, who }: Props) {
             const following = queue.items[index + 1] ?? queue.items[index - 1];
             queue.drop(id);
             setSelectedId(following && following.id !== id ? following.id : null);
-            setLastResult(decisionResult(t, decision, defectType, out, detail.record.recipe));
+            setReinspected(null);
+            if (decision === 'reinspect') void reinspect(detail.record);
+            setLastResult({ inspectionId: id, text: decisionResult(t, decision, defectType, out, detail.record.recipe) });
           },
           report,
         )
         .finally(() => setBusy(false));
     },
-    [client, detail, busy, draft, queue, report, t],
+    [client, connection, detail, busy, draft, queue, report, reinspect, t],
   );
 
   useEffect(() => {
@@ -118,17 +161,25 @@ export function ReviewScreen({ client, connection, who }: Props) {
               {queue.total}
             </span>
           </div>
+          {lastResult && (
+            <div className="review-last">
+              <span className="muted">Previous part</span>
+              <div className="review-result" data-testid="review-result" data-for={lastResult.inspectionId}>
+                {lastResult.text}
+              </div>
+              {reinspected && (
+                <div className="review-reinspected" data-testid="review-reinspected" aria-live="polite">
+                  {typeof reinspected === 'string' ? reinspected : reinspectionNote(reinspected.first, reinspected.again)}
+                </div>
+              )}
+            </div>
+          )}
           <QueueList items={queue.items} total={queue.total} selectedId={selectedId} onSelect={setSelectedId} onNearEnd={queue.loadMore} />
           <div className="muted keys">
             <kbd>J</kbd>/<kbd>K</kbd> {t('review.keys.move')} · <kbd>O</kbd> {t('review.keys.overlay')} · <kbd>+</kbd>/<kbd>-</kbd> {t('review.keys.zoom')}
           </div>
         </section>
         <section className="panel review-main" aria-label={t('review.part')}>
-          {lastResult && (
-            <div className="review-result" data-testid="review-result">
-              {lastResult}
-            </div>
-          )}
           {detail ? (
             <ReviewDetailView client={client} detail={detail} zoom={zoom} overlay={overlay} onError={report} />
           ) : (
@@ -140,9 +191,13 @@ export function ReviewScreen({ client, connection, who }: Props) {
         <DecisionPanel
           draft={draft}
           defectTypes={detail?.defectTypes ?? []}
-          busy={busy || !detail}
+          busy={busy || !detail || connection !== 'open'}
           goldenIsProposal={!ENGINEERING.has(who?.role ?? 'operator')}
-          onChange={setDraft}
+          defectNeeded={defectNeeded}
+          onChange={(next) => {
+            setDraft(next);
+            setDefectNeeded(false);
+          }}
           onDecide={decide}
         />
       </main>

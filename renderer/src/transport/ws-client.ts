@@ -3,7 +3,17 @@ import { StationError } from '../../../common/errors';
 import { fetchExport, saveWithBrowser, type SaveFile } from './export-download';
 import { toStationError } from './wire';
 
-export type ConnectionState = 'connecting' | 'open' | 'closed';
+/**
+ * `expired`: the host answers but refuses this page's token cookie: it was restarted (every run has
+ * a new token) and only the link it printed opens it again.
+ */
+export type ConnectionState = 'connecting' | 'open' | 'closed' | 'expired';
+
+/** Where the signed-in session is kept so that a reload of the same tab keeps it. */
+export interface SessionStore {
+  load(): string | null;
+  save(token: string | null): void;
+}
 
 export interface WsClientOptions {
   /** ws://127.0.0.1:PORT/ws */
@@ -20,6 +30,8 @@ export interface WsClientOptions {
   /** Where a downloaded export goes; the browser's download otherwise. */
   saveFile?: SaveFile;
   reconnectMs?: number;
+  /** Keeps the session across reloads (the tab's sessionStorage in the browser); none otherwise. */
+  sessionStore?: SessionStore;
 }
 
 export interface WsClient extends StationClient {
@@ -49,9 +61,17 @@ export function createWsClient(options: WsClientOptions): WsClient {
   let socket: WebSocket | null = null;
   let nextId = 1;
   let closedByUser = false;
-  let state: ConnectionState = 'closed';
-  // The signed-in session rides on every request; a reconnect keeps it (the host decides if it is still live).
-  let session: string | null = null;
+  let state: ConnectionState = 'connecting';
+  // The signed-in session rides on every request; a reconnect or a reload keeps it (the host
+  // decides if it is still live: auth.whoami answers signedIn false for one it no longer knows).
+  let session: string | null = options.sessionStore?.load() ?? null;
+  const doFetch = options.fetchImpl ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
+
+  function setSession(next: string | null) {
+    if (next === session) return;
+    session = next;
+    options.sessionStore?.save(next);
+  }
 
   function setState(next: ConnectionState) {
     state = next;
@@ -86,20 +106,40 @@ export function createWsClient(options: WsClientOptions): WsClient {
   }
 
   function connect() {
-    setState('connecting');
+    // Retries while the host is away keep saying so rather than flickering to "connecting".
+    if (state === 'open') setState('connecting');
     const ws = new Impl(options.socketUrl);
     socket = ws;
+    let opened = false;
     ws.addEventListener('open', () => {
+      opened = true;
       setState('open');
       for (const text of queue.splice(0)) ws.send(text);
     });
     ws.addEventListener('message', (ev: MessageEvent) => dispatch(String(ev.data)));
+    // The close that follows every error decides what to do; a socket implementation that throws
+    // unlistened errors (Node's ws, in tests) must not take the page's handler down first.
+    ws.addEventListener('error', () => undefined);
     ws.addEventListener('close', () => {
       socket = null;
       for (const [, p] of pending) p.reject(new StationError('UNAVAILABLE', 'Lost the connection to the station host'));
       pending.clear();
-      setState('closed');
-      if (!closedByUser) setTimeout(connect, options.reconnectMs ?? 1500);
+      const retry = () => {
+        if (!closedByUser) setTimeout(connect, options.reconnectMs ?? 1500);
+      };
+      // A socket refused before it opened: the host is away, or it is up and refuses the cookie.
+      // The WebSocket API does not tell them apart; a plain request does.
+      if (opened) setState('closed');
+      if (opened || closedByUser) return retry();
+      void tokenRefused(doFetch, options.httpOrigin).then((refused) => {
+        if (refused) {
+          // The restarted host knows none of the old sessions either.
+          setSession(null);
+          setState('expired');
+        } else if (state !== 'expired') setState('closed');
+        // Still retried: opening the new link in another tab of this browser sets the cookie anew.
+        retry();
+      });
     });
   }
 
@@ -111,7 +151,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
       const text = JSON.stringify(session === null ? { id, method, params } : { id, method, params, session });
       return new Promise<Results[M]>((resolve, reject) => {
         const settle = (v: unknown) => {
-          session = nextSession(method, v, session);
+          setSession(nextSession(method, v, session));
           resolve(v as Results[M]);
         };
         pending.set(id, { resolve: settle, reject });
@@ -129,7 +169,7 @@ export function createWsClient(options: WsClientOptions): WsClient {
       return `${options.httpOrigin}/blob/${sha256}`;
     },
     async downloadExport(file) {
-      const body = await fetchExport(options.fetchImpl ?? ((input, init) => fetch(input, init)), options.httpOrigin, file.id, session);
+      const body = await fetchExport(doFetch, options.httpOrigin, file.id, session);
       (options.saveFile ?? saveWithBrowser)(body, file.fileName);
     },
     onConnection(listener) {
@@ -144,15 +184,58 @@ export function createWsClient(options: WsClientOptions): WsClient {
   };
 }
 
-/** The client for a page served by `serve`: same origin, authorised by the server's token cookie. */
-export function createBrowserWsClient(location: Location): WsClient {
-  const socketOrigin = location.origin.replace(/^http/, 'ws');
-  return createWsClient({ socketUrl: `${socketOrigin}/ws`, httpOrigin: location.origin });
+/**
+ * True when the host at `httpOrigin` answers and refuses this page's token cookie (HTTP 401);
+ * false when it does not answer or lets the page in.
+ */
+export async function tokenRefused(doFetch: typeof fetch, httpOrigin: string): Promise<boolean> {
+  try {
+    const res = await doFetch(`${httpOrigin}/`, { method: 'HEAD', credentials: 'same-origin', cache: 'no-store' });
+    return res.status === 401;
+  } catch {
+    return false;
+  }
 }
 
-/** The session after a successful call: sign-in calls start one, sign-out ends it. */
+const SESSION_KEY = 'myriad.session';
+
+/**
+ * The tab's sessionStorage: it survives a reload of the tab and ends with the tab, and another tab
+ * starts signed out. Storage may be refused (privacy settings); the session then lives in memory.
+ */
+export function tabSessionStore(storage: Storage): SessionStore {
+  return {
+    load() {
+      try {
+        return storage.getItem(SESSION_KEY);
+      } catch {
+        return null;
+      }
+    },
+    save(token) {
+      try {
+        if (token === null) storage.removeItem(SESSION_KEY);
+        else storage.setItem(SESSION_KEY, token);
+      } catch {
+        // In memory only.
+      }
+    },
+  };
+}
+
+/** The client for a page served by `serve`: same origin, authorised by the server's token cookie. */
+export function createBrowserWsClient(location: Location, storage: Storage): WsClient {
+  const socketOrigin = location.origin.replace(/^http/, 'ws');
+  return createWsClient({ socketUrl: `${socketOrigin}/ws`, httpOrigin: location.origin, sessionStore: tabSessionStore(storage) });
+}
+
+/**
+ * The session after a successful call: sign-in calls start one, sign-out ends it, and a whoami that
+ * says nobody is signed in drops one the host no longer knows (ended, idle, or the host restarted).
+ */
 export function nextSession(method: Method, result: unknown, current: string | null): string | null {
   if (method === 'auth.logout') return null;
+  if (method === 'auth.whoami' && isRecord(result) && result.signedIn === false) return null;
   if ((method === 'auth.login' || method === 'auth.pin') && isRecord(result) && typeof result.token === 'string') return result.token;
   return current;
 }

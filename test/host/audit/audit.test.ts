@@ -43,7 +43,7 @@ describe('syslog export (RFC 5424)', () => {
   });
 
   it('escapes ", \\ and ] in structured data and replaces spaces in header fields', () => {
-    const entry: AuditEntryInfo = { seq: 1, at: '2026-11-26T09:00:00.000Z', actor: 'a "b" ]\\', action: 'user add', subject: 's', details: {}, prevHash: GENESIS_HASH, hash: 'f'.repeat(64) };
+    const entry: AuditEntryInfo = { seq: 1, at: '2026-11-26T09:00:00.000Z', actor: 'a "b" ]\\', action: 'user add', subject: 's', subjectInfo: null, details: {}, prevHash: GENESIS_HASH, hash: 'f'.repeat(64) };
     const line = syslogLine(entry, 'station 1', 42);
     expect(line).toBe(
       `<109>1 2026-11-26T09:00:00.000Z station_1 myriad-station 42 user_add [audit@32473 seq="1" actor="a \\"b\\" \\]\\\\" subject="s" hash="${'f'.repeat(64)}" prevHash="${GENESIS_HASH}"] \uFEFF{}`,

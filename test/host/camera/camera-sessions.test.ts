@@ -46,21 +46,44 @@ describe('CameraSessions', () => {
     expect(blobs.pathOf(f.sha256)).toMatch(/\.png$/);
   });
 
-  it('plays a folder in name order, skipping non-images, then stays on the last frame as ended', async () => {
+  it('plays a folder in name order, skipping non-images, then reports its end after the last frame', async () => {
     const cam = await writeGoldenFolder(join(dir, 'cam'), 3);
     await writeFile(join(cam, 'README.txt'), 'x');
     const s = await cameras.open(`folder:${cam}`, 'a');
-    const names: Array<[string, boolean]> = [];
-    for (let i = 0; i < 4; i++) {
+    const names: Array<[string, boolean, boolean]> = [];
+    for (let i = 0; i < 5; i++) {
       const f = await cameras.read(s.sessionId, i > 0, 'a');
-      names.push([f.name, f.ended]);
+      names.push([f.name, f.ended, f.exhausted]);
     }
     expect(names).toEqual([
-      ['good_00.png', false],
-      ['good_01.png', false],
-      ['good_02.png', true],
-      ['good_02.png', true],
+      ['good_00.png', false, false],
+      ['good_01.png', false, false],
+      ['good_02.png', true, false],
+      ['good_02.png', true, true],
+      ['good_02.png', true, true],
     ]);
+  });
+
+  it('refuses the last image of an ended folder for an inspect, only to its own connection, and hands it out undecoded', async () => {
+    const cam = await writeGoldenFolder(join(dir, 'cam'), 2);
+    const s = await cameras.open(`folder:${cam}`, 'a');
+    await cameras.read(s.sessionId, true, 'a');
+    const last = await cameras.read(s.sessionId, false, 'a');
+    expect(() => cameras.refuseExhausted(last.sha256, 'a')).not.toThrow();
+    const end = await cameras.read(s.sessionId, true, 'a');
+    expect(end).toMatchObject({ sha256: last.sha256, exhausted: true });
+    expect(cameras.takeDecoded(end.sha256, 'a')).toBeNull();
+    expect(() => cameras.refuseExhausted(end.sha256, 'a')).toThrow(/End of folder: folder:.* has no image left/);
+    expect(() => cameras.refuseExhausted(end.sha256, 'b')).not.toThrow();
+  });
+
+  it('never ends a file: source, re-read at every capture', async () => {
+    await writeFile(join(dir, 'part.png'), await partPng(4));
+    const s = await cameras.open(`file:${join(dir, 'part.png')}`, 'a');
+    await cameras.read(s.sessionId, false, 'a');
+    const again = await cameras.read(s.sessionId, true, 'a');
+    expect(again).toMatchObject({ ended: true, exhausted: false });
+    expect(() => cameras.refuseExhausted(again.sha256, 'a')).not.toThrow();
   });
 
   it('opens a folder at a position, clamped to its last frame', async () => {

@@ -7,6 +7,8 @@ import { verifyAuditChain } from '../../../db/repositories/audit-log';
 import { goldenSamples, latestRecipe } from '../../../db/repositories/recipes';
 import { RecipeService } from '../../../host/recipes/recipe-service';
 import { BlobStore } from '../../../host/store/blob-store';
+import sharp from 'sharp';
+import { goldenSamplingNote } from '../../../host/recipes/golden-sampling';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
 import { useTempDb } from '../../support/temp-db';
@@ -60,6 +62,37 @@ describe('RecipeService', () => {
     await mkdir(join(dir, 'mvtec', 'test', 'good'), { recursive: true });
     expect((await service.create(input(join(dir, 'mvtec')))).goldenCount).toBe(2);
   });
+
+  it('fits on 500 evenly spaced golden images of a larger folder, says so and records it in the version', async () => {
+    const folder = join(dir, 'many');
+    await mkdir(folder);
+    const available = 1234;
+    for (let i = 0; i < available; i++) {
+      // Distinct 8x8 images: one blob per file, as a real capture run gives.
+      const px = Buffer.from(Array.from({ length: 8 * 8 * 3 }, (_, k) => (k === 0 ? i % 256 : k === 1 ? Math.floor(i / 256) : 128)));
+      await writeFile(join(folder, `img_${String(i).padStart(4, '0')}.png`), await sharp(px, { raw: { width: 8, height: 8, channels: 3 } }).png().toBuffer());
+    }
+    const made = await service.create(input(folder));
+    expect(made.goldenCount).toBe(500);
+    expect(made.goldenSampling).toEqual({ used: 500, available, method: 'evenly spaced by name' });
+    expect(goldenSamplingNote(made.goldenSampling ?? { used: 0, available: 0, method: 'evenly spaced by name' })).toBe(
+      'using 500 of 1234 golden images, evenly spaced by name',
+    );
+    const row = latestRecipe(db, 'lid');
+    expect(row?.config['goldenSampling']).toEqual({ used: 500, available, method: 'evenly spaced by name' });
+    const indices = goldenSamples(db, row?.id ?? -1).map((g) => Number(g.sourceName.slice(4, 8)));
+    expect(indices[0]).toBe(0);
+    expect(indices.at(-1)).toBe(1231);
+    const gaps = new Set(indices.slice(1).map((v, k) => v - (indices[k] as number)));
+    expect([...gaps].sort()).toEqual([2, 3]);
+    const audit = db.prepare("SELECT details_json FROM audit_log WHERE action = 'recipe.create'").get() as { details_json: string };
+    expect(JSON.parse(audit.details_json).goldenSampling).toEqual({ used: 500, available, method: 'evenly spaced by name' });
+    // The same folder gives the same sample; a folder within the limit is used whole, unmarked.
+    const again = await service.create(input(folder));
+    expect(goldenSamples(db, latestRecipe(db, 'lid')?.id ?? -1).map((g) => g.sourceName)).toEqual(goldenSamples(db, row?.id ?? -1).map((g) => g.sourceName));
+    expect(again.version).toBe(2);
+    expect((await service.create(input(await writeGoldenFolder(join(dir, 'few'), 3)))).goldenSampling).toBeNull();
+  }, 120_000);
 
   it('refuses bad references and specs without recording anything', async () => {
     const golden = await writeGoldenFolder(join(dir, 'g'), 2);

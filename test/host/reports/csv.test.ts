@@ -58,6 +58,10 @@ describe('writeCsv', () => {
       imageSha256: 'a'.repeat(64),
       mapSha256: 'b'.repeat(64),
       flags: [],
+      sourceName: 'cam1_0042.png',
+      reviewReason: 'rim chipped, seen under side light',
+      firstAnswer: 'Yes, a scratch at the top left.',
+      outcome: null,
     };
   }
 
@@ -75,6 +79,35 @@ describe('writeCsv', () => {
     expect(lines[2]).toContain(",'=cmd|calc,");
     expect(lines).toHaveLength(4);
     expect(result).toEqual({ rows: 2, bytes: bytes.length });
+  });
+
+  it('keeps the first columns in place and appends local times, review reason, first answer and source frame', async () => {
+    const tz = process.env['TZ'];
+    process.env['TZ'] = 'Europe/Berlin';
+    try {
+      const path = join(tmp.dir, 'columns.csv');
+      await writeCsv(path, [{ ...row(1, 'anna'), createdAt: '2026-07-01T08:00:00.000Z' }, row(2, 'bert')]);
+      const lines = (await readFile(path, 'utf8')).slice(1).split('\r\n');
+      expect(lines[0]?.split(',').slice(0, 15)).toEqual([
+        'inspection_id', 'created_at', 'recipe', 'recipe_version', 'verdict', 'score', 't1', 't2', 'operator',
+        'review_decision', 'defect_type', 'reviewer', 'reviewed_at', 'image_sha256', 'map_sha256',
+      ]);
+      expect(lines[0]?.split(',').slice(15)).toEqual(['created_at_local', 'reviewed_at_local', 'review_reason', 'first_answer', 'source_frame', 'outcome']);
+      // Summer and winter: the offset in force at each instant, not today's.
+      expect(lines[1]).toContain(',2026-07-01T08:00:00.000Z,');
+      expect(lines[1]).toContain(',2026-07-01T10:00:00.000+02:00,2026-11-26T10:00:00.000+01:00,"rim chipped, seen under side light","Yes, a scratch at the top left.",cam1_0042.png,');
+      expect(lines[2]).toContain(',2026-11-26T09:00:00.000+01:00,2026-11-26T10:00:00.000+01:00,');
+    } finally {
+      if (tz === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = tz;
+    }
+  });
+
+  it('leaves the new cells empty for an unreviewed row without answer or frame name', async () => {
+    const path = join(tmp.dir, 'empty.csv');
+    await writeCsv(path, [{ ...row(1, 'a'), reviewedAt: null, reviewReason: null, firstAnswer: null, sourceName: null }]);
+    const line = (await readFile(path, 'utf8')).slice(1).split('\r\n')[1] ?? '';
+    expect(line).toMatch(/,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d,,,,,$/);
   });
 
   it('streams a generator of 20,000 rows without holding them', async () => {

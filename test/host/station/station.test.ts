@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -8,6 +8,7 @@ import { openStation, type Station } from '../../../host/station';
 import { noExpertBackend } from '../../../host/recipes/expert-backend';
 import { openStationWithRecipe, uploadFrame } from '../fixtures/station-with-recipe';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
+import { csvRecords } from '../../support/csv-records';
 
 let dir: string;
 let station: Station;
@@ -163,6 +164,98 @@ describe('station flow', () => {
     expect(r.imageSha256).toBe(f2.sha256);
     expect(station.blobPath(r.mapSha256)).toMatch(/\.png$/);
     expect(await station.call('camera.close', { sessionId: session.sessionId })).toEqual({ closed: true });
+  });
+
+  it('ends a folder after its last image: capturing again there records nothing, a restart plays it again', async () => {
+    const cam = join(dir, 'cam');
+    await writeGoldenFolder(cam, 2);
+    const recorded = async () => ((await station.call('inspections.recent', { limit: 50 })) as Results['inspections.recent']).length;
+    const session = (await station.call('camera.open', { spec: `folder:${cam}` })) as Results['camera.open'];
+    let frame = (await station.call('camera.read', { sessionId: session.sessionId, advance: false })) as Results['camera.read'];
+    // What the Inspect screen does on each capture: inspect the shown frame, then advance.
+    for (let i = 0; i < 2; i++) {
+      await station.call('inspect', { recipe: 'bracket', frame: { kind: 'stored', sha256: frame.sha256 } });
+      frame = (await station.call('camera.read', { sessionId: session.sessionId, advance: true })) as Results['camera.read'];
+    }
+    expect([frame.name, frame.ended, frame.exhausted]).toEqual(['good_01.png', true, true]);
+    expect(await recorded()).toBe(2);
+    await expect(station.call('inspect', { recipe: 'bracket', frame: { kind: 'stored', sha256: frame.sha256 } })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: expect.stringContaining('End of folder'),
+    });
+    expect(await recorded()).toBe(2);
+    // Restarting is opening the folder again: its first image, then its last, inspectable again.
+    const again = (await station.call('camera.open', { spec: `folder:${cam}` })) as Results['camera.open'];
+    const first = (await station.call('camera.read', { sessionId: again.sessionId, advance: false })) as Results['camera.read'];
+    expect([first.name, first.exhausted]).toEqual(['good_00.png', false]);
+    await station.call('camera.close', { sessionId: session.sessionId });
+    await station.call('camera.read', { sessionId: again.sessionId, advance: true });
+    await station.call('inspect', { recipe: 'bracket', frame: { kind: 'stored', sha256: frame.sha256 } });
+    expect(await recorded()).toBe(3);
+  });
+
+  it('exports the review reason, the first answer and the camera frame name with UTC and local times', async () => {
+    const cam = join(dir, 'cam');
+    await mkdir(cam, { recursive: true });
+    await writeFile(join(cam, 'line4_0007.png'), await partPng(3, { x: 40, y: 4 }));
+    const session = (await station.call('camera.open', { spec: `folder:${cam}` })) as Results['camera.open'];
+    const frame = (await station.call('camera.read', { sessionId: session.sessionId, advance: false })) as Results['camera.read'];
+    const bad = (await station.call('inspect', { recipe: 'bracket', frame: { kind: 'stored', sha256: frame.sha256 } })) as Results['inspect'];
+    const answer = await waitFor('dialog.done', bad.answerTurnId);
+    const good = (await station.call('inspect', { recipe: 'bracket', frame: uploadFrame(await partPng(2)) })) as Results['inspect'];
+    await waitFor('dialog.done', good.answerTurnId);
+    await station.call('review.decide', { inspectionId: bad.id, decision: 'defect', defectType: 'scratch', reason: 'bright mark, "confirmed", under side light' });
+    const path = join(dir, 'out.csv');
+    await station.testInternals.accounts.add('setup', { name: 'sup1', role: 'supervisor', password: 'supervisor-pass-1' });
+    await station.call('reports.write', { filter: {}, format: 'csv', path }, { user: 'sup1' });
+    const rows = csvRecords(await readFile(path, 'utf8'));
+    const byId = new Map(rows.map((r) => [r['inspection_id'], r]));
+    const b = byId.get(bad.id);
+    expect(b).toMatchObject({
+      created_at: bad.createdAt,
+      review_reason: 'bright mark, "confirmed", under side light',
+      first_answer: answer.turn.text,
+      source_frame: 'line4_0007.png',
+    });
+    expect(answer.turn.text.length).toBeGreaterThan(0);
+    expect(new Date(b?.['created_at_local'] ?? '').getTime()).toBe(new Date(bad.createdAt).getTime());
+    expect(b?.['created_at_local']).toMatch(/T\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d$/);
+    expect(new Date(b?.['reviewed_at_local'] ?? '').getTime()).toBe(new Date(b?.['reviewed_at'] ?? '').getTime());
+    // An upload has no frame name and no review.
+    expect(byId.get(good.id)).toMatchObject({ source_frame: '', review_reason: '', reviewed_at_local: '' });
+  });
+
+  it('names audit subjects for people: recipe version, inspection short id with recipe and time, instruction text, user', async () => {
+    const bad = (await station.call('inspect', { recipe: 'bracket', frame: uploadFrame(await partPng(3, { x: 40, y: 4 })) })) as Results['inspect'];
+    await waitFor('dialog.done', bad.answerTurnId);
+    await station.call('review.decide', { inspectionId: bad.id, decision: 'defect', defectType: 'dent', reason: 'seen' });
+    await station.call('instructions.add', { recipe: 'bracket', text: 'ignore the label' });
+    await station.testInternals.accounts.add('setup', { name: 'sup1', role: 'supervisor', password: 'supervisor-pass-1' });
+    const rows = (await station.call('audit.list', { limit: 50 }, { user: 'sup1' })) as Results['audit.list'];
+    const of = (action: string) => rows.find((r) => r.action === action);
+    expect(of('recipe.create')?.subjectInfo).toEqual({ kind: 'recipe', recipe: 'bracket', version: 1 });
+    expect(of('review.decide')).toMatchObject({
+      subject: bad.id,
+      subjectInfo: { kind: 'inspection', shortId: bad.id.slice(0, 8), recipe: 'bracket', recipeVersion: 1, at: bad.createdAt },
+    });
+    expect(of('instruction.add')?.subjectInfo).toEqual({ kind: 'instruction', recipe: 'bracket', text: 'ignore the label' });
+    expect(of('user.add')?.subjectInfo).toEqual({ kind: 'user', name: 'sup1' });
+  });
+
+  it('counts History per local shift: the default three, or those of shifts.json', async () => {
+    await station.call('inspect', { recipe: 'bracket', frame: uploadFrame(await partPng(2)) });
+    await station.call('inspect', { recipe: 'bracket', frame: uploadFrame(await partPng(3, { x: 40, y: 4 })) });
+    const summary = async () => (await station.call('history.summary', { filter: {}, bucket: 'shift' })) as Results['history.summary'];
+    const now = new Date();
+    const h = now.getHours();
+    const started = new Date(now);
+    if (h < 6) started.setDate(started.getDate() - 1);
+    const day = `${started.getFullYear()}-${String(started.getMonth() + 1).padStart(2, '0')}-${String(started.getDate()).padStart(2, '0')}`;
+    const name = h >= 6 && h < 14 ? 'Early 06-14' : h >= 14 && h < 22 ? 'Late 14-22' : 'Night 22-06';
+    expect((await summary()).overTime).toEqual([{ bucket: `${day} ${name}`, pass: 1, fail: 1, review: 0 }]);
+    await writeFile(join(dir, 'data', 'shifts.json'), JSON.stringify([{ name: 'Whole day', startHour: 0 }]));
+    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+    expect((await summary()).overTime.map((b) => b.bucket)).toEqual([`${today} Whole day`]);
   });
 
   it('inspects a camera frame with the image its read decoded, not a second decode', async () => {

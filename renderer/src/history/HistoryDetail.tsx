@@ -1,0 +1,68 @@
+import { useEffect, useRef, useState } from 'react';
+import type { ReplayResult, ReviewDetail, StationClient } from '../../../common/api';
+import { ReplayResultView } from '../replay/ReplayResultView';
+import { ReviewDetailView } from '../review/ReviewDetailView';
+import '../review/review.css';
+
+interface Props {
+  client: StationClient;
+  inspectionId: string;
+  /** The caller's role may replay (the host checks replay.run again). */
+  canReplay: boolean;
+  onClose: () => void;
+  report: (err: unknown) => void;
+}
+
+/** One History row opened: its image and heatmap, the model's dialog, earlier decisions, and a replay. */
+export function HistoryDetail({ client, inspectionId, canReplay, onClose, report }: Props) {
+  const [detail, setDetail] = useState<ReviewDetail | null>(null);
+  const [replay, setReplay] = useState<ReplayResult | null>(null);
+  const [replaying, setReplaying] = useState(false);
+  const panel = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    // Opened from a row further down the screen: bring it into view.
+    panel.current?.scrollIntoView({ block: 'nearest' });
+    let live = true;
+    setDetail(null);
+    setReplay(null);
+    client.call('review.item', { inspectionId }).then((d) => {
+      if (live) setDetail(d);
+    }, report);
+    return () => {
+      live = false;
+    };
+  }, [client, inspectionId, report]);
+
+  async function runReplay() {
+    setReplaying(true);
+    try {
+      const result = await client.call('replay.run', { inspectionId });
+      // The row may have been closed or another opened meanwhile.
+      if (result.inspectionId === inspectionId) setReplay(result);
+    } catch (err) {
+      report(err);
+    } finally {
+      setReplaying(false);
+    }
+  }
+
+  return (
+    <section ref={panel} className="panel history-detail" aria-label="Inspection" data-testid="history-detail" data-id={inspectionId}>
+      <div className="panel-head">
+        <h2>Inspection</h2>
+        <div className="row">
+          <button type="button" className="small" data-testid="history-replay" disabled={!canReplay || replaying} onClick={() => void runReplay()}>
+            {replaying ? 'Replaying…' : "Replay with today's recipe"}
+          </button>
+          <button type="button" className="small secondary" onClick={onClose} aria-label="Close the inspection">
+            Close <kbd>Esc</kbd>
+          </button>
+        </div>
+      </div>
+      {!canReplay && <p className="muted">Engineers, supervisors and admins replay inspections.</p>}
+      {detail ? <ReviewDetailView client={client} detail={detail} zoom={1} overlay onError={report} /> : <div className="placeholder">Loading…</div>}
+      {replay && <ReplayResultView result={replay} />}
+    </section>
+  );
+}

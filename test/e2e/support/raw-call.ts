@@ -1,0 +1,17 @@
+import type { Page } from 'playwright-core';
+
+/** A raw call from inside the page over its own WebSocket (the token cookie authorises it), as a tampered UI would send it. */
+export function rawCall(p: Page, method: string, params: unknown, session: string | null): Promise<{ result?: unknown; error?: { code: string; message: string } }> {
+  return p.evaluate(
+    ({ method, params, session }) =>
+      new Promise((resolve) => {
+        const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws`);
+        ws.onopen = () => ws.send(JSON.stringify(session ? { id: 1, method, params, session } : { id: 1, method, params }));
+        ws.onmessage = (e) => {
+          resolve(JSON.parse(String(e.data)));
+          ws.close();
+        };
+      }),
+    { method, params, session },
+  );
+}
