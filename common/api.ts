@@ -100,6 +100,13 @@ const band = z
   .strictObject({ t1: z.number().finite().min(0).max(10), t2: z.number().finite().min(0).max(10) })
   .refine((b) => b.t1 <= b.t2, { message: 't1 must not be above t2', path: ['t2'] });
 
+/**
+ * What a recipe does when a part fails: raise the station alarm (the Inspect screen's full-window
+ * flash, a tone when `sound`, the `alarm` event), also for REVIEW parts when `review`.
+ */
+export const AlarmConfig = z.strictObject({ enabled: z.boolean(), sound: z.boolean(), review: z.boolean() });
+export type AlarmConfig = z.infer<typeof AlarmConfig>;
+
 export const ApiParams = {
   'status.get': z.strictObject({}),
   'recipes.list': z.strictObject({}),
@@ -145,6 +152,11 @@ export const ApiParams = {
     prompts: z.array(z.string().max(100_000)).max(256),
   }),
   'recipes.setBand': z.strictObject({ recipe: recipeName, band }),
+  'recipes.setAlarm': z.strictObject({ recipe: recipeName, alarm: AlarmConfig }),
+  /** The operator has noticed the alarm of this inspection: recorded in the audit trail, the alarm ends everywhere. */
+  'alarm.acknowledge': z.strictObject({ inspectionId: z.string().min(1).max(64) }),
+  /** Alarms raised and not yet acknowledged (a window opened or reloaded while one is open). */
+  'alarm.pending': z.strictObject({}),
   'audit.verify': z.strictObject({}),
   'audit.list': z.strictObject({ limit: z.number().int().min(1).max(1000) }),
   'replay.run': z.strictObject({ inspectionId: z.string().min(1).max(64) }),
@@ -521,6 +533,10 @@ export interface Results {
   /** Resolves when the recipe's newest version is ready to inspect without first-use delays. */
   'recipes.prepare': RecipeReadiness;
   'recipes.setBand': RecipeSummary;
+  /** The new version that carries the alarm setting. */
+  'recipes.setAlarm': { recipe: string; version: number; alarm: AlarmConfig };
+  'alarm.acknowledge': AlarmAcknowledgement;
+  'alarm.pending': AlarmRaised[];
   'audit.verify': AuditVerification;
   'audit.list': AuditEntryInfo[];
   'replay.run': ReplayResult;
@@ -592,6 +608,8 @@ export interface RecipeDetail {
   goldenScores: number[];
   /** Scores of reviewed inspections of this recipe with the decision in force. */
   reviewedScores: Array<{ score: number; decision: string }>;
+  /** What the newest version does when a part fails. */
+  alarm: AlarmConfig;
 }
 
 export interface AuditVerification {
@@ -656,9 +674,32 @@ export interface Events {
   'dialog.done': { inspectionId: string; turnId: string; turn: DialogTurn; flag?: InspectionFlag };
   'dialog.error': { inspectionId: string; turnId: string; code: string; message: string };
   'host.warning': { message: string };
+  /**
+   * A part's verdict raised the station alarm (its recipe's AlarmConfig): the Inspect screen flashes
+   * and sounds until someone acknowledges; a line integration may drive a stack light or stop signal.
+   */
+  alarm: AlarmRaised;
+  /** The alarm of `inspectionId` was acknowledged (by anyone, on any window). */
+  'alarm.cleared': AlarmAcknowledgement;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning'];
+export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning', 'alarm', 'alarm.cleared'];
+
+export interface AlarmRaised {
+  inspectionId: string;
+  recipe: string;
+  recipeVersion: number;
+  verdict: Verdict;
+  /** Whether the recipe wants the tone as well as the flash. */
+  sound: boolean;
+  raisedAt: string;
+}
+
+export interface AlarmAcknowledgement {
+  inspectionId: string;
+  acknowledgedBy: string;
+  acknowledgedAt: string;
+}
 
 /** What a UI holds: typed calls, event subscription, a way to show stored images and to save exports. */
 export interface StationClient {

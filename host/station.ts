@@ -17,6 +17,8 @@ import { recentAudit, verifyAudit } from './audit/audit-trail';
 import { replayInspection } from './replay/replay';
 import { addInstruction, removeInstruction } from './recipes/instruction-changes';
 import { setRecipeBand } from './recipes/recipe-band';
+import { alarmOf, setRecipeAlarm } from './recipes/recipe-alarm';
+import { StationAlarms } from './inspection/alarms';
 import { recipeDetail, summaryOf } from './recipes/recipe-detail';
 import { cameraRootsInfo, setCameraRoots } from './camera/camera-root-changes';
 import { CameraRoots } from './camera/camera-roots';
@@ -165,6 +167,7 @@ export interface StationInternals {
   readonly reviews: ReviewService;
   readonly golden: GoldenProposals;
   readonly reports: ReportService;
+  readonly alarms: StationAlarms;
 }
 
 export class Station implements StationHost {
@@ -180,6 +183,7 @@ export class Station implements StationHost {
   private readonly reviews: ReviewService;
   private readonly golden: GoldenProposals;
   private readonly reports: ReportService;
+  private readonly alarms: StationAlarms;
   private readonly handlers: Handlers;
   private readonly device: DeviceName;
   private readonly goldenChecks: GoldenChecks | null;
@@ -234,6 +238,7 @@ export class Station implements StationHost {
       idleMs: options.sessionIdleMs,
       cost: options.scryptCost,
     });
+    this.alarms = new StationAlarms(db, this.events);
     this.handlers = this.makeHandlers();
     this.anchor = new AnchorKeeper(db, layout.auditAnchor);
     this.anchor.update();
@@ -267,8 +272,8 @@ export class Station implements StationHost {
 
   /** Tests and lab measurements only (see StationInternals); clients use `call`. */
   get testInternals(): StationInternals {
-    const { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports } = this;
-    return { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports };
+    const { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports, alarms } = this;
+    return { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports, alarms };
   }
 
   /**
@@ -379,6 +384,7 @@ export class Station implements StationHost {
           operator: ctx.user,
           ...(p.instructions ? { extraInstructions: p.instructions } : {}),
         });
+        this.alarms.afterInspection(out.record, alarmOf(out.recipe));
         return { ...out.record, answerTurnId: out.answerTurnId };
       },
       'dialog.ask': async (p) => {
@@ -403,6 +409,12 @@ export class Station implements StationHost {
         const row = this.recipes.latest(p.recipe);
         return recipeDetail(this.db, row, summaryOf(this.recipes.list(), row.name));
       },
+      'recipes.setAlarm': async (p, ctx) => {
+        const row = setRecipeAlarm(this.db, p.recipe, p.alarm, ctx.user);
+        return { recipe: row.name, version: row.version, alarm: alarmOf(row) };
+      },
+      'alarm.acknowledge': async (p, ctx) => this.alarms.acknowledge(p.inspectionId, ctx.user),
+      'alarm.pending': async () => this.alarms.pending(),
       'recipes.prepare': (p) => this.prepare(p.recipe),
       'recipes.create': async (p, ctx) => {
         requireInProcess(ctx, 'recipes.create reads golden samples from a folder on the station: run `npm run recipe -- create` there');

@@ -23,6 +23,7 @@ import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction
 import type { AnomalyResult, Expert, GoldenImage } from '../experts/expert';
 import { checkExpertSpec } from '../experts/registry';
 import { expertIdentity, recipeConfig, type ExpertBackend } from './expert-backend';
+import { withAlarmOf } from './recipe-alarm';
 
 /** What a recipe version records of its fitted expert. */
 interface FittedRecord extends ReturnType<typeof expertIdentity> {
@@ -274,11 +275,15 @@ export class RecipeService {
     }
   }
 
-  /** Records a fitted expert as the next version of its recipe; call inside the write transaction. */
+  /**
+   * Records a fitted expert as the next version of its recipe, keeping the previous version's alarm
+   * setting (a refit changes what is good, not what a failure should do); call inside the write transaction.
+   */
   private insertFitted(
     v: { name: string; spec: string; dir: string; fitted: FittedRecord; author: string; at: string },
     golden: readonly NewGoldenSample[],
   ): RecipeRow {
+    const previous = latestRecipe(this.db, v.name);
     return insertRecipe(
       this.db,
       {
@@ -288,7 +293,7 @@ export class RecipeService {
         backboneSha256: v.fitted.backboneSha256,
         band: v.fitted.band,
         expertDir: v.dir,
-        config: { spec: v.spec, ...v.fitted.config },
+        config: withAlarmOf(previous, { spec: v.spec, ...v.fitted.config }),
         createdBy: v.author,
       },
       golden,

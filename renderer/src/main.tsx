@@ -2,6 +2,7 @@ import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import type { StationClient } from '../../common/api';
 import { InspectScreen, type Defaults } from './InspectScreen';
+import { AlarmOverlay } from './alarm/AlarmOverlay';
 import { screenFromHash, type ScreenId } from './components/ScreenNav';
 import { HistoryScreen } from './history/HistoryScreen';
 import { AccountBadge } from './login/AccountBadge';
@@ -35,6 +36,7 @@ function Root() {
     <>
       <CurrentScreen screen={screen} connection={connection} session={session} />
       <AccountBadge session={session} />
+      <AlarmOverlay client={client} connection={connection} />
     </>
   );
 }

@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { RecipeDetail, RecipeSummary, StationClient, ThresholdBand, WhoAmI } from '../../../common/api';
+import type { AlarmConfig, RecipeDetail, RecipeSummary, StationClient, ThresholdBand, WhoAmI } from '../../../common/api';
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
 import { AUDITORS, ENGINEERING, OFFICE } from '../login/roles';
 import { ReplayPanel } from '../replay/ReplayPanel';
 import type { ConnectionState } from '../transport/ws-client';
+import { AlarmSettings } from './AlarmSettings';
 import { AuditPanel } from './AuditPanel';
 import { BandEditor } from './BandEditor';
 import { GoldenGrid } from './GoldenGrid';
@@ -61,6 +62,18 @@ export function RecipesScreen({ client, connection, who }: Props) {
     }
   }
 
+  async function saveAlarm(alarm: AlarmConfig) {
+    if (name === null) return;
+    try {
+      const r = await client.call('recipes.setAlarm', { recipe: name, alarm });
+      setSaved(`Saved ${r.recipe} v${r.version}: alarm ${r.alarm.enabled ? 'on' : 'off'}`);
+      setRevision((n) => n + 1);
+      load();
+    } catch (err) {
+      report(err);
+    }
+  }
+
   const changed = useCallback(() => {
     setRevision((n) => n + 1);
     load();
@@ -108,6 +121,10 @@ export function RecipesScreen({ client, connection, who }: Props) {
               <section className="panel recipe-instructions">
                 <h2>Standing instructions</h2>
                 <InstructionList instructions={s.instructions} />
+              </section>
+              <section className="panel recipe-alarm">
+                <h2>Alarm</h2>
+                <AlarmSettings alarm={detail.alarm} canEdit={canEdit} role={role} onSave={saveAlarm} />
               </section>
               <section className="panel recipe-versions">
                 <h2>Versions</h2>

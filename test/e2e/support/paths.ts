@@ -16,3 +16,6 @@ export function e2eSkipReason(): string | null {
   if (!existsSync(BACKBONE_FILE)) return `${BACKBONE_FILE} is absent: the public backbone copy is needed to fit the recipe`;
   return null;
 }
+
+/** Screenshots the docs show, rewritten by the browser tests that take them. */
+export const DOC_SCREENSHOTS = join(REPO_ROOT, 'docs', 'screenshots');
