@@ -41,6 +41,7 @@ import { DEFAULT_LMM_DIR, dataLayout, defaultLmmDir, type DataLayout } from './p
 import { noExpertBackend, type ExpertBackend } from './recipes/expert-backend';
 import { onnxExpertBackend } from './recipes/onnx-expert-backend';
 import { RecipeService } from './recipes/recipe-service';
+import { RecipeDrafts } from './recipes/recipe-drafts';
 import { ChromiumPdfRenderer, type PdfRenderer } from './reports/pdf-renderer';
 import { ReportService } from './reports/report-service';
 import { normaliseFilter } from './reports/filter';
@@ -168,6 +169,7 @@ export interface StationInternals {
   readonly golden: GoldenProposals;
   readonly reports: ReportService;
   readonly alarms: StationAlarms;
+  readonly drafts: RecipeDrafts;
 }
 
 export class Station implements StationHost {
@@ -184,6 +186,7 @@ export class Station implements StationHost {
   private readonly golden: GoldenProposals;
   private readonly reports: ReportService;
   private readonly alarms: StationAlarms;
+  private readonly drafts: RecipeDrafts;
   private readonly handlers: Handlers;
   private readonly device: DeviceName;
   private readonly goldenChecks: GoldenChecks | null;
@@ -239,6 +242,7 @@ export class Station implements StationHost {
       cost: options.scryptCost,
     });
     this.alarms = new StationAlarms(db, this.events);
+    this.drafts = new RecipeDrafts(db, this.recipes, this.blobs, this.cameraRoots, this.events, layout.tmp);
     this.handlers = this.makeHandlers();
     this.anchor = new AnchorKeeper(db, layout.auditAnchor);
     this.anchor.update();
@@ -272,8 +276,8 @@ export class Station implements StationHost {
 
   /** Tests and lab measurements only (see StationInternals); clients use `call`. */
   get testInternals(): StationInternals {
-    const { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports, alarms } = this;
-    return { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports, alarms };
+    const { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports, alarms, drafts } = this;
+    return { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports, alarms, drafts };
   }
 
   /**
@@ -286,6 +290,7 @@ export class Station implements StationHost {
 
   disconnect(connection: string): void {
     this.cameras.closeConnection(connection);
+    this.drafts.closeConnection(connection);
   }
 
   /** A failed anchor write must not fail the call it follows: `audit verify` reports a stale anchor. */
@@ -323,6 +328,7 @@ export class Station implements StationHost {
     this.closed = true;
     await Promise.allSettled([...this.preparing]);
     await this.dialog.close();
+    await this.drafts.close();
     await this.recipes.close();
     this.updateAnchor();
     this.db.close();
@@ -413,6 +419,10 @@ export class Station implements StationHost {
         const row = setRecipeAlarm(this.db, p.recipe, p.alarm, ctx.user);
         return { recipe: row.name, version: row.version, alarm: alarmOf(row) };
       },
+      'recipes.draft': (p, ctx) => this.drafts.start(p, ctx.connection),
+      'recipes.draftResult': (p, ctx) => this.drafts.result(p.draftId, ctx.connection),
+      'recipes.draftCancel': (p, ctx) => this.drafts.cancel(p.draftId, ctx.connection),
+      'recipes.draftSave': (p, ctx) => this.drafts.save(p.draftId, ctx.connection, ctx.user),
       'alarm.acknowledge': async (p, ctx) => this.alarms.acknowledge(p.inspectionId, ctx.user),
       'alarm.pending': async () => this.alarms.pending(),
       'recipes.prepare': (p) => this.prepare(p.recipe),

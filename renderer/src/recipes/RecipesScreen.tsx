@@ -12,6 +12,7 @@ import { BandEditor } from './BandEditor';
 import { GoldenGrid } from './GoldenGrid';
 import { GoldenProposalQueue } from './GoldenProposalQueue';
 import { InstructionList } from './InstructionList';
+import { NewRecipePanel } from './NewRecipePanel';
 import { ScoreHistogram } from './ScoreHistogram';
 import { VersionTable } from './VersionTable';
 import './recipes.css';
@@ -33,16 +34,19 @@ export function RecipesScreen({ client, connection, who }: Props) {
   const [detail, setDetail] = useState<RecipeDetail | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [revision, setRevision] = useState(0);
+  const [creating, setCreating] = useState(false);
   const role = who?.role ?? 'operator';
   const canEdit = ENGINEERING.has(role);
 
-  useEffect(() => {
-    if (connection !== 'open') return;
+  const loadList = useCallback(() => {
     client.call('recipes.list', {}).then((list) => {
       setRecipes(list);
       setName((n) => n ?? list[0]?.name ?? null);
     }, report);
-  }, [client, connection, report]);
+  }, [client, report]);
+  useEffect(() => {
+    if (connection === 'open') loadList();
+  }, [connection, loadList]);
 
   const load = useCallback(() => {
     if (name === null) return;
@@ -79,12 +83,22 @@ export function RecipesScreen({ client, connection, who }: Props) {
     load();
   }, [load]);
 
+  function created(r: RecipeSummary) {
+    setCreating(false);
+    setSaved(`Saved ${r.name} v${r.version}`);
+    setRevision((n) => n + 1);
+    setName(r.name);
+    loadList();
+    if (r.name === name) load();
+  }
+
   const s = detail?.summary;
   return (
     <div className="app">
       <ScreenHeader current="recipes" connection={connection} />
       <ErrorBanners errors={errors} onDismiss={dismiss} />
       <main className="recipes" data-testid="recipes-screen">
+        {creating && <NewRecipePanel client={client} onCreated={created} onClose={() => setCreating(false)} report={report} />}
         <div className="recipes-col">
           <section className="panel recipe-facts">
             <div className="panel-head">
@@ -96,6 +110,11 @@ export function RecipesScreen({ client, connection, who }: Props) {
                   </option>
                 ))}
               </select>
+              {canEdit && !creating && (
+                <button type="button" className="small" data-testid="new-recipe-open" onClick={() => setCreating(true)}>
+                  New recipe
+                </button>
+              )}
             </div>
             {s && detail && (
               <dl className="facts">
