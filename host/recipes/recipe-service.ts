@@ -41,6 +41,19 @@ export interface DecodedGolden extends GoldenImage {
   type: ImageType;
 }
 
+/** A fitted expert and its golden images, to be recorded as a recipe's next version. */
+export interface NewFittedVersion {
+  name: string;
+  spec: string;
+  /** The expert's folder. */
+  dir: string;
+  fitted: FittedRecord;
+  author: string;
+  golden: readonly DecodedGolden[];
+  /** Where the golden images came from, for the audit row. */
+  source: Record<string, unknown>;
+}
+
 /** @throws StationError('BAD_IMAGE') naming the file. */
 export async function readGoldenFile(file: string): Promise<DecodedGolden> {
   const bytes = await readFile(file);
@@ -117,15 +130,7 @@ export class RecipeService {
    * recipes folder, its golden images into the blob store, then version and audit row commit together.
    * @throws StationError as the blob store and database do; the moved folder is removed then.
    */
-  async recordFitted(draft: {
-    name: string;
-    spec: string;
-    dir: string;
-    fitted: FittedRecord;
-    author: string;
-    golden: readonly DecodedGolden[];
-    source: Record<string, unknown>;
-  }): Promise<RecipeSummary> {
+  async recordFitted(draft: NewFittedVersion): Promise<RecipeSummary> {
     const dir = join(this.recipesDir, `${safeFolderName(draft.name)}-${randomUUID()}`);
     await mkdir(this.recipesDir, { recursive: true });
     await rename(draft.dir, dir);
@@ -137,16 +142,7 @@ export class RecipeService {
     }
   }
 
-  private async recordCreated(v: {
-    name: string;
-    spec: string;
-    dir: string;
-    fitted: FittedRecord;
-    author: string;
-    golden: readonly DecodedGolden[];
-    prompts: readonly string[];
-    source: Record<string, unknown>;
-  }): Promise<RecipeSummary> {
+  private async recordCreated(v: NewFittedVersion & { prompts: readonly string[] }): Promise<RecipeSummary> {
     const { name, spec, dir, fitted } = v;
     const golden: NewGoldenSample[] = [];
     for (const d of v.golden) {

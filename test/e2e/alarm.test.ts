@@ -1,13 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, signIn } from './support/accounts';
-import { launchBrowser } from './support/browser';
+import { signIn } from './support/accounts';
 import { DOC_SCREENSHOTS, e2eSkipReason } from './support/paths';
-import { startServe, type ServeProcess } from './support/serve-process';
+import { closeAll, queryStation, serveWithEngineer, type OpenedPage } from './support/served-page';
+import type { ServeProcess } from './support/serve-process';
 import { prepareBottleStation } from './support/station-fixture';
 
 /**
@@ -22,18 +21,8 @@ if (skip) console.warn(`Skipping the browser tests: ${skip}`);
 let root: string;
 let dataDir: string;
 let serve: ServeProcess;
-let browser: { context: BrowserContext; close(): Promise<void> };
+let opened: OpenedPage;
 let page: Page;
-const pageErrors: string[] = [];
-
-function query<T>(sql: string, ...args: unknown[]): T[] {
-  const db = new Database(join(dataDir, 'station.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...args) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 async function capture(): Promise<string> {
   const before = await page.getByTestId('recent-item').count();
@@ -47,26 +36,12 @@ describe.skipIf(skip !== null)('the station alarm through npm run serve', () => 
     root = await mkdtemp(join(tmpdir(), 'myriad-alarm-'));
     let cameraDir: string;
     ({ dataDir, cameraDir } = await prepareBottleStation(root, { golden: 5, camera: { broken_large: 3 } }));
-    const eng = await runCli(dataDir, 'users', ['add', '--name', 'erin', '--role', 'engineer'], 'engineer-pass-1\n');
-    expect(eng, eng.out).toMatchObject({ code: 0 });
-    serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle', '--camera', `folder:${cameraDir}`]);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
-    });
-    await page.setViewportSize({ width: 1100, height: 700 });
-    await page.goto(serve.url);
-    await page.locator('[data-testid="connection"].open').waitFor();
+    ({ serve, opened } = await serveWithEngineer(dataDir, cameraDir, { width: 1100, height: 700 }));
+    page = opened.page;
     await page.getByTestId('camera-view').locator('img').waitFor();
   }, 400_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll(opened, serve, root));
 
   it('a defective part flashes the window and sounds until Space acknowledges it; the audit names who and which part', async () => {
     expect(await capture()).toBe('FAIL');
@@ -75,20 +50,20 @@ describe.skipIf(skip !== null)('the station alarm through npm run serve', () => 
     // The tone's audio context runs (the capture click was the page's user gesture).
     await expect.poll(() => overlay.getAttribute('data-tone')).toBe('playing');
     const inspectionId = await overlay.getAttribute('data-inspection');
-    const [latest] = query<{ id: string }>('SELECT id FROM inspections ORDER BY created_at DESC LIMIT 1');
+    const [latest] = queryStation<{ id: string }>(dataDir, 'SELECT id FROM inspections ORDER BY created_at DESC LIMIT 1');
     expect(inspectionId).toBe(latest?.id);
     await page.screenshot({ path: join(DOC_SCREENSHOTS, 'alarm-overlay.png') });
 
     const recent = await page.getByTestId('recent-item').count();
     await page.keyboard.press('Space');
     await overlay.waitFor({ state: 'detached' });
-    const acks = query<{ actor: string; subject: string; details_json: string }>("SELECT actor, subject, details_json FROM audit_log WHERE action = 'alarm.acknowledge'");
+    const acks = queryStation<{ actor: string; subject: string; details_json: string }>(dataDir, "SELECT actor, subject, details_json FROM audit_log WHERE action = 'alarm.acknowledge'");
     expect(acks.map((a) => [a.actor, a.subject])).toEqual([['operator', inspectionId]]);
     expect(JSON.parse(acks[0]?.details_json ?? '{}')).toMatchObject({ recipe: 'bottle', verdict: 'fail' });
     // The key that acknowledged did not also capture the next part.
     await page.waitForTimeout(1000);
     expect(await page.getByTestId('recent-item').count()).toBe(recent);
-    expect(pageErrors).toEqual([]);
+    expect(opened.errors).toEqual([]);
   });
 
   it('with the alarm turned off by an engineer on the Recipes screen, a defective part raises nothing', async () => {
@@ -100,7 +75,7 @@ describe.skipIf(skip !== null)('the station alarm through npm run serve', () => 
     await page.getByTestId('alarm-enabled').uncheck();
     await page.getByTestId('alarm-save').click();
     await expect.poll(() => page.getByTestId('band-saved').textContent()).toContain('alarm off');
-    const changes = query<{ actor: string; details_json: string }>("SELECT actor, details_json FROM audit_log WHERE action = 'recipe.alarm'");
+    const changes = queryStation<{ actor: string; details_json: string }>(dataDir, "SELECT actor, details_json FROM audit_log WHERE action = 'recipe.alarm'");
     expect(changes.map((c) => [c.actor, JSON.parse(c.details_json).to])).toEqual([['erin', { enabled: false, sound: true, review: false }]]);
 
     await page.evaluate(() => (window.location.hash = '#/inspect'));
@@ -109,7 +84,7 @@ describe.skipIf(skip !== null)('the station alarm through npm run serve', () => 
     // The host sends the alarm event before the inspect reply, so had it come it would be shown by now.
     await page.waitForTimeout(1000);
     expect(await page.getByTestId('alarm-overlay').count()).toBe(0);
-    expect(query("SELECT 1 FROM audit_log WHERE action = 'alarm.acknowledge'")).toHaveLength(1);
-    expect(pageErrors).toEqual([]);
+    expect(queryStation(dataDir, "SELECT 1 FROM audit_log WHERE action = 'alarm.acknowledge'")).toHaveLength(1);
+    expect(opened.errors).toEqual([]);
   });
 });

@@ -1,15 +1,14 @@
-import { copyFile, mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CameraRoots } from '../../host/camera/camera-roots';
 import { dataLayout } from '../../host/paths';
-import { runCli, signIn } from './support/accounts';
-import { launchBrowser } from './support/browser';
+import { signIn } from './support/accounts';
 import { BOTTLE, DOC_SCREENSHOTS, e2eSkipReason } from './support/paths';
-import { startServe, type ServeProcess } from './support/serve-process';
+import { closeAll, queryStation, serveWithEngineer, type OpenedPage } from './support/served-page';
+import type { ServeProcess } from './support/serve-process';
 import { prepareBottleStation } from './support/station-fixture';
 
 /**
@@ -27,18 +26,8 @@ let root: string;
 let dataDir: string;
 let goldenDir: string;
 let serve: ServeProcess;
-let browser: { context: BrowserContext; close(): Promise<void> };
+let opened: OpenedPage;
 let page: Page;
-const pageErrors: string[] = [];
-
-function query<T>(sql: string, ...args: unknown[]): T[] {
-  const db = new Database(join(dataDir, 'station.db'), { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all(...args) as T[];
-  } finally {
-    db.close();
-  }
-}
 
 describe.skipIf(skip !== null)('New recipe on the Recipes screen through npm run serve', () => {
   beforeAll(async () => {
@@ -51,26 +40,11 @@ describe.skipIf(skip !== null)('New recipe on the Recipes screen through npm run
     const goods = (await readdir(join(BOTTLE, 'train', 'good'))).filter((f) => f.endsWith('.png')).sort().slice(20, 20 + GOLDEN);
     for (const f of goods) await copyFile(join(BOTTLE, 'train', 'good', f), join(goldenDir, f));
     await new CameraRoots(dataLayout(dataDir).cameraRoots, []).set([join(root, 'station-images')]);
-    const eng = await runCli(dataDir, 'users', ['add', '--name', 'erin', '--role', 'engineer'], 'engineer-pass-1\n');
-    expect(eng, eng.out).toMatchObject({ code: 0 });
-    serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle', '--camera', `folder:${cameraDir}`]);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on('pageerror', (err) => pageErrors.push(err.message));
-    page.on('console', (msg) => {
-      // The refused folder below is reported by the host as an error reply, not a page error.
-      if (msg.type() === 'error') pageErrors.push(`console: ${msg.text()}`);
-    });
-    await page.setViewportSize({ width: 1100, height: 760 });
-    await page.goto(serve.url);
-    await page.locator('[data-testid="connection"].open').waitFor();
+    ({ serve, opened } = await serveWithEngineer(dataDir, cameraDir, { width: 1100, height: 760 }));
+    page = opened.page;
   }, 400_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await serve?.stop();
-    if (root) await rm(root, { recursive: true, force: true });
-  });
+  afterAll(() => closeAll(opened, serve, root));
 
   it('refuses a folder outside the allowed camera folders, recording nothing', async () => {
     await signIn(page, 'erin', 'engineer-pass-1', 'password');
@@ -82,7 +56,7 @@ describe.skipIf(skip !== null)('New recipe on the Recipes screen through npm run
     await page.getByTestId('new-recipe-fit').click();
     await expect.poll(() => page.getByTestId('error-banner').first().textContent()).toContain('No such camera folder');
     expect(await page.getByTestId('new-recipe-fit').isVisible()).toBe(true);
-    expect(query("SELECT 1 FROM recipes WHERE name = 'bottle-ui'")).toEqual([]);
+    expect(queryStation(dataDir, "SELECT 1 FROM recipes WHERE name = 'bottle-ui'")).toEqual([]);
     expect(await readdir(join(dataDir, 'tmp', 'recipe-drafts')).catch(() => [])).toEqual([]);
     await page.getByTestId('error-banner').getByRole('button', { name: 'Dismiss' }).click();
     await page.getByTestId('error-banner').waitFor({ state: 'detached' });
@@ -110,17 +84,18 @@ describe.skipIf(skip !== null)('New recipe on the Recipes screen through npm run
     await page.getByTestId('new-recipe-result').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(DOC_SCREENSHOTS, 'new-recipe-calibration.png') });
     // Looked at, not yet saved: nothing recorded.
-    expect(query("SELECT 1 FROM recipes WHERE name = 'bottle-ui'")).toEqual([]);
+    expect(queryStation(dataDir, "SELECT 1 FROM recipes WHERE name = 'bottle-ui'")).toEqual([]);
 
     await page.getByTestId('new-recipe-save').click();
     await page.getByTestId('new-recipe').waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('recipes-select').inputValue()).toBe('bottle-ui');
     await expect.poll(() => page.getByTestId('recipe-version').textContent()).toBe('v1');
-    const rows = query<{ version: number; expert: string; created_by: string; golden: number }>(
+    const rows = queryStation<{ version: number; expert: string; created_by: string; golden: number }>(
+      dataDir,
       "SELECT version, expert, created_by, (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS golden FROM recipes r WHERE name = 'bottle-ui'",
     );
     expect(rows).toEqual([{ version: 1, expert: expect.stringMatching(/^(patchcore|padim)$/), created_by: 'erin', golden: GOLDEN }]);
-    const audit = query<{ actor: string; details_json: string }>("SELECT actor, details_json FROM audit_log WHERE action = 'recipe.create' AND subject = 'bottle-ui@1'");
+    const audit = queryStation<{ actor: string; details_json: string }>(dataDir, "SELECT actor, details_json FROM audit_log WHERE action = 'recipe.create' AND subject = 'bottle-ui@1'");
     expect(audit.map((a) => [a.actor, JSON.parse(a.details_json).expert, JSON.parse(a.details_json).source])).toEqual([['erin', 'auto', { kind: 'folder', path: goldenDir }]]);
     expect(await readdir(join(dataDir, 'tmp', 'recipe-drafts'))).toEqual([]);
 
@@ -129,9 +104,9 @@ describe.skipIf(skip !== null)('New recipe on the Recipes screen through npm run
     await page.getByTestId('camera-view').locator('img').waitFor();
     await page.getByTestId('capture-button').click();
     await expect.poll(() => page.getByTestId('recent-item').count(), { timeout: 120_000 }).toBeGreaterThan(0);
-    const inspected = query<{ verdict: string; name: string }>('SELECT i.verdict, r.name FROM inspections i JOIN recipes r ON r.id = i.recipe_id');
+    const inspected = queryStation<{ verdict: string; name: string }>(dataDir, 'SELECT i.verdict, r.name FROM inspections i JOIN recipes r ON r.id = i.recipe_id');
     expect(inspected).toEqual([{ verdict: 'fail', name: 'bottle-ui' }]);
     expect(await page.getByTestId('verdict').textContent()).toBe('FAIL');
-    expect(pageErrors).toEqual([]);
+    expect(opened.errors).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { DRAFT_EXPERTS, type RecipeDraft, type RecipeSummary, type StationClient } from '../../../common/api';
+import { GoldenAndBandFacts } from './GoldenAndBandFacts';
 import { GoldenCapture } from './GoldenCapture';
 import { ScoreHistogram } from './ScoreHistogram';
 import { useRecipeDraft, type DraftProgress } from './useRecipeDraft';
@@ -137,12 +138,7 @@ function Calibration({ draft }: { draft: RecipeDraft }) {
         </dd>
         <dt>Backbone</dt>
         <dd>{draft.backbone}</dd>
-        <dt>Golden set</dt>
-        <dd>{draft.goldenCount} images</dd>
-        <dt>Band</dt>
-        <dd data-testid="new-recipe-band">
-          T1 {draft.band.t1.toFixed(3)} · T2 {draft.band.t2.toFixed(3)}
-        </dd>
+        <GoldenAndBandFacts goldenCount={draft.goldenCount} band={draft.band} bandTestId="new-recipe-band" />
         <dt>Calibration</dt>
         <dd>{draft.calibration.method}</dd>
       </dl>

@@ -9,6 +9,7 @@ import type { ConnectionState } from '../transport/ws-client';
 import { AlarmSettings } from './AlarmSettings';
 import { AuditPanel } from './AuditPanel';
 import { BandEditor } from './BandEditor';
+import { GoldenAndBandFacts } from './GoldenAndBandFacts';
 import { GoldenGrid } from './GoldenGrid';
 import { GoldenProposalQueue } from './GoldenProposalQueue';
 import { InstructionList } from './InstructionList';
@@ -126,12 +127,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
                 <dd title={detail.backboneSha256}>
                   {s.backbone} <code>{detail.backboneSha256.slice(0, 12)}</code>
                 </dd>
-                <dt>Golden set</dt>
-                <dd>{s.goldenCount} images</dd>
-                <dt>Band</dt>
-                <dd data-testid="recipe-band">
-                  T1 {s.band.t1.toFixed(3)} · T2 {s.band.t2.toFixed(3)}
-                </dd>
+                <GoldenAndBandFacts goldenCount={s.goldenCount} band={s.band} bandTestId="recipe-band" />
               </dl>
             )}
           </section>
