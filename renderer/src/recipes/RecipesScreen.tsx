@@ -1,16 +1,19 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { RecipeDetail, RecipeSummary, StationClient, ThresholdBand, WhoAmI } from '../../../common/api';
+import type { AlarmConfig, RecipeDetail, RecipeSummary, StationClient, ThresholdBand, WhoAmI } from '../../../common/api';
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
 import { AUDITORS, ENGINEERING, OFFICE } from '../login/roles';
 import { ReplayPanel } from '../replay/ReplayPanel';
 import type { ConnectionState } from '../transport/ws-client';
+import { AlarmSettings } from './AlarmSettings';
 import { AuditPanel } from './AuditPanel';
 import { BandEditor } from './BandEditor';
+import { GoldenAndBandFacts } from './GoldenAndBandFacts';
 import { GoldenGrid } from './GoldenGrid';
 import { GoldenProposalQueue } from './GoldenProposalQueue';
 import { InstructionList } from './InstructionList';
+import { NewRecipePanel } from './NewRecipePanel';
 import { ScoreHistogram } from './ScoreHistogram';
 import { VersionTable } from './VersionTable';
 import './recipes.css';
@@ -32,16 +35,19 @@ export function RecipesScreen({ client, connection, who }: Props) {
   const [detail, setDetail] = useState<RecipeDetail | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [revision, setRevision] = useState(0);
+  const [creating, setCreating] = useState(false);
   const role = who?.role ?? 'operator';
   const canEdit = ENGINEERING.has(role);
 
-  useEffect(() => {
-    if (connection !== 'open') return;
+  const loadList = useCallback(() => {
     client.call('recipes.list', {}).then((list) => {
       setRecipes(list);
       setName((n) => n ?? list[0]?.name ?? null);
     }, report);
-  }, [client, connection, report]);
+  }, [client, report]);
+  useEffect(() => {
+    if (connection === 'open') loadList();
+  }, [connection, loadList]);
 
   const load = useCallback(() => {
     if (name === null) return;
@@ -61,10 +67,31 @@ export function RecipesScreen({ client, connection, who }: Props) {
     }
   }
 
+  async function saveAlarm(alarm: AlarmConfig) {
+    if (name === null) return;
+    try {
+      const r = await client.call('recipes.setAlarm', { recipe: name, alarm });
+      setSaved(`Saved ${r.recipe} v${r.version}: alarm ${r.alarm.enabled ? 'on' : 'off'}`);
+      setRevision((n) => n + 1);
+      load();
+    } catch (err) {
+      report(err);
+    }
+  }
+
   const changed = useCallback(() => {
     setRevision((n) => n + 1);
     load();
   }, [load]);
+
+  function created(r: RecipeSummary) {
+    setCreating(false);
+    setSaved(`Saved ${r.name} v${r.version}`);
+    setRevision((n) => n + 1);
+    setName(r.name);
+    loadList();
+    if (r.name === name) load();
+  }
 
   const s = detail?.summary;
   return (
@@ -72,6 +99,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
       <ScreenHeader current="recipes" connection={connection} />
       <ErrorBanners errors={errors} onDismiss={dismiss} />
       <main className="recipes" data-testid="recipes-screen">
+        {creating && <NewRecipePanel client={client} onCreated={created} onClose={() => setCreating(false)} report={report} />}
         <div className="recipes-col">
           <section className="panel recipe-facts">
             <div className="panel-head">
@@ -83,6 +111,11 @@ export function RecipesScreen({ client, connection, who }: Props) {
                   </option>
                 ))}
               </select>
+              {canEdit && !creating && (
+                <button type="button" className="small" data-testid="new-recipe-open" onClick={() => setCreating(true)}>
+                  New recipe
+                </button>
+              )}
             </div>
             {s && detail && (
               <dl className="facts">
@@ -94,12 +127,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
                 <dd title={detail.backboneSha256}>
                   {s.backbone} <code>{detail.backboneSha256.slice(0, 12)}</code>
                 </dd>
-                <dt>Golden set</dt>
-                <dd>{s.goldenCount} images</dd>
-                <dt>Band</dt>
-                <dd data-testid="recipe-band">
-                  T1 {s.band.t1.toFixed(3)} · T2 {s.band.t2.toFixed(3)}
-                </dd>
+                <GoldenAndBandFacts goldenCount={s.goldenCount} band={s.band} bandTestId="recipe-band" />
               </dl>
             )}
           </section>
@@ -108,6 +136,10 @@ export function RecipesScreen({ client, connection, who }: Props) {
               <section className="panel recipe-instructions">
                 <h2>Standing instructions</h2>
                 <InstructionList instructions={s.instructions} />
+              </section>
+              <section className="panel recipe-alarm">
+                <h2>Alarm</h2>
+                <AlarmSettings alarm={detail.alarm} canEdit={canEdit} role={role} onSave={saveAlarm} />
               </section>
               <section className="panel recipe-versions">
                 <h2>Versions</h2>
