@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signIn } from './support/accounts';
-import { SCREENSHOTS, e2eSkipReason } from './support/paths';
+import { saveDocScreenshot } from './support/doc-screenshot';
+import { e2eSkipReason } from './support/paths';
 import { closeAll, queryStation, serveWithEngineer, type OpenedPage } from './support/served-page';
 import type { ServeProcess } from './support/serve-process';
 import { prepareBottleStation } from './support/station-fixture';
@@ -52,7 +53,7 @@ describe.skipIf(skip !== null)('the station alarm through npm run serve', () => 
     const inspectionId = await overlay.getAttribute('data-inspection');
     const [latest] = queryStation<{ id: string }>(dataDir, 'SELECT id FROM inspections ORDER BY created_at DESC LIMIT 1');
     expect(inspectionId).toBe(latest?.id);
-    await page.screenshot({ path: join(SCREENSHOTS, 'alarm-overlay.png') });
+    await saveDocScreenshot(await page.screenshot(), 'alarm-overlay.png');
 
     const recent = await page.getByTestId('recent-item').count();
     await page.keyboard.press('Space');

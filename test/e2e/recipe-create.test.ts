@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CameraRoots } from '../../host/camera/camera-roots';
 import { dataLayout } from '../../host/paths';
 import { signIn } from './support/accounts';
-import { BOTTLE, SCREENSHOTS, e2eSkipReason } from './support/paths';
+import { saveDocScreenshot } from './support/doc-screenshot';
+import { BOTTLE, e2eSkipReason } from './support/paths';
 import { closeAll, queryStation, serveWithEngineer, type OpenedPage } from './support/served-page';
 import type { ServeProcess } from './support/serve-process';
 import { prepareBottleStation } from './support/station-fixture';
@@ -69,7 +70,7 @@ describe.skipIf(skip !== null)('New recipe on the Recipes screen through npm run
     await page.getByTestId('new-recipe-fitting').waitFor();
     // auto fits each candidate in turn; the stage names which one is running.
     await expect.poll(() => page.getByTestId('new-recipe-stage').textContent(), { timeout: 120_000 }).toMatch(/\((1|2) of 2\): .+: \d+ of \d+/);
-    await page.screenshot({ path: join(SCREENSHOTS, 'new-recipe-progress.png') });
+    await saveDocScreenshot(await page.screenshot(), 'new-recipe-progress.png');
     const value = await page.getByTestId('new-recipe-progress').evaluate((p: HTMLProgressElement) => p.value);
     expect(value).toBeGreaterThan(0);
 
@@ -82,7 +83,7 @@ describe.skipIf(skip !== null)('New recipe on the Recipes screen through npm run
     expect(candidates.filter((c) => c.includes('chosen'))).toHaveLength(1);
     expect(await page.locator('.new-recipe .histogram rect.hist-golden').count()).toBeGreaterThan(0);
     await page.getByTestId('new-recipe-result').scrollIntoViewIfNeeded();
-    await page.screenshot({ path: join(SCREENSHOTS, 'new-recipe-calibration.png') });
+    await saveDocScreenshot(await page.screenshot(), 'new-recipe-calibration.png');
     // Looked at, not yet saved: nothing recorded.
     expect(queryStation(dataDir, "SELECT 1 FROM recipes WHERE name = 'bottle-ui'")).toEqual([]);
 
