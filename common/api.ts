@@ -111,6 +111,26 @@ const band = z
   .strictObject({ t1: z.number().finite().min(0).max(10), t2: z.number().finite().min(0).max(10) })
   .refine((b) => b.t1 <= b.t2, { message: 't1 must not be above t2', path: ['t2'] });
 
+/**
+ * What a recipe does when a part fails: raise the station alarm (the Inspect screen's full-window
+ * flash, a tone when `sound`, the `alarm` event), also for REVIEW parts when `review`.
+ */
+export const AlarmConfig = z.strictObject({ enabled: z.boolean(), sound: z.boolean(), review: z.boolean() });
+export type AlarmConfig = z.infer<typeof AlarmConfig>;
+
+/**
+ * Where a new recipe's golden images come from: a folder on the station (inside the folders allowed
+ * for camera sources), or frames the station's camera has read (camera.read's sha256).
+ */
+export const GoldenSource = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('folder'), path: AbsolutePath }),
+  z.strictObject({ kind: z.literal('frames'), sha256: z.array(sha256).min(1, 'capture at least one frame').max(500) }),
+]);
+export type GoldenSource = z.infer<typeof GoldenSource>;
+/** The experts a recipe may be fitted with from a UI; `auto` compares PatchCore and PaDiM on the goldens. */
+export const DRAFT_EXPERTS = ['auto', 'patchcore', 'padim'] as const;
+const draftId = z.string().min(1).max(64);
+
 export const ApiParams = {
   'status.get': z.strictObject({}),
   'recipes.list': z.strictObject({}),
@@ -158,6 +178,22 @@ export const ApiParams = {
     prompts: z.array(z.string().max(100_000)).max(256),
   }),
   'recipes.setBand': z.strictObject({ recipe: recipeName, band }),
+  'recipes.setAlarm': z.strictObject({ recipe: recipeName, alarm: AlarmConfig }),
+  /**
+   * The Recipes screen's "New recipe": checks the name, expert and golden source at once, then fits
+   * in the background (progress as `recipes.draftProgress` events) without recording anything.
+   */
+  'recipes.draft': z.strictObject({ name: recipeName, source: GoldenSource, expert: z.enum(DRAFT_EXPERTS) }),
+  /** Waits for the draft's fit: its golden-only calibration to look at before saving. */
+  'recipes.draftResult': z.strictObject({ draftId }),
+  /** Stops a fit in flight or throws a finished draft away; nothing of it stays. */
+  'recipes.draftCancel': z.strictObject({ draftId }),
+  /** Records the finished draft as the recipe's next version. */
+  'recipes.draftSave': z.strictObject({ draftId }),
+  /** The operator has noticed the alarm of this inspection: recorded in the audit trail, the alarm ends everywhere. */
+  'alarm.acknowledge': z.strictObject({ inspectionId: z.string().min(1).max(64) }),
+  /** Alarms raised and not yet acknowledged (a window opened or reloaded while one is open). */
+  'alarm.pending': z.strictObject({}),
   'audit.verify': z.strictObject({}),
   'audit.list': z.strictObject({ limit: z.number().int().min(1).max(1000) }),
   'replay.run': z.strictObject({ inspectionId: z.string().min(1).max(64) }),
@@ -566,6 +602,14 @@ export interface Results {
   /** Resolves when the recipe's newest version is ready to inspect without first-use delays. */
   'recipes.prepare': RecipeReadiness;
   'recipes.setBand': RecipeSummary;
+  /** The new version that carries the alarm setting. */
+  'recipes.setAlarm': { recipe: string; version: number; alarm: AlarmConfig };
+  'recipes.draft': RecipeDraftStarted;
+  'recipes.draftResult': RecipeDraft;
+  'recipes.draftCancel': { cancelled: boolean };
+  'recipes.draftSave': RecipeSummary;
+  'alarm.acknowledge': AlarmAcknowledgement;
+  'alarm.pending': AlarmRaised[];
   'audit.verify': AuditVerification;
   'audit.list': AuditEntryInfo[];
   'replay.run': ReplayResult;
@@ -642,6 +686,34 @@ export interface RecipeDetail {
   goldenScores: number[];
   /** Scores of reviewed inspections of this recipe with the decision in force. */
   reviewedScores: Array<{ score: number; decision: string }>;
+  /** What the newest version does when a part fails. */
+  alarm: AlarmConfig;
+}
+
+export interface RecipeDraftStarted {
+  draftId: string;
+  name: string;
+  goldenCount: number;
+  /** The version saving would replace (a new version of an existing recipe); null for a new name. */
+  replaces: number | null;
+}
+
+/** A fitted, unsaved recipe: what the golden images alone say about it. */
+export interface RecipeDraft {
+  draftId: string;
+  name: string;
+  /** What was asked for (`auto` or a kind). */
+  requested: string;
+  /** The kind fitted (auto's choice). */
+  expert: string;
+  backbone: string;
+  goldenCount: number;
+  band: ThresholdBand;
+  /** How held-out golden scores were obtained, and the scores (normalised) the histogram shows. */
+  calibration: { method: string; goldenScores: number[] };
+  /** What `auto` compared: separation AUROC of held-out golden and synthetic-anomaly scores per candidate. */
+  auto: { chosen: string; candidates: Array<{ kind: string; separation: number | null }> } | null;
+  notes: string[];
 }
 
 export interface AuditVerification {
@@ -719,9 +791,34 @@ export interface Events {
   'dialog.done': { inspectionId: string; turnId: string; turn: DialogTurn; flag?: InspectionFlag };
   'dialog.error': { inspectionId: string; turnId: string; code: string; message: string };
   'host.warning': { message: string };
+  /**
+   * A part's verdict raised the station alarm (its recipe's AlarmConfig): the Inspect screen flashes
+   * and sounds until someone acknowledges; a line integration may drive a stack light or stop signal.
+   */
+  alarm: AlarmRaised;
+  /** A recipe draft's fit moved on: `done` of `total` in `stage` (stages differ per expert). */
+  'recipes.draftProgress': { draftId: string; stage: string; done: number; total: number };
+  /** The alarm of `inspectionId` was acknowledged (by anyone, on any window). */
+  'alarm.cleared': AlarmAcknowledgement;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning'];
+export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning', 'alarm', 'alarm.cleared', 'recipes.draftProgress'];
+
+export interface AlarmRaised {
+  inspectionId: string;
+  recipe: string;
+  recipeVersion: number;
+  verdict: Verdict;
+  /** Whether the recipe wants the tone as well as the flash. */
+  sound: boolean;
+  raisedAt: string;
+}
+
+export interface AlarmAcknowledgement {
+  inspectionId: string;
+  acknowledgedBy: string;
+  acknowledgedAt: string;
+}
 
 /** What a UI holds: typed calls, event subscription, a way to show stored images and to save exports. */
 export interface StationClient {

@@ -17,6 +17,8 @@ import { recentAudit, verifyAudit } from './audit/audit-trail';
 import { replayInspection } from './replay/replay';
 import { addInstruction, removeInstruction } from './recipes/instruction-changes';
 import { setRecipeBand } from './recipes/recipe-band';
+import { alarmOf, setRecipeAlarm } from './recipes/recipe-alarm';
+import { StationAlarms } from './inspection/alarms';
 import { recipeDetail, summaryOf } from './recipes/recipe-detail';
 import { cameraRootsInfo, setCameraRoots } from './camera/camera-root-changes';
 import { CameraRoots } from './camera/camera-roots';
@@ -39,6 +41,7 @@ import { DEFAULT_LMM_DIR, dataLayout, defaultLmmDir, type DataLayout } from './p
 import { noExpertBackend, type ExpertBackend } from './recipes/expert-backend';
 import { onnxExpertBackend } from './recipes/onnx-expert-backend';
 import { RecipeService } from './recipes/recipe-service';
+import { RecipeDrafts } from './recipes/recipe-drafts';
 import { ChromiumPdfRenderer, type PdfRenderer } from './reports/pdf-renderer';
 import { ReportService } from './reports/report-service';
 import { normaliseFilter } from './reports/filter';
@@ -168,6 +171,8 @@ export interface StationInternals {
   readonly reviews: ReviewService;
   readonly golden: GoldenProposals;
   readonly reports: ReportService;
+  readonly alarms: StationAlarms;
+  readonly drafts: RecipeDrafts;
 }
 
 export class Station implements StationHost {
@@ -183,6 +188,8 @@ export class Station implements StationHost {
   private readonly reviews: ReviewService;
   private readonly golden: GoldenProposals;
   private readonly reports: ReportService;
+  private readonly alarms: StationAlarms;
+  private readonly drafts: RecipeDrafts;
   private readonly handlers: Handlers;
   private readonly device: DeviceName;
   private readonly goldenChecks: GoldenChecks | null;
@@ -238,6 +245,8 @@ export class Station implements StationHost {
       cost: options.scryptCost,
       language: options.language ?? null,
     });
+    this.alarms = new StationAlarms(db, this.events);
+    this.drafts = new RecipeDrafts(db, this.recipes, this.blobs, this.cameraRoots, this.events, layout.tmp);
     this.handlers = this.makeHandlers();
     this.anchor = new AnchorKeeper(db, layout.auditAnchor);
     this.anchor.update();
@@ -271,8 +280,8 @@ export class Station implements StationHost {
 
   /** Tests and lab measurements only (see StationInternals); clients use `call`. */
   get testInternals(): StationInternals {
-    const { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports } = this;
-    return { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports };
+    const { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports, alarms, drafts } = this;
+    return { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports, alarms, drafts };
   }
 
   /**
@@ -285,6 +294,7 @@ export class Station implements StationHost {
 
   disconnect(connection: string): void {
     this.cameras.closeConnection(connection);
+    this.drafts.closeConnection(connection);
   }
 
   /** A failed anchor write must not fail the call it follows: `audit verify` reports a stale anchor. */
@@ -322,6 +332,7 @@ export class Station implements StationHost {
     this.closed = true;
     await Promise.allSettled([...this.preparing]);
     await this.dialog.close();
+    await this.drafts.close();
     await this.recipes.close();
     this.updateAnchor();
     this.db.close();
@@ -385,6 +396,7 @@ export class Station implements StationHost {
           sourceName: p.frame.kind === 'stored' ? this.cameras.frameName(p.frame.sha256, ctx.connection) : null,
           ...(p.instructions ? { extraInstructions: p.instructions } : {}),
         });
+        this.alarms.afterInspection(out.record, alarmOf(out.recipe));
         return { ...out.record, answerTurnId: out.answerTurnId };
       },
       'dialog.ask': async (p) => {
@@ -409,6 +421,16 @@ export class Station implements StationHost {
         const row = this.recipes.latest(p.recipe);
         return recipeDetail(this.db, row, summaryOf(this.recipes.list(), row.name));
       },
+      'recipes.setAlarm': async (p, ctx) => {
+        const row = setRecipeAlarm(this.db, p.recipe, p.alarm, ctx.user);
+        return { recipe: row.name, version: row.version, alarm: alarmOf(row) };
+      },
+      'recipes.draft': (p, ctx) => this.drafts.start(p, ctx.connection),
+      'recipes.draftResult': (p, ctx) => this.drafts.result(p.draftId, ctx.connection),
+      'recipes.draftCancel': (p, ctx) => this.drafts.cancel(p.draftId, ctx.connection),
+      'recipes.draftSave': (p, ctx) => this.drafts.save(p.draftId, ctx.connection, ctx.user),
+      'alarm.acknowledge': async (p, ctx) => this.alarms.acknowledge(p.inspectionId, ctx.user),
+      'alarm.pending': async () => this.alarms.pending(),
       'recipes.prepare': (p) => this.prepare(p.recipe),
       'recipes.create': async (p, ctx) => {
         requireInProcess(ctx, 'recipes.create reads golden samples from a folder on the station: run `npm run recipe -- create` there');

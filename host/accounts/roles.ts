@@ -28,6 +28,16 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   // Selecting a recipe on the Inspect screen warms it; nothing is changed.
   'recipes.prepare': EVERYONE,
   'recipes.setBand': ENGINEERS,
+  // Making a recipe from the Recipes screen: fitting, looking at its calibration, saving it.
+  'recipes.draft': ENGINEERS,
+  'recipes.draftResult': ENGINEERS,
+  'recipes.draftCancel': ENGINEERS,
+  'recipes.draftSave': ENGINEERS,
+  // What the station does on a failed part is part of the recipe: engineers set it.
+  'recipes.setAlarm': ENGINEERS,
+  // Whoever stands at the station silences the alarm; the audit trail records who.
+  'alarm.acknowledge': EVERYONE,
+  'alarm.pending': EVERYONE,
   // In-process only (the CLI's recipe create): it reads golden samples from a folder on the station.
   'recipes.create': ENGINEERS,
   'camera.sources': EVERYONE,

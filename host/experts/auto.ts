@@ -74,12 +74,28 @@ export async function fitAuto(spec: ExpertSpec, golden: readonly GoldenImage[], 
     throw new StationError('INVALID_INPUT', `The auto expert takes no options (got ${Object.keys(spec.options).join(', ')}); choose patchcore or padim to set options`);
   }
   const candidates: Candidate[] = [];
-  for (const kind of autoCandidates(golden.length)) {
-    const fitted = await (await expertModule(kind)).fit({ kind, ...(spec.backbone ? { backbone: spec.backbone } : {}) }, golden, options);
-    candidates.push({ kind, fitted });
+  const kinds = autoCandidates(golden.length);
+  try {
+    for (const [i, kind] of kinds.entries()) {
+      // Each candidate runs its own stages: the stage names say which candidate is fitting.
+      const onProgress = options.onProgress && ((stage: string, done: number, total: number) => options.onProgress?.(`${kind} (${i + 1} of ${kinds.length}): ${stage}`, done, total));
+      const fitted = await (await expertModule(kind)).fit({ kind, ...(spec.backbone ? { backbone: spec.backbone } : {}) }, golden, { ...options, onProgress });
+      candidates.push({ kind, fitted });
+    }
+  } catch (err) {
+    for (const c of candidates) await c.fitted.expert.dispose();
+    throw err;
   }
   const choice = chooseExpert(candidates);
   for (const c of candidates) if (c !== choice.chosen) await c.fitted.expert.dispose();
-  choice.chosen.fitted.expert.descriptor.notes.push(choice.note);
+  const descriptor = choice.chosen.fitted.expert.descriptor;
+  descriptor.notes.push(choice.note);
+  descriptor.auto = {
+    chosen: choice.chosen.kind,
+    candidates: candidates.map((c) => {
+      const separation = choice.separations[c.kind] as number;
+      return { kind: c.kind, separation: Number.isNaN(separation) ? null : separation };
+    }),
+  };
   return choice.chosen.fitted;
 }

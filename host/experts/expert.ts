@@ -55,6 +55,13 @@ export interface ExpertDescriptor {
   calibration: Calibration;
   /** Human-readable notes on fit decisions (duplicates dropped, augmentation used, ...). */
   notes: string[];
+  /** Set by `auto`: what it compared (separation AUROC per candidate, null where not measurable) and chose. */
+  auto?: AutoComparison;
+}
+
+export interface AutoComparison {
+  chosen: ExpertKind;
+  candidates: Array<{ kind: ExpertKind; separation: number | null }>;
 }
 
 export interface Calibration {

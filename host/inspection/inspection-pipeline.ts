@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { InspectionFlag, InspectionRecord, InspectionTimings } from '../../common/api';
 import { claimAnswer, flagsOf, type AnswerOwner } from '../../db/repositories/inspection-flags';
 import { insertInspection, getInspection, type InspectionRow, type NewInspection } from '../../db/repositories/inspections';
+import type { RecipeRow } from '../../db/repositories/recipes';
 import { firstAnswerTimings, listTurns } from '../../db/repositories/dialog-turns';
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
@@ -35,6 +36,8 @@ export interface InspectOutcome {
   answerTurnId: string;
   /** Settles once the first answer is recorded or has failed (its outcome arrives as events). */
   answerDone: Promise<void>;
+  /** The recipe version the part was inspected with. */
+  recipe: RecipeRow;
 }
 
 /**
@@ -123,7 +126,7 @@ export class InspectionPipeline {
     this.dialog.remember(id, result);
     const answer = this.dialog.startFirstAnswer(row);
     const reported = { ...timings, db: timings.db + commitMs, total: performance.now() - started };
-    return { record: { ...toRecord(row, [], []), timings: reported }, answerTurnId: answer.turnId, answerDone: answer.done };
+    return { record: { ...toRecord(row, [], []), timings: reported }, answerTurnId: answer.turnId, answerDone: answer.done, recipe };
   }
 
   get(id: string): InspectionRecord {

@@ -1,5 +1,8 @@
 import { StationError } from '../../common/errors';
-import type { Expert, ExpertDescriptor, GoldenImage } from '../experts/expert';
+import type { Expert, ExpertDescriptor, FitOptions, GoldenImage } from '../experts/expert';
+
+/** What a caller watching a fit passes: stage progress and a way to stop it. */
+export type FitProgress = Pick<FitOptions, 'onProgress' | 'signal'>;
 
 /**
  * How the recipe service fits an expert into a recipe's folder and loads it again. The experts'
@@ -10,8 +13,9 @@ export interface ExpertBackend {
   /**
    * Fits `spec` (host/experts/registry.ts spelling) on golden images and saves it into `dir` (an
    * empty folder the caller owns). @returns the fitted expert's descriptor.
+   * @throws StationError('CANCELLED') once `options.signal` is aborted.
    */
-  fit(spec: string, golden: readonly GoldenImage[], dir: string): Promise<ExpertDescriptor>;
+  fit(spec: string, golden: readonly GoldenImage[], dir: string, options?: FitProgress): Promise<ExpertDescriptor>;
   load(dir: string): Promise<Expert>;
 }
 
@@ -39,5 +43,6 @@ export function recipeConfig(d: ExpertDescriptor): Record<string, unknown> {
     // The Recipes screen draws these as the golden-set histogram behind the band.
     goldenScores: d.calibration.heldOutScores,
     notes: d.notes,
+    ...(d.auto ? { auto: d.auto } : {}),
   };
 }

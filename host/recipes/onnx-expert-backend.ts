@@ -6,8 +6,8 @@ import type { ExpertBackend } from './expert-backend';
 /** The recipe service's expert seam over host/experts (fitExpert / saveExpert / loadExpert). */
 export function onnxExpertBackend(runtime: ExpertRuntime): ExpertBackend {
   return {
-    async fit(spec, golden, dir) {
-      const fitted = await fitExpert(parseExpertSpec(spec), golden, runtime);
+    async fit(spec, golden, dir, options = {}) {
+      const fitted = await fitExpert(parseExpertSpec(spec), golden, { ...runtime, ...options });
       try {
         await saveExpert(fitted, dir);
       } finally {

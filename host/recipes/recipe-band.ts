@@ -17,7 +17,7 @@ export function setRecipeBand(db: Db, name: string, band: ThresholdBand, actor: 
     if (current.band.t1 === band.t1 && current.band.t2 === band.t2) {
       throw new StationError('INVALID_INPUT', `${name} v${current.version} already has the band T1 ${band.t1} / T2 ${band.t2}`);
     }
-    const next = copyAsNextVersion(db, current, actor, band);
+    const next = copyAsNextVersion(db, current, actor, { band });
     appendAudit(db, {
       actor,
       action: 'recipe.threshold',
@@ -29,10 +29,15 @@ export function setRecipeBand(db: Db, name: string, band: ThresholdBand, actor: 
 }
 
 /**
- * Records the next version of `current` with the same expert files and golden set (and `band`);
- * call inside the write transaction of the change that needs it, next to its audit row.
+ * Records the next version of `current` with the same expert files and golden set (and what
+ * `change` replaces); call inside the write transaction of the change that needs it, next to its audit row.
  */
-export function copyAsNextVersion(db: Db, current: RecipeRow, actor: string, band: ThresholdBand = current.band): RecipeRow {
+export function copyAsNextVersion(
+  db: Db,
+  current: RecipeRow,
+  actor: string,
+  change: { band?: ThresholdBand; config?: Record<string, unknown> } = {},
+): RecipeRow {
   const golden = goldenSamples(db, current.id).map((g) => ({ imageSha256: g.imageSha256, imagePath: g.imagePath, sourceName: g.sourceName }));
   return insertRecipe(
     db,
@@ -41,9 +46,9 @@ export function copyAsNextVersion(db: Db, current: RecipeRow, actor: string, ban
       expert: current.expert,
       backbone: current.backbone,
       backboneSha256: current.backboneSha256,
-      band,
+      band: change.band ?? current.band,
       expertDir: current.expertDir,
-      config: current.config,
+      config: change.config ?? current.config,
       createdBy: actor,
     },
     golden,

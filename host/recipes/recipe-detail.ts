@@ -3,6 +3,7 @@ import { StationError } from '../../common/errors';
 import { goldenSamples, recipeVersions, reviewedScores, type RecipeRow } from '../../db/repositories/recipes';
 import type { Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
+import { alarmOf } from './recipe-alarm';
 
 /** Enough reviewed scores for a histogram; older ones add nothing the chart can show. */
 const MAX_REVIEWED = 5000;
@@ -21,6 +22,7 @@ export function recipeDetail(db: Db, row: RecipeRow, summary: RecipeSummary): Re
       golden: goldenSamples(db, row.id).map((g) => ({ sha256: g.imageSha256, name: g.sourceName })),
       goldenScores: goldenScoresOf(row.config),
       reviewedScores: reviewed,
+      alarm: alarmOf(row),
     };
   });
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { GoldenSampling, Instruction, RecipeSummary } from '../../common/api';
 import { MAX_PROMPT_CHARS } from '../../common/api';
@@ -21,15 +21,48 @@ import { IMAGE_TYPES, type ImageType } from '../imaging/image-type';
 import type { RgbImage } from '../imaging/rgb-image';
 import type { BlobStore } from '../store/blob-store';
 import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction-budget';
-import type { AnomalyResult, Expert, GoldenImage } from '../experts/expert';
+import type { AnomalyResult, Expert, ExpertDescriptor, GoldenImage } from '../experts/expert';
 import { checkExpertSpec } from '../experts/registry';
 import { sampleGoldenFiles } from './golden-sampling';
-import { expertIdentity, recipeConfig, type ExpertBackend } from './expert-backend';
+import { expertIdentity, recipeConfig, type ExpertBackend, type FitProgress } from './expert-backend';
+import { withAlarmOf } from './recipe-alarm';
 
 /** What a recipe version records of its fitted expert. */
-interface FittedRecord extends ReturnType<typeof expertIdentity> {
+export interface FittedRecord extends ReturnType<typeof expertIdentity> {
   band: RecipeRow['band'];
   config: Record<string, unknown>;
+}
+
+function fittedRecord(d: ExpertDescriptor): FittedRecord {
+  return { ...expertIdentity(d), band: d.band, config: recipeConfig(d) };
+}
+
+/** A golden image read and decoded, its bytes kept to be stored once the recipe is recorded. */
+export interface DecodedGolden extends GoldenImage {
+  bytes: Uint8Array;
+  type: ImageType;
+}
+
+/** A fitted expert and its golden images, to be recorded as a recipe's next version. */
+export interface NewFittedVersion {
+  name: string;
+  spec: string;
+  /** The expert's folder. */
+  dir: string;
+  fitted: FittedRecord;
+  author: string;
+  golden: readonly DecodedGolden[];
+  /** Where the golden images came from, for the audit row. */
+  source: Record<string, unknown>;
+  /** Set when the folder held more golden images than a recipe uses. */
+  goldenSampling?: GoldenSampling | null;
+}
+
+/** @throws StationError('BAD_IMAGE') naming the file. */
+export async function readGoldenFile(file: string): Promise<DecodedGolden> {
+  const bytes = await readFile(file);
+  const { image, type } = await decodeImageFileBytes(bytes, file);
+  return { image, bytes, type, name: basename(file) };
 }
 
 export interface CreateRecipeInput {
@@ -80,30 +113,55 @@ export class RecipeService {
     checkInstructionsFit(this.budget, guarded('list instructions', () => activeInstructions(this.db, name)).map((i) => i.text), prompts, name);
     const { files, sampling } = await referenceImages(input.referencesDir);
     // Every reference is read and decoded before any is stored: one bad file leaves no blob behind.
-    const decoded: Array<{ image: RgbImage; bytes: Uint8Array; type: ImageType; name: string }> = [];
-    for (const file of files) {
-      const bytes = await readFile(file);
-      const { image, type } = await decodeImageFileBytes(bytes, file);
-      decoded.push({ image, bytes, type, name: basename(file) });
+    const decoded: DecodedGolden[] = [];
+    for (const file of files) decoded.push(await readGoldenFile(file));
+    const { dir, fitted } = await this.fitInNewFolder(name, spec, decoded);
+    return this.recordCreated({ name, spec, dir, fitted, author: input.author, golden: decoded, prompts, source: { kind: 'folder' }, goldenSampling: sampling });
+  }
+
+  /**
+   * Fits `spec` on decoded golden images into `dir` (an empty folder the caller owns and removes on
+   * failure) without recording anything: the Recipes screen's new-recipe draft, saved later with
+   * `recordFitted` or thrown away.
+   */
+  async fitInto(spec: string, golden: readonly GoldenImage[], dir: string, options: FitProgress = {}): Promise<{ descriptor: ExpertDescriptor; fitted: FittedRecord }> {
+    const d = await this.backend.fit(spec, golden, dir, options);
+    return { descriptor: d, fitted: fittedRecord(d) };
+  }
+
+  /**
+   * Records a draft fitted by `fitInto` as the next version of `name`: its folder moves into the
+   * recipes folder, its golden images into the blob store, then version and audit row commit together.
+   * @throws StationError as the blob store and database do; the moved folder is removed then.
+   */
+  async recordFitted(draft: NewFittedVersion): Promise<RecipeSummary> {
+    const dir = join(this.recipesDir, `${safeFolderName(draft.name)}-${randomUUID()}`);
+    await mkdir(this.recipesDir, { recursive: true });
+    await rename(draft.dir, dir);
+    try {
+      return await this.recordCreated({ ...draft, dir, prompts: [] });
+    } catch (err) {
+      await rm(dir, { recursive: true, force: true });
+      throw err;
     }
-    const golden: Array<{ image: RgbImage; sha256: string; relPath: string; name: string }> = [];
-    for (const d of decoded) {
+  }
+
+  private async recordCreated(v: NewFittedVersion & { prompts: readonly string[] }): Promise<RecipeSummary> {
+    const { name, spec, dir, fitted } = v;
+    const golden: NewGoldenSample[] = [];
+    for (const d of v.golden) {
       const blob = await this.blobs.put(d.bytes, IMAGE_TYPES[d.type].ext);
-      golden.push({ image: d.image, sha256: blob.sha256, relPath: blob.relPath, name: d.name });
+      golden.push({ imageSha256: blob.sha256, imagePath: blob.relPath, sourceName: d.name });
     }
-    const { dir, fitted } = await this.fitInNewFolder(name, spec, golden.map((g) => ({ name: g.name, image: g.image })));
     const at = new Date().toISOString();
     const row = writeTransaction(this.db, `record recipe ${name}`, () => {
-      const r = this.insertFitted(
-        { name, spec, dir, fitted, author: input.author, at, ...(sampling ? { goldenSampling: sampling } : {}) },
-        golden.map((g) => ({ imageSha256: g.sha256, imagePath: g.relPath, sourceName: g.name })),
-      );
-      for (const text of prompts) this.addInstructionRow(name, text, input.author, at);
+      const r = this.insertFitted({ name, spec, dir, fitted, author: v.author, at, ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}) }, golden);
+      for (const text of v.prompts) this.addInstructionRow(name, text, v.author, at);
       appendAudit(this.db, {
-        actor: input.author,
+        actor: v.author,
         action: 'recipe.create',
         subject: `${name}@${r.version}`,
-        details: { expert: spec, band: fitted.band, golden: golden.length, goldenSampling: sampling, backboneSha256: fitted.backboneSha256 },
+        details: { expert: spec, band: fitted.band, golden: golden.length, goldenSampling: v.goldenSampling ?? null, backboneSha256: fitted.backboneSha256, source: v.source },
       });
       return r;
     });
@@ -268,19 +326,22 @@ export class RecipeService {
     const dir = join(this.recipesDir, `${safeFolderName(name)}-${randomUUID()}`);
     await mkdir(dir, { recursive: true });
     try {
-      const d = await this.backend.fit(spec, images, dir);
-      return { dir, fitted: { ...expertIdentity(d), band: d.band, config: recipeConfig(d) } };
+      return { dir, fitted: fittedRecord(await this.backend.fit(spec, images, dir)) };
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       throw err;
     }
   }
 
-  /** Records a fitted expert as the next version of its recipe; call inside the write transaction. */
+  /**
+   * Records a fitted expert as the next version of its recipe, keeping the previous version's alarm
+   * setting (a refit changes what is good, not what a failure should do); call inside the write transaction.
+   */
   private insertFitted(
     v: { name: string; spec: string; dir: string; fitted: FittedRecord; author: string; at: string; goldenSampling?: GoldenSampling },
     golden: readonly NewGoldenSample[],
   ): RecipeRow {
+    const previous = latestRecipe(this.db, v.name);
     return insertRecipe(
       this.db,
       {
@@ -290,7 +351,7 @@ export class RecipeService {
         backboneSha256: v.fitted.backboneSha256,
         band: v.fitted.band,
         expertDir: v.dir,
-        config: { spec: v.spec, ...v.fitted.config, ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}) },
+        config: withAlarmOf(previous, { spec: v.spec, ...v.fitted.config, ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}) }),
         createdBy: v.author,
       },
       golden,
@@ -310,7 +371,7 @@ export class RecipeService {
 /** What a recipes.* result shows of a recipe row; its instructions are read separately. */
 const SUMMARY_FIELDS = ['name', 'version', 'expert', 'backbone', 'band', 'goldenCount', 'createdAt'] as const;
 
-function checkRecipeName(name: string): string {
+export function checkRecipeName(name: string): string {
   const n = name.trim();
   if (n.length < 1 || n.length > 120) throw new StationError('INVALID_INPUT', 'Recipe name must be 1 to 120 characters');
   return n;
@@ -338,7 +399,7 @@ function goldenSamplingOf(config: Record<string, unknown>): GoldenSampling | nul
  * DIR itself, or DIR/train/good when DIR is an MVTec-style product folder (docs/contracts.md §Data
  * layout); more than a recipe uses are sampled (golden-sampling.ts).
  */
-async function referenceImages(dir: string): Promise<{ files: string[]; sampling: GoldenSampling | null }> {
+export async function referenceImages(dir: string): Promise<{ files: string[]; sampling: GoldenSampling | null }> {
   const mvtec = join(dir, 'train', 'good');
   const useMvtec = await stat(mvtec).then((s) => s.isDirectory(), () => false);
   let files: string[];

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import type { Language, StationClient } from '../../common/api';
 import { InspectScreen, type Defaults } from './InspectScreen';
 import { ConnectionNotice } from './components/ConnectionStatus';
+import { AlarmOverlay } from './alarm/AlarmOverlay';
 import { screenFromHash, type ScreenId } from './components/ScreenNav';
 import { HistoryScreen } from './history/HistoryScreen';
 import { chooseLanguage } from './i18n/choose-language';
@@ -41,6 +42,7 @@ function Root() {
       <AccountSlot.Provider value={<AccountBadge session={session} language={language.current} onLanguage={language.change} />}>
         <ConnectionNotice connection={connection} />
         <CurrentScreen screen={screen} connection={connection} session={session} />
+        <AlarmOverlay client={client} connection={connection} />
       </AccountSlot.Provider>
     </I18nProvider>
   );

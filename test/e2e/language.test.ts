@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACTS, e2eSkipReason } from './support/paths';
 import { closeServedBrowser, serveInBrowser, type ServedBrowser } from './support/served-browser';
-import { signIn } from './support/sign-in';
+import { signIn } from './support/accounts';
 import { prepareBottleStation, withStation } from './support/station-fixture';
 
 /**

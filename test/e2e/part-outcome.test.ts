@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { captureAndWait, openInspectPage, type InspectPage } from './support/inspect-page';
+import { saveDocScreenshot } from './support/doc-screenshot';
 import { e2eSkipReason } from './support/paths';
 import { prepareBottleStation } from './support/station-fixture';
 
@@ -42,6 +43,7 @@ describe.skipIf(skip !== null)('an empty frame on the Inspect screen', () => {
     expect(await page.getByTestId('verdict').textContent()).toBe('FAIL');
     expect(await page.getByTestId('part-outcome').textContent()).toContain('No part in view');
     await expect.poll(() => page.getByTestId('dialog-message').last().textContent(), { timeout: 30_000 }).toContain('There is no part in view.');
+    await saveDocScreenshot(await page.screenshot(), 'no-part.png');
 
     await expect.poll(() => frame.getAttribute('alt')).toBe('Camera frame good_000.png');
     await captureAndWait(page, 1);

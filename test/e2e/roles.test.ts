@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFile, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,8 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Results } from '../../common/api';
 import { rawCall } from './support/raw-call';
-import { ARTIFACTS, BOTTLE, REPO_ROOT, e2eSkipReason } from './support/paths';
+import { runCli as runCliOn, signIn as signInAs } from './support/accounts';
+import { ARTIFACTS, BOTTLE, e2eSkipReason } from './support/paths';
 import type { ServeProcess } from './support/serve-process';
 import { prepareBottleStation, withStation } from './support/station-fixture';
 import { closeServedBrowser, serveInBrowser } from './support/served-browser';
@@ -28,16 +28,7 @@ let browser: { context: BrowserContext; close(): Promise<void> };
 let page: Page;
 const pageErrors: string[] = [];
 
-function runCli(script: 'users' | 'audit', args: string[], stdin = ''): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '-s', script, '--', ...args, '--data-dir', dataDir], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => resolve({ code, out }));
-    child.stdin.end(stdin);
-  });
-}
+const runCli = (script: 'users' | 'audit', args: string[], stdin = '') => runCliOn(dataDir, script, args, stdin);
 
 function db() {
   return new Database(join(dataDir, 'station.db'), { readonly: true, fileMustExist: true });
@@ -52,16 +43,9 @@ function query<T>(sql: string): T {
   }
 }
 
-async function signIn(p: Page, name: string, secret: string, mode: 'password' | 'pin', screenshot?: string) {
-  await p.getByTestId('account-signin').click();
-  if (mode === 'pin') await p.getByTestId('login-mode-pin').click();
-  await p.getByTestId('login-name').fill(name);
-  await p.getByTestId('login-secret').fill(secret);
-  if (screenshot) await p.screenshot({ path: join(ARTIFACTS, screenshot) });
-  await p.getByTestId('login-submit').click();
-  await p.getByTestId('login-dialog').waitFor({ state: 'detached' });
-  await expect.poll(() => p.getByTestId('account-who').textContent()).toContain(name);
-}
+/** Sign-in, its screenshot kept with the other test artifacts. */
+const signIn = (p: Page, name: string, secret: string, mode: 'password' | 'pin', screenshot?: string) =>
+  signInAs(p, name, secret, mode, screenshot && join(ARTIFACTS, screenshot));
 
 describe.skipIf(skip !== null)('roles and the Recipes screen through npm run serve', () => {
   beforeAll(async () => {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onnxExpertBackend } from '../../host/recipes/onnx-expert-backend';
 import { openStation } from '../../host/station';
 import { launchBrowser } from './support/browser';
+import { saveDocScreenshot } from './support/doc-screenshot';
 import { e2eSkipReason } from './support/paths';
 import { startServe, type ServeProcess } from './support/serve-process';
 import { prepareBottleStation } from './support/station-fixture';
@@ -71,6 +72,7 @@ describe.skipIf(skip !== null)('audit subjects and shift charts', () => {
     expect(texts).toContain('sam');
     // The raw id stays at hand for a search in the database.
     expect(await page.locator(`[data-testid="audit-subject"][title="${inspectionId}"]`).count()).toBe(1);
+    await saveDocScreenshot(await page.screenshot(), 'audit-names.png');
     expect(pageErrors).toEqual([]);
   });
 
@@ -81,6 +83,7 @@ describe.skipIf(skip !== null)('audit subjects and shift charts', () => {
     await page.getByTestId('chart-grouping').selectOption('shift');
     await expect.poll(() => chart.textContent()).toContain('Inspections per shift (local time)');
     expect(await chart.textContent()).toMatch(/(Early 06-14|Late 14-22|Night 22-06)/);
+    await saveDocScreenshot(await page.screenshot(), 'history-per-shift.png');
     await page.getByTestId('chart-grouping').selectOption('hour');
     await expect.poll(() => chart.textContent()).toContain('Inspections per hour (UTC)');
     expect(pageErrors).toEqual([]);

@@ -1,16 +1,19 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { RecipeDetail, RecipeSummary, StationClient, ThresholdBand, WhoAmI } from '../../../common/api';
+import type { AlarmConfig, RecipeDetail, RecipeSummary, StationClient, ThresholdBand, WhoAmI } from '../../../common/api';
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
 import { AUDITORS, ENGINEERING, OFFICE } from '../login/roles';
 import { ReplayPanel } from '../replay/ReplayPanel';
 import type { ConnectionState } from '../transport/ws-client';
+import { AlarmSettings } from './AlarmSettings';
 import { AuditPanel } from './AuditPanel';
 import { BandEditor } from './BandEditor';
+import { GoldenAndBandFacts } from './GoldenAndBandFacts';
 import { GoldenGrid } from './GoldenGrid';
 import { GoldenProposalQueue } from './GoldenProposalQueue';
 import { InstructionList } from './InstructionList';
+import { NewRecipePanel } from './NewRecipePanel';
 import { ScoreHistogram } from './ScoreHistogram';
 import { VersionTable } from './VersionTable';
 import './recipes.css';
@@ -33,18 +36,21 @@ export function RecipesScreen({ client, connection, who }: Props) {
   const [detail, setDetail] = useState<RecipeDetail | null>(null);
   const [saved, setSaved] = useState<string | null>(null);
   const [revision, setRevision] = useState(0);
+  const [creating, setCreating] = useState(false);
   const role = who?.role ?? 'operator';
   const canEdit = ENGINEERING.has(role);
   const { t, num, plural } = useT();
   const roleName = t(`role.${role}`);
 
-  useEffect(() => {
-    if (connection !== 'open') return;
+  const loadList = useCallback(() => {
     client.call('recipes.list', {}).then((list) => {
       setRecipes(list);
       setName((n) => n ?? list[0]?.name ?? null);
     }, report);
-  }, [client, connection, report]);
+  }, [client, report]);
+  useEffect(() => {
+    if (connection === 'open') loadList();
+  }, [connection, loadList]);
 
   const load = useCallback(() => {
     if (name === null) return;
@@ -64,10 +70,31 @@ export function RecipesScreen({ client, connection, who }: Props) {
     }
   }
 
+  async function saveAlarm(alarm: AlarmConfig) {
+    if (name === null) return;
+    try {
+      const r = await client.call('recipes.setAlarm', { recipe: name, alarm });
+      setSaved(`Saved ${r.recipe} v${r.version}: alarm ${r.alarm.enabled ? 'on' : 'off'}`);
+      setRevision((n) => n + 1);
+      load();
+    } catch (err) {
+      report(err);
+    }
+  }
+
   const changed = useCallback(() => {
     setRevision((n) => n + 1);
     load();
   }, [load]);
+
+  function created(r: RecipeSummary) {
+    setCreating(false);
+    setSaved(`Saved ${r.name} v${r.version}`);
+    setRevision((n) => n + 1);
+    setName(r.name);
+    loadList();
+    if (r.name === name) load();
+  }
 
   const s = detail?.summary;
   return (
@@ -75,6 +102,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
       <ScreenHeader current="recipes" connection={connection} />
       <ErrorBanners errors={errors} onDismiss={dismiss} />
       <main className="recipes" data-testid="recipes-screen">
+        {creating && <NewRecipePanel client={client} onCreated={created} onClose={() => setCreating(false)} report={report} />}
         <div className="recipes-col">
           <section className="panel recipe-facts">
             <div className="panel-head">
@@ -86,6 +114,11 @@ export function RecipesScreen({ client, connection, who }: Props) {
                   </option>
                 ))}
               </select>
+              {canEdit && !creating && (
+                <button type="button" className="small" data-testid="new-recipe-open" onClick={() => setCreating(true)}>
+                  New recipe
+                </button>
+              )}
             </div>
             {s && detail && (
               <dl className="facts">
@@ -97,12 +130,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
                 <dd title={detail.backboneSha256}>
                   {s.backbone} <code>{detail.backboneSha256.slice(0, 12)}</code>
                 </dd>
-                <dt>{t('recipes.goldenSet')}</dt>
-                <dd>{plural('recipes.images', s.goldenCount)}</dd>
-                <dt>{t('recipes.band')}</dt>
-                <dd data-testid="recipe-band">
-                  {t('recipes.bandValue', { t1: num(s.band.t1, 3), t2: num(s.band.t2, 3) })}
-                </dd>
+                <GoldenAndBandFacts goldenCount={s.goldenCount} band={s.band} bandTestId="recipe-band" />
               </dl>
             )}
           </section>
@@ -111,6 +139,10 @@ export function RecipesScreen({ client, connection, who }: Props) {
               <section className="panel recipe-instructions">
                 <h2>{t('recipes.standing')}</h2>
                 <InstructionList instructions={s.instructions} />
+              </section>
+              <section className="panel recipe-alarm">
+                <h2>Alarm</h2>
+                <AlarmSettings alarm={detail.alarm} canEdit={canEdit} role={role} onSave={saveAlarm} />
               </section>
               <section className="panel recipe-versions">
                 <h2>{t('recipes.versions')}</h2>

@@ -1,0 +1,93 @@
+import { useEffect, useRef, useState } from 'react';
+import type { StationClient } from '../../../common/api';
+import { toStationError } from '../transport/wire';
+import type { ConnectionState } from '../transport/ws-client';
+import { AlarmTone, type ToneState } from './alarm-tone';
+import { useAlarms } from './useAlarms';
+import './alarm.css';
+
+interface Props {
+  client: StationClient;
+  connection: ConnectionState;
+}
+
+/** Space or Enter acknowledges, and must not also capture the next part behind the overlay. */
+function isAcknowledgeKey(e: KeyboardEvent): boolean {
+  return (e.key === ' ' || e.key === 'Enter') && !e.repeat && !e.ctrlKey && !e.altKey && !e.metaKey;
+}
+
+/**
+ * The station alarm over every screen: the whole window flashes red (seen from the corner of an
+ * eye, not only when looking at the verdict) and, when the recipe wants it, a tone sounds until
+ * someone acknowledges with the button, Space or Enter. The overlay covers the screen, so nothing
+ * else is captured or clicked while it is up.
+ */
+export function AlarmOverlay({ client, connection }: Props) {
+  const [error, setError] = useState<string | null>(null);
+  const alarms = useAlarms(client, connection, (err) => setError(toStationError(err).message));
+  const current = alarms.open[0] ?? null;
+  const tone = useRef<AlarmTone | null>(null);
+  const [toneState, setToneState] = useState<ToneState>('off');
+  const button = useRef<HTMLButtonElement>(null);
+
+  const id = current?.inspectionId ?? null;
+  const sound = current?.sound ?? false;
+  useEffect(() => {
+    if (id === null || !sound) return;
+    const t = (tone.current ??= new AlarmTone());
+    let live = true;
+    t.start().then(
+      (state) => live && setToneState(state),
+      () => live && setToneState('blocked'),
+    );
+    return () => {
+      live = false;
+      t.stop();
+      setToneState('off');
+    };
+  }, [id, sound]);
+  useEffect(() => () => tone.current?.close(), []);
+
+  useEffect(() => {
+    if (id === null) return;
+    setError(null);
+    button.current?.focus();
+    const onKey = (e: KeyboardEvent) => {
+      if (!isAcknowledgeKey(e)) return;
+      // Capture phase on window: runs before the Inspect screen's capture key and stops it.
+      e.preventDefault();
+      e.stopImmediatePropagation();
+      void alarms.acknowledge(id);
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [id, alarms]);
+
+  if (!current) return null;
+  return (
+    <div
+      className={`alarm-overlay ${current.verdict}`}
+      role="alertdialog"
+      aria-modal="true"
+      aria-labelledby="alarm-title"
+      data-testid="alarm-overlay"
+      data-inspection={current.inspectionId}
+      data-tone={toneState}
+    >
+      <div className="alarm-card">
+        <div id="alarm-title" className="alarm-title">
+          {current.verdict === 'fail' ? 'FAIL' : 'REVIEW'}
+        </div>
+        <div className="alarm-facts">
+          {current.recipe} v{current.recipeVersion} · {new Date(current.raisedAt).toLocaleTimeString()}
+          {alarms.open.length > 1 && <span data-testid="alarm-more"> · {alarms.open.length - 1} more waiting</span>}
+        </div>
+        <button ref={button} type="button" data-testid="alarm-acknowledge" onClick={() => void alarms.acknowledge(current.inspectionId)}>
+          Acknowledge<kbd>Space</kbd>
+        </button>
+        {current.sound && toneState === 'blocked' && <div className="alarm-note">The browser blocked the alarm tone: click the page once to allow sound.</div>}
+        {error && <div className="alarm-note">{error}</div>}
+      </div>
+    </div>
+  );
+}

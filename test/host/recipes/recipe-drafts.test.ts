@@ -1,0 +1,194 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AuditEntryInfo, CameraFrame, CameraSession, Events, RecipeDraft, RecipeDraftStarted, RecipeSummary, Results } from '../../../common/api';
+import type { Station } from '../../../host/station';
+import { stationWithUsers } from '../accounts/users-fixture';
+import { partPng, writeGoldenFolder } from '../fixtures/images';
+
+/**
+ * Recipes made from the Recipes screen (recipes.draft / draftResult / draftCancel / draftSave) on a
+ * real station with the tiny mean-image expert: role checks, the golden folder's checks, progress
+ * events, nothing written until saved, the saved version audited and usable.
+ */
+let station: Station;
+let dir: string;
+let cleanup: () => Promise<void>;
+let allowed: string;
+const ENG = { user: 'engineer1' };
+
+beforeEach(async () => {
+  ({ station, dir, cleanup } = await stationWithUsers());
+  allowed = join(dir, 'allowed');
+  await mkdir(allowed, { recursive: true });
+  await station.call('camera.setRoots', { roots: [allowed] }, ENG);
+});
+afterEach(async () => cleanup());
+
+function filesUnder(path: string): string[] {
+  if (!existsSync(path)) return [];
+  return readdirSync(path, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
+/** What a draft could leave behind: recipe folders, stored images, draft folders, recipe rows. */
+async function written() {
+  const data = join(dir, 'data');
+  return {
+    recipes: readdirSync(join(data, 'recipes')).sort(),
+    blobs: filesUnder(join(data, 'blobs')).length,
+    drafts: filesUnder(join(data, 'tmp', 'recipe-drafts')),
+    list: ((await station.call('recipes.list', {})) as RecipeSummary[]).map((r) => `${r.name}@${r.version}`),
+  };
+}
+
+async function auditOf(action: string): Promise<AuditEntryInfo[]> {
+  const all = (await station.call('audit.list', { limit: 1000 }, { user: 'supervisor1' })) as AuditEntryInfo[];
+  return all.filter((e) => e.action === action);
+}
+
+function progressEvents(): Array<Events['recipes.draftProgress']> {
+  const seen: Array<Events['recipes.draftProgress']> = [];
+  station.on('recipes.draftProgress', (p) => seen.push(p));
+  return seen;
+}
+
+describe('recipes.draft', () => {
+  it('fits a golden folder with progress, shows its calibration, records nothing until saved, then is a recipe to inspect with', async () => {
+    // Other parts than the bracket's goldens (seeds 0-3), so their stored images are new blobs.
+    const golden = join(allowed, 'lid-golden');
+    await mkdir(golden);
+    for (let i = 0; i < 4; i++) await writeFile(join(golden, `lid_${i}.png`), await partPng(4 + i));
+    const before = await written();
+    const progress = progressEvents();
+    const started = (await station.call('recipes.draft', { name: 'lid', source: { kind: 'folder', path: golden }, expert: 'patchcore' }, ENG)) as RecipeDraftStarted;
+    expect(started).toMatchObject({ name: 'lid', goldenCount: 4, replaces: null });
+    const draft = (await station.call('recipes.draftResult', { draftId: started.draftId }, ENG)) as RecipeDraft;
+    expect(draft).toMatchObject({ draftId: started.draftId, name: 'lid', requested: 'patchcore', expert: 'mean-image', goldenCount: 4, band: { t1: 0.6, t2: 1.2 }, auto: null });
+    expect(draft.calibration.method).toBe('largest-golden-deviation');
+    const mine = progress.filter((p) => p.draftId === started.draftId);
+    expect(mine.filter((p) => p.stage === 'reading images').map((p) => [p.done, p.total])).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
+    expect(mine.filter((p) => p.stage === 'mean image').map((p) => [p.done, p.total])).toEqual([[1, 4], [2, 4], [3, 4], [4, 4]]);
+    // Fitted but not saved: no recipe, no stored image, no audit row; only the draft's own folder.
+    const during = await written();
+    expect({ ...during, drafts: [] }).toEqual({ ...before, drafts: [] });
+    expect(during.drafts.length).toBeGreaterThan(0);
+    expect(await auditOf('recipe.create')).toHaveLength(1);
+
+    const saved = (await station.call('recipes.draftSave', { draftId: started.draftId }, ENG)) as RecipeSummary;
+    expect(saved).toMatchObject({ name: 'lid', version: 1, expert: 'mean-image', goldenCount: 4, band: { t1: 0.6, t2: 1.2 } });
+    const after = await written();
+    expect(after.list).toEqual(['bracket@1', 'lid@1']);
+    expect(after.drafts).toEqual([]);
+    expect(after.recipes).toHaveLength(before.recipes.length + 1);
+    expect(after.blobs).toBe(before.blobs + 4);
+    const created = (await auditOf('recipe.create')).filter((a) => a.subject === 'lid@1');
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ actor: 'engineer1', details: { expert: 'patchcore', golden: 4, source: { kind: 'folder', path: golden } } });
+    // A saved draft is gone: it cannot be saved twice.
+    await expect(station.call('recipes.draftSave', { draftId: started.draftId }, ENG)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+
+    const good = (await station.call('inspect', { recipe: 'lid', frame: { kind: 'upload', mime: 'image/png', base64: (await partPng(8)).toString('base64') } })) as Results['inspect'];
+    expect(good).toMatchObject({ recipe: 'lid', recipeVersion: 1, verdict: 'pass' });
+  });
+
+  it('takes frames the camera read, and saving over an existing name makes its next version', async () => {
+    const cam = await writeGoldenFolder(join(allowed, 'cam'), 3);
+    const session = (await station.call('camera.open', { spec: `folder:${cam}` })) as CameraSession;
+    const shas: string[] = [];
+    for (let i = 0; i < 3; i++) shas.push(((await station.call('camera.read', { sessionId: session.sessionId, advance: i > 0 })) as CameraFrame).sha256);
+    const started = (await station.call('recipes.draft', { name: 'bracket', source: { kind: 'frames', sha256: shas }, expert: 'auto' }, ENG)) as RecipeDraftStarted;
+    expect(started).toMatchObject({ goldenCount: 3, replaces: 1 });
+    await station.call('recipes.draftResult', { draftId: started.draftId }, ENG);
+    const saved = (await station.call('recipes.draftSave', { draftId: started.draftId }, ENG)) as RecipeSummary;
+    expect(saved).toMatchObject({ name: 'bracket', version: 2, goldenCount: 3 });
+    const created = (await auditOf('recipe.create')).find((a) => a.subject === 'bracket@2');
+    expect(created).toMatchObject({ actor: 'engineer1', details: { expert: 'auto', source: { kind: 'camera', frames: 3 } } });
+  });
+
+  it('is refused to operators and supervisors before anything runs', async () => {
+    const golden = await writeGoldenFolder(join(allowed, 'g'), 2);
+    const before = await written();
+    for (const user of ['operator1', 'supervisor1']) {
+      await expect(
+        station.call('recipes.draft', { name: 'lid', source: { kind: 'folder', path: golden }, expert: 'auto' }, { user }),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'recipes.draft needs an engineer; your role is ' + user.replace('1', '') });
+      for (const method of ['recipes.draftResult', 'recipes.draftCancel', 'recipes.draftSave']) {
+        await expect(station.call(method, { draftId: 'x' }, { user })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      }
+    }
+    expect(await written()).toEqual(before);
+  });
+
+  it('refuses a folder outside the allowed ones, missing, empty or a file, and a bad expert or name, writing nothing', async () => {
+    const outside = await writeGoldenFolder(join(dir, 'outside'), 2);
+    await mkdir(join(allowed, 'empty'));
+    const file = join(allowed, 'one.png');
+    await writeFile(file, await partPng(1));
+    const before = await written();
+    const draft = (source: unknown, extra: Record<string, unknown> = {}) => station.call('recipes.draft', { name: 'lid', source, expert: 'auto', ...extra }, ENG);
+    const hidden = await draft({ kind: 'folder', path: outside }).catch((e: unknown) => e);
+    const missing = await draft({ kind: 'folder', path: join(allowed, 'nope') }).catch((e: unknown) => e);
+    // Outside and missing read the same: the call cannot probe what exists elsewhere on the disk.
+    expect(hidden).toMatchObject({ code: 'NOT_FOUND' });
+    expect((missing as Error).message).toBe((hidden as Error).message);
+    await expect(draft({ kind: 'folder', path: join(allowed, 'empty') })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('no PNG') });
+    await expect(draft({ kind: 'folder', path: file })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('is a file') });
+    await expect(draft({ kind: 'folder', path: 'relative/dir' })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('absolute path') });
+    await expect(draft({ kind: 'frames', sha256: ['0'.repeat(64)] })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(draft({ kind: 'frames', sha256: [] })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(draft({ kind: 'folder', path: allowed }, { expert: 'anomalib:/x.onnx' })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('auto') });
+    await expect(draft({ kind: 'folder', path: allowed }, { name: '' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(await written()).toEqual(before);
+  });
+
+  it('a damaged image fails the fit and leaves nothing behind', async () => {
+    const golden = await writeGoldenFolder(join(allowed, 'g'), 3);
+    await writeFile(join(golden, 'zz-broken.png'), (await partPng(1)).subarray(0, 100));
+    const before = await written();
+    const started = (await station.call('recipes.draft', { name: 'lid', source: { kind: 'folder', path: golden }, expert: 'padim' }, ENG)) as RecipeDraftStarted;
+    await expect(station.call('recipes.draftResult', { draftId: started.draftId }, ENG)).rejects.toMatchObject({ code: 'BAD_IMAGE', message: expect.stringContaining('zz-broken.png') });
+    await expect(station.call('recipes.draftSave', { draftId: started.draftId }, ENG)).rejects.toMatchObject({ code: 'BAD_IMAGE' });
+    await station.call('recipes.draftCancel', { draftId: started.draftId }, ENG);
+    expect(await written()).toEqual(before);
+  });
+
+  it('cancelling a fit in flight or a finished draft leaves nothing; drafts belong to their connection', async () => {
+    const golden = await writeGoldenFolder(join(allowed, 'g'), 6);
+    const before = await written();
+    // At the fit's first progress event: a second fit on this connection is refused, then this one is cancelled.
+    let second: Promise<unknown> | null = null;
+    let cancel: Promise<unknown> | null = null;
+    const off = station.on('recipes.draftProgress', (p) => {
+      if (cancel) return;
+      second = station.call('recipes.draft', { name: 'lid2', source: { kind: 'folder', path: golden }, expert: 'patchcore' }, ENG).catch((e: unknown) => e);
+      cancel = station.call('recipes.draftCancel', { draftId: p.draftId }, ENG);
+    });
+    const started = (await station.call('recipes.draft', { name: 'lid', source: { kind: 'folder', path: golden }, expert: 'patchcore' }, ENG)) as RecipeDraftStarted;
+    const outcome = await station.call('recipes.draftResult', { draftId: started.draftId }, ENG).catch((e: unknown) => e);
+    off();
+    expect(outcome).toMatchObject({ code: 'CANCELLED' });
+    expect(await second).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('still being fitted') });
+    expect(await cancel).toEqual({ cancelled: true });
+    expect(await written()).toEqual(before);
+
+    const finished = (await station.call('recipes.draft', { name: 'lid', source: { kind: 'folder', path: golden }, expert: 'patchcore' }, ENG)) as RecipeDraftStarted;
+    await station.call('recipes.draftResult', { draftId: finished.draftId }, ENG);
+    await expect(station.call('recipes.draftSave', { draftId: finished.draftId }, { ...ENG, connection: 'another-window' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await station.call('recipes.draftCancel', { draftId: finished.draftId }, ENG);
+    expect(await written()).toEqual(before);
+    expect((await auditOf('recipe.create')).map((a) => a.subject)).toEqual(['bracket@1']);
+  });
+
+  it('a connection that goes takes its drafts with it', async () => {
+    const golden = await writeGoldenFolder(join(allowed, 'g'), 3);
+    const before = await written();
+    const started = (await station.call('recipes.draft', { name: 'lid', source: { kind: 'folder', path: golden }, expert: 'patchcore' }, { ...ENG, connection: 'w1' })) as RecipeDraftStarted;
+    await station.call('recipes.draftResult', { draftId: started.draftId }, { ...ENG, connection: 'w1' });
+    station.disconnect('w1');
+    await expect.poll(async () => (await written()).drafts).toEqual([]);
+    expect(await written()).toEqual(before);
+  });
+});
