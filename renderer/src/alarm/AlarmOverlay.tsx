@@ -5,6 +5,7 @@ import type { ConnectionState } from '../transport/ws-client';
 import { AlarmTone, type ToneState } from './alarm-tone';
 import { useAlarms } from './useAlarms';
 import './alarm.css';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
@@ -24,6 +25,7 @@ function isAcknowledgeKey(e: KeyboardEvent): boolean {
  */
 export function AlarmOverlay({ client, connection }: Props) {
   const [error, setError] = useState<string | null>(null);
+  const { t, time } = useT();
   const alarms = useAlarms(client, connection, (err) => setError(toStationError(err).message));
   const current = alarms.open[0] ?? null;
   const tone = useRef<AlarmTone | null>(null);
@@ -76,16 +78,16 @@ export function AlarmOverlay({ client, connection }: Props) {
     >
       <div className="alarm-card">
         <div id="alarm-title" className="alarm-title">
-          {current.verdict === 'fail' ? 'FAIL' : 'REVIEW'}
+          {t(current.verdict === 'fail' ? 'verdict.fail' : 'verdict.review')}
         </div>
         <div className="alarm-facts">
-          {current.recipe} v{current.recipeVersion} · {new Date(current.raisedAt).toLocaleTimeString()}
-          {alarms.open.length > 1 && <span data-testid="alarm-more"> · {alarms.open.length - 1} more waiting</span>}
+          {t('common.recipeVersion', { recipe: current.recipe, version: current.recipeVersion })} · {time(current.raisedAt)}
+          {alarms.open.length > 1 && <span data-testid="alarm-more"> · {t('alarm.more', { count: alarms.open.length - 1 })}</span>}
         </div>
         <button ref={button} type="button" data-testid="alarm-acknowledge" onClick={() => void alarms.acknowledge(current.inspectionId)}>
-          Acknowledge<kbd>Space</kbd>
+          {t('alarm.acknowledge')}<kbd>{t('camera.spaceKey')}</kbd>
         </button>
-        {current.sound && toneState === 'blocked' && <div className="alarm-note">The browser blocked the alarm tone: click the page once to allow sound.</div>}
+        {current.sound && toneState === 'blocked' && <div className="alarm-note">{t('alarm.blocked')}</div>}
         {error && <div className="alarm-note">{error}</div>}
       </div>
     </div>

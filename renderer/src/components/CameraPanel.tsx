@@ -20,7 +20,7 @@ export function CameraPanel({ client, camera, video, online, canCapture, busy, o
   const [custom, setCustom] = useState('');
   const [showCustom, setShowCustom] = useState(false);
   const { frame, session, stream } = camera;
-  const { t } = useT();
+  const { t, plural } = useT();
 
   return (
     <section className="panel camera" aria-label={t('camera.title')}>
@@ -72,7 +72,7 @@ export function CameraPanel({ client, camera, video, online, canCapture, busy, o
           <video ref={video} autoPlay muted playsInline />
         ) : frame?.exhausted ? (
           <div className="placeholder" data-testid="camera-end">
-            End of folder: all {session?.frames ?? frame.index + 1} images inspected
+            {plural('camera.endOfFolder', session?.frames ?? frame.index + 1)}
           </div>
         ) : frame ? (
           <img src={client.imageUrl(frame.sha256)} alt={t('camera.frameAlt', { name: frame.name })} />
@@ -103,7 +103,7 @@ export function CameraPanel({ client, camera, video, online, canCapture, busy, o
         )}
         {session && frame?.exhausted && (
           <button type="button" className="secondary" data-testid="camera-restart" onClick={() => void camera.restart()}>
-            Restart folder
+            {t('camera.restart')}
           </button>
         )}
       </div>

@@ -1,17 +1,12 @@
+import { useT } from '../i18n/I18nProvider';
 import type { ConnectionState } from '../transport/ws-client';
-
-const LABELS: Record<ConnectionState, string> = {
-  open: 'Host connected',
-  connecting: 'Connecting…',
-  closed: 'Host offline',
-  expired: 'Station restarted',
-};
 
 /** The connection to the station host, in the top bar of every screen. */
 export function ConnectionBadge({ connection }: { connection: ConnectionState }) {
+  const { t } = useT();
   return (
-    <span className="connection" data-state={connection} data-testid="connection" title="Connection to the station host">
-      {LABELS[connection]}
+    <span className="connection" data-state={connection} data-testid="connection" title={t('connection.title')}>
+      {t(`connection.${connection}`)}
     </span>
   );
 }
@@ -21,11 +16,11 @@ export function ConnectionBadge({ connection }: { connection: ConnectionState })
  * access (and any sign-in) ended with the old run; retrying cannot help, the new link can.
  */
 export function ConnectionNotice({ connection }: { connection: ConnectionState }) {
+  const { t } = useT();
   if (connection !== 'expired') return null;
   return (
     <div className="connection-notice" role="alert" data-testid="connection-expired">
-      The station restarted: reopen the link that <code>npm run serve</code> printed. This tab's access, and any sign-in, ended with the
-      previous run.
+      {t('connection.restarted', { command: 'npm run serve' })}
     </div>
   );
 }

@@ -65,7 +65,7 @@ export function InstructionsPanel({ recipe, online, instructions, room, onDraft,
       </div>
       {!online && (
         <p className="muted" data-testid="instructions-offline">
-          The station host is offline: instructions cannot be read or changed until it is back.
+          {t('instructions.offline')}
         </p>
       )}
       <ul className="chips">

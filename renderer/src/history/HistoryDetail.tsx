@@ -3,6 +3,7 @@ import type { ReplayResult, ReviewDetail, StationClient } from '../../../common/
 import { ReplayResultView } from '../replay/ReplayResultView';
 import { ReviewDetailView } from '../review/ReviewDetailView';
 import '../review/review.css';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
@@ -14,6 +15,7 @@ interface Props {
 }
 
 /** One History row opened: its image and heatmap, the model's dialog, earlier decisions, and a replay. */
+  const { t } = useT();
 export function HistoryDetail({ client, inspectionId, canReplay, onClose, report }: Props) {
   const [detail, setDetail] = useState<ReviewDetail | null>(null);
   const [replay, setReplay] = useState<ReplayResult | null>(null);
@@ -48,20 +50,20 @@ export function HistoryDetail({ client, inspectionId, canReplay, onClose, report
   }
 
   return (
-    <section ref={panel} className="panel history-detail" aria-label="Inspection" data-testid="history-detail" data-id={inspectionId}>
+    <section ref={panel} className="panel history-detail" aria-label={t('history.detail.title')} data-testid="history-detail" data-id={inspectionId}>
       <div className="panel-head">
-        <h2>Inspection</h2>
+        <h2>{t('history.detail.title')}</h2>
         <div className="row">
           <button type="button" className="small" data-testid="history-replay" disabled={!canReplay || replaying} onClick={() => void runReplay()}>
-            {replaying ? 'Replaying…' : "Replay with today's recipe"}
+            {replaying ? t('history.detail.replaying') : t('history.detail.replay')}
           </button>
-          <button type="button" className="small secondary" onClick={onClose} aria-label="Close the inspection">
-            Close <kbd>Esc</kbd>
+          <button type="button" className="small secondary" onClick={onClose} aria-label={t('history.detail.closeLabel')}>
+            {t('history.detail.close')} <kbd>Esc</kbd>
           </button>
         </div>
       </div>
-      {!canReplay && <p className="muted">Engineers, supervisors and admins replay inspections.</p>}
-      {detail ? <ReviewDetailView client={client} detail={detail} zoom={1} overlay onError={report} /> : <div className="placeholder">Loading…</div>}
+      {!canReplay && <p className="muted">{t('history.detail.replayLocked')}</p>}
+      {detail ? <ReviewDetailView client={client} detail={detail} zoom={1} overlay onError={report} /> : <div className="placeholder">{t('common.loading')}</div>}
       {replay && <ReplayResultView result={replay} />}
     </section>
   );

@@ -163,12 +163,12 @@ export function HistoryScreen({ client, connection, who }: Props) {
               </div>
             </dl>
             <label className="field inline">
-              <span>Inspections over time</span>
+              <span>{t('history.grouping')}</span>
               <select data-testid="chart-grouping" value={grouping} onChange={(e) => setGrouping(chartGrouping(e.target.value))}>
-                <option value="auto">Automatic</option>
-                <option value="hour">Per hour</option>
-                <option value="shift">Per shift</option>
-                <option value="day">Per day</option>
+                <option value="auto">{t('history.grouping.auto')}</option>
+                <option value="hour">{t('history.grouping.hour')}</option>
+                <option value="shift">{t('history.grouping.shift')}</option>
+                <option value="day">{t('history.grouping.day')}</option>
               </select>
             </label>
             <HistoryCharts summary={summary} bucket={summaryBucket} />
@@ -187,7 +187,7 @@ export function HistoryScreen({ client, connection, who }: Props) {
           </button>
           {who && !mayExport && (
             <span className="muted" data-testid="export-locked">
-              Exports need a supervisor or an admin; your role is {who.role}.
+              {t('history.exportLocked', { role: t(`role.${who.role}`) })}
             </span>
           )}
           {exported && (

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { AlarmConfig } from '../../../common/api';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   alarm: AlarmConfig;
@@ -8,16 +9,17 @@ interface Props {
   onSave: (alarm: AlarmConfig) => Promise<void>;
 }
 
-const OPTIONS: Array<{ key: keyof AlarmConfig; label: string }> = [
-  { key: 'enabled', label: 'Alarm on FAIL (the screen flashes until acknowledged)' },
-  { key: 'sound', label: 'With a tone' },
-  { key: 'review', label: 'Also on REVIEW' },
+const OPTIONS: Array<{ key: keyof AlarmConfig; label: `alarm.setting.${keyof AlarmConfig}` }> = [
+  { key: 'enabled', label: 'alarm.setting.enabled' },
+  { key: 'sound', label: 'alarm.setting.sound' },
+  { key: 'review', label: 'alarm.setting.review' },
 ];
 
 /** What the station does when a part of this recipe fails; saving makes a new recipe version on the host. */
 export function AlarmSettings({ alarm, canEdit, role, onSave }: Props) {
   const [draft, setDraft] = useState(alarm);
   const [busy, setBusy] = useState(false);
+  const { t } = useT();
   useEffect(() => setDraft(alarm), [alarm]);
   const changed = OPTIONS.some((o) => draft[o.key] !== alarm[o.key]);
 
@@ -42,13 +44,13 @@ export function AlarmSettings({ alarm, canEdit, role, onSave }: Props) {
             disabled={!canEdit || (o.key !== 'enabled' && !draft.enabled)}
             onChange={(e) => setDraft({ ...draft, [o.key]: e.target.checked })}
           />
-          <span>{o.label}</span>
+          <span>{t(o.label)}</span>
         </label>
       ))}
       <button type="submit" data-testid="alarm-save" disabled={!canEdit || !changed || busy}>
-        Save as new version
+        {t('band.save')}
       </button>
-      {!canEdit && <span className="muted">Engineers change the alarm; your role is {role}.</span>}
+      {!canEdit && <span className="muted">{t('alarm.locked', { role })}</span>}
     </form>
   );
 }

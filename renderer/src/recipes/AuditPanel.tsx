@@ -14,7 +14,8 @@ interface Props {
 export function AuditPanel({ client, revision, report }: Props) {
   const [rows, setRows] = useState<AuditEntryInfo[]>([]);
   const [check, setCheck] = useState<AuditVerification | null>(null);
-  const { t, plural, dateTime } = useT();
+  const tr = useT();
+  const { t, plural, dateTime } = tr;
   const load = useCallback(() => client.call('audit.list', { limit: 50 }).then(setRows, report), [client, report]);
   useEffect(() => {
     void load();
@@ -65,7 +66,7 @@ export function AuditPanel({ client, revision, report }: Props) {
               <td>{r.actor}</td>
               <td>{r.action}</td>
               <td title={r.subject} data-testid="audit-subject">
-                {auditSubjectText(r)}
+                {auditSubjectText(tr, r)}
               </td>
             </tr>
           ))}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { CameraFrame, CameraSourceInfo, StationClient } from '../../../common/api';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
@@ -14,6 +15,7 @@ interface Props {
  * captured in the window and never stored on the host until inspected.
  */
 export function GoldenCapture({ client, captured, onCapture, report }: Props) {
+  const { t } = useT();
   const [sources, setSources] = useState<CameraSourceInfo[]>([]);
   const [spec, setSpec] = useState('');
   const [session, setSession] = useState<string | null>(null);
@@ -51,7 +53,7 @@ export function GoldenCapture({ client, captured, onCapture, report }: Props) {
   return (
     <div className="golden-capture">
       <select data-testid="new-recipe-camera" value={spec} onChange={(e) => setSpec(e.target.value)}>
-        <option value="">Choose a camera source…</option>
+        <option value="">{t('golden.capture.choose')}</option>
         {sources.map((s) => (
           <option key={s.spec} value={s.spec}>
             {s.label}
@@ -61,10 +63,10 @@ export function GoldenCapture({ client, captured, onCapture, report }: Props) {
       {frame && <img src={client.imageUrl(frame.sha256)} alt={frame.name} />}
       <div className="golden-capture-actions">
         <button type="button" data-testid="new-recipe-capture" disabled={!frame || captured.includes(frame.sha256)} onClick={() => void capture()}>
-          Capture as golden
+          {t('golden.capture.button')}
         </button>
         <span className="muted" data-testid="new-recipe-captured">
-          {captured.length} captured
+          {t('golden.capture.count', { count: captured.length })}
         </span>
       </div>
     </div>

@@ -116,7 +116,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
               </select>
               {canEdit && !creating && (
                 <button type="button" className="small" data-testid="new-recipe-open" onClick={() => setCreating(true)}>
-                  New recipe
+                  {t('recipes.new')}
                 </button>
               )}
             </div>
@@ -141,8 +141,8 @@ export function RecipesScreen({ client, connection, who }: Props) {
                 <InstructionList instructions={s.instructions} />
               </section>
               <section className="panel recipe-alarm">
-                <h2>Alarm</h2>
-                <AlarmSettings alarm={detail.alarm} canEdit={canEdit} role={role} onSave={saveAlarm} />
+                <h2>{t('recipes.alarm')}</h2>
+                <AlarmSettings alarm={detail.alarm} canEdit={canEdit} role={roleName} onSave={saveAlarm} />
               </section>
               <section className="panel recipe-versions">
                 <h2>{t('recipes.versions')}</h2>

@@ -1,18 +1,20 @@
 import type { AuditEntryInfo } from '../../../common/api';
+import type { Translator } from '../i18n/translate';
 
 /** The audit row's subject as people name it (the raw id stays in the cell's title). */
-export function auditSubjectText(entry: Pick<AuditEntryInfo, 'subject' | 'subjectInfo'>): string {
+export function auditSubjectText(tr: Pick<Translator, 't' | 'dateTime'>, entry: Pick<AuditEntryInfo, 'subject' | 'subjectInfo'>): string {
+  const { t, dateTime } = tr;
   const s = entry.subjectInfo;
   if (s === null) return entry.subject;
   switch (s.kind) {
     case 'recipe':
-      return `${s.recipe} v${s.version}`;
+      return t('common.recipeVersion', { recipe: s.recipe, version: s.version });
     case 'inspection':
-      return `Inspection ${s.shortId} · ${s.recipe} v${s.recipeVersion} · ${new Date(s.at).toLocaleString()}`;
+      return t('audit.subject.inspection', { id: s.shortId, recipe: s.recipe, version: s.recipeVersion, date: dateTime(s.at) });
     case 'golden-proposal':
-      return `Golden proposal from inspection ${s.shortId} · ${s.recipe} v${s.recipeVersion} · ${new Date(s.at).toLocaleString()}`;
+      return t('audit.subject.proposal', { id: s.shortId, recipe: s.recipe, version: s.recipeVersion, date: dateTime(s.at) });
     case 'instruction':
-      return `Instruction “${s.text.length > 60 ? `${s.text.slice(0, 59)}…` : s.text}” · ${s.recipe}`;
+      return t('audit.subject.instruction', { text: s.text.length > 60 ? `${s.text.slice(0, 59)}…` : s.text, recipe: s.recipe });
     case 'user':
       return s.name;
   }

@@ -1,20 +1,21 @@
 import type { ModelFile, ReplayResult, ReplaySide } from '../../../common/api';
+import { useT } from '../i18n/I18nProvider';
 import './replay.css';
 
-const short = (sha: string | null) => (sha ? `${sha.slice(0, 12)}…` : 'n/a');
-
-function Side({ title, side }: { title: string; side: ReplaySide }) {
+function Side({ id, side }: { id: 'then' | 'today'; side: ReplaySide }) {
+  const { t, num } = useT();
+  const short = (sha: string | null) => (sha ? `${sha.slice(0, 12)}…` : t('common.na'));
   return (
-    <div className="replay-side" data-testid={`replay-${title.toLowerCase()}`}>
-      <h3>{title}</h3>
+    <div className="replay-side" data-testid={`replay-${id}`}>
+      <h3>{t(`replay.${id}`)}</h3>
       <p>
-        v{side.recipeVersion} · band {side.band.t1.toFixed(3)} / {side.band.t2.toFixed(3)} ·{' '}
-        <b className="verdict-text" data-verdict={side.verdict}>{side.verdict.toUpperCase()}</b> · score <span className="num">{side.score.toFixed(4)}</span>
+        {t('replay.side', { version: side.recipeVersion, t1: num(side.band.t1, 3), t2: num(side.band.t2, 3) })}{' '}
+        <b className="verdict-text" data-verdict={side.verdict}>{t(`verdict.${side.verdict}`)}</b> · {t('replay.score')} <span className="num">{num(side.score, 4)}</span>
       </p>
       <ul className="model-files">
         {side.models.map((m: ModelFile) => (
           <li key={`${m.role}-${m.name}`} title={m.sha256 ?? ''}>
-            <span className="muted">{m.role}</span> {m.name} <code>{short(m.sha256)}</code>
+            <span className="muted">{t(`model.${m.role}`)}</span> {m.name} <code>{short(m.sha256)}</code>
           </li>
         ))}
       </ul>
@@ -24,20 +25,28 @@ function Side({ title, side }: { title: string; side: ReplaySide }) {
 
 /** What a replay found: then against today, side by side, with what produced each. */
 export function ReplayResultView({ result }: { result: ReplayResult }) {
+  const { t, num, dateTime } = useT();
   return (
     <div className="replay-result" data-testid="replay-result">
       <p className={result.agrees ? 'agree' : 'disagree'} data-testid="replay-verdict">
-        {result.agrees ? "Today's setup agrees" : "Today's setup disagrees"}: {result.then.verdict.toUpperCase()} then, {result.today.verdict.toUpperCase()} today · score Δ{' '}
-        {result.scoreDelta >= 0 ? '+' : ''}
-        {result.scoreDelta.toFixed(4)} (not recorded)
+        {t('replay.line', {
+          agreement: result.agrees ? t('replay.agrees') : t('replay.disagrees'),
+          then: t(`verdict.${result.then.verdict}`),
+          today: t(`verdict.${result.today.verdict}`),
+          delta: `${result.scoreDelta >= 0 ? '+' : ''}${num(result.scoreDelta, 4)}`,
+        })}
       </p>
       <div className="replay-sides">
-        <Side title="Then" side={result.then} />
-        <Side title="Today" side={result.today} />
+        <Side id="then" side={result.then} />
+        <Side id="today" side={result.today} />
       </div>
       <p className="muted">
-        Decision threshold {result.threshold} · by {result.operator} at {new Date(result.createdAt).toLocaleString()} · instructions:{' '}
-        {result.instructions.length ? result.instructions.map((t) => `“${t}”`).join(', ') : 'none'}
+        {t('replay.facts', {
+          threshold: result.threshold,
+          operator: result.operator,
+          date: dateTime(result.createdAt),
+          instructions: result.instructions.length ? result.instructions.map((text) => t('common.quoted', { text })).join(', ') : t('common.none'),
+        })}
       </p>
     </div>
   );

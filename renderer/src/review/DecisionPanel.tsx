@@ -29,10 +29,10 @@ export function DecisionPanel({ draft, defectTypes, busy, goldenIsProposal, defe
       <label className="field">
         <span>{t('review.defectType')}</span>
         <select data-testid="review-defect-type" value={draft.defectType} onChange={(e) => onChange({ ...draft, defectType: e.target.value })}>
-          <option value="">Pick a type…</option>
-          {defectTypes.map((t) => (
-            <option key={t} value={t}>
-              {t}
+          <option value="">{t('review.pickType')}</option>
+          {defectTypes.map((type) => (
+            <option key={type} value={type}>
+              {type}
             </option>
           ))}
         </select>
@@ -71,7 +71,7 @@ export function DecisionPanel({ draft, defectTypes, busy, goldenIsProposal, defe
       </label>
       {defectNeeded && (
         <p className="review-defect-needed" role="alert" data-testid="review-defect-needed">
-          Pick a defect type, or type one, to confirm a defect.
+          {t('review.defectNeeded')}
         </p>
       )}
       <div className="decision-buttons">

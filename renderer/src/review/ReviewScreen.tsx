@@ -36,7 +36,8 @@ export function ReviewScreen({ client, connection, who }: Props) {
   const [busy, setBusy] = useState(false);
   const [zoom, setZoom] = useState(1);
   const [overlay, setOverlay] = useState(true);
-  const { t } = useT();
+  const tr = useT();
+  const { t } = tr;
   // The note on the decision just recorded; it names its part, which has left the queue.
   const [lastResult, setLastResult] = useState<{ text: string; inspectionId: string } | null>(null);
   const [defectNeeded, setDefectNeeded] = useState(false);
@@ -90,16 +91,16 @@ export function ReviewScreen({ client, connection, who }: Props) {
    */
   const reinspect = useCallback(
     async (first: InspectionRecord) => {
-      setReinspected('Inspecting the stored image again…');
+      setReinspected(t('reinspect.running'));
       try {
         const { answerTurnId: _turn, ...again } = await client.call('inspect', { recipe: first.recipe, frame: { kind: 'stored', sha256: first.imageSha256 } });
         setReinspected({ first, again });
         queue.reload();
       } catch (err) {
-        setReinspected(`Recorded, but the stored image could not be inspected again (${toStationError(err).message}). Put the part under the camera again.`);
+        setReinspected(t('reinspect.failed', { detail: toStationError(err).message }));
       }
     },
-    [client, queue],
+    [client, queue, t],
   );
 
   const decide = useCallback(
@@ -163,13 +164,13 @@ export function ReviewScreen({ client, connection, who }: Props) {
           </div>
           {lastResult && (
             <div className="review-last">
-              <span className="muted">Previous part</span>
+              <span className="muted">{t('review.previous')}</span>
               <div className="review-result" data-testid="review-result" data-for={lastResult.inspectionId}>
                 {lastResult.text}
               </div>
               {reinspected && (
                 <div className="review-reinspected" data-testid="review-reinspected" aria-live="polite">
-                  {typeof reinspected === 'string' ? reinspected : reinspectionNote(reinspected.first, reinspected.again)}
+                  {typeof reinspected === 'string' ? reinspected : reinspectionNote(tr, reinspected.first, reinspected.again)}
                 </div>
               )}
             </div>

@@ -1,4 +1,5 @@
 import type { InspectionRecord } from '../../../common/api';
+import type { Translator } from '../i18n/translate';
 
 /**
  * What re-inspecting a part's stored image found, against its first inspection. On the same
@@ -6,15 +7,21 @@ import type { InspectionRecord } from '../../../common/api';
  * needs the part itself.
  */
 export function reinspectionNote(
+  tr: Pick<Translator, 't' | 'num'>,
   first: Pick<InspectionRecord, 'verdict' | 'recipeVersion'>,
   again: Pick<InspectionRecord, 'recipe' | 'recipeVersion' | 'verdict' | 'score' | 'flags'>,
 ): string {
-  const line = `Re-inspected with ${again.recipe} v${again.recipeVersion}: ${again.verdict.toUpperCase()} · score ${again.score.toFixed(3)} (was ${first.verdict.toUpperCase()} with v${first.recipeVersion})`;
+  const { t, num } = tr;
+  const line = t('reinspect.line', {
+    recipe: again.recipe,
+    version: again.recipeVersion,
+    verdict: t(`verdict.${again.verdict}`),
+    score: num(again.score, 3),
+    before: t(`verdict.${first.verdict}`),
+    firstVersion: first.recipeVersion,
+  });
   // A flag (the model's answer contradicting the band) changed the verdict: say why.
   const flags = again.flags.map((f) => ` ${f.reason}`).join('');
-  const same =
-    again.recipeVersion === first.recipeVersion
-      ? ' Same recipe version as the first inspection: the stored image gives the same answer. To judge the part anew, put it under the camera again.'
-      : '';
+  const same = again.recipeVersion === first.recipeVersion ? ` ${t('reinspect.sameVersion')}` : '';
   return flags || same ? `${line}.${flags}${same}` : line;
 }
