@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { StationError } from '../../../common/errors';
 import { buildFeatureModel } from '../../../host/models/feature-taps';
 import { decodeModel, encodeModel, type GraphProto } from '../../../host/models/onnx-graph';
 import { getBackbone } from '../../../host/models/registry';

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { StationError } from '../../../../common/errors';
 import { fittedDescriptor } from '../../../../host/experts/components/fit-plan';
 import { goldenFittedModule, savedFloats } from '../../../../host/experts/components/fit-options';
 import type { ExpertDescriptor } from '../../../../host/experts/expert';
