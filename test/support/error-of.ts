@@ -10,3 +10,15 @@ export async function errorOf(p: Promise<unknown>): Promise<StationError> {
   expect(err).toBeInstanceOf(StationError);
   return err as StationError;
 }
+
+/** The StationError `f` throws; fails the test when it returns or throws anything else. */
+export function thrownBy(f: () => unknown): StationError {
+  let err: unknown = null;
+  try {
+    f();
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(StationError);
+  return err as StationError;
+}

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { StationError } from '../../../common/errors';
 import { buildFeatureModel } from '../../../host/models/feature-taps';
 import { decodeModel, encodeModel, type GraphProto } from '../../../host/models/onnx-graph';
 import { getBackbone } from '../../../host/models/registry';
@@ -8,19 +7,10 @@ import { findTaps } from '../../../host/models/tap-lookup';
 import { loadSession } from '../../../host/inference/onnx-runtime';
 import { BACKBONE_FILE, HAS_BACKBONE, SKIP_BACKBONE } from '../experts/shared-fixtures';
 import { chainBackbone, forkedBackbone, strideOneBackbone, tinySpec } from './tiny-backbones';
+import { thrownBy as thrown } from '../../support/error-of';
 
 const mobilenet = getBackbone('mobilenetv2-12-int8');
 const graphOf = (bytes: Uint8Array) => decodeModel(bytes, 'test').graph as GraphProto;
-
-function thrown(f: () => unknown): StationError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(StationError);
-    return e as StationError;
-  }
-  throw new Error('expected a StationError');
-}
 
 describe('taps found by structure', () => {
   it('picks the last add of a stage, by channels and stride, whatever its tensor is called', () => {

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { StationError } from '../../../../common/errors';
 import { fittedDescriptor } from '../../../../host/experts/components/fit-plan';
 import { goldenFittedModule, savedFloats } from '../../../../host/experts/components/fit-options';
 import type { ExpertDescriptor } from '../../../../host/experts/expert';
 import { parsePadimOptions, PadimOptions } from '../../../../host/experts/padim/config';
 import { parsePatchCoreOptions } from '../../../../host/experts/patchcore/config';
 import { DEFAULT_BACKBONE, getBackbone } from '../../../../host/models/registry';
-
-function thrown(f: () => unknown): StationError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(StationError);
-    return e as StationError;
-  }
-  throw new Error('expected a throw');
-}
+import { thrownBy as thrown } from '../../../support/error-of';
 
 const descriptor = (version: number): ExpertDescriptor =>
   fittedDescriptor({ kind: 'padim', version }, { backbone: DEFAULT_BACKBONE, inputSize: 64 }, null, {
