@@ -15,7 +15,7 @@ describe.skipIf(skip !== null)('the station host going away under an open tab', 
   it('a signed-in user stays signed in across a reload of the tab', async () => {
     await signIn(t.page, USERS.supervisor);
     await t.page.reload();
-    await t.page.locator('[data-testid="connection"].open').waitFor();
+    await t.page.locator('[data-testid="connection"][data-state="open"]').waitFor();
     await expect.poll(() => t.page.getByTestId('account-role').textContent()).toBe('supervisor');
     expect(await t.page.getByTestId('account-who').textContent()).toContain(USERS.supervisor.name);
     // The host still knows the session: a call only a supervisor may make is answered.
@@ -49,7 +49,7 @@ describe.skipIf(skip !== null)('the station host going away under an open tab', 
 
     // The new link opens it again; the sign-in ended with the old host.
     await t.page.goto(t.served.pageUrl());
-    await t.page.locator('[data-testid="connection"].open').waitFor();
+    await t.page.locator('[data-testid="connection"][data-state="open"]').waitFor();
     expect(await notice.count()).toBe(0);
     await expect.poll(() => t.page.getByTestId('account-who').textContent()).toContain('Station operator');
     expect(await t.page.getByTestId('account-role').textContent()).toBe('operator');

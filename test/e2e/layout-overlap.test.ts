@@ -44,7 +44,7 @@ describe.skipIf(skip !== null)('what the account badge and the histogram leave v
   ])('at %ix%i the badge covers neither the last Recent thumbnail nor the last History row', async (width, height) => {
     await t.page.setViewportSize({ width, height });
     await t.page.goto(t.served.pageUrl());
-    await t.page.locator('[data-testid="connection"].open').waitFor();
+    await t.page.locator('[data-testid="connection"][data-state="open"]').waitFor();
     await expect.poll(() => t.page.getByTestId('recent-item').count()).toBe(16);
     await mkdir(ARTIFACTS, { recursive: true });
     await t.page.screenshot({ path: join(ARTIFACTS, `layout-inspect-${width}x${height}.png`) });

@@ -18,10 +18,11 @@ function isAcknowledgeKey(e: KeyboardEvent): boolean {
 }
 
 /**
- * The station alarm over every screen: the whole window flashes red (seen from the corner of an
+ * The station alarm over every screen: the window's frame flashes red (seen from the corner of an
  * eye, not only when looking at the verdict) and, when the recipe wants it, a tone sounds until
- * someone acknowledges with the button, Space or Enter. The overlay covers the screen, so nothing
- * else is captured or clicked while it is up.
+ * someone acknowledges with the button, Space or Enter. The frame lets clicks through, so the
+ * operator can still read the heatmap and the dialog of the part that raised it; only the
+ * acknowledge bar takes clicks, and the next Space acknowledges instead of capturing.
  */
 export function AlarmOverlay({ client, connection }: Props) {
   const [error, setError] = useState<string | null>(null);
@@ -68,11 +69,11 @@ export function AlarmOverlay({ client, connection }: Props) {
   if (!current) return null;
   return (
     <div
-      className={`alarm-overlay ${current.verdict}`}
-      role="alertdialog"
-      aria-modal="true"
+      className="alarm-overlay"
+      role="alert"
       aria-labelledby="alarm-title"
       data-testid="alarm-overlay"
+      data-verdict={current.verdict}
       data-inspection={current.inspectionId}
       data-tone={toneState}
     >

@@ -58,7 +58,7 @@ export function HistoryDetail({ client, inspectionId, canReplay, onClose, report
             {replaying ? t('history.detail.replaying') : t('history.detail.replay')}
           </button>
           <button type="button" className="small secondary" onClick={onClose} aria-label={t('history.detail.closeLabel')}>
-            {t('history.detail.close')} <kbd>Esc</kbd>
+            {t('history.detail.close')} <kbd>{t('common.escKey')}</kbd>
           </button>
         </div>
       </div>

@@ -47,7 +47,7 @@ export function HistoryTable({ page, offset, pageSize, onOffset, openId, onOpen 
               key={r.id}
               data-testid="history-row"
               data-id={r.id}
-              className={`history-row${r.id === openId ? ' open' : ''}`}
+              className="history-row"
               tabIndex={0}
               aria-selected={r.id === openId}
               title={t('history.openRow')}

@@ -4,6 +4,7 @@ import { GoldenAndBandFacts } from './GoldenAndBandFacts';
 import { GoldenCapture } from './GoldenCapture';
 import { ScoreHistogram } from './ScoreHistogram';
 import { useRecipeDraft, type DraftProgress } from './useRecipeDraft';
+import { useT } from '../i18n/I18nProvider';
 
 interface Props {
   client: StationClient;
@@ -20,6 +21,7 @@ type Expert = (typeof DRAFT_EXPERTS)[number];
  * before saving it as a recipe version.
  */
 export function NewRecipePanel({ client, onCreated, onClose, report }: Props) {
+  const { t, plural } = useT();
   const draft = useRecipeDraft(client, report);
   const [name, setName] = useState('');
   const [mode, setMode] = useState<'folder' | 'camera'>('folder');
@@ -43,58 +45,58 @@ export function NewRecipePanel({ client, onCreated, onClose, report }: Props) {
   return (
     <section className="panel new-recipe" data-testid="new-recipe">
       <div className="panel-head">
-        <h2>New recipe</h2>
+        <h2>{t('recipes.new')}</h2>
         <button type="button" className="secondary small" onClick={() => void draft.cancel().then(onClose)}>
-          Close
+          {t('recipes.draft.close')}
         </button>
       </div>
       {s.step === 'form' && (
         <form className="new-recipe-form" onSubmit={submit}>
           <label className="field">
-            <span>Name</span>
+            <span>{t('recipes.draft.name')}</span>
             <input data-testid="new-recipe-name" value={name} maxLength={120} onChange={(e) => setName(e.target.value)} />
           </label>
           <fieldset className="new-recipe-source">
-            <legend>Golden images</legend>
+            <legend>{t('recipes.draft.goldens')}</legend>
             <label className="field inline">
               <input type="radio" name="source" checked={mode === 'folder'} onChange={() => setMode('folder')} data-testid="new-recipe-from-folder" />
-              <span>A folder on the station</span>
+              <span>{t('recipes.draft.fromFolder')}</span>
             </label>
             <label className="field inline">
               <input type="radio" name="source" checked={mode === 'camera'} onChange={() => setMode('camera')} data-testid="new-recipe-from-camera" />
-              <span>Captured from the camera</span>
+              <span>{t('recipes.draft.fromCamera')}</span>
             </label>
             {mode === 'folder' ? (
               <label className="field">
-                <span>Folder (inside the folders allowed for camera sources)</span>
-                <input data-testid="new-recipe-folder" value={folder} placeholder="/data/parts/lid/good" onChange={(e) => setFolder(e.target.value)} />
+                <span>{t('recipes.draft.folder')}</span>
+                <input data-testid="new-recipe-folder" value={folder} placeholder={t('recipes.draft.folderExample')} onChange={(e) => setFolder(e.target.value)} />
               </label>
             ) : (
               <GoldenCapture client={client} captured={captured} onCapture={(sha) => setCaptured((c) => [...c, sha])} report={report} />
             )}
           </fieldset>
           <label className="field">
-            <span>Expert</span>
+            <span>{t('recipes.expert')}</span>
             <select data-testid="new-recipe-expert" value={expert} onChange={(e) => setExpert(e.target.value as Expert)}>
-              <option value="auto">auto: compare PatchCore and PaDiM on the goldens</option>
-              <option value="patchcore">PatchCore</option>
-              <option value="padim">PaDiM</option>
+              <option value="auto">{t('recipes.draft.auto')}</option>
+              <option value="patchcore">{t('expert.patchcore')}</option>
+              <option value="padim">{t('expert.padim')}</option>
             </select>
           </label>
           <button type="submit" data-testid="new-recipe-fit" disabled={!ready}>
-            Fit
+            {t('recipes.draft.fit')}
           </button>
         </form>
       )}
       {s.step === 'fitting' && (
         <div className="new-recipe-fitting" data-testid="new-recipe-fitting">
           <p>
-            Fitting {s.started ? `${s.started.name} on ${s.started.goldenCount} golden images` : '…'}
-            {s.started?.replaces ? ` (replaces v${s.started.replaces})` : ''}
+            {s.started ? plural('recipes.draft.fitting', s.started.goldenCount, { name: s.started.name }) : t('recipes.draft.fittingStarting')}
+            {s.started?.replaces ? <> {t('recipes.draft.replaces', { version: s.started.replaces })}</> : null}
           </p>
           <FitProgress progress={s.progress} />
           <button type="button" data-testid="new-recipe-cancel" onClick={() => void draft.cancel()}>
-            Cancel
+            {t('recipes.draft.cancel')}
           </button>
         </div>
       )}
@@ -103,10 +105,10 @@ export function NewRecipePanel({ client, onCreated, onClose, report }: Props) {
           <Calibration draft={s.draft} />
           <div className="new-recipe-actions">
             <button type="button" data-testid="new-recipe-save" disabled={s.step === 'saving'} onClick={() => void save()}>
-              {s.started.replaces ? `Save as ${s.draft.name} v${s.started.replaces + 1}` : `Save ${s.draft.name}`}
+              {s.started.replaces ? t('recipes.draft.saveAs', { name: s.draft.name, version: s.started.replaces + 1 }) : t('recipes.draft.save', { name: s.draft.name })}
             </button>
             <button type="button" className="secondary" data-testid="new-recipe-discard" disabled={s.step === 'saving'} onClick={() => void draft.cancel()}>
-              Discard
+              {t('recipes.draft.discard')}
             </button>
           </div>
         </div>
@@ -116,11 +118,12 @@ export function NewRecipePanel({ client, onCreated, onClose, report }: Props) {
 }
 
 function FitProgress({ progress }: { progress: DraftProgress | null }) {
+  const { t } = useT();
   return (
     <div className="fit-progress">
       <progress data-testid="new-recipe-progress" max={progress?.total ?? 1} value={progress?.done ?? 0} />
       <span className="muted" data-testid="new-recipe-stage">
-        {progress ? `${progress.stage}: ${progress.done} of ${progress.total}` : 'starting…'}
+        {progress ? t('recipes.draft.stage', { stage: progress.stage, done: progress.done, total: progress.total }) : t('recipes.draft.starting')}
       </span>
     </div>
   );
@@ -128,28 +131,28 @@ function FitProgress({ progress }: { progress: DraftProgress | null }) {
 
 /** What the goldens alone say: the band, their held-out scores, and what auto compared. */
 function Calibration({ draft }: { draft: RecipeDraft }) {
+  const { t } = useT();
   return (
     <>
       <dl className="facts">
-        <dt>Expert</dt>
+        <dt>{t('recipes.expert')}</dt>
         <dd data-testid="new-recipe-expert-chosen">
-          {draft.expert}
-          {draft.requested === 'auto' ? ' (chosen by auto)' : ''}
+          {draft.requested === 'auto' ? t('recipes.draft.chosenByAuto', { expert: draft.expert }) : draft.expert}
         </dd>
-        <dt>Backbone</dt>
+        <dt>{t('recipes.backbone')}</dt>
         <dd>{draft.backbone}</dd>
         <GoldenAndBandFacts goldenCount={draft.goldenCount} band={draft.band} bandTestId="new-recipe-band" />
-        <dt>Calibration</dt>
+        <dt>{t('recipes.draft.calibration')}</dt>
         <dd>{draft.calibration.method}</dd>
       </dl>
       <ScoreHistogram golden={draft.calibration.goldenScores} reviewed={[]} band={draft.band} />
       {draft.auto && (
         <table className="versions" data-testid="new-recipe-auto">
-          <caption className="muted">auto compared the separation of held-out golden and synthetic-anomaly scores (AUROC)</caption>
+          <caption className="muted">{t('recipes.draft.autoCaption')}</caption>
           <thead>
             <tr>
-              <th>Candidate</th>
-              <th>Separation</th>
+              <th>{t('recipes.draft.candidate')}</th>
+              <th>{t('recipes.draft.separation')}</th>
               <th />
             </tr>
           </thead>
@@ -157,8 +160,8 @@ function Calibration({ draft }: { draft: RecipeDraft }) {
             {draft.auto.candidates.map((c) => (
               <tr key={c.kind}>
                 <td>{c.kind}</td>
-                <td className="num">{c.separation === null ? 'n/a' : c.separation.toFixed(3)}</td>
-                <td>{c.kind === draft.auto?.chosen ? 'chosen' : ''}</td>
+                <td className="num">{c.separation === null ? t('common.na') : c.separation.toFixed(3)}</td>
+                <td>{c.kind === draft.auto?.chosen ? t('recipes.draft.chosen') : ''}</td>
               </tr>
             ))}
           </tbody>

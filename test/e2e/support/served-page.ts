@@ -53,6 +53,6 @@ export async function serveWithEngineer(dataDir: string, cameraDir: string, view
   const serve = await startServe(['--data-dir', dataDir, '--device', 'cpu', '--port', '0', '--recipe', 'bottle', '--camera', `folder:${cameraDir}`]);
   const opened = await openPage(viewport);
   await opened.page.goto(serve.url);
-  await opened.page.locator('[data-testid="connection"].open').waitFor();
+  await opened.page.locator('[data-testid="connection"][data-state="open"]').waitFor();
   return { serve, opened };
 }

@@ -112,7 +112,7 @@ export async function openStationPage(context: BrowserContext, url: string, erro
   const page = await context.newPage();
   page.on('pageerror', (err) => errors.push(err.message));
   await page.goto(url);
-  await page.locator('[data-testid="connection"].open').waitFor();
+  await page.locator('[data-testid="connection"][data-state="open"]').waitFor();
   return page;
 }
 
