@@ -15,8 +15,8 @@ interface Props {
 }
 
 /** One History row opened: its image and heatmap, the model's dialog, earlier decisions, and a replay. */
-  const { t } = useT();
 export function HistoryDetail({ client, inspectionId, canReplay, onClose, report }: Props) {
+  const { t } = useT();
   const [detail, setDetail] = useState<ReviewDetail | null>(null);
   const [replay, setReplay] = useState<ReplayResult | null>(null);
   const [replaying, setReplaying] = useState(false);
