@@ -37,3 +37,16 @@ export async function captureAndWait(page: Page, before: number): Promise<void> 
   await page.getByTestId('capture-button').click();
   await expect.poll(() => page.getByTestId('recent-item').count(), { timeout: 90_000 }).toBeGreaterThan(before);
 }
+
+/** Acknowledges every open station alarm with its button, the way an operator clears them. */
+export async function acknowledgeAlarms(page: Page): Promise<number> {
+  const overlay = page.getByTestId('alarm-overlay');
+  let acknowledged = 0;
+  while ((await overlay.count()) > 0) {
+    const id = await overlay.getAttribute('data-inspection');
+    await page.getByTestId('alarm-acknowledge').click();
+    await expect.poll(async () => ((await overlay.count()) === 0 ? null : await overlay.getAttribute('data-inspection'))).not.toBe(id);
+    acknowledged += 1;
+  }
+  return acknowledged;
+}
