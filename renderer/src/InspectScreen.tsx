@@ -13,6 +13,7 @@ import { useDialog } from './hooks/useDialog';
 import { useErrors } from './hooks/useErrors';
 import { useInstructionRoom } from './hooks/useInstructionRoom';
 import type { ConnectionState } from './transport/ws-client';
+import { isTypingTarget } from './components/typing-target';
 import { useT } from './i18n/I18nProvider';
 
 export interface Defaults {
@@ -32,9 +33,8 @@ const RECENT_LIMIT = 16;
 function isCaptureKey(e: KeyboardEvent): boolean {
   if (e.key !== ' ' && e.key !== 'Enter') return false;
   if (e.repeat || e.ctrlKey || e.altKey || e.metaKey) return false;
-  const t = e.target;
-  if (t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT', 'BUTTON'].includes(t.tagName))) return false;
-  return true;
+  // A focused button takes Space and Enter itself (it would capture twice).
+  return !isTypingTarget(e.target) && !(e.target instanceof HTMLButtonElement);
 }
 
 export function InspectScreen({ client, connection, defaults }: Props) {

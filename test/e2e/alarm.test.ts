@@ -12,7 +12,7 @@ import { prepareBottleStation } from './support/station-fixture';
 
 /**
  * The station alarm in headless Chromium against `npm run serve` on a real PatchCore bottle recipe:
- * a defective part raises the full-window overlay and starts the Web Audio tone, Space acknowledges
+ * a defective part raises the flashing window frame (clicks and typing go on underneath) and starts the Web Audio tone, Space acknowledges
  * it (an audit row names the user and the inspection), and once an engineer turns the recipe's
  * alarm off on the Recipes screen a defective part raises nothing.
  */
@@ -54,6 +54,14 @@ describe.skipIf(skip !== null)('the station alarm through npm run serve', () => 
     const [latest] = queryStation<{ id: string }>(dataDir, 'SELECT id FROM inspections ORDER BY created_at DESC LIMIT 1');
     expect(inspectionId).toBe(latest?.id);
     await saveDocScreenshot(await page.screenshot(), 'alarm-overlay.png');
+
+    // The frame lets the operator work on: a space typed into a question stays in the question.
+    await page.getByTestId('dialog-input').click();
+    await page.keyboard.type('where is it');
+    expect(await page.getByTestId('dialog-input').inputValue()).toBe('where is it');
+    expect(await overlay.count()).toBe(1);
+    await page.getByTestId('dialog-input').fill('');
+    await page.locator('body').click({ position: { x: 5, y: 690 } });
 
     const recent = await page.getByTestId('recent-item').count();
     await page.keyboard.press('Space');

@@ -15,12 +15,13 @@ if (skip) console.warn(`Skipping the follow-up case browser test: ${skip}`);
 let page: Page;
 
 /**
- * Captures the camera's frame (the folder camera stays on its one image, so every capture is the
- * same part with the same first answer), asks `question` as the first follow-up and returns the
+ * Captures the camera's one frame (restarting the folder once it has been inspected, so every
+ * capture is the same part with the same first answer), asks `question` as the first follow-up and returns the
  * operator's message and the answer once it is done.
  */
 async function askOnFreshCapture(question: string): Promise<{ asked: string; answer: string }> {
   const recent = await page.getByTestId('recent-item').count();
+  if (recent > 0) await page.getByTestId('camera-restart').click();
   await page.getByTestId('capture-button').click();
   await expect.poll(() => page.getByTestId('recent-item').count(), { timeout: 120_000 }).toBeGreaterThan(recent);
   const messages = page.getByTestId('dialog-message');

@@ -4,6 +4,7 @@ import { toStationError } from '../transport/wire';
 import type { ConnectionState } from '../transport/ws-client';
 import { AlarmTone, type ToneState } from './alarm-tone';
 import { useAlarms } from './useAlarms';
+import { isTypingTarget } from '../components/typing-target';
 import './alarm.css';
 import { useT } from '../i18n/I18nProvider';
 
@@ -12,9 +13,12 @@ interface Props {
   connection: ConnectionState;
 }
 
-/** Space or Enter acknowledges, and must not also capture the next part behind the overlay. */
+/**
+ * Space or Enter acknowledges, and must not also capture the next part; typed into a field (a
+ * question, an instruction) they stay the field's.
+ */
 function isAcknowledgeKey(e: KeyboardEvent): boolean {
-  return (e.key === ' ' || e.key === 'Enter') && !e.repeat && !e.ctrlKey && !e.altKey && !e.metaKey;
+  return (e.key === ' ' || e.key === 'Enter') && !e.repeat && !e.ctrlKey && !e.altKey && !e.metaKey && !isTypingTarget(e.target);
 }
 
 /**
@@ -31,7 +35,6 @@ export function AlarmOverlay({ client, connection }: Props) {
   const current = alarms.open[0] ?? null;
   const tone = useRef<AlarmTone | null>(null);
   const [toneState, setToneState] = useState<ToneState>('off');
-  const button = useRef<HTMLButtonElement>(null);
 
   const id = current?.inspectionId ?? null;
   const sound = current?.sound ?? false;
@@ -54,7 +57,6 @@ export function AlarmOverlay({ client, connection }: Props) {
   useEffect(() => {
     if (id === null) return;
     setError(null);
-    button.current?.focus();
     const onKey = (e: KeyboardEvent) => {
       if (!isAcknowledgeKey(e)) return;
       // Capture phase on window: runs before the Inspect screen's capture key and stops it.
@@ -85,7 +87,7 @@ export function AlarmOverlay({ client, connection }: Props) {
           {t('common.recipeVersion', { recipe: current.recipe, version: current.recipeVersion })} · {time(current.raisedAt)}
           {alarms.open.length > 1 && <span data-testid="alarm-more"> · {t('alarm.more', { count: alarms.open.length - 1 })}</span>}
         </div>
-        <button ref={button} type="button" data-testid="alarm-acknowledge" onClick={() => void alarms.acknowledge(current.inspectionId)}>
+        <button type="button" data-testid="alarm-acknowledge" onClick={() => void alarms.acknowledge(current.inspectionId)}>
           {t('alarm.acknowledge')}<kbd>{t('camera.spaceKey')}</kbd>
         </button>
         {current.sound && toneState === 'blocked' && <div className="alarm-note">{t('alarm.blocked')}</div>}

@@ -1,3 +1,4 @@
+import { isTypingTarget } from '../components/typing-target';
 import type { ReviewDecision } from '../../../common/api';
 
 export type ReviewKeyAction =
@@ -25,7 +26,6 @@ const KEYS: Record<string, ReviewKeyAction> = {
 /** One key per action, ignored while typing in a field or with a modifier held. */
 export function reviewKeyAction(e: Pick<KeyboardEvent, 'key' | 'target' | 'ctrlKey' | 'altKey' | 'metaKey' | 'repeat'>): ReviewKeyAction | null {
   if (e.ctrlKey || e.altKey || e.metaKey || e.repeat) return null;
-  const t = e.target as { tagName?: string; isContentEditable?: boolean } | null;
-  if (t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName ?? ''))) return null;
+  if (isTypingTarget(e.target)) return null;
   return KEYS[e.key.length === 1 ? e.key.toLowerCase() : e.key] ?? null;
 }
