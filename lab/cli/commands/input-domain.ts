@@ -24,15 +24,18 @@ export const command: Command = {
     if (datasets.length === 0) throw new StationError('INVALID_INPUT', `At least one --dataset is needed. ${USAGE}`);
     const shots = (args.strings.get('shots') ?? '1,4').split(',').map(Number);
     if (shots.some((k) => !Number.isInteger(k) || k < 1 || k > 1000)) throw new StationError('INVALID_INPUT', `Invalid --shots ${args.strings.get('shots')}. Use positive integers separated by commas`);
-    const backboneFile = args.strings.get('backbone-file');
-    if (backboneFile) await importModel(global.dataDir, backboneFile);
-    const report = await measureInputDomain({
+    const settings = {
       reference: requireString(args, 'reference'),
       datasets,
       shots,
       seed: integerOption(args, 'seed', 0, 0, 2 ** 31 - 1),
       limit: integerOption(args, 'limit', 40, 1, 100_000),
       bankRows: integerOption(args, 'bank-rows', DEFAULT_BANK_ROWS, 16, 1_000_000),
+    };
+    const backboneFile = args.strings.get('backbone-file');
+    if (backboneFile) await importModel(global.dataDir, backboneFile);
+    const report = await measureInputDomain({
+      ...settings,
       runtime: { dataDir: global.dataDir, device: args.strings.has('device') ? global.device : 'cpu' },
       onProgress: (line) => process.stderr.write(`${line}\n`),
     });
