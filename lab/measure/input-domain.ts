@@ -32,6 +32,8 @@ export interface InputDomainOptions {
   limit: number;
   bankRows: number;
   runtime: ExpertRuntime;
+  /** A shipped export's config.json: its `feature_domain` is measured against too (raw features only). */
+  shippedConfig?: string;
   onProgress?: (line: string) => void;
 }
 
@@ -199,9 +201,25 @@ function residuals(samples: readonly Sample[]) {
   return { good: mean(good), defective: mean(bad), auroc: good.length && bad.length ? wins / (good.length * bad.length) : null };
 }
 
+const ShippedConfig = z.object({
+  feature_domain: z.object({ mean: z.array(z.number()).min(2), std: z.array(z.number()).min(2), max_distance: z.number().positive() }),
+});
+
+async function shippedDomain(path: string): Promise<Domain> {
+  let parsed;
+  try {
+    parsed = ShippedConfig.parse(JSON.parse(await readFile(path, 'utf8')));
+  } catch (cause) {
+    throw new StationError('INVALID_INPUT', `${path} is not a Myriad-S config.json with a feature_domain`, { cause });
+  }
+  const { mean, std, max_distance } = parsed.feature_domain;
+  return { mean: Float64Array.from(mean), std: Float64Array.from(std), maxDistance: max_distance };
+}
+
 /** The probe's report: per shot count, the domain fitted per input kind and each set's place in it. */
 export async function measureInputDomain(options: InputDomainOptions) {
   const extractorFor = extractors(options.runtime);
+  const shipped = options.shippedConfig === undefined ? null : await shippedDomain(options.shippedConfig);
   const report = [];
   for (const shots of options.shots) {
     const synthetic: Sample[] = [];
@@ -213,6 +231,7 @@ export async function measureInputDomain(options: InputDomainOptions) {
       raw: summarise(samples, 'raw', domains.raw),
       relative: summarise(samples, 'relative', domains.relative),
       residualNorm: residuals(samples),
+      ...(shipped ? { rawAgainstShippedDomain: summarise(samples, 'raw', shipped).distance } : {}),
     });
     sets[`synthetic:${options.reference}`] = describe(synthetic);
     for (const dir of options.datasets) {
@@ -222,5 +241,5 @@ export async function measureInputDomain(options: InputDomainOptions) {
     }
     report.push({ shots, maxDistance: { raw: domains.raw.maxDistance, relative: domains.relative.maxDistance }, sets });
   }
-  return { seed: options.seed, limit: options.limit, bankRows: options.bankRows, quantile: QUANTILE, margin: MARGIN, runs: report };
+  return { seed: options.seed, limit: options.limit, bankRows: options.bankRows, quantile: QUANTILE, margin: MARGIN, shippedMaxDistance: shipped?.maxDistance ?? null, runs: report };
 }

@@ -7,7 +7,7 @@ import { importModel } from '../../../host/models/store';
 import { measureInputDomain } from '../../measure/input-domain';
 
 const USAGE =
-  'Usage: input-domain --reference SYNTHETIC_DIR --dataset DIR [--dataset DIR ...] --out F.json [--shots 1,4] [--seed 0] [--limit 40] [--bank-rows N] [--backbone-file F] [--data-dir D]';
+  'Usage: input-domain --reference SYNTHETIC_DIR --dataset DIR [--dataset DIR ...] --out F.json [--shots 1,4] [--seed 0] [--limit 40] [--bank-rows N] [--shipped-config native-models/myriad-s/config.json] [--backbone-file F] [--data-dir D]';
 
 /**
  * `input-domain` (lab/measure/input-domain.ts): where real good and defective parts fall, with the
@@ -17,7 +17,7 @@ const USAGE =
 export const command: Command = {
   summary: 'measure whether real parts fall inside the synthetic feature domain, raw vs golden-relative input',
   async run(argv) {
-    const args = parseArgs(argv, { ...stringOptions('reference', 'shots', 'seed', 'limit', 'bank-rows', 'backbone-file'), dataset: { type: 'list' } });
+    const args = parseArgs(argv, { ...stringOptions('reference', 'shots', 'seed', 'limit', 'bank-rows', 'backbone-file', 'shipped-config'), dataset: { type: 'list' } });
     if (args.positionals.length > 0) throw new StationError('INVALID_INPUT', USAGE);
     const global = globalOptionsWithOut(args, 'the JSON report');
     const datasets = args.lists.get('dataset') ?? [];
@@ -31,6 +31,7 @@ export const command: Command = {
       seed: integerOption(args, 'seed', 0, 0, 2 ** 31 - 1),
       limit: integerOption(args, 'limit', 40, 1, 100_000),
       bankRows: integerOption(args, 'bank-rows', DEFAULT_BANK_ROWS, 16, 1_000_000),
+      ...(args.strings.has('shipped-config') ? { shippedConfig: requireString(args, 'shipped-config') } : {}),
     };
     const backboneFile = args.strings.get('backbone-file');
     if (backboneFile) await importModel(global.dataDir, backboneFile);
