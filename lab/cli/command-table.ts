@@ -13,4 +13,5 @@ export const LAB_COMMANDS: CommandTable = {
   'training-data': () => import('./commands/training-data'),
   'synthetic-eval': () => import('./commands/synthetic-eval'),
   'measure-dump': () => import('./commands/measure-dump'),
+  'input-domain': () => import('./commands/input-domain'),
 };

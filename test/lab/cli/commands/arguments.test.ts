@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { command as demoGenerate } from '../../../../lab/cli/commands/demo-generate';
+import { command as inputDomain } from '../../../../lab/cli/commands/input-domain';
 import { command as measureDump } from '../../../../lab/cli/commands/measure-dump';
 import { command as syntheticEval } from '../../../../lab/cli/commands/synthetic-eval';
 import { command as trainingData } from '../../../../lab/cli/commands/training-data';
@@ -21,6 +22,11 @@ describe('lab command arguments', () => {
     ['measure-dump', measureDump, ['padim', '/tmp/set', '/tmp/d', '2', '0', 'o.jsonl'], /Invalid SEEDS 0/],
     ['measure-dump', measureDump, ['padim', '/tmp/set', '/tmp/d', '2', '1', 'o.jsonl', '[1]'], /OPTIONS_JSON must be a JSON object/],
     ['measure-dump', measureDump, ['padim', '/tmp/set', '--data-dir', '/tmp/d'], /takes positional arguments only/],
+    ['input-domain', inputDomain, ['--reference', '/tmp/syn', '--dataset', '/tmp/set'], /Missing required option --out/],
+    ['input-domain', inputDomain, ['--reference', '/tmp/syn', '--out', 'o.json'], /At least one --dataset is needed/],
+    ['input-domain', inputDomain, ['--dataset', '/tmp/set', '--out', 'o.json'], /Missing required option --reference/],
+    ['input-domain', inputDomain, ['--reference', '/tmp/syn', '--dataset', '/tmp/set', '--out', 'o.json', '--shots', '1,0'], /Invalid --shots 1,0/],
+    ['input-domain', inputDomain, ['--reference', '/tmp/syn', '--dataset', '/tmp/set', '--out', 'o.json', '--bank-rows', '8'], /Invalid --bank-rows 8/],
     ['demo-generate', demoGenerate, ['somewhere'], /^Usage: demo-generate \[--out DIR\]/],
   ] as const)('%s %j is refused', async (_name, command, argv, message) => {
     const err = await errorOf(command.run(argv));
