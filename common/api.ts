@@ -342,6 +342,19 @@ export interface InstructionRoom {
   draft: { cost: number; fits: boolean } | null;
 }
 
+/**
+ * What a recipe does when Myriad's first answer, having read the image's features, disagrees with
+ * the expert's band verdict (host/inspection/verdict-policy.ts): 'review' sends the part to a person,
+ * 'model' records the model's verdict. 'review' is the default: the model's overrules are not yet
+ * measured right more often than wrong on real parts (`evaluate --lmm` reports `lmm_overrules`).
+ */
+export const MODEL_VERDICT_POLICIES = ['review', 'model'] as const;
+export type ModelVerdictPolicy = (typeof MODEL_VERDICT_POLICIES)[number];
+export const DEFAULT_MODEL_VERDICT_POLICY: ModelVerdictPolicy = 'review';
+
+/** Whose verdict is in force: the expert's band, the model's first answer, or a person's (REVIEW after a disagreement). */
+export type DecidedBy = 'expert' | 'model' | 'review';
+
 export const INSPECTION_FLAG_KINDS = ['answer-contradicts-verdict', 'answer-interrupted'] as const;
 export type InspectionFlagKind = (typeof INSPECTION_FLAG_KINDS)[number];
 
@@ -395,6 +408,12 @@ export interface InspectionRecord {
   timings: InspectionTimings;
   /** Oldest first; the newest one's `verdict` is `verdict`. */
   flags: InspectionFlag[];
+  /** The verdict of the expert's band, recorded at once and kept whatever the answer said. */
+  expertVerdict: Verdict;
+  /** The first answer's "Yes" (fail) or "No" (pass); null while it is owed or when it states neither. */
+  modelVerdict: 'pass' | 'fail' | null;
+  /** Which one `verdict` is (verdict-policy.ts). */
+  decidedBy: DecidedBy;
   /** Set when the image is not the product at all (the verdict is then FAIL); null for a part of it. */
   outcome: PartOutcome | null;
 }

@@ -1,0 +1,49 @@
+import type { AnswerPolarity } from '../../common/answer-grammar';
+import { parsePolarity } from '../../common/answer-grammar';
+import type { DecidedBy, DialogTurn, InspectionFlag, ModelVerdictPolicy, Verdict } from '../../common/api';
+
+/** The verdict a first answer states: "Yes" (an anomaly) is FAIL, "No" is PASS, anything else none. */
+export function modelVerdictOf(polarity: AnswerPolarity): 'pass' | 'fail' | null {
+  if (polarity === 'yes') return 'fail';
+  if (polarity === 'no') return 'pass';
+  return null;
+}
+
+export interface VerdictDecision {
+  verdict: Verdict;
+  decidedBy: DecidedBy;
+}
+
+/**
+ * The verdict in force once the first answer is in, from the expert's band verdict (recorded at once),
+ * the answer's polarity, whether it read the image's features, and the recipe's policy.
+ *
+ * - Agreement, or an answer without "Yes"/"No": the expert's verdict stands.
+ * - A band REVIEW stays REVIEW: the recipe asked for a person there, whatever either model says.
+ * - Disagreement after reading features: the policy decides ('model': the model's verdict; 'review': REVIEW).
+ * - Disagreement without features: REVIEW under either policy. Such an answer rests on the expert's
+ *   own map, so it has nothing of its own to overrule with (Myriad-S keeps the expert's verdict there
+ *   by its decoding rule; any other model saying otherwise is a fault a person should see).
+ */
+export function decideVerdict(expert: Verdict, polarity: AnswerPolarity, readFeatures: boolean, policy: ModelVerdictPolicy): VerdictDecision {
+  const model = modelVerdictOf(polarity);
+  if (model === null || model === expert || expert === 'review') return { verdict: expert, decidedBy: 'expert' };
+  if (readFeatures && policy === 'model') return { verdict: model, decidedBy: 'model' };
+  return { verdict: 'review', decidedBy: 'review' };
+}
+
+/**
+ * Expert's verdict, model's and which one decided, derived from what is stored: the inspection's own
+ * (band) verdict, its first answer and its flags (a disagreement is an `answer-contradicts-verdict` flag).
+ */
+export function recordedDecision(
+  bandVerdict: Verdict,
+  dialog: readonly Pick<DialogTurn, 'role' | 'text'>[],
+  flags: readonly Pick<InspectionFlag, 'kind' | 'verdict'>[],
+): { expertVerdict: Verdict; modelVerdict: 'pass' | 'fail' | null; decidedBy: DecidedBy } {
+  const first = dialog.find((t) => t.role === 'assistant');
+  const modelVerdict = first ? modelVerdictOf(parsePolarity(first.text)) : null;
+  const disagreement = flags.find((f) => f.kind === 'answer-contradicts-verdict');
+  const decidedBy: DecidedBy = disagreement === undefined ? 'expert' : disagreement.verdict === 'review' ? 'review' : 'model';
+  return { expertVerdict: bandVerdict, modelVerdict, decidedBy };
+}
