@@ -344,7 +344,7 @@ export interface InstructionRoom {
 
 /**
  * What a recipe does when Myriad's first answer, having read the image's features, disagrees with
- * the expert's band verdict (host/inspection/verdict-policy.ts): 'review' sends the part to a person,
+ * the expert's band verdict (common/verdict-policy.ts): 'review' sends the part to a person,
  * 'model' records the model's verdict. 'review' is the default: the model's overrules are not yet
  * measured right more often than wrong on real parts (`evaluate --lmm` reports `lmm_overrules`).
  */

@@ -1,5 +1,5 @@
 import type { ThresholdBand, Verdict } from '../../common/api';
-import type { VerdictDecision } from './verdict-policy';
+import type { VerdictDecision } from '../../common/verdict-policy';
 
 const UPPER = { pass: 'PASS', fail: 'FAIL', review: 'REVIEW' } as const;
 

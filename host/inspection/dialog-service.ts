@@ -17,7 +17,7 @@ import type { BlobStore } from '../store/blob-store';
 import type { AnomalyResult } from '../experts/expert';
 import { partOutcomeAnswer } from './part-presence';
 import { disagreementReason } from './answer-verdict';
-import { decideVerdict } from './verdict-policy';
+import { decideVerdict } from '../../common/verdict-policy';
 import { decodeMapPng } from './map-png';
 
 /** What is kept of a fresh inspection for its answers: the map and, while cached, the backbone features. */

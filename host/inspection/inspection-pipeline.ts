@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { InspectionFlag, InspectionRecord, InspectionTimings } from '../../common/api';
-import { recordedDecision } from './verdict-policy';
+import { recordedDecision } from '../../common/verdict-policy';
 import { claimAnswer, flagsOf, type AnswerOwner } from '../../db/repositories/inspection-flags';
 import { insertInspection, getInspection, type InspectionRow, type NewInspection } from '../../db/repositories/inspections';
 import type { RecipeRow } from '../../db/repositories/recipes';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { AnswerPolarity } from '../../../common/answer-grammar';
-import { MODEL_VERDICT_POLICIES, type Verdict } from '../../../common/api';
-import { decideVerdict, modelVerdictOf, recordedDecision } from '../../../host/inspection/verdict-policy';
+import type { AnswerPolarity } from '../../common/answer-grammar';
+import { MODEL_VERDICT_POLICIES, type Verdict } from '../../common/api';
+import { decideVerdict, modelVerdictOf, recordedDecision } from '../../common/verdict-policy';
 
 const VERDICTS: Verdict[] = ['pass', 'fail', 'review'];
 const POLARITIES: AnswerPolarity[] = ['yes', 'no', 'unknown'];

@@ -1,6 +1,6 @@
-import type { AnswerPolarity } from '../../common/answer-grammar';
-import { parsePolarity } from '../../common/answer-grammar';
-import type { DecidedBy, DialogTurn, InspectionFlag, ModelVerdictPolicy, Verdict } from '../../common/api';
+import type { AnswerPolarity } from './answer-grammar';
+import { parsePolarity } from './answer-grammar';
+import type { DecidedBy, DialogTurn, InspectionFlag, ModelVerdictPolicy, Verdict } from './api';
 
 /** The verdict a first answer states: "Yes" (an anomaly) is FAIL, "No" is PASS, anything else none. */
 export function modelVerdictOf(polarity: AnswerPolarity): 'pass' | 'fail' | null {
