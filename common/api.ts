@@ -443,6 +443,10 @@ export interface ReviewQueueItem {
   createdAt: string;
   /** Why the part waits beyond its score, e.g. an answer that contradicted its verdict. */
   flags: Array<Pick<InspectionFlag, 'kind' | 'reason'>>;
+  /** As on InspectionRecord: the band's verdict, the first answer's, and which one `verdict` is. */
+  expertVerdict: Verdict;
+  modelVerdict: 'pass' | 'fail' | null;
+  decidedBy: DecidedBy;
 }
 
 export interface ReviewQueuePage {
@@ -554,6 +558,10 @@ export interface HistoryRow {
   reviewReason: string | null;
   /** The dialog model's first answer (null while it is being written or when it never came). */
   firstAnswer: string | null;
+  /** As on InspectionRecord: the band's verdict, the first answer's, and which one `verdict` is. */
+  expertVerdict: Verdict;
+  modelVerdict: 'pass' | 'fail' | null;
+  decidedBy: DecidedBy;
   /** Set when the image was not the product at all (no part / wrong part). */
   outcome: PartOutcome | null;
 }

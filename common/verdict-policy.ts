@@ -32,18 +32,30 @@ export function decideVerdict(expert: Verdict, polarity: AnswerPolarity, readFea
   return { verdict: 'review', decidedBy: 'review' };
 }
 
+export interface RecordedDecision {
+  expertVerdict: Verdict;
+  modelVerdict: 'pass' | 'fail' | null;
+  decidedBy: DecidedBy;
+}
+
 /**
  * Expert's verdict, model's and which one decided, derived from what is stored: the inspection's own
- * (band) verdict, its first answer and its flags (a disagreement is an `answer-contradicts-verdict` flag).
+ * (band) verdict, its first answer, and the verdict a disagreement flag (`answer-contradicts-verdict`)
+ * set, null without one.
  */
+export function decisionOf(bandVerdict: Verdict, firstAnswer: string | null, disagreementVerdict: Verdict | null): RecordedDecision {
+  const modelVerdict = firstAnswer === null ? null : modelVerdictOf(parsePolarity(firstAnswer));
+  const decidedBy: DecidedBy = disagreementVerdict === null ? 'expert' : disagreementVerdict === 'review' ? 'review' : 'model';
+  return { expertVerdict: bandVerdict, modelVerdict, decidedBy };
+}
+
+/** decisionOf for a whole record: its dialog (the first assistant turn is the first answer) and flags. */
 export function recordedDecision(
   bandVerdict: Verdict,
   dialog: readonly Pick<DialogTurn, 'role' | 'text'>[],
   flags: readonly Pick<InspectionFlag, 'kind' | 'verdict'>[],
-): { expertVerdict: Verdict; modelVerdict: 'pass' | 'fail' | null; decidedBy: DecidedBy } {
+): RecordedDecision {
   const first = dialog.find((t) => t.role === 'assistant');
-  const modelVerdict = first ? modelVerdictOf(parsePolarity(first.text)) : null;
   const disagreement = flags.find((f) => f.kind === 'answer-contradicts-verdict');
-  const decidedBy: DecidedBy = disagreement === undefined ? 'expert' : disagreement.verdict === 'review' ? 'review' : 'model';
-  return { expertVerdict: bandVerdict, modelVerdict, decidedBy };
+  return decisionOf(bandVerdict, first?.text ?? null, disagreement?.verdict ?? null);
 }

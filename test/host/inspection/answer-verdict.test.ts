@@ -85,6 +85,8 @@ describe('a first answer that contradicts the verdict', () => {
 
     const waiting = (await queue()).find((i) => i.id === inspected.id);
     expect(waiting).toMatchObject({ verdict: 'review', flags: [{ kind: 'answer-contradicts-verdict', reason: record.flags[0]?.reason }] });
+    expect(waiting).toMatchObject({ expertVerdict: 'fail', modelVerdict: 'pass', decidedBy: 'review' });
+    expect(waiting?.flags[0]).toEqual({ kind: 'answer-contradicts-verdict', reason: record.flags[0]?.reason });
 
     // Counted as REVIEW everywhere: the all-time rollups, a range read from the rows, filters and rows.
     const around = { from: new Date(Date.parse(inspected.createdAt) - 600_000).toISOString(), to: new Date(Date.parse(inspected.createdAt) + 600_000).toISOString() };
@@ -92,6 +94,7 @@ describe('a first answer that contradicts the verdict', () => {
     expect((await query({ verdict: 'fail' })).total).toBe(0);
     const rows = await query({ verdict: 'review' });
     expect(rows.rows.map((r) => [r.id, r.verdict, r.flags])).toEqual([[inspected.id, 'review', ['answer-contradicts-verdict']]]);
+    expect(rows.rows[0]).toMatchObject({ expertVerdict: 'fail', modelVerdict: 'pass', decidedBy: 'review' });
     const recent = (await station.call('inspections.recent', { limit: 5 })) as Results['inspections.recent'];
     expect(recent[0]).toMatchObject({ id: inspected.id, verdict: 'review', flags: ['answer-contradicts-verdict'] });
 
@@ -120,6 +123,9 @@ describe('a first answer that contradicts the verdict', () => {
     const { inspected, done } = await inspect(true);
     expect(done.flag).toBeUndefined();
     expect(await get(inspected.id)).toMatchObject({ verdict: 'fail', flags: [], expertVerdict: 'fail', modelVerdict: 'fail', decidedBy: 'expert' });
+    expect((await query({})).rows[0]).toMatchObject({ id: inspected.id, expertVerdict: 'fail', modelVerdict: 'fail', decidedBy: 'expert' });
+    // an agreeing FAIL waits in the queue for its score alone, with both verdicts the same
+    expect((await queue()).find((i) => i.id === inspected.id)).toMatchObject({ expertVerdict: 'fail', modelVerdict: 'fail', decidedBy: 'expert' });
     expect((await summary()).byVerdict).toEqual({ pass: 0, fail: 1, review: 0 });
   });
 });
