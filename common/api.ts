@@ -802,8 +802,11 @@ export interface ReplayResult {
   operator: string;
   threshold: number;
   instructions: string[];
+  /** `verdict`: the expert's band verdict then; the verdict in force then is `thenDecision`'s. */
   then: ReplaySide;
   today: ReplaySide;
+  /** The verdict in force on the recorded inspection, with the expert's, Myriad's and which one decided (the replay asks no model). */
+  thenDecision: { verdict: Verdict; expertVerdict: Verdict; modelVerdict: 'pass' | 'fail' | null; decidedBy: DecidedBy };
   scoreDelta: number;
   agrees: boolean;
   recorded: false;

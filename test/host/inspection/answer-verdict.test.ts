@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Events, Results } from '../../../common/api';
 import { insertInstruction } from '../../../db/repositories/instructions';
 import { disagreementReason } from '../../../host/inspection/answer-verdict';
+import { replayInspection } from '../../../host/replay/replay';
 import type { DialogModel, DialogRequest } from '../../../host/lmm/dialog-model';
 import { openStation, type Station } from '../../../host/station';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
@@ -144,6 +145,11 @@ describe("the model's own verdict (it read the features) under the default polic
     const passed = await inspect(false);
     expect(passed.done.flag).toMatchObject({ verdictBefore: 'pass', verdict: 'review' });
     expect(await get(passed.inspected.id)).toMatchObject({ verdict: 'review', expertVerdict: 'pass', modelVerdict: 'fail', decidedBy: 'review' });
+    // a replay shows what was recorded then next to today's expert verdict
+    const { blobs, recipes } = station.testInternals;
+    const replay = await replayInspection(station['db'], blobs, recipes, passed.inspected.id);
+    expect(replay.thenDecision).toEqual({ verdict: 'review', expertVerdict: 'pass', modelVerdict: 'fail', decidedBy: 'review' });
+    expect(replay.then.verdict).toBe('pass');
 
     const audit = station['db'].prepare("SELECT details_json FROM audit_log WHERE action = 'inspection.flag' AND subject = ?").get(passed.inspected.id) as { details_json: string };
     expect(JSON.parse(audit.details_json)).toMatchObject({ decidedBy: 'review', readFeatures: true, verdictBefore: 'pass', verdict: 'review' });
