@@ -342,6 +342,19 @@ export interface InstructionRoom {
   draft: { cost: number; fits: boolean } | null;
 }
 
+/**
+ * What a recipe does when Myriad's first answer, having read the image's features, disagrees with
+ * the expert's band verdict (common/verdict-policy.ts): 'review' sends the part to a person,
+ * 'model' records the model's verdict. 'review' is the default: the model's overrules are not yet
+ * measured right more often than wrong on real parts (`evaluate --lmm` reports `lmm_overrules`).
+ */
+export const MODEL_VERDICT_POLICIES = ['review', 'model'] as const;
+export type ModelVerdictPolicy = (typeof MODEL_VERDICT_POLICIES)[number];
+export const DEFAULT_MODEL_VERDICT_POLICY: ModelVerdictPolicy = 'review';
+
+/** Whose verdict is in force: the expert's band, the model's first answer, or a person's (REVIEW after a disagreement). */
+export type DecidedBy = 'expert' | 'model' | 'review';
+
 export const INSPECTION_FLAG_KINDS = ['answer-contradicts-verdict', 'answer-interrupted'] as const;
 export type InspectionFlagKind = (typeof INSPECTION_FLAG_KINDS)[number];
 
@@ -395,6 +408,12 @@ export interface InspectionRecord {
   timings: InspectionTimings;
   /** Oldest first; the newest one's `verdict` is `verdict`. */
   flags: InspectionFlag[];
+  /** The verdict of the expert's band, recorded at once and kept whatever the answer said. */
+  expertVerdict: Verdict;
+  /** The first answer's "Yes" (fail) or "No" (pass); null while it is owed or when it states neither. */
+  modelVerdict: 'pass' | 'fail' | null;
+  /** Which one `verdict` is (verdict-policy.ts). */
+  decidedBy: DecidedBy;
   /** Set when the image is not the product at all (the verdict is then FAIL); null for a part of it. */
   outcome: PartOutcome | null;
 }
@@ -424,6 +443,10 @@ export interface ReviewQueueItem {
   createdAt: string;
   /** Why the part waits beyond its score, e.g. an answer that contradicted its verdict. */
   flags: Array<Pick<InspectionFlag, 'kind' | 'reason'>>;
+  /** As on InspectionRecord: the band's verdict, the first answer's, and which one `verdict` is. */
+  expertVerdict: Verdict;
+  modelVerdict: 'pass' | 'fail' | null;
+  decidedBy: DecidedBy;
 }
 
 export interface ReviewQueuePage {
@@ -535,6 +558,10 @@ export interface HistoryRow {
   reviewReason: string | null;
   /** The dialog model's first answer (null while it is being written or when it never came). */
   firstAnswer: string | null;
+  /** As on InspectionRecord: the band's verdict, the first answer's, and which one `verdict` is. */
+  expertVerdict: Verdict;
+  modelVerdict: 'pass' | 'fail' | null;
+  decidedBy: DecidedBy;
   /** Set when the image was not the product at all (no part / wrong part). */
   outcome: PartOutcome | null;
 }
@@ -775,8 +802,11 @@ export interface ReplayResult {
   operator: string;
   threshold: number;
   instructions: string[];
+  /** `verdict`: the expert's band verdict then; the verdict in force then is `thenDecision`'s. */
   then: ReplaySide;
   today: ReplaySide;
+  /** The verdict in force on the recorded inspection, with the expert's, Myriad's and which one decided (the replay asks no model). */
+  thenDecision: { verdict: Verdict; expertVerdict: Verdict; modelVerdict: 'pass' | 'fail' | null; decidedBy: DecidedBy };
   scoreDelta: number;
   agrees: boolean;
   recorded: false;

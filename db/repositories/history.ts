@@ -1,4 +1,5 @@
 import type { HistoryFilter, HistoryRow, Verdict } from '../../common/api';
+import { decisionOf } from '../../common/verdict-policy';
 import type { Db } from '../open';
 import { historySource, historyWhere, needsReview } from './history-filter';
 import { FLAG_KINDS, VERDICT_IN_FORCE, withFlagKinds } from './verdict-in-force';
@@ -8,16 +9,24 @@ import { FLAG_KINDS, VERDICT_IN_FORCE, withFlagKinds } from './verdict-in-force'
  * is history-filter.ts; the summary's counts are history-summary.ts.
  */
 
-/** A history row as the query returns it: the API's row with its flags still one column. */
-export type HistoryDbRow = Omit<HistoryRow, 'flags'> & { flags: string | null };
+/** A history row as the query returns it: the API's row with its flags still one column and the band's verdict not yet read into who decided. */
+export type HistoryDbRow = Omit<HistoryRow, 'flags' | 'expertVerdict' | 'modelVerdict' | 'decidedBy'> & { flags: string | null; bandVerdict: Verdict };
 
-const ROW_COLUMNS = `i.id, i.created_at AS createdAt, r.name AS recipe, r.version AS recipeVersion, ${VERDICT_IN_FORCE} AS verdict, i.score, i.t1, i.t2,
+/** SQL for the first answer of the inspection aliased `i` (NULL while it is owed). */
+export const FIRST_ANSWER = `(SELECT d.text FROM dialog_turns d WHERE d.inspection_id = i.id AND d.role = 'assistant' ORDER BY d.created_at, d.rowid LIMIT 1)`;
+
+const ROW_COLUMNS = `i.id, i.created_at AS createdAt, r.name AS recipe, r.version AS recipeVersion, ${VERDICT_IN_FORCE} AS verdict, i.verdict AS bandVerdict, i.score, i.t1, i.t2,
   i.operator, lr.decision, lr.defect_type AS defectType, lr.reviewer, lr.created_at AS reviewedAt, i.image_sha256 AS imageSha256,
   i.map_sha256 AS mapSha256, ${FLAG_KINDS} AS flags, i.source_name AS sourceName, i.outcome,
   (SELECT rv.reason FROM reviews rv WHERE rv.id = lr.review_id) AS reviewReason,
-  (SELECT d.text FROM dialog_turns d WHERE d.inspection_id = i.id AND d.role = 'assistant' ORDER BY d.created_at, d.rowid LIMIT 1) AS firstAnswer`;
+  ${FIRST_ANSWER} AS firstAnswer`;
 
-export const toHistoryRow: (r: HistoryDbRow) => HistoryRow = withFlagKinds;
+export function toHistoryRow(db: HistoryDbRow): HistoryRow {
+  const { bandVerdict, ...r } = withFlagKinds(db);
+  // a disagreement flag is the only one that changes a verdict, so the verdict in force is the one it set
+  const disagreement = r.flags.includes('answer-contradicts-verdict') ? r.verdict : null;
+  return { ...r, ...decisionOf(bandVerdict, r.firstAnswer, disagreement) };
+}
 
 function rowsSql(f: HistoryFilter, tail: (time: string) => string): { sql: string; args: Array<string | number> } {
   const src = historySource(f, false);

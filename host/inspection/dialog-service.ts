@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { DialogTurn, InspectionFlag } from '../../common/api';
+import { parsePolarity } from '../../common/answer-grammar';
+import { DEFAULT_MODEL_VERDICT_POLICY, type DialogTurn, type InspectionFlag } from '../../common/api';
 import { StationError, toWireError } from '../../common/errors';
 import { appendAudit } from '../../db/repositories/audit-log';
 import { insertTurn, listTurns, type TurnStatus } from '../../db/repositories/dialog-turns';
@@ -15,7 +16,8 @@ import type { StationEvents } from '../events';
 import type { BlobStore } from '../store/blob-store';
 import type { AnomalyResult } from '../experts/expert';
 import { partOutcomeAnswer } from './part-presence';
-import { contradiction } from './answer-verdict';
+import { disagreementReason } from './answer-verdict';
+import { decideVerdict } from '../../common/verdict-policy';
 import { decodeMapPng } from './map-png';
 
 /** What is kept of a fresh inspection for its answers: the map and, while cached, the backbone features. */
@@ -208,15 +210,22 @@ export class DialogService {
         at,
         instructionsLeftOut: leftOut,
       });
-      return { turn, flag: firstAnswer && status === 'done' ? this.flagContradiction(inspection, turnId, text, at) : null };
+      const readFeatures = reply?.readFeatures === true;
+      return { turn, flag: firstAnswer && status === 'done' ? this.flagDisagreement(inspection, turnId, text, readFeatures, at) : null };
     });
   }
 
-  /** Inside the answer's transaction: flags (and audits) a first answer that contradicts the verdict in force. */
-  private flagContradiction(inspection: InspectionRow, turnId: string, text: string, at: string): InspectionFlag | null {
+  /**
+   * Inside the answer's transaction: flags (and audits) a first answer that disagrees with the verdict
+   * in force; the recipe's policy decides whether the part goes to REVIEW or takes the model's verdict.
+   */
+  private flagDisagreement(inspection: InspectionRow, turnId: string, text: string, readFeatures: boolean, at: string): InspectionFlag | null {
     const before = flagsOf(this.db, inspection.id).at(-1)?.verdict ?? inspection.verdict;
-    const reason = contradiction(before, inspection.score, inspection.band, text);
-    if (reason === null) return null;
+    // Every recipe has the default policy until recipes store one: a flag that passes or fails a part
+    // needs schema 9's CHECK (flags only send parts to REVIEW) relaxed first.
+    const decision = decideVerdict(before, parsePolarity(text), readFeatures, DEFAULT_MODEL_VERDICT_POLICY);
+    if (decision.verdict === before) return null;
+    const reason = disagreementReason(before, inspection.score, inspection.band, decision);
     const flag = insertFlag(this.db, {
       id: randomUUID(),
       inspectionId: inspection.id,
@@ -224,13 +233,13 @@ export class DialogService {
       kind: 'answer-contradicts-verdict',
       turnId,
       verdictBefore: before,
-      verdict: 'review',
+      verdict: decision.verdict,
       reason,
       at,
     });
     appendAudit(
       this.db,
-      { actor: 'station', action: 'inspection.flag', subject: inspection.id, details: { kind: flag.kind, verdictBefore: before, verdict: flag.verdict, turnId, model: this.modelName, reason } },
+      { actor: 'station', action: 'inspection.flag', subject: inspection.id, details: { kind: flag.kind, verdictBefore: before, verdict: flag.verdict, decidedBy: decision.decidedBy, readFeatures, turnId, model: this.modelName, reason } },
       at,
     );
     return flag;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { InspectionFlag, InspectionRecord, InspectionTimings } from '../../common/api';
+import { recordedDecision } from '../../common/verdict-policy';
 import { claimAnswer, flagsOf, type AnswerOwner } from '../../db/repositories/inspection-flags';
 import { insertInspection, getInspection, type InspectionRow, type NewInspection } from '../../db/repositories/inspections';
 import type { RecipeRow } from '../../db/repositories/recipes';
@@ -168,5 +169,6 @@ export function toRecord(row: InspectionRow, dialog: InspectionRecord['dialog'],
     timings: row.timings,
     flags,
     outcome: row.outcome,
+    ...recordedDecision(row.verdict, dialog, flags),
   };
 }

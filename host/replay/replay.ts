@@ -1,6 +1,9 @@
 import type { ModelFile, ReplayResult, ReplaySide } from '../../common/api';
 import { StationError } from '../../common/errors';
+import { listTurns } from '../../db/repositories/dialog-turns';
+import { flagsOf } from '../../db/repositories/inspection-flags';
 import { getInspection } from '../../db/repositories/inspections';
+import { recordedDecision } from '../../common/verdict-policy';
 import { getRecipeById, type RecipeRow } from '../../db/repositories/recipes';
 import type { Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
@@ -50,6 +53,9 @@ export async function replayInspection(db: Db, blobs: BlobStore, recipes: Recipe
     score: result.score,
     models: await modelFiles(today, identity.backbone, identity.backboneSha256, null),
   };
+  const flags = guarded('read the inspection flags', () => flagsOf(db, row.id));
+  const dialog = guarded('read the dialog', () => listTurns(db, row.id));
+  const thenDecision = { verdict: flags.at(-1)?.verdict ?? row.verdict, ...recordedDecision(row.verdict, dialog, flags) };
   return {
     inspectionId: row.id,
     recipe: row.recipe,
@@ -60,6 +66,7 @@ export async function replayInspection(db: Db, blobs: BlobStore, recipes: Recipe
     instructions: row.instructions,
     then,
     today: now,
+    thenDecision,
     scoreDelta: now.score - then.score,
     agrees: now.verdict === then.verdict,
     recorded: false,

@@ -34,6 +34,9 @@ export const CSV_COLUMNS = [
   'first_answer',
   'source_frame',
   'outcome',
+  'expert_verdict',
+  'model_verdict',
+  'decided_by',
 ] as const;
 
 /** Characters a spreadsheet treats as the start of a formula (OWASP CSV injection). */
@@ -84,6 +87,9 @@ export function historyCsvCells(r: HistoryRow): Array<string | number | null> {
     r.firstAnswer,
     r.sourceName,
     r.outcome,
+    r.expertVerdict,
+    r.modelVerdict,
+    r.decidedBy,
   ];
 }
 

@@ -52,7 +52,7 @@ export function reportHtml(input: ReportInput): string {
       (p) => `<tr>
   <td>${p.imageDataUrl ? `<img src="${p.imageDataUrl}" alt="image">` : ''}</td>
   <td>${p.mapDataUrl ? `<img class="map" src="${p.mapDataUrl}" alt="heatmap">` : ''}</td>
-  <td><b>${e(p.row.verdict.toUpperCase())}</b> score ${p.row.score.toFixed(3)}<br>${e(p.row.recipe)} v${p.row.recipeVersion}<br>${e(p.row.createdAt)}<br>${e(p.row.operator)}${p.row.defectType ? `<br>defect: ${e(p.row.defectType)}` : ''}</td>
+  <td><b>${e(p.row.verdict.toUpperCase())}</b> score ${p.row.score.toFixed(3)}${verdictSourcesLine(p.row)}<br>${e(p.row.recipe)} v${p.row.recipeVersion}<br>${e(p.row.createdAt)}<br>${e(p.row.operator)}${p.row.defectType ? `<br>defect: ${e(p.row.defectType)}` : ''}</td>
   <td>${p.description ? e(p.description) : '<i>no answer recorded</i>'}</td>
 </tr>`,
     )
@@ -87,4 +87,11 @@ export function describeFilter(f: HistoryFilter): string {
     .filter(([, v]) => v !== undefined)
     .map(([k, v]) => `${k}=${String(v)}`);
   return parts.length ? parts.join(', ') : 'all inspections';
+}
+
+/** "expert FAIL · Myriad PASS · decided by review" under the verdict when the two differ (as the UI shows it). */
+function verdictSourcesLine(r: Pick<HistoryRow, 'expertVerdict' | 'modelVerdict' | 'decidedBy'>): string {
+  if (r.modelVerdict === null || r.modelVerdict === r.expertVerdict) return '';
+  const by = r.decidedBy === 'model' ? 'Myriad' : r.decidedBy === 'expert' ? 'the expert' : 'review';
+  return `<br>expert ${r.expertVerdict.toUpperCase()} · Myriad ${r.modelVerdict.toUpperCase()} · decided by ${by}`;
 }

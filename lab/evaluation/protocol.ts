@@ -7,6 +7,7 @@ import { aggregate } from './aggregate';
 import { readDataset, type Dataset } from './dataset';
 import { loadTruth } from './ground-truth';
 import { evaluateRun, METRIC_KEYS, productName, type MetricKey, type PreparedTest, type RunResult } from './run';
+import { sumOverrules, type Overrules } from './overrules';
 import { sampleShots } from './shots';
 import { DECISION_THRESHOLD } from '../../common/expert-scale';
 import type { EvaluationSubject, ExpertUnderTest } from './subject';
@@ -41,6 +42,10 @@ export interface EvaluationReport {
   accuracy_lmm: number | null;
   location_accuracy: number | null;
   type_accuracy: number | null;
+  /** Share of first answers that read the image's features (mean over runs); null without --lmm. */
+  lmm_read_features: number | null;
+  /** First answers that overruled the expert's decision, summed over the runs; null without --lmm. */
+  lmm_overrules: Overrules | null;
   std: Record<MetricKey, number | null>;
   per_defect: Record<string, PerDefect>;
   images: number;
@@ -64,6 +69,8 @@ export interface RunSummary {
   metrics: Record<MetricKey, number | null>;
   /** The dialog model's golden check on this run's references; null without --lmm. */
   golden_check: GoldenCheck | null;
+  /** This run's overrules; null without --lmm. */
+  lmm_overrules: Overrules | null;
 }
 
 export interface Evaluation {
@@ -178,6 +185,7 @@ function buildReport(opts: EvaluateOptions, dataset: Dataset, runs: RunResult[],
     backbone: opts.subject.backbone,
     lmm: opts.dialog ? `${opts.dialog.name} ${opts.dialog.version}` : null,
     ...all.means,
+    lmm_overrules: opts.dialog ? sumOverrules(runs.flatMap((r) => (r.overrules ? [r.overrules] : []))) : null,
     std: all.std,
     per_defect: perDefect,
     images,
@@ -192,6 +200,7 @@ function buildReport(opts: EvaluateOptions, dataset: Dataset, runs: RunResult[],
       inspect_ms_mean: Math.round(r.inspectMsMean * 100) / 100,
       metrics: Object.fromEntries(METRIC_KEYS.map((k) => [k, round6(r.metrics[k].value)])) as Record<MetricKey, number | null>,
       golden_check: r.goldenCheck,
+      lmm_overrules: r.overrules,
     })),
     machine: machineInfo(),
   };

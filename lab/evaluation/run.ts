@@ -7,6 +7,7 @@ import { judgeAnswer, type LmmJudgement } from './lmm-judge';
 import { accuracyAt, accuracyBest, f1Max, rocAuc, type ScoredImage } from './metrics/image-metrics';
 import { measured, notComputed, type Metric } from './metrics/metric';
 import { PixelHistogram } from './metrics/pixel-metrics';
+import { noOverrules, tallyOverrule, type Overrules } from './overrules';
 import { resizeBilinear } from './resize';
 import { DECISION_THRESHOLD } from '../../common/expert-scale';
 import type { EvaluatedMap, ExpertUnderTest } from './subject';
@@ -21,6 +22,7 @@ export const METRIC_KEYS = [
   'accuracy_lmm',
   'location_accuracy',
   'type_accuracy',
+  'lmm_read_features',
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 export type MetricSet = Record<MetricKey, Metric>;
@@ -54,6 +56,8 @@ export interface RunResult {
   keptMaps: Map<string, EvaluatedMap>;
   /** The dialog model's golden check on this run's references (host/lmm/golden-check.ts); null without --lmm. */
   goldenCheck: GoldenCheck | null;
+  /** First answers that overruled the expert's decision, against the truth; null without --lmm. */
+  overrules: Overrules | null;
 }
 
 export interface RunInputs {
@@ -84,6 +88,8 @@ class GroupStats {
   readonly lmm: Tally = { right: 0, total: 0 };
   readonly location: Tally = { right: 0, total: 0 };
   readonly type: Tally = { right: 0, total: 0 };
+  /** `right`: answers that read the image's features. */
+  readonly readFeatures: Tally = { right: 0, total: 0 };
 }
 
 /** One seeded run: fit on the references, inspect every test image, compute every metric. */
@@ -98,6 +104,7 @@ export async function evaluateRun(
   const byDefect = new Map(inputs.dataset.defectTypes.map((d) => [d, new GroupStats()]));
   const scored: ScoredTest[] = [];
   const keptMaps = new Map<string, EvaluatedMap>();
+  const overrules = inputs.dialog ? noOverrules() : null;
   let inspectMs = 0;
   for (const t of inputs.tests) {
     const started = performance.now();
@@ -113,6 +120,9 @@ export async function evaluateRun(
       const reply = await firstAnswer(inputs.dialog, productName(inputs.dataset.name), result, inputs.goldenCheck);
       answer = reply.text;
       readFeatures = reply.readFeatures ?? null;
+      // a model that never reads features (no readFeatures on its reply) read none
+      count(group.readFeatures, readFeatures === true);
+      if (overrules) tallyOverrule(overrules, answer, result.score, t.defect !== null, DECISION_THRESHOLD);
       const words = t.defect === null ? null : (inputs.dataset.typeWords?.[t.defect] ?? null);
       tallyLmm(group, judgeAnswer(answer, t.defect, t.truth, words));
     }
@@ -130,6 +140,7 @@ export async function evaluateRun(
     inspectMsMean: inspectMs / Math.max(1, inputs.tests.length),
     keptMaps,
     goldenCheck: inputs.goldenCheck,
+    overrules,
   };
 }
 
@@ -188,5 +199,6 @@ function metricsOf(groups: GroupStats[], inputs: RunInputs, only: GroupStats | n
     type_accuracy: inputs.dialog
       ? ratio(sum((g) => g.type), inputs.dataset.typeWords ? 'no defective image was called defective by the LMM' : 'no defect_types.json')
       : noLmm,
+    lmm_read_features: inputs.dialog ? ratio(sum((g) => g.readFeatures), 'no test images') : noLmm,
   };
 }

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { InspectionRecord, InspectionSummary, Instruction, RecipeSummary, StationClient, StationStatus } from '../../common/api';
 import { StationError } from '../../common/errors';
+import { recordedDecision } from '../../common/verdict-policy';
 import { CameraPanel } from './components/CameraPanel';
 import { DialogPanel } from './components/DialogPanel';
 import { ErrorBanners } from './components/ErrorBanners';
@@ -78,14 +79,20 @@ export function InspectScreen({ client, connection, defaults }: Props) {
 
   useEffect(() => client.on('host.warning', (p) => setWarnings((w) => [...new Set([...w, p.message])])), [client]);
 
-  // A first answer that contradicts the verdict sends the part to REVIEW: the banner follows at once.
+  // A first answer that contradicts the verdict sends the part to REVIEW: the banner follows at once,
+  // with the expert's and Myriad's verdicts when they differ.
   useEffect(
     () =>
       client.on('dialog.done', (p) => {
         const flag = p.flag;
-        if (!flag) return;
-        setRecord((r) => (r && r.id === p.inspectionId ? { ...r, verdict: flag.verdict, flags: [...r.flags, flag] } : r));
-        refreshRecent();
+        setRecord((r) => {
+          if (!r || r.id !== p.inspectionId) return r;
+          const flags = flag ? [...r.flags, flag] : r.flags;
+          // The first answer recorded states Myriad's verdict; later ones leave it alone.
+          const decision = r.modelVerdict === null && p.turn.role === 'assistant' ? recordedDecision(r.expertVerdict, [p.turn], flags) : {};
+          return { ...r, ...decision, verdict: flag?.verdict ?? r.verdict, flags };
+        });
+        if (flag) refreshRecent();
       }),
     [client, refreshRecent],
   );

@@ -1,5 +1,6 @@
 import { parsePolarity } from '../../../common/answer-grammar';
 import type { GoldenCheck } from '../../../host/lmm/golden-check';
+import { answerStanding } from '../overrules';
 
 export interface AnswerRow {
   file: string;
@@ -27,17 +28,14 @@ export function lmmAnswersSection(rows: readonly AnswerRow[], threshold: number,
   const counts = { agreeRight: 0, agreeWrong: 0, overruleRight: 0, overruleWrong: 0, unparsed: 0 };
   const wrong: (AnswerRow & { said: string })[] = [];
   for (const row of rows) {
-    const said = parsePolarity(row.answer);
-    const defective = row.category !== 'good';
-    const right = said !== 'unknown' && (said === 'yes') === defective;
-    if (!right) wrong.push({ ...row, said });
-    if (said === 'unknown') {
+    const standing = answerStanding(row.answer, row.score, row.category !== 'good', threshold);
+    if (standing?.right !== true) wrong.push({ ...row, said: parsePolarity(row.answer) });
+    if (standing === null) {
       counts.unparsed += 1;
       continue;
     }
-    const agrees = (said === 'yes') === row.score >= threshold;
-    if (agrees) counts[right ? 'agreeRight' : 'agreeWrong'] += 1;
-    else counts[right ? 'overruleRight' : 'overruleWrong'] += 1;
+    if (standing.agrees) counts[standing.right ? 'agreeRight' : 'agreeWrong'] += 1;
+    else counts[standing.right ? 'overruleRight' : 'overruleWrong'] += 1;
   }
   return [
     '',

@@ -25,6 +25,7 @@ const MEANING: Record<MetricKey, string> = {
   accuracy_lmm: 'share of first LMM answers ("Yes"/"No") that are right',
   location_accuracy: 'defective images the LMM called defective: answer names the cell of the largest defect',
   type_accuracy: 'defective images the LMM called defective: answer names the defect type',
+  lmm_read_features: "share of first LMM answers that read the image's features (the others keep the expert's verdict)",
 };
 
 const num = (v: number | null) => (v === null ? 'null' : v.toFixed(3));

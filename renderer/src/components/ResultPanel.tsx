@@ -3,6 +3,7 @@ import type { InspectionRecord, StationClient } from '../../../common/api';
 import { HeatmapView } from './HeatmapView';
 import { ScoreBar } from './ScoreBar';
 import { useT } from '../i18n/I18nProvider';
+import { VerdictSourcesNote } from './VerdictSourcesNote';
 import { ZoomPanView } from './ZoomPanView';
 
 interface Props {
@@ -30,6 +31,7 @@ export function ResultPanel({ client, record, busy, onError }: Props) {
     <section className="panel result" aria-label={t('result.label')}>
       <div className="verdict-banner" data-verdict={record.verdict}>
         <span data-testid="verdict" data-verdict={record.verdict}>{t(`verdict.${record.verdict}`)}</span>
+        <VerdictSourcesNote record={record} />
         <span className="verdict-facts">
           {t('result.facts', { recipe: record.recipe, version: record.recipeVersion, time: time(record.createdAt), ms: Math.round(timings.total) })}
         </span>

@@ -1,4 +1,5 @@
 import type { HistoryPage } from '../../../common/api';
+import { VerdictSourcesNote } from '../components/VerdictSourcesNote';
 import { useT } from '../i18n/I18nProvider';
 
 interface Props {
@@ -63,6 +64,7 @@ export function HistoryTable({ page, offset, pageSize, onOffset, openId, onOpen 
               <td className="verdict-cell" data-verdict={r.verdict} title={r.flags.map((k) => t(`flag.${k}`)).join(', ')}>
                 {t(`verdict.${r.verdict}`)}
                 {r.flags.length > 0 && <span data-testid="history-flag"> ⚑</span>}
+                <VerdictSourcesNote record={r} />
                 {r.outcome && (
                   <span className="part-outcome" data-testid="history-outcome">
                     {' '}

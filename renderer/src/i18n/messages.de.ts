@@ -23,6 +23,11 @@ export const de: Messages = {
   'verdict.pass': 'IO',
   'verdict.fail': 'NIO',
   'verdict.review': 'PRÜFEN',
+  'verdict.sources': 'Experte {expert} · Myriad {model} · entschieden durch {decidedBy}',
+  'verdict.sourcesLabel': 'Urteil des Experten, Urteil von Myriad und wer entschieden hat',
+  'decidedBy.expert': 'den Experten',
+  'decidedBy.model': 'Myriad',
+  'decidedBy.review': 'Prüfung',
 
   'decision.defect': 'Fehler',
   'decision.good': 'gut',

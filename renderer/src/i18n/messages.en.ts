@@ -23,6 +23,11 @@ export const en = {
   'verdict.pass': 'PASS',
   'verdict.fail': 'FAIL',
   'verdict.review': 'REVIEW',
+  'verdict.sources': 'expert {expert} · Myriad {model} · decided by {decidedBy}',
+  'verdict.sourcesLabel': "The expert's verdict, Myriad's, and which one decided",
+  'decidedBy.expert': 'the expert',
+  'decidedBy.model': 'Myriad',
+  'decidedBy.review': 'review',
 
   'decision.defect': 'defect',
   'decision.good': 'good',

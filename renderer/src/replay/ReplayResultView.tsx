@@ -1,4 +1,5 @@
 import type { ModelFile, ReplayResult, ReplaySide } from '../../../common/api';
+import { VerdictSourcesNote } from '../components/VerdictSourcesNote';
 import { useT } from '../i18n/I18nProvider';
 import './replay.css';
 
@@ -36,6 +37,7 @@ export function ReplayResultView({ result }: { result: ReplayResult }) {
           delta: `${result.scoreDelta >= 0 ? '+' : ''}${num(result.scoreDelta, 4)}`,
         })}
       </p>
+      <VerdictSourcesNote record={result.thenDecision} />
       <div className="replay-sides">
         <Side id="then" side={result.then} />
         <Side id="today" side={result.today} />

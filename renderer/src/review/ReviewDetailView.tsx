@@ -1,5 +1,6 @@
 import type { ReviewDetail, StationClient } from '../../../common/api';
 import { HeatmapView } from '../components/HeatmapView';
+import { VerdictSourcesNote } from '../components/VerdictSourcesNote';
 import { useT } from '../i18n/I18nProvider';
 
 interface Props {
@@ -42,6 +43,7 @@ export function ReviewDetailView({ client, detail, zoom, overlay, onError }: Pro
         <span className="queue-verdict" data-verdict={r.verdict} data-testid="review-verdict">
           {t(`verdict.${r.verdict}`)}
         </span>
+        <VerdictSourcesNote record={r} />
         <span>
           {t('review.score')} <b className="num">{num(r.score, 3)}</b> {t('review.band', { t1: num(r.band.t1, 2), t2: num(r.band.t2, 2) })}
         </span>

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Events, Results } from '../../../common/api';
 import { insertInstruction } from '../../../db/repositories/instructions';
-import { contradiction } from '../../../host/inspection/answer-verdict';
+import { disagreementReason } from '../../../host/inspection/answer-verdict';
+import { replayInspection } from '../../../host/replay/replay';
 import type { DialogModel, DialogRequest } from '../../../host/lmm/dialog-model';
 import { openStation, type Station } from '../../../host/station';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
@@ -14,15 +15,12 @@ import { nextTurnEvent } from '../../support/station-events';
 
 const band = { t1: 0.45, t2: 0.55 };
 
-describe('contradiction', () => {
-  it('is "No" on a FAIL or "Yes" on a PASS; a REVIEW verdict or an answer without Yes/No is none', () => {
-    expect(contradiction('fail', 0.947, band, 'No, there is no anomaly on the demo-washer.')).toMatch(/says "No".*0\.947.*FAIL: sent to review/);
-    expect(contradiction('pass', 0.2, band, '  yes, a dent')).toMatch(/says "Yes".*0\.200.*PASS: sent to review/);
-    expect(contradiction('fail', 0.947, band, 'Yes, there is a tiny crack.')).toBeNull();
-    expect(contradiction('pass', 0.2, band, 'No, there is no anomaly.')).toBeNull();
-    expect(contradiction('review', 0.5, band, 'No, there is no anomaly.')).toBeNull();
-    // "Not" is not "No" (the reference code's substring test counted it).
-    expect(contradiction('fail', 0.9, band, 'Nothing to report.')).toBeNull();
+describe('disagreementReason', () => {
+  it('names both verdicts, the score against the band and who decided', () => {
+    const review = { verdict: 'review', decidedBy: 'review' } as const;
+    expect(disagreementReason('fail', 0.947, band, review)).toMatch(/says "No".*Myriad PASS.*0\.947.*above the band \(0\.550\), expert FAIL: sent to review/);
+    expect(disagreementReason('pass', 0.2, band, review)).toMatch(/says "Yes".*Myriad FAIL.*0\.200.*below the band \(0\.450\), expert PASS: sent to review/);
+    expect(disagreementReason('fail', 0.947, band, { verdict: 'pass', decidedBy: 'model' })).toMatch(/expert FAIL: the model's verdict PASS stands$/);
   });
 });
 
@@ -31,13 +29,15 @@ class FixedOpening implements DialogModel {
   readonly name = 'fixed';
   readonly version = '1';
   readonly requests: DialogRequest[] = [];
+  /** What the replies say about reading features (DialogReply.readFeatures); undefined: a model that never reads them. */
+  readFeatures: boolean | undefined = undefined;
   constructor(public opening: 'Yes' | 'No') {}
 
   async generate(req: DialogRequest, onToken: (d: string) => void) {
     this.requests.push(req);
     const text = req.question === null ? `${this.opening}, ${this.opening === 'Yes' ? 'a dent in the center' : 'there is no anomaly'} on the ${req.product}.` : 'It is small.';
     onToken(text);
-    return { text, firstTokenMs: 1, totalMs: 1, tokens: 1 };
+    return { text, firstTokenMs: 1, totalMs: 1, tokens: 1, ...(this.readFeatures === undefined ? {} : { readFeatures: this.readFeatures }) };
   }
 }
 
@@ -79,12 +79,15 @@ describe('a first answer that contradicts the verdict', () => {
 
     const record = await get(inspected.id);
     expect(record.verdict).toBe('review');
+    expect(record).toMatchObject({ expertVerdict: 'fail', modelVerdict: 'pass', decidedBy: 'review' });
     expect(record.flags).toHaveLength(1);
     expect(record.flags[0]?.reason).toMatch(/says "No".*FAIL: sent to review/);
     expect(record.dialog[0]?.text).toMatch(/^No,/);
 
     const waiting = (await queue()).find((i) => i.id === inspected.id);
     expect(waiting).toMatchObject({ verdict: 'review', flags: [{ kind: 'answer-contradicts-verdict', reason: record.flags[0]?.reason }] });
+    expect(waiting).toMatchObject({ expertVerdict: 'fail', modelVerdict: 'pass', decidedBy: 'review' });
+    expect(waiting?.flags[0]).toEqual({ kind: 'answer-contradicts-verdict', reason: record.flags[0]?.reason });
 
     // Counted as REVIEW everywhere: the all-time rollups, a range read from the rows, filters and rows.
     const around = { from: new Date(Date.parse(inspected.createdAt) - 600_000).toISOString(), to: new Date(Date.parse(inspected.createdAt) + 600_000).toISOString() };
@@ -92,6 +95,7 @@ describe('a first answer that contradicts the verdict', () => {
     expect((await query({ verdict: 'fail' })).total).toBe(0);
     const rows = await query({ verdict: 'review' });
     expect(rows.rows.map((r) => [r.id, r.verdict, r.flags])).toEqual([[inspected.id, 'review', ['answer-contradicts-verdict']]]);
+    expect(rows.rows[0]).toMatchObject({ expertVerdict: 'fail', modelVerdict: 'pass', decidedBy: 'review' });
     const recent = (await station.call('inspections.recent', { limit: 5 })) as Results['inspections.recent'];
     expect(recent[0]).toMatchObject({ id: inspected.id, verdict: 'review', flags: ['answer-contradicts-verdict'] });
 
@@ -119,8 +123,36 @@ describe('a first answer that contradicts the verdict', () => {
     model.opening = 'Yes';
     const { inspected, done } = await inspect(true);
     expect(done.flag).toBeUndefined();
-    expect(await get(inspected.id)).toMatchObject({ verdict: 'fail', flags: [] });
+    expect(await get(inspected.id)).toMatchObject({ verdict: 'fail', flags: [], expertVerdict: 'fail', modelVerdict: 'fail', decidedBy: 'expert' });
+    expect((await query({})).rows[0]).toMatchObject({ id: inspected.id, expertVerdict: 'fail', modelVerdict: 'fail', decidedBy: 'expert' });
+    // an agreeing FAIL waits in the queue for its score alone, with both verdicts the same
+    expect((await queue()).find((i) => i.id === inspected.id)).toMatchObject({ expertVerdict: 'fail', modelVerdict: 'fail', decidedBy: 'expert' });
     expect((await summary()).byVerdict).toEqual({ pass: 0, fail: 1, review: 0 });
+  });
+});
+
+describe("the model's own verdict (it read the features) under the default policy", () => {
+  it('sends a disagreement to REVIEW in both directions, keeping the verdict the caller got first and both verdicts on the record', async () => {
+    model.readFeatures = true;
+    const failed = await inspect(true);
+    // the caller gets the expert's verdict at once; the flag event updates it
+    expect(failed.inspected).toMatchObject({ verdict: 'fail', expertVerdict: 'fail', modelVerdict: null, decidedBy: 'expert' });
+    expect(failed.done.flag).toMatchObject({ verdictBefore: 'fail', verdict: 'review' });
+    expect(failed.done.flag?.reason).toMatch(/Myriad PASS.*expert FAIL: sent to review/);
+    expect(await get(failed.inspected.id)).toMatchObject({ verdict: 'review', expertVerdict: 'fail', modelVerdict: 'pass', decidedBy: 'review' });
+
+    model.opening = 'Yes';
+    const passed = await inspect(false);
+    expect(passed.done.flag).toMatchObject({ verdictBefore: 'pass', verdict: 'review' });
+    expect(await get(passed.inspected.id)).toMatchObject({ verdict: 'review', expertVerdict: 'pass', modelVerdict: 'fail', decidedBy: 'review' });
+    // a replay shows what was recorded then next to today's expert verdict
+    const { blobs, recipes } = station.testInternals;
+    const replay = await replayInspection(station['db'], blobs, recipes, passed.inspected.id);
+    expect(replay.thenDecision).toEqual({ verdict: 'review', expertVerdict: 'pass', modelVerdict: 'fail', decidedBy: 'review' });
+    expect(replay.then.verdict).toBe('pass');
+
+    const audit = station['db'].prepare("SELECT details_json FROM audit_log WHERE action = 'inspection.flag' AND subject = ?").get(passed.inspected.id) as { details_json: string };
+    expect(JSON.parse(audit.details_json)).toMatchObject({ decidedBy: 'review', readFeatures: true, verdictBefore: 'pass', verdict: 'review' });
   });
 });
 

@@ -53,6 +53,9 @@ describe('evaluate (protocol)', () => {
     expect(report.aupro).toBeGreaterThan(0.8);
     expect(report.accuracy_lmm).toBeNull();
     expect(report.notes.accuracy_lmm).toBe('not requested');
+    expect(report.lmm_read_features).toBeNull();
+    expect(report.notes.lmm_read_features).toBe('not requested');
+    expect(report.lmm_overrules).toBeNull();
     expect(Object.keys(report.per_defect)).toEqual(['scratch', 'stain']);
     expect(report.per_defect.stain?.images).toBe(2);
     expect(report.warnings).toContain('1 image(s) of "stain" have no mask: skipped for pixel metrics');
@@ -96,6 +99,35 @@ describe('evaluate (protocol)', () => {
     expect(report.accuracy_lmm).toBe(1);
     expect(report.location_accuracy).not.toBeNull();
     expect(report.type_accuracy).not.toBeNull();
+    // the narrator never reads features and never leaves the expert's decision
+    expect(report.lmm_read_features).toBe(0);
+    expect(report.lmm_overrules).toEqual({ fail_to_pass: { right: 0, wrong: 0 }, pass_to_fail: { right: 0, wrong: 0 } });
+  });
+
+  it('reports the share of answers that read features and the overrules of the expert, per run and summed', async () => {
+    // A model that, with features, finds every part good: on the goldens (so it passes the golden
+    // check) and on every test image, where it overrules each of the (here always right) FAIL decisions.
+    const narrator = new ExpertNarrator();
+    const findsNothing = {
+      name: 'finds-nothing',
+      version: '1',
+      readsFeatures: true,
+      async generate(req: DialogRequest, onToken: (d: string) => void, signal: AbortSignal) {
+        if (!req.features) return { ...(await narrator.generate(req, onToken, signal)), readFeatures: false };
+        return { text: 'No, the part looks normal.', firstTokenMs: 1, totalMs: 1, tokens: 6, readFeatures: true };
+      },
+    };
+    const subject = meanDifferenceSubject({ features: true });
+    const { report, runs } = await evaluate({ datasetDir: root, shots: 2, seeds: 2, subject, dialog: findsNothing, lmmReason: '' });
+    expect(report.lmm_read_features).toBe(1);
+    const defective = runs[0]?.scored.filter((s) => s.defect !== null).length ?? 0;
+    expect(defective).toBeGreaterThan(0);
+    for (const run of report.runs) {
+      expect(run.metrics.lmm_read_features).toBe(1);
+      expect(run.lmm_overrules).toEqual({ fail_to_pass: { right: 0, wrong: defective }, pass_to_fail: { right: 0, wrong: 0 } });
+    }
+    expect(report.lmm_overrules).toEqual({ fail_to_pass: { right: 0, wrong: 2 * defective }, pass_to_fail: { right: 0, wrong: 0 } });
+    expect(report.accuracy_lmm).toBe(1 - defective / (runs[0]?.scored.length ?? 1));
   });
   it("withholds the features of a product whose golden check fails, so the answers keep the expert's verdicts", async () => {
     // A model that reads a defect into every surface it is shown, and follows the expert without one.
