@@ -41,6 +41,7 @@ export interface EvaluationReport {
   accuracy_lmm: number | null;
   location_accuracy: number | null;
   type_accuracy: number | null;
+  followup_accuracy: number | null;
   std: Record<MetricKey, number | null>;
   per_defect: Record<string, PerDefect>;
   images: number;

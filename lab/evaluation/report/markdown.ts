@@ -25,6 +25,7 @@ const MEANING: Record<MetricKey, string> = {
   accuracy_lmm: 'share of first LMM answers ("Yes"/"No") that are right',
   location_accuracy: 'defective images the LMM called defective: answer names the cell of the largest defect',
   type_accuracy: 'defective images the LMM called defective: answer names the defect type',
+  followup_accuracy: 'defective images the LMM called defective: share of the fixed follow-up questions whose answer holds the facts asked for',
 };
 
 const num = (v: number | null) => (v === null ? 'null' : v.toFixed(3));
