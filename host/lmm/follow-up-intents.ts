@@ -28,7 +28,7 @@ const DEFECT_WORDS = Object.entries(ANSWER_LANGUAGE.defects)
   .flatMap(([type, d]) => [escape(type), escape(d.noun), d.named_by])
   .join('|');
 
-// Order matters: "where is the scratch?" asks where, "how big is the dent?" asks how big, and "did my
+// Order matters: "where is the scratch?" asks where, "how big is the dent?" and "how many mm?" ask how big, and "did my
 // instruction change why it failed?" asks about the instruction; the type is tried last.
 const RULES: ReadonlyArray<[RegExp, FollowUpIntent]> = [
   [/\binstructions?\b|\bprompts?\b|\bwhat i (said|asked|told|wrote)\b|\bmy (rule|note|request|setting)s?\b/, 'instruction'],
@@ -36,8 +36,8 @@ const RULES: ReadonlyArray<[RegExp, FollowUpIntent]> = [
     /\bwhy\b|\breason\b|\bhow come\b|\bwhat made (it|this|the part)\b|\b(cause|caused) (it|this|the part) to (fail|be rejected)\b|\bexplain (the )?(failure|verdict|rejection|result)\b|\bwhat (failed|was wrong)\b/,
     'why',
   ],
-  [/\bhow many\b|\bcount\b|\bnumber of\b|\bmore than one\b|\bany (others?|more)\b/, 'count'],
   [/\bhow (big|large|small|wide|long|much)\b|\bsize\b|\bsized\b|\bhow much area\b|\bextent\b|\bdimensions?\b|\bmillimet|\bmm\b/, 'size'],
+  [/\bhow many\b|\bcount\b|\bnumber of\b|\bmore than one\b|\bany (others?|more)\b/, 'count'],
   [/\bwhere\b|\blocat|\bposition\b|\bwhich (part|side|cell|area|region|corner|half)\b|\bin which\b/, 'location'],
   [
     new RegExp(
