@@ -53,15 +53,17 @@ function whyAnswer(score: number, band: ThresholdBand | null, a: MapAnalysis): s
 function instructionAnswer(first: string | null, score: number, facts: InspectionFacts): string {
   const left = facts.leftOut.length === 0 ? '' : ` Left out for length and not applied: ${facts.leftOut.map(quote).join('; ')}.`;
   if (facts.applied.length === 0) return `No instruction was applied to this inspection, so none changed the verdict.${left}`;
-  const named = facts.applied.length === 1 ? `The instruction in force is ${quote(facts.applied[0] as string)}.` : `The instructions in force are ${joinAnd(facts.applied.map(quote))}.`;
+  const list = facts.applied.length === 1 ? `The instruction in force is ${quote(facts.applied[0] as string)}` : `The instructions in force are ${joinAnd(facts.applied.map(quote))}`;
+  // A quoted instruction that ends a sentence already closes it.
+  const named = /[.!?]"$/.test(list) ? list : `${list}.`;
   const polarity = first === null ? 'unknown' : parsePolarity(first);
   if (polarity === 'unknown') return `${named} I am not sure whether it changed the verdict: there is no first answer to compare with the expert's.${left}`;
   const fails = expertFails(score, facts.band);
   const said = polarity === 'yes' ? 'a defect' : 'no defect';
   const effect =
     (polarity === 'yes') === fails
-      ? `It did not change the verdict: the answer reports ${said}, as ${scorePhrase(score)} implies`
-      : `It changed the verdict: the answer reports ${said} although ${scorePhrase(score)}`;
+      ? `It did not change the verdict: the answer reports ${said}, and ${scorePhrase(score)}`
+      : `It changed the verdict: the answer reports ${said}, although ${scorePhrase(score)}`;
   return `${named} ${effect}.${left}`;
 }
 
