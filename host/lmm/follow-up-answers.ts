@@ -7,7 +7,7 @@ import { followUpAnswer, type Grounding } from './expert-narrator/answers';
 import { analyseMap, type MapAnalysis } from './expert-narrator/map-regions';
 import { capitalise, cellLocative, countWord, joinAnd, quote, regionLocation, scorePhrase } from './expert-narrator/phrases';
 import { streamWords } from './expert-narrator/stream-words';
-import { classifyFollowUp, type FollowUpIntent } from './follow-up-intents';
+import { followUpIntents, type FollowUpIntent } from './follow-up-intents';
 
 /** The name a turn answered from the station's facts is recorded under, in the dialog turn's model field. */
 export const STATION_FACTS = { name: 'station-facts', version: '1' } as const;
@@ -90,6 +90,38 @@ function typeDoubt(first: string | null, a: MapAnalysis, score: number): string 
 
 const notSure = (why: string) => `I am not sure what type it is: ${why}.`;
 
+/** The type: the model's own reading when it read the image's features and names one, else why the station is not sure. */
+async function typeAnswer(model: DialogModel, req: DialogRequest, signal: AbortSignal): Promise<{ model: DialogReply | null; text: string }> {
+  const doubt = typeDoubt(firstAnswerOf(req), analyseMap(req.anomaly), req.anomaly.score);
+  if (doubt !== null) return { model: null, text: notSure(doubt) };
+  // Only an answer that read the image's features is the model's own reading; from the map alone
+  // it can only guess (the map shows where the part differs, not what the defect is).
+  const asked = await model.generate(req, () => undefined, signal);
+  if (asked.readFeatures === true && namedType(asked.text) !== null) return { model: asked, text: asked.text };
+  return {
+    model: null,
+    text: notSure(
+      asked.readFeatures === true
+        ? 'the model did not name one'
+        : "the model answered from the expert's anomaly map alone, which shows where the part differs from its goldens, not what the defect is",
+    ),
+  };
+}
+
+/** One answer from the station's facts: where, how big, how many, why, the instructions. */
+function factAnswer(intent: FollowUpIntent, req: DialogRequest, analysis: MapAnalysis, facts: InspectionFacts): string {
+  const score = req.anomaly.score;
+  if (intent === 'why') return whyAnswer(score, facts.band, analysis);
+  if (intent === 'instruction') return instructionAnswer(firstAnswerOf(req), score, facts);
+  if (intent !== 'location' && intent !== 'size' && intent !== 'count') throw new Error(`No fact answers ${intent}`);
+  const grounding: Grounding = { product: req.product, score, analysis };
+  const text = followUpAnswer(intent, grounding);
+  if (intent === 'location' && analysis.regions.length === 0 && score < DECISION_THRESHOLD) {
+    return `${text} The expert's strongest response is ${cellLocative(analysis.peakCell)}.`;
+  }
+  return text;
+}
+
 /**
  * Answers a follow-up as the station would: what the facts settle (where, how big, how many, why,
  * the instructions) from the facts in the answer language's words; the type from the model's own
@@ -104,39 +136,20 @@ export async function answerFollowUp(
   signal: AbortSignal,
 ): Promise<FollowUpReply> {
   const startedAt = performance.now();
-  const intent: FollowUpIntent = req.question === null ? 'other' : classifyFollowUp(req.question);
-  if (intent === 'other') return { reply: await model.generate(req, onToken, signal), source: 'model' };
-  const analysis = analyseMap(req.anomaly);
-  const score = req.anomaly.score;
-  const first = firstAnswerOf(req);
+  const intents: FollowUpIntent[] = req.question === null ? ['other'] : followUpIntents(req.question);
+  if (intents[0] === 'other') return { reply: await model.generate(req, onToken, signal), source: 'model' };
   let text: string;
-  if (intent === 'type') {
-    const doubt = typeDoubt(first, analysis, score);
-    if (doubt !== null) text = notSure(doubt);
-    else {
-      // The model is asked, but only an answer that read the image's features and names a type is its
-      // own reading; from the map alone it can only guess (the map shows where, not what).
-      const asked = await model.generate(req, () => undefined, signal);
-      const noun = asked.readFeatures === true ? namedType(asked.text) : null;
-      if (noun !== null) {
-        const stats = await streamWords(asked.text, onToken, signal, startedAt);
-        return { reply: { ...asked, firstTokenMs: stats.firstTokenMs, totalMs: performance.now() - startedAt, tokens: stats.tokens }, source: 'model' };
-      }
-      text = notSure(
-        asked.readFeatures === true
-          ? 'the model did not name one'
-          : "the model answered from the expert's anomaly map alone, which shows where the part differs from its goldens, not what the defect is",
-      );
+  if (intents[0] === 'type') {
+    const typed = await typeAnswer(model, req, signal);
+    if (typed.model !== null) {
+      const stats = await streamWords(typed.model.text, onToken, signal, startedAt);
+      return { reply: { ...typed.model, firstTokenMs: stats.firstTokenMs, totalMs: performance.now() - startedAt, tokens: stats.tokens }, source: 'model' };
     }
-  } else if (intent === 'why') text = whyAnswer(score, facts.band, analysis);
-  else if (intent === 'instruction') text = instructionAnswer(first, score, facts);
-  else {
-    const grounding: Grounding = { product: req.product, score, analysis };
-    text = followUpAnswer(intent, grounding);
-    if (intent === 'location' && analysis.regions.length === 0 && score < DECISION_THRESHOLD) {
-      text = `${text} The expert's strongest response is ${cellLocative(analysis.peakCell)}.`;
-    }
+    text = typed.text;
+  } else {
+    const analysis = analyseMap(req.anomaly);
+    text = intents.map((intent) => capitalise(factAnswer(intent, req, analysis, facts))).join(' ');
   }
-  const stats = await streamWords(capitalise(text), onToken, signal, startedAt);
-  return { reply: { text: capitalise(text), firstTokenMs: stats.firstTokenMs, totalMs: performance.now() - startedAt, tokens: stats.tokens }, source: 'station' };
+  const stats = await streamWords(text, onToken, signal, startedAt);
+  return { reply: { text, firstTokenMs: stats.firstTokenMs, totalMs: performance.now() - startedAt, tokens: stats.tokens }, source: 'station' };
 }

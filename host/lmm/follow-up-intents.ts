@@ -47,8 +47,25 @@ const RULES: ReadonlyArray<[RegExp, FollowUpIntent]> = [
   ],
 ];
 
+/** The one thing a question asks first by the rules' order ("how big is the scratch?" -> size). */
 export function classifyFollowUp(question: string): FollowUpIntent {
   const q = normaliseQuestion(question);
   for (const [pattern, intent] of RULES) if (pattern.test(q)) return intent;
   return 'other';
+}
+
+/**
+ * Everything a question asks, in the order it asks it ("where is it and how big?" -> location,
+ * size); the type only when nothing else is asked, since "how big is the scratch?" names a type
+ * without asking for one. `['other']` when the facts settle none of it.
+ */
+export function followUpIntents(question: string): FollowUpIntent[] {
+  const q = normaliseQuestion(question);
+  const found = RULES.flatMap(([pattern, intent]) => {
+    const at = q.search(pattern);
+    return at < 0 ? [] : [{ intent, at }];
+  });
+  const facts = found.filter((f) => f.intent !== 'type');
+  if (facts.length === 0) return found.length > 0 ? ['type'] : ['other'];
+  return facts.sort((a, b) => a.at - b.at).map((f) => f.intent);
 }

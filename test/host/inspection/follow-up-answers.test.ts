@@ -98,6 +98,14 @@ describe.skipIf(skip).each([
     expect([a.model, a.streamed]).toEqual(['station-facts@1', a.text]);
   }, 120_000);
 
+  it('"where is the defect and how big is it?": both, in the order asked', async () => {
+    const largest = analysis.regions[0];
+    const a = await ask('Where is the defect and how big is it?');
+    expect(parseCells(a.text)[0]).toBe(largest?.cell);
+    expect(a.text.indexOf(sizeWord(largest?.areaFraction ?? 0))).toBeGreaterThan(a.text.indexOf('. '));
+    expect([a.model, a.streamed]).toEqual(['station-facts@1', a.text]);
+  }, 120_000);
+
   it.each(['how many defects are there', 'How many anomalies do you see?'])('%j: the number of regions', async (q) => {
     const a = await ask(q);
     expect(a.text).toMatch(new RegExp(`\\b${countWord(analysis.regions.length)}\\b`, 'i'));

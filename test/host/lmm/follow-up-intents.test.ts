@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyFollowUp, type FollowUpIntent } from '../../../host/lmm/follow-up-intents';
+import { classifyFollowUp, followUpIntents, type FollowUpIntent } from '../../../host/lmm/follow-up-intents';
 
 /** The operator's follow-ups, as typed (any case, with or without punctuation), and what each asks. */
 const CASES: ReadonlyArray<[string, FollowUpIntent]> = [
@@ -49,5 +49,18 @@ describe('classifyFollowUp', () => {
 
   it('reads the same question the same way whatever the case, spacing and punctuation', () => {
     for (const q of ['how big is it', 'How big is it?', '  HOW   big is it !! ', 'How big is it...']) expect(classifyFollowUp(q)).toBe('size');
+  });
+});
+
+describe('followUpIntents', () => {
+  it.each<[string, FollowUpIntent[]]>([
+    ['Where is the defect and how big is it?', ['location', 'size']],
+    ['how big is it and where', ['size', 'location']],
+    ['How big is the scratch?', ['size']],
+    ['is it a scratch or a dent', ['type']],
+    ['Why did it fail, and did my instruction change that?', ['why', 'instruction']],
+    ['what colour is it', ['other']],
+  ])('%j asks for %j, in that order', (question, intents) => {
+    expect(followUpIntents(question)).toEqual(intents);
   });
 });
