@@ -12,6 +12,7 @@ import type { DialogModel, DialogReply } from '../lmm/dialog-model';
 import { featuresIfTrusted, type GoldenCheck } from '../lmm/golden-check';
 import { fitInstructions, type InstructionBudget } from '../lmm/instruction-budget';
 import { withQuestionsInTrainedForm } from '../lmm/question-form';
+import { answerFollowUp, STATION_FACTS } from '../lmm/follow-up-answers';
 import type { StationEvents } from '../events';
 import type { BlobStore } from '../store/blob-store';
 import type { AnomalyResult } from '../experts/expert';
@@ -162,15 +163,17 @@ export class DialogService {
       const request = withQuestionsInTrainedForm(
         featuresIfTrusted({ product: ctx.product, instructions: fitted.applied, anomaly, ...(features ? { features } : {}), history, question }, check),
       );
-      const reply: DialogReply = await this.model.generate(
-        request,
-        (delta) => {
-          text += delta;
-          this.events.emit('dialog.token', { inspectionId, turnId, delta });
-        },
-        signal,
-      );
-      const { turn, flag } = this.record(inspection, turnId, reply.text, 'done', reply, leftOut, question === null);
+      const onToken = (delta: string): void => {
+        text += delta;
+        this.events.emit('dialog.token', { inspectionId, turnId, delta });
+      };
+      // A follow-up the station's facts settle is answered from them; the turn records which source answered.
+      const { reply, source } =
+        question === null
+          ? { reply: await this.model.generate(request, onToken, signal), source: 'model' as const }
+          : await answerFollowUp(this.model, request, { band: inspection.band, applied: fitted.applied, leftOut }, onToken, signal);
+      const answeredBy = source === 'station' ? `${STATION_FACTS.name}@${STATION_FACTS.version}` : this.modelName;
+      const { turn, flag } = this.record(inspection, turnId, reply.text, 'done', reply, leftOut, question === null, answeredBy);
       this.events.emit('dialog.done', { inspectionId, turnId, turn, ...(flag ? { flag } : {}) });
     } catch (err) {
       const wire = toWireError(signal.aborted ? new StationError('CANCELLED', 'The answer was cancelled') : err);
@@ -195,6 +198,7 @@ export class DialogService {
     reply: DialogReply | null,
     leftOut: readonly string[],
     firstAnswer: boolean,
+    answeredBy: string | null = this.modelName,
   ): Recorded {
     return writeTransaction(this.db, 'record the answer', () => {
       const at = new Date().toISOString();
@@ -203,7 +207,7 @@ export class DialogService {
         inspectionId: inspection.id,
         role: 'assistant',
         text,
-        model: this.modelName,
+        model: answeredBy,
         status,
         firstTokenMs: reply?.firstTokenMs ?? null,
         totalMs: reply?.totalMs ?? null,

@@ -46,6 +46,7 @@ export interface EvaluationReport {
   lmm_read_features: number | null;
   /** First answers that overruled the expert's decision, summed over the runs; null without --lmm. */
   lmm_overrules: Overrules | null;
+  followup_accuracy: number | null;
   std: Record<MetricKey, number | null>;
   per_defect: Record<string, PerDefect>;
   images: number;

@@ -4,6 +4,11 @@ import type { RgbImage } from '../../host/imaging/rgb-image';
 import type { Dataset } from './dataset';
 import type { Truth } from './ground-truth';
 import { judgeAnswer, type LmmJudgement } from './lmm-judge';
+import { FOLLOW_UP_INSTRUCTION, FOLLOW_UP_QUESTIONS, judgeFollowUp } from './follow-ups';
+import { analyseMap } from '../../host/lmm/expert-narrator/map-regions';
+import { parsePolarity } from '../../common/answer-grammar';
+import { withQuestionsInTrainedForm } from '../../host/lmm/question-form';
+import { answerFollowUp } from '../../host/lmm/follow-up-answers';
 import { accuracyAt, accuracyBest, f1Max, rocAuc, type ScoredImage } from './metrics/image-metrics';
 import { measured, notComputed, type Metric } from './metrics/metric';
 import { PixelHistogram } from './metrics/pixel-metrics';
@@ -23,6 +28,7 @@ export const METRIC_KEYS = [
   'location_accuracy',
   'type_accuracy',
   'lmm_read_features',
+  'followup_accuracy',
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 export type MetricSet = Record<MetricKey, Metric>;
@@ -90,6 +96,7 @@ class GroupStats {
   readonly type: Tally = { right: 0, total: 0 };
   /** `right`: answers that read the image's features. */
   readonly readFeatures: Tally = { right: 0, total: 0 };
+  readonly followUp: Tally = { right: 0, total: 0 };
 }
 
 /** One seeded run: fit on the references, inspect every test image, compute every metric. */
@@ -125,6 +132,9 @@ export async function evaluateRun(
       if (overrules) tallyOverrule(overrules, answer, result.score, t.defect !== null, DECISION_THRESHOLD);
       const words = t.defect === null ? null : (inputs.dataset.typeWords?.[t.defect] ?? null);
       tallyLmm(group, judgeAnswer(answer, t.defect, t.truth, words));
+      if (t.defect !== null && parsePolarity(answer) === 'yes') {
+        await tallyFollowUps(group.followUp, inputs.dialog, productName(inputs.dataset.name), result, inputs.goldenCheck, answer, t.truth, words);
+      }
     }
     scored.push({ path: t.path, defect: t.defect, score: result.score, answer, readFeatures });
   }
@@ -166,6 +176,41 @@ async function firstAnswer(dialog: DialogModel, product: string, result: Evaluat
   return dialog.generate(request, () => undefined, new AbortController().signal);
 }
 
+/**
+ * Asks the fixed follow-up set about one defective image the model called defective, each question
+ * on its own after the first answer, with one standing instruction in force, as the station asks.
+ */
+async function tallyFollowUps(
+  tally: Tally,
+  dialog: DialogModel,
+  product: string,
+  result: EvaluatedMap,
+  check: GoldenCheck | null,
+  first: string,
+  truth: Truth,
+  typeWords: readonly string[] | null,
+): Promise<void> {
+  const { features, ...anomaly } = result;
+  const facts = { truth, analysis: analyseMap(anomaly), score: result.score, typeWords, firstAnswer: first, instruction: FOLLOW_UP_INSTRUCTION };
+  for (const q of FOLLOW_UP_QUESTIONS) {
+    const request = withQuestionsInTrainedForm(
+      featuresIfTrusted(
+        {
+          product,
+          instructions: [FOLLOW_UP_INSTRUCTION],
+          anomaly,
+          ...(features ? { features } : {}),
+          history: [{ role: 'assistant', text: first }],
+          question: q.text,
+        },
+        check,
+      ),
+    );
+    const { reply } = await answerFollowUp(dialog, request, { band: null, applied: [FOLLOW_UP_INSTRUCTION], leftOut: [] }, () => undefined, new AbortController().signal);
+    count(tally, judgeFollowUp(q.asks, reply.text, facts));
+  }
+}
+
 function tallyLmm(group: GroupStats, j: LmmJudgement): void {
   count(group.lmm, j.correct);
   count(group.location, j.location);
@@ -200,5 +245,8 @@ function metricsOf(groups: GroupStats[], inputs: RunInputs, only: GroupStats | n
       ? ratio(sum((g) => g.type), inputs.dataset.typeWords ? 'no defective image was called defective by the LMM' : 'no defect_types.json')
       : noLmm,
     lmm_read_features: inputs.dialog ? ratio(sum((g) => g.readFeatures), 'no test images') : noLmm,
+    followup_accuracy: inputs.dialog
+      ? ratio(sum((g) => g.followUp), 'no defective image was called defective by the LMM')
+      : noLmm,
   };
 }

@@ -122,10 +122,10 @@ describe.skipIf(skip !== null)('Inspect screen through npm run serve', () => {
       expect(turns[0]?.text).toMatch(/^(Yes|No)\b/);
       expect(turns[1]?.text).toBe('Where is the defect and how big is it?');
       for (const t of turns) expect(t.created_at).toMatch(ISO);
-      for (const t of [turns[0], turns[2]]) {
-        expect(t?.status).toBe('done');
-        expect(t?.model).toBe(inspection.lmm);
-      }
+      for (const t of [turns[0], turns[2]]) expect(t?.status).toBe('done');
+      // The first answer is the dialog model's; where and how big are answered from the station's facts.
+      expect(turns[0]?.model).toBe(inspection.lmm);
+      expect(turns[2]?.model).toBe('station-facts@1');
       expect(await page.getByTestId('dialog-message').nth(2).locator('.message-text').textContent()).toBe(turns[2]?.text);
 
       const instructions = db.prepare('SELECT recipe, text, author, created_at, active_from FROM operator_instructions').all() as Record<string, string>[];

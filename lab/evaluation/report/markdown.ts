@@ -26,6 +26,7 @@ const MEANING: Record<MetricKey, string> = {
   location_accuracy: 'defective images the LMM called defective: answer names the cell of the largest defect',
   type_accuracy: 'defective images the LMM called defective: answer names the defect type',
   lmm_read_features: "share of first LMM answers that read the image's features (the others keep the expert's verdict)",
+  followup_accuracy: 'defective images the LMM called defective: share of the fixed follow-up questions whose answer holds the facts asked for',
 };
 
 const num = (v: number | null) => (v === null ? 'null' : v.toFixed(3));

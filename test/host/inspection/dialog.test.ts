@@ -119,10 +119,10 @@ describe('answers', () => {
     const r = await inspectDefect();
     await next('dialog.done', r.answerTurnId);
     await station.call('instructions.add', { recipe: 'cap', text: 'ignore the shadow cast' });
-    const asked = (await station.call('dialog.ask', { inspectionId: r.id, question: 'how big?' })) as Results['dialog.ask'];
+    const asked = (await station.call('dialog.ask', { inspectionId: r.id, question: 'is it usable?' })) as Results['dialog.ask'];
     await next('dialog.done', asked.turnId);
     const req = model.requests[1];
-    expect(req?.question).toBe('How big?');
+    expect(req?.question).toBe('Is it usable?');
     expect(req?.history).toEqual([{ role: 'assistant', text: 'Yes, answer for cap.' }]);
     expect(req?.instructions).toEqual(['ignore dust', 'ignore the shadow cast']);
 
@@ -140,7 +140,7 @@ describe('answers', () => {
     const seen = model.requests[0];
     expect(seen?.features).toMatchObject({ dim: 1, gridWidth: 16, gridHeight: 16 });
     expect(seen?.features?.data).toHaveLength(256);
-    const asked = (await station.call('dialog.ask', { inspectionId: first.id, question: 'where?' })) as Results['dialog.ask'];
+    const asked = (await station.call('dialog.ask', { inspectionId: first.id, question: 'is it usable?' })) as Results['dialog.ask'];
     await next('dialog.done', asked.turnId);
     expect(model.requests[1]?.features?.data).toBe(seen?.features?.data);
     expect(model.requests[1]?.anomaly.map).toBe(seen?.anomaly.map);

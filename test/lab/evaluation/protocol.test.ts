@@ -91,9 +91,12 @@ describe('evaluate (protocol)', () => {
     } };
     const { report, runs } = await evaluate({ datasetDir: root, shots: 2, seeds: 1, subject: meanDifferenceSubject(), dialog, lmmReason: '' });
     expect(report.lmm).toBe('expert-narrator 1');
-    expect(asked.length).toBe(runs[0]?.scored.length);
+    const firsts = asked.filter((r) => r.question === null);
+    expect(firsts.length).toBe(runs[0]?.scored.length);
     expect(new Set(asked.map((r) => r.product))).toEqual(new Set([productName(basename(root))]));
-    expect(asked.every((r) => r.question === null && r.history.length === 0)).toBe(true);
+    expect(firsts.every((r) => r.history.length === 0)).toBe(true);
+    // Follow-ups the station's facts do not settle reach the model after its first answer.
+    expect(asked.filter((r) => r.question !== null).every((r) => r.history.length === 1 && r.history[0]?.role === 'assistant')).toBe(true);
     expect(runs[0]?.scored.every((s) => s.answer !== null && /^(Yes|No)\b/.test(s.answer))).toBe(true);
     // the narrator's verdict follows the expert's score, which is right on every image here
     expect(report.accuracy_lmm).toBe(1);
@@ -102,6 +105,7 @@ describe('evaluate (protocol)', () => {
     // the narrator never reads features and never leaves the expert's decision
     expect(report.lmm_read_features).toBe(0);
     expect(report.lmm_overrules).toEqual({ fail_to_pass: { right: 0, wrong: 0 }, pass_to_fail: { right: 0, wrong: 0 } });
+    expect(report.followup_accuracy).not.toBeNull();
   });
 
   it('reports the share of answers that read features and the overrules of the expert, per run and summed', async () => {
@@ -146,7 +150,7 @@ describe('evaluate (protocol)', () => {
     const { report, runs } = await evaluate({ datasetDir: root, shots: 2, seeds: 1, subject: meanDifferenceSubject({ features: true }), dialog: seesDefects, lmmReason: '' });
     expect(report.runs[0]?.golden_check).toEqual({ checked: 2, saidYes: 2, readsProduct: false });
     const tests = runs[0]?.scored.length ?? 0;
-    expect(asked).toHaveLength(2 + tests);
+    expect(asked.filter((r) => r.question === null)).toHaveLength(2 + tests);
     expect(asked.slice(2).every((r) => r.features === undefined)).toBe(true);
     expect(report.accuracy_lmm).toBe(report.accuracy_expert);
 
