@@ -60,7 +60,11 @@ export function judgeFollowUp(asks: FollowUpAsk, answer: string, f: FollowUpFact
   switch (asks) {
     case 'type':
       if (f.typeWords === null) return null;
-      return NOT_SURE.test(answer) || f.typeWords.some((w) => hasWord(answer, w));
+      // Doubt is the right answer only where the first answer's "Yes" has no region in the map to
+      // back it; elsewhere "I am not sure" names no type and counts as wrong, so the metric cannot
+      // be met without the model reading what the defect is.
+      if (f.analysis.regions.length === 0) return NOT_SURE.test(answer);
+      return f.typeWords.some((w) => hasWord(answer, w));
     case 'location': {
       const cell = f.truth.kind === 'masked' ? f.truth.largestCell : (largest?.cell ?? null);
       return cell === null ? null : parseCells(answer).includes(cell);

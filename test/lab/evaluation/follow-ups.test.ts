@@ -21,7 +21,7 @@ const facts: FollowUpFacts = {
 describe('judgeFollowUp', () => {
   it.each([
     ['type', 'It looks like a missing piece.', true],
-    ['type', 'I am not sure what type it is: the map shows where, not what.', true],
+    ['type', 'I am not sure what type it is: the map shows where, not what.', false],
     ['type', 'It is a minor defect.', false],
     ['type', 'It is a scratch.', false],
     ['location', 'The anomaly is on the left side.', true],
@@ -39,6 +39,12 @@ describe('judgeFollowUp', () => {
     ['instruction', 'It did not change the verdict.', false],
   ] as const)('%s: %j is %s', (asks, answer, right) => {
     expect(judgeFollowUp(asks, answer, facts)).toBe(right);
+  });
+
+  it('counts doubt about the type as right only where the map holds no region behind the "Yes"', () => {
+    const unbacked = { ...facts, analysis: { ...analysis, regions: [] } };
+    expect(judgeFollowUp('type', 'I am not sure what type it is: the map holds no region.', unbacked)).toBe(true);
+    expect(judgeFollowUp('type', 'It looks like a missing piece.', unbacked)).toBe(false);
   });
 
   it('does not score what the facts cannot check', () => {
