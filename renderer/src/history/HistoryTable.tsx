@@ -64,7 +64,7 @@ export function HistoryTable({ page, offset, pageSize, onOffset, openId, onOpen 
               <td className="verdict-cell" data-verdict={r.verdict} title={r.flags.map((k) => t(`flag.${k}`)).join(', ')}>
                 {t(`verdict.${r.verdict}`)}
                 {r.flags.length > 0 && <span data-testid="history-flag"> ⚑</span>}
-                <VerdictSourcesNote record={r} />
+                <VerdictSourcesNote record={r} compact />
                 {r.outcome && (
                   <span className="part-outcome" data-testid="history-outcome">
                     {' '}

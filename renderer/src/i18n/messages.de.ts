@@ -24,6 +24,7 @@ export const de: Messages = {
   'verdict.fail': 'NIO',
   'verdict.review': 'PRÜFEN',
   'verdict.sources': 'Experte {expert} · Myriad {model} · entschieden durch {decidedBy}',
+  'verdict.sourcesShort': 'Myriad {model}',
   'verdict.sourcesLabel': 'Urteil des Experten, Urteil von Myriad und wer entschieden hat',
   'decidedBy.expert': 'den Experten',
   'decidedBy.model': 'Myriad',

@@ -24,6 +24,7 @@ export const en = {
   'verdict.fail': 'FAIL',
   'verdict.review': 'REVIEW',
   'verdict.sources': 'expert {expert} · Myriad {model} · decided by {decidedBy}',
+  'verdict.sourcesShort': 'Myriad {model}',
   'verdict.sourcesLabel': "The expert's verdict, Myriad's, and which one decided",
   'decidedBy.expert': 'the expert',
   'decidedBy.model': 'Myriad',

@@ -135,6 +135,9 @@ it('reads the recent list, a history row and a queue item back field for field',
     reviewReason: 'glare',
     sourceName: null,
     firstAnswer: null,
+    expertVerdict: 'fail',
+    modelVerdict: null,
+    decidedBy: 'expert',
   });
   expect(reviewQueuePage(db, 10).items).toStrictEqual([
     {
@@ -149,6 +152,9 @@ it('reads the recent list, a history row and a queue item back field for field',
       operator: 'olga',
       createdAt: '2026-01-02T00:00:03.000Z',
       flags: [],
+      expertVerdict: 'review',
+      modelVerdict: null,
+      decidedBy: 'expert',
     },
   ]);
 });
