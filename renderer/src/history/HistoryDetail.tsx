@@ -36,6 +36,9 @@ export function HistoryDetail({ client, inspectionId, canReplay, onClose, report
     };
   }, [client, inspectionId, report]);
 
+  // The effect clears the last row's detail only after the new id has rendered: never show it under this id.
+  const shown = detail?.record.id === inspectionId ? detail : null;
+
   async function runReplay() {
     setReplaying(true);
     try {
@@ -63,8 +66,8 @@ export function HistoryDetail({ client, inspectionId, canReplay, onClose, report
         </div>
       </div>
       {!canReplay && <p className="muted">{t('history.detail.replayLocked')}</p>}
-      {detail ? <ReviewDetailView client={client} detail={detail} zoom={1} overlay onError={report} /> : <div className="placeholder">{t('common.loading')}</div>}
-      {replay && <ReplayResultView result={replay} />}
+      {shown ? <ReviewDetailView client={client} detail={shown} zoom={1} overlay onError={report} /> : <div className="placeholder">{t('common.loading')}</div>}
+      {replay?.inspectionId === inspectionId && <ReplayResultView result={replay} />}
     </section>
   );
 }
