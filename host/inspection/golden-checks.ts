@@ -1,5 +1,5 @@
 import type { DialogModel } from '../lmm/dialog-model';
-import { checkGoldens, pickGoldens, type GoldenCheck } from '../lmm/golden-check';
+import { checkGoldens, goldensToInspect, type GoldenCheck } from '../lmm/golden-check';
 import type { AnomalyResult } from '../experts/expert';
 
 /** Golden images of a recipe version as its expert inspects them (RecipeService.goldenInspections). */
@@ -31,6 +31,6 @@ export class GoldenChecks {
   }
 
   private async run(recipeId: number, product: string): Promise<GoldenCheck> {
-    return checkGoldens(this.model, product, await this.goldens(recipeId, (all) => pickGoldens(all)));
+    return checkGoldens(this.model, product, await this.goldens(recipeId, (all) => goldensToInspect(this.model, all)));
   }
 }

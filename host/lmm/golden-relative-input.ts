@@ -25,6 +25,9 @@ export interface GoldenBank {
   spread: Float32Array;
   /** Goldens it was built from. */
   goldens: number;
+  /** Per bank row, the golden it came from and its cell: a golden is held out by skipping its rows. */
+  image: Int32Array;
+  cell: Int32Array;
 }
 
 export interface GoldenBankOptions {
@@ -35,6 +38,9 @@ export interface GoldenBankOptions {
 
 export const DEFAULT_BANK_ROWS = 4096;
 
+/** Features that went through goldenRelativeFeatures: tagged, so a model trained on raw features never reads them (and back). */
+export type RelativeFeatures = PatchFeatures & { input: 'golden-relative' };
+
 /**
  * With one golden there is no other image to hold it out against, so each patch is matched against
  * the same image's patches outside this Chebyshev radius: adjacent cells share most of their
@@ -44,6 +50,13 @@ const SELF_EXCLUSION_RADIUS = 1;
 
 /** A channel whose goldens barely vary is not allowed to turn float noise into a huge residual. */
 const SPREAD_FLOOR = 1e-3;
+
+/**
+ * The spread is measured on at most this many goldens (spread evenly over them): a per-channel
+ * RMS settles long before, and a recipe of hundreds of goldens would otherwise take minutes.
+ * Training products have at most four, so they always use all of theirs.
+ */
+export const SPREAD_GOLDENS = 8;
 
 /**
  * Builds the bank from the goldens' PatchFeatures (all from one backbone, one grid).
@@ -84,13 +97,11 @@ export function buildGoldenBank(goldens: readonly PatchFeatures[], options: Gold
   // its own cells away from the query.
   const sq = new Float64Array(dim);
   let counted = 0;
-  for (const [g, golden] of goldens.entries()) {
-    const excluded =
-      goldens.length > 1
-        ? (r: number) => image[r] === g
-        : (r: number, p: number) => Math.max(Math.abs(((cell[r] as number) % gridWidth) - (p % gridWidth)), Math.abs(Math.floor((cell[r] as number) / gridWidth) - Math.floor(p / gridWidth))) <= SELF_EXCLUSION_RADIUS;
+  const bankSoFar = { data, dim, gridWidth, image, cell, goldens: goldens.length };
+  for (const g of spreadGoldens(goldens.length)) {
+    const golden = goldens[g] as PatchFeatures;
     for (let p = 0; p < patches; p++) {
-      const nearest = nearestRow(golden.data, p * dim, data, norms, dim, (r) => excluded(r, p));
+      const nearest = nearestRow(golden.data, p * dim, data, norms, dim, heldOut(bankSoFar, g, p));
       if (nearest < 0) continue;
       for (let c = 0; c < dim; c++) {
         const d = (golden.data[p * dim + c] as number) - (data[nearest * dim + c] as number);
@@ -107,15 +118,38 @@ export function buildGoldenBank(goldens: readonly PatchFeatures[], options: Gold
   }
   // Goldens without any held-out variation (identical images) give a unit spread: their residuals are zero anyway.
   for (let c = 0; c < dim; c++) spread[c] = mean > 0 ? Math.max(spread[c] as number, SPREAD_FLOOR * mean) : 1;
-  return { data, rows, dim, gridWidth, gridHeight, ...(backboneSha256 !== undefined ? { backboneSha256 } : {}), spread, goldens: goldens.length };
+  return { data, rows, dim, gridWidth, gridHeight, ...(backboneSha256 !== undefined ? { backboneSha256 } : {}), spread, goldens: goldens.length, image, cell };
+}
+
+/** Indices of the goldens the spread is measured on: all up to SPREAD_GOLDENS, else that many spread evenly. */
+function spreadGoldens(n: number): number[] {
+  if (n <= SPREAD_GOLDENS) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: SPREAD_GOLDENS }, (_, i) => Math.floor((i * n) / SPREAD_GOLDENS));
+}
+
+/**
+ * Which bank rows a golden's cell `p` may not match when the golden is held out: its own rows when
+ * there are other goldens, else its own cells within SELF_EXCLUSION_RADIUS of `p`.
+ */
+function heldOut(bank: Pick<GoldenBank, 'gridWidth' | 'image' | 'cell' | 'goldens'>, g: number, p: number): (row: number) => boolean {
+  const { gridWidth, image, cell } = bank;
+  if (bank.goldens > 1) return (r) => image[r] === g;
+  const px = p % gridWidth;
+  const py = Math.floor(p / gridWidth);
+  return (r) => {
+    const c = cell[r] as number;
+    return Math.max(Math.abs((c % gridWidth) - px), Math.abs(Math.floor(c / gridWidth) - py)) <= SELF_EXCLUSION_RADIUS;
+  };
 }
 
 /**
  * The golden-relative input: same shape and layout as `features`, each cell's feature minus its
- * nearest bank row, divided by the bank's per-channel spread.
+ * nearest bank row, divided by the bank's per-channel spread. `heldOutGolden`: the features are
+ * that golden's own, which is then matched only against the rest of the bank (as the spread was
+ * measured), so a golden looks like any new good part instead of a zero residual.
  * @throws StationError('INVALID_INPUT') when features and bank differ in channels, grid or backbone, or the bank is empty.
  */
-export function goldenRelativeFeatures(features: PatchFeatures, bank: GoldenBank): PatchFeatures {
+export function goldenRelativeFeatures(features: PatchFeatures, bank: GoldenBank, heldOutGolden?: number): RelativeFeatures {
   checkShape(features, 'Features');
   if (bank.rows < 1 || bank.data.length !== bank.rows * bank.dim) throw new StationError('INVALID_INPUT', 'The golden bank is empty');
   const { dim, gridWidth, gridHeight } = features;
@@ -125,16 +159,21 @@ export function goldenRelativeFeatures(features: PatchFeatures, bank: GoldenBank
   if (features.backboneSha256 !== undefined && bank.backboneSha256 !== undefined && features.backboneSha256 !== bank.backboneSha256) {
     throw new StationError('INVALID_INPUT', `Features come from backbone ${features.backboneSha256}; the golden bank from ${bank.backboneSha256}`);
   }
+  if (heldOutGolden !== undefined && !(Number.isInteger(heldOutGolden) && heldOutGolden >= 0 && heldOutGolden < bank.goldens)) {
+    throw new StationError('INVALID_INPUT', `Golden ${heldOutGolden} is not one of the bank's ${bank.goldens}`);
+  }
   const norms = rowNorms(bank.data, dim);
   const patches = gridWidth * gridHeight;
   const out = new Float32Array(features.data.length);
+  const none = () => false;
   for (let p = 0; p < patches; p++) {
-    const nearest = nearestRow(features.data, p * dim, bank.data, norms, dim, () => false);
+    const nearest = nearestRow(features.data, p * dim, bank.data, norms, dim, heldOutGolden === undefined ? none : heldOut(bank, heldOutGolden, p));
+    if (nearest < 0) throw new StationError('INVALID_INPUT', `Golden ${heldOutGolden ?? ''} cannot be held out: the bank has no other rows for cell ${p}`);
     for (let c = 0; c < dim; c++) {
       out[p * dim + c] = ((features.data[p * dim + c] as number) - (bank.data[nearest * dim + c] as number)) / (bank.spread[c] as number);
     }
   }
-  return { data: out, dim, gridWidth, gridHeight, ...(features.backboneSha256 !== undefined ? { backboneSha256: features.backboneSha256 } : {}) };
+  return { data: out, dim, gridWidth, gridHeight, ...(features.backboneSha256 !== undefined ? { backboneSha256: features.backboneSha256 } : {}), input: 'golden-relative' };
 }
 
 /** Mean over the grid of each cell's residual norm, divided by sqrt(dim): about 1 on a good part. */

@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { DialogFeatures, DialogModel, DialogRequest } from '../../../host/lmm/dialog-model';
-import { checkGoldens, featuresIfTrusted, GOLDEN_CHECK_SIZE, pickGoldens, type GoldenInspection } from '../../../host/lmm/golden-check';
+import { gaussianSamples, seededRandom } from '../../../host/experts/components/rng';
+import { checkGoldens, featuresIfTrusted, GOLDEN_CHECK_SIZE, pickGoldens, type GoldenCheck, type GoldenInspection } from '../../../host/lmm/golden-check';
 
 /** A model that reads features and answers each golden as scripted, in order; it records what it was asked. */
-function scripted(answers: Array<{ text: string; read: boolean }>): DialogModel & { asked: DialogRequest[] } {
+function scripted(answers: Array<{ text: string; read: boolean }>, visualInput: DialogModel['visualInput'] = 'raw'): DialogModel & { asked: DialogRequest[] } {
   const asked: DialogRequest[] = [];
   return {
     name: 'scripted',
     version: '1',
     readsFeatures: true,
+    visualInput,
     asked,
     async generate(req) {
       const a = answers[asked.length] ?? { text: 'No, nothing.', read: true };
@@ -26,6 +28,17 @@ const golden = (withFeatures = true): GoldenInspection => ({
   score: 0.05,
   ...(withFeatures ? { features } : {}),
 });
+/** The check's counts and verdict, as a report states them. */
+const counts = ({ checked, saidYes, readsProduct }: GoldenCheck) => ({ checked, saidYes, readsProduct });
+
+/** Features of a good part of one product: a shared texture plus a little per-part noise. */
+function goodPart(seed: number): DialogFeatures {
+  const texture = gaussianSamples(seededRandom(99), 6 * 6 * 8);
+  const noise = gaussianSamples(seededRandom(seed), texture.length);
+  return { data: Float32Array.from(texture, (t, i) => 5 + 3 * t + 0.1 * (noise[i] as number)), dim: 8, gridWidth: 6, gridHeight: 6 };
+}
+const goldenWith = (f: DialogFeatures): GoldenInspection => ({ ...golden(false), features: f });
+
 const yes = { text: 'Yes, a tiny dust speck in the center.', read: true };
 const no = { text: 'No, there is no anomaly on the tile.', read: true };
 
@@ -33,9 +46,10 @@ describe('checkGoldens', () => {
   it('fails a product when more than a quarter of its goldens get "Yes", and passes it at a quarter', async () => {
     const eight = Array.from({ length: 8 }, () => golden());
     const failing = await checkGoldens(scripted([yes, no, yes, no, yes, no, no, no]), 'tile', eight);
-    expect(failing).toEqual({ checked: 8, saidYes: 3, readsProduct: false });
+    expect(counts(failing)).toEqual({ checked: 8, saidYes: 3, readsProduct: false });
+    expect(failing.reason).toBe('the model called 3 of 8 goldens defective');
     const passing = await checkGoldens(scripted([yes, no, yes, no, no, no, no, no]), 'tile', eight);
-    expect(passing).toEqual({ checked: 8, saidYes: 2, readsProduct: true });
+    expect(counts(passing)).toEqual({ checked: 8, saidYes: 2, readsProduct: true });
   });
 
   it('fails a one-golden product on a single "Yes"', async () => {
@@ -48,12 +62,40 @@ describe('checkGoldens', () => {
     const check = await checkGoldens(model, 'bottle', [golden(), golden(false), golden(), golden()]);
     // the golden without features is not asked; the two unread "Yes" answers do not count
     expect(model.asked).toHaveLength(3);
-    expect(check).toEqual({ checked: 1, saidYes: 0, readsProduct: true });
+    expect(counts(check)).toEqual({ checked: 1, saidYes: 0, readsProduct: true });
     expect(model.asked.every((r) => r.question === null && r.history.length === 0 && r.instructions.length === 0 && r.product === 'bottle')).toBe(true);
   });
 
   it('passes a product whose features were never read: there is no reading to withhold', async () => {
-    expect(await checkGoldens(scripted([{ ...yes, read: false }]), 'tile', [golden()])).toEqual({ checked: 0, saidYes: 0, readsProduct: true });
+    expect(counts(await checkGoldens(scripted([{ ...yes, read: false }]), 'tile', [golden()]))).toEqual({ checked: 0, saidYes: 0, readsProduct: true });
+  });
+
+  it('for a golden-relative model, fits the input on every golden and asks each checked golden held out of it', async () => {
+    const model = scripted([], 'golden-relative');
+    const goldens = Array.from({ length: 10 }, (_, i) => goldenWith(goodPart(i)));
+    const check = await checkGoldens(model, 'tile', goldens);
+    expect(check.readsProduct).toBe(true);
+    expect(check.adapter?.input).toBe('golden-relative');
+    expect(model.asked).toHaveLength(GOLDEN_CHECK_SIZE);
+    for (const req of model.asked) {
+      expect(req.features?.input).toBe('golden-relative');
+      // held out: a golden is not its own nearest patch, so its residual is noise, not zero
+      const rms = Math.sqrt((req.features?.data ?? new Float32Array()).reduce((s, v) => s + v * v, 0) / (req.features?.data.length ?? 1));
+      expect(rms).toBeGreaterThan(0.3);
+      expect(rms).toBeLessThan(3);
+    }
+    // a new image's features reach the model in the same form
+    const request = featuresIfTrusted({ product: 'tile', features: goodPart(50), question: null }, check);
+    expect(request.features?.input).toBe('golden-relative');
+  });
+
+  it('fails a golden-relative product with the reason when a golden has no features to fit the input on', async () => {
+    const model = scripted([], 'golden-relative');
+    const check = await checkGoldens(model, 'tile', [goldenWith(goodPart(1)), golden(false)]);
+    expect(counts(check)).toEqual({ checked: 0, saidYes: 0, readsProduct: false });
+    expect(check.reason).toMatch(/1 of 2 have none/);
+    expect(model.asked).toHaveLength(0);
+    expect(featuresIfTrusted({ product: 'tile', features: goodPart(50), question: null }, check).features).toBeUndefined();
   });
 });
 
