@@ -1,11 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gaussianSamples, seededRandom } from '../../../host/experts/components/rng';
 import type { PatchFeatures } from '../../../host/experts/expert';
 import { buildGoldenBank, goldenRelativeFeatures } from '../../../host/lmm/golden-relative-input';
+import { fromChannelsFirst, maxAbsDiff, toChannelsFirst } from '../../support/channels-first';
+import { readFloats } from '../../support/myriad-s-parity';
 
 /**
  * Myriad-S trains on the golden-relative input computed in Python (myriad_s/golden_relative.py) and
@@ -40,15 +42,7 @@ for case in json.load(open(sys.argv[1])):
 `;
 
 function channelsLast(chw: Float32Array, c: Case): PatchFeatures {
-  const patches = c.gridWidth * c.gridHeight;
-  const data = new Float32Array(chw.length);
-  for (let ch = 0; ch < c.dim; ch++) for (let p = 0; p < patches; p++) data[p * c.dim + ch] = chw[ch * patches + p] as number;
-  return { data, dim: c.dim, gridWidth: c.gridWidth, gridHeight: c.gridHeight };
-}
-
-function readFloats(path: string): Float32Array {
-  const bytes = readFileSync(path);
-  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4).slice();
+  return fromChannelsFirst(chw, c.dim, c.gridWidth, c.gridHeight);
 }
 
 /** Gaussian features whose channel 0 is the same everywhere on the goldens: its spread is 0, so the floor decides it. */
@@ -135,12 +129,8 @@ describe.skipIf(!hasNumpy)('the golden-relative input: Python training side = Ty
     if (!got) throw new Error(`no Python result for ${name}`);
     expect(got.spread).toHaveLength(c.dim);
     for (let ch = 0; ch < c.dim; ch++) expect(Math.abs((got.spread[ch] as number) - (bank.spread[ch] as number)), `spread ${ch}`).toBeLessThan(1e-6);
-    const stationChw = new Float32Array(c.query.length);
-    const patches = c.gridWidth * c.gridHeight;
-    for (let p = 0; p < patches; p++) for (let ch = 0; ch < c.dim; ch++) stationChw[ch * patches + p] = station.data[p * c.dim + ch] as number;
-    let worst = 0;
-    stationChw.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - (got.relative[i] as number)))));
-    expect(worst).toBeLessThan(1e-4);
+    const stationChw = toChannelsFirst(station);
+    expect(maxAbsDiff(stationChw, got.relative)).toBeLessThan(1e-4);
     // Not a trivially equal output: the input is of unit scale on these goldens, and the floored channel far above it.
     expect(Math.max(...stationChw.map(Math.abs))).toBeGreaterThan(1);
   });
