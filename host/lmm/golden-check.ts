@@ -1,4 +1,5 @@
 import { parsePolarity } from '../../common/answer-grammar';
+import type { DeviceName } from '../../common/api';
 import { StationError } from '../../common/errors';
 import type { DialogAnomaly, DialogFeatures, DialogModel } from './dialog-model';
 import { fitVisualInputAdapter, type VisualInputAdapter } from './visual-input-adapter';
@@ -63,11 +64,12 @@ export async function checkGoldens(
   model: DialogModel,
   product: string,
   goldens: readonly GoldenInspection[],
+  device: DeviceName,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<GoldenCheck> {
   let adapter: VisualInputAdapter;
   try {
-    adapter = fitVisualInputAdapter(model.visualInput ?? 'raw', goldens.map((g) => g.features));
+    adapter = await fitVisualInputAdapter(model.visualInput ?? 'raw', goldens.map((g) => g.features), device);
   } catch (e) {
     if (!(e instanceof StationError) || e.code !== 'INVALID_INPUT') throw e;
     return { checked: 0, saidYes: 0, readsProduct: false, reason: e.message };
@@ -79,7 +81,7 @@ export async function checkGoldens(
     const { features, ...anomaly } = goldens[i] as GoldenInspection;
     if (!features) continue;
     const reply = await model.generate(
-      { product, instructions: [], anomaly, features: adapter.forGolden(i, features), history: [], question: null },
+      { product, instructions: [], anomaly, features: await adapter.forGolden(i, features), history: [], question: null },
       () => undefined,
       signal,
     );
@@ -97,9 +99,9 @@ export async function checkGoldens(
  * adapter the request goes as it is; a model never reads features of another form (Myriad-S checks
  * DialogFeatures.input).
  */
-export function featuresIfTrusted<R extends { features?: DialogFeatures }>(request: R, check: GoldenCheck | null): R {
+export async function featuresIfTrusted<R extends { features?: DialogFeatures }>(request: R, check: GoldenCheck | null): Promise<R> {
   if (check === null || request.features === undefined) return request;
-  if (check.readsProduct) return check.adapter ? { ...request, features: check.adapter.forImage(request.features) } : request;
+  if (check.readsProduct) return check.adapter ? { ...request, features: await check.adapter.forImage(request.features) } : request;
   const { features: _withheld, ...rest } = request;
   return rest as R;
 }

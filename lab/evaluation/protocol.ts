@@ -1,8 +1,8 @@
 import { readImageFile } from '../../host/imaging/decode';
 import type { RgbImage } from '../../host/imaging/rgb-image';
-import type { DialogModel } from '../../host/lmm/dialog-model';
+import type { DialogModel, VisualInput } from '../../host/lmm/dialog-model';
 import { checkGoldens, goldensToInspect, type GoldenCheck } from '../../host/lmm/golden-check';
-import type { VisualInput } from '../../host/lmm/dialog-model';
+import type { DeviceName } from '../../common/api';
 import { machineInfo, type MachineInfo } from '../machine';
 import { aggregate } from './aggregate';
 import { readDataset, type Dataset } from './dataset';
@@ -21,6 +21,8 @@ export interface EvaluateOptions {
   subject: EvaluationSubject;
   dialog: DialogModel | null;
   lmmReason: string;
+  /** Where the dialog model's input adapter searches its goldens (default cpu). */
+  device?: DeviceName;
   /** Called after each run with a one-line progress message. */
   progress?: (line: string) => void;
 }
@@ -109,7 +111,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     const expert = await opts.subject.fit(images, seed);
     const fitSeconds = (performance.now() - fitStart) / 1000;
     try {
-      const goldenCheck = opts.dialog?.readsFeatures ? await goldenCheckOn(opts.dialog, productName(dataset.name), expert, images) : null;
+      const goldenCheck = opts.dialog?.readsFeatures ? await goldenCheckOn(opts.dialog, productName(dataset.name), expert, images, opts.device ?? 'cpu') : null;
       const keep = runs.length === 0 ? keepMapsOf : new Set<string>();
       const inputs = { dataset, tests, dialog: opts.dialog, lmmReason: opts.lmmReason, keepMapsOf: keep, goldenCheck };
       const run = await evaluateRun(inputs, expert, seed, references, fitSeconds);
@@ -127,10 +129,10 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
 }
 
 /** The golden check as a station runs it when a recipe is first used: the references, as the fitted expert inspects them. */
-async function goldenCheckOn(dialog: DialogModel, product: string, expert: ExpertUnderTest, references: readonly RgbImage[]): Promise<GoldenCheck> {
+async function goldenCheckOn(dialog: DialogModel, product: string, expert: ExpertUnderTest, references: readonly RgbImage[], device: DeviceName): Promise<GoldenCheck> {
   const goldens = [];
   for (const image of goldensToInspect(dialog, references)) goldens.push(await expert.inspect(image));
-  return checkGoldens(dialog, product, goldens);
+  return checkGoldens(dialog, product, goldens, device);
 }
 
 /** The check as the report states it: its counts, verdict, reason and the input the model read. */

@@ -45,21 +45,21 @@ const no = { text: 'No, there is no anomaly on the tile.', read: true };
 describe('checkGoldens', () => {
   it('fails a product when more than a quarter of its goldens get "Yes", and passes it at a quarter', async () => {
     const eight = Array.from({ length: 8 }, () => golden());
-    const failing = await checkGoldens(scripted([yes, no, yes, no, yes, no, no, no]), 'tile', eight);
+    const failing = await checkGoldens(scripted([yes, no, yes, no, yes, no, no, no]), 'tile', eight, 'cpu');
     expect(counts(failing)).toEqual({ checked: 8, saidYes: 3, readsProduct: false });
     expect(failing.reason).toBe('the model called 3 of 8 goldens defective');
-    const passing = await checkGoldens(scripted([yes, no, yes, no, no, no, no, no]), 'tile', eight);
+    const passing = await checkGoldens(scripted([yes, no, yes, no, no, no, no, no]), 'tile', eight, 'cpu');
     expect(counts(passing)).toEqual({ checked: 8, saidYes: 2, readsProduct: true });
   });
 
   it('fails a one-golden product on a single "Yes"', async () => {
-    expect((await checkGoldens(scripted([yes]), 'tile', [golden()])).readsProduct).toBe(false);
-    expect((await checkGoldens(scripted([no]), 'tile', [golden()])).readsProduct).toBe(true);
+    expect((await checkGoldens(scripted([yes]), 'tile', [golden()], 'cpu')).readsProduct).toBe(false);
+    expect((await checkGoldens(scripted([no]), 'tile', [golden()], 'cpu')).readsProduct).toBe(true);
   });
 
   it('counts only goldens whose features the model read, and asks first answers without instructions', async () => {
     const model = scripted([{ ...yes, read: false }, no, { ...yes, read: false }]);
-    const check = await checkGoldens(model, 'bottle', [golden(), golden(false), golden(), golden()]);
+    const check = await checkGoldens(model, 'bottle', [golden(), golden(false), golden(), golden()], 'cpu');
     // the golden without features is not asked; the two unread "Yes" answers do not count
     expect(model.asked).toHaveLength(3);
     expect(counts(check)).toEqual({ checked: 1, saidYes: 0, readsProduct: true });
@@ -67,13 +67,13 @@ describe('checkGoldens', () => {
   });
 
   it('passes a product whose features were never read: there is no reading to withhold', async () => {
-    expect(counts(await checkGoldens(scripted([{ ...yes, read: false }]), 'tile', [golden()]))).toEqual({ checked: 0, saidYes: 0, readsProduct: true });
+    expect(counts(await checkGoldens(scripted([{ ...yes, read: false }]), 'tile', [golden()], 'cpu'))).toEqual({ checked: 0, saidYes: 0, readsProduct: true });
   });
 
   it('for a golden-relative model, fits the input on every golden and asks each checked golden held out of it', async () => {
     const model = scripted([], 'golden-relative');
     const goldens = Array.from({ length: 10 }, (_, i) => goldenWith(goodPart(i)));
-    const check = await checkGoldens(model, 'tile', goldens);
+    const check = await checkGoldens(model, 'tile', goldens, 'cpu');
     expect(check.readsProduct).toBe(true);
     expect(check.adapter?.input).toBe('golden-relative');
     expect(model.asked).toHaveLength(GOLDEN_CHECK_SIZE);
@@ -85,26 +85,26 @@ describe('checkGoldens', () => {
       expect(rms).toBeLessThan(3);
     }
     // a new image's features reach the model in the same form
-    const request = featuresIfTrusted({ product: 'tile', features: goodPart(50), question: null }, check);
+    const request = await featuresIfTrusted({ product: 'tile', features: goodPart(50), question: null }, check);
     expect(request.features?.input).toBe('golden-relative');
   });
 
   it('fails a golden-relative product with the reason when a golden has no features to fit the input on', async () => {
     const model = scripted([], 'golden-relative');
-    const check = await checkGoldens(model, 'tile', [goldenWith(goodPart(1)), golden(false)]);
+    const check = await checkGoldens(model, 'tile', [goldenWith(goodPart(1)), golden(false)], 'cpu');
     expect(counts(check)).toEqual({ checked: 0, saidYes: 0, readsProduct: false });
     expect(check.reason).toMatch(/1 of 2 have none/);
     expect(model.asked).toHaveLength(0);
-    expect(featuresIfTrusted({ product: 'tile', features: goodPart(50), question: null }, check).features).toBeUndefined();
+    expect((await featuresIfTrusted({ product: 'tile', features: goodPart(50), question: null }, check)).features).toBeUndefined();
   });
 });
 
 describe('featuresIfTrusted', () => {
   const request = { product: 'tile', features, question: null };
-  it('withholds the features only after a failed check', () => {
-    expect(featuresIfTrusted(request, { checked: 4, saidYes: 2, readsProduct: false })).toEqual({ product: 'tile', question: null });
-    expect(featuresIfTrusted(request, { checked: 4, saidYes: 1, readsProduct: true })).toBe(request);
-    expect(featuresIfTrusted(request, null)).toBe(request);
+  it('withholds the features only after a failed check', async () => {
+    expect(await featuresIfTrusted(request, { checked: 4, saidYes: 2, readsProduct: false })).toEqual({ product: 'tile', question: null });
+    expect(await featuresIfTrusted(request, { checked: 4, saidYes: 1, readsProduct: true })).toBe(request);
+    expect(await featuresIfTrusted(request, null)).toBe(request);
   });
 });
 
