@@ -217,7 +217,7 @@ export class Station implements StationHost {
       limits: options.cameraLimits,
       ...(options.clock ? { now: options.clock } : {}),
     });
-    const goldenChecks = dialogModel.readsFeatures ? new GoldenChecks(dialogModel, (id, choose) => this.recipes.goldenInspections(id, choose)) : null;
+    const goldenChecks = dialogModel.readsFeatures ? new GoldenChecks(dialogModel, (id, choose) => this.recipes.goldenInspections(id, choose), this.device) : null;
     this.goldenChecks = goldenChecks;
     this.dialog = new DialogService(
       db,

@@ -161,7 +161,7 @@ export class DialogService {
       const check = features && this.goldenCheck ? await this.goldenCheck(inspection).catch(() => CHECK_NOT_RUN) : null;
       // Every dialog model gets the operator's questions in the form it was trained on; the turns keep what was typed.
       const request = withQuestionsInTrainedForm(
-        featuresIfTrusted({ product: ctx.product, instructions: fitted.applied, anomaly, ...(features ? { features } : {}), history, question }, check),
+        await featuresIfTrusted({ product: ctx.product, instructions: fitted.applied, anomaly, ...(features ? { features } : {}), history, question }, check),
       );
       const onToken = (delta: string): void => {
         text += delta;

@@ -1,5 +1,6 @@
+import type { DeviceName } from '../../common/api';
 import type { DialogModel } from '../lmm/dialog-model';
-import { checkGoldens, pickGoldens, type GoldenCheck } from '../lmm/golden-check';
+import { checkGoldens, goldensToInspect, type GoldenCheck } from '../lmm/golden-check';
 import type { AnomalyResult } from '../experts/expert';
 
 /** Golden images of a recipe version as its expert inspects them (RecipeService.goldenInspections). */
@@ -17,6 +18,7 @@ export class GoldenChecks {
   constructor(
     private readonly model: DialogModel,
     private readonly goldens: GoldenSource,
+    private readonly device: DeviceName,
   ) {}
 
   /** The check of recipe version `recipeId`, whose product is named `product` in the answers. */
@@ -31,6 +33,6 @@ export class GoldenChecks {
   }
 
   private async run(recipeId: number, product: string): Promise<GoldenCheck> {
-    return checkGoldens(this.model, product, await this.goldens(recipeId, (all) => pickGoldens(all)));
+    return checkGoldens(this.model, product, await this.goldens(recipeId, (all) => goldensToInspect(this.model, all)), this.device);
   }
 }

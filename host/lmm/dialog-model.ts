@@ -10,11 +10,19 @@ import type { InstructionBudget } from './instruction-budget';
 export type DialogAnomaly = Pick<AnomalyResult, 'map' | 'mapWidth' | 'mapHeight' | 'score'>;
 
 /**
- * The backbone embedding the expert computed for the same image (one backbone pass serves both).
+ * What a model reads of the image's backbone features: the features as the backbone gives them
+ * (`raw`), or each cell relative to its nearest golden patch (`golden-relative`,
+ * golden-relative-input.ts), which means the same on every product.
+ */
+export type VisualInput = 'raw' | 'golden-relative';
+
+/**
+ * The backbone embedding the expert computed for the same image (one backbone pass serves both),
+ * as the expert gives it or (`input: 'golden-relative'`) made relative to the recipe's goldens.
  * Myriad-S reads it as its visual input; without it, Myriad-S sees zeros and answers from the
  * expert map alone. `backboneSha256`: features of another backbone mean nothing to a model trained on one.
  */
-export type DialogFeatures = PatchFeatures;
+export type DialogFeatures = PatchFeatures & { input?: VisualInput };
 
 export interface DialogTurn {
   role: 'operator' | 'assistant';
@@ -59,6 +67,8 @@ export interface DialogModel {
    * product is put to the golden check (golden-check.ts).
    */
   readsFeatures?: boolean;
+  /** The form of the features it reads (absent: `raw`); the station hands them over in that form. */
+  visualInput?: VisualInput;
   /**
    * How much instruction text the model honours (Myriad-S: measured, in its tokens); absent for a
    * model with no such limit (the narrator), which the station then gives the shipped model's.

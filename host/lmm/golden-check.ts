@@ -1,5 +1,8 @@
 import { parsePolarity } from '../../common/answer-grammar';
+import type { DeviceName } from '../../common/api';
+import { StationError } from '../../common/errors';
 import type { DialogAnomaly, DialogFeatures, DialogModel } from './dialog-model';
+import { fitVisualInputAdapter, type VisualInputAdapter } from './visual-input-adapter';
 
 /**
  * The golden check: before a dialog model's reading of a product's images is trusted, it is asked
@@ -30,6 +33,10 @@ export interface GoldenCheck {
   saidYes: number;
   /** Whether the model's reading of this product's features is trusted. */
   readsProduct: boolean;
+  /** Why the product's features are withheld when it is not for the model's answers (e.g. the adapter could not be fitted). */
+  reason?: string;
+  /** Puts an image's features into the form the model reads (visual-input-adapter.ts); absent when none is handed over. */
+  adapter?: VisualInputAdapter;
 }
 
 /** At most `n` items spread evenly over `items` (all of them when there are no more than `n`). */
@@ -39,22 +46,42 @@ export function pickGoldens<T>(items: readonly T[], n: number = GOLDEN_CHECK_SIZ
 }
 
 /**
- * Asks `model` for the first answer on each golden (no instructions: they could excuse what the
- * model sees). A golden without features, or one the model chose not to read, is not counted; with
- * none counted the product passes, since there is no reading to withhold.
+ * The goldens checkGoldens needs inspected: all of them when the model's input is fitted on the
+ * goldens (visual-input-adapter.ts), else only those it asks about.
+ */
+export function goldensToInspect<T>(model: DialogModel, all: readonly T[]): T[] {
+  return (model.visualInput ?? 'raw') === 'raw' ? pickGoldens(all) : [...all];
+}
+
+/**
+ * Fits the model's visual input adapter on all of the product's goldens, then asks `model` for the
+ * first answer on up to GOLDEN_CHECK_SIZE of them (no instructions: they could excuse what the
+ * model sees), each held out of the adapter's goldens. A golden without features, or one the model
+ * chose not to read, is not counted; with none counted the product passes, since there is no
+ * reading to withhold. An adapter that cannot be fitted fails the product with its reason.
  */
 export async function checkGoldens(
   model: DialogModel,
   product: string,
   goldens: readonly GoldenInspection[],
+  device: DeviceName,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<GoldenCheck> {
+  let adapter: VisualInputAdapter;
+  try {
+    adapter = await fitVisualInputAdapter(model.visualInput ?? 'raw', goldens.map((g) => g.features), device);
+  } catch (e) {
+    if (!(e instanceof StationError) || e.code !== 'INVALID_INPUT') throw e;
+    return { checked: 0, saidYes: 0, readsProduct: false, reason: e.message };
+  }
   let checked = 0;
   let saidYes = 0;
-  for (const { features, ...anomaly } of goldens) {
+  const indices = pickGoldens(goldens.map((_, i) => i));
+  for (const i of indices) {
+    const { features, ...anomaly } = goldens[i] as GoldenInspection;
     if (!features) continue;
     const reply = await model.generate(
-      { product, instructions: [], anomaly, features, history: [], question: null },
+      { product, instructions: [], anomaly, features: await adapter.forGolden(i, features), history: [], question: null },
       () => undefined,
       signal,
     );
@@ -62,12 +89,19 @@ export async function checkGoldens(
     checked += 1;
     if (parsePolarity(reply.text) === 'yes') saidYes += 1;
   }
-  return { checked, saidYes, readsProduct: saidYes <= Math.floor(checked * GOLDEN_CHECK_MAX_YES_SHARE) };
+  const readsProduct = saidYes <= Math.floor(checked * GOLDEN_CHECK_MAX_YES_SHARE);
+  return { checked, saidYes, readsProduct, ...(readsProduct ? { adapter } : { reason: `the model called ${saidYes} of ${checked} goldens defective` }) };
 }
 
-/** `request` without its features when the product failed its golden check. */
-export function featuresIfTrusted<R extends { features?: DialogFeatures }>(request: R, check: GoldenCheck | null): R {
-  if (check === null || check.readsProduct || request.features === undefined) return request;
+/**
+ * `request` without its features when the product failed its golden check, else with them in the
+ * form the model reads (the check's adapter). With no check (a model that reads no features) or no
+ * adapter the request goes as it is; a model never reads features of another form (Myriad-S checks
+ * DialogFeatures.input).
+ */
+export async function featuresIfTrusted<R extends { features?: DialogFeatures }>(request: R, check: GoldenCheck | null): Promise<R> {
+  if (check === null || request.features === undefined) return request;
+  if (check.readsProduct) return check.adapter ? { ...request, features: await check.adapter.forImage(request.features) } : request;
   const { features: _withheld, ...rest } = request;
   return rest as R;
 }

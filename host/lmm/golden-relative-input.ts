@@ -25,6 +25,9 @@ export interface GoldenBank {
   spread: Float32Array;
   /** Goldens it was built from. */
   goldens: number;
+  /** Per bank row, the golden it came from and its cell: a golden is held out by skipping its rows. */
+  image: Int32Array;
+  cell: Int32Array;
 }
 
 export interface GoldenBankOptions {
@@ -34,6 +37,9 @@ export interface GoldenBankOptions {
 }
 
 export const DEFAULT_BANK_ROWS = 4096;
+
+/** Features that went through goldenRelativeFeatures: tagged, so a model trained on raw features never reads them (and back). */
+export type RelativeFeatures = PatchFeatures & { input: 'golden-relative' };
 
 /**
  * With one golden there is no other image to hold it out against, so each patch is matched against
@@ -46,10 +52,20 @@ const SELF_EXCLUSION_RADIUS = 1;
 const SPREAD_FLOOR = 1e-3;
 
 /**
- * Builds the bank from the goldens' PatchFeatures (all from one backbone, one grid).
+ * The spread is measured on at most this many goldens (spread evenly over them): a per-channel
+ * RMS settles long before, and a recipe of hundreds of goldens would otherwise take minutes.
+ * Training products have at most four, so they always use all of theirs.
+ */
+export const SPREAD_GOLDENS = 8;
+
+/** A bank before its spread is known: the selected golden rows and where each came from. */
+export type GoldenRows = Omit<GoldenBank, 'spread'>;
+
+/**
+ * Selects the bank rows from the goldens' PatchFeatures (all from one backbone, one grid).
  * @throws StationError('INVALID_INPUT') for no goldens, mismatched shapes or backbones, or a bad option.
  */
-export function buildGoldenBank(goldens: readonly PatchFeatures[], options: GoldenBankOptions = {}): GoldenBank {
+export function selectGoldenRows(goldens: readonly PatchFeatures[], options: GoldenBankOptions = {}): GoldenRows {
   const maxRows = options.maxRows ?? DEFAULT_BANK_ROWS;
   if (!Number.isInteger(maxRows) || maxRows < 1) throw new StationError('INVALID_INPUT', `Golden bank size must be a positive integer, got ${maxRows}`);
   const first = goldens[0];
@@ -78,26 +94,29 @@ export function buildGoldenBank(goldens: readonly PatchFeatures[], options: Gold
     image[r] = g;
     cell[r] = p;
   });
-  const norms = rowNorms(data, dim);
+  return { data, rows, dim, gridWidth, gridHeight, ...(backboneSha256 !== undefined ? { backboneSha256 } : {}), goldens: goldens.length, image, cell };
+}
 
-  // Held-out residuals of every golden patch: against the other goldens, or (one golden) against
-  // its own cells away from the query.
+/**
+ * The per-channel spread from the spread goldens' held-out nearest rows (`nearest.get(g)`: per
+ * cell of golden g, its nearest row with g held out, -1 where none is left).
+ */
+export function spreadFromNearest(goldens: readonly PatchFeatures[], rows: GoldenRows, nearest: ReadonlyMap<number, Int32Array>): Float32Array {
+  const { dim, data } = rows;
   const sq = new Float64Array(dim);
   let counted = 0;
-  for (const [g, golden] of goldens.entries()) {
-    const excluded =
-      goldens.length > 1
-        ? (r: number) => image[r] === g
-        : (r: number, p: number) => Math.max(Math.abs(((cell[r] as number) % gridWidth) - (p % gridWidth)), Math.abs(Math.floor((cell[r] as number) / gridWidth) - Math.floor(p / gridWidth))) <= SELF_EXCLUSION_RADIUS;
-    for (let p = 0; p < patches; p++) {
-      const nearest = nearestRow(golden.data, p * dim, data, norms, dim, (r) => excluded(r, p));
-      if (nearest < 0) continue;
+  for (const g of spreadGoldens(goldens.length)) {
+    const golden = goldens[g] as PatchFeatures;
+    const rowOf = nearest.get(g);
+    if (!rowOf) throw new StationError('INTERNAL', `No nearest rows for spread golden ${g}`);
+    rowOf.forEach((row, p) => {
+      if (row < 0) return;
       for (let c = 0; c < dim; c++) {
-        const d = (golden.data[p * dim + c] as number) - (data[nearest * dim + c] as number);
+        const d = (golden.data[p * dim + c] as number) - (data[row * dim + c] as number);
         sq[c] = (sq[c] as number) + d * d;
       }
       counted++;
-    }
+    });
   }
   const spread = new Float32Array(dim);
   let mean = 0;
@@ -107,15 +126,57 @@ export function buildGoldenBank(goldens: readonly PatchFeatures[], options: Gold
   }
   // Goldens without any held-out variation (identical images) give a unit spread: their residuals are zero anyway.
   for (let c = 0; c < dim; c++) spread[c] = mean > 0 ? Math.max(spread[c] as number, SPREAD_FLOOR * mean) : 1;
-  return { data, rows, dim, gridWidth, gridHeight, ...(backboneSha256 !== undefined ? { backboneSha256 } : {}), spread, goldens: goldens.length };
+  return spread;
+}
+
+/**
+ * Builds the bank from the goldens' PatchFeatures (all from one backbone, one grid), searching in
+ * plain TypeScript: the reference the station's ONNX search (golden-relative-search.ts) and
+ * training's Python are held to.
+ * @throws StationError('INVALID_INPUT') for no goldens, mismatched shapes or backbones, or a bad option.
+ */
+export function buildGoldenBank(goldens: readonly PatchFeatures[], options: GoldenBankOptions = {}): GoldenBank {
+  const rows = selectGoldenRows(goldens, options);
+  const norms = rowNorms(rows.data, rows.dim);
+  const nearest = new Map<number, Int32Array>();
+  for (const g of spreadGoldens(goldens.length)) nearest.set(g, nearestRows(goldens[g] as PatchFeatures, rows, norms, g));
+  return { ...rows, spread: spreadFromNearest(goldens, rows, nearest) };
+}
+
+/** Indices of the goldens the spread is measured on: all up to SPREAD_GOLDENS, else that many spread evenly. */
+export function spreadGoldens(n: number): number[] {
+  if (n <= SPREAD_GOLDENS) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: SPREAD_GOLDENS }, (_, i) => Math.floor((i * n) / SPREAD_GOLDENS));
+}
+
+/**
+ * Whether bank row `r` may not match cell `p` of golden `g` held out: its own rows when there are
+ * other goldens, else its own cells within SELF_EXCLUSION_RADIUS of `p`.
+ */
+export function heldOutRow(rows: Pick<GoldenRows, 'gridWidth' | 'image' | 'cell' | 'goldens'>, g: number, p: number, r: number): boolean {
+  if (rows.goldens > 1) return rows.image[r] === g;
+  const c = rows.cell[r] as number;
+  const w = rows.gridWidth;
+  return Math.max(Math.abs((c % w) - (p % w)), Math.abs(Math.floor(c / w) - Math.floor(p / w))) <= SELF_EXCLUSION_RADIUS;
 }
 
 /**
  * The golden-relative input: same shape and layout as `features`, each cell's feature minus its
- * nearest bank row, divided by the bank's per-channel spread.
+ * nearest bank row, divided by the bank's per-channel spread. `heldOutGolden`: the features are
+ * that golden's own, which is then matched only against the rest of the bank (as the spread was
+ * measured), so a golden looks like any new good part instead of a zero residual.
  * @throws StationError('INVALID_INPUT') when features and bank differ in channels, grid or backbone, or the bank is empty.
  */
-export function goldenRelativeFeatures(features: PatchFeatures, bank: GoldenBank): PatchFeatures {
+export function goldenRelativeFeatures(features: PatchFeatures, bank: GoldenBank, heldOutGolden?: number): RelativeFeatures {
+  checkRelativeInput(features, bank, heldOutGolden);
+  return residualFeatures(features, bank, nearestRows(features, bank, rowNorms(bank.data, bank.dim), heldOutGolden));
+}
+
+/**
+ * @throws StationError('INVALID_INPUT') when features and bank differ in channels, grid or backbone,
+ *   the bank is empty, or `heldOutGolden` is not one of its goldens.
+ */
+export function checkRelativeInput(features: PatchFeatures, bank: GoldenRows, heldOutGolden?: number): void {
   checkShape(features, 'Features');
   if (bank.rows < 1 || bank.data.length !== bank.rows * bank.dim) throw new StationError('INVALID_INPUT', 'The golden bank is empty');
   const { dim, gridWidth, gridHeight } = features;
@@ -125,16 +186,34 @@ export function goldenRelativeFeatures(features: PatchFeatures, bank: GoldenBank
   if (features.backboneSha256 !== undefined && bank.backboneSha256 !== undefined && features.backboneSha256 !== bank.backboneSha256) {
     throw new StationError('INVALID_INPUT', `Features come from backbone ${features.backboneSha256}; the golden bank from ${bank.backboneSha256}`);
   }
-  const norms = rowNorms(bank.data, dim);
-  const patches = gridWidth * gridHeight;
-  const out = new Float32Array(features.data.length);
-  for (let p = 0; p < patches; p++) {
-    const nearest = nearestRow(features.data, p * dim, bank.data, norms, dim, () => false);
-    for (let c = 0; c < dim; c++) {
-      out[p * dim + c] = ((features.data[p * dim + c] as number) - (bank.data[nearest * dim + c] as number)) / (bank.spread[c] as number);
-    }
+  if (heldOutGolden !== undefined && !(Number.isInteger(heldOutGolden) && heldOutGolden >= 0 && heldOutGolden < bank.goldens)) {
+    throw new StationError('INVALID_INPUT', `Golden ${heldOutGolden} is not one of the bank's ${bank.goldens}`);
   }
-  return { data: out, dim, gridWidth, gridHeight, ...(features.backboneSha256 !== undefined ? { backboneSha256: features.backboneSha256 } : {}) };
+}
+
+/** (features - bank[nearest]) / spread per cell; `nearest` from any search over the same bank. */
+export function residualFeatures(features: PatchFeatures, bank: GoldenBank, nearest: Int32Array): RelativeFeatures {
+  const { dim, gridWidth, gridHeight } = features;
+  const out = new Float32Array(features.data.length);
+  nearest.forEach((row, p) => {
+    if (row < 0) throw new StationError('INVALID_INPUT', `Cell ${p} has no bank row left to compare with once its golden is held out`);
+    for (let c = 0; c < dim; c++) {
+      out[p * dim + c] = ((features.data[p * dim + c] as number) - (bank.data[row * dim + c] as number)) / (bank.spread[c] as number);
+    }
+  });
+  return { data: out, dim, gridWidth, gridHeight, ...(features.backboneSha256 !== undefined ? { backboneSha256: features.backboneSha256 } : {}), input: 'golden-relative' };
+}
+
+/** Per cell of `features`, the nearest bank row (golden `heldOutGolden` held out; -1 where none is left). */
+function nearestRows(features: PatchFeatures, rows: GoldenRows, norms: Float64Array, heldOutGolden?: number): Int32Array {
+  const patches = features.gridWidth * features.gridHeight;
+  const out = new Int32Array(patches);
+  const none = () => false;
+  for (let p = 0; p < patches; p++) {
+    const excluded = heldOutGolden === undefined ? none : (r: number) => heldOutRow(rows, heldOutGolden, p, r);
+    out[p] = nearestRow(features.data, p * features.dim, rows.data, norms, features.dim, excluded);
+  }
+  return out;
 }
 
 /** Mean over the grid of each cell's residual norm, divided by sqrt(dim): about 1 on a good part. */

@@ -1,7 +1,8 @@
 import { readImageFile } from '../../host/imaging/decode';
 import type { RgbImage } from '../../host/imaging/rgb-image';
-import type { DialogModel } from '../../host/lmm/dialog-model';
-import { checkGoldens, pickGoldens, type GoldenCheck } from '../../host/lmm/golden-check';
+import type { DialogModel, VisualInput } from '../../host/lmm/dialog-model';
+import { checkGoldens, goldensToInspect, type GoldenCheck } from '../../host/lmm/golden-check';
+import type { DeviceName } from '../../common/api';
 import { machineInfo, type MachineInfo } from '../machine';
 import { aggregate } from './aggregate';
 import { readDataset, type Dataset } from './dataset';
@@ -20,6 +21,8 @@ export interface EvaluateOptions {
   subject: EvaluationSubject;
   dialog: DialogModel | null;
   lmmReason: string;
+  /** Where the dialog model's input adapter searches its goldens (default cpu). */
+  device?: DeviceName;
   /** Called after each run with a one-line progress message. */
   progress?: (line: string) => void;
 }
@@ -69,7 +72,7 @@ export interface RunSummary {
   inspect_ms_mean: number;
   metrics: Record<MetricKey, number | null>;
   /** The dialog model's golden check on this run's references; null without --lmm. */
-  golden_check: GoldenCheck | null;
+  golden_check: GoldenCheckRecord | null;
   /** This run's overrules; null without --lmm. */
   lmm_overrules: Overrules | null;
 }
@@ -108,7 +111,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     const expert = await opts.subject.fit(images, seed);
     const fitSeconds = (performance.now() - fitStart) / 1000;
     try {
-      const goldenCheck = opts.dialog?.readsFeatures ? await goldenCheckOn(opts.dialog, productName(dataset.name), expert, images) : null;
+      const goldenCheck = opts.dialog?.readsFeatures ? await goldenCheckOn(opts.dialog, productName(dataset.name), expert, images, opts.device ?? 'cpu') : null;
       const keep = runs.length === 0 ? keepMapsOf : new Set<string>();
       const inputs = { dataset, tests, dialog: opts.dialog, lmmReason: opts.lmmReason, keepMapsOf: keep, goldenCheck };
       const run = await evaluateRun(inputs, expert, seed, references, fitSeconds);
@@ -126,10 +129,17 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
 }
 
 /** The golden check as a station runs it when a recipe is first used: the references, as the fitted expert inspects them. */
-async function goldenCheckOn(dialog: DialogModel, product: string, expert: ExpertUnderTest, references: readonly RgbImage[]): Promise<GoldenCheck> {
+async function goldenCheckOn(dialog: DialogModel, product: string, expert: ExpertUnderTest, references: readonly RgbImage[], device: DeviceName): Promise<GoldenCheck> {
   const goldens = [];
-  for (const image of pickGoldens(references)) goldens.push(await expert.inspect(image));
-  return checkGoldens(dialog, product, goldens);
+  for (const image of goldensToInspect(dialog, references)) goldens.push(await expert.inspect(image));
+  return checkGoldens(dialog, product, goldens, device);
+}
+
+/** The check as the report states it: its counts, verdict, reason and the input the model read. */
+export type GoldenCheckRecord = Pick<GoldenCheck, 'checked' | 'saidYes' | 'readsProduct' | 'reason'> & { input: VisualInput | null };
+
+function goldenCheckRecord(c: GoldenCheck): GoldenCheckRecord {
+  return { checked: c.checked, saidYes: c.saidYes, readsProduct: c.readsProduct, ...(c.reason ? { reason: c.reason } : {}), input: c.adapter?.input ?? null };
 }
 
 /** Six decimals: far below what the metrics can resolve, and no float noise (1e-16 stds) in the JSON. */
@@ -200,7 +210,7 @@ function buildReport(opts: EvaluateOptions, dataset: Dataset, runs: RunResult[],
       fit_seconds: Math.round(r.fitSeconds * 100) / 100,
       inspect_ms_mean: Math.round(r.inspectMsMean * 100) / 100,
       metrics: Object.fromEntries(METRIC_KEYS.map((k) => [k, round6(r.metrics[k].value)])) as Record<MetricKey, number | null>,
-      golden_check: r.goldenCheck,
+      golden_check: r.goldenCheck && goldenCheckRecord(r.goldenCheck),
       lmm_overrules: r.overrules,
     })),
     machine: machineInfo(),

@@ -172,7 +172,7 @@ export function productName(datasetName: string): string {
 
 async function firstAnswer(dialog: DialogModel, product: string, result: EvaluatedMap, check: GoldenCheck | null): Promise<DialogReply> {
   const { features, ...anomaly } = result;
-  const request = featuresIfTrusted({ product, instructions: [], anomaly, ...(features ? { features } : {}), history: [], question: null }, check);
+  const request = await featuresIfTrusted({ product, instructions: [], anomaly, ...(features ? { features } : {}), history: [], question: null }, check);
   return dialog.generate(request, () => undefined, new AbortController().signal);
 }
 
@@ -194,7 +194,7 @@ async function tallyFollowUps(
   const facts = { truth, analysis: analyseMap(anomaly), score: result.score, typeWords, firstAnswer: first, instruction: FOLLOW_UP_INSTRUCTION };
   for (const q of FOLLOW_UP_QUESTIONS) {
     const request = withQuestionsInTrainedForm(
-      featuresIfTrusted(
+      await featuresIfTrusted(
         {
           product,
           instructions: [FOLLOW_UP_INSTRUCTION],

@@ -98,7 +98,7 @@ export async function evaluateSynthetic(
         const { anomaly, features } = await requestFor(datasetDir, expert, g, name);
         inspected.push({ ...anomaly, ...(features ? { features } : {}) });
       }
-      check = await checkGoldens(model, name, inspected);
+      check = await checkGoldens(model, name, inspected, 'cpu');
       checks.set(product, check);
     }
     return check;
@@ -109,7 +109,7 @@ export async function evaluateSynthetic(
     if (!gt || !mapped) throw new StationError('INVALID_INPUT', `Sample ${id} is missing from index.json`);
     const name = names.get(gt.product) ?? gt.product;
     const check = await checkOf(gt.product, name);
-    const request = featuresIfTrusted(await requestFor(datasetDir, expert, mapped, name), check);
+    const request = await featuresIfTrusted(await requestFor(datasetDir, expert, mapped, name), check);
     const reply = await ask(model, request);
     firstTokens.push(reply.firstTokenMs);
     tokens += reply.tokens;

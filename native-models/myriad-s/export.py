@@ -86,7 +86,7 @@ def export_graphs(model: MyriadS, out: str) -> None:
                       input_names=names_in, output_names=names_out, dynamic_axes=dyn, **kw)
 
 
-def station_config(cfg: ModelConfig, name: str, version: str, max_new_tokens: int) -> dict:
+def station_config(cfg: ModelConfig, name: str, version: str, max_new_tokens: int, visual_input: str = "raw") -> dict:
     return {
         "model_type": "myriad-s",
         "format_version": 1,
@@ -97,6 +97,9 @@ def station_config(cfg: ModelConfig, name: str, version: str, max_new_tokens: in
                   "tokenizer": "tokenizer.json"},
         "backbone": {**BACKBONE, "feature_channels": cfg.feature_channels, "feature_height": cfg.feature_size,
                      "feature_width": cfg.feature_size},
+        # What `features` holds: the backbone's raw features, or their residual against the recipe's
+        # goldens (host/lmm/golden-relative-input.ts; myriad_s/golden_relative.py).
+        "visual_input": visual_input,
         "map_height": cfg.map_size,
         "map_width": cfg.map_size,
         "num_image_tokens": cfg.image_tokens,
@@ -169,7 +172,8 @@ def main(argv=None):
                     "(config.json instruction_budget); measure it again for a new model (README.md, operator instructions)")
     ap.add_argument("--parity", action="store_true", help="also write parity/ with PyTorch reference outputs")
     ap.add_argument("--dataset", action="append", help="the training data set(s) (train.py --dataset): records their features' domain in "
-                    "config.json, so the station uses features only for images like them (myriad_s/feature_domain.py)")
+                    "config.json, so the station uses features only for images like them (myriad_s/feature_domain.py); "
+                    "for a golden-relative run, the domain of the relative features")
     args = ap.parse_args(argv)
     ck = torch.load(os.path.join(args.train_dir, "checkpoints", "last.pt"))
     cfg = ModelConfig(**ck["model_config"])
@@ -185,12 +189,15 @@ def main(argv=None):
         shutil.copyfile(LANGUAGE_PATH, language_out)
     digest = hashlib.sha256(open(os.path.join(args.out, "decoder_model_merged.onnx"), "rb").read()).hexdigest()[:12]
     version = f"{ck['config']}-step{ck['step']}-{digest}"
-    config = station_config(cfg, args.name, version, args.max_new_tokens)
+    # Checkpoints written before the input was recorded read the raw features.
+    visual_input = ck.get("visual_input", "raw")
+    config = station_config(cfg, args.name, version, args.max_new_tokens, visual_input)
     total, per = (int(v) for v in args.instruction_budget.split(","))
     config["instruction_budget"] = {"total_tokens": total, "per_instruction_tokens": per}
     typical = None
     if args.dataset:
-        examples, _ = load_station_sets(args.dataset)
+        # The domain of the input the model was trained on: for golden-relative, the relative features.
+        examples, _ = load_station_sets(args.dataset, visual_input)
         descriptors = np.stack([descriptor(e.load_features()) for e in examples])
         config["feature_domain"] = fit_domain(descriptors)
         mean, std = np.array(config["feature_domain"]["mean"]), np.array(config["feature_domain"]["std"])

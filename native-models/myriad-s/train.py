@@ -24,7 +24,7 @@ from myriad_s.bpe import BPE  # noqa: E402
 from myriad_s.configs import CONFIGS  # noqa: E402
 from myriad_s.corpus import make_dialog  # noqa: E402
 from myriad_s.expert_maps import add_benign_response  # noqa: E402
-from myriad_s.data import dialog_texts, encode_dialog, generate_examples, load_station_sets  # noqa: E402
+from myriad_s.data import VISUAL_INPUTS, dialog_texts, encode_dialog, generate_examples, load_station_sets  # noqa: E402
 from myriad_s.model import MyriadS  # noqa: E402
 from myriad_s.names import invented_name  # noqa: E402
 
@@ -109,14 +109,25 @@ def run_identity(args, cfg) -> dict:
     extending a run is resuming it."""
     return {"config": args.config, "lr": cfg.lr,
             "datasets": sorted(os.path.abspath(d) for d in args.dataset) if args.dataset else None,
-            "init": os.path.abspath(args.init) if args.init else None}
+            "init": os.path.abspath(args.init) if args.init else None,
+            "visual_input": cfg.visual_input}
+
+
+# What a checkpoint written before an entry was recorded trained with.
+IDENTITY_DEFAULTS = {"visual_input": "raw"}
 
 
 def identity_mismatch(saved: dict | None, current: dict) -> list:
     if saved is None:  # checkpoints written before runs were recorded
         return []
+    saved = {**IDENTITY_DEFAULTS, **saved}
     return [f"{k}: checkpoint {saved.get(k)!r}, now {current[k]!r}" for k in current
             if saved.get(k) != current[k] and not (k == "init" and None in (saved.get(k), current[k]))]
+
+
+def checkpoint_input(ck: dict) -> str:
+    """The visual input a checkpoint was trained on."""
+    return ck.get("visual_input", IDENTITY_DEFAULTS["visual_input"])
 
 
 def save_checkpoint(path, model, opt, step, cfg_name, rng, run):
@@ -124,7 +135,7 @@ def save_checkpoint(path, model, opt, step, cfg_name, rng, run):
     cpu_state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     torch.save({"model": cpu_state, "optimizer": opt.state_dict(), "step": step, "config": cfg_name,
                 "model_config": model.cfg.to_dict(), "rng": rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
-                "run": run}, tmp)
+                "run": run, "visual_input": run["visual_input"]}, tmp)
     os.replace(tmp, path)
 
 
@@ -143,6 +154,9 @@ def main(argv=None):
     ap.add_argument("--dataset", action="append", help="a data set mapped by the station's expert (make_dataset.py + "
                     "npm run lab -- training-data); repeat it to train on several; without it, proxy maps from the ground truth "
                     "are used (tests and smoke runs only)")
+    ap.add_argument("--visual-input", choices=VISUAL_INPUTS, help="what the vision encoder reads as features: the backbone's raw "
+                    "features or their residual against each product's goldens (golden-relative, needs --dataset); overrides "
+                    "the configuration's (raw). A run is resumed only with its own input; --init may start from a run on another")
     args = ap.parse_args(argv)
     cfg = CONFIGS[args.config]()
     if args.steps is not None:
@@ -153,6 +167,11 @@ def main(argv=None):
         if not args.lr > 0:
             raise SystemExit("--lr must be positive")
         cfg.lr = args.lr
+    if args.visual_input is not None:
+        cfg.visual_input = args.visual_input
+    if cfg.visual_input != "raw" and not args.dataset:
+        raise SystemExit(f"--visual-input {cfg.visual_input} needs --dataset: it is computed from each product's goldens, "
+                         "which only a data set mapped by the station's expert holds")
     torch.set_num_threads(args.threads)
     torch.manual_seed(cfg.seed)
     os.makedirs(os.path.join(args.out, "checkpoints"), exist_ok=True)
@@ -162,7 +181,7 @@ def main(argv=None):
 
     t0 = time.time()
     if args.dataset:
-        examples, (channels, size, map_size) = load_station_sets(args.dataset)
+        examples, (channels, size, map_size) = load_station_sets(args.dataset, cfg.visual_input)
         cfg.model.feature_channels, cfg.model.feature_size, cfg.model.map_size = channels, size, map_size
     else:
         examples = generate_examples(cfg.seed, cfg.examples, cfg.image_size, cfg.model.map_size)
@@ -196,13 +215,18 @@ def main(argv=None):
         torch.set_rng_state(ck["torch_rng"])
         print(f"resumed at step {step}", flush=True)
     elif args.init:
-        init = torch.load(os.path.join(args.init, "checkpoints", "last.pt"), map_location="cpu")["model"]
+        init_ck = torch.load(os.path.join(args.init, "checkpoints", "last.pt"), map_location="cpu")
+        init = init_ck["model"]
         own = model.state_dict()
         foreign = [k for k, v in init.items() if k not in own or own[k].shape != v.shape]
         if foreign:
             raise SystemExit(f"--init {args.init} is not this configuration: {foreign[:4]}")
         missing, _ = model.load_state_dict(init, strict=False)
         print(f"initialised from {args.init}; new parameters: {missing}", flush=True)
+        if checkpoint_input(init_ck) != cfg.visual_input:
+            # A warm start on another input: the decoder's language and the map's reading carry over;
+            # the vision encoder relearns what the features say.
+            print(f"--init {args.init} was trained on the {checkpoint_input(init_ck)} input; this run reads the {cfg.visual_input} input", flush=True)
 
     pool = nuisance_only(examples)
     log = open(os.path.join(args.out, "train-log.jsonl"), "a")

@@ -78,6 +78,11 @@ export const MyriadSConfig = z.object({
     })
     .optional(),
   /**
+   * The form of the features the model was trained on (DialogModel.visualInput): as the backbone
+   * gives them, or relative to the product's goldens. Absent in older exports: `raw`.
+   */
+  visual_input: z.enum(['raw', 'golden-relative']).default('raw'),
+  /**
    * The training features' domain (native-models/myriad-s/myriad_s/feature_domain.py): features of
    * an image farther than `max_distance` from it are not handed to the model. Absent: always used.
    */

@@ -1,7 +1,7 @@
 import { StationError } from '../../../common/errors';
 import { throwIfCancelled } from '../cancellation';
 import { DECISION_THRESHOLD } from '../../../common/expert-scale';
-import type { DialogModel, DialogReply, DialogRequest } from '../dialog-model';
+import type { DialogModel, DialogReply, DialogRequest, VisualInput } from '../dialog-model';
 import type { InstructionBudget } from '../instruction-budget';
 import type { MyriadSConfig } from './config';
 import { type DecodingOptions, type GenerationResult, generate } from './generator';
@@ -30,6 +30,7 @@ export class MyriadSModel implements DialogModel {
   readonly name: string;
   readonly version: string;
   readonly readsFeatures = true;
+  readonly visualInput: VisualInput;
   readonly instructionBudget: InstructionBudget;
   private readonly ids: { bos: number; eos: number; image: number };
   private texts: string[] | null = null;
@@ -45,6 +46,7 @@ export class MyriadSModel implements DialogModel {
     this.name = config.name;
     this.version = config.version;
     this.instructionBudget = myriadSInstructionBudget(config, tokenizer);
+    this.visualInput = config.visual_input;
     this.ids = {
       bos: tokenizer.idOf(config.special_tokens.bos),
       eos: tokenizer.idOf(config.special_tokens.eos),
@@ -137,7 +139,7 @@ export class MyriadSModel implements DialogModel {
     const { config, sessions } = this.parts;
     const map = resizeMap(req.anomaly, config.map_width, config.map_height);
     const b = config.backbone;
-    const usable = usableFeatures(req.features, b, config.feature_domain);
+    const usable = usableFeatures(req.features, b, config.feature_domain, config.visual_input);
     const features = featuresTensor(usable, b.feature_channels, b.feature_height, b.feature_width);
     const image = floatOutput(await sessions.vision_encoder.run({ features, anomaly_map: map }), 'image_embeds');
     const expert = floatOutput(await sessions.expert_encoder.run({ anomaly_map: map }), 'expert_embeds');

@@ -1,6 +1,6 @@
 import { StationError } from '../../../common/errors';
 import type { Tensor } from '../../inference/onnx-runtime';
-import type { DialogAnomaly, DialogFeatures } from '../dialog-model';
+import type { DialogAnomaly, DialogFeatures, VisualInput } from '../dialog-model';
 
 export type FloatTensor = Tensor & { data: Float32Array };
 
@@ -41,7 +41,8 @@ export interface FeatureDomain {
 }
 
 /**
- * The features Myriad-S may read: those of the backbone it was trained on, on its grid, and (when
+ * The features Myriad-S may read: those of the backbone it was trained on, in the form it was
+ * trained on (raw or golden-relative: the other form means nothing to it), on its grid, and (when
  * the export records its training domain) of an image like those it was trained on. Others (a
  * recipe on another backbone or input size, a part unlike any training part) are dropped, and the
  * answer comes from the expert map alone, which training prepared it for (feature dropout);
@@ -51,8 +52,10 @@ export function usableFeatures(
   features: DialogFeatures | undefined,
   backbone: { sha256: string; feature_channels: number; feature_height: number; feature_width: number },
   domain?: FeatureDomain,
+  input: VisualInput = 'raw',
 ): DialogFeatures | undefined {
   if (!features) return undefined;
+  if ((features.input ?? 'raw') !== input) return undefined;
   if (features.backboneSha256 !== undefined && features.backboneSha256 !== backbone.sha256) return undefined;
   const { dim, gridWidth, gridHeight } = features;
   if (dim !== backbone.feature_channels || gridWidth !== backbone.feature_width || gridHeight !== backbone.feature_height) return undefined;

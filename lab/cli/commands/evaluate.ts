@@ -45,6 +45,7 @@ export const command: Command = {
       subject: expertSubject(spec, { dataDir: global.dataDir, device: global.device }, (line) => process.stderr.write(`${line}\n`)),
       dialog,
       lmmReason,
+      device: global.device,
       progress: (line) => process.stderr.write(`${line}\n`),
     });
     const written = await writeReport(evaluation, global.out);

@@ -39,6 +39,10 @@ class TrainConfig:
     # ignore every one: "ignore the shadow cast" must turn such an image into "No", and at the natural
     # rate (about 2 % of dialogs) a model trained without it names a defect on 3 of 59 held-out shadows.
     instructed_nuisances: float = 0.0
+    # What the vision encoder reads as `features` (data.VISUAL_INPUTS): the backbone's raw features, or
+    # their residual against the product's goldens (myriad_s/golden_relative.py), which does not
+    # carry the product's texture and colour and so means the same on a real product as on a synthetic one.
+    visual_input: str = "raw"
     extra: dict = field(default_factory=dict)
 
 

@@ -9,8 +9,27 @@ import numpy as np
 from .bpe import BPE
 from .corpus import make_dialog
 from .expert_maps import proxy_expert_map
+from .golden_relative import MAX_BANK_ROWS, build_bank, relative_features
 from .synth.engine import make_sample
 from .synth.parts import make_product
+
+
+VISUAL_INPUTS = ("raw", "golden-relative")
+
+
+class ProductGoldens:
+    """A product's goldens as its expert was fitted on them: their features on disk and, once a sample
+    asks, the spread of its golden bank (the costly held-out search). The bank's rows are read again
+    for each sample, so nine hundred products' banks do not sit in memory at once."""
+
+    def __init__(self, paths: list, shape: tuple):
+        self.paths, self.shape, self._spread = paths, shape, None
+
+    def bank(self):
+        goldens = [np.fromfile(p, dtype="<f4").reshape(self.shape) for p in self.paths]
+        bank = build_bank(goldens, self._spread)
+        self._spread = bank.spread
+        return bank
 
 
 @dataclass
@@ -22,11 +41,14 @@ class Example:
     features: np.ndarray | None  # (C, S, S) or None (no backbone features: zeros)
     features_path: str | None = None  # read per batch: a full data set's features do not fit in memory
     features_shape: tuple = ()
+    # Set for the golden-relative input: load_features() gives the features relative to these goldens.
+    goldens: ProductGoldens | None = None
 
     def load_features(self):
         if self.features_path is None:
             return self.features
-        return np.fromfile(self.features_path, dtype="<f4").reshape(self.features_shape)
+        raw = np.fromfile(self.features_path, dtype="<f4").reshape(self.features_shape)
+        return raw if self.goldens is None else relative_features(raw, self.goldens.bank())
 
 
 def generate_examples(seed: int, count: int, image_size: int, map_size: int, samples_per_product: int = 8) -> list:
@@ -42,9 +64,13 @@ def generate_examples(seed: int, count: int, image_size: int, map_size: int, sam
     return out
 
 
-def load_station_examples(dataset_dir: str):
+def load_station_examples(dataset_dir: str, visual_input: str = "raw"):
     """Examples mapped by the station's own expert (make_dataset.py + the lab command training-data), and
-    (feature_channels, feature_size, map_size) as that expert produced them."""
+    (feature_channels, feature_size, map_size) as that expert produced them. With visual_input
+    "golden-relative" their features are relative to the goldens the sample's expert was fitted on
+    (myriad_s/golden_relative.py), computed as each sample is read."""
+    if visual_input not in VISUAL_INPUTS:
+        raise ValueError(f"visual input must be one of {VISUAL_INPUTS}, got {visual_input!r}")
     with open(os.path.join(dataset_dir, "index.json")) as f:
         index = json.load(f)
     with open(os.path.join(dataset_dir, "expert", "index.json")) as f:
@@ -53,21 +79,44 @@ def load_station_examples(dataset_dir: str):
     channels, height, width = expert["features_shape"]
     if height != width or expert["map_shape"][0] != expert["map_shape"][1]:
         raise ValueError(f"square features and maps expected, got {expert['features_shape']} and {expert['map_shape']}")
+    goldens = {}
+    if visual_input == "golden-relative":
+        goldens = product_goldens(dataset_dir, expert, {index["samples"][sid]["product"] for sid in expert["samples"]})
     out = []
     for sid, entry in expert["samples"].items():
         gt = index["samples"][sid]
         m = np.fromfile(os.path.join(dataset_dir, "expert", entry["map"]), dtype="<f4").reshape(expert["map_shape"])
         out.append(Example(names[gt["product"]], gt["defects"], gt["nuisances"], m, None,
-                           os.path.join(dataset_dir, "expert", entry["features"]), tuple(expert["features_shape"])))
+                           os.path.join(dataset_dir, "expert", entry["features"]), tuple(expert["features_shape"]),
+                           goldens.get(gt["product"])))
     return out, (channels, height, expert["map_shape"][0])
 
 
-def load_station_sets(dataset_dirs: list):
+def product_goldens(dataset_dir: str, expert: dict, needed: set) -> dict:
+    """Per product id, the goldens expert/index.json records for it: all of them, as the station's
+    bank keeps every golden patch up to MAX_BANK_ROWS."""
+    shape = tuple(expert["features_shape"])
+    recorded = expert.get("products") or {}
+    missing = sorted(pid for pid in needed if not (recorded.get(pid) or {}).get("goldens"))
+    if missing:
+        raise ValueError(f"{dataset_dir} was mapped without the goldens of {len(missing)} product(s) ({', '.join(missing[:3])}), "
+                         "which the golden-relative input is computed from: map it again with npm run lab -- training-data")
+    out = {}
+    for pid in sorted(needed):
+        files = [g["features"] for g in recorded[pid]["goldens"]]
+        if len(files) * shape[1] * shape[2] > MAX_BANK_ROWS:
+            raise ValueError(f"{dataset_dir}: product {pid} has {len(files)} goldens of {shape[1]}x{shape[2]} cells, over the "
+                             f"{MAX_BANK_ROWS} golden patches the station's bank keeps without subsampling")
+        out[pid] = ProductGoldens([os.path.join(dataset_dir, "expert", f) for f in files], shape)
+    return out
+
+
+def load_station_sets(dataset_dirs: list, visual_input: str = "raw"):
     """Several mapped data sets as one (e.g. a new batch of products next to an earlier one); they
     must come from the same backbone and map size."""
     examples, shape = [], None
     for d in dataset_dirs:
-        part, part_shape = load_station_examples(d)
+        part, part_shape = load_station_examples(d, visual_input)
         if shape is not None and part_shape != shape:
             raise ValueError(f"{d} was mapped with (channels, size, map) {part_shape}, the others with {shape}")
         examples, shape = examples + part, part_shape

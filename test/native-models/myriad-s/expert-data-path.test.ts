@@ -13,6 +13,9 @@ import { writeExpertMaps, type ExpertMapIndex } from '../../../lab/myriad-s/trai
 import { fitExpert } from '../../../host/experts';
 import { readImageFile } from '../../../host/imaging/decode';
 import { importModel } from '../../../host/models/store';
+import { buildGoldenBank, goldenRelativeFeatures } from '../../../host/lmm/golden-relative-input';
+import { fromChannelsFirst, maxAbsDiff, toChannelsFirst } from '../../support/channels-first';
+import { readFloats } from '../../support/myriad-s-parity';
 
 /**
  * Training data from the station's own expert: Python writes synthetic images, the station's
@@ -33,6 +36,15 @@ function python(args: string[]): string {
 
 function floatAt(path: string, index: number): number {
   return readFileSync(path).readFloatLE(index * 4);
+}
+
+/** feature_domain.py's descriptor of (C, H, W) features: each channel's mean, then its standard deviation, over the grid. */
+function descriptor(chw: Float32Array, channels: number): number[] {
+  const cells = chw.length / channels;
+  const grid = (c: number) => chw.subarray(c * cells, (c + 1) * cells);
+  const means = Array.from({ length: channels }, (_, c) => grid(c).reduce((a, v) => a + v, 0) / cells);
+  const stds = means.map((m, c) => Math.sqrt(grid(c).reduce((a, v) => a + (v - m) ** 2, 0) / cells));
+  return [...means, ...stds];
 }
 
 describe.skipIf(!ready)('Myriad-S training data from the station expert', () => {
@@ -168,7 +180,9 @@ print(json.dumps({"shape": list(shape), "map": float(e.anomaly_map[7, 11]), "fea
     // after the tiny training above
     const out = join(work, 'export');
     python([join(SCRIPTS, 'export.py'), '--train-dir', join(work, 'train'), '--out', out, '--dataset', dataset]);
-    const config = MyriadSConfig.parse(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')));
+    const json = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { visual_input?: unknown };
+    expect(json.visual_input).toBe('raw');
+    const config = MyriadSConfig.parse(json);
     const domain = config.feature_domain;
     if (!domain) throw new Error('export --dataset wrote no feature_domain');
     const [c, h, w] = mapped.features_shape;
@@ -189,9 +203,7 @@ print(json.dumps({e.features_path.split("/")[-1]: float(distance(descriptor(e.lo
     const backbone = config.backbone;
     for (const entry of Object.values(mapped.samples)) {
       // the station hands features over as (patches, dim); the file is (C, H, W)
-      const chw = readFileSync(join(dataset, 'expert', entry.features));
-      const data = new Float32Array(c * h * w);
-      for (let ch = 0; ch < c; ch++) for (let p = 0; p < h * w; p++) data[p * c + ch] = chw.readFloatLE((ch * h * w + p) * 4);
+      const { data } = fromChannelsFirst(readFloats(join(dataset, 'expert', entry.features)), c, w, h);
       const features: DialogFeatures = { data, dim: c, gridWidth: w, gridHeight: h, backboneSha256: backbone.sha256 };
       const d = featureDistance(features, domain);
       expect(d).toBeCloseTo(python_[entry.features] as number, 4);
@@ -202,6 +214,83 @@ print(json.dumps({e.features_path.split("/")[-1]: float(distance(descriptor(e.lo
       expect(usableFeatures(foreign, backbone, domain)).toBeUndefined();
       expect(usableFeatures(foreign, backbone)).toBe(foreign);
     }
+  });
+
+  /** Per sample, (C, H, W) relative features as the station computes them from its product's goldens. */
+  function stationRelative(): Map<string, Float32Array> {
+    const [c, h, w] = mapped.features_shape;
+    const read = (file: string) => fromChannelsFirst(readFloats(join(dataset, 'expert', file)), c, w, h);
+    const out = new Map<string, Float32Array>();
+    for (const [id, entry] of Object.entries(mapped.samples)) {
+      const goldens = mapped.products[id.split('/')[0] as string]?.goldens ?? [];
+      const bank = buildGoldenBank(goldens.map((g) => read(g.features)));
+      out.set(entry.features, toChannelsFirst(goldenRelativeFeatures(read(entry.features), bank)));
+    }
+    return out;
+  }
+
+  it('reads the golden-relative input, from the goldens each sample\'s expert was fitted on, as the station computes it', () => {
+    const dump = join(work, 'relative');
+    mkdirSync(dump, { recursive: true });
+    python([
+      '-c',
+      `import os, sys; sys.path.insert(0, ${JSON.stringify(SCRIPTS)})
+from myriad_s.data import load_station_examples
+ex, _ = load_station_examples(${JSON.stringify(dataset)}, "golden-relative")
+for e in ex:
+    e.load_features().astype("<f4").tofile(os.path.join(${JSON.stringify(dump)}, os.path.basename(e.features_path)))`,
+    ]);
+    const station = stationRelative();
+    expect(new Set(Object.values(mapped.products).map((p) => p.goldens.length))).toEqual(new Set([1, 2]));
+    for (const [file, relative] of station) {
+      expect(maxAbsDiff(readFloats(join(dump, file)), relative), file).toBeLessThan(1e-4);
+      // the relative input, not the raw features
+      expect(maxAbsDiff(readFloats(join(dataset, 'expert', file)), relative)).toBeGreaterThan(0.1);
+    }
+  });
+
+  it('refuses the golden-relative input for a data set mapped without goldens', () => {
+    const bare = join(work, 'no-goldens');
+    python(['-c', `import shutil; shutil.copytree(${JSON.stringify(dataset)}, ${JSON.stringify(bare)})`]);
+    const index = JSON.parse(readFileSync(join(bare, 'expert/index.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(bare, 'expert/index.json'), JSON.stringify({ ...index, products: {} }));
+    const load = (input: string) => `import sys; sys.path.insert(0, ${JSON.stringify(SCRIPTS)})
+from myriad_s.data import load_station_examples
+print(len(load_station_examples(${JSON.stringify(bare)}, "${input}")[0]))`;
+    expect(python(['-c', load('raw')]).trim()).toBe('4');
+    expect(() => python(['-c', load('golden-relative')])).toThrow(/mapped without the goldens of 2 product\(s\).*map it again/);
+  });
+
+  it('trains on the golden-relative input warm-started from the raw run, and resumes it only on that input', () => {
+    // after the raw tiny training above
+    const out = join(work, 'train-relative');
+    const train = (...extra: string[]) => python([join(SCRIPTS, 'train.py'), '--config', 'tiny', '--out', out, '--dataset', dataset, ...extra]);
+    const first = train('--visual-input', 'golden-relative', '--init', join(work, 'train'), '--steps', '2');
+    expect(first).toMatch(/was trained on the raw input; this run reads the golden-relative input/);
+    expect(() => train('--init', join(work, 'train'), '--steps', '3')).toThrow(/visual_input: checkpoint 'golden-relative', now 'raw'/);
+    expect(train('--visual-input', 'golden-relative', '--init', join(work, 'train'), '--steps', '3')).toMatch(/resumed at step 2/);
+    // nothing to compute it from without a mapped data set
+    expect(() => python([join(SCRIPTS, 'train.py'), '--config', 'tiny', '--out', join(work, 'proxy'), '--visual-input', 'golden-relative'])).toThrow(
+      /golden-relative needs --dataset/,
+    );
+  });
+
+  it('exports the golden-relative run: config.json names the input, its feature domain and parity case are relative', () => {
+    // after the golden-relative training above
+    const out = join(work, 'export-relative');
+    python([join(SCRIPTS, 'export.py'), '--train-dir', join(work, 'train-relative'), '--out', out, '--dataset', dataset, '--parity', '--max-new-tokens', '8']);
+    const json = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { visual_input?: unknown };
+    expect(json.visual_input).toBe('golden-relative');
+    const domain = MyriadSConfig.parse(json).feature_domain;
+    if (!domain) throw new Error('export --dataset wrote no feature_domain');
+    const c = mapped.features_shape[0];
+    const relative = [...stationRelative().values()];
+    const descriptors = relative.map((r) => descriptor(r, c));
+    const centre = domain.mean.map((_, i) => descriptors.reduce((a, d) => a + (d[i] as number), 0) / descriptors.length);
+    expect(maxAbsDiff(Float32Array.from(domain.mean), Float32Array.from(centre))).toBeLessThan(1e-4);
+    // The parity case is one of the training samples' relative inputs, so the station's domain check lets it through.
+    const parity = readFloats(join(out, 'parity/features.bin'));
+    expect(Math.min(...relative.map((r) => maxAbsDiff(r, parity)))).toBeLessThan(1e-4);
   });
 });
 

@@ -52,4 +52,12 @@ describe('usableFeatures', () => {
     expect(usableFeatures({ data: new Float32Array(4), dim: 4, gridWidth: 1, gridHeight: 1 }, backbone)).toBeUndefined();
     expect(usableFeatures(undefined, backbone)).toBeUndefined();
   });
+
+  it('reads features only in the form the export was trained on: raw for a raw model, golden-relative for a relative one', () => {
+    const relative = { ...ours, input: 'golden-relative' as const };
+    expect(usableFeatures(relative, backbone)).toBeUndefined();
+    expect(usableFeatures(relative, backbone, undefined, 'golden-relative')).toBe(relative);
+    expect(usableFeatures(ours, backbone, undefined, 'golden-relative')).toBeUndefined();
+    expect(usableFeatures({ ...ours, input: 'raw' as const }, backbone, undefined, 'raw')).toEqual({ ...ours, input: 'raw' });
+  });
 });
