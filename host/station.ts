@@ -348,7 +348,7 @@ export class Station implements StationHost {
       const row = this.recipes.latest(name);
       await this.recipes.expert(row);
       const check = this.goldenChecks ? await this.goldenChecks.forRecipe(row.id, row.name) : null;
-      return { recipe: row.name, version: row.version, goldenCheck: check && { ...check } };
+      return { recipe: row.name, version: row.version, goldenCheck: check && { checked: check.checked, saidYes: check.saidYes, readsProduct: check.readsProduct } };
     })();
     this.preparing.add(work);
     void work.finally(() => this.preparing.delete(work)).catch(() => undefined);

@@ -148,7 +148,7 @@ describe('evaluate (protocol)', () => {
       },
     };
     const { report, runs } = await evaluate({ datasetDir: root, shots: 2, seeds: 1, subject: meanDifferenceSubject({ features: true }), dialog: seesDefects, lmmReason: '' });
-    expect(report.runs[0]?.golden_check).toEqual({ checked: 2, saidYes: 2, readsProduct: false });
+    expect(report.runs[0]?.golden_check).toEqual({ checked: 2, saidYes: 2, readsProduct: false, reason: 'the model called 2 of 2 goldens defective', input: null });
     const tests = runs[0]?.scored.length ?? 0;
     expect(asked.filter((r) => r.question === null)).toHaveLength(2 + tests);
     expect(asked.slice(2).every((r) => r.features === undefined)).toBe(true);
@@ -161,7 +161,7 @@ describe('evaluate (protocol)', () => {
       return { ...(await narrator.generate(req, onToken, signal)), readFeatures: req.features !== undefined };
     } };
     const second = await evaluate({ datasetDir: root, shots: 2, seeds: 1, subject: meanDifferenceSubject({ features: true }), dialog: reads, lmmReason: '' });
-    expect(second.report.runs[0]?.golden_check).toEqual({ checked: 2, saidYes: 0, readsProduct: true });
+    expect(second.report.runs[0]?.golden_check).toEqual({ checked: 2, saidYes: 0, readsProduct: true, input: 'raw' });
     expect(asked2.slice(2).every((r) => r.features !== undefined)).toBe(true);
   });
 });
