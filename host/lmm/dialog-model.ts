@@ -57,6 +57,12 @@ export interface DialogReply {
    * absent for models that never read features (the narrator).
    */
   readFeatures?: boolean;
+  /**
+   * First answers of a model that weighs its opening: the log-odds of "Yes" against "No" at the first
+   * token, before any answer rule masks it (the model's own judgement as a number, whatever it was
+   * allowed to say); absent for follow-ups and for models without one (the narrator).
+   */
+  yesOdds?: number;
 }
 
 export interface DialogModel {

@@ -47,6 +47,8 @@ export interface EvaluationReport {
   type_accuracy: number | null;
   /** Share of first answers that read the image's features (mean over runs); null without --lmm. */
   lmm_read_features: number | null;
+  /** AUROC of the first answers' lean towards "Yes" (DialogReply.yesOdds); null without --lmm or a model that reports none. */
+  lmm_auroc: number | null;
   /** First answers that overruled the expert's decision, summed over the runs; null without --lmm. */
   lmm_overrules: Overrules | null;
   followup_accuracy: number | null;

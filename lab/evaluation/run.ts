@@ -28,6 +28,7 @@ export const METRIC_KEYS = [
   'location_accuracy',
   'type_accuracy',
   'lmm_read_features',
+  'lmm_auroc',
   'followup_accuracy',
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
@@ -48,6 +49,8 @@ export interface ScoredTest {
   answer: string | null;
   /** Whether the answer read the image's features (DialogReply.readFeatures); null without one. */
   readFeatures: boolean | null;
+  /** The first answer's lean towards "Yes" (DialogReply.yesOdds); null when the model gives none. */
+  yesOdds: number | null;
 }
 
 export interface RunResult {
@@ -97,6 +100,8 @@ class GroupStats {
   /** `right`: answers that read the image's features. */
   readonly readFeatures: Tally = { right: 0, total: 0 };
   readonly followUp: Tally = { right: 0, total: 0 };
+  /** First answers' lean towards "Yes", scored like the expert's images (only from models that report it). */
+  readonly odds: ScoredImage[] = [];
 }
 
 /** One seeded run: fit on the references, inspect every test image, compute every metric. */
@@ -123,10 +128,13 @@ export async function evaluateRun(
     addPixels(group.pixels, t, result);
     let answer: string | null = null;
     let readFeatures: boolean | null = null;
+    let yesOdds: number | null = null;
     if (inputs.dialog) {
       const reply = await firstAnswer(inputs.dialog, productName(inputs.dataset.name), result, inputs.goldenCheck);
       answer = reply.text;
       readFeatures = reply.readFeatures ?? null;
+      yesOdds = reply.yesOdds ?? null;
+      if (yesOdds !== null) group.odds.push({ score: yesOdds, defective: t.defect !== null });
       // a model that never reads features (no readFeatures on its reply) read none
       count(group.readFeatures, readFeatures === true);
       if (overrules) tallyOverrule(overrules, answer, result.score, t.defect !== null, DECISION_THRESHOLD);
@@ -136,7 +144,7 @@ export async function evaluateRun(
         await tallyFollowUps(group.followUp, inputs.dialog, productName(inputs.dataset.name), result, inputs.goldenCheck, answer, t.truth, words);
       }
     }
-    scored.push({ path: t.path, defect: t.defect, score: result.score, answer, readFeatures });
+    scored.push({ path: t.path, defect: t.defect, score: result.score, answer, readFeatures, yesOdds });
   }
   const perDefect: Record<string, MetricSet> = {};
   for (const [d, g] of byDefect) perDefect[d] = metricsOf([good, g], inputs, g);
@@ -211,6 +219,14 @@ async function tallyFollowUps(
   }
 }
 
+/** The expert's image AUROC, taken over the first answers' lean towards "Yes" instead of the expert's scores. */
+function oddsAuroc(groups: readonly GroupStats[], images: number): Metric {
+  const odds = groups.flatMap((g) => g.odds);
+  if (odds.length === 0) return notComputed('the dialog model does not report how its first answer leans');
+  if (odds.length !== images) return notComputed(`the dialog model reported its lean on ${odds.length} of ${images} images`);
+  return rocAuc(odds);
+}
+
 function tallyLmm(group: GroupStats, j: LmmJudgement): void {
   count(group.lmm, j.correct);
   count(group.location, j.location);
@@ -245,6 +261,7 @@ function metricsOf(groups: GroupStats[], inputs: RunInputs, only: GroupStats | n
       ? ratio(sum((g) => g.type), inputs.dataset.typeWords ? 'no defective image was called defective by the LMM' : 'no defect_types.json')
       : noLmm,
     lmm_read_features: inputs.dialog ? ratio(sum((g) => g.readFeatures), 'no test images') : noLmm,
+    lmm_auroc: inputs.dialog ? oddsAuroc(groups, images.length) : noLmm,
     followup_accuracy: inputs.dialog
       ? ratio(sum((g) => g.followUp), 'no defective image was called defective by the LMM')
       : noLmm,

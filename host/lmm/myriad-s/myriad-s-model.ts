@@ -6,6 +6,7 @@ import type { InstructionBudget } from '../instruction-budget';
 import type { MyriadSConfig } from './config';
 import { type DecodingOptions, type GenerationResult, generate } from './generator';
 import type { LogitsProcessor } from './logits-processor';
+import { yesLogOdds } from './opening-odds';
 import { completeName } from './name-completion';
 import { openWithOneOf } from './opening-words';
 import { distinctSpillCells } from './spill-cells';
@@ -56,7 +57,9 @@ export class MyriadSModel implements DialogModel {
 
   async generate(req: DialogRequest, onToken: (delta: string) => void, signal: AbortSignal): Promise<DialogReply> {
     const result = await this.run(req, onToken, signal);
-    return { text: result.text, firstTokenMs: result.firstTokenMs, totalMs: result.totalMs, tokens: result.ids.length, readFeatures: result.readFeatures };
+    const reply = { text: result.text, firstTokenMs: result.firstTokenMs, totalMs: result.totalMs, tokens: result.ids.length, readFeatures: result.readFeatures };
+    const firstAnswer = req.question === null && req.history.length === 0;
+    return firstAnswer && result.firstLogits.length > 0 ? { ...reply, yesOdds: yesLogOdds(result.firstLogits, this.tokenTexts()) } : reply;
   }
 
   /** `generate` with the ids and first logits too (parity tests, benchmarks). */

@@ -26,6 +26,7 @@ const MEANING: Record<MetricKey, string> = {
   location_accuracy: 'defective images the LMM called defective: answer names the cell of the largest defect',
   type_accuracy: 'defective images the LMM called defective: answer names the defect type',
   lmm_read_features: "share of first LMM answers that read the image's features (the others keep the expert's verdict)",
+  lmm_auroc: 'image AUROC of how strongly each first LMM answer leans towards "Yes": the model\'s own ranking, whatever its threshold',
   followup_accuracy: 'defective images the LMM called defective: share of the fixed follow-up questions whose answer holds the facts asked for',
 };
 

@@ -104,6 +104,8 @@ describe('evaluate (protocol)', () => {
     expect(report.type_accuracy).not.toBeNull();
     // the narrator never reads features and never leaves the expert's decision
     expect(report.lmm_read_features).toBe(0);
+    expect(report.lmm_auroc).toBeNull();
+    expect(report.notes.lmm_auroc).toBe('the dialog model does not report how its first answer leans');
     expect(report.lmm_overrules).toEqual({ fail_to_pass: { right: 0, wrong: 0 }, pass_to_fail: { right: 0, wrong: 0 } });
     expect(report.followup_accuracy).not.toBeNull();
   });
@@ -133,6 +135,24 @@ describe('evaluate (protocol)', () => {
     expect(report.lmm_overrules).toEqual({ fail_to_pass: { right: 0, wrong: 2 * defective }, pass_to_fail: { right: 0, wrong: 0 } });
     expect(report.accuracy_lmm).toBe(1 - defective / (runs[0]?.scored.length ?? 1));
   });
+  it("ranks the test images by the first answers' lean towards Yes (lmm_auroc), paired with the right images", async () => {
+    // A model whose lean is the expert's score turned upside down: it ranks every pair the other way.
+    const narrator = new ExpertNarrator();
+    const contrary = {
+      name: 'contrary',
+      version: '1',
+      readsFeatures: false,
+      async generate(req: DialogRequest, onToken: (d: string) => void, signal: AbortSignal) {
+        const reply = await narrator.generate(req, onToken, signal);
+        return req.question === null ? { ...reply, yesOdds: -req.anomaly.score } : reply;
+      },
+    };
+    const { report } = await evaluate({ datasetDir: root, shots: 2, seeds: 2, subject: meanDifferenceSubject(), dialog: contrary, lmmReason: '' });
+    expect(report.image_auroc).toBeGreaterThan(0.8);
+    expect(report.lmm_auroc).toBeCloseTo(1 - (report.image_auroc as number), 6);
+    for (const [d, per] of Object.entries(report.per_defect)) expect(per.lmm_auroc, d).toBeCloseTo(1 - (per.image_auroc as number), 6);
+  });
+
   it("withholds the features of a product whose golden check fails, so the answers keep the expert's verdicts", async () => {
     // A model that reads a defect into every surface it is shown, and follows the expert without one.
     const narrator = new ExpertNarrator();

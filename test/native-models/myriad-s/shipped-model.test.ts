@@ -122,6 +122,21 @@ describe('the shipped Myriad-S', () => {
     expect(named.filter(Boolean).length, JSON.stringify(named)).toBeGreaterThanOrEqual(6);
   });
 
+  it('reports how its first answer leans, read before any answer rule, and no lean on follow-ups', async () => {
+    const signal = new AbortController().signal;
+    const flat = await model.generate(request(null), () => {}, signal);
+    const blob = await model.generate(request(4), () => {}, signal);
+    expect(flat.yesOdds, flat.text).toBeLessThan(0);
+    expect(blob.yesOdds, blob.text).toBeGreaterThan(0);
+    // The same blob with a passing expert score and no features: the rule makes it say "No", but its
+    // own lean is still the blob's.
+    const ruled = await model.generate({ ...request(4), anomaly: { ...request(4).anomaly, score: 0.45 } }, () => {}, signal);
+    expect(parsePolarity(ruled.text), ruled.text).toBe('no');
+    expect(ruled.yesOdds).toBeCloseTo(blob.yesOdds as number, 3);
+    const followUp = await model.generate({ ...request(4), history: [{ role: 'assistant', text: blob.text }], question: 'Where is it?' }, () => {}, signal);
+    expect(followUp.yesOdds).toBeUndefined();
+  });
+
   it('without features it can read, keeps the expert\'s verdict (passing a failed part only on an instruction); follow-ups stay free', async () => {
     // Maps the model reads as defective (the grounding test above: "Yes" in every cell), but an
     // expert score under the threshold: the expert passed the part, and with no features the model
