@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from myriad_s.synth.camera import capture  # noqa: E402
 from myriad_s.synth.engine import make_sample  # noqa: E402
 from myriad_s.synth.parts import make_product, render  # noqa: E402
 
@@ -33,6 +34,8 @@ def main(argv=None):
     ap.add_argument("--per-product", type=int, default=16, help="samples per product, normal and anomalous 1:1")
     ap.add_argument("--size", type=int, default=256)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--camera", action="store_true", help="each capture drifts in exposure, focus and noise (synth/camera.py)")
+    ap.add_argument("--faint-share", type=float, default=0.0, help="share of defects painted at 30-70%% of their contrast")
     args = ap.parse_args(argv)
     rng = np.random.default_rng(args.seed)
     index = {"format": FORMAT, "size": args.size, "seed": args.seed, "products": [], "samples": {}}
@@ -43,11 +46,13 @@ def main(argv=None):
         refs = []
         for r in range(args.refs):
             image, _ = render(product, rng, args.size)
+            if args.camera:
+                image = capture(image, rng)
             refs.append(f"{pid}/ref_{r:02d}.png")
             save_png(os.path.join(args.out, refs[-1]), image)
         samples = []
         for s in range(args.per_product):
-            sample = make_sample(product, rng, args.size, anomalous=s % 2 == 1)
+            sample = make_sample(product, rng, args.size, anomalous=s % 2 == 1, camera=args.camera, faint_share=args.faint_share)
             sid = f"{pid}/s_{s:03d}"
             save_png(os.path.join(args.out, sid + ".png"), sample.image)
             index["samples"][sid] = {"image": sid + ".png", "product": pid, "defects": sample.defects, "nuisances": sample.nuisances}

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import defects as d
+from .camera import capture, faint
 from .ground_truth import describe_instance
 from .parts import OBJECT_FAMILIES, Product, render
 
@@ -34,7 +35,10 @@ class Sample:
     nuisance_mask: np.ndarray | None = None
 
 
-def make_sample(product: Product, rng: np.random.Generator, size: int, anomalous: bool, nuisance_rate: float = 0.25) -> Sample:
+def make_sample(
+    product: Product, rng: np.random.Generator, size: int, anomalous: bool, nuisance_rate: float = 0.25, camera: bool = False, faint_share: float = 0.0
+) -> Sample:
+    """`camera`: the capture drifts per image (camera.py); `faint_share`: share of defects painted at part of their contrast."""
     img, fg = render(product, rng, size)
     ctx = {"background": product.params["background"], "donor": render(product, rng, size)}
     min_pixels = d.MIN_MASK_PIXELS * (size / 256) ** 2
@@ -45,6 +49,8 @@ def make_sample(product: Product, rng: np.random.Generator, size: int, anomalous
             if kind in ("missing piece", "bent") and product.family not in OBJECT_FAMILIES and rng.random() < 0.5:
                 kind = "crack"
             out, mask = _PAINTERS[kind](img, rng, fg, ctx)
+            if faint_share > 0 and rng.random() < faint_share:
+                out = faint(img, out, rng)
             if mask.sum() >= min_pixels:
                 img = out
                 painted.append((kind, mask))
@@ -54,7 +60,7 @@ def make_sample(product: Product, rng: np.random.Generator, size: int, anomalous
         img, mask = _NUISANCES[kind](img, rng, fg)
         if mask.sum() > 0:
             nuisance.append((kind, mask))
-    img = np.clip(img, 0, 1).astype(np.float32)
+    img = capture(img, rng) if camera else np.clip(img, 0, 1).astype(np.float32)
     sample = Sample(product=product, image=img)
     sample.defects = [describe_instance(k, m, img) for k, m in painted]
     sample.nuisances = [describe_instance(k, m, img) for k, m in nuisance]
