@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import type { DialogModel, DialogRequest } from '../../../host/lmm/dialog-model'
 import { openStation, type Station } from '../../../host/station';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
+import { csvRecords } from '../../support/csv-records';
 import { nextTurnEvent } from '../../support/station-events';
 
 const band = { t1: 0.45, t2: 0.55 };
@@ -185,6 +186,14 @@ describe("the recipe's 'model' policy", () => {
     const recent = (await station.call('inspections.recent', { limit: 5 })) as Results['inspections.recent'];
     expect(recent[0]).toMatchObject({ id: inspected.id, verdict: 'pass' });
     expect(audited(inspected.id)).toMatchObject({ verdictBefore: 'fail', verdict: 'pass', decidedBy: 'model', policy: 'model', readFeatures: true });
+
+    // The CSV export says the same.
+    await station.testInternals.accounts.add('setup', { name: 'sam', role: 'supervisor', password: 'supervisor-pass-1' });
+    const csv = join(dir, 'history.csv');
+    await station.call('reports.write', { filter: {}, format: 'csv', path: csv }, { user: 'sam' });
+    expect(csvRecords(await readFile(csv, 'utf8')).map((r) => [r.inspection_id, r.verdict, r.expert_verdict, r.model_verdict, r.decided_by])).toEqual([
+      [inspected.id, 'pass', 'fail', 'pass', 'model'],
+    ]);
   });
 
   it('fails a PASS part answered "Yes" after reading features: it waits in the queue as a FAIL the model decided', async () => {
