@@ -7,7 +7,7 @@ import { browserSkip, RECIPE, signIn, stationPageSuite, USERS } from './support/
 /**
  * Who decides a disagreement, set on the Recipes screen in headless Chromium against a served
  * station: an engineer switches the recipe to Myriad's verdict, the host records a new audited
- * version, and the screen shows the saved policy after a reload.
+ * version, and the screen shows the saved policy after a reload, read-only once signed out.
  */
 const skip = browserSkip('the disagreement policy browser test');
 
@@ -37,6 +37,13 @@ describe.skipIf(skip !== null)('the disagreement policy on the Recipes screen', 
     expect(await page.getByTestId('verdict-policy-model').isChecked()).toBe(true);
     expect(await page.getByTestId('verdict-policy-save').isDisabled()).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'recipes-verdict-policy.png'), fullPage: true });
+
+    // Signed out, the station's operator sees the policy and cannot change it.
+    await page.getByTestId('account-signout').click();
+    await expect.poll(() => page.getByTestId('account-role').textContent()).toBe('operator');
+    await expect.poll(() => page.getByTestId('verdict-policy-model').isDisabled()).toBe(true);
+    expect(await page.getByTestId('verdict-policy-model').isChecked()).toBe(true);
+    expect(await page.getByTestId('verdict-policy-save').isDisabled()).toBe(true);
     expect(t.pageErrors).toEqual([]);
   });
 });
