@@ -119,6 +119,18 @@ export const AlarmConfig = z.strictObject({ enabled: z.boolean(), sound: z.boole
 export type AlarmConfig = z.infer<typeof AlarmConfig>;
 
 /**
+ * What a recipe does when Myriad's first answer, having read the image's features, disagrees with
+ * the expert's band verdict (common/verdict-policy.ts): 'review' sends the part to a person,
+ * 'model' records the model's verdict. 'review' is the default: the model's overrules are not yet
+ * measured right more often than wrong on real parts (`evaluate --lmm` reports `lmm_overrules`),
+ * so an engineer chooses 'model' per recipe (its version's `config.modelVerdictPolicy`).
+ */
+export const MODEL_VERDICT_POLICIES = ['review', 'model'] as const;
+export const ModelVerdictPolicy = z.enum(MODEL_VERDICT_POLICIES);
+export type ModelVerdictPolicy = z.infer<typeof ModelVerdictPolicy>;
+export const DEFAULT_MODEL_VERDICT_POLICY: ModelVerdictPolicy = 'review';
+
+/**
  * Where a new recipe's golden images come from: a folder on the station (inside the folders allowed
  * for camera sources), or frames the station's camera has read (camera.read's sha256).
  */
@@ -179,6 +191,8 @@ export const ApiParams = {
   }),
   'recipes.setBand': z.strictObject({ recipe: recipeName, band }),
   'recipes.setAlarm': z.strictObject({ recipe: recipeName, alarm: AlarmConfig }),
+  /** Who decides when the first answer disagrees with the expert (a new recipe version). */
+  'recipes.setModelVerdictPolicy': z.strictObject({ recipe: recipeName, policy: ModelVerdictPolicy }),
   /**
    * The Recipes screen's "New recipe": checks the name, expert and golden source at once, then fits
    * in the background (progress as `recipes.draftProgress` events) without recording anything.
@@ -342,16 +356,6 @@ export interface InstructionRoom {
   draft: { cost: number; fits: boolean } | null;
 }
 
-/**
- * What a recipe does when Myriad's first answer, having read the image's features, disagrees with
- * the expert's band verdict (common/verdict-policy.ts): 'review' sends the part to a person,
- * 'model' records the model's verdict. 'review' is the default: the model's overrules are not yet
- * measured right more often than wrong on real parts (`evaluate --lmm` reports `lmm_overrules`).
- */
-export const MODEL_VERDICT_POLICIES = ['review', 'model'] as const;
-export type ModelVerdictPolicy = (typeof MODEL_VERDICT_POLICIES)[number];
-export const DEFAULT_MODEL_VERDICT_POLICY: ModelVerdictPolicy = 'review';
-
 /** Whose verdict is in force: the expert's band, the model's first answer, or a person's (REVIEW after a disagreement). */
 export type DecidedBy = 'expert' | 'model' | 'review';
 
@@ -360,8 +364,9 @@ export type InspectionFlagKind = (typeof INSPECTION_FLAG_KINDS)[number];
 
 /**
  * Something the first answer showed about an inspection, recorded after it: an answer whose Yes/No
- * contradicts the verdict (the part goes to REVIEW), or none because the station stopped while it
- * was being written. Each flag holds the verdict in force before and after it.
+ * contradicts the verdict (the part goes to REVIEW, or takes the model's verdict under the recipe's
+ * 'model' policy), or none because the station stopped while it was being written. Each flag holds
+ * the verdict in force before and after it.
  */
 export interface InspectionFlag {
   kind: InspectionFlagKind;
@@ -631,6 +636,8 @@ export interface Results {
   'recipes.setBand': RecipeSummary;
   /** The new version that carries the alarm setting. */
   'recipes.setAlarm': { recipe: string; version: number; alarm: AlarmConfig };
+  /** The new version that carries the policy. */
+  'recipes.setModelVerdictPolicy': { recipe: string; version: number; policy: ModelVerdictPolicy };
   'recipes.draft': RecipeDraftStarted;
   'recipes.draftResult': RecipeDraft;
   'recipes.draftCancel': { cancelled: boolean };
@@ -715,6 +722,8 @@ export interface RecipeDetail {
   reviewedScores: Array<{ score: number; decision: string }>;
   /** What the newest version does when a part fails. */
   alarm: AlarmConfig;
+  /** Who decides, in the newest version, when the first answer disagrees with the expert. */
+  modelVerdictPolicy: ModelVerdictPolicy;
 }
 
 export interface RecipeDraftStarted {

@@ -12,6 +12,7 @@ import * as m009 from './migrations/009-answer-flags';
 import * as m010 from './migrations/010-inspection-source-name';
 import * as m011 from './migrations/011-inspection-outcome';
 import * as m012 from './migrations/012-user-preferences';
+import * as m013 from './migrations/013-model-verdict-flags';
 
 /**
  * The one list of schema migrations (the Signal way, docs/ARCHITECTURE.md §Conventions): numbered,
@@ -37,6 +38,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'inspection-source-name', up: m010.up },
   { version: 11, name: 'inspection-outcome', up: m011.up },
   { version: 12, name: 'user-preferences', up: m012.up },
+  { version: 13, name: 'model-verdict-flags', up: m013.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

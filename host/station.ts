@@ -18,6 +18,7 @@ import { replayInspection } from './replay/replay';
 import { addInstruction, removeInstruction } from './recipes/instruction-changes';
 import { setRecipeBand } from './recipes/recipe-band';
 import { alarmOf, setRecipeAlarm } from './recipes/recipe-alarm';
+import { modelVerdictPolicyOf, setRecipeModelVerdictPolicy } from './recipes/recipe-verdict-policy';
 import { StationAlarms } from './inspection/alarms';
 import { recipeDetail, summaryOf } from './recipes/recipe-detail';
 import { cameraRootsInfo, setCameraRoots } from './camera/camera-root-changes';
@@ -424,6 +425,10 @@ export class Station implements StationHost {
       'recipes.setAlarm': async (p, ctx) => {
         const row = setRecipeAlarm(this.db, p.recipe, p.alarm, ctx.user);
         return { recipe: row.name, version: row.version, alarm: alarmOf(row) };
+      },
+      'recipes.setModelVerdictPolicy': async (p, ctx) => {
+        const row = setRecipeModelVerdictPolicy(this.db, p.recipe, p.policy, ctx.user);
+        return { recipe: row.name, version: row.version, policy: modelVerdictPolicyOf(row) };
       },
       'recipes.draft': (p, ctx) => this.drafts.start(p, ctx.connection),
       'recipes.draftResult': (p, ctx) => this.drafts.result(p.draftId, ctx.connection),

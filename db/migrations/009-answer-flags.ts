@@ -21,45 +21,23 @@ const VERDICTS = `('pass', 'fail', 'review')`;
 const IN_FORCE = `COALESCE((SELECT f.verdict FROM inspection_flags f WHERE f.inspection_id = i.id
   ORDER BY f.created_at DESC, f.rowid DESC LIMIT 1), i.verdict)`;
 
-export const up = `
-CREATE TABLE inspection_flags (
-  id TEXT PRIMARY KEY,
-  inspection_id TEXT NOT NULL REFERENCES inspections (id),
-  -- copied from the inspection: the history's verdict filter tells an unflagged row by its time alone
-  inspection_created_at TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('answer-contradicts-verdict', 'answer-interrupted')),
-  turn_id TEXT REFERENCES dialog_turns (id),
-  verdict_before TEXT NOT NULL CHECK (verdict_before IN ${VERDICTS}),
-  verdict TEXT NOT NULL CHECK (verdict IN ${VERDICTS}),
-  reason TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  UNIQUE (inspection_id, kind),
-  -- a flag can send a part to REVIEW, never pass or fail it (the history's verdict filter relies on it)
-  CHECK (verdict = verdict_before OR verdict = 'review')
-);
-CREATE INDEX inspection_flags_changed ON inspection_flags (inspection_created_at) WHERE verdict <> verdict_before;
-CREATE TRIGGER inspection_flags_no_update BEFORE UPDATE ON inspection_flags
+// The triggers below are exported for schema 13, which rebuilds inspection_flags and recreates them
+// as they are here (a table's triggers go with it; those on latest_reviews read it by name).
+
+/** Flags are append-only: a correction is a later flag. */
+export const FLAG_GUARDS = `CREATE TRIGGER inspection_flags_no_update BEFORE UPDATE ON inspection_flags
   BEGIN SELECT RAISE(ABORT, 'inspection_flags is append-only'); END;
 CREATE TRIGGER inspection_flags_no_delete BEFORE DELETE ON inspection_flags
   BEGIN SELECT RAISE(ABORT, 'inspection_flags is append-only'); END;
+`;
 
-ALTER TABLE dialog_turns ADD COLUMN instructions_left_out_json TEXT;
-
-CREATE TABLE answers_pending (
-  inspection_id TEXT PRIMARY KEY REFERENCES inspections (id),
-  -- the station process answering it; NULL for inspections recorded before this schema
-  owner_pid INTEGER,
-  owner_host TEXT
-);
-INSERT INTO answers_pending (inspection_id)
-  SELECT i.id FROM inspections i
-  WHERE NOT EXISTS (SELECT 1 FROM dialog_turns t WHERE t.inspection_id = i.id AND t.role = 'assistant');
-CREATE TRIGGER dialog_turns_answer_recorded AFTER INSERT ON dialog_turns WHEN NEW.role = 'assistant'
+/** An interruption flag settles the answer it stands for. */
+export const FLAG_INTERRUPTED = `CREATE TRIGGER inspection_flags_interrupted AFTER INSERT ON inspection_flags WHEN NEW.kind = 'answer-interrupted'
   BEGIN DELETE FROM answers_pending WHERE inspection_id = NEW.inspection_id; END;
-CREATE TRIGGER inspection_flags_interrupted AFTER INSERT ON inspection_flags WHEN NEW.kind = 'answer-interrupted'
-  BEGIN DELETE FROM answers_pending WHERE inspection_id = NEW.inspection_id; END;
+`;
 
--- A part sent to REVIEW waits in the queue, unless a reviewer already decided it.
+/** A verdict-changing flag that calls for a person queues the part. */
+export const FLAG_QUEUE = `-- A part sent to REVIEW waits in the queue, unless a reviewer already decided it.
 CREATE TRIGGER inspection_flags_queue AFTER INSERT ON inspection_flags
   WHEN NEW.verdict <> NEW.verdict_before AND NEW.verdict IN ('fail', 'review')
   BEGIN
@@ -67,8 +45,10 @@ CREATE TRIGGER inspection_flags_queue AFTER INSERT ON inspection_flags
       SELECT NEW.inspection_id, NEW.inspection_created_at
       WHERE NOT EXISTS (SELECT 1 FROM reviews r WHERE r.inspection_id = NEW.inspection_id);
   END;
+`;
 
--- Counts move from the verdict before to the verdict in force (the rollups are derived, so they may change).
+/** The rollups follow a verdict-changing flag. */
+export const FLAG_RECOUNT = `-- Counts move from the verdict before to the verdict in force (the rollups are derived, so they may change).
 CREATE TRIGGER inspection_flags_recount AFTER INSERT ON inspection_flags WHEN NEW.verdict <> NEW.verdict_before
   BEGIN
     UPDATE inspection_counts SET n = n - 1
@@ -114,13 +94,10 @@ CREATE TRIGGER inspection_flags_recount AFTER INSERT ON inspection_flags WHEN NE
       FROM latest_reviews lr JOIN inspections i ON i.id = lr.inspection_id WHERE lr.inspection_id = NEW.inspection_id
       ON CONFLICT (operator, day, recipe_id, verdict, decision, defect_type) DO UPDATE SET n = n + 1;
   END;
+`;
 
--- The decision-count triggers of schemas 6 and 7, reading the verdict in force instead of the inspection's.
-DROP TRIGGER latest_reviews_uncount;
-DROP TRIGGER latest_reviews_count;
-DROP TRIGGER latest_reviews_operator_uncount;
-DROP TRIGGER latest_reviews_operator_count;
-CREATE TRIGGER latest_reviews_uncount BEFORE INSERT ON latest_reviews
+/** Review decisions counted under the verdict in force. */
+export const DECISION_COUNTS = `CREATE TRIGGER latest_reviews_uncount BEFORE INSERT ON latest_reviews
   BEGIN
     UPDATE review_day_counts SET n = n - 1
       WHERE (day, recipe_id, verdict, decision, defect_type) IN (
@@ -149,3 +126,44 @@ CREATE TRIGGER latest_reviews_operator_count AFTER INSERT ON latest_reviews
       ON CONFLICT (operator, day, recipe_id, verdict, decision, defect_type) DO UPDATE SET n = n + 1;
   END;
 `;
+
+export const up = `
+CREATE TABLE inspection_flags (
+  id TEXT PRIMARY KEY,
+  inspection_id TEXT NOT NULL REFERENCES inspections (id),
+  -- copied from the inspection: the history's verdict filter tells an unflagged row by its time alone
+  inspection_created_at TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('answer-contradicts-verdict', 'answer-interrupted')),
+  turn_id TEXT REFERENCES dialog_turns (id),
+  verdict_before TEXT NOT NULL CHECK (verdict_before IN ${VERDICTS}),
+  verdict TEXT NOT NULL CHECK (verdict IN ${VERDICTS}),
+  reason TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (inspection_id, kind),
+  -- a flag can send a part to REVIEW, never pass or fail it (the history's verdict filter relies on it)
+  CHECK (verdict = verdict_before OR verdict = 'review')
+);
+CREATE INDEX inspection_flags_changed ON inspection_flags (inspection_created_at) WHERE verdict <> verdict_before;
+${FLAG_GUARDS}
+ALTER TABLE dialog_turns ADD COLUMN instructions_left_out_json TEXT;
+
+CREATE TABLE answers_pending (
+  inspection_id TEXT PRIMARY KEY REFERENCES inspections (id),
+  -- the station process answering it; NULL for inspections recorded before this schema
+  owner_pid INTEGER,
+  owner_host TEXT
+);
+INSERT INTO answers_pending (inspection_id)
+  SELECT i.id FROM inspections i
+  WHERE NOT EXISTS (SELECT 1 FROM dialog_turns t WHERE t.inspection_id = i.id AND t.role = 'assistant');
+CREATE TRIGGER dialog_turns_answer_recorded AFTER INSERT ON dialog_turns WHEN NEW.role = 'assistant'
+  BEGIN DELETE FROM answers_pending WHERE inspection_id = NEW.inspection_id; END;
+${FLAG_INTERRUPTED}
+${FLAG_QUEUE}
+${FLAG_RECOUNT}
+-- The decision-count triggers of schemas 6 and 7, reading the verdict in force instead of the inspection's.
+DROP TRIGGER latest_reviews_uncount;
+DROP TRIGGER latest_reviews_count;
+DROP TRIGGER latest_reviews_operator_uncount;
+DROP TRIGGER latest_reviews_operator_count;
+${DECISION_COUNTS}`;

@@ -5,7 +5,7 @@ import { verdictInForceIs } from './verdict-in-force';
  * The history filter as SQL: one parameterised WHERE clause over inspections joined with the
  * decision in force (`latest_reviews`); the indexes of migration 2 serve each filter. A row's
  * verdict is the one in force (verdict-in-force.ts): a part that a flag sent to REVIEW is filtered,
- * listed and counted as REVIEW.
+ * listed and counted as REVIEW, one the model passed or failed as PASS or FAIL.
  * Times in the filter must already be normalised to UTC `toISOString()` form, the form stored.
  */
 export interface SqlWhere {

@@ -14,13 +14,16 @@ export const VERDICT_IN_FORCE = `(CASE WHEN i.created_at IN ${CHANGED_INSTANTS}
   ELSE i.verdict END)`;
 
 /**
- * A condition "verdict in force = `verdict`" with its arguments. Flags only ever send a part to
- * REVIEW (schema 9's CHECK), so a recorded REVIEW stays one and a PASS or FAIL filter keeps the
- * recorded column in front: either way the verdict indexes still serve the condition.
+ * A condition "verdict in force = `verdict`" with its arguments: the rows recorded with `verdict`
+ * that no flag moved away, or the few a flag moved into it. Each side of the OR has an index
+ * (the recorded verdict's, the time index over the changed instants), so SQLite still reads only
+ * matching rows. A recorded REVIEW never changes (schema 13's CHECK: only a PASS or FAIL may be
+ * contradicted), so it needs no test of its own.
  */
 export function verdictInForceIs(verdict: Verdict): { sql: string; args: string[] } {
-  if (verdict === 'review') return { sql: `(i.verdict = 'review' OR (i.created_at IN ${CHANGED_INSTANTS} AND ${VERDICT_IN_FORCE} = 'review'))`, args: [] };
-  return { sql: `i.verdict = ? AND ${VERDICT_IN_FORCE} = ?`, args: [verdict, verdict] };
+  const moved = `(i.created_at IN ${CHANGED_INSTANTS} AND ${VERDICT_IN_FORCE} = ?)`;
+  if (verdict === 'review') return { sql: `(i.verdict = 'review' OR ${moved})`, args: [verdict] };
+  return { sql: `((i.verdict = ? AND ${VERDICT_IN_FORCE} = ?) OR ${moved})`, args: [verdict, verdict, verdict] };
 }
 
 /** The kinds of an inspection's flags as one comma-separated column (NULL when none). */

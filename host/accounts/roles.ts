@@ -35,6 +35,8 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   'recipes.draftSave': ENGINEERS,
   // What the station does on a failed part is part of the recipe: engineers set it.
   'recipes.setAlarm': ENGINEERS,
+  // So is whether Myriad's verdict may stand against the expert's: it decides which parts a person sees.
+  'recipes.setModelVerdictPolicy': ENGINEERS,
   // Whoever stands at the station silences the alarm; the audit trail records who.
   'alarm.acknowledge': EVERYONE,
   'alarm.pending': EVERYONE,

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { parsePolarity } from '../../common/answer-grammar';
-import { DEFAULT_MODEL_VERDICT_POLICY, type DialogTurn, type InspectionFlag } from '../../common/api';
+import type { DialogTurn, InspectionFlag } from '../../common/api';
 import { StationError, toWireError } from '../../common/errors';
 import { appendAudit } from '../../db/repositories/audit-log';
 import { insertTurn, listTurns, type TurnStatus } from '../../db/repositories/dialog-turns';
 import { flagsOf, insertFlag } from '../../db/repositories/inspection-flags';
 import { getInspection, type InspectionRow } from '../../db/repositories/inspections';
+import { getRecipeById } from '../../db/repositories/recipes';
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 import type { DialogModel, DialogReply } from '../lmm/dialog-model';
@@ -20,6 +21,7 @@ import { partOutcomeAnswer } from './part-presence';
 import { disagreementReason } from './answer-verdict';
 import { decideVerdict } from '../../common/verdict-policy';
 import { decodeMapPng } from './map-png';
+import { modelVerdictPolicyOf } from '../recipes/recipe-verdict-policy';
 
 /** What is kept of a fresh inspection for its answers: the map and, while cached, the backbone features. */
 type Remembered = Pick<AnomalyResult, 'map' | 'mapWidth' | 'mapHeight' | 'score' | 'features'>;
@@ -55,7 +57,8 @@ interface Recorded {
  * Streams answers of the dialog model as events and records each finished answer as a dialog turn.
  * Generation runs outside any transaction; only the finished turn is written, in one short one.
  * Instructions that do not fit the budget are left out and named on the turn; a first answer whose
- * Yes/No contradicts the verdict is flagged in the same transaction, which sends the part to REVIEW.
+ * Yes/No contradicts the verdict is flagged in the same transaction, which sends the part to REVIEW
+ * or, where the recipe version's policy lets the model decide, records the model's verdict.
  */
 export class DialogService {
   private readonly running = new Map<string, Running>();
@@ -225,9 +228,10 @@ export class DialogService {
    */
   private flagDisagreement(inspection: InspectionRow, turnId: string, text: string, readFeatures: boolean, at: string): InspectionFlag | null {
     const before = flagsOf(this.db, inspection.id).at(-1)?.verdict ?? inspection.verdict;
-    // Every recipe has the default policy until recipes store one: a flag that passes or fails a part
-    // needs schema 9's CHECK (flags only send parts to REVIEW) relaxed first.
-    const decision = decideVerdict(before, parsePolarity(text), readFeatures, DEFAULT_MODEL_VERDICT_POLICY);
+    // The policy of the version the part was inspected under: a change made while the answer was
+    // being written applies to the next parts, as a band change does.
+    const policy = modelVerdictPolicyOf(getRecipeById(this.db, inspection.recipeId));
+    const decision = decideVerdict(before, parsePolarity(text), readFeatures, policy);
     if (decision.verdict === before) return null;
     const reason = disagreementReason(before, inspection.score, inspection.band, decision);
     const flag = insertFlag(this.db, {
@@ -243,7 +247,7 @@ export class DialogService {
     });
     appendAudit(
       this.db,
-      { actor: 'station', action: 'inspection.flag', subject: inspection.id, details: { kind: flag.kind, verdictBefore: before, verdict: flag.verdict, decidedBy: decision.decidedBy, readFeatures, turnId, model: this.modelName, reason } },
+      { actor: 'station', action: 'inspection.flag', subject: inspection.id, details: { kind: flag.kind, verdictBefore: before, verdict: flag.verdict, decidedBy: decision.decidedBy, policy, readFeatures, turnId, model: this.modelName, reason } },
       at,
     );
     return flag;

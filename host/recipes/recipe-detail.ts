@@ -4,6 +4,7 @@ import { goldenSamples, recipeVersions, reviewedScores, type RecipeRow } from '.
 import type { Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 import { alarmOf } from './recipe-alarm';
+import { modelVerdictPolicyOf } from './recipe-verdict-policy';
 
 /** Enough reviewed scores for a histogram; older ones add nothing the chart can show. */
 const MAX_REVIEWED = 5000;
@@ -23,6 +24,7 @@ export function recipeDetail(db: Db, row: RecipeRow, summary: RecipeSummary): Re
       goldenScores: goldenScoresOf(row.config),
       reviewedScores: reviewed,
       alarm: alarmOf(row),
+      modelVerdictPolicy: modelVerdictPolicyOf(row),
     };
   });
 }

@@ -26,6 +26,7 @@ import { checkExpertSpec } from '../experts/registry';
 import { sampleGoldenFiles } from './golden-sampling';
 import { expertIdentity, recipeConfig, type ExpertBackend, type FitProgress } from './expert-backend';
 import { withAlarmOf } from './recipe-alarm';
+import { withModelVerdictPolicyOf } from './recipe-verdict-policy';
 
 /** What a recipe version records of its fitted expert. */
 export interface FittedRecord extends ReturnType<typeof expertIdentity> {
@@ -335,7 +336,8 @@ export class RecipeService {
 
   /**
    * Records a fitted expert as the next version of its recipe, keeping the previous version's alarm
-   * setting (a refit changes what is good, not what a failure should do); call inside the write transaction.
+   * setting and disagreement policy (a refit changes what is good, not what a failure should do or
+   * who decides); call inside the write transaction.
    */
   private insertFitted(
     v: { name: string; spec: string; dir: string; fitted: FittedRecord; author: string; at: string; goldenSampling?: GoldenSampling },
@@ -351,7 +353,10 @@ export class RecipeService {
         backboneSha256: v.fitted.backboneSha256,
         band: v.fitted.band,
         expertDir: v.dir,
-        config: withAlarmOf(previous, { spec: v.spec, ...v.fitted.config, ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}) }),
+        config: withModelVerdictPolicyOf(
+          previous,
+          withAlarmOf(previous, { spec: v.spec, ...v.fitted.config, ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}) }),
+        ),
         createdBy: v.author,
       },
       golden,

@@ -79,8 +79,9 @@ export function InspectScreen({ client, connection, defaults }: Props) {
 
   useEffect(() => client.on('host.warning', (p) => setWarnings((w) => [...new Set([...w, p.message])])), [client]);
 
-  // A first answer that contradicts the verdict sends the part to REVIEW: the banner follows at once,
-  // with the expert's and Myriad's verdicts when they differ.
+  // A first answer that contradicts the verdict sends the part to REVIEW (or, under the recipe's
+  // 'model' policy, gives it the model's verdict): the banner follows at once, with the expert's
+  // and Myriad's verdicts when they differ.
   useEffect(
     () =>
       client.on('dialog.done', (p) => {

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GOLDEN_PROPOSAL_STATUSES, INSPECTION_FLAG_KINDS, ReviewDecision, ROLE_NAMES, Verdict } from '../../common/api';
+import { GOLDEN_PROPOSAL_STATUSES, INSPECTION_FLAG_KINDS, MODEL_VERDICT_POLICIES, ReviewDecision, ROLE_NAMES, Verdict } from '../../common/api';
 
 /**
  * The renderer's convention: classes are layout, data values go in data attributes
@@ -37,6 +37,7 @@ const DATA_VALUES = new Set<string>([
   ...ROLE_NAMES,
   ...INSPECTION_FLAG_KINDS,
   ...GOLDEN_PROPOSAL_STATUSES,
+  ...MODEL_VERDICT_POLICIES,
   'assistant',
   'streaming', 'done', 'error', 'cancelled',
   'connecting', 'open', 'closed',

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { AlarmConfig, RecipeDetail, RecipeSummary, StationClient, ThresholdBand, WhoAmI } from '../../../common/api';
+import type { AlarmConfig, ModelVerdictPolicy, RecipeDetail, RecipeSummary, StationClient, ThresholdBand, WhoAmI } from '../../../common/api';
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
@@ -15,6 +15,7 @@ import { GoldenProposalQueue } from './GoldenProposalQueue';
 import { InstructionList } from './InstructionList';
 import { NewRecipePanel } from './NewRecipePanel';
 import { ScoreHistogram } from './ScoreHistogram';
+import { VerdictPolicySettings } from './VerdictPolicySettings';
 import { VersionTable } from './VersionTable';
 import './recipes.css';
 import { useT } from '../i18n/I18nProvider';
@@ -75,6 +76,18 @@ export function RecipesScreen({ client, connection, who }: Props) {
     try {
       const r = await client.call('recipes.setAlarm', { recipe: name, alarm });
       setSaved(`Saved ${r.recipe} v${r.version}: alarm ${r.alarm.enabled ? 'on' : 'off'}`);
+      setRevision((n) => n + 1);
+      load();
+    } catch (err) {
+      report(err);
+    }
+  }
+
+  async function saveVerdictPolicy(policy: ModelVerdictPolicy) {
+    if (name === null) return;
+    try {
+      const r = await client.call('recipes.setModelVerdictPolicy', { recipe: name, policy });
+      setSaved(t('verdictPolicy.saved', { name: r.recipe, version: r.version, policy: t(`verdictPolicy.${r.policy}`) }));
       setRevision((n) => n + 1);
       load();
     } catch (err) {
@@ -143,6 +156,10 @@ export function RecipesScreen({ client, connection, who }: Props) {
               <section className="panel recipe-alarm">
                 <h2>{t('recipes.alarm')}</h2>
                 <AlarmSettings alarm={detail.alarm} canEdit={canEdit} role={roleName} onSave={saveAlarm} />
+              </section>
+              <section className="panel recipe-verdict-policy">
+                <h2>{t('recipes.verdictPolicy')}</h2>
+                <VerdictPolicySettings policy={detail.modelVerdictPolicy} canEdit={canEdit} role={roleName} onSave={saveVerdictPolicy} />
               </section>
               <section className="panel recipe-versions">
                 <h2>{t('recipes.versions')}</h2>

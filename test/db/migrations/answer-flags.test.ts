@@ -13,6 +13,7 @@ import { VERDICT_IN_FORCE } from '../../../db/repositories/verdict-in-force';
 import { markInterruptedAnswers } from '../../../host/inspection/interrupted-answers';
 import { prng, seedInspections } from '../../../lab/seed/seed-inspections';
 import { useTempDb } from '../../support/temp-db';
+import { expectRollupsMatchRows } from '../../support/verdict-rollups';
 
 /**
  * Schema 9 on real SQLite files: flags change the verdict in force without editing an inspection,
@@ -45,17 +46,6 @@ useTempDb('flags-', (opened, made) => {
   })();
 }, 'all');
 
-/** Rows of `table` with n > 0, against the same counts grouped straight from the rows by the verdict in force. */
-function expectRollup(table: string, keys: string[], source: string): void {
-  const order = keys.map((_, k) => k + 1).join(', ');
-  const kept = db.prepare(`SELECT ${keys.join(', ')}, n FROM ${table} WHERE n <> 0 ORDER BY ${order}`).all();
-  const counted = db.prepare(`SELECT * FROM (${source}) WHERE n <> 0 ORDER BY ${order}`).all();
-  expect(kept.length, table).toBeGreaterThan(10);
-  expect(kept, table).toEqual(counted);
-}
-
-const LATEST = `latest_reviews lr JOIN inspections i ON i.id = lr.inspection_id`;
-
 describe('schema 9: the verdict in force', () => {
   it('flags moved real counts: some FAILs and PASSes are now REVIEW', () => {
     const moved = db.prepare(`SELECT i.verdict AS before, ${VERDICT_IN_FORCE} AS now, COUNT(*) AS n FROM inspections i GROUP BY 1, 2`).all() as Array<{ before: Verdict; now: Verdict; n: number }>;
@@ -65,17 +55,7 @@ describe('schema 9: the verdict in force', () => {
   });
 
   it('keeps every rollup equal to counting the rows by the verdict in force', () => {
-    const v = VERDICT_IN_FORCE;
-    expectRollup('inspection_counts', ['bucket', 'recipe_id', 'operator', 'verdict'],
-      `SELECT 'H' || substr(i.created_at, 1, 13) AS bucket, i.recipe_id, i.operator, ${v} AS verdict, COUNT(*) AS n FROM inspections i GROUP BY 1, 2, 3, 4
-       UNION ALL SELECT 'D' || substr(i.created_at, 1, 10), i.recipe_id, i.operator, ${v}, COUNT(*) FROM inspections i GROUP BY 1, 2, 3, 4`);
-    expectRollup('inspection_day_counts', ['day', 'recipe_id', 'verdict'], `SELECT substr(i.created_at, 1, 10) AS day, i.recipe_id, ${v} AS verdict, COUNT(*) AS n FROM inspections i GROUP BY 1, 2, 3`);
-    expectRollup('operator_day_counts', ['operator', 'day', 'recipe_id', 'verdict'],
-      `SELECT i.operator, substr(i.created_at, 1, 10) AS day, i.recipe_id, ${v} AS verdict, COUNT(*) AS n FROM inspections i GROUP BY 1, 2, 3, 4`);
-    expectRollup('review_day_counts', ['day', 'recipe_id', 'verdict', 'decision', 'defect_type'],
-      `SELECT substr(lr.inspection_created_at, 1, 10) AS day, i.recipe_id, ${v} AS verdict, lr.decision, COALESCE(lr.defect_type, '') AS defect_type, COUNT(*) AS n FROM ${LATEST} GROUP BY 1, 2, 3, 4, 5`);
-    expectRollup('operator_review_day_counts', ['operator', 'day', 'recipe_id', 'verdict', 'decision', 'defect_type'],
-      `SELECT i.operator, substr(lr.inspection_created_at, 1, 10) AS day, i.recipe_id, ${v} AS verdict, lr.decision, COALESCE(lr.defect_type, '') AS defect_type, COUNT(*) AS n FROM ${LATEST} GROUP BY 1, 2, 3, 4, 5, 6`);
+    expectRollupsMatchRows(db);
   });
 
   it('summaries, pages and filters agree with the rows for random ranges', () => {
@@ -106,13 +86,18 @@ describe('schema 9: the verdict in force', () => {
     expect(missing).toEqual([]);
   });
 
-  it('flags are append-only and can only send a part to REVIEW', () => {
+  it('flags are append-only; an interruption never passes or fails a part, and nothing overrules a REVIEW', () => {
     expect(() => db.exec("UPDATE inspection_flags SET verdict = 'pass'")).toThrow(/append-only/);
     expect(() => db.exec('DELETE FROM inspection_flags')).toThrow(/append-only/);
-    const i = db.prepare("SELECT id, created_at FROM inspections WHERE verdict = 'fail' LIMIT 1").get() as { id: string; created_at: string };
-    expect(() =>
-      insertFlag(db, { id: 'x', inspectionId: i.id, inspectionCreatedAt: i.created_at, kind: 'answer-contradicts-verdict', turnId: null, verdictBefore: 'fail', verdict: 'pass', reason: '', at: '2026-03-01T00:00:00Z' }),
-    ).toThrow(/CHECK/);
+    const unflagged = (verdict: Verdict) =>
+      db.prepare('SELECT id, created_at FROM inspections i WHERE verdict = ? AND NOT EXISTS (SELECT 1 FROM inspection_flags f WHERE f.inspection_id = i.id) LIMIT 1').get(verdict) as { id: string; created_at: string };
+    const flag = (kind: 'answer-contradicts-verdict' | 'answer-interrupted', before: Verdict, after: Verdict) => {
+      const i = unflagged(before);
+      insertFlag(db, { id: `x-${kind}-${before}`, inspectionId: i.id, inspectionCreatedAt: i.created_at, kind, turnId: null, verdictBefore: before, verdict: after, reason: '', at: '2026-03-01T00:00:00Z' });
+    };
+    expect(() => flag('answer-interrupted', 'fail', 'pass')).toThrow(/CHECK/);
+    expect(() => flag('answer-contradicts-verdict', 'review', 'pass')).toThrow(/CHECK/);
+    expect(() => flag('answer-contradicts-verdict', 'review', 'fail')).toThrow(/CHECK/);
   });
 });
 

@@ -1,16 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Events, Results } from '../../../common/api';
+import type { Events, ModelVerdictPolicy, Results } from '../../../common/api';
 import { insertInstruction } from '../../../db/repositories/instructions';
 import { disagreementReason } from '../../../host/inspection/answer-verdict';
+import { setRecipeModelVerdictPolicy } from '../../../host/recipes/recipe-verdict-policy';
 import { replayInspection } from '../../../host/replay/replay';
 import type { DialogModel, DialogRequest } from '../../../host/lmm/dialog-model';
 import { openStation, type Station } from '../../../host/station';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
+import { csvRecords } from '../../support/csv-records';
 import { nextTurnEvent } from '../../support/station-events';
 
 const band = { t1: 0.45, t2: 0.55 };
@@ -31,10 +33,13 @@ class FixedOpening implements DialogModel {
   readonly requests: DialogRequest[] = [];
   /** What the replies say about reading features (DialogReply.readFeatures); undefined: a model that never reads them. */
   readFeatures: boolean | undefined = undefined;
+  /** Holds every answer until it resolves: something can happen while an answer is being written. */
+  gate: Promise<void> | null = null;
   constructor(public opening: 'Yes' | 'No') {}
 
   async generate(req: DialogRequest, onToken: (d: string) => void) {
     this.requests.push(req);
+    if (this.gate) await this.gate;
     const text = req.question === null ? `${this.opening}, ${this.opening === 'Yes' ? 'a dent in the center' : 'there is no anomaly'} on the ${req.product}.` : 'It is small.';
     onToken(text);
     return { text, firstTokenMs: 1, totalMs: 1, tokens: 1, ...(this.readFeatures === undefined ? {} : { readFeatures: this.readFeatures }) };
@@ -66,6 +71,12 @@ async function inspect(defect: boolean): Promise<{ inspected: Results['inspect']
   return { inspected, done: await next('dialog.done', inspected.answerTurnId) };
 }
 
+/** A policy change as an engineer makes it (recipes.setModelVerdictPolicy is role-checked in model-verdict-policy.test.ts). */
+const setPolicy = (policy: ModelVerdictPolicy) => setRecipeModelVerdictPolicy(station['db'], 'cap', policy, 'eng');
+const audited = (id: string) => {
+  const row = station['db'].prepare("SELECT details_json FROM audit_log WHERE action = 'inspection.flag' AND subject = ?").get(id) as { details_json: string };
+  return JSON.parse(row.details_json) as Record<string, unknown>;
+};
 const get = (id: string) => station.call('inspections.get', { id }) as Promise<Results['inspections.get']>;
 const queue = async () => ((await station.call('review.queue', { limit: 50 })) as Results['review.queue']).items;
 const summary = (filter: Record<string, string> = {}) => station.call('history.summary', { filter, bucket: 'hour' }) as Promise<Results['history.summary']>;
@@ -153,6 +164,84 @@ describe("the model's own verdict (it read the features) under the default polic
 
     const audit = station['db'].prepare("SELECT details_json FROM audit_log WHERE action = 'inspection.flag' AND subject = ?").get(passed.inspected.id) as { details_json: string };
     expect(JSON.parse(audit.details_json)).toMatchObject({ decidedBy: 'review', readFeatures: true, verdictBefore: 'pass', verdict: 'review' });
+  });
+});
+
+describe("the recipe's 'model' policy", () => {
+  it('passes a FAIL part answered "No" after reading features: decided by the model, out of the queue, counted as PASS', async () => {
+    setPolicy('model');
+    model.readFeatures = true;
+    const { inspected, done } = await inspect(true);
+    expect(inspected).toMatchObject({ verdict: 'fail', expertVerdict: 'fail', decidedBy: 'expert' });
+    expect(done.flag).toMatchObject({ kind: 'answer-contradicts-verdict', verdictBefore: 'fail', verdict: 'pass' });
+    expect(done.flag?.reason).toMatch(/expert FAIL: the model's verdict PASS stands$/);
+    expect(await get(inspected.id)).toMatchObject({ verdict: 'pass', expertVerdict: 'fail', modelVerdict: 'pass', decidedBy: 'model' });
+
+    expect(await queue()).toEqual([]);
+    const around = { from: new Date(Date.parse(inspected.createdAt) - 600_000).toISOString(), to: new Date(Date.parse(inspected.createdAt) + 600_000).toISOString() };
+    for (const s of [await summary(), await summary(around)]) expect(s.byVerdict).toEqual({ pass: 1, fail: 0, review: 0 });
+    expect((await query({ verdict: 'fail' })).total).toBe(0);
+    const rows = await query({ verdict: 'pass' });
+    expect(rows.rows.map((r) => [r.id, r.verdict, r.expertVerdict, r.modelVerdict, r.decidedBy])).toEqual([[inspected.id, 'pass', 'fail', 'pass', 'model']]);
+    const recent = (await station.call('inspections.recent', { limit: 5 })) as Results['inspections.recent'];
+    expect(recent[0]).toMatchObject({ id: inspected.id, verdict: 'pass' });
+    expect(audited(inspected.id)).toMatchObject({ verdictBefore: 'fail', verdict: 'pass', decidedBy: 'model', policy: 'model', readFeatures: true });
+
+    // The CSV export says the same.
+    await station.testInternals.accounts.add('setup', { name: 'sam', role: 'supervisor', password: 'supervisor-pass-1' });
+    const csv = join(dir, 'history.csv');
+    await station.call('reports.write', { filter: {}, format: 'csv', path: csv }, { user: 'sam' });
+    expect(csvRecords(await readFile(csv, 'utf8')).map((r) => [r.inspection_id, r.verdict, r.expert_verdict, r.model_verdict, r.decided_by])).toEqual([
+      [inspected.id, 'pass', 'fail', 'pass', 'model'],
+    ]);
+  });
+
+  it('fails a PASS part answered "Yes" after reading features: it waits in the queue as a FAIL the model decided', async () => {
+    setPolicy('model');
+    model.readFeatures = true;
+    model.opening = 'Yes';
+    const { inspected, done } = await inspect(false);
+    expect(done.flag).toMatchObject({ verdictBefore: 'pass', verdict: 'fail' });
+    const waiting = await queue();
+    expect(waiting.map((i) => [i.id, i.verdict, i.expertVerdict, i.modelVerdict, i.decidedBy])).toEqual([[inspected.id, 'fail', 'pass', 'fail', 'model']]);
+    expect((await summary()).byVerdict).toEqual({ pass: 0, fail: 1, review: 0 });
+    expect((await query({ verdict: 'fail' })).rows.map((r) => [r.id, r.decidedBy])).toEqual([[inspected.id, 'model']]);
+    expect((await query({ verdict: 'pass' })).total).toBe(0);
+
+    // A decision afterwards is counted under the model's FAIL and empties the queue.
+    await station.call('review.decide', { inspectionId: inspected.id, decision: 'defect', defectType: 'dent', reason: 'seen' });
+    expect((await query({ verdict: 'fail', decision: 'defect' })).total).toBe(1);
+    expect(await queue()).toEqual([]);
+  });
+
+  it('sends a disagreement without features to REVIEW, as the default policy does', async () => {
+    setPolicy('model');
+    const { inspected, done } = await inspect(true);
+    expect(done.flag).toMatchObject({ verdictBefore: 'fail', verdict: 'review' });
+    expect(await get(inspected.id)).toMatchObject({ verdict: 'review', expertVerdict: 'fail', modelVerdict: 'pass', decidedBy: 'review' });
+    expect((await queue()).map((i) => [i.id, i.verdict, i.decidedBy])).toEqual([[inspected.id, 'review', 'review']]);
+    expect(audited(inspected.id)).toMatchObject({ decidedBy: 'review', policy: 'model', readFeatures: false });
+  });
+
+  it("applies the policy of the version the part was inspected under, not one saved while its answer was written", async () => {
+    model.readFeatures = true;
+    /** Inspects a FAIL part and changes the policy to `then` before its answer is recorded. */
+    const answeredAfterChange = async (then: ModelVerdictPolicy) => {
+      let release!: () => void;
+      model.gate = new Promise((resolve) => (release = resolve));
+      const png = await partPng(5, { x: 2, y: 2 });
+      const inspected = (await station.call('inspect', { recipe: 'cap', frame: { kind: 'upload', mime: 'image/png', base64: png.toString('base64') } })) as Results['inspect'];
+      const done = next('dialog.done', inspected.answerTurnId);
+      setPolicy(then);
+      release();
+      return { inspected, done: await done };
+    };
+    const underReview = await answeredAfterChange('model');
+    expect(underReview.done.flag).toMatchObject({ verdictBefore: 'fail', verdict: 'review' });
+    const underModel = await answeredAfterChange('review');
+    expect(underModel.done.flag).toMatchObject({ verdictBefore: 'fail', verdict: 'pass' });
+    expect(underModel.inspected.recipeVersion).toBe(underReview.inspected.recipeVersion + 1);
+    expect(await get(underModel.inspected.id)).toMatchObject({ verdict: 'pass', decidedBy: 'model' });
   });
 });
 
