@@ -1,6 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
 import type { AlarmConfig } from '../../../common/api';
 import { useT } from '../i18n/I18nProvider';
+import { useSettingDraft } from './use-setting-draft';
 
 interface Props {
   alarm: AlarmConfig;
@@ -17,21 +17,9 @@ const OPTIONS: Array<{ key: keyof AlarmConfig; label: `alarm.setting.${keyof Ala
 
 /** What the station does when a part of this recipe fails; saving makes a new recipe version on the host. */
 export function AlarmSettings({ alarm, canEdit, role, onSave }: Props) {
-  const [draft, setDraft] = useState(alarm);
-  const [busy, setBusy] = useState(false);
+  const { draft, setDraft, busy, submit } = useSettingDraft(alarm, onSave);
   const { t } = useT();
-  useEffect(() => setDraft(alarm), [alarm]);
   const changed = OPTIONS.some((o) => draft[o.key] !== alarm[o.key]);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      await onSave(draft);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <form className="alarm-settings" onSubmit={submit} data-testid="alarm-settings">

@@ -1,6 +1,6 @@
-import { useEffect, useState, type FormEvent } from 'react';
 import { MODEL_VERDICT_POLICIES, type ModelVerdictPolicy } from '../../../common/api';
 import { useT } from '../i18n/I18nProvider';
+import { useSettingDraft } from './use-setting-draft';
 
 interface Props {
   policy: ModelVerdictPolicy;
@@ -14,20 +14,8 @@ interface Props {
  * recipe version on the host. Everyone sees it: it says why a part went to REVIEW or not.
  */
 export function VerdictPolicySettings({ policy, canEdit, role, onSave }: Props) {
-  const [draft, setDraft] = useState(policy);
-  const [busy, setBusy] = useState(false);
+  const { draft, setDraft, busy, submit } = useSettingDraft(policy, onSave);
   const { t } = useT();
-  useEffect(() => setDraft(policy), [policy]);
-
-  async function submit(e: FormEvent) {
-    e.preventDefault();
-    setBusy(true);
-    try {
-      await onSave(draft);
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
     <form className="verdict-policy-settings" onSubmit={submit} data-testid="verdict-policy-settings" data-policy={policy}>
