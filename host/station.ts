@@ -1,6 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, statfs } from 'node:fs/promises';
-import type { DeviceName, EventName, Events, Language, RecipeReadiness, StationStatus } from '../common/api';
+import type { DeviceName, EventName, Events, InspectionFlag, Language, RecipeReadiness, StationStatus } from '../common/api';
+import { getInspection } from '../db/repositories/inspections';
+import { getRecipeById } from '../db/repositories/recipes';
 import { StationError } from '../common/errors';
 import { openDatabase, type Db } from '../db/open';
 import type { Role } from '../db/repositories/users';
@@ -247,10 +249,21 @@ export class Station implements StationHost {
       language: options.language ?? null,
     });
     this.alarms = new StationAlarms(db, this.events);
+    this.events.on('dialog.done', (e) => {
+      if (e.flag) this.alarmOnFlag(e.inspectionId, e.flag);
+    });
     this.drafts = new RecipeDrafts(db, this.recipes, this.blobs, this.cameraRoots, this.events, layout.tmp);
     this.handlers = this.makeHandlers();
     this.anchor = new AnchorKeeper(db, layout.auditAnchor);
     this.anchor.update();
+  }
+
+  /** The alarm a first answer's flag calls for, under the setting of the version the part was inspected with. */
+  private alarmOnFlag(inspectionId: string, flag: InspectionFlag): void {
+    const inspection = getInspection(this.db, inspectionId);
+    const recipe = inspection && getRecipeById(this.db, inspection.recipeId);
+    if (!inspection || !recipe) return;
+    this.alarms.afterFlag({ id: inspection.id, recipe: inspection.recipe, recipeVersion: inspection.recipeVersion }, flag, alarmOf(recipe));
   }
 
   /**

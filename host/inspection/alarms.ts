@@ -1,4 +1,4 @@
-import type { AlarmAcknowledgement, AlarmConfig, AlarmRaised, InspectionRecord } from '../../common/api';
+import type { AlarmAcknowledgement, AlarmConfig, AlarmRaised, InspectionFlag, InspectionRecord } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { appendAudit } from '../../db/repositories/audit-log';
 import { writeTransaction, type Db } from '../../db/open';
@@ -37,6 +37,16 @@ export class StationAlarms {
     this.open.set(record.id, raised);
     this.events.emit('alarm', raised);
     return raised;
+  }
+
+  /**
+   * Raises the alarm when a first answer's flag moved a part into a verdict that calls for it while
+   * its recorded verdict did not: a FAIL the model decided, or a disagreement sent to REVIEW on a
+   * recipe that alarms on REVIEW. A part whose recorded verdict already alarmed is not raised twice.
+   */
+  afterFlag(record: Pick<InspectionRecord, 'id' | 'recipe' | 'recipeVersion'>, flag: Pick<InspectionFlag, 'verdictBefore' | 'verdict'>, config: AlarmConfig): AlarmRaised | null {
+    if (alarms(config, flag.verdictBefore) || this.open.has(record.id)) return null;
+    return this.afterInspection({ ...record, verdict: flag.verdict }, config);
   }
 
   /**

@@ -214,6 +214,29 @@ describe("the recipe's 'model' policy", () => {
     expect(await queue()).toEqual([]);
   });
 
+  it('raises the alarm for a FAIL the model decided, and never twice for a part the expert already failed', async () => {
+    setPolicy('model');
+    model.readFeatures = true;
+    const raised: Events['alarm'][] = [];
+    station.on('alarm', (e) => raised.push(e));
+    model.opening = 'Yes';
+    const failedByModel = await inspect(false);
+    expect(failedByModel.inspected.verdict).toBe('pass');
+    expect(raised.map((e) => [e.inspectionId, e.verdict])).toEqual([[failedByModel.inspected.id, 'fail']]);
+    expect((await station.call('alarm.pending', {})) as Results['alarm.pending']).toHaveLength(1);
+    // The expert's FAIL alarmed at inspection; the model passing it afterwards raises nothing more.
+    model.opening = 'No';
+    const passedByModel = await inspect(true);
+    expect(passedByModel.done.flag).toMatchObject({ verdictBefore: 'fail', verdict: 'pass' });
+    expect(raised.filter((e) => e.inspectionId === passedByModel.inspected.id)).toHaveLength(1);
+    // Under the default policy a disagreement goes to REVIEW, which alarms only where the recipe asks.
+    setPolicy('review');
+    model.opening = 'Yes';
+    const sentToReview = await inspect(false);
+    expect(sentToReview.done.flag).toMatchObject({ verdict: 'review' });
+    expect(raised.filter((e) => e.inspectionId === sentToReview.inspected.id)).toEqual([]);
+  });
+
   it('sends a disagreement without features to REVIEW, as the default policy does', async () => {
     setPolicy('model');
     const { inspected, done } = await inspect(true);
