@@ -75,7 +75,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
     if (name === null) return;
     try {
       const r = await client.call('recipes.setAlarm', { recipe: name, alarm });
-      setSaved(`Saved ${r.recipe} v${r.version}: alarm ${r.alarm.enabled ? 'on' : 'off'}`);
+      setSaved(t(r.alarm.enabled ? 'alarm.savedOn' : 'alarm.savedOff', { name: r.recipe, version: r.version }));
       setRevision((n) => n + 1);
       load();
     } catch (err) {
@@ -102,7 +102,7 @@ export function RecipesScreen({ client, connection, who }: Props) {
 
   function created(r: RecipeSummary) {
     setCreating(false);
-    setSaved(`Saved ${r.name} v${r.version}`);
+    setSaved(t('recipes.created', { name: r.name, version: r.version }));
     setRevision((n) => n + 1);
     setName(r.name);
     loadList();

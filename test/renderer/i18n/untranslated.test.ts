@@ -49,6 +49,19 @@ function isShown(node: ts.Node): boolean {
   return false;
 }
 
+/**
+ * A phrase handed to a React state setter (`setSaved(\`Saved \${name}\`)`): state that holds words is
+ * state the screen shows. Single words (`setMode('edit')`) are values, not text.
+ */
+function setIntoState(node: ts.Node, literal: string): boolean {
+  let n: ts.Node = ts.isTemplateLiteralToken(node) ? node.parent : node;
+  if (ts.isTemplateSpan(n)) n = n.parent;
+  // a template's words may be split by its placeholders: the phrase is the whole template
+  if (!/\p{L}\S*\s+\S*[\p{L}$]/u.test(n === node ? literal : n.getText())) return false;
+  const call = n.parent;
+  return ts.isCallExpression(call) && call.arguments.includes(n as ts.Expression) && ts.isIdentifier(call.expression) && /^set[A-Z]/.test(call.expression.text);
+}
+
 /** Inside a JSX child expression or a read attribute's value: where a literal reaches the screen. */
 function inShownPlace(node: ts.Node): boolean {
   for (let n: ts.Node = node; n.parent; n = n.parent) {
@@ -73,6 +86,8 @@ export function untranslated(file: string, source = readFileSync(file, 'utf8')):
     const literal = ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) ? node.text : ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node) ? node.text : null;
     if (literal !== null && hasWords(literal) && !ts.isJsxAttribute(node.parent) && isShown(ts.isTemplateLiteralToken(node) ? node.parent : node) && inShownPlace(node)) {
       found.push(`${where(node)} literal ${JSON.stringify(literal)}`);
+    } else if (literal !== null && hasWords(literal) && setIntoState(node, literal)) {
+      found.push(`${where(node)} state ${JSON.stringify(literal)}`);
     }
     ts.forEachChild(node, visit);
   };
@@ -86,13 +101,21 @@ describe('the renderer shows no text outside the message catalogue', () => {
       <p title="Open it" aria-label={\`Remove \${n}\`}>
         Hello {busy ? 'Saving…' : t('x')} {n ?? 'none'} <kbd>J</kbd> · × {t('ok')} <span className="muted" data-testid="x">{n}</span>
       </p>
-    );`;
+    );
+    function B({ setSaved, setMode }: { setSaved: (s: string) => void; setMode: (s: string) => void }) {
+      setSaved(\`Saved \${1} v2\`);
+      setSaved('Nothing changed');
+      setMode('edit');
+    }`;
     expect(untranslated(join(RENDERER, 'Sample.tsx'), sample)).toEqual([
       'Sample.tsx:2 title="Open it"',
       'Sample.tsx:2 literal "Remove "',
       'Sample.tsx:3 text "Hello"',
       'Sample.tsx:3 literal "Saving…"',
       'Sample.tsx:3 literal "none"',
+      'Sample.tsx:7 state "Saved "',
+      'Sample.tsx:7 state " v2"',
+      'Sample.tsx:8 state "Nothing changed"',
     ]);
   });
 
