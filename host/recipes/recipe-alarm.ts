@@ -1,9 +1,7 @@
 import { AlarmConfig } from '../../common/api';
-import { StationError } from '../../common/errors';
-import { appendAudit } from '../../db/repositories/audit-log';
-import { latestRecipe, type RecipeRow } from '../../db/repositories/recipes';
-import { writeTransaction, type Db } from '../../db/open';
-import { copyAsNextVersion } from './recipe-band';
+import type { Db } from '../../db/open';
+import type { RecipeRow } from '../../db/repositories/recipes';
+import { setRecipeSetting, settingOf, type RecipeSetting } from './recipe-setting';
 
 /**
  * A recipe without a recorded setting (made before alarms existed) alarms on FAIL with sound: a
@@ -11,37 +9,22 @@ import { copyAsNextVersion } from './recipe-band';
  */
 export const DEFAULT_ALARM: AlarmConfig = { enabled: true, sound: true, review: false };
 
-/** The alarm setting a recipe version carries in its config (`config.alarm`). */
-export function alarmOf(row: Pick<RecipeRow, 'config'>): AlarmConfig {
-  const parsed = AlarmConfig.safeParse(row.config.alarm);
-  return parsed.success ? parsed.data : DEFAULT_ALARM;
-}
+/** What the station does when a part of the recipe fails (`config.alarm`). */
+export const ALARM_SETTING: RecipeSetting<AlarmConfig> = {
+  key: 'alarm',
+  schema: AlarmConfig,
+  fallback: DEFAULT_ALARM,
+  change: 'set the alarm',
+  action: 'recipe.alarm',
+  same: (a, b) => a.enabled === b.enabled && a.sound === b.sound && a.review === b.review,
+  unchanged: (name, version) => `${name} v${version} already has this alarm setting`,
+};
 
-/** The config of a new version that keeps the alarm setting of `previous` (a refit, a replaced recipe). */
-export function withAlarmOf(previous: Pick<RecipeRow, 'config'> | null, config: Record<string, unknown>): Record<string, unknown> {
-  return previous && previous.config.alarm !== undefined ? { ...config, alarm: alarmOf(previous) } : config;
-}
+/** The alarm setting a recipe version carries in its config (`config.alarm`). */
+export const alarmOf = (row: Pick<RecipeRow, 'config'>): AlarmConfig => settingOf(ALARM_SETTING, row);
 
 /**
- * An alarm change is a new recipe version, like a threshold change: what a recorded inspection's
- * version did on FAIL stays readable. Version and audit row commit together.
+ * An alarm change is a new recipe version: what a recorded inspection's version did on FAIL stays readable.
  * @throws StationError('NOT_FOUND') for an unknown recipe, ('INVALID_INPUT') when nothing changes.
  */
-export function setRecipeAlarm(db: Db, name: string, alarm: AlarmConfig, actor: string): RecipeRow {
-  return writeTransaction(db, `set the alarm of ${name}`, () => {
-    const current = latestRecipe(db, name);
-    if (!current) throw new StationError('NOT_FOUND', `No recipe named ${JSON.stringify(name)}`);
-    const before = alarmOf(current);
-    if (before.enabled === alarm.enabled && before.sound === alarm.sound && before.review === alarm.review) {
-      throw new StationError('INVALID_INPUT', `${name} v${current.version} already has this alarm setting`);
-    }
-    const next = copyAsNextVersion(db, current, actor, { config: { ...current.config, alarm } });
-    appendAudit(db, {
-      actor,
-      action: 'recipe.alarm',
-      subject: `${name}@${next.version}`,
-      details: { from: before, to: alarm, previousVersion: current.version },
-    });
-    return next;
-  });
-}
+export const setRecipeAlarm = (db: Db, name: string, alarm: AlarmConfig, actor: string): RecipeRow => setRecipeSetting(db, ALARM_SETTING, name, alarm, actor);

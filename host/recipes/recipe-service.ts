@@ -25,8 +25,9 @@ import type { AnomalyResult, Expert, ExpertDescriptor, GoldenImage } from '../ex
 import { checkExpertSpec } from '../experts/registry';
 import { sampleGoldenFiles } from './golden-sampling';
 import { expertIdentity, recipeConfig, type ExpertBackend, type FitProgress } from './expert-backend';
-import { withAlarmOf } from './recipe-alarm';
-import { withModelVerdictPolicyOf } from './recipe-verdict-policy';
+import { ALARM_SETTING } from './recipe-alarm';
+import { MODEL_VERDICT_POLICY_SETTING } from './recipe-verdict-policy';
+import { withSettingsOf } from './recipe-setting';
 
 /** What a recipe version records of its fitted expert. */
 export interface FittedRecord extends ReturnType<typeof expertIdentity> {
@@ -353,9 +354,10 @@ export class RecipeService {
         backboneSha256: v.fitted.backboneSha256,
         band: v.fitted.band,
         expertDir: v.dir,
-        config: withModelVerdictPolicyOf(
+        config: withSettingsOf(
           previous,
-          withAlarmOf(previous, { spec: v.spec, ...v.fitted.config, ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}) }),
+          { spec: v.spec, ...v.fitted.config, ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}) },
+          [ALARM_SETTING, MODEL_VERDICT_POLICY_SETTING],
         ),
         createdBy: v.author,
       },
