@@ -59,11 +59,12 @@ export function RecipesScreen({ client, connection, who }: Props) {
   }, [client, name, report]);
   useEffect(load, [load]);
 
-  async function saveBand(band: ThresholdBand) {
+  /** Saves a change the host records as the recipe's next version, then says so and reloads. */
+  async function saveVersion<R>(call: (recipe: string) => Promise<R>, message: (r: R) => string): Promise<void> {
     if (name === null) return;
     try {
-      const r = await client.call('recipes.setBand', { recipe: name, band });
-      setSaved(t('recipes.saved', { name: r.name, version: r.version, t1: r.band.t1, t2: r.band.t2 }));
+      const r = await call(name);
+      setSaved(message(r));
       setRevision((n) => n + 1);
       load();
     } catch (err) {
@@ -71,29 +72,21 @@ export function RecipesScreen({ client, connection, who }: Props) {
     }
   }
 
-  async function saveAlarm(alarm: AlarmConfig) {
-    if (name === null) return;
-    try {
-      const r = await client.call('recipes.setAlarm', { recipe: name, alarm });
-      setSaved(t(r.alarm.enabled ? 'alarm.savedOn' : 'alarm.savedOff', { name: r.recipe, version: r.version }));
-      setRevision((n) => n + 1);
-      load();
-    } catch (err) {
-      report(err);
-    }
-  }
-
-  async function saveVerdictPolicy(policy: ModelVerdictPolicy) {
-    if (name === null) return;
-    try {
-      const r = await client.call('recipes.setModelVerdictPolicy', { recipe: name, policy });
-      setSaved(t('verdictPolicy.saved', { name: r.recipe, version: r.version, policy: t(`verdictPolicy.${r.policy}`) }));
-      setRevision((n) => n + 1);
-      load();
-    } catch (err) {
-      report(err);
-    }
-  }
+  const saveBand = (band: ThresholdBand) =>
+    saveVersion(
+      (recipe) => client.call('recipes.setBand', { recipe, band }),
+      (r) => t('recipes.saved', { name: r.name, version: r.version, t1: r.band.t1, t2: r.band.t2 }),
+    );
+  const saveAlarm = (alarm: AlarmConfig) =>
+    saveVersion(
+      (recipe) => client.call('recipes.setAlarm', { recipe, alarm }),
+      (r) => t(r.alarm.enabled ? 'alarm.savedOn' : 'alarm.savedOff', { name: r.recipe, version: r.version }),
+    );
+  const saveVerdictPolicy = (policy: ModelVerdictPolicy) =>
+    saveVersion(
+      (recipe) => client.call('recipes.setModelVerdictPolicy', { recipe, policy }),
+      (r) => t('verdictPolicy.saved', { name: r.recipe, version: r.version, policy: t(`verdictPolicy.${r.policy}`) }),
+    );
 
   const changed = useCallback(() => {
     setRevision((n) => n + 1);
