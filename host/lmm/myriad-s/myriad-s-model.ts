@@ -17,6 +17,9 @@ import { type MyriadSSessions, floatOutput } from './sessions';
 import type { MyriadSTokenizer } from './tokenizer';
 import { featuresTensor, resizeMap, usableFeatures } from './visual-input';
 
+/** A request for the first answer (no question, no dialog yet): the one that states the verdict. */
+const asksFirstAnswer = (req: DialogRequest): boolean => req.question === null && req.history.length === 0;
+
 /** Fewer new tokens than this cannot hold a definite answer with its location. */
 const MIN_NEW_TOKENS = 24;
 
@@ -58,8 +61,7 @@ export class MyriadSModel implements DialogModel {
   async generate(req: DialogRequest, onToken: (delta: string) => void, signal: AbortSignal): Promise<DialogReply> {
     const result = await this.run(req, onToken, signal);
     const reply = { text: result.text, firstTokenMs: result.firstTokenMs, totalMs: result.totalMs, tokens: result.ids.length, readFeatures: result.readFeatures };
-    const firstAnswer = req.question === null && req.history.length === 0;
-    return firstAnswer && result.firstLogits.length > 0 ? { ...reply, yesOdds: yesLogOdds(result.firstLogits, this.tokenTexts()) } : reply;
+    return asksFirstAnswer(req) && result.firstLogits.length > 0 ? { ...reply, yesOdds: yesLogOdds(result.firstLogits, this.tokenTexts()) } : reply;
   }
 
   /** `generate` with the ids and first logits too (parity tests, benchmarks). */
@@ -108,7 +110,7 @@ export class MyriadSModel implements DialogModel {
   /** The answer rules for this request, in the order they apply (logits-processor.ts). */
   private answerRules(req: DialogRequest, readFeatures: boolean): LogitsProcessor[] {
     const processors: LogitsProcessor[] = [];
-    const firstAnswer = req.question === null && req.history.length === 0;
+    const firstAnswer = asksFirstAnswer(req);
     // Myriad overrules the expert with what it sees itself. Without features it can read (none
     // handed over, an image unlike its training parts, or a product whose goldens it called
     // defective: host/lmm/golden-check.ts) it has only the expert's map, and the

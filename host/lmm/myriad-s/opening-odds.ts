@@ -1,20 +1,22 @@
 import { opensWith } from './decoding';
 
-/** Token ids that can open an answer with `word` and with no other of `words` (computed once per vocabulary). */
-const openers = new WeakMap<readonly string[], Map<string, number[]>>();
+/** The token ids that can open an answer with "Yes" and not "No", and the reverse (computed once per vocabulary). */
+const openers = new WeakMap<readonly string[], { yes: number[]; no: number[] }>();
 
-function idsOpening(word: string, words: readonly string[], tokenTexts: readonly string[]): number[] {
-  let byWord = openers.get(tokenTexts);
-  if (!byWord) openers.set(tokenTexts, (byWord = new Map()));
-  let ids = byWord.get(word);
+function openerIds(tokenTexts: readonly string[]): { yes: number[]; no: number[] } {
+  let ids = openers.get(tokenTexts);
   if (!ids) {
-    ids = [];
+    ids = { yes: [], no: [] };
     for (let t = 0; t < tokenTexts.length; t++) {
       const text = (tokenTexts[t] ?? '').trimStart();
       // bare white space could still open either word: it says nothing about the choice
-      if (text !== '' && opensWith(text, word) && !words.some((w) => w !== word && opensWith(text, w))) ids.push(t);
+      if (text === '') continue;
+      const yes = opensWith(text, 'Yes');
+      const no = opensWith(text, 'No');
+      if (yes && !no) ids.yes.push(t);
+      if (no && !yes) ids.no.push(t);
     }
-    byWord.set(word, ids);
+    openers.set(tokenTexts, ids);
   }
   return ids;
 }
@@ -34,6 +36,6 @@ function logSumExp(logits: Float32Array, ids: readonly number[]): number {
  * begin only "No". The model's own verdict as a number, read before any answer rule masks a token.
  */
 export function yesLogOdds(firstLogits: Float32Array, tokenTexts: readonly string[]): number {
-  const words = ['Yes', 'No'];
-  return logSumExp(firstLogits, idsOpening('Yes', words, tokenTexts)) - logSumExp(firstLogits, idsOpening('No', words, tokenTexts));
+  const { yes, no } = openerIds(tokenTexts);
+  return logSumExp(firstLogits, yes) - logSumExp(firstLogits, no);
 }
