@@ -21,6 +21,27 @@ const VERDICTS = `('pass', 'fail', 'review')`;
 const IN_FORCE = `COALESCE((SELECT f.verdict FROM inspection_flags f WHERE f.inspection_id = i.id
   ORDER BY f.created_at DESC, f.rowid DESC LIMIT 1), i.verdict)`;
 
+/**
+ * The flags table named `name`, its last constraint `check` (with its comment): schema 13 rebuilds
+ * it with a wider CHECK, every other column as here.
+ */
+export function flagsTable(name: string, check: string): string {
+  return `CREATE TABLE ${name} (
+  id TEXT PRIMARY KEY,
+  inspection_id TEXT NOT NULL REFERENCES inspections (id),
+  -- copied from the inspection: the history's verdict filter tells an unflagged row by its time alone
+  inspection_created_at TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('answer-contradicts-verdict', 'answer-interrupted')),
+  turn_id TEXT REFERENCES dialog_turns (id),
+  verdict_before TEXT NOT NULL CHECK (verdict_before IN ${VERDICTS}),
+  verdict TEXT NOT NULL CHECK (verdict IN ${VERDICTS}),
+  reason TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (inspection_id, kind),
+  ${check}
+);`;
+}
+
 // The triggers below are exported for schema 13, which rebuilds inspection_flags and recreates them
 // as they are here (a table's triggers go with it; those on latest_reviews read it by name).
 
@@ -128,21 +149,11 @@ CREATE TRIGGER latest_reviews_operator_count AFTER INSERT ON latest_reviews
 `;
 
 export const up = `
-CREATE TABLE inspection_flags (
-  id TEXT PRIMARY KEY,
-  inspection_id TEXT NOT NULL REFERENCES inspections (id),
-  -- copied from the inspection: the history's verdict filter tells an unflagged row by its time alone
-  inspection_created_at TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('answer-contradicts-verdict', 'answer-interrupted')),
-  turn_id TEXT REFERENCES dialog_turns (id),
-  verdict_before TEXT NOT NULL CHECK (verdict_before IN ${VERDICTS}),
-  verdict TEXT NOT NULL CHECK (verdict IN ${VERDICTS}),
-  reason TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  UNIQUE (inspection_id, kind),
-  -- a flag can send a part to REVIEW, never pass or fail it (the history's verdict filter relies on it)
-  CHECK (verdict = verdict_before OR verdict = 'review')
-);
+${flagsTable(
+  'inspection_flags',
+  `-- a flag can send a part to REVIEW, never pass or fail it (the history's verdict filter relies on it)
+  CHECK (verdict = verdict_before OR verdict = 'review')`,
+)}
 CREATE INDEX inspection_flags_changed ON inspection_flags (inspection_created_at) WHERE verdict <> verdict_before;
 ${FLAG_GUARDS}
 ALTER TABLE dialog_turns ADD COLUMN instructions_left_out_json TEXT;

@@ -1,4 +1,4 @@
-import { DECISION_COUNTS, FLAG_GUARDS, FLAG_INTERRUPTED, FLAG_QUEUE, FLAG_RECOUNT } from './009-answer-flags';
+import { DECISION_COUNTS, FLAG_GUARDS, FLAG_INTERRUPTED, FLAG_QUEUE, FLAG_RECOUNT, flagsTable } from './009-answer-flags';
 
 /**
  * Schema 13: a disagreement flag may pass or fail a part, where the policy of the inspection's
@@ -17,30 +17,18 @@ import { DECISION_COUNTS, FLAG_GUARDS, FLAG_INTERRUPTED, FLAG_QUEUE, FLAG_RECOUN
  * A part the model failed is queued as every FAIL is (schema 9's queue trigger); a part it passed
  * leaves the queue, as no PASS waits for a person.
  */
-const VERDICTS = `('pass', 'fail', 'review')`;
-
 export const up = `
 DROP TRIGGER latest_reviews_uncount;
 DROP TRIGGER latest_reviews_count;
 DROP TRIGGER latest_reviews_operator_uncount;
 DROP TRIGGER latest_reviews_operator_count;
 
-CREATE TABLE inspection_flags_v13 (
-  id TEXT PRIMARY KEY,
-  inspection_id TEXT NOT NULL REFERENCES inspections (id),
-  -- copied from the inspection: the history's verdict filter tells an unflagged row by its time alone
-  inspection_created_at TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('answer-contradicts-verdict', 'answer-interrupted')),
-  turn_id TEXT REFERENCES dialog_turns (id),
-  verdict_before TEXT NOT NULL CHECK (verdict_before IN ${VERDICTS}),
-  verdict TEXT NOT NULL CHECK (verdict IN ${VERDICTS}),
-  reason TEXT NOT NULL,
-  created_at TEXT NOT NULL,
-  UNIQUE (inspection_id, kind),
-  -- any flag may send a part to REVIEW; only a contradiction of a PASS or FAIL may set the other one
+${flagsTable(
+  'inspection_flags_v13',
+  `-- any flag may send a part to REVIEW; only a contradiction of a PASS or FAIL may set the other one
   CHECK (verdict = verdict_before OR verdict = 'review'
-    OR (kind = 'answer-contradicts-verdict' AND verdict_before <> 'review'))
-);
+    OR (kind = 'answer-contradicts-verdict' AND verdict_before <> 'review'))`,
+)}
 INSERT INTO inspection_flags_v13 (rowid, id, inspection_id, inspection_created_at, kind, turn_id, verdict_before, verdict, reason, created_at)
   SELECT rowid, id, inspection_id, inspection_created_at, kind, turn_id, verdict_before, verdict, reason, created_at
   FROM inspection_flags ORDER BY rowid;
