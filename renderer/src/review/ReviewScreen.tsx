@@ -46,17 +46,33 @@ export function ReviewScreen({ client, connection, who }: Props) {
   const reinspectedId = reinspected !== null && typeof reinspected !== 'string' ? reinspected.again.id : null;
 
   // Its first answer may contradict the band and make it REVIEW: the note and the queue follow.
+  // (the queue's reload, not the queue: the queue is a new object each render, and this effect reads the host)
+  const reloadQueue = queue.reload;
   useEffect(() => {
     if (reinspectedId === null) return;
-    return client.on('dialog.done', (p) => {
+    let live = true;
+    const follow = (again: Pick<InspectionRecord, 'verdict' | 'flags'>) => {
+      setReinspected((cur) => (cur !== null && typeof cur !== 'string' && cur.again.id === reinspectedId ? { ...cur, again: { ...cur.again, verdict: again.verdict, flags: again.flags } } : cur));
+      reloadQueue();
+    };
+    const off = client.on('dialog.done', (p) => {
       const flag = p.flag;
       if (p.inspectionId !== reinspectedId || !flag) return;
-      setReinspected((cur) =>
-        cur !== null && typeof cur !== 'string' && cur.again.id === p.inspectionId ? { ...cur, again: { ...cur.again, verdict: flag.verdict, flags: [...cur.again.flags, flag] } } : cur,
-      );
-      queue.reload();
+      setReinspected((cur) => {
+        if (cur === null || typeof cur === 'string' || cur.again.id !== reinspectedId || cur.again.flags.some((f) => f.kind === flag.kind)) return cur;
+        return { ...cur, again: { ...cur.again, verdict: flag.verdict, flags: [...cur.again.flags, flag] } };
+      });
+      reloadQueue();
     });
-  }, [client, reinspectedId, queue]);
+    // The answer can land between the inspect reply and this subscription: read back what the host has.
+    client.call('inspections.get', { id: reinspectedId }).then((again) => {
+      if (live && again.flags.length > 0) follow(again);
+    }, report);
+    return () => {
+      live = false;
+      off();
+    };
+  }, [client, reinspectedId, reloadQueue, report]);
 
   useEffect(() => {
     if (selectedId === null || !queue.items.some((i) => i.id === selectedId)) setSelectedId(queue.items[0]?.id ?? null);
