@@ -421,6 +421,8 @@ export interface InspectionRecord {
   decidedBy: DecidedBy;
   /** Set when the image is not the product at all (the verdict is then FAIL); null for a part of it. */
   outcome: PartOutcome | null;
+  /** The line's part id (PLC, MES or a software trigger); null for a part inspected without one. */
+  partId: string | null;
 }
 
 export interface InspectionSummary {
@@ -569,6 +571,8 @@ export interface HistoryRow {
   decidedBy: DecidedBy;
   /** Set when the image was not the product at all (no part / wrong part). */
   outcome: PartOutcome | null;
+  /** The line's part id; null for a part inspected without one. */
+  partId: string | null;
 }
 
 export interface HistoryPage {
