@@ -13,6 +13,7 @@ export const ERROR_CODES = [
   'UNAVAILABLE', // camera disappeared, device not present, offline
   'FORBIDDEN', // role does not allow the action
   'CANCELLED', // the user or the host cancelled the operation
+  'BUSY', // the station cannot take more now (the line's trigger queue is full)
   'INTERNAL', // a bug: should never happen
 ] as const;
 

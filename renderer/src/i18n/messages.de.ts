@@ -52,6 +52,7 @@ export const de: Messages = {
   'error.UNAVAILABLE': 'Nicht verfügbar',
   'error.FORBIDDEN': 'Nicht erlaubt',
   'error.CANCELLED': 'Abgebrochen',
+  'error.BUSY': 'Die Station ist ausgelastet',
   'error.INTERNAL': 'Interner Fehler',
   'error.dismiss': 'Schließen',
 

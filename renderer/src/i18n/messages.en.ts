@@ -52,6 +52,7 @@ export const en = {
   'error.UNAVAILABLE': 'Unavailable',
   'error.FORBIDDEN': 'Not allowed',
   'error.CANCELLED': 'Cancelled',
+  'error.BUSY': 'The station is busy',
   'error.INTERNAL': 'Internal error',
   'error.dismiss': 'Dismiss',
 
