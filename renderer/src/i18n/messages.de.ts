@@ -50,6 +50,7 @@ export const de: Messages = {
   'error.DB_READONLY': 'Datenbank schreibgeschützt',
   'error.DISK_FULL': 'Datenträger voll',
   'error.UNAVAILABLE': 'Nicht verfügbar',
+  'error.BUSY': 'Station ausgelastet',
   'error.FORBIDDEN': 'Nicht erlaubt',
   'error.CANCELLED': 'Abgebrochen',
   'error.INTERNAL': 'Interner Fehler',

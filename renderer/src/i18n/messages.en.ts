@@ -50,6 +50,7 @@ export const en = {
   'error.DB_READONLY': 'Database read-only',
   'error.DISK_FULL': 'Disk full',
   'error.UNAVAILABLE': 'Unavailable',
+  'error.BUSY': 'Station busy',
   'error.FORBIDDEN': 'Not allowed',
   'error.CANCELLED': 'Cancelled',
   'error.INTERNAL': 'Internal error',
