@@ -86,6 +86,26 @@ describe('Modbus adapter: the handshake', () => {
     expect(inbound.triggers.map((t) => t.request.partId)).toEqual(['P-1', 'P-2', 'P-3']);
   });
 
+  it('triggers once for a PLC that writes its coils every scan: only a 0 to 1 change is an edge', async () => {
+    const { port, inbound } = await station();
+    inbound.hold = true;
+    const plc = await plcOn(port);
+    await plc.until('triggerReady', true);
+    await plc.client.writeRegisters(ADDR.recipeIndex, [1, ...partIdRegisters('SCAN-1')]);
+    for (let scan = 0; scan < 4; scan++) await plc.client.writeCoils(ADDR.trigger, [true, false]);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(inbound.triggers.map((t) => t.request.partId)).toEqual(['SCAN-1']);
+    for (let scan = 0; scan < 2; scan++) await plc.client.writeCoils(ADDR.trigger, [false, false]);
+    inbound.release();
+    await plc.until('resultsReady', true);
+    for (let scan = 0; scan < 3; scan++) await plc.client.writeCoils(ADDR.trigger, [false, true]);
+    await plc.until('resultsReady', false);
+    await plc.client.writeCoils(ADDR.trigger, [false, false]);
+    await plc.until('triggerReady', true);
+    expect(inbound.triggers).toHaveLength(1);
+    expect(inbound.logs.join('\n')).not.toMatch(/Results Ack with no result waiting/);
+  });
+
   it('passes a trigger while busy to the station queue and shows its result only after the first is acknowledged', async () => {
     const { port, adapter, inbound } = await station({ ackWaitMs: 150 });
     inbound.hold = true;
@@ -110,6 +130,9 @@ describe('Modbus adapter: the handshake', () => {
 
     await plc.client.writeCoil(ADDR.resultsAck, true);
     await plc.until('resultsReady', false);
+    // B is shown only once the PLC has taken Results Ack down again, past the sender's retries.
+    await new Promise((r) => setTimeout(r, 250));
+    expect(await plc.status()).toMatchObject({ resultsReady: false, resultsAck: true });
     await plc.client.writeCoil(ADDR.resultsAck, false);
     const second = await plc.takeResult();
     expect(second).toMatchObject({ partId: 'B', sequence: 2 });
@@ -142,7 +165,10 @@ describe('Modbus adapter: the handshake', () => {
       adapter: 'modbus',
       payload: { messageId: 'err-1', triggerId: 'trigger-1', partId: 'E-1', code: 'UNAVAILABLE', message: 'the camera went away', at: new Date().toISOString() },
     };
+    // The station finished with something else: this PLC's trigger still has no result, so not ready for it.
     adapter.stationState('ready');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await plc.status()).toMatchObject({ triggerReady: false, resultsReady: false });
     await adapter.deliver(message);
     expect(await plc.takeResult()).toMatchObject({ error: true, ok: false, ng: false, resultCode: 5, verdict: 0, partId: 'E-1' });
     expect(inbound.logs.join('\n')).toMatch(/answered with Error, result code 5: the camera went away/);
