@@ -447,13 +447,12 @@ function errorResult(messageId: string, payload: ErrorPayload): Result {
 }
 
 /**
- * The station's error codes (and the line service's BUSY, which common/errors does not list) as a
- * Result code; a NOT_FOUND only means the recipe when the PLC named one.
+ * The station's error codes as a Result code; a NOT_FOUND only means the recipe when the PLC named one.
  */
 function errorNameFor(code: string | undefined, namedRecipe: boolean, hadPartId: boolean, fallback: ModbusErrorName): ModbusErrorName {
   if (code === 'BUSY') return 'queueFull';
   if (code === 'NOT_FOUND' && namedRecipe) return 'unknownRecipe';
-  if ((code === 'INVALID_INPUT' || code === 'BAD_REQUEST') && hadPartId) return 'badPartId';
+  if (code === 'INVALID_INPUT' && hadPartId) return 'badPartId';
   return fallback;
 }
 

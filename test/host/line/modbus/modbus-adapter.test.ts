@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StationError, type ErrorCode } from '../../../../common/errors';
+import { StationError } from '../../../../common/errors';
 import type { AdapterState, LineMessage } from '../../../../host/line/line-adapter';
 import { ModbusAdapter, type ModbusAdapterOptions } from '../../../../host/line/modbus/modbus-adapter';
 import { ADDR, freePort, modbusCodeOf, partIdRegisters, Plc, TestInbound, verdictMessage, waitFor } from './modbus-harness';
@@ -143,8 +143,7 @@ describe('Modbus adapter: the handshake', () => {
 
   it('answers a trigger the station refuses because its queue is full with Error, result code 3', async () => {
     const { port, inbound } = await station();
-    // BUSY is the line contract's word for a full queue (common/errors does not list it yet).
-    inbound.refuseNext = new StationError('BUSY' as ErrorCode, 'the trigger queue is full (4 waiting)');
+    inbound.refuseNext = new StationError('BUSY', 'the trigger queue is full (4 waiting)');
     const plc = await plcOn(port);
     const refused = await plc.inspect('C-1', 0);
     expect(refused).toMatchObject({ error: true, ok: false, ng: false, resultCode: 3, verdict: 0, partId: 'C-1', sequence: 1 });
