@@ -26,9 +26,14 @@ export interface OpcuaAdapterOptions {
 
 const DEFAULT_RETRY_MS = 10_000;
 const WANTED: ReadonlySet<LineMessage['kind']> = new Set(['verdict', 'answer', 'error', 'test']);
-// Refusals of an ActivateSession that the user manager never sees (anonymous or malformed tokens);
-// a wrong password is logged by checkUser, with the user name.
-const IDENTITY_REFUSALS = [StatusCodes.BadIdentityTokenInvalid, StatusCodes.BadIdentityTokenRejected];
+// Session refusals the user manager never sees: a channel without the required security, anonymous or
+// malformed identity tokens. A wrong password is logged by checkUser, with the user name.
+const SESSION_REFUSALS = [
+  StatusCodes.BadSecurityModeRejected,
+  StatusCodes.BadSecurityPolicyRejected,
+  StatusCodes.BadIdentityTokenInvalid,
+  StatusCodes.BadIdentityTokenRejected,
+];
 
 export class OpcuaAdapter implements LineAdapter {
   readonly name = 'opcua' as const;
@@ -205,10 +210,16 @@ export class OpcuaAdapter implements LineAdapter {
     });
     server.on('response', (response: Response) => {
       const status = response.responseHeader.serviceResult;
-      if (IDENTITY_REFUSALS.some((refusal) => refusal.value === status.value)) {
-        this.log(`refused a session: ${status.name} (OPC UA sessions need a user name and password)`);
+      if (SESSION_REFUSALS.some((refusal) => refusal.value === status.value)) {
+        this.log(`refused a session: ${status.name} (${this.requirement()})`);
       }
     });
+  }
+
+  private requirement(): string {
+    return this.settings.allowNoSecurity
+      ? 'security None or Basic256Sha256 Sign / SignAndEncrypt'
+      : 'Basic256Sha256 Sign or SignAndEncrypt with a user name and password';
   }
 
   private checkUser(name: string, password: string): boolean {

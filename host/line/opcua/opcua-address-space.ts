@@ -8,6 +8,7 @@ import {
   promoteToStateMachine,
   type AddressSpace,
   type INamespace,
+  type ISessionContext,
   type MethodResult,
   type NodeId,
   type UAEventType,
@@ -61,6 +62,9 @@ export const STATE_MAPPING: Record<StationLineState, { vision: string; automatic
   error: { vision: 'Error', automatic: null },
   stopped: { vision: 'Halted', automatic: null },
 };
+
+/** Recipes and the active recipe are read from the station on each read; a subscription samples them this often. */
+const GETTER_SAMPLING_MS = 500;
 
 /** OPC 40100 ResultStateDataType: 1 = Completed (the verdict is in the event's own fields). */
 const RESULT_STATE_COMPLETED = 1;
@@ -142,7 +146,8 @@ export function buildVisionSystem(addressSpace: AddressSpace, actions: VisionSys
 
   // Every method: arguments checked, the station's error mapped to a status code and logged, never a throw into node-opcua.
   const bind = (target: UAMethod, name: string, run: (args: Variant[]) => Promise<Variant[]>) => {
-    target.bindMethod(async (args: Variant[]): Promise<MethodResult> => {
+    // node-opcua tells a promise-returning method from a callback one by its arity: keep both parameters.
+    target.bindMethod(async (args: Variant[], _context: ISessionContext): Promise<MethodResult> => {
       try {
         return { statusCode: StatusCodes.Good, outputArguments: await run(args) };
       } catch (err) {
@@ -152,7 +157,7 @@ export function buildVisionSystem(addressSpace: AddressSpace, actions: VisionSys
     });
   };
   const notSupported = (target: UAMethod, instead: string) =>
-    target.bindMethod(async (): Promise<MethodResult> => ({
+    target.bindMethod(async (_args: Variant[], _context: ISessionContext): Promise<MethodResult> => ({
       statusCode: StatusCodes.BadNotSupported,
       statusText: `not supported by Myriad Station; ${instead}`,
     }));
@@ -203,12 +208,14 @@ export function buildVisionSystem(addressSpace: AddressSpace, actions: VisionSys
     dataType: DataType.String,
     valueRank: 1,
     arrayDimensions: [0],
+    minimumSamplingInterval: GETTER_SAMPLING_MS,
     value: { get: () => new Variant({ dataType: DataType.String, arrayType: VariantArrayType.Array, value: actions.recipes().map((r) => r.name) }) },
   });
   ns.addVariable({
     componentOf: recipeManagement,
     browseName: 'ActiveRecipe',
     dataType: DataType.String,
+    minimumSamplingInterval: GETTER_SAMPLING_MS,
     value: { get: () => new Variant({ dataType: DataType.String, value: actions.activeRecipe()?.name ?? null }) },
   });
   const selectRecipe = ns.addMethod(recipeManagement, {
@@ -258,7 +265,8 @@ export function buildVisionSystem(addressSpace: AddressSpace, actions: VisionSys
   }
   const last = new Map<LastVariableName, UAVariable>();
   for (const [name, type] of LAST_RESULT_VARIABLES) {
-    last.set(name, ns.addVariable({ componentOf: resultManagement, browseName: name, dataType: type, value: { dataType: type, value: null } }));
+    // No value until the first result: a client reads Null rather than a made-up zero.
+    last.set(name, ns.addVariable({ componentOf: resultManagement, browseName: name, dataType: type }));
   }
   const setLast = (name: LastVariableName, dataType: DataType, value: string | number | boolean | Date | null) => {
     last.get(name)?.setValueFromSource(new Variant({ dataType, value }));
