@@ -197,6 +197,13 @@ describe('OPC UA adapter: Machine Vision model', () => {
     await adapter.deliver(verdictMessage(101, null, null, { index: 1, name: 'bottle', version: 3 }, 'test'));
     while (events.length < 3 && Date.now() < deadline + 10_000) await new Promise((r) => setTimeout(r, 20));
     expect(events[2]?.[5]?.value).toBe('msg-101');
+
+    // An error message (a trigger the station could not honour) raises the trigger error event.
+    await adapter.deliver({ id: 'err-1', seq: 102, kind: 'error', adapter: 'opcua', payload: { messageId: 'err-1', triggerId: 'trg-x', partId: 'P-0009', code: 'BUSY', message: 'the trigger queue is full', at: new Date().toISOString() } });
+    while (events.length < 4 && Date.now() < deadline + 15_000) await new Promise((r) => setTimeout(r, 20));
+    expect((events[3]?.[1]?.value as { text: string }).text).toBe('the trigger queue is full');
+    expect(events[3]?.[5]?.value).toBe('err-1');
+    expect(await last('LastError')).toBe('BUSY: the trigger queue is full');
     await subscription.terminate();
   });
 

@@ -75,4 +75,25 @@ describe('OPC UA adapter: server certificate and restart', () => {
       await second.stop();
     }
   });
+
+  it('listens once a taken port is free again', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(port, resolve));
+    const inbound = new SeamInbound();
+    const adapter = new OpcuaAdapter({ settings: { enabled: true, port, allowNoSecurity: false, users: [USER] }, dataDir, retryMs: 200 });
+    const states: string[] = [];
+    adapter.onState((s) => void states.push(s.status));
+    try {
+      await adapter.start(inbound);
+      expect(adapter.state()).toMatchObject({ status: 'down', detail: `port ${port} is in use` });
+      await new Promise<void>((resolve) => blocker.close(() => resolve()));
+      const deadline = Date.now() + 10_000;
+      while (adapter.state().detail !== `listening on port ${port}` && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      expect(adapter.state()).toMatchObject({ status: 'connecting', detail: `listening on port ${port}` });
+      expect(states).toContain('down');
+      expect(inbound.logs.join('\n')).toMatch(/port \d+ is in use/);
+    } finally {
+      await adapter.stop();
+    }
+  });
 });
