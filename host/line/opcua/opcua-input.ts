@@ -52,15 +52,11 @@ export function numberArgument(argument: Variant | undefined, field: string): nu
   return value;
 }
 
-/**
- * Station error codes to OPC UA status codes. Matched on the code's text so that codes the line
- * service adds (BAD_REQUEST, BUSY) map without a change here.
- */
+/** Station error codes to OPC UA status codes. */
 export function statusFor(err: unknown): StatusCode {
-  const code = err instanceof StationError ? String(err.code) : '';
+  const code = err instanceof StationError ? err.code : null;
   switch (code) {
     case 'INVALID_INPUT':
-    case 'BAD_REQUEST':
       return StatusCodes.BadInvalidArgument;
     case 'NOT_FOUND':
       return StatusCodes.BadNotFound;
