@@ -11,9 +11,9 @@ export const ERROR_CODES = [
   'DB_READONLY', // database or its folder is read-only
   'DISK_FULL', // ENOSPC while writing
   'UNAVAILABLE', // camera disappeared, device not present, offline
+  'BUSY', // the station cannot take this now (a line trigger while its queue is full); try again later
   'FORBIDDEN', // role does not allow the action
   'CANCELLED', // the user or the host cancelled the operation
-  'BUSY', // the station cannot take more now (the line's trigger queue is full)
   'INTERNAL', // a bug: should never happen
 ] as const;
 

@@ -34,7 +34,7 @@ export type StationLineState = 'ready' | 'busy' | 'error' | 'stopped';
 export interface LineInbound {
   /**
    * Queues one inspection from the active recipe's camera source (or `request.recipe`'s).
-   * @throws StationError('BAD_REQUEST') for a bad part id or recipe, ('NOT_FOUND') for an unknown
+   * @throws StationError('INVALID_INPUT') for a bad part id or recipe, ('NOT_FOUND') for an unknown
    * recipe, ('BUSY') when the trigger queue is full (nothing is queued then).
    */
   trigger(request: TriggerRequest, from: LineAdapterName): Promise<TriggerAccepted>;

@@ -50,9 +50,9 @@ export const de: Messages = {
   'error.DB_READONLY': 'Datenbank schreibgeschützt',
   'error.DISK_FULL': 'Datenträger voll',
   'error.UNAVAILABLE': 'Nicht verfügbar',
+  'error.BUSY': 'Station ausgelastet',
   'error.FORBIDDEN': 'Nicht erlaubt',
   'error.CANCELLED': 'Abgebrochen',
-  'error.BUSY': 'Die Station ist ausgelastet',
   'error.INTERNAL': 'Interner Fehler',
   'error.dismiss': 'Schließen',
 

@@ -50,9 +50,9 @@ export const en = {
   'error.DB_READONLY': 'Database read-only',
   'error.DISK_FULL': 'Disk full',
   'error.UNAVAILABLE': 'Unavailable',
+  'error.BUSY': 'Station busy',
   'error.FORBIDDEN': 'Not allowed',
   'error.CANCELLED': 'Cancelled',
-  'error.BUSY': 'The station is busy',
   'error.INTERNAL': 'Internal error',
   'error.dismiss': 'Dismiss',
 
