@@ -13,6 +13,8 @@ import { LineStatePanel } from './LineStatePanel';
 import { LineStatusContext } from './useLineStatus';
 import './line.css';
 
+const COUNTER_REFRESH_MS = 2000;
+
 interface Props {
   client: StationClient;
   connection: ConnectionState;
@@ -33,7 +35,12 @@ export function LineScreen({ client, connection, who }: Props) {
   const canEdit = ENGINEERING.has(role);
 
   useEffect(() => {
-    if (connection === 'open') refresh();
+    if (connection !== 'open') return;
+    refresh();
+    // line.state comes with connection and station state changes, not with each delivery: the
+    // counters on this screen are read again while it is open.
+    const timer = window.setInterval(refresh, COUNTER_REFRESH_MS);
+    return () => window.clearInterval(timer);
   }, [connection, refresh]);
   useEffect(() => {
     setSettings(null);
