@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LineSettingsPatch } from './line-settings';
 
 /**
  * The one narrow API between a UI (Electron renderer or browser) and the station host.
@@ -208,6 +209,19 @@ export const ApiParams = {
   'alarm.acknowledge': z.strictObject({ inspectionId: z.string().min(1).max(64) }),
   /** Alarms raised and not yet acknowledged (a window opened or reloaded while one is open). */
   'alarm.pending': z.strictObject({}),
+  /** The line's state: adapters, counters, trigger queue, active recipe (docs/line.md). */
+  'line.status': z.strictObject({}),
+  /** The line settings with every secret replaced by whether it is set. */
+  'line.settings': z.strictObject({}),
+  /** Changes the line settings (a secret: a string sets it, null clears it, absent keeps it); restarts the changed adapters. */
+  'line.setSettings': z.strictObject({ settings: LineSettingsPatch }),
+  /** A made-up result through the outbox to every adapter ("send test result"). */
+  'line.sendTest': z.strictObject({}),
+  /** A software trigger: one part from the line's camera source, as a PLC's trigger would. */
+  'line.trigger': z.strictObject({
+    partId: z.string().max(1000).nullable().optional(),
+    recipe: z.union([z.string().min(1).max(200), z.number().int().min(1).max(10000)]).nullable().optional(),
+  }),
   'audit.verify': z.strictObject({}),
   'audit.list': z.strictObject({ limit: z.number().int().min(1).max(1000) }),
   'replay.run': z.strictObject({ inspectionId: z.string().min(1).max(64) }),
@@ -421,6 +435,8 @@ export interface InspectionRecord {
   decidedBy: DecidedBy;
   /** Set when the image is not the product at all (the verdict is then FAIL); null for a part of it. */
   outcome: PartOutcome | null;
+  /** The line's part id (PLC, MES or a software trigger); null for a part inspected without one. */
+  partId: string | null;
 }
 
 export interface InspectionSummary {
@@ -569,6 +585,8 @@ export interface HistoryRow {
   decidedBy: DecidedBy;
   /** Set when the image was not the product at all (no part / wrong part). */
   outcome: PartOutcome | null;
+  /** The line's part id; null for a part inspected without one. */
+  partId: string | null;
 }
 
 export interface HistoryPage {
@@ -644,6 +662,11 @@ export interface Results {
   'recipes.draftSave': RecipeSummary;
   'alarm.acknowledge': AlarmAcknowledgement;
   'alarm.pending': AlarmRaised[];
+  'line.status': LineStatus;
+  'line.settings': LineSettingsView;
+  'line.setSettings': { settings: LineSettingsView; changed: string[] };
+  'line.sendTest': { messageId: string };
+  'line.trigger': { triggerId: string; ahead: number };
   'audit.verify': AuditVerification;
   'audit.list': AuditEntryInfo[];
   'replay.run': ReplayResult;
@@ -821,6 +844,43 @@ export interface ReplayResult {
   recorded: false;
 }
 
+// ---- the line (host/line, docs/line.md) ---------------------------------------------------------
+
+export type LineAdapterKind = 'mqtt' | 'opcua' | 'modbus';
+export type LineStationState = 'ready' | 'busy' | 'error' | 'stopped';
+
+export interface LineAdapterStatus {
+  adapter: LineAdapterKind;
+  enabled: boolean;
+  status: 'off' | 'connecting' | 'connected' | 'down';
+  /** Why it is down, or who is connected; never a secret. */
+  detail: string | null;
+  since: string;
+  /** Messages this adapter delivered, delivery attempts that failed, messages still ahead of it. */
+  sent: number;
+  failed: number;
+  queued: number;
+}
+
+export interface LineStatus {
+  state: LineStationState;
+  adapters: LineAdapterStatus[];
+  /** Triggers waiting (not counting the part being inspected). */
+  queueDepth: number;
+  activeRecipe: { index: number; name: string; version: number } | null;
+  /** Why the line is off: the settings file is damaged (one sentence), else null. */
+  settingsError: string | null;
+}
+
+/** `line.settings`: the settings with each secret replaced by whether it is set. */
+export interface LineSettingsView {
+  mqtt: { enabled: boolean; url: string; clientId: string; username: string | null; password: { set: boolean }; topicPrefix: string };
+  opcua: { enabled: boolean; port: number; allowNoSecurity: boolean; users: Array<{ name: string; password: { set: boolean } }> };
+  modbus: { enabled: boolean; host: string; port: number; unitId: number };
+  triggerQueue: number;
+  cameraSource: string | null;
+}
+
 // ---- events (host -> UI) ----------------------------------------------------------------------
 
 export interface Events {
@@ -839,9 +899,11 @@ export interface Events {
   'recipes.draftProgress': { draftId: string; stage: string; done: number; total: number };
   /** The alarm of `inspectionId` was acknowledged (by anyone, on any window). */
   'alarm.cleared': AlarmAcknowledgement;
+  /** The line's state or an adapter's connection changed (top bar, Line settings screen). */
+  'line.state': LineStatus;
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning', 'alarm', 'alarm.cleared', 'recipes.draftProgress'];
+export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning', 'alarm', 'alarm.cleared', 'recipes.draftProgress', 'line.state'];
 
 export interface AlarmRaised {
   inspectionId: string;

@@ -13,6 +13,7 @@ import * as m010 from './migrations/010-inspection-source-name';
 import * as m011 from './migrations/011-inspection-outcome';
 import * as m012 from './migrations/012-user-preferences';
 import * as m013 from './migrations/013-model-verdict-flags';
+import * as m014 from './migrations/014-line';
 
 /**
  * The one list of schema migrations (the Signal way, docs/ARCHITECTURE.md §Conventions): numbered,
@@ -39,6 +40,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 11, name: 'inspection-outcome', up: m011.up },
   { version: 12, name: 'user-preferences', up: m012.up },
   { version: 13, name: 'model-verdict-flags', up: m013.up },
+  { version: 14, name: 'line', up: m014.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

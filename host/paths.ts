@@ -32,6 +32,8 @@ export function dataLayout(dataDir: string) {
     cameraRoots: join(dataDir, 'camera-roots.json'),
     /** The plant's shifts for the History charts (host/history/shifts.ts); absent: 06-14, 14-22, 22-06. */
     shifts: join(dataDir, 'shifts.json'),
+    /** The line integration's settings, secrets included (host/line/line-settings-store.ts; mode 0600). */
+    line: join(dataDir, 'line.json'),
   };
 }
 export type DataLayout = ReturnType<typeof dataLayout>;

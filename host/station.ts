@@ -56,6 +56,10 @@ import { loadShifts, shiftBuckets } from './history/shifts';
 import { BlobStore, type WriteFile } from './store/blob-store';
 import { ExportStore, type ExportFile } from './store/export-store';
 import { writeFileAtomic } from './store/atomic-write';
+import { LineService, type LineAdapterFactory } from './line/line-service';
+import type { LineAdapterName } from './line/line-adapter';
+import { OutboxSignal } from './line/outbox-signal';
+import { mqttAdapter } from './line/mqtt/mqtt-adapter';
 import packageJson from '../package.json';
 
 export interface StationOptions {
@@ -98,6 +102,10 @@ export interface StationOptions {
   scryptCost?: ScryptCost;
   /** Renders PDF reports; default: headless Chromium (Electron passes its printToPDF). */
   pdfRenderer?: PdfRenderer;
+  /** The line's channels (host/line); default: MQTT. Each is started when line.json enables it. */
+  lineAdapters?: Partial<Record<LineAdapterName, LineAdapterFactory>>;
+  /** The station log for the line (bad payloads, refused triggers, delivery retries); default stderr. */
+  lineLog?: (line: string) => void;
 }
 
 export interface StationHost {
@@ -150,6 +158,7 @@ export async function openStation(options: StationOptions): Promise<Station> {
       process.stderr.write(`warning: could not mark interrupted answers (the next start tries again): ${err.message}\n`);
     }
     station.sweepStaleTemp();
+    await station.startLine();
     return station;
   } catch (err) {
     db.close();
@@ -176,6 +185,7 @@ export interface StationInternals {
   readonly reports: ReportService;
   readonly alarms: StationAlarms;
   readonly drafts: RecipeDrafts;
+  readonly line: LineService;
 }
 
 export class Station implements StationHost {
@@ -193,6 +203,8 @@ export class Station implements StationHost {
   private readonly reports: ReportService;
   private readonly alarms: StationAlarms;
   private readonly drafts: RecipeDrafts;
+  private readonly line: LineService;
+  private readonly outbox = new OutboxSignal();
   private readonly handlers: Handlers;
   private readonly device: DeviceName;
   private readonly goldenChecks: GoldenChecks | null;
@@ -235,8 +247,9 @@ export class Station implements StationHost {
       }),
       goldenChecks ? (inspection) => goldenChecks.forRecipe(inspection.recipeId, inspection.recipe) : null,
       this.budget,
+      this.outbox,
     );
-    this.pipeline = new InspectionPipeline(db, this.blobs, this.recipes, this.dialog, this.budget, thisProcess());
+    this.pipeline = new InspectionPipeline(db, this.blobs, this.recipes, this.dialog, this.budget, thisProcess(), this.outbox);
     this.golden = new GoldenProposals(db, this.recipes);
     this.reviews = new ReviewService(db, this.pipeline, this.recipes, this.golden);
     this.reports = new ReportService(layout.database, this.blobs, layout.tmp, options.pdfRenderer ?? new ChromiumPdfRenderer(), this.exports);
@@ -253,6 +266,18 @@ export class Station implements StationHost {
       if (e.flag) this.alarmOnFlag(e.inspectionId, e.flag);
     });
     this.drafts = new RecipeDrafts(db, this.recipes, this.blobs, this.cameraRoots, this.events, layout.tmp);
+    this.line = new LineService({
+      db,
+      settingsPath: layout.line,
+      pipeline: this.pipeline,
+      recipes: this.recipes,
+      cameraRoots: this.cameraRoots,
+      outbox: this.outbox,
+      events: this.events,
+      adapters: options.lineAdapters ?? { mqtt: mqttAdapter },
+      afterInspection: (out) => this.alarms.afterInspection(out.record, alarmOf(out.recipe)),
+      ...(options.lineLog ? { log: options.lineLog } : {}),
+    });
     this.handlers = this.makeHandlers();
     this.anchor = new AnchorKeeper(db, layout.auditAnchor);
     this.anchor.update();
@@ -285,6 +310,11 @@ export class Station implements StationHost {
     }
   }
 
+  /** Reads line.json and starts the enabled line adapters (a damaged file keeps the line off, not the station). */
+  startLine(): Promise<void> {
+    return this.line.start();
+  }
+
   /** Temp files of writes killed by a crash; in the background so start-up does not wait on a scan. */
   sweepStaleTemp(): void {
     this.blobs.sweepStaleTemp().catch((err: unknown) => {
@@ -294,8 +324,8 @@ export class Station implements StationHost {
 
   /** Tests and lab measurements only (see StationInternals); clients use `call`. */
   get testInternals(): StationInternals {
-    const { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports, alarms, drafts } = this;
-    return { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports, alarms, drafts };
+    const { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports, alarms, drafts, line } = this;
+    return { events, blobs, exports, recipes, cameras, cameraRoots, dialog, pipeline, accounts, reviews, golden, reports, alarms, drafts, line };
   }
 
   /**
@@ -345,6 +375,8 @@ export class Station implements StationHost {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.preparing]);
+    // The line first: no new triggers, the part in progress finishes, MQTT says offline.
+    await this.line.close();
     await this.dialog.close();
     await this.drafts.close();
     await this.recipes.close();
@@ -449,6 +481,11 @@ export class Station implements StationHost {
       'recipes.draftSave': (p, ctx) => this.drafts.save(p.draftId, ctx.connection, ctx.user),
       'alarm.acknowledge': async (p, ctx) => this.alarms.acknowledge(p.inspectionId, ctx.user),
       'alarm.pending': async () => this.alarms.pending(),
+      'line.status': async () => this.line.status(),
+      'line.settings': async () => this.line.settingsView(),
+      'line.setSettings': (p, ctx) => this.line.setSettings(p.settings, ctx.user),
+      'line.sendTest': async () => this.line.sendTest(),
+      'line.trigger': (p, ctx) => this.line.enqueue({ partId: p.partId ?? null, recipe: p.recipe ?? null }, null, ctx.user),
       'recipes.prepare': (p) => this.prepare(p.recipe),
       'recipes.create': async (p, ctx) => {
         requireInProcess(ctx, 'recipes.create reads golden samples from a folder on the station: run `npm run recipe -- create` there');

@@ -17,7 +17,7 @@ export const FIRST_ANSWER = `(SELECT d.text FROM dialog_turns d WHERE d.inspecti
 
 const ROW_COLUMNS = `i.id, i.created_at AS createdAt, r.name AS recipe, r.version AS recipeVersion, ${VERDICT_IN_FORCE} AS verdict, i.verdict AS bandVerdict, i.score, i.t1, i.t2,
   i.operator, lr.decision, lr.defect_type AS defectType, lr.reviewer, lr.created_at AS reviewedAt, i.image_sha256 AS imageSha256,
-  i.map_sha256 AS mapSha256, ${FLAG_KINDS} AS flags, i.source_name AS sourceName, i.outcome,
+  i.map_sha256 AS mapSha256, ${FLAG_KINDS} AS flags, i.source_name AS sourceName, i.outcome, i.part_id AS partId,
   (SELECT rv.reason FROM reviews rv WHERE rv.id = lr.review_id) AS reviewReason,
   ${FIRST_ANSWER} AS firstAnswer`;
 

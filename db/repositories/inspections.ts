@@ -1,4 +1,5 @@
 import type { InspectionRecord, InspectionSummary, InspectionTimings, PartOutcome, ThresholdBand, Verdict } from '../../common/api';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../open';
 import { FLAG_KINDS, VERDICT_IN_FORCE, withFlagKinds } from './verdict-in-force';
 
@@ -22,10 +23,19 @@ export interface InspectionRow
   operator: string;
   /** Not the product at all (schema 11); null for a part of it. */
   outcome: PartOutcome | null;
+  /** The line's part id (schema 14); null for a part inspected from the screen without one. */
+  partId: string | null;
+  /** The line trigger that started the inspection (schema 14); null otherwise. */
+  triggerId: string | null;
+  /** The channel of that trigger (mqtt, opcua, modbus); null for a software trigger or the screen. */
+  lineAdapter: string | null;
 }
 
-export type NewInspection = Omit<InspectionRow, 'recipe' | 'recipeVersion' | 'outcome'> & {
+export type NewInspection = Omit<InspectionRow, 'recipe' | 'recipeVersion' | 'outcome' | 'partId' | 'triggerId' | 'lineAdapter'> & {
   outcome?: PartOutcome | null;
+  partId?: string | null;
+  triggerId?: string | null;
+  lineAdapter?: string | null;
   /** The camera frame's name (a folder camera's file name); null or absent for a webcam still or an upload. */
   sourceName?: string | null;
 };
@@ -36,16 +46,18 @@ type Row = Omit<InspectionRow, 'band' | 'instructions' | 'timings'> & ThresholdB
 const SELECT = `SELECT i.id, i.recipe_id AS recipeId, r.name AS recipe, r.version AS recipeVersion, i.verdict, i.score, i.threshold, i.t1, i.t2,
     i.image_sha256 AS imageSha256, i.image_path AS imagePath, i.map_sha256 AS mapSha256, i.map_path AS mapPath, i.width, i.height,
     i.backbone, i.backbone_sha256 AS backboneSha256, i.expert, i.lmm, i.instructions_json AS instructions, i.timings_json AS timings,
-    i.operator, i.created_at AS createdAt, i.outcome
+    i.operator, i.created_at AS createdAt, i.outcome, i.part_id AS partId, i.trigger_id AS triggerId, i.line_adapter AS lineAdapter
   FROM inspections i JOIN recipes r ON r.id = i.recipe_id`;
 
 function fromRow({ t1, t2, instructions, timings, ...row }: Row): InspectionRow {
   return { ...row, band: { t1, t2 }, instructions: JSON.parse(instructions) as string[], timings: JSON.parse(timings) as InspectionTimings };
 }
 
-const INSERT = `INSERT INTO inspections (id, recipe_id, verdict, score, threshold, t1, t2, image_sha256, image_path, map_sha256,
-       map_path, width, height, backbone, backbone_sha256, expert, lmm, instructions_json, timings_json, operator, created_at, source_name, outcome)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const INSERT_COLUMNS = `id, recipe_id, verdict, score, threshold, t1, t2, image_sha256, image_path, map_sha256,
+       map_path, width, height, backbone, backbone_sha256, expert, lmm, instructions_json, timings_json, operator, created_at, source_name, outcome`;
+const INSERT = `INSERT INTO inspections (${INSERT_COLUMNS}) VALUES (${Array(23).fill('?').join(', ')})`;
+/** With the line's columns (schema 14); only parts from the line need it, so older schemas (migration tests) still seed. */
+const INSERT_LINE = `INSERT INTO inspections (${INSERT_COLUMNS}, part_id, trigger_id, line_adapter) VALUES (${Array(26).fill('?').join(', ')})`;
 
 export function insertInspection(db: Db, i: NewInspection): void {
   inspectionInserter(db)(i);
@@ -56,9 +68,10 @@ export function insertInspection(db: Db, i: NewInspection): void {
  * the statement again for each row costs more than the insert).
  */
 export function inspectionInserter(db: Db): (i: NewInspection) => void {
-  const statement = db.prepare(INSERT);
+  const plain = db.prepare(INSERT);
+  let line: Statement | null = null;
   return (i) => {
-    statement.run(
+    const values = [
       i.id,
       i.recipeId,
       i.verdict,
@@ -82,7 +95,14 @@ export function inspectionInserter(db: Db): (i: NewInspection) => void {
       i.createdAt,
       i.sourceName ?? null,
       i.outcome ?? null,
-    );
+    ];
+    const part = [i.partId ?? null, i.triggerId ?? null, i.lineAdapter ?? null];
+    if (part.every((v) => v === null)) {
+      plain.run(...values);
+      return;
+    }
+    line ??= db.prepare(INSERT_LINE);
+    line.run(...values, ...part);
   };
 }
 

@@ -40,6 +40,12 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   // Whoever stands at the station silences the alarm; the audit trail records who.
   'alarm.acknowledge': EVERYONE,
   'alarm.pending': EVERYONE,
+  // Everyone sees whether the line is connected (the top bar); connecting it is set-up work.
+  'line.status': EVERYONE,
+  'line.settings': ENGINEERS,
+  'line.setSettings': ENGINEERS,
+  'line.sendTest': ENGINEERS,
+  'line.trigger': ENGINEERS,
   // In-process only (the CLI's recipe create): it reads golden samples from a folder on the station.
   'recipes.create': ENGINEERS,
   'camera.sources': EVERYONE,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { parsePolarity } from '../../common/answer-grammar';
-import type { DialogTurn, InspectionFlag } from '../../common/api';
+import { parsePolarity, settledPolarity } from '../../common/answer-grammar';
+import type { DialogTurn, InspectionFlag, ModelVerdictPolicy, Verdict } from '../../common/api';
 import { StationError, toWireError } from '../../common/errors';
 import { appendAudit } from '../../db/repositories/audit-log';
 import { insertTurn, listTurns, type TurnStatus } from '../../db/repositories/dialog-turns';
@@ -9,7 +9,7 @@ import { getInspection, type InspectionRow } from '../../db/repositories/inspect
 import { getRecipeById } from '../../db/repositories/recipes';
 import { writeTransaction, type Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
-import type { DialogModel, DialogReply } from '../lmm/dialog-model';
+import type { DialogModel, DialogReply, TokenContext } from '../lmm/dialog-model';
 import { featuresIfTrusted, type GoldenCheck } from '../lmm/golden-check';
 import { fitInstructions, type InstructionBudget } from '../lmm/instruction-budget';
 import { withQuestionsInTrainedForm } from '../lmm/question-form';
@@ -19,7 +19,9 @@ import type { BlobStore } from '../store/blob-store';
 import type { AnomalyResult } from '../experts/expert';
 import { partOutcomeAnswer } from './part-presence';
 import { disagreementReason } from './answer-verdict';
-import { decideVerdict } from '../../common/verdict-policy';
+import { decideVerdict, type VerdictDecision } from '../../common/verdict-policy';
+import { recordAnswerMessage, releaseVerdict } from '../line/line-messages';
+import { OutboxSignal } from '../line/outbox-signal';
 import { decodeMapPng } from './map-png';
 import { modelVerdictPolicyOf } from '../recipes/recipe-verdict-policy';
 
@@ -74,7 +76,18 @@ export class DialogService {
     private readonly goldenCheck: ((inspection: InspectionRow) => Promise<GoldenCheck>) | null = null,
     /** What the model honours of the instructions (instruction-budget.ts); null: all are handed over. */
     private readonly budget: InstructionBudget | null = null,
+    /** Told when a first answer released a held verdict or wrote its answer message for the line. */
+    private readonly outbox: OutboxSignal = new OutboxSignal(),
   ) {}
+
+  /**
+   * Whether the first answer of a freshly recorded inspection may still change its verdict: then
+   * the line's verdict message is held until the answer's first words settle it. A band REVIEW
+   * stays REVIEW whatever is said (decideVerdict), and without a model no first answer runs.
+   */
+  firstAnswerMayChange(inspection: Pick<InspectionRow, 'verdict' | 'outcome'>): boolean {
+    return inspection.verdict !== 'review' && (this.model !== null || inspection.outcome !== null);
+  }
 
   get modelName(): string | null {
     return this.model ? `${this.model.name}@${this.model.version}` : null;
@@ -140,6 +153,10 @@ export class DialogService {
     const inspectionId = inspection.id;
     let text = '';
     let leftOut: string[] = [];
+    // The first answer's verdict for the line, settled at its first words (see settleAtFirstWords).
+    let settled = false;
+    let tokenReadFeatures = false;
+    const startedAt = performance.now();
     try {
       // Start on a later turn of the event loop, so the caller's reply (carrying the turn id) reaches
       // the client before the first event about that turn.
@@ -166,8 +183,12 @@ export class DialogService {
       const request = withQuestionsInTrainedForm(
         await featuresIfTrusted({ product: ctx.product, instructions: fitted.applied, anomaly, ...(features ? { features } : {}), history, question }, check),
       );
-      const onToken = (delta: string): void => {
+      const onToken = (delta: string, context?: TokenContext): void => {
         text += delta;
+        if (question === null && !settled) {
+          tokenReadFeatures = context?.readFeatures === true;
+          settled = this.settleAtFirstWords(inspection, text, tokenReadFeatures, performance.now() - startedAt);
+        }
         this.events.emit('dialog.token', { inspectionId, turnId, delta });
       };
       // A follow-up the station's facts settle is answered from them; the turn records which source answered.
@@ -176,14 +197,15 @@ export class DialogService {
           ? { reply: await this.model.generate(request, onToken, signal), source: 'model' as const }
           : await answerFollowUp(this.model, request, { band: inspection.band, applied: fitted.applied, leftOut }, onToken, signal);
       const answeredBy = source === 'station' ? `${STATION_FACTS.name}@${STATION_FACTS.version}` : this.modelName;
-      const { turn, flag } = this.record(inspection, turnId, reply.text, 'done', reply, leftOut, question === null, answeredBy);
+      const { turn, flag } = this.record(inspection, turnId, reply.text, 'done', reply, leftOut, question === null, answeredBy, reply.readFeatures === true);
       this.events.emit('dialog.done', { inspectionId, turnId, turn, ...(flag ? { flag } : {}) });
     } catch (err) {
       const wire = toWireError(signal.aborted ? new StationError('CANCELLED', 'The answer was cancelled') : err);
       const status: TurnStatus = wire.code === 'CANCELLED' ? 'cancelled' : 'error';
       if (this.model) {
         try {
-          this.record(inspection, turnId, text, status, null, leftOut, false);
+          // A first answer whose first words already gave the line a verdict records the decision they settled.
+          this.record(inspection, turnId, text, status, null, leftOut, question === null, this.modelName, tokenReadFeatures, settled);
         } catch (recordErr) {
           wire.message = `${wire.message} (and it could not be recorded: ${toWireError(recordErr).message})`;
         }
@@ -202,8 +224,10 @@ export class DialogService {
     leftOut: readonly string[],
     firstAnswer: boolean,
     answeredBy: string | null = this.modelName,
+    readFeatures = false,
+    settledEarly = false,
   ): Recorded {
-    return writeTransaction(this.db, 'record the answer', () => {
+    const recorded = writeTransaction(this.db, 'record the answer', () => {
       const at = new Date().toISOString();
       const turn = insertTurn(this.db, {
         id: turnId,
@@ -217,9 +241,49 @@ export class DialogService {
         at,
         instructionsLeftOut: leftOut,
       });
-      const readFeatures = reply?.readFeatures === true;
-      return { turn, flag: firstAnswer && status === 'done' ? this.flagDisagreement(inspection, turnId, text, readFeatures, at) : null };
+      const flag = firstAnswer && (status === 'done' || settledEarly) ? this.flagDisagreement(inspection, turnId, text, readFeatures, at) : null;
+      if (firstAnswer) {
+        // The line hears the verdict in force: released now if the first words never settled it
+        // (an answer that failed before them releases the expert's), then the answer message.
+        const inForce: VerdictDecision = flag ? { verdict: flag.verdict, decidedBy: 'model' } : { verdict: this.decide(inspection, '', false).before, decidedBy: 'expert' };
+        releaseVerdict(this.db, inspection.id, inForce, reply?.firstTokenMs ?? null);
+        recordAnswerMessage(this.db, inspection, { text, status }, inForce.verdict);
+      }
+      return { turn, flag };
     });
+    if (firstAnswer) this.outbox.notify();
+    return recorded;
+  }
+
+  /**
+   * At each streamed piece of a first answer until its Yes/No is settled: releases the line's held
+   * verdict with the decision flagDisagreement will record for this answer (the same `decide`).
+   * @returns whether the polarity is settled (nothing more to do for this answer)
+   */
+  private settleAtFirstWords(inspection: InspectionRow, text: string, readFeatures: boolean, firstTokenMs: number): boolean {
+    if (settledPolarity(text) === null) return false;
+    try {
+      const { decision } = this.decide(inspection, text, readFeatures);
+      const released = writeTransaction(this.db, 'release the verdict for the line', () => releaseVerdict(this.db, inspection.id, decision, firstTokenMs));
+      if (released) this.outbox.notify();
+    } catch (err) {
+      // Not fatal: the answer's own transaction releases it.
+      process.stderr.write(`warning: could not release the verdict of ${inspection.id} for the line: ${toWireError(err).message}\n`);
+    }
+    return true;
+  }
+
+  /**
+   * The decision a first answer `text` makes about the verdict in force (`before`), under the policy
+   * of the version the part was inspected with. The one place it is computed: at the first words for
+   * the line and when the answer is recorded.
+   */
+  private decide(inspection: InspectionRow, text: string, readFeatures: boolean): { before: Verdict; policy: ModelVerdictPolicy; decision: VerdictDecision } {
+    const before = flagsOf(this.db, inspection.id).at(-1)?.verdict ?? inspection.verdict;
+    // The policy of the version the part was inspected under: a change made while the answer was
+    // being written applies to the next parts, as a band change does.
+    const policy = modelVerdictPolicyOf(getRecipeById(this.db, inspection.recipeId));
+    return { before, policy, decision: decideVerdict(before, parsePolarity(text), readFeatures, policy) };
   }
 
   /**
@@ -227,11 +291,7 @@ export class DialogService {
    * in force; the recipe's policy decides whether the part goes to REVIEW or takes the model's verdict.
    */
   private flagDisagreement(inspection: InspectionRow, turnId: string, text: string, readFeatures: boolean, at: string): InspectionFlag | null {
-    const before = flagsOf(this.db, inspection.id).at(-1)?.verdict ?? inspection.verdict;
-    // The policy of the version the part was inspected under: a change made while the answer was
-    // being written applies to the next parts, as a band change does.
-    const policy = modelVerdictPolicyOf(getRecipeById(this.db, inspection.recipeId));
-    const decision = decideVerdict(before, parsePolarity(text), readFeatures, policy);
+    const { before, policy, decision } = this.decide(inspection, text, readFeatures);
     if (decision.verdict === before) return null;
     const reason = disagreementReason(before, inspection.score, inspection.band, decision);
     const flag = insertFlag(this.db, {

@@ -20,6 +20,8 @@ import { DECISION_THRESHOLD } from '../../common/expert-scale';
 import { verdictFromBand } from './verdict';
 import { StationError } from '../../common/errors';
 import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction-budget';
+import { recordVerdictMessage, type LinePart } from '../line/line-messages';
+import { OutboxSignal } from '../line/outbox-signal';
 
 export interface InspectOptions {
   operator: string;
@@ -30,6 +32,8 @@ export interface InspectOptions {
   extraInstructions?: readonly string[];
   /** The camera frame's name, recorded with the inspection for traceability (exports). */
   sourceName?: string | null;
+  /** The line's part id and trigger (host/line); absent for a part inspected from the screen. */
+  line?: LinePart;
 }
 
 export interface InspectOutcome {
@@ -55,6 +59,8 @@ export class InspectionPipeline {
     private readonly budget: InstructionBudget | null,
     /** This station process, recorded as owing each new inspection its first answer. */
     private readonly owner: AnswerOwner,
+    /** Told once an inspection's verdict message for the line is committed. */
+    private readonly outbox: OutboxSignal = new OutboxSignal(),
   ) {}
 
   async inspect(recipeName: string, frame: FrameBytes, options: InspectOptions): Promise<InspectOutcome> {
@@ -114,15 +120,23 @@ export class InspectionPipeline {
       createdAt: new Date().toISOString(),
       sourceName: options.sourceName ?? null,
       outcome,
+      partId: options.line?.partId ?? null,
+      triggerId: options.line?.triggerId ?? null,
+      lineAdapter: options.line?.adapter ?? null,
     };
     // A recorded row is never edited, so the stored timings stop just before the commit (db = blob
     // writes); the caller's copy adds the commit itself to db and total.
     timings.total = performance.now() - started;
     const commitStart = performance.now();
+    // The line's verdict message goes in the same transaction: recorded means it will be sent. It
+    // is held while the first answer may still change the verdict (dialog-service.ts releases it).
+    const held = this.dialog.firstAnswerMayChange(row);
     writeTransaction(this.db, 'record the inspection', () => {
       insertInspection(this.db, row);
       claimAnswer(this.db, id, this.owner);
+      recordVerdictMessage(this.db, row, options.line ?? null, held, performance.now() - started);
     });
+    this.outbox.notify();
     const commitMs = performance.now() - commitStart;
     this.dialog.remember(id, result);
     const answer = this.dialog.startFirstAnswer(row);
@@ -169,6 +183,7 @@ export function toRecord(row: InspectionRow, dialog: InspectionRecord['dialog'],
     timings: row.timings,
     flags,
     outcome: row.outcome,
+    partId: row.partId,
     ...recordedDecision(row.verdict, dialog, flags),
   };
 }

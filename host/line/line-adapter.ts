@@ -46,6 +46,11 @@ export interface LineInbound {
   activeRecipe(): LineRecipe | null;
   /** A problem on one channel (bad payload, refused client): written to the station log, the station keeps running. */
   log(adapter: LineAdapterName, message: string): void;
+  /**
+   * A request the adapter could not even read (malformed payload): an `error` message back on that
+   * channel (through the outbox, like every message) and the station log; nothing else changes.
+   */
+  refused(adapter: LineAdapterName, code: string, message: string): void;
 }
 
 export interface LineRecipe {

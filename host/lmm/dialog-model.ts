@@ -81,8 +81,15 @@ export interface DialogModel {
    */
   instructionBudget?: InstructionBudget;
   /**
-   * Streams the answer through `onToken` and resolves with the whole reply.
+   * Streams the answer through `onToken` and resolves with the whole reply. A model that reads
+   * features says with each delta whether this answer reads them (the same value as the reply's
+   * `readFeatures`), so the station can settle a verdict at the first answer's first words.
    * Throws `StationError('CANCELLED')` once `signal` is aborted.
    */
-  generate(req: DialogRequest, onToken: (delta: string) => void, signal: AbortSignal): Promise<DialogReply>;
+  generate(req: DialogRequest, onToken: (delta: string, context?: TokenContext) => void, signal: AbortSignal): Promise<DialogReply>;
+}
+
+/** What is known of an answer while it streams. */
+export interface TokenContext {
+  readFeatures: boolean;
 }

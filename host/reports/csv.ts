@@ -37,6 +37,7 @@ export const CSV_COLUMNS = [
   'expert_verdict',
   'model_verdict',
   'decided_by',
+  'part_id',
 ] as const;
 
 /** Characters a spreadsheet treats as the start of a formula (OWASP CSV injection). */
@@ -90,6 +91,7 @@ export function historyCsvCells(r: HistoryRow): Array<string | number | null> {
     r.expertVerdict,
     r.modelVerdict,
     r.decidedBy,
+    r.partId,
   ];
 }
 

@@ -6,17 +6,18 @@ import { StationError } from '../../common/errors';
 
 /**
  * Writes `data` to `path` so that a crash leaves either the old file or the complete new one:
- * temp file in the same folder, fsync, rename over the target, fsync the folder.
+ * temp file in the same folder (created with `mode`, so a secret is never readable by others, not
+ * even for a moment), fsync, rename over the target, fsync the folder.
  *
  * @throws StationError('DISK_FULL') on ENOSPC/EDQUOT, ('DB_READONLY') on EROFS/EACCES/EPERM;
  *   the temp file is removed in every failure case.
  */
-export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: Uint8Array, options: { mode?: number } = {}): Promise<void> {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     await makeDir(dir);
-    const fh = await open(tmp, 'wx');
+    const fh = await open(tmp, 'wx', options.mode ?? 0o666);
     try {
       await fh.writeFile(data);
       await fh.sync();

@@ -8,6 +8,8 @@ import { screenFromHash, type ScreenId } from './components/ScreenNav';
 import { HistoryScreen } from './history/HistoryScreen';
 import { chooseLanguage } from './i18n/choose-language';
 import { I18nProvider } from './i18n/I18nProvider';
+import { LineScreen } from './line/LineScreen';
+import { LineStatusContext, useLineStatus } from './line/useLineStatus';
 import { AccountBadge } from './login/AccountBadge';
 import { AccountSlot } from './login/account-slot';
 import { useSession, type SessionState } from './login/useSession';
@@ -37,12 +39,15 @@ function Root() {
   }, []);
   const session = useSession(client, connection);
   const language = usePageLanguage(session);
+  const line = useLineStatus(client, connection);
   return (
     <I18nProvider language={language.current}>
       <AccountSlot.Provider value={<AccountBadge session={session} language={language.current} onLanguage={language.change} />}>
-        <ConnectionNotice connection={connection} />
-        <CurrentScreen screen={screen} connection={connection} session={session} />
-        <AlarmOverlay client={client} connection={connection} />
+        <LineStatusContext.Provider value={line}>
+          <ConnectionNotice connection={connection} />
+          <CurrentScreen screen={screen} connection={connection} session={session} />
+          <AlarmOverlay client={client} connection={connection} />
+        </LineStatusContext.Provider>
       </AccountSlot.Provider>
     </I18nProvider>
   );
@@ -75,6 +80,7 @@ function usePageLanguage(session: SessionState): { current: Language; change: (l
 function CurrentScreen({ screen, connection, session }: { screen: ScreenId; connection: ConnectionState; session: SessionState }) {
   if (screen === 'review') return <ReviewScreen client={client} connection={connection} who={session.who} />;
   if (screen === 'history') return <HistoryScreen client={client} connection={connection} who={session.who} />;
+  if (screen === 'line') return <LineScreen client={client} connection={connection} who={session.who} />;
   if (screen === 'recipes') return <RecipesScreen client={client} connection={connection} who={session.who} />;
   return <InspectScreen client={client} connection={connection} defaults={defaults} />;
 }

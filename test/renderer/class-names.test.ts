@@ -41,6 +41,8 @@ const DATA_VALUES = new Set<string>([
   'assistant',
   'streaming', 'done', 'error', 'cancelled',
   'connecting', 'open', 'closed',
+  // a line adapter's connection and the station's state towards the line
+  'off', 'connected', 'down', 'ready', 'busy', 'stopped',
 ]);
 
 describe('renderer class names', () => {

@@ -14,7 +14,7 @@ import type {
 import { ModbusSettings } from '../line-settings';
 import { decodePartId, encodePartId, nextSequence, scoreRegister, verdictRegister } from './register-codec';
 import { RegisterImage } from './register-image';
-import { ERROR_CODES, STATION_STATE_CODES, type BitName, type ModbusErrorName } from './register-map';
+import { ERROR_CODES, STATION_STATE_CODES, type BitName, type ModbusErrorName } from '../../../common/modbus-register-map';
 
 export interface ModbusAdapterOptions {
   /**
@@ -62,7 +62,7 @@ interface Queued {
 
 /**
  * The PLC handshake over Modbus TCP (docs/line-modbus.md): the station is the server the PLC polls,
- * with the register map of register-map.ts. The PLC owns its two coils (Trigger, Results Ack) and
+ * with the register map of common/modbus-register-map.ts. The PLC owns its two coils (Trigger, Results Ack) and
  * the station never writes them, so a PLC that writes its coil image every scan cannot make an edge
  * the station did not see.
  */

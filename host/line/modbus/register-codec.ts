@@ -1,5 +1,5 @@
 import type { Verdict } from '../../../common/api';
-import { PART_ID_CHARS, PART_ID_REGISTERS, VERDICT_CODES } from './register-map';
+import { PART_ID_CHARS, PART_ID_REGISTERS, VERDICT_CODES } from '../../../common/modbus-register-map';
 
 /** Text in registers: two ASCII bytes per register, high byte first (Modbus is big-endian), NUL-padded. */
 export function encodePartId(partId: string | null): number[] {

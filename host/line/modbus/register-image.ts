@@ -8,7 +8,7 @@ import {
   registerEntryAt,
   type BitName,
   type RegisterName,
-} from './register-map';
+} from '../../../common/modbus-register-map';
 
 /** What modbus-serial's server sends back as an exception response: it reads `modbusErrorCode`. */
 export class ModbusException extends Error {

@@ -1,4 +1,4 @@
-import { BITS, ERROR_CODES, REGISTERS, type BitEntry, type RegisterEntry } from './register-map';
+import { BITS, ERROR_CODES, REGISTERS, type BitEntry, type RegisterEntry } from '../../../common/modbus-register-map';
 
 /**
  * The register map as the Markdown tables of docs/line-modbus.md. The doc holds a copy between

@@ -1,7 +1,7 @@
 import { StationError } from '../../../common/errors';
 import { throwIfCancelled } from '../cancellation';
 import { DECISION_THRESHOLD } from '../../../common/expert-scale';
-import type { DialogModel, DialogReply, DialogRequest, VisualInput } from '../dialog-model';
+import type { DialogModel, DialogReply, DialogRequest, TokenContext, VisualInput } from '../dialog-model';
 import type { InstructionBudget } from '../instruction-budget';
 import type { MyriadSConfig } from './config';
 import { type DecodingOptions, type GenerationResult, generate } from './generator';
@@ -58,7 +58,7 @@ export class MyriadSModel implements DialogModel {
     };
   }
 
-  async generate(req: DialogRequest, onToken: (delta: string) => void, signal: AbortSignal): Promise<DialogReply> {
+  async generate(req: DialogRequest, onToken: (delta: string, context?: TokenContext) => void, signal: AbortSignal): Promise<DialogReply> {
     const result = await this.run(req, onToken, signal);
     const reply = { text: result.text, firstTokenMs: result.firstTokenMs, totalMs: result.totalMs, tokens: result.ids.length, readFeatures: result.readFeatures };
     return asksFirstAnswer(req) && result.firstLogits.length > 0 ? { ...reply, yesOdds: yesLogOdds(result.firstLogits, this.tokenTexts()) } : reply;
@@ -67,7 +67,7 @@ export class MyriadSModel implements DialogModel {
   /** `generate` with the ids and first logits too (parity tests, benchmarks). */
   async run(
     req: DialogRequest,
-    onToken: (delta: string) => void,
+    onToken: (delta: string, context?: TokenContext) => void,
     signal: AbortSignal,
   ): Promise<GenerationResult & { totalMs: number; promptIds: number[]; readFeatures: boolean }> {
     const startedAt = performance.now();
@@ -84,7 +84,7 @@ export class MyriadSModel implements DialogModel {
       decode,
       eosId: this.ids.eos,
       processors,
-      onToken,
+      onToken: (delta) => onToken(delta, { readFeatures }),
       signal,
       startedAt,
     });

@@ -1,5 +1,6 @@
 import { useContext } from 'react';
 import { AccountSlot } from '../login/account-slot';
+import { LineIndicator } from '../line/LineIndicator';
 import type { ConnectionState } from '../transport/ws-client';
 import { ConnectionBadge } from './ConnectionStatus';
 import { ScreenNav, type ScreenId } from './ScreenNav';
@@ -13,6 +14,7 @@ export function ScreenHeader({ current, connection }: { current: ScreenId; conne
       </div>
       <ScreenNav current={current} />
       <div className="host-facts">
+        <LineIndicator />
         <ConnectionBadge connection={connection} />
         {useContext(AccountSlot)}
       </div>

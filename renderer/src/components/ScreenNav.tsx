@@ -6,6 +6,7 @@ export const SCREENS = [
   { id: 'review', label: 'nav.review' },
   { id: 'history', label: 'nav.history' },
   { id: 'recipes', label: 'nav.recipes' },
+  { id: 'line', label: 'nav.line' },
 ] as const;
 
 export type ScreenId = (typeof SCREENS)[number]['id'];

@@ -2,6 +2,7 @@ import type { RecipeSummary, StationStatus } from '../../../common/api';
 import { useContext } from 'react';
 import { useT } from '../i18n/I18nProvider';
 import { AccountSlot } from '../login/account-slot';
+import { LineIndicator } from '../line/LineIndicator';
 import type { ConnectionState } from '../transport/ws-client';
 import { ConnectionBadge } from './ConnectionStatus';
 import { ScreenNav } from './ScreenNav';
@@ -40,6 +41,7 @@ export function TopBar({ status, recipes, recipe, onRecipe, connection }: Props)
             <span title={t('topbar.dialogModel')}>{status.lmm ? `${status.lmm.name} ${status.lmm.version}` : t('topbar.noDialogModel')}</span>
           </>
         )}
+        <LineIndicator />
         <ConnectionBadge connection={connection} />
         {useContext(AccountSlot)}
       </div>

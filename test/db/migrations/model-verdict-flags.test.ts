@@ -40,7 +40,9 @@ function snapshot(d: Db) {
     rollups: ROLLUPS.map((t) => d.prepare(`SELECT * FROM ${t} WHERE n <> 0 ORDER BY 1, 2, 3, 4`).all()),
     pending: d.prepare('SELECT * FROM review_pending ORDER BY inspection_id').all(),
     summary: historySummary(d, ALL_TIME, 'day'),
-    reviewRows: historyPage(d, { ...ALL_TIME, verdict: 'review' }, 1000, 0),
+    // The REVIEW rows by the verdict in force, in the History's order; historyPage itself reads
+    // columns of later schemas (part_id, schema 14), so it cannot run on the schema-12 file.
+    reviewRows: d.prepare(`SELECT i.id, ${VERDICT_IN_FORCE} AS verdict FROM inspections i WHERE ${VERDICT_IN_FORCE} = 'review' ORDER BY i.created_at DESC, i.id DESC`).all(),
   };
 }
 
@@ -95,7 +97,7 @@ const pendingIds = () => new Set((db.prepare('SELECT inspection_id AS id FROM re
 
 describe('schema 13 on a database of schema 12 with flags', () => {
   it('keeps every flag with its rowid, every count, the queue and the triggers that read the flags', () => {
-    expect(db.pragma('user_version', { simple: true })).toBe(13);
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(13);
     expect(integrityCheck(db)).toBe('ok');
     expect(before.flags.length).toBeGreaterThan(200);
     expect(snapshot(db)).toEqual(before);

@@ -78,7 +78,7 @@ it('refuses a second outcome, a confirmation without its version, and edits or d
 // The repositories select their columns under the API's names: each read must hand back every
 // field with its value and nothing else.
 it('reads an inspection, its review and its proposal back field for field', () => {
-  expect(getInspection(db, 'i1')).toStrictEqual({ ...inspection('i1', 'a'), recipe: 'washer', recipeVersion: 1, outcome: null });
+  expect(getInspection(db, 'i1')).toStrictEqual({ ...inspection('i1', 'a'), recipe: 'washer', recipeVersion: 1, outcome: null, partId: null, triggerId: null, lineAdapter: null });
   const review = { id: 'r-i1', inspectionId: 'i1', reviewer: 'olga', decision: 'good', defectType: null, reason: 'glare', addToGolden: true, createdAt: '2026-01-03T00:00:00.000Z' };
   expect(reviewsOf(db, 'i1')).toStrictEqual([review]);
   expect(latestReview(db, 'i1')).toStrictEqual(review);
@@ -138,6 +138,7 @@ it('reads the recent list, a history row and a queue item back field for field',
     expertVerdict: 'fail',
     modelVerdict: null,
     decidedBy: 'expert',
+    partId: null,
   });
   expect(reviewQueuePage(db, 10).items).toStrictEqual([
     {

@@ -4,6 +4,8 @@ import { REPO_ROOT } from './paths';
 export interface ServeProcess {
   url: string;
   child: ChildProcess;
+  /** Everything it printed so far. */
+  stdout(): string;
   stderr(): string;
   stop(): Promise<void>;
 }
@@ -41,7 +43,7 @@ export function startServe(args: string[], timeoutMs = 150_000): Promise<ServePr
       const url = /http:\/\/127\.0\.0\.1:\d+\/\S*/.exec(out)?.[0];
       if (url) {
         clearTimeout(timer);
-        resolve({ url, child, stderr: () => err, stop });
+        resolve({ url, child, stdout: () => out, stderr: () => err, stop });
       }
     });
     child.once('exit', (code) => {

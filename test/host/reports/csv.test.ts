@@ -65,6 +65,7 @@ describe('writeCsv', () => {
       expertVerdict: 'pass',
       modelVerdict: 'fail',
       decidedBy: 'review',
+      partId: 'P-0042',
     };
   }
 
@@ -95,11 +96,11 @@ describe('writeCsv', () => {
         'inspection_id', 'created_at', 'recipe', 'recipe_version', 'verdict', 'score', 't1', 't2', 'operator',
         'review_decision', 'defect_type', 'reviewer', 'reviewed_at', 'image_sha256', 'map_sha256',
       ]);
-      expect(lines[0]?.split(',').slice(15)).toEqual(['created_at_local', 'reviewed_at_local', 'review_reason', 'first_answer', 'source_frame', 'outcome', 'expert_verdict', 'model_verdict', 'decided_by']);
+      expect(lines[0]?.split(',').slice(15)).toEqual(['created_at_local', 'reviewed_at_local', 'review_reason', 'first_answer', 'source_frame', 'outcome', 'expert_verdict', 'model_verdict', 'decided_by', 'part_id']);
       // Summer and winter: the offset in force at each instant, not today's.
       expect(lines[1]).toContain(',2026-07-01T08:00:00.000Z,');
       expect(lines[1]).toContain(',2026-07-01T10:00:00.000+02:00,2026-11-26T10:00:00.000+01:00,"rim chipped, seen under side light","Yes, a scratch at the top left.",cam1_0042.png,');
-      expect(lines[1]?.endsWith(',cam1_0042.png,,pass,fail,review')).toBe(true);
+      expect(lines[1]?.endsWith(',cam1_0042.png,,pass,fail,review,P-0042')).toBe(true);
       expect(lines[2]).toContain(',2026-11-26T09:00:00.000+01:00,2026-11-26T10:00:00.000+01:00,');
     } finally {
       if (tz === undefined) delete process.env['TZ'];
@@ -109,10 +110,10 @@ describe('writeCsv', () => {
 
   it('leaves the new cells empty for an unreviewed row without answer or frame name', async () => {
     const path = join(tmp.dir, 'empty.csv');
-    const unanswered = { reviewedAt: null, reviewReason: null, firstAnswer: null, sourceName: null, modelVerdict: null, decidedBy: 'expert' as const };
+    const unanswered = { reviewedAt: null, reviewReason: null, firstAnswer: null, sourceName: null, modelVerdict: null, decidedBy: 'expert' as const, partId: null };
     await writeCsv(path, [{ ...row(1, 'a'), ...unanswered }]);
     const line = (await readFile(path, 'utf8')).slice(1).split('\r\n')[1] ?? '';
-    expect(line).toMatch(/,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d,,,,,,pass,,expert$/);
+    expect(line).toMatch(/,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}[+-]\d\d:\d\d,,,,,,pass,,expert,$/);
   });
 
   it('streams a generator of 20,000 rows without holding them', async () => {

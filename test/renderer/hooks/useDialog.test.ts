@@ -21,6 +21,7 @@ const record = (id: string, dialog: DialogTurn[] = []): InspectionRecord => ({
   timings: { decode: 1, backbone: 1, expert: 1, lmm_first_token: null, lmm_total: null, db: 1, total: 3 },
   flags: [],
   outcome: null,
+  partId: null,
   expertVerdict: 'fail',
   modelVerdict: null,
   decidedBy: 'expert',

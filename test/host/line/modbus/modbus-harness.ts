@@ -128,6 +128,10 @@ export class TestInbound implements LineInbound {
   log(adapter: LineAdapterName, message: string): void {
     this.logs.push(`${adapter}: ${message}`);
   }
+
+  refused(adapter: LineAdapterName, code: string, message: string): void {
+    this.logs.push(`${adapter}: ${code}: ${message}`);
+  }
 }
 
 export function verdictMessage(
@@ -159,7 +163,7 @@ export function verdictMessage(
   };
 }
 
-/** The PLC's view of the map, with the addresses written out here rather than read from register-map.ts: a moved address breaks a PLC program, so it must break this test too. */
+/** The PLC's view of the map, with the addresses written out here rather than read from common/modbus-register-map.ts: a moved address breaks a PLC program, so it must break this test too. */
 export const ADDR = {
   trigger: 0,
   resultsAck: 1,

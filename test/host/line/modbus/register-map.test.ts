@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { decodePartId, encodePartId, nextSequence, scoreRegister } from '../../../../host/line/modbus/register-codec';
 import { bitsTable, DOC_MARKERS, docSection, errorCodesTable, registersTable } from '../../../../host/line/modbus/register-map-doc';
-import { BIT_COUNT, BITS, ERROR_CODES, REGISTER_COUNT, REGISTERS } from '../../../../host/line/modbus/register-map';
+import { BIT_COUNT, BITS, ERROR_CODES, REGISTER_COUNT, REGISTERS } from '../../../../common/modbus-register-map';
 import { ADDR, partIdRegisters } from './modbus-harness';
 
 describe('register map', () => {

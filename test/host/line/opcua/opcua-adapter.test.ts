@@ -270,7 +270,7 @@ describe('OPC UA adapter: security and state', () => {
   it('is down, not crashed, when its port is taken', async () => {
     const logs: string[] = [];
     const clash = new OpcuaAdapter({ settings: { enabled: true, port, allowNoSecurity: false, users: [USER] }, dataDir: path.join(dir, 'data'), retryMs: 60_000 });
-    await clash.start({ ...inbound, log: (_a, m) => void logs.push(m), trigger: inbound.trigger.bind(inbound), selectRecipe: inbound.selectRecipe.bind(inbound), recipes: () => inbound.recipes(), activeRecipe: () => inbound.activeRecipe() });
+    await clash.start({ ...inbound, log: (_a, m) => void logs.push(m), trigger: inbound.trigger.bind(inbound), selectRecipe: inbound.selectRecipe.bind(inbound), recipes: () => inbound.recipes(), activeRecipe: () => inbound.activeRecipe(), refused: (a, c, m) => inbound.refused(a, c, m) });
     expect(clash.state()).toMatchObject({ status: 'down', detail: `port ${port} is in use` });
     await expect(clash.deliver(verdictMessage(1, null, null, { index: 1, name: 'bottle', version: 3 }))).rejects.toThrow(/not listening/);
     await clash.stop();

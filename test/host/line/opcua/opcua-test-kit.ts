@@ -94,6 +94,10 @@ export class SeamInbound implements LineInbound {
     this.logs.push(message);
   }
 
+  refused(_adapter: LineAdapterName, code: string, message: string): void {
+    this.logs.push(`${code}: ${message}`);
+  }
+
   private find(recipe: string | number): LineRecipe {
     const found = this.list.find((r) => (typeof recipe === 'number' ? r.index === recipe : r.name === recipe));
     if (!found) throw new StationError('NOT_FOUND', `no recipe ${JSON.stringify(recipe)}`);

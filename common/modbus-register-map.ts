@@ -1,6 +1,7 @@
 /**
- * The PLC handshake's register map: the one declaration the Modbus adapter serves, docs/line-modbus.md
- * shows (checked by a test) and the tests drive.
+ * The PLC handshake's register map: the one declaration the Modbus adapter (host/line/modbus) serves,
+ * docs/line-modbus.md shows (checked by a test), the Line settings screen lists and the tests drive.
+ * In common/ because the renderer reads it too: plain data, no imports.
  *
  * Two tables, each readable through both of Modbus's read functions at the same address, so a PLC
  * whose client block only polls coils (FC1) or only holding registers (FC3) still sees everything:

@@ -1,0 +1,174 @@
+import mqtt, { type MqttClient } from 'mqtt';
+import { StationError, toWireError } from '../../../common/errors';
+import type { MqttSettings, LineSettings } from '../../../common/line-settings';
+import type { AdapterState, LineAdapter, LineInbound, LineMessage, StationLineState } from '../line-adapter';
+import { parseRecipeCommand, parseTriggerCommand } from './mqtt-commands';
+import { mqttTopics, topicOf, type MqttTopics } from './mqtt-topics';
+
+/** A PUBACK that does not come in this long counts as not delivered (the sender retries, same id). */
+const PUBACK_TIMEOUT_MS = 10_000;
+const RECONNECT_MS = 1000;
+
+/**
+ * MQTT (mqtt.js): results out with QoS 1, the station's state retained with a last will, triggers
+ * and recipe selections in (docs/line.md). The outbox is the queue: a publish while disconnected
+ * throws at once instead of sitting in mqtt.js's offline queue, and `deliver` resolves on PUBACK.
+ */
+export class MqttAdapter implements LineAdapter {
+  readonly name = 'mqtt' as const;
+  private client: MqttClient | null = null;
+  private inbound: LineInbound | null = null;
+  private readonly topics: MqttTopics;
+  private current: AdapterState;
+  private readonly listeners = new Set<(s: AdapterState) => void>();
+  private readonly inFlight = new Set<(err: Error) => void>();
+  private station: StationLineState = 'ready';
+
+  constructor(private readonly settings: MqttSettings) {
+    this.topics = mqttTopics(settings.topicPrefix);
+    this.current = { adapter: 'mqtt', status: 'off', detail: null, since: new Date().toISOString() };
+  }
+
+  async start(inbound: LineInbound): Promise<void> {
+    this.inbound = inbound;
+    this.setState('connecting', this.endpoint());
+    const client = mqtt.connect(this.settings.url, {
+      clientId: this.settings.clientId,
+      ...(this.settings.username !== null ? { username: this.settings.username } : {}),
+      ...(this.settings.password !== null ? { password: this.settings.password } : {}),
+      reconnectPeriod: RECONNECT_MS,
+      connectTimeout: 5000,
+      clean: true,
+      queueQoSZero: false,
+      will: { topic: this.topics.state, payload: Buffer.from('offline'), qos: 1, retain: true },
+    });
+    this.client = client;
+    client.on('connect', () => {
+      this.setState('connected', this.endpoint());
+      client.subscribe([this.topics.trigger, this.topics.recipe], { qos: 1 }, (err) => {
+        if (err) inbound.log('mqtt', `could not subscribe to the command topics: ${err.message}`);
+      });
+      this.publishState();
+    });
+    // A broker that cannot be reached or resolved is a state; mqtt.js keeps reconnecting.
+    client.on('error', (err) => this.setState('down', `${this.endpoint()}: ${err.message}`));
+    client.on('offline', () => {
+      if (this.current.status !== 'down') this.setState('down', `${this.endpoint()}: not reachable`);
+    });
+    client.on('close', () => {
+      for (const reject of [...this.inFlight]) reject(new Error('the connection to the broker closed before its PUBACK'));
+      if (this.current.status === 'connected') this.setState('down', `${this.endpoint()}: connection closed`);
+    });
+    client.on('reconnect', () => {
+      if (this.current.status !== 'down') this.setState('connecting', this.endpoint());
+    });
+    client.on('message', (topic, payload) => void this.command(topic, payload));
+  }
+
+  wants(message: LineMessage): boolean {
+    // Results and tests go to the plant system whoever triggered them; an error only to the channel it answers.
+    return message.kind !== 'error' || message.adapter === null || message.adapter === 'mqtt';
+  }
+
+  deliver(message: LineMessage): Promise<void> {
+    const client = this.client;
+    if (!client || !client.connected) {
+      return Promise.reject(new StationError('UNAVAILABLE', `MQTT broker ${this.endpoint()} is not connected`));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const fail = (err: Error): void => {
+        settle();
+        reject(err);
+      };
+      const timer = setTimeout(() => fail(new Error(`no PUBACK within ${PUBACK_TIMEOUT_MS} ms`)), PUBACK_TIMEOUT_MS);
+      const settle = (): void => {
+        clearTimeout(timer);
+        this.inFlight.delete(fail);
+      };
+      this.inFlight.add(fail);
+      client.publish(topicOf(this.topics, message), JSON.stringify(message.payload), { qos: 1 }, (err) => {
+        if (err) fail(err);
+        else {
+          settle();
+          resolve();
+        }
+      });
+    });
+  }
+
+  stationState(state: StationLineState): void {
+    this.station = state;
+    this.publishState();
+  }
+
+  state(): AdapterState {
+    return this.current;
+  }
+
+  onState(listener: (state: AdapterState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    if (!client) return;
+    if (client.connected) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 1000);
+        client.publish(this.topics.state, 'offline', { qos: 1, retain: true }, () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    await client.endAsync(true).catch(() => undefined);
+    this.setState('off', null);
+  }
+
+  private async command(topic: string, payload: Buffer): Promise<void> {
+    const inbound = this.inbound;
+    if (!inbound) return;
+    const refuse = (err: unknown): void => {
+      const wire = toWireError(err);
+      inbound.refused('mqtt', wire.code, wire.message);
+    };
+    if (topic === this.topics.trigger) {
+      let request;
+      try {
+        request = parseTriggerCommand(payload);
+      } catch (err) {
+        refuse(err);
+        return;
+      }
+      // A trigger the line service refuses goes back from there (error message and log).
+      await inbound.trigger(request, 'mqtt').catch(() => undefined);
+    } else if (topic === this.topics.recipe) {
+      try {
+        await inbound.selectRecipe(parseRecipeCommand(payload), 'mqtt');
+      } catch (err) {
+        refuse(err);
+      }
+    }
+  }
+
+  private publishState(): void {
+    const client = this.client;
+    if (!client?.connected) return;
+    client.publish(this.topics.state, this.station, { qos: 1, retain: true }, () => undefined);
+  }
+
+  private endpoint(): string {
+    // the URL's host and port only: a URL never carries the password here (it is its own field)
+    return this.settings.url.replace(/\/$/, '');
+  }
+
+  private setState(status: AdapterState['status'], detail: string | null): void {
+    if (this.current.status === status && this.current.detail === detail) return;
+    this.current = { adapter: 'mqtt', status, detail, since: new Date().toISOString() };
+    for (const l of this.listeners) l(this.current);
+  }
+}
+
+export const mqttAdapter = (settings: LineSettings): LineAdapter => new MqttAdapter(settings.mqtt);

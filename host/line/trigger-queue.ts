@@ -1,0 +1,57 @@
+import { StationError } from '../../common/errors';
+
+/**
+ * Line triggers run one at a time, in arrival order; up to `capacity` wait behind the running one
+ * and one more is refused (BUSY) with nothing queued. `capacity` may change at any time (settings).
+ */
+export class TriggerQueue {
+  private readonly waiting: Array<() => Promise<void>> = [];
+  private running = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    public capacity: number,
+    private readonly onChange: (busy: boolean) => void = () => undefined,
+  ) {}
+
+  get depth(): number {
+    return this.waiting.length;
+  }
+
+  get busy(): boolean {
+    return this.running;
+  }
+
+  /**
+   * @returns how many parts are ahead of this one (0: it runs now)
+   * @throws StationError('BUSY') when `capacity` triggers already wait
+   */
+  push(job: () => Promise<void>): number {
+    if (this.running && this.waiting.length >= this.capacity) {
+      throw new StationError('BUSY', `The trigger queue is full (${this.capacity} waiting behind the part being inspected); trigger again once a result is out`);
+    }
+    const ahead = this.running ? this.waiting.length + 1 : 0;
+    this.waiting.push(job);
+    if (!this.running) void this.drain();
+    return ahead;
+  }
+
+  /** Drops the triggers still waiting; resolves once the running one has finished. */
+  async close(): Promise<number> {
+    const dropped = this.waiting.splice(0).length;
+    if (this.running) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    return dropped;
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    this.onChange(true);
+    for (let job = this.waiting.shift(); job; job = this.waiting.shift()) {
+      // each job records its own failure; the queue only keeps going
+      await job().catch(() => undefined);
+    }
+    this.running = false;
+    this.onChange(false);
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+}

@@ -1,0 +1,111 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LINE_SETTINGS } from '../../../common/line-settings';
+import type { AdapterState, LineAdapter, LineMessage } from '../../../host/line/line-adapter';
+import type { DialogModel, DialogReply } from '../../../host/lmm/dialog-model';
+import type { Station } from '../../../host/station';
+import { openStationWithRecipe } from '../fixtures/station-with-recipe';
+import { writeGoldenFolder } from '../fixtures/images';
+
+/**
+ * The verdict goes out at the first answer's first words: a dialog model that says "Yes," about a
+ * good part and then stalls until the test lets it go. The line must hear REVIEW (the first answer
+ * contradicts a PASS under the 'review' policy) while the answer is still being written.
+ */
+let dir: string;
+let station: Station | undefined;
+
+afterEach(async () => {
+  await station?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+class RecordingAdapter implements LineAdapter {
+  readonly name = 'mqtt' as const;
+  readonly got: LineMessage[] = [];
+  async start(): Promise<void> {}
+  wants(): boolean {
+    return true;
+  }
+  async deliver(m: LineMessage): Promise<void> {
+    this.got.push(m);
+  }
+  stationState(): void {}
+  state(): AdapterState {
+    return { adapter: 'mqtt', status: 'connected', detail: null, since: '' };
+  }
+  onState(): () => void {
+    return () => undefined;
+  }
+  async stop(): Promise<void> {}
+}
+
+function stallingModel(gate: Promise<void>, failBeforeFirstWord = false): DialogModel {
+  return {
+    name: 'stalling',
+    version: '1',
+    async generate(_req, onToken, signal): Promise<DialogReply> {
+      if (failBeforeFirstWord) throw new Error('model crashed');
+      onToken('Yes', { readFeatures: false });
+      onToken(', a scratch', { readFeatures: false });
+      await gate;
+      if (signal.aborted) throw new Error('aborted');
+      onToken(' at the top left.', { readFeatures: false });
+      return { text: 'Yes, a scratch at the top left.', firstTokenMs: 1, totalMs: 2, tokens: 3 };
+    },
+  };
+}
+
+async function until<T>(what: string, get: () => T | undefined, ms = 5000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = get();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function open(model: DialogModel, adapter: RecordingAdapter): Promise<Station> {
+  dir = await mkdtemp(join(tmpdir(), 'verdict-first-'));
+  await writeGoldenFolder(join(dir, 'cam'), 2);
+  await mkdir(join(dir, 'data'), { recursive: true });
+  await writeFile(join(dir, 'data', 'line.json'), JSON.stringify({ ...DEFAULT_LINE_SETTINGS, mqtt: { ...DEFAULT_LINE_SETTINGS.mqtt, enabled: true }, cameraSource: `folder:${join(dir, 'cam')}` }));
+  return openStationWithRecipe(
+    { dataDir: join(dir, 'data'), dialogModel: model, instructionBudget: null, cameraSources: [`folder:${join(dir, 'cam')}`], lineAdapters: { mqtt: () => adapter }, lineLog: () => undefined, inProcessRole: 'engineer' },
+    { name: 'bracket', workDir: dir, goldenCount: 5 },
+  );
+}
+
+describe('verdict first', () => {
+  it('releases the verdict the first words settle while the answer is still being written, then sends the answer', async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const adapter = new RecordingAdapter();
+    station = await open(stallingModel(gate), adapter);
+    await station.call('line.trigger', { partId: 'G-1', recipe: 'bracket' }, { user: 'admin' });
+    const verdict = await until('the verdict', () => adapter.got.find((m) => m.kind === 'verdict'));
+    expect(verdict.payload).toMatchObject({ partId: 'G-1', verdict: 'review', ok: false, decidedBy: 'model' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(adapter.got.map((m) => m.kind)).toEqual(['verdict']);
+    release();
+    const answer = await until('the answer', () => adapter.got.find((m) => m.kind === 'answer'));
+    expect(answer.payload).toMatchObject({ partId: 'G-1', verdict: 'review', status: 'done', answer: 'Yes, a scratch at the top left.' });
+    const record = await station.call('inspections.get', { id: (verdict.payload as { inspectionId: string }).inspectionId });
+    expect(record).toMatchObject({ verdict: 'review', partId: 'G-1' });
+  });
+
+  it("releases the expert's verdict when the answer fails before its first word", async () => {
+    const adapter = new RecordingAdapter();
+    station = await open(stallingModel(Promise.resolve(), true), adapter);
+    await station.call('line.trigger', { partId: 'G-2', recipe: 'bracket' }, { user: 'admin' });
+    await until('the answer', () => adapter.got.find((m) => m.kind === 'answer'));
+    expect(adapter.got.map((m) => [m.kind, (m.payload as { verdict: string }).verdict])).toEqual([
+      ['verdict', 'pass'],
+      ['answer', 'pass'],
+    ]);
+    expect(adapter.got[1]?.payload).toMatchObject({ status: 'error' });
+  });
+});
