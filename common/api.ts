@@ -242,6 +242,8 @@ export const ApiParams = {
   }),
   'history.query': z.strictObject({ filter: HistoryFilter, limit: z.number().int().min(1).max(500), offset: z.number().int().min(0).max(10_000_000) }),
   'history.summary': z.strictObject({ filter: HistoryFilter, bucket: HistoryBucket }),
+  /** The Inspect screen's counts of the shift in progress (the station's shifts.json, local time). */
+  'shift.counters': z.strictObject({}),
   'reports.export': z.strictObject({ filter: HistoryFilter, format: z.enum(['csv', 'pdf']) }),
   // The CLI's `report --out FILE`: written to a path on the station, so in-process callers only (checked by the handler).
   'reports.write': z.strictObject({ filter: HistoryFilter, format: z.enum(['csv', 'pdf']), path: z.string().min(1).max(4096) }),
@@ -606,6 +608,33 @@ export interface HistorySummary {
   byDefectType: Array<{ defectType: string; count: number }>;
 }
 
+/**
+ * The shift in progress and its parts by verdict in force (a flag may have sent a part to REVIEW or
+ * given it the model's verdict); `pass + fail + review + decided = parts`.
+ */
+export interface ShiftCounters {
+  shift: {
+    /** From shifts.json. */
+    name: string;
+    /** 1-based, in the order the day's shifts start (the N of `report --shift DATE/N`). */
+    number: number;
+    /** `YYYY-MM-DD NAME` (the local date it started on), as History's shift buckets name it. */
+    label: string;
+    /** ISO instants; `end`, the next shift's start, is when these counts start again from zero. */
+    start: string;
+    end: string;
+  };
+  parts: number;
+  pass: number;
+  fail: number;
+  /** REVIEW parts waiting for a person's decision. */
+  review: number;
+  /** REVIEW parts a reviewer has decided. */
+  decided: number;
+  /** pass / parts; null before the shift's first part. */
+  yield: number | null;
+}
+
 export interface ExportResult {
   format: 'csv' | 'pdf';
   /** The export in the host's exports store: what `StationClient.downloadExport` fetches. */
@@ -680,6 +709,7 @@ export interface Results {
   'golden.reject': GoldenProposal;
   'history.query': HistoryPage;
   'history.summary': HistorySummary;
+  'shift.counters': ShiftCounters;
   'reports.export': ExportResult;
   'reports.write': { rows: number; bytes: number };
 }
@@ -901,9 +931,11 @@ export interface Events {
   'alarm.cleared': AlarmAcknowledgement;
   /** The line's state or an adapter's connection changed (top bar, Line settings screen). */
   'line.state': LineStatus;
+  /** A reviewer recorded a decision (on any window): what counts decided parts reads again. */
+  'review.decided': { inspectionId: string; decision: ReviewDecision };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning', 'alarm', 'alarm.cleared', 'recipes.draftProgress', 'line.state'];
+export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning', 'alarm', 'alarm.cleared', 'recipes.draftProgress', 'line.state', 'review.decided'];
 
 export interface AlarmRaised {
   inspectionId: string;

@@ -53,6 +53,8 @@ import { ReviewService } from './review/review-service';
 import { historyPage } from '../db/repositories/history';
 import { historySummary } from '../db/repositories/history-summary';
 import { loadShifts, shiftBuckets } from './history/shifts';
+import { shiftCounters } from './history/shift-counters';
+import { hostZone } from './history/local-zone';
 import { BlobStore, type WriteFile } from './store/blob-store';
 import { ExportStore, type ExportFile } from './store/export-store';
 import { writeFileAtomic } from './store/atomic-write';
@@ -82,7 +84,7 @@ export interface StationOptions {
   cameraSources?: string[];
   /** Camera session caps and idle expiry (default DEFAULT_CAMERA_LIMITS). */
   cameraLimits?: Partial<CameraLimits>;
-  /** The clock camera idle expiry reads (tests move it forward). */
+  /** The clock camera idle expiry and the shift in progress read (tests move it forward). */
   clock?: () => number;
   busyTimeoutMs?: number;
   /** The blob store's write function (tests inject a full disk here). */
@@ -500,7 +502,11 @@ export class Station implements StationHost {
       'replay.run': (p) => replayInspection(this.db, this.blobs, this.recipes, p.inspectionId),
       'review.queue': async (p) => this.reviews.queue(p.limit, p.after),
       'review.item': async (p) => this.reviews.item(p.inspectionId),
-      'review.decide': (p, ctx) => this.reviews.decide(p, ctx),
+      'review.decide': async (p, ctx) => {
+        const outcome = await this.reviews.decide(p, ctx);
+        this.events.emit('review.decided', { inspectionId: p.inspectionId, decision: p.decision });
+        return outcome;
+      },
       'golden.proposals': async (p) => this.golden.list(p.recipe, p.limit),
       'golden.confirm': (p, ctx) => this.golden.confirm(p.id, ctx.user),
       'golden.reject': async (p, ctx) => this.golden.reject(p.id, p.reason, ctx.user),
@@ -512,6 +518,12 @@ export class Station implements StationHost {
         const shifts = await loadShifts(this.layout.shifts);
         const hourly = guarded('summarise the history', () => historySummary(this.db, normaliseFilter(p.filter), 'hour'));
         return { ...hourly, overTime: shiftBuckets(hourly.overTime, shifts) };
+      },
+      'shift.counters': async () => {
+        // Read at each call, like History's shift buckets: an edited shifts.json applies at once.
+        const shifts = await loadShifts(this.layout.shifts);
+        const now = (this.options.clock ?? Date.now)();
+        return guarded('count the shift', () => shiftCounters(this.db, shifts, now, hostZone));
       },
       'reports.export': (p, ctx) => this.reports.export(p.filter, p.format, ctx.user),
       'reports.write': async (p, ctx) => {

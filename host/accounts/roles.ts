@@ -86,6 +86,8 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   'golden.reject': ENGINEERS,
   'history.query': EVERYONE,
   'history.summary': EVERYONE,
+  // The Inspect screen's strip: whoever stands at the station sees how the shift is going.
+  'shift.counters': EVERYONE,
   'reports.export': SUPERVISORS,
   // In-process only (the CLI's report --out FILE).
   'reports.write': SUPERVISORS,

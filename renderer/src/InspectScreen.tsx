@@ -7,12 +7,14 @@ import { DialogPanel } from './components/DialogPanel';
 import { ErrorBanners } from './components/ErrorBanners';
 import { InstructionsPanel } from './components/InstructionsPanel';
 import { RecentStrip } from './components/RecentStrip';
+import { ShiftStrip } from './components/ShiftStrip';
 import { ResultPanel } from './components/ResultPanel';
 import { TopBar } from './components/TopBar';
 import { useCamera } from './hooks/useCamera';
 import { useDialog } from './hooks/useDialog';
 import { useErrors } from './hooks/useErrors';
 import { useInstructionRoom } from './hooks/useInstructionRoom';
+import { useShiftCounters } from './hooks/useShiftCounters';
 import type { ConnectionState } from './transport/ws-client';
 import { isTypingTarget } from './components/typing-target';
 import { useT } from './i18n/I18nProvider';
@@ -59,6 +61,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   const [busy, setBusy] = useState(false);
   const openedDefaultCamera = useRef(false);
   const online = connection === 'open';
+  const { counters: shiftCounters, refresh: refreshShift } = useShiftCounters(client, online, report);
 
   const refreshRecent = useCallback(() => {
     client.call('inspections.recent', { limit: RECENT_LIMIT }).then(setRecent, report);
@@ -129,13 +132,14 @@ export function InspectScreen({ client, connection, defaults }: Props) {
       setRecord(inspected);
       dialog.show(inspected, answerTurnId);
       refreshRecent();
+      refreshShift();
       await camera.advance();
     } catch (err) {
       report(err);
     } finally {
       setBusy(false);
     }
-  }, [busy, online, recipe, camera, client, dialog, refreshRecent, report, t]);
+  }, [busy, online, recipe, camera, client, dialog, refreshRecent, refreshShift, report, t]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -230,6 +234,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
           />
         </div>
       </main>
+      <ShiftStrip counters={shiftCounters} />
       <RecentStrip client={client} online={online} items={recent} currentId={record?.id ?? null} onOpen={openRecent} />
     </div>
   );

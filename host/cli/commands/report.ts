@@ -3,7 +3,10 @@ import { extname, resolve } from 'node:path';
 import { userInfo } from 'node:os';
 import { HistoryFilter, type Params, type Results } from '../../../common/api';
 import { StationError } from '../../../common/errors';
+import { hostZone } from '../../history/local-zone';
+import { loadShifts } from '../../history/shifts';
 import { dataLayout } from '../../paths';
+import { reportRange } from '../../reports/time-words';
 import { globalOptions, parseArgs, requireString, stringOptions } from '../args';
 import type { Command } from '../command';
 import { CLI_USER, openCliStation } from '../station-for-cli';
@@ -11,11 +14,13 @@ import { CLI_USER, openCliStation } from '../station-for-cli';
 /**
  * `report`: the History screen's export from the command line. `--out` names the report itself
  * (FILE.csv or FILE.pdf), chosen by extension; the selection uses the same filters as the screen.
+ * The range is `--from` and `--to` (dates, ISO times, today, yesterday) or `--shift` (current,
+ * previous, DATE/N), read in the station's local time and shifts (host/reports/time-words.ts).
  */
 export const command: Command = {
   summary: 'export the inspection history as CSV or a PDF report',
   async run(argv) {
-    const args = parseArgs(argv, stringOptions('from', 'to', 'recipe', 'verdict', 'decision', 'defect-type', 'operator'));
+    const args = parseArgs(argv, stringOptions('from', 'to', 'shift', 'recipe', 'verdict', 'decision', 'defect-type', 'operator'));
     if (args.positionals.length > 0) throw new StationError('INVALID_INPUT', `Unexpected argument ${args.positionals[0]}`);
     const options = globalOptions(args);
     const out = resolve(requireString(args, 'out'));
@@ -23,16 +28,20 @@ export const command: Command = {
     if (format !== '.csv' && format !== '.pdf') {
       throw new StationError('INVALID_INPUT', `--out must end in .csv or .pdf, got ${out}`);
     }
+    const layout = dataLayout(options.dataDir);
+    const range = reportRange(
+      { from: args.strings.get('from'), to: args.strings.get('to'), shift: args.strings.get('shift') },
+      { now: Date.now(), zone: hostZone, shifts: await loadShifts(layout.shifts) },
+    );
     const filter = parseFilter({
-      from: requireString(args, 'from'),
-      to: requireString(args, 'to'),
+      from: range.from,
+      to: range.to,
       recipe: args.strings.get('recipe'),
       verdict: args.strings.get('verdict'),
       decision: args.strings.get('decision'),
       defectType: args.strings.get('defect-type'),
       operator: args.strings.get('operator'),
     });
-    const layout = dataLayout(options.dataDir);
     if (!existsSync(layout.database)) throw new StationError('NOT_FOUND', `No station database at ${layout.database}; pass --data-dir`);
     // Opening the station brings an older database to this app's schema before the report reads it.
     // No dialog model is loaded: a report needs none.
@@ -47,7 +56,8 @@ export const command: Command = {
     } finally {
       await station.close();
     }
-    process.stdout.write(`${out}: ${written.rows} inspections, ${written.bytes} bytes in ${(ms / 1000).toFixed(1)} s\n`);
+    const shift = range.shift ? `, shift ${range.shift.label} (${range.shift.start} to ${range.shift.end})` : '';
+    process.stdout.write(`${out}: ${written.rows} inspections${shift}, ${written.bytes} bytes in ${(ms / 1000).toFixed(1)} s\n`);
     return 0;
   },
 };

@@ -198,6 +198,14 @@ export const de: Messages = {
   'recent.title': 'Zuletzt',
   'recent.none': 'Noch keine Prüfungen.',
 
+  'shift.label': 'Zähler der laufenden Schicht',
+  'shift.name': 'Schicht {name}',
+  'shift.window': '{start} bis {end}',
+  'shift.parts': 'Teile',
+  'shift.decided': 'Entschieden',
+  'shift.yield': 'Ausbeute',
+  'shift.yieldValue': '{percent} %',
+
   'history.from': 'Von',
   'history.to': 'Bis',
   'history.recipe': 'Rezept',

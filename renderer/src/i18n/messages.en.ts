@@ -198,6 +198,14 @@ export const en = {
   'recent.title': 'Recent',
   'recent.none': 'No inspections yet.',
 
+  'shift.label': 'Counts of the shift in progress',
+  'shift.name': 'Shift {name}',
+  'shift.window': '{start} to {end}',
+  'shift.parts': 'Parts',
+  'shift.decided': 'Decided',
+  'shift.yield': 'Yield',
+  'shift.yieldValue': '{percent}%',
+
   'history.from': 'From',
   'history.to': 'To',
   'history.recipe': 'Recipe',

@@ -38,10 +38,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function expected() {
+function expected(from = FROM, to = TO) {
   const db = openDatabase(dataLayout(dataDir).database, { readonly: true });
   try {
-    return historySummary(db, { from: new Date(FROM).toISOString(), to: new Date(TO).toISOString() }, 'day');
+    return historySummary(db, { from: new Date(from).toISOString(), to: new Date(to).toISOString() }, 'day');
   } finally {
     db.close();
   }
@@ -82,7 +82,10 @@ describe('npm run report', () => {
 
   it.each([
     [['--from', FROM, '--to', TO, '--out', 'x.txt'], /--out must end in .csv or .pdf/],
-    [['--from', 'yesterday', '--to', TO, '--out', 'x.csv'], /--from: expected an ISO 8601 time/],
+    [['--from', 'tomorrow', '--to', TO, '--out', 'x.csv'], /^--from "tomorrow" is not a time\. Use a date \(2026-12-01\), an ISO time .*, today or yesterday$/],
+    [['--from', '2026-03-01', '--to', '03/07/2026', '--out', 'x.csv'], /^--to "03\/07\/2026" is not a time/],
+    [['--shift', 'last', '--out', 'x.csv'], /^--shift "last" is not a shift\. Use current, previous or DATE\/N/],
+    [['--shift', 'current', '--from', FROM, '--out', 'x.csv'], /^--shift cannot be combined with --from or --to/],
     [['--from', TO, '--to', FROM, '--out', 'x.csv'], /The time range is empty/],
     [['--from', FROM, '--to', TO, '--verdict', 'maybe', '--out', 'x.csv'], /--verdict/],
     [['--to', TO, '--out', 'x.csv'], /Missing required option --from/],
@@ -90,6 +93,45 @@ describe('npm run report', () => {
     await expect(command.run(['--data-dir', dataDir, ...argv.map((a) => (a.startsWith('x.') ? join(dir, a) : a))])).rejects.toMatchObject({
       code: 'INVALID_INPUT',
       message: expect.stringMatching(message),
+    });
+  });
+
+  describe('in the station\'s local time (Europe/Berlin)', () => {
+    const tz = process.env['TZ'];
+    beforeAll(() => {
+      process.env['TZ'] = 'Europe/Berlin';
+    });
+    afterAll(() => {
+      if (tz === undefined) delete process.env['TZ'];
+      else process.env['TZ'] = tz;
+    });
+    const rows = async (file: string) => (await readFile(file, 'utf8')).slice(1).split('\r\n').filter(Boolean).length - 1;
+
+    it('--from and --to take dates: local midnight to the end of the last day', async () => {
+      const out = join(dir, 'dates.csv');
+      expect(await command.run(['--data-dir', dataDir, '--from', '2026-03-01', '--to', '2026-03-07', '--out', out])).toBe(0);
+      // Berlin is UTC+1 in March: the week starts an hour before UTC midnight.
+      expect(await rows(out)).toBe(expected('2026-02-28T23:00:00Z', '2026-03-07T23:00:00Z').total);
+      // The seeded parts are evenly spaced, so a count alone cannot tell local from UTC midnight: the times can.
+      const times = (await readFile(out, 'utf8')).slice(1).split('\r\n').filter(Boolean).slice(1).map((r) => Date.parse(r.split(',')[1] as string));
+      expect(new Date(Math.min(...times)).toISOString() < '2026-03-01T00:00:00.000Z').toBe(true);
+      expect(new Date(Math.min(...times)).toISOString() >= '2026-02-28T23:00:00.000Z').toBe(true);
+      expect(new Date(Math.max(...times)).toISOString() < '2026-03-07T23:00:00.000Z').toBe(true);
+      expect(new Date(Math.max(...times)).toISOString() > '2026-03-07T22:00:00.000Z').toBe(true);
+    });
+
+    it('--from takes a local ISO time without offset', async () => {
+      const out = join(dir, 'local.csv');
+      expect(await command.run(['--data-dir', dataDir, '--from', '2026-03-02T06:00', '--to', '2026-03-02T14:00:00+01:00', '--out', out])).toBe(0);
+      expect(await rows(out)).toBe(expected('2026-03-02T05:00:00Z', '2026-03-02T13:00:00Z').total);
+    });
+
+    it('--shift DATE/N is that shift of the default shifts; the night shift runs past midnight', async () => {
+      const out = join(dir, 'night.csv');
+      expect(await command.run(['--data-dir', dataDir, '--shift', '2026-03-02/3', '--out', out])).toBe(0);
+      const night = expected('2026-03-02T21:00:00Z', '2026-03-03T05:00:00Z').total;
+      expect(night).toBeGreaterThan(0);
+      expect(await rows(out)).toBe(night);
     });
   });
 

@@ -1,0 +1,47 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ShiftCounters, StationClient } from '../../../common/api';
+
+/** After the shift's end, so the host (whose clock may run a little behind this one's) has moved on. */
+const CHANGE_GRACE_MS = 1000;
+
+/**
+ * The counts of the shift in progress, asked of the host (only it knows shifts.json and the
+ * verdicts in force) when the connection opens, whenever `refresh` is called (after an inspection),
+ * when an answer's flag changes a verdict, when a reviewer decides a part on any window, and when
+ * the shift ends.
+ */
+export function useShiftCounters(client: StationClient, online: boolean, onError: (err: unknown) => void): { counters: ShiftCounters | null; refresh: () => void } {
+  const [counters, setCounters] = useState<ShiftCounters | null>(null);
+  // Answers can overtake each other: only the newest request's may land.
+  const asked = useRef(0);
+  const refresh = useCallback(() => {
+    const ticket = ++asked.current;
+    client.call('shift.counters', {}).then((c) => {
+      if (ticket === asked.current) setCounters(c);
+    }, onError);
+  }, [client, onError]);
+
+  useEffect(() => {
+    if (online) refresh();
+  }, [online, refresh]);
+
+  useEffect(() => {
+    const offDone = client.on('dialog.done', (p) => {
+      if (p.flag && p.flag.verdict !== p.flag.verdictBefore) refresh();
+    });
+    const offDecided = client.on('review.decided', () => refresh());
+    return () => {
+      offDone();
+      offDecided();
+    };
+  }, [client, refresh]);
+
+  const end = counters?.shift.end;
+  useEffect(() => {
+    if (end === undefined || !online) return;
+    const timer = setTimeout(refresh, Math.max(CHANGE_GRACE_MS, Date.parse(end) - Date.now() + CHANGE_GRACE_MS));
+    return () => clearTimeout(timer);
+  }, [end, online, refresh]);
+
+  return { counters, refresh };
+}
