@@ -61,7 +61,7 @@ import { writeFileAtomic } from './store/atomic-write';
 import { LineService, type LineAdapterFactory } from './line/line-service';
 import type { LineAdapterName } from './line/line-adapter';
 import { OutboxSignal } from './line/outbox-signal';
-import { mqttAdapter } from './line/mqtt/mqtt-adapter';
+import { stationLineAdapters } from './line/line-adapters';
 import packageJson from '../package.json';
 
 export interface StationOptions {
@@ -276,7 +276,7 @@ export class Station implements StationHost {
       cameraRoots: this.cameraRoots,
       outbox: this.outbox,
       events: this.events,
-      adapters: options.lineAdapters ?? { mqtt: mqttAdapter },
+      adapters: options.lineAdapters ?? stationLineAdapters(layout.root),
       afterInspection: (out) => this.alarms.afterInspection(out.record, alarmOf(out.recipe)),
       ...(options.lineLog ? { log: options.lineLog } : {}),
     });
