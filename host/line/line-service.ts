@@ -70,6 +70,7 @@ export class LineService implements LineInbound {
   private readonly offOutbox: () => void;
   private readonly pruneTimer: NodeJS.Timeout;
   private lastPrune = 0;
+  private trailingPrune: NodeJS.Timeout | null = null;
   private readonly writeLog: (line: string) => void;
   private readonly owner: AnswerOwner;
 
@@ -272,6 +273,7 @@ export class LineService implements LineInbound {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pruneTimer);
+    if (this.trailingPrune) clearTimeout(this.trailingPrune);
     this.offOutbox();
     await this.queue.close();
     this.answerPendingTriggers((t) => t.owner.pid === this.owner.pid && t.owner.host === this.owner.host, 'The station shut down before this part was inspected (no image was taken); inspect it again');
@@ -338,7 +340,15 @@ export class LineService implements LineInbound {
    */
   private prune(fromTimer: boolean): void {
     const now = Date.now();
-    if (!fromTimer && now - this.lastPrune < 1000) return;
+    if (!fromTimer && now - this.lastPrune < 1000) {
+      // A trailing prune, so the tail of a burst does not wait for the idle timer.
+      this.trailingPrune ??= setTimeout(() => {
+        this.trailingPrune = null;
+        this.prune(false);
+      }, 1000 - (now - this.lastPrune) + 1);
+      this.trailingPrune.unref();
+      return;
+    }
     this.lastPrune = now;
     try {
       const db = this.o.db;
