@@ -50,6 +50,9 @@ interface Running {
   offState: () => void;
 }
 
+/** line.state for counter changes (sent, failed, queued) goes out at most this often. */
+const COUNTER_EVENT_MS = 250;
+
 /** How often delivered messages are pruned when no adapter is delivering (nothing else prunes then). */
 const IDLE_PRUNE_MS = 5000;
 
@@ -71,6 +74,8 @@ export class LineService implements LineInbound {
   private readonly pruneTimer: NodeJS.Timeout;
   private lastPrune = 0;
   private trailingPrune: NodeJS.Timeout | null = null;
+  private countersTimer: NodeJS.Timeout | null = null;
+  private lastStateEvent = 0;
   private readonly writeLog: (line: string) => void;
   private readonly owner: AnswerOwner;
 
@@ -82,6 +87,7 @@ export class LineService implements LineInbound {
     this.offOutbox = o.outbox.on(() => {
       for (const r of this.running.values()) r.sender.notify();
       if (this.running.size === 0) this.prune(false);
+      this.countersChanged();
     });
     this.pruneTimer = setInterval(() => this.prune(true), IDLE_PRUNE_MS);
     this.pruneTimer.unref();
@@ -274,6 +280,7 @@ export class LineService implements LineInbound {
     this.closed = true;
     clearInterval(this.pruneTimer);
     if (this.trailingPrune) clearTimeout(this.trailingPrune);
+    if (this.countersTimer) clearTimeout(this.countersTimer);
     this.offOutbox();
     await this.queue.close();
     this.answerPendingTriggers((t) => t.owner.pid === this.owner.pid && t.owner.host === this.owner.host, 'The station shut down before this part was inspected (no image was taken); inspect it again');
@@ -310,7 +317,10 @@ export class LineService implements LineInbound {
     const factory = this.o.adapters[name];
     if (!factory) return;
     const adapter = factory(this.settings);
-    const sender = new OutboxSender(this.o.db, adapter, (line) => this.writeLog(`${name}: ${line}`), () => this.prune(false));
+    const sender = new OutboxSender(this.o.db, adapter, (line) => this.writeLog(`${name}: ${line}`), () => {
+      this.prune(false);
+      this.countersChanged();
+    });
     const offState = adapter.onState(() => this.stateChanged());
     this.running.set(name, { adapter, sender, offState });
     await adapter.start(this);
@@ -375,6 +385,23 @@ export class LineService implements LineInbound {
   private stateChanged(): void {
     const state = this.stationState();
     for (const r of this.running.values()) r.adapter.stationState(state);
+    this.lastStateEvent = Date.now();
     this.o.events.emit('line.state', this.status());
+  }
+
+  /**
+   * A delivery, a failed one or a new message moved the counters: line.state carries them, at most
+   * every COUNTER_EVENT_MS (a busy line delivers hundreds a second), the last change always included.
+   */
+  private countersChanged(): void {
+    if (this.closed || this.countersTimer) return;
+    const wait = Math.max(0, COUNTER_EVENT_MS - (Date.now() - this.lastStateEvent));
+    this.countersTimer = setTimeout(() => {
+      this.countersTimer = null;
+      if (this.closed || !this.o.db.open) return;
+      this.lastStateEvent = Date.now();
+      this.o.events.emit('line.state', this.status());
+    }, wait);
+    this.countersTimer.unref();
   }
 }
