@@ -933,9 +933,14 @@ export interface Events {
   'line.state': LineStatus;
   /** A reviewer recorded a decision (on any window): what counts decided parts reads again. */
   'review.decided': { inspectionId: string; decision: ReviewDecision };
+  /**
+   * An inspection was recorded, from any source (the screen, the CLI, a line trigger): what counts
+   * parts (the shift strip) reads again. `verdict` is the band's; a first answer may change it later.
+   */
+  'inspection.recorded': { inspectionId: string; recipe: string; verdict: Verdict; partId: string | null };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning', 'alarm', 'alarm.cleared', 'recipes.draftProgress', 'line.state', 'review.decided'];
+export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning', 'alarm', 'alarm.cleared', 'recipes.draftProgress', 'line.state', 'review.decided', 'inspection.recorded'];
 
 export interface AlarmRaised {
   inspectionId: string;

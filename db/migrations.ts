@@ -14,6 +14,7 @@ import * as m011 from './migrations/011-inspection-outcome';
 import * as m012 from './migrations/012-user-preferences';
 import * as m013 from './migrations/013-model-verdict-flags';
 import * as m014 from './migrations/014-line';
+import * as m015 from './migrations/015-line-triggers';
 
 /**
  * The one list of schema migrations (the Signal way, docs/ARCHITECTURE.md §Conventions): numbered,
@@ -41,6 +42,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 12, name: 'user-preferences', up: m012.up },
   { version: 13, name: 'model-verdict-flags', up: m013.up },
   { version: 14, name: 'line', up: m014.up },
+  { version: 15, name: 'line-triggers', up: m015.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

@@ -251,7 +251,7 @@ export class Station implements StationHost {
       this.budget,
       this.outbox,
     );
-    this.pipeline = new InspectionPipeline(db, this.blobs, this.recipes, this.dialog, this.budget, thisProcess(), this.outbox);
+    this.pipeline = new InspectionPipeline(db, this.blobs, this.recipes, this.dialog, this.budget, thisProcess(), this.outbox, (e) => this.events.emit('inspection.recorded', e));
     this.golden = new GoldenProposals(db, this.recipes);
     this.reviews = new ReviewService(db, this.pipeline, this.recipes, this.golden);
     this.reports = new ReportService(layout.database, this.blobs, layout.tmp, options.pdfRenderer ?? new ChromiumPdfRenderer(), this.exports);

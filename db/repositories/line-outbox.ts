@@ -75,6 +75,11 @@ export function pruneOutbox(db: Db, uptoSeq: number): number {
   return db.prepare('DELETE FROM line_outbox WHERE seq <= ? AND held = 0').run(uptoSeq).changes;
 }
 
+/** The lowest delivered seq over every adapter that has a cursor (is owed messages); null when none has. */
+export function minCursorSeq(db: Db): number | null {
+  return (db.prepare('SELECT MIN(delivered_seq) AS n FROM line_cursors').get() as { n: number | null }).n;
+}
+
 export function getCursor(db: Db, adapter: string): LineCursor | null {
   return (
     (db

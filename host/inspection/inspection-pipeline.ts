@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { InspectionFlag, InspectionRecord, InspectionTimings } from '../../common/api';
+import type { Events, InspectionFlag, InspectionRecord, InspectionTimings } from '../../common/api';
 import { recordedDecision } from '../../common/verdict-policy';
 import { claimAnswer, flagsOf, type AnswerOwner } from '../../db/repositories/inspection-flags';
 import { insertInspection, getInspection, type InspectionRow, type NewInspection } from '../../db/repositories/inspections';
@@ -61,6 +61,8 @@ export class InspectionPipeline {
     private readonly owner: AnswerOwner,
     /** Told once an inspection's verdict message for the line is committed. */
     private readonly outbox: OutboxSignal = new OutboxSignal(),
+    /** Told of every recorded inspection (the `inspection.recorded` event). */
+    private readonly recorded: (event: Events['inspection.recorded']) => void = () => undefined,
   ) {}
 
   async inspect(recipeName: string, frame: FrameBytes, options: InspectOptions): Promise<InspectOutcome> {
@@ -137,6 +139,7 @@ export class InspectionPipeline {
       recordVerdictMessage(this.db, row, options.line ?? null, held, performance.now() - started);
     });
     this.outbox.notify();
+    this.recorded({ inspectionId: id, recipe: row.recipe, verdict: row.verdict, partId: row.partId });
     const commitMs = performance.now() - commitStart;
     this.dialog.remember(id, result);
     const answer = this.dialog.startFirstAnswer(row);

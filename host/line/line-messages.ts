@@ -4,6 +4,7 @@ import type { Verdict } from '../../common/api';
 import type { VerdictDecision } from '../../common/verdict-policy';
 import type { InspectionRow } from '../../db/repositories/inspections';
 import { heldVerdictOf, insertOutboxRow, releaseOutboxRow } from '../../db/repositories/line-outbox';
+import { deletePendingTrigger } from '../../db/repositories/line-triggers';
 import type { Db } from '../../db/open';
 import { namedType } from '../lmm/follow-up-answers';
 import type { AnswerPayload, ErrorPayload, LineAdapterName, VerdictPayload } from './line-adapter';
@@ -54,6 +55,8 @@ export function recordVerdictMessage(db: Db, row: InspectionRow, part: LinePart 
     at: new Date().toISOString(),
   };
   insertOutboxRow(db, { messageId: payload.messageId, kind: 'verdict', adapter: part?.adapter ?? null, inspectionId: row.id, payloadJson: JSON.stringify(payload), held, createdAt: payload.at });
+  // The verdict answers the trigger: from here on a restart owes it nothing more than the outbox does.
+  if (part?.triggerId) deletePendingTrigger(db, part.triggerId);
 }
 
 /**
@@ -115,6 +118,7 @@ export function recordErrorMessage(
 ): void {
   const payload: ErrorPayload = { messageId: randomUUID(), ...error, at: new Date().toISOString() };
   insertOutboxRow(db, { messageId: payload.messageId, kind: 'error', adapter, inspectionId: null, payloadJson: JSON.stringify(payload), held: false, createdAt: payload.at });
+  if (error.triggerId) deletePendingTrigger(db, error.triggerId);
 }
 
 /** A made-up result an engineer sends to check the line's consumers ("send test result"). */

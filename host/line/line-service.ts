@@ -4,7 +4,10 @@ import { StationError, toWireError } from '../../common/errors';
 import { DEFAULT_LINE_SETTINGS, LineSettings, type LineSettingsPatch } from '../../common/line-settings';
 import { writeTransaction, type Db } from '../../db/open';
 import { appendAudit } from '../../db/repositories/audit-log';
-import { deleteCursor, maxOutboxSeq, pruneOutbox, getCursor } from '../../db/repositories/line-outbox';
+import { deleteCursor, maxOutboxSeq, minCursorSeq, pruneOutbox, getCursor } from '../../db/repositories/line-outbox';
+import { getActiveLineRecipe, insertPendingTrigger, pendingTriggers, setActiveLineRecipe, type PendingTrigger } from '../../db/repositories/line-triggers';
+import type { AnswerOwner } from '../../db/repositories/inspection-flags';
+import { processAlive, thisProcess } from '../inspection/interrupted-answers';
 import type { CameraRoots } from '../camera/camera-roots';
 import type { StationEvents } from '../events';
 import type { InspectionPipeline, InspectOutcome } from '../inspection/inspection-pipeline';
@@ -37,6 +40,8 @@ export interface LineServiceOptions {
   afterInspection?: (outcome: InspectOutcome) => void;
   /** The station log. */
   log?: (line: string) => void;
+  /** This process, as recorded on the triggers it accepts (default: this pid on this host). */
+  owner?: AnswerOwner;
 }
 
 interface Running {
@@ -44,6 +49,9 @@ interface Running {
   sender: OutboxSender;
   offState: () => void;
 }
+
+/** line.state for counter changes (sent, failed, queued) goes out at most this often. */
+const COUNTER_EVENT_MS = 250;
 
 /** How often delivered messages are pruned when no adapter is delivering (nothing else prunes then). */
 const IDLE_PRUNE_MS = 5000;
@@ -65,15 +73,21 @@ export class LineService implements LineInbound {
   private readonly offOutbox: () => void;
   private readonly pruneTimer: NodeJS.Timeout;
   private lastPrune = 0;
+  private trailingPrune: NodeJS.Timeout | null = null;
+  private countersTimer: NodeJS.Timeout | null = null;
+  private lastStateEvent = 0;
   private readonly writeLog: (line: string) => void;
+  private readonly owner: AnswerOwner;
 
   constructor(private readonly o: LineServiceOptions) {
     this.writeLog = o.log ?? ((line) => process.stderr.write(`line: ${line}\n`));
+    this.owner = o.owner ?? thisProcess();
     this.queue = new TriggerQueue(this.settings.triggerQueue, () => this.stateChanged());
     this.camera = new TriggerCamera(o.cameraRoots);
     this.offOutbox = o.outbox.on(() => {
       for (const r of this.running.values()) r.sender.notify();
       if (this.running.size === 0) this.prune(false);
+      this.countersChanged();
     });
     this.pruneTimer = setInterval(() => this.prune(true), IDLE_PRUNE_MS);
     this.pruneTimer.unref();
@@ -81,6 +95,14 @@ export class LineService implements LineInbound {
 
   /** Reads line.json and starts the enabled adapters. A damaged file keeps the line off, with its reason in line.status. */
   async start(): Promise<void> {
+    // Before anything new is accepted: the PLC of a part accepted by a station that is gone still
+    // waits for it. Its frame was never taken and the part has moved on, so inspecting "it" now
+    // would judge whatever is in front of the camera; it gets an error instead.
+    this.answerPendingTriggers(
+      (t) => !(t.owner.host === this.owner.host && (t.owner.pid === this.owner.pid || processAlive(t.owner.pid))),
+      'The station stopped before this part was inspected (no image was taken); inspect it again',
+    );
+    this.restoreActiveRecipe();
     try {
       this.settings = await readLineSettings(this.o.settingsPath);
     } catch (err) {
@@ -89,6 +111,9 @@ export class LineService implements LineInbound {
       return;
     }
     this.queue.capacity = this.settings.triggerQueue;
+    // An adapter turned off in line.json by hand is owed nothing more (setSettings does this too).
+    const off = LINE_ADAPTERS.filter((name) => !this.settings[name].enabled);
+    writeTransaction(this.o.db, 'forget the line cursors', () => off.forEach((name) => deleteCursor(this.o.db, name)));
     for (const name of LINE_ADAPTERS) await this.startAdapter(name);
     this.stateChanged();
   }
@@ -115,6 +140,11 @@ export class LineService implements LineInbound {
       const recipe = this.active;
       if (!recipe) throw new StationError('NOT_FOUND', 'No recipe is selected for the line: send one with the trigger or select it first');
       const part = { partId, triggerId, adapter: from, triggeredAt };
+      this.queue.check();
+      // Accepted means answered, even across a kill: the row goes with the answer's transaction.
+      writeTransaction(this.o.db, 'accept a line trigger', () =>
+        insertPendingTrigger(this.o.db, { triggerId, partId, adapter: from, recipe: recipe.name, owner: this.owner, acceptedAt: new Date().toISOString() }),
+      );
       const ahead = this.queue.push(() => this.inspectPart(recipe, part, operator));
       this.stateChanged();
       return { triggerId, ahead };
@@ -131,10 +161,47 @@ export class LineService implements LineInbound {
   private select(recipe: string | number): LineRecipe {
     const found = resolveLineRecipe(recipe, this.recipes());
     if (this.active?.name !== found.name || this.active.version !== found.version) {
+      if (this.active?.name !== found.name) {
+        writeTransaction(this.o.db, 'keep the line recipe', () => setActiveLineRecipe(this.o.db, found.name, new Date().toISOString()));
+      }
       this.active = found;
       this.stateChanged();
     }
     return found;
+  }
+
+  /** The recipe the line had selected before the restart, if it still exists. */
+  private restoreActiveRecipe(): void {
+    try {
+      const name = getActiveLineRecipe(this.o.db);
+      if (name === null) return;
+      const found = this.recipes().find((r) => r.name === name);
+      if (found) this.active = found;
+      else this.writeLog(`the line's recipe ${JSON.stringify(name)} no longer exists; select one before the next trigger`);
+    } catch (err) {
+      this.writeLog(`could not read the line's recipe: ${toWireError(err).message}`);
+    }
+  }
+
+  /** Answers, each with an error message, the pending triggers `mine` picks (docs/line.md §Triggers). */
+  private answerPendingTriggers(mine: (t: PendingTrigger) => boolean, reason: string): void {
+    try {
+      const db = this.o.db;
+      const answered = writeTransaction(db, 'answer the unanswered line triggers', () => {
+        const owed = pendingTriggers(db).filter(mine);
+        for (const t of owed) {
+          const adapter = LINE_ADAPTERS.find((a) => a === t.adapter) ?? null;
+          recordErrorMessage(db, adapter, { triggerId: t.triggerId, partId: t.partId, code: 'UNAVAILABLE', message: `${reason} (trigger accepted ${t.acceptedAt}, recipe ${t.recipe})` });
+        }
+        return owed.length;
+      });
+      if (answered > 0) {
+        this.writeLog(`answered ${answered} trigger(s) accepted but not inspected: ${reason}`);
+        this.o.outbox.notify();
+      }
+    } catch (err) {
+      this.writeLog(`could not answer the unanswered line triggers (the next start tries again): ${toWireError(err).message}`);
+    }
   }
 
   recipes(): LineRecipe[] {
@@ -212,8 +279,11 @@ export class LineService implements LineInbound {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.pruneTimer);
+    if (this.trailingPrune) clearTimeout(this.trailingPrune);
+    if (this.countersTimer) clearTimeout(this.countersTimer);
     this.offOutbox();
     await this.queue.close();
+    this.answerPendingTriggers((t) => t.owner.pid === this.owner.pid && t.owner.host === this.owner.host, 'The station shut down before this part was inspected (no image was taken); inspect it again');
     this.camera.close();
     for (const name of LINE_ADAPTERS) await this.stopAdapter(name);
   }
@@ -247,7 +317,10 @@ export class LineService implements LineInbound {
     const factory = this.o.adapters[name];
     if (!factory) return;
     const adapter = factory(this.settings);
-    const sender = new OutboxSender(this.o.db, adapter, (line) => this.writeLog(`${name}: ${line}`), () => this.prune(false));
+    const sender = new OutboxSender(this.o.db, adapter, (line) => this.writeLog(`${name}: ${line}`), () => {
+      this.prune(false);
+      this.countersChanged();
+    });
     const offState = adapter.onState(() => this.stateChanged());
     this.running.set(name, { adapter, sender, offState });
     await adapter.start(this);
@@ -270,18 +343,27 @@ export class LineService implements LineInbound {
   }
 
   /**
-   * Deletes what every running adapter has delivered (all of it when none runs: nobody is owed it).
-   * `throttle`: at most once a second from deliveries; the timer always runs.
+   * Deletes what every adapter with a cursor has delivered, running or not: one that is enabled but
+   * not running (starting, its settings damaged) is still owed its messages. With no cursor at all
+   * nobody is owed anything. A cursor goes when its adapter is disabled (setSettings, start).
+   * `fromTimer` false: at most once a second (deliveries); the timer always runs.
    */
   private prune(fromTimer: boolean): void {
     const now = Date.now();
-    if (!fromTimer && now - this.lastPrune < 1000) return;
+    if (!fromTimer && now - this.lastPrune < 1000) {
+      // A trailing prune, so the tail of a burst does not wait for the idle timer.
+      this.trailingPrune ??= setTimeout(() => {
+        this.trailingPrune = null;
+        this.prune(false);
+      }, 1000 - (now - this.lastPrune) + 1);
+      this.trailingPrune.unref();
+      return;
+    }
     this.lastPrune = now;
     try {
       const db = this.o.db;
       if (!db.open) return;
-      const cursors = [...this.running.keys()].map((n) => getCursor(db, n)?.deliveredSeq ?? 0);
-      const upto = cursors.length === 0 ? maxOutboxSeq(db) : Math.min(...cursors);
+      const upto = minCursorSeq(db) ?? maxOutboxSeq(db);
       writeTransaction(db, 'prune the line outbox', () => pruneOutbox(db, upto));
     } catch (err) {
       this.writeLog(`could not prune the outbox: ${toWireError(err).message}`);
@@ -303,6 +385,23 @@ export class LineService implements LineInbound {
   private stateChanged(): void {
     const state = this.stationState();
     for (const r of this.running.values()) r.adapter.stationState(state);
+    this.lastStateEvent = Date.now();
     this.o.events.emit('line.state', this.status());
+  }
+
+  /**
+   * A delivery, a failed one or a new message moved the counters: line.state carries them, at most
+   * every COUNTER_EVENT_MS (a busy line delivers hundreds a second), the last change always included.
+   */
+  private countersChanged(): void {
+    if (this.closed || this.countersTimer) return;
+    const wait = Math.max(0, COUNTER_EVENT_MS - (Date.now() - this.lastStateEvent));
+    this.countersTimer = setTimeout(() => {
+      this.countersTimer = null;
+      if (this.closed || !this.o.db.open) return;
+      this.lastStateEvent = Date.now();
+      this.o.events.emit('line.state', this.status());
+    }, wait);
+    this.countersTimer.unref();
   }
 }

@@ -27,13 +27,18 @@ export class TriggerQueue {
    * @throws StationError('BUSY') when `capacity` triggers already wait
    */
   push(job: () => Promise<void>): number {
-    if (this.running && this.waiting.length >= this.capacity) {
-      throw new StationError('BUSY', `The trigger queue is full (${this.capacity} waiting behind the part being inspected); trigger again once a result is out`);
-    }
+    this.check();
     const ahead = this.running ? this.waiting.length + 1 : 0;
     this.waiting.push(job);
     if (!this.running) void this.drain();
     return ahead;
+  }
+
+  /** @throws StationError('BUSY') when a push now would be refused (before the caller records the trigger). */
+  check(): void {
+    if (this.running && this.waiting.length >= this.capacity) {
+      throw new StationError('BUSY', `The trigger queue is full (${this.capacity} waiting behind the part being inspected); trigger again once a result is out`);
+    }
   }
 
   /** Drops the triggers still waiting; resolves once the running one has finished. */

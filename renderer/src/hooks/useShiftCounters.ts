@@ -3,12 +3,14 @@ import type { ShiftCounters, StationClient } from '../../../common/api';
 
 /** After the shift's end, so the host (whose clock may run a little behind this one's) has moved on. */
 const CHANGE_GRACE_MS = 1000;
+/** A line inspects up to ~10 parts/s: recorded inspections are counted again at most this often. */
+const RECORDED_COALESCE_MS = 300;
 
 /**
  * The counts of the shift in progress, asked of the host (only it knows shifts.json and the
- * verdicts in force) when the connection opens, whenever `refresh` is called (after an inspection),
- * when an answer's flag changes a verdict, when a reviewer decides a part on any window, and when
- * the shift ends.
+ * verdicts in force) when the connection opens, whenever `refresh` is called, when any inspection is
+ * recorded (a line trigger too, coalesced), when an answer's flag changes a verdict, when a
+ * reviewer decides a part on any window, and when the shift ends.
  */
 export function useShiftCounters(client: StationClient, online: boolean, onError: (err: unknown) => void): { counters: ShiftCounters | null; refresh: () => void } {
   const [counters, setCounters] = useState<ShiftCounters | null>(null);
@@ -30,9 +32,18 @@ export function useShiftCounters(client: StationClient, online: boolean, onError
       if (p.flag && p.flag.verdict !== p.flag.verdictBefore) refresh();
     });
     const offDecided = client.on('review.decided', () => refresh());
+    let coalesce: ReturnType<typeof setTimeout> | null = null;
+    const offRecorded = client.on('inspection.recorded', () => {
+      coalesce ??= setTimeout(() => {
+        coalesce = null;
+        refresh();
+      }, RECORDED_COALESCE_MS);
+    });
     return () => {
       offDone();
       offDecided();
+      offRecorded();
+      if (coalesce) clearTimeout(coalesce);
     };
   }, [client, refresh]);
 

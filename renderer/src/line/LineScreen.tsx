@@ -13,8 +13,6 @@ import { LineStatePanel } from './LineStatePanel';
 import { LineStatusContext } from './useLineStatus';
 import './line.css';
 
-const COUNTER_REFRESH_MS = 2000;
-
 interface Props {
   client: StationClient;
   connection: ConnectionState;
@@ -36,11 +34,8 @@ export function LineScreen({ client, connection, who }: Props) {
 
   useEffect(() => {
     if (connection !== 'open') return;
+    // line.state carries the counters too (at most every 250 ms), so no poll: read once on open.
     refresh();
-    // line.state comes with connection and station state changes, not with each delivery: the
-    // counters on this screen are read again while it is open.
-    const timer = window.setInterval(refresh, COUNTER_REFRESH_MS);
-    return () => window.clearInterval(timer);
   }, [connection, refresh]);
   useEffect(() => {
     setSettings(null);
