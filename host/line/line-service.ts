@@ -4,7 +4,7 @@ import { StationError, toWireError } from '../../common/errors';
 import { DEFAULT_LINE_SETTINGS, LineSettings, type LineSettingsPatch } from '../../common/line-settings';
 import { writeTransaction, type Db } from '../../db/open';
 import { appendAudit } from '../../db/repositories/audit-log';
-import { deleteCursor, maxOutboxSeq, pruneOutbox, getCursor } from '../../db/repositories/line-outbox';
+import { countOutbox, deleteCursor, maxOutboxSeq, pruneOutbox, getCursor } from '../../db/repositories/line-outbox';
 import type { CameraRoots } from '../camera/camera-roots';
 import type { StationEvents } from '../events';
 import type { InspectionPipeline, InspectOutcome } from '../inspection/inspection-pipeline';
@@ -198,6 +198,11 @@ export class LineService implements LineInbound {
     if (changed.includes('cameraSource')) this.camera.close();
     this.stateChanged();
     return { settings: this.settingsView(), changed };
+  }
+
+  /** Rows in the outbox, delivered or not: what the bench watches for growth under sustained load. */
+  outboxRows(): number {
+    return countOutbox(this.o.db);
   }
 
   /** A test result through the outbox to every adapter. */
