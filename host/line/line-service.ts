@@ -4,7 +4,7 @@ import { StationError, toWireError } from '../../common/errors';
 import { DEFAULT_LINE_SETTINGS, LineSettings, type LineSettingsPatch } from '../../common/line-settings';
 import { writeTransaction, type Db } from '../../db/open';
 import { appendAudit } from '../../db/repositories/audit-log';
-import { deleteCursor, maxOutboxSeq, minCursorSeq, pruneOutbox, getCursor } from '../../db/repositories/line-outbox';
+import { countOutbox, deleteCursor, maxOutboxSeq, minCursorSeq, pruneOutbox, getCursor } from '../../db/repositories/line-outbox';
 import { getActiveLineRecipe, insertPendingTrigger, pendingTriggers, setActiveLineRecipe, type PendingTrigger } from '../../db/repositories/line-triggers';
 import type { AnswerOwner } from '../../db/repositories/inspection-flags';
 import { processAlive, thisProcess } from '../inspection/interrupted-answers';
@@ -265,6 +265,11 @@ export class LineService implements LineInbound {
     if (changed.includes('cameraSource')) this.camera.close();
     this.stateChanged();
     return { settings: this.settingsView(), changed };
+  }
+
+  /** Rows in the outbox, delivered or not: what the bench watches for growth under sustained load. */
+  outboxRows(): number {
+    return countOutbox(this.o.db);
   }
 
   /** A test result through the outbox to every adapter. */

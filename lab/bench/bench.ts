@@ -6,9 +6,10 @@ import { readBackbone, storedPath } from '../../host/models/store';
 import { tapTensors } from '../../host/models/tap-lookup';
 import { machineInfo, type MachineInfo } from '../machine';
 import type { BenchImages } from './bench-images';
+import { measureLine, type LineFigures } from './line-bench';
 import { FIGURE_KEYS, type FigureKey, type PipelineFigures } from './figures';
 import { measureReference, referenceUnavailable } from './reference-pipeline';
-import { measureStation, type StationFigures } from './station-pipeline';
+import { BENCH_RECIPE, benchStationDir, measureStation, type StationFigures } from './station-pipeline';
 
 export interface BenchOptions {
   dataDir: string;
@@ -22,6 +23,8 @@ export interface BenchOptions {
   /** Skip the reference (e.g. --no-reference); the report says so. */
   reference: boolean;
   referenceTimeoutMs: number;
+  /** `--line`: trigger to verdict on the wire through each line adapter, after the plain measurement; null: skipped. */
+  line: { triggers: number; soakSeconds: number | null; rate: number; outage: number | null } | null;
   progress?: (line: string) => void;
 }
 
@@ -50,6 +53,8 @@ export interface BenchReport {
   reference_reason: string | null;
   /** reference / ours: above 1 means ours is faster (or, for memory, smaller). */
   ratio: Record<FigureKey, Ratio | null> & { peak_rss_mb: number | null };
+  /** Null without --line. */
+  line: LineFigures | null;
   seconds: number;
 }
 
@@ -71,6 +76,23 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     workDir: opts.workDir,
     ...(opts.lmmDir === undefined ? {} : { lmmDir: opts.lmmDir }),
   });
+  const line =
+    opts.line === null
+      ? null
+      : await measureLine({
+          stationDir: benchStationDir(opts.workDir),
+          recipe: BENCH_RECIPE,
+          device: opts.device,
+          images: opts.images.test,
+          workDir: opts.workDir,
+          ...(opts.lmmDir === undefined ? {} : { lmmDir: opts.lmmDir }),
+          triggers: opts.line.triggers,
+          warmup: opts.warmup,
+          soakSeconds: opts.line.soakSeconds,
+          rate: opts.line.rate,
+          outage: opts.line.outage,
+          ...(opts.progress ? { progress: opts.progress } : {}),
+        });
   // the reference keeps as many bank rows as our fitted recipe did, so the search costs compare
   const bankRows = ours.bank_rows;
 
@@ -124,6 +146,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     reference,
     reference_reason: reason,
     ratio: { ...ratio, peak_rss_mb: div(reference?.peak_rss_mb, ours.peak_rss_mb) },
+    line,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
 }

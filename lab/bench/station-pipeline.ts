@@ -13,6 +13,12 @@ import type { BenchImages } from './bench-images';
 import type { PipelineFigures } from './figures';
 import { percentiles } from './stats';
 
+/** The recipe the bench fits in its station's data dir (`workDir`/station); `bench --line` reuses it. */
+export const BENCH_RECIPE = 'bench';
+
+/** Where the bench station keeps its database and recipe inside the bench's scratch folder. */
+export const benchStationDir = (workDir: string) => join(workDir, 'station');
+
 export interface StationBenchOptions {
   /** The user's data dir: only its model store is read (the backbone is imported from it). */
   dataDir: string;
@@ -54,7 +60,7 @@ class RecordingDialogModel implements DialogModel {
  * one at a time, awaiting its first answer. Figures come from the inspection records.
  */
 export async function measureStation(opts: StationBenchOptions): Promise<StationFigures> {
-  const dataDir = join(opts.workDir, 'station');
+  const dataDir = benchStationDir(opts.workDir);
   const spec = getBackbone(DEFAULT_BACKBONE);
   await importModel(dataDir, storedPath(opts.dataDir, spec));
   const references = join(opts.workDir, 'references');
@@ -67,14 +73,14 @@ export async function measureStation(opts: StationBenchOptions): Promise<Station
   const station = await openStation({ dataDir, device: opts.device, dialogModel: dialog, defaultUser: 'bench' });
   try {
     const fitStart = performance.now();
-    await station.testInternals.recipes.create({ name: 'bench', referencesDir: references, expert: 'patchcore', prompts: [], author: 'bench' });
+    await station.testInternals.recipes.create({ name: BENCH_RECIPE, referencesDir: references, expert: 'patchcore', prompts: [], author: 'bench' });
     const fitSeconds = (performance.now() - fitStart) / 1000;
     const series = { decode: [] as number[], backbone: [] as number[], expert: [] as number[], inspect: [] as number[] };
     const order = [...opts.images.test.slice(0, opts.warmup), ...opts.images.test];
     for (const [n, path] of order.entries()) {
       const frame = { bytes: await readFile(path), ext: extname(path) };
       const started = performance.now();
-      const outcome = await station.testInternals.pipeline.inspect('bench', frame, { operator: 'bench' });
+      const outcome = await station.testInternals.pipeline.inspect(BENCH_RECIPE, frame, { operator: 'bench' });
       await outcome.answerDone;
       const total = performance.now() - started;
       if (n < opts.warmup) continue;

@@ -2,13 +2,52 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { imagesFromDataset, syntheticImages } from '../../bench/bench-images';
-import { runBench, type BenchReport } from '../../bench/bench';
+import { runBench, type BenchOptions, type BenchReport } from '../../bench/bench';
 import { defaultPython } from '../../bench/reference-pipeline';
-import { globalOptionsWithOut, integerOption, parseArgs, stringOptions } from '../../../host/cli/args';
+import { globalOptionsWithOut, integerOption, parseArgs, stringOptions, type ParsedArgs } from '../../../host/cli/args';
+import { StationError } from '../../../common/errors';
+import type { LineFigures } from '../../bench/line-bench';
 import type { Command } from '../../../host/cli/command';
 import { writeJsonOut } from '../../../host/cli/output';
 
-const SPEC = { ...stringOptions('dataset', 'golden', 'images', 'warmup', 'python', 'lmm-model'), 'no-reference': { type: 'flag' } } as const;
+const SPEC = {
+  ...stringOptions('dataset', 'golden', 'images', 'warmup', 'python', 'lmm-model', 'line-triggers', 'line-soak', 'line-rate', 'line-outage'),
+  'no-reference': { type: 'flag' },
+  line: { type: 'flag' },
+} as const;
+
+const LINE_ONLY = ['line-triggers', 'line-soak', 'line-rate', 'line-outage'] as const;
+
+/** --line and its options; the --line-* options without --line are an error rather than silently ignored. */
+function lineOptions(args: ParsedArgs): BenchOptions['line'] {
+  if (!args.flags.has('line')) {
+    const stray = LINE_ONLY.find((name) => args.strings.has(name));
+    if (stray) throw new StationError('INVALID_INPUT', `Option --${stray} needs --line`);
+    return null;
+  }
+  return {
+    triggers: integerOption(args, 'line-triggers', 50, 1, 10_000),
+    soakSeconds: args.strings.has('line-soak') ? integerOption(args, 'line-soak', 60, 1, 24 * 3600) : null,
+    rate: integerOption(args, 'line-rate', 10, 1, 1000),
+    outage: args.strings.has('line-outage') ? integerOption(args, 'line-outage', 100, 1, 100_000) : null,
+  };
+}
+
+function lineTable(line: LineFigures): string {
+  const rows = (['mqtt', 'modbus', 'opcua'] as const).map((name) => `${`line ${name}`.padEnd(20)} ${fmt(line[name].trigger_to_verdict_ms).padEnd(18)} trigger to verdict, ms (p50 / p95)`);
+  const s = line.soak;
+  const o = line.outage;
+  return [
+    ...rows,
+    ...(s
+      ? [
+          `line soak            ${s.achieved_rate} parts/s of ${s.target_rate} for ${s.seconds} s: ${s.verdicts} verdicts of ${s.triggered} triggers, ${s.errors} refused; latency ${fmt(s.trigger_to_verdict_ms)} ms`,
+          `                     RSS MB start ${s.rss_mb.start} end ${s.rss_mb.end} max ${s.rss_mb.max}; outbox rows end ${s.outbox_rows.end} max ${s.outbox_rows.max}`,
+        ]
+      : []),
+    ...(o ? [`line outage          ${o.delivered} of ${o.results} delivered after ${o.outage_seconds} s down, ${o.lost} lost, ${o.duplicates} duplicates, in order: ${o.in_order}; drained in ${o.drain_seconds} s`] : []),
+  ].join('\n');
+}
 
 const fmt = (p: { p50: number; p95: number } | null) => (p === null ? 'null' : `${p.p50.toFixed(1)} / ${p.p95.toFixed(1)}`);
 
@@ -30,7 +69,9 @@ function table(r: BenchReport): string {
  * reference pipeline, in the same run, on the same images. Options: --dataset DIR (MVTec layout;
  * default: generated 256x256 textures), --golden N (200), --images N (50), --warmup N (5),
  * --python PATH, --lmm-model DIR (a Myriad-S export; default: native-models/myriad-s as the station),
- * --no-reference.
+ * --no-reference; --line (trigger to verdict through MQTT, Modbus and OPC UA on loopback, after the
+ * plain measurement) with --line-triggers N (50), --line-soak SECONDS at --line-rate N parts/s (10),
+ * --line-outage N (results produced while the MQTT broker is down).
  */
 export const command: Command = {
   summary: 'benchmark our pipeline against the Python PatchCore reference (docs/contracts.md §Benchmark)',
@@ -40,6 +81,7 @@ export const command: Command = {
     const golden = integerOption(args, 'golden', 200, 1, 500);
     const count = integerOption(args, 'images', 50, 1, 10_000);
     const warmup = integerOption(args, 'warmup', 5, 0, 100);
+    const line = lineOptions(args);
     const workDir = await mkdtemp(join(tmpdir(), 'myriad-bench-'));
     try {
       const dataset = args.strings.get('dataset');
@@ -54,10 +96,11 @@ export const command: Command = {
         reference: !args.flags.has('no-reference'),
         ...(args.strings.has('lmm-model') ? { lmmDir: args.strings.get('lmm-model') } : {}),
         referenceTimeoutMs: 30 * 60_000,
+        line,
         progress: (line) => process.stderr.write(`${line}\n`),
       });
       await writeJsonOut(global.out, report);
-      process.stdout.write(`${table(report)}\n${report.reference_reason ? `reference: ${report.reference_reason}\n` : ''}`);
+      process.stdout.write(`${table(report)}\n${report.line ? `${lineTable(report.line)}\n` : ''}${report.reference_reason ? `reference: ${report.reference_reason}\n` : ''}`);
       return 0;
     } finally {
       await rm(workDir, { recursive: true, force: true });

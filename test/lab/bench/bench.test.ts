@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runBench } from '../../../lab/bench/bench';
+import { runBench, type BenchReport } from '../../../lab/bench/bench';
+import { command } from '../../../lab/cli/commands/bench';
 import { machineInfo } from '../../../lab/machine';
 import { syntheticImages } from '../../../lab/bench/bench-images';
 import { importModel } from '../../../host/models/store';
@@ -34,6 +35,7 @@ describe.skipIf(absent)('runBench', () => {
       python: 'unused',
       reference: false,
       referenceTimeoutMs: 1000,
+      line: null,
     });
     expect(report.machine).toMatchObject(machineInfo());
     expect(report.machine.load_average).toHaveLength(3);
@@ -54,5 +56,33 @@ describe.skipIf(absent)('runBench', () => {
     expect(report.reference_reason).toBe('skipped (--no-reference)');
     expect(report.ratio.expert_ms).toBeNull();
     expect(report.ratio.peak_rss_mb).toBeNull();
+    expect(report.line).toBeNull();
+  });
+
+  it('bench --line times trigger to verdict through MQTT, Modbus and OPC UA and survives a broker outage', async () => {
+    const dataDir = join(work, 'user-data');
+    await importModel(dataDir, MODEL);
+    const out = join(work, 'line.json');
+    const argv = ['--data-dir', dataDir, '--device', 'cpu', '--golden', '2', '--images', '3', '--warmup', '1', '--no-reference'];
+    const code = await command.run([...argv, '--line', '--line-triggers', '3', '--line-outage', '3', '--out', out]);
+    expect(code).toBe(0);
+    const report = JSON.parse(await readFile(out, 'utf8')) as BenchReport;
+    const line = report.line;
+    for (const name of ['mqtt', 'modbus', 'opcua'] as const) {
+      const figure = line?.[name].trigger_to_verdict_ms;
+      expect(figure?.n, name).toBe(3);
+      expect(figure?.p50, name).toBeGreaterThan(0);
+      expect(figure?.p95, name).toBeGreaterThanOrEqual(figure?.p50 ?? Infinity);
+    }
+    expect(line?.soak).toBeNull();
+    expect(line?.outage).toMatchObject({ results: 3, delivered: 3, lost: 0, duplicates: 0, in_order: true });
+    expect(line?.outage?.outage_seconds).toBeGreaterThanOrEqual(3);
+  }, 180_000);
+});
+
+describe('bench arguments', () => {
+  it('refuses a --line-* option without --line, and a bad --line-rate, with one clear error each', async () => {
+    await expect(command.run(['--line-soak', '10', '--out', join(work, 'x.json')])).rejects.toThrow('Option --line-soak needs --line');
+    await expect(command.run(['--line', '--line-rate', '0', '--out', join(work, 'x.json')])).rejects.toThrow('Invalid --line-rate 0. Use an integer from 1 to 1000');
   });
 });

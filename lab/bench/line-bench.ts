@@ -1,0 +1,308 @@
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import type { DeviceName } from '../../common/api';
+import { DEFAULT_LINE_SETTINGS, type LineSettings } from '../../common/line-settings';
+import type { LineAdapterName } from '../../host/line/line-adapter';
+import { loadDialogModel } from '../../host/lmm/load-dialog-model';
+import { defaultLmmDir } from '../../host/paths';
+import { openStation, type Station } from '../../host/station';
+import { BenchBroker } from './line-broker';
+import { ModbusLineClient, MqttLineClient, type LineClient } from './line-clients';
+import { percentiles, type Percentiles } from './stats';
+
+export interface LineBenchOptions {
+  /** The bench station's data dir, holding the recipe `recipe` the plain measurement fitted. */
+  stationDir: string;
+  recipe: string;
+  device: DeviceName;
+  /** The test images: the line camera folder holds copies of them. */
+  images: string[];
+  workDir: string;
+  lmmDir?: string | null;
+  /** Timed triggers per adapter, after `warmup` untimed ones. */
+  triggers: number;
+  warmup: number;
+  /** Sustained triggers over MQTT for this many seconds at `rate` parts/s; null: none. */
+  soakSeconds: number | null;
+  rate: number;
+  /** Results produced while the broker is down; null: no outage run. */
+  outage: number | null;
+  progress?: (line: string) => void;
+}
+
+export interface LineLatency {
+  trigger_to_verdict_ms: Percentiles | null;
+}
+
+export interface SoakFigures {
+  seconds: number;
+  target_rate: number;
+  triggered: number;
+  verdicts: number;
+  /** Triggers the station refused (e.g. BUSY: its queue was full). */
+  errors: number;
+  achieved_rate: number;
+  trigger_to_verdict_ms: Percentiles | null;
+  rss_mb: { start: number; end: number; max: number };
+  outbox_rows: { end: number; max: number };
+}
+
+export interface OutageFigures {
+  results: number;
+  outage_seconds: number;
+  delivered: number;
+  lost: number;
+  duplicates: number;
+  in_order: boolean;
+  drain_seconds: number;
+}
+
+/** The `line` section of `bench --out` (docs/contracts.md §Benchmark). */
+export interface LineFigures {
+  mqtt: LineLatency;
+  modbus: LineLatency;
+  opcua: LineLatency & { publishing_interval_ms: number };
+  triggers: number;
+  soak: SoakFigures | null;
+  outage: OutageFigures | null;
+}
+
+const PREFIX = 'myriad/bench';
+const USER = { name: 'bench', password: 'bench-password' };
+const SUBSCRIBER_ID = 'myriad-bench-subscriber';
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+async function freePort(): Promise<number> {
+  const broker = await BenchBroker.start();
+  const port = broker.port;
+  await broker.stop();
+  return port;
+}
+
+async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > end) throw new Error(`bench --line: timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+
+async function timeAdapter(client: LineClient, opts: LineBenchOptions, tag: string): Promise<Percentiles | null> {
+  const series: number[] = [];
+  for (let i = 0; i < opts.warmup + opts.triggers; i++) {
+    const ms = await client.timeOne(`${tag}-${String(i).padStart(5, '0')}`);
+    if (i >= opts.warmup) series.push(ms);
+  }
+  return percentiles(series);
+}
+
+/**
+ * Trigger to OK/NG on the wire (docs/contracts.md §Benchmark, `line`): the bench station reopened
+ * with all three adapters on loopback (MQTT to an in-process broker, the Modbus server, the OPC UA
+ * server) and its camera folder holding the test images; each adapter timed one part at a time at
+ * its client. Then, when asked, a soak at a fixed rate and a broker outage.
+ */
+export async function measureLine(opts: LineBenchOptions): Promise<LineFigures> {
+  const camera = join(opts.workDir, 'line-camera');
+  await mkdir(camera, { recursive: true });
+  for (const [i, path] of opts.images.entries()) await copyFile(path, join(camera, `${String(i).padStart(5, '0')}${extname(path).toLowerCase()}`));
+
+  let broker = await BenchBroker.start();
+  const ports = { modbus: await freePort(), opcua: await freePort() };
+  const settings: LineSettings = {
+    ...DEFAULT_LINE_SETTINGS,
+    mqtt: { ...DEFAULT_LINE_SETTINGS.mqtt, enabled: true, url: `mqtt://127.0.0.1:${broker.port}`, clientId: 'myriad-bench-station', topicPrefix: PREFIX },
+    modbus: { enabled: true, host: '127.0.0.1', port: ports.modbus, unitId: 1 },
+    opcua: { enabled: true, port: ports.opcua, allowNoSecurity: false, users: [USER] },
+    // room for a soak's bursts: a refused trigger is counted, not hidden
+    triggerQueue: 20,
+    cameraSource: `folder:${camera}`,
+  };
+  await writeFile(join(opts.stationDir, 'line.json'), JSON.stringify(settings), { mode: 0o600 });
+  const lineLog: string[] = [];
+  const loaded = await loadDialogModel(opts.lmmDir === undefined ? defaultLmmDir() : opts.lmmDir);
+  const station = await openStation({
+    dataDir: opts.stationDir,
+    device: opts.device,
+    dialogModel: loaded.model,
+    defaultUser: 'bench',
+    cameraSources: [`folder:${camera}`],
+    lineLog: (line) => lineLog.push(line),
+  });
+  const clients: LineClient[] = [];
+  try {
+    const line = station.testInternals.line;
+    const adapterStatus = (name: LineAdapterName) => line.status().adapters.find((a) => a.adapter === name)?.status;
+    await until('the line adapters', () => adapterStatus('mqtt') === 'connected' && adapterStatus('modbus') === 'connecting' && adapterStatus('opcua') === 'connecting', 60_000);
+    await line.selectRecipe(opts.recipe);
+
+    const mqttClient = await MqttLineClient.connect(`mqtt://127.0.0.1:${broker.port}`, PREFIX, SUBSCRIBER_ID);
+    clients.push(mqttClient);
+    opts.progress?.(`line: mqtt, ${opts.warmup} + ${opts.triggers} triggers`);
+    const mqttFigure = await timeAdapter(mqttClient, opts, 'M');
+
+    const plc = await ModbusLineClient.connect(ports.modbus, 1);
+    clients.push(plc);
+    opts.progress?.(`line: modbus, ${opts.warmup} + ${opts.triggers} triggers`);
+    const modbusFigure = await timeAdapter(plc, opts, 'B');
+
+    const { OpcuaLineClient } = await import('./line-opcua-client');
+    const ua = await OpcuaLineClient.connect(ports.opcua, USER, join(opts.workDir, 'opcua-client-pki'));
+    clients.push(ua);
+    opts.progress?.(`line: opcua (publishing interval ${ua.publishingIntervalMs} ms), ${opts.warmup} + ${opts.triggers} triggers`);
+    const opcuaFigure = await timeAdapter(ua, opts, 'U');
+
+    const soak = opts.soakSeconds === null ? null : await soakRun(station, mqttClient, opts.soakSeconds, opts.rate, opts.progress);
+    let outage: OutageFigures | null = null;
+    if (opts.outage !== null) {
+      await mqttClient.close();
+      clients.splice(clients.indexOf(mqttClient), 1);
+      const run = await outageRun(station, broker, opts.outage, opts.progress);
+      broker = run.broker;
+      outage = run.figures;
+    }
+    return {
+      mqtt: { trigger_to_verdict_ms: mqttFigure },
+      modbus: { trigger_to_verdict_ms: modbusFigure },
+      opcua: { trigger_to_verdict_ms: opcuaFigure, publishing_interval_ms: ua.publishingIntervalMs },
+      triggers: opts.triggers,
+      soak,
+      outage,
+    };
+  } catch (err) {
+    if (lineLog.length > 0) opts.progress?.(`line log (last 10):\n${lineLog.slice(-10).join('\n')}`);
+    throw err;
+  } finally {
+    for (const c of clients) await c.close().catch(() => undefined);
+    await station.close();
+    await broker.stop().catch(() => undefined);
+  }
+}
+
+/** Triggers over MQTT at `rate` parts/s for `seconds`, without waiting for verdicts; RSS and the outbox sampled each second. */
+async function soakRun(station: Station, client: MqttLineClient, seconds: number, rate: number, progress?: (line: string) => void): Promise<SoakFigures> {
+  progress?.(`line: soak, ${seconds} s at ${rate} parts/s over MQTT`);
+  const line = station.testInternals.line;
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  let errors = 0;
+  let lastVerdict = 0;
+  const off = client.onMessage((kind, m, at) => {
+    const sent = m.partId === null ? undefined : sentAt.get(m.partId);
+    if (sent === undefined || m.partId === null) return;
+    sentAt.delete(m.partId);
+    if (kind === 'error') errors++;
+    else {
+      latencies.push(at - sent);
+      lastVerdict = at;
+    }
+  });
+  const rss = { start: mb(process.memoryUsage().rss), end: 0, max: 0 };
+  const outbox = { end: 0, max: 0 };
+  const sample = () => {
+    rss.max = Math.max(rss.max, mb(process.memoryUsage().rss));
+    outbox.max = Math.max(outbox.max, line.outboxRows());
+  };
+  const sampler = setInterval(sample, 1000);
+  const start = performance.now();
+  let triggered = 0;
+  try {
+    // paced against the clock, not by sleeps, so a slow publish does not lower the rate
+    while (performance.now() - start < seconds * 1000) {
+      const partId = `S-${String(triggered).padStart(6, '0')}`;
+      sentAt.set(partId, performance.now());
+      await client.trigger(partId);
+      triggered++;
+      const next = start + (triggered * 1000) / rate;
+      const wait = next - performance.now();
+      if (wait > 0) await sleep(wait);
+    }
+    await until('the soak verdicts', () => sentAt.size === 0, 60_000).catch(() => undefined);
+    // the sender prunes delivered rows at most once a second
+    await sleep(1500);
+  } finally {
+    clearInterval(sampler);
+    off();
+  }
+  sample();
+  rss.end = mb(process.memoryUsage().rss);
+  outbox.end = line.outboxRows();
+  const elapsed = ((lastVerdict || performance.now()) - start) / 1000;
+  return {
+    seconds,
+    target_rate: rate,
+    triggered,
+    verdicts: latencies.length,
+    errors,
+    achieved_rate: Math.round((latencies.length / elapsed) * 100) / 100,
+    trigger_to_verdict_ms: percentiles(latencies),
+    rss_mb: rss,
+    outbox_rows: outbox,
+  };
+}
+
+/**
+ * `results` parts inspected (software triggers) while the broker is down, then the broker back on
+ * the same port: every verdict must arrive once, in order. The subscriber is admitted before the
+ * station, so nothing is published before anyone listens.
+ */
+async function outageRun(station: Station, broker: BenchBroker, results: number, progress?: (line: string) => void): Promise<{ broker: BenchBroker; figures: OutageFigures }> {
+  const line = station.testInternals.line;
+  const port = broker.port;
+  progress?.(`line: outage, ${results} results while the broker is down`);
+  await broker.stop();
+  const down = performance.now();
+  await until('the MQTT adapter to notice the outage', () => line.status().adapters.find((a) => a.adapter === 'mqtt')?.status !== 'connected', 30_000);
+  for (let i = 0; i < results; i++) {
+    for (;;) {
+      try {
+        await line.enqueue({ partId: `O-${String(i).padStart(6, '0')}` }, null, 'bench');
+        break;
+      } catch (err) {
+        if ((err as { code?: unknown }).code !== 'BUSY') throw err;
+        await sleep(10);
+      }
+    }
+  }
+  await until('the outage parts to be inspected', () => line.status().queueDepth === 0 && line.status().state !== 'busy', 600_000);
+  // "a while": at least a few seconds down even for a handful of parts
+  const minimumDown = 3000 - (performance.now() - down);
+  if (minimumDown > 0) await sleep(minimumDown);
+  const restarted = await BenchBroker.start(port, SUBSCRIBER_ID);
+  const outageSeconds = (performance.now() - down) / 1000;
+  const sub = await MqttLineClient.connect(`mqtt://127.0.0.1:${port}`, PREFIX, SUBSCRIBER_ID);
+  const seen: string[] = [];
+  const ids = new Set<string>();
+  let duplicates = 0;
+  sub.onMessage((kind, m) => {
+    if (kind !== 'verdict' || m.partId === null || !m.partId.startsWith('O-')) return;
+    if (ids.has(m.messageId)) {
+      duplicates++;
+      return;
+    }
+    ids.add(m.messageId);
+    seen.push(m.partId);
+  });
+  restarted.admitAll();
+  const drainStart = performance.now();
+  await until('the outage verdicts', () => seen.length >= results, 120_000 + results * 100).catch(() => undefined);
+  const drainSeconds = (performance.now() - drainStart) / 1000;
+  // late duplicates would show within a moment
+  await sleep(500);
+  await sub.close();
+  const delivered = new Set(seen);
+  const expected = Array.from({ length: results }, (_, i) => `O-${String(i).padStart(6, '0')}`);
+  return {
+    broker: restarted,
+    figures: {
+      results,
+      outage_seconds: Math.round(outageSeconds * 10) / 10,
+      delivered: delivered.size,
+      lost: expected.filter((p) => !delivered.has(p)).length,
+      duplicates,
+      in_order: seen.length === expected.length && seen.every((p, i) => p === expected[i]),
+      drain_seconds: Math.round(drainSeconds * 100) / 100,
+    },
+  };
+}
