@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Events, LineStatus } from '../../../common/api';
 import { DEFAULT_LINE_SETTINGS } from '../../../common/line-settings';
-import type { AdapterState, LineAdapter, LineMessage } from '../../../host/line/line-adapter';
 import type { Station } from '../../../host/station';
 import { openStationWithRecipe } from '../fixtures/station-with-recipe';
 import { writeGoldenFolder } from '../fixtures/images';
+import { RecordingAdapter } from './recording-adapter';
 
 /**
  * The events a screen needs instead of polling: `line.state` whenever the delivery counters move
@@ -21,26 +21,6 @@ afterEach(async () => {
   station = undefined;
   await rm(dir, { recursive: true, force: true });
 });
-
-class RecordingAdapter implements LineAdapter {
-  readonly name = 'mqtt' as const;
-  readonly got: LineMessage[] = [];
-  async start(): Promise<void> {}
-  wants(): boolean {
-    return true;
-  }
-  async deliver(m: LineMessage): Promise<void> {
-    this.got.push(m);
-  }
-  stationState(): void {}
-  state(): AdapterState {
-    return { adapter: 'mqtt', status: 'connected', detail: null, since: '' };
-  }
-  onState(): () => void {
-    return () => undefined;
-  }
-  async stop(): Promise<void> {}
-}
 
 async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
   const end = Date.now() + ms;

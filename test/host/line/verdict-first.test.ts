@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LINE_SETTINGS } from '../../../common/line-settings';
-import type { AdapterState, LineAdapter, LineMessage } from '../../../host/line/line-adapter';
 import type { DialogModel, DialogReply } from '../../../host/lmm/dialog-model';
 import type { Station } from '../../../host/station';
 import { openStationWithRecipe } from '../fixtures/station-with-recipe';
 import { writeGoldenFolder } from '../fixtures/images';
+import { RecordingAdapter } from './recording-adapter';
 
 /**
  * The verdict goes out at the first answer's first words: a dialog model that says "Yes," about a
@@ -21,26 +21,6 @@ afterEach(async () => {
   await station?.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-class RecordingAdapter implements LineAdapter {
-  readonly name = 'mqtt' as const;
-  readonly got: LineMessage[] = [];
-  async start(): Promise<void> {}
-  wants(): boolean {
-    return true;
-  }
-  async deliver(m: LineMessage): Promise<void> {
-    this.got.push(m);
-  }
-  stationState(): void {}
-  state(): AdapterState {
-    return { adapter: 'mqtt', status: 'connected', detail: null, since: '' };
-  }
-  onState(): () => void {
-    return () => undefined;
-  }
-  async stop(): Promise<void> {}
-}
 
 function stallingModel(gate: Promise<void>, failBeforeFirstWord = false): DialogModel {
   return {
