@@ -15,6 +15,7 @@ import { ModbusSettings } from '../line-settings';
 import { decodePartId, encodePartId, nextSequence, scoreRegister, verdictRegister } from './register-codec';
 import { RegisterImage } from './register-image';
 import { ERROR_CODES, STATION_STATE_CODES, type BitName, type ModbusErrorName } from '../../../common/modbus-register-map';
+import { AdapterStateCell } from '../adapter-state-cell';
 
 export interface ModbusAdapterOptions {
   /**
@@ -77,8 +78,7 @@ export class ModbusAdapter implements LineAdapter {
   private running = false;
   private retryTimer: NodeJS.Timeout | null = null;
   private readonly peers = new Set<string>();
-  private current: AdapterState;
-  private readonly listeners = new Set<(state: AdapterState) => void>();
+  private readonly stateCell = new AdapterStateCell('modbus');
   private station: StationLineState = 'stopped';
   private sequence = 0;
   /** Triggers sent to the station whose answer (TriggerAccepted or a throw) has not come back. */
@@ -100,7 +100,6 @@ export class ModbusAdapter implements LineAdapter {
     this.settings = parsed.data;
     this.ackWaitMs = positiveMs(options.ackWaitMs, DEFAULT_ACK_WAIT_MS, 'ackWaitMs');
     this.listenRetryMs = positiveMs(options.listenRetryMs, DEFAULT_LISTEN_RETRY_MS, 'listenRetryMs');
-    this.current = { adapter: 'modbus', status: 'off', detail: null, since: new Date().toISOString() };
     this.image = new RegisterImage({
       plcBit: (name, value, previous) => this.onPlcBit(name, value, previous),
       refused: (message) => this.logRefusal(message),
@@ -113,7 +112,7 @@ export class ModbusAdapter implements LineAdapter {
     if (this.running) throw new StationError('INVALID_INPUT', 'the Modbus adapter is already started');
     this.inbound = inbound;
     if (!this.settings.enabled) {
-      this.setState('off', 'disabled in the line settings');
+      this.stateCell.set('off', 'disabled in the line settings');
       return;
     }
     this.running = true;
@@ -150,14 +149,11 @@ export class ModbusAdapter implements LineAdapter {
   }
 
   state(): AdapterState {
-    return { ...this.current };
+    return this.stateCell.get();
   }
 
   onState(listener: (state: AdapterState) => void): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.stateCell.on(listener);
   }
 
   async stop(): Promise<void> {
@@ -175,7 +171,7 @@ export class ModbusAdapter implements LineAdapter {
     if (server) await closeServer(server);
     this.peers.clear();
     this.updateTriggerReady();
-    this.setState('off', null);
+    this.stateCell.set('off', null);
   }
 
   // --- listening ---------------------------------------------------------------------------
@@ -183,7 +179,7 @@ export class ModbusAdapter implements LineAdapter {
   private listen(): Promise<void> {
     const { host, port, unitId } = this.settings;
     const where = `${host}:${port}`;
-    this.setState('connecting', `opening ${where}`);
+    this.stateCell.set('connecting', `opening ${where}`);
     return new Promise((resolve) => {
       // unitID 0 would read as "unset" to modbus-serial, which then answers every unit id: the docs say so.
       const server = new ServerTCP(this.image.vector, { host, port, unitID: unitId });
@@ -202,7 +198,7 @@ export class ModbusAdapter implements LineAdapter {
         const reason = err && 'code' in err && err.code === 'EADDRINUSE' ? `port ${port} on ${host} is in use` : `cannot listen on ${where}: ${err?.message ?? 'unknown error'}`;
         this.log(reason);
         if (this.running) {
-          this.setState('down', `${reason}; trying again every ${this.listenRetryMs} ms`);
+          this.stateCell.set('down', `${reason}; trying again every ${this.listenRetryMs} ms`);
           this.retryTimer = setTimeout(() => {
             this.retryTimer = null;
             if (this.running) void this.listen();
@@ -237,15 +233,10 @@ export class ModbusAdapter implements LineAdapter {
 
   private showConnections(): void {
     const { host, port } = this.settings;
-    if (this.peers.size > 0) this.setState('connected', `PLC ${[...this.peers].join(', ')}`);
-    else this.setState('connecting', `listening on ${host}:${port}, no PLC connected`);
+    if (this.peers.size > 0) this.stateCell.set('connected', `PLC ${[...this.peers].join(', ')}`);
+    else this.stateCell.set('connecting', `listening on ${host}:${port}, no PLC connected`);
   }
 
-  private setState(status: AdapterState['status'], detail: string | null): void {
-    if (this.current.status === status && this.current.detail === detail) return;
-    this.current = { adapter: 'modbus', status, detail, since: new Date().toISOString() };
-    for (const listener of this.listeners) listener(this.state());
-  }
 
   // --- the handshake ---------------------------------------------------------------------------
 

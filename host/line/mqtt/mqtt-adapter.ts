@@ -4,6 +4,7 @@ import type { MqttSettings, LineSettings } from '../../../common/line-settings';
 import type { AdapterState, LineAdapter, LineInbound, LineMessage, StationLineState } from '../line-adapter';
 import { parseRecipeCommand, parseTriggerCommand } from './mqtt-commands';
 import { mqttTopics, topicOf, type MqttTopics } from './mqtt-topics';
+import { AdapterStateCell } from '../adapter-state-cell';
 
 /** A PUBACK that does not come in this long counts as not delivered (the sender retries, same id). */
 const PUBACK_TIMEOUT_MS = 10_000;
@@ -19,19 +20,17 @@ export class MqttAdapter implements LineAdapter {
   private client: MqttClient | null = null;
   private inbound: LineInbound | null = null;
   private readonly topics: MqttTopics;
-  private current: AdapterState;
-  private readonly listeners = new Set<(s: AdapterState) => void>();
+  private readonly stateCell = new AdapterStateCell('mqtt');
   private readonly inFlight = new Set<(err: Error) => void>();
   private station: StationLineState = 'ready';
 
   constructor(private readonly settings: MqttSettings) {
     this.topics = mqttTopics(settings.topicPrefix);
-    this.current = { adapter: 'mqtt', status: 'off', detail: null, since: new Date().toISOString() };
   }
 
   async start(inbound: LineInbound): Promise<void> {
     this.inbound = inbound;
-    this.setState('connecting', this.endpoint());
+    this.stateCell.set('connecting', this.endpoint());
     const client = mqtt.connect(this.settings.url, {
       clientId: this.settings.clientId,
       ...(this.settings.username !== null ? { username: this.settings.username } : {}),
@@ -44,23 +43,23 @@ export class MqttAdapter implements LineAdapter {
     });
     this.client = client;
     client.on('connect', () => {
-      this.setState('connected', this.endpoint());
+      this.stateCell.set('connected', this.endpoint());
       client.subscribe([this.topics.trigger, this.topics.recipe], { qos: 1 }, (err) => {
         if (err) inbound.log('mqtt', `could not subscribe to the command topics: ${err.message}`);
       });
       this.publishState();
     });
     // A broker that cannot be reached or resolved is a state; mqtt.js keeps reconnecting.
-    client.on('error', (err) => this.setState('down', `${this.endpoint()}: ${err.message}`));
+    client.on('error', (err) => this.stateCell.set('down', `${this.endpoint()}: ${err.message}`));
     client.on('offline', () => {
-      if (this.current.status !== 'down') this.setState('down', `${this.endpoint()}: not reachable`);
+      if (this.stateCell.get().status !== 'down') this.stateCell.set('down', `${this.endpoint()}: not reachable`);
     });
     client.on('close', () => {
       for (const reject of [...this.inFlight]) reject(new Error('the connection to the broker closed before its PUBACK'));
-      if (this.current.status === 'connected') this.setState('down', `${this.endpoint()}: connection closed`);
+      if (this.stateCell.get().status === 'connected') this.stateCell.set('down', `${this.endpoint()}: connection closed`);
     });
     client.on('reconnect', () => {
-      if (this.current.status !== 'down') this.setState('connecting', this.endpoint());
+      if (this.stateCell.get().status !== 'down') this.stateCell.set('connecting', this.endpoint());
     });
     client.on('message', (topic, payload) => void this.command(topic, payload));
   }
@@ -102,12 +101,11 @@ export class MqttAdapter implements LineAdapter {
   }
 
   state(): AdapterState {
-    return this.current;
+    return this.stateCell.get();
   }
 
   onState(listener: (state: AdapterState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.stateCell.on(listener);
   }
 
   async stop(): Promise<void> {
@@ -124,7 +122,7 @@ export class MqttAdapter implements LineAdapter {
       });
     }
     await client.endAsync(true).catch(() => undefined);
-    this.setState('off', null);
+    this.stateCell.set('off', null);
   }
 
   private async command(topic: string, payload: Buffer): Promise<void> {
@@ -164,11 +162,6 @@ export class MqttAdapter implements LineAdapter {
     return this.settings.url.replace(/\/$/, '');
   }
 
-  private setState(status: AdapterState['status'], detail: string | null): void {
-    if (this.current.status === status && this.current.detail === detail) return;
-    this.current = { adapter: 'mqtt', status, detail, since: new Date().toISOString() };
-    for (const l of this.listeners) l(this.current);
-  }
 }
 
 export const mqttAdapter = (settings: LineSettings): LineAdapter => new MqttAdapter(settings.mqtt);

@@ -7,6 +7,7 @@ import { OpcuaSettings } from '../line-settings';
 import { buildVisionSystem, type VisionSystem } from './opcua-address-space';
 import { errorMessage } from './opcua-input';
 import { certificateManager, passwordMatches, securityOptions } from './opcua-security';
+import { AdapterStateCell } from '../adapter-state-cell';
 
 /**
  * The station as an OPC UA server with the OPC 40100 Machine Vision model (docs/line-opcua.md): PLCs
@@ -47,8 +48,7 @@ export class OpcuaAdapter implements LineAdapter {
   private vision: VisionSystem | null = null;
   private stationLineState: StationLineState | null = null;
   private readonly sessions = new Set<string>();
-  private current: AdapterState;
-  private readonly listeners = new Set<(state: AdapterState) => void>();
+  private readonly stateCell = new AdapterStateCell('opcua');
   private retryTimer: NodeJS.Timeout | null = null;
   private running = false;
   /** Serialises listen and shutdown, so a stop() during a start() still frees the port. */
@@ -65,7 +65,6 @@ export class OpcuaAdapter implements LineAdapter {
     this.dataDir = options.dataDir;
     this.host = options.host;
     this.retryMs = options.retryMs ?? DEFAULT_RETRY_MS;
-    this.current = { adapter: 'opcua', status: 'off', detail: null, since: new Date().toISOString() };
   }
 
   /** The endpoint clients use (the host name the certificate was made for). */
@@ -86,7 +85,10 @@ export class OpcuaAdapter implements LineAdapter {
 
   async deliver(message: LineMessage): Promise<void> {
     const vision = this.vision;
-    if (!vision) throw new StationError('UNAVAILABLE', `the OPC UA server is not listening${this.current.detail ? ` (${this.current.detail})` : ''}`);
+    if (!vision) {
+      const why = this.stateCell.get().detail;
+      throw new StationError('UNAVAILABLE', `the OPC UA server is not listening${why ? ` (${why})` : ''}`);
+    }
     switch (message.kind) {
       case 'verdict':
         vision.publishVerdict(message.payload, false);
@@ -109,12 +111,11 @@ export class OpcuaAdapter implements LineAdapter {
   }
 
   state(): AdapterState {
-    return this.current;
+    return this.stateCell.get();
   }
 
   onState(listener: (state: AdapterState) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.stateCell.on(listener);
   }
 
   async stop(): Promise<void> {
@@ -122,7 +123,7 @@ export class OpcuaAdapter implements LineAdapter {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     await this.serialised(() => this.close());
-    this.setState('off', null);
+    this.stateCell.set('off', null);
   }
 
   private serialised(step: () => Promise<void>): Promise<void> {
@@ -133,7 +134,7 @@ export class OpcuaAdapter implements LineAdapter {
   private async listen(): Promise<void> {
     if (!this.running || this.server) return;
     const { port } = this.settings;
-    this.setState('connecting', `starting on port ${port}`);
+    this.stateCell.set('connecting', `starting on port ${port}`);
     const certificates = certificateManager(this.dataDir);
     const server = new OPCUAServer({
       port,
@@ -167,7 +168,7 @@ export class OpcuaAdapter implements LineAdapter {
     } catch (err) {
       await this.close();
       const reason = isAddressInUse(err) ? `port ${port} is in use` : `cannot listen on port ${port}: ${errorMessage(err)}`;
-      this.setState('down', reason);
+      this.stateCell.set('down', reason);
       this.log(`OPC UA server down: ${reason}; trying again in ${Math.round(this.retryMs / 1000)} s`);
       if (this.running) {
         this.retryTimer = setTimeout(() => {
@@ -231,15 +232,10 @@ export class OpcuaAdapter implements LineAdapter {
   private updateSessionState(): void {
     if (!this.vision) return;
     const count = this.sessions.size;
-    if (count > 0) this.setState('connected', `${count} session${count === 1 ? '' : 's'} on port ${this.settings.port}`);
-    else this.setState('connecting', `listening on port ${this.settings.port}`);
+    if (count > 0) this.stateCell.set('connected', `${count} session${count === 1 ? '' : 's'} on port ${this.settings.port}`);
+    else this.stateCell.set('connecting', `listening on port ${this.settings.port}`);
   }
 
-  private setState(status: AdapterState['status'], detail: string | null): void {
-    if (this.current.status === status && this.current.detail === detail) return;
-    this.current = { adapter: 'opcua', status, detail, since: new Date().toISOString() };
-    for (const listener of this.listeners) listener(this.current);
-  }
 
   private requireInbound(): LineInbound {
     if (!this.inbound) throw new StationError('UNAVAILABLE', 'the OPC UA adapter is not started');
