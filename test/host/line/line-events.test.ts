@@ -8,6 +8,7 @@ import type { Station } from '../../../host/station';
 import { openStationWithRecipe } from '../fixtures/station-with-recipe';
 import { writeGoldenFolder } from '../fixtures/images';
 import { RecordingAdapter } from './recording-adapter';
+import { untilWithin } from '../../support/until';
 
 /**
  * The events a screen needs instead of polling: `line.state` whenever the delivery counters move
@@ -22,13 +23,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = untilWithin(5000, 10);
 
 describe('line events', () => {
   it('emits line.state with the counters as they move, at most every 250 ms, and inspection.recorded for each triggered part', async () => {

@@ -12,6 +12,7 @@ import { openDatabase } from '../../../db/open';
 import { pendingTriggers } from '../../../db/repositories/line-triggers';
 import { dataLayout } from '../../../host/paths';
 import { partPng } from '../fixtures/images';
+import { untilWithin } from '../../support/until';
 
 /**
  * SIGKILL of the station in the middle of a stream of MQTT triggers, then a restart on the same
@@ -57,15 +58,7 @@ function startStation(dataDir: string, camDir: string): Promise<ChildProcess> {
   });
 }
 
-async function until<T>(what: string, get: () => T | undefined | false, ms = 15000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+const until = untilWithin(15000);
 
 describe('the line across a SIGKILL of the station', () => {
   it('delivers every recorded result in order after the restart and answers every accepted, uninspected trigger with an error', async () => {

@@ -10,6 +10,7 @@ import { DEFAULT_LINE_SETTINGS, type LineSettings } from '../../../common/line-s
 import type { Station } from '../../../host/station';
 import { openStationWithRecipe } from '../fixtures/station-with-recipe';
 import { writeGoldenFolder } from '../fixtures/images';
+import { untilWithin } from '../../support/until';
 
 /**
  * Recipe changeover over MQTT with two recipes (`bracket` index 1, `cap` index 2): parts queued
@@ -33,16 +34,6 @@ async function open(): Promise<Station> {
     await s.testInternals.recipes.create({ name: 'cap', referencesDir: await writeGoldenFolder(join(dir, 'golden-cap'), 5), expert: 'patchcore', prompts: [], author: 'engineer' });
   }
   return s;
-}
-
-async function until<T>(what: string, get: () => T | undefined | false, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const publish = (topic: string, payload: unknown) => sub.publishAsync(`${PREFIX}/${topic}`, JSON.stringify(payload), { qos: 1 });
@@ -79,6 +70,8 @@ afterEach(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await rm(dir, { recursive: true, force: true });
 });
+
+const until = untilWithin(8000);
 
 describe('recipe changeover on the line', () => {
   it('finishes the parts queued before cmd/recipe on the old recipe, uses the new one after, and keeps it across a restart', async () => {

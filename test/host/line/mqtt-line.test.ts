@@ -11,6 +11,7 @@ import type { Station } from '../../../host/station';
 import { openStationWithRecipe } from '../fixtures/station-with-recipe';
 import { writeGoldenFolder } from '../fixtures/images';
 import { csvRecords } from '../../support/csv-records';
+import { untilWithin } from '../../support/until';
 
 /**
  * The line over MQTT against a real station: an in-process aedes broker on a loopback port the
@@ -54,16 +55,6 @@ async function open(over: Partial<LineSettings> = {}): Promise<void> {
   );
 }
 
-async function until<T>(what: string, get: () => T | undefined | false, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const publish = (topic: string, payload: string) => sub.publishAsync(`${PREFIX}/${topic}`, payload, { qos: 1 });
 const of = (kind: string) => received.filter((m) => m.topic === `${PREFIX}/${kind}`).map((m) => m.payload as Record<string, unknown>);
 
@@ -88,6 +79,8 @@ afterEach(async () => {
   await stopBroker().catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 });
+
+const until = untilWithin(8000);
 
 describe('the line over MQTT', () => {
   it('answers a trigger with the verdict, then the answer, in order, with unique ids; the part id is recorded and exported', async () => {

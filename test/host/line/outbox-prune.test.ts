@@ -10,6 +10,7 @@ import { dataLayout } from '../../../host/paths';
 import type { Station } from '../../../host/station';
 import { openStationWithRecipe } from '../fixtures/station-with-recipe';
 import { writeGoldenFolder } from '../fixtures/images';
+import { untilWithin } from '../../support/until';
 
 /**
  * The outbox does not grow on a healthy line (delivered rows are pruned) and never loses what a
@@ -73,14 +74,6 @@ async function open(adapters: SwitchableAdapter[]): Promise<Station> {
   return s;
 }
 
-async function until(what: string, ok: () => boolean, ms = 8000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const PARTS = 12;
 
 async function stream(s: Station, maxSeen: { n: number }): Promise<void> {
@@ -92,6 +85,8 @@ async function stream(s: Station, maxSeen: { n: number }): Promise<void> {
     return line.status().queueDepth === 0 && (db!.prepare('SELECT COUNT(*) AS n FROM inspections').get() as { n: number }).n === PARTS;
   });
 }
+
+const until = untilWithin(8000);
 
 describe('outbox pruning', () => {
   it('keeps a bounded outbox while the one adapter delivers, and empties it once everything is delivered', async () => {

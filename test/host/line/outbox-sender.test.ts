@@ -5,6 +5,7 @@ import { ensureCursor, getCursor, insertOutboxRow, releaseOutboxRow } from '../.
 import type { AdapterState, LineAdapter, LineMessage } from '../../../host/line/line-adapter';
 import { OutboxSender } from '../../../host/line/outbox-sender';
 import { useTempDb } from '../../support/temp-db';
+import { untilWithin } from '../../support/until';
 
 let db: Db;
 useTempDb('outbox-sender-', (d) => (db = d));
@@ -38,13 +39,7 @@ function put(id: string, opts: { held?: boolean; adapter?: string | null; kind?:
   return insertOutboxRow(db, { messageId: id, kind: opts.kind ?? 'test', adapter: opts.adapter ?? null, inspectionId: null, payloadJson: JSON.stringify({ messageId: id }), held: opts.held ?? false, createdAt: new Date().toISOString() });
 }
 
-async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = untilWithin(5000, 10);
 
 describe('OutboxSender', () => {
   it('retries a message that failed before any later one, counts the failures, and never skips', async () => {

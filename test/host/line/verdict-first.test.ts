@@ -8,6 +8,7 @@ import type { Station } from '../../../host/station';
 import { openStationWithRecipe } from '../fixtures/station-with-recipe';
 import { writeGoldenFolder } from '../fixtures/images';
 import { RecordingAdapter } from './recording-adapter';
+import { untilWithin } from '../../support/until';
 
 /**
  * The verdict goes out at the first answer's first words: a dialog model that says "Yes," about a
@@ -38,16 +39,6 @@ function stallingModel(gate: Promise<void>, failBeforeFirstWord = false): Dialog
   };
 }
 
-async function until<T>(what: string, get: () => T | undefined, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 async function open(model: DialogModel, adapter: RecordingAdapter): Promise<Station> {
   dir = await mkdtemp(join(tmpdir(), 'verdict-first-'));
   await writeGoldenFolder(join(dir, 'cam'), 2);
@@ -58,6 +49,8 @@ async function open(model: DialogModel, adapter: RecordingAdapter): Promise<Stat
     { name: 'bracket', workDir: dir, goldenCount: 5 },
   );
 }
+
+const until = untilWithin(5000, 10);
 
 describe('verdict first', () => {
   it('releases the verdict the first words settle while the answer is still being written, then sends the answer', async () => {
