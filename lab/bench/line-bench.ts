@@ -6,7 +6,7 @@ import type { LineAdapterName } from '../../host/line/line-adapter';
 import { loadDialogModel } from '../../host/lmm/load-dialog-model';
 import { defaultLmmDir } from '../../host/paths';
 import { openStation, type Station } from '../../host/station';
-import { BenchBroker } from './line-broker';
+import { LoopbackBroker } from './line-broker';
 import { ModbusLineClient, MqttLineClient, type LineClient } from './line-clients';
 import { percentiles, type Percentiles } from './stats';
 
@@ -74,7 +74,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 async function freePort(): Promise<number> {
-  const broker = await BenchBroker.start();
+  const broker = await LoopbackBroker.start();
   const port = broker.port;
   await broker.stop();
   return port;
@@ -108,7 +108,7 @@ export async function measureLine(opts: LineBenchOptions): Promise<LineFigures> 
   await mkdir(camera, { recursive: true });
   for (const [i, path] of opts.images.entries()) await copyFile(path, join(camera, `${String(i).padStart(5, '0')}${extname(path).toLowerCase()}`));
 
-  let broker = await BenchBroker.start();
+  let broker = await LoopbackBroker.start();
   const ports = { modbus: await freePort(), opcua: await freePort() };
   const settings: LineSettings = {
     ...DEFAULT_LINE_SETTINGS,
@@ -247,7 +247,7 @@ async function soakRun(station: Station, client: MqttLineClient, seconds: number
  * the same port: every verdict must arrive once, in order. The subscriber is admitted before the
  * station, so nothing is published before anyone listens.
  */
-async function outageRun(station: Station, broker: BenchBroker, results: number, progress?: (line: string) => void): Promise<{ broker: BenchBroker; figures: OutageFigures }> {
+async function outageRun(station: Station, broker: LoopbackBroker, results: number, progress?: (line: string) => void): Promise<{ broker: LoopbackBroker; figures: OutageFigures }> {
   const line = station.testInternals.line;
   const port = broker.port;
   progress?.(`line: outage, ${results} results while the broker is down`);
@@ -269,7 +269,7 @@ async function outageRun(station: Station, broker: BenchBroker, results: number,
   // "a while": at least a few seconds down even for a handful of parts
   const minimumDown = 3000 - (performance.now() - down);
   if (minimumDown > 0) await sleep(minimumDown);
-  const restarted = await BenchBroker.start(port, SUBSCRIBER_ID);
+  const restarted = await LoopbackBroker.start(port, SUBSCRIBER_ID);
   const outageSeconds = (performance.now() - down) / 1000;
   const sub = await MqttLineClient.connect(`mqtt://127.0.0.1:${port}`, PREFIX, SUBSCRIBER_ID);
   const seen: string[] = [];

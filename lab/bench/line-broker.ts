@@ -2,11 +2,11 @@ import { createServer, type AddressInfo, type Server } from 'node:net';
 import { Aedes } from 'aedes';
 
 /**
- * The bench's in-process MQTT broker on a loopback port. `admitOnly` keeps every client but the
+ * An in-process MQTT broker on a loopback port, for the bench and the line tests. `admitOnly` keeps every client but the
  * named one out until `admitAll()`: after an outage the bench's subscriber must be subscribed
  * before the station reconnects, or the first redelivered messages would reach nobody.
  */
-export class BenchBroker {
+export class LoopbackBroker {
   private admitting: string | null;
 
   private constructor(
@@ -18,8 +18,8 @@ export class BenchBroker {
     this.admitting = admitOnly;
   }
 
-  static async start(port = 0, admitOnly: string | null = null): Promise<BenchBroker> {
-    let self: BenchBroker | null = null;
+  static async start(port = 0, admitOnly: string | null = null): Promise<LoopbackBroker> {
+    let self: LoopbackBroker | null = null;
     const broker = await Aedes.createBroker({
       authenticate: (client, _user, _password, done) => {
         const admit = self?.admitting;
@@ -31,7 +31,7 @@ export class BenchBroker {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', resolve);
     });
-    self = new BenchBroker(broker, server, (server.address() as AddressInfo).port, admitOnly);
+    self = new LoopbackBroker(broker, server, (server.address() as AddressInfo).port, admitOnly);
     return self;
   }
 

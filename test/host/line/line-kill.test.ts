@@ -1,10 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LINE_SETTINGS, type LineSettings } from '../../../common/line-settings';
@@ -13,6 +11,7 @@ import { pendingTriggers } from '../../../db/repositories/line-triggers';
 import { dataLayout } from '../../../host/paths';
 import { partPng } from '../fixtures/images';
 import { untilWithin } from '../../support/until';
+import { LoopbackBroker } from '../../../lab/bench/line-broker';
 
 /**
  * SIGKILL of the station in the middle of a stream of MQTT triggers, then a restart on the same
@@ -32,16 +31,14 @@ interface Msg {
 }
 
 let dir: string;
-let broker: Aedes;
-let server: Server;
+let broker: LoopbackBroker;
 let sub: MqttClient | undefined;
 let child: ChildProcess | undefined;
 
 afterEach(async () => {
   child?.kill('SIGKILL');
   await sub?.endAsync(true);
-  await new Promise<void>((resolve) => broker.close(() => resolve()));
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await broker.stop();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -69,10 +66,8 @@ describe('the line across a SIGKILL of the station', () => {
     await mkdir(camDir, { recursive: true });
     // Good parts and a few with a defect, so verdicts differ and the model's "No" flags some.
     for (let i = 0; i < 6; i++) await writeFile(join(camDir, `part_${i}.png`), await partPng(i, i % 3 === 2 ? { x: 20, y: 20 } : null));
-    broker = await Aedes.createBroker();
-    server = createServer(broker.handle);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as AddressInfo).port;
+    broker = await LoopbackBroker.start();
+    const port = broker.port;
     const settings: LineSettings = {
       ...DEFAULT_LINE_SETTINGS,
       mqtt: { ...DEFAULT_LINE_SETTINGS.mqtt, enabled: true, url: `mqtt://127.0.0.1:${port}`, topicPrefix: PREFIX },

@@ -1,8 +1,6 @@
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LineStatus } from '../../../common/api';
@@ -11,6 +9,7 @@ import type { Station } from '../../../host/station';
 import { openStationWithRecipe } from '../fixtures/station-with-recipe';
 import { writeGoldenFolder } from '../fixtures/images';
 import { untilWithin } from '../../support/until';
+import { LoopbackBroker } from '../../../lab/bench/line-broker';
 
 /**
  * Recipe changeover over MQTT with two recipes (`bracket` index 1, `cap` index 2): parts queued
@@ -20,8 +19,7 @@ import { untilWithin } from '../../support/until';
 const PREFIX = 'recipe/station';
 let dir: string;
 let station: Station | undefined;
-let broker: Aedes;
-let server: Server;
+let broker: LoopbackBroker;
 let sub: MqttClient;
 let received: Array<{ topic: string; payload: Record<string, unknown> }>;
 
@@ -43,10 +41,8 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'line-recipe-'));
   await writeGoldenFolder(join(dir, 'cam'), 3);
   await mkdir(join(dir, 'data'), { recursive: true });
-  broker = await Aedes.createBroker();
-  server = createServer(broker.handle);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  broker = await LoopbackBroker.start();
+  const port = broker.port;
   const settings: LineSettings = {
     ...DEFAULT_LINE_SETTINGS,
     mqtt: { ...DEFAULT_LINE_SETTINGS.mqtt, enabled: true, url: `mqtt://127.0.0.1:${port}`, topicPrefix: PREFIX },
@@ -66,8 +62,7 @@ afterEach(async () => {
   await station?.close();
   station = undefined;
   await sub.endAsync(true);
-  await new Promise<void>((resolve) => broker.close(() => resolve()));
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await broker.stop();
   await rm(dir, { recursive: true, force: true });
 });
 

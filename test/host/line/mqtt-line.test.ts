@@ -1,8 +1,6 @@
-import { createServer, type AddressInfo, type Server } from 'node:net';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Results } from '../../../common/api';
@@ -12,6 +10,7 @@ import { openStationWithRecipe } from '../fixtures/station-with-recipe';
 import { writeGoldenFolder } from '../fixtures/images';
 import { csvRecords } from '../../support/csv-records';
 import { untilWithin } from '../../support/until';
+import { LoopbackBroker } from '../../../lab/bench/line-broker';
 
 /**
  * The line over MQTT against a real station: an in-process aedes broker on a loopback port the
@@ -20,22 +19,14 @@ import { untilWithin } from '../../support/until';
 const PREFIX = 'myriad/station';
 let dir: string;
 let station: Station;
-let broker: Aedes;
-let server: Server;
+let broker: LoopbackBroker;
 let port: number;
 let sub: MqttClient;
 let received: Array<{ topic: string; payload: Record<string, unknown> | string }>;
 
 async function startBroker(atPort = 0): Promise<void> {
-  broker = await Aedes.createBroker();
-  server = createServer(broker.handle);
-  await new Promise<void>((resolve) => server.listen(atPort, '127.0.0.1', resolve));
-  port = (server.address() as AddressInfo).port;
-}
-
-async function stopBroker(): Promise<void> {
-  await new Promise<void>((resolve) => broker.close(() => resolve()));
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  broker = await LoopbackBroker.start(atPort);
+  port = broker.port;
 }
 
 function settings(over: Partial<LineSettings> = {}): LineSettings {
@@ -76,7 +67,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await station?.close();
   await sub.endAsync(true);
-  await stopBroker().catch(() => undefined);
+  await broker.stop().catch(() => undefined);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -153,7 +144,7 @@ describe('the line over MQTT', () => {
     const line = station.testInternals.line;
     await line.selectRecipe('bracket');
     await sub.endAsync(true);
-    await stopBroker();
+    await broker.stop();
     for (let i = 0; i < 6; i++) await line.enqueue({ partId: `O-${i}` }, null, 'line');
     await new Promise((r) => setTimeout(r, 1500));
     await startBroker(port);
