@@ -7,6 +7,7 @@ import { type BackboneSpec } from '../../models/registry';
 import { readBackbone } from '../../models/store';
 import type { ExpertRuntime } from '../expert';
 import { type Photometric, fittedPhotometric, standardisePixels } from './photometric';
+import { type WorkingSize, workingSizeOf } from './working-size';
 
 /**
  * Shared by the memory-bank experts: image -> backbone taps -> PatchCore embedding, one row per
@@ -138,17 +139,20 @@ export interface ExtractorOptions {
   taps: string[];
   tapWeights?: number[];
   inputSize: number;
+  /** Resolved at fit time (components/working-size.ts); absent = inputSize square. */
+  workingSize?: WorkingSize | undefined;
   /** Resolved at fit time (components/photometric.ts); absent = none. */
   photometric?: Photometric;
 }
 
 export function openExtractor(options: ExtractorOptions, runtime: ExpertRuntime): Promise<FeatureExtractor> {
+  const { width, height } = workingSizeOf(options);
   return createFeatureExtractor(
     {
       backbone: options.backbone,
       taps: options.taps,
-      inputWidth: options.inputSize,
-      inputHeight: options.inputSize,
+      inputWidth: width,
+      inputHeight: height,
       ...(options.tapWeights ? { tapWeights: options.tapWeights } : {}),
       ...(options.photometric ? { photometric: options.photometric } : {}),
     },

@@ -4,13 +4,18 @@ import { DEFAULT_BACKBONE, getBackbone } from '../../models/registry';
 import type { Expert, ExpertDescriptor, ExpertKind, ExpertModule, ExpertRuntime } from '../expert';
 import { AUGMENTATIONS } from './augment';
 import { PHOTOMETRIC } from './photometric';
+import { ASPECTS, WorkingSizeSchema } from './working-size';
 
 /** Options of a golden-fitted expert (PatchCore, PaDiM) that choose the backbone, its taps and the input size. */
 export const backboneOptions = {
   taps: z.array(z.string().min(1)).min(1).max(5).optional(),
   tapWeights: z.array(z.number().positive()).optional(),
-  /** Square input side in pixels, a multiple of 32: matched to the station's small images. */
+  /** Side of the square whose pixel count the working size has, a multiple of 32 (components/working-size.ts). */
   inputSize: z.number().int().min(64).max(1024).multipleOf(32).default(256),
+  /** 'auto': a golden set sharing one non-square aspect keeps it; 'square': squashed to inputSize x inputSize. */
+  aspect: z.enum(ASPECTS).default('auto'),
+  /** The working size; set by the fit from `aspect` (saved with the state), or given to force one. */
+  workingSize: WorkingSizeSchema.optional(),
 };
 
 /** Options of the golden-set plan (components/fit-plan.ts). */

@@ -5,6 +5,7 @@ import { type ExtractorOptions, type FeatureExtractor, openExtractor } from './f
 import { type Photometric, resolvePhotometric } from './photometric';
 import { calibrate, median, normaliseScore } from './calibration';
 import { dedupeGolden } from './golden-set';
+import { type Aspect, type WorkingSize, resolveWorkingSize, workingSizeOf } from './working-size';
 import { shuffled } from './rng';
 
 /**
@@ -26,6 +27,9 @@ export interface GoldenPlan {
   augment: Augmentation;
   /** Resolved from the option and the golden set (components/photometric.ts). */
   photometric: Photometric;
+  /** Resolved from `aspect` and the golden images' sizes (components/working-size.ts). */
+  workingSize: WorkingSize;
+  aspect: 'square' | 'keep';
 }
 
 export interface GoldenPlanOptions {
@@ -34,13 +38,23 @@ export interface GoldenPlanOptions {
   /** Golden sets of at most this many images (augmented) are calibrated on held-out views. */
   viewUnitsBelow: number;
   photometric: Photometric | 'auto';
+  aspect: Aspect;
+  inputSize: number;
+  /** Given: used as is. */
+  workingSize?: WorkingSize | undefined;
+  /** 'landscape': portrait goldens are turned before the backbone (PatchCore), so their aspect is read turned. */
+  orient?: 'as-is' | 'landscape';
 }
 
 /** Dedupes the golden set and chooses its augmentation and photometric normalisation; `golden` is not empty (the fit checks). */
 export function planGoldenFit(golden: readonly GoldenImage[], options: GoldenPlanOptions): GoldenPlan {
   const { images, duplicates } = dedupeGolden(golden);
   const notes = duplicates.map((dup) => `${dup.name} is a duplicate of ${dup.of} and was left out`);
-  const augment = chooseAugmentation(options, images.length);
+  const size = planWorkingSize(options, images);
+  if (size.note) notes.push(size.note);
+  // Quarter turns would change a non-square working size: such sets get the flips only.
+  const chosen = chooseAugmentation(options, images.length);
+  const augment = chosen === 'dihedral' && size.workingSize.width !== size.workingSize.height ? 'flips' : chosen;
   if (augment !== 'none') notes.push(`golden images augmented with ${augment} views`);
   const viewUnits = augment !== 'none' && (images.length === 1 || images.length <= options.viewUnitsBelow);
   if (viewUnits) {
@@ -52,7 +66,17 @@ export function planGoldenFit(golden: readonly GoldenImage[], options: GoldenPla
   }
   const { photometric, notes: photometricNotes } = resolvePhotometric(options.photometric, images);
   notes.push(...photometricNotes);
-  return { images, notes, viewUnits, augment, photometric };
+  return { images, notes, viewUnits, augment, photometric, workingSize: size.workingSize, aspect: size.aspect };
+}
+
+function planWorkingSize(options: GoldenPlanOptions, images: readonly GoldenImage[]): ReturnType<typeof resolveWorkingSize> {
+  if (options.workingSize) {
+    const { width, height } = options.workingSize;
+    return { workingSize: options.workingSize, aspect: width === height ? 'square' : 'keep', note: `working size ${width}x${height} as given` };
+  }
+  const turn = options.orient === 'landscape';
+  const sizes = images.map(({ image: { width, height } }) => (turn && height > width ? { width: height, height: width } : { width, height }));
+  return resolveWorkingSize(options.aspect, options.inputSize, sizes);
 }
 
 /** The golden plan and the backbone's extractor, opened with the photometric normalisation the plan chose. */
@@ -62,7 +86,7 @@ export async function openGoldenFit(
   runtime: ExpertRuntime,
 ): Promise<GoldenPlan & { extractor: FeatureExtractor }> {
   const plan = planGoldenFit(golden, config);
-  const extractor = await openExtractor({ ...config, photometric: plan.photometric }, runtime);
+  const extractor = await openExtractor({ ...config, photometric: plan.photometric, workingSize: plan.workingSize }, runtime);
   return { ...plan, extractor };
 }
 
@@ -77,18 +101,18 @@ export function unitSource(u: number, viewUnits: boolean, viewsPerImage: number)
 }
 
 /**
- * The prepared (3, size, size) pixels of a unit, made again on demand (synthetic anomalies are
+ * The prepared (3, height, width) pixels of a unit, made again on demand (synthetic anomalies are
  * painted into them): `prepare` gives an image's unaugmented pixels, the unit's view is made alone.
  */
 export function unitPixels(
   images: readonly GoldenImage[],
   prepare: (image: GoldenImage) => Promise<Float32Array>,
-  layout: { viewUnits: boolean; viewsPerImage: number; augment: Augmentation; size: number },
+  layout: { viewUnits: boolean; viewsPerImage: number; augment: Augmentation; size: WorkingSize },
 ): (unit: number) => Promise<Float32Array> {
   return async (unit) => {
     const { image, view } = unitSource(unit, layout.viewUnits, layout.viewsPerImage);
     const pixels = await prepare(images[image] as GoldenImage);
-    return augmentedView(pixels, layout.size, layout.size, layout.augment, view);
+    return augmentedView(pixels, layout.size.width, layout.size.height, layout.augment, view);
   };
 }
 
@@ -140,7 +164,7 @@ export function heldOutCalibration(
 /** The descriptor of a fitted memory-bank expert (PatchCore, PaDiM): backbone, input size, calibration. */
 export function fittedDescriptor(
   expert: { kind: ExpertKind; version: number },
-  config: { backbone: string; inputSize: number },
+  config: { backbone: string; inputSize: number; workingSize?: WorkingSize | undefined },
   backboneSha256: string | null,
   calibrated: { band: ThresholdBand; calibration: Calibration },
   plan: { images: readonly GoldenImage[]; notes: string[] },
@@ -150,8 +174,8 @@ export function fittedDescriptor(
     version: expert.version,
     backbone: config.backbone,
     backboneSha256,
-    inputWidth: config.inputSize,
-    inputHeight: config.inputSize,
+    inputWidth: workingSizeOf(config).width,
+    inputHeight: workingSizeOf(config).height,
     band: calibrated.band,
     goldenCount: plan.images.length,
     calibration: calibrated.calibration,

@@ -23,12 +23,12 @@ export function toLandscape(image: RgbImage): { image: RgbImage; rotated: boolea
   return { image: { data: out, width: H, height: W }, rotated: true };
 }
 
-/** Turns a square (size x size) map computed on a rotated image back to the original frame. */
-export function rotateMapBack(map: Float32Array, size: number): Float32Array {
+/** Turns a (width x height) map computed on a rotated image back to the original frame, where it is height wide and width high. */
+export function rotateMapBack(map: Float32Array, width: number, height: number = width): Float32Array {
   const out = new Float32Array(map.length);
-  // Inverse of the clockwise turn: original (x, y) sits at rotated (size - 1 - y, x).
-  for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) out[y * size + x] = map[x * size + (size - 1 - y)] as number;
+  // Inverse of the clockwise turn: original (x, y), in a frame `height` wide, sits at rotated (width - 1 - y, x).
+  for (let y = 0; y < width; y++) {
+    for (let x = 0; x < height; x++) out[y * height + x] = map[x * width + (width - 1 - y)] as number;
   }
   return out;
 }

@@ -22,7 +22,7 @@ export async function embedSyntheticAnomalies(
   onEmbedded: (plan: SyntheticPlan, embedding: Embedding) => void | Promise<void>,
 ): Promise<void> {
   const plans = planSynthetic(sources, foldOf, count, seededRandom(((options.seed ?? 0) * 7919 + 17) >>> 0));
-  const size = extractor.config.inputWidth;
+  const { inputWidth: width, inputHeight: height } = extractor.config;
   for (let start = 0; start < plans.length; start += BATCH) {
     if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
     const batch = plans.slice(start, start + BATCH);
@@ -30,7 +30,7 @@ export async function embedSyntheticAnomalies(
     for (const plan of batch) {
       const target = await pixelsOf(plan.source);
       const donor = plan.donor === plan.source ? target : await pixelsOf(plan.donor);
-      pixels.push(syntheticAnomaly(target, donor, size, size, plan.kind, seededRandom(plan.seed)).pixels);
+      pixels.push(syntheticAnomaly(target, donor, width, height, plan.kind, seededRandom(plan.seed)).pixels);
     }
     const embeddings = await extractor.embedPixels(pixels);
     for (const [i, plan] of batch.entries()) await onEmbedded(plan, embeddings[i] as Embedding);

@@ -26,7 +26,7 @@ export const PADIM_STATE_VERSION = 1;
 export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PaDiM needs at least one');
   const config = parsePadimOptions(spec.backbone, spec.options);
-  const { images, notes, viewUnits, augment, photometric, extractor } = await openGoldenFit(golden, config, options);
+  const { images, notes, viewUnits, augment, photometric, workingSize, aspect, extractor } = await openGoldenFit(golden, config, options);
   const random = seededRandom(options.seed ?? 0);
   const channels = pickChannels(extractor.dim, config.channels, random);
   if (channels.length < config.channels) notes.push(`all ${channels.length} embedding channels used (fewer than ${config.channels})`);
@@ -55,11 +55,12 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   }
   const params = { stats: { mean: stats.mean, invCov: stats.invCov }, channels, embeddingDim: extractor.dim };
   const session = await openPadimSession(geometry, params, options.device);
-  const descriptor = fittedDescriptor({ kind: 'padim', version: PADIM_STATE_VERSION }, config, extractor.backboneSha256, calibrated, { images, notes });
+  const fitted = { ...config, photometric, workingSize, aspect };
+  const descriptor = fittedDescriptor({ kind: 'padim', version: PADIM_STATE_VERSION }, fitted, extractor.backboneSha256, calibrated, { images, notes });
   return {
     expert: padimExpert(descriptor, extractor, session),
     state: {
-      config: { ...config, photometric },
+      config: fitted,
       channels: [...channels],
       embeddingDim: extractor.dim,
       positions: samples.positions,
@@ -85,11 +86,11 @@ async function embedImages(
   channels: readonly number[],
   options: FitOptions,
 ): Promise<Float32Array[][]> {
-  const size = extractor.config.inputWidth;
+  const { inputWidth: width, inputHeight: height } = extractor.config;
   const perImage: Float32Array[][] = [];
   for (const [i, g] of images.entries()) {
     if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
-    const views = augmentedViews(await extractor.toPixels(g.image), size, size, augment);
+    const views = augmentedViews(await extractor.toPixels(g.image), width, height, augment);
     const embeddings = await extractor.embedPixels(views);
     perImage.push(embeddings.map((e) => selectChannels(e.data, e.patches, e.dim, channels)));
     options.onProgress?.('features', i + 1, images.length);
@@ -193,7 +194,7 @@ async function syntheticSamples(
   options: FitOptions,
 ): Promise<FoldQuery[]> {
   const unitCount = unitFold.length;
-  const pixelsOf = unitPixels(images, (g) => extractor.toPixels(g.image), { ...layout, augment, size: extractor.config.inputWidth });
+  const pixelsOf = unitPixels(images, (g) => extractor.toPixels(g.image), { ...layout, augment, size: { width: extractor.config.inputWidth, height: extractor.config.inputHeight } });
   const sources = Array.from({ length: unitCount }, (_, u) => u);
   const out: FoldQuery[] = [];
   await embedSyntheticAnomalies(extractor, pixelsOf, sources, unitFold, count, options, (plan, e) => {

@@ -13,8 +13,8 @@ export function geometryOf(config: PadimConfig, extractor: FeatureExtractor): Pa
   return {
     gridWidth: extractor.gridWidth,
     gridHeight: extractor.gridHeight,
-    mapWidth: config.inputSize,
-    mapHeight: config.inputSize,
+    mapWidth: extractor.config.inputWidth,
+    mapHeight: extractor.config.inputHeight,
     sigma: config.sigma,
   };
 }

@@ -35,7 +35,7 @@ export async function fitPatchCore(
 ): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PatchCore needs at least one');
   const config = parsePatchCoreOptions(spec.backbone, spec.options);
-  const { images, notes, viewUnits, augment, photometric, extractor } = await openGoldenFit(golden, config, options);
+  const { images, notes, viewUnits, augment, photometric, workingSize, aspect, extractor } = await openGoldenFit(golden, config, options);
   const views = await embedGolden(extractor, images, augment, config.orient, options);
   const random = seededRandom(options.seed ?? 0);
   const units = unitsOf(views, viewUnits);
@@ -51,18 +51,19 @@ export async function fitPatchCore(
   let synthetic: number[] = [];
   if (config.calibration === 'synthetic' && config.syntheticAnomalies > 0) {
     const prepare = async (g: GoldenImage) => (await preparePixels(extractor, g.image, config.orient)).pixels;
-    const pixelsOf = unitPixels(images, prepare, { viewUnits, viewsPerImage: (views[0] as Embedding[]).length, augment, size: extractor.config.inputWidth });
+    const pixelsOf = unitPixels(images, prepare, { viewUnits, viewsPerImage: (views[0] as Embedding[]).length, augment, size: workingSize });
     synthetic = await syntheticScores(extractor, search, pixelsOf, chosen, foldOf, biases, config, options);
     const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split);
     calibrated = result;
     notes.push(...result.notes);
   }
 
-  const descriptor = fittedDescriptor({ kind: 'patchcore', version: PATCHCORE_STATE_VERSION }, config, extractor.backboneSha256, calibrated, { images, notes });
+  const fitted = { ...config, photometric, workingSize, aspect };
+  const descriptor = fittedDescriptor({ kind: 'patchcore', version: PATCHCORE_STATE_VERSION }, fitted, extractor.backboneSha256, calibrated, { images, notes });
   return {
     expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient),
     state: {
-      config: { ...config, photometric },
+      config: fitted,
       bankRows: bank.length / extractor.dim,
       dim: extractor.dim,
       calibrationScores: { golden: held.scores, synthetic },
@@ -79,13 +80,13 @@ async function embedGolden(
   options: FitOptions,
 ): Promise<Embedding[][]> {
   const out: Embedding[][] = [];
-  const size = extractor.config.inputWidth;
+  const { inputWidth: width, inputHeight: height } = extractor.config;
   for (let start = 0; start < images.length; start += BATCH) {
     if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
     const chunk = images.slice(start, start + BATCH);
     for (const g of chunk) {
       const { pixels } = await preparePixels(extractor, g.image, orient);
-      const views = augmentedViews(pixels, size, size, augment);
+      const views = augmentedViews(pixels, width, height, augment);
       out.push(await extractor.embedPixels(views));
     }
     options.onProgress?.('features', Math.min(start + BATCH, images.length), images.length);

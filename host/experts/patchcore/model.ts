@@ -60,8 +60,8 @@ export async function openSearch(
       k: config.k,
       gridWidth: extractor.gridWidth,
       gridHeight: extractor.gridHeight,
-      mapWidth: config.inputSize,
-      mapHeight: config.inputSize,
+      mapWidth: extractor.config.inputWidth,
+      mapHeight: extractor.config.inputHeight,
       sigma: config.sigma,
     },
     runtime.device,
@@ -92,7 +92,10 @@ export function patchCoreExpert(
         },
         async ({ embedding, rotated }) => {
           const normalised = normaliseMap(await rawMap(embedding.data), rawFloor, rawThreshold);
-          if (rotated) return { map: rotateMapBack(normalised.map, descriptor.inputWidth), score: normalised.score };
+          if (rotated) {
+            const { inputWidth: width, inputHeight: height } = descriptor;
+            return { map: rotateMapBack(normalised.map, width, height), mapWidth: height, mapHeight: width, score: normalised.score };
+          }
           return { map: normalised.map, score: normalised.score, features: embedding };
         },
       );

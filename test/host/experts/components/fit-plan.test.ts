@@ -7,7 +7,7 @@ function golden(name: string, value: number): GoldenImage {
   return { name, image: { width: 2, height: 2, data: new Uint8Array(12).fill(value) } };
 }
 
-const PLAN = { augment: 'auto', augmentBelow: 2, viewUnitsBelow: 2, photometric: 'none' } as const;
+const PLAN = { augment: 'auto', augmentBelow: 2, viewUnitsBelow: 2, photometric: 'none', aspect: 'auto', inputSize: 64 } as const;
 
 describe('fit plan', () => {
   it('drops duplicates with a note, augments small sets and calibrates the smallest on held-out views', () => {
