@@ -1,6 +1,6 @@
 import type { ThresholdBand } from '../../../common/api';
 import type { Calibration } from '../expert';
-import { calibrateAt, normaliseScore, robustSpread } from './calibration';
+import { calibrateAt, median, normaliseScore, robustSpread } from './calibration';
 import { type CalibrationSplit, heldOutCalibration } from './fit-plan';
 
 /**
@@ -92,15 +92,35 @@ export const TOLERANCE = { images: 0.15, views: 0.08 } as const;
 export const CAP_SPREADS = 2;
 
 /**
+ * The ceiling on the threshold set by the synthetic anomalies scored by the full model (`inBank`:
+ * the same painted units, nothing held out): the threshold never passes more than half of them.
+ *
+ * Held-out units only stand in for new good parts when the part looks alike under the held-out
+ * split. A single golden image is calibrated on its dihedral views; for a part with a direction
+ * (a wide photo of a spindle: helix handedness, lighting from one side, the squash to a square
+ * input turned a quarter) every view looks less like the part than another real part does, the
+ * held-out views score as high as defects, and a threshold between them and the synthetic anomalies
+ * passes most real defects (issue 16: ball-screw-drive at 1 shot). Scored by the full model, the
+ * background of a painted unit is known and the anomaly alone raises the score: what a defect on
+ * this part scores, whatever the held-out split. Null without in-bank scores.
+ */
+export function inBankCeiling(inBank: readonly number[] | undefined): number | null {
+  return inBank && inBank.length > 0 ? median(inBank) : null;
+}
+
+/**
  * The descriptor's band and calibration from held-out golden scores and synthetic-anomaly scores
- * (raw), with the tolerance and cap above. Without a separation (every synthetic anomaly scored like a golden image) it falls back
- * to the margin rule of `heldOutCalibration` and says so in the notes.
+ * (raw), with the tolerance and cap above, and at most the in-bank ceiling (`inBankCeiling`) when
+ * `inBank` (the synthetic anomalies scored by the full model) is given. Without a separation
+ * (every synthetic anomaly scored like a golden image) it falls back to the margin rule of
+ * `heldOutCalibration` and says so in the notes.
  */
 export function syntheticCalibration(
   held: { scores: number[]; floors: number[] },
   synthetic: readonly number[],
   margin: number,
   split: CalibrationSplit,
+  inBank?: readonly number[],
 ): { band: ThresholdBand; calibration: Calibration; notes: string[]; separation: Separation | null } {
   const base = heldOutCalibration(held, margin, split);
   const separation = separationThreshold(held.scores, synthetic, {
@@ -114,7 +134,10 @@ export function syntheticCalibration(
       separation,
     };
   }
-  const calibrated = calibrateAt(held.scores, held.floors, separation.threshold);
+  const ceiling = inBankCeiling(inBank);
+  const capped = ceiling !== null && ceiling < separation.threshold;
+  const threshold = capped ? ceiling : separation.threshold;
+  const calibrated = calibrateAt(held.scores, held.floors, threshold);
   return {
     band: calibrated.band,
     calibration: {
@@ -126,6 +149,12 @@ export function syntheticCalibration(
     notes: [
       `threshold between ${held.scores.length} held-out golden scores and ${synthetic.length} synthetic anomalies ` +
         `(cut-paste, scratch, blob): balanced accuracy ${separation.balancedAccuracy.toFixed(3)}, separation AUROC ${separation.auroc.toFixed(3)}`,
+      ...(capped
+        ? [
+            `threshold lowered from ${separation.threshold.toFixed(3)} to ${threshold.toFixed(3)}, the median of the synthetic anomalies scored by the full model: ` +
+              'the held-out golden units scored like defects, so they do not stand in for new good parts',
+          ]
+        : []),
     ],
     separation,
   };
