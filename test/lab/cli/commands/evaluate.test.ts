@@ -34,7 +34,7 @@ describe('evaluate command: bad input', () => {
   });
 });
 
-describe.skipIf(!haveBackbone)('evaluate command: PatchCore on a real image set', () => {
+describe.skipIf(!haveBackbone)('evaluate command: the default expert (auto) on a real image set', () => {
   it('writes the contract JSON and the report, exit 0', async () => {
     const dataDir = join(work, 'data');
     await importModel(dataDir, BACKBONE);
@@ -47,8 +47,9 @@ describe.skipIf(!haveBackbone)('evaluate command: PatchCore on a real image set'
     expect(r.stderr).toMatch(/seed 0: image AUROC/);
     expect(r.status).toBe(0);
     const json = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
-    expect(json).toMatchObject({ dataset: 'widget', shots: 2, seeds: 1, expert: 'patchcore', backbone: 'mobilenetv2-12-int8', images: 8 });
-    // 8x8 squares 100 grey levels off a flat background: PatchCore must rank them all above the good images
+    // No --expert: the default is auto, as for `recipe create`.
+    expect(json).toMatchObject({ dataset: 'widget', shots: 2, seeds: 1, expert: 'auto', backbone: 'mobilenetv2-12-int8', images: 8 });
+    // 8x8 squares 100 grey levels off a flat background: the chosen expert must rank them all above the good images
     expect(json.image_auroc).toBeGreaterThanOrEqual(0.9);
     expect(typeof json.pixel_auroc).toBe('number');
     expect(existsSync(join(work, 'widget.md'))).toBe(true);
