@@ -50,7 +50,7 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   const held = { scores: scored.scores.slice(0, units.length), floors: scored.floors.slice(0, units.length) };
   const synthetic = scored.scores.slice(units.length, units.length + extra.length);
   const inBank = scored.scores.slice(units.length + extra.length);
-  const split = { viewUnits, foldCount, unitCount: units.length };
+  const split = { viewUnits, foldCount, unitCount: units.length, imageCount: images.length };
   let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
   if (useSynthetic) {
     const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split, inBank);

@@ -46,7 +46,7 @@ export async function fitPatchCore(
   const biases = foldBiases(search, rowFold, foldCount);
   const chosen = calibrationUnits(units.length, config.calibrationImages);
   const held = await heldOutScores(search, units, foldOf, biases, chosen, config, options);
-  const split = { viewUnits, foldCount, unitCount: units.length };
+  const split = { viewUnits, foldCount, unitCount: units.length, imageCount: images.length };
   let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
   let synthetic: number[] = [];
   let inBank: number[] = [];
