@@ -24,7 +24,9 @@ describe('evaluate command: bad input', () => {
     [['--dataset', 'd', '--shots', '1', '--seeds', '1.5', '--out', 'x.json'], /Invalid --seeds 1.5/],
     [['--dataset', 'd', '--shots', '1', '--expert', 'magic', '--out', 'x.json'], /Invalid expert: magic. Use one of: patchcore, padim, auto, anomalib:FILE/],
     [['--dataset', 'd', '--shots', '1'], /Missing required option --out/],
-    [['--dataset', 'd', '--shots', '1', '--expert-options', '{"sigma":-1}', '--out', 'x.json'], /Invalid PatchCore option sigma/],
+    [['--dataset', 'd', '--shots', '1', '--expert', 'patchcore', '--expert-options', '{"sigma":-1}', '--out', 'x.json'], /Invalid PatchCore option sigma/],
+    // The default expert is auto, which takes no options.
+    [['--dataset', 'd', '--shots', '1', '--expert-options', '{"sigma":2}', '--out', 'x.json'], /--expert-options is for patchcore and padim \(got auto\)/],
   ])('%j is refused with INVALID_INPUT', async (argv, message) => {
     await expect(command.run(argv)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(message) });
   });
