@@ -52,7 +52,7 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!haveBackbone)('recipe create and inspect (real PatchCore on the public backbone)', () => {
+describe.skipIf(!haveBackbone)('recipe create (default expert auto) and inspect on the public backbone', () => {
   it('creates a recipe with a standing instruction', async () => {
     const out = join(dir, 'recipe.json');
     const r = cli(['recipe', 'create', '--name', 'washer', '--references', join(dir, 'golden'), '--prompt', 'ignore the shadow cast', '--out', out]);
