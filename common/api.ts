@@ -299,8 +299,24 @@ export interface RecipeSummary {
   goldenCount: number;
   /** Set when `recipe create` found more golden images than a recipe uses and fitted on a sample of them. */
   goldenSampling: GoldenSampling | null;
+  /** Set when the expert was chosen by `auto`: what it compared on the golden data and why it chose. */
+  auto: ExpertChoice | null;
   createdAt: string;
   instructions: Instruction[];
+}
+
+/**
+ * What `auto` compared on the golden data alone: per candidate the separation AUROC of held-out
+ * golden and synthetic-anomaly scores (null where not measurable); the preferred candidate keeps the
+ * choice unless another separates better by more than `margin`; `reason` says it in one sentence.
+ * `preferred`, `margin` and `reason` are null for recipes fitted before they were recorded.
+ */
+export interface ExpertChoice {
+  chosen: string;
+  candidates: Array<{ kind: string; separation: number | null }>;
+  preferred: string | null;
+  margin: number | null;
+  reason: string | null;
 }
 
 /** How a version's golden set was drawn from a larger references folder. */
@@ -800,8 +816,8 @@ export interface RecipeDraft {
   band: ThresholdBand;
   /** How held-out golden scores were obtained, and the scores (normalised) the histogram shows. */
   calibration: { method: string; goldenScores: number[] };
-  /** What `auto` compared: separation AUROC of held-out golden and synthetic-anomaly scores per candidate. */
-  auto: { chosen: string; candidates: Array<{ kind: string; separation: number | null }> } | null;
+  /** What `auto` compared and why it chose (ExpertChoice). */
+  auto: ExpertChoice | null;
   notes: string[];
 }
 

@@ -65,7 +65,15 @@ export function chooseExpert(candidates: readonly Candidate[], margin = AUTO_MAR
     }
   }
   const listed = candidates.map((c) => `${c.kind} ${(separations[c.kind] as number).toFixed(3)}`).join(', ');
-  return { chosen, separations, note: `auto: ${chosen.kind} chosen by the separation of held-out golden and synthetic-anomaly scores (AUROC ${listed})` };
+  const why =
+    chosen === first
+      ? `${first.kind} is preferred for this golden set's size and no other candidate separated better by more than ${margin}`
+      : `${chosen.kind} separated better than the preferred ${first.kind} by more than ${margin}`;
+  return {
+    chosen,
+    separations,
+    note: `auto: ${chosen.kind} chosen by the separation of held-out golden and synthetic-anomaly scores (AUROC ${listed}): ${why}`,
+  };
 }
 
 /** Fits every auto candidate with the same seed and keeps the best separated one. */
@@ -96,6 +104,9 @@ export async function fitAuto(spec: ExpertSpec, golden: readonly GoldenImage[], 
       const separation = choice.separations[c.kind] as number;
       return { kind: c.kind, separation: Number.isNaN(separation) ? null : separation };
     }),
+    preferred: kinds[0] as ExpertKind,
+    margin: AUTO_MARGIN,
+    reason: choice.note.replace(/^auto: /, ''),
   };
   return choice.chosen.fitted;
 }

@@ -62,6 +62,11 @@ export interface ExpertDescriptor {
 export interface AutoComparison {
   chosen: ExpertKind;
   candidates: Array<{ kind: ExpertKind; separation: number | null }>;
+  /** The candidate that keeps the choice unless another separates better by more than `margin` (absent in older recipes). */
+  preferred?: ExpertKind;
+  margin?: number;
+  /** One sentence: what was compared and why the chosen kind won (absent in older recipes). */
+  reason?: string;
 }
 
 export interface Calibration {

@@ -1,3 +1,4 @@
+import type { ExpertChoice } from '../../common/api';
 import { StationError } from '../../common/errors';
 import type { Expert, ExpertDescriptor, FitOptions, GoldenImage } from '../experts/expert';
 
@@ -44,5 +45,27 @@ export function recipeConfig(d: ExpertDescriptor): Record<string, unknown> {
     goldenScores: d.calibration.heldOutScores,
     notes: d.notes,
     ...(d.auto ? { auto: d.auto } : {}),
+  };
+}
+
+/**
+ * `auto`'s comparison as the api shows it, from a descriptor's `auto` or a recipe row's
+ * `config.auto` (stored JSON; older rows lack the rule fields, which read as null). Null when the
+ * expert was not chosen by `auto` or the record is not one.
+ */
+export function expertChoiceOf(auto: unknown): ExpertChoice | null {
+  if (typeof auto !== 'object' || auto === null) return null;
+  const a = auto as Record<string, unknown>;
+  if (typeof a.chosen !== 'string' || !Array.isArray(a.candidates)) return null;
+  const candidates = a.candidates.flatMap((c: unknown) => {
+    const { kind, separation } = (c ?? {}) as Record<string, unknown>;
+    return typeof kind === 'string' ? [{ kind, separation: typeof separation === 'number' ? separation : null }] : [];
+  });
+  return {
+    chosen: a.chosen,
+    candidates,
+    preferred: typeof a.preferred === 'string' ? a.preferred : null,
+    margin: typeof a.margin === 'number' ? a.margin : null,
+    reason: typeof a.reason === 'string' ? a.reason : null,
   };
 }

@@ -11,6 +11,7 @@ import type { StationEvents } from '../events';
 import { decodeImage } from '../imaging/decode';
 import { IMAGE_TYPES, imageTypeOfName, requireImageType } from '../imaging/image-type';
 import { checkExpertSpec } from '../experts/registry';
+import { expertChoiceOf } from './expert-backend';
 import type { BlobStore } from '../store/blob-store';
 import { checkRecipeName, readGoldenFile, referenceImages, type DecodedGolden, type FittedRecord, type RecipeService } from './recipe-service';
 
@@ -181,7 +182,7 @@ export class RecipeDrafts {
       goldenCount: golden.length,
       band: descriptor.band,
       calibration: { method: descriptor.calibration.method, goldenScores: descriptor.calibration.heldOutScores },
-      auto: descriptor.auto ?? null,
+      auto: expertChoiceOf(descriptor.auto),
       notes: descriptor.notes,
     };
     return { result, spec, fitted, golden };

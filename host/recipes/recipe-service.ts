@@ -24,7 +24,7 @@ import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction
 import type { AnomalyResult, Expert, ExpertDescriptor, GoldenImage } from '../experts/expert';
 import { checkExpertSpec } from '../experts/registry';
 import { sampleGoldenFiles } from './golden-sampling';
-import { expertIdentity, recipeConfig, type ExpertBackend, type FitProgress } from './expert-backend';
+import { expertChoiceOf, expertIdentity, recipeConfig, type ExpertBackend, type FitProgress } from './expert-backend';
 import { ALARM_SETTING } from './recipe-alarm';
 import { MODEL_VERDICT_POLICY_SETTING } from './recipe-verdict-policy';
 import { withSettingsOf } from './recipe-setting';
@@ -371,7 +371,12 @@ export class RecipeService {
   }
 
   private summary(r: RecipeRow): RecipeSummary {
-    return { ...pick(r, SUMMARY_FIELDS), goldenSampling: goldenSamplingOf(r.config), instructions: activeInstructions(this.db, r.name) };
+    return {
+      ...pick(r, SUMMARY_FIELDS),
+      goldenSampling: goldenSamplingOf(r.config),
+      auto: expertChoiceOf(r.config['auto']),
+      instructions: activeInstructions(this.db, r.name),
+    };
   }
 }
 

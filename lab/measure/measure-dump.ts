@@ -63,11 +63,11 @@ export async function measureDump(opts: MeasureDumpOptions): Promise<void> {
         test.push(toRaw(r.score));
         expertMs.push(r.timings.backbone + r.timings.expert);
       }
-      const cal = fitted.state.calibrationScores as { golden: number[]; synthetic: number[] } | undefined;
+      const cal = fitted.state.calibrationScores as { golden: number[]; synthetic: number[]; inBank?: number[] } | undefined;
       const line = {
         kind, dataset, shots, seed, options, fitS, rawThreshold,
         inspectP50: [...expertMs].sort((a, b) => a - b)[expertMs.length >> 1],
-        golden: cal?.golden ?? [], synthetic: cal?.synthetic ?? [], test, labels: tests.map((t) => t.label),
+        golden: cal?.golden ?? [], synthetic: cal?.synthetic ?? [], inBank: cal?.inBank ?? [], test, labels: tests.map((t) => t.label),
         notes: fitted.expert.descriptor.notes,
       };
       await appendFile(out, `${JSON.stringify(line)}\n`);

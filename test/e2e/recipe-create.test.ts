@@ -81,6 +81,8 @@ describe.skipIf(skip !== null)('New recipe on the Recipes screen through npm run
     expect(candidates.join(' ')).toMatch(/patchcore/);
     expect(candidates.join(' ')).toMatch(/padim/);
     expect(candidates.filter((c) => c.includes('chosen'))).toHaveLength(1);
+    // ...and why: the preferred candidate and the margin another must beat it by.
+    expect(await page.getByTestId('new-recipe-auto-rule').textContent()).toMatch(/^(patchcore|padim) is preferred for a golden set of this size; .* more than 0\.05\.$/);
     expect(await page.locator('.new-recipe .histogram rect.hist-golden').count()).toBeGreaterThan(0);
     await page.getByTestId('new-recipe-result').scrollIntoViewIfNeeded();
     await saveDocScreenshot(await page.screenshot(), 'new-recipe-calibration.png');

@@ -7,7 +7,10 @@ import { goldenSamplingNote } from '../../recipes/golden-sampling';
 import { CLI_USER, openCliStation } from '../station-for-cli';
 
 const USAGE =
-  'recipe create --name N --references DIR [--expert patchcore|padim|auto|zero-shot|anomalib:FILE] [--prompt TEXT]... [--out F]';
+  'recipe create --name N --references DIR [--expert auto|patchcore|padim|zero-shot|anomalib:FILE] [--prompt TEXT]... [--out F]';
+
+/** The expert of a recipe created without `--expert`: chosen per recipe from its golden data (host/experts/auto.ts). */
+export const DEFAULT_EXPERT = 'auto';
 
 /** `recipe create`: fits the expert on golden samples and records a new recipe version. */
 export const command: Command = {
@@ -24,7 +27,7 @@ export const command: Command = {
       const params: Params<'recipes.create'> = {
         name,
         referencesDir,
-        expert: args.strings.get('expert') ?? 'patchcore',
+        expert: args.strings.get('expert') ?? DEFAULT_EXPERT,
         prompts: args.lists.get('prompt') ?? [],
       };
       const recipe = (await station.call('recipes.create', params, { user: CLI_USER })) as RecipeSummary;
@@ -34,6 +37,7 @@ export const command: Command = {
         `Recipe ${recipe.name} version ${recipe.version}: ${recipe.expert} on ${recipe.goldenCount} golden samples, ` +
           `band ${recipe.band.t1.toFixed(3)}..${recipe.band.t2.toFixed(3)}\n`,
       );
+      if (recipe.auto?.reason) process.stdout.write(`Expert: ${recipe.auto.reason}\n`);
       return 0;
     } finally {
       await station.close();

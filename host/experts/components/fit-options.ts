@@ -69,7 +69,10 @@ export function parseBackboneOptions<T extends { taps?: string[] | undefined }>(
 export const resolvedBackbone = { backbone: z.string().min(1), taps: z.array(z.string().min(1)).min(1) };
 
 /** Raw held-out golden and synthetic-anomaly scores the threshold was chosen from (fit record). */
-export const savedCalibrationScores = z.strictObject({ golden: z.array(z.number()), synthetic: z.array(z.number()) }).optional();
+/** Raw calibration scores a fit keeps; `inBank` (synthetic anomalies scored by the full model) is absent from older saves. */
+export const savedCalibrationScores = z
+  .strictObject({ golden: z.array(z.number()), synthetic: z.array(z.number()), inBank: z.array(z.number()).optional() })
+  .optional();
 
 /**
  * A saved float32 blob of `count` values.

@@ -140,6 +140,8 @@ export interface CalibrationSplit {
   viewUnits: boolean;
   foldCount: number;
   unitCount: number;
+  /** Golden images behind the units (one: every unit is a view of the same image). */
+  imageCount?: number;
 }
 
 /** The descriptor's band and calibration from held-out raw scores and floors. */

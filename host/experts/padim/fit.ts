@@ -36,20 +36,24 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   const { foldCount, foldOf: unitFold } = assignFolds(units.length, config.folds, random);
   const samples = stackSamples(units, extractor.gridWidth * extractor.gridHeight, channels.length);
   const fitter = await openGaussianFitter(channels.length, config.epsilon, options.device);
-  const stats = await fitter.fit(samples, pickSamples(samples, [0]));
   const useSynthetic = config.calibration === 'synthetic' && config.syntheticAnomalies > 0;
   const extra = useSynthetic
     ? await syntheticSamples(extractor, images, { viewUnits, viewsPerImage: (perImage[0] as Float32Array[]).length }, augment, channels, unitFold, config.syntheticAnomalies, options)
     : [];
+  // The full model's Gaussians; its distances of the synthetic anomalies (after the first query)
+  // are their in-bank scores (components/synthetic-calibration.ts `inBankCeiling`).
+  const stats = await fitter.fit(samples, withExtra(pickSamples(samples, [0]), extra.map((q) => q.sample)));
+  const inBankD2 = stats.d2.subarray(samples.positions);
   const { held: heldOutD2, extra: syntheticD2 } = await heldOutDistances(fitter, samples, { units, unitFold, foldCount }, options, extra);
   const geometry = geometryOf(config, extractor);
-  const scored = await heldOutScores(geometry, concat(heldOutD2, syntheticD2), samples.positions, units.length + extra.length, options);
+  const scored = await heldOutScores(geometry, concat(concat(heldOutD2, syntheticD2), inBankD2), samples.positions, units.length + 2 * extra.length, options);
   const held = { scores: scored.scores.slice(0, units.length), floors: scored.floors.slice(0, units.length) };
-  const synthetic = scored.scores.slice(units.length);
-  const split = { viewUnits, foldCount, unitCount: units.length };
+  const synthetic = scored.scores.slice(units.length, units.length + extra.length);
+  const inBank = scored.scores.slice(units.length + extra.length);
+  const split = { viewUnits, foldCount, unitCount: units.length, imageCount: images.length };
   let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
   if (useSynthetic) {
-    const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split);
+    const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split, inBank);
     calibrated = result;
     notes.push(...result.notes);
   }
@@ -64,7 +68,7 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
       channels: [...channels],
       embeddingDim: extractor.dim,
       positions: samples.positions,
-      calibrationScores: { golden: held.scores, synthetic },
+      calibrationScores: { golden: held.scores, synthetic, inBank },
     },
     blobs: { mean: bytesOf(stats.mean), inv_cov: bytesOf(stats.invCov) },
   };

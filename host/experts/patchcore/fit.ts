@@ -46,14 +46,15 @@ export async function fitPatchCore(
   const biases = foldBiases(search, rowFold, foldCount);
   const chosen = calibrationUnits(units.length, config.calibrationImages);
   const held = await heldOutScores(search, units, foldOf, biases, chosen, config, options);
-  const split = { viewUnits, foldCount, unitCount: units.length };
+  const split = { viewUnits, foldCount, unitCount: units.length, imageCount: images.length };
   let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
   let synthetic: number[] = [];
+  let inBank: number[] = [];
   if (config.calibration === 'synthetic' && config.syntheticAnomalies > 0) {
     const prepare = async (g: GoldenImage) => (await preparePixels(extractor, g.image, config.orient)).pixels;
     const pixelsOf = unitPixels(images, prepare, { viewUnits, viewsPerImage: (views[0] as Embedding[]).length, augment, size: workingSize });
-    synthetic = await syntheticScores(extractor, search, pixelsOf, chosen, foldOf, biases, config, options);
-    const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split);
+    ({ synthetic, inBank } = await syntheticScores(extractor, search, pixelsOf, chosen, foldOf, biases, config, options));
+    const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split, inBank);
     calibrated = result;
     notes.push(...result.notes);
   }
@@ -66,7 +67,7 @@ export async function fitPatchCore(
       config: fitted,
       bankRows: bank.length / extractor.dim,
       dim: extractor.dim,
-      calibrationScores: { golden: held.scores, synthetic },
+      calibrationScores: { golden: held.scores, synthetic, inBank },
     },
     blobs: { bank: new Uint8Array(bank.buffer, bank.byteOffset, bank.byteLength) },
   };
@@ -167,7 +168,9 @@ function calibrationUnits(unitCount: number, limit: number): number[] {
 
 /**
  * Raw scores of synthetic anomalies painted into held-out golden units (donors from the same
- * fold), each scored against the bank without that fold: what a defect the bank never saw scores.
+ * fold), each scored against the bank without that fold (`synthetic`: what a defect on a part the
+ * bank never saw scores) and against the whole bank (`inBank`: the same defect on a background the
+ * bank knows; components/synthetic-calibration.ts `inBankCeiling`).
  */
 async function syntheticScores(
   extractor: FeatureExtractor,
@@ -178,12 +181,14 @@ async function syntheticScores(
   biases: Float32Array[],
   config: PatchCoreConfig,
   options: FitOptions,
-): Promise<number[]> {
-  const scores: number[] = [];
+): Promise<{ synthetic: number[]; inBank: number[] }> {
+  const synthetic: number[] = [];
+  const inBank: number[] = [];
   await embedSyntheticAnomalies(extractor, pixelsOf, sources, foldOf, config.syntheticAnomalies, options, async (plan, e) => {
-    scores.push(maxOf(await rawPatchMap(search, e.data, config.centre, biases[foldOf[plan.source] as number])));
+    synthetic.push(maxOf(await rawPatchMap(search, e.data, config.centre, biases[foldOf[plan.source] as number])));
+    inBank.push(maxOf(await rawPatchMap(search, e.data, config.centre)));
   });
-  return scores;
+  return { synthetic, inBank };
 }
 
 async function heldOutScores(

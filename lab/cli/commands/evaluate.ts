@@ -22,6 +22,7 @@ function parseShots(value: string): number | 'all' {
 /**
  * `evaluate --dataset DIR --shots K|all [--seeds S] [--expert E] [--expert-options JSON] [--lmm] --out F` (docs/contracts.md §Evaluation):
  * writes the metrics JSON to F and a Markdown report with ROC curves and example heatmaps next to it.
+ * The expert defaults to `auto`, as `recipe create` does.
  */
 export const command: Command = {
   summary: 'evaluate an expert on an MVTec-layout dataset (docs/contracts.md §Evaluation)',
@@ -29,7 +30,7 @@ export const command: Command = {
     const args = parseArgs(argv, SPEC);
     const global = globalOptionsWithOut(args, 'the report goes next to it');
     const shots = parseShots(requireString(args, 'shots'));
-    const spec = parseExpertOption(args.strings.get('expert') ?? 'patchcore', args.strings.get('backbone'), args.strings.get('expert-options'));
+    const spec = parseExpertOption(args.strings.get('expert') ?? 'auto', args.strings.get('backbone'), args.strings.get('expert-options'));
     let dialog = null;
     let lmmReason = 'not requested (run with --lmm)';
     if (args.flags.has('lmm')) {

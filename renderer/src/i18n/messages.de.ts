@@ -351,6 +351,7 @@ export const de: Messages = {
   'recipes.draft.autoCaption': 'auto hat die Trennung zurückgehaltener Gutteil-Scores von synthetischen Anomalie-Scores verglichen (AUROC)',
   'recipes.draft.candidate': 'Kandidat',
   'recipes.draft.separation': 'Trennung',
+  'recipes.draft.autoRule': '{preferred} wird für einen Gutteilsatz dieser Größe bevorzugt; ein anderer Kandidat wird nur gewählt, wenn er um mehr als {margin} besser trennt.',
   'recipes.draft.chosen': 'gewählt',
   'expert.patchcore': 'PatchCore',
   'expert.padim': 'PaDiM',

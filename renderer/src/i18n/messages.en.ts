@@ -351,6 +351,7 @@ export const en = {
   'recipes.draft.autoCaption': 'auto compared the separation of held-out golden and synthetic-anomaly scores (AUROC)',
   'recipes.draft.candidate': 'Candidate',
   'recipes.draft.separation': 'Separation',
+  'recipes.draft.autoRule': '{preferred} is preferred for a golden set of this size; another candidate is chosen only when it separates better by more than {margin}.',
   'recipes.draft.chosen': 'chosen',
   'expert.patchcore': 'PatchCore',
   'expert.padim': 'PaDiM',

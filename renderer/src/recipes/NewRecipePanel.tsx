@@ -167,6 +167,11 @@ function Calibration({ draft }: { draft: RecipeDraft }) {
           </tbody>
         </table>
       )}
+      {draft.auto?.preferred && draft.auto.margin !== null && (
+        <p className="muted" data-testid="new-recipe-auto-rule">
+          {t('recipes.draft.autoRule', { preferred: draft.auto.preferred, margin: draft.auto.margin })}
+        </p>
+      )}
     </>
   );
 }

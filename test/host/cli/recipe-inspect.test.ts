@@ -52,15 +52,28 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!haveBackbone)('recipe create and inspect (real PatchCore on the public backbone)', () => {
+describe.skipIf(!haveBackbone)('recipe create (default expert auto) and inspect on the public backbone', () => {
   it('creates a recipe with a standing instruction', async () => {
     const out = join(dir, 'recipe.json');
     const r = cli(['recipe', 'create', '--name', 'washer', '--references', join(dir, 'golden'), '--prompt', 'ignore the shadow cast', '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Recipe washer version 1: patchcore on 6 golden samples/);
-    const recipe = JSON.parse(await readFile(out, 'utf8')) as { version: number; goldenCount: number; expert: string; instructions: Array<{ text: string }> };
-    expect([recipe.version, recipe.goldenCount, recipe.expert]).toEqual([1, 6, 'patchcore']);
+    // No --expert: auto chooses from the goldens and says what it compared and why.
+    expect(r.stdout).toMatch(/^Recipe washer version 1: (patchcore|padim) on 6 golden samples/);
+    expect(r.stdout).toMatch(/\nExpert: (patchcore|padim) chosen by the separation .*AUROC patchcore \d\.\d{3}, padim \d\.\d{3}\): /);
+    const recipe = JSON.parse(await readFile(out, 'utf8')) as {
+      version: number;
+      goldenCount: number;
+      expert: string;
+      instructions: Array<{ text: string }>;
+      auto: { chosen: string; candidates: Array<{ kind: string; separation: number | null }>; preferred: string; margin: number; reason: string };
+    };
+    expect([recipe.version, recipe.goldenCount]).toEqual([1, 6]);
+    expect(recipe.auto.chosen).toBe(recipe.expert);
+    expect(recipe.auto.candidates.map((c) => c.kind)).toEqual(['patchcore', 'padim']);
+    expect(recipe.auto.preferred).toBe('patchcore');
+    expect(recipe.auto.margin).toBe(0.05);
+    expect(recipe.auto.reason).toMatch(/^(patchcore|padim) chosen by the separation/);
     expect(recipe.instructions.map((i) => i.text)).toEqual(['ignore the shadow cast']);
   });
 
@@ -91,7 +104,7 @@ describe.skipIf(!haveBackbone)('recipe create and inspect (real PatchCore on the
     const db = openDatabase(join(dataDir, 'station.db'));
     try {
       const row = db.prepare('SELECT expert, backbone_sha256, lmm, created_at FROM inspections WHERE id = ?').get(json.id) as Record<string, string>;
-      expect(row.expert).toBe('patchcore');
+      expect(['patchcore', 'padim']).toContain(row.expert);
       expect(row.backbone_sha256).toMatch(/^83530ad8/);
       // The station's default dialog model: the shipped Myriad-S, recorded with its version.
       const shipped = readMyriadSExport(defaultLmmDir() ?? 'native-models/myriad-s').config;

@@ -25,7 +25,9 @@ describe('auto expert choice', () => {
     expect(chooseExpert([patchcore, close], 0.02).chosen).toBe(close);
     const choice = chooseExpert([patchcore, better]);
     expect(choice.separations).toEqual({ patchcore: 0.75, padim: 1 });
-    expect(choice.note).toMatch(/auto: padim chosen .*patchcore 0\.750, padim 1\.000/);
+    expect(choice.note).toMatch(/auto: padim chosen .*patchcore 0\.750, padim 1\.000\): padim separated better than the preferred patchcore by more than 0\.05/);
+    // The note says why a candidate that separated worse kept the choice.
+    expect(chooseExpert([patchcore, close], 0.1).note).toMatch(/patchcore is preferred for this golden set's size and no other candidate separated better by more than 0\.1$/);
     // A candidate without synthetic scores never wins over one with them.
     expect(chooseExpert([patchcore, { kind: 'padim', fitted: fake([1], []) }]).chosen).toBe(patchcore);
     expect(() => chooseExpert([])).toThrow(/no candidate/);

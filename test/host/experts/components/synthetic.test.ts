@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../../../host/experts/components/rng';
 import { SYNTHETIC_KINDS, planSynthetic, syntheticAnomaly } from '../../../../host/experts/components/synthetic-anomaly';
-import { separationThreshold, syntheticCalibration } from '../../../../host/experts/components/synthetic-calibration';
+import { inBankCeiling, separationThreshold, syntheticCalibration } from '../../../../host/experts/components/synthetic-calibration';
 
 const W = 64;
 const H = 48;
@@ -141,5 +141,37 @@ describe('separation threshold', () => {
     const views = syntheticCalibration(held, synthetic, 1, { viewUnits: true, foldCount: 4, unitCount: 4 });
     expect(images.calibration.rawThreshold).toBe(5.5);
     expect(views.calibration.rawThreshold).toBe(4.5);
+  });
+
+  // Issue 16: one golden image of a part with a direction (ball-screw-drive at 1 shot). Its held-out
+  // dihedral views score as high as the synthetic anomalies painted into them, so the best cut sits
+  // above most real defects; the same anomalies scored by the full model score far lower.
+  it('never passes more than half of the synthetic anomalies scored by the full model', () => {
+    const views = { scores: [4.44, 4.12, 4.41, 4.41, 4.34, 3.96, 4.04, 4.17], floors: Array(8).fill(1.5) };
+    const synthetic = [3.9, 3.97, 4.1, 4.2, 4.3, 4.34, 4.4, 4.45, 4.5, 4.53, 4.6, 4.9];
+    const inBank = [2.4, 2.6, 2.9, 3.1, 3.3, 3.5, 3.6, 3.9, 4.1, 4.3];
+    const split = { viewUnits: true, foldCount: 5, unitCount: 8, imageCount: 1 };
+    const heldOutOnly = syntheticCalibration(views, synthetic, 1, split);
+    expect(heldOutOnly.calibration.rawThreshold).toBeGreaterThan(4.4);
+    const capped = syntheticCalibration(views, synthetic, 1, split, inBank);
+    expect(capped.calibration.rawThreshold).toBe(3.4);
+    expect(capped.notes.join(' ')).toMatch(/lowered from 4\.\d+ to 3\.400, the median of the synthetic anomalies scored by the full model/);
+    // Every held-out view is now above the threshold: the band and histogram show it.
+    expect(capped.calibration.heldOutScores.every((s) => s > 0.5)).toBe(true);
+    // With a second image the held-out views are also scored against a real part: no ceiling.
+    const twoImages = syntheticCalibration(views, synthetic, 1, { ...split, imageCount: 2 }, inBank);
+    expect(twoImages.calibration.rawThreshold).toBe(heldOutOnly.calibration.rawThreshold);
+  });
+
+  it('leaves the threshold alone when the in-bank anomalies score above it, and for two or more golden images', () => {
+    const held = { scores: [1, 1.2, 1.4, 1.1, 1.3], floors: Array(5).fill(0.2) };
+    const split = { viewUnits: true, foldCount: 5, unitCount: 5, imageCount: 1 };
+    const capped = syntheticCalibration(held, [2, 3, 4, 5], 2, split, [1.8, 2.5, 3, 4]);
+    expect(capped.calibration.rawThreshold).toBe(1.7);
+    expect(capped.notes).toHaveLength(1);
+    expect(inBankCeiling([1.8, 2.5, 3, 4], split)).toBe(2.75);
+    expect(inBankCeiling([1.8, 2.5, 3, 4], { imageCount: 3 })).toBeNull();
+    expect(inBankCeiling([], split)).toBeNull();
+    expect(inBankCeiling(undefined, split)).toBeNull();
   });
 });

@@ -24,7 +24,9 @@ describe('evaluate command: bad input', () => {
     [['--dataset', 'd', '--shots', '1', '--seeds', '1.5', '--out', 'x.json'], /Invalid --seeds 1.5/],
     [['--dataset', 'd', '--shots', '1', '--expert', 'magic', '--out', 'x.json'], /Invalid expert: magic. Use one of: patchcore, padim, auto, anomalib:FILE/],
     [['--dataset', 'd', '--shots', '1'], /Missing required option --out/],
-    [['--dataset', 'd', '--shots', '1', '--expert-options', '{"sigma":-1}', '--out', 'x.json'], /Invalid PatchCore option sigma/],
+    [['--dataset', 'd', '--shots', '1', '--expert', 'patchcore', '--expert-options', '{"sigma":-1}', '--out', 'x.json'], /Invalid PatchCore option sigma/],
+    // The default expert is auto, which takes no options.
+    [['--dataset', 'd', '--shots', '1', '--expert-options', '{"sigma":2}', '--out', 'x.json'], /--expert-options is for patchcore and padim \(got auto\)/],
   ])('%j is refused with INVALID_INPUT', async (argv, message) => {
     await expect(command.run(argv)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(message) });
   });
@@ -34,7 +36,7 @@ describe('evaluate command: bad input', () => {
   });
 });
 
-describe.skipIf(!haveBackbone)('evaluate command: PatchCore on a real image set', () => {
+describe.skipIf(!haveBackbone)('evaluate command: the default expert (auto) on a real image set', () => {
   it('writes the contract JSON and the report, exit 0', async () => {
     const dataDir = join(work, 'data');
     await importModel(dataDir, BACKBONE);
@@ -47,8 +49,9 @@ describe.skipIf(!haveBackbone)('evaluate command: PatchCore on a real image set'
     expect(r.stderr).toMatch(/seed 0: image AUROC/);
     expect(r.status).toBe(0);
     const json = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
-    expect(json).toMatchObject({ dataset: 'widget', shots: 2, seeds: 1, expert: 'patchcore', backbone: 'mobilenetv2-12-int8', images: 8 });
-    // 8x8 squares 100 grey levels off a flat background: PatchCore must rank them all above the good images
+    // No --expert: the default is auto, as for `recipe create`.
+    expect(json).toMatchObject({ dataset: 'widget', shots: 2, seeds: 1, expert: 'auto', backbone: 'mobilenetv2-12-int8', images: 8 });
+    // 8x8 squares 100 grey levels off a flat background: the chosen expert must rank them all above the good images
     expect(json.image_auroc).toBeGreaterThanOrEqual(0.9);
     expect(typeof json.pixel_auroc).toBe('number');
     expect(existsSync(join(work, 'widget.md'))).toBe(true);
