@@ -46,7 +46,7 @@ export interface GoldenPlanOptions {
   orient?: 'as-is' | 'landscape';
 }
 
-/** Dedupes the golden set and chooses its augmentation and photometric normalisation; `golden` is not empty (the fit checks). */
+/** Dedupes the golden set and chooses its working size, augmentation and photometric normalisation; `golden` is not empty (the fit checks). */
 export function planGoldenFit(golden: readonly GoldenImage[], options: GoldenPlanOptions): GoldenPlan {
   const { images, duplicates } = dedupeGolden(golden);
   const notes = duplicates.map((dup) => `${dup.name} is a duplicate of ${dup.of} and was left out`);
@@ -171,13 +171,14 @@ export function fittedDescriptor(
   calibrated: { band: ThresholdBand; calibration: Calibration },
   plan: { images: readonly GoldenImage[]; notes: string[] },
 ): ExpertDescriptor {
+  const { width, height } = workingSizeOf(config);
   return {
     kind: expert.kind,
     version: expert.version,
     backbone: config.backbone,
     backboneSha256,
-    inputWidth: workingSizeOf(config).width,
-    inputHeight: workingSizeOf(config).height,
+    inputWidth: width,
+    inputHeight: height,
     band: calibrated.band,
     goldenCount: plan.images.length,
     calibration: calibrated.calibration,
