@@ -17,6 +17,8 @@ export interface FeatureExtractorConfig extends FeatureModelConfig {
   backbone: string;
   /** Applied by `toPixels`, so fitting, calibration and inspection see the same input. */
   photometric?: Photometric;
+  /** Pixels of mirrored image added on every side before the backbone and cropped off its grid (see `borderPadOf`). */
+  borderPad?: number;
 }
 
 /** (patches, dim) row-major; patch p is grid cell (p / gridWidth, p % gridWidth). */
@@ -64,29 +66,43 @@ export async function createFeatureExtractor(
     inputHeight: config.inputHeight,
     ...(config.tapWeights ? { tapWeights: config.tapWeights } : {}),
   };
-  const model = await cachedFeatureModel(runtime.dataDir, backbone, modelConfig);
-  const session = await loadSession(model.bytes, { device: runtime.device });
   const { inputWidth: W, inputHeight: H } = config;
-  const patches = model.gridWidth * model.gridHeight;
+  const pad = config.borderPad ?? 0;
+  if (!Number.isInteger(pad) || pad < 0 || pad % 16 !== 0 || pad >= Math.min(W, H)) {
+    throw new StationError('INVALID_INPUT', `Border padding ${pad} is invalid: use a multiple of 16 below the working size's short side`);
+  }
+  const PW = W + 2 * pad;
+  const PH = H + 2 * pad;
+  const model = await cachedFeatureModel(runtime.dataDir, backbone, { ...modelConfig, inputWidth: PW, inputHeight: PH });
+  const session = await loadSession(model.bytes, { device: runtime.device });
+  // The grid of the unpadded image: the padded grid less `cells` on every side.
+  const cells = (pad * model.gridWidth) / PW;
+  const gridWidth = model.gridWidth - 2 * cells;
+  const gridHeight = model.gridHeight - 2 * cells;
+  const patches = gridWidth * gridHeight;
 
   async function embedPixels(pixels: readonly Float32Array[]): Promise<Embedding[]> {
     if (pixels.length === 0) return [];
-    const batch = new Float32Array(pixels.length * 3 * H * W);
+    const batch = new Float32Array(pixels.length * 3 * PH * PW);
     pixels.forEach((p, i) => {
       if (p.length !== 3 * H * W) throw new StationError('INTERNAL', `Pixel tensor of ${p.length} values, expected ${3 * H * W}`);
-      batch.set(p, i * 3 * H * W);
+      if (pad === 0) batch.set(p, i * 3 * H * W);
+      else mirrorPad(p, W, H, pad, batch.subarray(i * 3 * PH * PW, (i + 1) * 3 * PH * PW));
     });
-    const out = await session.run({ pixels: { data: batch, dims: [pixels.length, 3, H, W] } });
+    const out = await session.run({ pixels: { data: batch, dims: [pixels.length, 3, PH, PW] } });
     const emb = out.embedding;
     if (!emb || !(emb.data instanceof Float32Array)) throw new StationError('INTERNAL', 'Feature model gave no embedding');
-    const size = patches * model.dim;
-    return pixels.map((_, i) => ({
-      data: (emb.data as Float32Array).slice(i * size, (i + 1) * size),
-      patches,
-      dim: model.dim,
-      gridWidth: model.gridWidth,
-      gridHeight: model.gridHeight,
-    }));
+    const all = emb.data;
+    const dim = model.dim;
+    const size = model.gridWidth * model.gridHeight * dim;
+    return pixels.map((_, i) => {
+      const data = new Float32Array(patches * dim);
+      for (let y = 0; y < gridHeight; y++) {
+        const from = i * size + ((y + cells) * model.gridWidth + cells) * dim;
+        data.set(all.subarray(from, from + gridWidth * dim), y * gridWidth * dim);
+      }
+      return { data, patches, dim, gridWidth, gridHeight };
+    });
   }
 
   const standardise = config.photometric === 'standardise';
@@ -98,8 +114,8 @@ export async function createFeatureExtractor(
     config,
     spec,
     backboneSha256: backbone.sha256,
-    gridWidth: model.gridWidth,
-    gridHeight: model.gridHeight,
+    gridWidth,
+    gridHeight,
     dim: model.dim,
     device: session.device,
     toPixels,
@@ -109,6 +125,30 @@ export async function createFeatureExtractor(
       return e as Embedding;
     },
   };
+}
+
+/**
+ * Writes (3, height + 2 pad, width + 2 pad) into `out`: the image with `pad` pixels of its mirror
+ * image (edge pixel not repeated) on every side.
+ */
+export function mirrorPad(pixels: Float32Array, width: number, height: number, pad: number, out: Float32Array): void {
+  const PW = width + 2 * pad;
+  const PH = height + 2 * pad;
+  const mirror = (i: number, n: number) => {
+    // Reflect about the edge pixel; a pad longer than the image folds back again.
+    const period = 2 * (n - 1);
+    const m = ((i % period) + period) % period;
+    return m < n ? m : period - m;
+  };
+  const xs = new Int32Array(PW);
+  for (let x = 0; x < PW; x++) xs[x] = mirror(x - pad, width);
+  for (let c = 0; c < 3; c++) {
+    for (let y = 0; y < PH; y++) {
+      const row = c * width * height + mirror(y - pad, height) * width;
+      const dst = c * PW * PH + y * PW;
+      for (let x = 0; x < PW; x++) out[dst + x] = pixels[row + (xs[x] as number)] as number;
+    }
+  }
 }
 
 /** Bilinear resize to (width, height), then HWC uint8 -> CHW float32 on the 0..255 scale. */
@@ -143,6 +183,8 @@ export interface ExtractorOptions {
   workingSize?: WorkingSize | undefined;
   /** Resolved at fit time (components/photometric.ts); absent = none. */
   photometric?: Photometric;
+  /** Resolved at fit time (`borderPadOf`); absent = none. */
+  borderPad?: number | undefined;
 }
 
 export function openExtractor(options: ExtractorOptions, runtime: ExpertRuntime): Promise<FeatureExtractor> {
@@ -155,6 +197,7 @@ export function openExtractor(options: ExtractorOptions, runtime: ExpertRuntime)
       inputHeight: height,
       ...(options.tapWeights ? { tapWeights: options.tapWeights } : {}),
       ...(options.photometric ? { photometric: options.photometric } : {}),
+      ...(options.borderPad ? { borderPad: options.borderPad } : {}),
     },
     runtime,
   );

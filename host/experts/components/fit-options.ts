@@ -5,6 +5,7 @@ import type { Expert, ExpertDescriptor, ExpertKind, ExpertModule, ExpertRuntime 
 import { AUGMENTATIONS } from './augment';
 import { PHOTOMETRIC } from './photometric';
 import { ASPECTS, WorkingSizeSchema } from './working-size';
+import { BASELINE_MODES } from './position-baseline';
 
 /** Options of a golden-fitted expert (PatchCore, PaDiM) that choose the backbone, its taps and the input size. */
 export const backboneOptions = {
@@ -16,6 +17,8 @@ export const backboneOptions = {
   aspect: z.enum(ASPECTS).default('auto'),
   /** The working size; set by the fit from `aspect` (saved with the state), or given to force one. */
   workingSize: WorkingSizeSchema.optional(),
+  /** Mirrored pixels around the image before the backbone (components/feature-extractor.ts); set by the fit, absent in older saves = none. */
+  borderPad: z.number().int().min(0).max(128).multipleOf(16).optional(),
 };
 
 /** Options of the golden-set plan (components/fit-plan.ts). */
@@ -27,6 +30,8 @@ export const goldenPlanOptions = {
   viewUnitsBelow: z.number().int().min(0).max(1000).default(4),
   /** 'auto': grey levels standardised per image when every golden image is grey (components/photometric.ts). */
   photometric: z.enum([...PHOTOMETRIC, 'auto']).default('auto'),
+  /** 'position': the held-out golden maps' mean per position is subtracted (components/position-baseline.ts); set by the fit, absent in older saves = none. */
+  baseline: z.enum(BASELINE_MODES).optional(),
 };
 
 /** Options of the held-out calibration; the margin's default is the expert's own. */

@@ -12,6 +12,7 @@ import { parsePadimOptions } from './config';
 import { type GaussianFitter, openGaussianFitter, pickSamples, type SampleStack } from './gaussian-fit';
 import { buildPadimGraph } from './graph';
 import { geometryOf, openPadimSession, padimExpert, runMap } from './model';
+import { DEFAULT_BASELINE, applyBaseline, baselineOf, fitBaseline, type PositionBaseline } from '../components/position-baseline';
 
 export const PADIM_STATE_VERSION = 1;
 
@@ -46,10 +47,19 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   const inBankD2 = stats.d2.subarray(samples.positions);
   const { held: heldOutD2, extra: syntheticD2 } = await heldOutDistances(fitter, samples, { units, unitFold, foldCount }, options, extra);
   const geometry = geometryOf(config, extractor);
-  const scored = await heldOutScores(geometry, concat(concat(heldOutD2, syntheticD2), inBankD2), samples.positions, units.length + 2 * extra.length, options);
-  const held = { scores: scored.scores.slice(0, units.length), floors: scored.floors.slice(0, units.length) };
-  const synthetic = scored.scores.slice(units.length, units.length + extra.length);
-  const inBank = scored.scores.slice(units.length + extra.length);
+  const maps = await heldOutMaps(geometry, concat(concat(heldOutD2, syntheticD2), inBankD2), samples.positions, units.length + 2 * extra.length, options);
+  const heldMaps = maps.slice(0, units.length);
+  const sums = (config.baseline ?? DEFAULT_BASELINE) === 'position' ? fitBaseline(heldMaps, geometry.mapWidth, geometry.mapHeight) : null;
+  if ((config.baseline ?? DEFAULT_BASELINE) === 'position' && !sums) notes.push(`too few held-out golden maps for a position baseline (${heldMaps.length}): none used`);
+  if (sums) notes.push(`position baseline: the mean of ${heldMaps.length} held-out golden maps is subtracted per position`);
+  const baseline = sums ? baselineOf(sums, geometry.mapWidth, geometry.mapHeight) : null;
+  // Held-out maps leave themselves out of the baseline; the synthetic anomalies' sources are not
+  // tracked here, so they take the whole one (one map in many).
+  const score = (m: Float32Array, b: PositionBaseline | null) => applyBaseline(Float32Array.from(m), b);
+  const heldAdjusted = heldMaps.map((m) => score(m, sums ? baselineOf(sums, geometry.mapWidth, geometry.mapHeight, m) : null));
+  const held = { scores: heldAdjusted.map(maxOf), floors: heldAdjusted.map(mapFloor) };
+  const synthetic = maps.slice(units.length, units.length + extra.length).map((m) => maxOf(score(m, baseline)));
+  const inBank = maps.slice(units.length + extra.length).map((m) => maxOf(score(m, baseline)));
   const split = { viewUnits, foldCount, unitCount: units.length, imageCount: images.length };
   let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
   if (useSynthetic) {
@@ -59,10 +69,10 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   }
   const params = { stats: { mean: stats.mean, invCov: stats.invCov }, channels, embeddingDim: extractor.dim };
   const session = await openPadimSession(geometry, params, options.device);
-  const fitted = { ...config, photometric, workingSize, aspect };
+  const fitted = { ...config, photometric, workingSize, aspect, baseline: baseline ? ('position' as const) : ('none' as const) };
   const descriptor = fittedDescriptor({ kind: 'padim', version: PADIM_STATE_VERSION }, fitted, extractor.backboneSha256, calibrated, { images, notes });
   return {
-    expert: padimExpert(descriptor, extractor, session),
+    expert: padimExpert(descriptor, extractor, session, baseline),
     state: {
       config: fitted,
       channels: [...channels],
@@ -70,7 +80,7 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
       positions: samples.positions,
       calibrationScores: { golden: held.scores, synthetic, inBank },
     },
-    blobs: { mean: bytesOf(stats.mean), inv_cov: bytesOf(stats.invCov) },
+    blobs: { mean: bytesOf(stats.mean), inv_cov: bytesOf(stats.invCov), ...(baseline ? { baseline: bytesOf(baseline.offsets) } : {}) },
   };
 }
 
@@ -207,23 +217,21 @@ async function syntheticSamples(
   return out;
 }
 
-async function heldOutScores(
+/** The raw map of each of `count` distance rows. */
+async function heldOutMaps(
   geometry: ReturnType<typeof geometryOf>,
   d2: Float32Array,
   positions: number,
   count: number,
   options: FitOptions,
-): Promise<{ scores: number[]; floors: number[] }> {
+): Promise<Float32Array[]> {
   const session = await loadSession(buildPadimGraph(geometry, null), { device: options.device, cache: false });
-  const scores: number[] = [];
-  const floors: number[] = [];
+  const maps: Float32Array[] = [];
   for (let k = 0; k < count; k++) {
-    const map = await runMap(session, { d2: { data: d2.slice(k * positions, (k + 1) * positions), dims: [positions] } });
-    scores.push(maxOf(map));
-    floors.push(mapFloor(map));
+    maps.push(await runMap(session, { d2: { data: d2.slice(k * positions, (k + 1) * positions), dims: [positions] } }));
     options.onProgress?.('calibration', k + 1, count);
   }
-  return { scores, floors };
+  return maps;
 }
 
 function bytesOf(values: Float32Array): Uint8Array {

@@ -35,6 +35,10 @@ export const padim = goldenFittedModule({
     }
     if (channels.some((c) => c >= embeddingDim)) throw new StationError('BAD_MODEL', 'PaDiM channel subset is out of range');
     const session = await openPadimSession(geometryOf(config, extractor), { stats: { mean, invCov }, channels, embeddingDim }, runtime.device);
-    return padimExpert(descriptor, extractor, session);
+    const { inputWidth: width, inputHeight: height } = extractor.config;
+    const baseline = config.baseline === 'position'
+      ? { offsets: savedFloats(blobs.baseline, width * height, 'PaDiM position baseline', `${height}x${width}`), width, height }
+      : null;
+    return padimExpert(descriptor, extractor, session, baseline);
   },
 });

@@ -7,6 +7,7 @@ import { normaliseMap } from '../components/map-normalisation';
 import { timedInspect } from '../components/timed-inspect';
 import type { AnomalyResult, Expert, ExpertDescriptor } from '../expert';
 import type { PadimConfig } from './config';
+import { type PositionBaseline, applyBaseline } from '../components/position-baseline';
 import { buildPadimGraph, type PadimGeometry, type PadimParams } from './graph';
 
 export function geometryOf(config: PadimConfig, extractor: FeatureExtractor): PadimGeometry {
@@ -36,7 +37,7 @@ export async function openPadimSession(
 }
 
 /** A fitted PaDiM: feature extractor + Mahalanobis graph + the calibrated normalisation. */
-export function padimExpert(descriptor: ExpertDescriptor, extractor: FeatureExtractor, session: OnnxSession): Expert {
+export function padimExpert(descriptor: ExpertDescriptor, extractor: FeatureExtractor, session: OnnxSession, baseline: PositionBaseline | null = null): Expert {
   const { rawFloor, rawThreshold } = descriptor.calibration;
   return {
     descriptor,
@@ -45,7 +46,7 @@ export function padimExpert(descriptor: ExpertDescriptor, extractor: FeatureExtr
         descriptor,
         () => extractor.embed(image),
         async (embedding) => {
-          const raw = await runMap(session, { embedding: { data: embedding.data, dims: [embedding.patches, embedding.dim] } });
+          const raw = applyBaseline(await runMap(session, { embedding: { data: embedding.data, dims: [embedding.patches, embedding.dim] } }), baseline);
           return { ...normaliseMap(raw, rawFloor, rawThreshold), features: embedding };
         },
       );

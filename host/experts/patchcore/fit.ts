@@ -11,6 +11,7 @@ import { EXCLUDED, type NnSearch } from '../components/nn-search';
 import { seededRandom, shuffled } from '../components/rng';
 import type { ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
 import { type PatchCoreConfig, parsePatchCoreOptions } from './config';
+import { type BaselineMode, DEFAULT_BASELINE, type PositionBaseline, applyBaseline, baselineOf, fitBaseline } from '../components/position-baseline';
 import { openSearch, patchCoreExpert, preparePixels, rawPatchMap } from './model';
 
 export const PATCHCORE_STATE_VERSION = 1;
@@ -45,7 +46,21 @@ export async function fitPatchCore(
   const search = await openSearch(config, extractor, bank, options);
   const biases = foldBiases(search, rowFold, foldCount);
   const chosen = calibrationUnits(units.length, config.calibrationImages);
-  const held = await heldOutScores(search, units, foldOf, biases, chosen, config, options);
+  const heldMaps = await heldOutMaps(search, units, foldOf, biases, chosen, config, options);
+  const mode: BaselineMode = config.baseline ?? DEFAULT_BASELINE;
+  const { width: mapW, height: mapH } = { width: extractor.config.inputWidth, height: extractor.config.inputHeight };
+  const sums = mode === 'position' ? fitBaseline(heldMaps, mapW, mapH) : null;
+  if (mode === 'position' && !sums) notes.push(`too few held-out golden maps for a position baseline (${heldMaps.length}): none used`);
+  if (sums) notes.push(`position baseline: the mean of ${heldMaps.length} held-out golden maps is subtracted per position`);
+  // Unit i of `chosen` is scored against the baseline of the others (see position-baseline.ts).
+  const leaveOut = (i: number): PositionBaseline | null => (sums ? baselineOf(sums, mapW, mapH, heldMaps[i]) : null);
+  const held = { scores: [] as number[], floors: [] as number[] };
+  heldMaps.forEach((m, i) => {
+    const adjusted = applyBaseline(Float32Array.from(m), leaveOut(i));
+    held.scores.push(maxOf(adjusted));
+    held.floors.push(mapFloor(adjusted));
+  });
+  const baseline = sums ? baselineOf(sums, mapW, mapH) : null;
   const split = { viewUnits, foldCount, unitCount: units.length, imageCount: images.length };
   let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
   let synthetic: number[] = [];
@@ -53,23 +68,25 @@ export async function fitPatchCore(
   if (config.calibration === 'synthetic' && config.syntheticAnomalies > 0) {
     const prepare = async (g: GoldenImage) => (await preparePixels(extractor, g.image, config.orient)).pixels;
     const pixelsOf = unitPixels(images, prepare, { viewUnits, viewsPerImage: (views[0] as Embedding[]).length, augment, size: workingSize });
-    ({ synthetic, inBank } = await syntheticScores(extractor, search, pixelsOf, chosen, foldOf, biases, config, options));
+    const baselineFor = new Map(chosen.map((u, i) => [u, leaveOut(i)] as const));
+    ({ synthetic, inBank } = await syntheticScores(extractor, search, pixelsOf, chosen, foldOf, biases, config, options, (u) => baselineFor.get(u) ?? baseline));
     const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split, inBank);
     calibrated = result;
     notes.push(...result.notes);
   }
 
-  const fitted = { ...config, photometric, workingSize, aspect };
+  const fitted = { ...config, photometric, workingSize, aspect, baseline: baseline ? ('position' as const) : ('none' as const) };
   const descriptor = fittedDescriptor({ kind: 'patchcore', version: PATCHCORE_STATE_VERSION }, fitted, extractor.backboneSha256, calibrated, { images, notes });
+  const baselineBlob: Record<string, Uint8Array> = baseline ? { baseline: new Uint8Array(baseline.offsets.buffer, baseline.offsets.byteOffset, baseline.offsets.byteLength) } : {};
   return {
-    expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient),
+    expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient, baseline),
     state: {
       config: fitted,
       bankRows: bank.length / extractor.dim,
       dim: extractor.dim,
       calibrationScores: { golden: held.scores, synthetic, inBank },
     },
-    blobs: { bank: new Uint8Array(bank.buffer, bank.byteOffset, bank.byteLength) },
+    blobs: { bank: new Uint8Array(bank.buffer, bank.byteOffset, bank.byteLength), ...baselineBlob },
   };
 }
 
@@ -181,17 +198,20 @@ async function syntheticScores(
   biases: Float32Array[],
   config: PatchCoreConfig,
   options: FitOptions,
+  baselineFor: (unit: number) => PositionBaseline | null,
 ): Promise<{ synthetic: number[]; inBank: number[] }> {
   const synthetic: number[] = [];
   const inBank: number[] = [];
   await embedSyntheticAnomalies(extractor, pixelsOf, sources, foldOf, config.syntheticAnomalies, options, async (plan, e) => {
-    synthetic.push(maxOf(await rawPatchMap(search, e.data, config.centre, biases[foldOf[plan.source] as number])));
-    inBank.push(maxOf(await rawPatchMap(search, e.data, config.centre)));
+    const baseline = baselineFor(plan.source);
+    synthetic.push(maxOf(applyBaseline(await rawPatchMap(search, e.data, config.centre, biases[foldOf[plan.source] as number]), baseline)));
+    inBank.push(maxOf(applyBaseline(await rawPatchMap(search, e.data, config.centre), baseline)));
   });
   return { synthetic, inBank };
 }
 
-async function heldOutScores(
+/** The raw map of each chosen unit against the bank without its fold, in `chosen` order. */
+async function heldOutMaps(
   search: NnSearch,
   units: Embedding[][],
   foldOf: Int32Array,
@@ -199,19 +219,16 @@ async function heldOutScores(
   chosen: readonly number[],
   config: PatchCoreConfig,
   options: FitOptions,
-): Promise<{ scores: number[]; floors: number[] }> {
-  const scores: number[] = [];
-  const floors: number[] = [];
+): Promise<Float32Array[]> {
+  const maps: Float32Array[] = [];
   for (const u of chosen) {
     if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
     // The unaugmented view stands for the image: inspection sees unaugmented images.
     const first = (units[u] as Embedding[])[0] as Embedding;
-    const map = await rawPatchMap(search, first.data, config.centre, biases[foldOf[u] as number]);
-    scores.push(maxOf(map));
-    floors.push(mapFloor(map));
-    options.onProgress?.('calibration', scores.length, chosen.length);
+    maps.push(await rawPatchMap(search, first.data, config.centre, biases[foldOf[u] as number]));
+    options.onProgress?.('calibration', maps.length, chosen.length);
   }
-  return { scores, floors };
+  return maps;
 }
 
 function subsample(rows: Float32Array, dim: number, count: number, random: () => number): Float32Array {

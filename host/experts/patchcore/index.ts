@@ -27,6 +27,10 @@ export const patchcore = goldenFittedModule({
       throw new StationError('BAD_MODEL', `PatchCore was fitted on backbone ${descriptor.backbone} ${descriptor.backboneSha256 ?? ''}, which the model store does not hold (it holds ${extractor.backboneSha256})`);
     }
     const search = await openSearch(config, extractor, bank, runtime);
-    return patchCoreExpert(descriptor, extractor, search, config.centre, config.orient);
+    const { inputWidth: width, inputHeight: height } = extractor.config;
+    const baseline = config.baseline === 'position'
+      ? { offsets: savedFloats(blobs.baseline, width * height, 'PatchCore position baseline', `${height}x${width}`), width, height }
+      : null;
+    return patchCoreExpert(descriptor, extractor, search, config.centre, config.orient, baseline);
   },
 });

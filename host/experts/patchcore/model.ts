@@ -7,6 +7,7 @@ import { rotateMapBack, toLandscape } from '../components/orientation';
 import { type NnSearch, createNnSearch } from '../components/nn-search';
 import type { AnomalyResult, Expert, ExpertDescriptor, ExpertRuntime } from '../expert';
 import type { PatchCoreConfig } from './config';
+import { type PositionBaseline, applyBaseline } from '../components/position-baseline';
 
 /** A fitted PatchCore: feature extractor + memory-bank search + the calibrated normalisation. */
 export interface PatchCoreExpert extends Expert {
@@ -74,9 +75,10 @@ export function patchCoreExpert(
   search: NnSearch,
   centre: PatchCoreConfig['centre'],
   orient: PatchCoreConfig['orient'],
+  baseline: PositionBaseline | null = null,
 ): PatchCoreExpert {
   const { rawFloor, rawThreshold } = descriptor.calibration;
-  const rawMap = (embedding: Float32Array) => rawPatchMap(search, embedding, centre);
+  const rawMap = async (embedding: Float32Array) => applyBaseline(await rawPatchMap(search, embedding, centre), baseline);
   return {
     descriptor,
     extractor,
