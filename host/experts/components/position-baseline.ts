@@ -18,7 +18,7 @@ import { StationError } from '../../../common/errors';
 export type BaselineMode = 'none' | 'position';
 export const BASELINE_MODES: readonly BaselineMode[] = ['none', 'position'];
 /** What a fit uses when its options name no baseline; saved states without one had none. */
-export const DEFAULT_BASELINE: BaselineMode = 'none';
+export const DEFAULT_BASELINE: BaselineMode = 'position';
 
 export interface PositionBaseline {
   /** Per map pixel: the held-out mean less its overall mean (what is subtracted). */

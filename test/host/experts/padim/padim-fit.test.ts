@@ -74,12 +74,14 @@ describe.skipIf(!haveData)('PaDiM on the real backbone and mvtec-bottle', () => 
 
     const state = JSON.parse(JSON.stringify(fitted.state)) as typeof fitted.state;
     const descriptor = JSON.parse(JSON.stringify(d)) as ExpertDescriptor;
-    const blobs = { mean: fitted.blobs.mean?.slice() as Uint8Array, inv_cov: fitted.blobs.inv_cov?.slice() as Uint8Array };
+    const blobs = { mean: fitted.blobs.mean?.slice() as Uint8Array, inv_cov: fitted.blobs.inv_cov?.slice() as Uint8Array, baseline: fitted.blobs.baseline?.slice() as Uint8Array };
     const loaded = await padim.load(descriptor, state, blobs, runtime());
     expect((await loaded.inspect(await image('test/broken_large/000.png'))).score).toBeCloseTo(result.score, 5);
 
     const truncated = { ...blobs, inv_cov: blobs.inv_cov.slice(0, 100) };
     await expect(padim.load(descriptor, state, truncated, runtime())).rejects.toMatchObject({ code: 'BAD_MODEL' });
+    const { baseline: _dropped, ...withoutBaseline } = blobs;
+    await expect(padim.load(descriptor, state, withoutBaseline, runtime())).rejects.toThrow(/PaDiM position baseline is missing/);
   }, 60_000);
 
   it('is reached through fitExpert and restored by loadExpert from content-hashed files, without refitting', async () => {
@@ -89,7 +91,7 @@ describe.skipIf(!haveData)('PaDiM on the real backbone and mvtec-bottle', () => 
     expect(fitted.expert.descriptor.calibration.method).toMatch(/^augmented-views:8(\+synthetic:48)?$/);
     const dir = join(dataDir, 'recipes', 'bottle');
     const saved = await saveExpert(fitted, dir);
-    expect(Object.keys(saved.blobs).sort()).toEqual(['inv_cov', 'mean']);
+    expect(Object.keys(saved.blobs).sort()).toEqual(['baseline', 'inv_cov', 'mean']);
     const loaded = await loadExpert(dir, runtime());
     const probe = await image('test/contamination/000.png');
     expect((await loaded.inspect(probe)).score).toBeCloseTo((await fitted.expert.inspect(probe)).score, 5);
