@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LineCameraSource } from './camera-spec';
 import { LineSettingsPatch } from './line-settings';
 
 /**
@@ -194,6 +195,8 @@ export const ApiParams = {
   'recipes.setAlarm': z.strictObject({ recipe: recipeName, alarm: AlarmConfig }),
   /** Who decides when the first answer disagrees with the expert (a new recipe version). */
   'recipes.setModelVerdictPolicy': z.strictObject({ recipe: recipeName, policy: ModelVerdictPolicy }),
+  /** Where the recipe's line triggers capture from (a new recipe version); null: line.json's source. */
+  'recipes.setLineCameraSource': z.strictObject({ recipe: recipeName, source: LineCameraSource.nullable() }),
   /**
    * The Recipes screen's "New recipe": checks the name, expert and golden source at once, then fits
    * in the background (progress as `recipes.draftProgress` events) without recording anything.
@@ -701,6 +704,8 @@ export interface Results {
   'recipes.setAlarm': { recipe: string; version: number; alarm: AlarmConfig };
   /** The new version that carries the policy. */
   'recipes.setModelVerdictPolicy': { recipe: string; version: number; policy: ModelVerdictPolicy };
+  /** The new version that carries the line camera source. */
+  'recipes.setLineCameraSource': { recipe: string; version: number; source: string | null };
   'recipes.draft': RecipeDraftStarted;
   'recipes.draftResult': RecipeDraft;
   'recipes.draftCancel': { cancelled: boolean };
@@ -793,6 +798,8 @@ export interface RecipeDetail {
   alarm: AlarmConfig;
   /** Who decides, in the newest version, when the first answer disagrees with the expert. */
   modelVerdictPolicy: ModelVerdictPolicy;
+  /** Where the newest version's line triggers capture from; null: line.json's `cameraSource`. */
+  lineCameraSource: string | null;
 }
 
 export interface RecipeDraftStarted {
@@ -914,6 +921,8 @@ export interface LineStatus {
   /** Triggers waiting (not counting the part being inspected). */
   queueDepth: number;
   activeRecipe: { index: number; name: string; version: number } | null;
+  /** The source the next trigger captures from: the active recipe's, else line.json's; null: none is set. */
+  cameraSource: string | null;
   /** Why the line is off: the settings file is damaged (one sentence), else null. */
   settingsError: string | null;
 }

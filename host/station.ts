@@ -21,6 +21,8 @@ import { addInstruction, removeInstruction } from './recipes/instruction-changes
 import { setRecipeBand } from './recipes/recipe-band';
 import { alarmOf, setRecipeAlarm } from './recipes/recipe-alarm';
 import { modelVerdictPolicyOf, setRecipeModelVerdictPolicy } from './recipes/recipe-verdict-policy';
+import { lineCameraSourceOf, setRecipeLineCameraSource } from './recipes/recipe-line-camera';
+import { checkLineCameraSource } from './line/trigger-camera';
 import { StationAlarms } from './inspection/alarms';
 import { recipeDetail, summaryOf } from './recipes/recipe-detail';
 import { cameraRootsInfo, setCameraRoots } from './camera/camera-root-changes';
@@ -472,6 +474,12 @@ export class Station implements StationHost {
       'recipes.setAlarm': async (p, ctx) => {
         const row = setRecipeAlarm(this.db, p.recipe, p.alarm, ctx.user);
         return { recipe: row.name, version: row.version, alarm: alarmOf(row) };
+      },
+      'recipes.setLineCameraSource': async (p, ctx) => {
+        if (p.source !== null) await checkLineCameraSource(p.source, this.cameraRoots);
+        const row = setRecipeLineCameraSource(this.db, p.recipe, p.source, ctx.user);
+        this.line.recipeChanged(row.name);
+        return { recipe: row.name, version: row.version, source: lineCameraSourceOf(row) };
       },
       'recipes.setModelVerdictPolicy': async (p, ctx) => {
         const row = setRecipeModelVerdictPolicy(this.db, p.recipe, p.policy, ctx.user);

@@ -37,6 +37,7 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   'recipes.setAlarm': ENGINEERS,
   // So is whether Myriad's verdict may stand against the expert's: it decides which parts a person sees.
   'recipes.setModelVerdictPolicy': ENGINEERS,
+  'recipes.setLineCameraSource': ENGINEERS,
   // Whoever stands at the station silences the alarm; the audit trail records who.
   'alarm.acknowledge': EVERYONE,
   'alarm.pending': EVERYONE,
