@@ -43,6 +43,9 @@ const AbsolutePath = z
   .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'expected an absolute path')
   .refine((p) => !p.includes('\0'), 'path contains a NUL character');
 
+/** A webcam's device id as the browser gives it (MediaTrackSettings.deviceId). */
+const WebcamDeviceId = z.string().max(512).regex(/^[^\u0000-\u001f\u007f]*$/, 'a device id has no control characters');
+
 /** An image to inspect: a frame already in the host's store, or bytes captured by the UI (webcam). */
 export const FrameInput = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('stored'), sha256 }),
@@ -225,6 +228,16 @@ export const ApiParams = {
     partId: z.string().max(1000).nullable().optional(),
     recipe: z.union([z.string().min(1).max(200), z.number().int().min(1).max(10000)]).nullable().optional(),
   }),
+  /**
+   * This screen shows a webcam live (`deviceId`: the device it shows, '' when the browser does not
+   * say) and can give line triggers a still of it; null: it no longer can.
+   */
+  'line.offerWebcam': z.strictObject({ deviceId: WebcamDeviceId.nullable() }),
+  /** The still a `line.frameRequest` asked this screen for, or why it could not take one. */
+  'line.frame': z.union([
+    z.strictObject({ requestId: z.uuid(), frame: FrameInput.options[1] }),
+    z.strictObject({ requestId: z.uuid(), error: z.string().trim().min(1).max(500) }),
+  ]),
   'audit.verify': z.strictObject({}),
   'audit.list': z.strictObject({ limit: z.number().int().min(1).max(1000) }),
   'replay.run': z.strictObject({ inspectionId: z.string().min(1).max(64) }),
@@ -717,6 +730,10 @@ export interface Results {
   'line.setSettings': { settings: LineSettingsView; changed: string[] };
   'line.sendTest': { messageId: string };
   'line.trigger': { triggerId: string; ahead: number };
+  /** The id `line.frameRequest` events for this screen carry; null once withdrawn. */
+  'line.offerWebcam': { providerId: string | null };
+  /** Whether the frame was taken (false: the request had already timed out). */
+  'line.frame': { accepted: boolean };
   'audit.verify': AuditVerification;
   'audit.list': AuditEntryInfo[];
   'replay.run': ReplayResult;
@@ -963,9 +980,14 @@ export interface Events {
    * parts (the shift strip) reads again. `verdict` is the band's; a first answer may change it later.
    */
   'inspection.recorded': { inspectionId: string; recipe: string; verdict: Verdict; partId: string | null };
+  /**
+   * A line trigger whose source is the webcam asks the screen that offered it (`providerId`) for a
+   * still of its live view, answered with `line.frame`.
+   */
+  'line.frameRequest': { requestId: string; providerId: string; deviceId: string };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning', 'alarm', 'alarm.cleared', 'recipes.draftProgress', 'line.state', 'review.decided', 'inspection.recorded'];
+export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning', 'alarm', 'alarm.cleared', 'recipes.draftProgress', 'line.state', 'review.decided', 'inspection.recorded', 'line.frameRequest'];
 
 export interface AlarmRaised {
   inspectionId: string;

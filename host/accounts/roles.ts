@@ -47,6 +47,9 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   'line.setSettings': ENGINEERS,
   'line.sendTest': ENGINEERS,
   'line.trigger': ENGINEERS,
+  // Whoever has the Inspect screen open with a webcam gives line triggers its stills (the connection is checked too).
+  'line.offerWebcam': EVERYONE,
+  'line.frame': EVERYONE,
   // In-process only (the CLI's recipe create): it reads golden samples from a folder on the station.
   'recipes.create': ENGINEERS,
   'camera.sources': EVERYONE,

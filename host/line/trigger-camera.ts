@@ -6,10 +6,10 @@ import type { CameraSource } from '../camera/camera-source';
 import { sourceTypeOf } from '../camera/camera-source-registry';
 import type { FrameBytes } from '../inspection/frame-source';
 
-/** A frame for one triggered part and the name it is recorded under. */
+/** A frame for one triggered part and the name it is recorded under (null: a webcam still has none). */
 export interface TriggerFrame {
   frame: FrameBytes;
-  name: string;
+  name: string | null;
 }
 
 /**
