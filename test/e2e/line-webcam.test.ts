@@ -8,6 +8,7 @@ import { DEFAULT_LINE_SETTINGS, type LineSettings } from '../../common/line-sett
 import { REPO_DEMO_ASSETS_DIR } from '../../host/demo/seed';
 import { LoopbackBroker } from '../../lab/bench/line-broker';
 import { launchBrowser } from './support/browser';
+import { ARTIFACTS } from './support/paths';
 import { queryStation } from './support/served-page';
 import { browserSkip, openStationPage, RECIPE, signIn, startServedStation, USERS, type ServedStation } from './support/served-station';
 import { imageToY4m } from './support/y4m';
@@ -66,12 +67,13 @@ describe.skipIf(skip !== null)("line triggers from the Inspect screen's webcam",
 
   it('an engineer sets the source on the Recipes screen; a trigger takes a still of the live view, and fails without one', async () => {
     await signIn(page, USERS.engineer);
-    const source = page.getByTestId('line-camera-source');
+    const source = page.getByTestId('recipe-line-camera-source');
     await source.fill('camera:1');
-    expect(await page.getByTestId('line-camera-save').isDisabled()).toBe(true);
+    expect(await page.getByTestId('recipe-line-camera-save').isDisabled()).toBe(true);
     await source.fill('webcam');
-    await page.getByTestId('line-camera-save').click();
+    await page.getByTestId('recipe-line-camera-save').click();
     await expect.poll(() => page.getByTestId('band-saved').textContent()).toContain('line triggers capture from webcam');
+    await page.screenshot({ path: join(ARTIFACTS, 'recipes-line-camera.png'), fullPage: true });
     const audited = queryStation<{ actor: string; details_json: string }>(served.dataDir, "SELECT actor, details_json FROM audit_log WHERE action = 'recipe.line-camera-source'");
     expect(audited.map((a) => [a.actor, JSON.parse(a.details_json).to])).toEqual([[USERS.engineer.name, 'webcam']]);
 

@@ -466,6 +466,7 @@ export const de: Messages = {
   'line.state.failed': 'Fehlgeschlagen',
   'line.state.queueDepth': 'Wartende Trigger',
   'line.state.activeRecipe': 'Aktives Rezept',
+  'line.state.cameraSource': 'Nächster Trigger nimmt auf von',
   'line.secret.set': 'gesetzt',
   'line.secret.notSet': 'nicht gesetzt',
   'line.secret.willSet': 'neues Passwort beim Speichern:',

@@ -466,6 +466,7 @@ export const en = {
   'line.state.failed': 'Failed',
   'line.state.queueDepth': 'Triggers waiting',
   'line.state.activeRecipe': 'Active recipe',
+  'line.state.cameraSource': 'Next trigger captures from',
   'line.secret.set': 'set',
   'line.secret.notSet': 'not set',
   'line.secret.willSet': 'new password on save:',

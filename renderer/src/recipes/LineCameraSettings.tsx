@@ -22,12 +22,12 @@ export function LineCameraSettings({ source, canEdit, role, onSave }: Props) {
   const valid = typed === '' || isLineCameraSource(typed);
 
   return (
-    <form className="line-camera-settings" onSubmit={submit} data-testid="line-camera-settings">
+    <form className="recipe-line-camera-settings" onSubmit={submit} data-testid="recipe-line-camera-settings">
       <label className="field">
         <span>{t('lineCamera.source')}</span>
         <input
           type="text"
-          data-testid="line-camera-source"
+          data-testid="recipe-line-camera-source"
           value={draft}
           placeholder={t('lineCamera.placeholder')}
           disabled={!canEdit}
@@ -36,7 +36,7 @@ export function LineCameraSettings({ source, canEdit, role, onSave }: Props) {
         />
       </label>
       <span className="muted">{valid ? t('lineCamera.hint') : t('lineCamera.invalid')}</span>
-      <button type="submit" data-testid="line-camera-save" disabled={!canEdit || !valid || typed === (source ?? '') || busy}>
+      <button type="submit" data-testid="recipe-line-camera-save" disabled={!canEdit || !valid || typed === (source ?? '') || busy}>
         {t('band.save')}
       </button>
       {!canEdit && <span className="muted">{t('lineCamera.locked', { role })}</span>}
