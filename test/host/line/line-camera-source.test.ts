@@ -127,6 +127,10 @@ describe('a recipe camera source for line triggers', () => {
     expect((await detail()).summary.version).toBe(version);
     await setSource(`folder:${join(dir, 'a')}`);
     expect((await detail()).summary.version).toBe(version + 1);
+    // line.json's fallback takes the same forms
+    const settingsErr = (await s().call('line.setSettings', { settings: { cameraSource: 'camera:/dev/video0' } }, { user: 'engineer1' }).then(() => null, (e: unknown) => e)) as { code: string; message: string } | null;
+    expect(settingsErr).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/Expected a camera source/) });
+    expect(s().testInternals.line.settingsView().cameraSource).toBe(`folder:${join(dir, 'l')}`);
     // …and the same source again is refused as no change
     expect(await refused(`folder:${join(dir, 'a')}`)).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/already captures line triggers from/) });
   });
