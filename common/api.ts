@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LineCameraSource } from './camera-spec';
 import { LineSettingsPatch } from './line-settings';
 
 /**
@@ -41,6 +42,9 @@ const AbsolutePath = z
   .max(4096)
   .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'expected an absolute path')
   .refine((p) => !p.includes('\0'), 'path contains a NUL character');
+
+/** A webcam's device id as the browser gives it (MediaTrackSettings.deviceId). */
+const WebcamDeviceId = z.string().max(512).regex(/^[^\u0000-\u001f\u007f]*$/, 'a device id has no control characters');
 
 /** An image to inspect: a frame already in the host's store, or bytes captured by the UI (webcam). */
 export const FrameInput = z.discriminatedUnion('kind', [
@@ -194,6 +198,8 @@ export const ApiParams = {
   'recipes.setAlarm': z.strictObject({ recipe: recipeName, alarm: AlarmConfig }),
   /** Who decides when the first answer disagrees with the expert (a new recipe version). */
   'recipes.setModelVerdictPolicy': z.strictObject({ recipe: recipeName, policy: ModelVerdictPolicy }),
+  /** Where the recipe's line triggers capture from (a new recipe version); null: line.json's source. */
+  'recipes.setLineCameraSource': z.strictObject({ recipe: recipeName, source: LineCameraSource.nullable() }),
   /**
    * The Recipes screen's "New recipe": checks the name, expert and golden source at once, then fits
    * in the background (progress as `recipes.draftProgress` events) without recording anything.
@@ -222,6 +228,16 @@ export const ApiParams = {
     partId: z.string().max(1000).nullable().optional(),
     recipe: z.union([z.string().min(1).max(200), z.number().int().min(1).max(10000)]).nullable().optional(),
   }),
+  /**
+   * This screen shows a webcam live (`deviceId`: the device it shows, '' when the browser does not
+   * say) and can give line triggers a still of it; null: it no longer can.
+   */
+  'line.offerWebcam': z.strictObject({ deviceId: WebcamDeviceId.nullable() }),
+  /** The still a `line.frameRequest` asked this screen for, or why it could not take one. */
+  'line.frame': z.union([
+    z.strictObject({ requestId: z.uuid(), frame: FrameInput.options[1] }),
+    z.strictObject({ requestId: z.uuid(), error: z.string().trim().min(1).max(500) }),
+  ]),
   'audit.verify': z.strictObject({}),
   'audit.list': z.strictObject({ limit: z.number().int().min(1).max(1000) }),
   'replay.run': z.strictObject({ inspectionId: z.string().min(1).max(64) }),
@@ -701,6 +717,8 @@ export interface Results {
   'recipes.setAlarm': { recipe: string; version: number; alarm: AlarmConfig };
   /** The new version that carries the policy. */
   'recipes.setModelVerdictPolicy': { recipe: string; version: number; policy: ModelVerdictPolicy };
+  /** The new version that carries the line camera source. */
+  'recipes.setLineCameraSource': { recipe: string; version: number; source: string | null };
   'recipes.draft': RecipeDraftStarted;
   'recipes.draftResult': RecipeDraft;
   'recipes.draftCancel': { cancelled: boolean };
@@ -712,6 +730,10 @@ export interface Results {
   'line.setSettings': { settings: LineSettingsView; changed: string[] };
   'line.sendTest': { messageId: string };
   'line.trigger': { triggerId: string; ahead: number };
+  /** The id `line.frameRequest` events for this screen carry; null once withdrawn. */
+  'line.offerWebcam': { providerId: string | null };
+  /** Whether the frame was taken (false: the request had already timed out). */
+  'line.frame': { accepted: boolean };
   'audit.verify': AuditVerification;
   'audit.list': AuditEntryInfo[];
   'replay.run': ReplayResult;
@@ -793,6 +815,8 @@ export interface RecipeDetail {
   alarm: AlarmConfig;
   /** Who decides, in the newest version, when the first answer disagrees with the expert. */
   modelVerdictPolicy: ModelVerdictPolicy;
+  /** Where the newest version's line triggers capture from; null: line.json's `cameraSource`. */
+  lineCameraSource: string | null;
 }
 
 export interface RecipeDraftStarted {
@@ -914,6 +938,8 @@ export interface LineStatus {
   /** Triggers waiting (not counting the part being inspected). */
   queueDepth: number;
   activeRecipe: { index: number; name: string; version: number } | null;
+  /** The source the next trigger captures from: the active recipe's, else line.json's; null: none is set. */
+  cameraSource: string | null;
   /** Why the line is off: the settings file is damaged (one sentence), else null. */
   settingsError: string | null;
 }
@@ -954,9 +980,14 @@ export interface Events {
    * parts (the shift strip) reads again. `verdict` is the band's; a first answer may change it later.
    */
   'inspection.recorded': { inspectionId: string; recipe: string; verdict: Verdict; partId: string | null };
+  /**
+   * A line trigger whose source is the webcam asks the screen that offered it (`providerId`) for a
+   * still of its live view, answered with `line.frame`.
+   */
+  'line.frameRequest': { requestId: string; providerId: string; deviceId: string };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning', 'alarm', 'alarm.cleared', 'recipes.draftProgress', 'line.state', 'review.decided', 'inspection.recorded'];
+export const EVENT_NAMES: EventName[] = ['dialog.token', 'dialog.done', 'dialog.error', 'host.warning', 'alarm', 'alarm.cleared', 'recipes.draftProgress', 'line.state', 'review.decided', 'inspection.recorded', 'line.frameRequest'];
 
 export interface AlarmRaised {
   inspectionId: string;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { CameraSourceInfo } from './api';
 
 export type CameraSourceKind = CameraSourceInfo['kind'];
@@ -31,3 +32,22 @@ export function parseCameraSpec(spec: string): ParsedCameraSpec | null {
 export function cameraSpec(kind: CameraSourceKind, target: string): string {
   return kind === 'webcam' && target === '' ? 'webcam' : `${kind}:${target}`;
 }
+
+/** Whether `spec` is a camera source line triggers can capture from (one check, one message). */
+export function isLineCameraSource(spec: string): boolean {
+  if (/[\u0000-\u001f\u007f]/.test(spec)) return false;
+  const parsed = parseCameraSpec(spec);
+  return parsed !== null && (parsed.kind === 'webcam' || parsed.target.trim() !== '');
+}
+
+/**
+ * The camera source a recipe's line triggers capture from (its version's `config.lineCameraSource`;
+ * null: line.json's `cameraSource`): `folder:DIR` (the next image each trigger, wrapping),
+ * `file:IMAGE`, or `webcam[:DEVICE_ID]`, a frame of the signed-in Inspect screen's live view.
+ */
+export const LineCameraSource = z
+  .string()
+  .trim()
+  .min(1)
+  .max(4096)
+  .refine(isLineCameraSource, 'Expected a camera source: folder:DIR, file:IMAGE, webcam or webcam:DEVICE_ID');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LineCameraSource } from './camera-spec';
 
 /**
  * The line settings (Line settings screen, `serve --line FILE`), kept in the data dir as
@@ -53,8 +54,8 @@ export const LineSettings = z.strictObject({
   modbus: ModbusSettings,
   /** Triggers waiting while a part is inspected; one more is answered with Error. */
   triggerQueue: z.number().int().min(0).max(100),
-  /** The camera source triggered parts are captured from when the recipe names none (folder:DIR, file:IMAGE). */
-  cameraSource: z.string().max(4096).nullable(),
+  /** The camera source triggered parts are captured from when the recipe names none (folder:DIR, file:IMAGE, webcam[:DEVICE_ID]). */
+  cameraSource: LineCameraSource.nullable(),
 });
 export type LineSettings = z.infer<typeof LineSettings>;
 

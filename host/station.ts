@@ -21,6 +21,9 @@ import { addInstruction, removeInstruction } from './recipes/instruction-changes
 import { setRecipeBand } from './recipes/recipe-band';
 import { alarmOf, setRecipeAlarm } from './recipes/recipe-alarm';
 import { modelVerdictPolicyOf, setRecipeModelVerdictPolicy } from './recipes/recipe-verdict-policy';
+import { lineCameraSourceOf, setRecipeLineCameraSource } from './recipes/recipe-line-camera';
+import { checkLineCameraSource } from './line/trigger-camera';
+import { UiFrameRequests } from './line/ui-frames';
 import { StationAlarms } from './inspection/alarms';
 import { recipeDetail, summaryOf } from './recipes/recipe-detail';
 import { cameraRootsInfo, setCameraRoots } from './camera/camera-root-changes';
@@ -108,6 +111,8 @@ export interface StationOptions {
   lineAdapters?: Partial<Record<LineAdapterName, LineAdapterFactory>>;
   /** The station log for the line (bad payloads, refused triggers, delivery retries); default stderr. */
   lineLog?: (line: string) => void;
+  /** How long a line trigger with a webcam source waits for the Inspect screen's still (default UI_FRAME_TIMEOUT_MS). */
+  lineWebcamTimeoutMs?: number;
 }
 
 export interface StationHost {
@@ -206,6 +211,7 @@ export class Station implements StationHost {
   private readonly alarms: StationAlarms;
   private readonly drafts: RecipeDrafts;
   private readonly line: LineService;
+  private readonly uiFrames: UiFrameRequests;
   private readonly outbox = new OutboxSignal();
   private readonly handlers: Handlers;
   private readonly device: DeviceName;
@@ -268,6 +274,7 @@ export class Station implements StationHost {
       if (e.flag) this.alarmOnFlag(e.inspectionId, e.flag);
     });
     this.drafts = new RecipeDrafts(db, this.recipes, this.blobs, this.cameraRoots, this.events, layout.tmp);
+    this.uiFrames = new UiFrameRequests(this.events, this.blobs, options.lineWebcamTimeoutMs);
     this.line = new LineService({
       db,
       settingsPath: layout.line,
@@ -277,6 +284,7 @@ export class Station implements StationHost {
       outbox: this.outbox,
       events: this.events,
       adapters: options.lineAdapters ?? stationLineAdapters(layout.root),
+      uiFrames: this.uiFrames,
       afterInspection: (out) => this.alarms.afterInspection(out.record, alarmOf(out.recipe)),
       ...(options.lineLog ? { log: options.lineLog } : {}),
     });
@@ -341,6 +349,7 @@ export class Station implements StationHost {
   disconnect(connection: string): void {
     this.cameras.closeConnection(connection);
     this.drafts.closeConnection(connection);
+    this.uiFrames.disconnect(connection);
   }
 
   /** A failed anchor write must not fail the call it follows: `audit verify` reports a stale anchor. */
@@ -377,7 +386,9 @@ export class Station implements StationHost {
     if (this.closed) return;
     this.closed = true;
     await Promise.allSettled([...this.preparing]);
-    // The line first: no new triggers, the part in progress finishes, MQTT says offline.
+    // The line first: no new triggers, the part in progress finishes, MQTT says offline. A part
+    // waiting for a screen's webcam still would wait for a screen that is going away: it fails now.
+    this.uiFrames.close();
     await this.line.close();
     await this.dialog.close();
     await this.drafts.close();
@@ -473,6 +484,12 @@ export class Station implements StationHost {
         const row = setRecipeAlarm(this.db, p.recipe, p.alarm, ctx.user);
         return { recipe: row.name, version: row.version, alarm: alarmOf(row) };
       },
+      'recipes.setLineCameraSource': async (p, ctx) => {
+        if (p.source !== null) await checkLineCameraSource(p.source, this.cameraRoots);
+        const row = setRecipeLineCameraSource(this.db, p.recipe, p.source, ctx.user);
+        this.line.recipeChanged(row.name);
+        return { recipe: row.name, version: row.version, source: lineCameraSourceOf(row) };
+      },
       'recipes.setModelVerdictPolicy': async (p, ctx) => {
         const row = setRecipeModelVerdictPolicy(this.db, p.recipe, p.policy, ctx.user);
         return { recipe: row.name, version: row.version, policy: modelVerdictPolicyOf(row) };
@@ -488,6 +505,8 @@ export class Station implements StationHost {
       'line.setSettings': (p, ctx) => this.line.setSettings(p.settings, ctx.user),
       'line.sendTest': async () => this.line.sendTest(),
       'line.trigger': (p, ctx) => this.line.enqueue({ partId: p.partId ?? null, recipe: p.recipe ?? null }, null, ctx.user),
+      'line.offerWebcam': async (p, ctx) => this.uiFrames.offer(ctx.connection, p.deviceId),
+      'line.frame': (p, ctx) => this.uiFrames.answer(ctx.connection, p),
       'recipes.prepare': (p) => this.prepare(p.recipe),
       'recipes.create': async (p, ctx) => {
         requireInProcess(ctx, 'recipes.create reads golden samples from a folder on the station: run `npm run recipe -- create` there');

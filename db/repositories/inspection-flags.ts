@@ -38,12 +38,37 @@ export function insertFlag(db: Db, f: NewFlag): InspectionFlag {
   return { kind: f.kind, reason: f.reason, verdictBefore: f.verdictBefore, verdict: f.verdict, turnId: f.turnId, createdAt: f.at };
 }
 
-/** Flags of one inspection, oldest first (the newest holds the verdict in force). */
+/**
+ * Links a disagreement written at its answer's first words (turn_id NULL) to that answer's turn,
+ * once the turn is recorded (schema 16).
+ * @throws SqliteError (constraint) when the flag is not such a disagreement or the turn is not an answer on its inspection
+ */
+export function linkFlagTurn(db: Db, flagId: string, turnId: string): void {
+  db.prepare('INSERT INTO inspection_flag_turns (flag_id, turn_id) VALUES (?, ?)').run(flagId, turnId);
+}
+
+/** Flags of one inspection, oldest first (the newest holds the verdict in force); a flag's turn is its own or the one linked later. */
 export function flagsOf(db: Db, inspectionId: string): InspectionFlag[] {
   const rows = db
-    .prepare('SELECT kind, turn_id, verdict_before, verdict, reason, created_at FROM inspection_flags WHERE inspection_id = ? ORDER BY created_at, rowid')
+    .prepare(
+      `SELECT f.kind, COALESCE(f.turn_id, l.turn_id) AS turn_id, f.verdict_before, f.verdict, f.reason, f.created_at
+       FROM inspection_flags f LEFT JOIN inspection_flag_turns l ON l.flag_id = f.id
+       WHERE f.inspection_id = ? ORDER BY f.created_at, f.rowid`,
+    )
     .all(inspectionId) as Row[];
   return rows.map(fromRow);
+}
+
+/** The disagreement of an inspection's first answer written at its first words and not yet linked to its turn. */
+export function unlinkedDisagreement(db: Db, inspectionId: string): (InspectionFlag & { id: string }) | null {
+  const row = db
+    .prepare(
+      `SELECT f.id, f.kind, f.turn_id, f.verdict_before, f.verdict, f.reason, f.created_at FROM inspection_flags f
+       WHERE f.inspection_id = ? AND f.kind = 'answer-contradicts-verdict' AND f.turn_id IS NULL
+         AND NOT EXISTS (SELECT 1 FROM inspection_flag_turns l WHERE l.flag_id = f.id)`,
+    )
+    .get(inspectionId) as (Row & { id: string }) | undefined;
+  return row ? { id: row.id, ...fromRow(row) } : null;
 }
 
 /** The station process that owes an inspection its first answer. */

@@ -37,6 +37,7 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   'recipes.setAlarm': ENGINEERS,
   // So is whether Myriad's verdict may stand against the expert's: it decides which parts a person sees.
   'recipes.setModelVerdictPolicy': ENGINEERS,
+  'recipes.setLineCameraSource': ENGINEERS,
   // Whoever stands at the station silences the alarm; the audit trail records who.
   'alarm.acknowledge': EVERYONE,
   'alarm.pending': EVERYONE,
@@ -46,6 +47,9 @@ export const METHOD_ROLES: Readonly<Record<string, readonly Role[]>> = {
   'line.setSettings': ENGINEERS,
   'line.sendTest': ENGINEERS,
   'line.trigger': ENGINEERS,
+  // Whoever has the Inspect screen open with a webcam gives line triggers its stills (the connection is checked too).
+  'line.offerWebcam': EVERYONE,
+  'line.frame': EVERYONE,
   // In-process only (the CLI's recipe create): it reads golden samples from a folder on the station.
   'recipes.create': ENGINEERS,
   'camera.sources': EVERYONE,

@@ -4,7 +4,7 @@ import type { DialogTurn, InspectionFlag, ModelVerdictPolicy, Verdict } from '..
 import { StationError, toWireError } from '../../common/errors';
 import { appendAudit } from '../../db/repositories/audit-log';
 import { insertTurn, listTurns, type TurnStatus } from '../../db/repositories/dialog-turns';
-import { flagsOf, insertFlag } from '../../db/repositories/inspection-flags';
+import { flagsOf, insertFlag, linkFlagTurn } from '../../db/repositories/inspection-flags';
 import { getInspection, type InspectionRow } from '../../db/repositories/inspections';
 import { getRecipeById } from '../../db/repositories/recipes';
 import { writeTransaction, type Db } from '../../db/open';
@@ -55,12 +55,19 @@ interface Recorded {
   flag: InspectionFlag | null;
 }
 
+/** A first answer whose first words released the line's held verdict, and the disagreement recorded with it (schema 16). */
+interface Released {
+  flag: (InspectionFlag & { id: string }) | null;
+}
+
 /**
  * Streams answers of the dialog model as events and records each finished answer as a dialog turn.
  * Generation runs outside any transaction; only the finished turn is written, in one short one.
  * Instructions that do not fit the budget are left out and named on the turn; a first answer whose
- * Yes/No contradicts the verdict is flagged in the same transaction, which sends the part to REVIEW
- * or, where the recipe version's policy lets the model decide, records the model's verdict.
+ * Yes/No contradicts the verdict is flagged, which sends the part to REVIEW or, where the recipe
+ * version's policy lets the model decide, records the model's verdict. The flag is written when the
+ * first words release the line's held verdict (so the record says what the line heard, even if the
+ * station dies before the answer ends), else in the transaction that records the answer.
  */
 export class DialogService {
   private readonly running = new Map<string, Running>();
@@ -155,6 +162,7 @@ export class DialogService {
     let leftOut: string[] = [];
     // The first answer's verdict for the line, settled at its first words (see settleAtFirstWords).
     let settled = false;
+    let released: Released | null = null;
     let tokenReadFeatures = false;
     const startedAt = performance.now();
     try {
@@ -187,7 +195,7 @@ export class DialogService {
         text += delta;
         if (question === null && !settled) {
           tokenReadFeatures = context?.readFeatures === true;
-          settled = this.settleAtFirstWords(inspection, text, tokenReadFeatures, performance.now() - startedAt);
+          ({ settled, released } = this.settleAtFirstWords(inspection, turnId, text, tokenReadFeatures, performance.now() - startedAt));
         }
         this.events.emit('dialog.token', { inspectionId, turnId, delta });
       };
@@ -197,7 +205,7 @@ export class DialogService {
           ? { reply: await this.model.generate(request, onToken, signal), source: 'model' as const }
           : await answerFollowUp(this.model, request, { band: inspection.band, applied: fitted.applied, leftOut }, onToken, signal);
       const answeredBy = source === 'station' ? `${STATION_FACTS.name}@${STATION_FACTS.version}` : this.modelName;
-      const { turn, flag } = this.record(inspection, turnId, reply.text, 'done', reply, leftOut, question === null, answeredBy, reply.readFeatures === true);
+      const { turn, flag } = this.record(inspection, turnId, reply.text, 'done', reply, leftOut, question === null, answeredBy, reply.readFeatures === true, false, released);
       this.events.emit('dialog.done', { inspectionId, turnId, turn, ...(flag ? { flag } : {}) });
     } catch (err) {
       const wire = toWireError(signal.aborted ? new StationError('CANCELLED', 'The answer was cancelled') : err);
@@ -205,7 +213,7 @@ export class DialogService {
       if (this.model) {
         try {
           // A first answer whose first words already gave the line a verdict records the decision they settled.
-          this.record(inspection, turnId, text, status, null, leftOut, question === null, this.modelName, tokenReadFeatures, settled);
+          this.record(inspection, turnId, text, status, null, leftOut, question === null, this.modelName, tokenReadFeatures, settled, released);
         } catch (recordErr) {
           wire.message = `${wire.message} (and it could not be recorded: ${toWireError(recordErr).message})`;
         }
@@ -226,6 +234,7 @@ export class DialogService {
     answeredBy: string | null = this.modelName,
     readFeatures = false,
     settledEarly = false,
+    released: Released | null = null,
   ): Recorded {
     const recorded = writeTransaction(this.db, 'record the answer', () => {
       const at = new Date().toISOString();
@@ -241,7 +250,21 @@ export class DialogService {
         at,
         instructionsLeftOut: leftOut,
       });
-      const flag = firstAnswer && (status === 'done' || settledEarly) ? this.flagDisagreement(inspection, turnId, text, readFeatures, at) : null;
+      let flag: InspectionFlag | null = null;
+      if (firstAnswer && released) {
+        // Decided, and recorded, when the line heard it: the answer only links its turn to that flag.
+        if (released.flag) {
+          const { id, ...early } = released.flag;
+          linkFlagTurn(this.db, id, turnId);
+          flag = { ...early, turnId };
+        }
+      } else if (firstAnswer && (status === 'done' || settledEarly)) {
+        const written = this.flagDisagreement(inspection, turnId, text, readFeatures, at);
+        if (written) {
+          const { id: _id, ...rest } = written;
+          flag = rest;
+        }
+      }
       if (firstAnswer) {
         // The line hears the verdict in force: released now if the first words never settled it
         // (an answer that failed before them releases the expert's), then the answer message.
@@ -257,20 +280,27 @@ export class DialogService {
 
   /**
    * At each streamed piece of a first answer until its Yes/No is settled: releases the line's held
-   * verdict with the decision flagDisagreement will record for this answer (the same `decide`).
-   * @returns whether the polarity is settled (nothing more to do for this answer)
+   * verdict with the decision of `decide` and, in the same transaction, records a disagreement as
+   * its flag (without its turn, which is written at the end and linked then). A station killed
+   * before the answer ends then keeps the verdict the line heard (docs/line.md §Delivery).
+   * @returns whether the polarity is settled (nothing more to do for this answer), and the release
+   *   when there was a held verdict and it went out (null: the answer's own transaction decides)
    */
-  private settleAtFirstWords(inspection: InspectionRow, text: string, readFeatures: boolean, firstTokenMs: number): boolean {
-    if (settledPolarity(text) === null) return false;
+  private settleAtFirstWords(inspection: InspectionRow, turnId: string, text: string, readFeatures: boolean, firstTokenMs: number): { settled: boolean; released: Released | null } {
+    if (settledPolarity(text) === null) return { settled: false, released: null };
     try {
-      const { decision } = this.decide(inspection, text, readFeatures);
-      const released = writeTransaction(this.db, 'release the verdict for the line', () => releaseVerdict(this.db, inspection.id, decision, firstTokenMs));
+      const released = writeTransaction(this.db, 'release the verdict for the line', (): Released | null => {
+        const decided = this.decide(inspection, text, readFeatures);
+        if (!releaseVerdict(this.db, inspection.id, decided.decision, firstTokenMs)) return null;
+        return { flag: this.flagDisagreement(inspection, null, text, readFeatures, new Date().toISOString(), turnId, decided) };
+      });
       if (released) this.outbox.notify();
+      return { settled: true, released };
     } catch (err) {
       // Not fatal: the answer's own transaction releases it.
       process.stderr.write(`warning: could not release the verdict of ${inspection.id} for the line: ${toWireError(err).message}\n`);
+      return { settled: true, released: null };
     }
-    return true;
   }
 
   /**
@@ -287,15 +317,25 @@ export class DialogService {
   }
 
   /**
-   * Inside the answer's transaction: flags (and audits) a first answer that disagrees with the verdict
-   * in force; the recipe's policy decides whether the part goes to REVIEW or takes the model's verdict.
+   * Inside a transaction: flags (and audits) a first answer that disagrees with the verdict in
+   * force; the recipe's policy decides whether the part goes to REVIEW or takes the model's verdict.
+   * `turnId` null: written at the first words, before the answer's turn (`answerTurnId`) exists.
    */
-  private flagDisagreement(inspection: InspectionRow, turnId: string, text: string, readFeatures: boolean, at: string): InspectionFlag | null {
-    const { before, policy, decision } = this.decide(inspection, text, readFeatures);
+  private flagDisagreement(
+    inspection: InspectionRow,
+    turnId: string | null,
+    text: string,
+    readFeatures: boolean,
+    at: string,
+    answerTurnId: string | null = turnId,
+    decided: ReturnType<DialogService['decide']> = this.decide(inspection, text, readFeatures),
+  ): (InspectionFlag & { id: string }) | null {
+    const { before, policy, decision } = decided;
     if (decision.verdict === before) return null;
     const reason = disagreementReason(before, inspection.score, inspection.band, decision);
+    const id = randomUUID();
     const flag = insertFlag(this.db, {
-      id: randomUUID(),
+      id,
       inspectionId: inspection.id,
       inspectionCreatedAt: inspection.createdAt,
       kind: 'answer-contradicts-verdict',
@@ -307,10 +347,10 @@ export class DialogService {
     });
     appendAudit(
       this.db,
-      { actor: 'station', action: 'inspection.flag', subject: inspection.id, details: { kind: flag.kind, verdictBefore: before, verdict: flag.verdict, decidedBy: decision.decidedBy, policy, readFeatures, turnId, model: this.modelName, reason } },
+      { actor: 'station', action: 'inspection.flag', subject: inspection.id, details: { kind: flag.kind, verdictBefore: before, verdict: flag.verdict, decidedBy: decision.decidedBy, policy, readFeatures, turnId: answerTurnId, model: this.modelName, reason } },
       at,
     );
-    return flag;
+    return { id, ...flag };
   }
 
   private async anomaly(inspection: InspectionRow): Promise<Remembered> {

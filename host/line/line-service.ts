@@ -19,7 +19,8 @@ import { lineSettingsView, readLineSettings, writeLineSettings } from './line-se
 import { OutboxSender } from './outbox-sender';
 import type { OutboxSignal } from './outbox-signal';
 import { checkPartId, resolveLineRecipe } from './part-id';
-import { TriggerCamera } from './trigger-camera';
+import { TriggerCamera, type UiFrames } from './trigger-camera';
+import { lineCameraSourceOf } from '../recipes/recipe-line-camera';
 import { TriggerQueue } from './trigger-queue';
 
 /** Makes the adapter of one channel from the current settings (host/line/mqtt, opcua, modbus). */
@@ -38,6 +39,8 @@ export interface LineServiceOptions {
   adapters: Partial<Record<LineAdapterName, LineAdapterFactory>>;
   /** What the station does after any inspection (the alarm), for triggered parts too. */
   afterInspection?: (outcome: InspectOutcome) => void;
+  /** Webcam stills from the signed-in Inspect screen, for a `webcam` trigger source; absent: none. */
+  uiFrames?: UiFrames;
   /** The station log. */
   log?: (line: string) => void;
   /** This process, as recorded on the triggers it accepts (default: this pid on this host). */
@@ -83,7 +86,7 @@ export class LineService implements LineInbound {
     this.writeLog = o.log ?? ((line) => process.stderr.write(`line: ${line}\n`));
     this.owner = o.owner ?? thisProcess();
     this.queue = new TriggerQueue(this.settings.triggerQueue, () => this.stateChanged());
-    this.camera = new TriggerCamera(o.cameraRoots);
+    this.camera = new TriggerCamera(o.cameraRoots, o.uiFrames ?? null);
     this.offOutbox = o.outbox.on(() => {
       for (const r of this.running.values()) r.sender.notify();
       if (this.running.size === 0) this.prune(false);
@@ -140,12 +143,14 @@ export class LineService implements LineInbound {
       const recipe = this.active;
       if (!recipe) throw new StationError('NOT_FOUND', 'No recipe is selected for the line: send one with the trigger or select it first');
       const part = { partId, triggerId, adapter: from, triggeredAt };
+      // Taken now: a part queued before a changeover is captured like the rest of its recipe's parts.
+      const source = this.cameraSourceFor(recipe.name);
       this.queue.check();
       // Accepted means answered, even across a kill: the row goes with the answer's transaction.
       writeTransaction(this.o.db, 'accept a line trigger', () =>
         insertPendingTrigger(this.o.db, { triggerId, partId, adapter: from, recipe: recipe.name, owner: this.owner, acceptedAt: new Date().toISOString() }),
       );
-      const ahead = this.queue.push(() => this.inspectPart(recipe, part, operator));
+      const ahead = this.queue.push(() => this.inspectPart(recipe, source, part, operator));
       this.stateChanged();
       return { triggerId, ahead };
     } catch (err) {
@@ -216,6 +221,30 @@ export class LineService implements LineInbound {
     return this.active;
   }
 
+  /** A recipe's settings changed (a new version): line.state shows the source the next trigger uses. */
+  recipeChanged(name: string): void {
+    if (this.active?.name === name) this.stateChanged();
+  }
+
+  /**
+   * The source a part of recipe `name` is captured from: the newest version's own, else line.json's.
+   * @throws StationError('NOT_FOUND') when the recipe has been deleted
+   */
+  private cameraSourceFor(name: string): string | null {
+    return lineCameraSourceOf(this.o.recipes.latest(name)) ?? this.settings.cameraSource;
+  }
+
+  /** What line.status shows as the next trigger's source; a recipe that cannot be read shows line.json's. */
+  private nextCameraSource(): string | null {
+    if (!this.active) return this.settings.cameraSource;
+    try {
+      return this.cameraSourceFor(this.active.name);
+    } catch {
+      // the recipe is gone: the next trigger is refused with NOT_FOUND, and the screen shows line.json's source
+      return this.settings.cameraSource;
+    }
+  }
+
   log(adapter: LineAdapterName, message: string): void {
     this.writeLog(`${adapter}: ${message}`);
   }
@@ -234,7 +263,7 @@ export class LineService implements LineInbound {
       const counters = r?.sender.counters() ?? this.storedCounters(name);
       return { adapter: name, enabled, status: state.status, detail: state.detail, since: state.since, ...counters };
     });
-    return { state: this.stationState(), adapters, queueDepth: this.queue.depth, activeRecipe: this.active, settingsError: this.settingsError };
+    return { state: this.stationState(), adapters, queueDepth: this.queue.depth, activeRecipe: this.active, cameraSource: this.nextCameraSource(), settingsError: this.settingsError };
   }
 
   settingsView(): LineSettingsView {
@@ -262,7 +291,7 @@ export class LineService implements LineInbound {
         await this.startAdapter(name);
       }
     }
-    if (changed.includes('cameraSource')) this.camera.close();
+    if (changed.includes('cameraSource') && before.cameraSource !== null) this.camera.close(before.cameraSource);
     this.stateChanged();
     return { settings: this.settingsView(), changed };
   }
@@ -295,9 +324,14 @@ export class LineService implements LineInbound {
 
   // ---- inside ----------------------------------------------------------------------------------
 
-  private async inspectPart(recipe: LineRecipe, part: { partId: string | null; triggerId: string; adapter: LineAdapterName | null; triggeredAt: number }, operator: string): Promise<void> {
+  private async inspectPart(
+    recipe: LineRecipe,
+    source: string | null,
+    part: { partId: string | null; triggerId: string; adapter: LineAdapterName | null; triggeredAt: number },
+    operator: string,
+  ): Promise<void> {
     try {
-      const { frame, name } = await this.camera.next(this.settings.cameraSource);
+      const { frame, name } = await this.camera.next(source);
       const out = await this.o.pipeline.inspect(recipe.name, frame, { operator, sourceName: name, line: part });
       this.o.afterInspection?.(out);
       this.setError(false);

@@ -5,6 +5,7 @@ import type { Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
 import { alarmOf } from './recipe-alarm';
 import { modelVerdictPolicyOf } from './recipe-verdict-policy';
+import { lineCameraSourceOf } from './recipe-line-camera';
 
 /** Enough reviewed scores for a histogram; older ones add nothing the chart can show. */
 const MAX_REVIEWED = 5000;
@@ -25,6 +26,7 @@ export function recipeDetail(db: Db, row: RecipeRow, summary: RecipeSummary): Re
       reviewedScores: reviewed,
       alarm: alarmOf(row),
       modelVerdictPolicy: modelVerdictPolicyOf(row),
+      lineCameraSource: lineCameraSourceOf(row),
     };
   });
 }

@@ -27,6 +27,7 @@ import { sampleGoldenFiles } from './golden-sampling';
 import { expertChoiceOf, expertIdentity, recipeConfig, type ExpertBackend, type FitProgress } from './expert-backend';
 import { ALARM_SETTING } from './recipe-alarm';
 import { MODEL_VERDICT_POLICY_SETTING } from './recipe-verdict-policy';
+import { LINE_CAMERA_SETTING } from './recipe-line-camera';
 import { withSettingsOf } from './recipe-setting';
 
 /** What a recipe version records of its fitted expert. */
@@ -357,7 +358,7 @@ export class RecipeService {
         config: withSettingsOf(
           previous,
           { spec: v.spec, ...v.fitted.config, ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}) },
-          [ALARM_SETTING, MODEL_VERDICT_POLICY_SETTING],
+          [ALARM_SETTING, MODEL_VERDICT_POLICY_SETTING, LINE_CAMERA_SETTING],
         ),
         createdBy: v.author,
       },

@@ -15,6 +15,7 @@ import { useDialog } from './hooks/useDialog';
 import { useErrors } from './hooks/useErrors';
 import { useInstructionRoom } from './hooks/useInstructionRoom';
 import { useShiftCounters } from './hooks/useShiftCounters';
+import { useLineWebcam } from './hooks/useLineWebcam';
 import type { ConnectionState } from './transport/ws-client';
 import { isTypingTarget } from './components/typing-target';
 import { useT } from './i18n/I18nProvider';
@@ -62,6 +63,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   const openedDefaultCamera = useRef(false);
   const online = connection === 'open';
   const { counters: shiftCounters, refresh: refreshShift } = useShiftCounters(client, online, report);
+  useLineWebcam(client, camera.stream, online, camera.grab, reportCamera);
 
   const refreshRecent = useCallback(() => {
     client.call('inspections.recent', { limit: RECENT_LIMIT }).then(setRecent, report);

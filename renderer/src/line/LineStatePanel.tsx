@@ -51,6 +51,8 @@ export function LineStatePanel({ status }: { status: LineStatus | null }) {
             <dd data-testid="line-queue-depth">{num(status.queueDepth)}</dd>
             <dt>{t('line.state.activeRecipe')}</dt>
             <dd>{status.activeRecipe ? t('common.recipeVersion', { recipe: status.activeRecipe.name, version: status.activeRecipe.version }) : t('common.none')}</dd>
+            <dt>{t('line.state.cameraSource')}</dt>
+            <dd data-testid="line-next-camera-source">{status.cameraSource ?? t('common.none')}</dd>
           </dl>
         </>
       )}

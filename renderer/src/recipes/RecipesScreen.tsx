@@ -16,6 +16,7 @@ import { InstructionList } from './InstructionList';
 import { NewRecipePanel } from './NewRecipePanel';
 import { ScoreHistogram } from './ScoreHistogram';
 import { VerdictPolicySettings } from './VerdictPolicySettings';
+import { LineCameraSettings } from './LineCameraSettings';
 import { VersionTable } from './VersionTable';
 import './recipes.css';
 import { useT } from '../i18n/I18nProvider';
@@ -88,6 +89,12 @@ export function RecipesScreen({ client, connection, who }: Props) {
       (r) => t('verdictPolicy.saved', { name: r.recipe, version: r.version, policy: t(`verdictPolicy.${r.policy}`) }),
     );
 
+  const saveLineCamera = (source: string | null) =>
+    saveVersion(
+      (recipe) => client.call('recipes.setLineCameraSource', { recipe, source }),
+      (r) => (r.source === null ? t('lineCamera.savedLine', { name: r.recipe, version: r.version }) : t('lineCamera.saved', { name: r.recipe, version: r.version, source: r.source })),
+    );
+
   const changed = useCallback(() => {
     setRevision((n) => n + 1);
     load();
@@ -153,6 +160,10 @@ export function RecipesScreen({ client, connection, who }: Props) {
               <section className="panel recipe-verdict-policy">
                 <h2>{t('recipes.verdictPolicy')}</h2>
                 <VerdictPolicySettings policy={detail.modelVerdictPolicy} canEdit={canEdit} role={roleName} onSave={saveVerdictPolicy} />
+              </section>
+              <section className="panel recipe-line-camera">
+                <h2>{t('recipes.lineCamera')}</h2>
+                <LineCameraSettings source={detail.lineCameraSource} canEdit={canEdit} role={roleName} onSave={saveLineCamera} />
               </section>
               <section className="panel recipe-versions">
                 <h2>{t('recipes.versions')}</h2>

@@ -8,7 +8,7 @@ import { insertInstruction } from '../../../db/repositories/instructions';
 import { disagreementReason } from '../../../host/inspection/answer-verdict';
 import { setRecipeModelVerdictPolicy } from '../../../host/recipes/recipe-verdict-policy';
 import { replayInspection } from '../../../host/replay/replay';
-import type { DialogModel, DialogRequest } from '../../../host/lmm/dialog-model';
+import type { DialogModel, DialogRequest, TokenContext } from '../../../host/lmm/dialog-model';
 import { openStation, type Station } from '../../../host/station';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
@@ -37,11 +37,12 @@ class FixedOpening implements DialogModel {
   gate: Promise<void> | null = null;
   constructor(public opening: 'Yes' | 'No') {}
 
-  async generate(req: DialogRequest, onToken: (d: string) => void) {
+  async generate(req: DialogRequest, onToken: (d: string, context?: TokenContext) => void) {
     this.requests.push(req);
     if (this.gate) await this.gate;
     const text = req.question === null ? `${this.opening}, ${this.opening === 'Yes' ? 'a dent in the center' : 'there is no anomaly'} on the ${req.product}.` : 'It is small.';
-    onToken(text);
+    // As DialogModel.generate promises: each delta says what the reply will (the verdict is settled at the first words).
+    onToken(text, this.readFeatures === undefined ? undefined : { readFeatures: this.readFeatures });
     return { text, firstTokenMs: 1, totalMs: 1, tokens: 1, ...(this.readFeatures === undefined ? {} : { readFeatures: this.readFeatures }) };
   }
 }

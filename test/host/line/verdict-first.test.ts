@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Results } from '../../../common/api';
 import { DEFAULT_LINE_SETTINGS } from '../../../common/line-settings';
 import type { DialogModel, DialogReply } from '../../../host/lmm/dialog-model';
 import type { Station } from '../../../host/station';
@@ -66,8 +67,29 @@ describe('verdict first', () => {
     release();
     const answer = await until('the answer', () => adapter.got.find((m) => m.kind === 'answer'));
     expect(answer.payload).toMatchObject({ partId: 'G-1', verdict: 'review', status: 'done', answer: 'Yes, a scratch at the top left.' });
-    const record = await station.call('inspections.get', { id: (verdict.payload as { inspectionId: string }).inspectionId });
+    const record = (await station.call('inspections.get', { id: (verdict.payload as { inspectionId: string }).inspectionId })) as Results['inspections.get'];
     expect(record).toMatchObject({ verdict: 'review', partId: 'G-1' });
+    // One disagreement, recorded with the release and linked to the answer's turn once it was written.
+    const answerTurn = record.dialog.find((t) => t.role === 'assistant');
+    expect(answerTurn?.text).toBe('Yes, a scratch at the top left.');
+    expect(record.flags.map((f) => [f.kind, f.verdictBefore, f.verdict, f.turnId])).toEqual([['answer-contradicts-verdict', 'pass', 'review', answerTurn?.id]]);
+  });
+
+  it('records the disagreement the line heard before the answer is written', async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const adapter = new RecordingAdapter();
+    station = await open(stallingModel(gate), adapter);
+    await station.call('line.trigger', { partId: 'G-3', recipe: 'bracket' }, { user: 'admin' });
+    const verdict = await until('the verdict', () => adapter.got.find((m) => m.kind === 'verdict'));
+    const id = (verdict.payload as { inspectionId: string }).inspectionId;
+    // The answer is still being written: the record already holds the verdict the line heard.
+    const early = (await station.call('inspections.get', { id })) as Results['inspections.get'];
+    expect(early.dialog.filter((t) => t.role === 'assistant')).toEqual([]);
+    expect(early).toMatchObject({ verdict: 'review' });
+    expect(early.flags.map((f) => [f.kind, f.verdict, f.turnId])).toEqual([['answer-contradicts-verdict', 'review', null]]);
+    release();
+    await until('the answer', () => adapter.got.find((m) => m.kind === 'answer'));
   });
 
   it("releases the expert's verdict when the answer fails before its first word", async () => {
