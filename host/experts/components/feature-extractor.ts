@@ -8,6 +8,7 @@ import { readBackbone } from '../../models/store';
 import type { ExpertRuntime } from '../expert';
 import { type Photometric, fittedPhotometric, standardisePixels } from './photometric';
 import { type WorkingSize, workingSizeOf } from './working-size';
+import { roiAtSize } from './roi';
 
 /**
  * Shared by the memory-bank experts: image -> backbone taps -> PatchCore embedding, one row per
@@ -90,9 +91,14 @@ export async function createFeatureExtractor(
   }
 
   const standardise = config.photometric === 'standardise';
+  const inside = runtime.roi ? roiAtSize(runtime.roi, W, H) : null;
   const toPixels = async (image: RgbImage) => {
     const pixels = await imageToPixels(image, W, H);
-    return standardise ? standardisePixels(pixels) : pixels;
+    if (!inside) return standardise ? standardisePixels(pixels) : pixels;
+    // Filled before the grey levels are standardised (the outside must not move the inside's
+    // statistics) and after (the backbone sees the very same outside in every image).
+    fillOutside(pixels, inside);
+    return standardise ? fillOutside(standardisePixels(pixels), inside) : pixels;
   };
   return {
     config,
@@ -109,6 +115,26 @@ export async function createFeatureExtractor(
       return e as Embedding;
     },
   };
+}
+
+/**
+ * What the backbone sees outside a region of interest: the ImageNet mean colour (0 once the graph
+ * normalises it). Excluding the outside from the map is not enough on its own: a convolution's
+ * receptive field reaches across the region's edge, and a defect outside would raise the patches
+ * inside next to it. Filled, the outside is the same in every golden and inspected image.
+ */
+const FILL = [124, 116, 104] as const;
+
+/** Sets the pixels outside `inside` to `FILL`, in place; (3, H, W) on the 0..255 scale. */
+export function fillOutside(pixels: Float32Array, inside: Uint8Array): Float32Array {
+  const plane = inside.length;
+  for (let i = 0; i < plane; i++) {
+    if (inside[i]) continue;
+    pixels[i] = FILL[0];
+    pixels[plane + i] = FILL[1];
+    pixels[2 * plane + i] = FILL[2];
+  }
+  return pixels;
 }
 
 /** Bilinear resize to (width, height), then HWC uint8 -> CHW float32 on the 0..255 scale. */

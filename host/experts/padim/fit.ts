@@ -2,7 +2,8 @@ import { StationError } from '../../../common/errors';
 import { loadSession } from '../../inference/onnx-runtime';
 import { type Augmentation, augmentedViews } from '../components/augment';
 import type { FeatureExtractor } from '../components/feature-extractor';
-import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, unitPixels, unitsOf } from '../components/fit-plan';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, unitPixels, unitRegion, unitsOf } from '../components/fit-plan';
+import { excludeOutside } from '../components/roi';
 import { maxOf } from '../components/map-normalisation';
 import { seededRandom, shuffled } from '../components/rng';
 import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
@@ -26,19 +27,20 @@ export const PADIM_STATE_VERSION = 1;
 export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PaDiM needs at least one');
   const config = parsePadimOptions(spec.backbone, spec.options);
-  const { images, notes, viewUnits, augment, photometric, workingSize, aspect, extractor } = await openGoldenFit(golden, config, options);
+  const { images, notes, viewUnits, augment, photometric, workingSize, aspect, extractor, region } = await openGoldenFit(golden, config, options);
   const random = seededRandom(options.seed ?? 0);
   const channels = pickChannels(extractor.dim, config.channels, random);
   if (channels.length < config.channels) notes.push(`all ${channels.length} embedding channels used (fewer than ${config.channels})`);
   const perImage = await embedImages(extractor, images, augment, channels, options);
   const units = unitsOf(perImage, viewUnits);
+  const regionOf = unitRegion(region, viewUnits, (perImage[0] as Float32Array[]).length);
 
   const { foldCount, foldOf: unitFold } = assignFolds(units.length, config.folds, random);
   const samples = stackSamples(units, extractor.gridWidth * extractor.gridHeight, channels.length);
   const fitter = await openGaussianFitter(channels.length, config.epsilon, options.device);
   const useSynthetic = config.calibration === 'synthetic' && config.syntheticAnomalies > 0;
   const extra = useSynthetic
-    ? await syntheticSamples(extractor, images, { viewUnits, viewsPerImage: (perImage[0] as Float32Array[]).length }, augment, channels, unitFold, config.syntheticAnomalies, options)
+    ? await syntheticSamples(extractor, images, { viewUnits, viewsPerImage: (perImage[0] as Float32Array[]).length }, augment, channels, unitFold, config.syntheticAnomalies, options, region ? (u) => regionOf(u) as Uint8Array : undefined)
     : [];
   // The full model's Gaussians; its distances of the synthetic anomalies (after the first query)
   // are their in-bank scores (components/synthetic-calibration.ts `inBankCeiling`).
@@ -46,7 +48,9 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   const inBankD2 = stats.d2.subarray(samples.positions);
   const { held: heldOutD2, extra: syntheticD2 } = await heldOutDistances(fitter, samples, { units, unitFold, foldCount }, options, extra);
   const geometry = geometryOf(config, extractor);
-  const scored = await heldOutScores(geometry, concat(concat(heldOutD2, syntheticD2), inBankD2), samples.positions, units.length + 2 * extra.length, options);
+  // Each scored map's region: the held-out units', then the synthetic anomalies' sources' (twice: held out and in bank).
+  const scoredUnits = [...units.keys(), ...extra.map((q) => q.unit ?? 0), ...extra.map((q) => q.unit ?? 0)];
+  const scored = await heldOutScores(geometry, concat(concat(heldOutD2, syntheticD2), inBankD2), samples.positions, scoredUnits.length, options, (k) => regionOf(scoredUnits[k] as number));
   const held = { scores: scored.scores.slice(0, units.length), floors: scored.floors.slice(0, units.length) };
   const synthetic = scored.scores.slice(units.length, units.length + extra.length);
   const inBank = scored.scores.slice(units.length + extra.length);
@@ -62,7 +66,7 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   const fitted = { ...config, photometric, workingSize, aspect };
   const descriptor = fittedDescriptor({ kind: 'padim', version: PADIM_STATE_VERSION }, fitted, extractor.backboneSha256, calibrated, { images, notes });
   return {
-    expert: padimExpert(descriptor, extractor, session),
+    expert: padimExpert(descriptor, extractor, session, region?.views[0]),
     state: {
       config: fitted,
       channels: [...channels],
@@ -122,6 +126,8 @@ export function stackSamples(units: Float32Array[][], positions: number, d: numb
 export interface FoldQuery {
   fold: number;
   sample: Float32Array;
+  /** The unit it was painted into (its region of interest); absent for queries of no unit. */
+  unit?: number;
 }
 
 /** The k-fold split of the units: each unit's fold. */
@@ -196,14 +202,24 @@ async function syntheticSamples(
   unitFold: Int32Array,
   count: number,
   options: FitOptions,
+  insideOf?: (unit: number) => Uint8Array,
 ): Promise<FoldQuery[]> {
   const unitCount = unitFold.length;
   const pixelsOf = unitPixels(images, (g) => extractor.toPixels(g.image), { ...layout, augment, size: { width: extractor.config.inputWidth, height: extractor.config.inputHeight } });
   const sources = Array.from({ length: unitCount }, (_, u) => u);
   const out: FoldQuery[] = [];
-  await embedSyntheticAnomalies(extractor, pixelsOf, sources, unitFold, count, options, (plan, e) => {
-    out.push({ fold: unitFold[plan.source] as number, sample: selectChannels(e.data, e.patches, e.dim, channels) });
-  });
+  await embedSyntheticAnomalies(
+    extractor,
+    pixelsOf,
+    sources,
+    unitFold,
+    count,
+    options,
+    (plan, e) => {
+      out.push({ fold: unitFold[plan.source] as number, sample: selectChannels(e.data, e.patches, e.dim, channels), unit: plan.source });
+    },
+    insideOf,
+  );
   return out;
 }
 
@@ -213,12 +229,13 @@ async function heldOutScores(
   positions: number,
   count: number,
   options: FitOptions,
+  regionOf: (k: number) => Uint8Array | undefined,
 ): Promise<{ scores: number[]; floors: number[] }> {
   const session = await loadSession(buildPadimGraph(geometry, null), { device: options.device, cache: false });
   const scores: number[] = [];
   const floors: number[] = [];
   for (let k = 0; k < count; k++) {
-    const map = await runMap(session, { d2: { data: d2.slice(k * positions, (k + 1) * positions), dims: [positions] } });
+    const map = excludeOutside(await runMap(session, { d2: { data: d2.slice(k * positions, (k + 1) * positions), dims: [positions] } }), regionOf(k));
     scores.push(maxOf(map));
     floors.push(mapFloor(map));
     options.onProgress?.('calibration', k + 1, count);

@@ -5,6 +5,7 @@ import { loadSession, type OnnxSession } from '../../inference/onnx-runtime';
 import type { FeatureExtractor } from '../components/feature-extractor';
 import { normaliseMap } from '../components/map-normalisation';
 import { timedInspect } from '../components/timed-inspect';
+import { excludeOutside } from '../components/roi';
 import type { AnomalyResult, Expert, ExpertDescriptor } from '../expert';
 import type { PadimConfig } from './config';
 import { buildPadimGraph, type PadimGeometry, type PadimParams } from './graph';
@@ -36,7 +37,7 @@ export async function openPadimSession(
 }
 
 /** A fitted PaDiM: feature extractor + Mahalanobis graph + the calibrated normalisation. */
-export function padimExpert(descriptor: ExpertDescriptor, extractor: FeatureExtractor, session: OnnxSession): Expert {
+export function padimExpert(descriptor: ExpertDescriptor, extractor: FeatureExtractor, session: OnnxSession, inside?: Uint8Array): Expert {
   const { rawFloor, rawThreshold } = descriptor.calibration;
   return {
     descriptor,
@@ -45,7 +46,7 @@ export function padimExpert(descriptor: ExpertDescriptor, extractor: FeatureExtr
         descriptor,
         () => extractor.embed(image),
         async (embedding) => {
-          const raw = await runMap(session, { embedding: { data: embedding.data, dims: [embedding.patches, embedding.dim] } });
+          const raw = excludeOutside(await runMap(session, { embedding: { data: embedding.data, dims: [embedding.patches, embedding.dim] } }), inside);
           return { ...normaliseMap(raw, rawFloor, rawThreshold), features: embedding };
         },
       );

@@ -3,7 +3,8 @@ import { type Augmentation, augmentedViews } from '../components/augment';
 import { gatherRows } from '../components/coreset';
 import { greedyCoresetOnnx } from '../components/coreset-graph';
 import type { Embedding, FeatureExtractor } from '../components/feature-extractor';
-import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, unitPixels, unitsOf } from '../components/fit-plan';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, unitPixels, unitRegion, unitsOf } from '../components/fit-plan';
+import { outsideExcluded, touchedCells } from '../components/roi';
 import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
 import { syntheticCalibration } from '../components/synthetic-calibration';
 import { maxOf } from '../components/map-normalisation';
@@ -35,17 +36,19 @@ export async function fitPatchCore(
 ): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PatchCore needs at least one');
   const config = parsePatchCoreOptions(spec.backbone, spec.options);
-  const { images, notes, viewUnits, augment, photometric, workingSize, aspect, extractor } = await openGoldenFit(golden, config, options);
+  const { images, notes, viewUnits, augment, photometric, workingSize, aspect, extractor, region } = await openGoldenFit(golden, config, options);
   const views = await embedGolden(extractor, images, augment, config.orient, options);
   const random = seededRandom(options.seed ?? 0);
   const units = unitsOf(views, viewUnits);
   const { foldCount, foldOf } = assignFolds(units.length, config.folds, random);
+  const regionOf = unitRegion(region, viewUnits, (views[0] as Embedding[]).length);
+  const cellsOf = bankCells(regionOf, extractor);
 
-  const { bank, rowFold } = await buildBank(units, foldOf, foldCount, extractor.dim, config, options);
+  const { bank, rowFold } = await buildBank(units, foldOf, foldCount, extractor.dim, config, options, cellsOf);
   const search = await openSearch(config, extractor, bank, options);
   const biases = foldBiases(search, rowFold, foldCount);
   const chosen = calibrationUnits(units.length, config.calibrationImages);
-  const held = await heldOutScores(search, units, foldOf, biases, chosen, config, options);
+  const held = await heldOutScores(search, units, foldOf, biases, chosen, config, options, regionOf);
   const split = { viewUnits, foldCount, unitCount: units.length, imageCount: images.length };
   let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
   let synthetic: number[] = [];
@@ -53,7 +56,7 @@ export async function fitPatchCore(
   if (config.calibration === 'synthetic' && config.syntheticAnomalies > 0) {
     const prepare = async (g: GoldenImage) => (await preparePixels(extractor, g.image, config.orient)).pixels;
     const pixelsOf = unitPixels(images, prepare, { viewUnits, viewsPerImage: (views[0] as Embedding[]).length, augment, size: workingSize });
-    ({ synthetic, inBank } = await syntheticScores(extractor, search, pixelsOf, chosen, foldOf, biases, config, options));
+    ({ synthetic, inBank } = await syntheticScores(extractor, search, pixelsOf, chosen, foldOf, biases, config, options, regionOf));
     const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split, inBank);
     calibrated = result;
     notes.push(...result.notes);
@@ -62,7 +65,7 @@ export async function fitPatchCore(
   const fitted = { ...config, photometric, workingSize, aspect };
   const descriptor = fittedDescriptor({ kind: 'patchcore', version: PATCHCORE_STATE_VERSION }, fitted, extractor.backboneSha256, calibrated, { images, notes });
   return {
-    expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient),
+    expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient, region?.views[0]),
     state: {
       config: fitted,
       bankRows: bank.length / extractor.dim,
@@ -102,16 +105,17 @@ async function buildBank(
   dim: number,
   config: PatchCoreConfig,
   options: FitOptions,
+  cellsOf: (u: number, j: number) => Uint8Array | undefined,
 ): Promise<{ bank: Float32Array; rowFold: Int32Array }> {
   const perFold: Float32Array[] = [];
   let total = 0;
   for (let f = 0; f < foldCount; f++) {
-    const parts = units.filter((_, u) => foldOf[u] === f).flat();
-    const rows = new Float32Array(parts.reduce((s, e) => s + e.data.length, 0));
+    const parts = units.flatMap((views, u) => (foldOf[u] === f ? views.map((e, j) => keptRows(e, cellsOf(u, j))) : []));
+    const rows = new Float32Array(parts.reduce((s, e) => s + e.length, 0));
     let o = 0;
     for (const e of parts) {
-      rows.set(e.data, o);
-      o += e.data.length;
+      rows.set(e, o);
+      o += e.length;
     }
     perFold.push(rows);
     total += rows.length / dim;
@@ -145,6 +149,39 @@ async function buildBank(
     row += foldRows[f] as number;
   });
   return { bank, rowFold };
+}
+
+/**
+ * Per unit view, the feature cells whose patches may enter the bank: those touching the region of
+ * interest and one cell around it (the context of its edge). Patches far outside it would spend the
+ * coreset's budget on what is never scored, and could match a defect inside it.
+ */
+function bankCells(regionOf: (u: number, j?: number) => Uint8Array | undefined, extractor: FeatureExtractor): (u: number, j: number) => Uint8Array | undefined {
+  const cache = new Map<Uint8Array, Uint8Array>();
+  const { inputWidth: width, inputHeight: height } = extractor.config;
+  return (u, j) => {
+    const inside = regionOf(u, j);
+    if (!inside) return undefined;
+    let cells = cache.get(inside);
+    if (!cells) {
+      cells = touchedCells(inside, width, height, extractor.gridWidth, extractor.gridHeight, 1);
+      cache.set(inside, cells);
+    }
+    return cells;
+  };
+}
+
+/** The embedding's rows of the kept cells (all rows without a region). */
+function keptRows(e: Embedding, cells: Uint8Array | undefined): Float32Array {
+  if (!cells) return e.data;
+  const out = new Float32Array(e.data.length);
+  let n = 0;
+  for (let p = 0; p < e.patches; p++) {
+    if (!cells[p]) continue;
+    out.set(e.data.subarray(p * e.dim, (p + 1) * e.dim), n * e.dim);
+    n++;
+  }
+  return out.subarray(0, n * e.dim);
 }
 
 /** Per fold, the search's bank bias that excludes the fold's own rows. */
@@ -181,13 +218,25 @@ async function syntheticScores(
   biases: Float32Array[],
   config: PatchCoreConfig,
   options: FitOptions,
+  regionOf: (u: number) => Uint8Array | undefined,
 ): Promise<{ synthetic: number[]; inBank: number[] }> {
   const synthetic: number[] = [];
   const inBank: number[] = [];
-  await embedSyntheticAnomalies(extractor, pixelsOf, sources, foldOf, config.syntheticAnomalies, options, async (plan, e) => {
-    synthetic.push(maxOf(await rawPatchMap(search, e.data, config.centre, biases[foldOf[plan.source] as number])));
-    inBank.push(maxOf(await rawPatchMap(search, e.data, config.centre)));
-  });
+  const inside = regionOf(0) ? (u: number) => regionOf(u) as Uint8Array : undefined;
+  await embedSyntheticAnomalies(
+    extractor,
+    pixelsOf,
+    sources,
+    foldOf,
+    config.syntheticAnomalies,
+    options,
+    async (plan, e) => {
+      const region = regionOf(plan.source);
+      synthetic.push(maxOf(outsideExcluded(await rawPatchMap(search, e.data, config.centre, biases[foldOf[plan.source] as number]), region)));
+      inBank.push(maxOf(outsideExcluded(await rawPatchMap(search, e.data, config.centre), region)));
+    },
+    inside,
+  );
   return { synthetic, inBank };
 }
 
@@ -199,6 +248,7 @@ async function heldOutScores(
   chosen: readonly number[],
   config: PatchCoreConfig,
   options: FitOptions,
+  regionOf: (u: number) => Uint8Array | undefined,
 ): Promise<{ scores: number[]; floors: number[] }> {
   const scores: number[] = [];
   const floors: number[] = [];
@@ -206,7 +256,7 @@ async function heldOutScores(
     if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
     // The unaugmented view stands for the image: inspection sees unaugmented images.
     const first = (units[u] as Embedding[])[0] as Embedding;
-    const map = await rawPatchMap(search, first.data, config.centre, biases[foldOf[u] as number]);
+    const map = outsideExcluded(await rawPatchMap(search, first.data, config.centre, biases[foldOf[u] as number]), regionOf(u));
     scores.push(maxOf(map));
     floors.push(mapFloor(map));
     options.onProgress?.('calibration', scores.length, chosen.length);

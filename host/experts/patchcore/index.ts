@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { StationError } from '../../../common/errors';
 import { openSavedExtractor } from '../components/feature-extractor';
+import { roiAtSize } from '../components/roi';
 import { goldenFittedModule, resolvedBackbone, savedCalibrationScores, savedFloats } from '../components/fit-options';
 import { PatchCoreOptions } from './config';
 import { PATCHCORE_STATE_VERSION, fitPatchCore } from './fit';
@@ -27,6 +28,7 @@ export const patchcore = goldenFittedModule({
       throw new StationError('BAD_MODEL', `PatchCore was fitted on backbone ${descriptor.backbone} ${descriptor.backboneSha256 ?? ''}, which the model store does not hold (it holds ${extractor.backboneSha256})`);
     }
     const search = await openSearch(config, extractor, bank, runtime);
-    return patchCoreExpert(descriptor, extractor, search, config.centre, config.orient);
+    const inside = runtime.roi ? roiAtSize(runtime.roi, descriptor.inputWidth, descriptor.inputHeight) : undefined;
+    return patchCoreExpert(descriptor, extractor, search, config.centre, config.orient, inside);
   },
 });

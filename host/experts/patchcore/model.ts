@@ -5,6 +5,7 @@ import { normaliseMap } from '../components/map-normalisation';
 import { timedInspect } from '../components/timed-inspect';
 import { rotateMapBack, toLandscape } from '../components/orientation';
 import { type NnSearch, createNnSearch } from '../components/nn-search';
+import { outsideExcluded } from '../components/roi';
 import type { AnomalyResult, Expert, ExpertDescriptor, ExpertRuntime } from '../expert';
 import type { PatchCoreConfig } from './config';
 
@@ -74,9 +75,11 @@ export function patchCoreExpert(
   search: NnSearch,
   centre: PatchCoreConfig['centre'],
   orient: PatchCoreConfig['orient'],
+  /** The region of interest at the working size (1 inside); absent: the whole image. */
+  inside?: Uint8Array,
 ): PatchCoreExpert {
   const { rawFloor, rawThreshold } = descriptor.calibration;
-  const rawMap = (embedding: Float32Array) => rawPatchMap(search, embedding, centre);
+  const rawMap = async (embedding: Float32Array) => outsideExcluded(await rawPatchMap(search, embedding, centre), inside);
   return {
     descriptor,
     extractor,
