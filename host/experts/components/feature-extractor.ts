@@ -9,6 +9,10 @@ import type { ExpertRuntime } from '../expert';
 import { type Photometric, fittedPhotometric, standardisePixels } from './photometric';
 import { type WorkingSize, workingSizeOf } from './working-size';
 import { roiAtSize } from './roi';
+import { type TileOptions, cropTile, planTiles, stitchTiles } from './tiles';
+
+/** Backbone passes per session run: bounds the batch tensor of a tiled 5-megapixel image. */
+const PASS_BATCH = 8;
 
 /**
  * Shared by the memory-bank experts: image -> backbone taps -> PatchCore embedding, one row per
@@ -18,6 +22,8 @@ export interface FeatureExtractorConfig extends FeatureModelConfig {
   backbone: string;
   /** Applied by `toPixels`, so fitting, calibration and inspection see the same input. */
   photometric?: Photometric;
+  /** Tiles over the working size (components/tiles.ts); absent: one pass over the whole working size. */
+  tile?: TileOptions;
 }
 
 /** (patches, dim) row-major; patch p is grid cell (p / gridWidth, p % gridWidth). */
@@ -59,39 +65,55 @@ export async function createFeatureExtractor(
 ): Promise<FeatureExtractor> {
   const backbone = await readBackbone(runtime.dataDir, config.backbone);
   const { spec } = backbone;
+  const { inputWidth: W, inputHeight: H } = config;
+  const inside = runtime.roi ? roiAtSize(runtime.roi, W, H) : null;
+  // Tiled: the feature model is built for one tile, and the tiles are planned (and checked) now, before any fitting.
+  const tiles = config.tile ? planTiles(W, H, config.tile, inside ?? undefined) : null;
+  const passW = config.tile ? config.tile.size : W;
+  const passH = config.tile ? config.tile.size : H;
   const modelConfig: FeatureModelConfig = {
     taps: config.taps,
-    inputWidth: config.inputWidth,
-    inputHeight: config.inputHeight,
+    inputWidth: passW,
+    inputHeight: passH,
     ...(config.tapWeights ? { tapWeights: config.tapWeights } : {}),
   };
   const model = await cachedFeatureModel(runtime.dataDir, backbone, modelConfig);
   const session = await loadSession(model.bytes, { device: runtime.device });
-  const { inputWidth: W, inputHeight: H } = config;
-  const patches = model.gridWidth * model.gridHeight;
+  const stride = passW / model.gridWidth;
+  const gridWidth = W / stride;
+  const gridHeight = H / stride;
+  const patches = gridWidth * gridHeight;
+
+  /** (3, passH, passW) tensors -> their (cells, dim) embeddings, one session run per `PASS_BATCH`. */
+  async function runPasses(tensors: readonly Float32Array[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    const plane = 3 * passH * passW;
+    const size = model.gridWidth * model.gridHeight * model.dim;
+    for (let start = 0; start < tensors.length; start += PASS_BATCH) {
+      const chunk = tensors.slice(start, start + PASS_BATCH);
+      const batch = new Float32Array(chunk.length * plane);
+      chunk.forEach((p, i) => batch.set(p, i * plane));
+      const result = await session.run({ pixels: { data: batch, dims: [chunk.length, 3, passH, passW] } });
+      const emb = result.embedding;
+      if (!emb || !(emb.data instanceof Float32Array)) throw new StationError('INTERNAL', 'Feature model gave no embedding');
+      for (let i = 0; i < chunk.length; i++) out.push((emb.data as Float32Array).slice(i * size, (i + 1) * size));
+    }
+    return out;
+  }
 
   async function embedPixels(pixels: readonly Float32Array[]): Promise<Embedding[]> {
     if (pixels.length === 0) return [];
-    const batch = new Float32Array(pixels.length * 3 * H * W);
-    pixels.forEach((p, i) => {
-      if (p.length !== 3 * H * W) throw new StationError('INTERNAL', `Pixel tensor of ${p.length} values, expected ${3 * H * W}`);
-      batch.set(p, i * 3 * H * W);
-    });
-    const out = await session.run({ pixels: { data: batch, dims: [pixels.length, 3, H, W] } });
-    const emb = out.embedding;
-    if (!emb || !(emb.data instanceof Float32Array)) throw new StationError('INTERNAL', 'Feature model gave no embedding');
-    const size = patches * model.dim;
-    return pixels.map((_, i) => ({
-      data: (emb.data as Float32Array).slice(i * size, (i + 1) * size),
-      patches,
-      dim: model.dim,
-      gridWidth: model.gridWidth,
-      gridHeight: model.gridHeight,
-    }));
+    for (const p of pixels) if (p.length !== 3 * H * W) throw new StationError('INTERNAL', `Pixel tensor of ${p.length} values, expected ${3 * H * W}`);
+    const embedding = (data: Float32Array): Embedding => ({ data, patches, dim: model.dim, gridWidth, gridHeight });
+    if (!tiles || !config.tile) return (await runPasses(pixels)).map(embedding);
+    const { size } = config.tile;
+    const crops = pixels.flatMap((p) => tiles.map((t) => cropTile(p, W, H, t, size)));
+    const perTile = await runPasses(crops);
+    const geometry = { gridWidth, gridHeight, tileGrid: model.gridWidth, stride, dim: model.dim };
+    return pixels.map((_, i) => embedding(stitchTiles(tiles, perTile.slice(i * tiles.length, (i + 1) * tiles.length), geometry)));
   }
 
   const standardise = config.photometric === 'standardise';
-  const inside = runtime.roi ? roiAtSize(runtime.roi, W, H) : null;
   const toPixels = async (image: RgbImage) => {
     const pixels = await imageToPixels(image, W, H);
     if (!inside) return standardise ? standardisePixels(pixels) : pixels;
@@ -104,8 +126,8 @@ export async function createFeatureExtractor(
     config,
     spec,
     backboneSha256: backbone.sha256,
-    gridWidth: model.gridWidth,
-    gridHeight: model.gridHeight,
+    gridWidth,
+    gridHeight,
     dim: model.dim,
     device: session.device,
     toPixels,
@@ -169,6 +191,8 @@ export interface ExtractorOptions {
   workingSize?: WorkingSize | undefined;
   /** Resolved at fit time (components/photometric.ts); absent = none. */
   photometric?: Photometric;
+  /** Tiles over the working size (components/tiles.ts); absent = one pass. */
+  tile?: TileOptions | undefined;
 }
 
 export function openExtractor(options: ExtractorOptions, runtime: ExpertRuntime): Promise<FeatureExtractor> {
@@ -181,6 +205,7 @@ export function openExtractor(options: ExtractorOptions, runtime: ExpertRuntime)
       inputHeight: height,
       ...(options.tapWeights ? { tapWeights: options.tapWeights } : {}),
       ...(options.photometric ? { photometric: options.photometric } : {}),
+      ...(options.tile ? { tile: options.tile } : {}),
     },
     runtime,
   );
