@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { augmentedPlane } from '../../../../host/experts/components/augment';
 import { checkRoiForGolden, excludeOutside, roiAtSize, touchedCells, wholeCells, workingRoi, type RoiMask } from '../../../../host/experts/components/roi';
 import { rasteriseRoi } from '../../../../host/experts/components/roi-shape';
+import { fitExpert } from '../../../../host/experts/index';
 import { mapFloor } from '../../../../host/experts/components/fit-plan';
 import { normaliseMap } from '../../../../host/experts/components/map-normalisation';
 
@@ -65,5 +66,12 @@ describe('region of interest', () => {
     expect(t.data.reduce((a, b) => a + b, 0)).toBeGreaterThan(2400);
     expect(t.data.reduce((a, b) => a + b, 0)).toBeLessThan(2600);
     expect([t.data[99 * 100], t.data[99 * 100 + 60], t.data[0 * 100 + 10]]).toEqual([1, 0, 0]);
+  });
+
+  it('is refused by a kind that takes none (anomalib) before anything is read', async () => {
+    const options = { dataDir: '/nonexistent', device: 'cpu' as const, roi: rect(8, 8, 0, 0, 4, 4) };
+    await expect(fitExpert({ kind: 'anomalib', options: { file: '/nonexistent.onnx' } }, [], options)).rejects.toThrow(
+      'The anomalib expert does not take a region of interest: use auto, patchcore or padim',
+    );
   });
 });
