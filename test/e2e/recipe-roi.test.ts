@@ -15,7 +15,7 @@ import { prepareBottleStation } from './support/station-fixture';
  * A region of interest drawn on the Recipes screen in headless Chromium against `npm run serve`:
  * an engineer opens New recipe, picks a folder of real bottle goods, drags a rectangle across the
  * first golden image, fits, sees the region in the calibration, saves, and the saved version
- * carries the region (its mask in the image store) and shows its outline.
+ * carries the region (its mask in the image store) and shows its outline, as does the Inspect heatmap.
  */
 const skip = e2eSkipReason();
 if (skip) console.warn(`Skipping the browser tests: ${skip}`);
@@ -88,6 +88,14 @@ describe.skipIf(skip !== null)('Region of interest drawn on the New recipe panel
     // The Recipes screen draws the saved region's outline from the image store.
     await page.getByTestId('recipe-roi').waitFor();
     await expect.poll(() => page.getByTestId('roi-outline').getAttribute('data-ready')).toBe('true');
+
+    // Inspected with it, the heatmap shows the region's outline too.
+    await page.evaluate(() => (window.location.hash = '#/inspect'));
+    await page.getByTestId('recipe-select').selectOption('bottle-roi');
+    await page.getByTestId('camera-view').locator('img').waitFor();
+    await page.getByTestId('capture-button').click();
+    await expect.poll(() => page.getByTestId('recent-item').count(), { timeout: 120_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.heatmap-frame [data-testid="roi-outline"]').getAttribute('data-ready'), { timeout: 30_000 }).toBe('true');
     expect(opened.errors).toEqual([]);
   });
 });
