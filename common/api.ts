@@ -144,6 +144,18 @@ export const GoldenSource = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('frames'), sha256: z.array(sha256).min(1, 'capture at least one frame').max(500) }),
 ]);
 export type GoldenSource = z.infer<typeof GoldenSource>;
+/**
+ * A region of interest drawn on a golden image: a rectangle (two opposite corners) or a polygon
+ * (its corners in order), in fractions of the image's width and height. The host rasterises it at
+ * the golden images' size (host/experts/components/roi-shape.ts).
+ */
+export const RoiShape = z
+  .strictObject({
+    kind: z.enum(['rect', 'polygon']),
+    points: z.array(z.tuple([z.number().min(0).max(1), z.number().min(0).max(1)])).min(2).max(256),
+  })
+  .refine((s) => (s.kind === 'rect' ? s.points.length === 2 : s.points.length >= 3), 'a rectangle has 2 corners, a polygon at least 3');
+export type RoiShape = z.infer<typeof RoiShape>;
 /** The experts a recipe may be fitted with from a UI; `auto` compares PatchCore and PaDiM on the goldens. */
 export const DRAFT_EXPERTS = ['auto', 'patchcore', 'padim'] as const;
 const draftId = z.string().min(1).max(64);
@@ -193,6 +205,8 @@ export const ApiParams = {
     referencesDir: z.string().min(1).max(4096),
     expert: z.string().min(1).max(4096),
     prompts: z.array(z.string().max(100_000)).max(256),
+    /** A PNG mask of the golden images' size (white inside): the region of interest (host/experts/components/roi.ts). */
+    roi: z.string().min(1).max(4096).optional(),
   }),
   'recipes.setBand': z.strictObject({ recipe: recipeName, band }),
   'recipes.setAlarm': z.strictObject({ recipe: recipeName, alarm: AlarmConfig }),
@@ -204,7 +218,7 @@ export const ApiParams = {
    * The Recipes screen's "New recipe": checks the name, expert and golden source at once, then fits
    * in the background (progress as `recipes.draftProgress` events) without recording anything.
    */
-  'recipes.draft': z.strictObject({ name: recipeName, source: GoldenSource, expert: z.enum(DRAFT_EXPERTS) }),
+  'recipes.draft': z.strictObject({ name: recipeName, source: GoldenSource, expert: z.enum(DRAFT_EXPERTS), roi: RoiShape.optional() }),
   /** Waits for the draft's fit: its golden-only calibration to look at before saving. */
   'recipes.draftResult': z.strictObject({ draftId }),
   /** Stops a fit in flight or throws a finished draft away; nothing of it stays. */
@@ -317,8 +331,18 @@ export interface RecipeSummary {
   goldenSampling: GoldenSampling | null;
   /** Set when the expert was chosen by `auto`: what it compared on the golden data and why it chose. */
   auto: ExpertChoice | null;
+  /** The region of interest the expert's maps are restricted to; null: the whole image. */
+  roi: RecipeRoi | null;
   createdAt: string;
   instructions: Instruction[];
+}
+
+/** A recipe's region of interest: its mask (a grey PNG in the image store, white inside) and the share of the image it covers. */
+export interface RecipeRoi {
+  sha256: string;
+  width: number;
+  height: number;
+  coverage: number;
 }
 
 /**
@@ -842,6 +866,8 @@ export interface RecipeDraft {
   calibration: { method: string; goldenScores: number[] };
   /** What `auto` compared and why it chose (ExpertChoice). */
   auto: ExpertChoice | null;
+  /** The region of interest it was fitted with; null: the whole image. */
+  roi: RecipeRoi | null;
   notes: string[];
 }
 

@@ -1,5 +1,6 @@
 import type { DeviceName, ThresholdBand } from '../../common/api';
 import type { RgbImage } from '../imaging/rgb-image';
+import type { RoiMask } from './components/roi';
 
 
 /**
@@ -57,6 +58,16 @@ export interface ExpertDescriptor {
   notes: string[];
   /** Set by `auto`: what it compared (separation AUROC per candidate, null where not measurable) and chose. */
   auto?: AutoComparison;
+  /** The region of interest the maps are restricted to (components/roi.ts); absent: the whole image. */
+  roi?: RoiRecord;
+}
+
+/** What a descriptor records of its region of interest: the mask PNG's hash and size, and the share of the image inside. */
+export interface RoiRecord {
+  sha256: string;
+  width: number;
+  height: number;
+  coverage: number;
 }
 
 export interface AutoComparison {
@@ -94,6 +105,11 @@ export interface ExpertRuntime {
   /** Data dir: its models/ holds the backbones, its cache/ the edited feature models. */
   dataDir: string;
   device: DeviceName;
+  /**
+   * The recipe's region of interest, at the golden images' size: a fit calibrates on it and the
+   * expert's maps are zero outside it (components/roi.ts). Kinds without `roi` in the registry refuse it.
+   */
+  roi?: RoiMask;
 }
 
 export interface FitOptions extends ExpertRuntime {
@@ -124,6 +140,8 @@ export interface FittedExpert {
   state: { [key: string]: JsonValue };
   /** Large arrays (memory bank, Gaussians), saved as content-hashed files. */
   blobs: Record<string, Uint8Array>;
+  /** The region of interest as a PNG (its hash in `descriptor.roi`), saved beside the blobs. */
+  roiPng?: Uint8Array;
 }
 
 /** One expert kind: its folder's tiny entry point exports this. */

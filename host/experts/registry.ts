@@ -29,6 +29,8 @@ export interface ExpertEntry {
   unavailable?: string;
   /** Brings its own model instead of a registry backbone. */
   ownModel?: boolean;
+  /** Takes a region of interest (`ExpertRuntime.roi`): calibrates on it and zeroes its maps outside it. */
+  roi?: boolean;
 }
 
 const entries = new Map<string, ExpertEntry>();
@@ -111,17 +113,20 @@ registerExpert({
   describe: 'PatchCore: a memory bank of golden patch features; the map is the distance to the nearest bank row',
   parseOptions: (options) => void parsePatchCoreOptions(undefined, options),
   module: async () => (await import('./patchcore/index')).patchcore,
+  roi: true,
 });
 registerExpert({
   kind: 'padim',
   describe: 'PaDiM: one Gaussian per feature-grid position; the map is the Mahalanobis distance',
   parseOptions: (options) => void parsePadimOptions(undefined, options),
   module: async () => (await import('./padim/index')).padim,
+  roi: true,
 });
 registerExpert({
   kind: 'auto',
   describe: 'fits PatchCore and PaDiM and keeps the one the golden data separate better',
   fit: async (spec, golden, options) => (await import('./auto')).fitAuto(spec, golden, options),
+  roi: true,
 });
 registerExpert({
   kind: 'zero-shot',

@@ -1,9 +1,9 @@
-import type { ExpertChoice } from '../../common/api';
+import type { ExpertChoice, RecipeRoi } from '../../common/api';
 import { StationError } from '../../common/errors';
 import type { Expert, ExpertDescriptor, FitOptions, GoldenImage } from '../experts/expert';
 
 /** What a caller watching a fit passes: stage progress and a way to stop it. */
-export type FitProgress = Pick<FitOptions, 'onProgress' | 'signal'>;
+export type FitProgress = Pick<FitOptions, 'onProgress' | 'signal' | 'roi'>;
 
 /**
  * How the recipe service fits an expert into a recipe's folder and loads it again. The experts'
@@ -45,7 +45,17 @@ export function recipeConfig(d: ExpertDescriptor): Record<string, unknown> {
     goldenScores: d.calibration.heldOutScores,
     notes: d.notes,
     ...(d.auto ? { auto: d.auto } : {}),
+    // The mask itself is in the expert folder and the image store under this hash.
+    ...(d.roi ? { roi: d.roi } : {}),
   };
+}
+
+/** A recipe row's `config.roi` as the api shows it; null for none or a record that is not one. */
+export function recipeRoiOf(roi: unknown): RecipeRoi | null {
+  if (typeof roi !== 'object' || roi === null) return null;
+  const { sha256, width, height, coverage } = roi as Record<string, unknown>;
+  if (typeof sha256 !== 'string' || typeof width !== 'number' || typeof height !== 'number' || typeof coverage !== 'number') return null;
+  return { sha256, width, height, coverage };
 }
 
 /**

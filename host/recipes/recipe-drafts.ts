@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GoldenSource, RecipeDraft, RecipeDraftStarted, RecipeSummary } from '../../common/api';
+import type { GoldenSource, RecipeDraft, RecipeDraftStarted, RecipeSummary, RoiShape } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { latestRecipe } from '../../db/repositories/recipes';
 import type { Db } from '../../db/open';
@@ -12,6 +12,8 @@ import { decodeImage } from '../imaging/decode';
 import { IMAGE_TYPES, imageTypeOfName, requireImageType } from '../imaging/image-type';
 import { checkExpertSpec } from '../experts/registry';
 import { expertChoiceOf } from './expert-backend';
+import { checkRoiForGolden } from '../experts/components/roi';
+import { rasteriseRoi } from '../experts/components/roi-shape';
 import type { BlobStore } from '../store/blob-store';
 import { checkRecipeName, readGoldenFile, referenceImages, type DecodedGolden, type FittedRecord, type RecipeService } from './recipe-service';
 
@@ -61,7 +63,7 @@ export class RecipeDrafts {
    *   already running on this connection; ('NOT_FOUND') for a folder outside the allowed camera
    *   folders or missing (one error for both), or an unknown frame.
    */
-  async start(input: { name: string; source: GoldenSource; expert: string }, connection: string): Promise<RecipeDraftStarted> {
+  async start(input: { name: string; source: GoldenSource; expert: string; roi?: RoiShape | undefined }, connection: string): Promise<RecipeDraftStarted> {
     const name = checkRecipeName(input.name);
     const spec = checkExpertSpec(input.expert);
     for (const d of this.drafts.values()) {
@@ -73,7 +75,7 @@ export class RecipeDrafts {
     const id = randomUUID();
     const dir = join(this.tmpDir, 'recipe-drafts', id);
     const abort = new AbortController();
-    const job = this.fit(id, name, spec, sources, dir, abort.signal);
+    const job = this.fit(id, name, spec, sources, dir, abort.signal, input.roi);
     const draft: Draft = { id, name, spec, connection, source: input.source, dir, abort, job, fitting: true };
     // The outcome is read by draftResult; a draft nobody asks about must not be an unhandled rejection.
     job.then(
@@ -157,7 +159,8 @@ export class RecipeDrafts {
     return { kind: 'frames', sha256: unique };
   }
 
-  private async fit(id: string, name: string, spec: string, sources: Sources, dir: string, signal: AbortSignal): Promise<Fitted> {
+  /** @throws StationError('INVALID_INPUT') for a drawn region that does not fit the golden images (components/roi.ts), before any fitting. */
+  private async fit(id: string, name: string, spec: string, sources: Sources, dir: string, signal: AbortSignal, shape?: RoiShape): Promise<Fitted> {
     const progress = (stage: string, done: number, total: number) => this.events.emit('recipes.draftProgress', { draftId: id, stage, done, total });
     const check = () => {
       if (signal.aborted) throw new StationError('CANCELLED', `Fitting the recipe ${name} was cancelled`);
@@ -170,8 +173,12 @@ export class RecipeDrafts {
       progress('reading images', i + 1, total);
     }
     check();
+    // Drawn on one golden image, rasterised at its size: goldens of another size are refused by the check.
+    const first = (golden[0] as DecodedGolden).image;
+    const roi = shape ? rasteriseRoi(shape, first.width, first.height) : undefined;
+    if (roi) checkRoiForGolden(roi, golden, 'The region of interest drawn');
     await mkdir(dir, { recursive: true });
-    const { descriptor, fitted } = await this.recipes.fitInto(spec, golden, dir, { onProgress: progress, signal });
+    const { descriptor, fitted } = await this.recipes.fitInto(spec, golden, dir, { onProgress: progress, signal, ...(roi ? { roi } : {}) });
     check();
     const result: RecipeDraft = {
       draftId: id,
@@ -183,6 +190,7 @@ export class RecipeDrafts {
       band: descriptor.band,
       calibration: { method: descriptor.calibration.method, goldenScores: descriptor.calibration.heldOutScores },
       auto: expertChoiceOf(descriptor.auto),
+      roi: descriptor.roi ?? null,
       notes: descriptor.notes,
     };
     return { result, spec, fitted, golden };

@@ -24,7 +24,9 @@ import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction
 import type { AnomalyResult, Expert, ExpertDescriptor, GoldenImage } from '../experts/expert';
 import { checkExpertSpec } from '../experts/registry';
 import { sampleGoldenFiles } from './golden-sampling';
-import { expertChoiceOf, expertIdentity, recipeConfig, type ExpertBackend, type FitProgress } from './expert-backend';
+import { expertChoiceOf, expertIdentity, recipeConfig, recipeRoiOf, type ExpertBackend, type FitProgress } from './expert-backend';
+import { checkRoiForGolden, type RoiMask } from '../experts/components/roi';
+import { decodeRoiPng, readRoiFile } from '../experts/components/roi-file';
 import { ALARM_SETTING } from './recipe-alarm';
 import { MODEL_VERDICT_POLICY_SETTING } from './recipe-verdict-policy';
 import { LINE_CAMERA_SETTING } from './recipe-line-camera';
@@ -74,6 +76,8 @@ export interface CreateRecipeInput {
   expert: string;
   prompts: readonly string[];
   author: string;
+  /** A PNG mask file: the region of interest (`recipe create --roi`). */
+  roi?: string | undefined;
 }
 
 export const MAX_GOLDEN_SAMPLES = 500;
@@ -114,11 +118,14 @@ export class RecipeService {
     const prompts = input.prompts.map(checkInstructionText);
     // A replaced recipe keeps its active instructions: the prompts must fit beside them.
     checkInstructionsFit(this.budget, guarded('list instructions', () => activeInstructions(this.db, name)).map((i) => i.text), prompts, name);
+    const roi = input.roi === undefined ? undefined : await readRoiFile(input.roi);
     const { files, sampling } = await referenceImages(input.referencesDir);
     // Every reference is read and decoded before any is stored: one bad file leaves no blob behind.
     const decoded: DecodedGolden[] = [];
     for (const file of files) decoded.push(await readGoldenFile(file));
-    const { dir, fitted } = await this.fitInNewFolder(name, spec, decoded);
+    // Checked before the fit, so a mask that does not fit costs no fitting time.
+    if (roi) checkRoiForGolden(roi, decoded, `The region-of-interest mask ${input.roi ?? ''}`);
+    const { dir, fitted } = await this.fitInNewFolder(name, spec, decoded, roi);
     return this.recordCreated({ name, spec, dir, fitted, author: input.author, golden: decoded, prompts, source: { kind: 'folder' }, goldenSampling: sampling });
   }
 
@@ -156,6 +163,9 @@ export class RecipeService {
       const blob = await this.blobs.put(d.bytes, IMAGE_TYPES[d.type].ext);
       golden.push({ imageSha256: blob.sha256, imagePath: blob.relPath, sourceName: d.name });
     }
+    // The screens draw the region's outline from the image store (the expert folder is the host's own).
+    const roi = recipeRoiOf(fitted.config.roi);
+    if (roi) await this.blobs.put(await readFile(join(dir, `${roi.sha256}.png`)), '.png');
     const at = new Date().toISOString();
     const row = writeTransaction(this.db, `record recipe ${name}`, () => {
       const r = this.insertFitted({ name, spec, dir, fitted, author: v.author, at, ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}) }, golden);
@@ -225,7 +235,7 @@ export class RecipeService {
     const images = [];
     for (const g of all) images.push({ name: g.sourceName, image: await decodeImage(await readFile(join(this.blobs.root, g.imagePath))) });
     const spec = checkExpertSpec(String(base.config.spec ?? base.expert));
-    const { dir, fitted } = await this.fitInNewFolder(name, spec, images);
+    const { dir, fitted } = await this.fitInNewFolder(name, spec, images, await this.roiOf(base));
     const at = new Date().toISOString();
     const row = writeTransaction(this.db, `record recipe ${name}`, () => {
       const r = this.insertFitted(
@@ -324,12 +334,18 @@ export class RecipeService {
     }
   }
 
+  /** The region of interest of a recipe version (a refit keeps it), read from the image store. */
+  private async roiOf(row: RecipeRow): Promise<RoiMask | undefined> {
+    const roi = recipeRoiOf(row.config.roi);
+    return roi ? decodeRoiPng(await this.blobs.read(roi.sha256), `The region of interest of ${row.name} version ${row.version}`) : undefined;
+  }
+
   /** Fits `spec` into a fresh expert folder; the folder is removed when the fit fails. */
-  private async fitInNewFolder(name: string, spec: string, images: readonly GoldenImage[]): Promise<{ dir: string; fitted: FittedRecord }> {
+  private async fitInNewFolder(name: string, spec: string, images: readonly GoldenImage[], roi?: RoiMask): Promise<{ dir: string; fitted: FittedRecord }> {
     const dir = join(this.recipesDir, `${safeFolderName(name)}-${randomUUID()}`);
     await mkdir(dir, { recursive: true });
     try {
-      return { dir, fitted: fittedRecord(await this.backend.fit(spec, images, dir)) };
+      return { dir, fitted: fittedRecord(await this.backend.fit(spec, images, dir, roi ? { roi } : {})) };
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       throw err;
@@ -376,6 +392,7 @@ export class RecipeService {
       ...pick(r, SUMMARY_FIELDS),
       goldenSampling: goldenSamplingOf(r.config),
       auto: expertChoiceOf(r.config['auto']),
+      roi: recipeRoiOf(r.config['roi']),
       instructions: activeInstructions(this.db, r.name),
     };
   }

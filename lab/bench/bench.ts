@@ -7,6 +7,7 @@ import { tapTensors } from '../../host/models/tap-lookup';
 import { machineInfo, type MachineInfo } from '../machine';
 import type { BenchImages } from './bench-images';
 import { measureLine, type LineFigures } from './line-bench';
+import { measureHires, type HiresFigures, type HiresOptions } from './hires-bench';
 import { FIGURE_KEYS, type FigureKey, type PipelineFigures } from './figures';
 import { measureReference, referenceUnavailable } from './reference-pipeline';
 import { BENCH_RECIPE, benchStationDir, measureStation, type StationFigures } from './station-pipeline';
@@ -25,6 +26,8 @@ export interface BenchOptions {
   referenceTimeoutMs: number;
   /** `--line`: trigger to verdict on the wire through each line adapter, after the plain measurement; null: skipped. */
   line: { triggers: number; soakSeconds: number | null; rate: number; outage: number | null } | null;
+  /** `--hires`: the tiled expert on 5-megapixel frames made from the bench images; null: skipped. */
+  hires: Pick<HiresOptions, 'golden' | 'workingSize' | 'tile'> | null;
   progress?: (line: string) => void;
 }
 
@@ -55,6 +58,8 @@ export interface BenchReport {
   ratio: Record<FigureKey, Ratio | null> & { peak_rss_mb: number | null };
   /** Null without --line. */
   line: LineFigures | null;
+  /** Null without --hires. */
+  hires: HiresFigures | null;
   seconds: number;
 }
 
@@ -91,6 +96,18 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
           soakSeconds: opts.line.soakSeconds,
           rate: opts.line.rate,
           outage: opts.line.outage,
+          ...(opts.progress ? { progress: opts.progress } : {}),
+        });
+  const hires =
+    opts.hires === null
+      ? null
+      : await measureHires({
+          ...opts.hires,
+          dataDir: opts.dataDir,
+          device: opts.device,
+          images: opts.images,
+          warmup: opts.warmup,
+          workDir: opts.workDir,
           ...(opts.progress ? { progress: opts.progress } : {}),
         });
   // the reference keeps as many bank rows as our fitted recipe did, so the search costs compare
@@ -147,6 +164,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     reference_reason: reason,
     ratio: { ...ratio, peak_rss_mb: div(reference?.peak_rss_mb, ours.peak_rss_mb) },
     line,
+    hires,
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
 }

@@ -216,7 +216,7 @@ export function InspectScreen({ client, connection, defaults }: Props) {
       <main className="inspect">
         <CameraPanel client={client} camera={camera} video={video} online={online}
           canCapture={online && recipe !== null && ((camera.frame !== null && !camera.frame.exhausted) || camera.stream !== null)} busy={busy} onCapture={() => void capture()} />
-        <ResultPanel client={client} record={record} busy={busy} onError={report} />
+        <ResultPanel client={client} record={record} busy={busy} roiSha256={recipes.find((r) => r.name === record?.recipe)?.roi?.sha256 ?? null} onError={report} />
         <div className="side">
           <DialogPanel
             turns={dialog.turns}

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Params, RecipeSummary } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import { globalOptions, parseArgs, requireString, stringOptions } from '../args';
@@ -7,7 +8,7 @@ import { goldenSamplingNote } from '../../recipes/golden-sampling';
 import { CLI_USER, openCliStation } from '../station-for-cli';
 
 const USAGE =
-  'recipe create --name N --references DIR [--expert auto|patchcore|padim|zero-shot|anomalib:FILE] [--prompt TEXT]... [--out F]';
+  'recipe create --name N --references DIR [--expert auto|patchcore|padim|zero-shot|anomalib:FILE] [--prompt TEXT]... [--roi MASK.png] [--out F]';
 
 /** The expert of a recipe created without `--expert`: chosen per recipe from its golden data (host/experts/auto.ts). */
 export const DEFAULT_EXPERT = 'auto';
@@ -16,7 +17,7 @@ export const DEFAULT_EXPERT = 'auto';
 export const command: Command = {
   summary: 'create or replace a product recipe from golden samples',
   async run(argv) {
-    const args = parseArgs(argv, { ...stringOptions('name', 'references', 'expert'), prompt: { type: 'list' } });
+    const args = parseArgs(argv, { ...stringOptions('name', 'references', 'expert', 'roi'), prompt: { type: 'list' } });
     const [sub, ...extra] = args.positionals;
     if (sub !== 'create' || extra.length > 0) throw new StationError('INVALID_INPUT', `Usage: ${USAGE}`);
     const options = globalOptions(args);
@@ -29,6 +30,7 @@ export const command: Command = {
         referencesDir,
         expert: args.strings.get('expert') ?? DEFAULT_EXPERT,
         prompts: args.lists.get('prompt') ?? [],
+        ...(args.strings.has('roi') ? { roi: resolve(args.strings.get('roi') as string) } : {}),
       };
       const recipe = (await station.call('recipes.create', params, { user: CLI_USER })) as RecipeSummary;
       await writeJsonOut(options.out, recipe);
@@ -38,6 +40,7 @@ export const command: Command = {
           `band ${recipe.band.t1.toFixed(3)}..${recipe.band.t2.toFixed(3)}\n`,
       );
       if (recipe.auto?.reason) process.stdout.write(`Expert: ${recipe.auto.reason}\n`);
+      if (recipe.roi) process.stdout.write(`Region of interest: ${(100 * recipe.roi.coverage).toFixed(1)} % of the image; outside it nothing raises a verdict\n`);
       return 0;
     } finally {
       await station.close();

@@ -19,6 +19,21 @@ export function augmentedView(pixels: Float32Array, width: number, height: numbe
   return index === 0 ? pixels : remap(pixels, width, height, transform);
 }
 
+/** View `index` of a one-plane (height, width) mask, as `augmentedView` makes it of pixels; null past the last view. */
+export function augmentedPlane(plane: Uint8Array, width: number, height: number, mode: Augmentation, index: number): Uint8Array | null {
+  const transform = viewTransforms(width, height, mode)[index];
+  if (!transform) return null;
+  if (index === 0) return plane;
+  const out = new Uint8Array(plane.length);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [sx, sy] = transform(x, y);
+      out[y * width + x] = plane[sy * width + sx] as number;
+    }
+  }
+  return out;
+}
+
 function viewTransforms(width: number, height: number, mode: Augmentation): ((x: number, y: number) => [number, number])[] {
   if (mode === 'none') return [(x, y) => [x, y]];
   const transforms: ((x: number, y: number) => [number, number])[] = [

@@ -8,6 +8,11 @@ import { readBackbone } from '../../models/store';
 import type { ExpertRuntime } from '../expert';
 import { type Photometric, fittedPhotometric, standardisePixels } from './photometric';
 import { type WorkingSize, workingSizeOf } from './working-size';
+import { roiAtSize } from './roi';
+import { type TileOptions, cropTile, planTiles, stitchTiles } from './tiles';
+
+/** Backbone passes per session run: bounds the batch tensor of a tiled 5-megapixel image. */
+const PASS_BATCH = 8;
 
 /**
  * Shared by the memory-bank experts: image -> backbone taps -> PatchCore embedding, one row per
@@ -17,8 +22,8 @@ export interface FeatureExtractorConfig extends FeatureModelConfig {
   backbone: string;
   /** Applied by `toPixels`, so fitting, calibration and inspection see the same input. */
   photometric?: Photometric;
-  /** Pixels of mirrored image added on every side before the backbone and cropped off its grid (see `borderPadOf`). */
-  borderPad?: number;
+  /** Tiles over the working size (components/tiles.ts); absent: one pass over the whole working size. */
+  tile?: TileOptions;
 }
 
 /** (patches, dim) row-major; patch p is grid cell (p / gridWidth, p % gridWidth). */
@@ -60,55 +65,62 @@ export async function createFeatureExtractor(
 ): Promise<FeatureExtractor> {
   const backbone = await readBackbone(runtime.dataDir, config.backbone);
   const { spec } = backbone;
+  const { inputWidth: W, inputHeight: H } = config;
+  const inside = runtime.roi ? roiAtSize(runtime.roi, W, H) : null;
+  // Tiled: the feature model is built for one tile, and the tiles are planned (and checked) now, before any fitting.
+  const tiles = config.tile ? planTiles(W, H, config.tile, inside ?? undefined) : null;
+  const passW = config.tile ? config.tile.size : W;
+  const passH = config.tile ? config.tile.size : H;
   const modelConfig: FeatureModelConfig = {
     taps: config.taps,
-    inputWidth: config.inputWidth,
-    inputHeight: config.inputHeight,
+    inputWidth: passW,
+    inputHeight: passH,
     ...(config.tapWeights ? { tapWeights: config.tapWeights } : {}),
   };
-  const { inputWidth: W, inputHeight: H } = config;
-  const pad = config.borderPad ?? 0;
-  if (!Number.isInteger(pad) || pad < 0 || pad % 16 !== 0 || pad >= Math.min(W, H)) {
-    throw new StationError('INVALID_INPUT', `Border padding ${pad} is invalid: use a multiple of 16 below the working size's short side`);
-  }
-  const PW = W + 2 * pad;
-  const PH = H + 2 * pad;
-  const model = await cachedFeatureModel(runtime.dataDir, backbone, { ...modelConfig, inputWidth: PW, inputHeight: PH });
+  const model = await cachedFeatureModel(runtime.dataDir, backbone, modelConfig);
   const session = await loadSession(model.bytes, { device: runtime.device });
-  // The grid of the unpadded image: the padded grid less `cells` on every side.
-  const cells = (pad * model.gridWidth) / PW;
-  const gridWidth = model.gridWidth - 2 * cells;
-  const gridHeight = model.gridHeight - 2 * cells;
+  const stride = passW / model.gridWidth;
+  const gridWidth = W / stride;
+  const gridHeight = H / stride;
   const patches = gridWidth * gridHeight;
+
+  /** (3, passH, passW) tensors -> their (cells, dim) embeddings, one session run per `PASS_BATCH`. */
+  async function runPasses(tensors: readonly Float32Array[]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    const plane = 3 * passH * passW;
+    const size = model.gridWidth * model.gridHeight * model.dim;
+    for (let start = 0; start < tensors.length; start += PASS_BATCH) {
+      const chunk = tensors.slice(start, start + PASS_BATCH);
+      const batch = new Float32Array(chunk.length * plane);
+      chunk.forEach((p, i) => batch.set(p, i * plane));
+      const result = await session.run({ pixels: { data: batch, dims: [chunk.length, 3, passH, passW] } });
+      const emb = result.embedding;
+      if (!emb || !(emb.data instanceof Float32Array)) throw new StationError('INTERNAL', 'Feature model gave no embedding');
+      for (let i = 0; i < chunk.length; i++) out.push((emb.data as Float32Array).slice(i * size, (i + 1) * size));
+    }
+    return out;
+  }
 
   async function embedPixels(pixels: readonly Float32Array[]): Promise<Embedding[]> {
     if (pixels.length === 0) return [];
-    const batch = new Float32Array(pixels.length * 3 * PH * PW);
-    pixels.forEach((p, i) => {
-      if (p.length !== 3 * H * W) throw new StationError('INTERNAL', `Pixel tensor of ${p.length} values, expected ${3 * H * W}`);
-      if (pad === 0) batch.set(p, i * 3 * H * W);
-      else mirrorPad(p, W, H, pad, batch.subarray(i * 3 * PH * PW, (i + 1) * 3 * PH * PW));
-    });
-    const out = await session.run({ pixels: { data: batch, dims: [pixels.length, 3, PH, PW] } });
-    const emb = out.embedding;
-    if (!emb || !(emb.data instanceof Float32Array)) throw new StationError('INTERNAL', 'Feature model gave no embedding');
-    const all = emb.data;
-    const dim = model.dim;
-    const size = model.gridWidth * model.gridHeight * dim;
-    return pixels.map((_, i) => {
-      const data = new Float32Array(patches * dim);
-      for (let y = 0; y < gridHeight; y++) {
-        const from = i * size + ((y + cells) * model.gridWidth + cells) * dim;
-        data.set(all.subarray(from, from + gridWidth * dim), y * gridWidth * dim);
-      }
-      return { data, patches, dim, gridWidth, gridHeight };
-    });
+    for (const p of pixels) if (p.length !== 3 * H * W) throw new StationError('INTERNAL', `Pixel tensor of ${p.length} values, expected ${3 * H * W}`);
+    const embedding = (data: Float32Array): Embedding => ({ data, patches, dim: model.dim, gridWidth, gridHeight });
+    if (!tiles || !config.tile) return (await runPasses(pixels)).map(embedding);
+    const { size } = config.tile;
+    const crops = pixels.flatMap((p) => tiles.map((t) => cropTile(p, W, H, t, size)));
+    const perTile = await runPasses(crops);
+    const geometry = { gridWidth, gridHeight, tileGrid: model.gridWidth, stride, dim: model.dim };
+    return pixels.map((_, i) => embedding(stitchTiles(tiles, perTile.slice(i * tiles.length, (i + 1) * tiles.length), geometry)));
   }
 
   const standardise = config.photometric === 'standardise';
   const toPixels = async (image: RgbImage) => {
     const pixels = await imageToPixels(image, W, H);
-    return standardise ? standardisePixels(pixels) : pixels;
+    if (!inside) return standardise ? standardisePixels(pixels) : pixels;
+    // Filled before the grey levels are standardised (the outside must not move the inside's
+    // statistics) and after (the backbone sees the very same outside in every image).
+    fillOutside(pixels, inside);
+    return standardise ? fillOutside(standardisePixels(pixels), inside) : pixels;
   };
   return {
     config,
@@ -128,27 +140,23 @@ export async function createFeatureExtractor(
 }
 
 /**
- * Writes (3, height + 2 pad, width + 2 pad) into `out`: the image with `pad` pixels of its mirror
- * image (edge pixel not repeated) on every side.
+ * What the backbone sees outside a region of interest: the ImageNet mean colour (0 once the graph
+ * normalises it). Excluding the outside from the map is not enough on its own: a convolution's
+ * receptive field reaches across the region's edge, and a defect outside would raise the patches
+ * inside next to it. Filled, the outside is the same in every golden and inspected image.
  */
-export function mirrorPad(pixels: Float32Array, width: number, height: number, pad: number, out: Float32Array): void {
-  const PW = width + 2 * pad;
-  const PH = height + 2 * pad;
-  const mirror = (i: number, n: number) => {
-    // Reflect about the edge pixel; a pad longer than the image folds back again.
-    const period = 2 * (n - 1);
-    const m = ((i % period) + period) % period;
-    return m < n ? m : period - m;
-  };
-  const xs = new Int32Array(PW);
-  for (let x = 0; x < PW; x++) xs[x] = mirror(x - pad, width);
-  for (let c = 0; c < 3; c++) {
-    for (let y = 0; y < PH; y++) {
-      const row = c * width * height + mirror(y - pad, height) * width;
-      const dst = c * PW * PH + y * PW;
-      for (let x = 0; x < PW; x++) out[dst + x] = pixels[row + (xs[x] as number)] as number;
-    }
+const FILL = [124, 116, 104] as const;
+
+/** Sets the pixels outside `inside` to `FILL`, in place; (3, H, W) on the 0..255 scale. */
+export function fillOutside(pixels: Float32Array, inside: Uint8Array): Float32Array {
+  const plane = inside.length;
+  for (let i = 0; i < plane; i++) {
+    if (inside[i]) continue;
+    pixels[i] = FILL[0];
+    pixels[plane + i] = FILL[1];
+    pixels[2 * plane + i] = FILL[2];
   }
+  return pixels;
 }
 
 /** Bilinear resize to (width, height), then HWC uint8 -> CHW float32 on the 0..255 scale. */
@@ -183,8 +191,8 @@ export interface ExtractorOptions {
   workingSize?: WorkingSize | undefined;
   /** Resolved at fit time (components/photometric.ts); absent = none. */
   photometric?: Photometric;
-  /** Resolved at fit time (`borderPadOf`); absent = none. */
-  borderPad?: number | undefined;
+  /** Tiles over the working size (components/tiles.ts); absent = one pass. */
+  tile?: TileOptions | undefined;
 }
 
 export function openExtractor(options: ExtractorOptions, runtime: ExpertRuntime): Promise<FeatureExtractor> {
@@ -197,7 +205,7 @@ export function openExtractor(options: ExtractorOptions, runtime: ExpertRuntime)
       inputHeight: height,
       ...(options.tapWeights ? { tapWeights: options.tapWeights } : {}),
       ...(options.photometric ? { photometric: options.photometric } : {}),
-      ...(options.borderPad ? { borderPad: options.borderPad } : {}),
+      ...(options.tile ? { tile: options.tile } : {}),
     },
     runtime,
   );

@@ -17,8 +17,6 @@ export const backboneOptions = {
   aspect: z.enum(ASPECTS).default('auto'),
   /** The working size; set by the fit from `aspect` (saved with the state), or given to force one. */
   workingSize: WorkingSizeSchema.optional(),
-  /** Mirrored pixels around the image before the backbone (components/feature-extractor.ts); set by the fit, absent in older saves = none. */
-  borderPad: z.number().int().min(0).max(128).multipleOf(16).optional(),
 };
 
 /** Options of the golden-set plan (components/fit-plan.ts). */

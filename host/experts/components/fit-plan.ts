@@ -7,6 +7,8 @@ import { calibrate, median, normaliseScore } from './calibration';
 import { dedupeGolden } from './golden-set';
 import { type Aspect, type WorkingSize, resolveWorkingSize, workingSizeOf } from './working-size';
 import { shuffled } from './rng';
+import { StationError } from '../../../common/errors';
+import { type WorkingRoi, checkRoiForGolden, workingRoi } from './roi';
 
 /**
  * The steps PaDiM and PatchCore fits share around their own modelling: golden-set preparation,
@@ -79,15 +81,40 @@ function planWorkingSize(options: GoldenPlanOptions, images: readonly GoldenImag
   return resolveWorkingSize(options.aspect, options.inputSize, sizes);
 }
 
-/** The golden plan and the backbone's extractor, opened with the photometric normalisation the plan chose. */
+/**
+ * The golden plan and the backbone's extractor, opened with the photometric normalisation the plan
+ * chose, and the runtime's region of interest at the working size (null without one).
+ *
+ * @throws StationError('INVALID_INPUT') for a region of interest that does not fit the golden
+ *   images or holds no whole feature cell (components/roi.ts), or one combined with `orient: landscape`.
+ */
 export async function openGoldenFit(
   golden: readonly GoldenImage[],
   config: GoldenPlanOptions & Omit<ExtractorOptions, 'photometric'>,
   runtime: ExpertRuntime,
-): Promise<GoldenPlan & { extractor: FeatureExtractor }> {
+): Promise<GoldenPlan & { extractor: FeatureExtractor; region: WorkingRoi | null }> {
+  if (runtime.roi) {
+    // Portrait goldens would be turned under a mask drawn on them upright.
+    if (config.orient === 'landscape') throw new StationError('INVALID_INPUT', 'A region of interest cannot be combined with orient: landscape');
+    checkRoiForGolden(runtime.roi, golden);
+  }
   const plan = planGoldenFit(golden, config);
   const extractor = await openExtractor({ ...config, photometric: plan.photometric, workingSize: plan.workingSize }, runtime);
-  return { ...plan, extractor };
+  const region = runtime.roi ? workingRoi(runtime.roi, plan.workingSize, extractor, plan.augment) : null;
+  if (region) plan.notes.push(`region of interest: ${describeRegion(region)}`);
+  return { ...plan, extractor, region };
+}
+
+function describeRegion(region: WorkingRoi): string {
+  const mask = region.views[0] as Uint8Array;
+  let inside = 0;
+  for (let i = 0; i < mask.length; i++) inside += mask[i] as number;
+  return `${((100 * inside) / mask.length).toFixed(1)} % of the image at the working size ${region.width}x${region.height}; the map is zero outside it`;
+}
+
+/** The region of unit `u`'s view `j` (its own view for view units), or undefined without a region. */
+export function unitRegion(region: WorkingRoi | null, viewUnits: boolean, viewsPerImage: number): (u: number, j?: number) => Uint8Array | undefined {
+  return (u, j = 0) => region?.views[viewUnits ? unitSource(u, true, viewsPerImage).view : j];
 }
 
 /** A fold's unit: one image's views, or (view units) one view; `perImage` in golden-set order, identity view first. */
@@ -130,9 +157,10 @@ export function assignFolds(unitCount: number, folds: number, random: () => numb
   return { foldCount, foldOf };
 }
 
-/** A held-out map's floor: the median of every 7th pixel (cheap, and enough for a median). */
+/** A held-out map's floor: the median of every 7th pixel (cheap, and enough for a median); pixels outside a region of interest (-Infinity) left out. */
 export function mapFloor(map: Float32Array): number {
-  return median(Array.from(map.filter((_, i) => i % 7 === 0)));
+  const sampled = map.filter((v, i) => i % 7 === 0 && v !== -Infinity);
+  return median(Array.from(sampled.length > 0 ? sampled : map.filter((v) => v !== -Infinity)));
 }
 
 /** How held-out scores were made: view or image units, and how many folds held them out. */

@@ -27,6 +27,9 @@ export interface PositionBaseline {
   height: number;
 }
 
+/** A baseline is the mean of at most this many held-out maps (they are held in memory while it is fitted). */
+export const MAX_BASELINE_MAPS = 48;
+
 /** Fewer held-out maps give a leave-one-out mean of a single map: no baseline at all. */
 export const MIN_BASELINE_MAPS = 3;
 

@@ -2,7 +2,8 @@ import { StationError } from '../../../common/errors';
 import { loadSession } from '../../inference/onnx-runtime';
 import { type Augmentation, augmentedViews } from '../components/augment';
 import type { FeatureExtractor } from '../components/feature-extractor';
-import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, unitPixels, unitsOf } from '../components/fit-plan';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, unitPixels, unitRegion, unitsOf } from '../components/fit-plan';
+import { excludeOutside } from '../components/roi';
 import { maxOf } from '../components/map-normalisation';
 import { seededRandom, shuffled } from '../components/rng';
 import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
@@ -12,7 +13,7 @@ import { parsePadimOptions } from './config';
 import { type GaussianFitter, openGaussianFitter, pickSamples, type SampleStack } from './gaussian-fit';
 import { buildPadimGraph } from './graph';
 import { geometryOf, openPadimSession, padimExpert, runMap } from './model';
-import { DEFAULT_BASELINE, applyBaseline, baselineOf, fitBaseline, type PositionBaseline } from '../components/position-baseline';
+import { type BaselineMode, DEFAULT_BASELINE, MAX_BASELINE_MAPS, type PositionBaseline, applyBaseline, baselineOf, fitBaseline } from '../components/position-baseline';
 
 export const PADIM_STATE_VERSION = 1;
 
@@ -27,19 +28,20 @@ export const PADIM_STATE_VERSION = 1;
 export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PaDiM needs at least one');
   const config = parsePadimOptions(spec.backbone, spec.options);
-  const { images, notes, viewUnits, augment, photometric, workingSize, aspect, extractor } = await openGoldenFit(golden, config, options);
+  const { images, notes, viewUnits, augment, photometric, workingSize, aspect, extractor, region } = await openGoldenFit(golden, config, options);
   const random = seededRandom(options.seed ?? 0);
   const channels = pickChannels(extractor.dim, config.channels, random);
   if (channels.length < config.channels) notes.push(`all ${channels.length} embedding channels used (fewer than ${config.channels})`);
   const perImage = await embedImages(extractor, images, augment, channels, options);
   const units = unitsOf(perImage, viewUnits);
+  const regionOf = unitRegion(region, viewUnits, (perImage[0] as Float32Array[]).length);
 
   const { foldCount, foldOf: unitFold } = assignFolds(units.length, config.folds, random);
   const samples = stackSamples(units, extractor.gridWidth * extractor.gridHeight, channels.length);
   const fitter = await openGaussianFitter(channels.length, config.epsilon, options.device);
   const useSynthetic = config.calibration === 'synthetic' && config.syntheticAnomalies > 0;
   const extra = useSynthetic
-    ? await syntheticSamples(extractor, images, { viewUnits, viewsPerImage: (perImage[0] as Float32Array[]).length }, augment, channels, unitFold, config.syntheticAnomalies, options)
+    ? await syntheticSamples(extractor, images, { viewUnits, viewsPerImage: (perImage[0] as Float32Array[]).length }, augment, channels, unitFold, config.syntheticAnomalies, options, region ? (u) => regionOf(u) as Uint8Array : undefined)
     : [];
   // The full model's Gaussians; its distances of the synthetic anomalies (after the first query)
   // are their in-bank scores (components/synthetic-calibration.ts `inBankCeiling`).
@@ -47,19 +49,19 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   const inBankD2 = stats.d2.subarray(samples.positions);
   const { held: heldOutD2, extra: syntheticD2 } = await heldOutDistances(fitter, samples, { units, unitFold, foldCount }, options, extra);
   const geometry = geometryOf(config, extractor);
-  const maps = await heldOutMaps(geometry, concat(concat(heldOutD2, syntheticD2), inBankD2), samples.positions, units.length + 2 * extra.length, options);
-  const heldMaps = maps.slice(0, units.length);
-  const sums = (config.baseline ?? DEFAULT_BASELINE) === 'position' ? fitBaseline(heldMaps, geometry.mapWidth, geometry.mapHeight) : null;
-  if ((config.baseline ?? DEFAULT_BASELINE) === 'position' && !sums) notes.push(`too few held-out golden maps for a position baseline (${heldMaps.length}): none used`);
-  if (sums) notes.push(`position baseline: the mean of ${heldMaps.length} held-out golden maps is subtracted per position`);
-  const baseline = sums ? baselineOf(sums, geometry.mapWidth, geometry.mapHeight) : null;
-  // Held-out maps leave themselves out of the baseline; the synthetic anomalies' sources are not
-  // tracked here, so they take the whole one (one map in many).
-  const score = (m: Float32Array, b: PositionBaseline | null) => applyBaseline(Float32Array.from(m), b);
-  const heldAdjusted = heldMaps.map((m) => score(m, sums ? baselineOf(sums, geometry.mapWidth, geometry.mapHeight, m) : null));
-  const held = { scores: heldAdjusted.map(maxOf), floors: heldAdjusted.map(mapFloor) };
-  const synthetic = maps.slice(units.length, units.length + extra.length).map((m) => maxOf(score(m, baseline)));
-  const inBank = maps.slice(units.length + extra.length).map((m) => maxOf(score(m, baseline)));
+  // Each scored map's unit: the held-out units, then the synthetic anomalies' sources (twice: held out and in bank).
+  const scoredUnits = [...units.keys(), ...extra.map((q) => q.unit ?? 0), ...extra.map((q) => q.unit ?? 0)];
+  const d2 = concat(concat(heldOutD2, syntheticD2), inBankD2);
+  const mapSession = await loadSession(buildPadimGraph(geometry, null), { device: options.device, cache: false });
+  const mapOf = (k: number) => runMap(mapSession, { d2: { data: d2.slice(k * samples.positions, (k + 1) * samples.positions), dims: [samples.positions] } });
+  const { baseline, baselineFor } = await positionBaseline(config.baseline ?? DEFAULT_BASELINE, units.length, MAX_BASELINE_MAPS, mapOf, geometry, notes);
+  const scored = await heldOutScores(scoredUnits.length, options, async (k) => {
+    const unit = scoredUnits[k] as number;
+    return excludeOutside(applyBaseline(await mapOf(k), baselineFor(unit)), regionOf(unit));
+  });
+  const held = { scores: scored.scores.slice(0, units.length), floors: scored.floors.slice(0, units.length) };
+  const synthetic = scored.scores.slice(units.length, units.length + extra.length);
+  const inBank = scored.scores.slice(units.length + extra.length);
   const split = { viewUnits, foldCount, unitCount: units.length, imageCount: images.length };
   let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
   if (useSynthetic) {
@@ -72,7 +74,7 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   const fitted = { ...config, photometric, workingSize, aspect, baseline: baseline ? ('position' as const) : ('none' as const) };
   const descriptor = fittedDescriptor({ kind: 'padim', version: PADIM_STATE_VERSION }, fitted, extractor.backboneSha256, calibrated, { images, notes });
   return {
-    expert: padimExpert(descriptor, extractor, session, baseline),
+    expert: padimExpert(descriptor, extractor, session, region?.views[0], baseline),
     state: {
       config: fitted,
       channels: [...channels],
@@ -132,6 +134,8 @@ export function stackSamples(units: Float32Array[][], positions: number, d: numb
 export interface FoldQuery {
   fold: number;
   sample: Float32Array;
+  /** The unit it was painted into (its region of interest); absent for queries of no unit. */
+  unit?: number;
 }
 
 /** The k-fold split of the units: each unit's fold. */
@@ -206,32 +210,77 @@ async function syntheticSamples(
   unitFold: Int32Array,
   count: number,
   options: FitOptions,
+  insideOf?: (unit: number) => Uint8Array,
 ): Promise<FoldQuery[]> {
   const unitCount = unitFold.length;
   const pixelsOf = unitPixels(images, (g) => extractor.toPixels(g.image), { ...layout, augment, size: { width: extractor.config.inputWidth, height: extractor.config.inputHeight } });
   const sources = Array.from({ length: unitCount }, (_, u) => u);
   const out: FoldQuery[] = [];
-  await embedSyntheticAnomalies(extractor, pixelsOf, sources, unitFold, count, options, (plan, e) => {
-    out.push({ fold: unitFold[plan.source] as number, sample: selectChannels(e.data, e.patches, e.dim, channels) });
-  });
+  await embedSyntheticAnomalies(
+    extractor,
+    pixelsOf,
+    sources,
+    unitFold,
+    count,
+    options,
+    (plan, e) => {
+      out.push({ fold: unitFold[plan.source] as number, sample: selectChannels(e.data, e.patches, e.dim, channels), unit: plan.source });
+    },
+    insideOf,
+  );
   return out;
 }
 
-/** The raw map of each of `count` distance rows. */
-async function heldOutMaps(
-  geometry: ReturnType<typeof geometryOf>,
-  d2: Float32Array,
-  positions: number,
-  count: number,
-  options: FitOptions,
-): Promise<Float32Array[]> {
-  const session = await loadSession(buildPadimGraph(geometry, null), { device: options.device, cache: false });
-  const maps: Float32Array[] = [];
+/** The score and floor of each of `count` maps. */
+async function heldOutScores(count: number, options: FitOptions, mapOf: (k: number) => Promise<Float32Array>): Promise<{ scores: number[]; floors: number[] }> {
+  const scores: number[] = [];
+  const floors: number[] = [];
   for (let k = 0; k < count; k++) {
-    maps.push(await runMap(session, { d2: { data: d2.slice(k * positions, (k + 1) * positions), dims: [positions] } }));
+    const map = await mapOf(k);
+    scores.push(maxOf(map));
+    floors.push(mapFloor(map));
     options.onProgress?.('calibration', k + 1, count);
   }
-  return maps;
+  return { scores, floors };
+}
+
+/**
+ * The position baseline from the held-out maps of at most `limit` units, evenly spread (every
+ * PaDiM unit is scored, and a large golden set's maps would not all fit in memory). A unit in that
+ * set is scored against the baseline of the others; every other unit, and the synthetic
+ * anomalies painted into one, against the whole baseline.
+ */
+async function positionBaseline(
+  mode: BaselineMode,
+  unitCount: number,
+  limit: number,
+  mapOf: (k: number) => Promise<Float32Array>,
+  geometry: { mapWidth: number; mapHeight: number },
+  notes: string[],
+): Promise<{ baseline: PositionBaseline | null; baselineFor: (unit: number) => PositionBaseline | null }> {
+  if (mode === 'none') return { baseline: null, baselineFor: () => null };
+  const { mapWidth: W, mapHeight: H } = geometry;
+  const step = Math.max(1, unitCount / limit);
+  const chosen = new Map<number, Float32Array>();
+  for (let i = 0; i < unitCount && chosen.size < limit; i += step) chosen.set(Math.floor(i), await mapOf(Math.floor(i)));
+  const sums = fitBaseline([...chosen.values()], W, H);
+  if (!sums) {
+    notes.push(`too few held-out golden maps for a position baseline (${chosen.size}): none used`);
+    return { baseline: null, baselineFor: () => null };
+  }
+  notes.push(`position baseline: the mean of ${chosen.size} held-out golden maps is subtracted per position`);
+  const baseline = baselineOf(sums, W, H);
+  const leftOut = new Map<number, PositionBaseline>();
+  return {
+    baseline,
+    baselineFor: (unit) => {
+      const own = chosen.get(unit);
+      if (!own) return baseline;
+      let b = leftOut.get(unit);
+      if (!b) leftOut.set(unit, (b = baselineOf(sums, W, H, own)));
+      return b;
+    },
+  };
 }
 
 function bytesOf(values: Float32Array): Uint8Array {

@@ -5,6 +5,7 @@ import { loadSession, type OnnxSession } from '../../inference/onnx-runtime';
 import type { FeatureExtractor } from '../components/feature-extractor';
 import { normaliseMap } from '../components/map-normalisation';
 import { timedInspect } from '../components/timed-inspect';
+import { excludeOutside } from '../components/roi';
 import type { AnomalyResult, Expert, ExpertDescriptor } from '../expert';
 import type { PadimConfig } from './config';
 import { type PositionBaseline, applyBaseline } from '../components/position-baseline';
@@ -37,7 +38,13 @@ export async function openPadimSession(
 }
 
 /** A fitted PaDiM: feature extractor + Mahalanobis graph + the calibrated normalisation. */
-export function padimExpert(descriptor: ExpertDescriptor, extractor: FeatureExtractor, session: OnnxSession, baseline: PositionBaseline | null = null): Expert {
+export function padimExpert(
+  descriptor: ExpertDescriptor,
+  extractor: FeatureExtractor,
+  session: OnnxSession,
+  inside?: Uint8Array,
+  baseline: PositionBaseline | null = null,
+): Expert {
   const { rawFloor, rawThreshold } = descriptor.calibration;
   return {
     descriptor,
@@ -46,7 +53,7 @@ export function padimExpert(descriptor: ExpertDescriptor, extractor: FeatureExtr
         descriptor,
         () => extractor.embed(image),
         async (embedding) => {
-          const raw = applyBaseline(await runMap(session, { embedding: { data: embedding.data, dims: [embedding.patches, embedding.dim] } }), baseline);
+          const raw = excludeOutside(applyBaseline(await runMap(session, { embedding: { data: embedding.data, dims: [embedding.patches, embedding.dim] } }), baseline), inside);
           return { ...normaliseMap(raw, rawFloor, rawThreshold), features: embedding };
         },
       );

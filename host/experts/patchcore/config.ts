@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TileSchema } from '../components/tiles';
 import { backboneOptions, calibrationOptions, goldenPlanOptions, parseBackboneOptions, type WithBackbone } from '../components/fit-options';
 
 /**
@@ -18,6 +19,11 @@ export const PatchCoreOptions = z.strictObject({
   sigma: z.number().min(0).max(32).default(4),
   /** 'median': subtract each image's median patch distance (see model.ts rawPatchMap). */
   centre: z.enum(['none', 'median']).default('none'),
+  /**
+   * Tiles over a working size larger than one backbone pass should take (components/tiles.ts):
+   * `{size, overlap}` in working-size pixels; absent: one pass. One bank serves every tile.
+   */
+  tile: TileSchema.optional(),
   /** 'landscape': portrait images are turned a quarter first (components/orientation.ts). */
   orient: z.enum(['as-is', 'landscape']).default('as-is'),
   ...calibrationOptions(2),

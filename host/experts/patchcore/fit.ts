@@ -3,7 +3,8 @@ import { type Augmentation, augmentedViews } from '../components/augment';
 import { gatherRows } from '../components/coreset';
 import { greedyCoresetOnnx } from '../components/coreset-graph';
 import type { Embedding, FeatureExtractor } from '../components/feature-extractor';
-import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, unitPixels, unitsOf } from '../components/fit-plan';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, unitPixels, unitRegion, unitsOf } from '../components/fit-plan';
+import { outsideExcluded, touchedCells } from '../components/roi';
 import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
 import { syntheticCalibration } from '../components/synthetic-calibration';
 import { maxOf } from '../components/map-normalisation';
@@ -36,31 +37,26 @@ export async function fitPatchCore(
 ): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PatchCore needs at least one');
   const config = parsePatchCoreOptions(spec.backbone, spec.options);
-  const { images, notes, viewUnits, augment, photometric, workingSize, aspect, extractor } = await openGoldenFit(golden, config, options);
+  const { images, notes, viewUnits, augment, photometric, workingSize, aspect, extractor, region } = await openGoldenFit(golden, config, options);
   const views = await embedGolden(extractor, images, augment, config.orient, options);
   const random = seededRandom(options.seed ?? 0);
   const units = unitsOf(views, viewUnits);
   const { foldCount, foldOf } = assignFolds(units.length, config.folds, random);
+  const regionOf = unitRegion(region, viewUnits, (views[0] as Embedding[]).length);
+  const cellsOf = bankCells(regionOf, extractor);
 
-  const { bank, rowFold } = await buildBank(units, foldOf, foldCount, extractor.dim, config, options);
+  const { bank, rowFold } = await buildBank(units, foldOf, foldCount, extractor.dim, config, options, cellsOf);
   const search = await openSearch(config, extractor, bank, options);
   const biases = foldBiases(search, rowFold, foldCount);
   const chosen = calibrationUnits(units.length, config.calibrationImages);
   const heldMaps = await heldOutMaps(search, units, foldOf, biases, chosen, config, options);
-  const mode: BaselineMode = config.baseline ?? DEFAULT_BASELINE;
-  const { width: mapW, height: mapH } = { width: extractor.config.inputWidth, height: extractor.config.inputHeight };
-  const sums = mode === 'position' ? fitBaseline(heldMaps, mapW, mapH) : null;
-  if (mode === 'position' && !sums) notes.push(`too few held-out golden maps for a position baseline (${heldMaps.length}): none used`);
-  if (sums) notes.push(`position baseline: the mean of ${heldMaps.length} held-out golden maps is subtracted per position`);
-  // Unit i of `chosen` is scored against the baseline of the others (see position-baseline.ts).
-  const leaveOut = (i: number): PositionBaseline | null => (sums ? baselineOf(sums, mapW, mapH, heldMaps[i]) : null);
+  const { baseline, baselineFor } = positionBaseline(config.baseline ?? DEFAULT_BASELINE, chosen, heldMaps, extractor.config, notes);
   const held = { scores: [] as number[], floors: [] as number[] };
-  heldMaps.forEach((m, i) => {
-    const adjusted = applyBaseline(Float32Array.from(m), leaveOut(i));
-    held.scores.push(maxOf(adjusted));
-    held.floors.push(mapFloor(adjusted));
+  chosen.forEach((u, i) => {
+    const map = outsideExcluded(applyBaseline(Float32Array.from(heldMaps[i] as Float32Array), baselineFor(u)), regionOf(u));
+    held.scores.push(maxOf(map));
+    held.floors.push(mapFloor(map));
   });
-  const baseline = sums ? baselineOf(sums, mapW, mapH) : null;
   const split = { viewUnits, foldCount, unitCount: units.length, imageCount: images.length };
   let calibrated = heldOutCalibration(held, config.calibrationMargin, split);
   let synthetic: number[] = [];
@@ -68,8 +64,7 @@ export async function fitPatchCore(
   if (config.calibration === 'synthetic' && config.syntheticAnomalies > 0) {
     const prepare = async (g: GoldenImage) => (await preparePixels(extractor, g.image, config.orient)).pixels;
     const pixelsOf = unitPixels(images, prepare, { viewUnits, viewsPerImage: (views[0] as Embedding[]).length, augment, size: workingSize });
-    const baselineFor = new Map(chosen.map((u, i) => [u, leaveOut(i)] as const));
-    ({ synthetic, inBank } = await syntheticScores(extractor, search, pixelsOf, chosen, foldOf, biases, config, options, (u) => baselineFor.get(u) ?? baseline));
+    ({ synthetic, inBank } = await syntheticScores(extractor, search, pixelsOf, chosen, foldOf, biases, config, options, regionOf, baselineFor));
     const result = syntheticCalibration(held, synthetic, config.calibrationMargin, split, inBank);
     calibrated = result;
     notes.push(...result.notes);
@@ -79,7 +74,7 @@ export async function fitPatchCore(
   const descriptor = fittedDescriptor({ kind: 'patchcore', version: PATCHCORE_STATE_VERSION }, fitted, extractor.backboneSha256, calibrated, { images, notes });
   const baselineBlob: Record<string, Uint8Array> = baseline ? { baseline: new Uint8Array(baseline.offsets.buffer, baseline.offsets.byteOffset, baseline.offsets.byteLength) } : {};
   return {
-    expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient, baseline),
+    expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient, region?.views[0], baseline),
     state: {
       config: fitted,
       bankRows: bank.length / extractor.dim,
@@ -119,16 +114,17 @@ async function buildBank(
   dim: number,
   config: PatchCoreConfig,
   options: FitOptions,
+  cellsOf: (u: number, j: number) => Uint8Array | undefined,
 ): Promise<{ bank: Float32Array; rowFold: Int32Array }> {
   const perFold: Float32Array[] = [];
   let total = 0;
   for (let f = 0; f < foldCount; f++) {
-    const parts = units.filter((_, u) => foldOf[u] === f).flat();
-    const rows = new Float32Array(parts.reduce((s, e) => s + e.data.length, 0));
+    const parts = units.flatMap((views, u) => (foldOf[u] === f ? views.map((e, j) => keptRows(e, cellsOf(u, j))) : []));
+    const rows = new Float32Array(parts.reduce((s, e) => s + e.length, 0));
     let o = 0;
     for (const e of parts) {
-      rows.set(e.data, o);
-      o += e.data.length;
+      rows.set(e, o);
+      o += e.length;
     }
     perFold.push(rows);
     total += rows.length / dim;
@@ -162,6 +158,39 @@ async function buildBank(
     row += foldRows[f] as number;
   });
   return { bank, rowFold };
+}
+
+/**
+ * Per unit view, the feature cells whose patches may enter the bank: those touching the region of
+ * interest and one cell around it (the context of its edge). Patches far outside it would spend the
+ * coreset's budget on what is never scored, and could match a defect inside it.
+ */
+function bankCells(regionOf: (u: number, j?: number) => Uint8Array | undefined, extractor: FeatureExtractor): (u: number, j: number) => Uint8Array | undefined {
+  const cache = new Map<Uint8Array, Uint8Array>();
+  const { inputWidth: width, inputHeight: height } = extractor.config;
+  return (u, j) => {
+    const inside = regionOf(u, j);
+    if (!inside) return undefined;
+    let cells = cache.get(inside);
+    if (!cells) {
+      cells = touchedCells(inside, width, height, extractor.gridWidth, extractor.gridHeight, 1);
+      cache.set(inside, cells);
+    }
+    return cells;
+  };
+}
+
+/** The embedding's rows of the kept cells (all rows without a region). */
+function keptRows(e: Embedding, cells: Uint8Array | undefined): Float32Array {
+  if (!cells) return e.data;
+  const out = new Float32Array(e.data.length);
+  let n = 0;
+  for (let p = 0; p < e.patches; p++) {
+    if (!cells[p]) continue;
+    out.set(e.data.subarray(p * e.dim, (p + 1) * e.dim), n * e.dim);
+    n++;
+  }
+  return out.subarray(0, n * e.dim);
 }
 
 /** Per fold, the search's bank bias that excludes the fold's own rows. */
@@ -198,15 +227,28 @@ async function syntheticScores(
   biases: Float32Array[],
   config: PatchCoreConfig,
   options: FitOptions,
+  regionOf: (u: number) => Uint8Array | undefined,
   baselineFor: (unit: number) => PositionBaseline | null,
 ): Promise<{ synthetic: number[]; inBank: number[] }> {
   const synthetic: number[] = [];
   const inBank: number[] = [];
-  await embedSyntheticAnomalies(extractor, pixelsOf, sources, foldOf, config.syntheticAnomalies, options, async (plan, e) => {
-    const baseline = baselineFor(plan.source);
-    synthetic.push(maxOf(applyBaseline(await rawPatchMap(search, e.data, config.centre, biases[foldOf[plan.source] as number]), baseline)));
-    inBank.push(maxOf(applyBaseline(await rawPatchMap(search, e.data, config.centre), baseline)));
-  });
+  const inside = regionOf(0) ? (u: number) => regionOf(u) as Uint8Array : undefined;
+  await embedSyntheticAnomalies(
+    extractor,
+    pixelsOf,
+    sources,
+    foldOf,
+    config.syntheticAnomalies,
+    options,
+    async (plan, e) => {
+      const region = regionOf(plan.source);
+      const baseline = baselineFor(plan.source);
+      const scored = (raw: Float32Array) => maxOf(outsideExcluded(applyBaseline(Float32Array.from(raw), baseline), region));
+      synthetic.push(scored(await rawPatchMap(search, e.data, config.centre, biases[foldOf[plan.source] as number])));
+      inBank.push(scored(await rawPatchMap(search, e.data, config.centre)));
+    },
+    inside,
+  );
   return { synthetic, inBank };
 }
 
@@ -225,10 +267,31 @@ async function heldOutMaps(
     if (options.signal?.aborted) throw new StationError('CANCELLED', 'Fitting was cancelled');
     // The unaugmented view stands for the image: inspection sees unaugmented images.
     const first = (units[u] as Embedding[])[0] as Embedding;
-    maps.push(await rawPatchMap(search, first.data, config.centre, biases[foldOf[u] as number]));
+    maps.push(Float32Array.from(await rawPatchMap(search, first.data, config.centre, biases[foldOf[u] as number])));
     options.onProgress?.('calibration', maps.length, chosen.length);
   }
   return maps;
+}
+
+/**
+ * The position baseline of the chosen units' held-out maps: each chosen unit (and the synthetic
+ * anomalies painted into it) is scored against the baseline of the others.
+ */
+function positionBaseline(
+  mode: BaselineMode,
+  chosen: readonly number[],
+  maps: readonly Float32Array[],
+  size: { inputWidth: number; inputHeight: number },
+  notes: string[],
+): { baseline: PositionBaseline | null; baselineFor: (unit: number) => PositionBaseline | null } {
+  const { inputWidth: W, inputHeight: H } = size;
+  const sums = mode === 'position' ? fitBaseline(maps, W, H) : null;
+  if (mode === 'position' && !sums) notes.push(`too few held-out golden maps for a position baseline (${maps.length}): none used`);
+  if (!sums) return { baseline: null, baselineFor: () => null };
+  notes.push(`position baseline: the mean of ${maps.length} held-out golden maps is subtracted per position`);
+  const baseline = baselineOf(sums, W, H);
+  const leftOut = new Map(chosen.map((u, i) => [u, baselineOf(sums, W, H, maps[i])] as const));
+  return { baseline, baselineFor: (unit) => leftOut.get(unit) ?? baseline };
 }
 
 function subsample(rows: Float32Array, dim: number, count: number, random: () => number): Float32Array {

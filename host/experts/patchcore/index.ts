@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { StationError } from '../../../common/errors';
 import { openSavedExtractor } from '../components/feature-extractor';
+import { roiAtSize } from '../components/roi';
 import { goldenFittedModule, resolvedBackbone, savedCalibrationScores, savedFloats } from '../components/fit-options';
 import { PatchCoreOptions } from './config';
 import { PATCHCORE_STATE_VERSION, fitPatchCore } from './fit';
@@ -27,10 +28,11 @@ export const patchcore = goldenFittedModule({
       throw new StationError('BAD_MODEL', `PatchCore was fitted on backbone ${descriptor.backbone} ${descriptor.backboneSha256 ?? ''}, which the model store does not hold (it holds ${extractor.backboneSha256})`);
     }
     const search = await openSearch(config, extractor, bank, runtime);
-    const { inputWidth: width, inputHeight: height } = extractor.config;
+    const inside = runtime.roi ? roiAtSize(runtime.roi, descriptor.inputWidth, descriptor.inputHeight) : undefined;
+    const { inputWidth: width, inputHeight: height } = descriptor;
     const baseline = config.baseline === 'position'
       ? { offsets: savedFloats(blobs.baseline, width * height, 'PatchCore position baseline', `${height}x${width}`), width, height }
       : null;
-    return patchCoreExpert(descriptor, extractor, search, config.centre, config.orient, baseline);
+    return patchCoreExpert(descriptor, extractor, search, config.centre, config.orient, inside, baseline);
   },
 });

@@ -5,6 +5,7 @@ import { normaliseMap } from '../components/map-normalisation';
 import { timedInspect } from '../components/timed-inspect';
 import { rotateMapBack, toLandscape } from '../components/orientation';
 import { type NnSearch, createNnSearch } from '../components/nn-search';
+import { outsideExcluded } from '../components/roi';
 import type { AnomalyResult, Expert, ExpertDescriptor, ExpertRuntime } from '../expert';
 import type { PatchCoreConfig } from './config';
 import { type PositionBaseline, applyBaseline } from '../components/position-baseline';
@@ -75,10 +76,16 @@ export function patchCoreExpert(
   search: NnSearch,
   centre: PatchCoreConfig['centre'],
   orient: PatchCoreConfig['orient'],
+  /** The region of interest at the working size (1 inside); absent: the whole image. */
+  inside?: Uint8Array,
   baseline: PositionBaseline | null = null,
 ): PatchCoreExpert {
   const { rawFloor, rawThreshold } = descriptor.calibration;
-  const rawMap = async (embedding: Float32Array) => applyBaseline(await rawPatchMap(search, embedding, centre), baseline);
+  const rawMap = async (embedding: Float32Array) => {
+    const raw = await rawPatchMap(search, embedding, centre);
+    // A copy: the search graph's own output buffer stays as it is.
+    return outsideExcluded(baseline ? applyBaseline(Float32Array.from(raw), baseline) : raw, inside);
+  };
   return {
     descriptor,
     extractor,

@@ -7,14 +7,41 @@ import { defaultPython } from '../../bench/reference-pipeline';
 import { globalOptionsWithOut, integerOption, parseArgs, stringOptions, type ParsedArgs } from '../../../host/cli/args';
 import { StationError } from '../../../common/errors';
 import type { LineFigures } from '../../bench/line-bench';
+import type { HiresFigures } from '../../bench/hires-bench';
+import { TileSchema } from '../../../host/experts/components/tiles';
+import { WorkingSizeSchema } from '../../../host/experts/components/working-size';
 import type { Command } from '../../../host/cli/command';
 import { writeJsonOut } from '../../../host/cli/output';
 
 const SPEC = {
-  ...stringOptions('dataset', 'golden', 'images', 'warmup', 'python', 'lmm-model', 'line-triggers', 'line-soak', 'line-rate', 'line-outage'),
+  ...stringOptions('dataset', 'golden', 'images', 'warmup', 'python', 'lmm-model', 'line-triggers', 'line-soak', 'line-rate', 'line-outage', 'hires-golden', 'hires-working', 'hires-tile', 'hires-overlap'),
   'no-reference': { type: 'flag' },
   line: { type: 'flag' },
+  hires: { type: 'flag' },
 } as const;
+
+const HIRES_ONLY = ['hires-golden', 'hires-working', 'hires-tile', 'hires-overlap'] as const;
+
+/** --hires and its options (the --hires-* options without --hires are an error). */
+function hiresOptions(args: ParsedArgs): BenchOptions['hires'] {
+  if (!args.flags.has('hires')) {
+    const stray = HIRES_ONLY.find((name) => args.strings.has(name));
+    if (stray) throw new StationError('INVALID_INPUT', `Option --${stray} needs --hires`);
+    return null;
+  }
+  const working = args.strings.get('hires-working') ?? '640x512';
+  const match = /^(\d+)x(\d+)$/.exec(working);
+  const parsed = match ? WorkingSizeSchema.safeParse({ width: Number(match[1]), height: Number(match[2]) }) : null;
+  if (!parsed?.success) throw new StationError('INVALID_INPUT', `Invalid --hires-working ${working}: use WIDTHxHEIGHT, each a multiple of 32 from 32 to 2048`);
+  const tile = TileSchema.safeParse({ size: integerOption(args, 'hires-tile', 256, 64, 1024), overlap: integerOption(args, 'hires-overlap', 64, 0, 480) });
+  if (!tile.success) throw new StationError('INVALID_INPUT', `Invalid --hires-tile or --hires-overlap: ${tile.error.issues[0]?.message ?? ''} (multiples of 32)`);
+  return { golden: integerOption(args, 'hires-golden', 20, 1, 500), workingSize: parsed.data, tile: tile.data };
+}
+
+function hiresTable(h: HiresFigures): string {
+  const rows = (['decode_ms', 'backbone_ms', 'expert_ms', 'inspect_ms'] as const).map((k) => `${`hires ${k}`.padEnd(20)} ${fmt(h.figures[k])}`);
+  return [`hires: ${h.frame.width}x${h.frame.height} frames at ${h.working_size.width}x${h.working_size.height}, ${h.tiles} tiles of ${h.tile.size} (overlap ${h.tile.overlap}), ${h.golden} golden, fit ${h.fit_seconds} s`, ...rows].join('\n');
+}
 
 const LINE_ONLY = ['line-triggers', 'line-soak', 'line-rate', 'line-outage'] as const;
 
@@ -71,7 +98,9 @@ function table(r: BenchReport): string {
  * --python PATH, --lmm-model DIR (a Myriad-S export; default: native-models/myriad-s as the station),
  * --no-reference; --line (trigger to verdict through MQTT, Modbus and OPC UA on loopback, after the
  * plain measurement) with --line-triggers N (50), --line-soak SECONDS at --line-rate N parts/s (10),
- * --line-outage N (results produced while the MQTT broker is down).
+ * --line-outage N (results produced while the MQTT broker is down); --hires (a tiled PatchCore on
+ * 2448 x 2048 frames made from the bench images) with --hires-golden N (20), --hires-working WxH
+ * (640x512), --hires-tile N (256) and --hires-overlap N (64).
  */
 export const command: Command = {
   summary: 'benchmark our pipeline against the Python PatchCore reference (docs/contracts.md §Benchmark)',
@@ -82,6 +111,7 @@ export const command: Command = {
     const count = integerOption(args, 'images', 50, 1, 10_000);
     const warmup = integerOption(args, 'warmup', 5, 0, 100);
     const line = lineOptions(args);
+    const hires = hiresOptions(args);
     const workDir = await mkdtemp(join(tmpdir(), 'myriad-bench-'));
     try {
       const dataset = args.strings.get('dataset');
@@ -97,10 +127,11 @@ export const command: Command = {
         ...(args.strings.has('lmm-model') ? { lmmDir: args.strings.get('lmm-model') } : {}),
         referenceTimeoutMs: 30 * 60_000,
         line,
+        hires,
         progress: (line) => process.stderr.write(`${line}\n`),
       });
       await writeJsonOut(global.out, report);
-      process.stdout.write(`${table(report)}\n${report.line ? `${lineTable(report.line)}\n` : ''}${report.reference_reason ? `reference: ${report.reference_reason}\n` : ''}`);
+      process.stdout.write(`${table(report)}\n${report.line ? `${lineTable(report.line)}\n` : ''}${report.hires ? `${hiresTable(report.hires)}\n` : ''}${report.reference_reason ? `reference: ${report.reference_reason}\n` : ''}`);
       return 0;
     } finally {
       await rm(workDir, { recursive: true, force: true });

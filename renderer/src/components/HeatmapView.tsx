@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { colorizeMap, drawContour, overlaySize } from '../inspect/heatmap';
 import { useT } from '../i18n/I18nProvider';
+import { loadImage } from './load-image';
+import { RoiOutline } from './RoiOutline';
 
 interface Props {
   imageUrl: string;
@@ -9,22 +11,14 @@ interface Props {
   height: number;
   opacity: number;
   showContour: boolean;
+  /** The recipe's region-of-interest mask, drawn as an outline: nothing outside it raises a verdict. */
+  roiUrl?: string | null;
   onError: (err: unknown) => void;
 }
 
-function loadImage(url: string, failure: string): Promise<HTMLImageElement> {
-  return new Promise((resolve, reject) => {
-    const img = new Image();
-    // In Electron the map comes from another origin (myriad-blob:); CORS keeps the canvas readable.
-    img.crossOrigin = 'anonymous';
-    img.onload = () => resolve(img);
-    img.onerror = () => reject(new Error(failure));
-    img.src = url;
-  });
-}
 
 /** The inspected image with the anomaly map drawn over it: colours, and a contour at the threshold. */
-export function HeatmapView({ imageUrl, mapUrl, width, height, opacity, showContour, onError }: Props) {
+export function HeatmapView({ imageUrl, mapUrl, width, height, opacity, showContour, roiUrl = null, onError }: Props) {
   const heat = useRef<HTMLCanvasElement>(null);
   const contour = useRef<HTMLCanvasElement>(null);
   const [ready, setReady] = useState(false);
@@ -80,6 +74,7 @@ export function HeatmapView({ imageUrl, mapUrl, width, height, opacity, showCont
         aria-label={t('heatmap.label')}
       />
       <canvas ref={contour} className="contour" width={size.width} height={size.height} hidden={!showContour} aria-hidden="true" />
+      {roiUrl && <RoiOutline maskUrl={roiUrl} width={width} height={height} onError={onError} />}
     </div>
   );
 }

@@ -10,10 +10,12 @@ interface Props {
   client: StationClient;
   record: InspectionRecord | null;
   busy: boolean;
+  /** The image-store hash of the inspected recipe's region-of-interest mask, null for none. */
+  roiSha256?: string | null;
   onError: (err: unknown) => void;
 }
 
-export function ResultPanel({ client, record, busy, onError }: Props) {
+export function ResultPanel({ client, record, busy, roiSha256 = null, onError }: Props) {
   const [opacity, setOpacity] = useState(0.55);
   const [contour, setContour] = useState(true);
   const { t, time, percent } = useT();
@@ -57,6 +59,7 @@ export function ResultPanel({ client, record, busy, onError }: Props) {
             height={record.height}
             opacity={opacity}
             showContour={contour}
+            roiUrl={roiSha256 ? client.imageUrl(roiSha256) : null}
             onError={onError}
           />
         </ZoomPanView>

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { DRAFT_EXPERTS, type RecipeDraft, type RecipeSummary, type StationClient } from '../../../common/api';
+import { DRAFT_EXPERTS, type RecipeDraft, type RecipeSummary, type RoiShape, type StationClient } from '../../../common/api';
+import { RoiEditor } from './RoiEditor';
 import { GoldenAndBandFacts } from './GoldenAndBandFacts';
 import { GoldenCapture } from './GoldenCapture';
 import { ScoreHistogram } from './ScoreHistogram';
@@ -28,13 +29,16 @@ export function NewRecipePanel({ client, onCreated, onClose, report }: Props) {
   const [folder, setFolder] = useState('');
   const [captured, setCaptured] = useState<string[]>([]);
   const [expert, setExpert] = useState<Expert>('auto');
+  const [drawing, setDrawing] = useState(false);
+  const [roi, setRoi] = useState<RoiShape | null>(null);
   const s = draft.state;
-  const ready = name.trim() !== '' && (mode === 'folder' ? folder.trim() !== '' : captured.length > 0);
+  const hasSource = mode === 'folder' ? folder.trim() !== '' : captured.length > 0;
+  const ready = name.trim() !== '' && hasSource;
+  const source = mode === 'folder' ? { kind: 'folder' as const, path: folder.trim() } : { kind: 'frames' as const, sha256: captured };
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    const source = mode === 'folder' ? { kind: 'folder' as const, path: folder.trim() } : { kind: 'frames' as const, sha256: captured };
-    void draft.fit(name.trim(), source, expert);
+    void draft.fit(name.trim(), source, expert, drawing ? roi : null);
   }
 
   async function save() {
@@ -74,6 +78,13 @@ export function NewRecipePanel({ client, onCreated, onClose, report }: Props) {
             ) : (
               <GoldenCapture client={client} captured={captured} onCapture={(sha) => setCaptured((c) => [...c, sha])} report={report} />
             )}
+          </fieldset>
+          <fieldset className="new-recipe-roi">
+            <legend>{t('roi.label')}</legend>
+            <button type="button" className="secondary small" data-testid="new-recipe-roi-toggle" disabled={!hasSource && !drawing} onClick={() => setDrawing((d) => !d)}>
+              {drawing ? t('roi.hide') : t('roi.draw')}
+            </button>
+            {drawing && hasSource && <RoiEditor key={mode === 'folder' ? folder.trim() : 'camera'} client={client} source={source} shape={roi} onChange={setRoi} report={report} />}
           </fieldset>
           <label className="field">
             <span>{t('recipes.expert')}</span>
@@ -144,6 +155,12 @@ function Calibration({ draft }: { draft: RecipeDraft }) {
         <GoldenAndBandFacts goldenCount={draft.goldenCount} band={draft.band} bandTestId="new-recipe-band" />
         <dt>{t('recipes.draft.calibration')}</dt>
         <dd>{draft.calibration.method}</dd>
+        {draft.roi && (
+          <>
+            <dt>{t('roi.label')}</dt>
+            <dd data-testid="new-recipe-roi">{t('roi.coverage', { percent: (100 * draft.roi.coverage).toFixed(1) })}</dd>
+          </>
+        )}
       </dl>
       <ScoreHistogram golden={draft.calibration.goldenScores} reviewed={[]} band={draft.band} />
       {draft.auto && (

@@ -11,6 +11,7 @@ import { AuditPanel } from './AuditPanel';
 import { BandEditor } from './BandEditor';
 import { GoldenAndBandFacts } from './GoldenAndBandFacts';
 import { GoldenGrid } from './GoldenGrid';
+import { RoiOutline } from '../components/RoiOutline';
 import { GoldenProposalQueue } from './GoldenProposalQueue';
 import { InstructionList } from './InstructionList';
 import { NewRecipePanel } from './NewRecipePanel';
@@ -186,6 +187,16 @@ export function RecipesScreen({ client, connection, who }: Props) {
               <ScoreHistogram golden={detail.goldenScores} reviewed={detail.reviewedScores} band={s.band} />
               <BandEditor band={s.band} canEdit={canEdit} role={roleName} onSave={saveBand} />
             </section>
+            {s.roi && detail.golden[0] && (
+              <section className="panel recipe-roi" data-testid="recipe-roi">
+                <h2>{t('roi.label')}</h2>
+                <p className="muted">{t('roi.coverage', { percent: (100 * s.roi.coverage).toFixed(1) })}</p>
+                <div className="heatmap-frame roi-figure" style={{ aspectRatio: `${s.roi.width} / ${s.roi.height}` }}>
+                  <img src={client.imageUrl(detail.golden[0].sha256)} alt={detail.golden[0].name} />
+                  <RoiOutline maskUrl={client.imageUrl(s.roi.sha256)} width={s.roi.width} height={s.roi.height} onError={report} />
+                </div>
+              </section>
+            )}
             <section className="panel recipe-golden">
               <h2>{t('recipes.goldenSamples', { count: detail.golden.length })}</h2>
               <GoldenGrid client={client} golden={detail.golden} />

@@ -36,6 +36,7 @@ describe.skipIf(absent)('runBench', () => {
       reference: false,
       referenceTimeoutMs: 1000,
       line: null,
+      hires: { golden: 2, workingSize: { width: 320, height: 256 }, tile: { size: 128, overlap: 32 } },
     });
     expect(report.machine).toMatchObject(machineInfo());
     expect(report.machine.load_average).toHaveLength(3);
@@ -57,6 +58,11 @@ describe.skipIf(absent)('runBench', () => {
     expect(report.ratio.expert_ms).toBeNull();
     expect(report.ratio.peak_rss_mb).toBeNull();
     expect(report.line).toBeNull();
+    // --hires: 2448 x 2048 frames made from the same images, a tiled expert at the working size.
+    expect(report.hires).toMatchObject({ frame: { width: 2448, height: 2048 }, working_size: { width: 320, height: 256 }, tiles: 9, golden: 2, images: 3 });
+    for (const key of ['decode_ms', 'backbone_ms', 'expert_ms', 'inspect_ms'] as const) expect(report.hires?.figures[key]?.n, key).toBe(3);
+    const h = report.hires?.figures;
+    expect(h?.inspect_ms?.p50).toBeGreaterThan((h?.decode_ms?.p50 ?? 0) + (h?.backbone_ms?.p50 ?? 0) * 0.5);
   });
 
   it('bench --line times trigger to verdict through MQTT, Modbus and OPC UA and survives a broker outage', async () => {
@@ -84,5 +90,11 @@ describe('bench arguments', () => {
   it('refuses a --line-* option without --line, and a bad --line-rate, with one clear error each', async () => {
     await expect(command.run(['--line-soak', '10', '--out', join(work, 'x.json')])).rejects.toThrow('Option --line-soak needs --line');
     await expect(command.run(['--line', '--line-rate', '0', '--out', join(work, 'x.json')])).rejects.toThrow('Invalid --line-rate 0. Use an integer from 1 to 1000');
+  });
+
+  it('refuses a --hires-* option without --hires, a bad working size and tiles larger than it', async () => {
+    await expect(command.run(['--hires-tile', '256', '--out', join(work, 'x.json')])).rejects.toThrow('Option --hires-tile needs --hires');
+    await expect(command.run(['--hires', '--hires-working', '650x512', '--out', join(work, 'x.json')])).rejects.toThrow('Invalid --hires-working 650x512');
+    await expect(command.run(['--hires', '--hires-tile', '100', '--out', join(work, 'x.json')])).rejects.toThrow(/Invalid --hires-tile or --hires-overlap/);
   });
 });
