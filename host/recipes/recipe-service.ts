@@ -105,6 +105,11 @@ export class RecipeService {
     private readonly backend: ExpertBackend,
     /** What the dialog model honours of the instructions; `--prompt`s beyond it are refused before any fit. */
     private readonly budget: InstructionBudget | null = null,
+    /**
+     * Run once a new version is recorded: the dialog model's visual adaptation is fitted and recorded
+     * with it (host/recipes/recipe-adaptations.ts). A failure only warns: the version's first use tries again.
+     */
+    private readonly afterVersion: (row: RecipeRow) => Promise<unknown> = async () => undefined,
   ) {}
 
   async create(input: CreateRecipeInput): Promise<RecipeSummary> {
@@ -167,7 +172,16 @@ export class RecipeService {
       });
       return r;
     });
+    await this.adapt(row);
     return this.summary(row);
+  }
+
+  private async adapt(row: RecipeRow): Promise<void> {
+    try {
+      await this.afterVersion(row);
+    } catch (err) {
+      process.stderr.write(`warning: the visual adaptation of ${row.name} version ${row.version} was not recorded (its first use tries again): ${err instanceof Error ? err.message : String(err)}\n`);
+    }
   }
 
   /**
@@ -240,6 +254,7 @@ export class RecipeService {
       options.recordWith?.(r.version);
       return r;
     });
+    await this.adapt(row);
     return this.summary(row);
   }
 
