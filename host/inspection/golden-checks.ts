@@ -4,7 +4,7 @@ import { checkGoldens, goldensToInspect, type AdapterSource, type GoldenCheck } 
 import type { AnomalyResult } from '../experts/expert';
 
 /** Golden images of a recipe version as its expert inspects them (RecipeService.goldenInspections). */
-export type GoldenSource = (recipeId: number, choose: <T>(all: readonly T[]) => T[]) => Promise<AnomalyResult[]>;
+export type GoldenSource = (recipeId: number, choose: <T>(all: readonly T[]) => T[]) => Promise<Array<AnomalyResult & { contrast?: number }>>;
 
 /**
  * The dialog model's golden check (host/lmm/golden-check.ts), once per recipe version: run when

@@ -23,8 +23,12 @@ export const GOLDEN_CHECK_SIZE = 8;
 /** A product passes when at most this share of the goldens its features were read on got "Yes". */
 export const GOLDEN_CHECK_MAX_YES_SHARE = 0.25;
 
-/** A golden as the recipe's expert inspected it: the expert's result can be passed as is. */
-export type GoldenInspection = DialogAnomaly & { features?: DialogFeatures };
+/**
+ * A golden as the recipe's expert inspected it: the expert's result can be passed as is.
+ * `contrast`: the golden image's pixel standard deviation in grey levels, where the caller decoded
+ * it (RecipeService.goldenInspections); backbone features cannot tell a blank image from a part.
+ */
+export type GoldenInspection = DialogAnomaly & { features?: DialogFeatures; contrast?: number };
 
 export interface GoldenCheck {
   /** Goldens whose features the model read (the only answers that say anything about its reading). */
@@ -85,7 +89,7 @@ export async function checkGoldens(
   goldens: readonly GoldenInspection[],
   device: DeviceName,
   signal: AbortSignal = new AbortController().signal,
-  adapt: AdapterSource = (g) => fitVisualInputAdapter(model.visualInput ?? 'raw', g.map((x) => x.features), device),
+  adapt: AdapterSource = (g) => fitVisualInputAdapter(model.visualInput ?? 'raw', g.map((x) => x.features), device, g.map((x) => x.contrast)),
 ): Promise<GoldenCheck> {
   let adapter: VisualInputAdapter;
   try {

@@ -23,13 +23,19 @@ export const RAW_ADAPTER: VisualInputAdapter = { input: 'raw', forImage: async (
 
 /**
  * @param goldens every golden's features, in the recipe's order (undefined: the expert gave none).
+ * @param contrasts each golden image's pixel standard deviation, where known (GoldenInspection.contrast).
  * @throws StationError('INVALID_INPUT') with the reason when a `golden-relative` adapter cannot be
  *   fitted (adaptation/fit.ts: a golden without features, goldens of different backbones, grids or
  *   products, uniform goldens).
  */
-export async function fitVisualInputAdapter(input: VisualInput, goldens: readonly (DialogFeatures | undefined)[], device: DeviceName): Promise<VisualInputAdapter> {
+export async function fitVisualInputAdapter(
+  input: VisualInput,
+  goldens: readonly (DialogFeatures | undefined)[],
+  device: DeviceName,
+  contrasts: readonly (number | undefined)[] = [],
+): Promise<VisualInputAdapter> {
   if (input === 'raw') return RAW_ADAPTER;
-  const fit = await fitGoldenAdaptation(goldens, device);
+  const fit = await fitGoldenAdaptation(goldens, device, contrasts);
   if (!fit.ok) throw new StationError('INVALID_INPUT', `The visual adaptation cannot be fitted: ${fit.reason}`);
   return adapterOver(fit.search);
 }

@@ -78,7 +78,7 @@ export class RecipeAdaptations {
     if (goldens.length !== shas.length) {
       throw new StationError('INTERNAL', `The adaptation of ${recipe.name} version ${recipe.version} was asked for with ${goldens.length} of its ${shas.length} goldens`);
     }
-    const fit = await fitGoldenAdaptation(goldens.map((g) => g.features), this.device);
+    const fit = await fitGoldenAdaptation(goldens.map((g) => g.features), this.device, goldens.map((g) => g.contrast));
     const fittedAt = new Date().toISOString();
     let row: AdaptationRow;
     if (fit.ok) {

@@ -24,6 +24,7 @@ import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction
 import type { AnomalyResult, Expert, ExpertDescriptor, GoldenImage } from '../experts/expert';
 import { checkExpertSpec } from '../experts/registry';
 import { sampleGoldenFiles } from './golden-sampling';
+import { pixelContrast } from '../lmm/adaptation/fit';
 import { expertChoiceOf, expertIdentity, recipeConfig, type ExpertBackend, type FitProgress } from './expert-backend';
 import { ALARM_SETTING } from './recipe-alarm';
 import { MODEL_VERDICT_POLICY_SETTING } from './recipe-verdict-policy';
@@ -289,13 +290,17 @@ export class RecipeService {
    * the golden set, in recording order. For the dialog model's golden check (host/lmm/golden-check.ts).
    * @throws StationError('NOT_FOUND') for an unknown recipe id.
    */
-  async goldenInspections(recipeId: number, choose: <T>(all: readonly T[]) => T[]): Promise<AnomalyResult[]> {
+  async goldenInspections(recipeId: number, choose: <T>(all: readonly T[]) => T[]): Promise<Array<AnomalyResult & { contrast: number }>> {
     const recipe = guarded('read the recipe', () => getRecipeById(this.db, recipeId));
     if (!recipe) throw new StationError('NOT_FOUND', `No recipe version with id ${recipeId}`);
     const expert = await this.expert(recipe);
     const chosen = choose(guarded('read the golden set', () => goldenSamples(this.db, recipeId)));
-    const results: AnomalyResult[] = [];
-    for (const g of chosen) results.push(await expert.inspect(await decodeImage(await readFile(join(this.blobs.root, g.imagePath)))));
+    const results: Array<AnomalyResult & { contrast: number }> = [];
+    for (const g of chosen) {
+      const image = await decodeImage(await readFile(join(this.blobs.root, g.imagePath)));
+      // the image's own contrast goes along: the visual adaptation refuses blank goldens by it
+      results.push({ ...(await expert.inspect(image)), contrast: pixelContrast(image) });
+    }
     return results;
   }
 

@@ -1,6 +1,7 @@
 import type { DeviceName } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import type { PatchFeatures } from '../../experts/expert';
+import type { RgbImage } from '../../imaging/rgb-image';
 import type { DialogFeatures } from '../dialog-model';
 import { openGoldenRelativeSearch, type GoldenRelativeSearch } from '../golden-relative-search';
 
@@ -31,9 +32,26 @@ const UNIFORM_RATIO = 1e-6;
 const SAME_PRODUCT_RATIO = 0.7;
 
 /**
- * @param goldens every golden's features, in the recipe's order (undefined: the expert gave none).
+ * A golden image whose pixels vary less than this many grey levels (standard deviation) is blank:
+ * a camera's noise alone gives about this much. The backbone's features cannot show it: zero
+ * padding makes a flat image's cells differ about as much as a product's do.
  */
-export async function fitGoldenAdaptation(goldens: readonly (DialogFeatures | undefined)[], device: DeviceName): Promise<AdaptationFit> {
+const BLANK_CONTRAST = 2;
+
+/**
+ * @param goldens every golden's features, in the recipe's order (undefined: the expert gave none).
+ * @param contrasts each golden image's pixel standard deviation, where known (GoldenInspection.contrast).
+ */
+export async function fitGoldenAdaptation(
+  goldens: readonly (DialogFeatures | undefined)[],
+  device: DeviceName,
+  contrasts: readonly (number | undefined)[] = [],
+): Promise<AdaptationFit> {
+  const blank = contrasts.flatMap((c, i) => (c !== undefined && c < BLANK_CONTRAST ? [i + 1] : []));
+  if (blank.length > 0) {
+    const which = blank.length === goldens.length ? 'every golden is' : `${blank.length === 1 ? 'golden' : 'goldens'} ${blank.join(', ')} ${blank.length === 1 ? 'is' : 'are'}`;
+    return { ok: false, reason: `${which} a uniform image: there is no part to measure against` };
+  }
   const present = goldens.filter((g): g is DialogFeatures => g !== undefined);
   if (present.length === 0 || present.length !== goldens.length) {
     return { ok: false, reason: `the golden-relative input needs every golden's features; ${goldens.length - present.length} of ${goldens.length} have none` };
@@ -108,6 +126,18 @@ function featureRms(goldens: readonly PatchFeatures[]): number {
     n += g.data.length;
   }
   return n > 0 ? Math.sqrt(sq / n) : 0;
+}
+
+/** The standard deviation of an image's pixel values over all channels, in grey levels (GoldenInspection.contrast). */
+export function pixelContrast(image: RgbImage): number {
+  let sum = 0;
+  let sq = 0;
+  for (const v of image.data) {
+    sum += v;
+    sq += v * v;
+  }
+  const n = Math.max(1, image.data.length);
+  return Math.sqrt(Math.max(0, sq / n - (sum / n) ** 2));
 }
 
 const UNIFORM = 'the goldens show no variation to measure a good part against (uniform images, or the same image repeated)';

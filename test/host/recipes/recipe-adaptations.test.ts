@@ -146,6 +146,14 @@ describe('RecipeAdaptations: the visual adaptation recorded with the recipe vers
       await expect(new RecipeAdaptations(db, 'golden-relative', 'cpu').adapterFor(recipe, goldensOf(2))).rejects.toMatchObject({ message: expect.stringMatching(reason) });
     });
 
+    it('a blank golden image among parts (its pixels, which the features cannot show)', async () => {
+      const recipe = await version(3);
+      const goldens = goldensOf(3).map((g, i) => ({ ...g, contrast: i === 1 ? 0.4 : 35 }));
+      await expect(new RecipeAdaptations(db, 'golden-relative', 'cpu').adapterFor(recipe, goldens)).rejects.toMatchObject({
+        message: expect.stringMatching(/could not be fitted: golden 2 is a uniform image: there is no part to measure against$/),
+      });
+    });
+
     it('the same golden image repeated', async () => {
       const recipe = await version(3);
       const same = inspected(part(1));
