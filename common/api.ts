@@ -907,7 +907,8 @@ export interface AuditEntryInfo {
 }
 
 export interface ModelFile {
-  role: 'backbone' | 'expert' | 'dialog';
+  /** `adaptation`: the dialog model's visual adaptation recorded with the recipe version (host/recipes/recipe-adaptations.ts). */
+  role: 'backbone' | 'expert' | 'dialog' | 'adaptation';
   name: string;
   /** null when the file is gone from the data dir or the model has no file (built-in narrator). */
   sha256: string | null;

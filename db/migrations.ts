@@ -16,6 +16,7 @@ import * as m013 from './migrations/013-model-verdict-flags';
 import * as m014 from './migrations/014-line';
 import * as m015 from './migrations/015-line-triggers';
 import * as m016 from './migrations/016-flag-turns';
+import * as m017 from './migrations/017-recipe-adaptations';
 
 /**
  * The one list of schema migrations (the Signal way, docs/ARCHITECTURE.md §Conventions): numbered,
@@ -45,6 +46,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 14, name: 'line', up: m014.up },
   { version: 15, name: 'line-triggers', up: m015.up },
   { version: 16, name: 'flag-turns', up: m016.up },
+  { version: 17, name: 'recipe-adaptations', up: m017.up },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

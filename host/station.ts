@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, statfs } from 'node:fs/promises';
 import type { DeviceName, EventName, Events, InspectionFlag, Language, RecipeReadiness, StationStatus } from '../common/api';
 import { getInspection } from '../db/repositories/inspections';
-import { getRecipeById } from '../db/repositories/recipes';
+import { getRecipeById, type RecipeRow } from '../db/repositories/recipes';
 import { StationError } from '../common/errors';
 import { openDatabase, type Db } from '../db/open';
 import type { Role } from '../db/repositories/users';
@@ -47,6 +47,7 @@ import { DEFAULT_LMM_DIR, dataLayout, defaultLmmDir, type DataLayout } from './p
 import { noExpertBackend, type ExpertBackend } from './recipes/expert-backend';
 import { onnxExpertBackend } from './recipes/onnx-expert-backend';
 import { RecipeService } from './recipes/recipe-service';
+import { RecipeAdaptations } from './recipes/recipe-adaptations';
 import { RecipeDrafts } from './recipes/recipe-drafts';
 import { ChromiumPdfRenderer, type PdfRenderer } from './reports/pdf-renderer';
 import { ReportService } from './reports/report-service';
@@ -216,6 +217,7 @@ export class Station implements StationHost {
   private readonly handlers: Handlers;
   private readonly device: DeviceName;
   private readonly goldenChecks: GoldenChecks | null;
+  private readonly adaptations: RecipeAdaptations;
   private readonly budget: InstructionBudget | null;
   /** recipes.prepare calls in flight: close waits for them before it releases the models they use. */
   private readonly preparing = new Set<Promise<unknown>>();
@@ -233,14 +235,22 @@ export class Station implements StationHost {
     this.exports = new ExportStore(layout.exports);
     const experts = options.experts ?? onnxExpertBackend({ dataDir: layout.root, device: this.device });
     this.budget = options.instructionBudget !== undefined ? options.instructionBudget : (dialogModel.instructionBudget ?? shippedBudget());
-    this.recipes = new RecipeService(db, this.blobs, layout.recipes, experts, this.budget);
+    this.adaptations = new RecipeAdaptations(db, dialogModel.visualInput ?? 'raw', this.device);
+    // A model that reads golden-relative features gets each new version's adaptation fitted and
+    // recorded with it (its golden check runs then, instead of at the version's first part).
+    const adaptsVersions = dialogModel.readsFeatures === true && (dialogModel.visualInput ?? 'raw') !== 'raw';
+    this.recipes = new RecipeService(db, this.blobs, layout.recipes, experts, this.budget, async (row) => {
+      if (adaptsVersions) await this.goldenChecks?.forRecipe(row.id, row.name);
+    });
     const cameraSources = options.cameraSources ?? [];
     this.cameraRoots = new CameraRoots(layout.cameraRoots, startupCameraRoots(cameraSources));
     this.cameras = new CameraSessions(this.blobs, this.cameraRoots, cameraSources, {
       limits: options.cameraLimits,
       ...(options.clock ? { now: options.clock } : {}),
     });
-    const goldenChecks = dialogModel.readsFeatures ? new GoldenChecks(dialogModel, (id, choose) => this.recipes.goldenInspections(id, choose), this.device) : null;
+    const goldenChecks = dialogModel.readsFeatures
+      ? new GoldenChecks(dialogModel, (id, choose) => this.recipes.goldenInspections(id, choose), this.device, (id) => (goldens) => this.adaptations.adapterFor(this.recipeVersion(id), goldens))
+      : null;
     this.goldenChecks = goldenChecks;
     this.dialog = new DialogService(
       db,
@@ -395,6 +405,13 @@ export class Station implements StationHost {
     await this.recipes.close();
     this.updateAnchor();
     this.db.close();
+  }
+
+  /** A recipe version by id. @throws StationError('NOT_FOUND') */
+  private recipeVersion(id: number): RecipeRow {
+    const row = guarded('read the recipe', () => getRecipeById(this.db, id));
+    if (!row) throw new StationError('NOT_FOUND', `No recipe version with id ${id}`);
+    return row;
   }
 
   /**

@@ -49,6 +49,18 @@ const MAP_CACHE_SIZE = 16;
 /** A golden check that could not run (a golden image unreadable): the answer goes without features, the safe side. */
 const CHECK_NOT_RUN: GoldenCheck = { checked: 0, saidYes: 0, readsProduct: false };
 
+/**
+ * A first answer given without features because the recipe version's visual adaptation is unfit or
+ * stale ends with the sentence saying so (golden-check.ts GoldenCheck.fallback): streamed, and
+ * recorded with the turn.
+ */
+function withFallback(reply: DialogReply, fallback: string | undefined, onToken: (delta: string) => void): DialogReply {
+  if (fallback === undefined) return reply;
+  const note = ` ${fallback}`;
+  onToken(note);
+  return { ...reply, text: reply.text + note };
+}
+
 /** What a recorded answer brought: its turn and, for a first answer that contradicted the verdict, the flag. */
 interface Recorded {
   turn: DialogTurn;
@@ -202,7 +214,7 @@ export class DialogService {
       // A follow-up the station's facts settle is answered from them; the turn records which source answered.
       const { reply, source } =
         question === null
-          ? { reply: await this.model.generate(request, onToken, signal), source: 'model' as const }
+          ? { reply: withFallback(await this.model.generate(request, onToken, signal), check?.fallback, onToken), source: 'model' as const }
           : await answerFollowUp(this.model, request, { band: inspection.band, applied: fitted.applied, leftOut }, onToken, signal);
       const answeredBy = source === 'station' ? `${STATION_FACTS.name}@${STATION_FACTS.version}` : this.modelName;
       const { turn, flag } = this.record(inspection, turnId, reply.text, 'done', reply, leftOut, question === null, answeredBy, reply.readFeatures === true, false, released);

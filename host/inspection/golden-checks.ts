@@ -1,10 +1,10 @@
 import type { DeviceName } from '../../common/api';
 import type { DialogModel } from '../lmm/dialog-model';
-import { checkGoldens, goldensToInspect, type GoldenCheck } from '../lmm/golden-check';
+import { checkGoldens, goldensToInspect, type AdapterSource, type GoldenCheck } from '../lmm/golden-check';
 import type { AnomalyResult } from '../experts/expert';
 
 /** Golden images of a recipe version as its expert inspects them (RecipeService.goldenInspections). */
-export type GoldenSource = (recipeId: number, choose: <T>(all: readonly T[]) => T[]) => Promise<AnomalyResult[]>;
+export type GoldenSource = (recipeId: number, choose: <T>(all: readonly T[]) => T[]) => Promise<Array<AnomalyResult & { contrast?: number }>>;
 
 /**
  * The dialog model's golden check (host/lmm/golden-check.ts), once per recipe version: run when
@@ -19,6 +19,8 @@ export class GoldenChecks {
     private readonly model: DialogModel,
     private readonly goldens: GoldenSource,
     private readonly device: DeviceName,
+    /** The recipe version's recorded visual adaptation (host/recipes/recipe-adaptations.ts); absent: fitted afresh. */
+    private readonly adaptation?: (recipeId: number) => AdapterSource,
   ) {}
 
   /** The check of recipe version `recipeId`, whose product is named `product` in the answers. */
@@ -33,6 +35,7 @@ export class GoldenChecks {
   }
 
   private async run(recipeId: number, product: string): Promise<GoldenCheck> {
-    return checkGoldens(this.model, product, await this.goldens(recipeId, (all) => goldensToInspect(this.model, all)), this.device);
+    const goldens = await this.goldens(recipeId, (all) => goldensToInspect(this.model, all));
+    return checkGoldens(this.model, product, goldens, this.device, undefined, this.adaptation?.(recipeId));
   }
 }

@@ -23,8 +23,12 @@ export const GOLDEN_CHECK_SIZE = 8;
 /** A product passes when at most this share of the goldens its features were read on got "Yes". */
 export const GOLDEN_CHECK_MAX_YES_SHARE = 0.25;
 
-/** A golden as the recipe's expert inspected it: the expert's result can be passed as is. */
-export type GoldenInspection = DialogAnomaly & { features?: DialogFeatures };
+/**
+ * A golden as the recipe's expert inspected it: the expert's result can be passed as is.
+ * `contrast`: the golden image's pixel standard deviation in grey levels, where the caller decoded
+ * it (RecipeService.goldenInspections); backbone features cannot tell a blank image from a part.
+ */
+export type GoldenInspection = DialogAnomaly & { features?: DialogFeatures; contrast?: number };
 
 export interface GoldenCheck {
   /** Goldens whose features the model read (the only answers that say anything about its reading). */
@@ -37,6 +41,23 @@ export interface GoldenCheck {
   reason?: string;
   /** Puts an image's features into the form the model reads (visual-input-adapter.ts); absent when none is handed over. */
   adapter?: VisualInputAdapter;
+  /**
+   * Set when the recipe version's visual adaptation could not be fitted or is stale: the sentence
+   * a first answer ends with, so the operator sees why it kept the expert's verdict.
+   */
+  fallback?: string;
+}
+
+/**
+ * The recipe version's adapter for its goldens (all of them, as its expert inspects them), as the
+ * station keeps it (host/recipes/recipe-adaptations.ts); by default fitted afresh.
+ * @throws StationError('INVALID_INPUT') with the reason when there is none to use.
+ */
+export type AdapterSource = (goldens: readonly GoldenInspection[]) => Promise<VisualInputAdapter>;
+
+/** The sentence a first answer ends with when the adaptation is missing: the reason, said plainly. */
+export function fallbackSentence(reason: string): string {
+  return `(The expert's verdict stands: ${reason.replace(/[.\s]+$/, '')}.)`;
 }
 
 /** At most `n` items spread evenly over `items` (all of them when there are no more than `n`). */
@@ -54,11 +75,13 @@ export function goldensToInspect<T>(model: DialogModel, all: readonly T[]): T[] 
 }
 
 /**
- * Fits the model's visual input adapter on all of the product's goldens, then asks `model` for the
+ * Gets the model's visual input adapter for all of the product's goldens (`adapt`: fitted afresh by
+ * default; the recipe version's recorded one at the station), then asks `model` for the
  * first answer on up to GOLDEN_CHECK_SIZE of them (no instructions: they could excuse what the
  * model sees), each held out of the adapter's goldens. A golden without features, or one the model
  * chose not to read, is not counted; with none counted the product passes, since there is no
- * reading to withhold. An adapter that cannot be fitted fails the product with its reason.
+ * reading to withhold. Without an adapter (it cannot be fitted, or the recorded one is stale) the
+ * product fails with the reason, and `fallback` says it in the answers.
  */
 export async function checkGoldens(
   model: DialogModel,
@@ -66,13 +89,14 @@ export async function checkGoldens(
   goldens: readonly GoldenInspection[],
   device: DeviceName,
   signal: AbortSignal = new AbortController().signal,
+  adapt: AdapterSource = (g) => fitVisualInputAdapter(model.visualInput ?? 'raw', g.map((x) => x.features), device, g.map((x) => x.contrast)),
 ): Promise<GoldenCheck> {
   let adapter: VisualInputAdapter;
   try {
-    adapter = await fitVisualInputAdapter(model.visualInput ?? 'raw', goldens.map((g) => g.features), device);
+    adapter = await adapt(goldens);
   } catch (e) {
     if (!(e instanceof StationError) || e.code !== 'INVALID_INPUT') throw e;
-    return { checked: 0, saidYes: 0, readsProduct: false, reason: e.message };
+    return { checked: 0, saidYes: 0, readsProduct: false, reason: e.message, fallback: fallbackSentence(e.message) };
   }
   let checked = 0;
   let saidYes = 0;

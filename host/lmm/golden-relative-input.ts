@@ -102,6 +102,11 @@ export function selectGoldenRows(goldens: readonly PatchFeatures[], options: Gol
  * cell of golden g, its nearest row with g held out, -1 where none is left).
  */
 export function spreadFromNearest(goldens: readonly PatchFeatures[], rows: GoldenRows, nearest: ReadonlyMap<number, Int32Array>): Float32Array {
+  return flooredSpread(heldOutRms(goldens, rows, nearest));
+}
+
+/** Per channel, the RMS of the spread goldens' held-out residuals, before any floor (all zero: the goldens never differ). */
+export function heldOutRms(goldens: readonly PatchFeatures[], rows: GoldenRows, nearest: ReadonlyMap<number, Int32Array>): Float32Array {
   const { dim, data } = rows;
   const sq = new Float64Array(dim);
   let counted = 0;
@@ -118,12 +123,17 @@ export function spreadFromNearest(goldens: readonly PatchFeatures[], rows: Golde
       counted++;
     });
   }
-  const spread = new Float32Array(dim);
+  const rms = new Float32Array(dim);
+  for (let c = 0; c < dim; c++) rms[c] = counted > 0 ? Math.sqrt((sq[c] as number) / counted) : 0;
+  return rms;
+}
+
+/** The spread a bank divides by: each channel's held-out RMS, floored at a share of their mean (all 1 when that mean is 0). */
+export function flooredSpread(rms: Float32Array): Float32Array {
+  const dim = rms.length;
+  const spread = Float32Array.from(rms);
   let mean = 0;
-  for (let c = 0; c < dim; c++) {
-    spread[c] = counted > 0 ? Math.sqrt((sq[c] as number) / counted) : 0;
-    mean += (spread[c] as number) / dim;
-  }
+  for (let c = 0; c < dim; c++) mean += (spread[c] as number) / dim;
   // Goldens without any held-out variation (identical images) give a unit spread: their residuals are zero anyway.
   for (let c = 0; c < dim; c++) spread[c] = mean > 0 ? Math.max(spread[c] as number, SPREAD_FLOOR * mean) : 1;
   return spread;

@@ -4,10 +4,11 @@ import { createNnSearch, EXCLUDED, type NnSearch } from '../experts/components/n
 import type { PatchFeatures } from '../experts/expert';
 import {
   checkRelativeInput,
+  flooredSpread,
+  heldOutRms,
   heldOutRow,
   residualFeatures,
   selectGoldenRows,
-  spreadFromNearest,
   spreadGoldens,
   type GoldenBank,
   type GoldenBankOptions,
@@ -22,6 +23,8 @@ import {
  */
 export interface GoldenRelativeSearch {
   bank: GoldenBank;
+  /** Mean over channels of the goldens' held-out residual RMS before the spread's floor: 0 when the goldens never differ. */
+  heldOutScale: number;
   /** An image's features, or (`heldOutGolden`) a golden's own, held out of the bank. */
   relative(features: PatchFeatures, heldOutGolden?: number): Promise<RelativeFeatures>;
   dispose(): Promise<void>;
@@ -35,27 +38,50 @@ const ONE_GOLDEN_K = 10;
 
 export async function openGoldenRelativeSearch(goldens: readonly PatchFeatures[], device: DeviceName, options: GoldenBankOptions = {}): Promise<GoldenRelativeSearch> {
   const rows = selectGoldenRows(goldens, options);
-  const k = Math.min(rows.goldens > 1 ? 1 : ONE_GOLDEN_K, rows.rows);
-  const search = await createNnSearch(
-    { bank: rows.data, dim: rows.dim, k, gridWidth: rows.gridWidth, gridHeight: rows.gridHeight, mapWidth: rows.gridWidth, mapHeight: rows.gridHeight, sigma: 0 },
-    device,
-  );
+  const k = neighbours(rows);
+  const search = await openSearch(rows, k, device);
   try {
     const nearest = new Map<number, Int32Array>();
     for (const g of spreadGoldens(goldens.length)) nearest.set(g, await nearestRows(search, rows, k, goldens[g] as PatchFeatures, g));
-    const bank: GoldenBank = { ...rows, spread: spreadFromNearest(goldens, rows, nearest) };
-    return {
-      bank,
-      async relative(features, heldOutGolden) {
-        checkRelativeInput(features, bank, heldOutGolden);
-        return residualFeatures(features, bank, await nearestRows(search, rows, k, features, heldOutGolden));
-      },
-      // The session stays in the runtime's cache, as the experts' NN sessions do.
-      dispose: async () => undefined,
-    };
+    const rms = heldOutRms(goldens, rows, nearest);
+    return searchOver({ ...rows, spread: flooredSpread(rms) }, search, k, rms.reduce((a, v) => a + v, 0) / rms.length);
   } catch (e) {
     throw e instanceof StationError ? e : new StationError('INTERNAL', 'The golden-relative search failed', { cause: e });
   }
+}
+
+/**
+ * The search over a bank fitted earlier (a recipe version's recorded adaptation, adaptation/):
+ * the same nearest rows and residuals as the search it was fitted with. `heldOutScale` is NaN: it
+ * belongs to the fit, which already judged it.
+ */
+export async function openBankSearch(bank: GoldenBank, device: DeviceName): Promise<GoldenRelativeSearch> {
+  const k = neighbours(bank);
+  return searchOver(bank, await openSearch(bank, k, device), k, Number.NaN);
+}
+
+function neighbours(rows: GoldenRows): number {
+  return Math.min(rows.goldens > 1 ? 1 : ONE_GOLDEN_K, rows.rows);
+}
+
+function openSearch(rows: GoldenRows, k: number, device: DeviceName): Promise<NnSearch> {
+  return createNnSearch(
+    { bank: rows.data, dim: rows.dim, k, gridWidth: rows.gridWidth, gridHeight: rows.gridHeight, mapWidth: rows.gridWidth, mapHeight: rows.gridHeight, sigma: 0 },
+    device,
+  );
+}
+
+function searchOver(bank: GoldenBank, search: NnSearch, k: number, heldOutScale: number): GoldenRelativeSearch {
+  return {
+    bank,
+    heldOutScale,
+    async relative(features, heldOutGolden) {
+      checkRelativeInput(features, bank, heldOutGolden);
+      return residualFeatures(features, bank, await nearestRows(search, bank, k, features, heldOutGolden));
+    },
+    // The session stays in the runtime's cache, as the experts' NN sessions do.
+    dispose: async () => undefined,
+  };
 }
 
 /** Per cell, the nearest allowed row: a held-out golden's own rows get the EXCLUDED bias, a lone golden's near cells are skipped among the k returned. */

@@ -24,6 +24,7 @@ import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction
 import type { AnomalyResult, Expert, ExpertDescriptor, GoldenImage } from '../experts/expert';
 import { checkExpertSpec } from '../experts/registry';
 import { sampleGoldenFiles } from './golden-sampling';
+import { pixelContrast } from '../lmm/adaptation/fit';
 import { expertChoiceOf, expertIdentity, recipeConfig, recipeRoiOf, type ExpertBackend, type FitProgress } from './expert-backend';
 import { checkRoiForGolden, type RoiMask } from '../experts/components/roi';
 import { decodeRoiPng, readRoiFile } from '../experts/components/roi-file';
@@ -110,6 +111,11 @@ export class RecipeService {
     private readonly backend: ExpertBackend,
     /** What the dialog model honours of the instructions; `--prompt`s beyond it are refused before any fit. */
     private readonly budget: InstructionBudget | null = null,
+    /**
+     * Run once a new version is recorded: the dialog model's visual adaptation is fitted and recorded
+     * with it (host/recipes/recipe-adaptations.ts). A failure only warns: the version's first use tries again.
+     */
+    private readonly afterVersion: (row: RecipeRow) => Promise<unknown> = async () => undefined,
   ) {}
 
   async create(input: CreateRecipeInput): Promise<RecipeSummary> {
@@ -178,7 +184,16 @@ export class RecipeService {
       });
       return r;
     });
+    await this.adapt(row);
     return this.summary(row);
+  }
+
+  private async adapt(row: RecipeRow): Promise<void> {
+    try {
+      await this.afterVersion(row);
+    } catch (err) {
+      process.stderr.write(`warning: the visual adaptation of ${row.name} version ${row.version} was not recorded (its first use tries again): ${err instanceof Error ? err.message : String(err)}\n`);
+    }
   }
 
   /**
@@ -251,6 +266,7 @@ export class RecipeService {
       options.recordWith?.(r.version);
       return r;
     });
+    await this.adapt(row);
     return this.summary(row);
   }
 
@@ -285,13 +301,17 @@ export class RecipeService {
    * the golden set, in recording order. For the dialog model's golden check (host/lmm/golden-check.ts).
    * @throws StationError('NOT_FOUND') for an unknown recipe id.
    */
-  async goldenInspections(recipeId: number, choose: <T>(all: readonly T[]) => T[]): Promise<AnomalyResult[]> {
+  async goldenInspections(recipeId: number, choose: <T>(all: readonly T[]) => T[]): Promise<Array<AnomalyResult & { contrast: number }>> {
     const recipe = guarded('read the recipe', () => getRecipeById(this.db, recipeId));
     if (!recipe) throw new StationError('NOT_FOUND', `No recipe version with id ${recipeId}`);
     const expert = await this.expert(recipe);
     const chosen = choose(guarded('read the golden set', () => goldenSamples(this.db, recipeId)));
-    const results: AnomalyResult[] = [];
-    for (const g of chosen) results.push(await expert.inspect(await decodeImage(await readFile(join(this.blobs.root, g.imagePath)))));
+    const results: Array<AnomalyResult & { contrast: number }> = [];
+    for (const g of chosen) {
+      const image = await decodeImage(await readFile(join(this.blobs.root, g.imagePath)));
+      // the image's own contrast goes along: the visual adaptation refuses blank goldens by it
+      results.push({ ...(await expert.inspect(image)), contrast: pixelContrast(image) });
+    }
     return results;
   }
 

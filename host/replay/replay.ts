@@ -12,13 +12,16 @@ import { verdictFromBand } from '../inspection/verdict';
 import { expertIdentity } from '../recipes/expert-backend';
 import type { RecipeService } from '../recipes/recipe-service';
 import type { BlobStore } from '../store/blob-store';
-import { expertFiles } from './model-files';
+import { adaptationFiles, expertFiles } from './model-files';
+import { getAdaptation } from '../../db/repositories/recipe-adaptations';
 
-async function modelFiles(recipe: RecipeRow, backbone: string, backboneSha256: string, lmm: string | null): Promise<ModelFile[]> {
+async function modelFiles(db: Db, recipe: RecipeRow, backbone: string, backboneSha256: string, lmm: string | null): Promise<ModelFile[]> {
+  const adaptation = guarded('read the adaptation', () => getAdaptation(db, recipe.id));
   return [
     { role: 'backbone', name: backbone, sha256: backboneSha256 || null },
     ...(await expertFiles(recipe.expertDir)),
     ...(lmm ? [{ role: 'dialog' as const, name: lmm, sha256: null }] : []),
+    ...(await adaptationFiles(recipe.expertDir, adaptation)),
   ];
 }
 
@@ -44,14 +47,14 @@ export async function replayInspection(db: Db, blobs: BlobStore, recipes: Recipe
     band: row.band,
     verdict: row.verdict,
     score: row.score,
-    models: await modelFiles(thenRecipe, row.backbone, row.backboneSha256, row.lmm),
+    models: await modelFiles(db, thenRecipe, row.backbone, row.backboneSha256, row.lmm),
   };
   const now: ReplaySide = {
     recipeVersion: today.version,
     band: today.band,
     verdict: verdictFromBand(result.score, today.band),
     score: result.score,
-    models: await modelFiles(today, identity.backbone, identity.backboneSha256, null),
+    models: await modelFiles(db, today, identity.backbone, identity.backboneSha256, null),
   };
   const flags = guarded('read the inspection flags', () => flagsOf(db, row.id));
   const dialog = guarded('read the dialog', () => listTurns(db, row.id));

@@ -9,6 +9,8 @@ import { readDataset, type Dataset } from './dataset';
 import { loadTruth } from './ground-truth';
 import { evaluateRun, METRIC_KEYS, productName, type MetricKey, type PreparedTest, type RunResult } from './run';
 import { sumOverrules, type Overrules } from './overrules';
+import { instructionAccuracy, sumInstructionTallies, type InstructionTallies, type NuisanceTally } from './instructions';
+import { NUISANCE_KINDS, type NuisanceKind } from './nuisances/index';
 import { sampleShots } from './shots';
 import { DECISION_THRESHOLD } from '../../common/expert-scale';
 import type { EvaluationSubject, ExpertUnderTest } from './subject';
@@ -21,6 +23,11 @@ export interface EvaluateOptions {
   subject: EvaluationSubject;
   dialog: DialogModel | null;
   lmmReason: string;
+  /**
+   * Measure `instruction_accuracy` (instructions.ts): with a dialog model, paint each good test
+   * image with each nuisance and answer it, and every defect, under the nuisances' instructions.
+   */
+  instructions?: boolean;
   /** Where the dialog model's input adapter searches its goldens (default cpu). */
   device?: DeviceName;
   /** Called after each run with a one-line progress message. */
@@ -52,6 +59,10 @@ export interface EvaluationReport {
   /** First answers that overruled the expert's decision, summed over the runs; null without --lmm. */
   lmm_overrules: Overrules | null;
   followup_accuracy: number | null;
+  /** Painted goods passed and defects still failed under the nuisances' instructions (mean of the two shares); null without --lmm --instructions. */
+  instruction_accuracy: number | null;
+  /** Per nuisance, the answers under its instruction summed over the runs, with their accuracy; null without --lmm --instructions. */
+  instruction_breakdown: InstructionBreakdown | null;
   std: Record<MetricKey, number | null>;
   per_defect: Record<string, PerDefect>;
   images: number;
@@ -77,7 +88,11 @@ export interface RunSummary {
   golden_check: GoldenCheckRecord | null;
   /** This run's overrules; null without --lmm. */
   lmm_overrules: Overrules | null;
+  /** This run's answers under the nuisances' instructions; null without --lmm --instructions. */
+  instructions: InstructionTallies | null;
 }
+
+export type InstructionBreakdown = Record<NuisanceKind, NuisanceTally & { accuracy: number | null }>;
 
 export interface Evaluation {
   report: EvaluationReport;
@@ -115,7 +130,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
     try {
       const goldenCheck = opts.dialog?.readsFeatures ? await goldenCheckOn(opts.dialog, productName(dataset.name), expert, images, opts.device ?? 'cpu') : null;
       const keep = runs.length === 0 ? keepMapsOf : new Set<string>();
-      const inputs = { dataset, tests, dialog: opts.dialog, lmmReason: opts.lmmReason, keepMapsOf: keep, goldenCheck };
+      const instructionsReason = opts.instructions ? null : 'not requested (run with --instructions)';
+      const inputs = { dataset, tests, dialog: opts.dialog, lmmReason: opts.lmmReason, keepMapsOf: keep, goldenCheck, instructionsReason };
       const run = await evaluateRun(inputs, expert, seed, references, fitSeconds);
       runs.push(run);
       opts.progress?.(
@@ -170,6 +186,16 @@ function pickExamples(tests: readonly PreparedTest[]): string[] {
   return [...perCategory.values()].flat();
 }
 
+/** The runs' answers under each nuisance's instruction, summed, with each nuisance's accuracy. */
+function breakdownOf(runs: readonly RunResult[]): InstructionBreakdown | null {
+  const tallies = runs.flatMap((r) => (r.instructions ? [r.instructions] : []));
+  if (tallies.length === 0) return null;
+  const sum = sumInstructionTallies(tallies);
+  return Object.fromEntries(
+    NUISANCE_KINDS.map((k) => [k, { ...sum[k], accuracy: round6(instructionAccuracy(sum[k].goods, sum[k].defects)) }]),
+  ) as InstructionBreakdown;
+}
+
 function buildReport(opts: EvaluateOptions, dataset: Dataset, runs: RunResult[], images: number, seconds: number): EvaluationReport {
   const summarise = (pick: (r: RunResult) => RunResult['metrics']) => {
     const means = {} as Record<MetricKey, number | null>;
@@ -199,6 +225,7 @@ function buildReport(opts: EvaluateOptions, dataset: Dataset, runs: RunResult[],
     lmm: opts.dialog ? `${opts.dialog.name} ${opts.dialog.version}` : null,
     ...all.means,
     lmm_overrules: opts.dialog ? sumOverrules(runs.flatMap((r) => (r.overrules ? [r.overrules] : []))) : null,
+    instruction_breakdown: breakdownOf(runs),
     std: all.std,
     per_defect: perDefect,
     images,
@@ -214,6 +241,7 @@ function buildReport(opts: EvaluateOptions, dataset: Dataset, runs: RunResult[],
       metrics: Object.fromEntries(METRIC_KEYS.map((k) => [k, round6(r.metrics[k].value)])) as Record<MetricKey, number | null>,
       golden_check: r.goldenCheck && goldenCheckRecord(r.goldenCheck),
       lmm_overrules: r.overrules,
+      instructions: r.instructions,
     })),
     machine: machineInfo(),
   };

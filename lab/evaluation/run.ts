@@ -1,4 +1,4 @@
-import type { DialogModel, DialogReply } from '../../host/lmm/dialog-model';
+import type { DialogModel } from '../../host/lmm/dialog-model';
 import { featuresIfTrusted, type GoldenCheck } from '../../host/lmm/golden-check';
 import type { RgbImage } from '../../host/imaging/rgb-image';
 import type { Dataset } from './dataset';
@@ -16,6 +16,8 @@ import { noOverrules, tallyOverrule, type Overrules } from './overrules';
 import { resizeBilinear } from './resize';
 import { DECISION_THRESHOLD } from '../../common/expert-scale';
 import type { EvaluatedMap, ExpertUnderTest } from './subject';
+import { firstAnswer } from './first-answer';
+import { askDefect, askPaintedGood, instructionAccuracy, noInstructionTallies, type InstructionContext, type InstructionTallies } from './instructions';
 
 export const METRIC_KEYS = [
   'image_auroc',
@@ -30,6 +32,7 @@ export const METRIC_KEYS = [
   'lmm_read_features',
   'lmm_auroc',
   'followup_accuracy',
+  'instruction_accuracy',
 ] as const;
 export type MetricKey = (typeof METRIC_KEYS)[number];
 export type MetricSet = Record<MetricKey, Metric>;
@@ -67,6 +70,8 @@ export interface RunResult {
   goldenCheck: GoldenCheck | null;
   /** First answers that overruled the expert's decision, against the truth; null without --lmm. */
   overrules: Overrules | null;
+  /** The answers under each nuisance's instruction (instructions.ts); null without --lmm --instructions. */
+  instructions: InstructionTallies | null;
 }
 
 export interface RunInputs {
@@ -78,6 +83,11 @@ export interface RunInputs {
   /** The dialog model's golden check on the references: a product that fails it is answered without its features. */
   goldenCheck: GoldenCheck | null;
   keepMapsOf: ReadonlySet<string>;
+  /**
+   * Why `instruction_accuracy` is null, or null to measure it: with a dialog model, each good test
+   * image is painted with each nuisance and answered under its instruction (instructions.ts).
+   */
+  instructionsReason: string | null;
 }
 
 interface Tally {
@@ -92,6 +102,8 @@ const count = (t: Tally, v: boolean | null) => {
 };
 
 class GroupStats {
+  /** Whether the group's images are defective (a defect type) or good. */
+  constructor(readonly defective: boolean) {}
   readonly pixels = new PixelHistogram();
   readonly images: ScoredImage[] = [];
   readonly lmm: Tally = { right: 0, total: 0 };
@@ -102,6 +114,8 @@ class GroupStats {
   readonly followUp: Tally = { right: 0, total: 0 };
   /** First answers' lean towards "Yes", scored like the expert's images (only from models that report it). */
   readonly odds: ScoredImage[] = [];
+  /** Answers under a nuisance's instruction: `right` a painted good passed (good group) or a defect still failed. */
+  readonly instructed: Tally = { right: 0, total: 0 };
 }
 
 /** One seeded run: fit on the references, inspect every test image, compute every metric. */
@@ -112,11 +126,15 @@ export async function evaluateRun(
   references: string[],
   fitSeconds: number,
 ): Promise<RunResult> {
-  const good = new GroupStats();
-  const byDefect = new Map(inputs.dataset.defectTypes.map((d) => [d, new GroupStats()]));
+  const good = new GroupStats(false);
+  const byDefect = new Map(inputs.dataset.defectTypes.map((d) => [d, new GroupStats(true)]));
   const scored: ScoredTest[] = [];
   const keptMaps = new Map<string, EvaluatedMap>();
   const overrules = inputs.dialog ? noOverrules() : null;
+  const instructions = inputs.dialog && inputs.instructionsReason === null ? noInstructionTallies() : null;
+  const instructionCtx: InstructionContext | null = inputs.dialog && instructions
+    ? { dialog: inputs.dialog, product: productName(inputs.dataset.name), check: inputs.goldenCheck, expert, runSeed: seed }
+    : null;
   let inspectMs = 0;
   for (const t of inputs.tests) {
     const started = performance.now();
@@ -143,6 +161,12 @@ export async function evaluateRun(
       if (t.defect !== null && parsePolarity(answer) === 'yes') {
         await tallyFollowUps(group.followUp, inputs.dialog, productName(inputs.dataset.name), result, inputs.goldenCheck, answer, t.truth, words);
       }
+      if (instructionCtx && instructions) {
+        const name = t.path.slice(inputs.dataset.root.length).replace(/^[\\/]+/, '');
+        const asked = t.defect === null ? await askPaintedGood(instructionCtx, t.image, name, instructions) : await askDefect(instructionCtx, result, instructions);
+        group.instructed.total += asked.asked;
+        group.instructed.right += asked.right;
+      }
     }
     scored.push({ path: t.path, defect: t.defect, score: result.score, answer, readFeatures, yesOdds });
   }
@@ -159,6 +183,7 @@ export async function evaluateRun(
     keptMaps,
     goldenCheck: inputs.goldenCheck,
     overrules,
+    instructions,
   };
 }
 
@@ -176,12 +201,6 @@ function addPixels(pixels: PixelHistogram, t: PreparedTest, result: EvaluatedMap
 export function productName(datasetName: string): string {
   const name = datasetName.replace(/^mvtec[-_ ]+/i, '').replace(/[-_]+/g, ' ').trim();
   return name === '' ? datasetName : name;
-}
-
-async function firstAnswer(dialog: DialogModel, product: string, result: EvaluatedMap, check: GoldenCheck | null): Promise<DialogReply> {
-  const { features, ...anomaly } = result;
-  const request = await featuresIfTrusted({ product, instructions: [], anomaly, ...(features ? { features } : {}), history: [], question: null }, check);
-  return dialog.generate(request, () => undefined, new AbortController().signal);
 }
 
 /**
@@ -227,6 +246,22 @@ function oddsAuroc(groups: readonly GroupStats[], images: number): Metric {
   return rocAuc(odds);
 }
 
+/**
+ * Painted goods passed and defects still failed under the nuisances' instructions, each side's
+ * share weighing the same (instructions.ts instructionAccuracy). The goods' side is always the
+ * good group's, as AUROC pits a defect type against all good images.
+ */
+function instructionMetric(groups: readonly GroupStats[], inputs: RunInputs): Metric {
+  if (!inputs.dialog) return notComputed(inputs.lmmReason);
+  if (inputs.instructionsReason !== null) return notComputed(inputs.instructionsReason);
+  const side = (defective: boolean) => {
+    const picked = groups.filter((g) => g.defective === defective);
+    return { asked: picked.reduce((a, g) => a + g.instructed.total, 0), right: picked.reduce((a, g) => a + g.instructed.right, 0) };
+  };
+  const value = instructionAccuracy(side(false), side(true));
+  return value === null ? notComputed('no good or no defective test images to ask under the instructions') : measured(value);
+}
+
 function tallyLmm(group: GroupStats, j: LmmJudgement): void {
   count(group.lmm, j.correct);
   count(group.location, j.location);
@@ -265,5 +300,6 @@ function metricsOf(groups: GroupStats[], inputs: RunInputs, only: GroupStats | n
     followup_accuracy: inputs.dialog
       ? ratio(sum((g) => g.followUp), 'no defective image was called defective by the LMM')
       : noLmm,
+    instruction_accuracy: instructionMetric(groups, inputs),
   };
 }

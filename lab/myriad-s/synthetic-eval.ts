@@ -6,6 +6,7 @@ import { ANSWER_LANGUAGE } from '../../common/answer-language';
 import { StationError } from '../../common/errors';
 import type { DialogModel, DialogReply, DialogRequest } from '../../host/lmm/dialog-model';
 import { checkGoldens, featuresIfTrusted, type GoldenCheck } from '../../host/lmm/golden-check';
+import { NUISANCE_INSTRUCTIONS } from '../evaluation/nuisances/index';
 
 /**
  * The held-out synthetic measurements of issue 4, on a data set written by make_dataset.py and
@@ -32,7 +33,7 @@ const ExpertIndex = z.object({
 const TYPE_WORDS: Record<string, RegExp> = Object.fromEntries(
   Object.entries(ANSWER_LANGUAGE.defects).map(([type, d]) => [type, new RegExp(d.named_by, 'i')]),
 );
-export const SHADOW_INSTRUCTION = 'You can ignore the shadow cast when you detect anomalies.';
+export const SHADOW_INSTRUCTION = NUISANCE_INSTRUCTIONS.shadow;
 
 export interface SyntheticEvaluation {
   model: string;

@@ -7,7 +7,7 @@ import { writeReport } from '../../evaluation/report/write-report';
 import { globalOptionsWithOut, integerOption, parseArgs, requireString, stringOptions } from '../../../host/cli/args';
 import type { Command } from '../../../host/cli/command';
 
-const SPEC = { ...stringOptions('dataset', 'shots', 'seeds', 'expert', 'expert-options', 'backbone'), lmm: { type: 'flag' }, 'lmm-model': { type: 'string' } } as const;
+const SPEC = { ...stringOptions('dataset', 'shots', 'seeds', 'expert', 'expert-options', 'backbone'), lmm: { type: 'flag' }, 'lmm-model': { type: 'string' }, instructions: { type: 'flag' } } as const;
 
 const DEFAULT_SEEDS = 5;
 const MAX_SEEDS = 100;
@@ -20,7 +20,7 @@ function parseShots(value: string): number | 'all' {
 }
 
 /**
- * `evaluate --dataset DIR --shots K|all [--seeds S] [--expert E] [--expert-options JSON] [--lmm] --out F` (docs/contracts.md §Evaluation):
+ * `evaluate --dataset DIR --shots K|all [--seeds S] [--expert E] [--expert-options JSON] [--lmm [--instructions]] --out F` (docs/contracts.md §Evaluation):
  * writes the metrics JSON to F and a Markdown report with ROC curves and example heatmaps next to it.
  * The expert defaults to `auto`, as `recipe create` does.
  */
@@ -31,6 +31,9 @@ export const command: Command = {
     const global = globalOptionsWithOut(args, 'the report goes next to it');
     const shots = parseShots(requireString(args, 'shots'));
     const spec = parseExpertOption(args.strings.get('expert') ?? 'auto', args.strings.get('backbone'), args.strings.get('expert-options'));
+    if (args.flags.has('instructions') && !args.flags.has('lmm')) {
+      throw new StationError('INVALID_INPUT', '--instructions measures the dialog model: run it with --lmm');
+    }
     let dialog = null;
     let lmmReason = 'not requested (run with --lmm)';
     if (args.flags.has('lmm')) {
@@ -46,6 +49,7 @@ export const command: Command = {
       subject: expertSubject(spec, { dataDir: global.dataDir, device: global.device }, (line) => process.stderr.write(`${line}\n`)),
       dialog,
       lmmReason,
+      instructions: args.flags.has('instructions'),
       device: global.device,
       progress: (line) => process.stderr.write(`${line}\n`),
     });

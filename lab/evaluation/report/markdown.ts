@@ -1,5 +1,7 @@
 import { basename } from 'node:path';
-import type { EvaluationReport } from '../protocol';
+import type { EvaluationReport, InstructionBreakdown } from '../protocol';
+import type { VerdictCounts } from '../instructions';
+import { NUISANCE_KINDS } from '../nuisances/index';
 import { METRIC_KEYS, type MetricKey } from '../run';
 import { type AnswerRow, lmmAnswersSection } from './lmm-answers';
 import type { ChartLegend } from './roc-chart';
@@ -28,12 +30,40 @@ const MEANING: Record<MetricKey, string> = {
   lmm_read_features: "share of first LMM answers that read the image's features (the others keep the expert's verdict)",
   lmm_auroc: 'image AUROC of how strongly each first LMM answer leans towards "Yes": the model\'s own ranking, whatever its threshold',
   followup_accuracy: 'defective images the LMM called defective: share of the fixed follow-up questions whose answer holds the facts asked for',
+  instruction_accuracy:
+    'good images painted with a shadow, glare or dust and answered under the instruction to ignore it: mean of the share passed and the share of real defects still failed under the same instructions',
 };
 
 const num = (v: number | null) => (v === null ? 'null' : v.toFixed(3));
 
 function legendLine(legend: ChartLegend[]): string {
   return legend.map((l) => `${l.colour} = ${l.label}`).join(', ');
+}
+
+const share = (right: number, asked: number) => (asked === 0 ? 'n/a' : `${right}/${asked} (${(right / asked).toFixed(3)})`);
+
+/** Per nuisance: the model's answers under its instruction, the expert's verdicts alone, and what the station records. */
+function instructionSection(b: InstructionBreakdown): string[] {
+  const station = (v: VerdictCounts) => `${v.pass} / ${v.fail} / ${v.review}`;
+  return [
+    '',
+    '## Instructions on real parts',
+    '',
+    'Each good test image painted with the nuisance and answered under its instruction (must say "No"); each defective test image answered under the same instruction (must still say "Yes"). ' +
+      'Expert: the share its verdict alone gets right on the same images. Station: PASS / FAIL / REVIEW recorded after the first answer under the default recipe policy (`review`) and under `model`. All seeds summed.',
+    '',
+    '| nuisance | instruction | accuracy | goods passed | expert passes goods | defects failed | expert fails defects | features read | station goods (review; model) | station defects (review; model) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...NUISANCE_KINDS.map((k) => {
+      const t = b[k];
+      return (
+        `| ${k} | ${t.instruction} | ${num(t.accuracy)} | ${share(t.goods.right, t.goods.asked)} | ${share(t.goods.expert_right, t.goods.asked)} | ` +
+        `${share(t.defects.right, t.defects.asked)} | ${share(t.defects.expert_right, t.defects.asked)} | ` +
+        `${share(t.goods.read_features + t.defects.read_features, t.goods.asked + t.defects.asked)} | ` +
+        `${station(t.goods.station.review)}; ${station(t.goods.station.model)} | ${station(t.defects.station.review)}; ${station(t.defects.station.model)} |`
+      );
+    }),
+  ];
 }
 
 /** The human-readable report written next to the evaluation JSON. */
@@ -96,6 +126,7 @@ export function renderMarkdown(r: EvaluationReport, assets: ReportAssets): strin
       (g, i) => `| ${i + 1} | ${g.category} | ${g.file} | ${g.score.toFixed(3)} | ${g.score >= r.decision_threshold ? 'defective' : 'good'} |`,
     ),
   ];
+  if (r.instruction_breakdown) lines.push(...instructionSection(r.instruction_breakdown));
   lines.push(...lmmAnswersSection(assets.answers, r.decision_threshold, r.runs[0]?.golden_check ?? null));
   if (r.warnings.length > 0) lines.push('', '## Warnings', '', ...r.warnings.map((w) => `- ${w}`));
   return `${lines.join('\n')}\n`;

@@ -458,6 +458,7 @@ export const de: Messages = {
   'model.backbone': 'Backbone',
   'model.expert': 'Experte',
   'model.dialog': 'Dialog',
+  'model.adaptation': 'Visuelle Anpassung',
 
   'line.adapter.mqtt': 'MQTT',
   'line.adapter.opcua': 'OPC UA',

@@ -458,6 +458,7 @@ export const en = {
   'model.backbone': 'backbone',
   'model.expert': 'expert',
   'model.dialog': 'dialog',
+  'model.adaptation': 'visual adaptation',
 
   'line.adapter.mqtt': 'MQTT',
   'line.adapter.opcua': 'OPC UA',

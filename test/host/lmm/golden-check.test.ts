@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { StationError } from '../../../common/errors';
 import type { DialogFeatures, DialogModel, DialogRequest } from '../../../host/lmm/dialog-model';
 import { gaussianSamples, seededRandom } from '../../../host/experts/components/rng';
 import { checkGoldens, featuresIfTrusted, GOLDEN_CHECK_SIZE, pickGoldens, type GoldenCheck, type GoldenInspection } from '../../../host/lmm/golden-check';
@@ -117,5 +118,26 @@ describe('pickGoldens', () => {
     expect(picked[0]).toBe(0);
     expect(new Set(picked).size).toBe(GOLDEN_CHECK_SIZE);
     expect(picked[GOLDEN_CHECK_SIZE - 1]).toBeGreaterThan(180);
+  });
+});
+
+describe('checkGoldens with the recipe version adapter', () => {
+  it("withholds the features and says why in the answers when the version's adaptation is unfit or stale", async () => {
+    const model = scripted([], 'golden-relative');
+    const stale = async () => {
+      throw new StationError('INVALID_INPUT', 'The visual adaptation of tile version 2 is stale: its golden set is not the version\'s; refit the recipe to adapt again');
+    };
+    const check = await checkGoldens(model, 'tile', [goldenWith(goodPart(1)), goldenWith(goodPart(2))], 'cpu', undefined, stale);
+    expect(counts(check)).toEqual({ checked: 0, saidYes: 0, readsProduct: false });
+    expect(model.asked).toHaveLength(0);
+    expect(check.fallback).toBe("(The expert's verdict stands: The visual adaptation of tile version 2 is stale: its golden set is not the version's; refit the recipe to adapt again.)");
+    expect((await featuresIfTrusted({ features: goodPart(3) }, check)).features).toBeUndefined();
+  });
+
+  it('a failure that is not about the goldens (a file system error) is thrown, not taken for a fallback', async () => {
+    const broken = async () => {
+      throw new StationError('DISK_FULL', 'no space left');
+    };
+    await expect(checkGoldens(scripted([], 'golden-relative'), 'tile', [goldenWith(goodPart(1))], 'cpu', undefined, broken)).rejects.toMatchObject({ code: 'DISK_FULL' });
   });
 });

@@ -27,6 +27,7 @@ describe('evaluate command: bad input', () => {
     [['--dataset', 'd', '--shots', '1', '--expert', 'patchcore', '--expert-options', '{"sigma":-1}', '--out', 'x.json'], /Invalid PatchCore option sigma/],
     // The default expert is auto, which takes no options.
     [['--dataset', 'd', '--shots', '1', '--expert-options', '{"sigma":2}', '--out', 'x.json'], /--expert-options is for patchcore and padim \(got auto\)/],
+    [['--dataset', 'd', '--shots', '1', '--instructions', '--out', 'x.json'], /--instructions measures the dialog model: run it with --lmm/],
   ])('%j is refused with INVALID_INPUT', async (argv, message) => {
     await expect(command.run(argv)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(message) });
   });
