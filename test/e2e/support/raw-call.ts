@@ -7,8 +7,11 @@ export function rawCall(p: Page, method: string, params: unknown, session: strin
       new Promise((resolve) => {
         const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws`);
         ws.onopen = () => ws.send(JSON.stringify(session ? { id: 1, method, params, session } : { id: 1, method, params }));
+        // Events may come first on a fresh connection: wait for the reply to this call.
         ws.onmessage = (e) => {
-          resolve(JSON.parse(String(e.data)));
+          const message = JSON.parse(String(e.data)) as { id?: unknown };
+          if (message.id !== 1) return;
+          resolve(message);
           ws.close();
         };
       }),
