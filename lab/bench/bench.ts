@@ -24,7 +24,7 @@ export interface BenchOptions {
   reference: boolean;
   referenceTimeoutMs: number;
   /** `--line`: trigger to verdict on the wire through each line adapter, after the plain measurement; null: skipped. */
-  line: { triggers: number; soakSeconds: number | null; rate: number; outage: number | null } | null;
+  line: { triggers: number; soakSeconds: number | null; rate: number; outage: number | null; outageSeconds: number } | null;
   progress?: (line: string) => void;
 }
 
@@ -91,6 +91,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
           soakSeconds: opts.line.soakSeconds,
           rate: opts.line.rate,
           outage: opts.line.outage,
+          outageSeconds: opts.line.outageSeconds,
           ...(opts.progress ? { progress: opts.progress } : {}),
         });
   // the reference keeps as many bank rows as our fitted recipe did, so the search costs compare

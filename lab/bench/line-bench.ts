@@ -27,6 +27,8 @@ export interface LineBenchOptions {
   rate: number;
   /** Results produced while the broker is down; null: no outage run. */
   outage: number | null;
+  /** The least time the broker stays down, however soon the results are produced. */
+  outageSeconds: number;
   progress?: (line: string) => void;
 }
 
@@ -158,7 +160,7 @@ export async function measureLine(opts: LineBenchOptions): Promise<LineFigures> 
     if (opts.outage !== null) {
       await mqttClient.close();
       clients.splice(clients.indexOf(mqttClient), 1);
-      const run = await outageRun(station, broker, opts.outage, opts.progress);
+      const run = await outageRun(station, broker, opts.outage, opts.outageSeconds, opts.progress);
       broker = run.broker;
       outage = run.figures;
     }
@@ -247,10 +249,10 @@ async function soakRun(station: Station, client: MqttLineClient, seconds: number
  * the same port: every verdict must arrive once, in order. The subscriber is admitted before the
  * station, so nothing is published before anyone listens.
  */
-async function outageRun(station: Station, broker: LoopbackBroker, results: number, progress?: (line: string) => void): Promise<{ broker: LoopbackBroker; figures: OutageFigures }> {
+async function outageRun(station: Station, broker: LoopbackBroker, results: number, minimumSeconds: number, progress?: (line: string) => void): Promise<{ broker: LoopbackBroker; figures: OutageFigures }> {
   const line = station.testInternals.line;
   const port = broker.port;
-  progress?.(`line: outage, ${results} results while the broker is down`);
+  progress?.(`line: outage, ${results} results while the broker is down (at least ${minimumSeconds} s)`);
   await broker.stop();
   const down = performance.now();
   await until('the MQTT adapter to notice the outage', () => line.status().adapters.find((a) => a.adapter === 'mqtt')?.status !== 'connected', 30_000);
@@ -266,8 +268,7 @@ async function outageRun(station: Station, broker: LoopbackBroker, results: numb
     }
   }
   await until('the outage parts to be inspected', () => line.status().queueDepth === 0 && line.status().state !== 'busy', 600_000);
-  // "a while": at least a few seconds down even for a handful of parts
-  const minimumDown = 3000 - (performance.now() - down);
+  const minimumDown = minimumSeconds * 1000 - (performance.now() - down);
   if (minimumDown > 0) await sleep(minimumDown);
   const restarted = await LoopbackBroker.start(port, SUBSCRIBER_ID);
   const outageSeconds = (performance.now() - down) / 1000;

@@ -11,12 +11,12 @@ import type { Command } from '../../../host/cli/command';
 import { writeJsonOut } from '../../../host/cli/output';
 
 const SPEC = {
-  ...stringOptions('dataset', 'golden', 'images', 'warmup', 'python', 'lmm-model', 'line-triggers', 'line-soak', 'line-rate', 'line-outage'),
+  ...stringOptions('dataset', 'golden', 'images', 'warmup', 'python', 'lmm-model', 'line-triggers', 'line-soak', 'line-rate', 'line-outage', 'line-outage-seconds'),
   'no-reference': { type: 'flag' },
   line: { type: 'flag' },
 } as const;
 
-const LINE_ONLY = ['line-triggers', 'line-soak', 'line-rate', 'line-outage'] as const;
+const LINE_ONLY = ['line-triggers', 'line-soak', 'line-rate', 'line-outage', 'line-outage-seconds'] as const;
 
 /** --line and its options; the --line-* options without --line are an error rather than silently ignored. */
 function lineOptions(args: ParsedArgs): BenchOptions['line'] {
@@ -30,6 +30,7 @@ function lineOptions(args: ParsedArgs): BenchOptions['line'] {
     soakSeconds: args.strings.has('line-soak') ? integerOption(args, 'line-soak', 60, 1, 24 * 3600) : null,
     rate: integerOption(args, 'line-rate', 10, 1, 1000),
     outage: args.strings.has('line-outage') ? integerOption(args, 'line-outage', 100, 1, 100_000) : null,
+    outageSeconds: integerOption(args, 'line-outage-seconds', 3, 1, 24 * 3600),
   };
 }
 
@@ -71,7 +72,7 @@ function table(r: BenchReport): string {
  * --python PATH, --lmm-model DIR (a Myriad-S export; default: native-models/myriad-s as the station),
  * --no-reference; --line (trigger to verdict through MQTT, Modbus and OPC UA on loopback, after the
  * plain measurement) with --line-triggers N (50), --line-soak SECONDS at --line-rate N parts/s (10),
- * --line-outage N (results produced while the MQTT broker is down).
+ * --line-outage N (results produced while the MQTT broker is down, for at least --line-outage-seconds S: 3).
  */
 export const command: Command = {
   summary: 'benchmark our pipeline against the Python PatchCore reference (docs/contracts.md §Benchmark)',
