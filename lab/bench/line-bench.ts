@@ -257,6 +257,7 @@ async function outageRun(station: Station, broker: LoopbackBroker, results: numb
   const down = performance.now();
   await until('the MQTT adapter to notice the outage', () => line.status().adapters.find((a) => a.adapter === 'mqtt')?.status !== 'connected', 30_000);
   for (let i = 0; i < results; i++) {
+    if (i > 0 && i % 1000 === 0) progress?.(`line: outage, ${i} of ${results} triggered after ${Math.round((performance.now() - down) / 1000)} s down`);
     for (;;) {
       try {
         await line.enqueue({ partId: `O-${String(i).padStart(6, '0')}` }, null, 'bench');
@@ -285,6 +286,7 @@ async function outageRun(station: Station, broker: LoopbackBroker, results: numb
     ids.add(m.messageId);
     seen.push(m.partId);
   });
+  progress?.(`line: outage, broker back after ${Math.round(outageSeconds)} s down; draining ${results} verdicts`);
   restarted.admitAll();
   const drainStart = performance.now();
   await until('the outage verdicts', () => seen.length >= results, 120_000 + results * 100).catch(() => undefined);
