@@ -24,7 +24,7 @@ import { recordAnswerMessage, releaseVerdict } from '../line/line-messages';
 import { OutboxSignal } from '../line/outbox-signal';
 import { decodeMapPng } from './map-png';
 import { modelVerdictPolicyOf } from '../recipes/recipe-verdict-policy';
-import { VerdictFirst } from './verdict-first';
+import { VerdictFirst, type Description } from './verdict-first';
 
 /** What is kept of a fresh inspection for its answers: the map and, while cached, the backbone features. */
 type Remembered = Pick<AnomalyResult, 'map' | 'mapWidth' | 'mapHeight' | 'score' | 'features'>;
@@ -227,6 +227,7 @@ export class DialogService {
     let settled = false;
     let tokenReadFeatures = false;
     const startedAt = performance.now();
+    let description: Description | null = null;
     // Deltas streamed before the row is recorded wait here: a client hears of a turn only after the inspection's reply.
     let unsent: string[] | null = [];
     const emitToken = (delta: string): void => {
@@ -276,7 +277,9 @@ export class DialogService {
       };
       // A follow-up the station's facts settle is answered from them; the turn records which source answered.
       // Past its first words a first answer is a description: it waits while other verdicts are on their way.
-      const pace = (): Promise<void> | null => (settled ? this.verdictFirst.turn(signal) : null);
+      const paced = this.verdictFirst.description(signal);
+      description = paced;
+      const pace = (): Promise<void> | null => (settled ? paced.turn() : null);
       const { reply, source } =
         question === null
           ? { reply: await this.model.generate(request, onToken, signal, pace), source: 'model' as const }
@@ -299,6 +302,8 @@ export class DialogService {
         }
       }
       this.events.emit('dialog.error', { inspectionId, turnId, code: wire.code, message: wire.message });
+    } finally {
+      description?.end();
     }
   }
 
