@@ -1,10 +1,11 @@
 /**
  * Answers that wait this many at once stop waiting: under a load the station cannot keep up with,
- * paused answers would otherwise pile up without end (each holds its model state). Past it they run
- * beside the verdicts, which slows the verdicts down until the trigger queue fills and refuses
- * triggers (BUSY), the line's documented answer to overload.
+ * paused answers would otherwise pile up without end (each holds its model state, about a megabyte
+ * for Myriad-S). Past it they run beside the verdicts, which slows the verdicts down until the
+ * trigger queue fills and refuses triggers (BUSY), the line's documented answer to overload. Room
+ * for a burst of parts from the PLC, whose verdicts all go first.
  */
-export const MAX_PAUSED_ANSWERS = 8;
+export const MAX_PAUSED_ANSWERS = 32;
 
 /** One answer's description, as VerdictFirst schedules it. */
 export interface Description {
