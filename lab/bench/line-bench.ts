@@ -6,7 +6,7 @@ import type { LineAdapterName } from '../../host/line/line-adapter';
 import { loadDialogModel } from '../../host/lmm/load-dialog-model';
 import { defaultLmmDir } from '../../host/paths';
 import { openStation, type Station } from '../../host/station';
-import { LoopbackBroker } from './line-broker';
+import { LoopbackBroker, ThreadBroker } from './line-broker';
 import { ModbusLineClient, MqttLineClient, type LineClient } from './line-clients';
 import { percentiles, type Percentiles } from './stats';
 
@@ -110,7 +110,7 @@ export async function measureLine(opts: LineBenchOptions): Promise<LineFigures> 
   await mkdir(camera, { recursive: true });
   for (const [i, path] of opts.images.entries()) await copyFile(path, join(camera, `${String(i).padStart(5, '0')}${extname(path).toLowerCase()}`));
 
-  let broker = await LoopbackBroker.start();
+  let broker = await ThreadBroker.start();
   const ports = { modbus: await freePort(), opcua: await freePort() };
   const settings: LineSettings = {
     ...DEFAULT_LINE_SETTINGS,
@@ -249,7 +249,7 @@ async function soakRun(station: Station, client: MqttLineClient, seconds: number
  * the same port: every verdict must arrive once, in order. The subscriber is admitted before the
  * station, so nothing is published before anyone listens.
  */
-async function outageRun(station: Station, broker: LoopbackBroker, results: number, minimumSeconds: number, progress?: (line: string) => void): Promise<{ broker: LoopbackBroker; figures: OutageFigures }> {
+async function outageRun(station: Station, broker: ThreadBroker, results: number, minimumSeconds: number, progress?: (line: string) => void): Promise<{ broker: ThreadBroker; figures: OutageFigures }> {
   const line = station.testInternals.line;
   const port = broker.port;
   progress?.(`line: outage, ${results} results while the broker is down (at least ${minimumSeconds} s)`);
@@ -271,7 +271,7 @@ async function outageRun(station: Station, broker: LoopbackBroker, results: numb
   await until('the outage parts to be inspected', () => line.status().queueDepth === 0 && line.status().state !== 'busy', 600_000);
   const minimumDown = minimumSeconds * 1000 - (performance.now() - down);
   if (minimumDown > 0) await sleep(minimumDown);
-  const restarted = await LoopbackBroker.start(port, SUBSCRIBER_ID);
+  const restarted = await ThreadBroker.start(port, SUBSCRIBER_ID);
   const outageSeconds = (performance.now() - down) / 1000;
   const sub = await MqttLineClient.connect(`mqtt://127.0.0.1:${port}`, PREFIX, SUBSCRIBER_ID);
   const seen: string[] = [];
