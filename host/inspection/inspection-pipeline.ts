@@ -73,6 +73,8 @@ export class InspectionPipeline {
   }
 
   async inspect(recipeName: string, frame: FrameBytes, options: InspectOptions): Promise<InspectOutcome> {
+    // Under overload the descriptions' backlog, not memory, sets the pace (verdict-first.ts).
+    await this.dialog.verdictFirst.room();
     const verdictOut = this.dialog.verdictFirst.claim();
     try {
       return await this.run(recipeName, frame, options, verdictOut);

@@ -1,9 +1,9 @@
 /**
- * Answers that wait this many at once stop waiting: under a load the station cannot keep up with,
- * paused answers would otherwise pile up without end (each holds its model state, about a megabyte
- * for Myriad-S). Past it they run beside the verdicts, which slows the verdicts down until the
- * trigger queue fills and refuses triggers (BUSY), the line's documented answer to overload. Room
- * for a burst of parts from the PLC, whose verdicts all go first.
+ * Descriptions that may wait at once: room for a burst of parts from the PLC, whose verdicts all go
+ * first. Each holds its model state (about a megabyte for Myriad-S), so under a load the station
+ * cannot keep up with they must not pile up without end: at the limit the oldest goes on even while
+ * verdicts are on their way, and the next inspection starts only once there is room again, so the
+ * trigger queue fills and refuses triggers (BUSY), the line's documented answer to overload.
  */
 export const MAX_PAUSED_ANSWERS = 32;
 
@@ -30,6 +30,7 @@ export class VerdictFirst {
   /** The description allowed to run while no verdict is on its way. */
   private running: object | null = null;
   private readonly waiting: Array<{ who: object; go: () => void }> = [];
+  private roomWaiters: Array<() => void> = [];
 
   constructor(private readonly maxPaused: number = MAX_PAUSED_ANSWERS) {}
 
@@ -59,19 +60,18 @@ export class VerdictFirst {
         this.drop(who);
         if (this.running === who) this.running = null;
         this.next();
+        this.checkRoom();
       },
     };
   }
 
   private turn(who: object, signal: AbortSignal): Promise<void> | null {
     if (signal.aborted) return null;
-    if (this.claims === 0 && (this.running === null || this.running === who)) {
+    if ((this.running === null || this.running === who) && (this.claims === 0 || this.full())) {
       this.running = who;
       return null;
     }
-    // Too many wait already: this one runs beside the rest rather than pile up.
-    if (this.waiting.length >= this.maxPaused) return null;
-    return new Promise<void>((resolve) => {
+    const waited = new Promise<void>((resolve) => {
       const go = (): void => {
         signal.removeEventListener('abort', go);
         this.drop(who);
@@ -82,6 +82,28 @@ export class VerdictFirst {
       else this.waiting.push({ who, go });
       signal.addEventListener('abort', go, { once: true });
     });
+    // at the limit now: the oldest goes on whatever is on its way
+    this.next();
+    return waited;
+  }
+
+  /**
+   * What an inspection awaits before it starts: null when fewer than the limit of descriptions
+   * wait, else a promise that settles once fewer do.
+   */
+  room(): Promise<void> | null {
+    if (!this.full()) return null;
+    return new Promise<void>((resolve) => this.roomWaiters.push(resolve));
+  }
+
+  /** The backlog (the waiting descriptions and the one going on) is at the limit. */
+  private full(): boolean {
+    const going = this.running !== null && !this.waiting.some((w) => w.who === this.running) ? 1 : 0;
+    return this.waiting.length + going >= this.maxPaused;
+  }
+
+  private checkRoom(): void {
+    if (!this.full() && this.roomWaiters.length > 0) for (const r of this.roomWaiters.splice(0)) r();
   }
 
   private drop(who: object): void {
@@ -90,7 +112,7 @@ export class VerdictFirst {
   }
 
   private next(): void {
-    if (this.claims > 0) return;
+    if (this.claims > 0 && !this.full()) return;
     if (this.running !== null && !this.waiting.some((w) => w.who === this.running)) return;
     const first = this.waiting[0];
     if (!first) return;

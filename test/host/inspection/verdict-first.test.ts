@@ -36,12 +36,36 @@ describe('VerdictFirst', () => {
     expect(woke).toEqual(['a', 'b']);
   });
 
-  it('lets a description past the waiting limit run, and frees a waiter whose answer is cancelled', async () => {
-    const vf = new VerdictFirst(1);
-    vf.claim();
-    const first = vf.description(signal());
-    expect(first.turn()).not.toBeNull();
-    expect(vf.description(signal()).turn()).toBeNull();
+  it('at the backlog limit lets the oldest go on one at a time despite verdicts, and holds new inspections until there is room', async () => {
+    const vf = new VerdictFirst(2);
+    const out = vf.claim();
+    const [a, b, c] = [vf.description(signal()), vf.description(signal()), vf.description(signal())];
+    const woke: string[] = [];
+    const tick = () => new Promise((r) => setImmediate(r));
+    void a.turn()?.then(() => woke.push('a'));
+    expect(vf.room()).toBeNull();
+    void b.turn()?.then(() => woke.push('b'));
+    await tick();
+    expect(woke).toEqual(['a']);
+    let roomy = false;
+    void vf.room()?.then(() => (roomy = true));
+    expect(a.turn()).toBeNull();
+    void c.turn()?.then(() => woke.push('c'));
+    await tick();
+    expect(woke).toEqual(['a']);
+    a.end();
+    await tick();
+    expect([woke, roomy]).toEqual([['a', 'b'], false]);
+    b.end();
+    await tick();
+    // below the limit again: c waits for the verdict like any description
+    expect([woke, roomy]).toEqual([['a', 'b'], true]);
+    out();
+    await tick();
+    expect(woke).toEqual(['a', 'b', 'c']);
+  });
+
+  it('frees a waiter whose answer is cancelled', async () => {
     const controller = new AbortController();
     const other = new VerdictFirst();
     other.claim();
