@@ -24,6 +24,7 @@ import { recordAnswerMessage, releaseVerdict } from '../line/line-messages';
 import { OutboxSignal } from '../line/outbox-signal';
 import { decodeMapPng } from './map-png';
 import { modelVerdictPolicyOf } from '../recipes/recipe-verdict-policy';
+import { VerdictFirst, type Description } from './verdict-first';
 
 /** What is kept of a fresh inspection for its answers: the map and, while cached, the backbone features. */
 type Remembered = Pick<AnomalyResult, 'map' | 'mapWidth' | 'mapHeight' | 'score' | 'features'>;
@@ -61,15 +62,52 @@ function withFallback(reply: DialogReply, fallback: string | undefined, onToken:
   return { ...reply, text: reply.text + note };
 }
 
+/** A first answer whose first words released the line's held verdict, and the disagreement recorded with it (schema 16). */
+interface Released {
+  flag: (InspectionFlag & { id: string }) | null;
+}
+
+/**
+ * A fresh inspection as its first answer reads it, before its blobs are written and its row is
+ * committed: the answer starts as soon as the expert has spoken (InspectionPipeline).
+ */
+export type AnswerSubject = Omit<InspectionRow, 'imageSha256' | 'imagePath' | 'mapSha256' | 'mapPath' | 'timings'>;
+
+/** The line's verdict as a first answer's first words settled it. */
+export interface SettledVerdict {
+  decision: VerdictDecision;
+  firstTokenMs: number;
+}
+
+/** A first answer started before its inspection is recorded. */
+export interface FirstAnswer {
+  turnId: string;
+  /** Settles once the answer is recorded or has failed. */
+  done: Promise<void>;
+  /**
+   * The decision of the first words when they came before the inspection was recorded: the
+   * verdict message is then written released, with it. Read inside the recording transaction.
+   */
+  settledEarly(): SettledVerdict | null;
+  /**
+   * The inspection is committed (true; call right after the transaction) or never will be
+   * (false: the answer stops, recording and emitting nothing).
+   */
+  recorded(ok: boolean): void;
+}
+
+/** Where an answer stands with its inspection's row: nothing is written or emitted before it is committed. */
+interface RowGate {
+  committed: boolean;
+  /** Resolves true once the row is committed and the caller has had its reply, false when it never will be. */
+  opened: Promise<boolean>;
+  early: SettledVerdict | null;
+}
+
 /** What a recorded answer brought: its turn and, for a first answer that contradicted the verdict, the flag. */
 interface Recorded {
   turn: DialogTurn;
   flag: InspectionFlag | null;
-}
-
-/** A first answer whose first words released the line's held verdict, and the disagreement recorded with it (schema 16). */
-interface Released {
-  flag: (InspectionFlag & { id: string }) | null;
 }
 
 /**
@@ -90,13 +128,15 @@ export class DialogService {
     private readonly blobs: BlobStore,
     private readonly events: StationEvents,
     private readonly model: DialogModel | null,
-    private readonly context: (inspection: InspectionRow) => AnswerContext,
+    private readonly context: (inspection: AnswerSubject) => AnswerContext,
     /** The golden check of the inspection's recipe version (golden-checks.ts); null: features are always handed over. */
-    private readonly goldenCheck: ((inspection: InspectionRow) => Promise<GoldenCheck>) | null = null,
+    private readonly goldenCheck: ((inspection: AnswerSubject) => Promise<GoldenCheck>) | null = null,
     /** What the model honours of the instructions (instruction-budget.ts); null: all are handed over. */
     private readonly budget: InstructionBudget | null = null,
     /** Told when a first answer released a held verdict or wrote its answer message for the line. */
     private readonly outbox: OutboxSignal = new OutboxSignal(),
+    /** Verdicts on their way, which answers past their first words wait for (verdict-first.ts). */
+    readonly verdictFirst: VerdictFirst = new VerdictFirst(),
   ) {}
 
   /**
@@ -121,9 +161,36 @@ export class DialogService {
     }
   }
 
-  /** Starts the first, definite answer of an inspection; resolves when it is recorded (or failed). */
-  startFirstAnswer(inspection: InspectionRow, turnId: string = randomUUID()): { turnId: string; done: Promise<void> } {
-    return { turnId, done: this.start(inspection, null, turnId) };
+  /**
+   * Starts the first, definite answer of an inspection whose expert result is known but whose row
+   * is not yet recorded, so its first words are computed while the blobs are written: they may
+   * decide the line's verdict. The caller must call `recorded` either way. `verdictOut` is called
+   * once a held verdict is released (at the first words, or by the answer's record or failure; at
+   * the latest when the answer ends).
+   */
+  startFirstAnswer(inspection: AnswerSubject, verdictOut: () => void = () => undefined): FirstAnswer {
+    const turnId = randomUUID();
+    let open: (ok: boolean) => void = () => undefined;
+    const committed = new Promise<boolean>((resolve) => (open = resolve));
+    const gate: RowGate = {
+      committed: false,
+      // A later turn of the event loop, so the caller's reply (carrying the turn id) reaches the
+      // client before the first event about that turn.
+      opened: committed.then((ok) => new Promise<boolean>((resolve) => setImmediate(() => resolve(ok)))),
+      early: null,
+    };
+    const controller = new AbortController();
+    const done = this.start(inspection, null, turnId, verdictOut, gate, controller);
+    return {
+      turnId,
+      done,
+      settledEarly: () => gate.early,
+      recorded: (ok) => {
+        gate.committed = ok;
+        if (!ok) controller.abort();
+        open(ok);
+      },
+    };
   }
 
   /** Records the operator's question at once, then streams the answer on the returned turn id. */
@@ -144,7 +211,8 @@ export class DialogService {
       }),
     );
     const turnId = randomUUID();
-    return { turnId, question: turn, done: this.start(inspection, question, turnId) };
+    const gate: RowGate = { committed: true, opened: new Promise((resolve) => setImmediate(() => resolve(true))), early: null };
+    return { turnId, question: turn, done: this.start(inspection, question, turnId, () => undefined, gate) };
   }
 
   cancel(turnId: string): boolean {
@@ -161,14 +229,16 @@ export class DialogService {
     await Promise.all(all.map((r) => r.done));
   }
 
-  private start(inspection: InspectionRow, question: string | null, turnId: string): Promise<void> {
-    const controller = new AbortController();
-    const done = this.generate(inspection, question, turnId, controller.signal).finally(() => this.running.delete(turnId));
+  private start(inspection: AnswerSubject, question: string | null, turnId: string, verdictOut: () => void, gate: RowGate, controller = new AbortController()): Promise<void> {
+    const done = this.generate(inspection, question, turnId, controller.signal, verdictOut, gate).finally(() => {
+      verdictOut();
+      this.running.delete(turnId);
+    });
     this.running.set(turnId, { inspectionId: inspection.id, controller, done });
     return done;
   }
 
-  private async generate(inspection: InspectionRow, question: string | null, turnId: string, signal: AbortSignal): Promise<void> {
+  private async generate(inspection: AnswerSubject, question: string | null, turnId: string, signal: AbortSignal, verdictOut: () => void, gate: RowGate): Promise<void> {
     const inspectionId = inspection.id;
     let text = '';
     let leftOut: string[] = [];
@@ -177,13 +247,25 @@ export class DialogService {
     let released: Released | null = null;
     let tokenReadFeatures = false;
     const startedAt = performance.now();
+    let description: Description | null = null;
+    // Deltas streamed before the row is recorded wait here: a client hears of a turn only after the inspection's reply.
+    let unsent: string[] | null = [];
+    const emitToken = (delta: string): void => {
+      if (unsent) unsent.push(delta);
+      else this.events.emit('dialog.token', { inspectionId, turnId, delta });
+    };
+    const opened = gate.opened.then((ok) => {
+      const waiting = unsent ?? [];
+      unsent = null;
+      if (ok && waiting.length > 0) this.events.emit('dialog.token', { inspectionId, turnId, delta: waiting.join('') });
+      return ok;
+    });
     try {
-      // Start on a later turn of the event loop, so the caller's reply (carrying the turn id) reaches
-      // the client before the first event about that turn.
-      await new Promise((resolve) => setImmediate(resolve));
+      if (question !== null) await opened;
       if (signal.aborted) throw new StationError('CANCELLED', 'The answer was cancelled');
       if (question === null && inspection.outcome !== null) {
         // Not the product: say so instead of describing a defect the model would read into the map.
+        if (!(await opened)) return;
         const answer = partOutcomeAnswer(inspection.outcome, this.context(inspection).product);
         this.events.emit('dialog.token', { inspectionId, turnId, delta: answer });
         const { turn, flag } = this.record(inspection, turnId, answer, 'done', null, [], true);
@@ -207,19 +289,28 @@ export class DialogService {
         text += delta;
         if (question === null && !settled) {
           tokenReadFeatures = context?.readFeatures === true;
-          ({ settled, released } = this.settleAtFirstWords(inspection, turnId, text, tokenReadFeatures, performance.now() - startedAt));
+          ({ settled, released } = this.settleAtFirstWords(inspection, turnId, text, tokenReadFeatures, performance.now() - startedAt, gate));
+          // Settled before the row was recorded, the verdict goes out with the row (the pipeline's claim).
+          if (settled && gate.committed) verdictOut();
         }
-        this.events.emit('dialog.token', { inspectionId, turnId, delta });
+        emitToken(delta);
       };
       // A follow-up the station's facts settle is answered from them; the turn records which source answered.
+      // Past its first words a first answer is a description: it waits while other verdicts are on their way.
+      const paced = this.verdictFirst.description(signal);
+      description = paced;
+      const pace = (): Promise<void> | null => (settled ? paced.turn() : null);
       const { reply, source } =
         question === null
-          ? { reply: withFallback(await this.model.generate(request, onToken, signal), check?.fallback, onToken), source: 'model' as const }
+          ? { reply: withFallback(await this.model.generate(request, onToken, signal, pace), check?.fallback, onToken), source: 'model' as const }
           : await answerFollowUp(this.model, request, { band: inspection.band, applied: fitted.applied, leftOut }, onToken, signal);
       const answeredBy = source === 'station' ? `${STATION_FACTS.name}@${STATION_FACTS.version}` : this.modelName;
+      if (!(await opened)) return;
       const { turn, flag } = this.record(inspection, turnId, reply.text, 'done', reply, leftOut, question === null, answeredBy, reply.readFeatures === true, false, released);
       this.events.emit('dialog.done', { inspectionId, turnId, turn, ...(flag ? { flag } : {}) });
     } catch (err) {
+      // An inspection that was never recorded leaves no trace of its answer.
+      if (!(await opened)) return;
       const wire = toWireError(signal.aborted ? new StationError('CANCELLED', 'The answer was cancelled') : err);
       const status: TurnStatus = wire.code === 'CANCELLED' ? 'cancelled' : 'error';
       if (this.model) {
@@ -231,12 +322,14 @@ export class DialogService {
         }
       }
       this.events.emit('dialog.error', { inspectionId, turnId, code: wire.code, message: wire.message });
+    } finally {
+      description?.end();
     }
   }
 
   /** Records the answer; `firstAnswer`: also checks its Yes/No against the verdict in force. */
   private record(
-    inspection: InspectionRow,
+    inspection: AnswerSubject,
     turnId: string,
     text: string,
     status: TurnStatus,
@@ -295,11 +388,25 @@ export class DialogService {
    * verdict with the decision of `decide` and, in the same transaction, records a disagreement as
    * its flag (without its turn, which is written at the end and linked then). A station killed
    * before the answer ends then keeps the verdict the line heard (docs/line.md §Delivery).
+   * Before the inspection's row is committed, the decision rides with the row's own transaction
+   * instead, and the flag is written with the answer (docs/line.md §Verdict first).
    * @returns whether the polarity is settled (nothing more to do for this answer), and the release
    *   when there was a held verdict and it went out (null: the answer's own transaction decides)
    */
-  private settleAtFirstWords(inspection: InspectionRow, turnId: string, text: string, readFeatures: boolean, firstTokenMs: number): { settled: boolean; released: Released | null } {
+  private settleAtFirstWords(
+    inspection: AnswerSubject,
+    turnId: string,
+    text: string,
+    readFeatures: boolean,
+    firstTokenMs: number,
+    gate: RowGate,
+  ): { settled: boolean; released: Released | null } {
     if (settledPolarity(text) === null) return { settled: false, released: null };
+    if (!gate.committed) {
+      // The row is not recorded yet: its verdict message is written released, with this decision.
+      gate.early = { decision: this.decide(inspection, text, readFeatures).decision, firstTokenMs };
+      return { settled: true, released: null };
+    }
     try {
       const released = writeTransaction(this.db, 'release the verdict for the line', (): Released | null => {
         const decided = this.decide(inspection, text, readFeatures);
@@ -320,7 +427,7 @@ export class DialogService {
    * of the version the part was inspected with. The one place it is computed: at the first words for
    * the line and when the answer is recorded.
    */
-  private decide(inspection: InspectionRow, text: string, readFeatures: boolean): { before: Verdict; policy: ModelVerdictPolicy; decision: VerdictDecision } {
+  private decide(inspection: AnswerSubject, text: string, readFeatures: boolean): { before: Verdict; policy: ModelVerdictPolicy; decision: VerdictDecision } {
     const before = flagsOf(this.db, inspection.id).at(-1)?.verdict ?? inspection.verdict;
     // The policy of the version the part was inspected under: a change made while the answer was
     // being written applies to the next parts, as a band change does.
@@ -334,7 +441,7 @@ export class DialogService {
    * `turnId` null: written at the first words, before the answer's turn (`answerTurnId`) exists.
    */
   private flagDisagreement(
-    inspection: InspectionRow,
+    inspection: AnswerSubject,
     turnId: string | null,
     text: string,
     readFeatures: boolean,
@@ -365,9 +472,11 @@ export class DialogService {
     return { id, ...flag };
   }
 
-  private async anomaly(inspection: InspectionRow): Promise<Remembered> {
+  private async anomaly(inspection: AnswerSubject & { mapSha256?: string }): Promise<Remembered> {
     const cached = this.maps.get(inspection.id);
     if (cached) return cached;
+    // A first answer starts with its map remembered (the pipeline does so before starting it).
+    if (inspection.mapSha256 === undefined) throw new StationError('INTERNAL', `The anomaly map of ${inspection.id} is not in memory`);
     const { map, width, height } = await decodeMapPng(await this.blobs.read(inspection.mapSha256));
     const anomaly = { map, mapWidth: width, mapHeight: height, score: inspection.score };
     this.remember(inspection.id, anomaly);

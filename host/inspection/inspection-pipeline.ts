@@ -12,7 +12,7 @@ import { IMAGE_TYPES, imageTypeOfName, requireImageType } from '../imaging/image
 import { expertIdentity } from '../recipes/expert-backend';
 import type { RecipeService } from '../recipes/recipe-service';
 import type { BlobStore } from '../store/blob-store';
-import type { DialogService } from './dialog-service';
+import type { AnswerSubject, DialogService } from './dialog-service';
 import type { FrameBytes } from './frame-source';
 import { encodeMapPng } from './map-png';
 import { partOutcome } from './part-presence';
@@ -22,6 +22,7 @@ import { StationError } from '../../common/errors';
 import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction-budget';
 import { recordVerdictMessage, type LinePart } from '../line/line-messages';
 import { OutboxSignal } from '../line/outbox-signal';
+import type { VerdictFirst } from './verdict-first';
 
 export interface InspectOptions {
   operator: string;
@@ -46,9 +47,10 @@ export interface InspectOutcome {
 }
 
 /**
- * The main flow (docs/method.md §Product rules): decode -> expert -> verdict from the band -> image
- * and map stored as blobs -> inspection row in one short transaction -> THEN the first answer
- * streams. The verdict is returned without waiting for the description.
+ * The main flow (docs/method.md §Product rules): decode -> expert -> verdict from the band -> the
+ * first answer starts -> image and map stored as blobs -> inspection row in one short transaction
+ * (the answer writes and streams nothing before it). The verdict is returned without waiting for
+ * the description.
  */
 export class InspectionPipeline {
   constructor(
@@ -65,7 +67,24 @@ export class InspectionPipeline {
     private readonly recorded: (event: Events['inspection.recorded']) => void = () => undefined,
   ) {}
 
+  /** Verdicts on their way, ahead of answers' descriptions (verdict-first.ts); the line claims its queued triggers here too. */
+  get verdictFirst(): VerdictFirst {
+    return this.dialog.verdictFirst;
+  }
+
   async inspect(recipeName: string, frame: FrameBytes, options: InspectOptions): Promise<InspectOutcome> {
+    // Under overload the descriptions' backlog, not memory, sets the pace (verdict-first.ts).
+    await this.dialog.verdictFirst.room();
+    const verdictOut = this.dialog.verdictFirst.claim();
+    try {
+      return await this.run(recipeName, frame, options, verdictOut);
+    } catch (err) {
+      verdictOut();
+      throw err;
+    }
+  }
+
+  private async run(recipeName: string, frame: FrameBytes, options: InspectOptions, verdictOut: () => void): Promise<InspectOutcome> {
     // A frame decoded when the camera read it counts that decode here, as if decoded now.
     const decodedMs = frame.decoded?.ms ?? 0;
     const started = performance.now() - decodedMs;
@@ -84,23 +103,8 @@ export class InspectionPipeline {
     // Only a FAIL is asked whether it is the product at all: the answer renames why it failed and
     // never changes a verdict (an image unlike the goldens nearly everywhere scores past the band).
     const outcome = verdict === 'fail' ? partOutcome(result.map, image) : null;
-    const mapPng = await encodeMapPng(result.map, result.mapWidth, result.mapHeight);
-    const storeStart = performance.now();
-    const imageBlob = await this.blobs.put(frame.bytes, IMAGE_TYPES[type].ext);
-    const mapBlob = await this.blobs.put(mapPng, '.png');
-    const instructions = [...standing, ...(options.extraInstructions ?? [])];
-    const id = randomUUID();
-    const timings: InspectionTimings = {
-      decode: decodeMs,
-      backbone: result.timings.backbone,
-      expert: result.timings.expert,
-      lmm_first_token: null,
-      lmm_total: null,
-      db: performance.now() - storeStart,
-      total: 0,
-    };
-    const row: InspectionRow & NewInspection = {
-      id,
+    const subject: AnswerSubject = {
+      id: randomUUID(),
       recipeId: recipe.id,
       recipe: recipe.name,
       recipeVersion: recipe.version,
@@ -108,43 +112,73 @@ export class InspectionPipeline {
       score: result.score,
       threshold: DECISION_THRESHOLD,
       band: recipe.band,
-      imageSha256: imageBlob.sha256,
-      imagePath: imageBlob.relPath,
-      mapSha256: mapBlob.sha256,
-      mapPath: mapBlob.relPath,
       width: image.width,
       height: image.height,
       ...expertIdentity(expert.descriptor),
       lmm: this.dialog.modelName,
-      instructions,
-      timings,
+      instructions: [...standing, ...(options.extraInstructions ?? [])],
       operator: options.operator,
       createdAt: new Date().toISOString(),
-      sourceName: options.sourceName ?? null,
       outcome,
       partId: options.line?.partId ?? null,
       triggerId: options.line?.triggerId ?? null,
       lineAdapter: options.line?.adapter ?? null,
     };
-    // A recorded row is never edited, so the stored timings stop just before the commit (db = blob
-    // writes); the caller's copy adds the commit itself to db and total.
-    timings.total = performance.now() - started;
-    const commitStart = performance.now();
-    // The line's verdict message goes in the same transaction: recorded means it will be sent. It
-    // is held while the first answer may still change the verdict (dialog-service.ts releases it).
-    const held = this.dialog.firstAnswerMayChange(row);
-    writeTransaction(this.db, 'record the inspection', () => {
-      insertInspection(this.db, row);
-      claimAnswer(this.db, id, this.owner);
-      recordVerdictMessage(this.db, row, options.line ?? null, held, performance.now() - started);
-    });
-    this.outbox.notify();
-    this.recorded({ inspectionId: id, recipe: row.recipe, verdict: row.verdict, partId: row.partId });
-    const commitMs = performance.now() - commitStart;
+    const id = subject.id;
+    // The first answer starts now: its first words may decide the line's verdict, and they are
+    // computed while the map is encoded and the blobs are written instead of after.
     this.dialog.remember(id, result);
-    const answer = this.dialog.startFirstAnswer(row);
-    const reported = { ...timings, db: timings.db + commitMs, total: performance.now() - started };
-    return { record: { ...toRecord(row, [], []), timings: reported }, answerTurnId: answer.turnId, answerDone: answer.done, recipe };
+    const answer = this.dialog.startFirstAnswer(subject, verdictOut);
+    let committed = false;
+    try {
+      const mapPng = await encodeMapPng(result.map, result.mapWidth, result.mapHeight);
+      const storeStart = performance.now();
+      const imageBlob = await this.blobs.put(frame.bytes, IMAGE_TYPES[type].ext);
+      const mapBlob = await this.blobs.put(mapPng, '.png');
+      const timings: InspectionTimings = {
+        decode: decodeMs,
+        backbone: result.timings.backbone,
+        expert: result.timings.expert,
+        lmm_first_token: null,
+        lmm_total: null,
+        db: performance.now() - storeStart,
+        total: 0,
+      };
+      const row: InspectionRow & NewInspection = {
+        ...subject,
+        imageSha256: imageBlob.sha256,
+        imagePath: imageBlob.relPath,
+        mapSha256: mapBlob.sha256,
+        mapPath: mapBlob.relPath,
+        timings,
+        sourceName: options.sourceName ?? null,
+      };
+      // A recorded row is never edited, so the stored timings stop just before the commit (db = blob
+      // writes); the caller's copy adds the commit itself to db and total.
+      timings.total = performance.now() - started;
+      const commitStart = performance.now();
+      // The line's verdict message goes in the same transaction: recorded means it will be sent. It
+      // is held while the first answer may still change the verdict (dialog-service.ts releases it);
+      // when its first words came first, it goes out released with their decision.
+      const held = writeTransaction(this.db, 'record the inspection', () => {
+        const early = answer.settledEarly();
+        const hold = early === null && this.dialog.firstAnswerMayChange(row);
+        insertInspection(this.db, row);
+        claimAnswer(this.db, id, this.owner);
+        recordVerdictMessage(this.db, row, options.line ?? null, hold, performance.now() - started, early);
+        return hold;
+      });
+      committed = true;
+      answer.recorded(true);
+      this.outbox.notify();
+      this.recorded({ inspectionId: id, recipe: row.recipe, verdict: row.verdict, partId: row.partId });
+      const commitMs = performance.now() - commitStart;
+      if (!held) verdictOut();
+      const reported = { ...timings, db: timings.db + commitMs, total: performance.now() - started };
+      return { record: { ...toRecord(row, [], []), timings: reported }, answerTurnId: answer.turnId, answerDone: answer.done, recipe };
+    } finally {
+      if (!committed) answer.recorded(false);
+    }
   }
 
   get(id: string): InspectionRecord {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { parsePolarity } from '../../common/answer-grammar';
 import type { Verdict } from '../../common/api';
 import type { VerdictDecision } from '../../common/verdict-policy';
+import type { SettledVerdict } from '../inspection/dialog-service';
 import type { InspectionRow } from '../../db/repositories/inspections';
 import { heldVerdictOf, insertOutboxRow, releaseOutboxRow } from '../../db/repositories/line-outbox';
 import { deletePendingTrigger } from '../../db/repositories/line-triggers';
@@ -30,9 +31,11 @@ const okOf = (verdict: Verdict): boolean => verdict === 'pass';
 
 /**
  * The verdict message of a freshly recorded inspection. `held`: the first answer may still change
- * the verdict, so the sender waits at this message until releaseVerdict.
+ * the verdict, so the sender waits at this message until releaseVerdict. `settled`: the first
+ * answer's first words came before the record and decided the verdict in force.
  */
-export function recordVerdictMessage(db: Db, row: InspectionRow, part: LinePart | null, held: boolean, inspectMs: number): void {
+export function recordVerdictMessage(db: Db, row: InspectionRow, part: LinePart | null, held: boolean, inspectMs: number, settled: SettledVerdict | null = null): void {
+  const verdict = settled?.decision.verdict ?? row.verdict;
   const payload: VerdictPayload = {
     messageId: randomUUID(),
     inspectionId: row.id,
@@ -40,9 +43,10 @@ export function recordVerdictMessage(db: Db, row: InspectionRow, part: LinePart 
     triggerId: part?.triggerId ?? null,
     recipe: row.recipe,
     recipeVersion: row.recipeVersion,
-    verdict: row.verdict,
-    ok: okOf(row.verdict),
-    decidedBy: 'expert',
+    verdict,
+    ok: okOf(verdict),
+    // as releaseVerdict says it: 'model' whenever the first words changed the expert's verdict
+    decidedBy: verdict === row.verdict ? 'expert' : 'model',
     score: row.score,
     band: { low: row.band.t1, high: row.band.t2 },
     imageSha256: row.imageSha256,
@@ -50,7 +54,7 @@ export function recordVerdictMessage(db: Db, row: InspectionRow, part: LinePart 
     timingsMs: {
       trigger_to_verdict: part?.triggeredAt == null ? null : performance.now() - part.triggeredAt,
       inspect: inspectMs,
-      first_token: null,
+      first_token: settled?.firstTokenMs ?? null,
     },
     at: new Date().toISOString(),
   };

@@ -150,7 +150,15 @@ export class LineService implements LineInbound {
       writeTransaction(this.o.db, 'accept a line trigger', () =>
         insertPendingTrigger(this.o.db, { triggerId, partId, adapter: from, recipe: recipe.name, owner: this.owner, acceptedAt: new Date().toISOString() }),
       );
-      const ahead = this.queue.push(() => this.inspectPart(recipe, source, part, operator));
+      // From the trigger on, this part's verdict goes before other parts' descriptions.
+      const verdictOut = this.o.pipeline.verdictFirst.claim();
+      let ahead: number;
+      try {
+        ahead = this.queue.push(() => this.inspectPart(recipe, source, part, operator).finally(verdictOut), verdictOut);
+      } catch (err) {
+        verdictOut();
+        throw err;
+      }
       this.stateChanged();
       return { triggerId, ahead };
     } catch (err) {

@@ -5,7 +5,7 @@ import { StationError } from '../../common/errors';
  * and one more is refused (BUSY) with nothing queued. `capacity` may change at any time (settings).
  */
 export class TriggerQueue {
-  private readonly waiting: Array<() => Promise<void>> = [];
+  private readonly waiting: Array<{ job: () => Promise<void>; dropped: () => void }> = [];
   private running = false;
   private idleWaiters: Array<() => void> = [];
 
@@ -26,10 +26,10 @@ export class TriggerQueue {
    * @returns how many parts are ahead of this one (0: it runs now)
    * @throws StationError('BUSY') when `capacity` triggers already wait
    */
-  push(job: () => Promise<void>): number {
+  push(job: () => Promise<void>, dropped: () => void = () => undefined): number {
     this.check();
     const ahead = this.running ? this.waiting.length + 1 : 0;
-    this.waiting.push(job);
+    this.waiting.push({ job, dropped });
     if (!this.running) void this.drain();
     return ahead;
   }
@@ -41,9 +41,11 @@ export class TriggerQueue {
     }
   }
 
-  /** Drops the triggers still waiting; resolves once the running one has finished. */
+  /** Drops the triggers still waiting (each told through its `dropped`); resolves once the running one has finished. */
   async close(): Promise<number> {
-    const dropped = this.waiting.splice(0).length;
+    const waiting = this.waiting.splice(0);
+    for (const w of waiting) w.dropped();
+    const dropped = waiting.length;
     if (this.running) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     return dropped;
   }
@@ -51,9 +53,9 @@ export class TriggerQueue {
   private async drain(): Promise<void> {
     this.running = true;
     this.onChange(true);
-    for (let job = this.waiting.shift(); job; job = this.waiting.shift()) {
+    for (let next = this.waiting.shift(); next; next = this.waiting.shift()) {
       // each job records its own failure; the queue only keeps going
-      await job().catch(() => undefined);
+      await next.job().catch(() => undefined);
     }
     this.running = false;
     this.onChange(false);

@@ -84,10 +84,16 @@ export interface DialogModel {
    * Streams the answer through `onToken` and resolves with the whole reply. A model that reads
    * features says with each delta whether this answer reads them (the same value as the reply's
    * `readFeatures`), so the station can settle a verdict at the first answer's first words.
-   * Throws `StationError('CANCELLED')` once `signal` is aborted.
+   * Throws `StationError('CANCELLED')` once `signal` is aborted. `pace`, when given, is called
+   * before each step after the first token and its promise (if any) awaited: the station puts the
+   * rest of an answer behind verdicts still on their way (host/inspection/verdict-first.ts). A model
+   * whose steps cost next to nothing (the narrator) may ignore it.
    */
-  generate(req: DialogRequest, onToken: (delta: string, context?: TokenContext) => void, signal: AbortSignal): Promise<DialogReply>;
+  generate(req: DialogRequest, onToken: (delta: string, context?: TokenContext) => void, signal: AbortSignal, pace?: Pace): Promise<DialogReply>;
 }
+
+/** Awaited between an answer's steps when it returns a promise (DialogModel.generate). */
+export type Pace = () => Promise<void> | null;
 
 /** What is known of an answer while it streams. */
 export interface TokenContext {

@@ -25,7 +25,7 @@ export interface BenchOptions {
   reference: boolean;
   referenceTimeoutMs: number;
   /** `--line`: trigger to verdict on the wire through each line adapter, after the plain measurement; null: skipped. */
-  line: { triggers: number; soakSeconds: number | null; rate: number; outage: number | null } | null;
+  line: { triggers: number; soakSeconds: number | null; rate: number; outage: number | null; outageSeconds: number } | null;
   /** `--hires`: the tiled expert on 5-megapixel frames made from the bench images; null: skipped. */
   hires: Pick<HiresOptions, 'golden' | 'workingSize' | 'tile'> | null;
   progress?: (line: string) => void;
@@ -96,6 +96,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
           soakSeconds: opts.line.soakSeconds,
           rate: opts.line.rate,
           outage: opts.line.outage,
+          outageSeconds: opts.line.outageSeconds,
           ...(opts.progress ? { progress: opts.progress } : {}),
         });
   const hires =

@@ -6,7 +6,7 @@ import type { LineAdapterName } from '../../host/line/line-adapter';
 import { loadDialogModel } from '../../host/lmm/load-dialog-model';
 import { defaultLmmDir } from '../../host/paths';
 import { openStation, type Station } from '../../host/station';
-import { LoopbackBroker } from './line-broker';
+import { LoopbackBroker, ThreadBroker } from './line-broker';
 import { ModbusLineClient, MqttLineClient, type LineClient } from './line-clients';
 import { percentiles, type Percentiles } from './stats';
 
@@ -27,6 +27,8 @@ export interface LineBenchOptions {
   rate: number;
   /** Results produced while the broker is down; null: no outage run. */
   outage: number | null;
+  /** The least time the broker stays down, however soon the results are produced. */
+  outageSeconds: number;
   progress?: (line: string) => void;
 }
 
@@ -108,7 +110,7 @@ export async function measureLine(opts: LineBenchOptions): Promise<LineFigures> 
   await mkdir(camera, { recursive: true });
   for (const [i, path] of opts.images.entries()) await copyFile(path, join(camera, `${String(i).padStart(5, '0')}${extname(path).toLowerCase()}`));
 
-  let broker = await LoopbackBroker.start();
+  let broker = await ThreadBroker.start();
   const ports = { modbus: await freePort(), opcua: await freePort() };
   const settings: LineSettings = {
     ...DEFAULT_LINE_SETTINGS,
@@ -158,7 +160,7 @@ export async function measureLine(opts: LineBenchOptions): Promise<LineFigures> 
     if (opts.outage !== null) {
       await mqttClient.close();
       clients.splice(clients.indexOf(mqttClient), 1);
-      const run = await outageRun(station, broker, opts.outage, opts.progress);
+      const run = await outageRun(station, broker, opts.outage, opts.outageSeconds, opts.progress);
       broker = run.broker;
       outage = run.figures;
     }
@@ -247,14 +249,15 @@ async function soakRun(station: Station, client: MqttLineClient, seconds: number
  * the same port: every verdict must arrive once, in order. The subscriber is admitted before the
  * station, so nothing is published before anyone listens.
  */
-async function outageRun(station: Station, broker: LoopbackBroker, results: number, progress?: (line: string) => void): Promise<{ broker: LoopbackBroker; figures: OutageFigures }> {
+async function outageRun(station: Station, broker: ThreadBroker, results: number, minimumSeconds: number, progress?: (line: string) => void): Promise<{ broker: ThreadBroker; figures: OutageFigures }> {
   const line = station.testInternals.line;
   const port = broker.port;
-  progress?.(`line: outage, ${results} results while the broker is down`);
+  progress?.(`line: outage, ${results} results while the broker is down (at least ${minimumSeconds} s)`);
   await broker.stop();
   const down = performance.now();
   await until('the MQTT adapter to notice the outage', () => line.status().adapters.find((a) => a.adapter === 'mqtt')?.status !== 'connected', 30_000);
   for (let i = 0; i < results; i++) {
+    if (i > 0 && i % 1000 === 0) progress?.(`line: outage, ${i} of ${results} triggered after ${Math.round((performance.now() - down) / 1000)} s down`);
     for (;;) {
       try {
         await line.enqueue({ partId: `O-${String(i).padStart(6, '0')}` }, null, 'bench');
@@ -266,10 +269,9 @@ async function outageRun(station: Station, broker: LoopbackBroker, results: numb
     }
   }
   await until('the outage parts to be inspected', () => line.status().queueDepth === 0 && line.status().state !== 'busy', 600_000);
-  // "a while": at least a few seconds down even for a handful of parts
-  const minimumDown = 3000 - (performance.now() - down);
+  const minimumDown = minimumSeconds * 1000 - (performance.now() - down);
   if (minimumDown > 0) await sleep(minimumDown);
-  const restarted = await LoopbackBroker.start(port, SUBSCRIBER_ID);
+  const restarted = await ThreadBroker.start(port, SUBSCRIBER_ID);
   const outageSeconds = (performance.now() - down) / 1000;
   const sub = await MqttLineClient.connect(`mqtt://127.0.0.1:${port}`, PREFIX, SUBSCRIBER_ID);
   const seen: string[] = [];
@@ -284,6 +286,7 @@ async function outageRun(station: Station, broker: LoopbackBroker, results: numb
     ids.add(m.messageId);
     seen.push(m.partId);
   });
+  progress?.(`line: outage, broker back after ${Math.round(outageSeconds)} s down; draining ${results} verdicts`);
   restarted.admitAll();
   const drainStart = performance.now();
   await until('the outage verdicts', () => seen.length >= results, 120_000 + results * 100).catch(() => undefined);

@@ -354,7 +354,14 @@ function addEventType(ns: INamespace, browseName: string, subtypeOf: UAEventType
  * Sets both machines. node-opcua follows a transition when the nodeset has one and otherwise sets the
  * state directly: the station's own state is the truth, the model's transitions only describe it.
  */
+/**
+ * The transition node-opcua takes when the model has several between two states (a method's and
+ * its "...Auto" twin): the first, as its default does, but without its default's warning, which
+ * formats both state nodes with all their references on every busy/ready change of every part.
+ */
+const FIRST_TRANSITION: NonNullable<Parameters<UAStateMachineEx['setState']>[1]> = (transitions) => transitions[0] ?? null;
+
 function setStates(vision: UAStateMachineEx, automatic: UAStateMachineEx, visionState: string, automaticState: string | null): void {
-  if (vision.currentStateNode?.browseName.name !== visionState) vision.setState(visionState);
-  if (automaticState !== null && automatic.currentStateNode?.browseName.name !== automaticState) automatic.setState(automaticState);
+  if (vision.currentStateNode?.browseName.name !== visionState) vision.setState(visionState, FIRST_TRANSITION);
+  if (automaticState !== null && automatic.currentStateNode?.browseName.name !== automaticState) automatic.setState(automaticState, FIRST_TRANSITION);
 }

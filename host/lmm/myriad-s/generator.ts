@@ -5,6 +5,7 @@ import { TextStreamer, argmax, sampleTopP, seededRandom } from './decoding';
 import { decoderStep, embedToken, emptyPast, nextPast } from './kv-decoder';
 import type { DecodingStep, LogitsProcessor } from './logits-processor';
 import type { MyriadSSessions } from './sessions';
+import type { Pace } from '../dialog-model';
 import { floatOutput } from './sessions';
 
 /** How the next token is chosen: what a station may set when it opens the model (index.ts). */
@@ -30,6 +31,8 @@ export interface GenerateOptions extends DecodingOptions {
   onToken: (delta: string) => void;
   /** Aborting it throws `StationError('CANCELLED')` between steps. */
   signal: AbortSignal;
+  /** Awaited, when it returns a promise, before each step after the first token (DialogModel.generate). */
+  pace?: Pace;
   /** performance.now() at the request, for `firstTokenMs`; default: the call. */
   startedAt?: number;
 }
@@ -64,6 +67,8 @@ export async function generate(options: GenerateOptions): Promise<GenerationResu
   let firstTokenMs = -1;
   let firstLogits = new Float32Array(0);
   while (ids.length < options.maxNewTokens) {
+    const wait = ids.length > 0 ? options.pace?.() : null;
+    if (wait) await wait;
     throwIfCancelled(signal);
     const total = promptLength + ids.length;
     const out = await decoderStep(sessions, inputs, positions, past);

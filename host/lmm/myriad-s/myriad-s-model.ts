@@ -1,7 +1,7 @@
 import { StationError } from '../../../common/errors';
 import { throwIfCancelled } from '../cancellation';
 import { DECISION_THRESHOLD } from '../../../common/expert-scale';
-import type { DialogModel, DialogReply, DialogRequest, TokenContext, VisualInput } from '../dialog-model';
+import type { DialogModel, DialogReply, DialogRequest, Pace, TokenContext, VisualInput } from '../dialog-model';
 import type { InstructionBudget } from '../instruction-budget';
 import type { MyriadSConfig } from './config';
 import { type DecodingOptions, type GenerationResult, generate } from './generator';
@@ -58,8 +58,8 @@ export class MyriadSModel implements DialogModel {
     };
   }
 
-  async generate(req: DialogRequest, onToken: (delta: string, context?: TokenContext) => void, signal: AbortSignal): Promise<DialogReply> {
-    const result = await this.run(req, onToken, signal);
+  async generate(req: DialogRequest, onToken: (delta: string, context?: TokenContext) => void, signal: AbortSignal, pace?: Pace): Promise<DialogReply> {
+    const result = await this.run(req, onToken, signal, pace);
     const reply = { text: result.text, firstTokenMs: result.firstTokenMs, totalMs: result.totalMs, tokens: result.ids.length, readFeatures: result.readFeatures };
     return asksFirstAnswer(req) && result.firstLogits.length > 0 ? { ...reply, yesOdds: yesLogOdds(result.firstLogits, this.tokenTexts()) } : reply;
   }
@@ -69,6 +69,7 @@ export class MyriadSModel implements DialogModel {
     req: DialogRequest,
     onToken: (delta: string, context?: TokenContext) => void,
     signal: AbortSignal,
+    pace?: Pace,
   ): Promise<GenerationResult & { totalMs: number; promptIds: number[]; readFeatures: boolean }> {
     const startedAt = performance.now();
     const { config } = this.parts;
@@ -86,6 +87,7 @@ export class MyriadSModel implements DialogModel {
       processors,
       onToken: (delta) => onToken(delta, { readFeatures }),
       signal,
+      ...(pace ? { pace } : {}),
       startedAt,
     });
     return { ...result, totalMs: performance.now() - startedAt, promptIds, readFeatures };

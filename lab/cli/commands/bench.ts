@@ -14,7 +14,7 @@ import type { Command } from '../../../host/cli/command';
 import { writeJsonOut } from '../../../host/cli/output';
 
 const SPEC = {
-  ...stringOptions('dataset', 'golden', 'images', 'warmup', 'python', 'lmm-model', 'line-triggers', 'line-soak', 'line-rate', 'line-outage', 'hires-golden', 'hires-working', 'hires-tile', 'hires-overlap'),
+  ...stringOptions('dataset', 'golden', 'images', 'warmup', 'python', 'lmm-model', 'line-triggers', 'line-soak', 'line-rate', 'line-outage', 'line-outage-seconds', 'hires-golden', 'hires-working', 'hires-tile', 'hires-overlap'),
   'no-reference': { type: 'flag' },
   line: { type: 'flag' },
   hires: { type: 'flag' },
@@ -43,7 +43,7 @@ function hiresTable(h: HiresFigures): string {
   return [`hires: ${h.frame.width}x${h.frame.height} frames at ${h.working_size.width}x${h.working_size.height}, ${h.tiles} tiles of ${h.tile.size} (overlap ${h.tile.overlap}), ${h.golden} golden, fit ${h.fit_seconds} s`, ...rows].join('\n');
 }
 
-const LINE_ONLY = ['line-triggers', 'line-soak', 'line-rate', 'line-outage'] as const;
+const LINE_ONLY = ['line-triggers', 'line-soak', 'line-rate', 'line-outage', 'line-outage-seconds'] as const;
 
 /** --line and its options; the --line-* options without --line are an error rather than silently ignored. */
 function lineOptions(args: ParsedArgs): BenchOptions['line'] {
@@ -57,6 +57,7 @@ function lineOptions(args: ParsedArgs): BenchOptions['line'] {
     soakSeconds: args.strings.has('line-soak') ? integerOption(args, 'line-soak', 60, 1, 24 * 3600) : null,
     rate: integerOption(args, 'line-rate', 10, 1, 1000),
     outage: args.strings.has('line-outage') ? integerOption(args, 'line-outage', 100, 1, 100_000) : null,
+    outageSeconds: integerOption(args, 'line-outage-seconds', 3, 1, 24 * 3600),
   };
 }
 
@@ -98,7 +99,7 @@ function table(r: BenchReport): string {
  * --python PATH, --lmm-model DIR (a Myriad-S export; default: native-models/myriad-s as the station),
  * --no-reference; --line (trigger to verdict through MQTT, Modbus and OPC UA on loopback, after the
  * plain measurement) with --line-triggers N (50), --line-soak SECONDS at --line-rate N parts/s (10),
- * --line-outage N (results produced while the MQTT broker is down); --hires (a tiled PatchCore on
+ * --line-outage N (results produced while the MQTT broker is down, for at least --line-outage-seconds S: 3); --hires (a tiled PatchCore on
  * 2448 x 2048 frames made from the bench images) with --hires-golden N (20), --hires-working WxH
  * (640x512), --hires-tile N (256) and --hires-overlap N (64).
  */

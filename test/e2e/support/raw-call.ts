@@ -9,7 +9,7 @@ export function rawCall(p: Page, method: string, params: unknown, session: strin
         ws.onopen = () => ws.send(JSON.stringify(session ? { id: 1, method, params, session } : { id: 1, method, params }));
         // Events may come first on a fresh connection: wait for the reply to this call.
         ws.onmessage = (e) => {
-          const message = JSON.parse(String(e.data)) as { id?: unknown };
+          const message = JSON.parse(String(e.data)) as { id?: unknown; result?: unknown; error?: { code: string; message: string } };
           if (message.id !== 1) return;
           resolve(message);
           ws.close();

@@ -53,7 +53,60 @@ async function open(model: DialogModel, adapter: RecordingAdapter): Promise<Stat
 
 const until = untilWithin(5000, 10);
 
+/**
+ * Two parts: the first part's answer says its first words, then waits at the test's `described`
+ * gate before describing (a long description); the second part's answer waits at `secondWords`
+ * before its first words. `paced` resolves with what the first answer's pace returned once the
+ * description is ready to go on.
+ */
+function twoPartModel(described: Promise<void>, secondWords: Promise<void>, paced: (waited: boolean) => void): DialogModel {
+  let calls = 0;
+  return {
+    name: 'two-part',
+    version: '1',
+    async generate(_req, onToken, signal, pace): Promise<DialogReply> {
+      calls++;
+      if (calls === 1) {
+        onToken('No', { readFeatures: false });
+        onToken(',', { readFeatures: false });
+        await described;
+        const wait = pace?.() ?? null;
+        paced(wait !== null);
+        if (wait) await wait;
+        onToken(' nothing is wrong.', { readFeatures: false });
+        return { text: 'No, nothing is wrong.', firstTokenMs: 1, totalMs: 2, tokens: 3 };
+      }
+      // a station closed after a failed expectation must not wait for words that never come
+      await Promise.race([secondWords, new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
+      onToken('No, nothing is wrong.', { readFeatures: false });
+      return { text: 'No, nothing is wrong.', firstTokenMs: 1, totalMs: 2, tokens: 1 };
+    },
+  };
+}
+
 describe('verdict first', () => {
+  it("puts an answer's description behind the next part's verdict, whose first words go first", async () => {
+    let goOn = (): void => undefined;
+    let speak = (): void => undefined;
+    let paced: (waited: boolean) => void = () => undefined;
+    const described = new Promise<void>((r) => (goOn = r));
+    const secondWords = new Promise<void>((r) => (speak = r));
+    const pacedNow = new Promise<boolean>((r) => (paced = r));
+    const adapter = new RecordingAdapter();
+    station = await open(twoPartModel(described, secondWords, paced), adapter);
+    await station.call('line.trigger', { partId: 'P-1', recipe: 'bracket' }, { user: 'admin' });
+    await until('the first verdict', () => adapter.got.find((m) => m.kind === 'verdict'));
+    await station.call('line.trigger', { partId: 'P-2', recipe: 'bracket' }, { user: 'admin' });
+    // the second part is accepted: its verdict is on its way while the first answer wants to go on
+    goOn();
+    expect(await pacedNow).toBe(true);
+    speak();
+    await until('both answers', () => (adapter.got.filter((m) => m.kind === 'answer').length === 2 ? true : undefined));
+    const heard = adapter.got.map((m) => `${m.kind} ${(m.payload as { partId: string }).partId}`);
+    expect(heard.slice(0, 2)).toEqual(['verdict P-1', 'verdict P-2']);
+    expect(heard.slice(2).sort()).toEqual(['answer P-1', 'answer P-2']);
+  });
+
   it('releases the verdict the first words settle while the answer is still being written, then sends the answer', async () => {
     let release = (): void => undefined;
     const gate = new Promise<void>((r) => (release = r));

@@ -70,7 +70,7 @@ describe.skipIf(absent)('runBench', () => {
     await importModel(dataDir, MODEL);
     const out = join(work, 'line.json');
     const argv = ['--data-dir', dataDir, '--device', 'cpu', '--golden', '2', '--images', '3', '--warmup', '1', '--no-reference'];
-    const code = await command.run([...argv, '--line', '--line-triggers', '3', '--line-outage', '3', '--out', out]);
+    const code = await command.run([...argv, '--line', '--line-triggers', '3', '--line-outage', '3', '--line-outage-seconds', '4', '--out', out]);
     expect(code).toBe(0);
     const report = JSON.parse(await readFile(out, 'utf8')) as BenchReport;
     const line = report.line;
@@ -82,7 +82,7 @@ describe.skipIf(absent)('runBench', () => {
     }
     expect(line?.soak).toBeNull();
     expect(line?.outage).toMatchObject({ results: 3, delivered: 3, lost: 0, duplicates: 0, in_order: true });
-    expect(line?.outage?.outage_seconds).toBeGreaterThanOrEqual(3);
+    expect(line?.outage?.outage_seconds).toBeGreaterThanOrEqual(4);
   }, 180_000);
 });
 

@@ -1,0 +1,17 @@
+// The bench's MQTT broker on its own thread (line-broker.ts, ThreadBroker): the plant's broker is
+// not part of the station, so its routing must not queue behind the station's model steps.
+import { createServer } from 'node:net';
+import { parentPort, workerData } from 'node:worker_threads';
+import { Aedes } from 'aedes';
+
+let admitting = workerData.admitOnly;
+const broker = await Aedes.createBroker({
+  authenticate: (client, _user, _password, done) => done(null, admitting === null || client.id === admitting),
+});
+const server = createServer(broker.handle);
+server.once('error', (err) => parentPort.postMessage({ kind: 'error', message: err.message }));
+server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ kind: 'listening', port: server.address().port }));
+parentPort.on('message', (m) => {
+  if (m === 'admitAll') admitting = null;
+  if (m === 'stop') broker.close(() => server.close(() => parentPort.postMessage({ kind: 'stopped' })));
+});
