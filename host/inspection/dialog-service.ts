@@ -90,6 +90,11 @@ export interface FirstAnswer {
    */
   settledEarly(): SettledVerdict | null;
   /**
+   * With a decision from `settledEarly`, inside the same transaction and after the row is
+   * inserted: records the disagreement those first words decided, as the line hears it.
+   */
+  recordEarly(): void;
+  /**
    * The inspection is committed (true; call right after the transaction) or never will be
    * (false: the answer stops, recording and emitting nothing).
    */
@@ -102,6 +107,10 @@ interface RowGate {
   /** Resolves true once the row is committed and the caller has had its reply, false when it never will be. */
   opened: Promise<boolean>;
   early: SettledVerdict | null;
+  /** With `early`: writes its disagreement, inside the transaction that records the row. */
+  flagEarly?: () => Released;
+  /** What `flagEarly` wrote: the answer links its turn to it. */
+  released?: Released;
 }
 
 /** What a recorded answer brought: its turn and, for a first answer that contradicted the verdict, the flag. */
@@ -185,6 +194,9 @@ export class DialogService {
       turnId,
       done,
       settledEarly: () => gate.early,
+      recordEarly: () => {
+        if (gate.flagEarly) gate.released = gate.flagEarly();
+      },
       recorded: (ok) => {
         gate.committed = ok;
         if (!ok) controller.abort();
@@ -306,7 +318,7 @@ export class DialogService {
           : await answerFollowUp(this.model, request, { band: inspection.band, applied: fitted.applied, leftOut }, onToken, signal);
       const answeredBy = source === 'station' ? `${STATION_FACTS.name}@${STATION_FACTS.version}` : this.modelName;
       if (!(await opened)) return;
-      const { turn, flag } = this.record(inspection, turnId, reply.text, 'done', reply, leftOut, question === null, answeredBy, reply.readFeatures === true, false, released);
+      const { turn, flag } = this.record(inspection, turnId, reply.text, 'done', reply, leftOut, question === null, answeredBy, reply.readFeatures === true, false, released ?? gate.released ?? null);
       this.events.emit('dialog.done', { inspectionId, turnId, turn, ...(flag ? { flag } : {}) });
     } catch (err) {
       // An inspection that was never recorded leaves no trace of its answer.
@@ -316,7 +328,7 @@ export class DialogService {
       if (this.model) {
         try {
           // A first answer whose first words already gave the line a verdict records the decision they settled.
-          this.record(inspection, turnId, text, status, null, leftOut, question === null, this.modelName, tokenReadFeatures, settled, released);
+          this.record(inspection, turnId, text, status, null, leftOut, question === null, this.modelName, tokenReadFeatures, settled, released ?? gate.released ?? null);
         } catch (recordErr) {
           wire.message = `${wire.message} (and it could not be recorded: ${toWireError(recordErr).message})`;
         }
@@ -403,8 +415,11 @@ export class DialogService {
   ): { settled: boolean; released: Released | null } {
     if (settledPolarity(text) === null) return { settled: false, released: null };
     if (!gate.committed) {
-      // The row is not recorded yet: its verdict message is written released, with this decision.
-      gate.early = { decision: this.decide(inspection, text, readFeatures).decision, firstTokenMs };
+      // The row is not recorded yet: its verdict message is written released, with this decision,
+      // and its disagreement with it (recordEarly), in the row's own transaction.
+      const decided = this.decide(inspection, text, readFeatures);
+      gate.early = { decision: decided.decision, firstTokenMs };
+      gate.flagEarly = () => ({ flag: this.flagDisagreement(inspection, null, text, readFeatures, new Date().toISOString(), turnId, decided) });
       return { settled: true, released: null };
     }
     try {

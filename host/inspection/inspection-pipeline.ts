@@ -164,6 +164,7 @@ export class InspectionPipeline {
         const early = answer.settledEarly();
         const hold = early === null && this.dialog.firstAnswerMayChange(row);
         insertInspection(this.db, row);
+        if (early !== null) answer.recordEarly();
         claimAnswer(this.db, id, this.owner);
         recordVerdictMessage(this.db, row, options.line ?? null, hold, performance.now() - started, early);
         return hold;
