@@ -5,7 +5,7 @@ import type { Expert, ExpertDescriptor, ExpertKind, ExpertModule, ExpertRuntime 
 import { AUGMENTATIONS } from './augment';
 import { PHOTOMETRIC } from './photometric';
 import { ASPECTS, WorkingSizeSchema } from './working-size';
-import { BASELINE_MODES } from './position-baseline';
+import { BASELINE_MODES, type BaselineMode, type PositionBaseline } from './position-baseline';
 
 /** Options of a golden-fitted expert (PatchCore, PaDiM) that choose the backbone, its taps and the input size. */
 export const backboneOptions = {
@@ -87,6 +87,23 @@ export function savedFloats(bytes: Uint8Array | undefined, count: number, what: 
     throw new StationError('BAD_MODEL', `${what} is missing or has the wrong size (expected ${shape} float32)`);
   }
   return new Float32Array(bytes.slice().buffer);
+}
+
+/**
+ * The position baseline a fit saved (components/position-baseline.ts), at the descriptor's working
+ * size; null for a fit without one.
+ *
+ * @throws StationError('BAD_MODEL') when the fit has one and its blob is missing or of another size.
+ */
+export function savedBaseline(
+  expertName: string,
+  mode: BaselineMode | undefined,
+  blob: Uint8Array | undefined,
+  size: { inputWidth: number; inputHeight: number },
+): PositionBaseline | null {
+  if (mode !== 'position') return null;
+  const { inputWidth: width, inputHeight: height } = size;
+  return { offsets: savedFloats(blob, width * height, `${expertName} position baseline`, `${height}x${width}`), width, height };
 }
 
 /** What a golden-fitted kind gives `goldenFittedModule`: its fit, and its load from a state already checked. */

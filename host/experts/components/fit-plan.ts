@@ -157,6 +157,14 @@ export function assignFolds(unitCount: number, folds: number, random: () => numb
   return { foldCount, foldOf };
 }
 
+/** At most `limit` of `unitCount` units, evenly spread: folds are round-robin over a shuffle, so every fold is sampled. */
+export function spreadUnits(unitCount: number, limit: number): number[] {
+  const step = Math.max(1, unitCount / limit);
+  const chosen = new Set<number>();
+  for (let i = 0; i < unitCount && chosen.size < limit; i += step) chosen.add(Math.floor(i));
+  return [...chosen];
+}
+
 /** A held-out map's floor: the median of every 7th pixel (cheap, and enough for a median); pixels outside a region of interest (-Infinity) left out. */
 export function mapFloor(map: Float32Array): number {
   const sampled = map.filter((v, i) => i % 7 === 0 && v !== -Infinity);

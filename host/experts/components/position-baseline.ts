@@ -60,6 +60,41 @@ export function baselineOf(fit: { sum: Float64Array; count: number }, width: num
   return { offsets, width, height };
 }
 
+/** The whole baseline, and the one each unit is scored against. */
+export interface UnitBaselines {
+  baseline: PositionBaseline | null;
+  baselineFor(unit: number): PositionBaseline | null;
+}
+
+/**
+ * The baseline of the held-out maps of some units (`maps`, by unit; none with `mode` 'none'): a
+ * unit among them, and a synthetic anomaly painted into it, is scored against the baseline of the
+ * others; any other unit against the whole one. Each leave-one-out baseline is made when first
+ * asked for. Notes say whether a baseline was fitted.
+ */
+export function unitBaselines(mode: BaselineMode, maps: ReadonlyMap<number, Float32Array>, width: number, height: number, notes: string[]): UnitBaselines {
+  const none: UnitBaselines = { baseline: null, baselineFor: () => null };
+  if (mode === 'none') return none;
+  const sums = fitBaseline([...maps.values()], width, height);
+  if (!sums) {
+    notes.push(`too few held-out golden maps for a position baseline (${maps.size}): none used`);
+    return none;
+  }
+  notes.push(`position baseline: the mean of ${maps.size} held-out golden maps is subtracted per position`);
+  const baseline = baselineOf(sums, width, height);
+  const leftOut = new Map<number, PositionBaseline>();
+  return {
+    baseline,
+    baselineFor(unit) {
+      const own = maps.get(unit);
+      if (!own) return baseline;
+      let b = leftOut.get(unit);
+      if (!b) leftOut.set(unit, (b = baselineOf(sums, width, height, own)));
+      return b;
+    },
+  };
+}
+
 /** Subtracts the baseline in place and returns the map. */
 export function applyBaseline(map: Float32Array, baseline: PositionBaseline | null): Float32Array {
   if (!baseline) return map;

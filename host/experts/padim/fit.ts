@@ -2,7 +2,7 @@ import { StationError } from '../../../common/errors';
 import { loadSession } from '../../inference/onnx-runtime';
 import { type Augmentation, augmentedViews } from '../components/augment';
 import type { FeatureExtractor } from '../components/feature-extractor';
-import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, unitPixels, unitRegion, unitsOf } from '../components/fit-plan';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, spreadUnits, unitPixels, unitRegion, unitsOf } from '../components/fit-plan';
 import { excludeOutside } from '../components/roi';
 import { maxOf } from '../components/map-normalisation';
 import { seededRandom, shuffled } from '../components/rng';
@@ -13,7 +13,7 @@ import { parsePadimOptions } from './config';
 import { type GaussianFitter, openGaussianFitter, pickSamples, type SampleStack } from './gaussian-fit';
 import { buildPadimGraph } from './graph';
 import { geometryOf, openPadimSession, padimExpert, runMap } from './model';
-import { type BaselineMode, DEFAULT_BASELINE, MAX_BASELINE_MAPS, type PositionBaseline, applyBaseline, baselineOf, fitBaseline } from '../components/position-baseline';
+import { DEFAULT_BASELINE, MAX_BASELINE_MAPS, applyBaseline, unitBaselines } from '../components/position-baseline';
 
 export const PADIM_STATE_VERSION = 1;
 
@@ -54,10 +54,18 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   const d2 = concat(concat(heldOutD2, syntheticD2), inBankD2);
   const mapSession = await loadSession(buildPadimGraph(geometry, null), { device: options.device, cache: false });
   const mapOf = (k: number) => runMap(mapSession, { d2: { data: d2.slice(k * samples.positions, (k + 1) * samples.positions), dims: [samples.positions] } });
-  const { baseline, baselineFor } = await positionBaseline(config.baseline ?? DEFAULT_BASELINE, units.length, MAX_BASELINE_MAPS, mapOf, geometry, notes);
+  // Every PaDiM unit is scored, so the baseline takes an even spread of them: a large golden set's
+  // maps would not all fit in memory.
+  const mode = config.baseline ?? DEFAULT_BASELINE;
+  const baselineMaps = new Map<number, Float32Array>();
+  if (mode === 'position') for (const u of spreadUnits(units.length, MAX_BASELINE_MAPS)) baselineMaps.set(u, await mapOf(u));
+  const { baseline, baselineFor } = unitBaselines(mode, baselineMaps, geometry.mapWidth, geometry.mapHeight, notes);
   const scored = await heldOutScores(scoredUnits.length, options, async (k) => {
     const unit = scoredUnits[k] as number;
-    return excludeOutside(applyBaseline(await mapOf(k), baselineFor(unit)), regionOf(unit));
+    // A held-out map already made for the baseline is reused (copied: the baseline keeps reading it).
+    const made = k < units.length ? baselineMaps.get(k) : undefined;
+    const map = made ? Float32Array.from(made) : await mapOf(k);
+    return excludeOutside(applyBaseline(map, baselineFor(unit)), regionOf(unit));
   });
   const held = { scores: scored.scores.slice(0, units.length), floors: scored.floors.slice(0, units.length) };
   const synthetic = scored.scores.slice(units.length, units.length + extra.length);
@@ -242,45 +250,6 @@ async function heldOutScores(count: number, options: FitOptions, mapOf: (k: numb
     options.onProgress?.('calibration', k + 1, count);
   }
   return { scores, floors };
-}
-
-/**
- * The position baseline from the held-out maps of at most `limit` units, evenly spread (every
- * PaDiM unit is scored, and a large golden set's maps would not all fit in memory). A unit in that
- * set is scored against the baseline of the others; every other unit, and the synthetic
- * anomalies painted into one, against the whole baseline.
- */
-async function positionBaseline(
-  mode: BaselineMode,
-  unitCount: number,
-  limit: number,
-  mapOf: (k: number) => Promise<Float32Array>,
-  geometry: { mapWidth: number; mapHeight: number },
-  notes: string[],
-): Promise<{ baseline: PositionBaseline | null; baselineFor: (unit: number) => PositionBaseline | null }> {
-  if (mode === 'none') return { baseline: null, baselineFor: () => null };
-  const { mapWidth: W, mapHeight: H } = geometry;
-  const step = Math.max(1, unitCount / limit);
-  const chosen = new Map<number, Float32Array>();
-  for (let i = 0; i < unitCount && chosen.size < limit; i += step) chosen.set(Math.floor(i), await mapOf(Math.floor(i)));
-  const sums = fitBaseline([...chosen.values()], W, H);
-  if (!sums) {
-    notes.push(`too few held-out golden maps for a position baseline (${chosen.size}): none used`);
-    return { baseline: null, baselineFor: () => null };
-  }
-  notes.push(`position baseline: the mean of ${chosen.size} held-out golden maps is subtracted per position`);
-  const baseline = baselineOf(sums, W, H);
-  const leftOut = new Map<number, PositionBaseline>();
-  return {
-    baseline,
-    baselineFor: (unit) => {
-      const own = chosen.get(unit);
-      if (!own) return baseline;
-      let b = leftOut.get(unit);
-      if (!b) leftOut.set(unit, (b = baselineOf(sums, W, H, own)));
-      return b;
-    },
-  };
 }
 
 function bytesOf(values: Float32Array): Uint8Array {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { StationError } from '../../../common/errors';
 import { openSavedExtractor } from '../components/feature-extractor';
 import { roiAtSize } from '../components/roi';
-import { goldenFittedModule, resolvedBackbone, savedCalibrationScores, savedFloats } from '../components/fit-options';
+import { goldenFittedModule, resolvedBackbone, savedBaseline, savedCalibrationScores, savedFloats } from '../components/fit-options';
 import { PadimOptions } from './config';
 import { PADIM_STATE_VERSION, fitPadim } from './fit';
 import { geometryOf, openPadimSession, padimExpert } from './model';
@@ -37,10 +37,6 @@ export const padim = goldenFittedModule({
     if (channels.some((c) => c >= embeddingDim)) throw new StationError('BAD_MODEL', 'PaDiM channel subset is out of range');
     const session = await openPadimSession(geometryOf(config, extractor), { stats: { mean, invCov }, channels, embeddingDim }, runtime.device);
     const inside = runtime.roi ? roiAtSize(runtime.roi, descriptor.inputWidth, descriptor.inputHeight) : undefined;
-    const { inputWidth: width, inputHeight: height } = descriptor;
-    const baseline = config.baseline === 'position'
-      ? { offsets: savedFloats(blobs.baseline, width * height, 'PaDiM position baseline', `${height}x${width}`), width, height }
-      : null;
-    return padimExpert(descriptor, extractor, session, inside, baseline);
+    return padimExpert(descriptor, extractor, session, inside, savedBaseline('PaDiM', config.baseline, blobs.baseline, descriptor));
   },
 });

@@ -3,7 +3,7 @@ import { type Augmentation, augmentedViews } from '../components/augment';
 import { gatherRows } from '../components/coreset';
 import { greedyCoresetOnnx } from '../components/coreset-graph';
 import type { Embedding, FeatureExtractor } from '../components/feature-extractor';
-import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, unitPixels, unitRegion, unitsOf } from '../components/fit-plan';
+import { assignFolds, fittedDescriptor, heldOutCalibration, mapFloor, openGoldenFit, spreadUnits, unitPixels, unitRegion, unitsOf } from '../components/fit-plan';
 import { outsideExcluded, touchedCells } from '../components/roi';
 import { embedSyntheticAnomalies } from '../components/synthetic-embedding';
 import { syntheticCalibration } from '../components/synthetic-calibration';
@@ -12,7 +12,7 @@ import { EXCLUDED, type NnSearch } from '../components/nn-search';
 import { seededRandom, shuffled } from '../components/rng';
 import type { ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
 import { type PatchCoreConfig, parsePatchCoreOptions } from './config';
-import { type BaselineMode, DEFAULT_BASELINE, type PositionBaseline, applyBaseline, baselineOf, fitBaseline } from '../components/position-baseline';
+import { DEFAULT_BASELINE, type PositionBaseline, applyBaseline, unitBaselines } from '../components/position-baseline';
 import { openSearch, patchCoreExpert, preparePixels, rawPatchMap } from './model';
 
 export const PATCHCORE_STATE_VERSION = 1;
@@ -48,9 +48,15 @@ export async function fitPatchCore(
   const { bank, rowFold } = await buildBank(units, foldOf, foldCount, extractor.dim, config, options, cellsOf);
   const search = await openSearch(config, extractor, bank, options);
   const biases = foldBiases(search, rowFold, foldCount);
-  const chosen = calibrationUnits(units.length, config.calibrationImages);
+  const chosen = spreadUnits(units.length, config.calibrationImages);
   const heldMaps = await heldOutMaps(search, units, foldOf, biases, chosen, config, options);
-  const { baseline, baselineFor } = positionBaseline(config.baseline ?? DEFAULT_BASELINE, chosen, heldMaps, extractor.config, notes);
+  const { baseline, baselineFor } = unitBaselines(
+    config.baseline ?? DEFAULT_BASELINE,
+    new Map(chosen.map((u, i) => [u, heldMaps[i] as Float32Array])),
+    extractor.config.inputWidth,
+    extractor.config.inputHeight,
+    notes,
+  );
   const held = { scores: [] as number[], floors: [] as number[] };
   chosen.forEach((u, i) => {
     const map = outsideExcluded(applyBaseline(Float32Array.from(heldMaps[i] as Float32Array), baselineFor(u)), regionOf(u));
@@ -72,7 +78,6 @@ export async function fitPatchCore(
 
   const fitted = { ...config, photometric, workingSize, aspect, baseline: baseline ? ('position' as const) : ('none' as const) };
   const descriptor = fittedDescriptor({ kind: 'patchcore', version: PATCHCORE_STATE_VERSION }, fitted, extractor.backboneSha256, calibrated, { images, notes });
-  const baselineBlob: Record<string, Uint8Array> = baseline ? { baseline: new Uint8Array(baseline.offsets.buffer, baseline.offsets.byteOffset, baseline.offsets.byteLength) } : {};
   return {
     expert: patchCoreExpert(descriptor, extractor, search, config.centre, config.orient, region?.views[0], baseline),
     state: {
@@ -81,7 +86,7 @@ export async function fitPatchCore(
       dim: extractor.dim,
       calibrationScores: { golden: held.scores, synthetic, inBank },
     },
-    blobs: { bank: new Uint8Array(bank.buffer, bank.byteOffset, bank.byteLength), ...baselineBlob },
+    blobs: { bank: bytesOf(bank), ...(baseline ? { baseline: bytesOf(baseline.offsets) } : {}) },
   };
 }
 
@@ -204,14 +209,6 @@ function foldBiases(search: NnSearch, rowFold: Int32Array, foldCount: number): F
   return biases;
 }
 
-/** At most `limit` units, evenly spread: folds are round-robin over a shuffle, so every fold is sampled. */
-function calibrationUnits(unitCount: number, limit: number): number[] {
-  const step = Math.max(1, unitCount / limit);
-  const chosen = new Set<number>();
-  for (let i = 0; i < unitCount && chosen.size < limit; i += step) chosen.add(Math.floor(i));
-  return [...chosen];
-}
-
 /**
  * Raw scores of synthetic anomalies painted into held-out golden units (donors from the same
  * fold), each scored against the bank without that fold (`synthetic`: what a defect on a part the
@@ -273,30 +270,13 @@ async function heldOutMaps(
   return maps;
 }
 
-/**
- * The position baseline of the chosen units' held-out maps: each chosen unit (and the synthetic
- * anomalies painted into it) is scored against the baseline of the others.
- */
-function positionBaseline(
-  mode: BaselineMode,
-  chosen: readonly number[],
-  maps: readonly Float32Array[],
-  size: { inputWidth: number; inputHeight: number },
-  notes: string[],
-): { baseline: PositionBaseline | null; baselineFor: (unit: number) => PositionBaseline | null } {
-  const { inputWidth: W, inputHeight: H } = size;
-  const sums = mode === 'position' ? fitBaseline(maps, W, H) : null;
-  if (mode === 'position' && !sums) notes.push(`too few held-out golden maps for a position baseline (${maps.length}): none used`);
-  if (!sums) return { baseline: null, baselineFor: () => null };
-  notes.push(`position baseline: the mean of ${maps.length} held-out golden maps is subtracted per position`);
-  const baseline = baselineOf(sums, W, H);
-  const leftOut = new Map(chosen.map((u, i) => [u, baselineOf(sums, W, H, maps[i])] as const));
-  return { baseline, baselineFor: (unit) => leftOut.get(unit) ?? baseline };
-}
-
 function subsample(rows: Float32Array, dim: number, count: number, random: () => number): Float32Array {
   const n = rows.length / dim;
   if (count >= n) return rows;
   const picks = shuffled(n, random).slice(0, count);
   return gatherRows(rows, dim, picks);
+}
+
+function bytesOf(values: Float32Array): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
 }

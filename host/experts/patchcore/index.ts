@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { StationError } from '../../../common/errors';
 import { openSavedExtractor } from '../components/feature-extractor';
 import { roiAtSize } from '../components/roi';
-import { goldenFittedModule, resolvedBackbone, savedCalibrationScores, savedFloats } from '../components/fit-options';
+import { goldenFittedModule, resolvedBackbone, savedBaseline, savedCalibrationScores, savedFloats } from '../components/fit-options';
 import { PatchCoreOptions } from './config';
 import { PATCHCORE_STATE_VERSION, fitPatchCore } from './fit';
 import { openSearch, patchCoreExpert } from './model';
@@ -29,10 +29,7 @@ export const patchcore = goldenFittedModule({
     }
     const search = await openSearch(config, extractor, bank, runtime);
     const inside = runtime.roi ? roiAtSize(runtime.roi, descriptor.inputWidth, descriptor.inputHeight) : undefined;
-    const { inputWidth: width, inputHeight: height } = descriptor;
-    const baseline = config.baseline === 'position'
-      ? { offsets: savedFloats(blobs.baseline, width * height, 'PatchCore position baseline', `${height}x${width}`), width, height }
-      : null;
+    const baseline = savedBaseline('PatchCore', config.baseline, blobs.baseline, descriptor);
     return patchCoreExpert(descriptor, extractor, search, config.centre, config.orient, inside, baseline);
   },
 });

@@ -5,7 +5,7 @@ import { normaliseMap } from '../components/map-normalisation';
 import { timedInspect } from '../components/timed-inspect';
 import { rotateMapBack, toLandscape } from '../components/orientation';
 import { type NnSearch, createNnSearch } from '../components/nn-search';
-import { outsideExcluded } from '../components/roi';
+import { excludeOutside, outsideExcluded } from '../components/roi';
 import type { AnomalyResult, Expert, ExpertDescriptor, ExpertRuntime } from '../expert';
 import type { PatchCoreConfig } from './config';
 import { type PositionBaseline, applyBaseline } from '../components/position-baseline';
@@ -83,8 +83,9 @@ export function patchCoreExpert(
   const { rawFloor, rawThreshold } = descriptor.calibration;
   const rawMap = async (embedding: Float32Array) => {
     const raw = await rawPatchMap(search, embedding, centre);
-    // A copy: the search graph's own output buffer stays as it is.
-    return outsideExcluded(baseline ? applyBaseline(Float32Array.from(raw), baseline) : raw, inside);
+    if (!baseline) return outsideExcluded(raw, inside);
+    // One copy: the search graph's own output buffer stays as it is.
+    return excludeOutside(applyBaseline(Float32Array.from(raw), baseline), inside);
   };
   return {
     descriptor,
