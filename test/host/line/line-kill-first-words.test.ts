@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LINE_SETTINGS, type LineSettings } from '../../../common/line-settings';
@@ -13,6 +12,7 @@ import { dataLayout } from '../../../host/paths';
 import { LoopbackBroker } from '../../../lab/bench/line-broker';
 import { partPng } from '../fixtures/images';
 import { untilWithin } from '../../support/until';
+import { startKillWorker } from './kill-worker-process';
 
 /**
  * SIGKILL of the station after the first answer's first words released a changed verdict to the
@@ -21,8 +21,6 @@ import { untilWithin } from '../../support/until';
  * each. After the restart the database must hold the verdict the line heard, and the `interrupted`
  * answer message must say it too.
  */
-const REPO = join(__dirname, '..', '..', '..');
-const WORKER = join(__dirname, 'line-kill-worker.ts');
 const PREFIX = 'kill1/station';
 const PARTS = 3;
 
@@ -43,16 +41,9 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Starts the worker; resolves once its station is open. */
 function startStation(dataDir: string, camDir: string): Promise<ChildProcess> {
-  // node with the tsx loader (one process): SIGKILL of the tsx CLI would leave the host running in a grandchild.
-  const c = spawn(process.execPath, ['--import', 'tsx', WORKER, dataDir, dir, camDir, 'yes-then-stall'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  child = c;
-  let stderr = '';
-  c.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    createInterface({ input: c.stdout! }).on('line', (line) => line === 'ready' && resolve(c));
-    c.on('exit', (code, signal) => signal !== 'SIGKILL' && reject(new Error(`worker exited with ${code}: ${stderr}`)));
-  });
+  return startKillWorker([dataDir, dir, camDir, 'yes-then-stall'], (c) => (child = c));
 }
 
 const until = untilWithin(15000);

@@ -1,8 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LINE_SETTINGS, type LineSettings } from '../../../common/line-settings';
@@ -11,6 +10,7 @@ import { pendingTriggers } from '../../../db/repositories/line-triggers';
 import { dataLayout } from '../../../host/paths';
 import { partPng } from '../fixtures/images';
 import { untilWithin } from '../../support/until';
+import { startKillWorker } from './kill-worker-process';
 import { LoopbackBroker } from '../../../lab/bench/line-broker';
 
 /**
@@ -20,8 +20,6 @@ import { LoopbackBroker } from '../../../lab/bench/line-broker';
  * and answer (the answer may be `interrupted`), in outbox order, each message id with one payload;
  * every trigger the station had accepted but not inspected answered with an error.
  */
-const REPO = join(__dirname, '..', '..', '..');
-const WORKER = join(__dirname, 'line-kill-worker.ts');
 const PREFIX = 'kill/station';
 const TRIGGERS = 30;
 
@@ -44,15 +42,7 @@ afterEach(async () => {
 
 /** Starts the worker; resolves once its station is open. */
 function startStation(dataDir: string, camDir: string): Promise<ChildProcess> {
-  // node with the tsx loader (one process): SIGKILL of the tsx CLI would leave the host running in a grandchild.
-  const c = spawn(process.execPath, ['--import', 'tsx', WORKER, dataDir, dir, camDir], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  child = c;
-  let stderr = '';
-  c.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    createInterface({ input: c.stdout! }).on('line', (line) => line === 'ready' && resolve(c));
-    c.on('exit', (code, signal) => signal !== 'SIGKILL' && reject(new Error(`worker exited with ${code}: ${stderr}`)));
-  });
+  return startKillWorker([dataDir, dir, camDir], (c) => (child = c));
 }
 
 const until = untilWithin(15000);
