@@ -23,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from myriad_s.bpe import BPE  # noqa: E402
 from myriad_s.configs import CONFIGS  # noqa: E402
 from myriad_s.corpus import make_dialog  # noqa: E402
+from myriad_s.benign_residual import raise_benign_residuals  # noqa: E402
 from myriad_s.expert_maps import add_benign_response  # noqa: E402
 from myriad_s.data import VISUAL_INPUTS, dialog_texts, encode_dialog, generate_examples, load_station_sets  # noqa: E402
 from myriad_s.model import MyriadS  # noqa: E402
@@ -57,6 +58,8 @@ def make_batch(model, tokenizer, examples, rng, cfg, nuisance_pool=None):
         for i in picks
     ]))[:, None]
     loaded = [None if rng.random() < cfg.feature_dropout else examples[i].load_features() for i in picks]
+    if cfg.benign_residual > 0 and cfg.visual_input == "golden-relative":  # (no draw when off)
+        loaded = raise_benign_residuals(loaded, [bool(examples[i].defects) for i in picks], cfg.benign_residual, rng)
     feats = torch.stack([
         torch.from_numpy(f) if f is not None else torch.zeros(mcfg.feature_channels, mcfg.feature_size, mcfg.feature_size)
         for f in loaded
@@ -110,11 +113,11 @@ def run_identity(args, cfg) -> dict:
     return {"config": args.config, "lr": cfg.lr,
             "datasets": sorted(os.path.abspath(d) for d in args.dataset) if args.dataset else None,
             "init": os.path.abspath(args.init) if args.init else None,
-            "visual_input": cfg.visual_input}
+            "visual_input": cfg.visual_input, "benign_residual": cfg.benign_residual}
 
 
 # What a checkpoint written before an entry was recorded trained with.
-IDENTITY_DEFAULTS = {"visual_input": "raw"}
+IDENTITY_DEFAULTS = {"visual_input": "raw", "benign_residual": 0.0}
 
 
 def identity_mismatch(saved: dict | None, current: dict) -> list:
@@ -154,6 +157,8 @@ def main(argv=None):
     ap.add_argument("--dataset", action="append", help="a data set mapped by the station's expert (make_dataset.py + "
                     "npm run lab -- training-data); repeat it to train on several; without it, proxy maps from the ground truth "
                     "are used (tests and smoke runs only)")
+    ap.add_argument("--benign-residual", type=float, help="share of good examples whose golden-relative residual is raised in one "
+                    "compact region (myriad_s/benign_residual.py); default: the configuration's")
     ap.add_argument("--visual-input", choices=VISUAL_INPUTS, help="what the vision encoder reads as features: the backbone's raw "
                     "features or their residual against each product's goldens (golden-relative, needs --dataset); overrides "
                     "the configuration's (raw). A run is resumed only with its own input; --init may start from a run on another")
@@ -169,6 +174,10 @@ def main(argv=None):
         cfg.lr = args.lr
     if args.visual_input is not None:
         cfg.visual_input = args.visual_input
+    if args.benign_residual is not None:
+        if not 0.0 <= args.benign_residual <= 1.0:
+            raise SystemExit(f"--benign-residual is a share in [0, 1], got {args.benign_residual}")
+        cfg.benign_residual = args.benign_residual
     if cfg.visual_input != "raw" and not args.dataset:
         raise SystemExit(f"--visual-input {cfg.visual_input} needs --dataset: it is computed from each product's goldens, "
                          "which only a data set mapped by the station's expert holds")

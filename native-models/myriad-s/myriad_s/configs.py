@@ -43,6 +43,10 @@ class TrainConfig:
     # their residual against the product's goldens (myriad_s/golden_relative.py), which does not
     # carry the product's texture and colour and so means the same on a real product as on a synthetic one.
     visual_input: str = "raw"
+    # Share of good examples (no defect, features read, golden-relative input only) whose residual is
+    # raised in one compact region (benign_residual.amplify_benign_residual): the feature-side
+    # counterpart of benign_response.
+    benign_residual: float = 0.0
     extra: dict = field(default_factory=dict)
 
 
