@@ -21,6 +21,17 @@ const operatorText = z
   .min(1, 'text is empty')
   .max(MAX_PROMPT_CHARS, `text is longer than ${MAX_PROMPT_CHARS} characters`);
 
+/** An expert's options as JSON are at most this long (`recipe create --expert-options`). */
+export const MAX_EXPERT_OPTIONS_CHARS = 4000;
+/**
+ * An expert's options (`recipe create --expert-options`): a JSON object of bounded size; the
+ * expert's own schema checks the names and values (host/experts/expert-options.ts).
+ */
+export const ExpertOptionsObject = z
+  .record(z.string().min(1).max(100), z.json())
+  .refine((o) => JSON.stringify(o).length <= MAX_EXPERT_OPTIONS_CHARS, `longer than ${MAX_EXPERT_OPTIONS_CHARS} characters as JSON`);
+export type ExpertOptions = z.infer<typeof ExpertOptionsObject>;
+
 export const Verdict = z.enum(['pass', 'fail', 'review']);
 export type Verdict = z.infer<typeof Verdict>;
 
@@ -207,6 +218,8 @@ export const ApiParams = {
     prompts: z.array(z.string().max(100_000)).max(256),
     /** A PNG mask of the golden images' size (white inside): the region of interest (host/experts/components/roi.ts). */
     roi: z.string().min(1).max(4096).optional(),
+    /** The expert's options (PatchCore's `tile`, `inputSize`, ...), checked by its own schema before anything is read. */
+    expertOptions: ExpertOptionsObject.optional(),
   }),
   'recipes.setBand': z.strictObject({ recipe: recipeName, band }),
   'recipes.setAlarm': z.strictObject({ recipe: recipeName, alarm: AlarmConfig }),
@@ -333,6 +346,8 @@ export interface RecipeSummary {
   auto: ExpertChoice | null;
   /** The region of interest the expert's maps are restricted to; null: the whole image. */
   roi: RecipeRoi | null;
+  /** The expert options the fit used as given (`recipe create --expert-options`, kept by refits); null: the expert's defaults. */
+  expertOptions: ExpertOptions | null;
   createdAt: string;
   instructions: Instruction[];
 }

@@ -2,7 +2,7 @@ import type { RecipeSummary, RecipeVersionInfo, ThresholdBand } from '../../comm
 import type { Db } from '../open';
 
 /** Recipes are versioned: create-or-replace inserts version n+1; rows are never edited. */
-export interface RecipeRow extends Omit<RecipeSummary, 'instructions' | 'goldenSampling' | 'auto' | 'roi'> {
+export interface RecipeRow extends Omit<RecipeSummary, 'instructions' | 'goldenSampling' | 'auto' | 'roi' | 'expertOptions'> {
   id: number;
   backboneSha256: string;
   expertDir: string;

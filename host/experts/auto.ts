@@ -1,6 +1,7 @@
 import { StationError } from '../../common/errors';
 import type { ExpertKind, ExpertSpec, FitOptions, FittedExpert, GoldenImage } from './expert';
-import { expertModule } from './registry';
+import { checkExpertOptions } from './expert-options';
+import { expertEntry, expertModule } from './registry';
 import { separationThreshold } from './components/synthetic-calibration';
 
 /**
@@ -16,8 +17,15 @@ import { separationThreshold } from './components/synthetic-calibration';
  * is noisy, so a near tie keeps the preferred one; a clear lead (as PatchCore's usually is with the
  * position baseline on textured and wide parts) wins. The figures behind the order are in the
  * expert issue's closing notes.
+ *
+ * Options (`recipe create --expert-options`) are those every candidate takes, and every candidate
+ * is fitted with them: the comparison stays between the same settings, and the options a recipe
+ * records are the ones the kept fit used whichever candidate wins. An option only one candidate
+ * takes (PatchCore's `tile`, PaDiM's `channels`) is refused before anything is fitted.
+ *
+ * The candidates are the auto entry's in registry.ts.
  */
-export const AUTO_CANDIDATES: readonly ExpertKind[] = ['patchcore', 'padim'];
+export const AUTO_CANDIDATES: readonly ExpertKind[] = expertEntry('auto')?.candidates ?? [];
 export const AUTO_MARGIN = 0.05;
 export const PADIM_FIRST_UP_TO = 4;
 
@@ -73,18 +81,21 @@ export function chooseExpert(candidates: readonly Candidate[], margin = AUTO_MAR
   };
 }
 
-/** Fits every auto candidate with the same seed and keeps the best separated one. */
+/** Fits every auto candidate with the same seed and options and keeps the best separated one. */
 export async function fitAuto(spec: ExpertSpec, golden: readonly GoldenImage[], options: FitOptions): Promise<FittedExpert> {
-  if (spec.options && Object.keys(spec.options).length > 0) {
-    throw new StationError('INVALID_INPUT', `The auto expert takes no options (got ${Object.keys(spec.options).join(', ')}); choose patchcore or padim to set options`);
-  }
+  // Checked against every candidate before the first is fitted.
+  if (spec.options) checkExpertOptions(spec.kind, spec.options);
   const candidates: Candidate[] = [];
   const kinds = autoCandidates(golden.length);
   try {
     for (const [i, kind] of kinds.entries()) {
       // Each candidate runs its own stages: the stage names say which candidate is fitting.
       const onProgress = options.onProgress && ((stage: string, done: number, total: number) => options.onProgress?.(`${kind} (${i + 1} of ${kinds.length}): ${stage}`, done, total));
-      const fitted = await (await expertModule(kind)).fit({ kind, ...(spec.backbone ? { backbone: spec.backbone } : {}) }, golden, { ...options, onProgress });
+      const fitted = await (await expertModule(kind)).fit(
+        { kind, ...(spec.backbone ? { backbone: spec.backbone } : {}), ...(spec.options ? { options: spec.options } : {}) },
+        golden,
+        { ...options, onProgress },
+      );
       candidates.push({ kind, fitted });
     }
   } catch (err) {

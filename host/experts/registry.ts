@@ -1,5 +1,5 @@
 import { StationError } from '../../common/errors';
-import type { ExpertModule, ExpertSpec } from './expert';
+import type { ExpertKind, ExpertModule, ExpertSpec } from './expert';
 import { parsePadimOptions } from './padim/config';
 import { parsePatchCoreOptions } from './patchcore/config';
 
@@ -21,6 +21,11 @@ export interface ExpertEntry {
    * @throws StationError('INVALID_INPUT') naming the option.
    */
   parseOptions?: (options: Record<string, unknown>) => void;
+  /**
+   * A kind chosen at fit time among these kinds (auto): it takes the options every one of them
+   * takes, and each candidate is fitted with them (expert-options.ts).
+   */
+  candidates?: readonly ExpertKind[];
   /** The kind's folder, imported on first use, so inspecting with PatchCore never loads the anomalib importer. */
   module?: () => Promise<ExpertModule>;
   /** A kind chosen at fit time among others (auto): fitted here, saved as the kind it chose. */
@@ -44,6 +49,11 @@ export function registerExpert(entry: ExpertEntry): void {
 
 export function expertEntry(kind: string): ExpertEntry | undefined {
   return entries.get(kind);
+}
+
+/** Every registered kind, in registration order. */
+export function expertKinds(): string[] {
+  return [...entries.keys()];
 }
 
 /** Kinds a saved expert may have (those with a folder), in registration order. */
@@ -125,6 +135,7 @@ registerExpert({
 registerExpert({
   kind: 'auto',
   describe: 'fits PatchCore and PaDiM and keeps the one the golden data separate better',
+  candidates: ['patchcore', 'padim'],
   fit: async (spec, golden, options) => (await import('./auto')).fitAuto(spec, golden, options),
   roi: true,
 });

@@ -5,6 +5,12 @@ import type { Expert, ExpertDescriptor, FitOptions, GoldenImage } from '../exper
 /** What a caller watching a fit passes: stage progress and a way to stop it. */
 export type FitProgress = Pick<FitOptions, 'onProgress' | 'signal' | 'roi'>;
 
+/** What the recipe service passes a fit: progress, and the expert's options as the recipe version records them. */
+export interface BackendFitOptions extends FitProgress {
+  /** The kind's options (`recipe create --expert-options`), already checked by its schema; absent: its defaults. */
+  expertOptions?: Record<string, unknown>;
+}
+
 /**
  * How the recipe service fits an expert into a recipe's folder and loads it again. The experts'
  * own contract (host/experts/expert.ts) is what goes in and out; the seam lets the host be built
@@ -16,7 +22,7 @@ export interface ExpertBackend {
    * empty folder the caller owns). @returns the fitted expert's descriptor.
    * @throws StationError('CANCELLED') once `options.signal` is aborted.
    */
-  fit(spec: string, golden: readonly GoldenImage[], dir: string, options?: FitProgress): Promise<ExpertDescriptor>;
+  fit(spec: string, golden: readonly GoldenImage[], dir: string, options?: BackendFitOptions): Promise<ExpertDescriptor>;
   load(dir: string): Promise<Expert>;
 }
 

@@ -6,8 +6,11 @@ import type { ExpertBackend } from './expert-backend';
 /** The recipe service's expert seam over host/experts (fitExpert / saveExpert / loadExpert). */
 export function onnxExpertBackend(runtime: ExpertRuntime): ExpertBackend {
   return {
-    async fit(spec, golden, dir, options = {}) {
-      const fitted = await fitExpert(parseExpertSpec(spec), golden, { ...runtime, ...options });
+    async fit(spec, golden, dir, { expertOptions, ...options } = {}) {
+      const parsed = parseExpertSpec(spec);
+      // The options join those the spelling carries (anomalib's file; a kind with one takes no others).
+      const withOptions = expertOptions ? { ...parsed, options: { ...parsed.options, ...expertOptions } } : parsed;
+      const fitted = await fitExpert(withOptions, golden, { ...runtime, ...options });
       try {
         await saveExpert(fitted, dir);
       } finally {

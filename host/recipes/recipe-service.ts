@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import type { GoldenSampling, Instruction, RecipeSummary } from '../../common/api';
+import type { ExpertOptions, GoldenSampling, Instruction, RecipeSummary } from '../../common/api';
 import { MAX_PROMPT_CHARS } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { pick } from '../../common/pick';
@@ -23,6 +23,7 @@ import type { BlobStore } from '../store/blob-store';
 import { checkInstructionsFit, type InstructionBudget } from '../lmm/instruction-budget';
 import type { AnomalyResult, Expert, ExpertDescriptor, GoldenImage } from '../experts/expert';
 import { checkExpertSpec } from '../experts/registry';
+import { checkSpecOptions, expertOptionsObject, recordedExpertOptions } from '../experts/expert-options';
 import { sampleGoldenFiles } from './golden-sampling';
 import { pixelContrast } from '../lmm/adaptation/fit';
 import { expertChoiceOf, expertIdentity, recipeConfig, recipeRoiOf, type ExpertBackend, type FitProgress } from './expert-backend';
@@ -62,6 +63,8 @@ export interface NewFittedVersion {
   source: Record<string, unknown>;
   /** Set when the folder held more golden images than a recipe uses. */
   goldenSampling?: GoldenSampling | null;
+  /** The expert options the fit used as given, recorded with the version (`config.expertOptions`). */
+  expertOptions?: ExpertOptions | undefined;
 }
 
 /** @throws StationError('BAD_IMAGE') naming the file. */
@@ -79,6 +82,8 @@ export interface CreateRecipeInput {
   author: string;
   /** A PNG mask file: the region of interest (`recipe create --roi`). */
   roi?: string | undefined;
+  /** The expert's options (`recipe create --expert-options`), checked by its schema before anything is read. */
+  expertOptions?: ExpertOptions | undefined;
 }
 
 export const MAX_GOLDEN_SAMPLES = 500;
@@ -121,6 +126,7 @@ export class RecipeService {
   async create(input: CreateRecipeInput): Promise<RecipeSummary> {
     const name = checkRecipeName(input.name);
     const spec = checkExpertSpec(input.expert);
+    const expertOptions = optionsFor(spec, input.expertOptions);
     const prompts = input.prompts.map(checkInstructionText);
     // A replaced recipe keeps its active instructions: the prompts must fit beside them.
     checkInstructionsFit(this.budget, guarded('list instructions', () => activeInstructions(this.db, name)).map((i) => i.text), prompts, name);
@@ -131,8 +137,8 @@ export class RecipeService {
     for (const file of files) decoded.push(await readGoldenFile(file));
     // Checked before the fit, so a mask that does not fit costs no fitting time.
     if (roi) checkRoiForGolden(roi, decoded, `The region-of-interest mask ${input.roi ?? ''}`);
-    const { dir, fitted } = await this.fitInNewFolder(name, spec, decoded, roi);
-    return this.recordCreated({ name, spec, dir, fitted, author: input.author, golden: decoded, prompts, source: { kind: 'folder' }, goldenSampling: sampling });
+    const { dir, fitted } = await this.fitInNewFolder(name, spec, decoded, { roi, expertOptions });
+    return this.recordCreated({ name, spec, dir, fitted, author: input.author, golden: decoded, prompts, source: { kind: 'folder' }, goldenSampling: sampling, expertOptions });
   }
 
   /**
@@ -174,13 +180,24 @@ export class RecipeService {
     if (roi) await this.blobs.put(await readFile(join(dir, `${roi.sha256}.png`)), '.png');
     const at = new Date().toISOString();
     const row = writeTransaction(this.db, `record recipe ${name}`, () => {
-      const r = this.insertFitted({ name, spec, dir, fitted, author: v.author, at, ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}) }, golden);
+      const r = this.insertFitted(
+        { name, spec, dir, fitted, author: v.author, at, expertOptions: v.expertOptions, ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}) },
+        golden,
+      );
       for (const text of v.prompts) this.addInstructionRow(name, text, v.author, at);
       appendAudit(this.db, {
         actor: v.author,
         action: 'recipe.create',
         subject: `${name}@${r.version}`,
-        details: { expert: spec, band: fitted.band, golden: golden.length, goldenSampling: v.goldenSampling ?? null, backboneSha256: fitted.backboneSha256, source: v.source },
+        details: {
+          expert: spec,
+          expertOptions: v.expertOptions ?? null,
+          band: fitted.band,
+          golden: golden.length,
+          goldenSampling: v.goldenSampling ?? null,
+          backboneSha256: fitted.backboneSha256,
+          source: v.source,
+        },
       });
       return r;
     });
@@ -250,11 +267,13 @@ export class RecipeService {
     const images = [];
     for (const g of all) images.push({ name: g.sourceName, image: await decodeImage(await readFile(join(this.blobs.root, g.imagePath))) });
     const spec = checkExpertSpec(String(base.config.spec ?? base.expert));
-    const { dir, fitted } = await this.fitInNewFolder(name, spec, images, await this.roiOf(base));
+    // The same options as the version it extends: new goldens change what is good, not how it is fitted.
+    const expertOptions = recordedExpertOptions(base.config.expertOptions) ?? undefined;
+    const { dir, fitted } = await this.fitInNewFolder(name, spec, images, { roi: await this.roiOf(base), expertOptions });
     const at = new Date().toISOString();
     const row = writeTransaction(this.db, `record recipe ${name}`, () => {
       const r = this.insertFitted(
-        { name, spec, dir, fitted, author, at },
+        { name, spec, dir, fitted, author, at, expertOptions },
         all.map((g) => ({ imageSha256: g.imageSha256, imagePath: g.imagePath, sourceName: g.sourceName })),
       );
       appendAudit(this.db, {
@@ -361,11 +380,16 @@ export class RecipeService {
   }
 
   /** Fits `spec` into a fresh expert folder; the folder is removed when the fit fails. */
-  private async fitInNewFolder(name: string, spec: string, images: readonly GoldenImage[], roi?: RoiMask): Promise<{ dir: string; fitted: FittedRecord }> {
+  private async fitInNewFolder(
+    name: string,
+    spec: string,
+    images: readonly GoldenImage[],
+    { roi, expertOptions }: { roi: RoiMask | undefined; expertOptions: ExpertOptions | undefined },
+  ): Promise<{ dir: string; fitted: FittedRecord }> {
     const dir = join(this.recipesDir, `${safeFolderName(name)}-${randomUUID()}`);
     await mkdir(dir, { recursive: true });
     try {
-      return { dir, fitted: fittedRecord(await this.backend.fit(spec, images, dir, roi ? { roi } : {})) };
+      return { dir, fitted: fittedRecord(await this.backend.fit(spec, images, dir, { ...(roi ? { roi } : {}), ...(expertOptions ? { expertOptions } : {}) })) };
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       throw err;
@@ -378,7 +402,7 @@ export class RecipeService {
    * who decides); call inside the write transaction.
    */
   private insertFitted(
-    v: { name: string; spec: string; dir: string; fitted: FittedRecord; author: string; at: string; goldenSampling?: GoldenSampling },
+    v: { name: string; spec: string; dir: string; fitted: FittedRecord; author: string; at: string; goldenSampling?: GoldenSampling; expertOptions?: ExpertOptions | undefined },
     golden: readonly NewGoldenSample[],
   ): RecipeRow {
     const previous = latestRecipe(this.db, v.name);
@@ -393,7 +417,12 @@ export class RecipeService {
         expertDir: v.dir,
         config: withSettingsOf(
           previous,
-          { spec: v.spec, ...v.fitted.config, ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}) },
+          {
+            spec: v.spec,
+            ...(v.expertOptions ? { expertOptions: v.expertOptions } : {}),
+            ...v.fitted.config,
+            ...(v.goldenSampling ? { goldenSampling: v.goldenSampling } : {}),
+          },
           [ALARM_SETTING, MODEL_VERDICT_POLICY_SETTING, LINE_CAMERA_SETTING],
         ),
         createdBy: v.author,
@@ -413,6 +442,7 @@ export class RecipeService {
       goldenSampling: goldenSamplingOf(r.config),
       auto: expertChoiceOf(r.config['auto']),
       roi: recipeRoiOf(r.config['roi']),
+      expertOptions: recordedExpertOptions(r.config['expertOptions']),
       instructions: activeInstructions(this.db, r.name),
     };
   }
@@ -420,6 +450,16 @@ export class RecipeService {
 
 /** What a recipes.* result shows of a recipe row; its instructions are read separately. */
 const SUMMARY_FIELDS = ['name', 'version', 'expert', 'backbone', 'band', 'goldenCount', 'createdAt'] as const;
+
+/**
+ * The options of a new recipe, checked against its spec's kind before anything is read; none for
+ * none or an empty object. @throws StationError('INVALID_INPUT') naming what is wrong.
+ */
+function optionsFor(spec: string, options: ExpertOptions | undefined): ExpertOptions | undefined {
+  if (options === undefined) return undefined;
+  const checked = checkSpecOptions(spec, expertOptionsObject(options));
+  return Object.keys(checked).length > 0 ? checked : undefined;
+}
 
 export function checkRecipeName(name: string): string {
   const n = name.trim();

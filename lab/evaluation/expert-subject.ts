@@ -1,42 +1,15 @@
-import { z } from 'zod';
 import { StationError } from '../../common/errors';
-import type { ExpertKind, ExpertRuntime } from '../../host/experts/expert';
+import type { ExpertRuntime } from '../../host/experts/expert';
+import { parseExpertOptions } from '../../host/experts/expert-options';
 import { type FitSpec, fitExpert } from '../../host/experts/index';
-import { expertEntry, expertSpellings, formatExpertSpec, savedKinds, splitSpec } from '../../host/experts/registry';
+import { expertEntry, expertSpellings, formatExpertSpec, splitSpec } from '../../host/experts/registry';
 import { DEFAULT_BACKBONE } from '../../host/models/registry';
 import type { EvaluationSubject } from './subject';
-
-const OptionsObject = z.record(z.string(), z.json());
-
-/**
- * `--expert-options JSON`: an object of the expert's options, checked by the expert's own schema
- * (its registry entry, host/experts/registry.ts) before anything is fitted.
- * @throws StationError('INVALID_INPUT') for bad JSON, a non-object or an option the expert refuses.
- */
-export function parseExpertOptions(kind: ExpertKind, json: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    throw new StationError('INVALID_INPUT', `Invalid --expert-options: not JSON (${json.slice(0, 80)}). Use an object, e.g. '{"maxBankRows":8192}'`);
-  }
-  const parsed = OptionsObject.safeParse(value);
-  if (!parsed.success || Array.isArray(value)) {
-    throw new StationError('INVALID_INPUT', 'Invalid --expert-options: use a JSON object of option names and values');
-  }
-  const parseOptions = expertEntry(kind)?.parseOptions;
-  if (!parseOptions) {
-    const takeOptions = savedKinds().filter((k) => expertEntry(k)?.parseOptions);
-    throw new StationError('INVALID_INPUT', `--expert-options is for ${takeOptions.join(' and ')} (got ${kind})`);
-  }
-  parseOptions(parsed.data);
-  return parsed.data;
-}
 
 /**
  * `--expert` as on the command line: a spelling of host/experts/registry.ts available in this build
  * (`patchcore`, `padim`, `auto`, `anomalib:FILE`, docs/contracts.md §Command line), with
- * `--expert-options` JSON when given.
+ * `--expert-options` JSON when given (read and checked as `recipe create` does: host/experts/expert-options.ts).
  * @throws StationError('INVALID_INPUT') naming the valid values.
  */
 export function parseExpertOption(value: string, backbone: string | undefined, optionsJson?: string): FitSpec {

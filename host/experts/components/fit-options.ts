@@ -61,7 +61,12 @@ export function parseBackboneOptions<T extends { taps?: string[] | undefined }>(
   const parsed = schema.safeParse(options ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new StationError('INVALID_INPUT', `Invalid ${expertName} option ${issue?.path.join('.') || '(options)'}: ${issue?.message ?? 'invalid'}`);
+    const at = issue?.path.join('.') ?? '';
+    if (issue?.code === 'unrecognized_keys') {
+      const names = issue.keys.map((k) => (at ? `${at}.${k}` : k)).join(', ');
+      throw new StationError('INVALID_INPUT', `Invalid ${expertName} option ${names}: ${expertName} has no such option`);
+    }
+    throw new StationError('INVALID_INPUT', `Invalid ${expertName} option ${at || '(options)'}: ${issue?.message ?? 'invalid'}`);
   }
   const name = backbone ?? DEFAULT_BACKBONE;
   const spec = getBackbone(name);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,24 +10,15 @@ import { importModel } from '../../../host/models/store';
 import { defaultLmmDir } from '../../../host/paths';
 import { readMyriadSExport } from '../../../host/lmm/myriad-s/export-files';
 import { badImages } from '../fixtures/bad-images';
+import { BACKBONE, DEMO, runCli } from '../fixtures/station-cli';
 
-const REPO = join(__dirname, '..', '..', '..');
-const BACKBONE = join(REPO, '..', 'shared', 'models', 'mobilenetv2-12-int8.onnx');
-const DEMO = join(REPO, 'host', 'demo', 'assets');
 const haveBackbone = existsSync(BACKBONE);
 
 let dir: string;
 let dataDir: string;
 
-/** Runs `npm run NAME -- ...` the way the npm script does, in one process (node + tsx loader). */
-function cli(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'host', 'cli', 'main.ts'), ...args, '--data-dir', dataDir, '--device', 'cpu'], {
-    cwd: REPO,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+/** Runs `npm run NAME -- ...` on this test's data dir. */
+const cli = (args: string[]) => runCli(dataDir, args, 120_000);
 
 function inspectionCount(): number {
   const db = openDatabase(join(dataDir, 'station.db'));

@@ -1,16 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../db/open';
 import { importModel } from '../../../host/models/store';
+import { BACKBONE, DEMO, runCli, writtenRecipes } from '../fixtures/station-cli';
 
-const REPO = join(__dirname, '..', '..', '..');
-const BACKBONE = join(REPO, '..', 'shared', 'models', 'mobilenetv2-12-int8.onnx');
-const DEMO = join(REPO, 'host', 'demo', 'assets');
 const haveBackbone = existsSync(BACKBONE);
 const SIZE = 256;
 /** Rows at the top of every golden image that are one flat grey: camera padding, nothing of the part. */
@@ -19,14 +15,8 @@ const BAND = 40;
 let dir: string;
 let dataDir: string;
 
-function cli(args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'host', 'cli', 'main.ts'), ...args, '--data-dir', dataDir, '--device', 'cpu'], {
-    cwd: REPO,
-    encoding: 'utf8',
-    timeout: 180_000,
-  });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => runCli(dataDir, args);
+const written = () => writtenRecipes(dataDir);
 
 /** A grey PNG mask of width x height, white where `inside(x, y)`. */
 async function maskPng(file: string, width: number, height: number, inside: (x: number, y: number) => boolean): Promise<string> {
@@ -34,21 +24,6 @@ async function maskPng(file: string, width: number, height: number, inside: (x: 
   for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) data[y * width + x] = inside(x, y) ? 255 : 0;
   await sharp(data, { raw: { width, height, channels: 1 } }).png().toFile(file);
   return file;
-}
-
-/** What the data dir holds of recipes: rows, expert folders and stored images. */
-async function written(): Promise<{ recipes: number; folders: number; blobs: number }> {
-  const count = async (d: string): Promise<number> => (existsSync(d) ? (await readdir(d, { recursive: true })).length : 0);
-  let recipes = 0;
-  if (existsSync(join(dataDir, 'station.db'))) {
-    const db = openDatabase(join(dataDir, 'station.db'));
-    try {
-      recipes = (db.prepare('SELECT COUNT(*) AS n FROM recipes').get() as { n: number }).n;
-    } finally {
-      db.close();
-    }
-  }
-  return { recipes, folders: await count(join(dataDir, 'recipes')), blobs: await count(join(dataDir, 'blobs')) };
 }
 
 beforeAll(async () => {

@@ -40,10 +40,15 @@ describe('auto expert choice', () => {
     expect(autoCandidates(200)).toEqual(['patchcore', 'padim']);
   });
 
-  it('refuses options for auto before fitting anything', async () => {
+  it('refuses an option not every candidate takes before fitting anything', async () => {
     const image = { data: new Uint8Array(32 * 32 * 3), width: 32, height: 32 };
-    await expect(
-      fitExpert({ kind: 'auto', options: { sigma: 2 } }, [{ name: 'a', image }], { dataDir: '/nonexistent', device: 'cpu' }),
-    ).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/takes no options/) });
+    // No model store at /nonexistent: a fit that started would fail otherwise.
+    const fit = (options: Record<string, unknown>) => fitExpert({ kind: 'auto', options }, [{ name: 'a', image }], { dataDir: '/nonexistent', device: 'cpu' });
+    await expect(fit({ tile: { size: 128 } })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/^Invalid PaDiM option tile: PaDiM has no such option\. auto fits patchcore and padim .*choose --expert patchcore/),
+    });
+    await expect(fit({ channels: 64 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^Invalid PatchCore option channels: .*choose --expert padim/) });
+    await expect(fit({ sigma: -1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^Invalid PatchCore option sigma: /) });
   });
 });

@@ -14,16 +14,18 @@ describe('--expert and --expert-options', () => {
     });
     expect(parseExpertOption('padim', undefined)).toEqual({ kind: 'padim' });
     expect(parseExpertOption('auto', undefined)).toEqual({ kind: 'auto' });
+    // auto fits both candidates with the options: those both take.
+    expect(parseExpertOption('auto', undefined, '{"inputSize":384,"sigma":2}')).toEqual({ kind: 'auto', options: { inputSize: 384, sigma: 2 } });
   });
 
-  it('refuses bad JSON, non-objects, unknown or out-of-range options, and options for anomalib', () => {
+  it('refuses bad JSON, non-objects, unknown or out-of-range options, options for anomalib and options only one auto candidate takes', () => {
     expect(() => parseExpertOption('patchcore', undefined, '{maxBankRows:1}')).toThrow(/not JSON/);
     expect(() => parseExpertOption('patchcore', undefined, '[1]')).toThrow(/JSON object/);
     expect(() => parseExpertOption('patchcore', undefined, '3')).toThrow(/JSON object/);
-    expect(() => parseExpertOption('patchcore', undefined, '{"bankRows":1}')).toThrow(/PatchCore option/);
+    expect(() => parseExpertOption('patchcore', undefined, '{"bankRows":1}')).toThrow(/Invalid PatchCore option bankRows: PatchCore has no such option/);
     expect(() => parseExpertOption('padim', undefined, '{"channels":0}')).toThrow(/channels/);
-    expect(() => parseExpertOption('anomalib:x.onnx', undefined, '{}')).toThrow(/patchcore and padim/);
-    expect(() => parseExpertOption('auto', undefined, '{}')).toThrow(/patchcore and padim/);
+    expect(() => parseExpertOption('anomalib:x.onnx', undefined, '{}')).toThrow(/--expert-options is for patchcore, padim or auto \(got anomalib\)/);
+    expect(() => parseExpertOption('auto', undefined, '{"maxBankRows":8192}')).toThrow(/PaDiM has no such option.*choose --expert patchcore/);
     expect(() => parseExpertOption('best', undefined)).toThrow(/patchcore, padim, auto/);
   });
 });
