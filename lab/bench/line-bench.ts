@@ -7,7 +7,7 @@ import { loadDialogModel } from '../../host/lmm/load-dialog-model';
 import { defaultLmmDir } from '../../host/paths';
 import { openStation, type Station } from '../../host/station';
 import { LoopbackBroker, ThreadBroker } from './line-broker';
-import { ModbusLineClient, MqttLineClient, type LineClient } from './line-clients';
+import { LineClientThread, type LineClientName, type SoakCounts } from './line-clients';
 import { percentiles, type Percentiles } from './stats';
 
 export interface LineBenchOptions {
@@ -90,10 +90,10 @@ async function until(what: string, ok: () => boolean, timeoutMs: number): Promis
   }
 }
 
-async function timeAdapter(client: LineClient, opts: LineBenchOptions, tag: string): Promise<Percentiles | null> {
+async function timeAdapter(clients: LineClientThread, client: LineClientName, opts: LineBenchOptions, tag: string): Promise<Percentiles | null> {
   const series: number[] = [];
   for (let i = 0; i < opts.warmup + opts.triggers; i++) {
-    const ms = await client.timeOne(`${tag}-${String(i).padStart(5, '0')}`);
+    const ms = await clients.timeOne(client, `${tag}-${String(i).padStart(5, '0')}`);
     if (i >= opts.warmup) series.push(ms);
   }
   return percentiles(series);
@@ -101,9 +101,10 @@ async function timeAdapter(client: LineClient, opts: LineBenchOptions, tag: stri
 
 /**
  * Trigger to OK/NG on the wire (docs/contracts.md §Benchmark, `line`): the bench station reopened
- * with all three adapters on loopback (MQTT to an in-process broker, the Modbus server, the OPC UA
- * server) and its camera folder holding the test images; each adapter timed one part at a time at
- * its client. Then, when asked, a soak at a fixed rate and a broker outage.
+ * with all three adapters on loopback (MQTT to a broker on its own thread, the Modbus server, the
+ * OPC UA server) and its camera folder holding the test images; each adapter timed one part at a
+ * time at its client, the clients on a thread of their own (LineClientThread) that takes both
+ * times. Then, when asked, a soak at a fixed rate and a broker outage.
  */
 export async function measureLine(opts: LineBenchOptions): Promise<LineFigures> {
   const camera = join(opts.workDir, 'line-camera');
@@ -132,42 +133,39 @@ export async function measureLine(opts: LineBenchOptions): Promise<LineFigures> 
     cameraSources: [`folder:${camera}`],
     lineLog: (line) => lineLog.push(line),
   });
-  const clients: LineClient[] = [];
+  let clients: LineClientThread | null = null;
   try {
     const line = station.testInternals.line;
     const adapterStatus = (name: LineAdapterName) => line.status().adapters.find((a) => a.adapter === name)?.status;
     await until('the line adapters', () => adapterStatus('mqtt') === 'connected' && adapterStatus('modbus') === 'connecting' && adapterStatus('opcua') === 'connecting', 60_000);
     await line.selectRecipe(opts.recipe);
 
-    const mqttClient = await MqttLineClient.connect(`mqtt://127.0.0.1:${broker.port}`, PREFIX, SUBSCRIBER_ID);
-    clients.push(mqttClient);
+    clients = await LineClientThread.start();
+    await clients.connectMqtt(`mqtt://127.0.0.1:${broker.port}`, PREFIX, SUBSCRIBER_ID);
     opts.progress?.(`line: mqtt, ${opts.warmup} + ${opts.triggers} triggers`);
-    const mqttFigure = await timeAdapter(mqttClient, opts, 'M');
+    const mqttFigure = await timeAdapter(clients, 'mqtt', opts, 'M');
 
-    const plc = await ModbusLineClient.connect(ports.modbus, 1);
-    clients.push(plc);
+    await clients.connectModbus(ports.modbus, 1);
     opts.progress?.(`line: modbus, ${opts.warmup} + ${opts.triggers} triggers`);
-    const modbusFigure = await timeAdapter(plc, opts, 'B');
+    const modbusFigure = await timeAdapter(clients, 'modbus', opts, 'B');
 
-    const { OpcuaLineClient } = await import('./line-opcua-client');
-    const ua = await OpcuaLineClient.connect(ports.opcua, USER, join(opts.workDir, 'opcua-client-pki'));
-    clients.push(ua);
-    opts.progress?.(`line: opcua (publishing interval ${ua.publishingIntervalMs} ms), ${opts.warmup} + ${opts.triggers} triggers`);
-    const opcuaFigure = await timeAdapter(ua, opts, 'U');
+    const publishingIntervalMs = await clients.connectOpcua(ports.opcua, USER, join(opts.workDir, 'opcua-client-pki'));
+    opts.progress?.(`line: opcua (publishing interval ${publishingIntervalMs} ms), ${opts.warmup} + ${opts.triggers} triggers`);
+    const opcuaFigure = await timeAdapter(clients, 'opcua', opts, 'U');
 
-    const soak = opts.soakSeconds === null ? null : await soakRun(station, mqttClient, opts.soakSeconds, opts.rate, opts.progress);
+    const soak = opts.soakSeconds === null ? null : await soakRun(station, clients, opts.soakSeconds, opts.rate, opts.progress);
     let outage: OutageFigures | null = null;
     if (opts.outage !== null) {
-      await mqttClient.close();
-      clients.splice(clients.indexOf(mqttClient), 1);
-      const run = await outageRun(station, broker, opts.outage, opts.outageSeconds, opts.progress);
+      // the outage's subscriber takes the MES's client id
+      await clients.close('mqtt');
+      const run = await outageRun(station, broker, clients, opts.outage, opts.outageSeconds, opts.progress);
       broker = run.broker;
       outage = run.figures;
     }
     return {
       mqtt: { trigger_to_verdict_ms: mqttFigure },
       modbus: { trigger_to_verdict_ms: modbusFigure },
-      opcua: { trigger_to_verdict_ms: opcuaFigure, publishing_interval_ms: ua.publishingIntervalMs },
+      opcua: { trigger_to_verdict_ms: opcuaFigure, publishing_interval_ms: publishingIntervalMs },
       triggers: opts.triggers,
       soak,
       outage,
@@ -176,30 +174,19 @@ export async function measureLine(opts: LineBenchOptions): Promise<LineFigures> 
     if (lineLog.length > 0) opts.progress?.(`line log (last 10):\n${lineLog.slice(-10).join('\n')}`);
     throw err;
   } finally {
-    for (const c of clients) await c.close().catch(() => undefined);
+    await clients?.stop().catch(() => undefined);
     await station.close();
     await broker.stop().catch(() => undefined);
   }
 }
 
-/** Triggers over MQTT at `rate` parts/s for `seconds`, without waiting for verdicts; RSS and the outbox sampled each second. */
-async function soakRun(station: Station, client: MqttLineClient, seconds: number, rate: number, progress?: (line: string) => void): Promise<SoakFigures> {
+/**
+ * Triggers over MQTT at `rate` parts/s for `seconds`, without waiting for verdicts, paced and timed
+ * by the client's thread; RSS and the outbox sampled here each second.
+ */
+async function soakRun(station: Station, clients: LineClientThread, seconds: number, rate: number, progress?: (line: string) => void): Promise<SoakFigures> {
   progress?.(`line: soak, ${seconds} s at ${rate} parts/s over MQTT`);
   const line = station.testInternals.line;
-  const sentAt = new Map<string, number>();
-  const latencies: number[] = [];
-  let errors = 0;
-  let lastVerdict = 0;
-  const off = client.onMessage((kind, m, at) => {
-    const sent = m.partId === null ? undefined : sentAt.get(m.partId);
-    if (sent === undefined || m.partId === null) return;
-    sentAt.delete(m.partId);
-    if (kind === 'error') errors++;
-    else {
-      latencies.push(at - sent);
-      lastVerdict = at;
-    }
-  });
   const rss = { start: mb(process.memoryUsage().rss), end: 0, max: 0 };
   const outbox = { end: 0, max: 0 };
   const sample = () => {
@@ -207,38 +194,25 @@ async function soakRun(station: Station, client: MqttLineClient, seconds: number
     outbox.max = Math.max(outbox.max, line.outboxRows());
   };
   const sampler = setInterval(sample, 1000);
-  const start = performance.now();
-  let triggered = 0;
+  let counts: SoakCounts;
   try {
-    // paced against the clock, not by sleeps, so a slow publish does not lower the rate
-    while (performance.now() - start < seconds * 1000) {
-      const partId = `S-${String(triggered).padStart(6, '0')}`;
-      sentAt.set(partId, performance.now());
-      await client.trigger(partId);
-      triggered++;
-      const next = start + (triggered * 1000) / rate;
-      const wait = next - performance.now();
-      if (wait > 0) await sleep(wait);
-    }
-    await until('the soak verdicts', () => sentAt.size === 0, 60_000).catch(() => undefined);
+    counts = await clients.soak(seconds, rate);
     // the sender prunes delivered rows at most once a second
     await sleep(1500);
   } finally {
     clearInterval(sampler);
-    off();
   }
   sample();
   rss.end = mb(process.memoryUsage().rss);
   outbox.end = line.outboxRows();
-  const elapsed = ((lastVerdict || performance.now()) - start) / 1000;
   return {
     seconds,
     target_rate: rate,
-    triggered,
-    verdicts: latencies.length,
-    errors,
-    achieved_rate: Math.round((latencies.length / elapsed) * 100) / 100,
-    trigger_to_verdict_ms: percentiles(latencies),
+    triggered: counts.triggered,
+    verdicts: counts.verdicts,
+    errors: counts.errors,
+    achieved_rate: Math.round((counts.verdicts / (counts.elapsedMs / 1000)) * 100) / 100,
+    trigger_to_verdict_ms: percentiles(counts.latencies),
     rss_mb: rss,
     outbox_rows: outbox,
   };
@@ -249,7 +223,7 @@ async function soakRun(station: Station, client: MqttLineClient, seconds: number
  * the same port: every verdict must arrive once, in order. The subscriber is admitted before the
  * station, so nothing is published before anyone listens.
  */
-async function outageRun(station: Station, broker: ThreadBroker, results: number, minimumSeconds: number, progress?: (line: string) => void): Promise<{ broker: ThreadBroker; figures: OutageFigures }> {
+async function outageRun(station: Station, broker: ThreadBroker, clients: LineClientThread, results: number, minimumSeconds: number, progress?: (line: string) => void): Promise<{ broker: ThreadBroker; figures: OutageFigures }> {
   const line = station.testInternals.line;
   const port = broker.port;
   progress?.(`line: outage, ${results} results while the broker is down (at least ${minimumSeconds} s)`);
@@ -273,27 +247,13 @@ async function outageRun(station: Station, broker: ThreadBroker, results: number
   if (minimumDown > 0) await sleep(minimumDown);
   const restarted = await ThreadBroker.start(port, SUBSCRIBER_ID);
   const outageSeconds = (performance.now() - down) / 1000;
-  const sub = await MqttLineClient.connect(`mqtt://127.0.0.1:${port}`, PREFIX, SUBSCRIBER_ID);
-  const seen: string[] = [];
-  const ids = new Set<string>();
-  let duplicates = 0;
-  sub.onMessage((kind, m) => {
-    if (kind !== 'verdict' || m.partId === null || !m.partId.startsWith('O-')) return;
-    if (ids.has(m.messageId)) {
-      duplicates++;
-      return;
-    }
-    ids.add(m.messageId);
-    seen.push(m.partId);
-  });
+  await clients.watchOutage(`mqtt://127.0.0.1:${port}`, PREFIX, SUBSCRIBER_ID, 'O-');
   progress?.(`line: outage, broker back after ${Math.round(outageSeconds)} s down; draining ${results} verdicts`);
+  await clients.markReadmission();
   restarted.admitAll();
-  const drainStart = performance.now();
-  await until('the outage verdicts', () => seen.length >= results, 120_000 + results * 100).catch(() => undefined);
-  const drainSeconds = (performance.now() - drainStart) / 1000;
   // late duplicates would show within a moment
-  await sleep(500);
-  await sub.close();
+  const { seen, duplicates, drainMs } = await clients.drainOutage(results, 120_000 + results * 100, 500);
+  const drainSeconds = drainMs / 1000;
   const delivered = new Set(seen);
   const expected = Array.from({ length: results }, (_, i) => `O-${String(i).padStart(6, '0')}`);
   return {

@@ -8,7 +8,12 @@ let admitting = workerData.admitOnly;
 const broker = await Aedes.createBroker({
   authenticate: (client, _user, _password, done) => done(null, admitting === null || client.id === admitting),
 });
-const server = createServer(broker.handle);
+// TCP_NODELAY, as the bench's clients: the broker's own PUBACK must not hold back the next message
+// it routes to the same peer until that peer's delayed ACK (Nagle).
+const server = createServer((conn) => {
+  conn.setNoDelay(true);
+  broker.handle(conn);
+});
 server.once('error', (err) => parentPort.postMessage({ kind: 'error', message: err.message }));
 server.listen(workerData.port, '127.0.0.1', () => parentPort.postMessage({ kind: 'listening', port: server.address().port }));
 parentPort.on('message', (m) => {

@@ -1,169 +1,131 @@
-import ModbusRTU from 'modbus-serial';
-import mqtt, { type MqttClient } from 'mqtt';
-import { z } from 'zod';
+import { Worker } from 'node:worker_threads';
 import { BITS, PART_ID_REGISTERS, REGISTERS } from '../../common/modbus-register-map';
 
+/** The line's peers as the bench plays them: what a PLC's reject gate or an MES waits for. */
+export type LineClientName = 'mqtt' | 'modbus' | 'opcua';
+
+/** What a soak's MQTT client counted, on its own clock. */
+export interface SoakCounts {
+  triggered: number;
+  verdicts: number;
+  /** Triggers the station refused (an error message for the part). */
+  errors: number;
+  /** Trigger sent to verdict received, one per verdict. */
+  latencies: number[];
+  /** From the first trigger to the last verdict (to the end of the wait when none came). */
+  elapsedMs: number;
+}
+
+/** What an outage run's subscriber saw: the first copy of each verdict, in arrival order. */
+export interface OutageCounts {
+  seen: string[];
+  duplicates: number;
+  /** From `markReadmission` to the last verdict awaited (to the end of the wait when some never came). */
+  drainMs: number;
+}
+
+type Reply = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string };
+
 /**
- * The line's peers as the bench plays them, each timing one part from the moment its trigger
- * leaves the client to the moment the verdict is readable at the client: what a PLC's reject gate
- * or an MES waits for.
+ * The bench's line clients on their own worker thread (line-clients-worker.mjs): the MES over MQTT,
+ * the PLC over Modbus TCP and the OPC UA client. In a plant they are other machines, so each takes
+ * both of its times (trigger sent, verdict received) on that thread's clock: a verdict that has
+ * reached the client is timed then, not when the station's thread, busy with what follows the
+ * verdict, would next let an in-process client run. This thread only asks (connect, time one part,
+ * soak, watch an outage) and reads the answers.
  */
-export interface LineClient {
-  readonly name: 'mqtt' | 'modbus' | 'opcua';
-  /** One trigger, awaited to its verdict: milliseconds trigger sent to verdict received. */
-  timeOne(partId: string): Promise<number>;
-  close(): Promise<void>;
-}
+export class LineClientThread {
+  private next = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
+  private failure: Error | null = null;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (r: Reply) => {
+      const call = this.pending.get(r.id);
+      if (!call) return;
+      this.pending.delete(r.id);
+      if (r.ok) call.resolve(r.value);
+      else call.reject(new Error(r.message));
+    });
+    const fail = (err: Error) => {
+      this.failure ??= err;
+      for (const call of this.pending.values()) call.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the bench's line clients stopped (exit code ${code})`)));
+  }
 
-/** What the bench reads of a verdict or error message (docs/line.md §MQTT topics). */
-const Received = z.object({ messageId: z.string(), partId: z.string().nullable(), code: z.string().optional(), message: z.string().optional() });
-export type ReceivedMessage = z.infer<typeof Received>;
+  static async start(): Promise<LineClientThread> {
+    // the register map goes with the thread: one declaration, in common/
+    const worker = new Worker(new URL('./line-clients-worker.mjs', import.meta.url), { workerData: { bits: BITS, registers: REGISTERS, partIdRegisters: PART_ID_REGISTERS } });
+    const self = new LineClientThread(worker);
+    await self.call('ready');
+    return self;
+  }
 
-interface Waiter {
-  resolve: (at: number) => void;
-  reject: (err: Error) => void;
-}
-
-/** An MES over MQTT: publishes to PREFIX/cmd/trigger and listens on PREFIX/result/verdict and PREFIX/error. */
-export class MqttLineClient implements LineClient {
-  readonly name = 'mqtt';
-  private readonly waiting = new Map<string, Waiter>();
-  private readonly listeners = new Set<(kind: 'verdict' | 'error', m: ReceivedMessage, at: number) => void>();
-
-  private constructor(
-    private readonly client: MqttClient,
-    private readonly prefix: string,
-  ) {
-    client.on('message', (topic, payload) => {
-      const at = performance.now();
-      const kind = topic === `${prefix}/result/verdict` ? 'verdict' : topic === `${prefix}/error` ? 'error' : null;
-      if (kind === null) return;
-      const parsed = Received.safeParse(JSON.parse(payload.toString()));
-      if (!parsed.success) return;
-      for (const l of this.listeners) l(kind, parsed.data, at);
-      const waiter = parsed.data.partId === null ? undefined : this.waiting.get(parsed.data.partId);
-      if (!waiter || parsed.data.partId === null) return;
-      this.waiting.delete(parsed.data.partId);
-      if (kind === 'verdict') waiter.resolve(at);
-      else waiter.reject(new Error(`the station refused ${parsed.data.partId}: ${parsed.data.code ?? ''} ${parsed.data.message ?? ''}`));
+  private call<T>(op: string, args?: object): Promise<T> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.worker.postMessage({ id, op, args });
     });
   }
 
-  static async connect(url: string, prefix: string, clientId: string): Promise<MqttLineClient> {
-    const client = await mqtt.connectAsync(url, { clientId, reconnectPeriod: 200 });
-    await client.subscribeAsync([`${prefix}/result/verdict`, `${prefix}/error`], { qos: 1 });
-    return new MqttLineClient(client, prefix);
+  /** The MES: publishes to PREFIX/cmd/trigger, listens on PREFIX/result/verdict and PREFIX/error. */
+  connectMqtt(url: string, prefix: string, clientId: string): Promise<void> {
+    return this.call('connectMqtt', { url, prefix, clientId });
   }
 
-  /** Every verdict and error as it arrives (soak and outage count them). */
-  onMessage(listener: (kind: 'verdict' | 'error', m: ReceivedMessage, at: number) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** The PLC, polling Results Ready every `pollMs` as a fast PLC task would. */
+  connectModbus(port: number, unitId: number, pollMs = 1): Promise<void> {
+    return this.call('connectModbus', { port, unitId, pollMs });
   }
 
-  /** A trigger without waiting for its verdict. */
-  async trigger(partId: string): Promise<void> {
-    await this.client.publishAsync(`${this.prefix}/cmd/trigger`, JSON.stringify({ partId }), { qos: 1 });
+  /** The OPC UA client (Basic256Sha256 SignAndEncrypt, user name); returns the publishing interval the server granted. */
+  async connectOpcua(port: number, user: { name: string; password: string }, pkiDir: string): Promise<number> {
+    // the names from their one declaration; imported here, not at the top, as it loads node-opcua
+    const { MACHINE_VISION_NAMESPACE, MYRIAD_NAMESPACE, VISION_SYSTEM_NAME } = await import('../../host/line/opcua/opcua-address-space');
+    const names = { machineVision: MACHINE_VISION_NAMESPACE, myriad: MYRIAD_NAMESPACE, visionSystem: VISION_SYSTEM_NAME };
+    return this.call('connectOpcua', { port, user, pkiDir, names });
   }
 
-  async timeOne(partId: string, timeoutMs = 30_000): Promise<number> {
-    const received = new Promise<number>((resolve, reject) => this.waiting.set(partId, { resolve, reject }));
-    const timer = setTimeout(() => this.waiting.get(partId)?.reject(new Error(`no MQTT verdict for ${partId} in ${timeoutMs} ms`)), timeoutMs);
-    const sent = performance.now();
-    try {
-      await this.trigger(partId);
-      return (await received) - sent;
-    } finally {
-      clearTimeout(timer);
-      this.waiting.delete(partId);
-    }
+  /**
+   * One trigger, awaited to its verdict: milliseconds from the trigger leaving the client to the
+   * verdict readable at it (the MQTT verdict message, Results Ready seen, the OPC UA result event).
+   */
+  timeOne(client: LineClientName, partId: string, timeoutMs = 30_000): Promise<number> {
+    return this.call('timeOne', { client, partId, timeoutMs });
   }
 
-  async close(): Promise<void> {
-    await this.client.endAsync(true);
-  }
-}
-
-/** ASCII, first character in the high byte, NUL-padded (docs/line-modbus.md, Part id). */
-function partIdRegisters(text: string): number[] {
-  const bytes = Buffer.alloc(PART_ID_REGISTERS * 2);
-  Buffer.from(text, 'latin1').copy(bytes);
-  return Array.from({ length: PART_ID_REGISTERS }, (_, i) => bytes.readUInt16BE(i * 2));
-}
-
-function registersText(registers: readonly number[]): string {
-  const bytes = Buffer.alloc(registers.length * 2);
-  registers.forEach((r, i) => bytes.writeUInt16BE(r, i * 2));
-  const end = bytes.indexOf(0);
-  return bytes.subarray(0, end < 0 ? bytes.length : end).toString('latin1');
-}
-
-/**
- * A PLC over Modbus TCP through the handshake of docs/line-modbus.md, polling Results Ready every
- * `pollMs` as a fast PLC task would. Only Trigger up to Results Ready seen is timed; the Ack is not.
- */
-export class ModbusLineClient implements LineClient {
-  readonly name = 'modbus';
-  private readonly client = new ModbusRTU();
-
-  private constructor(private readonly pollMs: number) {}
-
-  static async connect(port: number, unitId: number, pollMs = 1): Promise<ModbusLineClient> {
-    const plc = new ModbusLineClient(pollMs);
-    await plc.client.connectTCP('127.0.0.1', { port });
-    plc.client.setID(unitId);
-    plc.client.setTimeout(2000);
-    return plc;
+  /** MQTT triggers at `rate` parts/s for `seconds`, without waiting for verdicts; then up to a minute for the last verdicts. */
+  soak(seconds: number, rate: number): Promise<SoakCounts> {
+    return this.call('soak', { seconds, rate });
   }
 
-  private async bits(): Promise<boolean[]> {
-    return (await this.client.readCoils(0, 8)).data;
+  /** Subscribes (as `clientId`) to the verdicts of parts whose ids start with `partPrefix`. */
+  watchOutage(url: string, prefix: string, clientId: string, partPrefix: string): Promise<void> {
+    return this.call('watchOutage', { url, prefix, clientId, partPrefix });
   }
 
-  private async until(bit: number, value: boolean, timeoutMs: number): Promise<void> {
-    const end = performance.now() + timeoutMs;
-    while ((await this.bits())[bit] !== value) {
-      if (performance.now() > end) throw new Error(`Modbus bit ${bit} did not become ${value ? 1 : 0} in ${timeoutMs} ms`);
-      await sleep(this.pollMs);
-    }
+  /** The moment the station is let back in: the drain is timed from here. */
+  markReadmission(): Promise<void> {
+    return this.call('markReadmission');
   }
 
-  async timeOne(partId: string, timeoutMs = 30_000): Promise<number> {
-    await this.until(BITS.triggerReady.address, true, timeoutMs);
-    // recipe index 0: the active recipe
-    await this.client.writeRegisters(REGISTERS.recipeIndex.address, [0, ...partIdRegisters(partId)]);
-    const sent = performance.now();
-    await this.client.writeCoil(BITS.trigger.address, true);
-    let triggerDown = false;
-    let ready: number | null = null;
-    const end = sent + timeoutMs;
-    while (ready === null) {
-      const bits = await this.bits();
-      if (bits[BITS.resultsReady.address]) ready = performance.now();
-      else if (performance.now() > end) throw new Error(`no Modbus result for ${partId} in ${timeoutMs} ms`);
-      // the handshake's step 4: Trigger Ready has dropped, so the edge was taken
-      if (!triggerDown && !bits[BITS.triggerReady.address]) {
-        await this.client.writeCoil(BITS.trigger.address, false);
-        triggerDown = true;
-      }
-      if (ready === null) await sleep(this.pollMs);
-    }
-    const bits = await this.bits();
-    const regs = (await this.client.readHoldingRegisters(0, REGISTERS.resultPartId.address + PART_ID_REGISTERS)).data;
-    const resultPart = registersText(regs.slice(REGISTERS.resultPartId.address));
-    await this.client.writeCoil(BITS.resultsAck.address, true);
-    await this.until(BITS.resultsReady.address, false, timeoutMs);
-    await this.client.writeCoil(BITS.resultsAck.address, false);
-    if (!triggerDown) await this.client.writeCoil(BITS.trigger.address, false);
-    if (bits[BITS.error.address]) throw new Error(`the station answered ${partId} with Error, result code ${regs[REGISTERS.resultCode.address] ?? '?'}`);
-    if (resultPart !== partId) throw new Error(`the Modbus result is for ${JSON.stringify(resultPart)}, not ${partId}`);
-    return ready - sent;
+  /** Waits for `results` verdicts (at most `timeoutMs`), then `settleMs` for late duplicates, and closes the subscriber. */
+  drainOutage(results: number, timeoutMs: number, settleMs: number): Promise<OutageCounts> {
+    return this.call('drainOutage', { results, timeoutMs, settleMs });
   }
 
-  async close(): Promise<void> {
-    if (!this.client.isOpen) return;
-    await new Promise<void>((resolve) => this.client.close(() => resolve()));
+  close(client: LineClientName): Promise<void> {
+    return this.call('close', { client });
+  }
+
+  /** Closes every client and ends the thread. */
+  async stop(): Promise<void> {
+    await this.call('closeAll').catch(() => undefined);
+    await this.worker.terminate();
   }
 }
