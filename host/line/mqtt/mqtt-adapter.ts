@@ -11,6 +11,25 @@ const PUBACK_TIMEOUT_MS = 10_000;
 const RECONNECT_MS = 1000;
 
 /**
+ * A verdict must leave when it is published, not when the station's thread is next idle: mqtt.js
+ * corks the socket for each packet and uncorks it on process.nextTick, which waits for the chain of
+ * promise continuations that published it (the outbox sender, then the part's answer) to finish.
+ */
+function flush(client: MqttClient): void {
+  const stream = client.stream as { writableCorked?: number; uncork?: () => void } | undefined;
+  while (stream?.uncork && (stream.writableCorked ?? 0) > 0) stream.uncork();
+}
+
+/**
+ * Without TCP_NODELAY a message written shortly after the station acknowledged the broker's last
+ * packet waits for the broker's delayed ACK (Nagle); mqtt.js leaves the option at the OS default.
+ */
+function noDelay(client: MqttClient): void {
+  const stream = client.stream as { setNoDelay?: (on: boolean) => unknown } | undefined;
+  stream?.setNoDelay?.(true);
+}
+
+/**
  * MQTT (mqtt.js): results out with QoS 1, the station's state retained with a last will, triggers
  * and recipe selections in (docs/line.md). The outbox is the queue: a publish while disconnected
  * throws at once instead of sitting in mqtt.js's offline queue, and `deliver` resolves on PUBACK.
@@ -43,6 +62,7 @@ export class MqttAdapter implements LineAdapter {
     });
     this.client = client;
     client.on('connect', () => {
+      noDelay(client);
       this.stateCell.set('connected', this.endpoint());
       client.subscribe([this.topics.trigger, this.topics.recipe], { qos: 1 }, (err) => {
         if (err) inbound.log('mqtt', `could not subscribe to the command topics: ${err.message}`);
@@ -92,6 +112,7 @@ export class MqttAdapter implements LineAdapter {
           resolve();
         }
       });
+      flush(client);
     });
   }
 
