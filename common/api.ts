@@ -21,7 +21,7 @@ const operatorText = z
   .min(1, 'text is empty')
   .max(MAX_PROMPT_CHARS, `text is longer than ${MAX_PROMPT_CHARS} characters`);
 
-/** An expert's options as JSON are at most this long (`recipe create --expert-options`). */
+/** An expert's options as JSON are at most this long (`recipe create --expert-options`, the New recipe panel). */
 export const MAX_EXPERT_OPTIONS_CHARS = 4000;
 /**
  * An expert's options (`recipe create --expert-options`): a JSON object of bounded size; the
@@ -228,10 +228,17 @@ export const ApiParams = {
   /** Where the recipe's line triggers capture from (a new recipe version); null: line.json's source. */
   'recipes.setLineCameraSource': z.strictObject({ recipe: recipeName, source: LineCameraSource.nullable() }),
   /**
-   * The Recipes screen's "New recipe": checks the name, expert and golden source at once, then fits
+   * The Recipes screen's "New recipe": checks the name, expert, expert options and golden source at once, then fits
    * in the background (progress as `recipes.draftProgress` events) without recording anything.
    */
-  'recipes.draft': z.strictObject({ name: recipeName, source: GoldenSource, expert: z.enum(DRAFT_EXPERTS), roi: RoiShape.optional() }),
+  'recipes.draft': z.strictObject({
+    name: recipeName,
+    source: GoldenSource,
+    expert: z.enum(DRAFT_EXPERTS),
+    roi: RoiShape.optional(),
+    /** The expert's options, as `recipes.create` takes them: checked by the expert's own schema before anything is read or fitted. */
+    expertOptions: ExpertOptionsObject.optional(),
+  }),
   /** Waits for the draft's fit: its golden-only calibration to look at before saving. */
   'recipes.draftResult': z.strictObject({ draftId }),
   /** Stops a fit in flight or throws a finished draft away; nothing of it stays. */
@@ -883,6 +890,10 @@ export interface RecipeDraft {
   auto: ExpertChoice | null;
   /** The region of interest it was fitted with; null: the whole image. */
   roi: RecipeRoi | null;
+  /** The expert options it was fitted with as given, recorded with the version on save; null: the expert's defaults. */
+  expertOptions: ExpertOptions | null;
+  /** The size every image is resized to before the backbone, as the fit resolved it (inputSize, aspect). */
+  workingSize: { width: number; height: number };
   notes: string[];
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { GoldenSource, RecipeDraft, RecipeDraftStarted, RecipeSummary, RoiShape } from '../../common/api';
+import type { ExpertOptions, GoldenSource, RecipeDraft, RecipeDraftStarted, RecipeSummary, RoiShape } from '../../common/api';
 import { StationError } from '../../common/errors';
 import { latestRecipe } from '../../db/repositories/recipes';
 import type { Db } from '../../db/open';
@@ -15,11 +15,13 @@ import { expertChoiceOf } from './expert-backend';
 import { checkRoiForGolden } from '../experts/components/roi';
 import { rasteriseRoi } from '../experts/components/roi-shape';
 import type { BlobStore } from '../store/blob-store';
-import { checkRecipeName, readGoldenFile, referenceImages, type DecodedGolden, type FittedRecord, type RecipeService } from './recipe-service';
+import { checkNewRecipeOptions, checkRecipeName, readGoldenFile, referenceImages, type DecodedGolden, type FittedRecord, type RecipeService } from './recipe-service';
 
 interface Fitted {
   result: RecipeDraft;
   spec: string;
+  /** The options it was fitted with (checked), recorded with the version on save. */
+  expertOptions: ExpertOptions | undefined;
   fitted: FittedRecord;
   golden: DecodedGolden[];
 }
@@ -42,7 +44,8 @@ type Sources = { kind: 'folder'; files: string[] } | { kind: 'frames'; sha256: s
 /**
  * Recipes made on the Recipes screen: a draft is fitted in the background into a folder under the
  * data dir's tmp/, its progress sent as `recipes.draftProgress` events, and nothing is recorded
- * until it is saved (then the recipe service records it like `recipe create`). A cancelled,
+ * until it is saved (then the recipe service records it like `recipe create`, expert options
+ * included: both check them with `checkNewRecipeOptions` and record them through the same path). A cancelled,
  * failed or abandoned draft leaves nothing: its folder goes, its images were never stored. Drafts
  * belong to the connection that started them and end with it; one fit per connection at a time.
  */
@@ -59,13 +62,18 @@ export class RecipeDrafts {
   ) {}
 
   /**
-   * @throws StationError('INVALID_INPUT') for a bad name or expert, a folder without images, a fit
-   *   already running on this connection; ('NOT_FOUND') for a folder outside the allowed camera
-   *   folders or missing (one error for both), or an unknown frame.
+   * @throws StationError('INVALID_INPUT') for a bad name, expert or expert options (before anything
+   *   is read or fitted), a folder without images, a fit already running on this connection;
+   *   ('NOT_FOUND') for a folder outside the allowed camera folders or missing (one error for
+   *   both), or an unknown frame.
    */
-  async start(input: { name: string; source: GoldenSource; expert: string; roi?: RoiShape | undefined }, connection: string): Promise<RecipeDraftStarted> {
+  async start(
+    input: { name: string; source: GoldenSource; expert: string; roi?: RoiShape | undefined; expertOptions?: ExpertOptions | undefined },
+    connection: string,
+  ): Promise<RecipeDraftStarted> {
     const name = checkRecipeName(input.name);
     const spec = checkExpertSpec(input.expert);
+    const expertOptions = checkNewRecipeOptions(spec, input.expertOptions);
     for (const d of this.drafts.values()) {
       if (d.connection === connection && d.fitting) {
         throw new StationError('INVALID_INPUT', `The recipe ${d.name} is still being fitted here: cancel it or wait for it first`);
@@ -75,7 +83,7 @@ export class RecipeDrafts {
     const id = randomUUID();
     const dir = join(this.tmpDir, 'recipe-drafts', id);
     const abort = new AbortController();
-    const job = this.fit(id, name, spec, sources, dir, abort.signal, input.roi);
+    const job = this.fit(id, name, { spec, expertOptions }, sources, dir, abort.signal, input.roi);
     const draft: Draft = { id, name, spec, connection, source: input.source, dir, abort, job, fitting: true };
     // The outcome is read by draftResult; a draft nobody asks about must not be an unhandled rejection.
     job.then(
@@ -114,6 +122,7 @@ export class RecipeDrafts {
         fitted: done.fitted,
         author,
         golden: done.golden,
+        expertOptions: done.expertOptions,
         source: draft.source.kind === 'folder' ? { kind: 'folder', path: draft.source.path } : { kind: 'camera', frames: draft.source.sha256.length },
       });
     } finally {
@@ -160,7 +169,15 @@ export class RecipeDrafts {
   }
 
   /** @throws StationError('INVALID_INPUT') for a drawn region that does not fit the golden images (components/roi.ts), before any fitting. */
-  private async fit(id: string, name: string, spec: string, sources: Sources, dir: string, signal: AbortSignal, shape?: RoiShape): Promise<Fitted> {
+  private async fit(
+    id: string,
+    name: string,
+    { spec, expertOptions }: { spec: string; expertOptions: ExpertOptions | undefined },
+    sources: Sources,
+    dir: string,
+    signal: AbortSignal,
+    shape?: RoiShape,
+  ): Promise<Fitted> {
     const progress = (stage: string, done: number, total: number) => this.events.emit('recipes.draftProgress', { draftId: id, stage, done, total });
     const check = () => {
       if (signal.aborted) throw new StationError('CANCELLED', `Fitting the recipe ${name} was cancelled`);
@@ -178,7 +195,7 @@ export class RecipeDrafts {
     const roi = shape ? rasteriseRoi(shape, first.width, first.height) : undefined;
     if (roi) checkRoiForGolden(roi, golden, 'The region of interest drawn');
     await mkdir(dir, { recursive: true });
-    const { descriptor, fitted } = await this.recipes.fitInto(spec, golden, dir, { onProgress: progress, signal, ...(roi ? { roi } : {}) });
+    const { descriptor, fitted } = await this.recipes.fitInto(spec, golden, dir, { onProgress: progress, signal, ...(roi ? { roi } : {}), ...(expertOptions ? { expertOptions } : {}) });
     check();
     const result: RecipeDraft = {
       draftId: id,
@@ -191,9 +208,11 @@ export class RecipeDrafts {
       calibration: { method: descriptor.calibration.method, goldenScores: descriptor.calibration.heldOutScores },
       auto: expertChoiceOf(descriptor.auto),
       roi: descriptor.roi ?? null,
+      expertOptions: expertOptions ?? null,
+      workingSize: { width: descriptor.inputWidth, height: descriptor.inputHeight },
       notes: descriptor.notes,
     };
-    return { result, spec, fitted, golden };
+    return { result, spec, expertOptions, fitted, golden };
   }
 
   private async readFrame(sha256: string, index: number): Promise<DecodedGolden> {

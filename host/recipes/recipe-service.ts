@@ -26,7 +26,7 @@ import { checkExpertSpec } from '../experts/registry';
 import { checkSpecOptions, expertOptionsObject, recordedExpertOptions } from '../experts/expert-options';
 import { sampleGoldenFiles } from './golden-sampling';
 import { pixelContrast } from '../lmm/adaptation/fit';
-import { expertChoiceOf, expertIdentity, recipeConfig, recipeRoiOf, type ExpertBackend, type FitProgress } from './expert-backend';
+import { expertChoiceOf, expertIdentity, recipeConfig, recipeRoiOf, type BackendFitOptions, type ExpertBackend } from './expert-backend';
 import { checkRoiForGolden, type RoiMask } from '../experts/components/roi';
 import { decodeRoiPng, readRoiFile } from '../experts/components/roi-file';
 import { ALARM_SETTING } from './recipe-alarm';
@@ -126,7 +126,7 @@ export class RecipeService {
   async create(input: CreateRecipeInput): Promise<RecipeSummary> {
     const name = checkRecipeName(input.name);
     const spec = checkExpertSpec(input.expert);
-    const expertOptions = optionsFor(spec, input.expertOptions);
+    const expertOptions = checkNewRecipeOptions(spec, input.expertOptions);
     const prompts = input.prompts.map(checkInstructionText);
     // A replaced recipe keeps its active instructions: the prompts must fit beside them.
     checkInstructionsFit(this.budget, guarded('list instructions', () => activeInstructions(this.db, name)).map((i) => i.text), prompts, name);
@@ -144,9 +144,9 @@ export class RecipeService {
   /**
    * Fits `spec` on decoded golden images into `dir` (an empty folder the caller owns and removes on
    * failure) without recording anything: the Recipes screen's new-recipe draft, saved later with
-   * `recordFitted` or thrown away.
+   * `recordFitted` (with the same `expertOptions`, checked by `checkNewRecipeOptions`) or thrown away.
    */
-  async fitInto(spec: string, golden: readonly GoldenImage[], dir: string, options: FitProgress = {}): Promise<{ descriptor: ExpertDescriptor; fitted: FittedRecord }> {
+  async fitInto(spec: string, golden: readonly GoldenImage[], dir: string, options: BackendFitOptions = {}): Promise<{ descriptor: ExpertDescriptor; fitted: FittedRecord }> {
     const d = await this.backend.fit(spec, golden, dir, options);
     return { descriptor: d, fitted: fittedRecord(d) };
   }
@@ -452,10 +452,11 @@ export class RecipeService {
 const SUMMARY_FIELDS = ['name', 'version', 'expert', 'backbone', 'band', 'goldenCount', 'createdAt'] as const;
 
 /**
- * The options of a new recipe, checked against its spec's kind before anything is read; none for
- * none or an empty object. @throws StationError('INVALID_INPUT') naming what is wrong.
+ * The options of a new recipe (`recipe create`, a Recipes-screen draft), checked against its spec's
+ * kind before anything is read; none for none or an empty object.
+ * @throws StationError('INVALID_INPUT') naming what is wrong.
  */
-function optionsFor(spec: string, options: ExpertOptions | undefined): ExpertOptions | undefined {
+export function checkNewRecipeOptions(spec: string, options: ExpertOptions | undefined): ExpertOptions | undefined {
   if (options === undefined) return undefined;
   const checked = checkSpecOptions(spec, expertOptionsObject(options));
   return Object.keys(checked).length > 0 ? checked : undefined;

@@ -1,16 +1,12 @@
-import { copyFile, mkdir, mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CameraRoots } from '../../host/camera/camera-roots';
-import { dataLayout } from '../../host/paths';
-import { signIn } from './support/accounts';
 import { saveDocScreenshot } from './support/doc-screenshot';
+import { openNewRecipe, serveNewRecipeStation } from './support/new-recipe-station';
 import { BOTTLE, e2eSkipReason } from './support/paths';
-import { closeAll, queryStation, serveWithEngineer, type OpenedPage } from './support/served-page';
+import { closeAll, queryStation, type OpenedPage } from './support/served-page';
 import type { ServeProcess } from './support/serve-process';
-import { prepareBottleStation } from './support/station-fixture';
 
 /**
  * A recipe made on the Recipes screen in headless Chromium against `npm run serve`: an engineer
@@ -32,28 +28,14 @@ let page: Page;
 
 describe.skipIf(skip !== null)('New recipe on the Recipes screen through npm run serve', () => {
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'myriad-new-recipe-'));
-    let cameraDir: string;
-    ({ dataDir, cameraDir } = await prepareBottleStation(root, { golden: 3, camera: { broken_large: 1 } }));
     // Goods the fixture's recipe did not use, in a folder an engineer allowed for camera sources.
-    goldenDir = join(root, 'station-images', 'bottle-goods');
-    await mkdir(goldenDir, { recursive: true });
-    const goods = (await readdir(join(BOTTLE, 'train', 'good'))).filter((f) => f.endsWith('.png')).sort().slice(20, 20 + GOLDEN);
-    for (const f of goods) await copyFile(join(BOTTLE, 'train', 'good', f), join(goldenDir, f));
-    await new CameraRoots(dataLayout(dataDir).cameraRoots, []).set([join(root, 'station-images')]);
-    ({ serve, opened } = await serveWithEngineer(dataDir, cameraDir, { width: 1100, height: 760 }));
-    page = opened.page;
+    ({ root, dataDir, goldenDir, serve, opened, page } = await serveNewRecipeStation('myriad-new-recipe-', { golden: GOLDEN, from: 20, viewport: { width: 1100, height: 760 } }));
   }, 400_000);
 
   afterAll(() => closeAll(opened, serve, root));
 
   it('refuses a folder outside the allowed camera folders, recording nothing', async () => {
-    await signIn(page, 'erin', 'engineer-pass-1', 'password');
-    await page.evaluate(() => (window.location.hash = '#/recipes'));
-    await page.getByTestId('recipes-screen').waitFor();
-    await page.getByTestId('new-recipe-open').click();
-    await page.getByTestId('new-recipe-name').fill('bottle-ui');
-    await page.getByTestId('new-recipe-folder').fill(join(BOTTLE, 'train', 'good'));
+    await openNewRecipe(page, 'bottle-ui', join(BOTTLE, 'train', 'good'));
     await page.getByTestId('new-recipe-fit').click();
     await expect.poll(() => page.getByTestId('error-banner').first().textContent()).toContain('No such camera folder');
     expect(await page.getByTestId('new-recipe-fit').isVisible()).toBe(true);

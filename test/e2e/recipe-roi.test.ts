@@ -1,15 +1,9 @@
-import { copyFile, mkdir, mkdtemp, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CameraRoots } from '../../host/camera/camera-roots';
-import { dataLayout } from '../../host/paths';
-import { signIn } from './support/accounts';
-import { BOTTLE, e2eSkipReason } from './support/paths';
-import { closeAll, queryStation, serveWithEngineer, type OpenedPage } from './support/served-page';
+import { openNewRecipe, serveNewRecipeStation } from './support/new-recipe-station';
+import { e2eSkipReason } from './support/paths';
+import { closeAll, queryStation, type OpenedPage } from './support/served-page';
 import type { ServeProcess } from './support/serve-process';
-import { prepareBottleStation } from './support/station-fixture';
 
 /**
  * A region of interest drawn on the Recipes screen in headless Chromium against `npm run serve`:
@@ -30,27 +24,13 @@ let page: Page;
 
 describe.skipIf(skip !== null)('Region of interest drawn on the New recipe panel', () => {
   beforeAll(async () => {
-    root = await mkdtemp(join(tmpdir(), 'myriad-roi-recipe-'));
-    let cameraDir: string;
-    ({ dataDir, cameraDir } = await prepareBottleStation(root, { golden: 3, camera: { broken_large: 1 } }));
-    goldenDir = join(root, 'station-images', 'bottle-goods');
-    await mkdir(goldenDir, { recursive: true });
-    const goods = (await readdir(join(BOTTLE, 'train', 'good'))).filter((f) => f.endsWith('.png')).sort().slice(30, 30 + GOLDEN);
-    for (const f of goods) await copyFile(join(BOTTLE, 'train', 'good', f), join(goldenDir, f));
-    await new CameraRoots(dataLayout(dataDir).cameraRoots, []).set([join(root, 'station-images')]);
-    ({ serve, opened } = await serveWithEngineer(dataDir, cameraDir, { width: 1100, height: 900 }));
-    page = opened.page;
+    ({ root, dataDir, goldenDir, serve, opened, page } = await serveNewRecipeStation('myriad-roi-recipe-', { golden: GOLDEN, from: 30, viewport: { width: 1100, height: 900 } }));
   }, 400_000);
 
   afterAll(() => closeAll(opened, serve, root));
 
   it('draws a rectangle on a golden image, fits with it and saves a version that has it', async () => {
-    await signIn(page, 'erin', 'engineer-pass-1', 'password');
-    await page.evaluate(() => (window.location.hash = '#/recipes'));
-    await page.getByTestId('recipes-screen').waitFor();
-    await page.getByTestId('new-recipe-open').click();
-    await page.getByTestId('new-recipe-name').fill('bottle-roi');
-    await page.getByTestId('new-recipe-folder').fill(goldenDir);
+    await openNewRecipe(page, 'bottle-roi', goldenDir);
     await page.getByTestId('new-recipe-roi-toggle').click();
     const image = page.getByTestId('roi-image');
     await image.waitFor();

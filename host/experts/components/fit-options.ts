@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { INPUT_SIZE } from '../../../common/expert-option-limits';
 import { StationError } from '../../../common/errors';
 import { DEFAULT_BACKBONE, getBackbone } from '../../models/registry';
 import type { Expert, ExpertDescriptor, ExpertKind, ExpertModule, ExpertRuntime } from '../expert';
@@ -11,8 +12,11 @@ import { BASELINE_MODES, type BaselineMode, type PositionBaseline } from './posi
 export const backboneOptions = {
   taps: z.array(z.string().min(1)).min(1).max(5).optional(),
   tapWeights: z.array(z.number().positive()).optional(),
-  /** Side of the square whose pixel count the working size has, a multiple of 32 (components/working-size.ts). */
-  inputSize: z.number().int().min(64).max(1024).multipleOf(32).default(256),
+  /**
+   * The working size's short side: a golden set that keeps its aspect has it on its short side, a
+   * squashed one is inputSize x inputSize; a multiple of 32 (components/working-size.ts).
+   */
+  inputSize: z.number().int().min(INPUT_SIZE.min).max(INPUT_SIZE.max).multipleOf(INPUT_SIZE.step).default(INPUT_SIZE.default),
   /** 'auto': a golden set sharing one non-square aspect keeps it; 'square': squashed to inputSize x inputSize. */
   aspect: z.enum(ASPECTS).default('auto'),
   /** The working size; set by the fit from `aspect` (saved with the state), or given to force one. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { StationError } from '../../../common/errors';
+import { TILE_OVERLAP, TILE_SIZE, workingShortSide } from '../../../common/expert-option-limits';
 
 /**
  * Tiles for high-resolution working sizes. A working size above what one backbone pass should take
@@ -15,11 +16,32 @@ import { StationError } from '../../../common/errors';
  */
 export const TileSchema = z.strictObject({
   /** Side of a square tile in working-size pixels (a multiple of 32). */
-  size: z.number().int().min(64).max(1024).multipleOf(32),
+  size: z.number().int().min(TILE_SIZE.min).max(TILE_SIZE.max).multipleOf(TILE_SIZE.step),
   /** Pixels shared by neighbouring tiles (a multiple of 32, less than half the size). */
-  overlap: z.number().int().min(0).max(480).multipleOf(32).default(32),
+  overlap: z.number().int().min(TILE_OVERLAP.min).max(TILE_OVERLAP.max).multipleOf(TILE_OVERLAP.step).default(TILE_OVERLAP.default),
 });
 export type TileOptions = z.infer<typeof TileSchema>;
+
+/**
+ * Checks tiles against the working size the options give, before any image is read: a tile no
+ * larger than the working size's short side (`inputSize`, or a forced `workingSize`'s shorter
+ * side; common/expert-option-limits.ts), an overlap less than half a tile. `planTiles` checks the
+ * same on the size the fit resolved.
+ * @throws StationError('INVALID_INPUT') naming the option.
+ */
+export function checkTileOptions(expertName: string, tile: TileOptions, options: { inputSize: number; workingSize?: { width: number; height: number } | undefined }): void {
+  const short = workingShortSide(options);
+  if (tile.size > short) {
+    const lever = options.workingSize ? 'workingSize' : 'inputSize';
+    throw new StationError(
+      'INVALID_INPUT',
+      `Invalid ${expertName} option tile.size: tiles of ${tile.size}x${tile.size} are larger than the working size (short side ${short}): choose a tile size of at most ${short} or a larger ${lever}`,
+    );
+  }
+  if (2 * tile.overlap >= tile.size) {
+    throw new StationError('INVALID_INPUT', `Invalid ${expertName} option tile.overlap: an overlap of ${tile.overlap} is not less than half the tile size ${tile.size}`);
+  }
+}
 
 /** One tile: its origin in working-size pixels. */
 export interface Tile {

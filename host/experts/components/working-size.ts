@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Aspect } from '../../../common/expert-option-limits';
 
 /**
  * The working size: what every image of a recipe is resized to before the backbone.
@@ -11,8 +12,7 @@ import { z } from 'zod';
  * price is inspection time in proportion to the aspect. Raising `inputSize` raises the resolution
  * either way.
  */
-export type Aspect = 'auto' | 'square' | 'keep';
-export const ASPECTS: readonly Aspect[] = ['auto', 'square', 'keep'];
+export { ASPECTS, type Aspect } from '../../../common/expert-option-limits';
 
 // A type, not an interface: it is saved inside a JSON state.
 export type WorkingSize = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TileSchema } from '../components/tiles';
+import { TileSchema, checkTileOptions } from '../components/tiles';
 import { backboneOptions, calibrationOptions, goldenPlanOptions, parseBackboneOptions, type WithBackbone } from '../components/fit-options';
 
 /**
@@ -34,7 +34,13 @@ export type PatchCoreOptions = z.infer<typeof PatchCoreOptions>;
 
 export type PatchCoreConfig = WithBackbone<PatchCoreOptions>;
 
-/** @throws StationError('INVALID_INPUT') naming the bad option. */
+/**
+ * Checks the options (tiles against the working size they give too, so a tile that cannot fit is
+ * refused before any image is read).
+ * @throws StationError('INVALID_INPUT') naming the bad option.
+ */
 export function parsePatchCoreOptions(backbone: string | undefined, options: unknown): PatchCoreConfig {
-  return parseBackboneOptions('PatchCore', PatchCoreOptions, backbone, options);
+  const config = parseBackboneOptions('PatchCore', PatchCoreOptions, backbone, options);
+  if (config.tile) checkTileOptions('PatchCore', config.tile, config);
+  return config;
 }

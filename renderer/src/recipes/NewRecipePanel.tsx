@@ -3,6 +3,8 @@ import { DRAFT_EXPERTS, type RecipeDraft, type RecipeSummary, type RoiShape, typ
 import { RoiEditor } from './RoiEditor';
 import { GoldenAndBandFacts } from './GoldenAndBandFacts';
 import { GoldenCapture } from './GoldenCapture';
+import { ExpertOptionsFields } from './ExpertOptionsFields';
+import { checkOptionsForm, DEFAULT_OPTIONS_FORM, describeExpertOptions, type ExpertOptionsForm } from './expert-options-form';
 import { ScoreHistogram } from './ScoreHistogram';
 import { useRecipeDraft, type DraftProgress } from './useRecipeDraft';
 import { useT } from '../i18n/I18nProvider';
@@ -18,8 +20,8 @@ type Expert = (typeof DRAFT_EXPERTS)[number];
 
 /**
  * "New recipe" (engineers): golden images from a folder on the station or captured from its camera,
- * an expert or `auto`, the fit with its progress, then the golden-only calibration to look at
- * before saving it as a recipe version.
+ * an expert or `auto` with its advanced options (working size, PatchCore's tiles), the fit with its
+ * progress, then the golden-only calibration to look at before saving it as a recipe version.
  */
 export function NewRecipePanel({ client, onCreated, onClose, report }: Props) {
   const { t, plural } = useT();
@@ -31,14 +33,18 @@ export function NewRecipePanel({ client, onCreated, onClose, report }: Props) {
   const [expert, setExpert] = useState<Expert>('auto');
   const [drawing, setDrawing] = useState(false);
   const [roi, setRoi] = useState<RoiShape | null>(null);
+  const [optionsForm, setOptionsForm] = useState<ExpertOptionsForm>(DEFAULT_OPTIONS_FORM);
+  const options = checkOptionsForm(optionsForm, expert);
+  const optionsValid = Object.keys(options.problems).length === 0;
   const s = draft.state;
   const hasSource = mode === 'folder' ? folder.trim() !== '' : captured.length > 0;
-  const ready = name.trim() !== '' && hasSource;
+  const ready = name.trim() !== '' && hasSource && optionsValid;
   const source = mode === 'folder' ? { kind: 'folder' as const, path: folder.trim() } : { kind: 'frames' as const, sha256: captured };
 
   function submit(e: FormEvent) {
     e.preventDefault();
-    void draft.fit(name.trim(), source, expert, drawing ? roi : null);
+    if (!optionsValid) return;
+    void draft.fit(name.trim(), source, expert, drawing ? roi : null, options.options);
   }
 
   async function save() {
@@ -94,9 +100,17 @@ export function NewRecipePanel({ client, onCreated, onClose, report }: Props) {
               <option value="padim">{t('expert.padim')}</option>
             </select>
           </label>
-          <button type="submit" data-testid="new-recipe-fit" disabled={!ready}>
-            {t('recipes.draft.fit')}
-          </button>
+          <ExpertOptionsFields expert={expert} form={optionsForm} checked={options} onChange={setOptionsForm} />
+          <div className="new-recipe-actions">
+            <button type="submit" data-testid="new-recipe-fit" disabled={!ready}>
+              {t('recipes.draft.fit')}
+            </button>
+            {!optionsValid && (
+              <span className="option-problem" data-testid="new-recipe-options-invalid">
+                {t('recipes.options.fixFirst')}
+              </span>
+            )}
+          </div>
         </form>
       )}
       {s.step === 'fitting' && (
@@ -142,7 +156,8 @@ function FitProgress({ progress }: { progress: DraftProgress | null }) {
 
 /** What the goldens alone say: the band, their held-out scores, and what auto compared. */
 function Calibration({ draft }: { draft: RecipeDraft }) {
-  const { t } = useT();
+  const translator = useT();
+  const { t } = translator;
   return (
     <>
       <dl className="facts">
@@ -150,6 +165,10 @@ function Calibration({ draft }: { draft: RecipeDraft }) {
         <dd data-testid="new-recipe-expert-chosen">
           {draft.requested === 'auto' ? t('recipes.draft.chosenByAuto', { expert: draft.expert }) : draft.expert}
         </dd>
+        <dt>{t('recipes.options')}</dt>
+        <dd data-testid="new-recipe-options">{describeExpertOptions(draft.expertOptions, translator)}</dd>
+        <dt>{t('recipes.draft.workingSize')}</dt>
+        <dd data-testid="new-recipe-working-size">{t('recipes.draft.workingSizeValue', { width: draft.workingSize.width, height: draft.workingSize.height })}</dd>
         <dt>{t('recipes.backbone')}</dt>
         <dd>{draft.backbone}</dd>
         <GoldenAndBandFacts goldenCount={draft.goldenCount} band={draft.band} bandTestId="new-recipe-band" />

@@ -19,6 +19,7 @@ import { ScoreHistogram } from './ScoreHistogram';
 import { VerdictPolicySettings } from './VerdictPolicySettings';
 import { LineCameraSettings } from './LineCameraSettings';
 import { VersionTable } from './VersionTable';
+import { describeExpertOptions } from './expert-options-form';
 import './recipes.css';
 import { useT } from '../i18n/I18nProvider';
 
@@ -42,7 +43,8 @@ export function RecipesScreen({ client, connection, who }: Props) {
   const [creating, setCreating] = useState(false);
   const role = who?.role ?? 'operator';
   const canEdit = ENGINEERING.has(role);
-  const { t, num, plural } = useT();
+  const translator = useT();
+  const { t } = translator;
   const roleName = t(`role.${role}`);
 
   const loadList = useCallback(() => {
@@ -139,7 +141,9 @@ export function RecipesScreen({ client, connection, who }: Props) {
                 <dt>{t('recipes.version')}</dt>
                 <dd data-testid="recipe-version">{t('common.version', { version: s.version })}</dd>
                 <dt>{t('recipes.expert')}</dt>
-                <dd>{s.expert}</dd>
+                <dd data-testid="recipe-expert">{s.expert}</dd>
+                <dt>{t('recipes.options')}</dt>
+                <dd data-testid="recipe-expert-options">{describeExpertOptions(s.expertOptions, translator)}</dd>
                 <dt>{t('recipes.backbone')}</dt>
                 <dd title={detail.backboneSha256}>
                   {s.backbone} <code>{detail.backboneSha256.slice(0, 12)}</code>

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Events, GoldenSource, Params, RecipeDraft, RecipeDraftStarted, RecipeSummary, RoiShape, StationClient } from '../../../common/api';
+import type { Events, ExpertOptions, GoldenSource, Params, RecipeDraft, RecipeDraftStarted, RecipeSummary, RoiShape, StationClient } from '../../../common/api';
 import { toStationError } from '../transport/wire';
 
 export type DraftProgress = Pick<Events['recipes.draftProgress'], 'stage' | 'done' | 'total'>;
@@ -12,7 +12,8 @@ export type DraftState =
 
 export interface DraftApi {
   state: DraftState;
-  fit(name: string, source: GoldenSource, expert: Params<'recipes.draft'>['expert'], roi?: RoiShape | null): Promise<void>;
+  /** `expertOptions`: the expert's options (the panel's Advanced section); undefined: its defaults. */
+  fit(name: string, source: GoldenSource, expert: Params<'recipes.draft'>['expert'], roi?: RoiShape | null, expertOptions?: ExpertOptions): Promise<void>;
   /** Stops the fit or throws the fitted draft away. */
   cancel(): Promise<void>;
   save(): Promise<RecipeSummary | null>;
@@ -38,11 +39,11 @@ export function useRecipeDraft(client: StationClient, report: (err: unknown) => 
   );
 
   const fit = useCallback(
-    async (name: string, source: GoldenSource, expert: Params<'recipes.draft'>['expert'], roi: RoiShape | null = null) => {
+    async (name: string, source: GoldenSource, expert: Params<'recipes.draft'>['expert'], roi: RoiShape | null = null, expertOptions?: ExpertOptions) => {
       setState({ step: 'fitting', started: null, progress: null });
       let started: RecipeDraftStarted;
       try {
-        started = await client.call('recipes.draft', { name, source, expert, ...(roi ? { roi } : {}) });
+        started = await client.call('recipes.draft', { name, source, expert, ...(roi ? { roi } : {}), ...(expertOptions ? { expertOptions } : {}) });
       } catch (err) {
         report(err);
         setState({ step: 'form' });

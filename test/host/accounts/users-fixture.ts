@@ -3,18 +3,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Language } from '../../../common/api';
 import { openStation, type Station } from '../../../host/station';
+import type { ExpertBackend } from '../../../host/recipes/expert-backend';
 import { meanImageBackend } from '../fixtures/mean-image-expert';
 import { writeGoldenFolder } from '../fixtures/images';
 
-/** A station with the tiny real expert, one recipe and one user per role (low scrypt cost for speed). */
+/** A station with the tiny real expert (or `experts`), one recipe and one user per role (low scrypt cost for speed). */
 export const PASSWORDS = { engineer: 'engineer-pass-1', supervisor: 'supervisor-pass-1', admin: 'admin-pass-1', operator: 'operator-pass-1' } as const;
 
-export async function stationWithUsers(options: { sessionIdleMs?: number; language?: Language } = {}): Promise<{ station: Station; dir: string; cleanup(): Promise<void> }> {
+export async function stationWithUsers(
+  options: { sessionIdleMs?: number; language?: Language; experts?: ExpertBackend } = {},
+): Promise<{ station: Station; dir: string; cleanup(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'roles-'));
   const station = await openStation({
     dataDir: join(dir, 'data'),
     device: 'cpu',
-    experts: meanImageBackend,
+    experts: options.experts ?? meanImageBackend,
     scryptCost: { N: 2 ** 12, r: 8, p: 1 },
     sessionIdleMs: options.sessionIdleMs,
     ...(options.language ? { language: options.language } : {}),

@@ -62,6 +62,9 @@ describe.skipIf(!haveBackbone)('recipe create --expert-options', () => {
       { expert: 'patchcore', options: '{"bankRows":8192}', message: /Invalid PatchCore option bankRows: PatchCore has no such option/ },
       { expert: 'patchcore', options: '{"tile":{"size":"large"}}', message: /Invalid PatchCore option tile\.size: .*expected number, received string/ },
       { expert: 'padim', options: '{"inputSize":300}', message: /Invalid PaDiM option inputSize: .*multiple of 32/ },
+      // Tiles that cannot fit the working size the options give: refused before any image is read.
+      { expert: 'patchcore', options: '{"tile":{"size":512}}', message: /Invalid PatchCore option tile\.size: tiles of 512x512 are larger than the working size \(short side 256\): choose a tile size of at most 256 or a larger inputSize/ },
+      { expert: 'patchcore', options: '{"inputSize":640,"tile":{"size":128,"overlap":64}}', message: /Invalid PatchCore option tile\.overlap: an overlap of 64 is not less than half the tile size 128/ },
       { expert: 'anomalib:model.onnx', options: '{}', message: /--expert-options is for patchcore, padim or auto \(got anomalib\)/ },
       // auto (the default) fits both candidates with the options: one only PatchCore takes is refused.
       {

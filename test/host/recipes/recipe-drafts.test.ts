@@ -3,9 +3,13 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AuditEntryInfo, CameraFrame, CameraSession, Events, RecipeDraft, RecipeDraftStarted, RecipeSummary, Results } from '../../../common/api';
+import { openDatabase } from '../../../db/open';
+import { latestRecipe } from '../../../db/repositories/recipes';
+import type { ExpertBackend } from '../../../host/recipes/expert-backend';
 import type { Station } from '../../../host/station';
 import { stationWithUsers } from '../accounts/users-fixture';
 import { partPng, writeGoldenFolder } from '../fixtures/images';
+import { meanImageBackend } from '../fixtures/mean-image-expert';
 
 /**
  * Recipes made from the Recipes screen (recipes.draft / draftResult / draftCancel / draftSave) on a
@@ -17,9 +21,19 @@ let dir: string;
 let cleanup: () => Promise<void>;
 let allowed: string;
 const ENG = { user: 'engineer1' };
+/** The expert options each fit was handed, in order (the tiny expert takes none and ignores them). */
+const fits: Array<Record<string, unknown> | undefined> = [];
+const recording: ExpertBackend = {
+  fit(spec, golden, dir, options = {}) {
+    fits.push(options.expertOptions);
+    return meanImageBackend.fit(spec, golden, dir, options);
+  },
+  load: (dir) => meanImageBackend.load(dir),
+};
 
 beforeEach(async () => {
-  ({ station, dir, cleanup } = await stationWithUsers());
+  ({ station, dir, cleanup } = await stationWithUsers({ experts: recording }));
+  fits.length = 0;
   allowed = join(dir, 'allowed');
   await mkdir(allowed, { recursive: true });
   await station.call('camera.setRoots', { roots: [allowed] }, ENG);
@@ -190,5 +204,77 @@ describe('recipes.draft', () => {
     station.disconnect('w1');
     await expect.poll(async () => (await written()).drafts).toEqual([]);
     expect(await written()).toEqual(before);
+  });
+});
+
+describe('recipes.draft with expert options', () => {
+  /** The config the newest version of `name` records (config.expertOptions among it). */
+  function recordedConfig(name: string): Record<string, unknown> | undefined {
+    const db = openDatabase(join(dir, 'data', 'station.db'));
+    try {
+      return latestRecipe(db, name)?.config;
+    } finally {
+      db.close();
+    }
+  }
+
+  it('refuses options the expert does not take with one error before anything is read or fitted', async () => {
+    const golden = await writeGoldenFolder(join(allowed, 'g'), 3);
+    const before = await written();
+    const progress = progressEvents();
+    const cases: Array<{ expert: 'auto' | 'patchcore' | 'padim'; options: unknown; message: RegExp }> = [
+      { expert: 'patchcore', options: { bankRows: 8192 }, message: /^Invalid PatchCore option bankRows: PatchCore has no such option$/ },
+      { expert: 'patchcore', options: { inputSize: 300 }, message: /^Invalid PatchCore option inputSize: .*multiple of 32/ },
+      { expert: 'patchcore', options: { tile: { size: 512, overlap: 32 } }, message: /^Invalid PatchCore option tile\.size: tiles of 512x512 are larger than the working size \(short side 256\)/ },
+      { expert: 'patchcore', options: { inputSize: 640, tile: { size: 128, overlap: 64 } }, message: /^Invalid PatchCore option tile\.overlap: an overlap of 64 is not less than half the tile size 128$/ },
+      { expert: 'padim', options: { tile: { size: 128, overlap: 32 } }, message: /^Invalid PaDiM option tile: PaDiM has no such option$/ },
+      // auto fits both candidates with the options: one only PatchCore takes is refused, naming the kind to choose.
+      { expert: 'auto', options: { tile: { size: 128, overlap: 32 } }, message: /^Invalid PaDiM option tile: PaDiM has no such option\. auto fits patchcore and padim .*patchcore/ },
+      // Not an object of options at all: the api's own check.
+      { expert: 'patchcore', options: [{ inputSize: 384 }], message: /expertOptions/ },
+    ];
+    for (const c of cases) {
+      const label = `${c.expert} ${JSON.stringify(c.options)}`;
+      const err = await station.call('recipes.draft', { name: 'lid', source: { kind: 'folder', path: golden }, expert: c.expert, expertOptions: c.options }, ENG).catch((e: unknown) => e);
+      expect(err, label).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(c.message) });
+      expect((err as Error).message.split('\n'), label).toHaveLength(1);
+    }
+    // Nothing read, fitted or written: no progress, no fit, no draft folder, no recipe.
+    expect(progress).toEqual([]);
+    expect(fits).toEqual([]);
+    expect(await written()).toEqual(before);
+  });
+
+  it('fits with good options, shows them, and records them on save as recipes.create does', async () => {
+    const golden = await writeGoldenFolder(join(allowed, 'g'), 4);
+    const options = { inputSize: 320, tile: { size: 128, overlap: 32 } };
+    const started = (await station.call('recipes.draft', { name: 'lid', source: { kind: 'folder', path: golden }, expert: 'patchcore', expertOptions: options }, ENG)) as RecipeDraftStarted;
+    const draft = (await station.call('recipes.draftResult', { draftId: started.draftId }, ENG)) as RecipeDraft;
+    expect(fits).toEqual([options]);
+    expect(draft).toMatchObject({ requested: 'patchcore', expertOptions: options, workingSize: { width: 16, height: 16 } });
+    expect(recordedConfig('lid')).toBeUndefined();
+
+    const saved = (await station.call('recipes.draftSave', { draftId: started.draftId }, ENG)) as RecipeSummary;
+    expect(saved).toMatchObject({ name: 'lid', version: 1, expertOptions: options });
+    expect(((await station.call('recipes.list', {})) as RecipeSummary[]).find((r) => r.name === 'lid')?.expertOptions).toEqual(options);
+    expect((await auditOf('recipe.create')).find((a) => a.subject === 'lid@1')?.details).toMatchObject({ expert: 'patchcore', expertOptions: options });
+
+    // The same goldens and options through recipes.create (the command line's call): the same recorded config.
+    const cli = (await station.call('recipes.create', { name: 'lid-cli', referencesDir: golden, expert: 'patchcore', prompts: [], expertOptions: options }, ENG)) as RecipeSummary;
+    expect(cli.expertOptions).toEqual(options);
+    expect(fits).toEqual([options, options]);
+    const fromDraft = recordedConfig('lid');
+    expect(fromDraft?.['expertOptions']).toEqual(options);
+    expect(fromDraft).toEqual(recordedConfig('lid-cli'));
+  });
+
+  it('without options records none: the expert\'s defaults', async () => {
+    const golden = await writeGoldenFolder(join(allowed, 'g'), 3);
+    const started = (await station.call('recipes.draft', { name: 'lid', source: { kind: 'folder', path: golden }, expert: 'auto', expertOptions: {} }, ENG)) as RecipeDraftStarted;
+    expect(((await station.call('recipes.draftResult', { draftId: started.draftId }, ENG)) as RecipeDraft).expertOptions).toBeNull();
+    const saved = (await station.call('recipes.draftSave', { draftId: started.draftId }, ENG)) as RecipeSummary;
+    expect(fits).toEqual([undefined]);
+    expect(saved.expertOptions).toBeNull();
+    expect(recordedConfig('lid')).not.toHaveProperty('expertOptions');
   });
 });
