@@ -31,19 +31,14 @@ export function ExpertOptionsFields({ expert, form, checked, onChange }: Props) 
         </span>
       </summary>
       <div className="new-recipe-advanced-body">
-        <label className="field">
-          <span>{t('recipes.options.inputSize')}</span>
-          <input
-            type="text"
-            inputMode="numeric"
-            data-testid="new-recipe-input-size"
-            value={form.inputSize}
-            placeholder={t('recipes.options.inputSizeDefault', { size: INPUT_SIZE.default })}
-            aria-invalid={problems.inputSize !== undefined}
-            onChange={(e) => set({ inputSize: e.target.value })}
-          />
-        </label>
-        <Problem problem={problems.inputSize} testId="new-recipe-input-size-problem" />
+        <NumberField
+          label={t('recipes.options.inputSize')}
+          testId="new-recipe-input-size"
+          value={form.inputSize}
+          placeholder={t('recipes.options.inputSizeDefault', { size: INPUT_SIZE.default })}
+          problem={problems.inputSize}
+          onChange={(inputSize) => set({ inputSize })}
+        />
         <label className="field">
           <span>{t('recipes.options.aspect')}</span>
           <select data-testid="new-recipe-aspect" value={form.aspect} onChange={(e) => set({ aspect: e.target.value as Aspect })}>
@@ -68,35 +63,56 @@ export function ExpertOptionsFields({ expert, form, checked, onChange }: Props) 
           )}
           {form.tiles && refused === null && (
             <div className="new-recipe-tile-fields">
-              <label className="field">
-                <span>{t('recipes.options.tileSize', { min: TILE_SIZE.min, max: TILE_SIZE.max })}</span>
-                <input
-                  type="text"
-                  inputMode="numeric"
-                  data-testid="new-recipe-tile-size"
-                  value={form.tileSize}
-                  aria-invalid={problems.tileSize !== undefined}
-                  onChange={(e) => set({ tileSize: e.target.value })}
-                />
-              </label>
-              <Problem problem={problems.tileSize} testId="new-recipe-tile-size-problem" />
-              <label className="field">
-                <span>{t('recipes.options.tileOverlap', { size: TILE_OVERLAP.default })}</span>
-                <input
-                  type="text"
-                  inputMode="numeric"
-                  data-testid="new-recipe-tile-overlap"
-                  value={form.tileOverlap}
-                  aria-invalid={problems.tileOverlap !== undefined}
-                  onChange={(e) => set({ tileOverlap: e.target.value })}
-                />
-              </label>
-              <Problem problem={problems.tileOverlap} testId="new-recipe-tile-overlap-problem" />
+              <NumberField
+                label={t('recipes.options.tileSize', { min: TILE_SIZE.min, max: TILE_SIZE.max })}
+                testId="new-recipe-tile-size"
+                value={form.tileSize}
+                problem={problems.tileSize}
+                onChange={(tileSize) => set({ tileSize })}
+              />
+              <NumberField
+                label={t('recipes.options.tileOverlap', { size: TILE_OVERLAP.default })}
+                testId="new-recipe-tile-overlap"
+                value={form.tileOverlap}
+                problem={problems.tileOverlap}
+                onChange={(tileOverlap) => set({ tileOverlap })}
+              />
             </div>
           )}
         </fieldset>
       </div>
     </details>
+  );
+}
+
+interface NumberFieldProps {
+  label: string;
+  /** The input's test id; its problem's is the same with "-problem". */
+  testId: string;
+  value: string;
+  placeholder?: string;
+  problem: OptionProblem | undefined;
+  onChange: (value: string) => void;
+}
+
+/** A whole-number field kept as typed (checked by expert-options-form), with its problem beside it. */
+function NumberField({ label, testId, value, placeholder, problem, onChange }: NumberFieldProps) {
+  return (
+    <>
+      <label className="field">
+        <span>{label}</span>
+        <input
+          type="text"
+          inputMode="numeric"
+          data-testid={testId}
+          value={value}
+          placeholder={placeholder}
+          aria-invalid={problem !== undefined}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      </label>
+      <Problem problem={problem} testId={`${testId}-problem`} />
+    </>
   );
 }
 
