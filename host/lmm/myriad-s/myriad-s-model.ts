@@ -138,7 +138,7 @@ export class MyriadSModel implements DialogModel {
 
   /**
    * (image tokens + expert tokens, hidden) for the request's map and features, and whether the
-   * features were read (usableFeatures: the backbone, grid and training domain they must match).
+   * features were read (usableFeatures: the backbone and training domain they must match; another grid is fitted to the model's).
    */
   private async visualTokens(req: DialogRequest): Promise<{ visual: Float32Array; readFeatures: boolean }> {
     const cached = this.visualCache.get(req.anomaly.map);

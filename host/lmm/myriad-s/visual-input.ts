@@ -1,6 +1,7 @@
 import { StationError } from '../../../common/errors';
 import type { Tensor } from '../../inference/onnx-runtime';
 import type { DialogAnomaly, DialogFeatures, VisualInput } from '../dialog-model';
+import { fitFeatureGrid } from './feature-grid';
 
 export type FloatTensor = Tensor & { data: Float32Array };
 
@@ -42,11 +43,12 @@ export interface FeatureDomain {
 
 /**
  * The features Myriad-S may read: those of the backbone it was trained on, in the form it was
- * trained on (raw or golden-relative: the other form means nothing to it), on its grid, and (when
- * the export records its training domain) of an image like those it was trained on. Others (a
- * recipe on another backbone or input size, a part unlike any training part) are dropped, and the
- * answer comes from the expert map alone, which training prepared it for (feature dropout);
- * failing every answer, or reading features it never learned, would be worse.
+ * trained on (raw or golden-relative: the other form means nothing to it), brought onto its grid
+ * (fitFeatureGrid: a wide or tall part's grid is squashed as its map is), and (when the export
+ * records its training domain) of an image like those it was trained on. Others (a recipe on
+ * another backbone, a part unlike any training part) are dropped, and the answer comes from the
+ * expert map alone, which training prepared it for (feature dropout); failing every answer, or
+ * reading features it never learned, would be worse.
  */
 export function usableFeatures(
   features: DialogFeatures | undefined,
@@ -57,9 +59,9 @@ export function usableFeatures(
   if (!features) return undefined;
   if ((features.input ?? 'raw') !== input) return undefined;
   if (features.backboneSha256 !== undefined && features.backboneSha256 !== backbone.sha256) return undefined;
-  const { dim, gridWidth, gridHeight } = features;
-  if (dim !== backbone.feature_channels || gridWidth !== backbone.feature_width || gridHeight !== backbone.feature_height) return undefined;
-  return domain && featureDistance(features, domain) > domain.max_distance ? undefined : features;
+  if (features.dim !== backbone.feature_channels || features.data.length !== features.dim * features.gridWidth * features.gridHeight) return undefined;
+  const fitted = fitFeatureGrid(features, backbone.feature_width, backbone.feature_height);
+  return domain && featureDistance(fitted, domain) > domain.max_distance ? undefined : fitted;
 }
 
 /**

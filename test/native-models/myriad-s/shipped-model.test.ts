@@ -104,6 +104,25 @@ describe('the shipped Myriad-S', () => {
     expect(result.ids.length).toBeGreaterThan(3);
   });
 
+  it('reads the features of a wide part (a recipe that keeps its goldens\' aspect) as those of the square part it was trained on', async () => {
+    const parity = readParityCase(SHIPPED);
+    const { config } = readMyriadSExport(SHIPPED);
+    const square = parityRequest(SHIPPED, config, parity);
+    const f = square.features;
+    if (!f) throw new Error('the parity case has no features');
+    // The same part seen twice as wide: every grid column doubled, as a 2:1 recipe's grid of 64x32.
+    const wide = new Float32Array(f.data.length * 2);
+    for (let y = 0; y < f.gridHeight; y++) {
+      for (let x = 0; x < f.gridWidth * 2; x++) wide.set(f.data.subarray((y * f.gridWidth + (x >> 1)) * f.dim, (y * f.gridWidth + (x >> 1) + 1) * f.dim), (y * f.gridWidth * 2 + x) * f.dim);
+    }
+    const signal = new AbortController().signal;
+    const reference = await model.run(square, () => {}, signal);
+    const result = await model.run({ ...square, features: { ...f, data: wide, gridWidth: f.gridWidth * 2 } }, () => {}, signal);
+    expect(result.readFeatures).toBe(true);
+    expect(Math.max(...result.firstLogits.map((v, i) => Math.abs(v - (reference.firstLogits[i] as number))))).toBeLessThan(1e-4);
+    expect(result.text).toBe(reference.text);
+  });
+
   it('answers "No" for a flat low map and "Yes" naming the cell of a single bright blob', async () => {
     const none = await model.run(request(null), () => {}, new AbortController().signal);
     expect(parsePolarity(none.text), none.text).toBe('no');

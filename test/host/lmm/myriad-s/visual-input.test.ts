@@ -46,11 +46,19 @@ describe('usableFeatures', () => {
     expect(usableFeatures(stated, backbone)).toBe(stated);
   });
 
-  it('drops features of another backbone or grid instead of failing the answer', () => {
+  it('drops features of another backbone or channel count instead of failing the answer', () => {
     expect(usableFeatures({ ...ours, backboneSha256: 'b'.repeat(64) }, backbone)).toBeUndefined();
-    expect(usableFeatures({ data: new Float32Array(8), dim: 2, gridWidth: 2, gridHeight: 2 }, backbone)).toBeUndefined();
     expect(usableFeatures({ data: new Float32Array(4), dim: 4, gridWidth: 1, gridHeight: 1 }, backbone)).toBeUndefined();
     expect(usableFeatures(undefined, backbone)).toBeUndefined();
+  });
+
+  it('brings features of another grid (a wide or tall part) onto the model\'s grid instead of dropping them', () => {
+    const tall = { data: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]), dim: 2, gridWidth: 2, gridHeight: 2 };
+    const fitted = usableFeatures(tall, backbone);
+    expect(fitted && [fitted.gridWidth, fitted.gridHeight]).toEqual([2, 1]);
+    expect(Array.from(fitted?.data ?? [])).toEqual([3, 4, 5, 6]);
+    // a grid that does not hold its data is no reading at all
+    expect(usableFeatures({ data: new Float32Array(6), dim: 2, gridWidth: 2, gridHeight: 2 }, backbone)).toBeUndefined();
   });
 
   it('reads features only in the form the export was trained on: raw for a raw model, golden-relative for a relative one', () => {
