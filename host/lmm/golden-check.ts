@@ -35,6 +35,11 @@ export interface GoldenCheck {
   checked: number;
   /** Of those, how many it called defective. */
   saidYes: number;
+  /**
+   * How far each checked golden's first answer leaned towards "Yes" (DialogReply.yesOdds), in the
+   * order asked, for models that report it: where a good part of this product sits for the model.
+   */
+  goldenOdds?: number[];
   /** Whether the model's reading of this product's features is trusted. */
   readsProduct: boolean;
   /** Why the product's features are withheld when it is not for the model's answers (e.g. the adapter could not be fitted). */
@@ -100,6 +105,7 @@ export async function checkGoldens(
   }
   let checked = 0;
   let saidYes = 0;
+  const goldenOdds: number[] = [];
   const indices = pickGoldens(goldens.map((_, i) => i));
   for (const i of indices) {
     const { features, ...anomaly } = goldens[i] as GoldenInspection;
@@ -112,9 +118,10 @@ export async function checkGoldens(
     if (reply.readFeatures !== true) continue;
     checked += 1;
     if (parsePolarity(reply.text) === 'yes') saidYes += 1;
+    if (reply.yesOdds !== undefined) goldenOdds.push(reply.yesOdds);
   }
   const readsProduct = saidYes <= Math.floor(checked * GOLDEN_CHECK_MAX_YES_SHARE);
-  return { checked, saidYes, readsProduct, ...(readsProduct ? { adapter } : { reason: `the model called ${saidYes} of ${checked} goldens defective` }) };
+  return { checked, saidYes, ...(goldenOdds.length > 0 ? { goldenOdds } : {}), readsProduct, ...(readsProduct ? { adapter } : { reason: `the model called ${saidYes} of ${checked} goldens defective` }) };
 }
 
 /**

@@ -154,10 +154,17 @@ async function goldenCheckOn(dialog: DialogModel, product: string, expert: Exper
 }
 
 /** The check as the report states it: its counts, verdict, reason and the input the model read. */
-export type GoldenCheckRecord = Pick<GoldenCheck, 'checked' | 'saidYes' | 'readsProduct' | 'reason'> & { input: VisualInput | null };
+export type GoldenCheckRecord = Pick<GoldenCheck, 'checked' | 'saidYes' | 'readsProduct' | 'reason' | 'goldenOdds'> & { input: VisualInput | null };
 
 function goldenCheckRecord(c: GoldenCheck): GoldenCheckRecord {
-  return { checked: c.checked, saidYes: c.saidYes, readsProduct: c.readsProduct, ...(c.reason ? { reason: c.reason } : {}), input: c.adapter?.input ?? null };
+  return {
+    checked: c.checked,
+    saidYes: c.saidYes,
+    ...(c.goldenOdds ? { goldenOdds: c.goldenOdds.map((v) => round6(v) as number) } : {}),
+    readsProduct: c.readsProduct,
+    ...(c.reason ? { reason: c.reason } : {}),
+    input: c.adapter?.input ?? null,
+  };
 }
 
 /** Six decimals: far below what the metrics can resolve, and no float noise (1e-16 stds) in the JSON. */

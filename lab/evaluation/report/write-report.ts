@@ -10,18 +10,30 @@ export interface WrittenReport {
   json: string;
   markdown: string;
   images: string[];
+  /** `<stem>-answers.jsonl` when a dialog model answered. */
+  answers: string | null;
 }
 
 /**
  * Writes the evaluation JSON to `outPath` and, next to it, `<stem>.md` with `<stem>-roc.png`,
- * `<stem>-roc-defects.png` and `<stem>-heatmaps.png`.
+ * `<stem>-roc-defects.png` and `<stem>-heatmaps.png`; with a dialog model also
+ * `<stem>-answers.jsonl`, every first answer of every seed, for looking into what the model said
+ * where (the JSON keeps only the aggregates).
  */
 export async function writeReport(evaluation: Evaluation, outPath: string): Promise<WrittenReport> {
   const { report, runs, tests, dataset } = evaluation;
   const stem = join(dirname(outPath), basename(outPath, extname(outPath)));
-  const files = { roc: `${stem}-roc.png`, defects: `${stem}-roc-defects.png`, grid: `${stem}-heatmaps.png`, md: `${stem}.md` };
+  const files = { roc: `${stem}-roc.png`, defects: `${stem}-roc-defects.png`, grid: `${stem}-heatmaps.png`, md: `${stem}.md`, answers: `${stem}-answers.jsonl` };
   const jsonReport = { ...report, report: basename(files.md) };
   await writeFileAtomic(outPath, Buffer.from(`${JSON.stringify(jsonReport, null, 2)}\n`, 'utf8'));
+  const answered = runs.flatMap((r) =>
+    r.scored.flatMap((s) =>
+      s.answer === null
+        ? []
+        : [{ seed: r.seed, file: relative(dataset.root, s.path), category: s.defect ?? 'good', score: s.score, yesOdds: s.yesOdds, readFeatures: s.readFeatures, answer: s.answer }],
+    ),
+  );
+  if (answered.length > 0) await writeFileAtomic(files.answers, Buffer.from(answered.map((a) => `${JSON.stringify(a)}\n`).join(''), 'utf8'));
 
   const perSeed = rocChart(
     runs.map((r) => ({ label: `seed ${r.seed}`, curve: rocCurve(r.scored.map((s) => ({ score: s.score, defective: s.defect !== null }))) })),
@@ -59,5 +71,5 @@ export async function writeReport(evaluation: Evaluation, outPath: string): Prom
     ),
   });
   await writeFileAtomic(files.md, Buffer.from(markdown, 'utf8'));
-  return { json: outPath, markdown: files.md, images: [files.roc, files.defects, files.grid] };
+  return { json: outPath, markdown: files.md, images: [files.roc, files.defects, files.grid], answers: answered.length > 0 ? files.answers : null };
 }

@@ -5,7 +5,7 @@ import { gaussianSamples, seededRandom } from '../../../host/experts/components/
 import { checkGoldens, featuresIfTrusted, GOLDEN_CHECK_SIZE, pickGoldens, type GoldenCheck, type GoldenInspection } from '../../../host/lmm/golden-check';
 
 /** A model that reads features and answers each golden as scripted, in order; it records what it was asked. */
-function scripted(answers: Array<{ text: string; read: boolean }>, visualInput: DialogModel['visualInput'] = 'raw'): DialogModel & { asked: DialogRequest[] } {
+function scripted(answers: Array<{ text: string; read: boolean; odds?: number }>, visualInput: DialogModel['visualInput'] = 'raw'): DialogModel & { asked: DialogRequest[] } {
   const asked: DialogRequest[] = [];
   return {
     name: 'scripted',
@@ -16,7 +16,7 @@ function scripted(answers: Array<{ text: string; read: boolean }>, visualInput: 
     async generate(req) {
       const a = answers[asked.length] ?? { text: 'No, nothing.', read: true };
       asked.push(req);
-      return { text: a.text, firstTokenMs: 1, totalMs: 1, tokens: 3, readFeatures: a.read };
+      return { text: a.text, firstTokenMs: 1, totalMs: 1, tokens: 3, readFeatures: a.read, ...(a.odds !== undefined ? { yesOdds: a.odds } : {}) };
     },
   };
 }
@@ -65,6 +65,12 @@ describe('checkGoldens', () => {
     expect(model.asked).toHaveLength(3);
     expect(counts(check)).toEqual({ checked: 1, saidYes: 0, readsProduct: true });
     expect(model.asked.every((r) => r.question === null && r.history.length === 0 && r.instructions.length === 0 && r.product === 'bottle')).toBe(true);
+  });
+
+  it('keeps how far each checked golden leaned towards "Yes", only for answers that read features', async () => {
+    const model = scripted([{ ...no, odds: -2.5 }, { ...yes, read: false, odds: 4 }, { ...no, odds: -0.5 }]);
+    expect((await checkGoldens(model, 'bottle', [golden(), golden(), golden()], 'cpu')).goldenOdds).toEqual([-2.5, -0.5]);
+    expect((await checkGoldens(scripted([no]), 'bottle', [golden()], 'cpu')).goldenOdds).toBeUndefined();
   });
 
   it('passes a product whose features were never read: there is no reading to withhold', async () => {

@@ -45,8 +45,10 @@ describe('writeReport', () => {
 
   it('without --lmm, writes no dialog section', async () => {
     const evaluation = await evaluate({ datasetDir: root, shots: 1, seeds: 1, subject: meanDifferenceSubject(), dialog: null, lmmReason: 'x' });
-    const md = await readFile((await writeReport(evaluation, join(out, 'no-lmm.json'))).markdown, 'utf8');
+    const written = await writeReport(evaluation, join(out, 'no-lmm.json'));
+    const md = await readFile(written.markdown, 'utf8');
     expect(md).not.toContain('Dialog model answers');
+    expect(written.answers).toBeNull();
   });
 
   it('with a dialog model that never reads features (the narrator), says nothing about features', async () => {
@@ -82,5 +84,18 @@ describe('writeReport', () => {
     expect(md).toContain(`Image features read in ${good} of ${scored.length} answers; the other ${scored.length - good} rest on the expert map alone`);
     // quoted answers keep the table intact: a '|' inside an answer is escaped
     expect(md).toMatch(/^\| test\/good\/\S+ \| good \| \d\.\d{3} \| Yes, there is a \\\| strange mark/m);
+  });
+
+  it('with --lmm, writes every first answer of every seed to <stem>-answers.jsonl', async () => {
+    const evaluation = await evaluate({ datasetDir: root, shots: 1, seeds: 2, subject: meanDifferenceSubject(), dialog: new ExpertNarrator(), lmmReason: '' });
+    const written = await writeReport(evaluation, join(out, 'answers.json'));
+    expect(written.answers).toBe(join(out, 'answers-answers.jsonl'));
+    const lines = (await readFile(written.answers ?? '', 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const scored = evaluation.runs.flatMap((r) => r.scored.map((s) => ({ seed: r.seed, s })));
+    expect(lines).toHaveLength(scored.length);
+    expect(new Set(lines.map((l) => l.seed))).toEqual(new Set(evaluation.runs.map((r) => r.seed)));
+    for (const [i, { seed, s }] of scored.entries()) {
+      expect(lines[i]).toEqual({ seed, file: s.path.slice(root.length + 1), category: s.defect ?? 'good', score: s.score, yesOdds: s.yesOdds, readFeatures: s.readFeatures, answer: s.answer });
+    }
   });
 });
