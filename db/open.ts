@@ -47,9 +47,30 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
   return db;
 }
 
-/** Runs `fn` in one IMMEDIATE write transaction (no async work may happen inside). */
-export function writeTransaction<T>(db: Db, what: string, fn: () => T): T {
-  return guarded(what, () => db.transaction(fn).immediate());
+export interface WriteOptions {
+  /**
+   * false: committed with synchronous=NORMAL, without the WAL fsync, so the thread is not held for
+   * a flush to disk. For writes whose loss in a power cut is harmless (a line delivery cursor: the
+   * messages after it are sent again with their ids). A crash of the process keeps them (the WAL is
+   * written before the commit returns); a power cut may roll them back until the next flushed
+   * commit or checkpoint, which makes them durable with itself. Default true.
+   */
+  flush?: boolean;
+}
+
+/**
+ * Runs `fn` in one IMMEDIATE write transaction (no async work may happen inside). Inside an open
+ * transaction it is part of that one, flushed as that one is.
+ */
+export function writeTransaction<T>(db: Db, what: string, fn: () => T, options: WriteOptions = {}): T {
+  if (options.flush !== false || db.inTransaction) return guarded(what, () => db.transaction(fn).immediate());
+  const level = guarded(what, () => db.pragma('synchronous', { simple: true }));
+  guarded(what, () => db.pragma('synchronous = NORMAL'));
+  try {
+    return guarded(what, () => db.transaction(fn).immediate());
+  } finally {
+    guarded(what, () => db.pragma(`synchronous = ${Number(level)}`));
+  }
 }
 
 export function integrityCheck(db: Db): string {

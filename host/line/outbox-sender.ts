@@ -99,7 +99,9 @@ export class OutboxSender {
           }
           backoff = BACKOFF_MIN_MS;
         }
-        writeTransaction(this.db, 'mark a line message delivered', () => advanceCursor(this.db, this.adapter.name, row.seq, wanted, new Date().toISOString()));
+        // Not flushed to disk: a cursor lost in a power cut resends with the same ids (at least
+        // once), while a flush here would hold the thread the next trigger and the PLC's polls need.
+        writeTransaction(this.db, 'mark a line message delivered', () => advanceCursor(this.db, this.adapter.name, row.seq, wanted, new Date().toISOString()), { flush: false });
         progressed = true;
       }
       if (progressed) {
@@ -114,7 +116,7 @@ export class OutboxSender {
 
   private markFailed(): void {
     try {
-      writeTransaction(this.db, 'count a failed line delivery', () => countFailedDelivery(this.db, this.adapter.name, new Date().toISOString()));
+      writeTransaction(this.db, 'count a failed line delivery', () => countFailedDelivery(this.db, this.adapter.name, new Date().toISOString()), { flush: false });
     } catch {
       // a busy database must not stop the retries; the count is only a figure
     }

@@ -101,3 +101,44 @@ describe('openDatabase', () => {
     expect(() => openDatabase(path)).toThrow(expect.objectContaining({ message: expect.stringContaining('damaged') }));
   });
 });
+
+describe('writeTransaction without a flush', () => {
+  const level = (db: Database.Database) => db.pragma('synchronous', { simple: true });
+  const audit = (db: Database.Database) => appendAudit(db, { actor: 'a', action: 'x', subject: 's', details: {} });
+  const audits = (db: Database.Database) => (db.prepare('SELECT COUNT(*) AS n FROM audit_log').get() as { n: number }).n;
+
+  it('commits without the WAL flush (synchronous=NORMAL) and leaves the connection at FULL, also after a failure', () => {
+    const db = openDatabase(join(dir, 's.db'));
+    const seen = writeTransaction(db, 'record the test', () => (audit(db), level(db)), { flush: false });
+    expect(seen).toBe(1);
+    expect(level(db)).toBe(2);
+    expect(audits(db)).toBe(1);
+    expect(() =>
+      writeTransaction(
+        db,
+        'record the test',
+        () => {
+          audit(db);
+          throw new Error('no');
+        },
+        { flush: false },
+      ),
+    ).toThrow();
+    expect(level(db)).toBe(2);
+    expect(audits(db)).toBe(1);
+    db.close();
+  });
+
+  it('inside an open transaction is part of it, at that transaction\'s level', () => {
+    const db = openDatabase(join(dir, 's.db'));
+    expect(() =>
+      writeTransaction(db, 'record the test', () => {
+        expect(writeTransaction(db, 'record the inner test', () => (audit(db), level(db)), { flush: false })).toBe(2);
+        throw new Error('the outer one fails');
+      }),
+    ).toThrow();
+    expect(audits(db)).toBe(0);
+    expect(level(db)).toBe(2);
+    db.close();
+  });
+});

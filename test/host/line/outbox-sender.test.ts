@@ -41,6 +41,28 @@ function put(id: string, opts: { held?: boolean; adapter?: string | null; kind?:
 
 const until = untilWithin(5000, 10);
 
+/**
+ * `db` as a sender sees it, recording the synchronous level each of its write transactions runs
+ * at (1 NORMAL: committed without a flush to disk, 2 FULL).
+ */
+function recordingLevels(target: Db): { db: Db; levels: unknown[] } {
+  const levels: unknown[] = [];
+  const db = new Proxy(target, {
+    get(t, key) {
+      if (key === 'transaction') {
+        return <F extends (...args: never[]) => unknown>(fn: F) =>
+          t.transaction((...args: Parameters<F>) => {
+            levels.push(t.pragma('synchronous', { simple: true }));
+            return fn(...args);
+          });
+      }
+      const value: unknown = Reflect.get(t, key, t);
+      return typeof value === 'function' ? value.bind(t) : value;
+    },
+  });
+  return { db, levels };
+}
+
 describe('OutboxSender', () => {
   it('retries a message that failed before any later one, counts the failures, and never skips', async () => {
     writeTransaction(db, 'cursor', () => ensureCursor(db, 'mqtt', 0, new Date().toISOString()));
@@ -81,5 +103,20 @@ describe('OutboxSender', () => {
     await restarted.stop();
     expect(again.got).toEqual(['after']);
     expect(getCursor(db, 'mqtt')).toMatchObject({ sent: 4 });
+  });
+
+  it('marks deliveries and failures without flushing the disk, and leaves the connection at FULL for everything else', async () => {
+    writeTransaction(db, 'cursor', () => ensureCursor(db, 'mqtt', 0, new Date().toISOString()));
+    for (const id of ['a', 'b']) put(id);
+    const recorded = recordingLevels(db);
+    const adapter = new FlakyAdapter(1);
+    const sender = new OutboxSender(recorded.db, adapter, () => undefined);
+    sender.start();
+    await until('two delivered', () => adapter.got.length === 2);
+    await sender.stop();
+    // opening the cursor, one failure counted, two deliveries marked
+    expect(recorded.levels).toEqual([2, 1, 1, 1]);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(getCursor(db, 'mqtt')).toMatchObject({ sent: 2, failed: 1 });
   });
 });
