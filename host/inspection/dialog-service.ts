@@ -76,7 +76,8 @@ export type AnswerSubject = Omit<InspectionRow, 'imageSha256' | 'imagePath' | 'm
 /** The line's verdict as a first answer's first words settled it. */
 export interface SettledVerdict {
   decision: VerdictDecision;
-  firstTokenMs: number;
+  /** null: settled by the model's fixed opening (DialogModel.fixedOpening), before any token. */
+  firstTokenMs: number | null;
 }
 
 /** A first answer started before its inspection is recorded. */
@@ -297,6 +298,15 @@ export class DialogService {
       const request = withQuestionsInTrainedForm(
         await featuresIfTrusted({ product: ctx.product, instructions: fitted.applied, anomaly, ...(features ? { features } : {}), history, question }, check),
       );
+      if (question === null) {
+        // A rule of the model fixes the opening (it has no features of its own to read): the
+        // verdict is known now and goes out without waiting for the model's first words.
+        const fixed = this.model.fixedOpening?.(request) ?? null;
+        if (fixed !== null) {
+          ({ settled, released } = this.settleAtFirstWords(inspection, turnId, `${fixed} `, false, null, gate));
+          if (settled && gate.committed) verdictOut();
+        }
+      }
       const onToken = (delta: string, context?: TokenContext): void => {
         text += delta;
         if (question === null && !settled) {
@@ -410,7 +420,7 @@ export class DialogService {
     turnId: string,
     text: string,
     readFeatures: boolean,
-    firstTokenMs: number,
+    firstTokenMs: number | null,
     gate: RowGate,
   ): { settled: boolean; released: Released | null } {
     if (settledPolarity(text) === null) return { settled: false, released: null };

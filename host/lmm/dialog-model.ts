@@ -81,6 +81,13 @@ export interface DialogModel {
    */
   instructionBudget?: InstructionBudget;
   /**
+   * The opening of this first answer when a rule of the model fixes it before any token is
+   * computed (Myriad-S without features it can read keeps the expert's verdict), so the station can
+   * release the line's verdict without waiting for the first words; null when the model chooses.
+   * Absent: only the first words tell.
+   */
+  fixedOpening?(req: DialogRequest): 'Yes' | 'No' | null;
+  /**
    * Streams the answer through `onToken` and resolves with the whole reply. A model that reads
    * features says with each delta whether this answer reads them (the same value as the reply's
    * `readFeatures`), so the station can settle a verdict at the first answer's first words.

@@ -1,7 +1,6 @@
 import { StationError } from '../../../common/errors';
 import { throwIfCancelled } from '../cancellation';
-import { DECISION_THRESHOLD } from '../../../common/expert-scale';
-import type { DialogModel, DialogReply, DialogRequest, Pace, TokenContext, VisualInput } from '../dialog-model';
+import type { DialogFeatures, DialogModel, DialogReply, DialogRequest, Pace, TokenContext, VisualInput } from '../dialog-model';
 import type { InstructionBudget } from '../instruction-budget';
 import type { MyriadSConfig } from './config';
 import { type DecodingOptions, type GenerationResult, generate } from './generator';
@@ -12,7 +11,7 @@ import { openWithOneOf } from './opening-words';
 import { distinctSpillCells } from './spill-cells';
 import { myriadSInstructionBudget } from './instruction-budget';
 import { renderPrompt } from './prompt';
-import { mustNotOpenWith } from './verdict-opening';
+import { expertOpening, mustNotOpenWith } from './verdict-opening';
 import { type MyriadSSessions, floatOutput } from './sessions';
 import type { MyriadSTokenizer } from './tokenizer';
 import { featuresTensor, resizeMap, usableFeatures } from './visual-input';
@@ -62,6 +61,12 @@ export class MyriadSModel implements DialogModel {
     const result = await this.run(req, onToken, signal, pace);
     const reply = { text: result.text, firstTokenMs: result.firstTokenMs, totalMs: result.totalMs, tokens: result.ids.length, readFeatures: result.readFeatures };
     return asksFirstAnswer(req) && result.firstLogits.length > 0 ? { ...reply, yesOdds: yesLogOdds(result.firstLogits, this.tokenTexts()) } : reply;
+  }
+
+  /** DialogModel.fixedOpening: a first answer without features this model can read keeps the expert's verdict (answerRules). */
+  fixedOpening(req: DialogRequest): 'Yes' | 'No' | null {
+    if (!asksFirstAnswer(req) || this.readableFeatures(req) !== undefined) return null;
+    return expertOpening(req.anomaly.score, req.instructions);
   }
 
   /** `generate` with the ids and first logits too (parity tests, benchmarks). */
@@ -115,17 +120,12 @@ export class MyriadSModel implements DialogModel {
     const firstAnswer = asksFirstAnswer(req);
     // Myriad overrules the expert with what it sees itself. Without features it can read (none
     // handed over, an image unlike its training parts, or a product whose goldens it called
-    // defective: host/lmm/golden-check.ts) it has only the expert's map, and the
-    // expert's calibrated threshold already judged that map: the first answer then keeps the
-    // expert's verdict and explains it. The one reason left to pass a part the expert fails is an
-    // operator instruction ("ignore the shadow cast"), so with instructions only failing a passed
-    // part is ruled out. Measured on mvtec-bottle, whose features lie outside the candidate's
-    // training domain: unconstrained, "Yes, a tiny dust speck ..." on 11 of 20 good bottles at
-    // 1 shot, and "No" on one contamination the expert caught.
-    if (firstAnswer && !readFeatures) {
-      const passed = req.anomaly.score < DECISION_THRESHOLD;
-      if (passed || req.instructions.length === 0) processors.push(mustNotOpenWith(passed ? 'Yes' : 'No', this.tokenTexts()));
-    }
+    // defective: host/lmm/golden-check.ts) it has only the expert's map, which the expert's
+    // calibrated threshold already judged: the first answer keeps the expert's verdict
+    // (expertOpening) and explains it. Left free there, it called good parts of a product outside
+    // its training domain defective ("Yes, a tiny dust speck ...").
+    const kept = firstAnswer && !readFeatures ? expertOpening(req.anomaly.score, req.instructions) : null;
+    if (kept !== null) processors.push(mustNotOpenWith(kept === 'No' ? 'Yes' : 'No', this.tokenTexts()));
     // The first answer is the recorded verdict: it opens with "Yes" or "No" (docs/contracts.md
     // §Answer grammar) whatever the model would rather say first, so the verdict is the model's
     // own choice between the two. Measured: an export warm-started on re-mapped data opened 654 of 725
@@ -146,7 +146,7 @@ export class MyriadSModel implements DialogModel {
     const { config, sessions } = this.parts;
     const map = resizeMap(req.anomaly, config.map_width, config.map_height);
     const b = config.backbone;
-    const usable = usableFeatures(req.features, b, config.feature_domain, config.visual_input);
+    const usable = this.readableFeatures(req);
     const features = featuresTensor(usable, b.feature_channels, b.feature_height, b.feature_width);
     const image = floatOutput(await sessions.vision_encoder.run({ features, anomaly_map: map }), 'image_embeds');
     const expert = floatOutput(await sessions.expert_encoder.run({ anomaly_map: map }), 'expert_embeds');
@@ -163,6 +163,12 @@ export class MyriadSModel implements DialogModel {
     const entry = { features: req.features?.data, visual, readFeatures: usable !== undefined };
     this.visualCache.set(req.anomaly.map, entry);
     return entry;
+  }
+
+  /** The request's features as the model reads them, or undefined where it cannot (usableFeatures). */
+  private readableFeatures(req: DialogRequest): DialogFeatures | undefined {
+    const { config } = this.parts;
+    return usableFeatures(req.features, config.backbone, config.feature_domain, config.visual_input);
   }
 
   /** Each vocabulary id's text, for masking (computed once). */

@@ -156,4 +156,53 @@ describe('verdict first', () => {
     ]);
     expect(adapter.got[1]?.payload).toMatchObject({ status: 'error' });
   });
+
+  it("sends the verdict before any token when the model's rule fixes its opening, and keeps waiting when it does not", async () => {
+    let speak = (): void => undefined;
+    const words = new Promise<void>((r) => (speak = r));
+    let asked = 0;
+    // Keeps the expert's verdict by its rule (the passed part opens with "No") but is slow to say so.
+    const fixed = (opening: 'No' | null): DialogModel => ({
+      name: 'fixed-opening',
+      version: '1',
+      fixedOpening: () => opening,
+      async generate(_req, onToken, signal): Promise<DialogReply> {
+        asked++;
+        await Promise.race([words, new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
+        onToken('No, nothing is wrong.', { readFeatures: false });
+        return { text: 'No, nothing is wrong.', firstTokenMs: 1, totalMs: 2, tokens: 1 };
+      },
+    });
+    const adapter = new RecordingAdapter();
+    station = await open(fixed('No'), adapter);
+    await station.call('line.trigger', { partId: 'F-1', recipe: 'bracket' }, { user: 'admin' });
+    const verdict = await until('the verdict', () => adapter.got.find((m) => m.kind === 'verdict'));
+    expect(verdict.payload).toMatchObject({ partId: 'F-1', verdict: 'pass', ok: true, decidedBy: 'expert', timingsMs: { first_token: null } });
+    expect(asked).toBe(1);
+    expect(adapter.got.map((m) => m.kind)).toEqual(['verdict']);
+    speak();
+    const answer = await until('the answer', () => adapter.got.find((m) => m.kind === 'answer'));
+    expect(answer.payload).toMatchObject({ partId: 'F-1', verdict: 'pass', status: 'done', answer: 'No, nothing is wrong.' });
+    const record = (await station.call('inspections.get', { id: (verdict.payload as { inspectionId: string }).inspectionId })) as Results['inspections.get'];
+    expect(record.flags).toEqual([]);
+    await station.close();
+    station = undefined;
+    await rm(dir, { recursive: true, force: true });
+
+    // A model that chooses its opening: the verdict waits for its first words.
+    let speak2 = (): void => undefined;
+    const words2 = new Promise<void>((r) => (speak2 = r));
+    const free: DialogModel = { ...fixed(null), generate: async (req, onToken, signal) => {
+      await Promise.race([words2, new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
+      return fixed(null).generate(req, onToken, signal);
+    } };
+    const adapter2 = new RecordingAdapter();
+    station = await open(free, adapter2);
+    await station.call('line.trigger', { partId: 'F-2', recipe: 'bracket' }, { user: 'admin' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(adapter2.got).toEqual([]);
+    speak2();
+    speak();
+    await until('the verdict', () => adapter2.got.find((m) => m.kind === 'verdict'));
+  });
 });

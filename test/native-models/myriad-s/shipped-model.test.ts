@@ -97,6 +97,8 @@ describe('the shipped Myriad-S', () => {
     for (const [text, ids] of parity.tokenizer_cases) expect(tokenizer.encode(text), text).toEqual(ids);
     const result = await model.run(request, () => {}, new AbortController().signal);
     expect(result.readFeatures).toBe(true);
+    // Features it reads leave the opening to the model, whatever the expert said.
+    expect(model.fixedOpening(request)).toBeNull();
     expect(result.promptIds).toEqual(parity.input_ids);
     expect(maxLogitDiff(parity, result.firstLogits)).toBeLessThan(1e-3);
     const eos = tokenizer.idOf('</s>');
@@ -166,12 +168,19 @@ describe('the shipped Myriad-S', () => {
       said.push((await model.run(passed, () => {}, new AbortController().signal)).text);
     }
     expect(said.map((t) => parsePolarity(t)), said.join(' | ')).toEqual(new Array(9).fill('no'));
+    // The station is told so before any token (it sends the line's verdict at once).
+    expect(model.fixedOpening({ ...request(4), anomaly: { ...request(4).anomaly, score: 0.45 } })).toBe('No');
     // The other way: a flat map (the model's "No" above) with a failing expert score keeps the
     // expert's verdict, unless an operator instruction gives the model a reason to pass the part.
     const failed = { ...request(null), anomaly: { ...request(null).anomaly, score: 0.9 } };
     const kept = await model.run(failed, () => {}, new AbortController().signal);
     expect(parsePolarity(kept.text), kept.text).toBe('yes');
     expect(kept.readFeatures).toBe(false);
+    expect(model.fixedOpening(failed)).toBe('Yes');
+    // An instruction may excuse what the expert failed: the model chooses, nothing is fixed.
+    expect(model.fixedOpening({ ...failed, instructions: ['You can ignore the shadow cast when you detect anomalies.'] })).toBeNull();
+    // A follow-up is never fixed.
+    expect(model.fixedOpening({ ...failed, history: [{ role: 'assistant', text: kept.text }], question: 'Where is it?' })).toBeNull();
     const instructed = await model.run({ ...failed, instructions: ['You can ignore the shadow cast when you detect anomalies.'] }, () => {}, new AbortController().signal);
     expect(parsePolarity(instructed.text), instructed.text).toBe('no');
     // Follow-up questions are not constrained: asked where, after a "No", it answers.
