@@ -18,11 +18,13 @@ export function parsePolarity(answer: string): AnswerPolarity {
  * The polarity of a streamed answer once further text cannot change it, else null: "No" may still
  * grow into "Nothing", so a Yes/No counts once a character follows it; an opening that can no
  * longer become "Yes" or "No" settles as unknown. Agrees with parsePolarity of every longer text.
+ * `wordComplete`: the writer guarantees no letter follows the opening word (Myriad-S's opening
+ * rule), so "Yes" or "No" settles as it stands.
  */
-export function settledPolarity(prefix: string): AnswerPolarity | null {
+export function settledPolarity(prefix: string, wordComplete = false): AnswerPolarity | null {
   const rest = prefix.replace(/^\s*["'(]*\s*/, '');
   const polarity = parsePolarity(prefix);
-  if (polarity !== 'unknown') return /^(yes|no)[^A-Za-z0-9_]/i.test(rest) ? polarity : null;
+  if (polarity !== 'unknown') return wordComplete || /^(yes|no)[^A-Za-z0-9_]/i.test(rest) ? polarity : null;
   if (rest.length === 0) return null;
   const lower = rest.toLowerCase();
   return 'yes'.startsWith(lower) || 'no'.startsWith(lower) ? null : 'unknown';

@@ -303,7 +303,7 @@ export class DialogService {
         // verdict is known now and goes out without waiting for the model's first words.
         const fixed = this.model.fixedOpening?.(request) ?? null;
         if (fixed !== null) {
-          ({ settled, released } = this.settleAtFirstWords(inspection, turnId, `${fixed} `, false, null, gate));
+          ({ settled, released } = this.settleAtFirstWords(inspection, turnId, fixed, false, null, gate, true));
           if (settled && gate.committed) verdictOut();
         }
       }
@@ -311,7 +311,7 @@ export class DialogService {
         text += delta;
         if (question === null && !settled) {
           tokenReadFeatures = context?.readFeatures === true;
-          ({ settled, released } = this.settleAtFirstWords(inspection, turnId, text, tokenReadFeatures, performance.now() - startedAt, gate));
+          ({ settled, released } = this.settleAtFirstWords(inspection, turnId, text, tokenReadFeatures, performance.now() - startedAt, gate, context?.openingComplete === true));
           // Settled before the row was recorded, the verdict goes out with the row (the pipeline's claim).
           if (settled && gate.committed) verdictOut();
         }
@@ -422,8 +422,9 @@ export class DialogService {
     readFeatures: boolean,
     firstTokenMs: number | null,
     gate: RowGate,
+    wordComplete = false,
   ): { settled: boolean; released: Released | null } {
-    if (settledPolarity(text) === null) return { settled: false, released: null };
+    if (settledPolarity(text, wordComplete) === null) return { settled: false, released: null };
     if (!gate.committed) {
       // The row is not recorded yet: its verdict message is written released, with this decision,
       // and its disagreement with it (recordEarly), in the row's own transaction.

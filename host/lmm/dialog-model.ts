@@ -105,4 +105,9 @@ export type Pace = () => Promise<void> | null;
 /** What is known of an answer while it streams. */
 export interface TokenContext {
   readFeatures: boolean;
+  /**
+   * The first answer's opening word is whole: the model lets no letter follow it, so its "Yes" or
+   * "No" is settled now rather than at the next character (the line's verdict goes one step sooner).
+   */
+  openingComplete?: boolean;
 }

@@ -7,7 +7,7 @@ import { type DecodingOptions, type GenerationResult, generate } from './generat
 import type { LogitsProcessor } from './logits-processor';
 import { yesLogOdds } from './opening-odds';
 import { completeName } from './name-completion';
-import { openWithOneOf } from './opening-words';
+import { openingIsWhole, openWithOneOf } from './opening-words';
 import { distinctSpillCells } from './spill-cells';
 import { myriadSInstructionBudget } from './instruction-budget';
 import { renderPrompt } from './prompt';
@@ -17,6 +17,9 @@ import type { MyriadSTokenizer } from './tokenizer';
 import { featuresTensor, resizeMap, usableFeatures } from './visual-input';
 
 /** A request for the first answer (no question, no dialog yet): the one that states the verdict. */
+/** The words a first answer opens with (docs/contracts.md §Answer grammar). */
+const OPENINGS = ['Yes', 'No'] as const;
+
 const asksFirstAnswer = (req: DialogRequest): boolean => req.question === null && req.history.length === 0;
 
 /** Fewer new tokens than this cannot hold a definite answer with its location. */
@@ -80,6 +83,8 @@ export class MyriadSModel implements DialogModel {
     const { config } = this.parts;
     const { embeds, promptIds, maxNewTokens, readFeatures } = await this.prompt(req, signal);
     const processors = this.answerRules(req, readFeatures);
+    const firstAnswer = asksFirstAnswer(req);
+    let sofar = '';
     const decode = (generated: readonly number[]) => this.parts.tokenizer.decode(generated);
     const result = await generate({
       ...this.generation,
@@ -90,7 +95,10 @@ export class MyriadSModel implements DialogModel {
       decode,
       eosId: this.ids.eos,
       processors,
-      onToken: (delta) => onToken(delta, { readFeatures }),
+      onToken: (delta) => {
+        sofar += delta;
+        onToken(delta, firstAnswer && openingIsWhole(OPENINGS, sofar) ? { readFeatures, openingComplete: true } : { readFeatures });
+      },
       signal,
       ...(pace ? { pace } : {}),
       startedAt,
@@ -130,7 +138,7 @@ export class MyriadSModel implements DialogModel {
     // §Answer grammar) whatever the model would rather say first, so the verdict is the model's
     // own choice between the two. Measured: an export warm-started on re-mapped data opened 654 of 725
     // magnetic-tile first answers with a follow-up's words ("It is a tiny lump ...").
-    if (firstAnswer) processors.push(openWithOneOf(['Yes', 'No'], this.tokenTexts()));
+    if (firstAnswer) processors.push(openWithOneOf(OPENINGS, this.tokenTexts()));
     if (req.product.trim() !== '') processors.push(completeName(req.product, this.tokenTexts()));
     processors.push(distinctSpillCells());
     return processors;

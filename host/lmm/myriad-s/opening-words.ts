@@ -3,8 +3,10 @@ import type { LogitsProcessor } from './logits-processor';
 
 /**
  * The answer must open with one of `words` (after leading spaces), e.g. the first answer's "Yes"/"No"
- * of the answer grammar (docs/contracts.md §Answer grammar): until the opening word is out, tokens
- * that would leave every allowed opening are masked. `tokenTexts[id]` is each token's decoded text.
+ * of the answer grammar (docs/contracts.md §Answer grammar): until the opening word is out and
+ * followed by something that is not a letter, tokens that would leave every allowed opening are
+ * masked, so an opening that equals a word is that word (openingIsWhole). `tokenTexts[id]` is each
+ * token's decoded text.
  */
 export function openWithOneOf(words: readonly string[], tokenTexts: readonly string[]): LogitsProcessor {
   // The rule looks at the answer so far only until its first word is settled; the text only grows,
@@ -13,7 +15,7 @@ export function openWithOneOf(words: readonly string[], tokenTexts: readonly str
   return {
     process(step) {
       if (settled) return;
-      if (!words.some((w) => w.startsWith(step.text) && w !== step.text)) {
+      if (!words.some((w) => w.startsWith(step.text.trimStart()))) {
         settled = true;
         return;
       }
@@ -39,4 +41,9 @@ export function keepOpenings(
     const stalls = piece === '' || (!first && text === '');
     if (stalls || !rule.words.some((w) => opensWith(text, w))) logits[offset + t] = -Infinity;
   }
+}
+
+/** Under openWithOneOf(words): the answer so far is one of `words` as a whole (no letter can follow it). */
+export function openingIsWhole(words: readonly string[], sofar: string): boolean {
+  return words.includes(sofar.trimStart());
 }

@@ -205,4 +205,27 @@ describe('verdict first', () => {
     speak();
     await until('the verdict', () => adapter2.got.find((m) => m.kind === 'verdict'));
   });
+
+  it('releases the verdict at a whole opening word the model vouches for, without waiting for the next token', async () => {
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const model: DialogModel = {
+      name: 'whole-word',
+      version: '1',
+      async generate(_req, onToken, signal): Promise<DialogReply> {
+        onToken('Yes', { readFeatures: false, openingComplete: true });
+        await Promise.race([gate, new Promise((r) => signal.addEventListener('abort', r, { once: true }))]);
+        onToken(', a scratch.', { readFeatures: false });
+        return { text: 'Yes, a scratch.', firstTokenMs: 1, totalMs: 2, tokens: 2 };
+      },
+    };
+    const adapter = new RecordingAdapter();
+    station = await open(model, adapter);
+    await station.call('line.trigger', { partId: 'W-1', recipe: 'bracket' }, { user: 'admin' });
+    const verdict = await until('the verdict', () => adapter.got.find((m) => m.kind === 'verdict'));
+    expect(verdict.payload).toMatchObject({ partId: 'W-1', verdict: 'review', decidedBy: 'model' });
+    release();
+    await until('the answer', () => adapter.got.find((m) => m.kind === 'answer'));
+  });
 });
+

@@ -143,6 +143,21 @@ describe('the shipped Myriad-S', () => {
     expect(named.filter(Boolean).length, JSON.stringify(named)).toBeGreaterThanOrEqual(6);
   });
 
+  it('says with the token that completes "Yes" or "No" that the word is whole, and no letter follows it', async () => {
+    for (const cell of [null, 4]) {
+      const seen: Array<{ text: string; whole: boolean }> = [];
+      let text = '';
+      await model.generate(request(cell), (delta, context) => {
+        text += delta;
+        seen.push({ text, whole: context?.openingComplete === true });
+      }, new AbortController().signal);
+      const at = seen.findIndex((s) => s.whole);
+      expect(seen[at]?.text.trim(), text).toMatch(/^(Yes|No)$/);
+      expect(seen.filter((s) => s.whole)).toHaveLength(1);
+      expect(text.charAt((seen[at]?.text ?? '').length)).toMatch(/^[^A-Za-z0-9_]$/);
+    }
+  });
+
   it('reports how its first answer leans, read before any answer rule, and no lean on follow-ups', async () => {
     const signal = new AbortController().signal;
     const flat = await model.generate(request(null), () => {}, signal);

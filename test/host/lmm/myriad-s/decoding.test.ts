@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TextStreamer, argmax, findStop, sampleTopP, seededRandom } from '../../../../host/lmm/myriad-s/decoding';
 import { opensWith } from '../../../../host/lmm/myriad-s/decoding';
-import { keepOpenings } from '../../../../host/lmm/myriad-s/opening-words';
+import { keepOpenings, openingIsWhole, openWithOneOf } from '../../../../host/lmm/myriad-s/opening-words';
 
 /** A toy decoder: id i is the i-th piece, so tests read as text. */
 function pieces(...p: string[]) {
@@ -95,4 +95,22 @@ describe('first-answer opening (opening-words.keepOpenings)', () => {
     expect(opensWith('Ye', 'Yes')).toBe(true);
     expect(opensWith('It is', 'Yes')).toBe(false);
   });
+
+  it('openWithOneOf keeps a letter from following a whole opening word, so "Yes" or "No" alone is the word', () => {
+    const vocab = ['Yes', 'No', 'terday', 'thing', ',', ' there', '.', 'es'];
+    const rule = openWithOneOf(words, vocab);
+    const masked = (text: string) => {
+      const logits = new Float32Array(vocab.length);
+      rule.process?.({ logits, offset: 0, vocab: vocab.length, ids: text === '' ? [] : [0], text, decode: () => text, lookAhead: async () => text });
+      return vocab.filter((_, i) => logits[i] === -Infinity);
+    };
+    expect(masked('Yes')).toEqual(['Yes', 'No', 'terday', 'thing', 'es']);
+    expect(openingIsWhole(words, 'Yes')).toBe(true);
+    expect(openingIsWhole(words, ' No')).toBe(true);
+    expect(openingIsWhole(words, 'Ye')).toBe(false);
+    expect(openingIsWhole(words, 'Yes,')).toBe(false);
+    // once a non-letter followed, the rule is done
+    expect(masked('Yes,')).toEqual([]);
+  });
 });
+
