@@ -229,7 +229,7 @@ describe('recipes.draft with expert options', () => {
       { expert: 'patchcore', options: { inputSize: 640, tile: { size: 128, overlap: 64 } }, message: /^Invalid PatchCore option tile\.overlap: an overlap of 64 is not less than half the tile size 128$/ },
       { expert: 'padim', options: { tile: { size: 128, overlap: 32 } }, message: /^Invalid PaDiM option tile: PaDiM has no such option$/ },
       // auto fits both candidates with the options: one only PatchCore takes is refused, naming the kind to choose.
-      { expert: 'auto', options: { tile: { size: 128, overlap: 32 } }, message: /^Invalid PaDiM option tile: PaDiM has no such option\. auto fits patchcore and padim .*patchcore/ },
+      { expert: 'auto', options: { tile: { size: 128, overlap: 32 } }, message: /^Invalid PaDiM option tile: PaDiM has no such option\. auto fits patchcore and padim .*: choose the patchcore expert for these options$/ },
       // Not an object of options at all: the api's own check.
       { expert: 'patchcore', options: [{ inputSize: 384 }], message: /expertOptions/ },
     ];
