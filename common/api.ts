@@ -834,6 +834,8 @@ export interface RecipeVersionInfo {
   version: number;
   band: ThresholdBand;
   goldenCount: number;
+  /** The expert options this version was fitted with as given (`config.expertOptions`); null: the expert's defaults. */
+  expertOptions: ExpertOptions | null;
   createdBy: string;
   createdAt: string;
 }

@@ -91,16 +91,21 @@ export function goldenSamples(db: Db, recipeId: number): Array<NewGoldenSample &
     .all(recipeId) as Array<NewGoldenSample & { createdAt: string }>;
 }
 
-/** Every version of the recipe `name`, newest first, with its golden-sample count. */
-export function recipeVersions(db: Db, name: string): RecipeVersionInfo[] {
+/** A version as `recipeVersions` reads it: its recorded expert options still unchecked (parsed JSON, undefined when none). */
+export type RecipeVersionRow = Omit<RecipeVersionInfo, 'expertOptions'> & { expertOptions: unknown };
+
+/** Every version of the recipe `name`, newest first, with its golden-sample count and recorded expert options. */
+export function recipeVersions(db: Db, name: string): RecipeVersionRow[] {
+  // `->` gives the value as JSON text (NULL when absent), so only the options are parsed, not each version's whole config.
   const rows = db
     .prepare(
       `SELECT r.version, r.t1, r.t2, r.created_by AS createdBy, r.created_at AS createdAt,
-         (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS goldenCount
+         (SELECT COUNT(*) FROM golden_samples g WHERE g.recipe_id = r.id) AS goldenCount,
+         r.config_json -> '$.expertOptions' AS expertOptions
        FROM recipes r WHERE r.name = ? ORDER BY r.version DESC`,
     )
-    .all(name) as Array<Omit<RecipeVersionInfo, 'band'> & ThresholdBand>;
-  return rows.map(({ t1, t2, ...v }) => ({ ...v, band: { t1, t2 } }));
+    .all(name) as Array<Omit<RecipeVersionRow, 'band' | 'expertOptions'> & ThresholdBand & { expertOptions: string | null }>;
+  return rows.map(({ t1, t2, expertOptions, ...v }) => ({ ...v, band: { t1, t2 }, expertOptions: expertOptions === null ? undefined : (JSON.parse(expertOptions) as unknown) }));
 }
 
 /**

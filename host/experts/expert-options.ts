@@ -32,33 +32,37 @@ export function parseExpertOptionsJson(json: string): ExpertOptions {
   } catch {
     throw new StationError('INVALID_INPUT', `Invalid --expert-options: not JSON (${json.slice(0, 80)}). Use an object, e.g. '{"inputSize":384}'`);
   }
-  return expertOptionsObject(value);
+  return expertOptionsObject(value, '--expert-options');
 }
 
 /**
  * A value as an options object: a JSON object (not an array) of at most `MAX_EXPERT_OPTIONS_CHARS` as JSON.
- * @throws StationError('INVALID_INPUT') otherwise.
+ * `what` names the value in the message: the api's callers (recipes.create, recipes.draft) gave no
+ * `--expert-options` flag, so only the command line's JSON reader names it.
+ * @throws StationError('INVALID_INPUT') otherwise, e.g. "Invalid expert options: longer than 4000 characters as JSON".
  */
-export function expertOptionsObject(value: unknown): ExpertOptions {
+export function expertOptionsObject(value: unknown, what = 'expert options'): ExpertOptions {
   const parsed = ExpertOptionsObject.safeParse(value);
   if (parsed.success) return parsed.data;
   if (typeof value === 'object' && value !== null && !Array.isArray(value) && JSON.stringify(value).length > MAX_EXPERT_OPTIONS_CHARS) {
-    throw new StationError('INVALID_INPUT', `Invalid --expert-options: longer than ${MAX_EXPERT_OPTIONS_CHARS} characters as JSON`);
+    throw new StationError('INVALID_INPUT', `Invalid ${what}: longer than ${MAX_EXPERT_OPTIONS_CHARS} characters as JSON`);
   }
-  throw new StationError('INVALID_INPUT', 'Invalid --expert-options: use a JSON object of option names and values, e.g. \'{"inputSize":384}\'');
+  throw new StationError('INVALID_INPUT', `Invalid ${what}: use a JSON object of option names and values, e.g. '{"inputSize":384}'`);
 }
 
 /**
  * Checks `options` against `kind`'s own schema; for a kind chosen among candidates, against every
- * candidate's (each is fitted with them, so they must suit all).
+ * candidate's (each is fitted with them, so they must suit all). The messages name experts, not
+ * command-line flags: they reach the command line and the api's callers (the New recipe panel) alike.
  * @returns the options as given.
- * @throws StationError('INVALID_INPUT') naming the option, or the kinds that take options when `kind` takes none.
+ * @throws StationError('INVALID_INPUT') naming the option, or the kinds that take options when `kind` takes none
+ *   ("Expert options are for patchcore, padim or auto (got anomalib)").
  */
 export function checkExpertOptions<T extends Record<string, unknown>>(kind: ExpertKind, options: T): T {
   const entry = expertEntry(kind);
   if (!entry || !takesOptions(kind)) {
     const kinds = optionKinds(expertKinds());
-    throw new StationError('INVALID_INPUT', `--expert-options is for ${oneOf(kinds)} (got ${kind})`);
+    throw new StationError('INVALID_INPUT', `Expert options are for ${oneOf(kinds)} (got ${kind})`);
   }
   if (!entry.candidates) {
     entry.parseOptions?.(options);
@@ -73,7 +77,7 @@ export function checkExpertOptions<T extends Record<string, unknown>>(kind: Expe
   throw new StationError(
     'INVALID_INPUT',
     `${first.error.message}. ${kind} fits ${entry.candidates.join(' and ')} with the same options and keeps one, so it takes only options every one of them takes: ` +
-      `choose --expert ${takers.join(' or --expert ')} for these options`,
+      `choose the ${oneOf(takers)} expert for these options`,
     { cause: first.error },
   );
 }

@@ -3,6 +3,7 @@ import { StationError } from '../../common/errors';
 import { goldenSamples, recipeVersions, reviewedScores, type RecipeRow } from '../../db/repositories/recipes';
 import type { Db } from '../../db/open';
 import { guarded } from '../../db/sqlite-errors';
+import { recordedExpertOptions } from '../experts/expert-options';
 import { alarmOf } from './recipe-alarm';
 import { modelVerdictPolicyOf } from './recipe-verdict-policy';
 import { lineCameraSourceOf } from './recipe-line-camera';
@@ -11,7 +12,8 @@ import { lineCameraSourceOf } from './recipe-line-camera';
 const MAX_REVIEWED = 5000;
 
 /**
- * What the Recipes screen shows for one recipe: its versions, golden samples, the held-out golden
+ * What the Recipes screen shows for one recipe: its versions (each with the expert options it was
+ * fitted with, read as the summary reads the newest one's), golden samples, the held-out golden
  * scores recorded at fit time and the scores of reviewed inspections with the decision in force.
  */
 export function recipeDetail(db: Db, row: RecipeRow, summary: RecipeSummary): RecipeDetail {
@@ -20,7 +22,7 @@ export function recipeDetail(db: Db, row: RecipeRow, summary: RecipeSummary): Re
     return {
       summary,
       backboneSha256: row.backboneSha256,
-      versions: recipeVersions(db, row.name),
+      versions: recipeVersions(db, row.name).map((v) => ({ ...v, expertOptions: recordedExpertOptions(v.expertOptions) })),
       golden: goldenSamples(db, row.id).map((g) => ({ sha256: g.imageSha256, name: g.sourceName })),
       goldenScores: goldenScoresOf(row.config),
       reviewedScores: reviewed,

@@ -13,7 +13,7 @@ import type { ServeProcess } from './support/serve-process';
  * engineer opens Advanced, finds tiles refused under auto with the reason, chooses PatchCore, sets
  * a larger working size and tiles, sees a tile that cannot fit said inline before any fit, fits a
  * tiled PatchCore on real bottle goods, and the draft, the saved version (its recorded config and
- * fitted state) and the Recipes screen all carry the options.
+ * fitted state) and the Recipes screen (its facts and its versions table) all carry the options.
  */
 const skip = e2eSkipReason();
 if (skip) console.warn(`Skipping the browser tests: ${skip}`);
@@ -77,6 +77,8 @@ describe.skipIf(skip !== null)('Expert options on the New recipe panel', () => {
     await expect.poll(() => page.getByTestId('recipes-select').inputValue()).toBe('bottle-tiled');
     await expect.poll(() => page.getByTestId('recipe-expert').textContent()).toBe('patchcore');
     expect(await page.getByTestId('recipe-expert-options').textContent()).toBe(SHOWN);
+    // The versions table says what each version was fitted with: one version here, with the options.
+    expect(await page.getByTestId('recipe-version-options').allTextContents()).toEqual([SHOWN]);
 
     // Recorded as the command line records them, and the fitted expert was tiled.
     const [row] = queryStation<{ expert: string; config_json: string; expert_dir: string }>(dataDir, "SELECT expert, config_json, expert_dir FROM recipes WHERE name = 'bottle-tiled'");
@@ -91,6 +93,7 @@ describe.skipIf(skip !== null)('Expert options on the New recipe panel', () => {
     // The fixture's recipe, made without options, reads as the expert's defaults.
     await page.getByTestId('recipes-select').selectOption('bottle');
     await expect.poll(() => page.getByTestId('recipe-expert-options').textContent()).toBe('defaults');
+    expect(new Set(await page.getByTestId('recipe-version-options').allTextContents())).toEqual(new Set(['defaults']));
     expect(opened.errors).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest';
 import type { Db } from '../../../db/open';
 import { allInspectionIds } from '../../../db/repositories/inspections';
-import { recipeVersions, reviewedScores } from '../../../db/repositories/recipes';
+import { insertRecipe, latestRecipe, recipeVersions, reviewedScores } from '../../../db/repositories/recipes';
 import { insertReview, reviewsOf } from '../../../db/repositories/reviews';
 import { seedInspections } from '../../../lab/seed/seed-inspections';
 import { useTempDb } from '../../support/temp-db';
@@ -42,5 +42,16 @@ it('lists every version of a recipe, newest first, with its golden count', () =>
   seedInspections(db, { count: 1, from: '2026-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z', pending: 0 });
   expect(recipeVersions(db, 'washer')).toEqual([
     { version: 1, band: { t1: 0.4, t2: 0.6 }, createdBy: 'seed', createdAt: new Date(0).toISOString(), goldenCount: 0 },
+  ]);
+});
+
+it('reads the expert options each version recorded, and none where it recorded none', () => {
+  seedInspections(db, { count: 1, from: '2026-01-01T00:00:00.000Z', to: '2026-01-01T00:00:00.000Z', pending: 0 });
+  const { id: _id, version: _version, createdAt: _createdAt, goldenCount: _goldenCount, ...first } = latestRecipe(db, 'washer') ?? expect.fail('no washer');
+  const options = { inputSize: 384, tile: { size: 128, overlap: 32 } };
+  insertRecipe(db, { ...first, config: { ...first.config, expertOptions: options } }, [], '2026-01-02T00:00:00.000Z');
+  expect(recipeVersions(db, 'washer').map((v) => [v.version, v.expertOptions])).toEqual([
+    [2, options],
+    [1, undefined],
   ]);
 });

@@ -65,11 +65,11 @@ describe.skipIf(!haveBackbone)('recipe create --expert-options', () => {
       // Tiles that cannot fit the working size the options give: refused before any image is read.
       { expert: 'patchcore', options: '{"tile":{"size":512}}', message: /Invalid PatchCore option tile\.size: tiles of 512x512 are larger than the working size \(short side 256\): choose a tile size of at most 256 or a larger inputSize/ },
       { expert: 'patchcore', options: '{"inputSize":640,"tile":{"size":128,"overlap":64}}', message: /Invalid PatchCore option tile\.overlap: an overlap of 64 is not less than half the tile size 128/ },
-      { expert: 'anomalib:model.onnx', options: '{}', message: /--expert-options is for patchcore, padim or auto \(got anomalib\)/ },
+      { expert: 'anomalib:model.onnx', options: '{}', message: /Expert options are for patchcore, padim or auto \(got anomalib\)/ },
       // auto (the default) fits both candidates with the options: one only PatchCore takes is refused.
       {
         options: '{"tile":{"size":128,"overlap":32}}',
-        message: /Invalid PaDiM option tile: PaDiM has no such option\. auto fits patchcore and padim with the same options and keeps one, .*choose --expert patchcore/,
+        message: /Invalid PaDiM option tile: PaDiM has no such option\. auto fits patchcore and padim with the same options and keeps one, .*choose the patchcore expert for these options/,
       },
     ];
     for (const c of cases) {
@@ -90,8 +90,8 @@ describe.skipIf(!haveBackbone)('recipe create --expert-options', () => {
         station.call('recipes.create', { name: 'washer', referencesDir: join(dir, 'missing'), expert, prompts: [], expertOptions }, { user: 'cli' });
       await expect(call('patchcore', { bankRows: 8192 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/PatchCore has no such option/) });
       await expect(call('patchcore', [1])).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/Invalid params for recipes\.create: expertOptions/) });
-      await expect(call('auto', { channels: 64 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/choose --expert padim/) });
-      await expect(call('anomalib:model.onnx', { sigma: 2 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/got anomalib/) });
+      await expect(call('auto', { channels: 64 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/choose the padim expert for these options/) });
+      await expect(call('anomalib:model.onnx', { sigma: 2 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: 'Expert options are for patchcore, padim or auto (got anomalib)' });
     } finally {
       await station.close();
     }

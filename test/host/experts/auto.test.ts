@@ -46,9 +46,9 @@ describe('auto expert choice', () => {
     const fit = (options: Record<string, unknown>) => fitExpert({ kind: 'auto', options }, [{ name: 'a', image }], { dataDir: '/nonexistent', device: 'cpu' });
     await expect(fit({ tile: { size: 128 } })).rejects.toMatchObject({
       code: 'INVALID_INPUT',
-      message: expect.stringMatching(/^Invalid PaDiM option tile: PaDiM has no such option\. auto fits patchcore and padim .*choose --expert patchcore/),
+      message: expect.stringMatching(/^Invalid PaDiM option tile: PaDiM has no such option\. auto fits patchcore and padim .*choose the patchcore expert for these options$/),
     });
-    await expect(fit({ channels: 64 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^Invalid PatchCore option channels: .*choose --expert padim/) });
+    await expect(fit({ channels: 64 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^Invalid PatchCore option channels: .*choose the padim expert for these options$/) });
     await expect(fit({ sigma: -1 })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^Invalid PatchCore option sigma: /) });
   });
 });

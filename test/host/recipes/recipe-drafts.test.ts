@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AuditEntryInfo, CameraFrame, CameraSession, Events, RecipeDraft, RecipeDraftStarted, RecipeSummary, Results } from '../../../common/api';
+import type { AuditEntryInfo, CameraFrame, CameraSession, Events, RecipeDetail, RecipeDraft, RecipeDraftStarted, RecipeSummary, Results } from '../../../common/api';
 import { openDatabase } from '../../../db/open';
 import { latestRecipe } from '../../../db/repositories/recipes';
 import type { ExpertBackend } from '../../../host/recipes/expert-backend';
@@ -229,7 +229,7 @@ describe('recipes.draft with expert options', () => {
       { expert: 'patchcore', options: { inputSize: 640, tile: { size: 128, overlap: 64 } }, message: /^Invalid PatchCore option tile\.overlap: an overlap of 64 is not less than half the tile size 128$/ },
       { expert: 'padim', options: { tile: { size: 128, overlap: 32 } }, message: /^Invalid PaDiM option tile: PaDiM has no such option$/ },
       // auto fits both candidates with the options: one only PatchCore takes is refused, naming the kind to choose.
-      { expert: 'auto', options: { tile: { size: 128, overlap: 32 } }, message: /^Invalid PaDiM option tile: PaDiM has no such option\. auto fits patchcore and padim .*patchcore/ },
+      { expert: 'auto', options: { tile: { size: 128, overlap: 32 } }, message: /^Invalid PaDiM option tile: PaDiM has no such option\. auto fits patchcore and padim .*: choose the patchcore expert for these options$/ },
       // Not an object of options at all: the api's own check.
       { expert: 'patchcore', options: [{ inputSize: 384 }], message: /expertOptions/ },
     ];
@@ -266,6 +266,23 @@ describe('recipes.draft with expert options', () => {
     const fromDraft = recordedConfig('lid');
     expect(fromDraft?.['expertOptions']).toEqual(options);
     expect(fromDraft).toEqual(recordedConfig('lid-cli'));
+  });
+
+  it('shows each version with the options it was fitted with: a refit without options is the expert\'s defaults', async () => {
+    const golden = await writeGoldenFolder(join(allowed, 'g'), 3);
+    const options = { inputSize: 320, tile: { size: 128, overlap: 32 } };
+    const fitAndSave = async (expertOptions: Record<string, unknown>) => {
+      const started = (await station.call('recipes.draft', { name: 'lid', source: { kind: 'folder', path: golden }, expert: 'patchcore', expertOptions }, ENG)) as RecipeDraftStarted;
+      await station.call('recipes.draftResult', { draftId: started.draftId }, ENG);
+      return (await station.call('recipes.draftSave', { draftId: started.draftId }, ENG)) as RecipeSummary;
+    };
+    expect(await fitAndSave(options)).toMatchObject({ version: 1 });
+    expect(await fitAndSave({})).toMatchObject({ version: 2 });
+    const detail = (await station.call('recipes.get', { recipe: 'lid' })) as RecipeDetail;
+    expect(detail.versions.map((v) => [v.version, v.expertOptions])).toEqual([
+      [2, null],
+      [1, options],
+    ]);
   });
 
   it('without options records none: the expert\'s defaults', async () => {

@@ -24,8 +24,8 @@ describe('--expert and --expert-options', () => {
     expect(() => parseExpertOption('patchcore', undefined, '3')).toThrow(/JSON object/);
     expect(() => parseExpertOption('patchcore', undefined, '{"bankRows":1}')).toThrow(/Invalid PatchCore option bankRows: PatchCore has no such option/);
     expect(() => parseExpertOption('padim', undefined, '{"channels":0}')).toThrow(/channels/);
-    expect(() => parseExpertOption('anomalib:x.onnx', undefined, '{}')).toThrow(/--expert-options is for patchcore, padim or auto \(got anomalib\)/);
-    expect(() => parseExpertOption('auto', undefined, '{"maxBankRows":8192}')).toThrow(/PaDiM has no such option.*choose --expert patchcore/);
+    expect(() => parseExpertOption('anomalib:x.onnx', undefined, '{}')).toThrow(/^Expert options are for patchcore, padim or auto \(got anomalib\)$/);
+    expect(() => parseExpertOption('auto', undefined, '{"maxBankRows":8192}')).toThrow(/PaDiM has no such option.*choose the patchcore expert for these options$/);
     expect(() => parseExpertOption('best', undefined)).toThrow(/patchcore, padim, auto/);
   });
 });
