@@ -8,6 +8,7 @@ import { useErrors } from '../hooks/useErrors';
 import { ENGINEERING } from '../login/roles';
 import type { ConnectionState } from '../transport/ws-client';
 import { DecisionPanel, type DecisionDraft } from './DecisionPanel';
+import { decisionSubject } from './decision-subject';
 import { QueueList } from './QueueList';
 import { reinspectionNote } from './reinspection-note';
 import { ReviewDetailView } from './ReviewDetailView';
@@ -121,10 +122,10 @@ export function ReviewScreen({ client, connection, who }: Props) {
 
   const decide = useCallback(
     (decision: ReviewDecision) => {
-      if (!detail || busy || connection !== 'open') return;
+      const id = decisionSubject(detail?.record.id ?? null, selectedId);
+      if (!detail || id === null || busy || connection !== 'open') return;
       const defectType = draft.customType.trim() || draft.defectType;
       if (decision === 'defect' && defectType === '') return setDefectNeeded(true);
-      const id = detail.record.id;
       setBusy(true);
       client
         .call('review.decide', {
@@ -148,7 +149,7 @@ export function ReviewScreen({ client, connection, who }: Props) {
         )
         .finally(() => setBusy(false));
     },
-    [client, connection, detail, busy, draft, queue, report, reinspect, t],
+    [client, connection, detail, selectedId, busy, draft, queue, report, reinspect, t],
   );
 
   useEffect(() => {
