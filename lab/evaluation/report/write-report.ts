@@ -26,13 +26,15 @@ export async function writeReport(evaluation: Evaluation, outPath: string): Prom
   const files = { roc: `${stem}-roc.png`, defects: `${stem}-roc-defects.png`, grid: `${stem}-heatmaps.png`, md: `${stem}.md`, answers: `${stem}-answers.jsonl` };
   const jsonReport = { ...report, report: basename(files.md) };
   await writeFileAtomic(outPath, Buffer.from(`${JSON.stringify(jsonReport, null, 2)}\n`, 'utf8'));
-  const answered = runs.flatMap((r) =>
+  // Each run's first answers, as the answers file and (the first run's) the report quote them.
+  const answersPerRun = runs.map((r) =>
     r.scored.flatMap((s) =>
       s.answer === null
         ? []
         : [{ seed: r.seed, file: relative(dataset.root, s.path), category: s.defect ?? 'good', score: s.score, yesOdds: s.yesOdds, readFeatures: s.readFeatures, answer: s.answer }],
     ),
   );
+  const answered = answersPerRun.flat();
   if (answered.length > 0) await writeFileAtomic(files.answers, Buffer.from(answered.map((a) => `${JSON.stringify(a)}\n`).join(''), 'utf8'));
 
   const perSeed = rocChart(
@@ -64,11 +66,7 @@ export async function writeReport(evaluation: Evaluation, outPath: string): Prom
       file: relative(dataset.root, r.test.path),
       score: r.result.score,
     })),
-    answers: (first?.scored ?? []).flatMap((s) =>
-      s.answer === null
-        ? []
-        : [{ file: relative(dataset.root, s.path), category: s.defect ?? 'good', score: s.score, answer: s.answer, readFeatures: s.readFeatures }],
-    ),
+    answers: answersPerRun[0] ?? [],
   });
   await writeFileAtomic(files.md, Buffer.from(markdown, 'utf8'));
   return { json: outPath, markdown: files.md, images: [files.roc, files.defects, files.grid], answers: answered.length > 0 ? files.answers : null };
