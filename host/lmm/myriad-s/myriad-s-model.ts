@@ -16,10 +16,10 @@ import { type MyriadSSessions, floatOutput } from './sessions';
 import type { MyriadSTokenizer } from './tokenizer';
 import { featuresTensor, resizeMap, usableFeatures } from './visual-input';
 
-/** A request for the first answer (no question, no dialog yet): the one that states the verdict. */
 /** The words a first answer opens with (docs/contracts.md §Answer grammar). */
 const OPENINGS = ['Yes', 'No'] as const;
 
+/** A request for the first answer (no question, no dialog yet): the one that states the verdict. */
 const asksFirstAnswer = (req: DialogRequest): boolean => req.question === null && req.history.length === 0;
 
 /** Fewer new tokens than this cannot hold a definite answer with its location. */
@@ -42,6 +42,8 @@ export class MyriadSModel implements DialogModel {
   private texts: string[] | null = null;
   // Follow-up questions about one inspection reuse its visual tokens (and whether its features
   // were read): keyed by the map array and valid only for the same features.
+  // What readableFeatures made of a request's features (undefined: not readable).
+  private readonly readable = new WeakMap<DialogFeatures, DialogFeatures | undefined>();
   private readonly visualCache = new WeakMap<Float32Array, { features: Float32Array | undefined; visual: Float32Array; readFeatures: boolean }>();
 
   constructor(
@@ -173,10 +175,19 @@ export class MyriadSModel implements DialogModel {
     return entry;
   }
 
-  /** The request's features as the model reads them, or undefined where it cannot (usableFeatures). */
+  /**
+   * The request's features as the model reads them, or undefined where it cannot (usableFeatures).
+   * Asked twice for a first answer (fixedOpening, then the visual tokens), so the fitted grid and
+   * domain distance are kept per features object.
+   */
   private readableFeatures(req: DialogRequest): DialogFeatures | undefined {
+    const given = req.features;
+    if (!given) return undefined;
+    if (this.readable.has(given)) return this.readable.get(given);
     const { config } = this.parts;
-    return usableFeatures(req.features, config.backbone, config.feature_domain, config.visual_input);
+    const usable = usableFeatures(given, config.backbone, config.feature_domain, config.visual_input);
+    this.readable.set(given, usable);
+    return usable;
   }
 
   /** Each vocabulary id's text, for masking (computed once). */

@@ -15,7 +15,7 @@ export function openWithOneOf(words: readonly string[], tokenTexts: readonly str
   return {
     process(step) {
       if (settled) return;
-      if (!words.some((w) => w.startsWith(step.text.trimStart()))) {
+      if (!words.some((w) => w.startsWith(step.text))) {
         settled = true;
         return;
       }
