@@ -94,8 +94,11 @@ export interface OnnxSession {
   readonly outputNames: readonly string[];
   /** The provider that actually runs the session, and why it is not the requested one. */
   readonly device: { active: string; warning: string | null };
-  /** Runs the model; every input must be fed, unknown feeds are refused. */
-  run(feeds: Record<string, Tensor>): Promise<Record<string, Tensor>>;
+  /**
+   * Runs the model; every input must be fed, unknown feeds are refused. `outputs`: only these are
+   * fetched (each copied into a new buffer), not every output of the graph.
+   */
+  run(feeds: Record<string, Tensor>, outputs?: readonly string[]): Promise<Record<string, Tensor>>;
 }
 
 export interface LoadOptions {
@@ -104,6 +107,8 @@ export interface LoadOptions {
   threads?: number;
   /** Keep one warm session per model (default true). */
   cache?: boolean;
+  /** What errors call a model given as bytes (default: its size). */
+  label?: string;
 }
 
 const sessions = new Map<string, Promise<OnnxSession>>();
@@ -119,7 +124,7 @@ const failedProviders = new Map<string, string>();
  */
 export async function loadSession(pathOrBytes: string | Uint8Array, options: LoadOptions): Promise<OnnxSession> {
   const bytes = typeof pathOrBytes === 'string' ? await readModelFile(pathOrBytes) : pathOrBytes;
-  const label = typeof pathOrBytes === 'string' ? pathOrBytes : `model of ${bytes.length} bytes`;
+  const label = typeof pathOrBytes === 'string' ? pathOrBytes : (options.label ?? `model of ${bytes.length} bytes`);
   const key = `${createHash('sha256').update(bytes).digest('hex')}|${options.device}|${options.threads ?? 0}`;
   if (options.cache === false) return createSession(bytes, label, options);
   let pending = sessions.get(key);
@@ -199,7 +204,7 @@ function wrap(session: ort.InferenceSession, label: string, device: OnnxSession[
     inputNames,
     outputNames,
     device,
-    async run(feeds) {
+    async run(feeds, outputs) {
       const given = Object.keys(feeds);
       const missing = inputNames.filter((n) => !given.includes(n));
       const unknown = given.filter((n) => !inputNames.includes(n));
@@ -209,11 +214,15 @@ function wrap(session: ort.InferenceSession, label: string, device: OnnxSession[
           `Model ${label} expects inputs [${inputNames.join(', ')}] but was fed [${given.join(', ')}]`,
         );
       }
+      const notOutputs = (outputs ?? []).filter((n) => !outputNames.includes(n));
+      if (notOutputs.length > 0) {
+        throw new StationError('BAD_MODEL', `Model ${label} has outputs [${outputNames.join(', ')}], not [${notOutputs.join(', ')}]`);
+      }
       const ortFeeds: Record<string, ort.Tensor> = {};
       for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = new ort.Tensor(t.data, [...t.dims]);
       let results: ort.InferenceSession.ReturnType;
       try {
-        results = await session.run(ortFeeds);
+        results = outputs ? await session.run(ortFeeds, [...outputs]) : await session.run(ortFeeds);
       } catch (err) {
         const shapes = Object.entries(feeds)
           .map(([n, t]) => `${n}[${t.dims.join(',')}]`)
@@ -222,7 +231,7 @@ function wrap(session: ort.InferenceSession, label: string, device: OnnxSession[
         throw new StationError(code, `Model ${label} failed on inputs ${shapes}: ${messageOf(err)}`, { cause: err });
       }
       const out: Record<string, Tensor> = {};
-      for (const name of outputNames) {
+      for (const name of outputs ?? outputNames) {
         const t = results[name];
         if (!t) continue;
         out[name] = { data: t.data as TensorData, dims: [...t.dims] };

@@ -2,7 +2,7 @@ import type { Tensor } from '../../inference/onnx-runtime';
 import { throwIfCancelled } from '../cancellation';
 import type { MyriadSConfig } from './config';
 import { TextStreamer, argmax, sampleTopP, seededRandom } from './decoding';
-import { decoderStep, embedToken, emptyPast, nextPast } from './kv-decoder';
+import { type KvCache, decoderStep, embedToken, emptyCache } from './kv-decoder';
 import type { DecodingStep, LogitsProcessor } from './logits-processor';
 import type { MyriadSSessions } from './sessions';
 import type { Pace } from '../dialog-model';
@@ -47,6 +47,8 @@ export interface GenerationResult {
 
 /** Re-choices a rejecting rule may force at one step: each masks the token it rejected. */
 const MAX_REJECTIONS = 3;
+/** New tokens the cache makes room for at once: first answers and follow-ups mostly end within it. */
+const ANSWER_ROOM = 64;
 
 /**
  * Prefills the prompt embeddings once, then feeds one token at a time through the KV cache until EOS,
@@ -56,11 +58,12 @@ const MAX_REJECTIONS = 3;
 export async function generate(options: GenerateOptions): Promise<GenerationResult> {
   const { sessions, config, decode, eosId, signal, processors = [] } = options;
   const startedAt = options.startedAt ?? performance.now();
-  const { hidden_size: hidden, num_hidden_layers: layers, vocab_size: vocab } = config.decoder;
+  const { hidden_size: hidden, vocab_size: vocab } = config.decoder;
   const promptLength = options.promptEmbeds.length / hidden;
   const streamer = new TextStreamer(decode, config.stop_strings);
   const random = options.topP === undefined ? null : seededRandom(options.seed ?? 0);
-  let past = emptyPast(config);
+  // Room for the prompt and an answer of usual length; a longer one grows the cache.
+  const cache = emptyCache(sessions, config, promptLength + Math.min(options.maxNewTokens, ANSWER_ROOM));
   let inputs: Tensor = { data: options.promptEmbeds, dims: [1, promptLength, hidden] };
   let positions = Array.from({ length: promptLength }, (_, i) => i);
   const ids: number[] = [];
@@ -71,8 +74,9 @@ export async function generate(options: GenerateOptions): Promise<GenerationResu
     if (wait) await wait;
     throwIfCancelled(signal);
     const total = promptLength + ids.length;
-    const out = await decoderStep(sessions, inputs, positions, past);
+    const out = await decoderStep(sessions, inputs, positions, cache);
     throwIfCancelled(signal);
+    cache.advance(out);
     const logits = floatOutput(out, 'logits');
     const offset = logits.data.length - vocab;
     if (ids.length === 0) firstLogits = logits.data.slice(offset);
@@ -83,7 +87,7 @@ export async function generate(options: GenerateOptions): Promise<GenerationResu
       ids,
       text: streamer.decoded,
       decode,
-      lookAhead: (from, settled, maxTokens) => lookAhead(sessions, vocab, layers, out, total, from, decode, eosId, settled, maxTokens),
+      lookAhead: (from, settled, maxTokens) => lookAhead(sessions, vocab, cache, total, from, decode, eosId, settled, maxTokens),
     };
     for (const p of processors) p.process?.(step);
     const pick = () =>
@@ -104,7 +108,6 @@ export async function generate(options: GenerateOptions): Promise<GenerationResu
       options.onToken(delta);
     }
     if (stopped) break;
-    past = nextPast(out, layers);
     inputs = await embedToken(sessions, next);
     positions = [total];
   }
@@ -117,15 +120,14 @@ export async function generate(options: GenerateOptions): Promise<GenerationResu
 }
 
 /**
- * The answer's text once greedy decoding from `ids` (whose last token is not yet in `out`'s cache)
- * has made `settled` true, or given up. Reads the cache, never changes it: the caller goes on from
- * `out` whatever this finds.
+ * The answer's text once greedy decoding from `ids` (whose last token is not yet in `cache`) has
+ * made `settled` true, or given up. Goes on from a fork of the cache: the caller's stays as it is,
+ * whatever this finds.
  */
 async function lookAhead(
   sessions: MyriadSSessions,
   vocab: number,
-  layers: number,
-  out: Record<string, Tensor>,
+  cache: KvCache,
   position: number,
   ids: readonly number[],
   decode: (ids: readonly number[]) => string,
@@ -134,16 +136,17 @@ async function lookAhead(
   maxTokens: number,
 ): Promise<string> {
   const ahead = [...ids];
-  let past = nextPast(out, layers);
+  let past: KvCache | null = null;
   for (let k = 0; k < maxTokens; k++) {
     const text = decode(ahead).trimStart();
     if (settled(text)) return text;
+    past ??= cache.fork();
     const step = await decoderStep(sessions, await embedToken(sessions, ahead[ahead.length - 1] as number), [position + k], past);
     const logits = floatOutput(step, 'logits');
     const token = argmax(logits.data, logits.data.length - vocab, vocab);
     if (token === eosId) break;
     ahead.push(token);
-    past = nextPast(step, layers);
+    past.advance(step);
   }
   return decode(ahead).trimStart();
 }

@@ -1,6 +1,6 @@
 import type { MyriadSConfig } from './config';
 import { argmax } from './decoding';
-import { decoderStep, embedToken, emptyPast, nextPast } from './kv-decoder';
+import { decoderStep, embedToken, emptyCache } from './kv-decoder';
 import { type MyriadSSessions, floatOutput } from './sessions';
 
 /**
@@ -16,10 +16,12 @@ export async function referenceGenerate(options: {
   maxNewTokens: number;
 }): Promise<{ ids: number[]; firstLogits: Float32Array }> {
   const { sessions, config, promptEmbeds, eosId, maxNewTokens } = options;
-  const { hidden_size: hidden, num_hidden_layers: layers, vocab_size: vocab } = config.decoder;
+  const { hidden_size: hidden, vocab_size: vocab } = config.decoder;
   const promptLength = promptEmbeds.length / hidden;
   const positions = Array.from({ length: promptLength }, (_, i) => i);
-  let out = await decoderStep(sessions, { data: promptEmbeds, dims: [1, promptLength, hidden] }, positions, emptyPast(config));
+  const cache = emptyCache(sessions, config, promptLength + maxNewTokens);
+  let out = await decoderStep(sessions, { data: promptEmbeds, dims: [1, promptLength, hidden] }, positions, cache);
+  cache.advance(out);
   let logits = floatOutput(out, 'logits').data;
   const firstLogits = logits.slice(logits.length - vocab);
   const ids: number[] = [];
@@ -27,7 +29,8 @@ export async function referenceGenerate(options: {
     const next = argmax(logits, logits.length - vocab, vocab);
     if (next === eosId) break;
     ids.push(next);
-    out = await decoderStep(sessions, await embedToken(sessions, next), [promptLength + ids.length - 1], nextPast(out, layers));
+    out = await decoderStep(sessions, await embedToken(sessions, next), [promptLength + ids.length - 1], cache);
+    cache.advance(out);
     logits = floatOutput(out, 'logits').data;
   }
   return { ids, firstLogits };

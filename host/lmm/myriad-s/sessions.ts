@@ -1,8 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import type { DeviceName } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import { type OnnxSession, type Tensor, loadSession } from '../../inference/onnx-runtime';
 import type { MyriadSConfig } from './config';
 import type { MyriadSExport } from './export-files';
+import { withStepCacheOutputs } from './step-cache-outputs';
+import { cacheNames } from './cache-names';
 
 /** The four graphs of a Myriad-S export (a multi-file model declared as data: docs/ARCHITECTURE.md §Conventions). */
 const GRAPHS = {
@@ -15,16 +18,6 @@ const GRAPHS = {
 export type GraphName = keyof typeof GRAPHS;
 export type MyriadSSessions = Record<GraphName, OnnxSession>;
 
-/** Names of the KV-cache inputs and outputs of layer `i`. */
-export function cacheNames(i: number) {
-  return {
-    pastKey: `past_key_values.${i}.key`,
-    pastValue: `past_key_values.${i}.value`,
-    presentKey: `present.${i}.key`,
-    presentValue: `present.${i}.value`,
-  };
-}
-
 /**
  * Opens the four sessions and checks their input and output names against the contract.
  * @throws StationError('BAD_MODEL') naming the graph and the missing names.
@@ -32,7 +25,7 @@ export function cacheNames(i: number) {
 export async function openSessions(exported: MyriadSExport, device: DeviceName, threads?: number): Promise<MyriadSSessions> {
   const sessions = {} as MyriadSSessions;
   for (const name of Object.keys(GRAPHS) as GraphName[]) {
-    sessions[name] = await loadSession(exported.paths[name], { device, ...(threads ? { threads } : {}) });
+    sessions[name] = await loadSession(await graphBytes(exported, name), { device, label: exported.paths[name], ...(threads ? { threads } : {}) });
     const expected = expectedNames(name, exported.config);
     const missing = [
       ...expected.inputs.filter((n) => !sessions[name].inputNames.includes(n)),
@@ -43,6 +36,29 @@ export async function openSessions(exported: MyriadSExport, device: DeviceName, 
     }
   }
   return sessions;
+}
+
+/** A graph's file; the decoder with its step cache outputs added where its shape allows. */
+async function graphBytes(exported: MyriadSExport, name: GraphName): Promise<Uint8Array> {
+  const path = exported.paths[name];
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (err) {
+    throw new StationError('BAD_MODEL', `Model ${path}: cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'})`, { cause: err });
+  }
+  if (name !== 'decoder_model_merged') return bytes;
+  return withStepCacheOutputs(bytes, exported.config.decoder.num_hidden_layers, path) ?? bytes;
+}
+
+/** Whether the decoder gives each step's keys and values on their own (step-cache-outputs.ts). */
+export function hasStepCacheOutputs(sessions: MyriadSSessions, layers: number): boolean {
+  const outputs = sessions.decoder_model_merged.outputNames;
+  for (let i = 0; i < layers; i++) {
+    const n = cacheNames(i);
+    if (!outputs.includes(n.stepKey) || !outputs.includes(n.stepValue)) return false;
+  }
+  return true;
 }
 
 function expectedNames(name: GraphName, config: MyriadSConfig): { inputs: string[]; outputs: string[] } {
