@@ -91,12 +91,15 @@ export async function createFeatureExtractor(
     const size = model.gridWidth * model.gridHeight * model.dim;
     for (let start = 0; start < tensors.length; start += PASS_BATCH) {
       const chunk = tensors.slice(start, start + PASS_BATCH);
-      const batch = new Float32Array(chunk.length * plane);
-      chunk.forEach((p, i) => batch.set(p, i * plane));
+      // One image (every inspection) is run and kept as it is: no batch to gather or split, so
+      // the part's path copies neither its pixels nor its features.
+      const batch = chunk.length === 1 ? (chunk[0] as Float32Array) : new Float32Array(chunk.length * plane);
+      if (chunk.length > 1) chunk.forEach((p, i) => batch.set(p, i * plane));
       const result = await session.run({ pixels: { data: batch, dims: [chunk.length, 3, passH, passW] } });
       const emb = result.embedding;
-      if (!emb || !(emb.data instanceof Float32Array)) throw new StationError('INTERNAL', 'Feature model gave no embedding');
-      for (let i = 0; i < chunk.length; i++) out.push((emb.data as Float32Array).slice(i * size, (i + 1) * size));
+      if (!emb || !(emb.data instanceof Float32Array) || emb.data.length !== chunk.length * size) throw new StationError('INTERNAL', 'Feature model gave no embedding');
+      if (chunk.length === 1) out.push(emb.data);
+      else for (let i = 0; i < chunk.length; i++) out.push(emb.data.slice(i * size, (i + 1) * size));
     }
     return out;
   }
