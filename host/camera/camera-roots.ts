@@ -63,10 +63,27 @@ export class CameraRoots {
 
   /** Whether a real (already resolved) path lies inside an allowed root. */
   async allows(realPath: string): Promise<boolean> {
-    const roots = [...this.startupRoots(), ...(await this.configured())];
-    // Roots are resolved at each check: one given at start-up may be created or moved later.
-    const realRoots = await Promise.all(roots.map((r) => realpath(r).catch(() => null)));
+    return this.allowsAny(await this.realRoots(), realPath);
+  }
+
+  /**
+   * The real path of `path` and whether it lies inside an allowed root, the roots resolved while
+   * the path is (one round of file-system calls instead of two: a camera frame on the line's
+   * verdict path). Null when `path` does not exist.
+   */
+  async realpathAllowed(path: string): Promise<{ real: string; allowed: boolean } | null> {
+    const [real, roots] = await Promise.all([realpath(path).catch(() => null), this.realRoots()]);
+    return real === null ? null : { real, allowed: this.allowsAny(roots, real) };
+  }
+
+  private allowsAny(realRoots: ReadonlyArray<string | null>, realPath: string): boolean {
     return realRoots.some((root) => root !== null && isInside(realPath, root));
+  }
+
+  /** Roots are resolved at each check: one given at start-up may be created or moved later. */
+  private async realRoots(): Promise<Array<string | null>> {
+    const roots = [...this.startupRoots(), ...(await this.configured())];
+    return Promise.all(roots.map((r) => realpath(r).catch(() => null)));
   }
 
   /**

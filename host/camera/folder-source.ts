@@ -31,13 +31,15 @@ class FolderSource implements CameraSource {
   }
 
   async read(): Promise<SourceImage> {
-    try {
-      await stat(this.dir);
-    } catch (err) {
-      throw new StationError('UNAVAILABLE', `Camera folder ${this.dir} has disappeared`, { cause: err });
-    }
     const path = this.files[this.index] as string;
-    return { bytes: await readSourceFile(this.roots, 'folder', path), path };
+    try {
+      return { bytes: await readSourceFile(this.roots, 'folder', path), path };
+    } catch (err) {
+      // Asked only once the image cannot be read, not before every frame: the line waits on them.
+      const folderGone = await stat(this.dir).then(() => false, () => true);
+      if (folderGone) throw new StationError('UNAVAILABLE', `Camera folder ${this.dir} has disappeared`, { cause: err });
+      throw err;
+    }
   }
 
   close(): void {}
