@@ -45,27 +45,11 @@ export function isImageFileName(name: string): boolean {
 export async function decodeImage(bytes: Uint8Array, maxPixels = MAX_IMAGE_PIXELS): Promise<RgbImage> {
   const type = requireImageType(bytes);
   if (type === 'bmp') return decodeBmp(bytes, maxPixels);
-  let meta: Metadata;
+  // One pass through the decoder (a line frame waits on each round trip to sharp's threads); the
+  // header is read on its own only to say why an image was refused.
   try {
-    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-  } catch (err) {
-    throw new StationError('BAD_IMAGE', `Not a readable image (PNG, JPEG, BMP or TIFF): ${messageOf(err)}`, {
-      cause: err,
-    });
-  }
-  if (meta.format !== SHARP_FORMAT[type]) {
-    throw new StationError('BAD_IMAGE', `Not a readable image: it starts like ${type.toUpperCase()} but decodes as ${String(meta.format)}`);
-  }
-  const { width, height } = meta;
-  if (!width || !height) throw new StationError('BAD_IMAGE', 'Image has no pixels');
-  if (width * height > maxPixels) {
-    throw new StationError(
-      'BAD_IMAGE',
-      `Image is ${width}x${height}, larger than the limit of ${Math.round(maxPixels / 1e6)} megapixels`,
-    );
-  }
-  try {
-    // failOn 'truncated' refuses images whose data ends early instead of padding them with grey.
+    // failOn 'truncated' refuses images whose data ends early instead of padding them with grey;
+    // limitInputPixels refuses an oversized image from its header, before any pixel is decoded.
     const { data, info } = await sharp(bytes, { failOn: 'truncated', limitInputPixels: maxPixels })
       .rotate() // honour EXIF orientation
       .flatten({ background: '#000000' })
@@ -74,8 +58,27 @@ export async function decodeImage(bytes: Uint8Array, maxPixels = MAX_IMAGE_PIXEL
       .toBuffer({ resolveWithObject: true });
     return { data: toRgb(data, info.channels, info.width * info.height), width: info.width, height: info.height };
   } catch (err) {
-    throw new StationError('BAD_IMAGE', `Image data is damaged or truncated: ${messageOf(err)}`, { cause: err });
+    throw await refusal(bytes, type, maxPixels, err);
   }
+}
+
+/** Why sharp could not decode `bytes`: unreadable, not what its magic bytes say, too large, or damaged. */
+async function refusal(bytes: Uint8Array, type: Exclude<ImageType, 'bmp'>, maxPixels: number, decodeError: unknown): Promise<StationError> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    return new StationError('BAD_IMAGE', `Not a readable image (PNG, JPEG, BMP or TIFF): ${messageOf(err)}`, { cause: err });
+  }
+  if (meta.format !== SHARP_FORMAT[type]) {
+    return new StationError('BAD_IMAGE', `Not a readable image: it starts like ${type.toUpperCase()} but decodes as ${String(meta.format)}`);
+  }
+  const { width, height } = meta;
+  if (!width || !height) return new StationError('BAD_IMAGE', 'Image has no pixels');
+  if (width * height > maxPixels) {
+    return new StationError('BAD_IMAGE', `Image is ${width}x${height}, larger than the limit of ${Math.round(maxPixels / 1e6)} megapixels`);
+  }
+  return new StationError('BAD_IMAGE', `Image data is damaged or truncated: ${messageOf(decodeError)}`, { cause: decodeError });
 }
 
 /**
