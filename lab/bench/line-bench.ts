@@ -45,7 +45,11 @@ export interface SoakFigures {
   errors: number;
   achieved_rate: number;
   trigger_to_verdict_ms: Percentiles | null;
-  rss_mb: { start: number; end: number; max: number };
+  /**
+   * `steady`: the least and most after the soak's first minute (its first tenth when shorter),
+   * once whatever the timed parts before it left behind has settled: growth shows there.
+   */
+  rss_mb: { start: number; end: number; max: number; steady: { min: number; max: number } | null };
   outbox_rows: { end: number; max: number };
 }
 
@@ -187,10 +191,14 @@ export async function measureLine(opts: LineBenchOptions): Promise<LineFigures> 
 async function soakRun(station: Station, clients: LineClientThread, seconds: number, rate: number, progress?: (line: string) => void): Promise<SoakFigures> {
   progress?.(`line: soak, ${seconds} s at ${rate} parts/s over MQTT`);
   const line = station.testInternals.line;
-  const rss = { start: mb(process.memoryUsage().rss), end: 0, max: 0 };
+  const rss: SoakFigures['rss_mb'] = { start: mb(process.memoryUsage().rss), end: 0, max: 0, steady: null };
   const outbox = { end: 0, max: 0 };
+  const started = performance.now();
+  const settleMs = Math.min(60, seconds / 10) * 1000;
   const sample = () => {
-    rss.max = Math.max(rss.max, mb(process.memoryUsage().rss));
+    const now = mb(process.memoryUsage().rss);
+    rss.max = Math.max(rss.max, now);
+    if (performance.now() - started >= settleMs) rss.steady = { min: Math.min(rss.steady?.min ?? now, now), max: Math.max(rss.steady?.max ?? now, now) };
     outbox.max = Math.max(outbox.max, line.outboxRows());
   };
   const sampler = setInterval(sample, 1000);

@@ -70,7 +70,7 @@ function lineTable(line: LineFigures): string {
     ...(s
       ? [
           `line soak            ${s.achieved_rate} parts/s of ${s.target_rate} for ${s.seconds} s: ${s.verdicts} verdicts of ${s.triggered} triggers, ${s.errors} refused; latency ${fmt(s.trigger_to_verdict_ms)} ms`,
-          `                     RSS MB start ${s.rss_mb.start} end ${s.rss_mb.end} max ${s.rss_mb.max}; outbox rows end ${s.outbox_rows.end} max ${s.outbox_rows.max}`,
+          `                     RSS MB start ${s.rss_mb.start} end ${s.rss_mb.end} max ${s.rss_mb.max}, steady ${s.rss_mb.steady ? `${s.rss_mb.steady.min}-${s.rss_mb.steady.max}` : '-'}; outbox rows end ${s.outbox_rows.end} max ${s.outbox_rows.max}`,
         ]
       : []),
     ...(o ? [`line outage          ${o.delivered} of ${o.results} delivered after ${o.outage_seconds} s down, ${o.lost} lost, ${o.duplicates} duplicates, in order: ${o.in_order}; drained in ${o.drain_seconds} s`] : []),

@@ -65,12 +65,12 @@ describe.skipIf(absent)('runBench', () => {
     expect(h?.inspect_ms?.p50).toBeGreaterThan((h?.decode_ms?.p50 ?? 0) + (h?.backbone_ms?.p50 ?? 0) * 0.5);
   });
 
-  it('bench --line times trigger to verdict through MQTT, Modbus and OPC UA and survives a broker outage', async () => {
+  it('bench --line times trigger to verdict through MQTT, Modbus and OPC UA, holds a rate, and survives a broker outage', async () => {
     const dataDir = join(work, 'user-data');
     await importModel(dataDir, MODEL);
     const out = join(work, 'line.json');
     const argv = ['--data-dir', dataDir, '--device', 'cpu', '--golden', '2', '--images', '3', '--warmup', '1', '--no-reference'];
-    const code = await command.run([...argv, '--line', '--line-triggers', '3', '--line-outage', '3', '--line-outage-seconds', '4', '--out', out]);
+    const code = await command.run([...argv, '--line', '--line-triggers', '3', '--line-soak', '3', '--line-rate', '5', '--line-outage', '3', '--line-outage-seconds', '4', '--out', out]);
     expect(code).toBe(0);
     const report = JSON.parse(await readFile(out, 'utf8')) as BenchReport;
     const line = report.line;
@@ -80,7 +80,13 @@ describe.skipIf(absent)('runBench', () => {
       expect(figure?.p50, name).toBeGreaterThan(0);
       expect(figure?.p95, name).toBeGreaterThanOrEqual(figure?.p50 ?? Infinity);
     }
-    expect(line?.soak).toBeNull();
+    expect(line?.soak).toMatchObject({ seconds: 3, target_rate: 5, triggered: 15, verdicts: 15, errors: 0 });
+    // RSS after the soak's first tenth: sampled, and within what the whole soak saw.
+    const rss = line?.soak?.rss_mb;
+    expect(rss?.steady).not.toBeNull();
+    expect(rss?.steady?.min).toBeGreaterThan(0);
+    expect(rss?.steady?.min).toBeLessThanOrEqual(rss?.steady?.max ?? 0);
+    expect(rss?.steady?.max).toBeLessThanOrEqual(rss?.max ?? 0);
     expect(line?.outage).toMatchObject({ results: 3, delivered: 3, lost: 0, duplicates: 0, in_order: true });
     expect(line?.outage?.outage_seconds).toBeGreaterThanOrEqual(4);
   }, 180_000);
