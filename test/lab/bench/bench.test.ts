@@ -80,7 +80,11 @@ describe.skipIf(absent)('runBench', () => {
       expect(figure?.p50, name).toBeGreaterThan(0);
       expect(figure?.p95, name).toBeGreaterThanOrEqual(figure?.p50 ?? Infinity);
     }
-    expect(line?.soak).toMatchObject({ seconds: 3, target_rate: 5, triggered: 15, verdicts: 15, errors: 0 });
+    expect(line?.soak).toMatchObject({ seconds: 3, target_rate: 5, errors: 0 });
+    // 5 parts/s for 3 s on the client thread's clock: 15, or 16 when the wait before the last ends a hair early.
+    expect(line?.soak?.triggered).toBeGreaterThanOrEqual(15);
+    expect(line?.soak?.triggered).toBeLessThanOrEqual(16);
+    expect(line?.soak?.verdicts).toBe(line?.soak?.triggered);
     // RSS after the soak's first tenth: sampled, and within what the whole soak saw.
     const rss = line?.soak?.rss_mb;
     expect(rss?.steady).not.toBeNull();
