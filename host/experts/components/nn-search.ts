@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { StationError } from '../../../common/errors';
 import { type OnnxSession, loadSession } from '../../inference/onnx-runtime';
 import { encodeModel, floatTensor, int64Tensor, newModel, node, valueInfo } from '../../models/onnx-graph';
@@ -91,8 +92,16 @@ export interface NnSearch {
   search(queries: Float32Array, bankBias?: Float32Array): Promise<NnResult>;
 }
 
+/**
+ * Threads of the search: every logical core. Its product with the bank is the largest piece of
+ * arithmetic a part waits on before its verdict, and nothing else of that part runs meanwhile;
+ * ONNX Runtime's own default counts physical cores as it detects them, which on a virtual machine
+ * can leave the search on one thread.
+ */
+const SEARCH_THREADS = Math.max(1, availableParallelism());
+
 export async function createNnSearch(config: NnGraphConfig, device: DeviceName): Promise<NnSearch> {
-  const session: OnnxSession = await loadSession(buildNnGraph(config), { device });
+  const session: OnnxSession = await loadSession(buildNnGraph(config), { device, threads: SEARCH_THREADS });
   const rows = config.bank.length / config.dim;
   const norms = rowSquaredNorms(config.bank, config.dim);
   return {
