@@ -73,6 +73,8 @@ export class LineService implements LineInbound {
   private active: LineRecipe | null = null;
   private lastError = false;
   private closed = false;
+  /** A state message is due at the end of the code running now (stateChangedSoon). */
+  private statePending = false;
   private readonly offOutbox: () => void;
   private readonly pruneTimer: NodeJS.Timeout;
   private lastPrune = 0;
@@ -85,7 +87,7 @@ export class LineService implements LineInbound {
   constructor(private readonly o: LineServiceOptions) {
     this.writeLog = o.log ?? ((line) => process.stderr.write(`line: ${line}\n`));
     this.owner = o.owner ?? thisProcess();
-    this.queue = new TriggerQueue(this.settings.triggerQueue, () => this.stateChanged());
+    this.queue = new TriggerQueue(this.settings.triggerQueue, () => this.stateChangedSoon());
     this.camera = new TriggerCamera(o.cameraRoots, o.uiFrames ?? null);
     this.offOutbox = o.outbox.on(() => {
       for (const r of this.running.values()) r.sender.notify();
@@ -159,7 +161,7 @@ export class LineService implements LineInbound {
         verdictOut();
         throw err;
       }
-      this.stateChanged();
+      this.stateChangedSoon();
       return { triggerId, ahead };
     } catch (err) {
       this.refuse(from, toWireError(err), triggerId, partId);
@@ -427,6 +429,20 @@ export class LineService implements LineInbound {
     if (this.closed) return 'stopped';
     if (this.queue.busy) return 'busy';
     return this.lastError ? 'error' : 'ready';
+  }
+
+  /**
+   * The state once the code running now is done (one message for any number of changes in it). A
+   * trigger's part starts first: telling every adapter takes a while (OPC UA's state machine), and
+   * the part's frame read is on its way meanwhile instead of waiting for it.
+   */
+  private stateChangedSoon(): void {
+    if (this.statePending) return;
+    this.statePending = true;
+    queueMicrotask(() => {
+      this.statePending = false;
+      if (!this.closed) this.stateChanged();
+    });
   }
 
   private stateChanged(): void {

@@ -1,4 +1,4 @@
-import type { AdapterState, LineAdapter, LineMessage } from '../../../host/line/line-adapter';
+import type { AdapterState, LineAdapter, LineMessage, StationLineState } from '../../../host/line/line-adapter';
 
 /** A connected MQTT channel that keeps every message it is handed: what the line heard, in order. */
 export class RecordingAdapter implements LineAdapter {
@@ -11,7 +11,7 @@ export class RecordingAdapter implements LineAdapter {
   async deliver(m: LineMessage): Promise<void> {
     this.got.push(m);
   }
-  stationState(): void {}
+  stationState(_state: StationLineState): void {}
   state(): AdapterState {
     return { adapter: 'mqtt', status: 'connected', detail: null, since: '' };
   }
