@@ -4,6 +4,7 @@ import { toStationError } from '../transport/wire';
 import type { ConnectionState } from '../transport/ws-client';
 import { AlarmTone, type ToneState } from './alarm-tone';
 import { useAlarms } from './useAlarms';
+import { useWindowKeydown } from '../hooks/useWindowKeydown';
 import { isTypingTarget } from '../components/typing-target';
 import './alarm.css';
 import { useT } from '../i18n/I18nProvider';
@@ -57,18 +58,15 @@ export function AlarmOverlay({ client, connection }: Props) {
   useEffect(() => () => tone.current?.close(), []);
 
   useEffect(() => {
-    if (id === null) return;
-    setError(null);
-    const onKey = (e: KeyboardEvent) => {
-      if (!isAcknowledgeKey(e)) return;
-      // Capture phase on window: runs before the Inspect screen's capture key and stops it.
-      e.preventDefault();
-      e.stopImmediatePropagation();
-      void alarms.acknowledge(id);
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [id, alarms]);
+    if (id !== null) setError(null);
+  }, [id]);
+  // Capture phase on window: runs before the Inspect screen's capture key and stops it.
+  useWindowKeydown((e) => {
+    if (id === null || !isAcknowledgeKey(e)) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    void alarms.acknowledge(id);
+  }, true);
 
   if (!current) return null;
   return (
