@@ -16,6 +16,7 @@ import { useErrors } from './hooks/useErrors';
 import { useInstructionRoom } from './hooks/useInstructionRoom';
 import { useShiftCounters } from './hooks/useShiftCounters';
 import { useLineWebcam } from './hooks/useLineWebcam';
+import { useWindowKeydown } from './hooks/useWindowKeydown';
 import type { ConnectionState } from './transport/ws-client';
 import { isTypingTarget } from './components/typing-target';
 import { useT } from './i18n/I18nProvider';
@@ -143,15 +144,11 @@ export function InspectScreen({ client, connection, defaults }: Props) {
     }
   }, [busy, online, recipe, camera, client, dialog, refreshRecent, refreshShift, report, t]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (!isCaptureKey(e)) return;
-      e.preventDefault();
-      void capture();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [capture]);
+  useWindowKeydown((e) => {
+    if (!isCaptureKey(e)) return;
+    e.preventDefault();
+    void capture();
+  });
 
   const ask = useCallback(
     async (question: string) => {

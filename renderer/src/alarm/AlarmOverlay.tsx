@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { StationClient } from '../../../common/api';
 import { toStationError } from '../transport/wire';
 import type { ConnectionState } from '../transport/ws-client';
 import { AlarmTone, type ToneState } from './alarm-tone';
 import { useAlarms } from './useAlarms';
+import { useWindowKeydown } from '../hooks/useWindowKeydown';
 import { isTypingTarget } from '../components/typing-target';
 import './alarm.css';
 import { useT } from '../i18n/I18nProvider';
@@ -31,7 +32,9 @@ function isAcknowledgeKey(e: KeyboardEvent): boolean {
 export function AlarmOverlay({ client, connection }: Props) {
   const [error, setError] = useState<string | null>(null);
   const { t, time } = useT();
-  const alarms = useAlarms(client, connection, (err) => setError(toStationError(err).message));
+  // Stable: useAlarms asks the host for the pending alarms again whenever its report changes.
+  const report = useCallback((err: unknown) => setError(toStationError(err).message), []);
+  const alarms = useAlarms(client, connection, report);
   const current = alarms.open[0] ?? null;
   const tone = useRef<AlarmTone | null>(null);
   const [toneState, setToneState] = useState<ToneState>('off');
@@ -55,18 +58,15 @@ export function AlarmOverlay({ client, connection }: Props) {
   useEffect(() => () => tone.current?.close(), []);
 
   useEffect(() => {
-    if (id === null) return;
-    setError(null);
-    const onKey = (e: KeyboardEvent) => {
-      if (!isAcknowledgeKey(e)) return;
-      // Capture phase on window: runs before the Inspect screen's capture key and stops it.
-      e.preventDefault();
-      e.stopImmediatePropagation();
-      void alarms.acknowledge(id);
-    };
-    window.addEventListener('keydown', onKey, true);
-    return () => window.removeEventListener('keydown', onKey, true);
-  }, [id, alarms]);
+    if (id !== null) setError(null);
+  }, [id]);
+  // Capture phase on window: runs before the Inspect screen's capture key and stops it.
+  useWindowKeydown((e) => {
+    if (id === null || !isAcknowledgeKey(e)) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    void alarms.acknowledge(id);
+  }, true);
 
   if (!current) return null;
   return (

@@ -12,6 +12,7 @@ export interface AlarmsApi {
 /**
  * The station's open alarms: raised and cleared by host events (any window's acknowledgement
  * clears it here too), read again whenever the connection opens so a reload still shows them.
+ * `report` must be stable (a useCallback): the host is asked again whenever it changes.
  */
 export function useAlarms(client: StationClient, connection: ConnectionState, report: (err: unknown) => void): AlarmsApi {
   const [open, setOpen] = useState<AlarmRaised[]>([]);

@@ -3,6 +3,7 @@ import type { ExportResult, HistoryBucket, HistoryFilter, HistoryPage, HistorySu
 import { ErrorBanners } from '../components/ErrorBanners';
 import { ScreenHeader } from '../components/ScreenHeader';
 import { useErrors } from '../hooks/useErrors';
+import { useWindowKeydown } from '../hooks/useWindowKeydown';
 import { EXPORTERS, OFFICE } from '../login/roles';
 import type { ConnectionState } from '../transport/ws-client';
 import { HistoryCharts } from './HistoryCharts';
@@ -66,14 +67,9 @@ export function HistoryScreen({ client, connection, who }: Props) {
   const mayExport = who !== null && EXPORTERS.has(who.role);
   const [openId, setOpenId] = useState<string | null>(null);
 
-  useEffect(() => {
-    if (openId === null) return;
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape') setOpenId(null);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [openId]);
+  useWindowKeydown((e) => {
+    if (openId !== null && e.key === 'Escape') setOpenId(null);
+  });
   const [grouping, setGrouping] = useState<ChartGrouping>('auto');
 
   useEffect(() => {

@@ -12,6 +12,7 @@ import { decisionSubject } from './decision-subject';
 import { QueueList } from './QueueList';
 import { reinspectionNote } from './reinspection-note';
 import { ReviewDetailView } from './ReviewDetailView';
+import { useWindowKeydown } from '../hooks/useWindowKeydown';
 import { reviewKeyAction } from './review-keys';
 import { useReviewQueue } from './useReviewQueue';
 import './review.css';
@@ -152,20 +153,16 @@ export function ReviewScreen({ client, connection, who }: Props) {
     [client, connection, detail, selectedId, busy, draft, queue, report, reinspect, t],
   );
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const action = reviewKeyAction(e);
-      if (!action) return;
-      e.preventDefault();
-      if (action.kind === 'decide') decide(action.decision);
-      else if (action.kind === 'move') move(action.step);
-      else if (action.kind === 'overlay') setOverlay((o) => !o);
-      else if (action.kind === 'golden') setDraft((d) => ({ ...d, addToGolden: !d.addToGolden }));
-      else setZoom((z) => ZOOMS[Math.min(ZOOMS.length - 1, Math.max(0, ZOOMS.indexOf(z) + action.step))] ?? z);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [decide, move]);
+  useWindowKeydown((e) => {
+    const action = reviewKeyAction(e);
+    if (!action) return;
+    e.preventDefault();
+    if (action.kind === 'decide') decide(action.decision);
+    else if (action.kind === 'move') move(action.step);
+    else if (action.kind === 'overlay') setOverlay((o) => !o);
+    else if (action.kind === 'golden') setDraft((d) => ({ ...d, addToGolden: !d.addToGolden }));
+    else setZoom((z) => ZOOMS[Math.min(ZOOMS.length - 1, Math.max(0, ZOOMS.indexOf(z) + action.step))] ?? z);
+  });
 
   return (
     <div className="app">
