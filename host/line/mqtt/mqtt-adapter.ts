@@ -55,6 +55,10 @@ export class MqttAdapter implements LineAdapter {
       ...(this.settings.username !== null ? { username: this.settings.username } : {}),
       ...(this.settings.password !== null ? { password: this.settings.password } : {}),
       reconnectPeriod: RECONNECT_MS,
+      // mqtt.js stops reconnecting for good once a broker refuses a CONNECT (not authorised, server
+      // unavailable); a broker restarting behind its authentication refuses for a moment, and the
+      // outbox would wait for a station restart. Refused is a state shown with its reason, retried.
+      reconnectOnConnackError: true,
       connectTimeout: 5000,
       clean: true,
       queueQoSZero: false,

@@ -68,3 +68,21 @@ describe('MQTT adapter socket', () => {
     await delivered;
   });
 });
+
+describe('MQTT adapter reconnection', () => {
+  it('keeps retrying a broker that refused it, shows the refusal, and delivers once admitted', async () => {
+    // A broker back from a restart that admits only another client for now (its authentication
+    // not ready): it answers the station's CONNECT with "Not authorized".
+    broker = await LoopbackBroker.start(0, 'someone-else');
+    adapter = new MqttAdapter({ ...DEFAULT_LINE_SETTINGS.mqtt, enabled: true, url: `mqtt://127.0.0.1:${broker.port}`, clientId: 'adapter-test' });
+    await adapter.start(inbound);
+    const a = adapter;
+    await until('the refusal', () => a.state().status === 'down' && /not authori[sz]ed/i.test(a.state().detail ?? ''));
+    await expect(a.deliver(message)).rejects.toThrow(/not connected/);
+
+    broker.admitAll();
+    await until('the adapter to connect after the refusal', () => a.state().status === 'connected');
+    await a.deliver(message);
+  });
+});
+
