@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { StationClient } from '../../../common/api';
 import { toStationError } from '../transport/wire';
 import type { ConnectionState } from '../transport/ws-client';
@@ -32,9 +32,7 @@ function isAcknowledgeKey(e: KeyboardEvent): boolean {
 export function AlarmOverlay({ client, connection }: Props) {
   const [error, setError] = useState<string | null>(null);
   const { t, time } = useT();
-  // Stable: useAlarms asks the host for the pending alarms again whenever its report changes.
-  const report = useCallback((err: unknown) => setError(toStationError(err).message), []);
-  const alarms = useAlarms(client, connection, report);
+  const alarms = useAlarms(client, connection, (err) => setError(toStationError(err).message));
   const current = alarms.open[0] ?? null;
   const tone = useRef<AlarmTone | null>(null);
   const [toneState, setToneState] = useState<ToneState>('off');

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import type { AlarmRaised, StationClient } from '../../../common/api';
 import type { ConnectionState } from '../transport/ws-client';
 import { toStationError } from '../transport/wire';
@@ -12,15 +12,17 @@ export interface AlarmsApi {
 /**
  * The station's open alarms: raised and cleared by host events (any window's acknowledgement
  * clears it here too), read again whenever the connection opens so a reload still shows them.
- * `report` must be stable (a useCallback): the host is asked again whenever it changes.
  */
 export function useAlarms(client: StationClient, connection: ConnectionState, report: (err: unknown) => void): AlarmsApi {
   const [open, setOpen] = useState<AlarmRaised[]>([]);
+  // Not a dependency of the read below: a caller's new `report` at each render would ask the host
+  // again at each render, and its answer re-renders the caller.
+  const reportPending = useEffectEvent(report);
 
   useEffect(() => {
     if (connection !== 'open') return;
-    client.call('alarm.pending', {}).then(setOpen, report);
-  }, [client, connection, report]);
+    client.call('alarm.pending', {}).then(setOpen, reportPending);
+  }, [client, connection]);
 
   useEffect(() => {
     const offRaised = client.on('alarm', (a) => setOpen((list) => [...list.filter((x) => x.inspectionId !== a.inspectionId), a]));
