@@ -111,7 +111,7 @@ describe.skipIf(!hasTorch)('Myriad-S instruction corpus', () => {
       expect(new Set(texts).size, texts.join(' | ')).toBe(texts.length);
       for (const n of r.nuisances) expect(texts.some((t) => NUISANCE_WORDS[n.type]?.test(t)), `${n.type}: ${texts.join(' | ')}`).toBe(true);
       const answer = firstAnswer(r);
-      for (const n of r.nuisances) expect(answer, answer).not.toMatch(new RegExp(`(?:a|an) [a-z -]*${n.type === 'dust' ? 'dust speck' : n.type}`));
+      for (const n of r.nuisances) expect(answer, answer).not.toMatch(new RegExp(`\\b(?:a|an) [a-z -]*${n.type === 'dust' ? 'dust speck' : n.type}`));
       if (r.defects.length === 0 && r.nuisances.length > 0) {
         nuisanceOnly += 1;
         expect(answer).toMatch(/^No, there is no anomaly on the .+; the .+ (?:was|were) ignored as instructed\.$/);

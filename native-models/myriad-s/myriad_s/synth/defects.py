@@ -7,7 +7,7 @@ from .poisson import poisson_blend
 
 DEFECT_TYPES = (
     "scratch", "crack", "hole", "dent", "stain", "contamination", "discolouration",
-    "missing piece", "bent", "extra material", "cut-paste",
+    "missing piece", "bent", "extra material", "cut-paste", "pitting", "fray",
 )
 NUISANCE_TYPES = ("shadow", "dust", "reflection")
 MIN_MASK_PIXELS = 50  # NSA: masks under 50 px are rejected (docs/method.md §Training data), at 256 px scale
@@ -116,7 +116,11 @@ def discolouration(img, rng, fg):
 
 
 def missing_piece(img, rng, fg, background):
+    """A chip or break: a bite out of the part's edge showing what lies behind it. A full-frame
+    surface's edge is the frame's (a tile or plate photographed to fill the image), so half of its
+    chips sit on the frame's border or corner, the rest inside as a broken-out piece."""
     size = img.shape[0]
+    r = rng.uniform(0.04, 0.09)
     if fg is not None:
         # Bite out of the part's edge: pick an edge pixel of the foreground.
         edge = fg & ~np.roll(fg, 3, 0) | fg & ~np.roll(fg, -3, 1)
@@ -124,14 +128,83 @@ def missing_piece(img, rng, fg, background):
         i = rng.integers(len(ys))
         y, x = ys[i] / size, xs[i] / size
         fill = background
+    elif rng.random() < 0.5:
+        y, x = _frame_point(rng)
+        r = rng.uniform(0.06, 0.16)
+        fill = _behind(rng)
     else:
         y, x = _place(rng, size, fg, 0.15)
         fill = img.mean((0, 1)) * 0.3
-    r = rng.uniform(0.04, 0.09)
     m = _blob_mask(rng, size, y, x, r, r * rng.uniform(0.6, 1), rough=0.2)
     if fg is not None:
         m &= fg
     return _blend(img, m, fill, 1.0), m
+
+
+def _frame_point(rng):
+    """A point on the frame's border, a corner one time in three, as fractions."""
+    if rng.random() < 1 / 3:
+        return float(rng.integers(2)), float(rng.integers(2))
+    t = rng.uniform(0.1, 0.9)
+    side = rng.integers(4)
+    return ((0.0, t), (1.0, t), (t, 0.0), (t, 1.0))[side]
+
+
+def _behind(rng):
+    """What shows where material is missing: a dark fixture, or now and then a bright one."""
+    level = rng.uniform(0.02, 0.2) if rng.random() < 0.8 else rng.uniform(0.75, 0.95)
+    return np.full(3, level, np.float32)
+
+
+def pitting(img, rng, fg):
+    """Pitting: a cluster of small pits in a surface (corrosion, machining, blowholes in a casting).
+    Each pit is darker than the surface around it, with a lit rim on the side facing the light,
+    and a few pixels across: smaller than any other painted defect, darker than dust."""
+    size = img.shape[0]
+    y, x = _place(rng, size, fg, 0.12)
+    spread = rng.uniform(0.01, 0.1)
+    light = rng.uniform(0, 2 * np.pi)
+    ys, xs = coords(size)
+    out = img.copy()
+    m = np.zeros((size, size), bool)
+    for _ in range(rng.integers(1, 9)):
+        py, px = np.clip(np.array([y, x]) + rng.normal(0, spread, 2), 0.02, 0.98)
+        if fg is not None and not fg[int(py * size), int(px * size)]:
+            continue
+        r = rng.uniform(0.006, 0.02)
+        core = _blob_mask(rng, size, py, px, r, r * rng.uniform(0.6, 1), rough=0.25)
+        out = _blend(out, core, out[int(py * size), int(px * size)] * rng.uniform(0.15, 0.6), rng.uniform(0.7, 0.95))
+        facing = ((xs - px) * np.cos(light) + (ys - py) * np.sin(light)) > 0
+        rim = _blob_mask(rng, size, py, px, r * 1.5, r * 1.5, rough=0.1) & ~core & facing
+        out = np.clip(out + rim[..., None] * rng.uniform(0.1, 0.3), 0, 1)
+        m |= core | rim
+    return out, m
+
+
+def fray(img, rng, fg, background):
+    """A frayed or rough edge: a stretch of the part's edge (a full-frame surface's: the frame's)
+    eaten into irregularly, many small bites along one line rather than one chip."""
+    size = img.shape[0]
+    ys, xs = coords(size)
+    length = rng.uniform(0.25, 0.7)
+    depth = rng.uniform(0.015, 0.05)
+    ragged = value_noise(rng, size, int(rng.integers(24, 48)), 2)
+    if fg is not None:
+        # Distance inside the silhouette, in fractions, from a blurred copy of the mask.
+        inside = box_blur(fg.astype(np.float32), max(1, int(depth * size)))
+        band = fg & (inside < 0.999)
+        cy, cx = _place(rng, size, band if band.any() else fg, 0.0)
+        near = np.hypot(ys - cy, xs - cx) < length / 4
+        m = band & near & (ragged > 0.45)
+        fill = background
+    else:
+        side = rng.integers(4)
+        along, across = ((xs, ys), (xs, 1 - ys), (ys, xs), (ys, 1 - xs))[side]
+        start = rng.uniform(0, 1 - length)
+        reach = depth * (0.3 + 1.4 * ragged)
+        m = (across < reach) & (along > start) & (along < start + length)
+        fill = _behind(rng)
+    return _blend(img, m, fill, rng.uniform(0.85, 1.0)), m
 
 
 def bent(img, rng, fg):
@@ -203,13 +276,16 @@ def shadow(img, rng, fg):
 
 
 def dust(img, rng, fg):
+    """Dust lies on the part: soft specks lighter than what they lie on (pits are darker)."""
     size = img.shape[0]
     m = np.zeros((size, size), bool)
     for _ in range(rng.integers(1, 4)):
         y, x = rng.uniform(0.1, 0.9, 2)
         r = rng.uniform(0.006, 0.014)
         m |= _blob_mask(rng, size, y, x, r, r, rough=0.2)
-    return _blend(img, m, (0.75, 0.75, 0.72), 0.6), m
+    speck = img + (1 - img) * rng.uniform(0.4, 0.7)
+    a = box_blur(m.astype(np.float32), 1)[..., None] * 0.6
+    return img * (1 - a) + a * speck, m
 
 
 def reflection(img, rng, fg):

@@ -21,6 +21,8 @@ _PAINTERS = {
     "bent": lambda img, rng, fg, ctx: d.bent(img, rng, fg),
     "extra material": lambda img, rng, fg, ctx: d.extra_material(img, rng, fg),
     "cut-paste": lambda img, rng, fg, ctx: d.cut_paste(img, rng, fg, *ctx["donor"]),
+    "pitting": lambda img, rng, fg, ctx: d.pitting(img, rng, fg),
+    "fray": lambda img, rng, fg, ctx: d.fray(img, rng, fg, ctx["background"]),
 }
 _NUISANCES = {"shadow": d.shadow, "dust": d.dust, "reflection": d.reflection}
 
