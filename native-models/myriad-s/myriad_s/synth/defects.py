@@ -83,18 +83,26 @@ def hole(img, rng, fg):
 
 
 def dent(img, rng, fg):
+    """A dent or bump: the surface's shading tilted across a round region. Two in five are large and
+    shallow, an uneven stretch of surface rather than a point impact."""
     size = img.shape[0]
+    shallow = rng.random() < 0.4
     y, x = _place(rng, size, fg, 0.15)
-    r = rng.uniform(0.05, 0.1)
+    r = rng.uniform(0.15, 0.35) if shallow else rng.uniform(0.05, 0.1)
     ys, xs = coords(size)
-    m = _blob_mask(rng, size, y, x, r, r, rough=0.1)
+    m = _blob_mask(rng, size, y, x, r, r * rng.uniform(0.5, 1) if shallow else r, rough=0.3 if shallow else 0.1)
+    if fg is not None:
+        m &= fg
     angle = rng.uniform(0, 2 * np.pi)
-    shade = 1 + 0.45 * (((xs - x) * np.cos(angle) + (ys - y) * np.sin(angle)) / r)
-    soft = box_blur(m.astype(np.float32), 2)[..., None]
+    tilt = rng.uniform(0.15, 0.3) if shallow else 0.45
+    shade = 1 + tilt * (((xs - x) * np.cos(angle) + (ys - y) * np.sin(angle)) / r)
+    soft = box_blur(m.astype(np.float32), 6 if shallow else 2)[..., None]
     return img * (1 - soft) + soft * img * shade[..., None], m
 
 
 def stain(img, rng, fg, contamination=False):
+    if contamination and rng.random() < 0.5:
+        return foreign_material(img, rng, fg)
     size = img.shape[0]
     y, x = _place(rng, size, fg, 0.15)
     r = rng.uniform(0.04, 0.12)
@@ -103,6 +111,22 @@ def stain(img, rng, fg, contamination=False):
         (0.9, 0.9, 0.85), (0.1, 0.1, 0.5), (0.6, 0.1, 0.1), (0.2, 0.5, 0.8)]
     colour = palette[rng.integers(len(palette))]
     return _blend(img, m, colour, rng.uniform(0.55, 0.85)), m
+
+
+def foreign_material(img, rng, fg):
+    """Contamination by something that does not belong to the part: an irregular piece of another
+    product's surface (fibre, chip, film, debris) lying on it, its edge sharp or feathered."""
+    from .parts import make_product, render
+
+    size = img.shape[0]
+    y, x = _place(rng, size, fg, 0.15)
+    r = rng.uniform(0.03, 0.14)
+    m = _blob_mask(rng, size, y, x, r * rng.uniform(0.3, 1), r, rough=rng.uniform(0.3, 0.8))
+    if fg is not None:
+        m &= fg
+    debris, _ = render(make_product(rng), rng, size)
+    a = box_blur(m.astype(np.float32), int(rng.integers(0, 3)))[..., None] * rng.uniform(0.7, 1.0)
+    return img * (1 - a) + a * debris, m
 
 
 def discolouration(img, rng, fg):
@@ -128,6 +152,8 @@ def missing_piece(img, rng, fg, background):
         i = rng.integers(len(ys))
         y, x = ys[i] / size, xs[i] / size
         fill = background
+        if rng.random() < 0.5:
+            return _fracture(img, rng, fg, y, x, background)
     elif rng.random() < 0.5:
         y, x = _frame_point(rng)
         r = rng.uniform(0.06, 0.16)
@@ -139,6 +165,19 @@ def missing_piece(img, rng, fg, background):
     if fg is not None:
         m &= fg
     return _blend(img, m, fill, 1.0), m
+
+
+def _fracture(img, rng, fg, y, x, background):
+    """A piece broken out of a glass or ceramic part's edge: what remains shows fracture faces, bright
+    where they catch the light, with dark gaps of what lies behind between them."""
+    size = img.shape[0]
+    r = rng.uniform(0.04, 0.12)
+    m = _blob_mask(rng, size, y, x, r * rng.uniform(0.3, 0.7), r, rough=0.5) & fg
+    shards = value_noise(rng, size, int(rng.integers(12, 30)), 2)
+    bright = m & (shards > rng.uniform(0.5, 0.62))
+    out = _blend(img, m & ~bright, background, 0.9)
+    out = _blend(out, bright, np.full(3, rng.uniform(0.75, 0.98), np.float32), rng.uniform(0.6, 0.95))
+    return out, m
 
 
 def _frame_point(rng):
@@ -157,27 +196,46 @@ def _behind(rng):
 
 
 def pitting(img, rng, fg):
-    """Pitting: a cluster of small pits in a surface (corrosion, machining, blowholes in a casting).
-    Each pit is darker than the surface around it, with a lit rim on the side facing the light,
-    and a few pixels across: smaller than any other painted defect, darker than dust."""
+    """Pitting: one pit or a cluster of small pits in a surface (corrosion, machining, blowholes in a
+    casting), smaller than any other painted defect and darker than the surface, never lighter (dust
+    is). Half are crisp cavities with a lit rim on the side facing the light; the others corrosion
+    pits: rough, low-contrast, often brownish specks, sometimes strung along a line."""
     size = img.shape[0]
     y, x = _place(rng, size, fg, 0.12)
-    spread = rng.uniform(0.01, 0.1)
+    corroded = rng.random() < 0.5
+    spread = rng.uniform(0.005, 0.1)
+    along = rng.uniform(0, np.pi) if rng.random() < 0.4 else None
     light = rng.uniform(0, 2 * np.pi)
+    rust = np.array([0.45, 0.3, 0.18], np.float32) * rng.uniform(0.5, 1.2)
     ys, xs = coords(size)
     out = img.copy()
     m = np.zeros((size, size), bool)
-    for _ in range(rng.integers(1, 9)):
-        py, px = np.clip(np.array([y, x]) + rng.normal(0, spread, 2), 0.02, 0.98)
+    count = 1 if rng.random() < 0.2 else int(rng.integers(2, 20 if corroded else 9))
+    for _ in range(count):
+        if along is None:
+            dy, dx = rng.normal(0, spread, 2)
+        else:
+            t, off = rng.normal(0, spread * 1.5), rng.normal(0, spread * 0.15)
+            dy, dx = t * np.sin(along) + off * np.cos(along), t * np.cos(along) - off * np.sin(along)
+        py, px = float(np.clip(y + dy, 0.02, 0.98)), float(np.clip(x + dx, 0.02, 0.98))
         if fg is not None and not fg[int(py * size), int(px * size)]:
             continue
-        r = rng.uniform(0.006, 0.02)
-        core = _blob_mask(rng, size, py, px, r, r * rng.uniform(0.6, 1), rough=0.25)
-        out = _blend(out, core, out[int(py * size), int(px * size)] * rng.uniform(0.15, 0.6), rng.uniform(0.7, 0.95))
-        facing = ((xs - px) * np.cos(light) + (ys - py) * np.sin(light)) > 0
-        rim = _blob_mask(rng, size, py, px, r * 1.5, r * 1.5, rough=0.1) & ~core & facing
-        out = np.clip(out + rim[..., None] * rng.uniform(0.1, 0.3), 0, 1)
-        m |= core | rim
+        local = out[int(py * size), int(px * size)]
+        if corroded:
+            r = rng.uniform(0.004, 0.014)
+            core = _blob_mask(rng, size, py, px, r, r * rng.uniform(0.4, 1), rough=0.6)
+            dark = local * rng.uniform(0.35, 0.75)
+            colour = dark if rng.random() < 0.5 else np.minimum(dark, rust * local.mean() * 2)
+            out = _blend(out, core, colour, rng.uniform(0.5, 0.9))
+            m |= core
+        else:
+            r = rng.uniform(0.006, 0.02)
+            core = _blob_mask(rng, size, py, px, r, r * rng.uniform(0.6, 1), rough=0.25)
+            out = _blend(out, core, local * rng.uniform(0.15, 0.6), rng.uniform(0.7, 0.95))
+            facing = ((xs - px) * np.cos(light) + (ys - py) * np.sin(light)) > 0
+            rim = _blob_mask(rng, size, py, px, r * 1.5, r * 1.5, rough=0.1) & ~core & facing
+            out = np.clip(out + rim[..., None] * rng.uniform(0.1, 0.3), 0, 1)
+            m |= core | rim
     return out, m
 
 
