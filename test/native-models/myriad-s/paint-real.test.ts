@@ -1,0 +1,69 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { readDataset } from '../../../lab/evaluation/dataset';
+import { BOTTLE, HAS_BOTTLE } from '../../host/experts/shared-fixtures';
+import { useTempDir } from '../../support/temp-dir';
+
+/**
+ * paint_real.py: the synthetic engine's defects painted onto a real set's good test images, written
+ * as a set `evaluate` reads, each painted image with a mask of its own size that covers what changed.
+ */
+const SCRIPT = resolve(__dirname, '../../../native-models/myriad-s/paint_real.py');
+const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy, PIL'], { encoding: 'utf8' }).status === 0;
+
+function paintReal(...args: string[]) {
+  return spawnSync('/usr/bin/python3', [SCRIPT, ...args], { encoding: 'utf8', timeout: 120_000 });
+}
+
+describe.skipIf(!hasNumpy || !HAS_BOTTLE)('painting defects onto real good parts', () => {
+  let dir: string;
+  useTempDir('paint-real-', (d) => (dir = d));
+
+  it('writes an evaluation set whose painted images differ from their real source where the mask says', async () => {
+    const out = join(dir, 'set');
+    const run = paintReal('--dataset', BOTTLE, '--out', out, '--types', 'pitting,missing piece', '--count', '3', '--seed', '1');
+    expect(run.status, run.stderr).toBe(0);
+
+    const dataset = await readDataset(out);
+    expect(dataset.typeWords).toEqual({ pitting: ['pit'], missing_piece: ['missing piece'] });
+    expect(readdirSync(join(out, 'test/good'))).toHaveLength(3);
+    for (const folder of ['pitting', 'missing_piece']) {
+      const painted = readdirSync(join(out, 'test', folder));
+      expect(painted.length).toBeGreaterThanOrEqual(2);
+      for (const name of painted) {
+        const source = await sharp(join(BOTTLE, 'test/good', name)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+        const image = await sharp(join(out, 'test', folder, name)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+        const mask = await sharp(join(out, 'ground_truth', folder, name.replace(/\.png$/, '_mask.png'))).greyscale().raw().toBuffer({ resolveWithObject: true });
+        expect([image.info.width, image.info.height]).toEqual([source.info.width, source.info.height]);
+        expect([mask.info.width, mask.info.height]).toEqual([source.info.width, source.info.height]);
+        // the painted change sits inside the mask: the mean change there is far above the change outside
+        let inside = 0, insideN = 0, outside = 0, outsideN = 0;
+        for (let p = 0; p < mask.data.length; p++) {
+          let diff = 0;
+          for (let c = 0; c < 3; c++) diff += Math.abs((image.data[p * 3 + c] as number) - (source.data[p * 3 + c] as number));
+          if ((mask.data[p] as number) > 127) { inside += diff; insideN++; } else { outside += diff; outsideN++; }
+        }
+        expect(insideN).toBeGreaterThan(0);
+        expect(inside / insideN).toBeGreaterThan(5 * (outside / outsideN) + 10);
+      }
+    }
+  });
+
+  it('refuses an unknown type, a folder that is not a set and an existing output, writing nothing', () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['--dataset', BOTTLE, '--out', join(dir, 'a'), '--types', 'pitting,smudge'], /unknown smudge/],
+      [['--dataset', dir, '--out', join(dir, 'b')], /MVTec AD layout expected/],
+      [['--dataset', BOTTLE, '--out', dir], /exists/],
+    ];
+    for (const [args, message] of cases) {
+      const run = paintReal(...args);
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(message);
+    }
+    expect(existsSync(join(dir, 'a'))).toBe(false);
+    expect(existsSync(join(dir, 'b'))).toBe(false);
+  });
+});
