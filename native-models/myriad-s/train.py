@@ -25,6 +25,7 @@ from myriad_s.configs import CONFIGS  # noqa: E402
 from myriad_s.corpus import make_dialog  # noqa: E402
 from myriad_s.benign_residual import raise_benign_residuals  # noqa: E402
 from myriad_s.expert_maps import add_benign_response  # noqa: E402
+from myriad_s.flagged_nuisances import flagged_nuisances  # noqa: E402
 from myriad_s.data import VISUAL_INPUTS, dialog_texts, encode_dialog, generate_examples, load_station_sets  # noqa: E402
 from myriad_s.model import MyriadS  # noqa: E402
 from myriad_s.names import invented_name  # noqa: E402
@@ -47,10 +48,15 @@ def make_batch(model, tokenizer, examples, rng, cfg, nuisance_pool=None):
     image_id = tokenizer.token_id("<image>")
     embeds, labels, weights = [], [], []
     picks = rng.integers(0, len(examples), cfg.batch)
+    # The stored map decides, not the benign response drawn onto it below.
+    nuisances = {int(i): flagged_nuisances(examples[i].nuisances, examples[i].anomaly_map) if cfg.nuisance_needs_map
+                 else examples[i].nuisances for i in picks}
     instructed = np.zeros(cfg.batch, bool)
     if cfg.instructed_nuisances > 0 and nuisance_pool is not None and len(nuisance_pool):  # (no draw when off)
         instructed = rng.random(cfg.batch) < cfg.instructed_nuisances
         picks[instructed] = nuisance_pool[rng.integers(0, len(nuisance_pool), int(instructed.sum()))]
+        nuisances = {int(i): flagged_nuisances(examples[i].nuisances, examples[i].anomaly_map) if cfg.nuisance_needs_map
+                     else examples[i].nuisances for i in picks}
     maps = torch.from_numpy(np.stack([
         # (no draw at all when off: configurations without it keep their random stream)
         add_benign_response(examples[i].anomaly_map, rng) if cfg.benign_response > 0 and rng.random() < cfg.benign_response
@@ -68,7 +74,7 @@ def make_batch(model, tokenizer, examples, rng, cfg, nuisance_pool=None):
     read = torch.tensor([f is not None for f in loaded])
     cell_loss = None
     if cfg.cell_aux_weight > 0 and bool(read.any()):
-        instances = [examples[i].defects + examples[i].nuisances for i in picks]
+        instances = [examples[i].defects + nuisances[int(i)] for i in picks]
         terms = []
         if "cells" in cell_logits:
             centres = torch.zeros(len(picks), 9)
@@ -87,7 +93,7 @@ def make_batch(model, tokenizer, examples, rng, cfg, nuisance_pool=None):
         e = examples[i]
         # (no draw at all when off, as for benign_response)
         product = invented_name(rng) if cfg.invented_names > 0 and rng.random() < cfg.invented_names else e.product
-        dialog = make_dialog(rng, product, e.defects, e.nuisances, ignore_nuisances=bool(instructed[b]))
+        dialog = make_dialog(rng, product, e.defects, nuisances[int(i)], ignore_nuisances=bool(instructed[b]))
         ids, lab, wts = encode_dialog(tokenizer, dialog, cfg.max_len, cfg.first_answer_weight)
         at = ids.index(image_id)
         embeds.append(model.splice(ids, image_id, visual[b]))
@@ -113,11 +119,12 @@ def run_identity(args, cfg) -> dict:
     return {"config": args.config, "lr": cfg.lr,
             "datasets": sorted(os.path.abspath(d) for d in args.dataset) if args.dataset else None,
             "init": os.path.abspath(args.init) if args.init else None,
-            "visual_input": cfg.visual_input, "benign_residual": cfg.benign_residual}
+            "visual_input": cfg.visual_input, "benign_residual": cfg.benign_residual,
+            "nuisance_needs_map": cfg.nuisance_needs_map}
 
 
 # What a checkpoint written before an entry was recorded trained with.
-IDENTITY_DEFAULTS = {"visual_input": "raw", "benign_residual": 0.0}
+IDENTITY_DEFAULTS = {"visual_input": "raw", "benign_residual": 0.0, "nuisance_needs_map": False}
 
 
 def identity_mismatch(saved: dict | None, current: dict) -> list:
@@ -159,6 +166,8 @@ def main(argv=None):
                     "are used (tests and smoke runs only)")
     ap.add_argument("--benign-residual", type=float, help="share of good examples whose golden-relative residual is raised in one "
                     "compact region (myriad_s/benign_residual.py); default: the configuration's")
+    ap.add_argument("--nuisance-needs-map", action="store_true", help="a nuisance (shadow, dust, reflection) counts as an anomaly "
+                    "only where the expert's map flags it (myriad_s/flagged_nuisances.py)")
     ap.add_argument("--visual-input", choices=VISUAL_INPUTS, help="what the vision encoder reads as features: the backbone's raw "
                     "features or their residual against each product's goldens (golden-relative, needs --dataset); overrides "
                     "the configuration's (raw). A run is resumed only with its own input; --init may start from a run on another")
@@ -178,6 +187,8 @@ def main(argv=None):
         if not 0.0 <= args.benign_residual <= 1.0:
             raise SystemExit(f"--benign-residual is a share in [0, 1], got {args.benign_residual}")
         cfg.benign_residual = args.benign_residual
+    if args.nuisance_needs_map:
+        cfg.nuisance_needs_map = True
     if cfg.visual_input != "raw" and not args.dataset:
         raise SystemExit(f"--visual-input {cfg.visual_input} needs --dataset: it is computed from each product's goldens, "
                          "which only a data set mapped by the station's expert holds")
