@@ -88,5 +88,29 @@ describe.skipIf(!hasNumpy)('defects real lines see, in the synthetic engine', ()
     for (const text of ['a spitting image', 'the pitch of the thread', 'a hole']) expect(named('pitting', text)).toBe(false);
     for (const text of ['a frayed edge', 'fraying at the border']) expect(named('fray', text)).toBe(true);
     expect(named('fray', 'a rough surface')).toBe(false);
+    for (const text of ['a chipped edge', 'two chips on the rim']) expect(named('chip', text)).toBe(true);
+    expect(named('chip', 'a microchip')).toBe(false);
+  });
+
+  it('records damage along an edge as frayed on a textile and chipped on a hard part', () => {
+    const script = `
+import json, sys
+import numpy as np
+sys.path.insert(0, 'native-models/myriad-s')
+from myriad_s.synth.engine import make_sample
+from myriad_s.synth.parts import make_product
+rng = np.random.default_rng(4)
+seen = {}
+for family in ['woven fabric', 'leather', 'tiles', 'bottle', 'brushed metal']:
+    product = make_product(rng, family)
+    types = set()
+    for _ in range(120):
+        types |= {d['type'] for d in make_sample(product, rng, 64, anomalous=True).defects}
+    seen[family] = sorted(types & {'fray', 'chip'})
+print(json.dumps(seen))
+`;
+    const r = spawnSync('/usr/bin/python3', ['-c', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ 'woven fabric': ['fray'], leather: ['fray'], tiles: ['chip'], bottle: ['chip'], 'brushed metal': ['chip'] });
   });
 });

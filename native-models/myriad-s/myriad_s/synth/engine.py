@@ -25,6 +25,14 @@ _PAINTERS = {
     "fray": lambda img, rng, fg, ctx: d.fray(img, rng, fg, ctx["background"]),
 }
 _NUISANCES = {"shadow": d.shadow, "dust": d.dust, "reflection": d.reflection}
+# Damage along an edge is frayed on a textile and chipped on anything hard (glass, ceramic, metal,
+# wood, plastic): the same painter, the word the material takes.
+TEXTILE_FAMILIES = {"woven fabric", "knitted fabric", "leather"}
+
+
+def edge_damage_word(kind: str, family: str) -> str:
+    """The type a painted defect is recorded as: "fray" becomes "chip" on a hard part."""
+    return "chip" if kind == "fray" and family not in TEXTILE_FAMILIES else kind
 
 
 @dataclass
@@ -55,7 +63,7 @@ def make_sample(
                 out = faint(img, out, rng)
             if mask.sum() >= min_pixels:
                 img = out
-                painted.append((kind, mask))
+                painted.append((edge_damage_word(kind, product.family), mask))
     nuisance = []
     if rng.random() < nuisance_rate:
         kind = list(_NUISANCES)[rng.integers(len(_NUISANCES))]
