@@ -48,15 +48,13 @@ def make_batch(model, tokenizer, examples, rng, cfg, nuisance_pool=None):
     image_id = tokenizer.token_id("<image>")
     embeds, labels, weights = [], [], []
     picks = rng.integers(0, len(examples), cfg.batch)
-    # The stored map decides, not the benign response drawn onto it below.
-    nuisances = {int(i): flagged_nuisances(examples[i].nuisances, examples[i].anomaly_map) if cfg.nuisance_needs_map
-                 else examples[i].nuisances for i in picks}
     instructed = np.zeros(cfg.batch, bool)
     if cfg.instructed_nuisances > 0 and nuisance_pool is not None and len(nuisance_pool):  # (no draw when off)
         instructed = rng.random(cfg.batch) < cfg.instructed_nuisances
         picks[instructed] = nuisance_pool[rng.integers(0, len(nuisance_pool), int(instructed.sum()))]
-        nuisances = {int(i): flagged_nuisances(examples[i].nuisances, examples[i].anomaly_map) if cfg.nuisance_needs_map
-                     else examples[i].nuisances for i in picks}
+    # The stored map decides, not the benign response drawn onto it below.
+    nuisances = {int(i): flagged_nuisances(examples[i].nuisances, examples[i].anomaly_map) if cfg.nuisance_needs_map
+                 else examples[i].nuisances for i in picks}
     maps = torch.from_numpy(np.stack([
         # (no draw at all when off: configurations without it keep their random stream)
         add_benign_response(examples[i].anomaly_map, rng) if cfg.benign_response > 0 and rng.random() < cfg.benign_response
