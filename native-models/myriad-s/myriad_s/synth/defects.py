@@ -3,6 +3,7 @@ pixel mask of what it changed; the caller records the type."""
 import numpy as np
 
 from .noise import box_blur, coords, value_noise
+from .parts import make_product, render
 from .poisson import poisson_blend
 
 DEFECT_TYPES = (
@@ -116,8 +117,6 @@ def stain(img, rng, fg, contamination=False):
 def foreign_material(img, rng, fg):
     """Contamination by something that does not belong to the part: an irregular piece of another
     product's surface (fibre, chip, film, debris) lying on it, its edge sharp or feathered."""
-    from .parts import make_product, render
-
     size = img.shape[0]
     y, x = _place(rng, size, fg, 0.15)
     r = rng.uniform(0.03, 0.14)
@@ -240,15 +239,16 @@ def pitting(img, rng, fg):
 
 
 def fray(img, rng, fg, background):
-    """A frayed or rough edge: a stretch of the part's edge (a full-frame surface's: the frame's)
-    eaten into irregularly, many small bites along one line rather than one chip."""
+    """Damage along an edge: a stretch of the part's edge (a full-frame surface's: the frame's) eaten
+    into irregularly, many small bites along one line rather than one chip. The engine records it as
+    a frayed edge on a textile and a chipped edge on a hard part (engine.edge_damage_word)."""
     size = img.shape[0]
     ys, xs = coords(size)
     length = rng.uniform(0.25, 0.7)
     depth = rng.uniform(0.015, 0.05)
     ragged = value_noise(rng, size, int(rng.integers(24, 48)), 2)
     if fg is not None:
-        # Distance inside the silhouette, in fractions, from a blurred copy of the mask.
+        # The band of the part within `depth` of its edge: where a blurred copy of the mask is not full.
         inside = box_blur(fg.astype(np.float32), max(1, int(depth * size)))
         band = fg & (inside < 0.999)
         cy, cx = _place(rng, size, band if band.any() else fg, 0.0)

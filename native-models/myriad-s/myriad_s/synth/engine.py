@@ -7,7 +7,7 @@ import numpy as np
 from . import defects as d
 from .camera import capture, faint
 from .ground_truth import describe_instance
-from .parts import OBJECT_FAMILIES, Product, render
+from .parts import OBJECT_FAMILIES, TEXTILE_FAMILIES, Product, render
 
 _PAINTERS = {
     "scratch": lambda img, rng, fg, ctx: d.scratch(img, rng, fg),
@@ -25,13 +25,11 @@ _PAINTERS = {
     "fray": lambda img, rng, fg, ctx: d.fray(img, rng, fg, ctx["background"]),
 }
 _NUISANCES = {"shadow": d.shadow, "dust": d.dust, "reflection": d.reflection}
-# Damage along an edge is frayed on a textile and chipped on anything hard (glass, ceramic, metal,
-# wood, plastic): the same painter, the word the material takes.
-TEXTILE_FAMILIES = {"woven fabric", "knitted fabric", "leather"}
 
 
 def edge_damage_word(kind: str, family: str) -> str:
-    """The type a painted defect is recorded as: "fray" becomes "chip" on a hard part."""
+    """The type a painted defect is recorded as: the same edge damage is "fray" on a textile and
+    "chip" on a hard part."""
     return "chip" if kind == "fray" and family not in TEXTILE_FAMILIES else kind
 
 

@@ -12,6 +12,8 @@ FAMILIES = (
 )
 # Objects on a plain background: NSA skips background pixels for these (docs/method.md §Training data).
 OBJECT_FAMILIES = {"screw", "nut", "bottle", "cap", "pill", "capsule"}
+# Damage along a textile's edge is frayed; along anything hard (glass, ceramic, metal, wood, plastic), chipped.
+TEXTILE_FAMILIES = {"woven fabric", "knitted fabric", "leather"}
 
 PRODUCT_NAMES = {
     "brushed metal": ["brushed steel plate", "metal sheet", "aluminium panel"],
