@@ -22,20 +22,14 @@ from PIL import Image
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from myriad_s.answer_language import NOUNS  # noqa: E402
 from myriad_s.synth import defects as d  # noqa: E402
+from myriad_s.synth.engine import PAINTERS, edge_damage_word  # noqa: E402
+from myriad_s.synth.parts import FAMILIES  # noqa: E402
 
 SIZE = 256
-BEHIND = np.full(3, 0.05, np.float32)
-PAINTERS = {
-    "scratch": lambda img, rng: d.scratch(img, rng, None),
-    "crack": lambda img, rng: d.crack(img, rng, None),
-    "hole": lambda img, rng: d.hole(img, rng, None),
-    "dent": lambda img, rng: d.dent(img, rng, None),
-    "stain": lambda img, rng: d.stain(img, rng, None),
-    "contamination": lambda img, rng: d.stain(img, rng, None, contamination=True),
-    "missing piece": lambda img, rng: d.missing_piece(img, rng, None, BEHIND),
-    "pitting": lambda img, rng: d.pitting(img, rng, None),
-    "fray": lambda img, rng: d.fray(img, rng, None, BEHIND),
-}
+# What shows where a real part's edge is broken away: a dark fixture.
+CONTEXT = {"background": np.full(3, 0.05, np.float32)}
+# Cut-paste moves a patch of another image of the same product, which one real image does not give.
+KINDS = tuple(k for k in PAINTERS if k != "cut-paste")
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp")
 
 
@@ -45,7 +39,7 @@ def paint(image: Image.Image, kind: str, rng: np.random.Generator):
     width, height = image.size
     pixels = np.asarray(image.convert("RGB").resize((SIZE, SIZE), Image.BILINEAR), np.float32) / 255
     for _ in range(20):
-        out, mask = PAINTERS[kind](pixels, rng)
+        out, mask = PAINTERS[kind](pixels, rng, None, CONTEXT)
         if mask.sum() >= d.MIN_MASK_PIXELS:
             painted = Image.fromarray((np.clip(out, 0, 1) * 255 + 0.5).astype(np.uint8)).resize((width, height), Image.BILINEAR)
             plane = Image.fromarray(mask.astype(np.uint8) * 255).resize((width, height), Image.NEAREST)
@@ -59,14 +53,14 @@ def main(argv=None):
     ap.add_argument("--dataset", required=True, help="a real set in the MVTec AD layout (train/good, test/good)")
     ap.add_argument("--out", required=True, help="a new folder")
     ap.add_argument("--types", default="pitting,hole,crack,scratch,missing piece,fray,dent,contamination",
-                    help="comma-separated painted types: " + ", ".join(PAINTERS))
+                    help="comma-separated painted types: " + ", ".join(KINDS))
     ap.add_argument("--count", type=int, default=30, help="good and painted images per type")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     kinds = [k.strip() for k in args.types.split(",") if k.strip()]
-    unknown = [k for k in kinds if k not in PAINTERS]
+    unknown = [k for k in kinds if k not in KINDS]
     if unknown or not kinds:
-        ap.error(f"--types: unknown {', '.join(unknown) or '(none given)'}; choose from {', '.join(PAINTERS)}")
+        ap.error(f"--types: unknown {', '.join(unknown) or '(none given)'}; choose from {', '.join(KINDS)}")
     if args.count < 1:
         ap.error("--count must be at least 1")
     goods_dir = os.path.join(args.dataset, "test", "good")
@@ -91,7 +85,8 @@ def main(argv=None):
     words = {}
     for kind in kinds:
         folder = kind.replace(" ", "_")
-        words[folder] = [NOUNS[kind]]
+        # The engine's words for the type on a part of any material (edge damage: frayed or chipped).
+        words[folder] = sorted({NOUNS[edge_damage_word(kind, family)] for family in FAMILIES})
         os.makedirs(os.path.join(args.out, "test", folder))
         os.makedirs(os.path.join(args.out, "ground_truth", folder))
         for name in canvases:

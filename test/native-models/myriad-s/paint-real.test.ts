@@ -52,9 +52,18 @@ describe.skipIf(!hasNumpy || !HAS_BOTTLE)('painting defects onto real good parts
     }
   });
 
+  it('names painted edge damage by both words the engine records for it, the material of a real part being unknown', async () => {
+    const out = join(dir, 'edges');
+    const run = paintReal('--dataset', BOTTLE, '--out', out, '--types', 'fray', '--count', '1');
+    expect(run.status, run.stderr).toBe(0);
+    expect((await readDataset(out)).typeWords).toEqual({ fray: ['chipped edge', 'frayed edge'] });
+  });
+
   it('refuses an unknown type, a folder that is not a set and an existing output, writing nothing', () => {
     const cases: Array<[string[], RegExp]> = [
       [['--dataset', BOTTLE, '--out', join(dir, 'a'), '--types', 'pitting,smudge'], /unknown smudge/],
+      // cut-paste needs a second image of the same part
+      [['--dataset', BOTTLE, '--out', join(dir, 'a'), '--types', 'cut-paste'], /unknown cut-paste/],
       [['--dataset', dir, '--out', join(dir, 'b')], /MVTec AD layout expected/],
       [['--dataset', BOTTLE, '--out', dir], /exists/],
     ];

@@ -9,7 +9,9 @@ from .camera import capture, faint
 from .ground_truth import describe_instance
 from .parts import OBJECT_FAMILIES, TEXTILE_FAMILIES, Product, render
 
-_PAINTERS = {
+# Each painter takes (image, rng, foreground mask or None, context: the product's background colour
+# and, for cut-paste, a donor image of the same product with its mask).
+PAINTERS = {
     "scratch": lambda img, rng, fg, ctx: d.scratch(img, rng, fg),
     "crack": lambda img, rng, fg, ctx: d.crack(img, rng, fg),
     "hole": lambda img, rng, fg, ctx: d.hole(img, rng, fg),
@@ -56,7 +58,7 @@ def make_sample(
             kind = d.DEFECT_TYPES[rng.integers(len(d.DEFECT_TYPES))]
             if kind in ("missing piece", "bent") and product.family not in OBJECT_FAMILIES and rng.random() < 0.5:
                 kind = "crack"
-            out, mask = _PAINTERS[kind](img, rng, fg, ctx)
+            out, mask = PAINTERS[kind](img, rng, fg, ctx)
             if faint_share > 0 and rng.random() < faint_share:
                 out = faint(img, out, rng)
             if mask.sum() >= min_pixels:
