@@ -53,8 +53,8 @@ def make_batch(model, tokenizer, examples, rng, cfg, nuisance_pool=None):
         instructed = rng.random(cfg.batch) < cfg.instructed_nuisances
         picks[instructed] = nuisance_pool[rng.integers(0, len(nuisance_pool), int(instructed.sum()))]
     # The stored map decides, not the benign response drawn onto it below.
-    nuisances = {int(i): flagged_nuisances(examples[i].nuisances, examples[i].anomaly_map) if cfg.nuisance_needs_map
-                 else examples[i].nuisances for i in picks}
+    nuisances = [flagged_nuisances(examples[i].nuisances, examples[i].anomaly_map) if cfg.nuisance_needs_map
+                 else examples[i].nuisances for i in picks]
     maps = torch.from_numpy(np.stack([
         # (no draw at all when off: configurations without it keep their random stream)
         add_benign_response(examples[i].anomaly_map, rng) if cfg.benign_response > 0 and rng.random() < cfg.benign_response
@@ -72,7 +72,7 @@ def make_batch(model, tokenizer, examples, rng, cfg, nuisance_pool=None):
     read = torch.tensor([f is not None for f in loaded])
     cell_loss = None
     if cfg.cell_aux_weight > 0 and bool(read.any()):
-        instances = [examples[i].defects + nuisances[int(i)] for i in picks]
+        instances = [examples[i].defects + found for i, found in zip(picks, nuisances)]
         terms = []
         if "cells" in cell_logits:
             centres = torch.zeros(len(picks), 9)
@@ -91,7 +91,7 @@ def make_batch(model, tokenizer, examples, rng, cfg, nuisance_pool=None):
         e = examples[i]
         # (no draw at all when off, as for benign_response)
         product = invented_name(rng) if cfg.invented_names > 0 and rng.random() < cfg.invented_names else e.product
-        dialog = make_dialog(rng, product, e.defects, nuisances[int(i)], ignore_nuisances=bool(instructed[b]))
+        dialog = make_dialog(rng, product, e.defects, nuisances[b], ignore_nuisances=bool(instructed[b]))
         ids, lab, wts = encode_dialog(tokenizer, dialog, cfg.max_len, cfg.first_answer_weight)
         at = ids.index(image_id)
         embeds.append(model.splice(ids, image_id, visual[b]))
