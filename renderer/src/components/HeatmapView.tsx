@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { colorizeMap, drawContour, overlaySize } from '../inspect/heatmap';
 import { useT } from '../i18n/I18nProvider';
 import { loadImage } from './load-image';
@@ -26,6 +26,9 @@ export function HeatmapView({ imageUrl, mapUrl, width, height, opacity, showCont
   const { t } = useT();
   const loadFailed = t('heatmap.loadFailed');
   const noCanvas = t('common.canvasUnavailable');
+  // Not a dependency of the drawing: a caller's new `onError` at each render would load and draw
+  // the map again at each render.
+  const reportError = useEffectEvent(onError);
 
   useEffect(() => {
     let live = true;
@@ -54,12 +57,12 @@ export function HeatmapView({ imageUrl, mapUrl, width, height, opacity, showCont
         setReady(true);
       })
       .catch((err: unknown) => {
-        if (live) onError(err);
+        if (live) reportError(err);
       });
     return () => {
       live = false;
     };
-  }, [mapUrl, size.width, size.height, onError, loadFailed, noCanvas]);
+  }, [mapUrl, size.width, size.height, loadFailed, noCanvas]);
 
   return (
     <div className="heatmap-frame" style={{ aspectRatio: `${width} / ${height}` }}>

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef } from 'react';
 import { drawContour, overlaySize } from '../inspect/heatmap';
 import { useT } from '../i18n/I18nProvider';
 import { loadImage } from './load-image';
@@ -16,6 +16,9 @@ export function RoiOutline({ maskUrl, width, height, onError }: { maskUrl: strin
   const { t } = useT();
   const loadFailed = t('heatmap.loadFailed');
   const noCanvas = t('common.canvasUnavailable');
+  // Not a dependency of the drawing: a caller's new `onError` at each render would load and draw
+  // the mask again at each render.
+  const reportError = useEffectEvent(onError);
 
   useEffect(() => {
     let live = true;
@@ -35,12 +38,12 @@ export function RoiOutline({ maskUrl, width, height, onError }: { maskUrl: strin
         canvas.current.dataset.ready = 'true';
       })
       .catch((err: unknown) => {
-        if (live) onError(err);
+        if (live) reportError(err);
       });
     return () => {
       live = false;
     };
-  }, [maskUrl, size.width, size.height, onError, loadFailed, noCanvas]);
+  }, [maskUrl, size.width, size.height, loadFailed, noCanvas]);
 
   return <canvas ref={canvas} className="roi-outline" data-testid="roi-outline" width={size.width} height={size.height} aria-label={t('roi.outlineAlt')} />;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { ReplayResult, ReviewDetail, StationClient } from '../../../common/api';
 import { ReplayResultView } from '../replay/ReplayResultView';
 import { ReviewDetailView } from '../review/ReviewDetailView';
@@ -21,6 +21,9 @@ export function HistoryDetail({ client, inspectionId, canReplay, onClose, report
   const [replay, setReplay] = useState<ReplayResult | null>(null);
   const [replaying, setReplaying] = useState(false);
   const panel = useRef<HTMLElement>(null);
+  // Not a dependency of the read: a caller's new `report` at each render would ask the host again
+  // (and scroll the panel into view) at each render.
+  const reportRead = useEffectEvent(report);
 
   useEffect(() => {
     // Opened from a row further down the screen: bring it into view.
@@ -30,11 +33,11 @@ export function HistoryDetail({ client, inspectionId, canReplay, onClose, report
     setReplay(null);
     client.call('review.item', { inspectionId }).then((d) => {
       if (live) setDetail(d);
-    }, report);
+    }, reportRead);
     return () => {
       live = false;
     };
-  }, [client, inspectionId, report]);
+  }, [client, inspectionId]);
 
   // The effect clears the last row's detail only after the new id has rendered: never show it under this id.
   const shown = detail?.record.id === inspectionId ? detail : null;

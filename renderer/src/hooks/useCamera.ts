@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type RefObject } from 'react';
+import { useCallback, useEffect, useEffectEvent, useRef, useState, type RefObject } from 'react';
 import type { CameraFrame, CameraSession, CameraSourceInfo, FrameInput, StationClient } from '../../../common/api';
 import { cameraSpec, parseCameraSpec } from '../../../common/camera-spec';
 import { StationError } from '../../../common/errors';
@@ -85,9 +85,12 @@ export function useCamera(
     [client, t],
   );
 
+  // Not a dependency of the first listing: a caller's new `report` at each render would list the
+  // sources again at each render, and the list it sets re-renders the caller.
+  const reportListing = useEffectEvent(report);
   useEffect(() => {
-    refresh().catch(report);
-  }, [refresh, report]);
+    refresh().catch(reportListing);
+  }, [refresh]);
 
   useEffect(() => {
     const cur = current.current;

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { MAX_PROMPT_CHARS, type InstructionRoom, type StationClient } from '../../../common/api';
 
 /** The room as measured, and the draft it was measured for (answers arrive after the text moved on). */
@@ -23,6 +23,9 @@ export function useInstructionRoom(
   onError: (err: unknown) => void,
 ): MeasuredRoom | null {
   const [measured, setMeasured] = useState<MeasuredRoom | null>(null);
+  // Not a dependency of the measurement: a caller's new `onError` at each render would ask the
+  // host again at each render.
+  const reportError = useEffectEvent(onError);
   useEffect(() => {
     if (recipe === null) return setMeasured(null);
     let live = true;
@@ -33,7 +36,7 @@ export function useInstructionRoom(
       () => {
         client.call('instructions.room', { recipe, ...(measure ? { draft: measure } : {}) }).then((room) => {
           if (live) setMeasured(room && { room, forText: text });
-        }, onError);
+        }, reportError);
       },
       text ? MEASURE_DELAY_MS : 0,
     );
@@ -41,6 +44,6 @@ export function useInstructionRoom(
       live = false;
       clearTimeout(timer);
     };
-  }, [client, recipe, instructionsKey, draft, onError]);
+  }, [client, recipe, instructionsKey, draft]);
   return measured;
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useEffectEvent, useRef } from 'react';
 import type { FrameInput, StationClient } from '../../../common/api';
 
 /** The longest reason the host takes with a refused frame (common/api.ts `line.frame`). */
@@ -13,6 +13,9 @@ const MAX_REASON = 500;
 export function useLineWebcam(client: StationClient, stream: MediaStream | null, online: boolean, grab: () => Promise<FrameInput>, report: (err: unknown) => void): void {
   const latestGrab = useRef(grab);
   latestGrab.current = grab;
+  // Not a dependency of the offer: a caller's new `report` at each render would withdraw the
+  // webcam and offer it again at each render, and a trigger in between finds no webcam.
+  const reportError = useEffectEvent(report);
 
   useEffect(() => {
     if (!stream || !online) return;
@@ -28,7 +31,7 @@ export function useLineWebcam(client: StationClient, stream: MediaStream | null,
         await client.call('line.frame', { requestId, frame });
       } catch (err) {
         const reason = (err instanceof Error ? err.message : String(err)).trim().slice(0, MAX_REASON) || 'no still';
-        await client.call('line.frame', { requestId, error: reason }).catch(report);
+        await client.call('line.frame', { requestId, error: reason }).catch(reportError);
       }
     };
     const off = client.on('line.frameRequest', (request) => {
@@ -36,11 +39,11 @@ export function useLineWebcam(client: StationClient, stream: MediaStream | null,
     });
     client.call('line.offerWebcam', { deviceId }).then((r) => {
       if (live) providerId = r.providerId;
-    }, report);
+    }, reportError);
     return () => {
       live = false;
       off();
       client.call('line.offerWebcam', { deviceId: null }).catch(() => undefined);
     };
-  }, [client, stream, online, report]);
+  }, [client, stream, online]);
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ShiftCounters, StationClient } from '../../../common/api';
+import { useLatestCallback } from './useLatestCallback';
 
 /** After the shift's end, so the host (whose clock may run a little behind this one's) has moved on. */
 const CHANGE_GRACE_MS = 1000;
@@ -16,12 +17,15 @@ export function useShiftCounters(client: StationClient, online: boolean, onError
   const [counters, setCounters] = useState<ShiftCounters | null>(null);
   // Answers can overtake each other: only the newest request's may land.
   const asked = useRef(0);
+  // Not a dependency of `refresh`: the effects below depend on it, and would ask the host again
+  // whenever a caller passes a new `onError` (an inline one: at every render).
+  const reportError = useLatestCallback(onError);
   const refresh = useCallback(() => {
     const ticket = ++asked.current;
     client.call('shift.counters', {}).then((c) => {
       if (ticket === asked.current) setCounters(c);
-    }, onError);
-  }, [client, onError]);
+    }, reportError);
+  }, [client, reportError]);
 
   useEffect(() => {
     if (online) refresh();

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { AuditEntryInfo, AuditVerification, StationClient } from '../../../common/api';
 import { useT } from '../i18n/I18nProvider';
 import { auditSubjectText } from './audit-subject';
@@ -16,10 +16,12 @@ export function AuditPanel({ client, revision, report }: Props) {
   const [check, setCheck] = useState<AuditVerification | null>(null);
   const tr = useT();
   const { t, plural, dateTime } = tr;
-  const load = useCallback(() => client.call('audit.list', { limit: 50 }).then(setRows, report), [client, report]);
+  // Not a dependency of the read: a caller's new `report` at each render would ask the host again
+  // at each render.
+  const reportRead = useEffectEvent(report);
   useEffect(() => {
-    void load();
-  }, [load, revision]);
+    client.call('audit.list', { limit: 50 }).then(setRows, reportRead);
+  }, [client, revision]);
 
   async function verify() {
     try {

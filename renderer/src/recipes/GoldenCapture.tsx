@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { CameraFrame, CameraSourceInfo, StationClient } from '../../../common/api';
 import { useT } from '../i18n/I18nProvider';
 
@@ -20,10 +20,13 @@ export function GoldenCapture({ client, captured, onCapture, report }: Props) {
   const [spec, setSpec] = useState('');
   const [session, setSession] = useState<string | null>(null);
   const [frame, setFrame] = useState<CameraFrame | null>(null);
+  // Not a dependency of the effects below: a caller's new `report` at each render would list the
+  // sources, and close and open the camera, again at each render.
+  const reportError = useEffectEvent(report);
 
   useEffect(() => {
-    client.call('camera.sources', {}).then((list) => setSources(list.filter((s) => s.kind !== 'webcam')), report);
-  }, [client, report]);
+    client.call('camera.sources', {}).then((list) => setSources(list.filter((s) => s.kind !== 'webcam')), reportError);
+  }, [client]);
 
   useEffect(() => {
     if (!spec) return;
@@ -35,14 +38,14 @@ export function GoldenCapture({ client, captured, onCapture, report }: Props) {
       if (!live) return;
       setSession(s.sessionId);
       setFrame(await client.call('camera.read', { sessionId: s.sessionId, advance: false }));
-    })().catch(report);
+    })().catch(reportError);
     return () => {
       live = false;
       setSession(null);
       setFrame(null);
       if (opened) client.call('camera.close', { sessionId: opened }).catch(() => undefined);
     };
-  }, [client, spec, report]);
+  }, [client, spec]);
 
   async function capture() {
     if (!frame || !session) return;

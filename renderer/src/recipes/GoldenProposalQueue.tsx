@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useEffectEvent, useState } from 'react';
 import type { GoldenProposal, GoldenProposalPage, StationClient } from '../../../common/api';
 import { useT } from '../i18n/I18nProvider';
 
@@ -27,12 +27,13 @@ export function GoldenProposalQueue({ client, recipe, canDecide, role, onChanged
   const [result, setResult] = useState<string | null>(null);
   const { t, plural, num, dateTime } = useT();
 
-  const load = useCallback(() => {
-    client.call('golden.proposals', { recipe, limit: PAGE }).then(setPage, report);
-  }, [client, recipe, report]);
+  // The caller's `report` is not a dependency of `load`: a new one at each render would ask the
+  // host again, and clear the result shown, at each render.
+  const load = useCallback(() => client.call('golden.proposals', { recipe, limit: PAGE }).then(setPage), [client, recipe]);
+  const reportLoad = useEffectEvent(report);
   useEffect(() => {
     setResult(null);
-    load();
+    load().catch(reportLoad);
   }, [load]);
 
   async function decide(p: GoldenProposal, action: 'confirm' | 'reject') {
@@ -50,7 +51,7 @@ export function GoldenProposalQueue({ client, recipe, canDecide, role, onChanged
       report(err);
     } finally {
       setBusy(null);
-      load();
+      load().catch(report);
     }
   }
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState, type PointerEvent } from 'react';
+import { useEffect, useEffectEvent, useRef, useState, type PointerEvent } from 'react';
 import type { RoiShape, StationClient } from '../../../common/api';
 import { useT } from '../i18n/I18nProvider';
 
@@ -114,6 +114,9 @@ export function RoiEditor({ client, source, shape, onChange, report }: Props) {
 function useGoldenPreview(client: StationClient, source: Props['source'], report: (err: unknown) => void): string | null {
   const [sha, setSha] = useState<string | null>(null);
   const key = source.kind === 'folder' ? `folder:${source.path}` : (source.sha256[0] ?? '');
+  // Not a dependency of the read: a caller's new `report` at each render would open the folder
+  // again at each render.
+  const reportError = useEffectEvent(report);
   useEffect(() => {
     if (source.kind === 'frames') {
       setSha(source.sha256[0] ?? null);
@@ -128,12 +131,12 @@ function useGoldenPreview(client: StationClient, source: Props['source'], report
       } finally {
         await client.call('camera.close', { sessionId: opened.sessionId }).catch(() => undefined);
       }
-    })().catch(report);
+    })().catch(reportError);
     return () => {
       live = false;
     };
     // The source is identified by its key: a new array of the same frames is the same source.
-  }, [client, key, report]);
+  }, [client, key]);
   return sha;
 }
 

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useEffectEvent, useState } from 'react';
 import type { InspectionSummary, ReplayResult, StationClient } from '../../../common/api';
 import { useT } from '../i18n/I18nProvider';
 import { ReplayResultView } from './ReplayResultView';
@@ -21,11 +21,14 @@ export function ReplayPanel({ client, recipe, canReplay, report }: Props) {
   const [result, setResult] = useState<ReplayResult | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const { t, num, dateTime } = useT();
+  // Not a dependency of the read: a caller's new `report` at each render would ask the host again,
+  // and clear the replay shown, at each render.
+  const reportRead = useEffectEvent(report);
 
   useEffect(() => {
     setResult(null);
-    client.call('inspections.recent', { limit: 200 }).then((all) => setRecent(all.filter((i) => i.recipe === recipe).slice(0, 12)), report);
-  }, [client, recipe, report]);
+    client.call('inspections.recent', { limit: 200 }).then((all) => setRecent(all.filter((i) => i.recipe === recipe).slice(0, 12)), reportRead);
+  }, [client, recipe]);
 
   async function replay(id: string) {
     setBusy(id);

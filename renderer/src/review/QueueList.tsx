@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import type { ReviewQueueItem } from '../../../common/api';
 import { useT } from '../i18n/I18nProvider';
 
@@ -39,9 +39,12 @@ export function QueueList({ items, total, selectedId, onSelect, onNearEnd }: Pro
 
   const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
   const last = Math.min(items.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  // Not a dependency: near the end, a caller's new `onNearEnd` at each render would be called at
+  // each render; the rows in view and the rows loaded say when to ask.
+  const nearEnd = useEffectEvent(onNearEnd);
   useEffect(() => {
-    if (last >= items.length - OVERSCAN * 2) onNearEnd();
-  }, [last, items.length, onNearEnd]);
+    if (last >= items.length - OVERSCAN * 2) nearEnd();
+  }, [last, items.length]);
 
   return (
     <div

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ReviewCursor, ReviewQueueItem, StationClient } from '../../../common/api';
+import { useLatestCallback } from '../hooks/useLatestCallback';
 
 const PAGE = 200;
 
@@ -13,6 +14,9 @@ export function useReviewQueue(client: StationClient, enabled: boolean, onError:
   const [loaded, setLoaded] = useState(false);
   const next = useRef<ReviewCursor | null>(null);
   const loading = useRef(false);
+  // Not a dependency of `reload` and `loadMore`: effects depend on them (here and the caller's), and
+  // would read the queue again whenever a caller passes a new `onError` (an inline one: every render).
+  const reportError = useLatestCallback(onError);
 
   const reload = useCallback(() => {
     loading.current = true;
@@ -26,10 +30,10 @@ export function useReviewQueue(client: StationClient, enabled: boolean, onError:
       },
       (err: unknown) => {
         loading.current = false;
-        onError(err);
+        reportError(err);
       },
     );
-  }, [client, onError]);
+  }, [client, reportError]);
 
   const loadMore = useCallback(() => {
     const after = next.current;
@@ -44,10 +48,10 @@ export function useReviewQueue(client: StationClient, enabled: boolean, onError:
       },
       (err: unknown) => {
         loading.current = false;
-        onError(err);
+        reportError(err);
       },
     );
-  }, [client, onError]);
+  }, [client, reportError]);
 
   const drop = useCallback((id: string) => {
     setItems((list) => list.filter((i) => i.id !== id));
