@@ -47,9 +47,8 @@ export function InspectScreen({ client, connection, defaults }: Props) {
   const { t } = useT();
   const video = useRef<HTMLVideoElement>(null);
   // The camera's errors are about the source in use: opening a working one takes them away.
-  const reportCamera = useCallback((err: unknown) => report(err, 'camera'), [report]);
-  const clearCamera = useCallback(() => clear('camera'), [clear]);
-  const camera = useCamera(client, video, reportCamera, clearCamera);
+  const reportCamera = (err: unknown) => report(err, 'camera');
+  const camera = useCamera(client, video, reportCamera, () => clear('camera'));
   const dialog = useDialog(client);
   const [status, setStatus] = useState<StationStatus | null>(null);
   const [recipes, setRecipes] = useState<RecipeSummary[]>([]);

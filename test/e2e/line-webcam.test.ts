@@ -33,6 +33,9 @@ let page: Page;
 const pageErrors: string[] = [];
 const received: Array<{ topic: string; payload: Record<string, unknown> }> = [];
 
+/** The webcam offers the page sent, in order (null: the offer withdrawn). */
+const offers: Array<string | null> = [];
+
 const of = (kind: string) => received.filter((m) => m.topic === `${PREFIX}/${kind}`).map((m) => m.payload);
 const trigger = (partId: string) => sub.publishAsync(`${PREFIX}/cmd/trigger`, JSON.stringify({ partId, recipe: RECIPE }), { qos: 1 });
 const errorFor = async (partId: string) => {
@@ -54,6 +57,14 @@ describe.skipIf(skip !== null)("line triggers from the Inspect screen's webcam",
     const video = join(root, 'part.y4m');
     await imageToY4m(join(REPO_DEMO_ASSETS_DIR, 'test', '02-good.png'), video);
     browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]);
+    browser.context.on('page', (p) =>
+      p.on('websocket', (socket) =>
+        socket.on('framesent', (frame) => {
+          const sent = JSON.parse(String(frame.payload)) as { method?: string; params?: { deviceId?: string | null } };
+          if (sent.method === 'line.offerWebcam') offers.push(sent.params?.deviceId ?? null);
+        }),
+      ),
+    );
     page = await openStationPage(browser.context, served.pageUrl('#/recipes'), pageErrors);
   }, 300_000);
 
@@ -88,6 +99,11 @@ describe.skipIf(skip !== null)("line triggers from the Inspect screen's webcam",
 
     await trigger('WEB-1');
     await expect.poll(() => of('result/verdict').find((v) => v['partId'] === 'WEB-1'), { timeout: 30_000 }).toBeDefined();
+    // Offered once while the screen shows it: an offer withdrawn and made again as the screen
+    // re-renders (its error callback is a new function each render) leaves a trigger arriving in
+    // between without a webcam.
+    expect(offers, JSON.stringify(offers)).toHaveLength(1);
+    expect(offers[0]).not.toBeNull();
     expect(of('result/verdict').find((v) => v['partId'] === 'WEB-1')).toMatchObject({ recipe: RECIPE, verdict: expect.stringMatching(/^(pass|fail|review)$/) });
     const rows = queryStation<{ part_id: string; width: number; height: number; source_name: string | null }>(served.dataDir, 'SELECT part_id, width, height, source_name FROM inspections WHERE part_id IS NOT NULL');
     // The fake camera's frame, as the page grabbed it.
