@@ -50,6 +50,11 @@ export interface BackboneSpec {
   taps: TapSpec[];
   /** Taps used by default by the memory-bank experts. */
   defaultTaps: string[];
+  /**
+   * The taps whose channels the dialog model reads, in this order (experts/components/dialog-features.ts):
+   * what Myriad-S was trained on, cut from the expert's embedding whatever taps the recipe uses.
+   */
+  dialogTaps: string[];
 }
 
 const IMAGENET = { mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] } as const;
@@ -83,7 +88,10 @@ export const BACKBONES: readonly BackboneSpec[] = [
       { name: 'features.13', op: 'QLinearAdd', channels: 96, stride: 16 },
       { name: 'features.16', op: 'QLinearAdd', channels: 160, stride: 32 },
     ],
-    defaultTaps: ['features.6', 'features.13'],
+    // features.10 (stride 16, between the two the dialog model reads) helps the memory bank on
+    // surfaces and wide parts: issue 16's notes have the comparison.
+    defaultTaps: ['features.6', 'features.10', 'features.13'],
+    dialogTaps: ['features.6', 'features.13'],
   },
   {
     // For GPU stations. Its hash is not recorded yet because no copy could be fetched on the
@@ -101,6 +109,7 @@ export const BACKBONES: readonly BackboneSpec[] = [
     input: { size: 224, mean: [...IMAGENET.mean], std: [...IMAGENET.std] },
     taps: [],
     defaultTaps: ['layer2', 'layer3'],
+    dialogTaps: ['layer2', 'layer3'],
   },
 ];
 

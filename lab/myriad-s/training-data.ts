@@ -88,7 +88,8 @@ export async function writeExpertMaps(datasetDir: string, options: ExpertMapOpti
     const mapImage = async (image: RgbImage, file: string): Promise<MappedImage> => {
       const anomaly = await expert.inspect(image);
       // The features of the same pass the station hands to the dialog model (none for a rotated view).
-      const embedding = anomaly.features ?? (await expert.extractor.embed(image));
+      const embedding = anomaly.features ?? expert.extractor.dialogFeatures(await expert.extractor.embed(image));
+      if (!embedding) throw new StationError('INVALID_INPUT', `The expert's taps (${expert.extractor.config.taps.join(', ')}) lack the dialog model's (${expert.extractor.spec.dialogTaps.join(', ')})`);
       const map = resizeMap(anomaly, options.mapSize, options.mapSize).data;
       const features = channelsFirst(embedding.data, embedding.dim, embedding.gridWidth * embedding.gridHeight);
       result.features_shape = [embedding.dim, embedding.gridHeight, embedding.gridWidth];

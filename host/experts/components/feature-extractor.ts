@@ -10,6 +10,7 @@ import { type Photometric, fittedPhotometric, standardisePixels } from './photom
 import { type WorkingSize, workingSizeOf } from './working-size';
 import { roiAtSize } from './roi';
 import { type TileOptions, cropTile, planTiles, stitchTiles } from './tiles';
+import { dialogFeatureView } from './dialog-features';
 
 /** Backbone passes per session run: bounds the batch tensor of a tiled 5-megapixel image. */
 const PASS_BATCH = 8;
@@ -50,6 +51,8 @@ export interface FeatureExtractor {
   /** Embeds a batch of prepared pixel tensors (each from `toPixels`, possibly augmented). */
   embedPixels(pixels: readonly Float32Array[]): Promise<Embedding[]>;
   embed(image: RgbImage): Promise<Embedding>;
+  /** The dialog model's features in an embedding of this extractor (components/dialog-features.ts); undefined when its taps lack them. */
+  dialogFeatures(embedding: Embedding): Embedding | undefined;
 }
 
 /**
@@ -135,6 +138,7 @@ export async function createFeatureExtractor(
     device: session.device,
     toPixels,
     embedPixels,
+    dialogFeatures: dialogFeatureView(spec, config.taps, config.tapWeights),
     async embed(image) {
       const [e] = await embedPixels([await toPixels(image)]);
       return e as Embedding;

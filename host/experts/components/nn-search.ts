@@ -21,6 +21,23 @@ export interface NnGraphConfig extends MapGeometry {
   bank: Float32Array; // (rows, dim)
   dim: number;
   k: number;
+  /** Two-stage search (below) for a large bank; absent: every row is compared in full. */
+  shortlist?: Shortlist;
+}
+
+/**
+ * A large bank is searched in two stages: every row is compared in `projection`'s few dimensions
+ * (the bank's principal directions, components/principal-directions.ts), and only the
+ * `candidates` nearest there are compared in full. The product with the bank is what a part waits
+ * on, and it grows with the bank; a bank several times larger then costs about what the full
+ * comparison of a small one does. A patch whose nearest row is not on its shortlist gets a
+ * slightly larger distance, never a smaller one.
+ */
+export interface Shortlist {
+  /** (dim, dims) row-major. */
+  projection: Float32Array;
+  dims: number;
+  candidates: number;
 }
 
 export interface NnResult {
@@ -41,6 +58,7 @@ export function buildNnGraph(config: NnGraphConfig): Uint8Array {
   if (!Number.isInteger(rows) || rows < k) {
     throw new StationError('INVALID_INPUT', `Memory bank has ${rows} rows; at least k=${k} are needed`);
   }
+  if (config.shortlist) return buildShortlistGraph(config, rows);
   // -2 * bank, transposed: one MatMul then gives -2 q·b + |b|² once the bias row is appended
   // and the queries get a column of ones. That saves two passes over the (patches x rows) matrix.
   const bankT = new Float32Array(dim * rows);
@@ -80,6 +98,85 @@ export function buildNnGraph(config: NnGraphConfig): Uint8Array {
       valueInfo('indices', [gh * gw, k], 7),
       valueInfo('map', [H, W]),
     ],
+  };
+  return encodeModel(newModel(graph));
+}
+
+/** The two-stage graph of `Shortlist`: same inputs and outputs as the full search. */
+function buildShortlistGraph(config: NnGraphConfig, rows: number): Uint8Array {
+  const { bank, dim, k, gridWidth: gw, gridHeight: gh, mapWidth: W, mapHeight: H } = config;
+  const { projection, dims, candidates: wanted } = config.shortlist as Shortlist;
+  if (projection.length !== dim * dims) throw new StationError('INTERNAL', `Shortlist projection of ${projection.length} values; expected ${dim}x${dims}`);
+  const candidates = Math.min(rows, Math.max(wanted, k));
+  const patches = gh * gw;
+  // The projected bank as the full search holds the bank: -2 * rows transposed, its squared norms
+  // added per run (with the run's exclusions, so an excluded row never makes the shortlist).
+  const projected = new Float32Array(rows * dims);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < dims; j++) {
+      let v = 0;
+      for (let c = 0; c < dim; c++) v += (bank[r * dim + c] as number) * (projection[c * dims + j] as number);
+      projected[r * dims + j] = v;
+    }
+  }
+  const projectedT = new Float32Array(dims * rows);
+  const projectedNorms = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let n = 0;
+    for (let j = 0; j < dims; j++) {
+      const v = projected[r * dims + j] as number;
+      projectedT[j * rows + r] = -2 * v;
+      n += v * v;
+    }
+    projectedNorms[r] = n;
+  }
+  const initializer = [
+    floatTensor('projection', [dim, dims], projection),
+    floatTensor('bank_p_t_m2', [dims, rows], projectedT),
+    floatTensor('bank_p_norms', [rows], projectedNorms),
+    floatTensor('bank_norms', [rows], rowSquaredNorms(bank, dim)),
+    floatTensor('bank_rows', [rows, dim], bank),
+    floatTensor('ones', [patches, 1], new Float32Array(patches).fill(1)),
+    int64Tensor('row_axis', [1], [0]),
+    int64Tensor('mid_axis', [1], [1]),
+    floatTensor('zero', [1], [0]),
+    int64Tensor('k', [1], [k]),
+    int64Tensor('candidates', [1], [candidates]),
+    int64Tensor('first', [1], [0]),
+    int64Tensor('one', [1], [1]),
+  ];
+  const nodes = [
+    // Stage 1: every row, in the projection's dimensions.
+    node('Sub', ['bank_bias', 'bank_norms'], ['exclusion']),
+    node('Add', ['bank_p_norms', 'exclusion'], ['bias_p']),
+    node('MatMul', ['queries', 'projection'], ['queries_p']),
+    node('Concat', ['queries_p', 'ones'], ['queries_p1'], { axis: 1 }),
+    node('Unsqueeze', ['bias_p', 'row_axis'], ['bias_p_row']),
+    node('Concat', ['bank_p_t_m2', 'bias_p_row'], ['bank_p_aug'], { axis: 0 }),
+    node('MatMul', ['queries_p1', 'bank_p_aug'], ['partial_p']),
+    node('TopK', ['partial_p', 'candidates'], ['unused_p', 'shortlist'], { axis: 1, largest: 0, sorted: 1 }),
+    // Stage 2: the shortlist in full.
+    node('Gather', ['bank_rows', 'shortlist'], ['short_rows'], { axis: 0 }),
+    node('Unsqueeze', ['queries', 'mid_axis'], ['queries_3']),
+    node('Sub', ['short_rows', 'queries_3'], ['short_diff']),
+    node('ReduceSumSquare', ['short_diff'], ['short_d2'], { axes: [2], keepdims: 0 }),
+    node('Gather', ['exclusion', 'shortlist'], ['short_exclusion'], { axis: 0 }),
+    node('Add', ['short_d2', 'short_exclusion'], ['short_d2x']),
+    node('TopK', ['short_d2x', 'k'], ['d2', 'positions'], { axis: 1, largest: 0, sorted: 1 }),
+    node('GatherElements', ['shortlist', 'positions'], ['indices'], { axis: 1 }),
+    node('Max', ['d2', 'zero'], ['d2_pos']),
+    node('Sqrt', ['d2_pos'], ['distances']),
+    node('Slice', ['distances', 'first', 'one', 'one'], ['nearest']),
+  ];
+  const tail = anomalyMapTail('nearest', config);
+  initializer.push(...tail.initializer);
+  nodes.push(...tail.nodes);
+  const graph = {
+    name: 'myriad_nn_shortlist_search',
+    node: nodes,
+    initializer,
+    input: [valueInfo('queries', [patches, dim]), valueInfo('bank_bias', [rows])],
+    output: [valueInfo('distances', [patches, k]), valueInfo('indices', [patches, k], 7), valueInfo('map', [H, W])],
   };
   return encodeModel(newModel(graph));
 }

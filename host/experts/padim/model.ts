@@ -54,7 +54,8 @@ export function padimExpert(
         () => extractor.embed(image),
         async (embedding) => {
           const raw = excludeOutside(applyBaseline(await runMap(session, { embedding: { data: embedding.data, dims: [embedding.patches, embedding.dim] } }), baseline), inside);
-          return { ...normaliseMap(raw, rawFloor, rawThreshold), features: embedding };
+          const features = extractor.dialogFeatures(embedding);
+          return { ...normaliseMap(raw, rawFloor, rawThreshold), ...(features ? { features } : {}) };
         },
       );
     },

@@ -12,7 +12,7 @@ export const PatchCoreOptions = z.strictObject({
   /** Coreset: keep this share of the patches, at least `minBankRows`, at most `maxBankRows`. */
   coresetRatio: z.number().gt(0).max(1).default(0.1),
   minBankRows: z.number().int().min(16).default(2048),
-  maxBankRows: z.number().int().min(16).max(1_000_000).default(4096),
+  maxBankRows: z.number().int().min(16).max(1_000_000).default(32768),
   /** Neighbours returned by the search (1 = plain nearest neighbour). */
   k: z.number().int().min(1).max(16).default(1),
   /** Gaussian smoothing of the map, in input pixels (PatchCore: 4 at 224). */

@@ -4,7 +4,8 @@ import { median } from '../components/calibration';
 import { normaliseMap } from '../components/map-normalisation';
 import { timedInspect } from '../components/timed-inspect';
 import { rotateMapBack, toLandscape } from '../components/orientation';
-import { type NnSearch, createNnSearch } from '../components/nn-search';
+import { type NnSearch, type Shortlist, createNnSearch } from '../components/nn-search';
+import { principalDirections } from '../components/principal-directions';
 import { excludeOutside, outsideExcluded } from '../components/roi';
 import type { AnomalyResult, Expert, ExpertDescriptor, ExpertRuntime } from '../expert';
 import type { PatchCoreConfig } from './config';
@@ -49,17 +50,35 @@ export async function preparePixels(
   return { pixels: await extractor.toPixels(turned.image), rotated: turned.rotated };
 }
 
+/**
+ * Banks of up to this many rows are searched in full; larger ones through a shortlist of the rows
+ * nearest in the bank's principal directions (components/nn-search.ts `Shortlist`). The full
+ * comparison's cost grows with the bank, and a texture's all-shot bank needs several times this
+ * many rows to hold its variation.
+ */
+export const FULL_SEARCH_ROWS = 4096;
+/** The shortlist's dimensions (the bank's principal directions) and length. */
+export const SHORTLIST = { dims: 32, candidates: 16 } as const;
+
+/** The search plan of a bank: undefined (full search) up to `FULL_SEARCH_ROWS` rows. */
+export function shortlistFor(bank: Float32Array, dim: number): Shortlist | undefined {
+  if (bank.length / dim <= FULL_SEARCH_ROWS || dim <= SHORTLIST.dims) return undefined;
+  return { projection: principalDirections(bank, dim, SHORTLIST.dims), dims: SHORTLIST.dims, candidates: SHORTLIST.candidates };
+}
+
 export async function openSearch(
   config: PatchCoreConfig,
   extractor: FeatureExtractor,
   bank: Float32Array,
   runtime: ExpertRuntime,
 ): Promise<NnSearch> {
+  const shortlist = shortlistFor(bank, extractor.dim);
   return createNnSearch(
     {
       bank,
       dim: extractor.dim,
       k: config.k,
+      ...(shortlist ? { shortlist } : {}),
       gridWidth: extractor.gridWidth,
       gridHeight: extractor.gridHeight,
       mapWidth: extractor.config.inputWidth,
@@ -106,7 +125,8 @@ export function patchCoreExpert(
             const { inputWidth: width, inputHeight: height } = descriptor;
             return { map: rotateMapBack(normalised.map, width, height), mapWidth: height, mapHeight: width, score: normalised.score };
           }
-          return { map: normalised.map, score: normalised.score, features: embedding };
+          const features = extractor.dialogFeatures(embedding);
+          return { map: normalised.map, score: normalised.score, ...(features ? { features } : {}) };
         },
       );
     },

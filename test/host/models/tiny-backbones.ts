@@ -70,5 +70,6 @@ export function tinySpec(sha256: string | null, sizeBytes: number | null): Backb
     input: { size: 32, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25] },
     taps: [{ name: 'stage2', op: 'Add', channels: 8, stride: 2 }],
     defaultTaps: ['stage2'],
+    dialogTaps: ['stage2'],
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EXCLUDED, createNnSearch } from '../../../../host/experts/components/nn-search';
 import { gaussianSamples, seededRandom } from '../../../../host/experts/components/rng';
+import { principalDirections } from '../../../../host/experts/components/principal-directions';
 
 /** The reference: brute-force euclidean nearest neighbours in plain TypeScript (float64). */
 function bruteForce(queries: Float32Array, bank: Float32Array, dim: number, k: number, excluded: Set<number> = new Set()) {
@@ -77,3 +78,68 @@ describe('nearest-neighbour graph', () => {
     expect(map[0]).toBeLessThan(0.01);
   });
 });
+
+describe('nearest-neighbour graph with a shortlist (a large bank)', () => {
+  const dim = 24;
+  const grid = 8;
+  const random = seededRandom(11);
+  // Patch features lie near a few directions, as a backbone's do: 6 latent factors and a little noise.
+  const mixing = gaussianSamples(random, 6 * dim);
+  const lowRank = (n: number, noise: number) => {
+    const latent = gaussianSamples(random, n * 6);
+    const jitter = gaussianSamples(random, n * dim);
+    const out = new Float32Array(n * dim);
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < dim; c++) {
+        let v = noise * (jitter[r * dim + c] as number);
+        for (let f = 0; f < 6; f++) v += (latent[r * 6 + f] as number) * (mixing[f * dim + c] as number);
+        out[r * dim + c] = v;
+      }
+    }
+    return out;
+  };
+  const bank = lowRank(2000, 0.1);
+  const queries = lowRank(grid * grid, 0.1);
+  const geometry = { gridWidth: grid, gridHeight: grid, mapWidth: 32, mapHeight: 32, sigma: 0 };
+  const shortlist = (candidates: number) => ({ projection: principalDirections(bank, dim, 8), dims: 8, candidates });
+
+  it('finds the nearest row of nearly every patch, and never reports a distance below the true one', async () => {
+    const search = await createNnSearch({ bank, dim, k: 1, ...geometry, shortlist: shortlist(16) }, 'cpu');
+    const { distances, indices } = await search.search(queries);
+    const expected = bruteForce(queries, bank, dim, 1);
+    let found = 0;
+    expected.forEach(([nn], q) => {
+      const d = distances[q] as number;
+      expect(d).toBeGreaterThanOrEqual((nn?.d ?? NaN) - 1e-3);
+      if (Number(indices[q]) === nn?.i) {
+        found++;
+        expect(d).toBeCloseTo(nn.d, 3);
+      }
+    });
+    expect(found).toBeGreaterThanOrEqual(Math.ceil(0.95 * expected.length));
+  });
+
+  it('is the full search when the shortlist holds every row, k neighbours in order', async () => {
+    const k = 3;
+    const search = await createNnSearch({ bank, dim, k, ...geometry, shortlist: shortlist(2000) }, 'cpu');
+    const { distances, indices } = await search.search(queries);
+    bruteForce(queries, bank, dim, k).forEach((nn, q) =>
+      nn.forEach(({ d, i }, j) => {
+        expect(distances[q * k + j]).toBeCloseTo(d, 3);
+        expect(Number(indices[q * k + j])).toBe(i);
+      }),
+    );
+  });
+
+  it('never shortlists an excluded row', async () => {
+    const search = await createNnSearch({ bank, dim, k: 2, ...geometry, shortlist: shortlist(16) }, 'cpu');
+    const bias = Float32Array.from(search.norms);
+    for (let r = 0; r < 2000; r += 2) bias[r] = EXCLUDED;
+    const { indices, distances } = await search.search(queries, bias);
+    for (let i = 0; i < indices.length; i++) {
+      expect(Number(indices[i]) % 2).toBe(1);
+      expect(distances[i]).toBeLessThan(100);
+    }
+  });
+});
+
