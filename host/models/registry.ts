@@ -48,7 +48,7 @@ export interface BackboneSpec {
     std: [number, number, number];
   };
   taps: TapSpec[];
-  /** Taps used by default by the memory-bank experts. */
+  /** Taps PatchCore uses by default (PaDiM: `dialogTaps`, experts/padim/config.ts). */
   defaultTaps: string[];
   /**
    * The taps whose channels the dialog model reads, in this order (experts/components/dialog-features.ts):

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { INPUT_SIZE } from '../../../common/expert-option-limits';
 import { StationError } from '../../../common/errors';
-import { DEFAULT_BACKBONE, getBackbone } from '../../models/registry';
+import { type BackboneSpec, DEFAULT_BACKBONE, getBackbone } from '../../models/registry';
 import type { Expert, ExpertDescriptor, ExpertKind, ExpertModule, ExpertRuntime } from '../expert';
 import { AUGMENTATIONS } from './augment';
 import { PHOTOMETRIC } from './photometric';
@@ -61,6 +61,8 @@ export function parseBackboneOptions<T extends { taps?: string[] | undefined }>(
   schema: z.ZodType<T>,
   backbone: string | undefined,
   options: unknown,
+  /** The expert's taps when none are given: the backbone's `defaultTaps` unless the expert says otherwise. */
+  defaultTaps: (spec: BackboneSpec) => string[] = (spec) => spec.defaultTaps,
 ): WithBackbone<T> {
   const parsed = schema.safeParse(options ?? {});
   if (!parsed.success) {
@@ -74,7 +76,7 @@ export function parseBackboneOptions<T extends { taps?: string[] | undefined }>(
   }
   const name = backbone ?? DEFAULT_BACKBONE;
   const spec = getBackbone(name);
-  return { ...parsed.data, backbone: name, taps: parsed.data.taps ?? spec.defaultTaps };
+  return { ...parsed.data, backbone: name, taps: parsed.data.taps ?? defaultTaps(spec) };
 }
 
 /** What a saved config holds besides the options as parsed: backbone and taps resolved. */

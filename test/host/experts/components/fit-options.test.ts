@@ -15,7 +15,10 @@ const descriptor = (version: number): ExpertDescriptor =>
 
 describe('options and saved state of golden-fitted experts', () => {
   it('each expert keeps its own defaults, names itself in a refusal and resolves the backbone taps', () => {
-    expect(parsePadimOptions(undefined, {})).toMatchObject({ calibrationMargin: 1, channels: 100, backbone: DEFAULT_BACKBONE, taps: getBackbone(DEFAULT_BACKBONE).defaultTaps });
+    // PaDiM taps what the dialog model reads, PatchCore the backbone's default taps (one more).
+    expect(parsePadimOptions(undefined, {})).toMatchObject({ calibrationMargin: 1, channels: 100, backbone: DEFAULT_BACKBONE, taps: getBackbone(DEFAULT_BACKBONE).dialogTaps });
+    expect(parsePatchCoreOptions(undefined, {}).taps).toEqual(getBackbone(DEFAULT_BACKBONE).defaultTaps);
+    expect(parsePadimOptions(undefined, { taps: ['features.10'] }).taps).toEqual(['features.10']);
     expect(parsePatchCoreOptions(undefined, { taps: ['x'] })).toMatchObject({ calibrationMargin: 2, calibrationImages: 48, taps: ['x'] });
     expect(thrown(() => parsePadimOptions(undefined, { sigma: -1 }))).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/^Invalid PaDiM option sigma: /) });
     expect(thrown(() => parsePatchCoreOptions(undefined, { channels: 3 })).message).toMatch(/^Invalid PatchCore option /);
