@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { StationError } from '../../../common/errors';
 import { type OnnxSession, loadSession } from '../../inference/onnx-runtime';
-import { encodeModel, floatTensor, int64Tensor, newModel, node, valueInfo } from '../../models/onnx-graph';
+import { type NodeProto, type TensorProto, encodeModel, floatTensor, int64Tensor, newModel, node, valueInfo } from '../../models/onnx-graph';
 import type { DeviceName } from '../../../common/api';
 import { anomalyMapTail, type MapGeometry } from './map-graph';
 
@@ -53,7 +53,7 @@ export interface NnResult {
 export const EXCLUDED = 1e30;
 
 export function buildNnGraph(config: NnGraphConfig): Uint8Array {
-  const { bank, dim, k, gridWidth: gw, gridHeight: gh, mapWidth: W, mapHeight: H } = config;
+  const { bank, dim, k, gridWidth: gw, gridHeight: gh } = config;
   const rows = bank.length / dim;
   if (!Number.isInteger(rows) || rows < k) {
     throw new StationError('INVALID_INPUT', `Memory bank has ${rows} rows; at least k=${k} are needed`);
@@ -81,30 +81,13 @@ export function buildNnGraph(config: NnGraphConfig): Uint8Array {
     node('MatMul', ['queries_1', 'bank_aug'], ['partial']),
     node('TopK', ['partial', 'k'], ['top_partial', 'indices'], { axis: 1, largest: 0, sorted: 1 }),
     node('Add', ['top_partial', 'qq'], ['d2']),
-    node('Max', ['d2', 'zero'], ['d2_pos']),
-    node('Sqrt', ['d2_pos'], ['distances']),
-    node('Slice', ['distances', 'first', 'one', 'one'], ['nearest']),
   ];
-  const tail = anomalyMapTail('nearest', config);
-  initializer.push(...tail.initializer);
-  nodes.push(...tail.nodes);
-  const graph = {
-    name: 'myriad_nn_search',
-    node: nodes,
-    initializer,
-    input: [valueInfo('queries', [gh * gw, dim]), valueInfo('bank_bias', [rows])],
-    output: [
-      valueInfo('distances', [gh * gw, k]),
-      valueInfo('indices', [gh * gw, k], 7),
-      valueInfo('map', [H, W]),
-    ],
-  };
-  return encodeModel(newModel(graph));
+  return searchGraph('myriad_nn_search', nodes, initializer, config, rows);
 }
 
 /** The two-stage graph of `Shortlist`: same inputs and outputs as the full search. */
 function buildShortlistGraph(config: NnGraphConfig, rows: number): Uint8Array {
-  const { bank, dim, k, gridWidth: gw, gridHeight: gh, mapWidth: W, mapHeight: H } = config;
+  const { bank, dim, k, gridWidth: gw, gridHeight: gh } = config;
   const { projection, dims, candidates: wanted } = config.shortlist as Shortlist;
   if (projection.length !== dim * dims) throw new StationError('INTERNAL', `Shortlist projection of ${projection.length} values; expected ${dim}x${dims}`);
   const candidates = Math.min(rows, Math.max(wanted, k));
@@ -164,17 +147,27 @@ function buildShortlistGraph(config: NnGraphConfig, rows: number): Uint8Array {
     node('Add', ['short_d2', 'short_exclusion'], ['short_d2x']),
     node('TopK', ['short_d2x', 'k'], ['d2', 'positions'], { axis: 1, largest: 0, sorted: 1 }),
     node('GatherElements', ['shortlist', 'positions'], ['indices'], { axis: 1 }),
+  ];
+  return searchGraph('myriad_nn_shortlist_search', nodes, initializer, config, rows);
+}
+
+/**
+ * Ends a search graph whose nodes leave the k smallest squared distances in `d2` and their bank rows
+ * in `indices`: distances, the nearest one per patch, and the anomaly map from it.
+ */
+function searchGraph(name: string, nodes: NodeProto[], initializer: TensorProto[], config: NnGraphConfig, rows: number): Uint8Array {
+  const { dim, k, gridWidth: gw, gridHeight: gh, mapWidth: W, mapHeight: H } = config;
+  const patches = gh * gw;
+  nodes.push(
     node('Max', ['d2', 'zero'], ['d2_pos']),
     node('Sqrt', ['d2_pos'], ['distances']),
     node('Slice', ['distances', 'first', 'one', 'one'], ['nearest']),
-  ];
+  );
   const tail = anomalyMapTail('nearest', config);
-  initializer.push(...tail.initializer);
-  nodes.push(...tail.nodes);
   const graph = {
-    name: 'myriad_nn_shortlist_search',
-    node: nodes,
-    initializer,
+    name,
+    node: [...nodes, ...tail.nodes],
+    initializer: [...initializer, ...tail.initializer],
     input: [valueInfo('queries', [patches, dim]), valueInfo('bank_bias', [rows])],
     output: [valueInfo('distances', [patches, k]), valueInfo('indices', [patches, k], 7), valueInfo('map', [H, W])],
   };
