@@ -68,10 +68,7 @@ export function buildNnGraph(config: NnGraphConfig): Uint8Array {
     floatTensor('bank_t_m2', [dim, rows], bankT),
     floatTensor('ones', [patches, 1], new Float32Array(patches).fill(1)),
     int64Tensor('row_axis', [1], [0]),
-    floatTensor('zero', [1], [0]),
     int64Tensor('k', [1], [k]),
-    int64Tensor('first', [1], [0]),
-    int64Tensor('one', [1], [1]),
   ];
   const nodes = [
     node('ReduceSumSquare', ['queries'], ['qq'], { axes: [1], keepdims: 1 }),
@@ -94,20 +91,13 @@ function buildShortlistGraph(config: NnGraphConfig, rows: number): Uint8Array {
   const patches = gh * gw;
   // The projected bank as the full search holds the bank: -2 * rows transposed, its squared norms
   // added per run (with the run's exclusions, so an excluded row never makes the shortlist).
-  const projected = new Float32Array(rows * dims);
-  for (let r = 0; r < rows; r++) {
-    for (let j = 0; j < dims; j++) {
-      let v = 0;
-      for (let c = 0; c < dim; c++) v += (bank[r * dim + c] as number) * (projection[c * dims + j] as number);
-      projected[r * dims + j] = v;
-    }
-  }
   const projectedT = new Float32Array(dims * rows);
   const projectedNorms = new Float32Array(rows);
   for (let r = 0; r < rows; r++) {
     let n = 0;
     for (let j = 0; j < dims; j++) {
-      const v = projected[r * dims + j] as number;
+      let v = 0;
+      for (let c = 0; c < dim; c++) v += (bank[r * dim + c] as number) * (projection[c * dims + j] as number);
       projectedT[j * rows + r] = -2 * v;
       n += v * v;
     }
@@ -122,11 +112,8 @@ function buildShortlistGraph(config: NnGraphConfig, rows: number): Uint8Array {
     floatTensor('ones', [patches, 1], new Float32Array(patches).fill(1)),
     int64Tensor('row_axis', [1], [0]),
     int64Tensor('mid_axis', [1], [1]),
-    floatTensor('zero', [1], [0]),
     int64Tensor('k', [1], [k]),
     int64Tensor('candidates', [1], [candidates]),
-    int64Tensor('first', [1], [0]),
-    int64Tensor('one', [1], [1]),
   ];
   const nodes = [
     // Stage 1: every row, in the projection's dimensions.
@@ -164,10 +151,11 @@ function searchGraph(name: string, nodes: NodeProto[], initializer: TensorProto[
     node('Slice', ['distances', 'first', 'one', 'one'], ['nearest']),
   );
   const tail = anomalyMapTail('nearest', config);
+  const ending = [floatTensor('zero', [1], [0]), int64Tensor('first', [1], [0]), int64Tensor('one', [1], [1])];
   const graph = {
     name,
     node: [...nodes, ...tail.nodes],
-    initializer: [...initializer, ...tail.initializer],
+    initializer: [...initializer, ...ending, ...tail.initializer],
     input: [valueInfo('queries', [patches, dim]), valueInfo('bank_bias', [rows])],
     output: [valueInfo('distances', [patches, k]), valueInfo('indices', [patches, k], 7), valueInfo('map', [H, W])],
   };
