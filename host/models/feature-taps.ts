@@ -19,6 +19,7 @@ import {
 import { type BackboneSpec, getTaps } from './registry';
 import type { StoredBackbone } from './store';
 import { findTaps } from './tap-lookup';
+import { unsignedWeights } from './unsigned-weights';
 
 /**
  * Turns a pinned classifier into a PatchCore feature extractor, as an ONNX graph:
@@ -36,6 +37,11 @@ export interface FeatureModelConfig {
   tapWeights?: number[];
   inputWidth: number;
   inputHeight: number;
+  /**
+   * Int8 weights stored as uint8 (unsigned-weights.ts): the same arithmetic, summed exactly on
+   * CPUs whose uint8 x int8 kernel saturates (int8-exactness.ts); slower where it does not.
+   */
+  unsignedWeights?: boolean;
 }
 
 export interface FeatureModel {
@@ -86,6 +92,7 @@ export function buildFeatureModel(backbone: Uint8Array, spec: BackboneSpec, conf
     graph,
     found.map((t) => t.tensor),
   );
+  if (config.unsignedWeights) unsignedWeights(graph, `Backbone ${spec.name}`);
   const added: NodeProto[] = [];
   const inits = graph.initializer ?? [];
   // Normalisation folded into one Sub and one Mul: x' = (x - 255*mean) * 1/(255*std).

@@ -3,6 +3,7 @@ import { StationError } from '../../../common/errors';
 import type { RgbImage } from '../../imaging/rgb-image';
 import { type OnnxSession, loadSession } from '../../inference/onnx-runtime';
 import { type FeatureModelConfig, cachedFeatureModel } from '../../models/feature-taps';
+import { signedInt8IsExact } from '../../models/int8-exactness';
 import { type BackboneSpec } from '../../models/registry';
 import { readBackbone } from '../../models/store';
 import type { ExpertRuntime } from '../expert';
@@ -79,6 +80,8 @@ export async function createFeatureExtractor(
     inputWidth: passW,
     inputHeight: passH,
     ...(config.tapWeights ? { tapWeights: config.tapWeights } : {}),
+    // The same features on every CPU: exact sums, with the fast kernel where it is already exact.
+    ...((await signedInt8IsExact(runtime.device)) ? {} : { unsignedWeights: true }),
   };
   const model = await cachedFeatureModel(runtime.dataDir, backbone, modelConfig);
   const session = await loadSession(model.bytes, { device: runtime.device });
