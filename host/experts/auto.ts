@@ -12,11 +12,9 @@ import { separationThreshold } from './components/synthetic-calibration';
  * candidate keeps the choice unless another beats it by more than `AUTO_MARGIN`, so a near tie
  * does not flip between refits.
  *
- * Which candidate is first depends on the golden set's size (`autoCandidates`): PaDiM for sets of
- * up to `PADIM_FIRST_UP_TO` images, PatchCore above. With so few images the synthetic separation
- * is noisy, so a near tie keeps the preferred one; a clear lead (as PatchCore's usually is with the
- * position baseline on textured and wide parts) wins. The figures behind the order are in the
- * expert issue's closing notes.
+ * PatchCore is first (the registry's order) whatever the golden set's size. With few images the
+ * synthetic separation is noisy, so a near tie keeps PatchCore and only a clear lead moves the
+ * choice. The measurements behind the order are in the expert issue's closing notes.
  *
  * Options (`recipe create --expert-options`) are those every candidate takes, and every candidate
  * is fitted with them: the comparison stays between the same settings, and the options a recipe
@@ -27,12 +25,6 @@ import { separationThreshold } from './components/synthetic-calibration';
  */
 export const AUTO_CANDIDATES: readonly ExpertKind[] = expertEntry('auto')?.candidates ?? [];
 export const AUTO_MARGIN = 0.05;
-export const PADIM_FIRST_UP_TO = 4;
-
-/** The candidates in the order `chooseExpert` prefers them for a golden set of `goldenCount` images. */
-export function autoCandidates(goldenCount: number): readonly ExpertKind[] {
-  return goldenCount <= PADIM_FIRST_UP_TO ? ['padim', 'patchcore'] : AUTO_CANDIDATES;
-}
 
 export interface Candidate {
   kind: ExpertKind;
@@ -72,7 +64,7 @@ export function chooseExpert(candidates: readonly Candidate[], margin = AUTO_MAR
   const listed = candidates.map((c) => `${c.kind} ${(separations[c.kind] as number).toFixed(3)}`).join(', ');
   const why =
     chosen === first
-      ? `${first.kind} is preferred for this golden set's size and no other candidate separated better by more than ${margin}`
+      ? `${first.kind} is preferred and no other candidate separated better by more than ${margin}`
       : `${chosen.kind} separated better than the preferred ${first.kind} by more than ${margin}`;
   return {
     chosen,
@@ -86,7 +78,7 @@ export async function fitAuto(spec: ExpertSpec, golden: readonly GoldenImage[], 
   // Checked against every candidate before the first is fitted.
   if (spec.options) checkExpertOptions(spec.kind, spec.options);
   const candidates: Candidate[] = [];
-  const kinds = autoCandidates(golden.length);
+  const kinds = AUTO_CANDIDATES;
   try {
     for (const [i, kind] of kinds.entries()) {
       // Each candidate runs its own stages: the stage names say which candidate is fitting.

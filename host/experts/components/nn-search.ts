@@ -16,11 +16,19 @@ import { anomalyMapTail, type MapGeometry } from './map-graph';
  *
  * `bank_bias` is fed per run: |b|² normally, plus a huge value for rows that must not match
  * (calibration scores a golden image against the bank without its own patches).
+ *
+ * With the cosine metric the bank's rows are unit vectors (`unitRows`) and the graph scales each
+ * query to unit length first, so d² = 2 - 2 cos(q, b): a patch is compared by the direction of its
+ * feature, not its magnitude.
  */
+export type NnMetric = 'euclidean' | 'cosine';
+
 export interface NnGraphConfig extends MapGeometry {
-  bank: Float32Array; // (rows, dim)
+  bank: Float32Array; // (rows, dim); unit rows (or zero rows) for the cosine metric
   dim: number;
   k: number;
+  /** Default 'euclidean'. */
+  metric?: NnMetric;
   /** Two-stage search (below) for a large bank; absent: every row is compared in full. */
   shortlist?: Shortlist;
 }
@@ -58,6 +66,7 @@ export function buildNnGraph(config: NnGraphConfig): Uint8Array {
   if (!Number.isInteger(rows) || rows < k) {
     throw new StationError('INVALID_INPUT', `Memory bank has ${rows} rows; at least k=${k} are needed`);
   }
+  if (config.metric === 'cosine') checkUnitRows(bank, dim);
   if (config.shortlist) return buildShortlistGraph(config, rows);
   // -2 * bank, transposed: one MatMul then gives -2 q·b + |b|² once the bias row is appended
   // and the queries get a column of ones. That saves two passes over the (patches x rows) matrix.
@@ -145,6 +154,16 @@ function buildShortlistGraph(config: NnGraphConfig, rows: number): Uint8Array {
 function searchGraph(name: string, nodes: NodeProto[], initializer: TensorProto[], config: NnGraphConfig, rows: number): Uint8Array {
   const { dim, k, gridWidth: gw, gridHeight: gh, mapWidth: W, mapHeight: H } = config;
   const patches = gh * gw;
+  if (config.metric === 'cosine') {
+    // Every node reads the unit queries; a zero query stays zero (the floor avoids 0 / 0).
+    for (const n of nodes) n.input = (n.input ?? []).map((i) => (i === 'queries' ? 'queries_unit' : i));
+    nodes.unshift(
+      node('ReduceL2', ['queries'], ['query_norms'], { axes: [1], keepdims: 1 }),
+      node('Max', ['query_norms', 'norm_floor'], ['query_norms_floored']),
+      node('Div', ['queries', 'query_norms_floored'], ['queries_unit']),
+    );
+    initializer.push(floatTensor('norm_floor', [1], [NORM_FLOOR]));
+  }
   nodes.push(
     node('Max', ['d2', 'zero'], ['d2_pos']),
     node('Sqrt', ['d2_pos'], ['distances']),
@@ -204,6 +223,27 @@ export async function createNnSearch(config: NnGraphConfig, device: DeviceName):
       return { distances, indices, map };
     },
   };
+}
+
+/** Below this a row's norm counts as zero: such a row is left as it is. */
+const NORM_FLOOR = 1e-12;
+
+/** A copy of `rows` (n, dim) with every row scaled to unit length (a zero row stays zero). */
+export function unitRows(rows: Float32Array, dim: number): Float32Array {
+  const out = new Float32Array(rows.length);
+  for (let o = 0; o < rows.length; o += dim) {
+    let s = 0;
+    for (let c = 0; c < dim; c++) s += (rows[o + c] as number) ** 2;
+    const scale = 1 / Math.max(Math.sqrt(s), NORM_FLOOR);
+    for (let c = 0; c < dim; c++) out[o + c] = (rows[o + c] as number) * scale;
+  }
+  return out;
+}
+
+function checkUnitRows(bank: Float32Array, dim: number): void {
+  const norms = rowSquaredNorms(bank, dim);
+  const bad = norms.findIndex((n) => n !== 0 && Math.abs(n - 1) > 1e-4);
+  if (bad >= 0) throw new StationError('INTERNAL', `Cosine search needs unit bank rows; row ${bad} has squared norm ${norms[bad]}`);
 }
 
 export function rowSquaredNorms(bank: Float32Array, dim: number): Float32Array {

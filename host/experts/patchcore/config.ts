@@ -13,6 +13,12 @@ export const PatchCoreOptions = z.strictObject({
   coresetRatio: z.number().gt(0).max(1).default(0.1),
   minBankRows: z.number().int().min(16).default(2048),
   maxBankRows: z.number().int().min(16).max(1_000_000).default(32768),
+  /**
+   * How a patch is compared with the bank (components/nn-search.ts): 'cosine' by the direction of
+   * its feature (AnomalyDINO's choice), 'euclidean' by the plain distance. Absent: the fit uses
+   * `DEFAULT_DISTANCE` and saves what it used; a state saved before the option loads as 'euclidean'.
+   */
+  distance: z.enum(['euclidean', 'cosine']).optional(),
   /** Neighbours returned by the search (1 = plain nearest neighbour). */
   k: z.number().int().min(1).max(16).default(1),
   /** Gaussian smoothing of the map, in input pixels (PatchCore: 4 at 224). */
@@ -31,6 +37,8 @@ export const PatchCoreOptions = z.strictObject({
   calibrationImages: z.number().int().min(2).max(1000).default(48),
 });
 export type PatchCoreOptions = z.infer<typeof PatchCoreOptions>;
+
+export const DEFAULT_DISTANCE = 'cosine' as const;
 
 export type PatchCoreConfig = WithBackbone<PatchCoreOptions>;
 

@@ -11,7 +11,7 @@ import { maxOf } from '../components/map-normalisation';
 import { EXCLUDED, type NnSearch } from '../components/nn-search';
 import { seededRandom, shuffled } from '../components/rng';
 import type { ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
-import { type PatchCoreConfig, parsePatchCoreOptions } from './config';
+import { DEFAULT_DISTANCE, type PatchCoreConfig, parsePatchCoreOptions } from './config';
 import { DEFAULT_BASELINE, type PositionBaseline, applyBaseline, unitBaselines } from '../components/position-baseline';
 import { openSearch, patchCoreExpert, preparePixels, rawPatchMap } from './model';
 
@@ -36,7 +36,8 @@ export async function fitPatchCore(
   options: FitOptions,
 ): Promise<FittedExpert> {
   if (golden.length === 0) throw new StationError('INVALID_INPUT', 'No golden images: PatchCore needs at least one');
-  const config = parsePatchCoreOptions(spec.backbone, spec.options);
+  const parsed = parsePatchCoreOptions(spec.backbone, spec.options);
+  const config = { ...parsed, distance: parsed.distance ?? DEFAULT_DISTANCE };
   const { images, notes, viewUnits, augment, photometric, workingSize, aspect, extractor, region } = await openGoldenFit(golden, config, options);
   const views = await embedGolden(extractor, images, augment, config.orient, options);
   const random = seededRandom(options.seed ?? 0);

@@ -4,7 +4,7 @@ import { median } from '../components/calibration';
 import { normaliseMap } from '../components/map-normalisation';
 import { timedInspect } from '../components/timed-inspect';
 import { rotateMapBack, toLandscape } from '../components/orientation';
-import { type NnSearch, type Shortlist, createNnSearch } from '../components/nn-search';
+import { type NnSearch, type Shortlist, createNnSearch, unitRows } from '../components/nn-search';
 import { principalDirections } from '../components/principal-directions';
 import { excludeOutside, outsideExcluded } from '../components/roi';
 import type { AnomalyResult, Expert, ExpertDescriptor, ExpertRuntime } from '../expert';
@@ -72,10 +72,14 @@ export async function openSearch(
   bank: Float32Array,
   runtime: ExpertRuntime,
 ): Promise<NnSearch> {
-  const shortlist = shortlistFor(bank, extractor.dim);
+  // A state saved before the option compared by euclidean distance.
+  const metric = config.distance ?? 'euclidean';
+  const rows = metric === 'cosine' ? unitRows(bank, extractor.dim) : bank;
+  const shortlist = shortlistFor(rows, extractor.dim);
   return createNnSearch(
     {
-      bank,
+      bank: rows,
+      metric,
       dim: extractor.dim,
       k: config.k,
       ...(shortlist ? { shortlist } : {}),

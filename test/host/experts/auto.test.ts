@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { autoCandidates, type Candidate, chooseExpert, PADIM_FIRST_UP_TO, separationOf } from '../../../host/experts/auto';
+import { AUTO_CANDIDATES, type Candidate, chooseExpert, separationOf } from '../../../host/experts/auto';
 import type { FittedExpert } from '../../../host/experts/expert';
 import { fitExpert } from '../../../host/experts/index';
 
@@ -27,17 +27,14 @@ describe('auto expert choice', () => {
     expect(choice.separations).toEqual({ patchcore: 0.75, padim: 1 });
     expect(choice.note).toMatch(/auto: padim chosen .*patchcore 0\.750, padim 1\.000\): padim separated better than the preferred patchcore by more than 0\.05/);
     // The note says why a candidate that separated worse kept the choice.
-    expect(chooseExpert([patchcore, close], 0.1).note).toMatch(/patchcore is preferred for this golden set's size and no other candidate separated better by more than 0\.1$/);
+    expect(chooseExpert([patchcore, close], 0.1).note).toMatch(/patchcore is preferred and no other candidate separated better by more than 0\.1$/);
     // A candidate without synthetic scores never wins over one with them.
     expect(chooseExpert([patchcore, { kind: 'padim', fitted: fake([1], []) }]).chosen).toBe(patchcore);
     expect(() => chooseExpert([])).toThrow(/no candidate/);
   });
 
-  it('prefers PaDiM for few-shot golden sets and PatchCore for larger ones', () => {
-    expect(autoCandidates(1)).toEqual(['padim', 'patchcore']);
-    expect(autoCandidates(PADIM_FIRST_UP_TO)).toEqual(['padim', 'patchcore']);
-    expect(autoCandidates(PADIM_FIRST_UP_TO + 1)).toEqual(['patchcore', 'padim']);
-    expect(autoCandidates(200)).toEqual(['patchcore', 'padim']);
+  it('prefers PatchCore, then PaDiM', () => {
+    expect(AUTO_CANDIDATES).toEqual(['patchcore', 'padim']);
   });
 
   it('refuses an option not every candidate takes before fitting anything', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EXCLUDED, createNnSearch } from '../../../../host/experts/components/nn-search';
+import { EXCLUDED, createNnSearch, unitRows } from '../../../../host/experts/components/nn-search';
 import { gaussianSamples, seededRandom } from '../../../../host/experts/components/rng';
 import { principalDirections } from '../../../../host/experts/components/principal-directions';
 
@@ -143,3 +143,57 @@ describe('nearest-neighbour graph with a shortlist (a large bank)', () => {
   });
 });
 
+
+describe('cosine nearest-neighbour graph', () => {
+  const dim = 16;
+  const grid = 6;
+  const random = seededRandom(11);
+  const raw = gaussianSamples(random, 400 * dim);
+  // Rows of very different lengths: the euclidean nearest row is mostly a short one, the cosine
+  // nearest the one pointing the same way.
+  for (let r = 0; r < 400; r++) for (let c = 0; c < dim; c++) raw[r * dim + c] = (raw[r * dim + c] as number) * (0.1 + (r % 7));
+  const bank = unitRows(raw, dim);
+  const queries = gaussianSamples(random, grid * grid * dim);
+  const geometry = { gridWidth: grid, gridHeight: grid, mapWidth: 24, mapHeight: 24, sigma: 0 };
+  const k = 2;
+
+  it('compares directions: distances are sqrt(2 - 2 cos) to the unit rows, whatever a query\'s length', async () => {
+    const search = await createNnSearch({ bank, dim, k, metric: 'cosine', ...geometry }, 'cpu');
+    const expected = bruteForce(unitRows(queries, dim), bank, dim, k);
+    for (const factor of [1, 0.01, 250]) {
+      const { distances, indices } = await search.search(queries.map((v) => v * factor));
+      expected.forEach((nn, q) =>
+        nn.forEach(({ d, i }, j) => {
+          expect(distances[q * k + j]).toBeCloseTo(d, 3);
+          expect(Number(indices[q * k + j])).toBe(i);
+        }),
+      );
+    }
+    // Against the raw rows by euclidean distance the nearest rows are other ones.
+    const euclidean = bruteForce(queries, raw, dim, 1);
+    const same = euclidean.filter(([nn], q) => nn?.i === expected[q]?.[0]?.i).length;
+    expect(same).toBeLessThan(0.5 * euclidean.length);
+  });
+
+  it('keeps a zero query at distance 1 from every row, and the shortlist graph agrees with the full one', async () => {
+    const zero = new Float32Array(grid * grid * dim);
+    const full = await createNnSearch({ bank, dim, k, metric: 'cosine', ...geometry }, 'cpu');
+    const { distances } = await full.search(zero);
+    for (const d of distances) expect(d).toBeCloseTo(1, 5);
+    const shortlist = { projection: principalDirections(bank, dim, 8), dims: 8, candidates: 400 };
+    const short = await createNnSearch({ bank, dim, k, metric: 'cosine', ...geometry, shortlist }, 'cpu');
+    const a = await full.search(queries);
+    const b = await short.search(queries);
+    a.distances.forEach((d, i) => expect(b.distances[i]).toBeCloseTo(d, 4));
+    expect(Array.from(b.indices)).toEqual(Array.from(a.indices));
+  });
+
+  it('refuses a bank whose rows are not unit vectors', async () => {
+    await expect(createNnSearch({ bank: raw, dim, k, metric: 'cosine', ...geometry }, 'cpu')).rejects.toThrow(/unit bank rows; row 0/);
+  });
+
+  it('scales rows to unit length and leaves a zero row zero', () => {
+    const rows = unitRows(Float32Array.from([3, 4, 0, 0, 0, 0]), 2);
+    expect(Array.from(rows)).toEqual([Math.fround(0.6), Math.fround(0.8), 0, 0, 0, 0]);
+  });
+});

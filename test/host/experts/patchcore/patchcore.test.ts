@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readGoldenFolder } from '../../../../host/experts/components/golden-set';
 import type { GoldenImage } from '../../../../host/experts/expert';
 import { fitExpert, loadExpert, saveExpert } from '../../../../host/experts/index';
+import type { PatchCoreExpert } from '../../../../host/experts/patchcore/model';
 import { decodeImage, readImageFile } from '../../../../host/imaging/decode';
 import { BOTTLE, HAS_BACKBONE, HAS_BOTTLE, SKIP_BACKBONE, SKIP_BOTTLE, dataDirWithBackbone } from '../shared-fixtures';
 import { errorOf } from '../../../support/error-of';
@@ -76,6 +77,37 @@ describe.skipIf(!READY)('PatchCore on real bottle images', () => {
     await writeFile(bank, bytes);
     expect((await errorOf(loadExpert(dir, runtime()))).message).toMatch(/damaged/);
     expect((await errorOf(loadExpert(join(dir, 'nothing'), runtime()))).code).toBe('NOT_FOUND');
+  });
+
+  it('compares patches by direction unless told otherwise, records it, and loads a state saved without it as euclidean', async () => {
+    const broken = await readImageFile(join(BOTTLE, 'test/broken_large/000.png'));
+    const cosine = await fitExpert(spec, golden, { ...runtime(), seed: 1 });
+    const euclidean = await fitExpert({ ...spec, options: { ...spec.options, distance: 'euclidean' } }, golden, { ...runtime(), seed: 1 });
+    expect((cosine.state.config as { distance?: string }).distance).toBe('cosine');
+    expect((euclidean.state.config as { distance?: string }).distance).toBe('euclidean');
+    const expertOf = (e: unknown) => e as PatchCoreExpert;
+    const [embedding] = await expertOf(cosine.expert).extractor.embedPixels([await expertOf(cosine.expert).extractor.toPixels(broken)]);
+    const queries = (embedding as { data: Float32Array }).data;
+    const byCosine = await expertOf(cosine.expert).search.search(queries);
+    const byEuclid = await expertOf(euclidean.expert).search.search(queries);
+    // Unit vectors are at most 2 apart; this backbone's raw patch features are much farther.
+    expect(Math.max(...byCosine.distances)).toBeLessThanOrEqual(2);
+    expect(Math.max(...byEuclid.distances)).toBeGreaterThan(2);
+
+    const dir = await mkdtemp(join(tmpdir(), 'recipe-'));
+    await saveExpert(cosine, dir);
+    expect(Array.from((await searchOf(await loadExpert(dir, runtime()))).distances)).toEqual(Array.from(byCosine.distances));
+    // The same state as a save from before the option: no distance recorded.
+    const manifest = JSON.parse(await readFile(join(dir, 'expert.json'), 'utf8')) as { state: { config: Record<string, unknown> } };
+    delete manifest.state.config.distance;
+    await writeFile(join(dir, 'expert.json'), JSON.stringify(manifest));
+    const old = await searchOf(await loadExpert(dir, runtime()));
+    // Same bank (the coreset does not depend on the metric), compared as before the option.
+    old.distances.forEach((d, i) => expect(d).toBeCloseTo(byEuclid.distances[i] as number, 3));
+
+    async function searchOf(loaded: unknown) {
+      return expertOf(loaded).search.search(queries);
+    }
   });
 
   it('calibrates one golden image from its augmented views', async () => {
