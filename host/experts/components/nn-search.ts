@@ -60,14 +60,15 @@ export interface NnResult {
 /** Added to |b|² of excluded bank rows; far above any real squared distance. */
 export const EXCLUDED = 1e30;
 
-export function buildNnGraph(config: NnGraphConfig): Uint8Array {
+/** `norms`: the bank rows' squared norms (`rowSquaredNorms`), which the caller also feeds as `bank_bias`. */
+export function buildNnGraph(config: NnGraphConfig, norms: Float32Array = rowSquaredNorms(config.bank, config.dim)): Uint8Array {
   const { bank, dim, k, gridWidth: gw, gridHeight: gh } = config;
   const rows = bank.length / dim;
   if (!Number.isInteger(rows) || rows < k) {
     throw new StationError('INVALID_INPUT', `Memory bank has ${rows} rows; at least k=${k} are needed`);
   }
-  if (config.metric === 'cosine') checkUnitRows(bank, dim);
-  if (config.shortlist) return buildShortlistGraph(config, rows);
+  if (config.metric === 'cosine') checkUnitRows(norms);
+  if (config.shortlist) return buildShortlistGraph(config, rows, norms);
   // -2 * bank, transposed: one MatMul then gives -2 q·b + |b|² once the bias row is appended
   // and the queries get a column of ones. That saves two passes over the (patches x rows) matrix.
   const bankT = new Float32Array(dim * rows);
@@ -92,7 +93,7 @@ export function buildNnGraph(config: NnGraphConfig): Uint8Array {
 }
 
 /** The two-stage graph of `Shortlist`: same inputs and outputs as the full search. */
-function buildShortlistGraph(config: NnGraphConfig, rows: number): Uint8Array {
+function buildShortlistGraph(config: NnGraphConfig, rows: number, norms: Float32Array): Uint8Array {
   const { bank, dim, k, gridWidth: gw, gridHeight: gh } = config;
   const { projection, dims, candidates: wanted } = config.shortlist as Shortlist;
   if (projection.length !== dim * dims) throw new StationError('INTERNAL', `Shortlist projection of ${projection.length} values; expected ${dim}x${dims}`);
@@ -116,7 +117,7 @@ function buildShortlistGraph(config: NnGraphConfig, rows: number): Uint8Array {
     floatTensor('projection', [dim, dims], projection),
     floatTensor('bank_p_t_m2', [dims, rows], projectedT),
     floatTensor('bank_p_norms', [rows], projectedNorms),
-    floatTensor('bank_norms', [rows], rowSquaredNorms(bank, dim)),
+    floatTensor('bank_norms', [rows], norms),
     floatTensor('bank_rows', [rows, dim], bank),
     floatTensor('ones', [patches, 1], new Float32Array(patches).fill(1)),
     int64Tensor('row_axis', [1], [0]),
@@ -198,9 +199,9 @@ export interface NnSearch {
 const SEARCH_THREADS = Math.max(1, availableParallelism());
 
 export async function createNnSearch(config: NnGraphConfig, device: DeviceName): Promise<NnSearch> {
-  const session: OnnxSession = await loadSession(buildNnGraph(config), { device, threads: SEARCH_THREADS });
-  const rows = config.bank.length / config.dim;
   const norms = rowSquaredNorms(config.bank, config.dim);
+  const session: OnnxSession = await loadSession(buildNnGraph(config, norms), { device, threads: SEARCH_THREADS });
+  const rows = config.bank.length / config.dim;
   return {
     rows,
     dim: config.dim,
@@ -240,8 +241,7 @@ export function unitRows(rows: Float32Array, dim: number): Float32Array {
   return out;
 }
 
-function checkUnitRows(bank: Float32Array, dim: number): void {
-  const norms = rowSquaredNorms(bank, dim);
+function checkUnitRows(norms: Float32Array): void {
   const bad = norms.findIndex((n) => n !== 0 && Math.abs(n - 1) > 1e-4);
   if (bad >= 0) throw new StationError('INTERNAL', `Cosine search needs unit bank rows; row ${bad} has squared norm ${norms[bad]}`);
 }
