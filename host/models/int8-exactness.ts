@@ -1,6 +1,6 @@
 import type { DeviceName } from '../../common/api';
 import { loadSession } from '../inference/onnx-runtime';
-import { DataType, type GraphProto, type TensorProto, encodeModel, newModel, node, valueInfo } from './onnx-graph';
+import { DataType, type GraphProto, type TensorProto, encodeModel, floatTensor, newModel, node, valueInfo } from './onnx-graph';
 
 /**
  * Whether this machine's ONNX Runtime sums uint8 x int8 products exactly, asked of ONNX Runtime
@@ -18,9 +18,10 @@ const K = 16;
 export const PROBE_LEVELS = 200;
 const PROBE_SCALE = (K * 255 * 127) / PROBE_LEVELS;
 
-function raw(name: string, dataType: number, dims: number[], values: number[]): TensorProto {
-  const bytes = dataType === DataType.FLOAT ? new Uint8Array(Float32Array.from(values).buffer) : Uint8Array.from(values, (v) => v & 0xff);
-  return { name, dataType, dims, rawData: bytes };
+/** An int8 or uint8 initializer of one repeated value (two's complement bytes for int8). */
+function byteTensor(name: string, dataType: number, dims: number[], value: number): TensorProto {
+  const count = dims.reduce((p, d) => p * d, 1);
+  return { name, dataType, dims, rawData: new Uint8Array(count).fill(value & 0xff) };
 }
 
 /**
@@ -36,12 +37,12 @@ export function saturationProbeGraph(): GraphProto {
       node('DequantizeLinear', ['yq', 'y_scale', 'zero_u8'], ['y']),
     ],
     initializer: [
-      raw('one', DataType.FLOAT, [], [1]),
-      raw('zero_u8', DataType.UINT8, [], [0]),
-      raw('w', DataType.INT8, [K, K, 1, 1], new Array<number>(K * K).fill(127)),
-      raw('w_scale', DataType.FLOAT, [K], new Array<number>(K).fill(1)),
-      raw('w_zero', DataType.INT8, [K], new Array<number>(K).fill(0)),
-      raw('y_scale', DataType.FLOAT, [], [PROBE_SCALE]),
+      floatTensor('one', [], [1]),
+      byteTensor('zero_u8', DataType.UINT8, [], 0),
+      byteTensor('w', DataType.INT8, [K, K, 1, 1], 127),
+      floatTensor('w_scale', [K], new Float32Array(K).fill(1)),
+      byteTensor('w_zero', DataType.INT8, [K], 0),
+      floatTensor('y_scale', [], [PROBE_SCALE]),
     ],
     input: [valueInfo('x', [1, K, 1, 1])],
     output: [valueInfo('y', [1, K, 1, 1])],
@@ -63,7 +64,7 @@ export function signedInt8IsExact(device: DeviceName): Promise<boolean> {
   if (!answer) {
     answer = (async () => {
       const session = await loadSession(encodeModel(newModel(saturationProbeGraph())), { device, cache: false, label: 'int8 saturation probe' });
-      const out = await session.run({ x: { data: PROBE_INPUT.data.slice(), dims: [...PROBE_INPUT.dims] } });
+      const out = await session.run({ [PROBE_INPUT.name]: { data: PROBE_INPUT.data.slice(), dims: [...PROBE_INPUT.dims] } });
       return probeLevels(out.y?.data as Float32Array).every((l) => l === PROBE_LEVELS);
     })();
     answers.set(device, answer);

@@ -46,7 +46,7 @@ async function probeOn(cpu: Cpu, graph: GraphProto): Promise<number[]> {
   await writeFile(join(dir, 'm.onnx'), encodeModel(newModel(graph)));
   await writeFile(join(dir, 'in.f32'), new Uint8Array(PROBE_INPUT.data.buffer.slice(0)));
   const child = resolve(ROOT, 'test/support/onnx-run-child.mjs');
-  const args = [child, join(dir, 'm.onnx'), join(dir, 'in.f32'), JSON.stringify(PROBE_INPUT.dims), 'x', 'y', join(dir, 'out.f32')];
+  const args = [child, join(dir, 'm.onnx'), join(dir, 'in.f32'), JSON.stringify(PROBE_INPUT.dims), PROBE_INPUT.name, 'y', join(dir, 'out.f32')];
   return probeLevels(nodeOn(cpu, args, join(dir, 'out.f32')));
 }
 
