@@ -17,8 +17,21 @@ import { StationError } from '../../../common/errors';
  */
 export type BaselineMode = 'none' | 'position';
 export const BASELINE_MODES: readonly BaselineMode[] = ['none', 'position'];
-/** What a fit uses when its options name no baseline; saved states without one had none. */
-export const DEFAULT_BASELINE: BaselineMode = 'position';
+/**
+ * The baseline a fit uses: the one its options name, else (saved states without one had none) the
+ * baseline, except where a few golden images (2 up to the view-unit limit) are held out view by
+ * view. There each held-out view leaves its own image's other views in the bank, so its map is
+ * flatter than a new part's where the images differ, and a baseline learnt from such maps
+ * subtracts what the next image would not have. With one image every view is of the same part
+ * (its borders are what the baseline learns); with more, whole images are held out. A note says
+ * when the default leaves it out.
+ */
+export function resolveBaseline(configured: BaselineMode | undefined, imageCount: number, viewUnits: boolean, notes: string[]): BaselineMode {
+  if (configured) return configured;
+  if (!viewUnits || imageCount === 1) return 'position';
+  notes.push(`no position baseline: ${imageCount} golden images held out view by view leave each view's own image in the bank`);
+  return 'none';
+}
 
 export interface PositionBaseline {
   /** Per map pixel: the held-out mean less its overall mean (what is subtracted). */

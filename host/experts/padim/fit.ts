@@ -13,7 +13,7 @@ import { parsePadimOptions } from './config';
 import { type GaussianFitter, openGaussianFitter, pickSamples, type SampleStack } from './gaussian-fit';
 import { buildPadimGraph } from './graph';
 import { geometryOf, openPadimSession, padimExpert, runMap } from './model';
-import { DEFAULT_BASELINE, MAX_BASELINE_MAPS, applyBaseline, unitBaselines } from '../components/position-baseline';
+import { MAX_BASELINE_MAPS, applyBaseline, resolveBaseline, unitBaselines } from '../components/position-baseline';
 
 export const PADIM_STATE_VERSION = 1;
 
@@ -56,7 +56,7 @@ export async function fitPadim(spec: ExpertSpec, golden: readonly GoldenImage[],
   const mapOf = (k: number) => runMap(mapSession, { d2: { data: d2.slice(k * samples.positions, (k + 1) * samples.positions), dims: [samples.positions] } });
   // Every PaDiM unit is scored, so the baseline takes an even spread of them: a large golden set's
   // maps would not all fit in memory.
-  const mode = config.baseline ?? DEFAULT_BASELINE;
+  const mode = resolveBaseline(config.baseline, images.length, viewUnits, notes);
   const baselineMaps = new Map<number, Float32Array>();
   if (mode === 'position') for (const u of spreadUnits(units.length, MAX_BASELINE_MAPS)) baselineMaps.set(u, await mapOf(u));
   const { baseline, baselineFor } = unitBaselines(mode, baselineMaps, geometry.mapWidth, geometry.mapHeight, notes);

@@ -12,7 +12,7 @@ import { EXCLUDED, type NnSearch } from '../components/nn-search';
 import { seededRandom, shuffled } from '../components/rng';
 import type { ExpertSpec, FitOptions, FittedExpert, GoldenImage } from '../expert';
 import { DEFAULT_DISTANCE, type PatchCoreConfig, parsePatchCoreOptions } from './config';
-import { DEFAULT_BASELINE, type PositionBaseline, applyBaseline, unitBaselines } from '../components/position-baseline';
+import { type PositionBaseline, applyBaseline, resolveBaseline, unitBaselines } from '../components/position-baseline';
 import { openSearch, patchCoreExpert, preparePixels, rawPatchMap } from './model';
 
 export const PATCHCORE_STATE_VERSION = 1;
@@ -52,7 +52,7 @@ export async function fitPatchCore(
   const chosen = spreadUnits(units.length, config.calibrationImages);
   const heldMaps = await heldOutMaps(search, units, foldOf, biases, chosen, config, options);
   const { baseline, baselineFor } = unitBaselines(
-    config.baseline ?? DEFAULT_BASELINE,
+    resolveBaseline(config.baseline, images.length, viewUnits, notes),
     new Map(chosen.map((u, i) => [u, heldMaps[i] as Float32Array])),
     extractor.config.inputWidth,
     extractor.config.inputHeight,

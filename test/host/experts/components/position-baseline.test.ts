@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_BASELINE_MAPS, applyBaseline, baselineOf, fitBaseline } from '../../../../host/experts/components/position-baseline';
+import { MIN_BASELINE_MAPS, applyBaseline, baselineOf, fitBaseline, resolveBaseline } from '../../../../host/experts/components/position-baseline';
 
 // 2x2 maps: position 0 is a border that is high on every golden map.
 const maps = [
@@ -41,5 +41,17 @@ describe('position baseline', () => {
     const fit = fitBaseline(maps, 2, 2);
     if (!fit) throw new Error('no fit');
     expect(() => applyBaseline(new Float32Array(6), baselineOf(fit, 2, 2))).toThrow(/does not fit the position baseline of 2x2/);
+  });
+
+  it('is left out by default only for a few golden images held out view by view, and says so', () => {
+    const notes: string[] = [];
+    expect(resolveBaseline(undefined, 1, true, notes)).toBe('position');
+    expect(resolveBaseline(undefined, 12, false, notes)).toBe('position');
+    expect(notes).toEqual([]);
+    expect(resolveBaseline(undefined, 3, true, notes)).toBe('none');
+    expect(notes).toEqual(["no position baseline: 3 golden images held out view by view leave each view's own image in the bank"]);
+    // What the options name is used as is, with no note.
+    expect(resolveBaseline('position', 3, true, [])).toBe('position');
+    expect(resolveBaseline('none', 1, true, [])).toBe('none');
   });
 });

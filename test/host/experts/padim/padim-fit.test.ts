@@ -47,7 +47,8 @@ describe.skipIf(!haveData)('PaDiM on the real backbone and mvtec-bottle', () => 
     const golden = await Promise.all(
       ['000', '001', '002', '003'].map(async (n) => ({ name: n, image: await image(`train/good/${n}.png`) })),
     );
-    const fitted = await padim.fit({ kind: 'padim', options }, golden, { ...runtime(), seed: 1 });
+    // The baseline is asked for: four images held out view by view have none by default.
+    const fitted = await padim.fit({ kind: 'padim', options: { ...options, baseline: 'position' } }, golden, { ...runtime(), seed: 1 });
     const d = fitted.expert.descriptor;
     // Four images: too few to hold out whole, so each of their 8 dihedral views is a unit.
     expect(d).toMatchObject({ kind: 'padim', inputWidth: 128, goldenCount: 4, calibration: { method: 'augmented-views:32+synthetic:48' } });

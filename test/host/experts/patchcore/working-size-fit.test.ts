@@ -29,6 +29,10 @@ describe.skipIf(!READY)('real ball-screw photos (about 2.5:1): the working size 
     expect(d.notes.join(' ')).toMatch(/aspect ratio 2\.\d\d:1 kept/);
     // Quarter turns would not fit a wide size: the few-shot views are the flips.
     expect(d.notes.join(' ')).toMatch(/augmented with flips views/);
+    // Three images held out view by view: no position baseline unless the options ask for one.
+    expect(d.notes.join(' ')).toMatch(/no position baseline: 3 golden images held out view by view/);
+    expect(fitted.state).toMatchObject({ config: { baseline: 'none' } });
+    expect(fitted.blobs.baseline).toBeUndefined();
     const part = await readImageFile(join(SPINDLES, 'test/good', (await readdir(join(SPINDLES, 'test/good'))).sort()[0] as string));
     const a = await fitted.expert.inspect(part);
     expect([a.mapWidth, a.mapHeight, a.map.length]).toEqual([160, 64, 160 * 64]);
