@@ -19,9 +19,9 @@ export type BaselineMode = 'none' | 'position';
 export const BASELINE_MODES: readonly BaselineMode[] = ['none', 'position'];
 /**
  * The baseline a fit uses: the one its options name, else the baseline, except where a few golden
- * images (2 up to the view-unit limit) are held out view by view. There each held-out view leaves its own image's other views in the bank, so its map is
- * flatter than a new part's where the images differ, and a baseline learnt from such maps
- * subtracts what the next image would not have. With one image every view is of the same part
+ * images (2 up to the view-unit limit) are held out view by view. There each held-out view leaves
+ * its own image's other views in the bank, so its map is flatter than a new part's where the images
+ * differ, and a baseline learnt from such maps subtracts what the next image would not have. With one image every view is of the same part
  * (its borders are what the baseline learns); with more, whole images are held out. A note says
  * when the default leaves it out.
  */
