@@ -78,11 +78,10 @@ export async function fitAuto(spec: ExpertSpec, golden: readonly GoldenImage[], 
   // Checked against every candidate before the first is fitted.
   if (spec.options) checkExpertOptions(spec.kind, spec.options);
   const candidates: Candidate[] = [];
-  const kinds = AUTO_CANDIDATES;
   try {
-    for (const [i, kind] of kinds.entries()) {
+    for (const [i, kind] of AUTO_CANDIDATES.entries()) {
       // Each candidate runs its own stages: the stage names say which candidate is fitting.
-      const onProgress = options.onProgress && ((stage: string, done: number, total: number) => options.onProgress?.(`${kind} (${i + 1} of ${kinds.length}): ${stage}`, done, total));
+      const onProgress = options.onProgress && ((stage: string, done: number, total: number) => options.onProgress?.(`${kind} (${i + 1} of ${AUTO_CANDIDATES.length}): ${stage}`, done, total));
       const fitted = await (await expertModule(kind)).fit(
         { kind, ...(spec.backbone ? { backbone: spec.backbone } : {}), ...(spec.options ? { options: spec.options } : {}) },
         golden,
@@ -104,7 +103,7 @@ export async function fitAuto(spec: ExpertSpec, golden: readonly GoldenImage[], 
       const separation = choice.separations[c.kind] as number;
       return { kind: c.kind, separation: Number.isNaN(separation) ? null : separation };
     }),
-    preferred: kinds[0] as ExpertKind,
+    preferred: AUTO_CANDIDATES[0] as ExpertKind,
     margin: AUTO_MARGIN,
     reason: choice.note.replace(/^auto: /, ''),
   };
