@@ -24,6 +24,7 @@ from myriad_s.bpe import BPE  # noqa: E402
 from myriad_s.configs import CONFIGS  # noqa: E402
 from myriad_s.corpus import make_dialog  # noqa: E402
 from myriad_s.benign_residual import raise_benign_residuals  # noqa: E402
+from myriad_s.faint_defect_residual import fade_defect_residuals  # noqa: E402
 from myriad_s.expert_maps import add_benign_response  # noqa: E402
 from myriad_s.flagged_nuisances import flagged_nuisances  # noqa: E402
 from myriad_s.data import VISUAL_INPUTS, dialog_texts, encode_dialog, generate_examples, load_station_sets  # noqa: E402
@@ -64,6 +65,10 @@ def make_batch(model, tokenizer, examples, rng, cfg, nuisance_pool=None):
     loaded = [None if rng.random() < cfg.feature_dropout else examples[i].load_features() for i in picks]
     if cfg.benign_residual > 0 and cfg.visual_input == "golden-relative":  # (no draw when off)
         loaded = raise_benign_residuals(loaded, [bool(examples[i].defects) for i in picks], cfg.benign_residual, rng)
+    if cfg.faint_defect_residual > 0 and cfg.visual_input == "golden-relative":  # (no draw when off)
+        # the stored map decides what is flagged, not the benign response drawn onto it above
+        loaded = fade_defect_residuals(loaded, [examples[i].anomaly_map for i in picks], [bool(examples[i].defects) for i in picks],
+                                       cfg.faint_defect_residual, rng)
     feats = torch.stack([
         torch.from_numpy(f) if f is not None else torch.zeros(mcfg.feature_channels, mcfg.feature_size, mcfg.feature_size)
         for f in loaded
@@ -118,11 +123,11 @@ def run_identity(args, cfg) -> dict:
             "datasets": sorted(os.path.abspath(d) for d in args.dataset) if args.dataset else None,
             "init": os.path.abspath(args.init) if args.init else None,
             "visual_input": cfg.visual_input, "benign_residual": cfg.benign_residual,
-            "nuisance_needs_map": cfg.nuisance_needs_map}
+            "faint_defect_residual": cfg.faint_defect_residual, "nuisance_needs_map": cfg.nuisance_needs_map}
 
 
 # What a checkpoint written before an entry was recorded trained with.
-IDENTITY_DEFAULTS = {"visual_input": "raw", "benign_residual": 0.0, "nuisance_needs_map": False}
+IDENTITY_DEFAULTS = {"visual_input": "raw", "benign_residual": 0.0, "faint_defect_residual": 0.0, "nuisance_needs_map": False}
 
 
 def identity_mismatch(saved: dict | None, current: dict) -> list:
@@ -164,6 +169,8 @@ def main(argv=None):
                     "are used (tests and smoke runs only)")
     ap.add_argument("--benign-residual", type=float, help="share of good examples whose golden-relative residual is raised in one "
                     "compact region (myriad_s/benign_residual.py); default: the configuration's")
+    ap.add_argument("--faint-defect-residual", type=float, help="share of defective examples whose map flags the defect "
+                    "and whose golden-relative residual is lowered there (myriad_s/faint_defect_residual.py); default: the configuration's")
     ap.add_argument("--nuisance-needs-map", action="store_true", help="a nuisance (shadow, dust, reflection) counts as an anomaly "
                     "only where the expert's map flags it (myriad_s/flagged_nuisances.py)")
     ap.add_argument("--visual-input", choices=VISUAL_INPUTS, help="what the vision encoder reads as features: the backbone's raw "
@@ -185,6 +192,10 @@ def main(argv=None):
         if not 0.0 <= args.benign_residual <= 1.0:
             raise SystemExit(f"--benign-residual is a share in [0, 1], got {args.benign_residual}")
         cfg.benign_residual = args.benign_residual
+    if args.faint_defect_residual is not None:
+        if not 0.0 <= args.faint_defect_residual <= 1.0:
+            raise SystemExit(f"--faint-defect-residual is a share in [0, 1], got {args.faint_defect_residual}")
+        cfg.faint_defect_residual = args.faint_defect_residual
     if args.nuisance_needs_map:
         cfg.nuisance_needs_map = True
     if cfg.visual_input != "raw" and not args.dataset:

@@ -47,6 +47,10 @@ class TrainConfig:
     # raised in one compact region (benign_residual.amplify_benign_residual): the feature-side
     # counterpart of benign_response.
     benign_residual: float = 0.0
+    # Share of defective examples (features read, golden-relative input only) whose map flags the
+    # defect and whose residual is lowered there (faint_defect_residual.fade_defect_residual): a real
+    # defect the map flags may barely move the features.
+    faint_defect_residual: float = 0.0
     # Nuisances count as anomalies only where the expert's map flags them (flagged_nuisances.py).
     nuisance_needs_map: bool = False
     extra: dict = field(default_factory=dict)
