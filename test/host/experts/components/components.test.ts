@@ -6,7 +6,7 @@ import { greedyCoresetOnnx } from '../../../../host/experts/components/coreset-g
 import { gaussianSamples, seededRandom } from '../../../../host/experts/components/rng';
 import { gaussianKernel } from '../../../../host/experts/components/gaussian';
 import { dedupeGolden } from '../../../../host/experts/components/golden-set';
-import { normaliseMap } from '../../../../host/experts/components/map-normalisation';
+import { normaliseMap, toMapScale } from '../../../../host/experts/components/map-normalisation';
 import { rotateMapBack, toLandscape } from '../../../../host/experts/components/orientation';
 
 describe('greedy coreset', () => {
@@ -43,10 +43,20 @@ describe('calibration', () => {
 });
 
 describe('map normalisation', () => {
-  it('maps floor to 0 and threshold to 0.5, clips the map but not the score', () => {
-    const { map, score } = normaliseMap(Float32Array.from([1, 2, 3, 7]), 1, 3);
-    expect(Array.from(map)).toEqual([0, 0.25, 0.5, 1]);
-    expect(score).toBeCloseTo(1.5, 9);
+  it('maps floor to 0 and threshold to 0.5, compresses the map above the threshold but not the score', () => {
+    const { map, score } = normaliseMap(Float32Array.from([0, 1, 2, 3, 5, 7, 11]), 1, 3);
+    expect(Array.from(map.subarray(0, 4))).toEqual([0, 0, 0.25, 0.5]);
+    expect(score).toBeCloseTo(2.5, 9);
+    // twice and three times the threshold's distance stay apart and below 1: a clip would make both 1
+    const [twice, thrice, far] = [map[4] as number, map[5] as number, map[6] as number];
+    expect(twice).toBeCloseTo(0.5 + 0.5 * Math.tanh(1), 6);
+    expect(thrice).toBeGreaterThan(twice + 0.05);
+    expect(far).toBeGreaterThan(thrice);
+    expect(far).toBeLessThanOrEqual(1);
+    // the slope carries on through the threshold: just above it, the map moves as the score does
+    expect(toMapScale(0.51) - toMapScale(0.5)).toBeCloseTo(0.01, 4);
+    expect(toMapScale(Number.NaN)).toBe(0);
+    expect(toMapScale(-1)).toBe(0);
   });
 });
 
