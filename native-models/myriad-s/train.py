@@ -25,6 +25,7 @@ from myriad_s.configs import CONFIGS  # noqa: E402
 from myriad_s.corpus import make_dialog  # noqa: E402
 from myriad_s.benign_residual import raise_benign_residuals  # noqa: E402
 from myriad_s.faint_defect_residual import fade_defect_residuals  # noqa: E402
+from myriad_s.threshold_jitter import jitter_thresholds  # noqa: E402
 from myriad_s.expert_maps import add_benign_response  # noqa: E402
 from myriad_s.flagged_nuisances import flagged_nuisances  # noqa: E402
 from myriad_s.data import VISUAL_INPUTS, dialog_texts, encode_dialog, generate_examples, load_station_sets  # noqa: E402
@@ -56,12 +57,15 @@ def make_batch(model, tokenizer, examples, rng, cfg, nuisance_pool=None):
     # The stored map decides, not the benign response drawn onto it below.
     nuisances = [flagged_nuisances(examples[i].nuisances, examples[i].anomaly_map) if cfg.nuisance_needs_map
                  else examples[i].nuisances for i in picks]
-    maps = torch.from_numpy(np.stack([
+    drawn = [
         # (no draw at all when off: configurations without it keep their random stream)
         add_benign_response(examples[i].anomaly_map, rng) if cfg.benign_response > 0 and rng.random() < cfg.benign_response
         else examples[i].anomaly_map
         for i in picks
-    ]))[:, None]
+    ]
+    if cfg.threshold_jitter > 0:  # (no draw when off)
+        drawn = jitter_thresholds(drawn, cfg.threshold_jitter, rng)
+    maps = torch.from_numpy(np.stack(drawn))[:, None]
     loaded = [None if rng.random() < cfg.feature_dropout else examples[i].load_features() for i in picks]
     if cfg.benign_residual > 0 and cfg.visual_input == "golden-relative":  # (no draw when off)
         loaded = raise_benign_residuals(loaded, [bool(examples[i].defects) for i in picks], cfg.benign_residual, rng)
@@ -123,11 +127,13 @@ def run_identity(args, cfg) -> dict:
             "datasets": sorted(os.path.abspath(d) for d in args.dataset) if args.dataset else None,
             "init": os.path.abspath(args.init) if args.init else None,
             "visual_input": cfg.visual_input, "benign_residual": cfg.benign_residual,
-            "faint_defect_residual": cfg.faint_defect_residual, "nuisance_needs_map": cfg.nuisance_needs_map}
+            "faint_defect_residual": cfg.faint_defect_residual, "threshold_jitter": cfg.threshold_jitter,
+            "nuisance_needs_map": cfg.nuisance_needs_map}
 
 
 # What a checkpoint written before an entry was recorded trained with.
-IDENTITY_DEFAULTS = {"visual_input": "raw", "benign_residual": 0.0, "faint_defect_residual": 0.0, "nuisance_needs_map": False}
+IDENTITY_DEFAULTS = {"visual_input": "raw", "benign_residual": 0.0, "faint_defect_residual": 0.0, "threshold_jitter": 0.0,
+                     "nuisance_needs_map": False}
 
 
 def identity_mismatch(saved: dict | None, current: dict) -> list:
@@ -171,6 +177,8 @@ def main(argv=None):
                     "compact region (myriad_s/benign_residual.py); default: the configuration's")
     ap.add_argument("--faint-defect-residual", type=float, help="share of defective examples whose map flags the defect "
                     "and whose golden-relative residual is lowered there (myriad_s/faint_defect_residual.py); default: the configuration's")
+    ap.add_argument("--threshold-jitter", type=float, help="share of examples whose map is re-normalised as a recipe with a "
+                    "threshold set too low or too high would have made it (myriad_s/threshold_jitter.py); default: the configuration's")
     ap.add_argument("--nuisance-needs-map", action="store_true", help="a nuisance (shadow, dust, reflection) counts as an anomaly "
                     "only where the expert's map flags it (myriad_s/flagged_nuisances.py)")
     ap.add_argument("--visual-input", choices=VISUAL_INPUTS, help="what the vision encoder reads as features: the backbone's raw "
@@ -196,6 +204,10 @@ def main(argv=None):
         if not 0.0 <= args.faint_defect_residual <= 1.0:
             raise SystemExit(f"--faint-defect-residual is a share in [0, 1], got {args.faint_defect_residual}")
         cfg.faint_defect_residual = args.faint_defect_residual
+    if args.threshold_jitter is not None:
+        if not 0.0 <= args.threshold_jitter <= 1.0:
+            raise SystemExit(f"--threshold-jitter is a share in [0, 1], got {args.threshold_jitter}")
+        cfg.threshold_jitter = args.threshold_jitter
     if args.nuisance_needs_map:
         cfg.nuisance_needs_map = True
     if cfg.visual_input != "raw" and not args.dataset:

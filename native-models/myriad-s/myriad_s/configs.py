@@ -51,6 +51,9 @@ class TrainConfig:
     # defect and whose residual is lowered there (faint_defect_residual.fade_defect_residual): a real
     # defect the map flags may barely move the features.
     faint_defect_residual: float = 0.0
+    # Share of examples whose map is re-normalised as a recipe with its threshold set too low or too
+    # high would have made it (threshold_jitter.rescale_threshold); the answer keeps the part's truth.
+    threshold_jitter: float = 0.0
     # Nuisances count as anomalies only where the expert's map flags them (flagged_nuisances.py).
     nuisance_needs_map: bool = False
     extra: dict = field(default_factory=dict)
