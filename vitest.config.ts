@@ -8,6 +8,9 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // A poll waits on Chromium renders and ONNX Runtime sessions that share the same two cores:
+    // one second (the default) is shorter than a render can lag under load.
+    expect: { poll: { timeout: 10_000 } },
     reporters: ['default', './test/support/summary-reporter.ts'],
     globalSetup: ['./test/support/run-temp-dir.ts'],
   },
