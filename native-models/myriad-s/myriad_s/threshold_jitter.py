@@ -3,7 +3,7 @@ low: every view of that image looks more like the image than a new good part doe
 part's whole map lies above the threshold and a defect differs from it only in how far above. Synthetic
 products are rendered from one procedure, their goldens look like their other parts, and their
 thresholds sit well; a model trained on them alone has never seen a map that is hot all over and
-reads one as it reads nothing (measured on a real solar-cell set: no dependence on the map at all).
+reads one as it reads a map with nothing on it.
 This re-normalises a training map as a recipe whose threshold lies `k` times lower (k > 1) or higher
 (k < 1) would have made it, on the station's scale (host/experts/components/map-normalisation.ts:
 floor 0, threshold 0.5, compressed above it). The answer keeps the part's own truth, so the model
