@@ -67,12 +67,12 @@ def make_batch(model, tokenizer, examples, rng, cfg, nuisance_pool=None):
         drawn = jitter_thresholds(drawn, cfg.threshold_jitter, rng)
     maps = torch.from_numpy(np.stack(drawn))[:, None]
     loaded = [None if rng.random() < cfg.feature_dropout else examples[i].load_features() for i in picks]
+    defective = [bool(examples[i].defects) for i in picks]
     if cfg.benign_residual > 0 and cfg.visual_input == "golden-relative":  # (no draw when off)
-        loaded = raise_benign_residuals(loaded, [bool(examples[i].defects) for i in picks], cfg.benign_residual, rng)
+        loaded = raise_benign_residuals(loaded, defective, cfg.benign_residual, rng)
     if cfg.faint_defect_residual > 0 and cfg.visual_input == "golden-relative":  # (no draw when off)
         # the stored map decides what is flagged, not the benign response drawn onto it above
-        loaded = fade_defect_residuals(loaded, [examples[i].anomaly_map for i in picks], [bool(examples[i].defects) for i in picks],
-                                       cfg.faint_defect_residual, rng)
+        loaded = fade_defect_residuals(loaded, [examples[i].anomaly_map for i in picks], defective, cfg.faint_defect_residual, rng)
     feats = torch.stack([
         torch.from_numpy(f) if f is not None else torch.zeros(mcfg.feature_channels, mcfg.feature_size, mcfg.feature_size)
         for f in loaded

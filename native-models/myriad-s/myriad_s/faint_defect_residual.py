@@ -7,8 +7,8 @@ on them alone learns that "Yes" needs the features' support and answers "No" on 
 map flags the defect, keeping its direction, so the model learns that a clearly flagged region is a
 defect even when the features there are quiet. The good-side counterpart is benign_residual."""
 import numpy as np
-import torch
-import torch.nn.functional as F
+
+from .expert_maps import resize_map
 
 # Residual gain left inside the flagged region: from nearly gone to half.
 GAIN_RANGE = (0.1, 0.5)
@@ -20,8 +20,7 @@ FLAG_RAMP = (0.55, 0.7)
 def flagged_region(anomaly_map: np.ndarray, size: int) -> np.ndarray:
     """(M, M) map with its threshold at 0.5 -> (size, size) weights in [0, 1]: 1 where the map clearly
     flags, 0 below the ramp, resized as the station resizes maps (bilinear, half-pixel centres)."""
-    t = torch.from_numpy(np.ascontiguousarray(anomaly_map, dtype=np.float32))[None, None]
-    resized = F.interpolate(t, size=(size, size), mode="bilinear", align_corners=False)[0, 0].numpy()
+    resized = resize_map(anomaly_map, size)
     lo, hi = FLAG_RAMP
     return np.clip((resized - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
 
