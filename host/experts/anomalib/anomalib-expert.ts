@@ -4,6 +4,7 @@ import type { DeviceName, ThresholdBand } from '../../../common/api';
 import { StationError } from '../../../common/errors';
 import type { RgbImage } from '../../imaging/rgb-image';
 import { loadSession, type OnnxSession } from '../../inference/onnx-runtime';
+import { exactInt8Bytes } from '../../models/exact-int8-bytes';
 import type { Calibration, Expert, ExpertDescriptor } from '../expert';
 import { checkImageInput, checkMapOutput, detectContract, type AnomalibContract } from './contract';
 import { imageToInputTensor, type InputSpec } from './input-tensor';
@@ -61,7 +62,9 @@ export async function openAnomalibModel(
     width: inputInfo.width ?? v1?.inputSize?.width ?? options.inputSize?.width ?? DEFAULT_DYNAMIC_SIZE,
     normalize: v1?.normalize ?? null,
   };
-  const session = await loadSession(bytes, { device: options.device });
+  // An int8 export scores the same image the same on every station PC (exact-int8-bytes.ts); its
+  // sha256 stays that of the file as imported.
+  const session = await loadSession(await exactInt8Bytes(bytes, options.device, label), { device: options.device });
   return {
     label,
     sha256: createHash('sha256').update(bytes).digest('hex'),

@@ -14,6 +14,8 @@ import {
 import { DataType, type GraphProto, type TensorProto, encodeModel, newModel, node } from '../../../host/models/onnx-graph';
 import { unsignedWeights } from '../../../host/models/unsigned-weights';
 import { thrownBy } from '../../support/error-of';
+import { writeExport } from '../experts/anomalib/anomalib-fixtures';
+import { buildInt8V2Model } from '../experts/anomalib/int8-export';
 import { BOTTLE, HAS_BACKBONE, HAS_BOTTLE, dataDirWithBackbone } from '../experts/shared-fixtures';
 
 /**
@@ -121,6 +123,23 @@ describe.skipIf(!HAS_BACKBONE || !HAS_BOTTLE || !QEMU)('the station\'s features 
     expect(native.length).toBe(32 * 32 * 192);
     for (const cpu of ['Haswell', 'Nehalem'] as const) {
       const other = embedOn(cpu);
+      expect(Buffer.from(other.buffer).equals(Buffer.from(native.buffer)), cpu).toBe(true);
+    }
+  }, 300_000);
+});
+
+describe.skipIf(!QEMU)('an imported int8 anomalib export on three CPU paths', () => {
+  it('scores the same bit for bit natively, on AVX2 without VNNI and on SSE only, at the exact sums', async () => {
+    const file = await writeExport(buildInt8V2Model(), null);
+    const child = resolve(ROOT, 'test/support/anomalib-child.ts');
+    const inspectOn = (cpu: Cpu) => nodeOn(cpu, ['--import', 'tsx', child, file, `${file}.${cpu}.f32`], `${file}.${cpu}.f32`);
+    const native = inspectOn('native');
+    // 32 x 32 map + score; the white square's sums are exact: map 1 there, 64/255 on the grey
+    expect(native.length).toBe(32 * 32 + 1);
+    expect(native[0]).toBeCloseTo(1, 2);
+    expect(native[32 * 32 - 1]).toBeCloseTo(64 / 255, 2);
+    for (const cpu of ['Haswell', 'Nehalem'] as const) {
+      const other = inspectOn(cpu);
       expect(Buffer.from(other.buffer).equals(Buffer.from(native.buffer)), cpu).toBe(true);
     }
   }, 300_000);
