@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { cpus, platform } from 'node:os';
+import { signedInt8IsExact } from '../host/models/int8-exactness';
 
 /**
  * The machine a measurement ran on, for `bench` and `evaluate` JSON. ONNX Runtime picks its int8
@@ -13,6 +14,12 @@ export interface MachineInfo {
   cpu_flags: string[];
   /** The flags among them that choose ONNX Runtime's int8 kernels, in `INT8_FLAGS` order. */
   int8_flags: string[];
+  /**
+   * Whether ONNX Runtime's uint8 x int8 sums are exact on this CPU, asked of ONNX Runtime itself
+   * (host/models/int8-exactness.ts). The flags above can mislead: under an emulator or in a VM they
+   * may be the host's. Where false, the station runs its int8 graphs with uint8 weights.
+   */
+  int8_exact: boolean;
   platform: string;
   node: string;
 }
@@ -35,7 +42,8 @@ function readCpuinfo(): string {
   }
 }
 
-export function machineInfo(cpuinfo: string = readCpuinfo()): MachineInfo {
+/** The machine info of a /proc/cpuinfo text and ONNX Runtime's answer on int8 sums. */
+export function machineInfo(cpuinfo: string, int8Exact: boolean): MachineInfo {
   const flags = parseCpuFlags(cpuinfo);
   const has = new Set(flags);
   return {
@@ -43,7 +51,13 @@ export function machineInfo(cpuinfo: string = readCpuinfo()): MachineInfo {
     cpus: cpus().length,
     cpu_flags: flags,
     int8_flags: INT8_FLAGS.filter((f) => has.has(f)),
+    int8_exact: int8Exact,
     platform: platform(),
     node: process.version,
   };
+}
+
+/** This process's machine: its CPU, as /proc/cpuinfo names it and as ONNX Runtime's int8 kernels behave on it. */
+export async function currentMachine(): Promise<MachineInfo> {
+  return machineInfo(readCpuinfo(), await signedInt8IsExact('cpu'));
 }

@@ -4,7 +4,7 @@ import { parsePatchCoreOptions } from '../../host/experts/patchcore/config';
 import { DEFAULT_BACKBONE, getBackbone } from '../../host/models/registry';
 import { readBackbone, storedPath } from '../../host/models/store';
 import { tapTensors } from '../../host/models/tap-lookup';
-import { machineInfo, type MachineInfo } from '../machine';
+import { currentMachine, type MachineInfo } from '../machine';
 import type { BenchImages } from './bench-images';
 import { measureLine, type LineFigures } from './line-bench';
 import { measureHires, type HiresFigures, type HiresOptions } from './hires-bench';
@@ -147,7 +147,7 @@ export async function runBench(opts: BenchOptions): Promise<BenchReport> {
     }),
   ) as Record<FigureKey, Ratio | null>;
   return {
-    machine: { ...machineInfo(), load_average: loadavg().map((v) => Math.round(v * 100) / 100) },
+    machine: { ...(await currentMachine()), load_average: loadavg().map((v) => Math.round(v * 100) / 100) },
     config: {
       backbone: spec.name,
       input_size: cfg.inputSize,

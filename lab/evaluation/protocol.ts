@@ -3,7 +3,7 @@ import type { RgbImage } from '../../host/imaging/rgb-image';
 import type { DialogModel, VisualInput } from '../../host/lmm/dialog-model';
 import { checkGoldens, goldensToInspect, type GoldenCheck } from '../../host/lmm/golden-check';
 import type { DeviceName } from '../../common/api';
-import { machineInfo, type MachineInfo } from '../machine';
+import { currentMachine, type MachineInfo } from '../machine';
 import { aggregate } from './aggregate';
 import { readDataset, type Dataset } from './dataset';
 import { loadTruth } from './ground-truth';
@@ -142,7 +142,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
       await expert.dispose();
     }
   }
-  const report = buildReport(opts, dataset, runs, tests.length, (performance.now() - started) / 1000);
+  const report = buildReport(opts, dataset, runs, tests.length, (performance.now() - started) / 1000, await currentMachine());
   return { report, dataset, runs, tests };
 }
 
@@ -203,7 +203,14 @@ function breakdownOf(runs: readonly RunResult[]): InstructionBreakdown | null {
   ) as InstructionBreakdown;
 }
 
-function buildReport(opts: EvaluateOptions, dataset: Dataset, runs: RunResult[], images: number, seconds: number): EvaluationReport {
+function buildReport(
+  opts: EvaluateOptions,
+  dataset: Dataset,
+  runs: RunResult[],
+  images: number,
+  seconds: number,
+  machine: MachineInfo,
+): EvaluationReport {
   const summarise = (pick: (r: RunResult) => RunResult['metrics']) => {
     const means = {} as Record<MetricKey, number | null>;
     const std = {} as Record<MetricKey, number | null>;
@@ -250,6 +257,6 @@ function buildReport(opts: EvaluateOptions, dataset: Dataset, runs: RunResult[],
       lmm_overrules: r.overrules,
       instructions: r.instructions,
     })),
-    machine: machineInfo(),
+    machine,
   };
 }

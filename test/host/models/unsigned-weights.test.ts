@@ -1,4 +1,3 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import {
 } from '../../../host/models/int8-exactness';
 import { DataType, type GraphProto, type TensorProto, encodeModel, newModel, node } from '../../../host/models/onnx-graph';
 import { unsignedWeights } from '../../../host/models/unsigned-weights';
+import { QEMU, ROOT, SKIP_QEMU, runNodeOn, type Cpu } from '../../support/emulated-cpu';
 import { thrownBy } from '../../support/error-of';
 import { writeExport } from '../experts/anomalib/anomalib-fixtures';
 import { buildInt8V2Model } from '../experts/anomalib/int8-export';
@@ -20,24 +20,14 @@ import { BOTTLE, HAS_BACKBONE, HAS_BOTTLE, dataDirWithBackbone } from '../expert
 
 /**
  * ONNX Runtime's uint8 x int8 kernel on CPUs with AVX2 but no VNNI saturates pairs of products at
- * 16 bits. Where QEMU's user-mode emulator is installed (.ci/run installs it), these tests run the
- * same graphs natively, on an emulated Haswell (AVX2, no AVX512, no VNNI) and on an emulated
- * Nehalem (SSE4.2 only): the int8 paths a station PC may take, whatever CPU runs the tests.
+ * 16 bits. Where QEMU's user-mode emulator is installed, these tests run the same graphs natively,
+ * on an emulated Haswell and on an emulated Nehalem (test/support/emulated-cpu.ts).
  */
-const ROOT = resolve(__dirname, '../../..');
-const QEMU = ((): string | null => {
-  const found = spawnSync('sh', ['-c', 'command -v qemu-x86_64'], { encoding: 'utf8' });
-  return found.status === 0 && process.arch === 'x64' ? found.stdout.trim() : null;
-})();
-const SKIP_QEMU = 'skipped: qemu-x86_64 (Debian qemu-user) is not installed, so no other CPU can be emulated';
 if (!QEMU) console.warn(SKIP_QEMU);
-
-type Cpu = 'native' | 'Haswell' | 'Nehalem';
 
 /** Runs `node ARGS` natively or on an emulated CPU model; returns the float32 file it wrote. */
 function nodeOn(cpu: Cpu, args: string[], out: string): Float32Array {
-  if (cpu === 'native') execFileSync(process.execPath, args, { stdio: 'pipe', cwd: ROOT });
-  else execFileSync(QEMU as string, ['-cpu', cpu, process.execPath, ...args], { stdio: 'pipe', cwd: ROOT });
+  runNodeOn(cpu, args);
   const bytes = readFileSync(out);
   return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
 }

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBench, type BenchReport } from '../../../lab/bench/bench';
 import { command } from '../../../lab/cli/commands/bench';
-import { machineInfo } from '../../../lab/machine';
+import { currentMachine } from '../../../lab/machine';
 import { syntheticImages } from '../../../lab/bench/bench-images';
 import { importModel } from '../../../host/models/store';
 
@@ -38,7 +38,7 @@ describe.skipIf(absent)('runBench', () => {
       line: null,
       hires: { golden: 2, workingSize: { width: 320, height: 256 }, tile: { size: 128, overlap: 32 } },
     });
-    expect(report.machine).toMatchObject(machineInfo());
+    expect(report.machine).toMatchObject(await currentMachine());
     expect(report.machine.load_average).toHaveLength(3);
     expect(report.config).toMatchObject({ backbone: 'mobilenetv2-12-int8', batch: 1, golden: 2, images: 3, warmup: 1, device: 'cpu' });
     for (const key of ['decode_ms', 'backbone_ms', 'expert_ms', 'lmm_first_token_ms', 'inspect_ms'] as const) {

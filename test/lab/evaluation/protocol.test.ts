@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../../lab/evaluation/protocol';
-import { machineInfo } from '../../../lab/machine';
+import { currentMachine } from '../../../lab/machine';
 import { productName } from '../../../lab/evaluation/run';
 import type { DialogRequest } from '../../../host/lmm/dialog-model';
 import { ExpertNarrator } from '../../../host/lmm/expert-narrator/narrator';
@@ -42,7 +42,7 @@ describe('evaluate (protocol)', () => {
     for (const key of CONTRACT_KEYS) expect(report).toHaveProperty(key);
     expect(subject.fits).toEqual([[0, 2], [1, 2], [2, 2]]);
     expect(report).toMatchObject({ dataset: 'widget', shots: 2, seeds: 3, expert: 'mean-difference', images: 8 });
-    expect(report.machine).toEqual(machineInfo());
+    expect(report.machine).toEqual(await currentMachine());
     // the stand-in separates 100-grey-level squares from noise perfectly
     expect(report.image_auroc).toBe(1);
     expect(report.accuracy_expert).toBe(1);
