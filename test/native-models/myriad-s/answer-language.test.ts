@@ -4,12 +4,12 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ANSWER_LANGUAGE, AnswerLanguage, CELL_NOUNS, CELL_PREPOSITIONS, DEFECT_NOUNS, SPILL_LEAD, sizeWord } from '../../../common/answer-language';
 import { GRID_CELLS } from '../../../common/grid';
+import { PYTHON } from '../../support/python';
 
 /**
  * One answer language (native-models/myriad-s/answer-language.json): the corpus's Python and the
  * station's TypeScript read the same file and keep no copy of their own.
  */
-const PYTHON = '/usr/bin/python3';
 const MODEL_DIR = resolve(__dirname, '../../../native-models/myriad-s');
 
 function pythonView(): Record<string, unknown> {

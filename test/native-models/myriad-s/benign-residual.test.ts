@@ -1,14 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pythonImports, runPythonJson } from '../../support/python';
 
 /**
  * Training's benign-variation augmentation (native-models/myriad-s/myriad_s/benign_residual.py): a good
  * example's golden-relative residual is raised in one compact region, keeping what differs (the
  * direction per cell) and leaving the rest of the grid and every defective example untouched.
  */
-const ROOT = resolve(__dirname, '../../..');
-const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+const hasNumpy = pythonImports('numpy');
 
 const SCRIPT = `
 import json, sys
@@ -44,9 +42,7 @@ print(json.dumps({
 
 describe.skipIf(!hasNumpy)('benign residual augmentation', () => {
   it('raises one compact region of a good example and leaves defects and the rest alone', () => {
-    const r = spawnSync('/usr/bin/python3', ['-c', SCRIPT], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as {
+    const out = runPythonJson(SCRIPT) as {
       gains: [number, number][]; direction_err: number; untouched_share: number[]; lo: number; hi: number;
       good_changed: boolean[]; defective_same: boolean; none_kept: boolean; dtype: string; refused: boolean;
     };

@@ -2,13 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCells, parsePolarity } from '../../../common/answer-grammar';
+import { PYTHON, pythonImports } from '../../support/python';
 
 /**
  * The training corpus must speak the station's answer grammar: whatever Myriad-S learns from it is
  * what `evaluate --lmm` will parse. Python generates samples and dialogs; the TypeScript grammar reads them.
  */
 const ROOT = resolve(__dirname, '../../..');
-const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
+const hasTorch = pythonImports('torch, numpy');
 
 interface Instance {
   type: string;
@@ -31,7 +32,7 @@ const firstAnswer = (r: Row) => (r.segments.find(([, trainable]) => trainable)?.
 const instructionsOf = (r: Row) => r.segments.filter(([t]) => t.startsWith('Instruction: ')).map(([t]) => t);
 
 function sampleRows(args: string[]): Row[] {
-  const r = spawnSync('/usr/bin/python3', [join(ROOT, 'native-models/myriad-s/sample_dialogs.py'), ...args], {
+  const r = spawnSync(PYTHON, [join(ROOT, 'native-models/myriad-s/sample_dialogs.py'), ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     timeout: 120_000,

@@ -16,6 +16,7 @@ import { importModel } from '../../../host/models/store';
 import { buildGoldenBank, goldenRelativeFeatures } from '../../../host/lmm/golden-relative-input';
 import { fromChannelsFirst, maxAbsDiff, toChannelsFirst } from '../../support/channels-first';
 import { readFloats } from '../../support/myriad-s-parity';
+import { PYTHON, pythonImports } from '../../support/python';
 
 /**
  * Training data from the station's own expert: Python writes synthetic images, the station's
@@ -24,12 +25,12 @@ import { readFloats } from '../../support/myriad-s-parity';
 const ROOT = resolve(__dirname, '../../..');
 const BACKBONE = resolve(ROOT, '../shared/models/mobilenetv2-12-int8.onnx');
 const SCRIPTS = join(ROOT, 'native-models/myriad-s');
-const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+const hasTorch = pythonImports('torch');
 const ready = hasTorch && existsSync(BACKBONE);
 if (!ready) console.warn(`skipping the expert data path: needs /usr/bin/python3 with torch and ${BACKBONE}`);
 
 function python(args: string[]): string {
-  const r = spawnSync('/usr/bin/python3', args, { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
+  const r = spawnSync(PYTHON, args, { cwd: ROOT, encoding: 'utf8', timeout: 180_000 });
   if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr.slice(-2000)}`);
   return r.stdout;
 }

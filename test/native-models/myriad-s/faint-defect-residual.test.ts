@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pythonImports, runPythonJson } from '../../support/python';
 
 /**
  * Training's faint-defect augmentation (native-models/myriad-s/myriad_s/faint_defect_residual.py): a
@@ -8,8 +7,7 @@ import { describe, expect, it } from 'vitest';
  * what differs (the direction per cell), and nothing else is touched: cells the map does not flag,
  * good examples, defects the map does not flag, examples read without features.
  */
-const ROOT = resolve(__dirname, '../../..');
-const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch, numpy'], { encoding: 'utf8' }).status === 0;
+const hasTorch = pythonImports('torch, numpy');
 
 const SCRIPT = `
 import json, sys
@@ -47,9 +45,7 @@ print(json.dumps({
 
 describe.skipIf(!hasTorch)('faint defect residual augmentation', () => {
   it('lowers a flagged defect where its map flags it and leaves everything else alone', () => {
-    const r = spawnSync('/usr/bin/python3', ['-c', SCRIPT], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as {
+    const out = runPythonJson(SCRIPT) as {
       direction_err: number; inside_max: number; inside_min: number; outside_err: number; lo: number; hi: number;
       flagged_defect_changed: boolean[]; good_same: boolean; borderline_same: boolean; none_kept: boolean;
       dtype: string; refused: boolean;

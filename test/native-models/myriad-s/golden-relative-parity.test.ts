@@ -8,6 +8,7 @@ import type { PatchFeatures } from '../../../host/experts/expert';
 import { buildGoldenBank, goldenRelativeFeatures } from '../../../host/lmm/golden-relative-input';
 import { fromChannelsFirst, maxAbsDiff, toChannelsFirst } from '../../support/channels-first';
 import { readFloats } from '../../support/myriad-s-parity';
+import { PYTHON, pythonImports } from '../../support/python';
 
 /**
  * Myriad-S trains on the golden-relative input computed in Python (myriad_s/golden_relative.py) and
@@ -15,9 +16,8 @@ import { readFloats } from '../../support/myriad-s-parity';
  * be the same function, or the model reads at the station an input it was never trained on.
  */
 const ROOT = resolve(__dirname, '../../..');
-const PYTHON = '/usr/bin/python3';
 const SCRIPTS = join(ROOT, 'native-models/myriad-s');
-const hasNumpy = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+const hasNumpy = pythonImports('numpy');
 if (!hasNumpy) console.warn(`skipping the golden-relative parity: needs ${PYTHON} with numpy`);
 
 /** Channels-first, as the training files hold features. */

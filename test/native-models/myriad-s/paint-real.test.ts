@@ -6,16 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { readDataset } from '../../../lab/evaluation/dataset';
 import { BOTTLE, HAS_BOTTLE } from '../../host/experts/shared-fixtures';
 import { useTempDir } from '../../support/temp-dir';
+import { PYTHON, pythonImports } from '../../support/python';
 
 /**
  * paint_real.py: the synthetic engine's defects painted onto a real set's good test images, written
  * as a set `evaluate` reads, each painted image with a mask of its own size that covers what changed.
  */
 const SCRIPT = resolve(__dirname, '../../../native-models/myriad-s/paint_real.py');
-const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy, PIL'], { encoding: 'utf8' }).status === 0;
+const hasNumpy = pythonImports('numpy, PIL');
 
 function paintReal(...args: string[]) {
-  return spawnSync('/usr/bin/python3', [SCRIPT, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return spawnSync(PYTHON, [SCRIPT, ...args], { encoding: 'utf8', timeout: 120_000 });
 }
 
 describe.skipIf(!hasNumpy || !HAS_BOTTLE)('painting defects onto real good parts', () => {

@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ANSWER_LANGUAGE } from '../../../common/answer-language';
+import { pythonImports, runPythonJson } from '../../support/python';
 
 /**
  * The defects real lines see and the synthetic engine paints (native-models/myriad-s/myriad_s/synth/
@@ -9,8 +8,7 @@ import { ANSWER_LANGUAGE } from '../../../common/answer-language';
  * learnt as dust; a frayed edge and a chip on a full-frame surface sit on the frame's border, where a
  * tile's or plate's own edge is; and the words people use for them name the type.
  */
-const ROOT = resolve(__dirname, '../../..');
-const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+const hasNumpy = pythonImports('numpy');
 
 const SCRIPT = `
 import json, sys
@@ -57,9 +55,7 @@ print(json.dumps(out))
 
 describe.skipIf(!hasNumpy)('defects real lines see, in the synthetic engine', () => {
   it('paints pits darker and dust lighter than the surface, fray and chips on the frame of a full-frame surface', () => {
-    const r = spawnSync('/usr/bin/python3', ['-c', SCRIPT], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as {
+    const out = runPythonJson(SCRIPT) as {
       pit_contrast: number[];
       dust_contrast: number[];
       pit_size: number[];
@@ -109,8 +105,6 @@ for family in ['woven fabric', 'leather', 'tiles', 'bottle', 'brushed metal']:
     seen[family] = sorted(types & {'fray', 'chip'})
 print(json.dumps(seen))
 `;
-    const r = spawnSync('/usr/bin/python3', ['-c', script], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ 'woven fabric': ['fray'], leather: ['fray'], tiles: ['chip'], bottle: ['chip'], 'brushed metal': ['chip'] });
+    expect(runPythonJson(script)).toEqual({ 'woven fabric': ['fray'], leather: ['fray'], tiles: ['chip'], bottle: ['chip'], 'brushed metal': ['chip'] });
   });
 });

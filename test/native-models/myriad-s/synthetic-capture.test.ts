@@ -1,14 +1,12 @@
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pythonImports, runPythonJson } from '../../support/python';
 
 /**
  * make_dataset --camera and --faint-share (native-models/myriad-s/myriad_s/synth/camera.py): every
  * capture drifts on its own, so a product's goldens and parts differ as real captures do, and a faint
  * defect keeps its mask while losing part of its contrast.
  */
-const ROOT = resolve(__dirname, '../../..');
-const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+const hasNumpy = pythonImports('numpy');
 
 const SCRIPT = `
 import json, sys
@@ -40,9 +38,7 @@ print(json.dumps({
 
 describe.skipIf(!hasNumpy)('synthetic captures', () => {
   it('drift per capture within bounds, and faint defects keep 30-70% of their contrast', () => {
-    const r = spawnSync('/usr/bin/python3', ['-c', SCRIPT], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { in_range: boolean; dtype: string; pairwise_min: number; from_base_max: number; contrasts: number[]; same_truth: boolean; differs: number };
+    const out = runPythonJson(SCRIPT) as { in_range: boolean; dtype: string; pairwise_min: number; from_base_max: number; contrasts: number[]; same_truth: boolean; differs: number };
     expect(out.in_range).toBe(true);
     expect(out.dtype).toBe('float32');
     // no two captures of the same part are alike, yet none is another part: drift, not a new image

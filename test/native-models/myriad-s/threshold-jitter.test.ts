@@ -1,15 +1,13 @@
-import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toMapScale } from '../../../host/experts/components/map-normalisation';
+import { pythonImports, runPythonJson } from '../../support/python';
 
 /**
  * Training's threshold jitter (native-models/myriad-s/myriad_s/threshold_jitter.py): a map is
  * re-normalised as a recipe with its threshold k times lower would have made it, on the station's
  * own map scale (toMapScale), so the scale in training and at the station must be the same function.
  */
-const ROOT = resolve(__dirname, '../../..');
-const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { encoding: 'utf8' }).status === 0;
+const hasNumpy = pythonImports('numpy');
 const NORMALISED = [0, 0.1, 0.3, 0.5, 0.55, 0.75, 1, 1.5, 2.5, 4];
 
 const SCRIPT = `
@@ -35,9 +33,7 @@ print(json.dumps({
 
 describe.skipIf(!hasNumpy)('threshold jitter', () => {
   it('re-normalises on the station map scale, as a lower threshold would, keeping the order', () => {
-    const r = spawnSync('/usr/bin/python3', ['-c', SCRIPT], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
-    expect(r.status, r.stderr).toBe(0);
-    const out = JSON.parse(r.stdout) as { scale: number[]; same_k1: number; k2: number[]; kept: boolean; moved: boolean[]; dtype: string };
+    const out = runPythonJson(SCRIPT) as { scale: number[]; same_k1: number; k2: number[]; kept: boolean; moved: boolean[]; dtype: string };
     // training's scale is the station's
     out.scale.forEach((v, i) => expect(v).toBeCloseTo(toMapScale(NORMALISED[i] as number), 6));
     expect(out.same_k1).toBeLessThan(1e-5);

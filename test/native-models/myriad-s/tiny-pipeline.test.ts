@@ -12,6 +12,7 @@ import type { MyriadSModel } from '../../../host/lmm/myriad-s/myriad-s-model';
 import { referenceGenerate } from '../../../host/lmm/myriad-s/reference-generate';
 import { loadTokenizer } from '../../../host/lmm/myriad-s/tokenizer';
 import { type ParityCase, maxLogitDiff, parityRequest, readParityCase } from '../../support/myriad-s-parity';
+import { PYTHON, pythonImports } from '../../support/python';
 
 /**
  * The issue-4 pipeline on a clean checkout: train the tiny configuration for a few steps (and resume),
@@ -19,9 +20,8 @@ import { type ParityCase, maxLogitDiff, parityRequest, readParityCase } from '..
  * match PyTorch, and that the station loads and streams from the export.
  */
 const ROOT = resolve(__dirname, '../../..');
-const PYTHON = '/usr/bin/python3';
 const SCRIPTS = join(ROOT, 'native-models/myriad-s');
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, onnx'], { encoding: 'utf8' }).status === 0;
+const hasTorch = pythonImports('torch, onnx');
 
 function python(args: string[]): string {
   const r = spawnSync(PYTHON, args, { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
