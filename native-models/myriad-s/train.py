@@ -26,7 +26,6 @@ from myriad_s.corpus import make_dialog  # noqa: E402
 from myriad_s.benign_residual import raise_benign_residuals  # noqa: E402
 from myriad_s.faint_defect_residual import fade_defect_residuals  # noqa: E402
 from myriad_s.threshold_jitter import jitter_thresholds  # noqa: E402
-from myriad_s.residual_level import scale_residual_levels  # noqa: E402
 from myriad_s.expert_maps import add_benign_response  # noqa: E402
 from myriad_s.flagged_nuisances import flagged_nuisances  # noqa: E402
 from myriad_s.data import VISUAL_INPUTS, dialog_texts, encode_dialog, generate_examples, load_station_sets  # noqa: E402
@@ -74,8 +73,6 @@ def make_batch(model, tokenizer, examples, rng, cfg, nuisance_pool=None):
     if cfg.faint_defect_residual > 0 and cfg.visual_input == "golden-relative":  # (no draw when off)
         # the stored map decides what is flagged, not the benign response drawn onto it above
         loaded = fade_defect_residuals(loaded, [examples[i].anomaly_map for i in picks], defective, cfg.faint_defect_residual, rng)
-    if cfg.residual_level > 0 and cfg.visual_input == "golden-relative":  # (no draw when off)
-        loaded = scale_residual_levels(loaded, cfg.residual_level, rng)
     feats = torch.stack([
         torch.from_numpy(f) if f is not None else torch.zeros(mcfg.feature_channels, mcfg.feature_size, mcfg.feature_size)
         for f in loaded
@@ -131,12 +128,12 @@ def run_identity(args, cfg) -> dict:
             "init": os.path.abspath(args.init) if args.init else None,
             "visual_input": cfg.visual_input, "benign_residual": cfg.benign_residual,
             "faint_defect_residual": cfg.faint_defect_residual, "threshold_jitter": cfg.threshold_jitter,
-            "residual_level": cfg.residual_level, "nuisance_needs_map": cfg.nuisance_needs_map}
+            "nuisance_needs_map": cfg.nuisance_needs_map}
 
 
 # What a checkpoint written before an entry was recorded trained with.
 IDENTITY_DEFAULTS = {"visual_input": "raw", "benign_residual": 0.0, "faint_defect_residual": 0.0, "threshold_jitter": 0.0,
-                     "residual_level": 0.0, "nuisance_needs_map": False}
+                     "nuisance_needs_map": False}
 
 
 def identity_mismatch(saved: dict | None, current: dict) -> list:
@@ -182,8 +179,6 @@ def main(argv=None):
                     "and whose golden-relative residual is lowered there (myriad_s/faint_defect_residual.py); default: the configuration's")
     ap.add_argument("--threshold-jitter", type=float, help="share of examples whose map is re-normalised as a recipe with a "
                     "threshold set too low or too high would have made it (myriad_s/threshold_jitter.py); default: the configuration's")
-    ap.add_argument("--residual-level", type=float, help="share of examples whose whole golden-relative residual is scaled by "
-                    "one factor (myriad_s/residual_level.py); default: the configuration's")
     ap.add_argument("--nuisance-needs-map", action="store_true", help="a nuisance (shadow, dust, reflection) counts as an anomaly "
                     "only where the expert's map flags it (myriad_s/flagged_nuisances.py)")
     ap.add_argument("--visual-input", choices=VISUAL_INPUTS, help="what the vision encoder reads as features: the backbone's raw "
@@ -213,10 +208,6 @@ def main(argv=None):
         if not 0.0 <= args.threshold_jitter <= 1.0:
             raise SystemExit(f"--threshold-jitter is a share in [0, 1], got {args.threshold_jitter}")
         cfg.threshold_jitter = args.threshold_jitter
-    if args.residual_level is not None:
-        if not 0.0 <= args.residual_level <= 1.0:
-            raise SystemExit(f"--residual-level is a share in [0, 1], got {args.residual_level}")
-        cfg.residual_level = args.residual_level
     if args.nuisance_needs_map:
         cfg.nuisance_needs_map = True
     if cfg.visual_input != "raw" and not args.dataset:

@@ -54,9 +54,6 @@ class TrainConfig:
     # Share of examples whose map is re-normalised as a recipe with its threshold set too low or too
     # high would have made it (threshold_jitter.rescale_threshold); the answer keeps the part's truth.
     threshold_jitter: float = 0.0
-    # Share of examples (features read, golden-relative input only) whose whole residual is scaled by
-    # one factor (residual_level.scale_residual): its level differs by product and golden count.
-    residual_level: float = 0.0
     # Nuisances count as anomalies only where the expert's map flags them (flagged_nuisances.py).
     nuisance_needs_map: bool = False
     extra: dict = field(default_factory=dict)
