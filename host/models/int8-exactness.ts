@@ -1,6 +1,6 @@
 import type { DeviceName } from '../../common/api';
 import { loadSession } from '../inference/onnx-runtime';
-import { DataType, type GraphProto, type TensorProto, encodeModel, floatTensor, newModel, node, valueInfo } from './onnx-graph';
+import { DataType, type GraphProto, byteTensor, encodeModel, floatTensor, newModel, node, valueInfo } from './onnx-graph';
 
 /**
  * Whether this machine's ONNX Runtime sums uint8 x int8 products exactly, asked of ONNX Runtime
@@ -17,12 +17,6 @@ import { DataType, type GraphProto, type TensorProto, encodeModel, floatTensor, 
 const K = 16;
 export const PROBE_LEVELS = 200;
 const PROBE_SCALE = (K * 255 * 127) / PROBE_LEVELS;
-
-/** An int8 or uint8 initializer of one repeated value (two's complement bytes for int8). */
-function byteTensor(name: string, dataType: number, dims: number[], value: number): TensorProto {
-  const count = dims.reduce((p, d) => p * d, 1);
-  return { name, dataType, dims, rawData: new Uint8Array(count).fill(value & 0xff) };
-}
 
 /**
  * x (1,K,1,1) float -> QuantizeLinear -> QLinearConv 1x1 with int8 weights 127 -> DequantizeLinear:

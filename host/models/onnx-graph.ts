@@ -63,6 +63,12 @@ export function floatTensor(name: string, dims: number[], data: Float32Array | n
   return { name, dims, dataType: DataType.FLOAT, rawData: raw.slice() };
 }
 
+/** An int8 or uint8 initializer of one repeated value (two's complement bytes for int8). */
+export function byteTensor(name: string, dataType: number, dims: number[], value: number): TensorProto {
+  const count = dims.reduce((p, d) => p * d, 1);
+  return { name, dataType, dims, rawData: new Uint8Array(count).fill(value & 0xff) };
+}
+
 export function int64Tensor(name: string, dims: number[], values: number[]): TensorProto {
   const data = BigInt64Array.from(values.map((v) => BigInt(v)));
   return { name, dims, dataType: DataType.INT64, rawData: new Uint8Array(data.buffer) };

@@ -1,4 +1,4 @@
-import { DataType, type TensorProto, encodeModel, floatTensor, newModel, node, valueInfo } from '../../../../host/models/onnx-graph';
+import { DataType, byteTensor, encodeModel, floatTensor, newModel, node, valueInfo } from '../../../../host/models/onnx-graph';
 
 /**
  * A tiny anomalib v2 export whose map comes from one int8 QLinearConv: the image's channels
@@ -10,11 +10,6 @@ const CHANNELS = 18;
 const OUT = 16;
 const LEVELS = 200;
 const EXACT_WHITE = (CHANNELS * 255 * 127) / 255; // real value: input scale 1/255, weight scale 1
-
-function bytes(name: string, dataType: number, dims: number[], value: number): TensorProto {
-  const count = dims.reduce((p, d) => p * d, 1);
-  return { name, dataType, dims, rawData: new Uint8Array(count).fill(value & 0xff) };
-}
 
 export function buildInt8V2Model(size = 32): Uint8Array {
   const graph = {
@@ -30,10 +25,10 @@ export function buildInt8V2Model(size = 32): Uint8Array {
     ],
     initializer: [
       floatTensor('x_scale', [], [1 / 255]),
-      bytes('zero_u8', DataType.UINT8, [], 0),
-      bytes('w', DataType.INT8, [OUT, CHANNELS, 1, 1], 127),
+      byteTensor('zero_u8', DataType.UINT8, [], 0),
+      byteTensor('w', DataType.INT8, [OUT, CHANNELS, 1, 1], 127),
       floatTensor('w_scale', [OUT], new Float32Array(OUT).fill(1)),
-      bytes('w_zero', DataType.INT8, [OUT], 0),
+      byteTensor('w_zero', DataType.INT8, [OUT], 0),
       floatTensor('y_scale', [], [EXACT_WHITE / LEVELS]),
       floatTensor('exact_white', [], [EXACT_WHITE]),
     ],
