@@ -14,6 +14,8 @@ import { NUISANCE_KINDS, type NuisanceKind } from './nuisances/index';
 import { sampleShots } from './shots';
 import { DECISION_THRESHOLD } from '../../common/expert-scale';
 import type { EvaluationSubject, ExpertUnderTest } from './subject';
+import { InputDump } from './input-dump';
+import { StationError } from '../../common/errors';
 
 export interface EvaluateOptions {
   datasetDir: string;
@@ -32,6 +34,8 @@ export interface EvaluateOptions {
   device?: DeviceName;
   /** Called after each run with a one-line progress message. */
   progress?: (line: string) => void;
+  /** Write what the dialog model was given on each test image here (input-dump.ts); needs `dialog`. */
+  dumpInputs?: string;
 }
 
 /** The output JSON of docs/contracts.md §Evaluation; extra keys are extensions. */
@@ -109,6 +113,8 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   const dataset = await readDataset(opts.datasetDir);
   const tests = await prepareTests(dataset);
   const keepMapsOf = new Set(pickExamples(tests));
+  if (opts.dumpInputs !== undefined && !opts.dialog) throw new StationError('INVALID_INPUT', '--dump-inputs writes what the dialog model was given: run it with --lmm');
+  const dump = opts.dumpInputs === undefined ? null : await InputDump.open(opts.dumpInputs, { dataset: dataset.name, shots: opts.shots });
   const seeds = opts.shots === 'all' ? [0] : Array.from({ length: opts.seeds }, (_, s) => s);
   const decoded = new Map<string, RgbImage>();
   const runs: RunResult[] = [];
@@ -131,7 +137,7 @@ export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
       const goldenCheck = opts.dialog?.readsFeatures ? await goldenCheckOn(opts.dialog, productName(dataset.name), expert, images, opts.device ?? 'cpu') : null;
       const keep = runs.length === 0 ? keepMapsOf : new Set<string>();
       const instructionsReason = opts.instructions ? null : 'not requested (run with --instructions)';
-      const inputs = { dataset, tests, dialog: opts.dialog, lmmReason: opts.lmmReason, keepMapsOf: keep, goldenCheck, instructionsReason };
+      const inputs = { dataset, tests, dialog: opts.dialog, lmmReason: opts.lmmReason, keepMapsOf: keep, goldenCheck, instructionsReason, dump };
       const run = await evaluateRun(inputs, expert, seed, references, fitSeconds);
       runs.push(run);
       opts.progress?.(

@@ -18,6 +18,7 @@ import { DECISION_THRESHOLD } from '../../common/expert-scale';
 import type { EvaluatedMap, ExpertUnderTest } from './subject';
 import { firstAnswer } from './first-answer';
 import { askDefect, askPaintedGood, instructionAccuracy, noInstructionTallies, type InstructionContext, type InstructionTallies } from './instructions';
+import type { InputDump } from './input-dump';
 
 export const METRIC_KEYS = [
   'image_auroc',
@@ -88,6 +89,8 @@ export interface RunInputs {
    * image is painted with each nuisance and answered under its instruction (instructions.ts).
    */
   instructionsReason: string | null;
+  /** Where each first answer's input is written (`evaluate --dump-inputs`); null: nowhere. */
+  dump?: InputDump | null;
 }
 
 interface Tally {
@@ -153,6 +156,11 @@ export async function evaluateRun(
       readFeatures = reply.readFeatures ?? null;
       yesOdds = reply.yesOdds ?? null;
       if (yesOdds !== null) group.odds.push({ score: yesOdds, defective: t.defect !== null });
+      if (inputs.dump) {
+        // The adapter keeps the form it made for the first answer: this is that input, not a second search.
+        const { features } = await featuresIfTrusted(result.features ? { features: result.features } : {}, inputs.goldenCheck);
+        await inputs.dump.add(seed, relativeToRoot(inputs.dataset, t.path), t.defect, result, features, { yesOdds, readFeatures });
+      }
       // a model that never reads features (no readFeatures on its reply) read none
       count(group.readFeatures, readFeatures === true);
       if (overrules) tallyOverrule(overrules, answer, result.score, t.defect !== null, DECISION_THRESHOLD);
@@ -162,8 +170,7 @@ export async function evaluateRun(
         await tallyFollowUps(group.followUp, inputs.dialog, productName(inputs.dataset.name), result, inputs.goldenCheck, answer, t.truth, words);
       }
       if (instructionCtx && instructions) {
-        const name = t.path.slice(inputs.dataset.root.length).replace(/^[\\/]+/, '');
-        const asked = t.defect === null ? await askPaintedGood(instructionCtx, t.image, name, instructions) : await askDefect(instructionCtx, result, instructions);
+        const asked = t.defect === null ? await askPaintedGood(instructionCtx, t.image, relativeToRoot(inputs.dataset, t.path), instructions) : await askDefect(instructionCtx, result, instructions);
         group.instructed.total += asked.asked;
         group.instructed.right += asked.right;
       }
@@ -185,6 +192,10 @@ export async function evaluateRun(
     overrules,
     instructions,
   };
+}
+
+function relativeToRoot(dataset: Dataset, path: string): string {
+  return path.slice(dataset.root.length).replace(/^[\\/]+/, '');
 }
 
 function addPixels(pixels: PixelHistogram, t: PreparedTest, result: EvaluatedMap): void {

@@ -7,7 +7,7 @@ import { writeReport } from '../../evaluation/report/write-report';
 import { globalOptionsWithOut, integerOption, parseArgs, requireString, stringOptions } from '../../../host/cli/args';
 import type { Command } from '../../../host/cli/command';
 
-const SPEC = { ...stringOptions('dataset', 'shots', 'seeds', 'expert', 'expert-options', 'backbone'), lmm: { type: 'flag' }, 'lmm-model': { type: 'string' }, instructions: { type: 'flag' } } as const;
+const SPEC = { ...stringOptions('dataset', 'shots', 'seeds', 'expert', 'expert-options', 'backbone'), lmm: { type: 'flag' }, 'lmm-model': { type: 'string' }, instructions: { type: 'flag' }, 'dump-inputs': { type: 'string' } } as const;
 
 const DEFAULT_SEEDS = 5;
 const MAX_SEEDS = 100;
@@ -20,9 +20,10 @@ function parseShots(value: string): number | 'all' {
 }
 
 /**
- * `evaluate --dataset DIR --shots K|all [--seeds S] [--expert E] [--expert-options JSON] [--lmm [--instructions]] --out F` (docs/contracts.md §Evaluation):
+ * `evaluate --dataset DIR --shots K|all [--seeds S] [--expert E] [--expert-options JSON] [--lmm [--instructions] [--dump-inputs DIR]] --out F` (docs/contracts.md §Evaluation):
  * writes the metrics JSON to F and a Markdown report with ROC curves and example heatmaps next to it.
- * The expert defaults to `auto`, as `recipe create` does.
+ * The expert defaults to `auto`, as `recipe create` does. `--dump-inputs DIR` also writes what the
+ * dialog model was given on each test image (lab/evaluation/input-dump.ts).
  */
 export const command: Command = {
   summary: 'evaluate an expert on an MVTec-layout dataset (docs/contracts.md §Evaluation)',
@@ -33,6 +34,10 @@ export const command: Command = {
     const spec = parseExpertOption(args.strings.get('expert') ?? 'auto', args.strings.get('backbone'), args.strings.get('expert-options'));
     if (args.flags.has('instructions') && !args.flags.has('lmm')) {
       throw new StationError('INVALID_INPUT', '--instructions measures the dialog model: run it with --lmm');
+    }
+    const dumpInputs = args.strings.get('dump-inputs');
+    if (dumpInputs !== undefined && !args.flags.has('lmm')) {
+      throw new StationError('INVALID_INPUT', '--dump-inputs writes what the dialog model was given: run it with --lmm');
     }
     let dialog = null;
     let lmmReason = 'not requested (run with --lmm)';
@@ -51,6 +56,7 @@ export const command: Command = {
       lmmReason,
       instructions: args.flags.has('instructions'),
       device: global.device,
+      ...(dumpInputs !== undefined ? { dumpInputs } : {}),
       progress: (line) => process.stderr.write(`${line}\n`),
     });
     const written = await writeReport(evaluation, global.out);
