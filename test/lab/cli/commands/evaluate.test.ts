@@ -29,6 +29,7 @@ describe('evaluate command: bad input', () => {
     [['--dataset', 'd', '--shots', '1', '--expert-options', '{"channels":64}', '--out', 'x.json'], /Invalid PatchCore option channels: .*choose the padim expert for these options/],
     [['--dataset', 'd', '--shots', '1', '--expert', 'anomalib:m.onnx', '--expert-options', '{"sigma":2}', '--out', 'x.json'], /Expert options are for patchcore, padim or auto \(got anomalib\)/],
     [['--dataset', 'd', '--shots', '1', '--instructions', '--out', 'x.json'], /--instructions measures the dialog model: run it with --lmm/],
+    [['--dataset', 'd', '--shots', '1', '--dump-inputs', 'dump', '--out', 'x.json'], /--dump-inputs writes what the dialog model was given: run it with --lmm/],
   ])('%j is refused with INVALID_INPUT', async (argv, message) => {
     await expect(command.run(argv)).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(message) });
   });
