@@ -2,8 +2,9 @@
 
   ceiling  DUMP... : a probe cross-validated on each dump's own test images, once reading the
                      features and the map, once the map alone: what the input holds beyond the expert.
-  transfer --dataset SET... --test DUMP... : a probe fitted on mapped synthetic sets, tested on the
-                     dumps: how far the training data carries over to these products.
+  transfer --dataset SET... --test DUMP... : a probe fitted on mapped synthetic sets (or, with
+                     --train-dump, on dumps such as a paint_real.py set's), tested on the dumps:
+                     how far the training data carries over to these products.
 
 DUMPs come from `npm run evaluate -- ... --lmm --dump-inputs DUMP`. Every figure is an image AUROC,
 beside the expert's and the dialog model's own (its first answer's lean) on the same images.
@@ -47,10 +48,10 @@ def ceiling(args) -> dict:
 
 
 def transfer(args) -> dict:
-    train = ip.read_synthetic(args.dataset)
-    print(f"fitting on {len(train.defective)} synthetic images ({int(train.defective.sum())} defective)", file=sys.stderr, flush=True)
+    train = ip.concatenate(([ip.read_synthetic(args.dataset)] if args.dataset else []) + [ip.read_dump(d) for d in args.train_dump or []])
+    print(f"fitting on {len(train.defective)} images ({int(train.defective.sum())} defective)", file=sys.stderr, flush=True)
     probe = ip.fit_probe(train.x, train.log_score, train.defective, args.steps, args.seed)
-    out = {"synthetic_expert_auroc": ip.auroc(train.defective, train.log_score.numpy())}
+    out = {"training_expert_auroc": ip.auroc(train.defective, train.log_score.numpy())}
     for path in args.test:
         data = ip.read_dump(path)
         scores = ip.predict(probe, data.x, data.log_score)
@@ -68,7 +69,8 @@ def main(argv=None) -> int:
     c.add_argument("--folds", type=int, default=5)
     c.add_argument("--steps", type=int, default=600)
     t = sub.add_parser("transfer")
-    t.add_argument("--dataset", action="append", required=True)
+    t.add_argument("--dataset", action="append", help="a mapped make_dataset.py set (lab training-data)")
+    t.add_argument("--train-dump", action="append", help="an input dump to fit on")
     t.add_argument("--test", action="append", required=True)
     t.add_argument("--steps", type=int, default=3000)
     for p in (c, t):
@@ -76,6 +78,8 @@ def main(argv=None) -> int:
         p.add_argument("--threads", type=int, default=2)
         p.add_argument("--out", required=True)
     args = ap.parse_args(argv)
+    if args.mode == "transfer" and not (args.dataset or args.train_dump):
+        ap.error("transfer fits on --dataset or --train-dump")
     if getattr(args, "folds", 2) < 2 or args.steps < 1:
         ap.error("--folds must be at least 2 and --steps at least 1")
     torch.set_num_threads(args.threads)

@@ -9,7 +9,8 @@ each, its mask in ground_truth/TYPE/ and the words that name it in defect_types.
 names painted defects on real parts but not real defects lacks defects that look like the real
 ones in its training data; one that names neither does not read real parts the way it reads
 synthetic ones. Painters work on a square: the image is resized to 256 x 256, painted and resized
-back, so a wide part's defect is stretched by its aspect.
+back, so a wide part's defect is stretched by its aspect; only the defect and a few pixels around it
+are taken from that round trip, the rest of the image stays its source.
 """
 import argparse
 import json
@@ -17,7 +18,7 @@ import os
 import sys
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFilter
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from myriad_s.answer_language import NOUNS  # noqa: E402
@@ -26,6 +27,8 @@ from myriad_s.synth.engine import PAINTERS, edge_damage_word  # noqa: E402
 from myriad_s.synth.parts import FAMILIES  # noqa: E402
 
 SIZE = 256
+# Pixels around a painted mask that still take the painted image: the painters blend a little beyond it.
+EDGE = 3
 # What shows where a real part's edge is broken away: a dark fixture.
 CONTEXT = {"background": np.full(3, 0.05, np.float32)}
 # Cut-paste moves a patch of another image of the same product, which one real image does not give.
@@ -44,7 +47,12 @@ def paint(image: Image.Image, kind: str, rng: np.random.Generator):
             painted = Image.fromarray((np.clip(out, 0, 1) * 255 + 0.5).astype(np.uint8)).resize((width, height), Image.BILINEAR)
             plane = Image.fromarray(mask.astype(np.uint8) * 255).resize((width, height), Image.NEAREST)
             if np.asarray(plane).any():
-                return painted, plane
+                # Only the defect and its edge come from the square round trip; elsewhere the image is
+                # its source, pixel for pixel. Resampling blurs a part that is not square, and a model
+                # (or a probe) tells blurred images from sharp ones without reading any defect.
+                near = np.asarray(plane.filter(ImageFilter.MaxFilter(2 * EDGE + 1))) > 0
+                source = np.asarray(image.convert("RGB"))
+                return Image.fromarray(np.where(near[..., None], np.asarray(painted), source)), plane
     return None
 
 

@@ -99,6 +99,16 @@ def read_synthetic(dataset_dirs: list) -> InputSet:
                     np.array([bool(e.defects) for e in examples]), defects, np.zeros(len(examples), np.int64))
 
 
+def concatenate(sets: list) -> InputSet:
+    """Several sets on one feature grid as one (the map is already resized to it)."""
+    if len({tuple(s.x.shape[1:]) for s in sets}) != 1:
+        raise ValueError(f"inputs on different grids: {sorted({tuple(s.x.shape[1:]) for s in sets})}")
+    if len(sets) == 1:
+        return sets[0]
+    return InputSet(torch.cat([s.x for s in sets]), torch.cat([s.log_score for s in sets]), np.concatenate([s.defective for s in sets]),
+                    [d for s in sets for d in s.defects], np.concatenate([s.seeds for s in sets]))
+
+
 class Probe(nn.Module):
     def __init__(self, channels: int):
         super().__init__()

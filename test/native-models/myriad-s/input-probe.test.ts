@@ -45,7 +45,7 @@ describe.skipIf(!haveTorch)('input_probe.py: what a visual input can tell', () =
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  it('finds evidence that only the features hold, and none in the map or score alone', () => {
+  it('finds evidence that only the features hold, and none in the map or score alone; a probe fitted on one dump finds it in another', () => {
     const a = join(work, 'a');
     const b = join(work, 'b');
     const script = `${WRITER}
@@ -54,10 +54,13 @@ dump(${JSON.stringify(b)}, 80, 1, 8.0)
 d = ip.read_dump(${JSON.stringify(a)})
 probe = ip.cross_validated(d, folds=4, steps=400)
 map_only = ip.cross_validated(d, folds=4, steps=400, features=False)
-fitted = ip.fit_probe(d.x, d.log_score, d.defective, 400, 0)
-other = ip.read_dump(${JSON.stringify(b)})
+import subprocess
+out = ${JSON.stringify(join(work, 'transfer.json'))}
+r = subprocess.run([sys.executable, 'native-models/myriad-s/input_probe.py', 'transfer', '--train-dump', ${JSON.stringify(a)}, '--test', ${JSON.stringify(b)},
+                    '--steps', '400', '--out', out], capture_output=True, text=True)
+assert r.returncode == 0, r.stderr
 print(json.dumps({'shape': list(d.x.shape), 'probe': ip.auroc(d.defective, probe), 'map_only': ip.auroc(d.defective, map_only),
-                  'expert': ip.seed_mean(d, d.score), 'transfer': ip.auroc(other.defective, ip.predict(fitted, other.x, other.log_score))}))`;
+                  'expert': ip.seed_mean(d, d.score), 'transfer': json.load(open(out))[${JSON.stringify(b)}]['probe_auroc']}))`;
     const got = runPythonJson(script, 300_000) as { shape: number[]; probe: number; map_only: number; expert: number; transfer: number };
     // features (16) and the map resized onto the 8 x 10 grid
     expect(got.shape).toEqual([80, 17, 8, 10]);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +51,44 @@ describe.skipIf(!hasNumpy || !HAS_BOTTLE)('painting defects onto real good parts
         expect(inside / insideN).toBeGreaterThan(5 * (outside / outsideN) + 10);
       }
     }
+  });
+
+  it('leaves a part that is not square as it was outside the defect, so blur does not give a painted image away', async () => {
+    // A wide textured part (3:1): the painters' square round trip would blur all of it.
+    const set = join(dir, 'wide');
+    for (const sub of ['train/good', 'test/good']) {
+      mkdirSync(join(set, sub), { recursive: true });
+      for (let i = 0; i < 2; i++) {
+        const width = 240;
+        const height = 80;
+        const pixels = Buffer.alloc(width * height * 3);
+        for (let p = 0; p < width * height; p++) for (let c = 0; c < 3; c++) pixels[p * 3 + c] = ((p * 7919 + c * 104729 + i * 31) % 251) & 0xff;
+        await sharp(pixels, { raw: { width, height, channels: 3 } }).png().toFile(join(set, sub, `${i}.png`));
+      }
+    }
+    const out = join(dir, 'wide-painted');
+    const run = paintReal('--dataset', set, '--out', out, '--types', 'scratch', '--count', '1', '--seed', '2');
+    expect(run.status, run.stderr).toBe(0);
+    const [name] = readdirSync(join(out, 'test/scratch'));
+    const source = await sharp(join(set, 'test/good', name as string)).raw().toBuffer({ resolveWithObject: true });
+    const image = await sharp(join(out, 'test/scratch', name as string)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const mask = await sharp(join(out, 'ground_truth/scratch', (name as string).replace(/\.png$/, '_mask.png'))).greyscale().raw().toBuffer({ resolveWithObject: true });
+    const { width, height } = source.info;
+    const nearMask = (x: number, y: number) => {
+      for (let dy = -3; dy <= 3; dy++) for (let dx = -3; dx <= 3; dx++) {
+        const u = x + dx, v = y + dy;
+        if (u >= 0 && v >= 0 && u < width && v < height && (mask.data[v * width + u] as number) > 127) return true;
+      }
+      return false;
+    };
+    let changedFar = 0, changedNear = 0;
+    for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
+      const p = y * width + x;
+      const same = [0, 1, 2].every((c) => image.data[p * 3 + c] === source.data[p * 3 + c]);
+      if (!same) nearMask(x, y) ? changedNear++ : changedFar++;
+    }
+    expect(changedFar).toBe(0);
+    expect(changedNear).toBeGreaterThan(0);
   });
 
   it('names painted edge damage by both words the engine records for it, the material of a real part being unknown', async () => {
