@@ -110,10 +110,10 @@ const EXAMPLES_PER_CATEGORY = 2;
 
 export async function evaluate(opts: EvaluateOptions): Promise<Evaluation> {
   const started = performance.now();
+  if (opts.dumpInputs !== undefined && !opts.dialog) throw new StationError('INVALID_INPUT', '--dump-inputs writes what the dialog model was given: run it with --lmm');
   const dataset = await readDataset(opts.datasetDir);
   const tests = await prepareTests(dataset);
   const keepMapsOf = new Set(pickExamples(tests));
-  if (opts.dumpInputs !== undefined && !opts.dialog) throw new StationError('INVALID_INPUT', '--dump-inputs writes what the dialog model was given: run it with --lmm');
   const dump = opts.dumpInputs === undefined ? null : await InputDump.open(opts.dumpInputs, { dataset: dataset.name, shots: opts.shots });
   const seeds = opts.shots === 'all' ? [0] : Array.from({ length: opts.seeds }, (_, s) => s);
   const decoded = new Map<string, RgbImage>();

@@ -156,11 +156,7 @@ export async function evaluateRun(
       readFeatures = reply.readFeatures ?? null;
       yesOdds = reply.yesOdds ?? null;
       if (yesOdds !== null) group.odds.push({ score: yesOdds, defective: t.defect !== null });
-      if (inputs.dump) {
-        // The adapter keeps the form it made for the first answer: this is that input, not a second search.
-        const { features } = await featuresIfTrusted(result.features ? { features: result.features } : {}, inputs.goldenCheck);
-        await inputs.dump.add(seed, relativeToRoot(inputs.dataset, t.path), t.defect, result, features, { yesOdds, readFeatures });
-      }
+      if (inputs.dump) await inputs.dump.add(seed, relativeToRoot(inputs.dataset, t.path), t.defect, result, reply.sentFeatures, { yesOdds, readFeatures });
       // a model that never reads features (no readFeatures on its reply) read none
       count(group.readFeatures, readFeatures === true);
       if (overrules) tallyOverrule(overrules, answer, result.score, t.defect !== null, DECISION_THRESHOLD);

@@ -36,9 +36,6 @@ export const command: Command = {
       throw new StationError('INVALID_INPUT', '--instructions measures the dialog model: run it with --lmm');
     }
     const dumpInputs = args.strings.get('dump-inputs');
-    if (dumpInputs !== undefined && !args.flags.has('lmm')) {
-      throw new StationError('INVALID_INPUT', '--dump-inputs writes what the dialog model was given: run it with --lmm');
-    }
     let dialog = null;
     let lmmReason = 'not requested (run with --lmm)';
     if (args.flags.has('lmm')) {
