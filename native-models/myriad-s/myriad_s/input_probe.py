@@ -92,8 +92,7 @@ def read_synthetic(dataset_dirs: list) -> InputSet:
         with open(os.path.join(d, "expert", "index.json")) as f:
             for entry in json.load(f)["samples"].values():
                 scores[os.path.join(d, "expert", entry["features"])] = entry["score"]
-    feats = np.stack([e.load_features().astype(np.float16) for e in examples])
-    x = with_map(feats.astype(np.float32), np.stack([e.anomaly_map for e in examples]))
+    x = with_map(np.stack([e.load_features() for e in examples]), np.stack([e.anomaly_map for e in examples]))
     defects = [e.defects[0]["type"] if e.defects else None for e in examples]
     return InputSet(x, torch.from_numpy(log_score([scores[e.features_path] for e in examples])),
                     np.array([bool(e.defects) for e in examples]), defects, np.zeros(len(examples), np.int64))
