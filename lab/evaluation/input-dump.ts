@@ -11,7 +11,7 @@ import type { EvaluatedMap } from './subject';
  * in the form the model was given them (after the golden check and the recipe's adapter; none where
  * the check withheld them), the expert's map and score, the model's lean, and the truth.
  *
- * Layout (docs/contracts.md §Evaluation): DIR/dump.json (format, dataset, shots), DIR/inputs.jsonl
+ * Layout (docs/contracts.md §Input dumps): DIR/dump.json (format, dataset, shots), DIR/inputs.jsonl
  * (one InputDumpRow per seed and test image, in the order they were inspected) and one float32
  * little-endian file per array: a map (height, width) row-major, features (height * width, dim)
  * row-major, the station's PatchFeatures layout.

@@ -14,21 +14,19 @@ const haveTorch = pythonImports('torch, numpy');
 /** A few real bottles: two references, four good and four broken test images with their masks. */
 async function miniBottle(root: string): Promise<string> {
   const set = join(root, 'bottle');
-  const copyFirst = async (from: string, to: string, n: number, mask?: [string, string]) => {
-    await mkdir(join(set, to), { recursive: true });
-    const names = (await readdir(join(BOTTLE, from))).sort().slice(0, n);
-    for (const name of names) {
-      await copyFile(join(BOTTLE, from, name), join(set, to, name));
-      if (mask) {
-        await mkdir(join(set, mask[1]), { recursive: true });
-        const m = name.replace(/\.png$/, '_mask.png');
-        await copyFile(join(BOTTLE, mask[0], m), join(set, mask[1], m));
-      }
+  /** The first n images of `folder` (and their masks from `masks`), at the same paths. */
+  const copyFirst = async (folder: string, n: number, masks?: string) => {
+    await mkdir(join(set, folder), { recursive: true });
+    if (masks) await mkdir(join(set, masks), { recursive: true });
+    for (const name of (await readdir(join(BOTTLE, folder))).sort().slice(0, n)) {
+      await copyFile(join(BOTTLE, folder, name), join(set, folder, name));
+      const mask = name.replace(/\.png$/, '_mask.png');
+      if (masks) await copyFile(join(BOTTLE, masks, mask), join(set, masks, mask));
     }
   };
-  await copyFirst('train/good', 'train/good', 2);
-  await copyFirst('test/good', 'test/good', 4);
-  await copyFirst('test/broken_large', 'test/broken_large', 4, ['ground_truth/broken_large', 'ground_truth/broken_large']);
+  await copyFirst('train/good', 2);
+  await copyFirst('test/good', 4);
+  await copyFirst('test/broken_large', 4, 'ground_truth/broken_large');
   return set;
 }
 
